@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import { role as roleSchema } from '@huike/contracts';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { startServer } from './main.ts';
+
+const USAGE = `用法 Usage: huike <command>
+  serve [--port N] [--role web|worker|all]   start the server (default)
+  migrate                                    apply database migrations
+  user add --email E --password P --role R [--name N] [--workspace NAME]
+                                             add a user; creates the workspace (owner) when none exists
+  token create --email E --name N            print a new API token for that user`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+/** Runs a one-off command against the database with the app's services, then closes everything. */
+async function withServices<T>(task: (huike: Awaited<ReturnType<typeof buildApp>>) => Promise<T>): Promise<T> {
+  const config = loadConfig(process.env, { logLevel: 'warn' });
+  const database = await openDatabase(config, () => {});
+  const huike = await buildApp({ config, database });
+  try {
+    return await task(huike);
+  } finally {
+    await huike.app.close();
+    await database.close();
+  }
+}
+
+async function addUser(values: Record<string, string | boolean | undefined>) {
+  const email = String(values.email ?? '').toLowerCase();
+  const password = String(values.password ?? '');
+  const role = roleSchema.safeParse(values.role ?? 'agent');
+  if (!email || !password) fail('user add 需要 --email 和 --password');
+  if (password.length < 8) fail('密码至少 8 位');
+  if (!role.success) fail(`未知角色：${values.role}（owner | admin | supervisor | agent | analyst）`);
+  await withServices(async ({ services }) => {
+    const name = String(values.name ?? email.split('@')[0]);
+    if (await services.workspaces.needsSetup()) {
+      await services.workspaces.createWorkspaceWithOwner({
+        workspaceName: String(values.workspace ?? '我的店铺'),
+        timezone: 'Asia/Shanghai',
+        name,
+        email,
+        password,
+      });
+      process.stdout.write(`已创建工作区和所有者 ${email}\n`);
+      return;
+    }
+    const workspace = await services.workspaces.firstWorkspace();
+    const actor = await services.identity.ownerActor(workspace!.id);
+    if (!actor) fail('找不到工作区的所有者');
+    const user = await services.identity.createUser(actor, { email, name, role: role.data, password, teamIds: [] });
+    process.stdout.write(`已添加成员 ${user.email}（${user.role}）\n`);
+  });
+}
+
+async function createToken(values: Record<string, string | boolean | undefined>) {
+  if (!values.email || !values.name) fail('token create 需要 --email 和 --name');
+  await withServices(async ({ services }) => {
+    const actor = await services.identity.actorByEmail(String(values.email));
+    if (!actor) fail(`没有这个成员：${values.email}`);
+    const { token } = await services.identity.createApiToken(actor, String(values.name));
+    process.stdout.write(`${token}\n`);
+  });
+}
+
+export async function runCli(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      role: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      workspace: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [command = 'serve', sub] = positionals;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  switch (`${command}${sub ? ` ${sub}` : ''}`) {
+    case 'serve': {
+      const role = values.role ?? 'all';
+      if (role !== 'web' && role !== 'worker' && role !== 'all') fail(`未知的 --role：${role}`);
+      const port = values.port === undefined ? undefined : Number(values.port);
+      if (port !== undefined && !Number.isInteger(port)) fail(`--port 需要一个数字`);
+      await startServer(loadConfig(process.env, port === undefined ? {} : { port }), role);
+      return;
+    }
+    case 'migrate': {
+      const database = await openDatabase(loadConfig(), () => {});
+      await database.close();
+      process.stdout.write('数据库迁移完成\n');
+      return;
+    }
+    case 'user add':
+      return addUser(values);
+    case 'token create':
+      return createToken(values);
+    default:
+      fail(`未知命令：${positionals.join(' ')}`);
+  }
+}

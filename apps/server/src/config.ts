@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFlag = z.enum(['0', '1', 'true', 'false']).transform((value) => value === '1' || value === 'true');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  HUIKE_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  HUIKE_DEMO: booleanFlag.default(true),
+  HUIKE_PUBLIC_URL: z.url().optional(),
+  HUIKE_SECURE_COOKIES: booleanFlag.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  seedDemo: boolean;
+  publicUrl: string | undefined;
+  secureCookies: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+}>;
+
+/** Parses the environment once; the rest of the app only ever sees the frozen Config. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.HUIKE_DATA_DIR),
+    databaseUrl: e.DATABASE_URL || undefined,
+    seedDemo: e.HUIKE_DEMO,
+    publicUrl: e.HUIKE_PUBLIC_URL,
+    secureCookies: e.HUIKE_SECURE_COOKIES,
+    logLevel: e.LOG_LEVEL,
+    ...overrides,
+  });
+}

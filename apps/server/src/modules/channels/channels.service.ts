@@ -1,0 +1,196 @@
+import type { Inbox, VisitorSession } from '@huike/contracts';
+import type { Db } from '../../db/database.ts';
+import { type Actor, assertCan, can } from '../../platform/access.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId, randomToken, sha256 } from '../../platform/ids.ts';
+import type { ConversationsService } from '../conversations/index.ts';
+import type { CustomersService } from '../customers/index.ts';
+import * as repo from './channels.repository.ts';
+import { isValidIdentifierHash, isValidTimestampedSignature } from './signatures.ts';
+
+type InboxSettings = { color: string; greeting: string };
+
+/** How a public request proved who it is: the visitor's own token, or the integrator's signature. */
+export type PublicAuth = { visitorToken?: string; signature?: string; signedPayload: string };
+
+const toInbox = (row: repo.InboxRow, canSeeSecret: boolean): Inbox => ({
+  id: row.id,
+  name: row.name,
+  channelType: row.channelType,
+  token: row.token,
+  secret: canSeeSecret ? row.secret : null,
+  settings: row.settings,
+  createdAt: row.createdAt.toISOString(),
+});
+
+export type ChannelsService = ReturnType<typeof createChannelsService>;
+
+export function createChannelsService({
+  db,
+  customers,
+  conversations,
+}: {
+  db: Db;
+  customers: CustomersService;
+  conversations: ConversationsService;
+}) {
+  async function getInboxRow(actor: Actor, id: string) {
+    const row = await repo.findInbox(db, actor.workspaceId, id);
+    if (!row) throw new AppError('inbox.not_found', '渠道不存在');
+    return row;
+  }
+
+  async function inboxByToken(token: string) {
+    const inbox = await repo.findInboxByToken(db, token);
+    if (!inbox) throw new AppError('inbox.not_found', '渠道不存在或已停用');
+    return inbox;
+  }
+
+  const invalidCredentials = () => new AppError('auth.signature_invalid', '访客凭证或签名无效');
+
+  /** The customer behind a source id, if the request proves it may speak for them. */
+  async function authenticateSource(inbox: repo.InboxRow, sourceId: string, auth: PublicAuth) {
+    if (auth.signature) {
+      if (!isValidTimestampedSignature(inbox.secret, auth.signature, auth.signedPayload)) throw invalidCredentials();
+      return undefined; // trusted integrator: the caller resolves (or creates) the source
+    }
+    const identity = await customers.findIdentity(inbox.workspaceId, inbox.id, 'source', sourceId);
+    if (!identity || !auth.visitorToken || identity.tokenHash !== sha256(auth.visitorToken)) throw invalidCredentials();
+    return identity;
+  }
+
+  return {
+    async list(actor: Actor) {
+      assertCan(actor, 'inboxes:read');
+      const rows = await repo.listInboxes(db, actor.workspaceId);
+      return rows.map((row) => toInbox(row, can(actor, 'inboxes:read_secret')));
+    },
+
+    get: async (actor: Actor, id: string) => {
+      assertCan(actor, 'inboxes:read');
+      return toInbox(await getInboxRow(actor, id), can(actor, 'inboxes:read_secret'));
+    },
+
+    async create(actor: Actor, input: { name: string; channelType: 'website' | 'api'; settings: InboxSettings }) {
+      assertCan(actor, 'inboxes:manage');
+      const row = await repo.insertInbox(db, {
+        id: newId(),
+        workspaceId: actor.workspaceId,
+        name: input.name,
+        channelType: input.channelType,
+        token: randomToken(18),
+        secret: randomToken(32),
+        settings: input.settings,
+      });
+      return toInbox(row, true);
+    },
+
+    async update(actor: Actor, id: string, patch: { name?: string; settings?: Partial<InboxSettings> }) {
+      assertCan(actor, 'inboxes:manage');
+      const existing = await getInboxRow(actor, id);
+      const row = await repo.updateInbox(db, actor.workspaceId, id, {
+        ...(patch.name ? { name: patch.name } : {}),
+        settings: { ...existing.settings, ...patch.settings },
+      });
+      return toInbox(row!, true);
+    },
+
+    /** The first website inbox, for the demo shop page. */
+    firstWebsiteInbox: () => repo.firstWebsiteInbox(db),
+
+    /**
+     * Starts or resumes a widget visitor. A stored {sourceId, visitorToken} resumes; otherwise a new visitor
+     * is made. A valid signed shop user id links the visitor to that shop user's customer and history.
+     */
+    async startVisitor(
+      inboxToken: string,
+      input: { sourceId?: string; visitorToken?: string; identifier?: string; identifierHash?: string; name?: string },
+    ): Promise<VisitorSession> {
+      const inbox = await inboxByToken(inboxToken);
+      if (input.identifier && !isValidIdentifierHash(inbox.secret, input.identifier, input.identifierHash ?? '')) {
+        throw new AppError('auth.signature_invalid', '用户身份签名无效（identifierHash）');
+      }
+      let sourceId = input.sourceId;
+      let visitorToken = input.visitorToken;
+      let identity =
+        sourceId && visitorToken
+          ? await customers.findIdentity(inbox.workspaceId, inbox.id, 'source', sourceId)
+          : undefined;
+      if (!identity || !visitorToken || identity.tokenHash !== sha256(visitorToken)) {
+        sourceId = `v_${randomToken(12)}`;
+        visitorToken = randomToken(24);
+        const resolved = await db.transaction((tx) =>
+          customers.resolveIdentity(tx, {
+            workspaceId: inbox.workspaceId,
+            inboxId: inbox.id,
+            kind: 'source',
+            externalId: sourceId!,
+            token: visitorToken,
+            details: { name: input.identifier ? undefined : input.name },
+          }),
+        );
+        identity = resolved.identity;
+      }
+      if (input.identifier) {
+        await customers.linkVisitorToShopUser(inbox.workspaceId, inbox.id, identity.id, input.identifier, input.name);
+      }
+      return {
+        sourceId: sourceId!,
+        visitorToken: visitorToken!,
+        inbox: { name: inbox.name, color: inbox.settings.color, greeting: inbox.settings.greeting },
+      };
+    },
+
+    /** Public channel API: stores an inbound message for a visitor (token) or an integrator's contact (signature). */
+    async receivePublicMessage(
+      inboxToken: string,
+      input: { sourceId: string; content: string; clientMsgId?: string; name?: string; phone?: string; email?: string },
+      auth: PublicAuth,
+    ) {
+      const inbox = await inboxByToken(inboxToken);
+      const proven = await authenticateSource(inbox, input.sourceId, auth);
+      const details = { name: input.name, phone: input.phone, email: input.email };
+      const customerId =
+        proven?.customerId ??
+        (
+          await db.transaction((tx) =>
+            customers.resolveIdentity(tx, {
+              workspaceId: inbox.workspaceId,
+              inboxId: inbox.id,
+              kind: 'source',
+              externalId: input.sourceId,
+              details,
+            }),
+          )
+        ).customerId;
+      return conversations.receiveInbound({
+        workspaceId: inbox.workspaceId,
+        inboxId: inbox.id,
+        customerId,
+        content: input.content,
+        clientMsgId: input.clientMsgId,
+      });
+    },
+
+    async listPublicMessages(
+      inboxToken: string,
+      sourceId: string,
+      auth: PublicAuth,
+      query: { limit: number; cursor?: string },
+    ) {
+      const inbox = await inboxByToken(inboxToken);
+      const identity =
+        (await authenticateSource(inbox, sourceId, auth)) ??
+        (await customers.findIdentity(inbox.workspaceId, inbox.id, 'source', sourceId));
+      if (!identity) return { items: [], nextCursor: null };
+      return conversations.listCustomerMessages(inbox.workspaceId, inbox.id, identity.customerId, query);
+    },
+
+    /** For the visitor socket: who is connecting, proven by their token. */
+    async authenticateVisitor(inboxToken: string, sourceId: string, visitorToken: string) {
+      const inbox = await inboxByToken(inboxToken);
+      const identity = await authenticateSource(inbox, sourceId, { visitorToken, signedPayload: '' });
+      return { inbox, customerId: identity!.customerId };
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { sourceId, visitorFrame } from '@huike/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import { AppError } from '../../platform/errors.ts';
+import { type Realtime, topics } from '../../platform/realtime.ts';
+import { toPublicMessage } from '../conversations/index.ts';
+import type { ChannelsService } from './channels.service.ts';
+
+const send = (socket: WebSocket, frame: unknown) => {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+};
+
+/**
+ * The widget's socket. Frames are handled one after another, so messages are stored in the order typed;
+ * each is acknowledged only after it is committed, and a resent clientMsgId acknowledges the stored message.
+ */
+export function visitorSocketRoutes(app: FastifyInstance, channels: ChannelsService, realtime: Realtime) {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/public/v1/inboxes/:inboxToken/ws',
+    {
+      websocket: true,
+      schema: {
+        tags: ['public channel'],
+        params: z.strictObject({ inboxToken: z.string().min(1).max(64) }),
+        querystring: z.strictObject({ sourceId, token: z.string().min(1).max(200) }),
+      },
+    },
+    async (socket, request) => {
+      socket.on('error', () => socket.terminate());
+      let visitor: Awaited<ReturnType<ChannelsService['authenticateVisitor']>>;
+      try {
+        visitor = await channels.authenticateVisitor(
+          request.params.inboxToken,
+          request.query.sourceId,
+          request.query.token,
+        );
+      } catch (error) {
+        const code = error instanceof AppError ? error.code : 'internal';
+        send(socket, { type: 'error', code, message: '访客凭证无效' });
+        socket.close(4401, code);
+        return;
+      }
+      realtime.join(topics.visitor(visitor.inbox.id, visitor.customerId), socket);
+
+      let queue = Promise.resolve();
+      socket.on('message', (data, isBinary) => {
+        queue = queue.then(() => handleFrame(isBinary ? undefined : data.toString()));
+      });
+
+      async function handleFrame(text: string | undefined) {
+        let parsed: z.infer<typeof visitorFrame> | undefined;
+        try {
+          parsed = text === undefined ? undefined : visitorFrame.parse(JSON.parse(text));
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed) {
+          send(socket, { type: 'error', code: 'request.invalid', message: '消息格式不正确' });
+          return;
+        }
+        if (parsed.type === 'ping') {
+          send(socket, { type: 'pong' });
+          return;
+        }
+        try {
+          const { message } = await channels.receivePublicMessage(
+            request.params.inboxToken,
+            { sourceId: request.query.sourceId, content: parsed.content, clientMsgId: parsed.clientMsgId },
+            { visitorToken: request.query.token, signedPayload: '' },
+          );
+          send(socket, { type: 'ack', clientMsgId: parsed.clientMsgId, message: toPublicMessage(message) });
+        } catch (error) {
+          request.log.warn({ err: error }, 'visitor message not stored');
+          const code = error instanceof AppError ? error.code : 'internal';
+          send(socket, { type: 'error', code, message: '消息未能发送，请稍后重试' });
+        }
+      }
+    },
+  );
+}

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { requireActor } from '../../platform/auth/request-auth.ts';
+import { AppError } from '../../platform/errors.ts';
+import { type Realtime, topics } from '../../platform/realtime.ts';
+
+/** Agents' live feed. Cookie-authenticated, so the Origin must be our own (no cross-site socket hijacking). */
+export function agentSocketRoutes(app: FastifyInstance, realtime: Realtime) {
+  app.get(
+    '/api/v1/realtime',
+    {
+      websocket: true,
+      schema: { tags: ['conversations'] },
+      preValidation: async (request) => {
+        requireActor(request);
+        const origin = request.headers.origin;
+        if (request.auth?.via === 'session' && origin && new URL(origin).host !== request.headers.host) {
+          throw new AppError('auth.forbidden', '不允许跨站连接');
+        }
+      },
+    },
+    (socket, request) => {
+      const actor = requireActor(request);
+      socket.on('error', () => socket.terminate());
+      // Agents only listen; anything they send is ignored.
+      realtime.join(topics.workspace(actor.workspaceId), socket);
+      realtime.join(topics.user(actor.userId), socket);
+    },
+  );
+}

@@ -1,0 +1,233 @@
+import { and, desc, eq, getTableColumns, ilike, inArray, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import { conversations, customers, inboxes, messages, users } from '../../db/schema.ts';
+import type { Executor } from '../../platform/db-helpers.ts';
+
+export type ConversationRow = typeof conversations.$inferSelect & { inboxName: string; customerName: string | null };
+export type MessageRow = typeof messages.$inferSelect & { senderName: string | null };
+type Status = (typeof conversations.$inferSelect)['status'];
+
+export type ConversationFilter = {
+  workspaceId: string;
+  assignee: 'mine' | 'unassigned' | 'all';
+  userId: string;
+  status?: Status;
+  inboxId?: string;
+  customerId?: string;
+  q?: string;
+};
+
+const conversationColumns = {
+  ...getTableColumns(conversations),
+  inboxName: inboxes.name,
+  customerName: customers.name,
+};
+
+const selectConversations = (db: Executor) =>
+  db
+    .select(conversationColumns)
+    .from(conversations)
+    .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
+    .innerJoin(customers, eq(customers.id, conversations.customerId));
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function filterConditions(filter: ConversationFilter): SQL | undefined {
+  const pattern = filter.q ? `%${escapeLike(filter.q)}%` : undefined;
+  return and(
+    eq(conversations.workspaceId, filter.workspaceId),
+    filter.assignee === 'mine' ? eq(conversations.assigneeId, filter.userId) : undefined,
+    filter.assignee === 'unassigned' ? isNull(conversations.assigneeId) : undefined,
+    filter.status ? eq(conversations.status, filter.status) : undefined,
+    filter.inboxId ? eq(conversations.inboxId, filter.inboxId) : undefined,
+    filter.customerId ? eq(conversations.customerId, filter.customerId) : undefined,
+    pattern
+      ? or(
+          ilike(customers.name, pattern),
+          ilike(customers.phone, pattern),
+          ilike(customers.email, pattern),
+          ilike(conversations.lastMessagePreview, pattern),
+        )
+      : undefined,
+  );
+}
+
+/** Customers waiting longest come first (the metric platforms judge shops on), then latest activity. */
+export const listConversations = (db: Executor, filter: ConversationFilter, offset: number, limit: number) =>
+  selectConversations(db)
+    .where(filterConditions(filter))
+    .orderBy(
+      sql`${conversations.waitingSince} asc nulls last`,
+      desc(conversations.lastMessageAt),
+      desc(conversations.id),
+    )
+    .offset(offset)
+    .limit(limit);
+
+export async function countConversations(
+  db: Executor,
+  workspaceId: string,
+  userId: string,
+  status: Status | undefined,
+) {
+  const rows = await db
+    .select({
+      mine: sql<number>`count(*) filter (where ${conversations.assigneeId} = ${userId})::int`,
+      unassigned: sql<number>`count(*) filter (where ${conversations.assigneeId} is null)::int`,
+      all: sql<number>`count(*)::int`,
+    })
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, workspaceId), status ? eq(conversations.status, status) : undefined));
+  return rows[0]!;
+}
+
+export const findConversation = async (
+  db: Executor,
+  workspaceId: string,
+  id: string,
+): Promise<ConversationRow | undefined> =>
+  (await selectConversations(db).where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id))))[0];
+
+/** The conversation a new inbound message joins: the latest one not resolved. */
+export const findActiveConversation = async (db: Executor, workspaceId: string, inboxId: string, customerId: string) =>
+  (
+    await db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.workspaceId, workspaceId),
+          eq(conversations.inboxId, inboxId),
+          eq(conversations.customerId, customerId),
+          ne(conversations.status, 'resolved'),
+        ),
+      )
+      .orderBy(desc(conversations.id))
+      .limit(1)
+  )[0];
+
+export const insertConversation = (db: Executor, row: typeof conversations.$inferInsert) =>
+  db.insert(conversations).values(row);
+
+export const updateConversation = (
+  db: Executor,
+  workspaceId: string,
+  id: string,
+  patch: Partial<Record<keyof typeof conversations.$inferInsert, unknown>>,
+) =>
+  db
+    .update(conversations)
+    .set({ ...patch, updatedAt: new Date() } as Partial<typeof conversations.$inferInsert>)
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)));
+
+const messageColumns = { ...getTableColumns(messages), senderName: users.name };
+
+const selectMessages = (db: Executor) =>
+  db.select(messageColumns).from(messages).leftJoin(users, eq(users.id, messages.senderId));
+
+/** Newest first, keyset on id (UUIDv7 is time-ordered). */
+export const listMessages = (
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+  before: string | undefined,
+  limit: number,
+) =>
+  selectMessages(db)
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        eq(messages.conversationId, conversationId),
+        before ? lt(messages.id, before) : undefined,
+      ),
+    )
+    .orderBy(desc(messages.id))
+    .limit(limit);
+
+/** A customer's public (non-private) messages across all their conversations in one inbox, newest first. */
+export function listCustomerMessages(
+  db: Executor,
+  workspaceId: string,
+  inboxId: string,
+  customerId: string,
+  before: string | undefined,
+  limit: number,
+) {
+  const conversationIds = db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        eq(conversations.inboxId, inboxId),
+        eq(conversations.customerId, customerId),
+      ),
+    );
+  return selectMessages(db)
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        inArray(messages.conversationId, conversationIds),
+        eq(messages.private, false),
+        before ? lt(messages.id, before) : undefined,
+      ),
+    )
+    .orderBy(desc(messages.id))
+    .limit(limit);
+}
+
+/** Finds a message a customer already sent with this client id in this inbox (idempotent retries). */
+export const findCustomerMessageByClientId = async (
+  db: Executor,
+  workspaceId: string,
+  inboxId: string,
+  customerId: string,
+  clientMsgId: string,
+) =>
+  (
+    await selectMessages(db)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(
+        and(
+          eq(messages.workspaceId, workspaceId),
+          eq(conversations.inboxId, inboxId),
+          eq(conversations.customerId, customerId),
+          eq(messages.clientMsgId, clientMsgId),
+        ),
+      )
+      .limit(1)
+  )[0];
+
+export const findMessageByClientId = async (
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+  clientMsgId: string,
+) =>
+  (
+    await selectMessages(db).where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        eq(messages.conversationId, conversationId),
+        eq(messages.clientMsgId, clientMsgId),
+      ),
+    )
+  )[0];
+
+/** Stores a message unless its client id was stored before; returns undefined for a duplicate. */
+export async function insertMessage(db: Executor, row: typeof messages.$inferInsert) {
+  const inserted = await db.insert(messages).values(row).onConflictDoNothing().returning({ id: messages.id });
+  return inserted[0];
+}
+
+export const findMessage = async (db: Executor, workspaceId: string, id: string): Promise<MessageRow | undefined> =>
+  (await selectMessages(db).where(and(eq(messages.workspaceId, workspaceId), eq(messages.id, id))))[0];
+
+export const lockKey = (db: Executor, key: string) => db.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
+
+/** Snoozed conversations whose time has come go back to open; returns which ones. */
+export const wakeSnoozed = (db: Executor) =>
+  db
+    .update(conversations)
+    .set({ status: 'open', snoozedUntil: null, updatedAt: new Date() })
+    .where(and(eq(conversations.status, 'snoozed'), lt(conversations.snoozedUntil, sql`now()`)))
+    .returning({ id: conversations.id, workspaceId: conversations.workspaceId });

@@ -1,0 +1,36 @@
+import type { EventBus } from '../../platform/events.ts';
+import { type Realtime, topics } from '../../platform/realtime.ts';
+import { toPublicMessage } from './conversations.service.ts';
+
+/** Turns domain events into realtime frames: agents see their workspace, visitors their own public messages. */
+export function fanOutEventsToSockets(events: EventBus, realtime: Realtime) {
+  return events.subscribe(async (event) => {
+    switch (event.type) {
+      case 'message.created': {
+        await realtime.broadcast(event.workspaceId, {
+          topic: topics.workspace(event.workspaceId),
+          frame: { type: 'message.created', message: event.message },
+        });
+        if (event.message.direction === 'outbound' && !event.message.private) {
+          await realtime.broadcast(event.workspaceId, {
+            topic: topics.visitor(event.conversation.inboxId, event.conversation.customerId),
+            frame: { type: 'message', message: toPublicMessage(event.message) },
+          });
+        }
+        return;
+      }
+      case 'conversation.updated':
+        await realtime.broadcast(event.workspaceId, {
+          topic: topics.workspace(event.workspaceId),
+          frame: { type: 'conversation.updated', conversation: event.conversation },
+        });
+        return;
+      case 'user.disabled':
+        await realtime.broadcast(event.workspaceId, {
+          topic: topics.user(event.userId),
+          close: { code: 4403, reason: 'user disabled' },
+        });
+        return;
+    }
+  });
+}

@@ -1,0 +1,90 @@
+import { and, desc, eq, ilike, lt, or, sql } from 'drizzle-orm';
+import { customerIdentities, customers } from '../../db/schema.ts';
+import type { Executor } from '../../platform/db-helpers.ts';
+
+export type CustomerRow = typeof customers.$inferSelect;
+export type IdentityKind = (typeof customerIdentities.$inferSelect)['kind'];
+
+export const findCustomer = async (db: Executor, workspaceId: string, id: string) =>
+  (
+    await db
+      .select()
+      .from(customers)
+      .where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, id)))
+  )[0];
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Newest first, keyset on id (UUIDv7 is time-ordered). */
+export function listCustomers(
+  db: Executor,
+  workspaceId: string,
+  q: string | undefined,
+  before: string | undefined,
+  limit: number,
+) {
+  const pattern = q ? `%${escapeLike(q)}%` : undefined;
+  return db
+    .select()
+    .from(customers)
+    .where(
+      and(
+        eq(customers.workspaceId, workspaceId),
+        before ? lt(customers.id, before) : undefined,
+        pattern
+          ? or(ilike(customers.name, pattern), ilike(customers.phone, pattern), ilike(customers.email, pattern))
+          : undefined,
+      ),
+    )
+    .orderBy(desc(customers.id))
+    .limit(limit);
+}
+
+export const insertCustomer = async (db: Executor, row: typeof customers.$inferInsert) =>
+  (await db.insert(customers).values(row).returning())[0]!;
+
+export const updateCustomer = async (
+  db: Executor,
+  workspaceId: string,
+  id: string,
+  patch: Partial<typeof customers.$inferInsert>,
+) =>
+  (
+    await db
+      .update(customers)
+      .set({ ...patch, updatedAt: new Date() })
+      .where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, id)))
+      .returning()
+  )[0];
+
+export const findIdentity = async (
+  db: Executor,
+  workspaceId: string,
+  inboxId: string,
+  kind: IdentityKind,
+  externalId: string,
+) =>
+  (
+    await db
+      .select()
+      .from(customerIdentities)
+      .where(
+        and(
+          eq(customerIdentities.workspaceId, workspaceId),
+          eq(customerIdentities.inboxId, inboxId),
+          eq(customerIdentities.kind, kind),
+          eq(customerIdentities.externalId, externalId),
+        ),
+      )
+  )[0];
+
+/** Inserts the identity unless it exists; returns the stored one either way (safe under concurrency). */
+export async function upsertIdentity(db: Executor, row: typeof customerIdentities.$inferInsert) {
+  const inserted = await db.insert(customerIdentities).values(row).onConflictDoNothing().returning();
+  return inserted[0] ?? (await findIdentity(db, row.workspaceId, row.inboxId, row.kind, row.externalId))!;
+}
+
+export const moveIdentity = (db: Executor, id: string, customerId: string) =>
+  db.update(customerIdentities).set({ customerId, updatedAt: new Date() }).where(eq(customerIdentities.id, id));
+
+export const lockKey = (db: Executor, key: string) => db.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);

@@ -1,0 +1,59 @@
+import type { Role } from '@huike/contracts';
+import type { Db } from '../../db/database.ts';
+import { AppError } from '../../platform/errors.ts';
+import { newId } from '../../platform/ids.ts';
+import type { IdentityService } from '../identity/index.ts';
+import * as repo from './workspaces.repository.ts';
+
+type OwnerInput = { workspaceName: string; timezone: string; name: string; email: string; password: string };
+
+export type WorkspacesService = ReturnType<typeof createWorkspacesService>;
+
+export function createWorkspacesService({ db, identity }: { db: Db; identity: IdentityService }) {
+  async function createWorkspaceWithUser(input: OwnerInput & { role?: Role }, requireEmpty: boolean) {
+    return db.transaction(async (tx) => {
+      await repo.lockSetup(tx);
+      if (requireEmpty && (await repo.countWorkspaces(tx)) > 0) {
+        throw new AppError('setup.already_done', '工作区已经创建，请直接登录');
+      }
+      const workspace = await repo.insertWorkspace(tx, {
+        id: newId(),
+        name: input.workspaceName,
+        timezone: input.timezone,
+      });
+      const user = await identity.createUserRow(tx, {
+        workspaceId: workspace.id,
+        email: input.email,
+        name: input.name,
+        role: input.role ?? 'owner',
+        password: input.password,
+      });
+      const { token } = await identity.startSession(tx, user);
+      return { workspace, user, token };
+    });
+  }
+
+  return {
+    needsSetup: async () => (await repo.countWorkspaces(db)) === 0,
+
+    /** First-run setup from the browser: only while no workspace exists. */
+    async setup(input: OwnerInput) {
+      if (!isValidTimezone(input.timezone)) throw new AppError('request.invalid', `未知的时区：${input.timezone}`);
+      return createWorkspaceWithUser(input, true);
+    },
+
+    /** Creates a workspace and its owner (CLI and demo seed). */
+    createWorkspaceWithOwner: (input: OwnerInput) => createWorkspaceWithUser(input, false),
+
+    firstWorkspace: () => repo.firstWorkspace(db),
+  };
+}
+
+export function isValidTimezone(timezone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,76 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/** Every error code the API can answer with, and its HTTP status. One table, one place. */
+export const errorStatus = {
+  'request.invalid': 400,
+  'request.too_large': 413,
+  'request.unsupported_media_type': 415,
+  'auth.required': 401,
+  'auth.invalid_credentials': 401,
+  'auth.locked': 429,
+  'auth.csrf': 403,
+  'auth.forbidden': 403,
+  'auth.signature_invalid': 401,
+  'setup.already_done': 409,
+  'user.not_found': 404,
+  'user.email_taken': 409,
+  'user.owner_protected': 403,
+  'team.not_found': 404,
+  'inbox.not_found': 404,
+  'customer.not_found': 404,
+  'conversation.not_found': 404,
+  'conversation.invalid_transition': 409,
+  'route.not_found': 404,
+  rate_limited: 429,
+  internal: 500,
+} as const;
+export type ErrorCode = keyof typeof errorStatus;
+
+/** Thrown by services; mapped to an HTTP answer by the error handler, never built by hand in routes. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+const body = (code: string, message: string, details?: unknown) => ({
+  error: details === undefined ? { code, message } : { code, message, details },
+});
+
+/** Maps Fastify's own client errors (bad JSON, huge body, wrong content type) onto our codes. */
+function fromFastifyError(error: FastifyError): [number, ReturnType<typeof body>] | undefined {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return [413, body('request.too_large', '请求体过大')];
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return [415, body('request.unsupported_media_type', '不支持的 Content-Type')];
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
+    return [error.statusCode, body('request.invalid', error.message)];
+  return undefined;
+}
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.status(errorStatus[error.code]).send(body(error.code, error.message, error.details));
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((issue) => ({
+        path: issue.instancePath || '/',
+        message: issue.message,
+      }));
+      return reply.status(400).send(body('request.invalid', `请求参数不正确（${error.validationContext}）`, issues));
+    }
+    const known = fromFastifyError(error);
+    if (known) return reply.status(known[0]).send(known[1]);
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send(body('internal', '服务器内部错误'));
+  });
+}
+
+export const routeNotFound = (method: string, url: string) =>
+  body('route.not_found', `没有这个接口：${method} ${url.split('?')[0]}`);

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { id, isoDateTime } from './common.ts';
+
+export const roles = ['owner', 'admin', 'supervisor', 'agent', 'analyst'] as const;
+export const role = z.enum(roles);
+export type Role = z.infer<typeof role>;
+
+export const email = z
+  .email()
+  .max(254)
+  .transform((value) => value.toLowerCase());
+export const password = z.string().min(8, '密码至少 8 位').max(200);
+
+export const user = z.object({
+  id,
+  email: z.string(),
+  name: z.string(),
+  role,
+  disabled: z.boolean(),
+  teamIds: z.array(id),
+  createdAt: isoDateTime,
+});
+export type User = z.infer<typeof user>;
+
+export const workspace = z.object({ id, name: z.string(), timezone: z.string() });
+export type Workspace = z.infer<typeof workspace>;
+
+export const loginBody = z.strictObject({ email, password: z.string().min(1).max(200) });
+export const session = z.object({ user, workspace, csrfToken: z.string() });
+export type Session = z.infer<typeof session>;
+
+export const setupStatus = z.object({ needsSetup: z.boolean() });
+export const setupBody = z.strictObject({
+  workspaceName: z.string().trim().min(1).max(100),
+  timezone: z.string().min(1).max(64).default('Asia/Shanghai'),
+  name: z.string().trim().min(1).max(100),
+  email,
+  password,
+});
+
+export const createUserBody = z.strictObject({
+  email,
+  name: z.string().trim().min(1).max(100),
+  role,
+  password,
+  teamIds: z.array(id).max(50).default([]),
+});
+export const updateUserBody = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  role: role.optional(),
+  disabled: z.boolean().optional(),
+  teamIds: z.array(id).max(50).optional(),
+});
+
+export const team = z.object({ id, name: z.string(), memberIds: z.array(id) });
+export type Team = z.infer<typeof team>;
+export const createTeamBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  memberIds: z.array(id).max(500).default([]),
+});
+
+export const apiTokenCreated = z.object({ id, name: z.string(), token: z.string() });
+export const createApiTokenBody = z.strictObject({ name: z.string().trim().min(1).max(100) });

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { id, isoDateTime } from './common.ts';
+
+export const channelTypes = ['website', 'api'] as const;
+export const channelType = z.enum(channelTypes);
+
+export const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, '颜色格式应为 #RRGGBB');
+
+export const inboxSettings = z.strictObject({
+  color: hexColor.default('#1677ff'),
+  greeting: z.string().max(500).default('您好，有什么可以帮您？'),
+});
+
+export const inbox = z.object({
+  id,
+  name: z.string(),
+  channelType,
+  token: z.string().describe('public identifier used by the widget and the public channel API'),
+  secret: z.string().nullable().describe('HMAC secret; only shown to owners and admins'),
+  settings: inboxSettings,
+  createdAt: isoDateTime,
+});
+export type Inbox = z.infer<typeof inbox>;
+
+export const createInboxBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  channelType: channelType.default('website'),
+  settings: inboxSettings.default({ color: '#1677ff', greeting: '您好，有什么可以帮您？' }),
+});
+export const updateInboxBody = z.strictObject({
+  name: z.string().trim().min(1).max(100).optional(),
+  settings: inboxSettings.partial().optional(),
+});
