@@ -4,6 +4,8 @@ import { AppError } from '../errors.ts';
 
 export const SESSION_COOKIE = 'huike_session';
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// Signing in again over a stale session must work; these start a session rather than use one.
+const CSRF_EXEMPT_ROUTES = new Set(['/api/v1/auth/login', '/api/v1/setup']);
 
 export type Authenticators = {
   authenticateSession(token: string): Promise<{ actor: Actor; csrfToken: string } | undefined>;
@@ -38,7 +40,8 @@ export function registerRequestAuth(app: FastifyInstance, authenticators: Authen
     const found = await authenticators.authenticateSession(token);
     if (!found) return;
     request.auth = { ...found, via: 'session', token };
-    if (UNSAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== found.csrfToken) {
+    const isExempt = CSRF_EXEMPT_ROUTES.has(request.routeOptions.url ?? '');
+    if (UNSAFE_METHODS.has(request.method) && !isExempt && request.headers['x-csrf-token'] !== found.csrfToken) {
       throw new AppError('auth.csrf', '请求缺少有效的 CSRF 令牌，请刷新页面后重试');
     }
   });
