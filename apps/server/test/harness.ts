@@ -1,10 +1,14 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { AgentEvent, VisitorServerFrame } from '@huike/contracts';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
+import { WebSocket } from 'ws';
 import { buildApp, type HuikeApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect, type Database } from '../src/db/database.ts';
+import { newId } from '../src/platform/ids.ts';
 import { withDatabase } from './global-setup.ts';
 
 export type TestContext = HuikeApp & { database: Database; databaseUrl: string };
@@ -134,4 +138,199 @@ export async function createVisitor(context: TestContext, inboxToken: string) {
       payload: { sourceId: session.sourceId, content, ...(clientMsgId ? { clientMsgId } : {}) },
     });
   return { ...session, send } as { sourceId: string; visitorToken: string; send: typeof send };
+}
+
+/** Hex HMAC-SHA256, as shops and integrators compute it (identifierHash, x-huike-signature). */
+export const hmacHex = (secret: string, payload: string): string =>
+  createHmac('sha256', secret).update(payload, 'utf8').digest('hex');
+
+/** The `x-huike-signature` header for a raw body: `t=<unix seconds>,v1=<hex HMAC(secret, t + "." + body)>`. */
+export function signatureHeader(secret: string, rawBody: string, unixSeconds = Math.floor(Date.now() / 1000)): string {
+  return `t=${unixSeconds},v1=${hmacHex(secret, `${unixSeconds}.${rawBody}`)}`;
+}
+
+/** Posts a public message the way an integrator does: signed with the inbox secret instead of a visitor token. */
+export function sendSigned(
+  context: TestContext,
+  inbox: { token: string; secret: string },
+  body: Record<string, unknown>,
+  unixSeconds?: number,
+) {
+  const rawBody = JSON.stringify(body);
+  return context.app.inject({
+    method: 'POST',
+    url: `/public/v1/inboxes/${inbox.token}/messages`,
+    headers: { 'content-type': 'application/json', 'x-huike-signature': signatureHeader(inbox.secret, rawBody, unixSeconds) },
+    payload: rawBody,
+  });
+}
+
+/** A customer row written straight to the database, for tests about customers rather than channels. */
+export async function insertCustomer(
+  context: TestContext,
+  workspaceId: string,
+  details: { name?: string | null; phone?: string | null; email?: string | null } = {},
+): Promise<string> {
+  const id = newId();
+  await context.database.pool.query(
+    'insert into customers (id, workspace_id, name, phone, email) values ($1, $2, $3, $4, $5)',
+    [id, workspaceId, details.name ?? null, details.phone ?? null, details.email ?? null],
+  );
+  return id;
+}
+
+/** `select count(*)` as a number. */
+export async function countRows(context: TestContext, sql: string, params: unknown[] = []): Promise<number> {
+  const { rows } = await context.database.pool.query<{ count: number }>(`select count(*)::int as count ${sql}`, params);
+  return rows[0]!.count;
+}
+
+/**
+ * Every route the app registered, as `METHOD /url` (automatic HEAD routes left out), read from Fastify's
+ * route tree. Fastify has no public route list; see workspace-isolation.test.ts for why this matters.
+ */
+export function listRoutes(app: TestContext['app']): string[] {
+  const tree = app.printRoutes({ commonPrefix: false });
+  const paths: string[] = [];
+  const routes = new Set<string>();
+  for (const line of tree.split('\n')) {
+    const match = line.match(/^((?:│ {3}| {4})*)[├└]── (.+?)(?: \(([^)]*)\))?$/);
+    if (!match) continue;
+    const depth = match[1]!.length / 4;
+    const url = (paths[depth - 1] ?? '') + match[2];
+    paths[depth] = url;
+    for (const method of (match[3] ?? '').split(', ')) {
+      if (method && method !== 'HEAD') routes.add(`${method} ${url}`);
+    }
+  }
+  return [...routes].sort();
+}
+
+/** Starts the app listening on a free local port; answers its http and ws base URLs. */
+export async function listen(context: TestContext): Promise<{ http: string; ws: string }> {
+  if (!context.app.server.listening) await context.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = context.app.server.address() as AddressInfo;
+  return { http: `http://127.0.0.1:${address.port}`, ws: `ws://127.0.0.1:${address.port}` };
+}
+
+export type Frame = AgentEvent | VisitorServerFrame;
+export type FrameOf<T extends Frame['type']> = Extract<Frame, { type: T }>;
+
+/** A WebSocket client that records every frame, so tests can wait for one or check one never came. */
+export type TestSocket = {
+  socket: WebSocket;
+  frames: Frame[];
+  /** The first not-yet-taken frame of this type matching the predicate, waiting up to timeoutMs for it. */
+  next<T extends Frame['type']>(
+    type: T,
+    predicate?: (frame: FrameOf<T>) => boolean,
+    timeoutMs?: number,
+  ): Promise<FrameOf<T>>;
+  closed: Promise<{ code: number; reason: string }>;
+  sendJson(frame: unknown): void;
+  close(): void;
+};
+
+/** Opens a socket; rejects with `{ status }` when the server refuses the upgrade with an HTTP answer. */
+export function openSocket(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+  const socket = new WebSocket(url, { headers });
+  const frames: Frame[] = [];
+  const taken = new Set<Frame>();
+  const waiters = new Set<() => void>();
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  socket.on('message', (data) => {
+    frames.push(JSON.parse(data.toString()));
+    for (const waiter of waiters) waiter();
+  });
+  socket.on('error', () => {});
+  const testSocket: TestSocket = {
+    socket,
+    frames,
+    closed,
+    sendJson: (frame) => socket.send(JSON.stringify(frame)),
+    close: () => socket.terminate(),
+    next(type, predicate = () => true, timeoutMs = 1000) {
+      type Wanted = FrameOf<typeof type>;
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = frames.find(
+            (frame): frame is Wanted => !taken.has(frame) && frame.type === type && predicate(frame as Wanted),
+          );
+          if (!found) return false;
+          taken.add(found);
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+          return true;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(frames)}`));
+        }, timeoutMs);
+        if (!check()) waiters.add(check);
+      });
+    },
+  };
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve(testSocket));
+    socket.once('unexpected-response', (_request, response) => {
+      reject(Object.assign(new Error(`socket refused with ${response.statusCode}`), { status: response.statusCode }));
+      response.resume();
+      socket.terminate();
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** The HTTP status with which the server refuses a socket upgrade (or 101 when it accepts). */
+export async function socketRefusal(url: string, headers: Record<string, string> = {}): Promise<number> {
+  try {
+    const opened = await openSocket(url, headers);
+    opened.close();
+    return 101;
+  } catch (error) {
+    return (error as { status?: number }).status ?? 0;
+  }
+}
+
+/** Resolves after ms milliseconds: for checking that something did NOT happen in a reasonable window. */
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The customer behind a visitor's source id. */
+export async function customerIdOf(context: TestContext, sourceId: string): Promise<string> {
+  const { rows } = await context.database.pool.query<{ customer_id: string }>(
+    `select customer_id from customer_identities where kind = 'source' and external_id = $1`,
+    [sourceId],
+  );
+  if (!rows[0]) throw new Error(`no identity for ${sourceId}`);
+  return rows[0].customer_id;
+}
+
+/** A new visitor writes to the inbox, which opens a conversation; answers the visitor and the conversation's ids. */
+export async function startConversation(context: TestContext, inboxToken: string, content = '你好，在吗？') {
+  const visitor = await createVisitor(context, inboxToken);
+  const sent = await visitor.send(content);
+  if (sent.statusCode !== 201) throw new Error(sent.body);
+  const customerId = await customerIdOf(context, visitor.sourceId);
+  const { rows } = await context.database.pool.query<{ id: string }>(
+    'select id from conversations where customer_id = $1 order by id desc limit 1',
+    [customerId],
+  );
+  return { visitor, customerId, conversationId: rows[0]!.id };
+}
+
+/** What a visitor reads back of their history through the public API (their own token). */
+export function readBack(
+  context: TestContext,
+  inboxToken: string,
+  visitor: { sourceId: string; visitorToken: string },
+  query = '',
+) {
+  return context.app.inject({
+    method: 'GET',
+    url: `/public/v1/inboxes/${inboxToken}/conversations/${visitor.sourceId}/messages${query}`,
+    headers: { 'x-huike-visitor-token': visitor.visitorToken },
+  });
 }

@@ -56,7 +56,7 @@ export const visitorFrame = z.discriminatedUnion('type', [
 export const visitorServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ack'), clientMsgId: z.string(), message: publicMessage }),
   z.object({ type: z.literal('message'), message: publicMessage }),
-  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string(), clientMsgId: z.string().optional() }),
   z.object({ type: z.literal('pong') }),
 ]);
 export type VisitorServerFrame = z.infer<typeof visitorServerFrame>;

@@ -74,7 +74,7 @@ export function visitorSocketRoutes(app: FastifyInstance, channels: ChannelsServ
         } catch (error) {
           request.log.warn({ err: error }, 'visitor message not stored');
           const code = error instanceof AppError ? error.code : 'internal';
-          send(socket, { type: 'error', code, message: '消息未能发送，请稍后重试' });
+          send(socket, { type: 'error', code, message: '消息未能发送，请稍后重试', clientMsgId: parsed.clientMsgId });
         }
       }
     },

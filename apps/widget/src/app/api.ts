@@ -1,0 +1,83 @@
+import type { PublicMessage, VisitorSession } from '@huike/contracts';
+
+export type MessagePage = { items: PublicMessage[]; nextCursor: string | null };
+
+export type CreateVisitorBody = {
+  sourceId?: string;
+  visitorToken?: string;
+  identifier?: string;
+  identifierHash?: string;
+  name?: string;
+};
+
+/** status 0 = the request never got an answer (offline, DNS, timeout). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TIMEOUT_MS = 15_000;
+
+/** The public channel API of one inbox, on the origin that served this page. */
+export function createApi(inboxToken: string) {
+  const base = `/public/v1/inboxes/${encodeURIComponent(inboxToken)}`;
+
+  async function request<T>(method: string, path: string, visitorToken?: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (visitorToken) headers['x-huike-visitor-token'] = visitorToken;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
+    let response: Response;
+    try {
+      response = await fetch(base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+        credentials: 'omit',
+        signal: abort.signal,
+      });
+    } catch (error) {
+      throw new ApiError(0, 'network', String(error));
+    } finally {
+      clearTimeout(timer);
+    }
+    const data = await response.json().catch(() => null);
+    if (!response.ok) {
+      const error = (data as { error?: { code?: string; message?: string } } | null)?.error;
+      throw new ApiError(response.status, error?.code ?? `http.${response.status}`, error?.message ?? '');
+    }
+    return data as T;
+  }
+
+  return {
+    createVisitor: (body: CreateVisitorBody) => request<VisitorSession>('POST', '/visitors', undefined, body),
+
+    listMessages(session: VisitorSession, cursor?: string | null) {
+      const query = new URLSearchParams({ limit: '30' });
+      if (cursor) query.set('cursor', cursor);
+      const path = `/conversations/${encodeURIComponent(session.sourceId)}/messages?${query}`;
+      return request<MessagePage>('GET', path, session.visitorToken);
+    },
+
+    sendMessage: (session: VisitorSession, content: string, clientMsgId: string) =>
+      request<PublicMessage>('POST', '/messages', session.visitorToken, {
+        sourceId: session.sourceId,
+        content,
+        clientMsgId,
+      }),
+
+    socketUrl(session: VisitorSession) {
+      const query = new URLSearchParams({ sourceId: session.sourceId, token: session.visitorToken });
+      return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${base}/ws?${query}`;
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,272 @@
+import type { PublicMessage } from '@huike/contracts';
+import type { Strings } from './i18n.ts';
+import type { OutboxItem } from './outbox.ts';
+
+export type ConnectionState = 'connecting' | 'online' | 'offline' | 'unavailable';
+
+export type ViewHandlers = {
+  onSend(content: string): void;
+  onNearTop(): void;
+  onClose(): void;
+};
+
+type Attrs = Record<string, string>;
+
+/** Builds an element; children given as strings become text nodes, never markup. */
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
+  el.append(...children);
+  return el;
+}
+
+const URL_PATTERN = /https?:\/\/[^\s<>"'，。！？；、）】》]+[^\s<>"'，。！？；、）】》.,;:!?)]/g;
+
+/** Message text as text nodes, with http(s) links made clickable. */
+function renderText(content: string): DocumentFragment {
+  const fragment = document.createDocumentFragment();
+  let last = 0;
+  for (const match of content.matchAll(URL_PATTERN)) {
+    const index = match.index ?? 0;
+    fragment.append(
+      content.slice(last, index),
+      h('a', { href: match[0], target: '_blank', rel: 'noopener noreferrer' }, match[0]),
+    );
+    last = index + match[0].length;
+  }
+  fragment.append(content.slice(last));
+  return fragment;
+}
+
+const NEAR_BOTTOM_PX = 80;
+const NEAR_TOP_PX = 60;
+
+export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedded: boolean, handlers: ViewHandlers) {
+  const avatar = h('div', { class: 'avatar', 'aria-hidden': 'true' });
+  const title = h('div', { class: 'title' }, t.title);
+  const status = h('div', { class: 'status', 'data-testid': 'widget-status', 'data-online': 'false', role: 'status' });
+  const greeting = h('div', { class: 'greeting', hidden: '' });
+  const closeButton = h('button', { class: 'close', type: 'button', 'aria-label': t.close, title: t.close }, '×');
+  const header = h(
+    'header',
+    { class: 'header' },
+    h('div', { class: 'bar' }, avatar, h('div', { class: 'heading' }, title, status), closeButton),
+    greeting,
+  );
+
+  const olderHint = h('div', { class: 'older', hidden: '' }, t.loadingOlder);
+  const confirmed = h('div', { class: 'messages' });
+  const pending = h('div', { class: 'messages' });
+  const list = h('main', { class: 'list', role: 'log', 'aria-live': 'polite' }, olderHint, confirmed, pending);
+
+  const input = h('textarea', {
+    class: 'input',
+    rows: '1',
+    maxlength: '5000',
+    placeholder: t.placeholder,
+    'aria-label': t.placeholder,
+    enterkeyhint: 'send',
+    'data-testid': 'widget-input',
+  });
+  const sendButton = h('button', { class: 'send', type: 'button', 'data-testid': 'widget-send' }, t.send);
+  const composer = h('footer', { class: 'composer' }, input, sendButton);
+
+  root.replaceChildren(header, list, composer);
+  if (!isEmbedded) closeButton.hidden = true;
+
+  const byId = new Map<string, HTMLElement>();
+  const pendingByClientId = new Map<string, HTMLElement>();
+
+  const formatTime = (iso: string) => {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return '';
+    const isToday = date.toDateString() === new Date().toDateString();
+    return date.toLocaleString(lang, {
+      ...(isToday ? {} : { month: 'numeric', day: 'numeric' }),
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    });
+  };
+
+  /** Runs a DOM change and keeps the reader where they were: pinned to the bottom, or on the same message. */
+  const preservingScroll = (change: () => void, stickToBottom = false) => {
+    const fromBottom = list.scrollHeight - list.scrollTop;
+    const wasAtBottom = fromBottom - list.clientHeight < NEAR_BOTTOM_PX;
+    change();
+    list.scrollTop = stickToBottom || wasAtBottom ? list.scrollHeight : list.scrollHeight - fromBottom;
+  };
+
+  const setMeta = (el: HTMLElement, text: string) => {
+    const meta = el.querySelector('.meta');
+    if (meta) meta.textContent = text;
+  };
+
+  const messageElement = (direction: 'inbound' | 'outbound', content: string, senderName?: string | null) => {
+    const el = h(
+      'div',
+      { class: `message ${direction === 'inbound' ? 'mine' : 'theirs'}`, 'data-testid': 'widget-message' },
+      h('div', { class: 'bubble' }, renderText(content)),
+      h('div', { class: 'meta' }),
+    );
+    el.dataset.direction = direction;
+    if (direction === 'outbound' && senderName) el.prepend(h('div', { class: 'sender' }, senderName));
+    return el;
+  };
+
+  const sortKey = (message: PublicMessage) => `${message.createdAt}|${message.id}`;
+
+  /** Puts a stored message in time order among the others (almost always at the end). */
+  const placeConfirmed = (el: HTMLElement, message: PublicMessage) => {
+    const key = sortKey(message);
+    el.dataset.id = message.id;
+    el.dataset.sort = key;
+    byId.set(message.id, el);
+    const first = confirmed.firstElementChild as HTMLElement | null;
+    if (first?.dataset.sort && key < first.dataset.sort) {
+      confirmed.prepend(el);
+      return;
+    }
+    let after = confirmed.lastElementChild as HTMLElement | null;
+    while (after?.dataset.sort && after.dataset.sort > key) after = after.previousElementSibling as HTMLElement | null;
+    if (after) after.after(el);
+    else confirmed.prepend(el);
+  };
+
+  const markSent = (el: HTMLElement, message: PublicMessage) => {
+    if (message.direction === 'inbound') el.dataset.state = 'sent';
+    if (message.clientMsgId) el.dataset.clientMsgId = message.clientMsgId;
+    setMeta(el, formatTime(message.createdAt));
+    placeConfirmed(el, message);
+  };
+
+  const send = () => {
+    const content = input.value.trim();
+    if (!content) return;
+    input.value = '';
+    resizeInput();
+    handlers.onSend(content);
+  };
+
+  const resizeInput = () => {
+    input.style.height = 'auto';
+    input.style.height = `${Math.min(input.scrollHeight, 120)}px`;
+  };
+
+  input.addEventListener('input', resizeInput);
+  input.addEventListener('keydown', (event) => {
+    // keyCode 229: the Enter that ends an IME composition (Safari reports isComposing=false for it).
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    send();
+  });
+  sendButton.addEventListener('click', () => {
+    send();
+    input.focus();
+  });
+  closeButton.addEventListener('click', handlers.onClose);
+  list.addEventListener('scroll', () => {
+    if (list.scrollTop < NEAR_TOP_PX) handlers.onNearTop();
+  });
+
+  return {
+    setInbox(inbox: { name: string; color: string; greeting: string }) {
+      title.textContent = inbox.name || t.title;
+      avatar.textContent = Array.from(inbox.name || t.title)[0] ?? '';
+      greeting.textContent = inbox.greeting;
+      greeting.hidden = !inbox.greeting;
+      if (inbox.color) document.documentElement.style.setProperty('--brand', inbox.color);
+      document.title = inbox.name || t.title;
+    },
+
+    setStatus(state: ConnectionState) {
+      status.dataset.online = String(state === 'online');
+      status.dataset.state = state;
+      status.textContent = t[state];
+    },
+
+    setLoadingOlder(isLoading: boolean) {
+      olderHint.hidden = !isLoading;
+    },
+
+    /** True when the list is too short to scroll, so scrolling up can never ask for older messages. */
+    needsMoreToFill: () => list.scrollHeight <= list.clientHeight + NEAR_TOP_PX,
+
+    isPending: (clientMsgId: string) => pendingByClientId.has(clientMsgId),
+
+    /** A message the visitor wrote that the server has not stored yet. */
+    addPending(item: OutboxItem) {
+      if (pendingByClientId.has(item.clientMsgId)) return;
+      const el = messageElement('inbound', item.content);
+      el.dataset.state = 'pending';
+      el.dataset.clientMsgId = item.clientMsgId;
+      setMeta(el, t.sending);
+      pendingByClientId.set(item.clientMsgId, el);
+      preservingScroll(() => pending.append(el), true);
+    },
+
+    /** The server stored a pending message: the same bubble turns into the stored one. */
+    confirm(clientMsgId: string, message: PublicMessage) {
+      const el = pendingByClientId.get(clientMsgId);
+      pendingByClientId.delete(clientMsgId);
+      if (byId.has(message.id)) {
+        el?.remove();
+        return;
+      }
+      if (el) preservingScroll(() => markSent(el, message));
+      else this.upsert(message);
+    },
+
+    markFailed(clientMsgId: string) {
+      const el = pendingByClientId.get(clientMsgId);
+      if (!el) return;
+      pendingByClientId.delete(clientMsgId);
+      el.dataset.state = 'failed';
+      setMeta(el, t.failed);
+    },
+
+    /** Shows a stored message once, in time order; false when it was already shown. */
+    upsert(message: PublicMessage): boolean {
+      if (byId.has(message.id)) return false;
+      if (message.clientMsgId && pendingByClientId.has(message.clientMsgId)) {
+        this.confirm(message.clientMsgId, message);
+        return true;
+      }
+      const el = messageElement(message.direction, message.content, message.senderName);
+      if (message.senderKind === 'system') el.classList.add('system');
+      preservingScroll(() => markSent(el, message));
+      return true;
+    },
+
+    /** Older history goes above what the visitor is reading without moving it. */
+    prependOlder(messages: PublicMessage[]) {
+      preservingScroll(() => {
+        for (const message of messages) {
+          if (byId.has(message.id)) continue;
+          const el = messageElement(message.direction, message.content, message.senderName);
+          if (message.senderKind === 'system') el.classList.add('system');
+          markSent(el, message);
+        }
+      });
+    },
+
+    clearConfirmed() {
+      byId.clear();
+      confirmed.replaceChildren();
+    },
+
+    scrollToBottom() {
+      list.scrollTop = list.scrollHeight;
+    },
+
+    focusInput() {
+      input.focus({ preventScroll: true });
+    },
+  };
+}
+
+export type View = ReturnType<typeof createView>;
