@@ -9,7 +9,7 @@ export function fanOutEventsToSockets(events: EventBus, realtime: Realtime) {
       case 'message.created': {
         await realtime.broadcast(event.workspaceId, {
           topic: topics.workspace(event.workspaceId),
-          frame: { type: 'message.created', message: event.message },
+          frame: { type: 'message.created', message: event.message, conversation: event.conversation },
         });
         if (event.message.direction === 'outbound' && !event.message.private) {
           await realtime.broadcast(event.workspaceId, {

@@ -1,0 +1,57 @@
+import { useEffect, useRef } from 'react';
+import { emitWorkbenchCommand } from '../workbench-events.ts';
+
+const isTyping = (target: EventTarget | null): boolean => {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT';
+};
+
+type Options = {
+  ids: string[];
+  selectedId: string | undefined;
+  onSelect: (id: string) => void;
+  onHelp: () => void;
+  hasConversation: boolean;
+};
+
+/** ↑/↓ and J/K move between conversations, R/N/A/E act on the open one, ? lists them — never while typing. */
+export function useWorkbenchKeys(options: Options): void {
+  const optionsRef = useRef(options);
+  optionsRef.current = options;
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey) return;
+      if (isTyping(event.target)) return;
+      // Leave keys alone while a dialog, drawer or popup menu has focus.
+      if (
+        event.target instanceof HTMLElement &&
+        event.target.closest('.ant-modal, .ant-drawer, .ant-dropdown, .ant-popover')
+      )
+        return;
+      const { ids, selectedId, onSelect, onHelp, hasConversation } = optionsRef.current;
+      const move = (step: number) => {
+        if (ids.length === 0) return;
+        const index = selectedId ? ids.indexOf(selectedId) : -1;
+        const next =
+          index === -1 ? (step > 0 ? 0 : ids.length - 1) : Math.min(ids.length - 1, Math.max(0, index + step));
+        const id = ids[next];
+        if (id && id !== selectedId) onSelect(id);
+      };
+      const key = event.key;
+      let isHandled = true;
+      if (key === 'ArrowDown' || key === 'j' || key === 'J') move(1);
+      else if (key === 'ArrowUp' || key === 'k' || key === 'K') move(-1);
+      else if (key === '?') onHelp();
+      else if (hasConversation && (key === 'r' || key === 'R')) emitWorkbenchCommand('focus-reply');
+      else if (hasConversation && (key === 'n' || key === 'N')) emitWorkbenchCommand('focus-note');
+      else if (hasConversation && (key === 'a' || key === 'A')) emitWorkbenchCommand('open-assign');
+      else if (hasConversation && (key === 'e' || key === 'E')) emitWorkbenchCommand('resolve');
+      else isHandled = false;
+      if (isHandled) event.preventDefault();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+}

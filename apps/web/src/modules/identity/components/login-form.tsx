@@ -1,0 +1,63 @@
+import { LockOutlined, MailOutlined } from '@ant-design/icons';
+import { Alert, Button, Form, Input } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../../../ui/errors.tsx';
+import { useLogin } from '../hooks/use-session.ts';
+
+type Values = { email: string; password: string };
+
+export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
+  const { t } = useTranslation();
+  const login = useLogin();
+  const [form] = Form.useForm<Values>();
+  return (
+    <Form<Values>
+      form={form}
+      layout="vertical"
+      requiredMark={false}
+      size="large"
+      onValuesChange={() => {
+        if (login.isError) login.reset();
+      }}
+      onFinish={(values) =>
+        login.mutate({ email: values.email.trim(), password: values.password }, { onSuccess: onSignedIn })
+      }
+    >
+      {login.isError && (
+        <Alert
+          type="error"
+          showIcon
+          title={errorMessage(login.error, t)}
+          style={{ marginBottom: 16 }}
+          data-testid="login-error"
+        />
+      )}
+      <Form.Item
+        name="email"
+        label={t('login.email')}
+        rules={[
+          { required: true, message: t('login.emailRequired') },
+          { type: 'email', message: t('login.emailInvalid') },
+        ]}
+      >
+        <Input
+          prefix={<MailOutlined />}
+          autoComplete="username"
+          autoFocus
+          placeholder="name@shop.com"
+          data-testid="login-email"
+        />
+      </Form.Item>
+      <Form.Item
+        name="password"
+        label={t('login.password')}
+        rules={[{ required: true, message: t('login.passwordRequired') }]}
+      >
+        <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" block loading={login.isPending} data-testid="login-submit">
+        {t('login.submit')}
+      </Button>
+    </Form>
+  );
+}

@@ -1,0 +1,138 @@
+import type { Role, Team, User } from '@huike/contracts';
+import { Alert, App, Button, Drawer, Form, Input, Select, Space } from 'antd';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../../../ui/errors.tsx';
+import { useCreateUser, useUpdateUser } from '../hooks/use-users.ts';
+import { RoleSelect } from './role-select.tsx';
+
+type Values = { email: string; name: string; role: Role; password: string; teamIds: string[] };
+
+type Props = {
+  open: boolean;
+  /** Editing this user; creating a new one when absent. */
+  user?: User;
+  teams: Team[];
+  onClose: () => void;
+};
+
+/** 添加成员 / 编辑成员. */
+export function UserDrawer({ open, user, teams, onClose }: Props) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const create = useCreateUser();
+  const update = useUpdateUser();
+  const isEditing = Boolean(user);
+  const mutation = isEditing ? update : create;
+
+  useEffect(() => {
+    if (!open) return;
+    create.reset();
+    update.reset();
+    form.resetFields();
+    if (user) form.setFieldsValue({ name: user.name, role: user.role, teamIds: user.teamIds, email: user.email });
+    else form.setFieldsValue({ role: 'agent', teamIds: [] });
+  }, [open, user, form, create.reset, update.reset]);
+
+  const submit = (values: Values) => {
+    if (user) {
+      const input =
+        user.role === 'owner'
+          ? { name: values.name.trim(), teamIds: values.teamIds }
+          : { name: values.name.trim(), role: values.role, teamIds: values.teamIds };
+      update.mutate(
+        { id: user.id, input },
+        {
+          onSuccess: () => {
+            void message.success(t('users.savedDone', { name: values.name }));
+            onClose();
+          },
+        },
+      );
+    } else {
+      create.mutate(
+        {
+          email: values.email.trim(),
+          name: values.name.trim(),
+          role: values.role,
+          password: values.password,
+          teamIds: values.teamIds,
+        },
+        {
+          onSuccess: (created) => {
+            void message.success(t('users.createdDone', { name: created.name }));
+            onClose();
+          },
+        },
+      );
+    }
+  };
+
+  return (
+    <Drawer
+      open={open}
+      onClose={onClose}
+      size={440}
+      title={isEditing ? t('users.editTitle') : t('users.addTitle')}
+      destroyOnHidden
+      footer={
+        <Space style={{ float: 'right' }}>
+          <Button onClick={onClose}>{t('common.cancel')}</Button>
+          <Button type="primary" loading={mutation.isPending} onClick={() => form.submit()} data-testid="user-submit">
+            {isEditing ? t('common.save') : t('users.add')}
+          </Button>
+        </Space>
+      }
+    >
+      {mutation.isError && (
+        <Alert type="error" showIcon title={errorMessage(mutation.error, t)} style={{ marginBottom: 16 }} />
+      )}
+      <Form<Values> form={form} layout="vertical" onFinish={submit} requiredMark="optional">
+        <Form.Item
+          name="email"
+          label={t('users.email')}
+          rules={[
+            { required: true, message: t('login.emailRequired') },
+            { type: 'email', message: t('login.emailInvalid') },
+          ]}
+        >
+          <Input disabled={isEditing} autoComplete="off" placeholder="agent@shop.com" data-testid="user-email" />
+        </Form.Item>
+        <Form.Item
+          name="name"
+          label={t('users.name')}
+          rules={[{ required: true, whitespace: true, message: t('users.nameRequired') }, { max: 100 }]}
+        >
+          <Input autoComplete="off" data-testid="user-name" />
+        </Form.Item>
+        <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
+          {user?.role === 'owner' ? <Input disabled value={t('roles.owner')} /> : <RoleSelect withDescriptions />}
+        </Form.Item>
+        {!isEditing && (
+          <Form.Item
+            name="password"
+            label={t('users.initialPassword')}
+            extra={t('users.initialPasswordHelp')}
+            rules={[
+              { required: true, message: t('login.passwordRequired') },
+              { min: 8, message: t('users.passwordMin') },
+              { max: 200 },
+            ]}
+          >
+            <Input.Password autoComplete="new-password" data-testid="user-password" />
+          </Form.Item>
+        )}
+        <Form.Item name="teamIds" label={t('users.teams')}>
+          <Select
+            mode="multiple"
+            allowClear
+            placeholder={teams.length ? t('users.teamsPlaceholder') : t('users.noTeamsYet')}
+            options={teams.map((team) => ({ value: team.id, label: team.name }))}
+            optionFilterProp="label"
+          />
+        </Form.Item>
+      </Form>
+    </Drawer>
+  );
+}

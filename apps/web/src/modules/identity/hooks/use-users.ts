@@ -1,0 +1,63 @@
+import type { Team, User } from '@huike/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { queryKeys } from '../../../api/query-keys.ts';
+import { type CreateTeamInput, type CreateUserInput, identityApi, type UpdateUserInput } from '../api/identity-api.ts';
+
+export function useUsers() {
+  return useQuery({ queryKey: queryKeys.users, queryFn: ({ signal }) => identityApi.listUsers(signal) });
+}
+
+export function useTeams() {
+  return useQuery({ queryKey: queryKeys.teams, queryFn: ({ signal }) => identityApi.listTeams(signal) });
+}
+
+/** id → user, for showing assignee names. */
+export function useUserMap(): Map<string, User> {
+  const { data } = useUsers();
+  return useMemo(() => new Map((data ?? []).map((user) => [user.id, user])), [data]);
+}
+
+export function useTeamMap(): Map<string, Team> {
+  const { data } = useTeams();
+  return useMemo(() => new Map((data ?? []).map((team) => [team.id, team])), [data]);
+}
+
+export function useCreateUser() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CreateUserInput) => identityApi.createUser(input),
+    onSuccess: (user) => {
+      client.setQueryData<User[]>(queryKeys.users, (users) => (users ? [...users, user] : [user]));
+      void client.invalidateQueries({ queryKey: queryKeys.teams });
+    },
+  });
+}
+
+export function useUpdateUser() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: string; input: UpdateUserInput }) => identityApi.updateUser(id, input),
+    onSuccess: (user) => {
+      client.setQueryData<User[]>(queryKeys.users, (users) =>
+        users?.map((each) => (each.id === user.id ? user : each)),
+      );
+      void client.invalidateQueries({ queryKey: queryKeys.teams });
+    },
+  });
+}
+
+export function useCreateTeam() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CreateTeamInput) => identityApi.createTeam(input),
+    onSuccess: (team) => {
+      client.setQueryData<Team[]>(queryKeys.teams, (teams) => (teams ? [...teams, team] : [team]));
+      void client.invalidateQueries({ queryKey: queryKeys.users });
+    },
+  });
+}
+
+export function useCreateApiToken() {
+  return useMutation({ mutationFn: (name: string) => identityApi.createApiToken(name) });
+}

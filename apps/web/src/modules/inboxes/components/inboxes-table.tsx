@@ -1,0 +1,84 @@
+import type { Inbox } from '@huike/contracts';
+import { Button, Table, type TableColumnsType } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { RelativeTime } from '../../../ui/relative-time.tsx';
+import { ChannelTypeTag } from './channel-type-tag.tsx';
+
+type Props = { inboxes: Inbox[]; isLoading: boolean; onOpen: (id: string) => void; emptyText: React.ReactNode };
+
+export function InboxesTable({ inboxes, isLoading, onOpen, emptyText }: Props) {
+  const { t } = useTranslation();
+  const columns: TableColumnsType<Inbox> = [
+    {
+      key: 'name',
+      title: t('inboxes.name'),
+      render: (_, inbox) => (
+        <span className="hk-cell-name">
+          <span className="hk-color-dot" style={{ background: inbox.settings.color }} />
+          {inbox.name}
+        </span>
+      ),
+    },
+    {
+      key: 'type',
+      title: t('inboxes.type'),
+      width: 130,
+      render: (_, inbox) => <ChannelTypeTag type={inbox.channelType} />,
+    },
+    {
+      key: 'greeting',
+      title: t('inboxes.greeting'),
+      ellipsis: true,
+      render: (_, inbox) => inbox.settings.greeting || <span className="hk-muted">—</span>,
+    },
+    {
+      key: 'token',
+      title: t('inboxes.token'),
+      width: 220,
+      ellipsis: true,
+      render: (_, inbox) => <code className="hk-mono">{inbox.token}</code>,
+    },
+    {
+      key: 'createdAt',
+      title: t('inboxes.created'),
+      width: 120,
+      render: (_, inbox) => <RelativeTime iso={inbox.createdAt} />,
+    },
+    {
+      key: 'actions',
+      title: t('common.actions'),
+      width: 120,
+      render: (_, inbox) => (
+        <Button
+          type="link"
+          size="small"
+          onClick={(event) => {
+            event.stopPropagation();
+            onOpen(inbox.id);
+          }}
+        >
+          {t('inboxes.connect')}
+        </Button>
+      ),
+    },
+  ];
+  return (
+    <Table<Inbox>
+      rowKey="id"
+      size="middle"
+      columns={columns}
+      dataSource={inboxes}
+      loading={isLoading}
+      pagination={false}
+      locale={{ emptyText }}
+      onRow={(inbox) =>
+        ({
+          onClick: () => onOpen(inbox.id),
+          className: 'hk-clickable-row',
+          'data-testid': 'inbox-row',
+          'data-inbox-id': inbox.id,
+        }) as React.HTMLAttributes<HTMLElement>
+      }
+    />
+  );
+}

@@ -1,0 +1,160 @@
+import {
+  ApiOutlined,
+  CommentOutlined,
+  DownOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  MenuFoldOutlined,
+  MenuUnfoldOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { Avatar, Badge, Button, Dropdown, Layout, Menu, type MenuProps, Space, Tooltip } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { useCurrentSession, useLogout } from '../modules/identity/hooks/use-session.ts';
+import { useRealtimeStatus } from '../realtime/realtime-status.ts';
+import { useRealtime } from '../realtime/use-realtime.ts';
+import { LanguageSwitch } from '../ui/language-switch.tsx';
+
+const collapsedKey = 'huike.siderCollapsed';
+
+function selectedMenuKey(pathname: string): string {
+  if (pathname.startsWith('/inbox')) return '/inbox';
+  if (pathname.startsWith('/customers')) return '/customers';
+  if (pathname.startsWith('/settings/users')) return '/settings/users';
+  if (pathname.startsWith('/settings/inboxes')) return '/settings/inboxes';
+  if (pathname.startsWith('/settings/tokens')) return '/settings/tokens';
+  return pathname;
+}
+
+function RealtimeIndicator() {
+  const { t } = useTranslation();
+  const status = useRealtimeStatus();
+  const badge =
+    status === 'open'
+      ? { status: 'success' as const, text: t('shell.realtimeOpen') }
+      : status === 'reconnecting'
+        ? { status: 'warning' as const, text: t('shell.realtimeReconnecting') }
+        : { status: 'processing' as const, text: t('shell.realtimeConnecting') };
+  return (
+    <Tooltip title={status === 'open' ? t('shell.realtimeOpenHelp') : t('shell.realtimeDownHelp')}>
+      <span className="hk-realtime" data-testid="realtime-status" data-status={status}>
+        <Badge status={badge.status} text={badge.text} />
+      </span>
+    </Tooltip>
+  );
+}
+
+export function AppShell() {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const session = useCurrentSession();
+  const logout = useLogout();
+  useRealtime(session.user.id);
+  const [isCollapsed, setCollapsed] = useState(() => window.localStorage.getItem(collapsedKey) === '1');
+
+  const toggleCollapsed = () => {
+    setCollapsed((value) => {
+      window.localStorage.setItem(collapsedKey, value ? '0' : '1');
+      return !value;
+    });
+  };
+
+  const items: MenuProps['items'] = [
+    { key: '/inbox', icon: <CommentOutlined />, label: <Link to="/inbox">{t('nav.inbox')}</Link> },
+    { key: '/customers', icon: <UserOutlined />, label: <Link to="/customers">{t('nav.customers')}</Link> },
+    {
+      key: 'settings',
+      icon: <SettingOutlined />,
+      label: t('nav.settings'),
+      children: [
+        { key: '/settings/users', icon: <TeamOutlined />, label: <Link to="/settings/users">{t('nav.users')}</Link> },
+        {
+          key: '/settings/inboxes',
+          icon: <ApiOutlined />,
+          label: <Link to="/settings/inboxes">{t('nav.inboxes')}</Link>,
+        },
+        { key: '/settings/tokens', icon: <KeyOutlined />, label: <Link to="/settings/tokens">{t('nav.tokens')}</Link> },
+      ],
+    },
+  ];
+
+  const isWorkbench = location.pathname.startsWith('/inbox');
+
+  return (
+    <Layout className="hk-shell">
+      <Layout.Sider
+        collapsible
+        collapsed={isCollapsed}
+        trigger={null}
+        width={208}
+        collapsedWidth={56}
+        theme="light"
+        className="hk-sider"
+      >
+        <Link to="/inbox" className="hk-brand">
+          <img src="/favicon.svg" alt="" width={28} height={28} />
+          {!isCollapsed && <span className="hk-brand-name">{t('app.name')}</span>}
+        </Link>
+        <Menu
+          mode="inline"
+          selectedKeys={[selectedMenuKey(location.pathname)]}
+          defaultOpenKeys={['settings']}
+          items={items}
+          className="hk-menu"
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header className="hk-header">
+          <Space size={8}>
+            <Button
+              type="text"
+              aria-label={isCollapsed ? t('shell.expandMenu') : t('shell.collapseMenu')}
+              icon={isCollapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+              onClick={toggleCollapsed}
+            />
+            <span className="hk-workspace-name">{session.workspace.name}</span>
+          </Space>
+          <Space size={12}>
+            <RealtimeIndicator />
+            <LanguageSwitch />
+            <Dropdown
+              trigger={['click']}
+              menu={{
+                items: [
+                  {
+                    key: 'role',
+                    disabled: true,
+                    label: `${session.user.email} · ${t(`roles.${session.user.role}`)}`,
+                  },
+                  { type: 'divider' },
+                  { key: 'logout', icon: <LogoutOutlined />, label: t('shell.logout'), danger: true },
+                ],
+                onClick: ({ key }) => {
+                  if (key === 'logout') {
+                    logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) });
+                  }
+                },
+              }}
+            >
+              <Button type="text" className="hk-user-button" data-testid="user-menu">
+                <Avatar size={24} style={{ backgroundColor: '#1677ff' }}>
+                  {Array.from(session.user.name)[0] ?? '?'}
+                </Avatar>
+                <span data-testid="current-user">{session.user.name}</span>
+                <DownOutlined style={{ fontSize: 10 }} />
+              </Button>
+            </Dropdown>
+          </Space>
+        </Layout.Header>
+        <Layout.Content className={isWorkbench ? 'hk-content hk-content-workbench' : 'hk-content'}>
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,34 @@
+import { useTranslation } from 'react-i18next';
+import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { LoginForm } from '../modules/identity/components/login-form.tsx';
+import { useSession } from '../modules/identity/hooks/use-session.ts';
+import { useSetupStatus } from '../modules/workspaces/hooks/use-setup.ts';
+import { FullPageLoading } from '../ui/full-page-loading.tsx';
+import { useDocumentTitle } from '../ui/use-document-title.ts';
+import { AuthLayout } from './auth-layout.tsx';
+
+/** Only same-app paths are followed after login (no open redirect through ?next=). */
+function safeNext(next: string | null): string {
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\') || next.startsWith('/login')) {
+    return '/inbox';
+  }
+  return next;
+}
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('login.title'));
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const setup = useSetupStatus();
+  const session = useSession();
+  if (setup.data?.needsSetup) return <Navigate to="/setup" replace />;
+  if (session.data) return <Navigate to={next} replace />;
+  if (session.isPending && setup.isPending) return <FullPageLoading />;
+  return (
+    <AuthLayout title={t('login.title')} subtitle={t('login.subtitle')}>
+      <LoginForm onSignedIn={() => navigate(next, { replace: true })} />
+    </AuthLayout>
+  );
+}

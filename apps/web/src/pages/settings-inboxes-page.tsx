@@ -1,0 +1,74 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, Card } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useParams } from 'react-router';
+import { useCan } from '../modules/identity/hooks/use-session.ts';
+import { CreateInboxDrawer } from '../modules/inboxes/components/create-inbox-drawer.tsx';
+import { InboxDetailDrawer } from '../modules/inboxes/components/inbox-detail-drawer.tsx';
+import { InboxesTable } from '../modules/inboxes/components/inboxes-table.tsx';
+import { useInboxes } from '../modules/inboxes/hooks/use-inboxes.ts';
+import { EmptyState } from '../ui/empty-state.tsx';
+import { ErrorState } from '../ui/errors.tsx';
+import { PageHeader } from '../ui/page-header.tsx';
+import { useDocumentTitle } from '../ui/use-document-title.ts';
+
+export function SettingsInboxesPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('inboxes.title'));
+  const navigate = useNavigate();
+  const { inboxId } = useParams();
+  const can = useCan();
+  const inboxes = useInboxes();
+  const [isCreating, setCreating] = useState(false);
+  const canManage = can('inboxes:manage');
+
+  return (
+    <div className="hk-page">
+      <PageHeader
+        title={t('inboxes.title')}
+        subtitle={t('inboxes.subtitle')}
+        extra={
+          canManage && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="inbox-create">
+              {t('inboxes.create')}
+            </Button>
+          )
+        }
+      />
+      <Card variant="borderless" className="hk-card">
+        {inboxes.isError ? (
+          <ErrorState error={inboxes.error} onRetry={() => void inboxes.refetch()} />
+        ) : (
+          <InboxesTable
+            inboxes={inboxes.data ?? []}
+            isLoading={inboxes.isPending}
+            onOpen={(id) => navigate(`/settings/inboxes/${id}`)}
+            emptyText={
+              <EmptyState
+                title={t('inboxes.emptyTitle')}
+                description={t('inboxes.emptyDescription')}
+                action={
+                  canManage && (
+                    <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+                      {t('inboxes.create')}
+                    </Button>
+                  )
+                }
+              />
+            }
+          />
+        )}
+      </Card>
+      <CreateInboxDrawer
+        open={isCreating}
+        onClose={() => setCreating(false)}
+        onCreated={(inbox) => {
+          setCreating(false);
+          navigate(`/settings/inboxes/${inbox.id}`);
+        }}
+      />
+      <InboxDetailDrawer inboxId={inboxId} canManage={canManage} onClose={() => navigate('/settings/inboxes')} />
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import type { AgentEvent } from '@huike/contracts';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { queryKeys } from '../api/query-keys.ts';
+import { storeConversation, storeMessage } from '../modules/conversations/cache.ts';
+import { RealtimeConnection } from './realtime-connection.ts';
+import { setRealtimeStatus } from './realtime-status.ts';
+
+/** Keeps the one agent socket open while signed in and feeds its events into the query cache. */
+export function useRealtime(userId: string | undefined): void {
+  const client = useQueryClient();
+  useEffect(() => {
+    if (!userId) return;
+    const connection = new RealtimeConnection({
+      onEvent: (event: AgentEvent) => {
+        if (event.type === 'message.created') storeMessage(client, event.message);
+        else if (event.type === 'conversation.updated') storeConversation(client, event.conversation);
+      },
+      onReconnected: () => {
+        // Events sent while we were away are lost: refetch what they would have changed.
+        void client.invalidateQueries({ queryKey: queryKeys.conversations });
+        void client.invalidateQueries({ queryKey: queryKeys.session });
+      },
+      onStatus: setRealtimeStatus,
+      onRepeatedFailure: () => void client.invalidateQueries({ queryKey: queryKeys.session }),
+    });
+    connection.start();
+    return () => connection.stop();
+  }, [client, userId]);
+}

@@ -1,0 +1,97 @@
+import dayjs from 'dayjs';
+import 'dayjs/locale/en';
+import 'dayjs/locale/zh-cn';
+import relativeTime from 'dayjs/plugin/relativeTime';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+import { useCallback, useSyncExternalStore } from 'react';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+dayjs.extend(relativeTime);
+
+export const defaultTimezone = 'Asia/Shanghai';
+let workspaceTimezone = defaultTimezone;
+
+/** The workspace's timezone is used for every absolute time shown in the UI. */
+export function setWorkspaceTimezone(tz: string | undefined): void {
+  if (!tz) return;
+  try {
+    dayjs().tz(tz);
+    workspaceTimezone = tz;
+  } catch {
+    workspaceTimezone = defaultTimezone;
+  }
+}
+
+export const getWorkspaceTimezone = (): string => workspaceTimezone;
+
+export function setDayjsLanguage(language: string): void {
+  dayjs.locale(language.startsWith('zh') ? 'zh-cn' : 'en');
+}
+
+/** A time in the workspace's timezone. */
+export const inWorkspace = (value: string | number | Date | dayjs.Dayjs = Date.now()): dayjs.Dayjs =>
+  dayjs(value).tz(workspaceTimezone);
+
+export const formatDateTime = (iso: string): string => inWorkspace(iso).format('YYYY-MM-DD HH:mm:ss');
+export const formatDate = (iso: string): string => inWorkspace(iso).format('YYYY-MM-DD');
+
+/** "3分钟前" / "3 minutes ago"; never in the future (clock skew between browser and server). */
+export function formatRelative(iso: string, now: number): string {
+  const then = dayjs(iso);
+  if (!then.isValid()) return '';
+  const clamped = then.valueOf() > now ? dayjs(now) : then;
+  return clamped.from(dayjs(now));
+}
+
+/** "02:15", "1:02:15", "3d 4h" for a waiting duration in seconds. */
+export function formatDuration(totalSeconds: number, dayUnit: string, hourUnit: string): string {
+  const seconds = Math.max(0, Math.floor(totalSeconds));
+  const days = Math.floor(seconds / 86_400);
+  const hours = Math.floor((seconds % 86_400) / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const secs = seconds % 60;
+  const pad = (value: number) => String(value).padStart(2, '0');
+  if (days > 0) return `${days}${dayUnit}${hours}${hourUnit}`;
+  if (hours > 0) return `${hours}:${pad(minutes)}:${pad(secs)}`;
+  return `${pad(minutes)}:${pad(secs)}`;
+}
+
+// One shared clock for every ticking label (relative times, waiting timers): a single interval, not one per row.
+type Listener = () => void;
+const clocks = new Map<number, { now: number; listeners: Set<Listener>; timer: number | undefined }>();
+
+function getClock(intervalMs: number) {
+  let clock = clocks.get(intervalMs);
+  if (!clock) {
+    clock = { now: Date.now(), listeners: new Set(), timer: undefined };
+    clocks.set(intervalMs, clock);
+  }
+  return clock;
+}
+
+function subscribeClock(intervalMs: number, listener: Listener): () => void {
+  const current = getClock(intervalMs);
+  current.listeners.add(listener);
+  if (current.timer === undefined) {
+    current.now = Date.now();
+    current.timer = window.setInterval(() => {
+      current.now = Date.now();
+      for (const notify of current.listeners) notify();
+    }, intervalMs);
+  }
+  return () => {
+    current.listeners.delete(listener);
+    if (current.listeners.size === 0 && current.timer !== undefined) {
+      window.clearInterval(current.timer);
+      current.timer = undefined;
+    }
+  };
+}
+
+/** The current time, re-rendering every `intervalMs`. */
+export function useNow(intervalMs = 30_000): number {
+  const subscribe = useCallback((listener: Listener) => subscribeClock(intervalMs, listener), [intervalMs]);
+  return useSyncExternalStore(subscribe, () => getClock(intervalMs).now);
+}
