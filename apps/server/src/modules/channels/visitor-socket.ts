@@ -29,24 +29,27 @@ export function visitorSocketRoutes(app: FastifyInstance, channels: ChannelsServ
     },
     async (socket, request) => {
       socket.on('error', () => socket.terminate());
-      let visitor: Awaited<ReturnType<ChannelsService['authenticateVisitor']>>;
-      try {
-        visitor = await channels.authenticateVisitor(
-          request.params.inboxToken,
-          request.query.sourceId,
-          request.query.token,
+      // Listen before authenticating: frames sent the moment the socket opens must not be lost.
+      const authenticated = channels
+        .authenticateVisitor(request.params.inboxToken, request.query.sourceId, request.query.token)
+        .then(
+          (visitor) => {
+            realtime.join(topics.visitor(visitor.inbox.id, visitor.customerId), socket);
+            return true;
+          },
+          (error) => {
+            const code = error instanceof AppError ? error.code : 'internal';
+            send(socket, { type: 'error', code, message: '访客凭证无效' });
+            socket.close(4401, code);
+            return false;
+          },
         );
-      } catch (error) {
-        const code = error instanceof AppError ? error.code : 'internal';
-        send(socket, { type: 'error', code, message: '访客凭证无效' });
-        socket.close(4401, code);
-        return;
-      }
-      realtime.join(topics.visitor(visitor.inbox.id, visitor.customerId), socket);
 
-      let queue = Promise.resolve();
+      let queue = authenticated.then(() => {});
       socket.on('message', (data, isBinary) => {
-        queue = queue.then(() => handleFrame(isBinary ? undefined : data.toString()));
+        queue = queue.then(async () => {
+          if (await authenticated) await handleFrame(isBinary ? undefined : data.toString());
+        });
       });
 
       async function handleFrame(text: string | undefined) {

@@ -1,0 +1,256 @@
+import type { Browser, BrowserContext, FrameLocator, Page, WebSocketRoute } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  allStoredMessages,
+  launchBrowser,
+  loginThroughUi,
+  newContext,
+  ownerApi,
+  runId,
+  sleep,
+  textsOf,
+  typeAndSend,
+  waitFor,
+  watchPage,
+} from './support.ts';
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+/** The demo shop with the widget opened; returns the widget's frame. */
+async function openWidget(visitor: Page): Promise<FrameLocator> {
+  if (!(await visitor.locator('#huike-frame').isVisible())) {
+    await visitor.locator('#huike-bubble').click();
+  }
+  await visitor.locator('#huike-frame').waitFor({ state: 'visible' });
+  const frame = visitor.frameLocator('#huike-frame');
+  await frame.locator('[data-testid=widget-input]').waitFor({ state: 'visible' });
+  return frame;
+}
+
+async function openAgentInbox(browser: Browser, contexts: BrowserContext[]) {
+  const context = await newContext(browser);
+  contexts.push(context);
+  const agent = await context.newPage();
+  const watched = watchPage(agent, 'agent');
+  await loginThroughUi(agent);
+  await agent.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+  if (new URL(agent.url()).pathname !== '/inbox') await agent.goto('/inbox');
+  return { agent, watched };
+}
+
+/**
+ * Playwright's offline emulation cuts HTTP but not open WebSockets, so the visitor's socket is routed
+ * through Playwright: going offline closes it (as a dropped network would) and refuses new ones.
+ */
+async function controllableNetwork(context: BrowserContext) {
+  let isOffline = false;
+  const log: string[] = [];
+  // Both ends of each routed socket: closing the page's end alone would leave the server's end open.
+  const open = new Set<[WebSocketRoute, WebSocketRoute]>();
+  await context.routeWebSocket(
+    (url) => url.pathname.startsWith('/public/'),
+    (ws) => {
+      log.push(`${isOffline ? 'refused' : 'connected'} ${new URL(ws.url()).pathname}`);
+      if (isOffline) {
+        void ws.close({ code: 1006, reason: 'offline' }).catch(() => {});
+        return;
+      }
+      open.add([ws, ws.connectToServer()]);
+    },
+  );
+  return {
+    log,
+    async setOffline(offline: boolean) {
+      log.push(offline ? 'offline' : 'online');
+      isOffline = offline;
+      await context.setOffline(offline);
+      if (offline) {
+        for (const [page, server] of open) {
+          await page.close({ code: 1006, reason: 'offline' }).catch(() => {});
+          await server.close({ code: 1001, reason: 'offline' }).catch(() => {});
+        }
+        open.clear();
+      }
+    },
+  };
+}
+
+describe('website chat', () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close().catch(() => {});
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('carries a visitor message to the agent and the reply back, live and as plain text', async () => {
+    const run = runId();
+    const question = `你好，订单什么时候发货？${HOSTILE} #${run}`;
+    const reply = `您好，今天下午就发货 #${run}`;
+
+    const { agent, watched: agentWatch } = await openAgentInbox(browser, contexts);
+    const rows = agent.locator('[data-testid=conversation-row]');
+    const rowsBefore = await rows.count();
+    let agentPageLoads = 0;
+    agent.on('load', () => agentPageLoads++);
+
+    const visitorContext = await newContext(browser);
+    contexts.push(visitorContext);
+    const visitor = await visitorContext.newPage();
+    const visitorWatch = watchPage(visitor, 'visitor');
+    await visitor.goto('/demo/shop');
+    const widget = await openWidget(visitor);
+    await typeAndSend(widget.locator('[data-testid=widget-input]'), question);
+    await widget
+      .locator('[data-testid=widget-message]', { hasText: `#${run}` })
+      .first()
+      .waitFor();
+
+    // The new conversation shows up in the open inbox by itself.
+    await waitFor(async () => (await rows.count()) > rowsBefore, 'no new conversation row appeared in /inbox');
+    expect(agentPageLoads, 'the inbox must update without a reload').toBe(0);
+    const row = rows.filter({ hasText: `#${run}` });
+    await ((await row.count()) > 0 ? row.first() : rows.first()).click();
+
+    const inbound = agent.locator('[data-testid=message][data-direction=inbound]', { hasText: `#${run}` });
+    await inbound.first().waitFor({ state: 'visible' });
+    expect(await inbound.count()).toBe(1);
+    expect(await inbound.first().textContent()).toContain(HOSTILE);
+    expect(await inbound.first().locator('img').count(), 'the message must be text, not HTML').toBe(0);
+    expect(await agent.locator('img[src=x]').count()).toBe(0);
+    expect(await widget.locator('img[src=x]').count()).toBe(0);
+
+    await typeAndSend(agent.locator('[data-testid=composer]'), reply);
+    await agent.locator('[data-testid=message][data-direction=outbound]', { hasText: reply }).first().waitFor();
+
+    const answered = widget.locator('[data-testid=widget-message][data-direction=outbound]', { hasText: reply });
+    await answered.first().waitFor({ state: 'visible' });
+    expect(await answered.count()).toBe(1);
+
+    await sleep(300);
+    expect([...agentWatch.dialogs, ...visitorWatch.dialogs], 'no script from a message may run').toEqual([]);
+  });
+
+  it('keeps history across a reload and delivers messages typed offline exactly once, in order', async () => {
+    const run = runId();
+    const first = `重连测试 #${run} 第一条`;
+    const offline = [`离线消息一 #${run}`, `离线消息二 #${run}`] as const;
+    const api = ownerApi();
+
+    const visitorContext = await newContext(browser);
+    contexts.push(visitorContext);
+    const network = await controllableNetwork(visitorContext);
+    const visitor = await visitorContext.newPage();
+    const visitorWatch = watchPage(visitor, 'visitor');
+    await visitor.goto('/demo/shop');
+    let widget = await openWidget(visitor);
+    await typeAndSend(widget.locator('[data-testid=widget-input]'), first);
+    const firstBubble = widget.locator('[data-testid=widget-message]', { hasText: first }).first();
+    await firstBubble.waitFor();
+    await waitFor(
+      async () => (await firstBubble.getAttribute('data-state')) !== 'pending',
+      'the first message was never acknowledged',
+    );
+
+    // History survives a reload.
+    await visitor.reload();
+    widget = await openWidget(visitor);
+    await widget.locator('[data-testid=widget-message]', { hasText: first }).first().waitFor({ state: 'visible' });
+
+    const { agent } = await openAgentInbox(browser, contexts);
+    const row = agent.locator('[data-testid=conversation-row]', { hasText: `#${run}` });
+    await row.first().click();
+    const agentMessages = agent.locator('[data-testid=message][data-direction=inbound]');
+    await agentMessages.filter({ hasText: first }).first().waitFor({ state: 'visible' });
+
+    // Offline: the two messages wait in the widget.
+    await network.setOffline(true);
+    await sleep(500);
+    const input = widget.locator('[data-testid=widget-input]');
+    for (const text of offline) {
+      await typeAndSend(input, text);
+      await widget
+        .locator('[data-testid=widget-message][data-state=pending]', { hasText: text })
+        .first()
+        .waitFor({ state: 'visible', timeout: 5_000 });
+    }
+    await sleep(1_000);
+    expect(await agentMessages.filter({ hasText: offline[0] }).count(), 'nothing can arrive while offline').toBe(0);
+
+    // Back online: both arrive, in order, once.
+    await network.setOffline(false);
+    try {
+      for (const text of offline) {
+        await agentMessages.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        await waitFor(
+          async () =>
+            (await widget.locator('[data-testid=widget-message][data-state=pending]', { hasText: text }).count()) === 0,
+          `"${text}" stayed pending in the widget after reconnecting`,
+          30_000,
+        );
+      }
+    } catch (error) {
+      const bubbles = await widget
+        .locator('[data-testid=widget-message]')
+        .evaluateAll((elements) =>
+          elements.map((element) => `${element.getAttribute('data-state')} ${element.textContent?.slice(0, 60)}`),
+        );
+      const stored = (await allStoredMessages(api)).map((conversation) =>
+        conversation.messages.map((message) => message.content.slice(0, 40)),
+      );
+      console.error('after reconnecting', {
+        network: network.log,
+        widgetStatus: await widget
+          .locator('[data-testid=widget-status]')
+          .textContent()
+          .catch(() => null),
+        widgetBubbles: bubbles,
+        agentMessages: await textsOf(agentMessages),
+        stored,
+        visitorConsole: visitorWatch.console,
+      });
+      throw error;
+    }
+    await sleep(2_000);
+
+    const agentTexts = await textsOf(agentMessages);
+    const positions = [first, ...offline].map((text) => {
+      const matches = agentTexts.filter((content) => content.includes(text));
+      expect(matches, `the agent sees "${text}" exactly once`).toHaveLength(1);
+      return agentTexts.findIndex((content) => content.includes(text));
+    });
+    expect(positions, 'the agent sees the messages in the order they were typed').toEqual(
+      [...positions].sort((a, b) => a - b),
+    );
+
+    const widgetTexts = await textsOf(widget.locator('[data-testid=widget-message]'));
+    for (const text of offline) {
+      expect(
+        widgetTexts.filter((content) => content.includes(text)),
+        `the widget shows "${text}" once`,
+      ).toHaveLength(1);
+    }
+
+    const stored = (await allStoredMessages(api)).find((conversation) =>
+      conversation.messages.some((message) => message.content === first),
+    );
+    expect(stored, 'the conversation is stored').toBeDefined();
+    const contents = stored?.messages.map((message) => message.content) ?? [];
+    for (const text of offline) {
+      expect(
+        contents.filter((content) => content === text),
+        `"${text}" is stored exactly once`,
+      ).toHaveLength(1);
+    }
+    expect(contents.indexOf(offline[0])).toBeLessThan(contents.indexOf(offline[1]));
+    expect(contents.indexOf(first)).toBeLessThan(contents.indexOf(offline[0]));
+  });
+});

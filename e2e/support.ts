@@ -1,0 +1,137 @@
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { ApiClient, OWNER } from '../scripts/lib/huike-server.ts';
+
+export { OWNER };
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export function e2e() {
+  return inject('e2e');
+}
+
+/** An API client signed in as the owner (the session made by the global setup). */
+export function ownerApi(): ApiClient {
+  const { origin, cookie, csrfToken } = e2e();
+  const api = new ApiClient(origin);
+  api.cookie = cookie;
+  api.csrfToken = csrfToken;
+  return api;
+}
+
+export async function newContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: e2e().origin, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+/** Collects what a page would have shown as alert()/confirm() and any uncaught page error. */
+export function watchPage(page: Page, label: string) {
+  const dialogs: string[] = [];
+  const errors: string[] = [];
+  const consoleLines: string[] = [];
+  page.on('console', (message) => {
+    if (consoleLines.length < 200) consoleLines.push(`${message.type()}: ${message.text().slice(0, 300)}`);
+  });
+  page.on('dialog', (dialog) => {
+    dialogs.push(`${label}: ${dialog.type()} ${dialog.message()}`);
+    void dialog.dismiss().catch(() => {});
+  });
+  page.on('pageerror', (error) => errors.push(`${label}: ${error.message}`));
+  return { dialogs, errors, console: consoleLines };
+}
+
+/**
+ * Fills an input even when the test id sits on a wrapper (Ant Design puts some props on the
+ * affix wrapper rather than on the <input>).
+ */
+export async function fillField(locator: Locator, value: string): Promise<void> {
+  await locator.waitFor({ state: 'visible' });
+  const isEditable = await locator.evaluate((element) =>
+    element.matches('input, textarea, [contenteditable=""], [contenteditable="true"]'),
+  );
+  const target = isEditable ? locator : locator.locator('input, textarea, [contenteditable]').first();
+  await target.fill(value);
+}
+
+/** Types and sends with Enter, the way a person does. */
+export async function typeAndSend(locator: Locator, text: string): Promise<void> {
+  await fillField(locator, text);
+  await locator.press('Enter');
+}
+
+export async function loginThroughUi(page: Page, password: string = OWNER.password): Promise<void> {
+  await page.goto('/login');
+  await fillField(page.locator('[data-testid=login-email]'), OWNER.email);
+  await fillField(page.locator('[data-testid=login-password]'), password);
+  await page.locator('[data-testid=login-submit]').click();
+}
+
+/** Waits until `predicate` returns a truthy value, or throws `message` after `timeoutMs`. */
+export async function waitFor<T>(predicate: () => Promise<T> | T, message: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await predicate();
+      if (value) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${message} (waited ${timeoutMs} ms${lastError ? `; last error: ${String(lastError)}` : ''})`);
+}
+
+export async function textsOf(locator: Locator): Promise<string[]> {
+  return locator.evaluateAll((elements) => elements.map((element) => element.textContent ?? ''));
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A short id that makes this run's message texts unique. */
+export const runId = () => Math.random().toString(36).slice(2, 8);
+
+type Page_<T> = { items: T[]; nextCursor: string | null };
+type ConversationRow = { id: string; lastMessagePreview: string | null };
+type MessageRow = { id: string; content: string; direction: string };
+
+/** Every message of every conversation in the workspace, read through the agent API. */
+export async function allStoredMessages(api: ApiClient): Promise<{ conversationId: string; messages: MessageRow[] }[]> {
+  const conversations = await api.request<Page_<ConversationRow>>(
+    'GET',
+    '/api/v1/conversations?assignee=all&limit=100',
+  );
+  const result: { conversationId: string; messages: MessageRow[] }[] = [];
+  for (const conversation of conversations.items) {
+    const messages: MessageRow[] = [];
+    let cursor: string | null = null;
+    for (let pageNo = 0; pageNo < 20; pageNo++) {
+      const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+      const page: Page_<MessageRow> = await api.request<Page_<MessageRow>>(
+        'GET',
+        `/api/v1/conversations/${conversation.id}/messages?limit=100${query}`,
+      );
+      messages.unshift(...page.items);
+      cursor = page.nextCursor;
+      if (!cursor) break;
+    }
+    result.push({ conversationId: conversation.id, messages });
+  }
+  return result;
+}
