@@ -140,7 +140,7 @@ export async function startHuikeServer(options: StartOptions = {}): Promise<Star
   for (const name of ['DATABASE_URL', 'DATABASE_READ_URL', 'HUIKE_PUBLIC_URL', 'HUIKE_SECURE_COOKIES']) {
     delete inherited[name];
   }
-  const child: ChildProcess = spawn(process.execPath, [bin, 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.HUIKE_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), bin, 'serve'], {
     cwd: repoRoot,
     env: {
       ...inherited,

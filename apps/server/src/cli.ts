@@ -19,7 +19,7 @@ function fail(message: string): never {
 
 /** Runs a one-off command against the database with the app's services, then closes everything. */
 async function withServices<T>(task: (huike: Awaited<ReturnType<typeof buildApp>>) => Promise<T>): Promise<T> {
-  const config = loadConfig(process.env, { logLevel: 'warn' });
+  const config = loadConfig(process.env, { logLevel: 'error' });
   const database = await openDatabase(config, () => {});
   const huike = await buildApp({ config, database });
   try {

@@ -33,7 +33,7 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 }
 
 export async function startApp(databaseUrl: string): Promise<TestContext> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, HUIKE_DEMO: '0', LOG_LEVEL: 'silent' });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, HUIKE_DEMO: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const { db, pool } = connect(databaseUrl, 10);
   const database: Database = { db, pool, url: databaseUrl, isEmbedded: false, close: () => pool.end() };
   const huike = await buildApp({ config, database });
@@ -160,7 +160,10 @@ export function sendSigned(
   return context.app.inject({
     method: 'POST',
     url: `/public/v1/inboxes/${inbox.token}/messages`,
-    headers: { 'content-type': 'application/json', 'x-huike-signature': signatureHeader(inbox.secret, rawBody, unixSeconds) },
+    headers: {
+      'content-type': 'application/json',
+      'x-huike-signature': signatureHeader(inbox.secret, rawBody, unixSeconds),
+    },
     payload: rawBody,
   });
 }
@@ -228,6 +231,8 @@ export type TestSocket = {
   ): Promise<FrameOf<T>>;
   closed: Promise<{ code: number; reason: string }>;
   sendJson(frame: unknown): void;
+  /** Marks every frame received so far as taken, so `next` only sees what comes after. */
+  skipReceived(): void;
   close(): void;
 };
 
@@ -250,6 +255,9 @@ export function openSocket(url: string, headers: Record<string, string> = {}): P
     frames,
     closed,
     sendJson: (frame) => socket.send(JSON.stringify(frame)),
+    skipReceived: () => {
+      for (const frame of frames) taken.add(frame);
+    },
     close: () => socket.terminate(),
     next(type, predicate = () => true, timeoutMs = 1000) {
       type Wanted = FrameOf<typeof type>;
@@ -333,4 +341,21 @@ export function readBack(
     url: `/public/v1/inboxes/${inboxToken}/conversations/${visitor.sourceId}/messages${query}`,
     headers: { 'x-huike-visitor-token': visitor.visitorToken },
   });
+}
+
+/**
+ * Waits until a visitor socket answers a ping (the server has checked the visitor's token), then forgets the pongs.
+ * Tests that are not about the first moments of a connection use it so they do not depend on that timing.
+ */
+export async function untilVisitorSocketReady(socket: TestSocket): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    socket.sendJson({ type: 'ping' });
+    const pong = await socket.next('pong', undefined, 100).catch(() => undefined);
+    if (pong) {
+      await pause(50);
+      socket.skipReceived();
+      return;
+    }
+  }
+  throw new Error('visitor socket never answered a ping');
 }

@@ -75,5 +75,5 @@ export const assignBody = z.strictObject({
 
 export const changeStatusBody = z.strictObject({
   status: conversationStatus,
-  snoozedUntil: isoDateTime.optional(),
+  snoozedUntil: z.iso.datetime({ offset: true }).optional().describe('required for snoozed; at most a year ahead'),
 });

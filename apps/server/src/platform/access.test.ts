@@ -11,7 +11,10 @@ function documentedPermissions(): Record<string, string[]> {
   const rows = doc.split('\n').filter((line) => /^\| [a-z_]+:[a-z_]+ \|/.test(line));
   return Object.fromEntries(
     rows.map((line) => {
-      const [name, ...cells] = line.split('|').slice(1, -1).map((cell) => cell.trim());
+      const [name, ...cells] = line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
       return [name!, roles.filter((_, i) => cells[i] === '✓')];
     }),
   );

@@ -4,7 +4,19 @@ import { AppError } from './errors.ts';
 /** A transaction handle or the database itself: repositories accept either. */
 export type Executor = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
-export const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
+/** ISO time from a driver value: Drizzle's raw `execute` answers timestamps as strings, its query builder as Dates. */
+export const iso = (value: Date | string | null): string | null => (value ? new Date(value).toISOString() : null);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A keyset cursor holding one row id (lists ordered by UUIDv7 id). */
+export function decodeIdCursor(cursor: string | undefined): string | undefined {
+  const value = decodeCursor(cursor)?.[0];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !UUID.test(value))
+    throw new AppError('request.invalid', '分页游标无效，请从第一页重新加载');
+  return value;
+}
 
 /** Opaque keyset cursor: base64url of the sort values of the last row. */
 export const encodeCursor = (values: unknown[]): string => Buffer.from(JSON.stringify(values)).toString('base64url');

@@ -17,6 +17,7 @@ export const errorStatus = {
   'user.email_taken': 409,
   'user.owner_protected': 403,
   'team.not_found': 404,
+  'team.name_taken': 409,
   'inbox.not_found': 404,
   'customer.not_found': 404,
   'conversation.not_found': 404,
@@ -53,6 +54,18 @@ function fromFastifyError(error: FastifyError): [number, ReturnType<typeof body>
   return undefined;
 }
 
+/** PostgreSQL error code of a driver error, also when an ORM wrapped it. */
+export function postgresCode(error: unknown): string | undefined {
+  for (let current = error; current && typeof current === 'object'; current = (current as { cause?: unknown }).cause) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+// 22021: invalid byte sequence (NUL in text); 22P05: untranslatable character.
+const isInvalidTextForDatabase = (error: unknown) => ['22021', '22P05'].includes(postgresCode(error) ?? '');
+
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
@@ -64,6 +77,9 @@ export function registerErrorHandler(app: FastifyInstance): void {
         message: issue.message,
       }));
       return reply.status(400).send(body('request.invalid', `请求参数不正确（${error.validationContext}）`, issues));
+    }
+    if (isInvalidTextForDatabase(error)) {
+      return reply.status(400).send(body('request.invalid', '文本中含有无法保存的字符（如 NUL）'));
     }
     const known = fromFastifyError(error);
     if (known) return reply.status(known[0]).send(known[1]);

@@ -21,11 +21,13 @@ export async function registerStaticAssets(app: FastifyInstance, demoInboxToken:
   if (hasWeb) {
     await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: false });
   }
-  await app.register(fastifyStatic, {
-    root: path.join(widgetDist, 'app'),
-    prefix: '/widget/',
-    decorateReply: !hasWeb,
-  });
+  if (fs.existsSync(path.join(widgetDist, 'app'))) {
+    await app.register(fastifyStatic, {
+      root: path.join(widgetDist, 'app'),
+      prefix: '/widget/',
+      decorateReply: !hasWeb,
+    });
+  }
 
   app.get('/widget.js', { schema: { hide: true } }, (_request, reply) => {
     const loader = path.join(widgetDist, 'loader/widget.js');

@@ -150,8 +150,10 @@ export function createChannelsService({
       const inbox = await inboxByToken(inboxToken);
       const proven = await authenticateSource(inbox, input.sourceId, auth);
       const details = { name: input.name, phone: input.phone, email: input.email };
+      const hasDetails = Boolean(input.name || input.phone || input.email);
+      // Resolving also fills the customer's empty contact fields from the details sent.
       const customerId =
-        proven?.customerId ??
+        (hasDetails ? undefined : proven?.customerId) ??
         (
           await db.transaction((tx) =>
             customers.resolveIdentity(tx, {
@@ -185,6 +187,18 @@ export function createChannelsService({
       if (!identity) return { items: [], nextCursor: null };
       return conversations.listCustomerMessages(inbox.workspaceId, inbox.id, identity.customerId, query);
     },
+
+    /** A message on an authenticated visitor socket: no need to prove the visitor again per frame. */
+    receiveFromVisitor: (
+      visitor: { inbox: repo.InboxRow; customerId: string },
+      input: { content: string; clientMsgId: string },
+    ) =>
+      conversations.receiveInbound({
+        workspaceId: visitor.inbox.workspaceId,
+        inboxId: visitor.inbox.id,
+        customerId: visitor.customerId,
+        ...input,
+      }),
 
     /** For the visitor socket: who is connecting, proven by their token. */
     async authenticateVisitor(inboxToken: string, sourceId: string, visitorToken: string) {

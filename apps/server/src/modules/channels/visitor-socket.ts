@@ -8,6 +8,8 @@ import { type Realtime, topics } from '../../platform/realtime.ts';
 import { toPublicMessage } from '../conversations/index.ts';
 import type { ChannelsService } from './channels.service.ts';
 
+type Visitor = Awaited<ReturnType<ChannelsService['authenticateVisitor']>>;
+
 const send = (socket: WebSocket, frame: unknown) => {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
 };
@@ -35,24 +37,25 @@ export function visitorSocketRoutes(app: FastifyInstance, channels: ChannelsServ
         .then(
           (visitor) => {
             realtime.join(topics.visitor(visitor.inbox.id, visitor.customerId), socket);
-            return true;
+            return visitor;
           },
           (error) => {
             const code = error instanceof AppError ? error.code : 'internal';
             send(socket, { type: 'error', code, message: '访客凭证无效' });
             socket.close(4401, code);
-            return false;
+            return undefined;
           },
         );
 
       let queue = authenticated.then(() => {});
       socket.on('message', (data, isBinary) => {
         queue = queue.then(async () => {
-          if (await authenticated) await handleFrame(isBinary ? undefined : data.toString());
+          const visitor = await authenticated;
+          if (visitor) await handleFrame(visitor, isBinary ? undefined : data.toString());
         });
       });
 
-      async function handleFrame(text: string | undefined) {
+      async function handleFrame(visitor: Visitor, text: string | undefined) {
         let parsed: z.infer<typeof visitorFrame> | undefined;
         try {
           parsed = text === undefined ? undefined : visitorFrame.parse(JSON.parse(text));
@@ -68,11 +71,10 @@ export function visitorSocketRoutes(app: FastifyInstance, channels: ChannelsServ
           return;
         }
         try {
-          const { message } = await channels.receivePublicMessage(
-            request.params.inboxToken,
-            { sourceId: request.query.sourceId, content: parsed.content, clientMsgId: parsed.clientMsgId },
-            { visitorToken: request.query.token, signedPayload: '' },
-          );
+          const { message } = await channels.receiveFromVisitor(visitor, {
+            content: parsed.content,
+            clientMsgId: parsed.clientMsgId,
+          });
           send(socket, { type: 'ack', clientMsgId: parsed.clientMsgId, message: toPublicMessage(message) });
         } catch (error) {
           request.log.warn({ err: error }, 'visitor message not stored');

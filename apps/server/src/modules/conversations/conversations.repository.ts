@@ -87,27 +87,6 @@ export const findConversation = async (
 ): Promise<ConversationRow | undefined> =>
   (await selectConversations(db).where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id))))[0];
 
-/** The conversation a new inbound message joins: the latest one not resolved. */
-export const findActiveConversation = async (db: Executor, workspaceId: string, inboxId: string, customerId: string) =>
-  (
-    await db
-      .select({ id: conversations.id })
-      .from(conversations)
-      .where(
-        and(
-          eq(conversations.workspaceId, workspaceId),
-          eq(conversations.inboxId, inboxId),
-          eq(conversations.customerId, customerId),
-          ne(conversations.status, 'resolved'),
-        ),
-      )
-      .orderBy(desc(conversations.id))
-      .limit(1)
-  )[0];
-
-export const insertConversation = (db: Executor, row: typeof conversations.$inferInsert) =>
-  db.insert(conversations).values(row);
-
 export const updateConversation = (
   db: Executor,
   workspaceId: string,
@@ -175,28 +154,6 @@ export function listCustomerMessages(
     .limit(limit);
 }
 
-/** Finds a message a customer already sent with this client id in this inbox (idempotent retries). */
-export const findCustomerMessageByClientId = async (
-  db: Executor,
-  workspaceId: string,
-  inboxId: string,
-  customerId: string,
-  clientMsgId: string,
-) =>
-  (
-    await selectMessages(db)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .where(
-        and(
-          eq(messages.workspaceId, workspaceId),
-          eq(conversations.inboxId, inboxId),
-          eq(conversations.customerId, customerId),
-          eq(messages.clientMsgId, clientMsgId),
-        ),
-      )
-      .limit(1)
-  )[0];
-
 export const findMessageByClientId = async (
   db: Executor,
   workspaceId: string,
@@ -222,8 +179,6 @@ export async function insertMessage(db: Executor, row: typeof messages.$inferIns
 export const findMessage = async (db: Executor, workspaceId: string, id: string): Promise<MessageRow | undefined> =>
   (await selectMessages(db).where(and(eq(messages.workspaceId, workspaceId), eq(messages.id, id))))[0];
 
-export const lockKey = (db: Executor, key: string) => db.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
-
 /** Snoozed conversations whose time has come go back to open; returns which ones. */
 export const wakeSnoozed = (db: Executor) =>
   db
@@ -231,3 +186,44 @@ export const wakeSnoozed = (db: Executor) =>
     .set({ status: 'open', snoozedUntil: null, updatedAt: new Date() })
     .where(and(eq(conversations.status, 'snoozed'), lt(conversations.snoozedUntil, sql`now()`)))
     .returning({ id: conversations.id, workspaceId: conversations.workspaceId });
+
+/** Timestamps arrive as strings from a raw `execute`. */
+export type ReceivedInbound = {
+  is_duplicate: boolean;
+  message_id: string;
+  message_content: string;
+  message_created_at: string;
+  conversation_id: string;
+  status: ConversationRow['status'];
+  assignee_id: string | null;
+  team_id: string | null;
+  snoozed_until: string | null;
+  waiting_since: string | null;
+  last_message_at: string;
+  last_message_preview: string | null;
+  unread_count: number;
+  conversation_created_at: string;
+  inbox_name: string;
+  customer_name: string | null;
+};
+
+/** One round trip for the hottest path; see migration 0001_receive_inbound.sql. */
+export async function receiveInbound(
+  db: Executor,
+  input: {
+    workspaceId: string;
+    inboxId: string;
+    customerId: string;
+    messageId: string;
+    newConversationId: string;
+    content: string;
+    clientMsgId: string | null;
+    preview: string;
+  },
+) {
+  const result = await db.execute<ReceivedInbound>(
+    sql`select * from huike_receive_inbound(${input.workspaceId}, ${input.inboxId}, ${input.customerId},
+      ${input.messageId}, ${input.newConversationId}, ${input.content}, ${input.clientMsgId}, ${input.preview})`,
+  );
+  return result.rows[0]!;
+}

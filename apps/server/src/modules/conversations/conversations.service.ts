@@ -1,7 +1,7 @@
 import type { Conversation, ConversationStatus, Message, PublicMessage } from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
-import { decodeCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
+import { decodeCursor, decodeIdCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
@@ -141,7 +141,7 @@ export function createConversationsService({
     async listMessages(actor: Actor, id: string, query: { limit: number; cursor?: string }) {
       assertCan(actor, 'conversations:read');
       await loadConversation(db, actor.workspaceId, id);
-      const before = decodeCursor(query.cursor)?.[0] as string | undefined;
+      const before = decodeIdCursor(query.cursor);
       const rows = await repo.listMessages(db, actor.workspaceId, id, before, query.limit + 1);
       const newestFirst = rows.slice(0, query.limit).map(toMessage);
       return {
@@ -202,63 +202,51 @@ export function createConversationsService({
     async receiveInbound(
       input: InboundMessage,
     ): Promise<{ message: Message; conversation: Conversation; isDuplicate: boolean }> {
-      const stored = await db.transaction(async (tx) => {
-        await repo.lockKey(tx, `conversation:${input.inboxId}:${input.customerId}`);
-        if (input.clientMsgId) {
-          const duplicate = await repo.findCustomerMessageByClientId(
-            tx,
-            input.workspaceId,
-            input.inboxId,
-            input.customerId,
-            input.clientMsgId,
-          );
-          if (duplicate) return { id: duplicate.id, isNew: false };
-        }
-        const active = await repo.findActiveConversation(tx, input.workspaceId, input.inboxId, input.customerId);
-        const conversationId = active?.id ?? newId();
-        const now = new Date();
-        if (!active) {
-          await repo.insertConversation(tx, {
-            id: conversationId,
-            workspaceId: input.workspaceId,
-            inboxId: input.inboxId,
-            customerId: input.customerId,
-            status: 'open',
-            waitingSince: now,
-            lastMessageAt: now,
-            lastMessagePreview: preview(input.content),
-            unreadCount: 1,
-          });
-        }
-        const messageId = newId();
-        await repo.insertMessage(tx, {
-          id: messageId,
-          workspaceId: input.workspaceId,
-          conversationId,
-          direction: 'inbound',
-          senderKind: 'customer',
-          content: input.content,
-          clientMsgId: input.clientMsgId ?? null,
-        });
-        if (active) {
-          const current = (await repo.findConversation(tx, input.workspaceId, conversationId))!;
-          await repo.updateConversation(tx, input.workspaceId, conversationId, {
-            status: 'open',
-            snoozedUntil: null,
-            waitingSince: current.waitingSince ?? now,
-            lastMessageAt: now,
-            lastMessagePreview: preview(input.content),
-            unreadCount: current.unreadCount + 1,
-          });
-        }
-        return { id: messageId, isNew: true };
+      const row = await repo.receiveInbound(db, {
+        ...input,
+        messageId: newId(),
+        newConversationId: newId(),
+        clientMsgId: input.clientMsgId ?? null,
+        preview: preview(input.content),
       });
-      if (!stored.isNew) {
-        const message = toMessage((await repo.findMessage(db, input.workspaceId, stored.id))!);
-        const conversation = toConversation(await loadConversation(db, input.workspaceId, message.conversationId));
-        return { message, conversation, isDuplicate: true };
+      const message: Message = {
+        id: row.message_id,
+        conversationId: row.conversation_id,
+        direction: 'inbound',
+        senderKind: 'customer',
+        senderId: null,
+        senderName: null,
+        content: row.message_content,
+        private: false,
+        clientMsgId: input.clientMsgId ?? null,
+        createdAt: iso(row.message_created_at)!,
+      };
+      const conversation: Conversation = {
+        id: row.conversation_id,
+        inboxId: input.inboxId,
+        inboxName: row.inbox_name,
+        customerId: input.customerId,
+        customerName: row.customer_name,
+        status: row.status,
+        assigneeId: row.assignee_id,
+        teamId: row.team_id,
+        snoozedUntil: iso(row.snoozed_until),
+        waitingSince: iso(row.waiting_since),
+        lastMessageAt: iso(row.last_message_at)!,
+        lastMessagePreview: row.last_message_preview,
+        unreadCount: row.unread_count,
+        createdAt: iso(row.conversation_created_at)!,
+      };
+      if (!row.is_duplicate) {
+        events.publish({
+          type: 'message.created',
+          workspaceId: input.workspaceId,
+          performedBy: null,
+          message,
+          conversation,
+        });
       }
-      return { ...(await publishCreated(input.workspaceId, stored.id, null)), isDuplicate: false };
+      return { message, conversation, isDuplicate: row.is_duplicate };
     },
 
     /** A visitor's own view of their history in one inbox: public messages only, newest page last. */
@@ -268,7 +256,7 @@ export function createConversationsService({
       customerId: string,
       query: { limit: number; cursor?: string },
     ) {
-      const before = decodeCursor(query.cursor)?.[0] as string | undefined;
+      const before = decodeIdCursor(query.cursor);
       const rows = await repo.listCustomerMessages(db, workspaceId, inboxId, customerId, before, query.limit + 1);
       const newestFirst = rows.slice(0, query.limit).map((row) => toPublicMessage(toMessage(row)));
       return {
@@ -307,8 +295,9 @@ export function createConversationsService({
       let snoozedUntil: Date | null = null;
       if (input.status === 'snoozed') {
         snoozedUntil = input.snoozedUntil ? new Date(input.snoozedUntil) : null;
-        if (!snoozedUntil || Number.isNaN(snoozedUntil.getTime()) || snoozedUntil <= new Date()) {
-          throw new AppError('request.invalid', '挂起需要一个将来的时间（snoozedUntil）');
+        const inAYear = Date.now() + 366 * 86_400_000;
+        if (!snoozedUntil || !(snoozedUntil.getTime() > Date.now() && snoozedUntil.getTime() < inAYear)) {
+          throw new AppError('request.invalid', '挂起需要一个一年以内的将来时间（snoozedUntil）');
         }
       }
       await repo.updateConversation(db, actor.workspaceId, id, {

@@ -1,5 +1,5 @@
 import { and, desc, eq, ilike, lt, or, sql } from 'drizzle-orm';
-import { customerIdentities, customers } from '../../db/schema.ts';
+import { conversations, customerIdentities, customers } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -84,7 +84,32 @@ export async function upsertIdentity(db: Executor, row: typeof customerIdentitie
   return inserted[0] ?? (await findIdentity(db, row.workspaceId, row.inboxId, row.kind, row.externalId))!;
 }
 
-export const moveIdentity = (db: Executor, id: string, customerId: string) =>
-  db.update(customerIdentities).set({ customerId, updatedAt: new Date() }).where(eq(customerIdentities.id, id));
+/** Moves an identity to another customer; answers the customer it belonged to. */
+export async function moveIdentity(db: Executor, id: string, customerId: string) {
+  const previous = await db
+    .select({ customerId: customerIdentities.customerId })
+    .from(customerIdentities)
+    .where(eq(customerIdentities.id, id));
+  await db.update(customerIdentities).set({ customerId, updatedAt: new Date() }).where(eq(customerIdentities.id, id));
+  return previous[0]?.customerId;
+}
+
+export const hasIdentities = async (db: Executor, customerId: string) =>
+  (
+    await db
+      .select({ id: customerIdentities.id })
+      .from(customerIdentities)
+      .where(eq(customerIdentities.customerId, customerId))
+      .limit(1)
+  ).length > 0;
+
+/** Hands a customer's conversations to another customer and removes the emptied record. */
+export async function mergeCustomerInto(db: Executor, workspaceId: string, fromId: string, intoId: string) {
+  await db
+    .update(conversations)
+    .set({ customerId: intoId, updatedAt: new Date() })
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.customerId, fromId)));
+  await db.delete(customers).where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, fromId)));
+}
 
 export const lockKey = (db: Executor, key: string) => db.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);

@@ -1,7 +1,7 @@
 import type { Customer } from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
-import { decodeCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
+import { decodeCursor, decodeIdCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
 import * as repo from './customers.repository.ts';
@@ -81,7 +81,7 @@ export function createCustomersService({ db }: { db: Db }) {
   return {
     async list(actor: Actor, query: { q?: string; limit: number; cursor?: string }) {
       assertCan(actor, 'customers:read');
-      const before = decodeCursor(query.cursor)?.[0] as string | undefined;
+      const before = decodeIdCursor(query.cursor);
       const rows = await repo.listCustomers(db, actor.workspaceId, query.q || undefined, before, query.limit + 1);
       const items = rows.slice(0, query.limit).map(toCustomer);
       return { items, nextCursor: rows.length > query.limit ? encodeCursor([items.at(-1)!.id]) : null };
@@ -122,7 +122,15 @@ export function createCustomersService({ db }: { db: Db }) {
           externalId: shopUserId,
           details: { name },
         });
-        await repo.moveIdentity(tx, visitorIdentityId, customerId);
+        const visitorCustomerId = await repo.moveIdentity(tx, visitorIdentityId, customerId);
+        // The anonymous visitor's record is now empty: its conversations belong to the shop user.
+        if (
+          visitorCustomerId &&
+          visitorCustomerId !== customerId &&
+          !(await repo.hasIdentities(tx, visitorCustomerId))
+        ) {
+          await repo.mergeCustomerInto(tx, workspaceId, visitorCustomerId, customerId);
+        }
         return customerId;
       });
     },

@@ -200,6 +200,9 @@ export function createIdentityService({ db, events }: { db: Db; events: EventBus
     async createTeam(actor: Actor, input: { name: string; memberIds: string[] }): Promise<Team> {
       assertCan(actor, 'teams:manage');
       const memberIds = [...new Set(input.memberIds)];
+      if ((await repo.listTeams(db, actor.workspaceId)).some((team) => team.name === input.name)) {
+        throw new AppError('team.name_taken', `已有名为「${input.name}」的团队`);
+      }
       return db.transaction(async (tx) => {
         for (const userId of memberIds) {
           if (!(await repo.findUser(tx, actor.workspaceId, userId))) throw new AppError('user.not_found', '成员不存在');
