@@ -33,7 +33,11 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 }
 
 export async function startApp(databaseUrl: string): Promise<TestContext> {
-  const config = loadConfig({ DATABASE_URL: databaseUrl, HUIKE_DEMO: '0', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    HUIKE_DEMO: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  });
   const { db, pool } = connect(databaseUrl, 10);
   const database: Database = { db, pool, url: databaseUrl, isEmbedded: false, close: () => pool.end() };
   const huike = await buildApp({ config, database });
