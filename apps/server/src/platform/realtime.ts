@@ -10,6 +10,8 @@ export type Envelope = { topic: string; frame?: unknown; close?: { code: number;
 
 export type Realtime = ReturnType<typeof createRealtime>;
 
+type Queued = { workspaceId: string; text: string; resolve(): void; reject(error: unknown): void };
+
 /**
  * Pushes frames to WebSockets on every app process: a broadcast is a PostgreSQL NOTIFY, and each
  * process LISTENs and delivers to the sockets it holds. One path for local and remote sockets alike.
@@ -29,6 +31,7 @@ export function createRealtime({ pool, url, log }: { pool: pg.Pool; url: string;
     }
   }
 
+  /** A notification is a JSON array of envelopes, or `ref:<id>` of one envelope too large for NOTIFY. */
   async function onNotification(payload: string) {
     if (payload.startsWith('ref:')) {
       const result = await pool.query<{ payload: string }>('select payload from realtime_payloads where id = $1', [
@@ -37,7 +40,57 @@ export function createRealtime({ pool, url, log }: { pool: pg.Pool; url: string;
       if (result.rows[0]) deliver(JSON.parse(result.rows[0].payload));
       return;
     }
-    deliver(JSON.parse(payload));
+    for (const envelope of JSON.parse(payload) as Envelope[]) deliver(envelope);
+  }
+
+  /** Packs envelopes into as few NOTIFY payloads as fit; oversized ones are stored and referenced. */
+  async function notify(batch: Queued[]) {
+    const payloads: string[] = [];
+    let current: string[] = [];
+    let currentBytes = 2;
+    for (const { workspaceId, text } of batch) {
+      const bytes = Buffer.byteLength(text) + 1;
+      if (bytes + 2 > MAX_NOTIFY_BYTES) {
+        const id = newId();
+        await pool.query('insert into realtime_payloads (id, workspace_id, payload) values ($1, $2, $3)', [
+          id,
+          workspaceId,
+          text,
+        ]);
+        payloads.push(`ref:${id}`);
+        continue;
+      }
+      if (currentBytes + bytes > MAX_NOTIFY_BYTES) {
+        payloads.push(`[${current.join(',')}]`);
+        current = [];
+        currentBytes = 2;
+      }
+      current.push(text);
+      currentBytes += bytes;
+    }
+    if (current.length > 0) payloads.push(`[${current.join(',')}]`);
+    await pool.query(
+      'select pg_notify($1, payload) from unnest($2::text[]) with ordinality as t(payload, n) order by n',
+      [CHANNEL, payloads],
+    );
+  }
+
+  // Group commit for notifications: while one NOTIFY is in flight, the next broadcasts queue up and
+  // leave together, so a busy process sends one NOTIFY per round trip instead of one per event.
+  const queue: Queued[] = [];
+  let isFlushing = false;
+  async function flush() {
+    isFlushing = true;
+    while (queue.length > 0) {
+      const batch = queue.splice(0);
+      try {
+        await notify(batch);
+        for (const item of batch) item.resolve();
+      } catch (error) {
+        for (const item of batch) item.reject(error);
+      }
+    }
+    isFlushing = false;
   }
 
   async function listen() {
@@ -58,19 +111,12 @@ export function createRealtime({ pool, url, log }: { pool: pg.Pool; url: string;
   return {
     start: listen,
 
-    async broadcast(workspaceId: string, envelope: Envelope) {
-      const text = JSON.stringify(envelope);
-      if (Buffer.byteLength(text) <= MAX_NOTIFY_BYTES) {
-        await pool.query('select pg_notify($1, $2)', [CHANNEL, text]);
-        return;
-      }
-      const id = newId();
-      await pool.query('insert into realtime_payloads (id, workspace_id, payload) values ($1, $2, $3)', [
-        id,
-        workspaceId,
-        text,
-      ]);
-      await pool.query('select pg_notify($1, $2)', [CHANNEL, `ref:${id}`]);
+    /** Sends a frame to a topic's sockets on every process; resolves once the NOTIFY is committed. */
+    broadcast(workspaceId: string, envelope: Envelope): Promise<void> {
+      return new Promise((resolve, reject) => {
+        queue.push({ workspaceId, text: JSON.stringify(envelope), resolve, reject });
+        if (!isFlushing) void flush();
+      });
     },
 
     /** Registers a socket on a topic until it closes. */
