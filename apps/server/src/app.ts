@@ -21,7 +21,7 @@ import { createCustomersService, customersRoutes } from './modules/customers/ind
 import { createIdentityService, identityRoutes } from './modules/identity/index.ts';
 import { createWorkspacesService, workspacesRoutes } from './modules/workspaces/index.ts';
 import { registerRequestAuth } from './platform/auth/request-auth.ts';
-import { registerErrorHandler, routeNotFound } from './platform/errors.ts';
+import { AppError, postgresCode, registerErrorHandler, routeNotFound } from './platform/errors.ts';
 import { createEventBus } from './platform/events.ts';
 import { registerObservability } from './platform/observability.ts';
 import { createRealtime } from './platform/realtime.ts';
@@ -33,10 +33,19 @@ function createLogger(config: Config) {
   return {
     level: config.logLevel,
     // Paths only: query strings carry visitor tokens, bodies carry messages and PII.
+    // Driver errors quote the failed SQL with its parameters (names, phones, message text): errors are
+    // logged by kind, codes and call stack, never by message.
     serializers: {
       req: (request: { method: string; routeOptions?: { url?: string }; url: string }) => ({
         method: request.method,
         route: request.routeOptions?.url ?? request.url.split('?')[0],
+      }),
+      err: (error: Error & { code?: unknown }) => ({
+        type: error.name,
+        message: error instanceof AppError ? error.message : '(withheld: may quote personal data)',
+        code: error.code,
+        pgCode: postgresCode(error),
+        stack: error.stack?.split('\n').slice(1).join('\n') ?? '',
       }),
     },
     redact: ['req.headers.authorization', 'req.headers.cookie'],
@@ -44,9 +53,17 @@ function createLogger(config: Config) {
 }
 
 /** Builds every service and route in one readable place. Nothing here listens or starts timers. */
-export async function buildApp({ config, database }: { config: Config; database: Database }) {
+export async function buildApp({
+  config,
+  database,
+  logStream,
+}: {
+  config: Config;
+  database: Database;
+  logStream?: { write(line: string): void };
+}) {
   const app: FastifyInstance = Fastify({
-    logger: createLogger(config),
+    logger: { ...createLogger(config), ...(logStream ? { stream: logStream } : {}) },
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: true,
     frameworkErrors: (error, _request, reply) => {

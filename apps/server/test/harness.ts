@@ -32,15 +32,18 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
-export async function startApp(databaseUrl: string): Promise<TestContext> {
+export async function startApp(
+  databaseUrl: string,
+  options: { logLevel?: string; logStream?: { write(line: string): void } } = {},
+): Promise<TestContext> {
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     HUIKE_DEMO: '0',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent',
   });
   const { db, pool } = connect(databaseUrl, 10);
   const database: Database = { db, pool, url: databaseUrl, isEmbedded: false, close: () => pool.end() };
-  const huike = await buildApp({ config, database });
+  const huike = await buildApp({ config, database, logStream: options.logStream });
   return { ...huike, database, databaseUrl };
 }
 
