@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const webDist = path.join(repoRoot, 'apps/web/dist');
@@ -17,17 +17,10 @@ const missingBuild = (what: string) =>
  * `demoInboxToken` fills the demo page's embed snippet.
  */
 export async function registerStaticAssets(app: FastifyInstance, demoInboxToken: () => Promise<string | undefined>) {
-  const hasWeb = fs.existsSync(path.join(webDist, 'index.html'));
-  if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: false });
-  }
-  if (fs.existsSync(path.join(widgetDist, 'app'))) {
-    await app.register(fastifyStatic, {
-      root: path.join(widgetDist, 'app'),
-      prefix: '/widget/',
-      decorateReply: !hasWeb,
-    });
-  }
+  // Files are looked up per request (not one route per built file), so a rebuild needs no restart and the
+  // route table does not depend on what was built. A missing file falls through to the SPA fallback.
+  await app.register(fastifyStatic, { root: webDist, prefix: '/', index: false });
+  await app.register(fastifyStatic, { root: path.join(widgetDist, 'app'), prefix: '/widget/', decorateReply: false });
 
   app.get('/widget.js', { schema: { hide: true } }, (_request, reply) => {
     const loader = path.join(widgetDist, 'loader/widget.js');
@@ -45,12 +38,19 @@ export async function registerStaticAssets(app: FastifyInstance, demoInboxToken:
     return reply.type('text/html; charset=utf-8').send(html.replaceAll('__INBOX_TOKEN__', safeToken));
   });
 
-  const indexHtml = () =>
-    hasWeb ? fs.readFileSync(path.join(webDist, 'index.html'), 'utf8') : missingBuild('管理后台');
-  return function serveSpa(url: string, reply: import('fastify').FastifyReply) {
+  const indexHtml = () => {
+    const file = path.join(webDist, 'index.html');
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : missingBuild('管理后台');
+  };
+  /** The web app's routes (/inbox, /settings/…) are the client's: answer them with index.html. */
+  const serveSpa = (url: string, reply: FastifyReply) => {
     const pathname = url.split('?')[0] ?? '/';
     if (pathname.startsWith('/api/') || pathname.startsWith('/public/') || path.extname(pathname)) return false;
     reply.type('text/html; charset=utf-8').send(indexHtml());
     return true;
   };
+  app.get('/', { schema: { hide: true } }, (request, reply) => {
+    serveSpa(request.url, reply);
+  });
+  return serveSpa;
 }
