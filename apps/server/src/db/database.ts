@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import { startEmbeddedCluster } from './embedded.ts';
 import * as schema from './schema.ts';
 
-export type Db = NodePgDatabase<typeof schema>;
+export type Db = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 export type Database = {
   db: Db;
   pool: pg.Pool;

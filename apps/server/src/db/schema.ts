@@ -174,7 +174,9 @@ export const conversations = pgTable(
     ...timestamps,
   },
   (t) => [
-    index('conversations_list_idx').on(t.workspaceId, t.status, t.lastMessageAt),
+    // No activity times in indexes: a new message updates them, and an update touching no indexed column
+    // is a HOT update (no index writes) — this keeps the busiest row write of the product cheap.
+    index('conversations_list_idx').on(t.workspaceId, t.status),
     index('conversations_customer_idx').on(t.workspaceId, t.customerId, t.inboxId),
     index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.status),
   ],

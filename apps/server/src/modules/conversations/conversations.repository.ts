@@ -1,4 +1,5 @@
 import { and, desc, eq, getTableColumns, ilike, inArray, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../db/database.ts';
 import { conversations, customers, inboxes, messages, users } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 
@@ -187,29 +188,28 @@ export const wakeSnoozed = (db: Executor) =>
     .where(and(eq(conversations.status, 'snoozed'), lt(conversations.snoozedUntil, sql`now()`)))
     .returning({ id: conversations.id, workspaceId: conversations.workspaceId });
 
-/** Timestamps arrive as strings from a raw `execute`. */
 export type ReceivedInbound = {
   is_duplicate: boolean;
   message_id: string;
   message_content: string;
-  message_created_at: string;
+  message_created_at: Date;
   conversation_id: string;
   status: ConversationRow['status'];
   assignee_id: string | null;
   team_id: string | null;
-  snoozed_until: string | null;
-  waiting_since: string | null;
-  last_message_at: string;
+  snoozed_until: Date | null;
+  waiting_since: Date | null;
+  last_message_at: Date;
   last_message_preview: string | null;
   unread_count: number;
-  conversation_created_at: string;
+  conversation_created_at: Date;
   inbox_name: string;
   customer_name: string | null;
 };
 
 /** One round trip for the hottest path; see migration 0001_receive_inbound.sql. */
 export async function receiveInbound(
-  db: Executor,
+  db: Db,
   input: {
     workspaceId: string;
     inboxId: string;
@@ -221,9 +221,20 @@ export async function receiveInbound(
     preview: string;
   },
 ) {
-  const result = await db.execute<ReceivedInbound>(
-    sql`select * from huike_receive_inbound(${input.workspaceId}, ${input.inboxId}, ${input.customerId},
-      ${input.messageId}, ${input.newConversationId}, ${input.content}, ${input.clientMsgId}, ${input.preview})`,
-  );
+  // A named (prepared) statement on the driver itself: parsed and planned once per connection.
+  const result = await db.$client.query<ReceivedInbound>({
+    name: 'huike_receive_inbound',
+    text: 'select * from huike_receive_inbound($1, $2, $3, $4, $5, $6, $7, $8)',
+    values: [
+      input.workspaceId,
+      input.inboxId,
+      input.customerId,
+      input.messageId,
+      input.newConversationId,
+      input.content,
+      input.clientMsgId,
+      input.preview,
+    ],
+  });
   return result.rows[0]!;
 }
