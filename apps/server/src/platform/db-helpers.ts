@@ -31,3 +31,6 @@ export function decodeCursor(cursor: string | undefined): unknown[] | undefined 
   }
   throw new AppError('request.invalid', '分页游标无效，请从第一页重新加载');
 }
+
+/** An ILIKE pattern matching `text` anywhere, with LIKE's wildcards in it taken literally. */
+export const containsPattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

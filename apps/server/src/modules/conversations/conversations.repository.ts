@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, ilike, inArray, isNull, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { conversations, customers, inboxes, messages, users } from '../../db/schema.ts';
-import type { Executor } from '../../platform/db-helpers.ts';
+import { containsPattern, type Executor } from '../../platform/db-helpers.ts';
 
 export type ConversationRow = typeof conversations.$inferSelect & { inboxName: string; customerName: string | null };
 export type MessageRow = typeof messages.$inferSelect & { senderName: string | null };
@@ -30,10 +30,8 @@ const selectConversations = (db: Executor) =>
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .innerJoin(customers, eq(customers.id, conversations.customerId));
 
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 function filterConditions(filter: ConversationFilter): SQL | undefined {
-  const pattern = filter.q ? `%${escapeLike(filter.q)}%` : undefined;
+  const pattern = filter.q ? containsPattern(filter.q) : undefined;
   return and(
     eq(conversations.workspaceId, filter.workspaceId),
     filter.assignee === 'mine' ? eq(conversations.assigneeId, filter.userId) : undefined,

@@ -1,6 +1,6 @@
 import { and, desc, eq, ilike, lt, or, sql } from 'drizzle-orm';
 import { conversations, customerIdentities, customers } from '../../db/schema.ts';
-import type { Executor } from '../../platform/db-helpers.ts';
+import { containsPattern, type Executor } from '../../platform/db-helpers.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type IdentityKind = (typeof customerIdentities.$inferSelect)['kind'];
@@ -13,8 +13,6 @@ export const findCustomer = async (db: Executor, workspaceId: string, id: string
       .where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, id)))
   )[0];
 
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** Newest first, keyset on id (UUIDv7 is time-ordered). */
 export function listCustomers(
   db: Executor,
@@ -23,7 +21,7 @@ export function listCustomers(
   before: string | undefined,
   limit: number,
 ) {
-  const pattern = q ? `%${escapeLike(q)}%` : undefined;
+  const pattern = q ? containsPattern(q) : undefined;
   return db
     .select()
     .from(customers)
