@@ -1,29 +1,48 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { App as AntApp, ConfigProvider, theme } from 'antd';
+import { ConfigProvider, theme } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import { queryClient } from './api/query-client.ts';
-import { AppShell } from './pages/app-shell.tsx';
-import { CustomersPage } from './pages/customers-page.tsx';
-import { InboxPage } from './pages/inbox-page.tsx';
+import {
+  AppShell,
+  CustomersPage,
+  InboxPage,
+  NotFoundPage,
+  preloadForPath,
+  SettingsInboxesPage,
+  SettingsTokensPage,
+  SettingsUsersPage,
+  SetupPage,
+} from './pages/lazy-pages.ts';
 import { LoginPage } from './pages/login-page.tsx';
-import { NotFoundPage } from './pages/not-found-page.tsx';
 import { RequireSession } from './pages/require-session.tsx';
-import { SettingsInboxesPage } from './pages/settings-inboxes-page.tsx';
-import { SettingsTokensPage } from './pages/settings-tokens-page.tsx';
-import { SettingsUsersPage } from './pages/settings-users-page.tsx';
-import { SetupPage } from './pages/setup-page.tsx';
+import { FullPageLoading } from './ui/full-page-loading.tsx';
+
+preloadForPath(window.location.pathname);
 
 const router = createBrowserRouter([
-  { path: '/setup', element: <SetupPage /> },
+  {
+    path: '/setup',
+    element: (
+      <Suspense fallback={<FullPageLoading />}>
+        <SetupPage />
+      </Suspense>
+    ),
+  },
   { path: '/login', element: <LoginPage /> },
   {
     element: <RequireSession />,
     children: [
       {
-        element: <AppShell />,
+        element: (
+          <Suspense fallback={<FullPageLoading />}>
+            <AppShell />
+          </Suspense>
+        ),
+        // The shell wraps its outlet in Suspense with a skeleton of the page being opened.
         children: [
           { index: true, element: <Navigate to="/inbox" replace /> },
           { path: 'inbox/:conversationId?', element: <InboxPage /> },
@@ -49,14 +68,14 @@ function ThemedApp() {
         token: {
           colorPrimary: '#1677ff',
           borderRadius: 6,
+          // The same stack as body in styles.css.
           fontFamily:
             "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif",
         },
       }}
     >
-      <AntApp>
-        <RouterProvider router={router} />
-      </AntApp>
+      {/* Ant Design's <App> (message, modal, notification) lives in the signed-in shell: /login does not need it. */}
+      <RouterProvider router={router} />
     </ConfigProvider>
   );
 }

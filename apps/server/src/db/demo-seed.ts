@@ -99,11 +99,13 @@ export async function seedDemoWorkspace(huike: HuikeApp, database: Database) {
       });
       if (i >= 60) continue;
       const status = pick(statuses, i);
-      const startedAt = now - (i + 1) * 17 * 60_000;
       const isWaiting = status === 'open' && i % 2 === 0;
-      const conversationId = newId();
       const lines = [pick(CUSTOMER_LINES, i), pick(AGENT_LINES, i), pick(CUSTOMER_LINES, i + 3)];
       if (!isWaiting) lines.push(pick(AGENT_LINES, i + 1));
+      // Waiting customers wrote last, minutes ago; the other chats ended earlier in the day.
+      const lastMessageAt = now - (isWaiting ? (i + 1) * 60_000 : (i + 1) * 17 * 60_000);
+      const startedAt = lastMessageAt - (lines.length - 1) * 60_000;
+      const conversationId = newId();
       await tx.insert(conversations).values({
         id: conversationId,
         workspaceId: workspace.id,
@@ -112,9 +114,9 @@ export async function seedDemoWorkspace(huike: HuikeApp, database: Database) {
         status,
         assigneeId: i % 3 === 0 ? null : agents[i % agents.length]!.id,
         snoozedUntil: status === 'snoozed' ? new Date(now + 3 * 3_600_000) : null,
-        waitingSince: isWaiting ? new Date(now - (i + 1) * 60_000) : null,
+        waitingSince: isWaiting ? new Date(lastMessageAt) : null,
         firstReplyAt: new Date(startedAt + 60_000),
-        lastMessageAt: new Date(startedAt + lines.length * 60_000),
+        lastMessageAt: new Date(lastMessageAt),
         lastMessagePreview: lines.at(-1)!,
         unreadCount: isWaiting ? 1 : 0,
         createdAt: new Date(startedAt),

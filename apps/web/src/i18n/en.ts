@@ -27,6 +27,9 @@ export const en: Dictionary<typeof zhCN> = {
   time: {
     dayShort: 'd ',
     hourShort: 'h',
+    todayAt: 'today {{time}}',
+    tomorrowAt: 'tomorrow {{time}}',
+    dateThisYear: 'MMM D, HH:mm',
   },
   nav: {
     inbox: 'Workbench',
@@ -163,7 +166,7 @@ export const en: Dictionary<typeof zhCN> = {
     modeNote: 'Note',
     replyHint: 'The customer will receive this',
     noteHint: 'Private note: only colleagues see it, never the customer',
-    replyPlaceholder: 'Type a reply. Enter sends, Shift+Enter adds a line',
+    replyPlaceholder: 'Type a reply',
     notePlaceholder: 'Write a private note (hidden from the customer)',
     keysHint: 'Enter send · Shift+Enter new line · Esc leave',
     send: 'Send',
@@ -175,7 +178,7 @@ export const en: Dictionary<typeof zhCN> = {
     assignedTo: 'Assigned to {{name}}',
     unknownAgent: 'another member',
     team: 'Team: {{name}}',
-    snoozedUntil: 'Snoozed until {{time}}',
+    snoozedUntil: 'Snoozed until {{time}}; it reopens on its own.',
   },
   actions: {
     resolve: 'Resolve',
@@ -184,7 +187,7 @@ export const en: Dictionary<typeof zhCN> = {
     reopen: 'Reopen',
     unsnooze: 'Unsnooze',
     reopenedDone: 'Conversation reopened',
-    snoozedDone: 'Snoozed; it comes back at {{time}}',
+    snoozedDone: 'Snoozed until {{time}}',
     markPending: 'Mark as pending',
     markOpen: 'Mark as open',
     pendingDone: 'Marked as pending',
@@ -209,6 +212,7 @@ export const en: Dictionary<typeof zhCN> = {
   },
   snooze: {
     button: 'Snooze',
+    help: 'Snooze: the conversation comes back on its own',
     minutes30: '30 minutes',
     hour1: '1 hour',
     hours3: '3 hours',
@@ -244,6 +248,7 @@ export const en: Dictionary<typeof zhCN> = {
     emailInvalid: 'This is not a valid email address',
     noHistory: 'No other conversations with this customer',
     currentConversation: 'This conversation',
+    panelEmpty: "Open a conversation to see the customer's profile and past conversations here.",
   },
   customers: {
     title: 'Customers',

@@ -23,6 +23,9 @@ export const zhCN = {
   time: {
     dayShort: '天',
     hourShort: '小时',
+    todayAt: '今天 {{time}}',
+    tomorrowAt: '明天 {{time}}',
+    dateThisYear: 'M月D日 HH:mm',
   },
   nav: {
     inbox: '工作台',
@@ -157,7 +160,7 @@ export const zhCN = {
     modeNote: '备注',
     replyHint: '客户会收到这条消息',
     noteHint: '内部备注：只有同事能看到，客户看不到',
-    replyPlaceholder: '输入回复，Enter 发送，Shift+Enter 换行',
+    replyPlaceholder: '输入回复内容',
     notePlaceholder: '写一条内部备注（客户看不到）',
     keysHint: 'Enter 发送 · Shift+Enter 换行 · Esc 离开输入框',
     send: '发送',
@@ -169,7 +172,7 @@ export const zhCN = {
     assignedTo: '负责人：{{name}}',
     unknownAgent: '其他成员',
     team: '团队：{{name}}',
-    snoozedUntil: '挂起至 {{time}}',
+    snoozedUntil: '会话已挂起，{{time}} 自动恢复。',
   },
   actions: {
     resolve: '结束会话',
@@ -203,6 +206,7 @@ export const zhCN = {
   },
   snooze: {
     button: '挂起',
+    help: '挂起会话，到点自动恢复',
     minutes30: '30 分钟',
     hour1: '1 小时',
     hours3: '3 小时',
@@ -238,6 +242,7 @@ export const zhCN = {
     emailInvalid: '邮箱格式不正确',
     noHistory: '这位客户还没有其他会话',
     currentConversation: '当前会话',
+    panelEmpty: '打开一个会话后，这里会显示客户资料和历史会话。',
   },
   customers: {
     title: '客户',

@@ -10,14 +10,15 @@ import {
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { Avatar, Badge, Button, Dropdown, Layout, Menu, type MenuProps, Space, Tooltip } from 'antd';
-import { useState } from 'react';
+import { App as AntApp, Avatar, Badge, Button, Dropdown, Layout, Menu, type MenuProps, Space, Tooltip } from 'antd';
+import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useCurrentSession, useLogout } from '../modules/identity/hooks/use-session.ts';
 import { useRealtimeStatus } from '../realtime/realtime-status.ts';
 import { useRealtime } from '../realtime/use-realtime.ts';
 import { LanguageSwitch } from '../ui/language-switch.tsx';
+import { PageSkeleton, WorkbenchSkeleton } from '../ui/page-skeleton.tsx';
 
 const collapsedKey = 'huike.siderCollapsed';
 
@@ -48,7 +49,16 @@ function RealtimeIndicator() {
   );
 }
 
+/** The signed-in frame; Ant Design's <App> (message, modal, notification) starts here, /login does without. */
 export function AppShell() {
+  return (
+    <AntApp className="hk-app">
+      <ShellLayout />
+    </AntApp>
+  );
+}
+
+function ShellLayout() {
   const { t } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
@@ -152,7 +162,10 @@ export function AppShell() {
           </Space>
         </Layout.Header>
         <Layout.Content className={isWorkbench ? 'hk-content hk-content-workbench' : 'hk-content'}>
-          <Outlet />
+          {/* The pages load on demand: a skeleton of the page being opened while its code arrives. */}
+          <Suspense fallback={isWorkbench ? <WorkbenchSkeleton /> : <PageSkeleton />}>
+            <Outlet />
+          </Suspense>
         </Layout.Content>
       </Layout>
     </Layout>

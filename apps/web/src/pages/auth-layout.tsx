@@ -1,7 +1,6 @@
-import { Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LanguageSwitch } from '../ui/language-switch.tsx';
+import { LanguageToggle } from '../ui/language-toggle.tsx';
 
 /** The calm frame around /login and /setup: brand on top, a single card, language switch in the corner. */
 export function AuthLayout({
@@ -17,7 +16,7 @@ export function AuthLayout({
   return (
     <div className="hk-auth">
       <div className="hk-auth-language">
-        <LanguageSwitch />
+        <LanguageToggle />
       </div>
       <div className="hk-auth-card">
         <div className="hk-auth-brand">
@@ -27,14 +26,9 @@ export function AuthLayout({
             <div className="hk-auth-brand-tagline">{t('app.tagline')}</div>
           </div>
         </div>
-        <Typography.Title level={4} style={{ marginTop: 8 }}>
-          {title}
-        </Typography.Title>
-        {subtitle && (
-          <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
-            {subtitle}
-          </Typography.Paragraph>
-        )}
+        {/* Plain elements styled like Typography.Title/Paragraph: the sign-in pages load as little as possible. */}
+        <h1 className="hk-auth-title">{title}</h1>
+        {subtitle && <p className="hk-auth-subtitle">{subtitle}</p>}
         {children}
       </div>
     </div>

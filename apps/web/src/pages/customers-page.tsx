@@ -10,7 +10,7 @@ import { useCustomerList } from '../modules/customers/hooks/use-customers.ts';
 import { useCan } from '../modules/identity/hooks/use-session.ts';
 import { CursorPager } from '../ui/cursor-pager.tsx';
 import { EmptyState } from '../ui/empty-state.tsx';
-import { ErrorState } from '../ui/errors.tsx';
+import { ErrorState } from '../ui/error-state.tsx';
 import { PageHeader } from '../ui/page-header.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 

@@ -13,7 +13,7 @@ import { useTeams, useUserMap, useUsers } from '../modules/identity/hooks/use-us
 import { assignableRoles } from '../modules/identity/permissions.ts';
 import { useInboxes } from '../modules/inboxes/hooks/use-inboxes.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
-import { ErrorState } from '../ui/errors.tsx';
+import { ErrorState } from '../ui/error-state.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 import { WorkbenchCustomerPanel } from './workbench-customer-panel.tsx';
 
@@ -109,6 +109,17 @@ export function InboxPage() {
         )}
       </section>
       <aside className="hk-wb-customer">
+        {!conversationId && (
+          <div className="hk-customer-panel-empty" data-testid="customer-panel-empty">
+            <div className="hk-panel-title">{t('customer.panelTitle')}</div>
+            <div className="hk-muted">{t('customer.panelEmpty')}</div>
+          </div>
+        )}
+        {conversationId && !current && !conversation.isError && (
+          <div className="hk-customer-panel">
+            <Skeleton active paragraph={{ rows: 5 }} />
+          </div>
+        )}
         {current && (
           <WorkbenchCustomerPanel
             customerId={current.customerId}

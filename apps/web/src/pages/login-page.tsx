@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { LoginForm } from '../modules/identity/components/login-form.tsx';
@@ -6,6 +7,7 @@ import { useSetupStatus } from '../modules/workspaces/hooks/use-setup.ts';
 import { FullPageLoading } from '../ui/full-page-loading.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 import { AuthLayout } from './auth-layout.tsx';
+import { preloadWorkbench } from './lazy-pages.ts';
 
 /** Only same-app paths are followed after login (no open redirect through ?next=). */
 function safeNext(next: string | null): string {
@@ -23,6 +25,11 @@ export function LoginPage() {
   const next = safeNext(params.get('next'));
   const setup = useSetupStatus();
   const session = useSession();
+  // The workbench's code downloads while the agent types; signing in then shows it at once.
+  useEffect(() => {
+    const idle = window.requestIdleCallback ?? ((callback: () => void) => window.setTimeout(callback, 1500));
+    idle(preloadWorkbench);
+  }, []);
   if (setup.data?.needsSetup) return <Navigate to="/setup" replace />;
   if (session.data) return <Navigate to={next} replace />;
   if (session.isPending && setup.isPending) return <FullPageLoading />;

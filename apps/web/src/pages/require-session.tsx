@@ -1,8 +1,11 @@
+import { lazy, Suspense } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { useSession } from '../modules/identity/hooks/use-session.ts';
 import { useSetupStatus } from '../modules/workspaces/hooks/use-setup.ts';
-import { ErrorState } from '../ui/errors.tsx';
 import { FullPageLoading } from '../ui/full-page-loading.tsx';
+
+// Only shown when the server cannot be reached: not worth a place in the first download.
+const ErrorState = lazy(() => import('../ui/error-state.tsx').then((module) => ({ default: module.ErrorState })));
 
 /** Signed-in routes: a fresh install goes to /setup, a signed-out visitor to /login (and back afterwards). */
 export function RequireSession() {
@@ -15,7 +18,9 @@ export function RequireSession() {
   if (session.isError) {
     return (
       <div className="hk-full-page-center">
-        <ErrorState error={session.error} onRetry={() => void session.refetch()} />
+        <Suspense fallback={<FullPageLoading />}>
+          <ErrorState error={session.error} onRetry={() => void session.refetch()} />
+        </Suspense>
       </div>
     );
   }

@@ -9,7 +9,7 @@ import { InboxDetailDrawer } from '../modules/inboxes/components/inbox-detail-dr
 import { InboxesTable } from '../modules/inboxes/components/inboxes-table.tsx';
 import { useInboxes } from '../modules/inboxes/hooks/use-inboxes.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
-import { ErrorState } from '../ui/errors.tsx';
+import { ErrorState } from '../ui/error-state.tsx';
 import { PageHeader } from '../ui/page-header.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 

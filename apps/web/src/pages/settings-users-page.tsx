@@ -8,7 +8,7 @@ import { UserDrawer } from '../modules/identity/components/user-drawer.tsx';
 import { UsersTable } from '../modules/identity/components/users-table.tsx';
 import { useCan, useCurrentUser } from '../modules/identity/hooks/use-session.ts';
 import { useTeamMap, useTeams, useUsers } from '../modules/identity/hooks/use-users.ts';
-import { ErrorState } from '../ui/errors.tsx';
+import { ErrorState } from '../ui/error-state.tsx';
 import { PageHeader } from '../ui/page-header.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 

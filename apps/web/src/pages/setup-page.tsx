@@ -3,7 +3,7 @@ import { Navigate, useNavigate } from 'react-router';
 import { useSession } from '../modules/identity/hooks/use-session.ts';
 import { SetupForm } from '../modules/workspaces/components/setup-form.tsx';
 import { useSetupStatus } from '../modules/workspaces/hooks/use-setup.ts';
-import { ErrorState } from '../ui/errors.tsx';
+import { ErrorState } from '../ui/error-state.tsx';
 import { FullPageLoading } from '../ui/full-page-loading.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 import { AuthLayout } from './auth-layout.tsx';

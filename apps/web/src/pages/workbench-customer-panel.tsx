@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { CustomerConversations } from '../modules/conversations/components/customer-conversations.tsx';
 import { CustomerProfile } from '../modules/customers/components/customer-profile.tsx';
 import { useCustomer } from '../modules/customers/hooks/use-customers.ts';
-import { ErrorState } from '../ui/errors.tsx';
+import { ErrorState } from '../ui/error-state.tsx';
 
 type Props = {
   customerId: string;

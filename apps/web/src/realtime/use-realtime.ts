@@ -13,7 +13,7 @@ export function useRealtime(userId: string | undefined): void {
     if (!userId) return;
     const connection = new RealtimeConnection({
       onEvent: (event: AgentEvent) => {
-        if (event.type === 'message.created') storeMessage(client, event.message);
+        if (event.type === 'message.created') storeMessage(client, event.message, event.conversation);
         else if (event.type === 'conversation.updated') storeConversation(client, event.conversation);
       },
       onReconnected: () => {

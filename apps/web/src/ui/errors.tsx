@@ -1,6 +1,4 @@
-import { Button, Result } from 'antd';
 import type { TFunction } from 'i18next';
-import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client.ts';
 
 /** Minutes until a locked account may try again, from Retry-After or the error's details. */
@@ -51,26 +49,4 @@ export function errorMessage(error: unknown, t: TFunction): string {
     default:
       return error.message || t('errors.unknown');
   }
-}
-
-type Props = { error: unknown; onRetry?: () => void; compact?: boolean };
-
-/** A failed load: what went wrong and a way to try again. */
-export function ErrorState({ error, onRetry, compact }: Props) {
-  const { t } = useTranslation();
-  return (
-    <Result
-      status={compact ? undefined : 'warning'}
-      icon={compact ? null : undefined}
-      title={t('errors.loadFailed')}
-      subTitle={errorMessage(error, t)}
-      extra={
-        onRetry && (
-          <Button type="primary" onClick={onRetry}>
-            {t('common.retry')}
-          </Button>
-        )
-      }
-    />
-  );
 }

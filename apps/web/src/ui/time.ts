@@ -1,4 +1,5 @@
 import dayjs from 'dayjs';
+import type { TFunction } from 'i18next';
 import 'dayjs/locale/en';
 import 'dayjs/locale/zh-cn';
 import relativeTime from 'dayjs/plugin/relativeTime';
@@ -36,6 +37,17 @@ export const inWorkspace = (value: string | number | Date | dayjs.Dayjs = Date.n
 
 export const formatDateTime = (iso: string): string => inWorkspace(iso).format('YYYY-MM-DD HH:mm:ss');
 export const formatDate = (iso: string): string => inWorkspace(iso).format('YYYY-MM-DD');
+
+/** A moment agents plan around (a snooze ending): 「今天 14:30」, 「明天 09:00」, 「11月28日 09:00」. */
+export function formatUpcoming(iso: string, t: TFunction, now = Date.now()): string {
+  const when = inWorkspace(iso);
+  const today = inWorkspace(now);
+  const time = when.format('HH:mm');
+  if (when.isSame(today, 'day')) return t('time.todayAt', { time });
+  if (when.isSame(today.add(1, 'day'), 'day')) return t('time.tomorrowAt', { time });
+  if (when.isSame(today, 'year')) return when.format(t('time.dateThisYear'));
+  return when.format('YYYY-MM-DD HH:mm');
+}
 
 /** "3分钟前" / "3 minutes ago"; never in the future (clock skew between browser and server). */
 export function formatRelative(iso: string, now: number): string {

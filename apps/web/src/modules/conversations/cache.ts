@@ -2,7 +2,7 @@ import type { Conversation, Message, Session } from '@huike/contracts';
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import type { Page } from '../../api/client.ts';
 import { queryKeys } from '../../api/query-keys.ts';
-import { type ConversationFilters, conversationsApi } from './api/conversations-api.ts';
+import type { ConversationFilters } from './api/conversations-api.ts';
 import { resolvePendingMessage } from './pending-messages.ts';
 
 export type ConversationPages = InfiniteData<Page<Conversation>>;
@@ -63,46 +63,71 @@ function meIdOf(client: QueryClient): string | undefined {
   return client.getQueryData<Session | null>(queryKeys.session)?.user.id;
 }
 
-// Counts are the server's to compute; refetch them (at most once a second) whenever a conversation changes.
-let countsTimer: number | undefined;
-function scheduleCountsRefresh(client: QueryClient): void {
-  if (countsTimer !== undefined) return;
-  countsTimer = window.setTimeout(() => {
-    countsTimer = undefined;
+type Counts = { mine: number; unassigned: number; all: number };
+
+/** The conversation as the cache knows it now: the open detail, else any cached list row. */
+function cachedState(client: QueryClient, id: string): Conversation | undefined {
+  return client.getQueryData<Conversation>(queryKeys.conversation(id)) ?? findCachedConversation(client, id);
+}
+
+// A conversation no cache knows (a new visitor, a row beyond the loaded pages): only the server can
+// recompute the tab counts and say whether it matches a search. Coalesce a burst into one refetch.
+let unknownTimer: number | undefined;
+function scheduleServerRecount(client: QueryClient): void {
+  if (unknownTimer !== undefined) return;
+  unknownTimer = window.setTimeout(() => {
+    unknownTimer = undefined;
     void client.invalidateQueries({ queryKey: queryKeys.conversationCounts });
-  }, 800);
+    void client.invalidateQueries({
+      queryKey: queryKeys.conversationLists,
+      predicate: (query) => Boolean((query.queryKey[2] as ConversationFilters | undefined)?.q),
+    });
+  }, 500);
 }
 
-// A message for a conversation no list knows yet (a new visitor): refetch the lists, at most once a second.
-let listsTimer: number | undefined;
-function scheduleListsRefresh(client: QueryClient): void {
-  if (listsTimer !== undefined) return;
-  listsTimer = window.setTimeout(() => {
-    listsTimer = undefined;
-    void client.invalidateQueries({ queryKey: queryKeys.conversationLists });
-  }, 1000);
+/** Which tab counts a conversation adds to under a counts query's status filter. */
+function countedIn(conversation: Conversation, status: string, meId: string | undefined): Counts {
+  const counted = status === 'any' || conversation.status === status ? 1 : 0;
+  return {
+    all: counted,
+    mine: counted && meId !== undefined && conversation.assigneeId === meId ? 1 : 0,
+    unassigned: counted && conversation.assigneeId === null ? 1 : 0,
+  };
 }
 
-// message.created carries no conversation: fetch the row's new state (unread count, waiting timer, status)
-// once things settle, coalescing a burst of messages into one request per conversation.
-const refreshTimers = new Map<string, number>();
-function scheduleConversationRefresh(client: QueryClient, id: string): void {
-  window.clearTimeout(refreshTimers.get(id));
-  refreshTimers.set(
-    id,
-    window.setTimeout(() => {
-      refreshTimers.delete(id);
-      conversationsApi.get(id).then(
-        (conversation) => storeConversation(client, conversation),
-        () => scheduleListsRefresh(client),
-      );
-    }, 250),
-  );
+/** Moves the tab counts from a conversation's previous state to its new one, without asking the server. */
+function adjustCounts(client: QueryClient, previous: Conversation, next: Conversation): void {
+  if (previous.status === next.status && previous.assigneeId === next.assigneeId) return;
+  const meId = meIdOf(client);
+  for (const [key, data] of client.getQueriesData<Counts>({ queryKey: queryKeys.conversationCounts })) {
+    if (!data) continue;
+    const status = String(key[2] ?? 'any');
+    const before = countedIn(previous, status, meId);
+    const after = countedIn(next, status, meId);
+    client.setQueryData<Counts>(key, {
+      mine: Math.max(0, data.mine - before.mine + after.mine),
+      unassigned: Math.max(0, data.unassigned - before.unassigned + after.unassigned),
+      all: Math.max(0, data.all - before.all + after.all),
+    });
+  }
 }
 
-/** Puts a conversation (from an HTTP answer or a realtime event) into every cached list and its detail. */
+/** Whether a conversation the list did not hold belongs within its loaded pages (not past the last one). */
+function fitsLoadedPages(data: ConversationPages, conversation: Conversation): boolean {
+  const lastPage = data.pages[data.pages.length - 1];
+  if (!lastPage?.nextCursor) return true;
+  const items = data.pages.flatMap((page) => page.items);
+  const last = items.sort(compareConversations)[items.length - 1];
+  return !last || compareConversations(conversation, last) < 0;
+}
+
+/**
+ * Puts a conversation (from an HTTP answer or a realtime event) into every cached list, its detail and
+ * the tab counts. Only a conversation the cache did not know makes the server recount (and re-search).
+ */
 export function storeConversation(client: QueryClient, conversation: Conversation): void {
   const meId = meIdOf(client);
+  const previous = cachedState(client, conversation.id);
   if (client.getQueryData(queryKeys.conversation(conversation.id)) !== undefined) {
     client.setQueryData<Conversation>(queryKeys.conversation(conversation.id), conversation);
   }
@@ -125,14 +150,15 @@ export function storeConversation(client: QueryClient, conversation: Conversatio
       });
     } else if (match === true) {
       const [first, ...rest] = data.pages;
-      if (!first) continue;
+      if (!first || !fitsLoadedPages(data, conversation)) continue;
       client.setQueryData<ConversationPages>(key, {
         ...data,
         pages: [{ ...first, items: [conversation, ...first.items] }, ...rest],
       });
     }
   }
-  scheduleCountsRefresh(client);
+  if (previous) adjustCounts(client, previous, conversation);
+  else scheduleServerRecount(client);
 }
 
 function insertMessage(items: Message[], message: Message): Message[] {
@@ -160,38 +186,39 @@ export function upsertMessage(data: MessagePages, message: Message): MessagePage
   return { ...data, pages: [{ ...newest, items: insertMessage(newest.items, message) }, ...older] };
 }
 
-/** Puts a message (from the send answer or a realtime event) into the chat and refreshes the row's preview. */
-export function storeMessage(client: QueryClient, message: Message): void {
+/**
+ * Puts a message into the open chat and its conversation into the lists. A realtime message.created frame
+ * carries the conversation's new state (preview, unread count, waiting timer, status); the send answer
+ * does not, so then only the row's preview moves (the frame that follows brings the rest).
+ */
+export function storeMessage(client: QueryClient, message: Message, conversation?: Conversation): void {
   client.setQueryData<MessagePages>(queryKeys.messages(message.conversationId), (data) =>
     data ? upsertMessage(data, message) : data,
   );
   if (message.clientMsgId) resolvePendingMessage(message.conversationId, message.clientMsgId);
 
-  let isKnown = false;
+  if (conversation) {
+    storeConversation(client, conversation);
+    return;
+  }
+  if (message.private) return;
+  const withPreview = (item: Conversation): Conversation =>
+    time(message.createdAt) >= time(item.lastMessageAt)
+      ? { ...item, lastMessagePreview: message.content.slice(0, 200), lastMessageAt: message.createdAt }
+      : item;
   for (const [key, data] of client.getQueriesData<ConversationPages>({ queryKey: queryKeys.conversationLists })) {
-    if (!data) continue;
-    if (!data.pages.some((page) => page.items.some((item) => item.id === message.conversationId))) continue;
-    isKnown = true;
-    if (message.private) continue;
+    if (!data?.pages.some((page) => page.items.some((item) => item.id === message.conversationId))) continue;
     client.setQueryData<ConversationPages>(key, {
       ...data,
       pages: data.pages.map((page) => ({
         ...page,
-        items: page.items.map((item) =>
-          item.id === message.conversationId && time(message.createdAt) >= time(item.lastMessageAt)
-            ? { ...item, lastMessagePreview: message.content.slice(0, 200), lastMessageAt: message.createdAt }
-            : item,
-        ),
+        items: page.items.map((item) => (item.id === message.conversationId ? withPreview(item) : item)),
       })),
     });
   }
-  if (isKnown || client.getQueryData(queryKeys.conversation(message.conversationId)) !== undefined) {
-    scheduleConversationRefresh(client, message.conversationId);
-  } else {
-    // A conversation no list holds yet (a new visitor): the lists and counts must be asked again.
-    scheduleListsRefresh(client);
-    scheduleCountsRefresh(client);
-  }
+  client.setQueryData<Conversation>(queryKeys.conversation(message.conversationId), (item) =>
+    item ? withPreview(item) : item,
+  );
 }
 
 /** A conversation as some cached list knows it, to show the header before the detail request answers. */

@@ -152,7 +152,13 @@ export function AssignControl({ conversation, agents, teams, meId }: Props) {
       destroyOnHidden
     >
       <Tooltip title={`${t('assign.title')} (A)`}>
-        <Button icon={<SwapOutlined />} loading={assign.isPending} data-testid="action-assign">
+        <Button
+          icon={<SwapOutlined />}
+          loading={assign.isPending}
+          className="hk-collapsible-label"
+          aria-label={t('assign.button')}
+          data-testid="action-assign"
+        >
           {t('assign.button')}
         </Button>
       </Tooltip>

@@ -4,7 +4,7 @@ import { App, Button, Dropdown, Space, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { CustomerAvatar } from '../../../ui/customer-avatar.tsx';
 import { errorMessage } from '../../../ui/errors.tsx';
-import { formatDateTime } from '../../../ui/time.ts';
+import { formatUpcoming } from '../../../ui/time.ts';
 import { useChangeConversationStatus } from '../hooks/use-conversations.ts';
 import { customerLabel } from '../labels.ts';
 import { useWorkbenchCommand } from '../workbench-events.ts';
@@ -66,9 +66,6 @@ export function ChatHeader({ conversation, users, teams, agents, meId, canAssign
             <span>{conversation.inboxName}</span>
             <span data-testid="chat-assignee">{assigneeText}</span>
             {team && <span>{t('chat.team', { name: team.name })}</span>}
-            {conversation.status === 'snoozed' && conversation.snoozedUntil && (
-              <span>{t('chat.snoozedUntil', { time: formatDateTime(conversation.snoozedUntil) })}</span>
-            )}
           </div>
         </div>
       </div>
@@ -77,7 +74,9 @@ export function ChatHeader({ conversation, users, teams, agents, meId, canAssign
         {canChangeStatus && !isResolved && conversation.status !== 'snoozed' && (
           <SnoozeControl
             isLoading={changeStatus.isPending && changeStatus.variables?.input.status === 'snoozed'}
-            onSnooze={(until) => setStatus('snoozed', t('actions.snoozedDone', { time: formatDateTime(until) }), until)}
+            onSnooze={(until) =>
+              setStatus('snoozed', t('actions.snoozedDone', { time: formatUpcoming(until, t) }), until)
+            }
           />
         )}
         {canChangeStatus && (isResolved || conversation.status === 'snoozed') && (

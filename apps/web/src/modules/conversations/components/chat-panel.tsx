@@ -1,7 +1,9 @@
+import { ClockCircleOutlined } from '@ant-design/icons';
 import type { Conversation, Team, User } from '@huike/contracts';
-import { Alert } from 'antd';
+import { Alert, Tooltip } from 'antd';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatDateTime, formatUpcoming } from '../../../ui/time.ts';
 import { useMarkConversationRead } from '../hooks/use-conversations.ts';
 import { newClientMsgId, useMessages, useSendMessage } from '../hooks/use-messages.ts';
 import { customerLabel } from '../labels.ts';
@@ -70,6 +72,22 @@ export function ChatPanel({ conversation, me, users, agents, teams, canReply, ca
           send.mutate({ content: pending.content, isPrivate: pending.private, clientMsgId: pending.clientMsgId })
         }
       />
+      {conversation.status === 'snoozed' && conversation.snoozedUntil && (
+        <Alert
+          type="warning"
+          showIcon
+          icon={<ClockCircleOutlined />}
+          banner
+          title={
+            <Tooltip title={formatDateTime(conversation.snoozedUntil)}>
+              <span data-testid="snoozed-banner">
+                {t('chat.snoozedUntil', { time: formatUpcoming(conversation.snoozedUntil, t) })}
+              </span>
+            </Tooltip>
+          }
+          className="hk-chat-banner"
+        />
+      )}
       {conversation.status === 'resolved' && canReply && (
         <Alert type="info" showIcon banner title={t('chat.resolvedBanner')} className="hk-chat-banner" />
       )}

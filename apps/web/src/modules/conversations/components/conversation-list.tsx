@@ -4,7 +4,7 @@ import { Badge, Button, Input, Select, Skeleton, Spin, Tabs } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../../ui/empty-state.tsx';
-import { ErrorState } from '../../../ui/errors.tsx';
+import { ErrorState } from '../../../ui/error-state.tsx';
 import type { AssigneeFilter } from '../api/conversations-api.ts';
 import { useConversationCounts } from '../hooks/use-conversations.ts';
 import type { InboxFilterState, StatusFilter } from '../hooks/use-inbox-filters.ts';
@@ -85,11 +85,18 @@ export function ConversationList(props: Props) {
     <span className="hk-tab-label">
       {t(`inbox.tabs.${key}`)}
       <Badge
-        count={counts.data?.[key] ?? 0}
+        // While the counts load, a dash rather than a 0 that would be wrong.
+        count={counts.data ? counts.data[key] : '–'}
         showZero
         overflowCount={999}
         size="small"
-        color={key === 'unassigned' && (counts.data?.unassigned ?? 0) > 0 ? '#fa541c' : '#bfbfbf'}
+        color={
+          key === 'unassigned' && (counts.data?.unassigned ?? 0) > 0
+            ? '#fa541c'
+            : key === state.tab
+              ? '#1677ff'
+              : '#bfbfbf'
+        }
         data-testid={`count-${key}`}
       />
     </span>

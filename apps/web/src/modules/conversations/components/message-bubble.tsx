@@ -61,7 +61,8 @@ function Bubble(props: BubbleProps) {
   const className = ['hk-msg', `hk-msg-${side}`, props.isPrivate ? 'hk-msg-note' : '', `hk-msg-${props.state}`]
     .filter(Boolean)
     .join(' ');
-  const sender = props.senderName ?? (props.direction === 'inbound' ? t('chat.customer') : t('chat.agent'));
+  const sender =
+    props.senderName ?? (props.direction === 'inbound' ? (props.customerName ?? t('chat.customer')) : t('chat.agent'));
 
   return (
     <div className={className} {...common}>

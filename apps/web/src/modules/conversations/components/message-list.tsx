@@ -2,7 +2,7 @@ import { Button, Skeleton, Spin } from 'antd';
 import { Fragment, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../../ui/empty-state.tsx';
-import { ErrorState } from '../../../ui/errors.tsx';
+import { ErrorState } from '../../../ui/error-state.tsx';
 import { inWorkspace } from '../../../ui/time.ts';
 import type { ChatItem } from '../hooks/use-messages.ts';
 import type { PendingMessage } from '../pending-messages.ts';

@@ -1,5 +1,5 @@
 import { ClockCircleOutlined } from '@ant-design/icons';
-import { Button, Dropdown } from 'antd';
+import { Button, Dropdown, Tooltip } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { getWorkspaceTimezone, inWorkspace } from '../../../ui/time.ts';
@@ -38,9 +38,17 @@ export function SnoozeControl({ onSnooze, isLoading }: { onSnooze: (until: strin
         onClick: ({ key }) => onSnooze(snoozeUntil(key as Preset)),
       }}
     >
-      <Button icon={<ClockCircleOutlined />} loading={isLoading} data-testid="action-snooze">
-        {t('snooze.button')}
-      </Button>
+      <Tooltip title={t('snooze.help')}>
+        <Button
+          icon={<ClockCircleOutlined />}
+          loading={isLoading}
+          className="hk-collapsible-label"
+          aria-label={t('snooze.button')}
+          data-testid="action-snooze"
+        >
+          {t('snooze.button')}
+        </Button>
+      </Tooltip>
     </Dropdown>
   );
 }

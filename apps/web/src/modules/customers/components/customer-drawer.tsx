@@ -1,7 +1,7 @@
 import { Drawer, Skeleton } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorState } from '../../../ui/errors.tsx';
+import { ErrorState } from '../../../ui/error-state.tsx';
 import { useCustomer } from '../hooks/use-customers.ts';
 import { CustomerProfile } from './customer-profile.tsx';
 import { customerName } from './customers-table.tsx';
