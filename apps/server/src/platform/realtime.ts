@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { WebSocket } from 'ws';
+import { createBatcher } from './batcher.ts';
 import { newId } from './ids.ts';
 
 const CHANNEL = 'huike_realtime';
@@ -10,7 +11,7 @@ export type Envelope = { topic: string; frame?: unknown; close?: { code: number;
 
 export type Realtime = ReturnType<typeof createRealtime>;
 
-type Queued = { workspaceId: string; text: string; resolve(): void; reject(error: unknown): void };
+type Outgoing = { workspaceId: string; text: string };
 
 /**
  * Pushes frames to WebSockets on every app process: a broadcast is a PostgreSQL NOTIFY, and each
@@ -44,7 +45,7 @@ export function createRealtime({ pool, url, log }: { pool: pg.Pool; url: string;
   }
 
   /** Packs envelopes into as few NOTIFY payloads as fit; oversized ones are stored and referenced. */
-  async function notify(batch: Queued[]) {
+  async function notify(batch: Outgoing[]) {
     const payloads: string[] = [];
     let current: string[] = [];
     let currentBytes = 2;
@@ -75,23 +76,12 @@ export function createRealtime({ pool, url, log }: { pool: pg.Pool; url: string;
     );
   }
 
-  // Group commit for notifications: while one NOTIFY is in flight, the next broadcasts queue up and
-  // leave together, so a busy process sends one NOTIFY per round trip instead of one per event.
-  const queue: Queued[] = [];
-  let isFlushing = false;
-  async function flush() {
-    isFlushing = true;
-    while (queue.length > 0) {
-      const batch = queue.splice(0);
-      try {
-        await notify(batch);
-        for (const item of batch) item.resolve();
-      } catch (error) {
-        for (const item of batch) item.reject(error);
-      }
-    }
-    isFlushing = false;
-  }
+  // While one NOTIFY is in flight the next broadcasts queue up and leave together: a busy process sends
+  // one NOTIFY per round trip instead of one per event.
+  const notifyBatched = createBatcher(async (batch: Outgoing[]) => {
+    await notify(batch);
+    return batch.map(() => undefined);
+  });
 
   async function listen() {
     const client = new pg.Client({ connectionString: url, application_name: 'huike-realtime' });
@@ -113,10 +103,7 @@ export function createRealtime({ pool, url, log }: { pool: pg.Pool; url: string;
 
     /** Sends a frame to a topic's sockets on every process; resolves once the NOTIFY is committed. */
     broadcast(workspaceId: string, envelope: Envelope): Promise<void> {
-      return new Promise((resolve, reject) => {
-        queue.push({ workspaceId, text: JSON.stringify(envelope), resolve, reject });
-        if (!isFlushing) void flush();
-      });
+      return notifyBatched({ workspaceId, text: JSON.stringify(envelope) });
     },
 
     /** Registers a socket on a topic until it closes. */

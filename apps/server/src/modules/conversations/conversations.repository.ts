@@ -206,19 +206,19 @@ export type ReceivedInbound = {
 };
 
 /** One round trip for the hottest path; see migration 0001_receive_inbound.sql. */
-export async function receiveInbound(
-  db: Db,
-  input: {
-    workspaceId: string;
-    inboxId: string;
-    customerId: string;
-    messageId: string;
-    newConversationId: string;
-    content: string;
-    clientMsgId: string | null;
-    preview: string;
-  },
-) {
+export type InboundRow = {
+  workspaceId: string;
+  inboxId: string;
+  customerId: string;
+  messageId: string;
+  newConversationId: string;
+  content: string;
+  clientMsgId: string | null;
+  preview: string;
+};
+
+/** One message, one round trip; see migration 0001_receive_inbound.sql. */
+export async function receiveInbound(db: Db, input: InboundRow) {
   // A named (prepared) statement on the driver itself: parsed and planned once per connection.
   const result = await db.$client.query<ReceivedInbound>({
     name: 'huike_receive_inbound',
@@ -235,4 +235,14 @@ export async function receiveInbound(
     ],
   });
   return result.rows[0]!;
+}
+
+/** Many messages, one transaction; rows in the order given. See migration 0003_receive_inbound_batch.sql. */
+export async function receiveInboundBatch(db: Db, inputs: InboundRow[]) {
+  const result = await db.$client.query<ReceivedInbound & { ordinal: string }>({
+    name: 'huike_receive_inbound_batch',
+    text: 'select * from huike_receive_inbound_batch($1::jsonb) order by ordinal',
+    values: [JSON.stringify(inputs)],
+  });
+  return result.rows;
 }

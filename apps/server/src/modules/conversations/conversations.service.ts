@@ -1,6 +1,7 @@
 import type { Conversation, ConversationStatus, Message, PublicMessage } from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
+import { createBatcher } from '../../platform/batcher.ts';
 import { decodeCursor, decodeIdCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events.ts';
@@ -85,6 +86,30 @@ export function createConversationsService({
     if (!row) throw new AppError('conversation.not_found', '会话不存在');
     return row;
   }
+
+  const settle = (stored: Promise<repo.ReceivedInbound>) =>
+    stored.then(
+      (row) => ({ row }),
+      (error: unknown) => ({ error }),
+    );
+
+  /**
+   * Inbound messages that arrive while others are being stored go to the database together, in one
+   * transaction. If a batch fails (one bad item), its items are stored one by one so only the bad one fails.
+   */
+  const storeInbound = createBatcher(
+    async (items: repo.InboundRow[]) => {
+      if (items.length > 1) {
+        try {
+          return (await repo.receiveInboundBatch(db, items)).map((row) => ({ row }));
+        } catch {
+          // fall through to one by one
+        }
+      }
+      return Promise.all(items.map((item) => settle(repo.receiveInbound(db, item))));
+    },
+    { lanes: 2, maxBatch: 100 },
+  );
 
   async function publishUpdated(workspaceId: string, id: string, performedBy: string | null) {
     const conversation = toConversation(await loadConversation(db, workspaceId, id));
@@ -202,13 +227,15 @@ export function createConversationsService({
     async receiveInbound(
       input: InboundMessage,
     ): Promise<{ message: Message; conversation: Conversation; isDuplicate: boolean }> {
-      const row = await repo.receiveInbound(db, {
+      const outcome = await storeInbound({
         ...input,
         messageId: newId(),
         newConversationId: newId(),
         clientMsgId: input.clientMsgId ?? null,
         preview: preview(input.content),
       });
+      if ('error' in outcome) throw outcome.error;
+      const { row } = outcome;
       const message: Message = {
         id: row.message_id,
         conversationId: row.conversation_id,

@@ -4,6 +4,7 @@ import {
   createTestApp,
   createVisitor,
   createWorkspace,
+  insertCustomer,
   readBack,
   startConversation,
 } from '../../../test/harness.ts';
@@ -85,6 +86,64 @@ describe('a visitor writing in', () => {
         [inbox.id],
       ),
     ).toBe(5);
+  });
+});
+
+describe('messages arriving together', () => {
+  it('stores a burst from many customers in batches: each message once, in order, duplicates answered', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const customerIds = await Promise.all([1, 2, 3, 4].map(() => insertCustomer(context, owner.workspaceId!)));
+    const receive = (customerId: string, content: string, clientMsgId: string) =>
+      context.services.conversations.receiveInbound({
+        workspaceId: owner.workspaceId!,
+        inboxId: inbox.id,
+        customerId,
+        content,
+        clientMsgId,
+      });
+    const burst = customerIds.flatMap((customerId, c) =>
+      [0, 1, 2, 3, 4].map((k) => receive(customerId, `客户${c}-第${k}条`, `c${c}-${k}`)),
+    );
+    const repeated = receive(customerIds[0]!, '客户0-第0条', 'c0-0');
+    const results = await Promise.all([...burst, repeated]);
+
+    expect(results.filter((result) => result.isDuplicate)).toHaveLength(1);
+    expect(results.at(-1)!.message.id).toBe(results[0]!.message.id);
+    for (const [c, customerId] of customerIds.entries()) {
+      const { rows } = await context.database.pool.query<{ content: string }>(
+        `select m.content from messages m join conversations c on c.id = m.conversation_id
+          where c.customer_id = $1 order by m.id`,
+        [customerId],
+      );
+      expect(rows.map((row) => row.content)).toEqual([0, 1, 2, 3, 4].map((k) => `客户${c}-第${k}条`));
+      expect(await countRows(context, 'from conversations where customer_id = $1', [customerId])).toBe(1);
+    }
+  });
+
+  it('refuses only the message that cannot be stored when it arrives with others', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const customerId = await insertCustomer(context, owner.workspaceId!);
+    const otherId = await insertCustomer(context, owner.workspaceId!);
+    const receive = (id: string, content: string) =>
+      context.services.conversations.receiveInbound({
+        workspaceId: owner.workspaceId!,
+        inboxId: inbox.id,
+        customerId: id,
+        content,
+      });
+    const outcomes = await Promise.allSettled([
+      receive(customerId, '先到的一条'),
+      receive(customerId, '好的消息'),
+      receive(otherId, '坏的\u0000消息'),
+      receive(otherId, '另一条好的'),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const { rows } = await context.database.pool.query<{ content: string }>(
+      `select m.content from messages m join conversations c on c.id = m.conversation_id
+        where c.inbox_id = $1 order by m.id`,
+      [inbox.id],
+    );
+    expect(rows.map((row) => row.content)).toEqual(['先到的一条', '好的消息', '另一条好的']);
   });
 });
 
