@@ -1,15 +1,15 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 // Browser tests: builds web + widget, then runs vitest with e2e/vitest.config.ts. The vitest global
 // setup (e2e/global-setup.ts) starts the real server once in a fresh temp dir (embedded PostgreSQL).
 // This wrapper owns that temp dir: it prints the server log when something failed and makes sure no
 // server or PostgreSQL process outlives the run, even when vitest crashed or we were interrupted.
 //
 //   node scripts/e2e.mjs [--no-build] [vitest args…]     (HUIKE_E2E_SKIP_BUILD=1 = --no-build)
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runChild, running } from './lib/child.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -28,22 +28,8 @@ if (!fs.existsSync(CHROMIUM)) {
   process.exit(0);
 }
 
-let current;
 let interrupted = false;
-function run(command, commandArgs, env = process.env) {
-  return new Promise((resolve) => {
-    const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit', env });
-    current = child;
-    child.on('error', (error) => {
-      console.error(error);
-      resolve(1);
-    });
-    child.on('exit', (code, signal) => {
-      current = undefined;
-      resolve(code ?? (signal ? 128 : 1));
-    });
-  });
-}
+const run = (command, commandArgs, env = process.env) => runChild(command, commandArgs, { cwd: root, env });
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'huike-e2e-'));
 // The embedded PostgreSQL runs as the `postgres` user when we are root and must traverse this dir.
@@ -109,9 +95,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, async () => {
     if (interrupted) return;
     interrupted = true;
-    current?.kill(signal);
-    for (let i = 0; i < 150 && current; i++) await sleep(100);
-    current?.kill('SIGKILL');
+    running.child?.kill(signal);
+    for (let i = 0; i < 150 && running.child; i++) await sleep(100);
+    running.child?.kill('SIGKILL');
     await killLeftovers();
     process.exit(130);
   });

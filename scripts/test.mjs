@@ -1,4 +1,8 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 // `npm test`: the whole suite — server (vitest on embedded PostgreSQL), widget unit tests, browser tests.
 // Prints `tests: N passed, M failed` last and exits non-zero when anything failed.
 //
@@ -7,11 +11,7 @@
 //
 // Env: TEST_SUMMARY_FILE=<path> also writes {passed, failed, suites} there as JSON (used by .ci/run).
 //      CI=true makes a missing /usr/bin/chromium a failure instead of a skip.
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runChild, running } from './lib/child.mjs';
 import { countVitestReport } from './lib/vitest-counts.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -43,29 +43,17 @@ function vitestBin() {
   return path.join(root, 'node_modules/vitest/vitest.mjs');
 }
 
-let current;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     // Let the child (e2e.mjs stops its server) clean up, then go.
-    current?.kill(signal);
+    running.child?.kill(signal);
     setTimeout(() => process.exit(130), 20_000).unref();
   });
 }
 
 function run(command, args) {
-  return new Promise((resolve) => {
-    console.log(`\n$ ${[command, ...args].map((part) => path.relative(root, part) || part).join(' ')}`);
-    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: process.env });
-    current = child;
-    child.on('error', (error) => {
-      console.error(error);
-      resolve(1);
-    });
-    child.on('exit', (code, signal) => {
-      current = undefined;
-      resolve(code ?? (signal ? 128 : 1));
-    });
-  });
+  console.log(`\n$ ${[command, ...args].map((part) => path.relative(root, part) || part).join(' ')}`);
+  return runChild(command, args, { cwd: root });
 }
 
 const results = [];

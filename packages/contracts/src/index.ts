@@ -3,6 +3,7 @@ export * from './conversations.ts';
 export * from './customers.ts';
 export * from './errors.ts';
 export * from './identity.ts';
+export * from './permissions.ts';
 export * from './public-channel.ts';
 export * from './realtime.ts';
 export * from './workspaces.ts';

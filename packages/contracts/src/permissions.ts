@@ -1,0 +1,35 @@
+import type { Role } from './identity.ts';
+
+const everyone: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent', 'analyst'];
+const staff: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent'];
+const admins: readonly Role[] = ['owner', 'admin'];
+
+/**
+ * The permission table: the server enforces it, the web app uses it to offer only what would be allowed,
+ * and docs/PERMISSIONS.md is checked against it. Analysts read everything and change nothing; agents work
+ * conversations and customers; supervisors additionally see and move the team's work; admins configure.
+ */
+export const permissions = {
+  'workspace:read': everyone,
+  'workspace:manage': admins,
+  'users:read': everyone,
+  'users:manage': admins,
+  'teams:manage': admins,
+  'inboxes:read': everyone,
+  'inboxes:manage': admins,
+  'inboxes:read_secret': admins,
+  'conversations:read': everyone,
+  'conversations:reply': staff,
+  'conversations:assign': staff,
+  'conversations:change_status': staff,
+  'customers:read': everyone,
+  'customers:update': staff,
+  'tokens:create': everyone,
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof permissions;
+
+export const roleCan = (role: Role, permission: Permission): boolean =>
+  (permissions[permission] as readonly Role[]).includes(role);
+
+/** Roles that take conversations (offered as assignees). */
+export const assignableRoles: readonly Role[] = staff;
