@@ -17,7 +17,7 @@ export function createBatcher<Item, Result>(
       const batch = queue.splice(0, maxBatch);
       try {
         const results = await run(batch.map((queued) => queued.item));
-        batch.forEach((queued, i) => queued.resolve(results[i]!));
+        for (const [i, queued] of batch.entries()) queued.resolve(results[i]!);
       } catch (error) {
         for (const queued of batch) queued.reject(error);
       }

@@ -1,7 +1,7 @@
 import type { Customer } from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
-import { decodeCursor, decodeIdCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
+import { decodeIdCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
 import * as repo from './customers.repository.ts';
