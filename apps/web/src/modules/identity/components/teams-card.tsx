@@ -1,10 +1,10 @@
 import { PlusOutlined } from '@ant-design/icons';
 import type { Team, User } from '@huike/contracts';
-import { Alert, App, Button, Card, Drawer, Form, Input, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Form, Input, Select, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../../ui/empty-state.tsx';
-import { errorMessage } from '../../../ui/errors.tsx';
+import { FormDrawer } from '../../../ui/form-drawer.tsx';
 import { useCreateTeam } from '../hooks/use-users.ts';
 
 type Props = { teams: Team[]; users: User[]; isLoading: boolean; canManage: boolean };
@@ -62,24 +62,17 @@ export function TeamsCard({ teams, users, isLoading, canManage }: Props) {
           },
         ]}
       />
-      <Drawer
+      <FormDrawer
         open={isCreating}
         onClose={() => setCreating(false)}
         size={420}
         title={t('teams.createTitle')}
-        destroyOnHidden
-        footer={
-          <Space style={{ float: 'right' }}>
-            <Button onClick={() => setCreating(false)}>{t('common.cancel')}</Button>
-            <Button type="primary" loading={create.isPending} onClick={() => form.submit()} data-testid="team-submit">
-              {t('teams.create')}
-            </Button>
-          </Space>
-        }
+        submitLabel={t('teams.create')}
+        submitTestId="team-submit"
+        isSubmitting={create.isPending}
+        error={create.isError ? create.error : undefined}
+        onSubmit={() => form.submit()}
       >
-        {create.isError && (
-          <Alert type="error" showIcon title={errorMessage(create.error, t)} style={{ marginBottom: 16 }} />
-        )}
         <Form<Values>
           form={form}
           layout="vertical"
@@ -112,7 +105,7 @@ export function TeamsCard({ teams, users, isLoading, canManage }: Props) {
             />
           </Form.Item>
         </Form>
-      </Drawer>
+      </FormDrawer>
     </Card>
   );
 }

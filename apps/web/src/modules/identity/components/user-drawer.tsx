@@ -1,8 +1,8 @@
 import type { Role, Team, User } from '@huike/contracts';
-import { Alert, App, Button, Drawer, Form, Input, Select, Space } from 'antd';
+import { App, Form, Input, Select } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../../ui/errors.tsx';
+import { FormDrawer } from '../../../ui/form-drawer.tsx';
 import { useCreateUser, useUpdateUser } from '../hooks/use-users.ts';
 import { RoleSelect } from './role-select.tsx';
 
@@ -70,24 +70,17 @@ export function UserDrawer({ open, user, teams, onClose }: Props) {
   };
 
   return (
-    <Drawer
+    <FormDrawer
       open={open}
       onClose={onClose}
       size={440}
       title={isEditing ? t('users.editTitle') : t('users.addTitle')}
-      destroyOnHidden
-      footer={
-        <Space style={{ float: 'right' }}>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={mutation.isPending} onClick={() => form.submit()} data-testid="user-submit">
-            {isEditing ? t('common.save') : t('users.add')}
-          </Button>
-        </Space>
-      }
+      submitLabel={isEditing ? t('common.save') : t('users.add')}
+      submitTestId="user-submit"
+      isSubmitting={mutation.isPending}
+      error={mutation.isError ? mutation.error : undefined}
+      onSubmit={() => form.submit()}
     >
-      {mutation.isError && (
-        <Alert type="error" showIcon title={errorMessage(mutation.error, t)} style={{ marginBottom: 16 }} />
-      )}
       <Form<Values> form={form} layout="vertical" onFinish={submit} requiredMark="optional">
         <Form.Item
           name="email"
@@ -133,6 +126,6 @@ export function UserDrawer({ open, user, teams, onClose }: Props) {
           />
         </Form.Item>
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }

@@ -1,8 +1,8 @@
 import type { Inbox } from '@huike/contracts';
-import { Alert, App, Button, Drawer, Form, Radio, Space } from 'antd';
+import { Alert, App, Form, Radio } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../../../ui/errors.tsx';
+import { FormDrawer } from '../../../ui/form-drawer.tsx';
 import type { ChannelType } from '../api/inboxes-api.ts';
 import { useCreateInbox } from '../hooks/use-inboxes.ts';
 import { InboxSettingsFields } from './inbox-settings-fields.tsx';
@@ -25,24 +25,17 @@ export function CreateInboxDrawer({ open, onClose, onCreated }: Props) {
   }, [open, form, create.reset]);
 
   return (
-    <Drawer
+    <FormDrawer
       open={open}
       onClose={onClose}
       size={460}
       title={t('inboxes.createTitle')}
-      destroyOnHidden
-      footer={
-        <Space style={{ float: 'right' }}>
-          <Button onClick={onClose}>{t('common.cancel')}</Button>
-          <Button type="primary" loading={create.isPending} onClick={() => form.submit()} data-testid="inbox-submit">
-            {t('inboxes.create')}
-          </Button>
-        </Space>
-      }
+      submitLabel={t('inboxes.create')}
+      submitTestId="inbox-submit"
+      isSubmitting={create.isPending}
+      error={create.isError ? create.error : undefined}
+      onSubmit={() => form.submit()}
     >
-      {create.isError && (
-        <Alert type="error" showIcon title={errorMessage(create.error, t)} style={{ marginBottom: 16 }} />
-      )}
       <Form<Values>
         form={form}
         layout="vertical"
@@ -84,6 +77,6 @@ export function CreateInboxDrawer({ open, onClose, onCreated }: Props) {
         </Form.Item>
         <InboxSettingsFields />
       </Form>
-    </Drawer>
+    </FormDrawer>
   );
 }
