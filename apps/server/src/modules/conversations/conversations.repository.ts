@@ -217,27 +217,10 @@ export type InboundRow = {
   preview: string;
 };
 
-/** One message, one round trip; see migration 0001_receive_inbound.sql. */
-export async function receiveInbound(db: Db, input: InboundRow) {
-  // A named (prepared) statement on the driver itself: parsed and planned once per connection.
-  const result = await db.$client.query<ReceivedInbound>({
-    name: 'huike_receive_inbound',
-    text: 'select * from huike_receive_inbound($1, $2, $3, $4, $5, $6, $7, $8)',
-    values: [
-      input.workspaceId,
-      input.inboxId,
-      input.customerId,
-      input.messageId,
-      input.newConversationId,
-      input.content,
-      input.clientMsgId,
-      input.preview,
-    ],
-  });
-  return result.rows[0]!;
-}
-
-/** Many messages, one transaction; rows in the order given. See migration 0003_receive_inbound_batch.sql. */
+/**
+ * Stores inbound messages in one transaction and answers them with their conversations, in the order given.
+ * A named (prepared) statement on the driver: parsed and planned once per connection. See migration 0004.
+ */
 export async function receiveInboundBatch(db: Db, inputs: InboundRow[]) {
   const result = await db.$client.query<ReceivedInbound & { ordinal: string }>({
     name: 'huike_receive_inbound_batch',

@@ -87,9 +87,9 @@ export function createConversationsService({
     return row;
   }
 
-  const settle = (stored: Promise<repo.ReceivedInbound>) =>
-    stored.then(
-      (row) => ({ row }),
+  const storeOne = (item: repo.InboundRow) =>
+    repo.receiveInboundBatch(db, [item]).then(
+      ([row]) => ({ row: row! }),
       (error: unknown) => ({ error }),
     );
 
@@ -106,7 +106,7 @@ export function createConversationsService({
           // fall through to one by one
         }
       }
-      return Promise.all(items.map((item) => settle(repo.receiveInbound(db, item))));
+      return Promise.all(items.map(storeOne));
     },
     { lanes: 2, maxBatch: 100 },
   );
