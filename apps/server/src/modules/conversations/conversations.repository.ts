@@ -205,7 +205,7 @@ export type ReceivedInbound = {
   customer_name: string | null;
 };
 
-/** One round trip for the hottest path; see migration 0001_receive_inbound.sql. */
+/** One inbound message as the SQL function takes it. */
 export type InboundRow = {
   workspaceId: string;
   inboxId: string;
@@ -219,7 +219,7 @@ export type InboundRow = {
 
 /**
  * Stores inbound messages in one transaction and answers them with their conversations, in the order given.
- * A named (prepared) statement on the driver: parsed and planned once per connection. See migration 0004.
+ * A named (prepared) statement on the driver: parsed and planned once per connection. See migration 0001_receive_inbound.sql.
  */
 export async function receiveInboundBatch(db: Db, inputs: InboundRow[]) {
   const result = await db.$client.query<ReceivedInbound & { ordinal: string }>({
