@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { auditRoutes, createAuditService } from './modules/audit/index.ts';
 import {
   createChannelsService,
   inboxesRoutes,
@@ -17,12 +18,41 @@ import {
   createConversationsService,
   fanOutEventsToSockets,
 } from './modules/conversations/index.ts';
-import { createCustomersService, customersRoutes } from './modules/customers/index.ts';
+import {
+  createCustomersService,
+  createCustomFieldsService,
+  customersRoutes,
+  listCustomerIds,
+} from './modules/customers/index.ts';
 import { createIdentityService, identityRoutes } from './modules/identity/index.ts';
+import {
+  createImportsExportsService,
+  defineImportsExportsJobs,
+  importsExportsRoutes,
+} from './modules/imports-exports/index.ts';
+import {
+  createOrdersService,
+  defineOrdersJobs,
+  getCustomerValueSettings,
+  ordersRoutes,
+  refreshCustomerValue,
+} from './modules/orders/index.ts';
+import {
+  createSegmentsService,
+  defineSegmentsJobs,
+  resolveCustomerTarget,
+  type SearchMatches,
+  segmentsRoutes,
+} from './modules/segments/index.ts';
+import { createTagsService, tagsRoutes } from './modules/tags/index.ts';
 import { createWorkspacesService, workspacesRoutes } from './modules/workspaces/index.ts';
 import { registerRequestAuth } from './platform/auth/request-auth.ts';
+import { createFieldCipher, loadEncryptionKey } from './platform/crypto.ts';
 import { AppError, postgresCode, registerErrorHandler, routeNotFound } from './platform/errors.ts';
 import { createEventBus } from './platform/events.ts';
+import { createFiles } from './platform/files.ts';
+import { jobsRoutes } from './platform/jobs.routes.ts';
+import { createJobs } from './platform/jobs.ts';
 import { registerObservability } from './platform/observability.ts';
 import { createRealtime } from './platform/realtime.ts';
 import { registerStaticAssets } from './platform/static-assets.ts';
@@ -45,7 +75,12 @@ function createLogger(config: Config) {
         message: error instanceof AppError ? error.message : '(withheld: may quote personal data)',
         code: error.code,
         pgCode: postgresCode(error),
-        stack: error.stack?.split('\n').slice(1).join('\n') ?? '',
+        // Frames only: a driver error's message (quoted SQL and parameters) spans several lines of the stack.
+        stack:
+          error.stack
+            ?.split('\n')
+            .filter((line) => line.startsWith('    at '))
+            .join('\n') ?? '',
       }),
     },
     redact: ['req.headers.authorization', 'req.headers.cookie'],
@@ -86,9 +121,47 @@ export async function buildApp({
     log: (error) => app.log.error({ err: error }, 'realtime'),
   });
 
+  const jobs = createJobs({ db, onError: (error, kind) => app.log.error({ err: error, job: kind }, 'job failed') });
+  const files = createFiles({ db });
+  const audit = createAuditService({ db });
   const identity = createIdentityService({ db, events });
   const workspaces = createWorkspacesService({ db, identity });
-  const customers = createCustomersService({ db });
+  const customers = createCustomersService({
+    db,
+    cipher: createFieldCipher(loadEncryptionKey(config)),
+    audit,
+    // Through app.ts: the orders module depends on the customers module, not the other way round.
+    staleProfileDays: async (executor, workspaceId) =>
+      (await getCustomerValueSettings(executor, workspaceId)).staleProfileDays,
+    refreshCustomerValue: (executor, workspaceId, customerIds) =>
+      refreshCustomerValue(executor, workspaceId, customerIds),
+    customerTarget: (executor, actor, target) => resolveCustomerTarget(executor, actor, target),
+  });
+  const customFields = createCustomFieldsService({ db });
+  const orders = createOrdersService({ db, jobs, audit });
+  defineOrdersJobs(jobs, { db });
+  const tags = createTagsService({ db, audit });
+  // `{ q }` targets (bulk actions, exports) act on the customers the search box finds, ranked the same way.
+  const searchMatches: SearchMatches = async (executor, workspaceId, q, limit) =>
+    (await listCustomerIds(executor, workspaceId, { q, limit })).ids;
+  const segments = createSegmentsService({
+    db,
+    jobs,
+    audit,
+    present: customers.present,
+    searchMatches,
+  });
+  defineSegmentsJobs(jobs, { db });
+  const importsExports = createImportsExportsService({
+    db,
+    jobs,
+    files,
+    audit,
+    cipher: createFieldCipher(loadEncryptionKey(config)),
+    searchMatches,
+    maxUploadBytes: config.importMaxBytes,
+  });
+  defineImportsExportsJobs(jobs, importsExports);
   const conversations = createConversationsService({ db, events, identity });
   const channels = createChannelsService({ db, customers, conversations });
   fanOutEventsToSockets(events, realtime);
@@ -114,7 +187,13 @@ export async function buildApp({
   workspacesRoutes(app, workspaces, identity, config);
   identityRoutes(app, identity, config);
   inboxesRoutes(app, channels);
-  customersRoutes(app, customers);
+  customersRoutes(app, customers, customFields);
+  ordersRoutes(app, orders);
+  tagsRoutes(app, tags);
+  segmentsRoutes(app, segments);
+  await importsExportsRoutes(app, importsExports);
+  auditRoutes(app, audit);
+  jobsRoutes(app, jobs, files);
   conversationsRoutes(app, conversations);
   agentSocketRoutes(app, realtime);
   await app.register(async (scope) => {
@@ -129,11 +208,32 @@ export async function buildApp({
     reply.status(404).send(routeNotFound(request.method, request.url));
   });
 
-  app.addHook('onClose', async () => realtime.stop());
+  app.addHook('onClose', async () => {
+    jobs.stop();
+    await realtime.stop();
+  });
   await app.ready();
   await realtime.start();
 
-  return { app, services: { identity, workspaces, customers, conversations, channels }, realtime, events };
+  return {
+    app,
+    services: {
+      identity,
+      workspaces,
+      customers,
+      conversations,
+      channels,
+      audit,
+      orders,
+      tags,
+      segments,
+      importsExports,
+    },
+    realtime,
+    events,
+    jobs,
+    files,
+  };
 }
 
 export type HuikeApp = Awaited<ReturnType<typeof buildApp>>;

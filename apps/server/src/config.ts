@@ -11,6 +11,14 @@ const envSchema = z.object({
   HUIKE_DEMO: booleanFlag.default(true),
   HUIKE_PUBLIC_URL: z.url().optional(),
   HUIKE_SECURE_COOKIES: booleanFlag.default(false),
+  /** 32 bytes as base64 or hex; AES-256-GCM key for ID-card and bank-card numbers. Unset: `<dataDir>/encryption.key`. */
+  HUIKE_ENCRYPTION_KEY: z.string().optional(),
+  /** Largest import upload (CSV/XLSX) in bytes; default 200 MB. */
+  HUIKE_IMPORT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(200 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -23,6 +31,8 @@ export type Config = Readonly<{
   publicUrl: string | undefined;
   secureCookies: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  importMaxBytes?: number;
+  encryptionKey?: string;
 }>;
 
 /** Parses the environment once; the rest of the app only ever sees the frozen Config. */
@@ -42,6 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: e.HUIKE_PUBLIC_URL,
     secureCookies: e.HUIKE_SECURE_COOKIES,
     logLevel: e.LOG_LEVEL,
+    importMaxBytes: e.HUIKE_IMPORT_MAX_BYTES,
+    encryptionKey: e.HUIKE_ENCRYPTION_KEY || undefined,
     ...overrides,
   });
 }

@@ -2,8 +2,11 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { seedDemoWorkspace } from './db/demo-seed.ts';
+import { backfillSearchColumns } from './modules/customers/index.ts';
+import { enqueueNightlyRecomputes } from './modules/orders/index.ts';
 
 const SNOOZE_SWEEP_MS = 30_000;
+const NIGHTLY_CHECK_MS = 10 * 60_000;
 
 /** loadConfig → openDatabase → buildApp → listen. Stops cleanly (and stops the embedded cluster) on SIGINT/SIGTERM. */
 export async function startServer(config: Config, role: 'web' | 'worker' | 'all' = 'all') {
@@ -24,8 +27,21 @@ export async function startServer(config: Config, role: 'web' | 'worker' | 'all'
       setInterval(() => {
         huike.services.conversations.wakeSnoozed().catch((error) => app.log.error({ err: error }, 'snooze sweep'));
         huike.realtime.pruneOldPayloads().catch((error) => app.log.error({ err: error }, 'payload prune'));
+        huike.files.pruneExpired().catch((error) => app.log.error({ err: error }, 'file prune'));
       }, SNOOZE_SWEEP_MS),
     );
+    huike.jobs.start();
+    // Search columns are computed in JS (pinyin): rows written before search existed get them here, in batches.
+    void backfillSearchColumns(database.db)
+      .then((filled) => filled > 0 && app.log.info({ filled }, 'customer search columns filled'))
+      .catch((error) => app.log.error({ err: error }, 'customer search backfill'));
+    // Nightly RFM + lifecycle recompute: each check queues at most one job per workspace per night.
+    const queueNightly = () =>
+      enqueueNightlyRecomputes(database.db, huike.jobs).catch((error) =>
+        app.log.error({ err: error }, 'nightly value recompute'),
+      );
+    void queueNightly();
+    timers.push(setInterval(queueNightly, NIGHTLY_CHECK_MS));
   }
 
   await app.listen({ port: config.port, host: config.host });

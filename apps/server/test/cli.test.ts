@@ -1,19 +1,24 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, login, startApp, type TestContext } from './harness.ts';
+import { createTestDatabase, login, startApp, TEST_ENCRYPTION_KEY, type TestContext } from './harness.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 let context: TestContext | undefined;
+let workDir: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
+  workDir = await mkdtemp(path.join(tmpdir(), 'huike-cli-'));
 });
 
 afterAll(async () => {
+  await rm(workDir, { recursive: true, force: true });
   await context?.app.close();
   await context?.database.close();
   await database?.drop();
@@ -29,8 +34,14 @@ function huike(...args: string[]): Promise<Run> {
       ['apps/server/bin/huike.js', ...args],
       {
         cwd: repoRoot,
-        env: { ...process.env, DATABASE_URL: database.url, HUIKE_DEMO: '0', LOG_LEVEL: 'silent' },
-        timeout: 60_000,
+        env: {
+          ...process.env,
+          DATABASE_URL: database.url,
+          HUIKE_DEMO: '0',
+          LOG_LEVEL: 'silent',
+          HUIKE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+        },
+        timeout: 170_000,
       },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -45,7 +56,8 @@ const appOnSameDatabase = async () => {
   return context;
 };
 
-describe('the huike command', () => {
+// Each run starts Node, tsx and the whole app: seconds apiece, far more when the machine is busy.
+describe('the huike command', { timeout: 180_000 }, () => {
   it('adds the first owner with a workspace, then prints an API token that works against the API', async () => {
     const added = await huike(
       'user',
@@ -157,6 +169,146 @@ describe('the huike command', () => {
     const result = await huike('frobnicate');
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('user add');
+  });
+});
+
+describe('huike import and export', { timeout: 180_000 }, () => {
+  it('imports a CSV as the owner, commits the good rows and writes the rejected ones next to the file', async () => {
+    const file = path.join(workDir, '客户.csv');
+    await writeFile(
+      file,
+      [
+        '姓名,手机号,邮箱,地区',
+        '张三,13812345678,zhang@example.com,浙江杭州',
+        '李四,13912345678,,上海',
+        '王五,12345,,北京',
+        '赵六,13700000001,,上海',
+        '',
+      ].join('\r\n'),
+    );
+    const result = await huike('import', 'customers', file);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('新建 3，更新 0，未变化 0，未导入 1');
+    expect(result.stdout).toContain(`${file}.rejected.csv`);
+    const report = await readFile(`${file}.rejected.csv`, 'utf8');
+    expect(report).toContain('行号,原因');
+    expect(report).toMatch(/\r\n4,"手机号格式不正确/);
+    const app = await appOnSameDatabase();
+    const { rows } = await app.database.pool.query('select name, region from customers order by phone');
+    expect(rows).toEqual([
+      { name: '赵六', region: '上海' },
+      { name: '张三', region: '浙江杭州' },
+      { name: '李四', region: '上海' },
+    ]);
+    const { rows: audit } = await app.database.pool.query(
+      `select u.email from audit_log a join users u on u.id = a.actor_id where a.action = 'customers.imported'`,
+    );
+    expect(audit).toEqual([{ email: 'boss@test.huike' }]);
+
+    // The same file again changes nothing.
+    const again = await huike('import', 'customers', file);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('新建 0，更新 0，未变化 3，未导入 1');
+  });
+
+  it('exports customers to CSV with the chosen fields, unmasked for the owner', async () => {
+    const out = path.join(workDir, 'all.csv');
+    const result = await huike('export', 'customers', '--format', 'csv', '--out', out, '--fields', 'name,phone,region');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('已导出 3 位客户');
+    const text = await readFile(out, 'utf8');
+    const lines = text
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe('姓名,手机号,地区');
+    expect(lines.slice(1).sort()).toEqual([
+      '张三,13812345678,浙江杭州',
+      '李四,13912345678,上海',
+      '赵六,13700000001,上海',
+    ]);
+
+    const defaults = path.join(workDir, 'defaults.xlsx');
+    const xlsx = await huike('export', 'customers', '--format', 'xlsx', '--out', defaults);
+    expect(xlsx.code, xlsx.stderr).toBe(0);
+    expect((await readFile(defaults)).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('exports only a segment’s customers with --segment, and a search’s with --q', async () => {
+    const app = await appOnSameDatabase();
+    const { rows } = await app.database.pool.query(`select workspace_id from users where email = 'boss@test.huike'`);
+    const created = await app.services.segments.create((await app.services.identity.actorByEmail('boss@test.huike'))!, {
+      name: '上海客户',
+      filter: { op: 'and', conditions: [{ field: 'region', op: 'eq', value: '上海' }] },
+    });
+    const out = path.join(workDir, 'segment.csv');
+    const result = await huike(
+      'export',
+      'customers',
+      '--format',
+      'csv',
+      '--out',
+      out,
+      '--segment',
+      created.id,
+      '--fields',
+      'name',
+      '--workspace',
+      rows[0].workspace_id,
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const names = (await readFile(out, 'utf8'))
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
+    expect(names.slice(1).sort()).toEqual(['李四', '赵六']);
+
+    const searched = path.join(workDir, 'search.csv');
+    const byQ = await huike(
+      'export',
+      'customers',
+      '--format',
+      'csv',
+      '--out',
+      searched,
+      '--q',
+      'zhangsan',
+      '--fields',
+      'name',
+    );
+    expect(byQ.code, byQ.stderr).toBe(0);
+    expect(
+      (await readFile(searched, 'utf8'))
+        .replace(/^\ufeff/, '')
+        .trim()
+        .split('\r\n'),
+    ).toEqual(['姓名', '张三']);
+  });
+
+  it.concurrent('fails with a message and a non-zero exit on a missing file, a bad format or an unknown segment', async () => {
+    const [missing, format, segment, fields] = await Promise.all([
+      huike('import', 'customers', path.join(workDir, 'nope.csv')),
+      huike('export', 'customers', '--format', 'docx', '--out', path.join(workDir, 'x.docx')),
+      huike(
+        'export',
+        'customers',
+        '--format',
+        'csv',
+        '--out',
+        path.join(workDir, 'x.csv'),
+        '--segment',
+        '00000000-0000-7000-8000-000000000000',
+      ),
+      huike('export', 'customers', '--format', 'csv', '--out', path.join(workDir, 'y.csv'), '--fields', 'password'),
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('nope.csv');
+    expect(format.code).not.toBe(0);
+    expect(format.stderr).toContain('docx');
+    expect(segment.code).not.toBe(0);
+    expect(segment.stderr.length).toBeGreaterThan(0);
+    expect(fields.code).not.toBe(0);
+    expect(fields.stderr).toContain('password');
   });
 });
 

@@ -8,6 +8,7 @@ import { WebSocket } from 'ws';
 import { buildApp, type HuikeApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { connect, type Database } from '../src/db/database.ts';
+import { searchColumns } from '../src/modules/customers/customer-search.ts';
 import { newId } from '../src/platform/ids.ts';
 import { withDatabase } from './global-setup.ts';
 
@@ -32,6 +33,8 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export async function startApp(
   databaseUrl: string,
   options: { logLevel?: string; logStream?: { write(line: string): void } } = {},
@@ -39,6 +42,8 @@ export async function startApp(
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     HUIKE_DEMO: '0',
+    // A fixed key, so no test writes an encryption.key file (ID-card and bank-card numbers are encrypted).
+    HUIKE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     LOG_LEVEL: options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent',
   });
   const { db, pool } = connect(databaseUrl, 10);
@@ -182,9 +187,29 @@ export async function insertCustomer(
   details: { name?: string | null; phone?: string | null; email?: string | null } = {},
 ): Promise<string> {
   const id = newId();
+  const row = { name: details.name ?? null, phone: details.phone ?? null, email: details.email ?? null };
+  const search = searchColumns(row);
   await context.database.pool.query(
-    'insert into customers (id, workspace_id, name, phone, email) values ($1, $2, $3, $4, $5)',
-    [id, workspaceId, details.name ?? null, details.phone ?? null, details.email ?? null],
+    `insert into customers (id, workspace_id, name, phone, email, search_name, search_text, search_grams,
+       search_pinyin, search_initials, search_phone, search_phones, search_email, search_emails, search_version)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+    [
+      id,
+      workspaceId,
+      row.name,
+      row.phone,
+      row.email,
+      search.searchName,
+      search.searchText,
+      search.searchGrams,
+      search.searchPinyin,
+      search.searchInitials,
+      search.searchPhone,
+      search.searchPhones,
+      search.searchEmail,
+      search.searchEmails,
+      search.searchVersion,
+    ],
   );
   return id;
 }

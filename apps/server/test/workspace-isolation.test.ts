@@ -1,5 +1,6 @@
 import Fastify, { type LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   type Client,
   clientFor,
@@ -50,10 +51,105 @@ async function buildFixture() {
   return { a, aAgent, aTeam, aChat, aMessageId, b, bChat };
 }
 
+/** A job, a file and an audit entry of workspace A, made once on first use. */
+let backgroundWork: Promise<{ job: { id: string }; file: { id: string } }> | undefined;
+function backgroundWorkOf(f: Fixture) {
+  backgroundWork ??= (async () => {
+    context.jobs.define({ kind: 'test.isolation_probe', payload: z.object({}), run: async () => ({}) });
+    const workspaceId = f.a.owner.workspaceId!;
+    const createdBy = f.a.owner.userId!;
+    const job = await context.jobs.enqueue(context.database.db, {
+      workspaceId,
+      kind: 'test.isolation_probe',
+      payload: {},
+      createdBy,
+    });
+    const file = await context.files.save(context.database.db, {
+      workspaceId,
+      createdBy,
+      name: '甲店导出.csv',
+      contentType: 'text/csv; charset=utf-8',
+      data: Buffer.from('甲店顾客,13800001111'),
+    });
+    await context.services.audit.record(context.database.db, {
+      workspaceId,
+      actorId: createdBy,
+      action: 'test.isolation_probe',
+    });
+    return { job, file };
+  })();
+  return backgroundWork;
+}
+
+/** A custom field, a duplicate pair, a stale profile and a merge of workspace A, made once on first use. */
+let customerWork:
+  | Promise<{ field: { id: string; key: string }; duplicate: string; stale: string; mergeId: string }>
+  | undefined;
+function customerWorkOf(f: Fixture) {
+  customerWork ??= (async () => {
+    const workspaceId = f.a.owner.workspaceId!;
+    const field = (
+      await f.a.owner.post('/api/v1/customer-fields', { key: 'vip_level', label: '会员等级', type: 'text' })
+    ).json();
+    const insert = async (name: string, phone: string) => {
+      const { id } = (
+        await context.database.pool.query<{ id: string }>(
+          `insert into customers (id, workspace_id, name, phone, created_at)
+           values (gen_random_uuid(), $1, $2, $3, now() - interval '100 days') returning id`,
+          [workspaceId, name, phone],
+        )
+      ).rows[0]!;
+      return id;
+    };
+    const duplicate = await insert('甲店重复客户', '13900002222');
+    await insert('甲店重复客户二', '13900002222');
+    const survivor = await insert('甲店合并客户', '13900003333');
+    const other = await insert('甲店被合并客户', '13900004444');
+    const merged = await f.a.owner.post(`/api/v1/customers/${survivor}/merge`, { otherId: other });
+    if (merged.statusCode !== 200) throw new Error(merged.body);
+    return { field, duplicate, stale: duplicate, mergeId: merged.json().mergeId as string };
+  })();
+  return customerWork;
+}
+
+/** A tag group, a tag on A's customer and a segment of workspace A, and one of B's tags, made once on first use. */
+let tagWork:
+  | Promise<{ aGroup: { id: string; name: string }; aTag: { id: string }; aSegment: { id: string }; bTag: string }>
+  | undefined;
+function tagWorkOf(f: Fixture) {
+  tagWork ??= (async () => {
+    const aGroup = (await f.a.owner.post('/api/v1/tag-groups', { name: '甲店标签组' })).json();
+    const aTag = (await f.a.owner.post('/api/v1/tags', { groupId: aGroup.id, name: '甲店标签' })).json();
+    const tagged = await f.a.owner.request({
+      method: 'PUT',
+      url: `/api/v1/customers/${f.aChat.customerId}/tags`,
+      payload: { add: [aTag.id] },
+    });
+    if (tagged.statusCode !== 200) throw new Error(tagged.body);
+    const filter = { op: 'and', conditions: [{ field: 'tags', op: 'has_any', value: [aTag.id] }] };
+    const aSegment = (await f.a.owner.post('/api/v1/segments', { name: '甲店分组', filter })).json();
+    const bTag = (await f.b.owner.get('/api/v1/tags')).json().items[0].id as string;
+    return { aGroup, aTag, aSegment, bTag };
+  })();
+  return tagWork;
+}
+
 let fixture: Fixture;
 beforeAll(async () => {
   fixture = await buildFixture();
 });
+
+/** An import uploaded by workspace A, made once on first use. */
+let importA: Promise<{ importId: string }> | undefined;
+const importOfA = (f: Fixture) =>
+  (importA ??= f.a.owner
+    .request({
+      method: 'POST',
+      url: '/api/v1/imports?kind=customers&filename=a.csv',
+      headers: { 'content-type': 'text/csv' },
+      payload: '手机号\r\n13800002222\r\n',
+    })
+    .then((response) => response.json() as { importId: string }));
 
 function expectNotFound(response: LightMyRequestResponse, code: string) {
   expect(response.statusCode, response.body).toBe(404);
@@ -87,6 +183,19 @@ async function expectUntouched(
 
 const listIds = async (client: Client, url: string) =>
   ((await client.get(url)).json().items as { id: string }[]).map((item) => item.id);
+
+/** A's order for A's customer (an idempotent upsert: every call answers the same order). */
+async function orderOfA(f: Fixture) {
+  const response = await f.a.owner.post('/api/v1/orders', {
+    platform: 'taobao',
+    orderNo: 'A-ORDER-1',
+    status: 'paid',
+    amountFen: 8_800,
+    trackingNo: 'SF-A-0001',
+    customer: { customerId: f.aChat.customerId },
+  });
+  return response.json().order as { id: string; customerId: string; amountFen: number };
+}
 
 const isolationChecks: Record<string, Check> = {
   'GET /api/v1/users': async (f) => {
@@ -155,6 +264,70 @@ const isolationChecks: Record<string, Check> = {
       'inbox.not_found',
     );
   },
+  'GET /api/v1/jobs': async (f) => {
+    const { job } = await backgroundWorkOf(f);
+    expect(await listIds(f.b.owner, '/api/v1/jobs')).not.toContain(job.id);
+    expect(await listIds(f.a.owner, '/api/v1/jobs')).toContain(job.id);
+  },
+  'GET /api/v1/jobs/:id': async (f) => {
+    const { job } = await backgroundWorkOf(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/jobs/${job.id}`), 'job.not_found');
+  },
+  'GET /api/v1/files/:id': async (f) => {
+    const { file } = await backgroundWorkOf(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/files/${file.id}`), 'file.not_found');
+    expect((await f.a.owner.get(`/api/v1/files/${file.id}`)).body).toBe('甲店顾客,13800001111');
+  },
+  'POST /api/v1/imports': async (f) => {
+    const response = await f.b.owner.request({
+      method: 'POST',
+      url: '/api/v1/imports?kind=customers&filename=b.csv',
+      headers: { 'content-type': 'text/csv' },
+      payload: '手机号\r\n13800001111\r\n',
+    });
+    expect(response.statusCode).toBe(201);
+    expect(await countRows(context, 'from imports where workspace_id = $1', [f.a.owner.workspaceId])).toBe(0);
+  },
+  'GET /api/v1/imports/fields': async (f) => {
+    expect((await f.b.owner.get('/api/v1/imports/fields?kind=customers')).statusCode).toBe(200);
+  },
+  'GET /api/v1/imports/:id': async (f) => {
+    const { importId } = await importOfA(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/imports/${importId}`), 'import.not_found');
+  },
+  'POST /api/v1/imports/:id/dry-run': async (f) => {
+    const { importId } = await importOfA(f);
+    const response = await f.b.owner.post(`/api/v1/imports/${importId}/dry-run`, { mapping: { 手机号: 'phone' } });
+    expectNotFound(response, 'import.not_found');
+  },
+  'POST /api/v1/imports/:id/run': async (f) => {
+    const { importId } = await importOfA(f);
+    const response = await f.b.owner.post(`/api/v1/imports/${importId}/run`, { mapping: { 手机号: 'phone' } });
+    expectNotFound(response, 'import.not_found');
+    expect(await countRows(context, 'from jobs where kind = $1', ['imports.run'])).toBe(0);
+  },
+  'GET /api/v1/exports/fields': async (f) => {
+    expect((await f.b.owner.get('/api/v1/exports/fields')).statusCode).toBe(200);
+  },
+  'POST /api/v1/exports': async (f) => {
+    const { aSegment } = await tagWorkOf(f);
+    const response = await f.b.owner.post('/api/v1/exports', {
+      target: { segmentId: aSegment.id },
+      format: 'csv',
+      fields: ['name', 'phone'],
+    });
+    expectNotFound(response, 'segment.not_found');
+    expect(await countRows(context, 'from jobs where kind = $1', ['exports.run'])).toBe(0);
+  },
+  'GET /api/v1/audit-log': async (f) => {
+    await backgroundWorkOf(f);
+    const entries = (await f.b.owner.get('/api/v1/audit-log')).json().items;
+    expect(entries.map((entry: { action: string }) => entry.action)).not.toContain('test.isolation_probe');
+  },
+  'GET /api/v1/audit-log/verify': async (f) => {
+    await backgroundWorkOf(f);
+    expect((await f.b.owner.get('/api/v1/audit-log/verify')).json()).toMatchObject({ isIntact: true, checked: 0 });
+  },
   'GET /api/v1/customers': async (f) => {
     const seen = await listIds(f.b.owner, '/api/v1/customers');
     expect(seen).toContain(f.bChat.customerId);
@@ -173,6 +346,184 @@ const isolationChecks: Record<string, Check> = {
       () => f.b.owner.patch(`/api/v1/customers/${f.aChat.customerId}`, { name: '乙店改的', notes: 'x' }),
       'customer.not_found',
     );
+  },
+  'POST /api/v1/customers/:id/reveal': async (f) => {
+    const response = await f.b.owner.post(`/api/v1/customers/${f.aChat.customerId}/reveal`, { fields: ['phone'] });
+    expectNotFound(response, 'customer.not_found');
+  },
+  'GET /api/v1/customers/:id/identities': async (f) => {
+    expectNotFound(await f.b.owner.get(`/api/v1/customers/${f.aChat.customerId}/identities`), 'customer.not_found');
+  },
+  'GET /api/v1/customers/:id/timeline': async (f) => {
+    expectNotFound(await f.b.owner.get(`/api/v1/customers/${f.aChat.customerId}/timeline`), 'customer.not_found');
+  },
+  'GET /api/v1/customers/:id/duplicates': async (f) => {
+    expectNotFound(await f.b.owner.get(`/api/v1/customers/${f.aChat.customerId}/duplicates`), 'customer.not_found');
+    // B's own customer with A's customer's phone finds nothing of A.
+    await f.b.owner.patch(`/api/v1/customers/${f.bChat.customerId}`, { phone: '13800001111' });
+    const own = await f.b.owner.get(`/api/v1/customers/${f.bChat.customerId}/duplicates`);
+    expect(own.json().items).toEqual([]);
+    await f.b.owner.patch(`/api/v1/customers/${f.bChat.customerId}`, { phone: null });
+  },
+  'GET /api/v1/customers/duplicates': async (f) => {
+    const { duplicate } = await customerWorkOf(f);
+    const response = await f.b.owner.get('/api/v1/customers/duplicates');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain(duplicate);
+    expect((await f.a.owner.get('/api/v1/customers/duplicates')).body).toContain(duplicate);
+  },
+  'GET /api/v1/customers/stale-profiles': async (f) => {
+    const { stale } = await customerWorkOf(f);
+    expect((await f.b.owner.get('/api/v1/customers/stale-profiles')).body).not.toContain(stale);
+    expect((await f.a.owner.get('/api/v1/customers/stale-profiles')).body).toContain(stale);
+  },
+  'POST /api/v1/customers/:id/merge/preview': async (f) => {
+    const url = `/api/v1/customers/${f.bChat.customerId}/merge/preview`;
+    expectNotFound(await f.b.owner.post(url, { otherId: f.aChat.customerId }), 'customer.not_found');
+    const reverse = `/api/v1/customers/${f.aChat.customerId}/merge/preview`;
+    expectNotFound(await f.b.owner.post(reverse, { otherId: f.bChat.customerId }), 'customer.not_found');
+  },
+  'POST /api/v1/customers/:id/merge': async (f) => {
+    await expectUntouched(
+      'customers',
+      f.aChat.customerId,
+      () => f.b.owner.post(`/api/v1/customers/${f.bChat.customerId}/merge`, { otherId: f.aChat.customerId }),
+      'customer.not_found',
+    );
+    expect(await countRows(context, 'from conversations where customer_id = $1', [f.aChat.customerId])).toBe(1);
+  },
+  'POST /api/v1/customer-merges/:id/undo': async (f) => {
+    const { mergeId } = await customerWorkOf(f);
+    await expectUntouched(
+      'customer_merges',
+      mergeId,
+      () => f.b.owner.post(`/api/v1/customer-merges/${mergeId}/undo`),
+      'customer_merge.not_found',
+    );
+  },
+  'GET /api/v1/customer-fields': async (f) => {
+    const { field } = await customerWorkOf(f);
+    expect(await listIds(f.b.owner, '/api/v1/customer-fields?includeArchived=true')).not.toContain(field.id);
+  },
+  'POST /api/v1/customer-fields': async (f) => {
+    const { field } = await customerWorkOf(f);
+    // The same key is free in B: keys are per workspace.
+    const created = await f.b.owner.post('/api/v1/customer-fields', {
+      key: field.key,
+      label: '乙店字段',
+      type: 'text',
+    });
+    expect(created.statusCode).toBe(201);
+    expect(await listIds(f.a.owner, '/api/v1/customer-fields')).not.toContain(created.json().id);
+  },
+  'PATCH /api/v1/customer-fields/:id': async (f) => {
+    const { field } = await customerWorkOf(f);
+    await expectUntouched(
+      'customer_field_definitions',
+      field.id,
+      () => f.b.owner.patch(`/api/v1/customer-fields/${field.id}`, { label: '乙店改的', archived: true }),
+      'custom_field.not_found',
+    );
+  },
+  'DELETE /api/v1/customer-fields/:id': async (f) => {
+    const { field } = await customerWorkOf(f);
+    await expectUntouched(
+      'customer_field_definitions',
+      field.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/customer-fields/${field.id}` }),
+      'custom_field.not_found',
+    );
+  },
+  'POST /api/v1/orders': async (f) => {
+    const aOrder = await orderOfA(f);
+    const response = await f.b.owner.post('/api/v1/orders', {
+      platform: 'taobao',
+      orderNo: 'B-ORDER-1',
+      status: 'paid',
+      amountFen: 1,
+      customer: { customerId: f.aChat.customerId },
+    });
+    expectNotFound(response, 'customer.not_found');
+    expect(await countRows(context, `from orders where order_no = 'B-ORDER-1'`)).toBe(0);
+    // The same platform and number in B is B's own order; A's is untouched.
+    const same = await f.b.owner.post('/api/v1/orders', {
+      platform: 'taobao',
+      orderNo: 'A-ORDER-1',
+      status: 'refunded',
+      amountFen: 1,
+      customer: { buyerId: 'b-buyer' },
+    });
+    expect(same.json().order.id).not.toBe(aOrder.id);
+    expect((await orderOfA(f)).amountFen).toBe(8_800);
+    expect((await rowOf('orders', aOrder.id)).status).toBe('paid');
+  },
+  'POST /api/v1/orders/batch': async (f) => {
+    await orderOfA(f);
+    const response = await f.b.owner.post('/api/v1/orders/batch', {
+      orders: [
+        {
+          platform: 'jd',
+          orderNo: 'B-BATCH-1',
+          status: 'paid',
+          amountFen: 1,
+          customer: { customerId: f.aChat.customerId },
+        },
+      ],
+    });
+    expect(response.json().items[0]).toMatchObject({ outcome: 'rejected', error: { code: 'customer.not_found' } });
+    expect(await countRows(context, `from orders where order_no = 'B-BATCH-1'`)).toBe(0);
+  },
+  'GET /api/v1/orders': async (f) => {
+    const aOrder = await orderOfA(f);
+    expect(await listIds(f.b.owner, '/api/v1/orders')).not.toContain(aOrder.id);
+    expect(await listIds(f.b.owner, '/api/v1/orders?q=SF-A')).toEqual([]);
+    expect(await listIds(f.b.owner, `/api/v1/orders?customerId=${f.aChat.customerId}`)).toEqual([]);
+  },
+  'GET /api/v1/orders/:id': async (f) => {
+    const aOrder = await orderOfA(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/orders/${aOrder.id}`), 'order.not_found');
+  },
+  'GET /api/v1/customers/:id/orders': async (f) => {
+    await orderOfA(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/customers/${f.aChat.customerId}/orders`), 'customer.not_found');
+  },
+  'GET /api/v1/settings/customer-value': async (f) => {
+    await f.a.owner.request({
+      method: 'PUT',
+      url: '/api/v1/settings/customer-value',
+      payload: {
+        ...((await f.a.owner.get('/api/v1/settings/customer-value')).json() as object),
+        staleProfileDays: { active: 11, others: 22 },
+      },
+    });
+    expect((await f.b.owner.get('/api/v1/settings/customer-value')).json().staleProfileDays).toEqual({
+      active: 30,
+      others: 60,
+    });
+  },
+  'PUT /api/v1/settings/customer-value': async (f) => {
+    const settings = (await f.b.owner.get('/api/v1/settings/customer-value')).json();
+    const before = (
+      await context.database.pool.query('select settings from workspaces where id = $1', [f.a.owner.workspaceId])
+    ).rows[0];
+    const response = await f.b.owner.request({
+      method: 'PUT',
+      url: '/api/v1/settings/customer-value',
+      payload: { ...settings, lifecycle: { newDays: 1, dormantDays: 2, churnedDays: 3 } },
+    });
+    expect(response.statusCode).toBe(200);
+    const after = (
+      await context.database.pool.query('select settings from workspaces where id = $1', [f.a.owner.workspaceId])
+    ).rows[0];
+    expect(after).toEqual(before);
+  },
+  'POST /api/v1/settings/customer-value/recompute': async (f) => {
+    const job = (await f.b.owner.post('/api/v1/settings/customer-value/recompute')).json();
+    const row = (await rowOf('jobs', job.id)) as { workspace_id: string };
+    expect(row.workspace_id).toBe(f.b.owner.workspaceId);
+    expectNotFound(await f.a.owner.get(`/api/v1/jobs/${job.id}`), 'job.not_found');
+    // Other checks count B's jobs: leave none behind.
+    await context.database.pool.query('delete from jobs where id = $1', [job.id]);
   },
   'GET /api/v1/conversations': async (f) => {
     const seen = await listIds(f.b.owner, '/api/v1/conversations');
@@ -316,6 +667,196 @@ const isolationChecks: Record<string, Check> = {
       `${ws}/public/v1/inboxes/${f.b.inbox.token}/ws?sourceId=${sourceId}&token=${visitorToken}`,
     );
     expect((await socket.closed).code).toBe(4401);
+  },
+  'GET /api/v1/tag-groups': async (f) => {
+    const { aGroup } = await tagWorkOf(f);
+    const groups = (await f.b.owner.get('/api/v1/tag-groups')).json().items as { id: string; tags: { id: string }[] }[];
+    expect(groups.map((g) => g.id)).not.toContain(aGroup.id);
+    expect(groups.flatMap((g) => g.tags).map((t) => t.id)).not.toContain((await tagWorkOf(f)).aTag.id);
+  },
+  'POST /api/v1/tag-groups': async (f) => {
+    const { aGroup } = await tagWorkOf(f);
+    // Names are per workspace: B may use A's group name, and gets a group of its own.
+    const response = await f.b.owner.post('/api/v1/tag-groups', { name: aGroup.name });
+    expect(response.statusCode).toBe(201);
+    expect(response.json().id).not.toBe(aGroup.id);
+  },
+  'GET /api/v1/tag-groups/:id': async (f) => {
+    expectNotFound(await f.b.owner.get(`/api/v1/tag-groups/${(await tagWorkOf(f)).aGroup.id}`), 'tag_group.not_found');
+  },
+  'PATCH /api/v1/tag-groups/:id': async (f) => {
+    const { aGroup } = await tagWorkOf(f);
+    await expectUntouched(
+      'tag_groups',
+      aGroup.id,
+      () => f.b.owner.patch(`/api/v1/tag-groups/${aGroup.id}`, { name: '被改了' }),
+      'tag_group.not_found',
+    );
+  },
+  'DELETE /api/v1/tag-groups/:id': async (f) => {
+    const { aGroup } = await tagWorkOf(f);
+    await expectUntouched(
+      'tag_groups',
+      aGroup.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/tag-groups/${aGroup.id}?force=true` }),
+      'tag_group.not_found',
+    );
+  },
+  'GET /api/v1/tags': async (f) => {
+    const { aTag, aGroup } = await tagWorkOf(f);
+    expect(await listIds(f.b.owner, '/api/v1/tags')).not.toContain(aTag.id);
+    expect(await listIds(f.b.owner, `/api/v1/tags?groupId=${aGroup.id}`)).toEqual([]);
+  },
+  'POST /api/v1/tags': async (f) => {
+    const { aGroup } = await tagWorkOf(f);
+    expectNotFound(await f.b.owner.post('/api/v1/tags', { groupId: aGroup.id, name: '混入' }), 'tag_group.not_found');
+    expect(await countRows(context, `from tags where name = '混入'`)).toBe(0);
+  },
+  'GET /api/v1/tags/:id': async (f) => {
+    expectNotFound(await f.b.owner.get(`/api/v1/tags/${(await tagWorkOf(f)).aTag.id}`), 'tag.not_found');
+  },
+  'PATCH /api/v1/tags/:id': async (f) => {
+    const { aTag } = await tagWorkOf(f);
+    await expectUntouched(
+      'tags',
+      aTag.id,
+      () => f.b.owner.patch(`/api/v1/tags/${aTag.id}`, { name: '被改了' }),
+      'tag.not_found',
+    );
+  },
+  'DELETE /api/v1/tags/:id': async (f) => {
+    const { aTag } = await tagWorkOf(f);
+    await expectUntouched(
+      'tags',
+      aTag.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/tags/${aTag.id}?force=true` }),
+      'tag.not_found',
+    );
+  },
+  'GET /api/v1/customers/:id/tags': async (f) => {
+    expectNotFound(await f.b.owner.get(`/api/v1/customers/${f.aChat.customerId}/tags`), 'customer.not_found');
+  },
+  'PUT /api/v1/customers/:id/tags': async (f) => {
+    const { aTag, bTag } = await tagWorkOf(f);
+    const url = `/api/v1/customers/${f.aChat.customerId}/tags`;
+    expectNotFound(
+      await f.b.owner.request({ method: 'PUT', url, payload: { add: [bTag], remove: [aTag.id] } }),
+      'customer.not_found',
+    );
+    // A's tag on B's own customer is refused too.
+    const foreignTag = await f.b.owner.request({
+      method: 'PUT',
+      url: `/api/v1/customers/${f.bChat.customerId}/tags`,
+      payload: { add: [aTag.id] },
+    });
+    expect(foreignTag.statusCode).toBe(400);
+    expect(foreignTag.json().error.code).toBe('tag.unknown');
+    expect(await countRows(context, 'from customer_tags where tag_id = $1', [aTag.id])).toBe(1);
+  },
+  'GET /api/v1/conversations/:id/tags': async (f) => {
+    expectNotFound(
+      await f.b.owner.get(`/api/v1/conversations/${f.aChat.conversationId}/tags`),
+      'conversation.not_found',
+    );
+  },
+  'PUT /api/v1/conversations/:id/tags': async (f) => {
+    const { bTag } = await tagWorkOf(f);
+    const url = `/api/v1/conversations/${f.aChat.conversationId}/tags`;
+    expectNotFound(await f.b.owner.request({ method: 'PUT', url, payload: { add: [bTag] } }), 'conversation.not_found');
+    expect(
+      await countRows(context, 'from conversation_tags where conversation_id = $1', [f.aChat.conversationId]),
+    ).toBe(0);
+  },
+  'GET /api/v1/segments': async (f) => {
+    expect(await listIds(f.b.owner, '/api/v1/segments')).not.toContain((await tagWorkOf(f)).aSegment.id);
+  },
+  'POST /api/v1/segments': async (f) => {
+    const { aTag } = await tagWorkOf(f);
+    const filter = { op: 'and', conditions: [{ field: 'tags', op: 'has_any', value: [aTag.id] }] };
+    const response = await f.b.owner.post('/api/v1/segments', { name: '借甲店标签', filter });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('tag.unknown');
+  },
+  'POST /api/v1/segments/count': async (f) => {
+    const { aTag } = await tagWorkOf(f);
+    const all = await f.b.owner.post('/api/v1/segments/count', { filter: { op: 'and', conditions: [] } });
+    expect(all.json().count).toBe(
+      await countRows(context, 'from customers where workspace_id = $1', [f.b.owner.workspaceId]),
+    );
+    const filter = { op: 'and', conditions: [{ field: 'tags', op: 'has_any', value: [aTag.id] }] };
+    expect((await f.b.owner.post('/api/v1/segments/count', { filter })).json().error.code).toBe('tag.unknown');
+  },
+  'POST /api/v1/segments/preview': async (f) => {
+    const response = await f.b.owner.post('/api/v1/segments/preview', { filter: { op: 'and', conditions: [] } });
+    const ids = (response.json().items as { id: string }[]).map((c) => c.id);
+    expect(ids).toContain(f.bChat.customerId);
+    expect(ids).not.toContain(f.aChat.customerId);
+    expect(response.body).not.toContain('甲店顾客');
+  },
+  'GET /api/v1/segments/:id': async (f) => {
+    expectNotFound(await f.b.owner.get(`/api/v1/segments/${(await tagWorkOf(f)).aSegment.id}`), 'segment.not_found');
+  },
+  'GET /api/v1/segments/:id/count': async (f) => {
+    expectNotFound(
+      await f.b.owner.get(`/api/v1/segments/${(await tagWorkOf(f)).aSegment.id}/count`),
+      'segment.not_found',
+    );
+  },
+  'PATCH /api/v1/segments/:id': async (f) => {
+    const { aSegment } = await tagWorkOf(f);
+    await expectUntouched(
+      'segments',
+      aSegment.id,
+      () => f.b.owner.patch(`/api/v1/segments/${aSegment.id}`, { name: '被改了' }),
+      'segment.not_found',
+    );
+  },
+  'DELETE /api/v1/segments/:id': async (f) => {
+    const { aSegment } = await tagWorkOf(f);
+    await expectUntouched(
+      'segments',
+      aSegment.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/segments/${aSegment.id}` }),
+      'segment.not_found',
+    );
+  },
+  'POST /api/v1/customers/bulk/count': async (f) => {
+    const { aSegment } = await tagWorkOf(f);
+    expectNotFound(
+      await f.b.owner.post('/api/v1/customers/bulk/count', { target: { segmentId: aSegment.id } }),
+      'segment.not_found',
+    );
+    const selection = await f.b.owner.post('/api/v1/customers/bulk/count', {
+      target: { customerIds: [f.aChat.customerId] },
+    });
+    expect(selection.json()).toEqual({ count: 0 });
+  },
+  'POST /api/v1/customers/bulk': async (f) => {
+    const { aSegment, aTag, bTag } = await tagWorkOf(f);
+    const bySegment = await f.b.owner.post('/api/v1/customers/bulk', {
+      target: { segmentId: aSegment.id },
+      action: 'remove_tags',
+      tagIds: [bTag],
+      expectedCount: 1,
+    });
+    expectNotFound(bySegment, 'segment.not_found');
+    const bySelection = await f.b.owner.post('/api/v1/customers/bulk', {
+      target: { customerIds: [f.aChat.customerId] },
+      action: 'add_tags',
+      tagIds: [bTag],
+      expectedCount: 1,
+    });
+    expect(bySelection.statusCode).toBe(409);
+    expect(bySelection.json().error).toMatchObject({ code: 'bulk.count_changed', details: { count: 0 } });
+    const withATag = await f.b.owner.post('/api/v1/customers/bulk', {
+      target: { customerIds: [f.bChat.customerId] },
+      action: 'remove_tags',
+      tagIds: [aTag.id],
+      expectedCount: 1,
+    });
+    expect(withATag.json().error.code).toBe('tag.unknown');
+    expect(await countRows(context, 'from jobs where workspace_id = $1', [f.b.owner.workspaceId])).toBe(0);
+    expect(await countRows(context, 'from customer_tags where customer_id = $1', [f.aChat.customerId])).toBe(1);
   },
 };
 

@@ -3,6 +3,7 @@ import type { Role } from './identity.ts';
 const everyone: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent', 'analyst'];
 const staff: readonly Role[] = ['owner', 'admin', 'supervisor', 'agent'];
 const admins: readonly Role[] = ['owner', 'admin'];
+const leads: readonly Role[] = ['owner', 'admin', 'supervisor'];
 
 /**
  * The permission table: the server enforces it, the web app uses it to offer only what would be allowed,
@@ -24,6 +25,18 @@ export const permissions = {
   'conversations:change_status': staff,
   'customers:read': everyone,
   'customers:update': staff,
+  'customers:reveal_pii': leads,
+  'customers:merge': leads,
+  'customers:bulk_update': leads,
+  'customers:import': leads,
+  'customers:export': ['owner', 'admin', 'supervisor', 'analyst'],
+  'custom_fields:manage': admins,
+  'tags:manage': leads,
+  'tags:apply': staff,
+  'segments:manage': leads,
+  'orders:read': everyone,
+  'orders:write': leads,
+  'audit:read': admins,
   'tokens:create': everyone,
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { HuikeApp } from '../app.ts';
+import { seedDemoOrders } from '../modules/orders/index.ts';
+import { seedDemoTagsAndSegments } from '../modules/segments/index.ts';
 import { newId } from '../platform/ids.ts';
 import type { Database } from './database.ts';
 import { conversations, customerIdentities, customers, messages } from './schema.ts';
@@ -135,5 +137,7 @@ export async function seedDemoWorkspace(huike: HuikeApp, database: Database) {
       );
     }
   });
+  await seedDemoOrders(database.db, workspace.id);
+  await seedDemoTagsAndSegments(database.db, workspace.id, owner.id);
   return { email: 'owner@demo.huike.local', password };
 }

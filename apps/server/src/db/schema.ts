@@ -1,11 +1,16 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
+  bigint,
   boolean,
+  customType,
+  date,
   index,
   integer,
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -25,6 +30,8 @@ export const workspaces = pgTable('workspaces', {
   id: uuid('id').primaryKey(),
   name: text('name').notNull(),
   timezone: text('timezone').notNull().default('Asia/Shanghai'),
+  /** Workspace-level settings by key (`rfm`, `lifecycle`, `staleProfileDays`, …); each module validates its keys. */
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
   ...timestamps,
 });
 
@@ -112,6 +119,7 @@ export const inboxes = pgTable(
   (t) => [uniqueIndex('inboxes_token_key').on(t.token), index('inboxes_workspace_idx').on(t.workspaceId)],
 );
 
+/** Stored with fillfactor 70 (migration 0003): value recomputes and tag mirrors rewrite rows often. */
 export const customers = pgTable(
   'customers',
   {
@@ -121,9 +129,93 @@ export const customers = pgTable(
     phone: text('phone'),
     email: text('email'),
     notes: text('notes').notNull().default(''),
+    // profile (customers module)
+    nickname: text('nickname'),
+    phones: text('phones').array().notNull().default(sql`'{}'::text[]`),
+    emails: text('emails').array().notNull().default(sql`'{}'::text[]`),
+    gender: text('gender', { enum: ['male', 'female', 'unknown'] })
+      .notNull()
+      .default('unknown'),
+    birthday: date('birthday', { mode: 'string' }),
+    region: text('region'),
+    source: text('source'),
+    campaign: text('campaign'),
+    customFields: jsonb('custom_fields').$type<Record<string, unknown>>().notNull().default({}),
+    /** AES-256-GCM ciphertext (platform/crypto.ts); never the plaintext. */
+    idCardEnc: text('id_card_enc'),
+    bankCardEnc: text('bank_card_enc'),
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Set on a record merged away: such rows are hidden everywhere (undo clears it). */
+    mergedIntoId: uuid('merged_into_id'),
+    profileUpdatedAt: timestamp('profile_updated_at', { withTimezone: true }),
+    // value (orders module): purchase aggregates kept by every order upsert; RFM and lifecycle derived from them
+    orderCount: integer('order_count').notNull().default(0),
+    totalSpentFen: bigint('total_spent_fen', { mode: 'number' }).notNull().default(0),
+    firstOrderAt: timestamp('first_order_at', { withTimezone: true }),
+    lastOrderAt: timestamp('last_order_at', { withTimezone: true }),
+    rfmR: smallint('rfm_r'),
+    rfmF: smallint('rfm_f'),
+    rfmM: smallint('rfm_m'),
+    rfmTier: text('rfm_tier', { enum: ['loyal', 'potential', 'new', 'winback', 'churned'] }),
+    lifecycleStage: text('lifecycle_stage', {
+      enum: ['prospect', 'new', 'active', 'dormant', 'churned', 'returning'],
+    })
+      .notNull()
+      .default('prospect'),
+    /** The stage before the current one: 回流 (returning) is only reachable from 沉睡 or 流失. */
+    lifecyclePreviousStage: text('lifecycle_previous_stage'),
+    lifecycleChangedAt: timestamp('lifecycle_changed_at', { withTimezone: true }),
+    // search (customers/customer-search.ts): computed in JS by searchColumns(); null search_version = not yet
+    searchName: text('search_name'),
+    searchText: text('search_text'),
+    searchGrams: text('search_grams').array(),
+    searchPinyin: text('search_pinyin'),
+    searchInitials: text('search_initials'),
+    /** Digits of the main phone (exact and prefix matches); `search_phones` has every phone (fragments). */
+    searchPhone: text('search_phone'),
+    searchPhones: text('search_phones'),
+    /** The main email, normalised (exact and prefix matches); `search_emails` has every email (fragments). */
+    searchEmail: text('search_email'),
+    searchEmails: text('search_emails'),
+    searchVersion: smallint('search_version'),
+    /**
+     * segments: a copy of the customer's customer_tags ids, kept by triggers on customer_tags (migration
+     * customer_tag_ids_sync); segment tag conditions test it through a GIN index (bitmap AND of posting lists).
+     */
+    tagIds: uuid('tag_ids').array().notNull().default(sql`'{}'::uuid[]`),
     ...timestamps,
   },
-  (t) => [index('customers_workspace_idx').on(t.workspaceId, t.id)],
+  (t) => [
+    index('customers_workspace_idx').on(t.workspaceId, t.id),
+    // Exact (rows come out newest first) and prefix lookups; grams for 1–2 character Chinese fragments, which
+    // trigrams cannot index; trigrams for phone and email fragments.
+    index('customers_search_name_idx').on(t.workspaceId, t.searchName.op('text_pattern_ops'), t.id),
+    index('customers_search_pinyin_idx').on(t.workspaceId, t.searchPinyin.op('text_pattern_ops'), t.id),
+    index('customers_search_initials_idx').on(t.workspaceId, t.searchInitials.op('text_pattern_ops'), t.id),
+    index('customers_search_phone_idx').on(t.workspaceId, t.searchPhone.op('text_pattern_ops'), t.id),
+    index('customers_search_email_idx').on(t.workspaceId, t.searchEmail.op('text_pattern_ops'), t.id),
+    // A small pending list: every non-HOT update of a customer (tags, order totals) queues GIN entries there,
+    // and each search scans the whole list — at the default 4 MB that was 25–30 ms per query.
+    index('customers_search_grams_idx').using('gin', t.searchGrams).with({ gin_pending_list_limit: 128 }),
+    index('customers_search_phones_idx')
+      .using('gin', t.searchPhones.op('gin_trgm_ops'))
+      .with({ gin_pending_list_limit: 128 }),
+    index('customers_search_emails_idx')
+      .using('gin', t.searchEmails.op('gin_trgm_ops'))
+      .with({ gin_pending_list_limit: 128 }),
+    index('customers_search_pending_idx').on(t.id).where(sql`search_version is null`),
+    index('customers_merged_into_idx').on(t.workspaceId, t.mergedIntoId).where(sql`merged_into_id is not null`),
+    // Segment counts (segments module): an RFM condition becomes a bitmap of the tier's rows, ANDed with the tag
+    // conditions' bitmap from customers_tag_ids_idx before any heap page is read.
+    index('customers_segment_rfm_idx').on(t.workspaceId, t.rfmTier, t.id).where(sql`merged_into_id is null`),
+    index('customers_tag_ids_idx').using('gin', t.tagIds),
+    // Contact lookups: identity resolution (orders API, imports) and duplicate detection.
+    index('customers_phone_idx').on(t.workspaceId, t.phone),
+    index('customers_email_idx').on(t.workspaceId, sql`lower(${t.email})`),
+    // Only customers with other phones (few): imports look a batch's phones up here, and a small index keeps the
+    // planner on it instead of filtering every row of the workspace by array overlap.
+    index('customers_other_phones_idx').using('gin', t.phones).where(sql`${t.phones} <> '{}'::text[]`),
+  ],
 );
 
 /** How a customer is known on a channel: a source id (widget visitor or API contact) or a signed shop user id. */
@@ -132,19 +224,19 @@ export const customerIdentities = pgTable(
   {
     id: uuid('id').primaryKey(),
     workspaceId: workspaceId(),
-    inboxId: uuid('inbox_id')
-      .notNull()
-      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    /** Null for identities that belong to no inbox (phone, email, platform buyer id). */
+    inboxId: uuid('inbox_id').references(() => inboxes.id, { onDelete: 'cascade' }),
     customerId: uuid('customer_id')
       .notNull()
       .references(() => customers.id, { onDelete: 'cascade' }),
-    kind: text('kind', { enum: ['source', 'shop_user'] }).notNull(),
+    kind: text('kind', { enum: ['source', 'shop_user', 'email', 'phone', 'platform_buyer'] }).notNull(),
     externalId: text('external_id').notNull(),
     tokenHash: text('token_hash'),
     ...timestamps,
   },
   (t) => [
     uniqueIndex('customer_identities_key').on(t.workspaceId, t.inboxId, t.kind, t.externalId),
+    uniqueIndex('customer_identities_global_key').on(t.workspaceId, t.kind, t.externalId).where(sql`inbox_id is null`),
     index('customer_identities_customer_idx').on(t.workspaceId, t.customerId),
   ],
 );
@@ -213,3 +305,341 @@ export const realtimePayloads = pgTable('realtime_payloads', {
   payload: text('payload').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Background work with progress its creator can watch (imports, exports, bulk actions, recomputes). */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    kind: text('kind').notNull(),
+    status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed'] })
+      .notNull()
+      .default('queued'),
+    payload: jsonb('payload').notNull(),
+    /** Where a crashed run resumes: written by the job together with its progress. */
+    checkpoint: jsonb('checkpoint'),
+    progressDone: integer('progress_done').notNull().default(0),
+    progressTotal: integer('progress_total'),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    attempts: integer('attempts').notNull().default(0),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    index('jobs_workspace_idx').on(t.workspaceId, t.createdBy, t.id),
+    index('jobs_pending_idx').on(t.id).where(sql`status in ('queued', 'running')`),
+  ],
+);
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+
+/** Uploaded files and job outputs, kept in PostgreSQL so every app process can serve them. */
+export const files = pgTable(
+  'files',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [index('files_workspace_idx').on(t.workspaceId, t.id)],
+);
+
+export const fileChunks = pgTable(
+  'file_chunks',
+  {
+    workspaceId: workspaceId(),
+    fileId: uuid('file_id')
+      .notNull()
+      .references(() => files.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.fileId, t.seq] })],
+);
+
+/** Append-only and hash-chained per workspace: each row's hash covers the previous row's hash. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: uuid('id').notNull(),
+    workspaceId: workspaceId(),
+    actorId: uuid('actor_id'),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    details: jsonb('details').notNull().default({}),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_workspace_idx').on(t.workspaceId, t.seq), uniqueIndex('audit_log_id_key').on(t.id)],
+);
+
+/** A customer's timeline entries (profile edits, tags, orders, imports, merges), newest read first. */
+export const customerEvents = pgTable(
+  'customer_events',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('customer_events_customer_idx').on(t.workspaceId, t.customerId, t.id)],
+);
+
+/** Custom profile fields an admin defines; values live in customers.custom_fields under `key`. */
+export const customerFieldDefinitions = pgTable(
+  'customer_field_definitions',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    key: text('key').notNull(),
+    label: text('label').notNull(),
+    type: text('type', { enum: ['text', 'number', 'date', 'single_select', 'multi_select'] }).notNull(),
+    options: text('options').array().notNull().default(sql`'{}'::text[]`),
+    required: boolean('required').notNull().default(false),
+    position: integer('position').notNull().default(0),
+    archived: boolean('archived').notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('customer_field_definitions_key').on(t.workspaceId, t.key)],
+);
+
+/** One merge of two customers, with everything needed to undo it exactly. */
+export const customerMerges = pgTable(
+  'customer_merges',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    survivorId: uuid('survivor_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    mergedId: uuid('merged_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    performedBy: uuid('performed_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Both rows as they were before the merge, and the ids of every row moved from the merged customer. */
+    snapshot: jsonb('snapshot').$type<Record<string, unknown>>().notNull(),
+    moved: jsonb('moved').$type<Record<string, unknown>>().notNull(),
+    undoneAt: timestamp('undone_at', { withTimezone: true }),
+    undoneBy: uuid('undone_by').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [
+    index('customer_merges_survivor_idx').on(t.workspaceId, t.survivorId),
+    index('customer_merges_merged_idx').on(t.workspaceId, t.mergedId),
+  ],
+);
+
+/** Orders from shops and marketplaces, upserted by (platform, order_no). Money in fen. */
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    platform: text('platform', { enum: ['taobao', 'tmall', 'jd', 'douyin', 'pdd', 'website', 'other'] }).notNull(),
+    orderNo: text('order_no').notNull(),
+    status: text('status', { enum: ['pending', 'paid', 'shipped', 'completed', 'cancelled', 'refunded'] }).notNull(),
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+    placedAt: timestamp('placed_at', { withTimezone: true }).notNull(),
+    paidAt: timestamp('paid_at', { withTimezone: true }),
+    shippedAt: timestamp('shipped_at', { withTimezone: true }),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    trackingCompany: text('tracking_company'),
+    trackingNo: text('tracking_no'),
+    buyerId: text('buyer_id'),
+    raw: jsonb('raw'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('orders_platform_order_no_key').on(t.workspaceId, t.platform, t.orderNo),
+    index('orders_customer_idx').on(t.workspaceId, t.customerId, t.placedAt),
+    index('orders_placed_idx').on(t.workspaceId, t.placedAt, t.id),
+    // Exact and prefix lookups of order and tracking numbers (also used by customer search).
+    index('orders_order_no_idx').on(t.workspaceId, t.orderNo.op('text_pattern_ops')),
+    index('orders_tracking_no_idx')
+      .on(t.workspaceId, t.trackingNo.op('text_pattern_ops'))
+      .where(sql`tracking_no is not null`),
+  ],
+);
+
+export const orderItems = pgTable(
+  'order_items',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    productName: text('product_name').notNull(),
+    sku: text('sku'),
+    quantity: integer('quantity').notNull(),
+    priceFen: bigint('price_fen', { mode: 'number' }).notNull(),
+  },
+  (t) => [uniqueIndex('order_items_order_key').on(t.workspaceId, t.orderId, t.position)],
+);
+
+/** Tag groups: 状态 / 来源 / 行为 / custom; a single-select group lets a customer carry one of its tags at most. */
+export const tagGroups = pgTable(
+  'tag_groups',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: ['status', 'source', 'behavior', 'custom'] }).notNull(),
+    selection: text('selection', { enum: ['single', 'multi'] }).notNull(),
+    position: integer('position').notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('tag_groups_workspace_name_key').on(t.workspaceId, t.name)],
+);
+
+/** Tags, hierarchical inside their group (a parent includes its descendants in filters). */
+export const tags = pgTable(
+  'tags',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => tagGroups.id, { onDelete: 'cascade' }),
+    parentId: uuid('parent_id').references((): AnyPgColumn => tags.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    color: text('color').notNull(),
+    position: integer('position').notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('tags_group_name_key').on(t.workspaceId, t.groupId, t.name),
+    index('tags_parent_idx').on(t.workspaceId, t.parentId),
+  ],
+);
+
+export const customerTags = pgTable(
+  'customer_tags',
+  {
+    workspaceId: workspaceId(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    tagId: uuid('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.customerId, t.tagId] }),
+    // Segment tag conditions are EXISTS probes by tag: index-only scans over (tag, customer).
+    index('customer_tags_tag_idx').on(t.workspaceId, t.tagId, t.customerId),
+  ],
+);
+
+export const conversationTags = pgTable(
+  'conversation_tags',
+  {
+    workspaceId: workspaceId(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    tagId: uuid('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.conversationId, t.tagId] }),
+    index('conversation_tags_tag_idx').on(t.workspaceId, t.tagId, t.conversationId),
+  ],
+);
+
+/** Saved segments (分组): a filter tree (contracts `segmentFilter`) evaluated when used, never a stored list. */
+export const segments = pgTable(
+  'segments',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    filter: jsonb('filter').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('segments_workspace_name_key').on(t.workspaceId, t.name)],
+);
+
+/** The customers a bulk action was confirmed for, frozen at confirmation; its job walks them in id order. */
+export const bulkActionTargets = pgTable(
+  'bulk_action_targets',
+  {
+    workspaceId: workspaceId(),
+    bulkId: uuid('bulk_id').notNull(),
+    customerId: uuid('customer_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.bulkId, t.customerId] })],
+);
+
+/** An uploaded import file (imports-exports module): what was detected, the mapping it ran with, and how far it got. */
+export const imports = pgTable(
+  'imports',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    kind: text('kind', { enum: ['customers', 'orders'] }).notNull(),
+    fileId: uuid('file_id')
+      .notNull()
+      .references(() => files.id, { onDelete: 'cascade' }),
+    filename: text('filename').notNull(),
+    format: text('format', { enum: ['csv', 'xlsx'] }).notNull(),
+    encoding: text('encoding').notNull(),
+    columns: jsonb('columns').$type<string[]>().notNull(),
+    sampleRows: jsonb('sample_rows').$type<string[][]>().notNull(),
+    suggestedMapping: jsonb('suggested_mapping').$type<Record<string, string | null>>().notNull(),
+    mapping: jsonb('mapping').$type<Record<string, string | null>>(),
+    jobId: uuid('job_id'),
+    /** Last data row committed by the run (spreadsheet row number); a resumed run continues after it. */
+    committedRow: integer('committed_row').notNull().default(1),
+    counts: jsonb('counts')
+      .$type<{ created: number; updated: number; unchanged: number; rejected: number }>()
+      .notNull()
+      .default({ created: 0, updated: 0, unchanged: 0, rejected: 0 }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [index('imports_workspace_idx').on(t.workspaceId, t.id)],
+);
+
+/** Rows an import run rejected, written in the same transaction as the rows it committed. */
+export const importRejections = pgTable(
+  'import_rejections',
+  {
+    workspaceId: workspaceId(),
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => imports.id, { onDelete: 'cascade' }),
+    row: integer('row').notNull(),
+    reason: text('reason').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.importId, t.row] })],
+);

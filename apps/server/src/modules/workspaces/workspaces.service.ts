@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { IdentityService } from '../identity/index.ts';
+import { seedDefaultTags } from '../tags/index.ts';
 import * as repo from './workspaces.repository.ts';
 
 type OwnerInput = { workspaceName: string; timezone: string; name: string; email: string; password: string };
@@ -21,6 +22,7 @@ export function createWorkspacesService({ db, identity }: { db: Db; identity: Id
         name: input.workspaceName,
         timezone: input.timezone,
       });
+      await seedDefaultTags(tx, workspace.id);
       const user = await identity.createUserRow(tx, {
         workspaceId: workspace.id,
         email: input.email,

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { countRows, createTestApp, createWorkspace } from '../../test/harness.ts';
+import { AppError } from './errors.ts';
+
+const context = await createTestApp();
+const { db, pool } = context.database;
+const shop = await createWorkspace(context);
+const supervisor = await shop.addUser('supervisor');
+const agent = await shop.addUser('agent');
+
+const enqueue = (kind: string, payload: unknown = {}, createdBy = supervisor.userId!) =>
+  context.jobs.enqueue(db, { workspaceId: shop.owner.workspaceId!, kind, payload, createdBy });
+
+describe('background jobs', () => {
+  it('runs a queued job, records its progress and shows the result to its creator', async () => {
+    const seen: number[] = [];
+    context.jobs.define({
+      kind: 'test.count',
+      payload: z.object({ upTo: z.number() }),
+      async run({ payload, progress }) {
+        for (let i = 1; i <= payload.upTo; i++) {
+          await progress(i, payload.upTo);
+          seen.push(i);
+        }
+        return { counted: payload.upTo };
+      },
+    });
+    const job = await enqueue('test.count', { upTo: 3 });
+    expect((await supervisor.get(`/api/v1/jobs/${job.id}`)).json()).toMatchObject({ status: 'queued', result: null });
+
+    await context.jobs.drain();
+
+    const done = (await supervisor.get(`/api/v1/jobs/${job.id}`)).json();
+    expect(done).toMatchObject({ status: 'succeeded', progress: { done: 3, total: 3 }, result: { counted: 3 } });
+    expect(done.finishedAt).not.toBeNull();
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
+  it('keeps a job to its creator and the admins', async () => {
+    const job = await enqueue('test.count', { upTo: 1 });
+    expect((await agent.get(`/api/v1/jobs/${job.id}`)).json().error.code).toBe('job.not_found');
+    expect((await agent.get('/api/v1/jobs')).json().items).toEqual([]);
+    expect((await shop.owner.get(`/api/v1/jobs/${job.id}`)).statusCode).toBe(200);
+    const mine = (await supervisor.get('/api/v1/jobs?kind=test.count')).json().items;
+    expect(mine.map((item: { id: string }) => item.id)).toContain(job.id);
+    await context.jobs.drain();
+  });
+
+  it('fails a job with the reason its work gave, without retrying', async () => {
+    let runs = 0;
+    context.jobs.define({
+      kind: 'test.refuse',
+      payload: z.object({}),
+      async run() {
+        runs += 1;
+        throw new AppError('request.invalid', '第 3 行手机号格式不正确');
+      },
+    });
+    const job = await enqueue('test.refuse');
+    await context.jobs.drain();
+    expect((await supervisor.get(`/api/v1/jobs/${job.id}`)).json()).toMatchObject({
+      status: 'failed',
+      error: { code: 'request.invalid', message: '第 3 行手机号格式不正确' },
+      result: null,
+    });
+    expect(runs).toBe(1);
+  });
+
+  it('retries an unexpected failure from the checkpoint, then gives up after three attempts', async () => {
+    const starts: unknown[] = [];
+    context.jobs.define({
+      kind: 'test.flaky',
+      payload: z.object({}),
+      async run({ checkpoint, progress }) {
+        starts.push(checkpoint);
+        await progress(starts.length, 10, { nextRow: starts.length * 100 });
+        throw new Error('connection terminated');
+      },
+    });
+    const job = await enqueue('test.flaky');
+    await context.jobs.drain();
+    expect(starts).toEqual([null, { nextRow: 100 }, { nextRow: 200 }]);
+    expect((await supervisor.get(`/api/v1/jobs/${job.id}`)).json()).toMatchObject({
+      status: 'failed',
+      error: { code: 'job.failed' },
+    });
+  });
+
+  it('takes over a job whose worker stopped renewing its lease, and resumes it from its checkpoint', async () => {
+    let resumedFrom: unknown;
+    context.jobs.define({
+      kind: 'test.resume',
+      payload: z.object({}),
+      async run({ checkpoint }) {
+        resumedFrom = checkpoint;
+        return {};
+      },
+    });
+    const job = await enqueue('test.resume');
+    await pool.query(
+      `update jobs set status = 'running', attempts = 1, checkpoint = '{"nextRow": 5000}',
+         heartbeat_at = now() - interval '5 minutes' where id = $1`,
+      [job.id],
+    );
+    await context.jobs.drain();
+    expect(resumedFrom).toEqual({ nextRow: 5000 });
+    expect((await supervisor.get(`/api/v1/jobs/${job.id}`)).json().status).toBe('succeeded');
+  });
+
+  it('leaves a job alone while its worker keeps the lease', async () => {
+    const job = await enqueue('test.resume');
+    await pool.query(`update jobs set status = 'running', heartbeat_at = now() where id = $1`, [job.id]);
+    expect(await context.jobs.runNext()).toBe(false);
+    expect((await supervisor.get(`/api/v1/jobs/${job.id}`)).json().status).toBe('running');
+  });
+
+  it('exists only if the transaction that queued it commits', async () => {
+    const before = await countRows(context, `from jobs where kind = 'test.count'`);
+    await expect(
+      db.transaction(async (tx) => {
+        await context.jobs.enqueue(tx, {
+          workspaceId: shop.owner.workspaceId!,
+          kind: 'test.count',
+          payload: { upTo: 1 },
+          createdBy: null,
+        });
+        throw new Error('the change that asked for the job failed');
+      }),
+    ).rejects.toThrow();
+    expect(await countRows(context, `from jobs where kind = 'test.count'`)).toBe(before);
+  });
+});
+
+describe('stored files', () => {
+  const save = (data: Buffer | AsyncIterable<Buffer>, options: { name?: string; maxBytes?: number } = {}) =>
+    context.files.save(db, {
+      workspaceId: shop.owner.workspaceId!,
+      createdBy: supervisor.userId!,
+      name: options.name ?? '客户导出.csv',
+      contentType: 'text/csv; charset=utf-8',
+      data,
+      maxBytes: options.maxBytes,
+    });
+
+  it('stores a file in chunks and serves it back byte for byte, named for download', async () => {
+    const data = Buffer.alloc(2.5 * 1024 * 1024, '李明,13812345678\n');
+    async function* pieces() {
+      for (let offset = 0; offset < data.length; offset += 300_000) yield data.subarray(offset, offset + 300_000);
+    }
+    const file = await save(pieces());
+    expect(file.size).toBe(data.length);
+    expect(await countRows(context, 'from file_chunks where file_id = $1', [file.id])).toBe(3);
+
+    const response = await supervisor.get(`/api/v1/files/${file.id}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.rawPayload.equals(data)).toBe(true);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('客户导出.csv')}`);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('serves a file of any other type as opaque bytes, never as a page', async () => {
+    const file = await context.files.save(db, {
+      workspaceId: shop.owner.workspaceId!,
+      createdBy: supervisor.userId!,
+      name: 'x.html',
+      contentType: 'text/html',
+      data: Buffer.from('<script>alert(1)</script>'),
+    });
+    expect((await supervisor.get(`/api/v1/files/${file.id}`)).headers['content-type']).toBe('application/octet-stream');
+  });
+
+  it('refuses a file over the size limit and keeps nothing of it', async () => {
+    const before = await countRows(context, 'from files');
+    await expect(save(Buffer.alloc(3 * 1024 * 1024), { maxBytes: 2 * 1024 * 1024 })).rejects.toMatchObject({
+      code: 'request.too_large',
+    });
+    expect(await countRows(context, 'from files')).toBe(before);
+  });
+
+  it('lets only its creator and the admins download it', async () => {
+    const file = await save(Buffer.from('a,b'));
+    expect((await agent.get(`/api/v1/files/${file.id}`)).json().error.code).toBe('file.not_found');
+    expect((await shop.owner.get(`/api/v1/files/${file.id}`)).statusCode).toBe(200);
+  });
+});

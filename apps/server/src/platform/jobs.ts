@@ -1,0 +1,237 @@
+import type { Job } from '@huike/contracts';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Db } from '../db/database.ts';
+import { jobs as jobsTable } from '../db/schema.ts';
+import { type Actor, can } from './access.ts';
+import { decodeIdCursor, type Executor, encodeCursor } from './db-helpers.ts';
+import { AppError } from './errors.ts';
+import { newId } from './ids.ts';
+
+type JobRow = typeof jobsTable.$inferSelect;
+
+export type JobContext<P> = {
+  job: { id: string; workspaceId: string; createdBy: string | null };
+  payload: P;
+  /** What the last attempt saved with its progress; null on the first attempt. */
+  checkpoint: unknown;
+  /** Records progress (and where a retry should resume) and keeps the job's lease alive. */
+  progress(done: number, total: number | null, checkpoint?: unknown): Promise<void>;
+};
+
+/** A kind of background work. `run` must be safe to run again after a crash: it resumes from `checkpoint`. */
+export type JobDefinition<P> = {
+  kind: string;
+  payload: z.ZodType<P>;
+  run(context: JobContext<P>): Promise<Record<string, unknown>>;
+};
+
+const MAX_ATTEMPTS = 3;
+/** A running job whose process stopped renewing its lease for this long is taken over by another worker. */
+const LEASE_MS = 60_000;
+const HEARTBEAT_MS = 15_000;
+const POLL_MS = 500;
+
+const iso = (value: Date | null) => value?.toISOString() ?? null;
+
+export const toJob = (row: JobRow): Job => ({
+  id: row.id,
+  kind: row.kind,
+  status: row.status,
+  progress: { done: row.progressDone, total: row.progressTotal },
+  result: row.status === 'succeeded' ? (row.result ?? {}) : null,
+  error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
+  createdAt: row.createdAt.toISOString(),
+  startedAt: iso(row.startedAt),
+  finishedAt: iso(row.finishedAt),
+});
+
+export type Jobs = ReturnType<typeof createJobs>;
+
+/**
+ * Background jobs stored in PostgreSQL: any worker process claims a queued job (SKIP LOCKED), renews a lease
+ * while it runs, and a job whose worker died is taken over and resumed from its checkpoint.
+ */
+export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, kind: string) => void }) {
+  // biome-ignore lint/suspicious/noExplicitAny: definitions of every payload type live in one map
+  const definitions = new Map<string, JobDefinition<any>>();
+  let timer: NodeJS.Timeout | undefined;
+  let isRunning = false;
+
+  async function claimNext(): Promise<JobRow | undefined> {
+    const result = await db.execute<{ id: string }>(sql`
+      update jobs set status = 'running', attempts = attempts + 1, heartbeat_at = now(),
+        started_at = coalesce(started_at, now()), updated_at = now()
+      where id = (
+        select id from jobs
+        where status = 'queued'
+           or (status = 'running' and heartbeat_at < now() - make_interval(secs => ${LEASE_MS / 1000}))
+        order by id
+        for update skip locked
+        limit 1)
+      returning id`);
+    const id = result.rows[0]?.id;
+    return id ? (await db.select().from(jobsTable).where(eq(jobsTable.id, id)))[0] : undefined;
+  }
+
+  const finish = (id: string, patch: Partial<typeof jobsTable.$inferInsert>) =>
+    db
+      .update(jobsTable)
+      .set({ ...patch, finishedAt: new Date(), updatedAt: new Date() })
+      .where(eq(jobsTable.id, id));
+
+  async function execute(row: JobRow) {
+    const definition = definitions.get(row.kind);
+    if (!definition) {
+      await finish(row.id, { status: 'failed', errorCode: 'job.unknown_kind', errorMessage: '未知的任务类型' });
+      return;
+    }
+    const parsed = definition.payload.safeParse(row.payload);
+    if (!parsed.success) {
+      await finish(row.id, { status: 'failed', errorCode: 'job.invalid_payload', errorMessage: '任务参数无效' });
+      return;
+    }
+    const heartbeat = setInterval(() => {
+      db.update(jobsTable)
+        .set({ heartbeatAt: new Date() })
+        .where(eq(jobsTable.id, row.id))
+        .catch((error) => onError(error, row.kind));
+    }, HEARTBEAT_MS);
+    try {
+      const result = await definition.run({
+        job: { id: row.id, workspaceId: row.workspaceId, createdBy: row.createdBy },
+        payload: parsed.data,
+        checkpoint: row.checkpoint,
+        async progress(done, total, checkpoint) {
+          await db
+            .update(jobsTable)
+            .set({
+              progressDone: done,
+              progressTotal: total,
+              heartbeatAt: new Date(),
+              updatedAt: new Date(),
+              ...(checkpoint === undefined ? {} : { checkpoint }),
+            })
+            .where(eq(jobsTable.id, row.id));
+        },
+      });
+      await db
+        .update(jobsTable)
+        .set({
+          status: 'succeeded',
+          result,
+          progressDone: sql`greatest(${jobsTable.progressDone}, coalesce(${jobsTable.progressTotal}, 0))`,
+          finishedAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .where(eq(jobsTable.id, row.id));
+    } catch (error) {
+      onError(error, row.kind);
+      if (error instanceof AppError) {
+        await finish(row.id, { status: 'failed', errorCode: error.code, errorMessage: error.message });
+      } else if (row.attempts >= MAX_ATTEMPTS) {
+        await finish(row.id, { status: 'failed', errorCode: 'job.failed', errorMessage: '任务执行失败，请稍后重试' });
+      } else {
+        // Unexpected errors (a lost connection, a deadlock) may pass: queue it again, resuming from the checkpoint.
+        await db.update(jobsTable).set({ status: 'queued', updatedAt: new Date() }).where(eq(jobsTable.id, row.id));
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** Runs one waiting job if there is one; answers whether it did. */
+  async function runNext(): Promise<boolean> {
+    const row = await claimNext();
+    if (!row) return false;
+    await execute(row);
+    return true;
+  }
+
+  async function poll() {
+    if (isRunning) return;
+    isRunning = true;
+    try {
+      while (timer && (await runNext())) {
+        // keep going while there is work
+      }
+    } catch (error) {
+      onError(error, 'poll');
+    } finally {
+      isRunning = false;
+    }
+  }
+
+  async function findRow(actor: Actor, id: string) {
+    const row = (
+      await db
+        .select()
+        .from(jobsTable)
+        .where(and(eq(jobsTable.workspaceId, actor.workspaceId), eq(jobsTable.id, id)))
+    )[0];
+    // Jobs carry their creator's filters and results: others see them only as admins.
+    if (!row || (row.createdBy !== actor.userId && !can(actor, 'workspace:manage')))
+      throw new AppError('job.not_found', '任务不存在');
+    return row;
+  }
+
+  return {
+    define<P>(definition: JobDefinition<P>) {
+      definitions.set(definition.kind, definition);
+    },
+
+    /** Queues a job; pass the caller's transaction so the job exists only if the change that asked for it commits. */
+    async enqueue(
+      executor: Executor,
+      input: { workspaceId: string; kind: string; payload: unknown; createdBy: string | null },
+    ): Promise<Job> {
+      if (!definitions.has(input.kind)) throw new Error(`job kind ${input.kind} is not defined`);
+      const [row] = await executor
+        .insert(jobsTable)
+        .values({ id: newId(), ...input, payload: input.payload as object })
+        .returning();
+      return toJob(row!);
+    },
+
+    get: async (actor: Actor, id: string) => toJob(await findRow(actor, id)),
+
+    /** The actor's own jobs, newest first (admins: everyone's). */
+    async list(actor: Actor, query: { kind?: string; limit: number; cursor?: string }) {
+      const before = decodeIdCursor(query.cursor);
+      const rows = await db
+        .select()
+        .from(jobsTable)
+        .where(
+          and(
+            eq(jobsTable.workspaceId, actor.workspaceId),
+            can(actor, 'workspace:manage') ? undefined : eq(jobsTable.createdBy, actor.userId),
+            query.kind ? eq(jobsTable.kind, query.kind) : undefined,
+            before ? lt(jobsTable.id, before) : undefined,
+          ),
+        )
+        .orderBy(desc(jobsTable.id))
+        .limit(query.limit + 1);
+      const items = rows.slice(0, query.limit).map(toJob);
+      return { items, nextCursor: rows.length > query.limit ? encodeCursor([items.at(-1)!.id]) : null };
+    },
+
+    runNext,
+
+    /** Runs every waiting job to completion, in this process. For tests and the CLI. */
+    async drain() {
+      while (await runNext()) {
+        // until the queue is empty
+      }
+    },
+
+    /** Worker processes poll for work; web-only processes never call this. */
+    start() {
+      timer ??= setInterval(() => void poll(), POLL_MS);
+    },
+
+    stop() {
+      clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { digitsOnly, hasHan, normalizeText, toSimplified } from './normalize.ts';
+export { type PinyinOptions, toInitials, toPinyin } from './pinyin.ts';

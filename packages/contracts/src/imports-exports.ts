@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import { id, isoDateTime } from './common.ts';
+import { customerTarget } from './segments.ts';
+
+// ---------------------------------------------------------------------------------------------------------
+// Imports: upload a CSV/XLSX file → map its columns → dry run → run as a job (progress via GET /jobs/:id).
+// ---------------------------------------------------------------------------------------------------------
+
+export const importKinds = ['customers', 'orders'] as const;
+export type ImportKind = (typeof importKinds)[number];
+
+/**
+ * Target fields a column can be mapped to. Custom fields of customers are `custom:<key>` (listed by
+ * `GET /api/v1/imports/fields?kind=customers`). `tags` holds tag names separated by , ， ; ； | or 、.
+ */
+export const customerImportFields = [
+  'name',
+  'nickname',
+  'phone',
+  'email',
+  'gender',
+  'birthday',
+  'region',
+  'source',
+  'campaign',
+  'tags',
+  'notes',
+  'platform',
+  'buyerId',
+] as const;
+export const orderImportFields = [
+  'platform',
+  'orderNo',
+  'status',
+  'amount',
+  'placedAt',
+  'paidAt',
+  'shippedAt',
+  'completedAt',
+  'trackingCompany',
+  'trackingNo',
+  'buyerId',
+  'customerName',
+  'phone',
+  'email',
+  'productName',
+  'sku',
+  'quantity',
+  'price',
+] as const;
+export type CustomerImportField = (typeof customerImportFields)[number];
+export type OrderImportField = (typeof orderImportFields)[number];
+
+/** Field key → Chinese label shown in the mapping step. */
+export const importFieldLabels: Record<CustomerImportField | OrderImportField, string> = {
+  name: '姓名',
+  nickname: '昵称',
+  phone: '手机号',
+  email: '邮箱',
+  gender: '性别',
+  birthday: '生日',
+  region: '地区',
+  source: '来源渠道',
+  campaign: '来源活动',
+  tags: '标签',
+  notes: '备注',
+  platform: '平台',
+  buyerId: '买家 ID',
+  orderNo: '订单号',
+  status: '订单状态',
+  amount: '订单金额（元）',
+  placedAt: '下单时间',
+  paidAt: '付款时间',
+  shippedAt: '发货时间',
+  completedAt: '完成时间',
+  trackingCompany: '物流公司',
+  trackingNo: '物流单号',
+  customerName: '收货人 / 客户姓名',
+  productName: '商品名称',
+  sku: 'SKU',
+  quantity: '数量',
+  price: '单价（元）',
+};
+
+/** `POST /api/v1/imports?kind=customers&filename=客户.csv` with the raw file as the body. */
+export const importUploadQuery = z.strictObject({
+  kind: z.enum(importKinds),
+  filename: z.string().trim().min(1).max(255).optional(),
+});
+
+/**
+ * Column header → target field key (or null / absent = ignored). Headers are unique: a repeated header
+ * comes back from the upload as `电话 (2)`.
+ */
+export const importMapping = z.record(z.string().max(200), z.string().max(100).nullable());
+export type ImportMapping = z.infer<typeof importMapping>;
+
+export const importMappingBody = z.strictObject({ mapping: importMapping });
+
+export const importFileFormats = ['csv', 'xlsx'] as const;
+
+export const importView = z.object({
+  id,
+  kind: z.enum(importKinds),
+  filename: z.string(),
+  format: z.enum(importFileFormats),
+  /** Detected text encoding of a CSV ('utf-8' or 'gb18030'); XLSX is always 'utf-8'. */
+  encoding: z.string(),
+  columns: z.array(z.string()),
+  /** First rows (up to 5) as text, aligned with `columns`. */
+  sampleRows: z.array(z.array(z.string())),
+  suggestedMapping: importMapping,
+  /** The job of the last `run`, if any. */
+  jobId: id.nullable(),
+  createdAt: isoDateTime,
+});
+export type ImportView = z.infer<typeof importView>;
+
+export const importUploadResponse = importView.extend({ importId: id });
+export type ImportUploadResponse = z.infer<typeof importUploadResponse>;
+
+export const rejectedRow = z.object({
+  /** 1-based row number as a spreadsheet shows it (the header is row 1). */
+  row: z.number().int(),
+  reason: z.string(),
+});
+export type RejectedRow = z.infer<typeof rejectedRow>;
+
+export const importDryRunResult = z.object({
+  total: z.number().int(),
+  create: z.number().int(),
+  update: z.number().int(),
+  unchanged: z.number().int(),
+  rejected: z.number().int(),
+  /** The first rejected rows (up to 100). */
+  rejectedSample: z.array(rejectedRow),
+});
+export type ImportDryRunResult = z.infer<typeof importDryRunResult>;
+
+/** What an `imports.run` job leaves in `job.result`. `reportFileId` (CSV of rejected rows) is null when none. */
+export const importRunResult = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  rejected: z.number().int(),
+  reportFileId: id.nullable(),
+});
+export type ImportRunResult = z.infer<typeof importRunResult>;
+
+export const importFieldsQuery = z.strictObject({ kind: z.enum(importKinds) });
+export const importFieldOption = z.object({ key: z.string(), label: z.string(), required: z.boolean() });
+export const importFieldsResponse = z.object({ items: z.array(importFieldOption) });
+
+// ---------------------------------------------------------------------------------------------------------
+// Exports: choose who (target), which fields and the format → a job; result { fileId, rows }.
+// ---------------------------------------------------------------------------------------------------------
+
+export const exportFormats = ['csv', 'xlsx', 'pdf'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+/** Who to export: a saved segment, an ad-hoc segment filter, picked customers, a search, or everyone. */
+export const exportTarget = z.union([...customerTarget.options, z.strictObject({ all: z.literal(true) })]);
+export type ExportTarget = z.infer<typeof exportTarget>;
+
+export const createExportBody = z.strictObject({
+  target: exportTarget,
+  format: z.enum(exportFormats),
+  /** Field keys from `GET /api/v1/exports/fields`, in the order of the output's columns. */
+  fields: z.array(z.string().min(1).max(100)).min(1).max(100),
+});
+export type CreateExportBody = z.infer<typeof createExportBody>;
+
+export const exportField = z.object({
+  key: z.string(),
+  label: z.string(),
+  /** Masked (138****5678) for roles without customers:reveal_pii. */
+  isPii: z.boolean(),
+  /** Suggested in the picker. */
+  isDefault: z.boolean(),
+});
+export type ExportField = z.infer<typeof exportField>;
+export const exportFieldsResponse = z.object({ items: z.array(exportField) });
+
+/** What an `exports.run` job leaves in `job.result`; download with `GET /api/v1/files/:fileId`. */
+export const exportRunResult = z.object({ fileId: id, rows: z.number().int() });
+export type ExportRunResult = z.infer<typeof exportRunResult>;
