@@ -1,29 +1,280 @@
-import type { Customer } from '@huike/contracts';
+import {
+  type Customer,
+  type CustomerIdentity,
+  type CustomerListItem,
+  type DuplicateReason,
+  type LifecycleStage,
+  type MergeableField,
+  type MergeBody,
+  maskBankCard,
+  maskIdCard,
+  maskPhone,
+  mergeableFields,
+  normalizePhone,
+  type RevealableField,
+  type RevealResult,
+  type RfmTier,
+  type TimelineEntry,
+  type UpdateCustomerBody,
+} from '@huike/contracts';
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
-import { type Actor, assertCan } from '../../platform/access.ts';
-import { decodeIdCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
+import { type Actor, assertCan, can } from '../../platform/access.ts';
+import type { FieldCipher } from '../../platform/crypto.ts';
+import { decodeCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
+import { validateCustomFields } from './custom-fields.service.ts';
+import * as search from './customer-search.ts';
 import * as repo from './customers.repository.ts';
 
-export const toCustomer = (row: repo.CustomerRow): Customer => ({
-  id: row.id,
-  name: row.name,
-  phone: row.phone,
-  email: row.email,
-  notes: row.notes,
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
-});
+/** What the customers module needs of the audit log (modules/audit). */
+export type AuditRecorder = {
+  record(
+    executor: Executor,
+    entry: {
+      workspaceId: string;
+      actorId: string | null;
+      action: string;
+      targetType?: string;
+      targetId?: string;
+      details?: Record<string, unknown>;
+    },
+  ): Promise<unknown>;
+};
+
+type StaleProfileDays = { active: number; others: number };
+
+export type CustomersDeps = {
+  db: Db;
+  cipher: FieldCipher;
+  audit: AuditRecorder;
+  /** The workspace's reminder thresholds: the orders module's value settings (`getCustomerValueSettings`). */
+  staleProfileDays: (executor: Executor, workspaceId: string) => Promise<StaleProfileDays>;
+  /**
+   * The orders module's `refreshCustomerValue`: order aggregates, RFM and lifecycle of these customers, inside
+   * the caller's transaction. Injected because the orders module already depends on this one.
+   */
+  refreshCustomerValue: (executor: Executor, workspaceId: string, customerIds: string[]) => Promise<void>;
+  /** The segments module's resolveCustomerTarget: list filters by segment and by tag (children included). */
+  customerTarget?: (executor: Executor, actor: Actor, target: ListTarget) => Promise<SQL>;
+};
+
+type ListTarget =
+  | { segmentId: string }
+  | { filter: { op: 'and'; conditions: { field: 'tags'; op: 'has_any'; value: string[] }[] } };
 
 type ContactDetails = { name?: string; phone?: string; email?: string };
 
+const notFound = () => new AppError('customer.not_found', '客户不存在');
+
+/** Appends an entry to a customer's timeline, inside the caller's transaction. */
+export async function recordCustomerEvent(
+  executor: Executor,
+  input: {
+    workspaceId: string;
+    customerId: string;
+    kind: string;
+    actorId: string | null;
+    details?: Record<string, unknown>;
+  },
+) {
+  await repo.insertEvent(executor, {
+    id: newId(),
+    workspaceId: input.workspaceId,
+    customerId: input.customerId,
+    kind: input.kind,
+    actorId: input.actorId,
+    details: input.details ?? {},
+  });
+}
+
+/**
+ * Finds the customer behind a buyer's contact details, or creates one: by platform buyer id, then phone, then
+ * email. Safe under concurrency (advisory locks on every key, taken in a fixed order), inside the caller's
+ * transaction. A platform buyer id seen for the first time is attached to the customer found.
+ * Throws `request.invalid` for a malformed phone or email.
+ */
+export async function resolveCustomerByContact(
+  executor: Executor,
+  workspaceId: string,
+  contact: { platform?: string; buyerId?: string; phone?: string; email?: string; name?: string },
+): Promise<{ customerId: string; created: boolean }> {
+  const phone = contact.phone?.trim() ? normalizePhone(contact.phone) : undefined;
+  if (phone === null) throw new AppError('request.invalid', '手机号格式不正确', { field: 'phone' });
+  const email = contact.email?.trim() || undefined;
+  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+    throw new AppError('request.invalid', '邮箱格式不正确', { field: 'email' });
+  }
+  const buyer =
+    contact.platform && contact.buyerId?.trim() ? `${contact.platform}:${contact.buyerId.trim()}` : undefined;
+
+  const keys = [
+    buyer && `contact:${workspaceId}:buyer:${buyer}`,
+    phone && `contact:${workspaceId}:phone:${phone}`,
+    email && `contact:${workspaceId}:email:${email.toLowerCase()}`,
+  ]
+    .filter((key): key is string => !!key)
+    .sort();
+  for (const key of keys) await repo.lockKey(executor, key);
+
+  let customerId: string | undefined;
+  if (buyer) {
+    const identity = await repo.findIdentity(executor, workspaceId, null, 'platform_buyer', buyer);
+    if (identity) customerId = identity.customerId;
+  }
+  if (!customerId && phone) customerId = (await repo.findLiveByPhone(executor, workspaceId, phone))?.id;
+  if (!customerId && email) customerId = (await repo.findLiveByEmail(executor, workspaceId, email))?.id;
+
+  let created = false;
+  if (!customerId) {
+    const name = contact.name?.trim().slice(0, 100) || null;
+    const row = await repo.insertCustomer(executor, {
+      id: newId(),
+      workspaceId,
+      name,
+      phone: phone ?? null,
+      email: email ?? null,
+      source: contact.platform ?? null,
+      ...search.searchColumns({ name, phone, email }),
+    });
+    customerId = row.id;
+    created = true;
+  }
+  if (buyer) {
+    await repo.upsertIdentity(executor, {
+      id: newId(),
+      workspaceId,
+      inboxId: null,
+      customerId,
+      kind: 'platform_buyer',
+      externalId: buyer,
+    });
+  }
+  return { customerId, created };
+}
+
+/** A field's value as the timeline shows it: phones and card numbers masked for everyone. */
+function eventValue(field: string, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (field === 'phone' && typeof value === 'string') return maskPhone(value);
+  if (field === 'phones' && Array.isArray(value)) return value.map((phone) => maskPhone(String(phone)));
+  if (field === 'idCard' && typeof value === 'string') return maskIdCard(value);
+  if (field === 'bankCard' && typeof value === 'string') return maskBankCard(value);
+  return value;
+}
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+const isEmpty = (value: unknown) =>
+  value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+
+/** The profile fields as plain values (card numbers decrypted), for comparisons and merges. */
+type Profile = {
+  name: string | null;
+  nickname: string | null;
+  phone: string | null;
+  phones: string[];
+  email: string | null;
+  emails: string[];
+  gender: 'male' | 'female' | 'unknown';
+  birthday: string | null;
+  region: string | null;
+  source: string | null;
+  campaign: string | null;
+  notes: string;
+  ownerId: string | null;
+  idCard: string | null;
+  bankCard: string | null;
+  customFields: Record<string, unknown>;
+};
+
+const uniqueList = (values: (string | null | undefined)[], key: (value: string) => string = (value) => value) => {
+  const seen = new Set<string>();
+  const result: string[] = [];
+  for (const value of values) {
+    if (!value || seen.has(key(value))) continue;
+    seen.add(key(value));
+    result.push(value);
+  }
+  return result;
+};
+
 export type CustomersService = ReturnType<typeof createCustomersService>;
 
-export function createCustomersService({ db }: { db: Db }) {
-  async function getRow(actor: Actor, id: string) {
-    const row = await repo.findCustomer(db, actor.workspaceId, id);
-    if (!row) throw new AppError('customer.not_found', '客户不存在');
+export function createCustomersService({
+  db,
+  cipher,
+  audit,
+  staleProfileDays,
+  refreshCustomerValue,
+  customerTarget,
+}: CustomersDeps) {
+  const decrypt = (stored: string | null) => (stored ? cipher.decrypt(stored) : null);
+  const encrypt = (plain: string | null) => (plain ? cipher.encrypt(plain) : null);
+
+  const profileOf = (row: repo.CustomerRow): Profile => ({
+    name: row.name,
+    nickname: row.nickname,
+    phone: row.phone,
+    phones: row.phones,
+    email: row.email,
+    emails: row.emails,
+    gender: row.gender,
+    birthday: row.birthday,
+    region: row.region,
+    source: row.source,
+    campaign: row.campaign,
+    notes: row.notes,
+    ownerId: row.ownerId,
+    idCard: decrypt(row.idCardEnc),
+    bankCard: decrypt(row.bankCardEnc),
+    customFields: row.customFields,
+  });
+
+  /** The row as `actor` may see it: phones masked without customers:reveal_pii, card numbers always masked. */
+  function present(actor: Actor, row: search.ListedCustomerRow): Customer {
+    const masked = !can(actor, 'customers:reveal_pii');
+    const idCard = decrypt(row.idCardEnc);
+    const bankCard = decrypt(row.bankCardEnc);
+    return {
+      id: row.id,
+      name: row.name,
+      nickname: row.nickname,
+      phone: row.phone && masked ? maskPhone(row.phone) : row.phone,
+      phones: masked ? row.phones.map(maskPhone) : row.phones,
+      email: row.email,
+      emails: row.emails,
+      gender: row.gender,
+      birthday: row.birthday,
+      region: row.region,
+      source: row.source,
+      campaign: row.campaign,
+      notes: row.notes,
+      customFields: row.customFields as Customer['customFields'],
+      idCard: idCard && maskIdCard(idCard),
+      bankCard: bankCard && maskBankCard(bankCard),
+      ownerId: row.ownerId,
+      piiMasked: masked,
+      profileUpdatedAt: iso(row.profileUpdatedAt),
+      orderCount: row.orderCount,
+      totalSpentFen: row.totalSpentFen,
+      firstOrderAt: iso(row.firstOrderAt),
+      lastOrderAt: iso(row.lastOrderAt),
+      rfmTier: row.rfmTier,
+      lifecycleStage: row.lifecycleStage,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    };
+  }
+
+  /** A live customer of the actor's workspace; one merged away answers 404 with where it went. */
+  async function getLiveRow(executor: Executor, actor: Actor, id: string) {
+    const row = await repo.findCustomer(executor, actor.workspaceId, id);
+    if (!row) throw notFound();
+    if (row.mergedIntoId) {
+      throw new AppError('customer.not_found', '客户已被合并到另一位客户', { mergedInto: row.mergedIntoId });
+    }
     return row;
   }
 
@@ -34,7 +285,12 @@ export function createCustomersService({ db }: { db: Db }) {
       ...(details.phone && !customer.phone ? { phone: details.phone } : {}),
       ...(details.email && !customer.email ? { email: details.email } : {}),
     };
-    if (Object.keys(patch).length > 0) await repo.updateCustomer(executor, customer.workspaceId, customer.id, patch);
+    if (Object.keys(patch).length > 0) {
+      await repo.updateCustomer(executor, customer.workspaceId, customer.id, {
+        ...patch,
+        ...search.searchColumns({ ...customer, ...patch }),
+      });
+    }
   }
 
   /**
@@ -65,6 +321,7 @@ export function createCustomersService({ db }: { db: Db }) {
       name: input.details?.name ?? null,
       phone: input.details?.phone ?? null,
       email: input.details?.email ?? null,
+      ...search.searchColumns({ ...input.details }),
     });
     const identity = await repo.upsertIdentity(executor, {
       id: newId(),
@@ -78,27 +335,474 @@ export function createCustomersService({ db }: { db: Db }) {
     return { customerId: identity.customerId, identity };
   }
 
+  /** The profile after applying a PATCH body, with the list of fields that really changed (old → new). */
+  async function applyPatch(executor: Executor, actor: Actor, row: repo.CustomerRow, body: UpdateCustomerBody) {
+    const before = profileOf(row);
+    const after: Profile = { ...before };
+    for (const field of Object.keys(body) as (keyof UpdateCustomerBody)[]) {
+      if (field === 'customFields') continue;
+      (after as Record<string, unknown>)[field] = body[field] ?? (field === 'notes' ? '' : null);
+    }
+    if (body.gender === undefined) after.gender = before.gender;
+    if (body.phones) after.phones = uniqueList(body.phones).filter((phone) => phone !== after.phone);
+    if (body.emails) {
+      after.emails = uniqueList(body.emails, (email) => email.toLowerCase()).filter(
+        (email) => email.toLowerCase() !== after.email?.toLowerCase(),
+      );
+    }
+    if (body.ownerId && body.ownerId !== before.ownerId) {
+      if (!(await repo.userInWorkspace(executor, actor.workspaceId, body.ownerId))) {
+        throw new AppError('request.invalid', '负责人不存在', [{ path: '/ownerId', message: '负责人不存在' }]);
+      }
+    }
+    if (body.customFields) {
+      const definitions = await repo.listFieldDefinitions(executor, actor.workspaceId, false);
+      after.customFields = validateCustomFields(definitions, before.customFields, body.customFields);
+    }
+    const changes = (Object.keys(after) as (keyof Profile)[])
+      .filter((field) => !sameValue(before[field], after[field]))
+      .flatMap((field): { field: string; from: unknown; to: unknown }[] =>
+        field === 'customFields'
+          ? customFieldChanges(before.customFields, after.customFields)
+          : [{ field, from: eventValue(field, before[field]), to: eventValue(field, after[field]) }],
+      );
+    return { after, changes };
+  }
+
+  const customFieldChanges = (before: Record<string, unknown>, after: Record<string, unknown>) =>
+    [...new Set([...Object.keys(before), ...Object.keys(after)])]
+      .filter((key) => !sameValue(before[key], after[key]))
+      .map((key) => ({ field: `customFields.${key}`, from: before[key] ?? null, to: after[key] ?? null }));
+
+  /** Profile → the columns it is stored in. */
+  const profileColumns = (profile: Profile) => ({
+    name: profile.name,
+    nickname: profile.nickname,
+    phone: profile.phone,
+    phones: profile.phones,
+    email: profile.email,
+    emails: profile.emails,
+    gender: profile.gender,
+    birthday: profile.birthday,
+    region: profile.region,
+    source: profile.source,
+    campaign: profile.campaign,
+    notes: profile.notes,
+    ownerId: profile.ownerId,
+    idCardEnc: encrypt(profile.idCard),
+    bankCardEnc: encrypt(profile.bankCard),
+    customFields: profile.customFields,
+    ...search.searchColumns(profile),
+  });
+
+  /** What a merge keeps: the chosen side per field (default: survivor's non-empty value, else the other's). */
+  function mergeProfiles(survivor: Profile, other: Profile, choices: MergeBody['fieldChoices'] = {}) {
+    const merged: Profile = { ...survivor };
+    const fields = mergeableFields.map((field) => {
+      const kept = choices[field] ?? (isEmpty(survivor[field]) && !isEmpty(other[field]) ? 'other' : 'survivor');
+      if (kept === 'other') (merged as Record<string, unknown>)[field] = other[field];
+      return { field, survivor: survivor[field], other: other[field], kept };
+    });
+    if (survivor.gender === 'unknown' && !choices.gender) merged.gender = other.gender;
+    if (survivor.notes && other.notes && !choices.notes && survivor.notes !== other.notes) {
+      merged.notes = `${survivor.notes}\n${other.notes}`.slice(0, 5000);
+    }
+    merged.phones = uniqueList([survivor.phone, other.phone, ...survivor.phones, ...other.phones]).filter(
+      (phone) => phone !== merged.phone,
+    );
+    merged.emails = uniqueList([survivor.email, other.email, ...survivor.emails, ...other.emails], (email) =>
+      email.toLowerCase(),
+    ).filter((email) => email.toLowerCase() !== merged.email?.toLowerCase());
+    merged.customFields = { ...other.customFields, ...survivor.customFields };
+    return { merged, fields };
+  }
+
+  /** Values of the merge-decided fields shown to the caller: PII masked as in `present`. */
+  const presentField = (actor: Actor, field: MergeableField, value: unknown) => {
+    if (value === null || value === undefined) return null;
+    if (field === 'idCard') return maskIdCard(String(value));
+    if (field === 'bankCard') return maskBankCard(String(value));
+    if (field === 'phone' && !can(actor, 'customers:reveal_pii')) return maskPhone(String(value));
+    return value;
+  };
+
+  async function loadPair(executor: Executor, actor: Actor, survivorId: string, otherId: string, lock: boolean) {
+    if (survivorId === otherId) throw new AppError('request.invalid', '不能把客户与自己合并');
+    const rows = lock
+      ? await repo.lockCustomers(executor, actor.workspaceId, [survivorId, otherId])
+      : await repo.findCustomersByIds(executor, actor.workspaceId, [survivorId, otherId]);
+    const survivor = rows.find((row) => row.id === survivorId);
+    const other = rows.find((row) => row.id === otherId);
+    if (!survivor || !other) throw notFound();
+    for (const row of [survivor, other]) {
+      if (row.mergedIntoId) {
+        throw new AppError('customer.not_found', '客户已被合并到另一位客户', { mergedInto: row.mergedIntoId });
+      }
+    }
+    return { survivor, other };
+  }
+
+  const snapshotProfile = (profile: Profile) => ({
+    ...profile,
+    idCard: profile.idCard ? sha256(profile.idCard) : null,
+    bankCard: profile.bankCard ? sha256(profile.bankCard) : null,
+  });
+
   return {
-    async list(actor: Actor, query: { q?: string; limit: number; cursor?: string }) {
+    present,
+
+    /**
+     * Newest first, or ranked by `q` (customer-search.ts: name, pinyin, initials, phone, email, order no.),
+     * optionally only a segment, a tag (children included), a lifecycle stage or an RFM tier; each row with
+     * its tags.
+     */
+    async list(
+      actor: Actor,
+      query: {
+        q?: string;
+        segmentId?: string;
+        tagId?: string;
+        lifecycleStage?: LifecycleStage;
+        rfmTier?: RfmTier;
+        limit: number;
+        cursor?: string;
+      },
+    ): Promise<{ items: CustomerListItem[]; nextCursor: string | null }> {
       assertCan(actor, 'customers:read');
-      const before = decodeIdCursor(query.cursor);
-      const rows = await repo.listCustomers(db, actor.workspaceId, query.q || undefined, before, query.limit + 1);
-      const items = rows.slice(0, query.limit).map(toCustomer);
-      return { items, nextCursor: rows.length > query.limit ? encodeCursor([items.at(-1)!.id]) : null };
+      const filters: SQL[] = [];
+      if ((query.segmentId || query.tagId) && !customerTarget)
+        throw new AppError('request.invalid', '暂不支持按分组或标签筛选');
+      if (query.segmentId) filters.push(await customerTarget!(db, actor, { segmentId: query.segmentId }));
+      if (query.tagId) {
+        const filter = {
+          op: 'and' as const,
+          conditions: [{ field: 'tags' as const, op: 'has_any' as const, value: [query.tagId] }],
+        };
+        filters.push(await customerTarget!(db, actor, { filter }));
+      }
+      const { rows, nextCursor } = await search.listCustomerPage(db, actor.workspaceId, { ...query, filters });
+      return { items: rows.map((row) => ({ ...present(actor, row), tags: row.tags })), nextCursor };
     },
 
-    get: async (actor: Actor, id: string) => {
+    async get(actor: Actor, id: string) {
       assertCan(actor, 'customers:read');
-      return toCustomer(await getRow(actor, id));
+      return present(actor, await getLiveRow(db, actor, id));
     },
 
-    async update(actor: Actor, id: string, patch: Partial<Pick<Customer, 'name' | 'phone' | 'email' | 'notes'>>) {
+    /** Edits the profile; records which fields changed (old → new, PII masked) on the customer's timeline. */
+    async update(actor: Actor, id: string, body: UpdateCustomerBody) {
       assertCan(actor, 'customers:update');
-      await getRow(actor, id);
-      return toCustomer((await repo.updateCustomer(db, actor.workspaceId, id, patch))!);
+      return db.transaction(async (tx) => {
+        const [locked] = await repo.lockCustomers(tx, actor.workspaceId, [id]);
+        if (!locked) throw notFound();
+        const row = await getLiveRow(tx, actor, id);
+        const { after, changes } = await applyPatch(tx, actor, row, body);
+        if (changes.length === 0) return present(actor, row);
+        const updated = await repo.updateCustomer(tx, actor.workspaceId, id, {
+          ...profileColumns(after),
+          profileUpdatedAt: new Date(),
+        });
+        await recordCustomerEvent(tx, {
+          workspaceId: actor.workspaceId,
+          customerId: id,
+          kind: 'profile_updated',
+          actorId: actor.userId,
+          details: { changes },
+        });
+        return present(actor, updated!);
+      });
+    },
+
+    /** Plaintext PII for roles allowed to see it; each reveal is audit-logged (which fields, never the values). */
+    async reveal(actor: Actor, id: string, fields: RevealableField[]): Promise<RevealResult> {
+      assertCan(actor, 'customers:reveal_pii');
+      return db.transaction(async (tx) => {
+        const row = await getLiveRow(tx, actor, id);
+        const wanted = new Set(fields);
+        const result: RevealResult = {};
+        if (wanted.has('phone')) result.phone = row.phone;
+        if (wanted.has('phones')) result.phones = row.phones;
+        if (wanted.has('idCard')) result.idCard = decrypt(row.idCardEnc);
+        if (wanted.has('bankCard')) result.bankCard = decrypt(row.bankCardEnc);
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'customers.pii_revealed',
+          targetType: 'customer',
+          targetId: id,
+          details: { fields: [...wanted] },
+        });
+        return result;
+      });
+    },
+
+    async identities(actor: Actor, id: string): Promise<CustomerIdentity[]> {
+      assertCan(actor, 'customers:read');
+      await getLiveRow(db, actor, id);
+      const masked = !can(actor, 'customers:reveal_pii');
+      return (await repo.listIdentities(db, actor.workspaceId, id)).map(({ identity, inboxName, channelType }) => ({
+        id: identity.id,
+        kind: identity.kind,
+        channel:
+          channelType ?? (identity.kind === 'platform_buyer' ? identity.externalId.split(':')[0]! : identity.kind),
+        inboxId: identity.inboxId,
+        inboxName,
+        externalId: identity.kind === 'phone' && masked ? maskPhone(identity.externalId) : identity.externalId,
+        createdAt: identity.createdAt.toISOString(),
+      }));
+    },
+
+    async timeline(actor: Actor, id: string, query: { limit: number; cursor?: string }) {
+      assertCan(actor, 'customers:read');
+      await getLiveRow(db, actor, id);
+      const cursor = decodeCursor(query.cursor);
+      const before =
+        cursor && typeof cursor[0] === 'string' && typeof cursor[1] === 'string'
+          ? { at: cursor[0], id: cursor[1] }
+          : undefined;
+      if (cursor && !before) throw new AppError('request.invalid', '分页游标无效，请从第一页重新加载');
+      const rows = await repo.timeline(db, actor.workspaceId, id, before, query.limit + 1).catch((error: unknown) => {
+        // A hand-made cursor with a time PostgreSQL cannot read.
+        if (before && (error as { cause?: { code?: string } }).cause?.code?.startsWith('22')) {
+          throw new AppError('request.invalid', '分页游标无效，请从第一页重新加载');
+        }
+        throw error;
+      });
+      const page = rows.slice(0, query.limit);
+      const items: TimelineEntry[] = page.map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        at: iso(row.at)!,
+        actor: row.actor_id ? { id: row.actor_id, name: row.actor_name ?? '' } : null,
+        details: row.details ?? {},
+        conversationId: row.conversation_id,
+      }));
+      const last = page.at(-1);
+      return { items, nextCursor: rows.length > query.limit && last ? encodeCursor([last.at_text, last.id]) : null };
+    },
+
+    async duplicatesOf(actor: Actor, id: string) {
+      assertCan(actor, 'customers:read');
+      const row = await getLiveRow(db, actor, id);
+      const found = await repo.findDuplicatesOf(db, row, 50);
+      const rows = await repo.findCustomersByIds(
+        db,
+        actor.workspaceId,
+        found.map((candidate) => candidate.id),
+      );
+      const byId = new Map(rows.map((candidate) => [candidate.id, candidate]));
+      return {
+        items: found
+          .filter((candidate) => byId.has(candidate.id))
+          .map((candidate) => ({
+            customer: present(actor, byId.get(candidate.id)!),
+            reasons: reasonsOf(candidate),
+            similarity: Number(candidate.sim),
+          })),
+      };
+    },
+
+    async duplicatePairs(actor: Actor, query: { limit: number; cursor?: string }) {
+      assertCan(actor, 'customers:read');
+      const offset = decodeCursor(query.cursor)?.[0] ?? 0;
+      if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset > 1_000_000) {
+        throw new AppError('request.invalid', '分页游标无效，请从第一页重新加载');
+      }
+      const pairs = await repo.listDuplicatePairs(db, actor.workspaceId, offset, query.limit + 1);
+      const page = pairs.slice(0, query.limit);
+      const rows = await repo.findCustomersByIds(db, actor.workspaceId, [
+        ...new Set(page.flatMap((pair) => [pair.a_id, pair.b_id])),
+      ]);
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return {
+        items: page.map((pair) => ({
+          a: present(actor, byId.get(pair.a_id)!),
+          b: present(actor, byId.get(pair.b_id)!),
+          reasons: reasonsOf(pair),
+          similarity: Number(pair.sim),
+        })),
+        nextCursor: pairs.length > query.limit ? encodeCursor([offset + query.limit]) : null,
+      };
+    },
+
+    /** What merging `otherId` into `id` would keep and move; changes nothing. */
+    async previewMerge(actor: Actor, id: string, body: MergeBody) {
+      assertCan(actor, 'customers:merge');
+      const { survivor, other } = await loadPair(db, actor, id, body.otherId, false);
+      const { merged, fields } = mergeProfiles(profileOf(survivor), profileOf(other), body.fieldChoices);
+      const result = { ...survivor, ...profileColumns(merged) } as repo.CustomerRow;
+      return {
+        survivor: present(actor, survivor),
+        other: present(actor, other),
+        result: present(actor, result),
+        fields: fields.map((field) => ({
+          ...field,
+          survivor: presentField(actor, field.field, field.survivor),
+          other: presentField(actor, field.field, field.other),
+        })),
+        moves: await repo.countMerge(db, actor.workspaceId, other.id, survivor.id),
+      };
+    },
+
+    /**
+     * Merges `otherId` into `id` in one transaction: moves conversations, identities, orders, tags and timeline,
+     * hides the other record (merged_into_id) and stores a snapshot from which the merge can be undone.
+     */
+    async merge(actor: Actor, id: string, body: MergeBody) {
+      assertCan(actor, 'customers:merge');
+      return db.transaction(async (tx) => {
+        const { survivor, other } = await loadPair(tx, actor, id, body.otherId, true);
+        const snapshot = {
+          survivor: await repo.snapshotCustomer(tx, actor.workspaceId, survivor.id),
+          other: await repo.snapshotCustomer(tx, actor.workspaceId, other.id),
+        };
+        const { merged } = mergeProfiles(profileOf(survivor), profileOf(other), body.fieldChoices);
+        const moved = await repo.moveCustomerData(tx, actor.workspaceId, other.id, survivor.id);
+        await repo.updateCustomer(tx, actor.workspaceId, survivor.id, {
+          ...profileColumns(merged),
+          profileUpdatedAt: new Date(),
+        });
+        await repo.updateCustomer(tx, actor.workspaceId, other.id, { mergedIntoId: survivor.id });
+        // The moved orders now count for the survivor (and no longer for the hidden record).
+        await refreshCustomerValue(tx, actor.workspaceId, [survivor.id, other.id]);
+        const mergeId = newId();
+        await repo.insertMerge(tx, {
+          id: mergeId,
+          workspaceId: actor.workspaceId,
+          survivorId: survivor.id,
+          mergedId: other.id,
+          performedBy: actor.userId,
+          // `result`: the merged profile (card numbers as hashes), to tell whether it was edited since.
+          snapshot: { ...snapshot, result: snapshotProfile(merged) },
+          moved,
+        });
+        const moves = {
+          conversations: moved.conversations.length,
+          identities: moved.identities.length,
+          orders: moved.orders.length,
+          tags: moved.tags.length,
+          events: moved.events.length,
+        };
+        await recordCustomerEvent(tx, {
+          workspaceId: actor.workspaceId,
+          customerId: survivor.id,
+          kind: 'merged',
+          actorId: actor.userId,
+          details: { mergeId, otherId: other.id, otherName: other.name, moves },
+        });
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'customers.merged',
+          targetType: 'customer',
+          targetId: survivor.id,
+          details: { mergeId, mergedId: other.id, moves },
+        });
+        const refreshed = (await repo.findCustomer(tx, actor.workspaceId, survivor.id))!;
+        return { mergeId, customer: present(actor, refreshed), moves };
+      });
+    },
+
+    /** Restores both records as they were before the merge and moves the moved rows back. */
+    async undoMerge(actor: Actor, mergeId: string) {
+      assertCan(actor, 'customers:merge');
+      return db.transaction(async (tx) => {
+        const merge = await repo.lockMerge(tx, actor.workspaceId, mergeId);
+        if (!merge) throw new AppError('customer_merge.not_found', '合并记录不存在');
+        if (merge.undoneAt) throw new AppError('customer_merge.already_undone', '这次合并已经撤销过了');
+        const rows = await repo.lockCustomers(tx, actor.workspaceId, [merge.survivorId, merge.mergedId]);
+        const survivor = rows.find((row) => row.id === merge.survivorId);
+        const restored = rows.find((row) => row.id === merge.mergedId);
+        if (!survivor || !restored)
+          throw new AppError('customer_merge.not_undoable', '合并涉及的客户已被删除，无法撤销');
+        if (survivor.mergedIntoId || restored.mergedIntoId !== survivor.id) {
+          throw new AppError('customer_merge.not_undoable', '保留的客户之后又被合并了，请先撤销之后的合并', {
+            mergedInto: survivor.mergedIntoId,
+          });
+        }
+        const snapshot = merge.snapshot as {
+          survivor: Record<string, unknown>;
+          other: Record<string, unknown>;
+          result: Record<string, unknown>;
+        };
+        const now = snapshotProfile(profileOf(survivor)) as Record<string, unknown>;
+        const edited = Object.keys(snapshot.result).filter((field) => !sameValue(now[field], snapshot.result[field]));
+        if (edited.length > 0) {
+          throw new AppError('customer_merge.not_undoable', '合并后客户资料又被修改过，撤销会丢失这些修改', {
+            fields: edited,
+          });
+        }
+        await repo.moveBack(tx, actor.workspaceId, survivor.id, restored.id, merge.moved as repo.MovedIds);
+        await repo.restoreCustomer(tx, actor.workspaceId, snapshot.survivor);
+        await repo.restoreCustomer(tx, actor.workspaceId, snapshot.other);
+        await repo.markMergeUndone(tx, merge.id, actor.userId);
+        // The snapshots hold the values from before the merge; orders may have changed since.
+        await refreshCustomerValue(tx, actor.workspaceId, [survivor.id, restored.id]);
+        for (const [customerId, otherId] of [
+          [survivor.id, restored.id],
+          [restored.id, survivor.id],
+        ] as const) {
+          await recordCustomerEvent(tx, {
+            workspaceId: actor.workspaceId,
+            customerId,
+            kind: 'merge_undone',
+            actorId: actor.userId,
+            details: { mergeId, otherId },
+          });
+        }
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'customers.merge_undone',
+          targetType: 'customer',
+          targetId: survivor.id,
+          details: { mergeId, restoredId: restored.id },
+        });
+        const [survivorAfter, restoredAfter] = await Promise.all([
+          repo.findCustomer(tx, actor.workspaceId, survivor.id),
+          repo.findCustomer(tx, actor.workspaceId, restored.id),
+        ]);
+        return { survivor: present(actor, survivorAfter!), restored: present(actor, restoredAfter!) };
+      });
+    },
+
+    /** Customers whose profile was not updated within the workspace's threshold (30 days active, 60 others). */
+    async staleProfiles(actor: Actor, query: { limit: number; cursor?: string }) {
+      assertCan(actor, 'customers:read');
+      const cursor = decodeCursor(query.cursor);
+      const after =
+        cursor && typeof cursor[0] === 'string' && typeof cursor[1] === 'string' && /^[0-9a-f-]{36}$/i.test(cursor[1])
+          ? { at: cursor[0], id: cursor[1] }
+          : undefined;
+      if (cursor && !after) throw new AppError('request.invalid', '分页游标无效，请从第一页重新加载');
+      const days = await staleProfileDays(db, actor.workspaceId);
+      const found = await repo.listStaleProfiles(db, actor.workspaceId, days, after, query.limit + 1).catch((error) => {
+        if (after && (error as { cause?: { code?: string } }).cause?.code?.startsWith('22')) {
+          throw new AppError('request.invalid', '分页游标无效，请从第一页重新加载');
+        }
+        throw error;
+      });
+      const page = found.slice(0, query.limit);
+      const rows = await repo.findCustomersByIds(
+        db,
+        actor.workspaceId,
+        page.map((item) => item.id),
+      );
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      const last = page.at(-1);
+      return {
+        items: page.map((item) => ({
+          customer: present(actor, byId.get(item.id)!),
+          lastUpdatedAt: iso(item.at_text)!,
+          thresholdDays: item.threshold,
+        })),
+        nextCursor: found.length > query.limit && last ? encodeCursor([last.at_text, last.id]) : null,
+      };
     },
 
     resolveIdentity,
+    resolveCustomerByContact,
+    recordCustomerEvent,
 
     findIdentity: (workspaceId: string, inboxId: string, kind: repo.IdentityKind, externalId: string) =>
       repo.findIdentity(db, workspaceId, inboxId, kind, externalId),
@@ -135,4 +839,13 @@ export function createCustomersService({ db }: { db: Db }) {
       });
     },
   };
+}
+
+function reasonsOf(row: { phone_match: boolean; email_match: boolean; buyer_match: boolean; name_match: boolean }) {
+  const reasons: DuplicateReason[] = [];
+  if (row.phone_match) reasons.push('phone');
+  if (row.email_match) reasons.push('email');
+  if (row.buyer_match) reasons.push('platform_buyer');
+  if (row.name_match) reasons.push('similar_name');
+  return reasons;
 }

@@ -128,11 +128,13 @@ describe('editing customers', () => {
       notes: '喜欢顺丰发货',
     });
     expect(response.statusCode).toBe(200);
+    // Agents lack customers:reveal_pii: the phone they entered comes back masked.
     expect(response.json()).toMatchObject({
       name: '李四（老客户）',
-      phone: '13912345678',
+      phone: '139****5678',
       email: 'lisi@example.com',
       notes: '喜欢顺丰发货',
+      piiMasked: true,
     });
     expect(await stored(li)).toEqual({
       name: '李四（老客户）',

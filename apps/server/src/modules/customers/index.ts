@@ -1,2 +1,10 @@
+export { type CustomFieldsService, createCustomFieldsService, validateCustomFields } from './custom-fields.service.ts';
+export { backfillSearchColumns, listCustomerIds, searchColumns } from './customer-search.ts';
 export { customersRoutes } from './customers.routes.ts';
-export { type CustomersService, createCustomersService } from './customers.service.ts';
+export {
+  type AuditRecorder,
+  type CustomersService,
+  createCustomersService,
+  recordCustomerEvent,
+  resolveCustomerByContact,
+} from './customers.service.ts';

@@ -1,0 +1,284 @@
+import { describe, expect, it } from 'vitest';
+import { createTestApp, createWorkspace, insertCustomer } from '../../../test/harness.ts';
+import { newId } from '../../platform/ids.ts';
+import { backfillSearchColumns, searchColumns } from './customer-search.ts';
+
+const context = await createTestApp();
+
+type Found = { id: string; name: string | null };
+
+async function shop() {
+  const workspace = await createWorkspace(context);
+  const workspaceId = workspace.owner.workspaceId!;
+  const add = (name: string | null, phone: string | null = null, email: string | null = null) =>
+    insertCustomer(context, workspaceId, { name, phone, email });
+  const search = async (q: string, extra = '') => {
+    const response = await workspace.owner.get(`/api/v1/customers?q=${encodeURIComponent(q)}${extra}`);
+    expect(response.statusCode).toBe(200);
+    return response.json() as { items: Found[]; nextCursor: string | null };
+  };
+  const names = async (q: string) => (await search(q)).items.map((item) => item.name);
+  return { ...workspace, workspaceId, add, search, names };
+}
+
+async function addOrder(workspaceId: string, customerId: string, orderNo: string, trackingNo: string | null) {
+  await context.database.pool.query(
+    `insert into orders (id, workspace_id, customer_id, platform, order_no, status, amount_fen, placed_at, tracking_no)
+     values ($1, $2, $3, 'taobao', $4, 'shipped', 19900, now(), $5)`,
+    [newId(), workspaceId, customerId, orderNo, trackingNo],
+  );
+}
+
+describe('searchColumns', () => {
+  it('computes normalised name, pinyin, initials, grams, phone digits and emails', () => {
+    expect(
+      searchColumns({
+        name: '陳小明',
+        nickname: 'Ｍｉｎｇ',
+        phone: '13812345678',
+        phones: ['0571-88886666', '+86 139 0000 1111'],
+        email: 'Ming@Example.COM',
+        emails: [],
+      }),
+    ).toEqual({
+      searchName: '陈小明',
+      searchText: '陈小明 ming',
+      searchGrams: expect.arrayContaining(['陈', '小', '明', '陈小', '小明', 'mi', 'ng']),
+      searchPinyin: 'chenxiaoming',
+      searchInitials: 'cxm',
+      searchPhone: '13812345678',
+      searchPhones: '13812345678 057188886666 13900001111',
+      searchEmail: 'ming@example.com',
+      searchEmails: 'ming@example.com',
+      searchVersion: 1,
+    });
+  });
+
+  it('leaves the columns empty for a customer without name or contacts', () => {
+    expect(searchColumns({})).toMatchObject({
+      searchName: null,
+      searchGrams: [],
+      searchPinyin: null,
+      searchPhones: null,
+      searchVersion: 1,
+    });
+  });
+});
+
+describe('searching customers', () => {
+  it('ranks exact matches before prefix matches before contains matches, newest first within each', async () => {
+    const { add, names } = await shop();
+    await add('王李明');
+    await add('李明');
+    await add('李明华');
+    await add('张三');
+    await add('李明');
+    await add('老李明白');
+    expect(await names('李明')).toEqual(['李明', '李明', '李明华', '老李明白', '王李明']);
+  });
+
+  it('finds one- and two-character name fragments', async () => {
+    const { add, names } = await shop();
+    await add('李四');
+    await add('张小李');
+    await add('王五');
+    expect(await names('李')).toEqual(['李四', '张小李']);
+    expect(await names('小李')).toEqual(['张小李']);
+    expect(await names('赵')).toEqual([]);
+  });
+
+  it('finds by full pinyin and by initials, polyphonic surnames read as surnames', async () => {
+    const { add, names } = await shop();
+    await add('李明');
+    await add('黎明');
+    await add('李明华');
+    await add('单雄信');
+    await add('王芳');
+    expect(await names('liming')).toEqual(['黎明', '李明', '李明华']);
+    expect(await names('LiMing')).toEqual(['黎明', '李明', '李明华']);
+    expect(await names('lm')).toEqual(['黎明', '李明', '李明华']);
+    expect(await names('lmh')).toEqual(['李明华']);
+    expect(await names('shanxiongxin')).toEqual(['单雄信']);
+    expect(await names('sxx')).toEqual(['单雄信']);
+    expect(await names('wangf')).toEqual(['王芳']);
+  });
+
+  it('finds simplified names from a traditional query and traditional names from a simplified one', async () => {
+    const { add, names } = await shop();
+    await add('陈丽华');
+    await add('劉德華');
+    expect(await names('陳麗華')).toEqual(['陈丽华']);
+    expect(await names('刘德华')).toEqual(['劉德華']);
+    expect(await names('liudehua')).toEqual(['劉德華']);
+  });
+
+  it('finds phone fragments, prefix before contains, full-width digits included', async () => {
+    const { add, names } = await shop();
+    await add('甲', '13812345678');
+    await add('乙', '13913800000');
+    await add('丙', '0571-88886666');
+    await add('丁', '15000001111');
+    expect(await names('138')).toEqual(['甲', '乙']);
+    expect(await names('１３８')).toEqual(['甲', '乙']);
+    expect(await names('0571')).toEqual(['丙']);
+    expect(await names('8888')).toEqual(['丙']);
+    expect(await names('13812345678')).toEqual(['甲']);
+    expect(await names('+86 138-1234-5678')).toEqual(['甲']);
+  });
+
+  it('finds by email, exact first', async () => {
+    const { add, names } = await shop();
+    await add('甲', null, 'zhang.san@example.com');
+    await add('乙', null, 'ZHANG@shop.cn');
+    expect(await names('zhang@shop.cn')).toEqual(['乙']);
+    expect(await names('Zhang.San@Example.COM')).toEqual(['甲']);
+    expect(await names('@shop.cn')).toEqual(['乙']);
+    expect(await names('zhang')).toEqual(['乙', '甲']);
+  });
+
+  it('finds by order number and tracking number', async () => {
+    const { add, names, workspaceId } = await shop();
+    const buyer = await add('买家甲');
+    await add('路人乙');
+    await addOrder(workspaceId, buyer, '3021876543210987', 'SF1234567890');
+    expect(await names('3021876543210987')).toEqual(['买家甲']);
+    expect(await names('30218765')).toEqual(['买家甲']);
+    expect(await names('SF1234567890')).toEqual(['买家甲']);
+    expect(await names('sf1234567890')).toEqual(['买家甲']);
+    expect(await names('3021')).toEqual([]);
+  });
+
+  it("never finds another workspace's customers or orders", async () => {
+    const mine = await shop();
+    const theirs = await shop();
+    const stranger = await theirs.add('李明', '13812345678', 'liming@example.com');
+    await addOrder(theirs.workspaceId, stranger, 'T-20240101-0001', 'YT9876543210');
+    await mine.add('王芳');
+    for (const q of ['李明', '李', 'liming', 'lm', '138', 'liming@example.com', 'T-20240101-0001', 'YT9876543210'])
+      expect(await mine.names(q)).toEqual([]);
+    expect(await theirs.names('李明')).toEqual(['李明']);
+  });
+
+  it('pages through ranked results without repeats, across ranks', async () => {
+    const { add, search } = await shop();
+    for (let i = 0; i < 3; i++) await add('李明');
+    for (let i = 0; i < 3; i++) await add(`李明${i}`);
+    for (let i = 0; i < 3; i++) await add(`老李明${i}`);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await search('李明', `&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      seen.push(...page.items.map((item) => item.name!));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(seen).toEqual(['李明', '李明', '李明', '李明2', '李明1', '李明0', '老李明2', '老李明1', '老李明0']);
+    expect(pages).toBe(5);
+  });
+
+  it('refuses a malformed cursor with 400', async () => {
+    const { owner } = await shop();
+    const response = await owner.get('/api/v1/customers?q=李&cursor=not-a-cursor');
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('request.invalid');
+    const listing = await owner.get(`/api/v1/customers?cursor=${Buffer.from('[1,"x"]').toString('base64url')}`);
+    expect(listing.statusCode).toBe(400);
+  });
+
+  it('finds a customer by its new name after an edit, and no longer by the old one', async () => {
+    const { add, names, owner } = await shop();
+    const id = await add('张三', '13812345678');
+    const response = await owner.patch(`/api/v1/customers/${id}`, { name: '張無忌' });
+    expect(response.statusCode).toBe(200);
+    expect(await names('张无忌')).toEqual(['張無忌']);
+    expect(await names('zwj')).toEqual(['張無忌']);
+    expect(await names('张三')).toEqual([]);
+    expect(await names('138')).toEqual(['張無忌']);
+  });
+
+  it('fills the search columns of rows written without them, once', async () => {
+    const { names, workspaceId } = await shop();
+    await context.database.pool.query(
+      `insert into customers (id, workspace_id, name, phone) values ($1, $2, '欧阳修', '13700001234')`,
+      [newId(), workspaceId],
+    );
+    expect(await names('欧阳')).toEqual([]);
+    expect(await backfillSearchColumns(context.database.db, 2)).toBeGreaterThanOrEqual(1);
+    expect(await backfillSearchColumns(context.database.db)).toBe(0);
+    expect(await names('欧阳')).toEqual(['欧阳修']);
+    expect(await names('oyx')).toEqual(['欧阳修']);
+    expect(await names('0000')).toEqual(['欧阳修']);
+  });
+
+  it('hides customers merged into another', async () => {
+    const { add, names } = await shop();
+    const kept = await add('李明');
+    const gone = await add('李明');
+    await context.database.pool.query('update customers set merged_into_id = $1 where id = $2', [kept, gone]);
+    expect(await names('李明')).toEqual(['李明']);
+  });
+
+  it('filters by tag (child tags included) and by segment, with or without a search', async () => {
+    const { add, owner, workspaceId, search } = await shop();
+    const groupId = newId();
+    const [parent, child, other] = [newId(), newId(), newId()];
+    await context.database.pool.query(
+      `insert into tag_groups (id, workspace_id, name, kind, selection) values ($1, $2, '测试来源', 'source', 'multi')`,
+      [groupId, workspaceId],
+    );
+    for (const [id, name, parentId] of [
+      [parent, '电商', null],
+      [child, '淘宝店', parent],
+      [other, '线下', null],
+    ] as const)
+      await context.database.pool.query(
+        `insert into tags (id, workspace_id, group_id, parent_id, name, color) values ($1, $2, $3, $4, $5, '#1677ff')`,
+        [id, workspaceId, groupId, parentId, name],
+      );
+    const a = await add('李一');
+    const b = await add('李二');
+    const c = await add('王三');
+    await add('李四');
+    const tag = (customerId: string, tagId: string) =>
+      context.database.pool.query('insert into customer_tags (workspace_id, customer_id, tag_id) values ($1, $2, $3)', [
+        workspaceId,
+        customerId,
+        tagId,
+      ]);
+    await tag(a, parent);
+    await tag(b, child);
+    await tag(c, child);
+    await tag(c, other);
+    const names = async (query: string) => (await search('', query)).items.map((item) => item.name);
+    expect(await names(`&tagId=${parent}`)).toEqual(['王三', '李二', '李一']);
+    expect(await names(`&tagId=${child}`)).toEqual(['王三', '李二']);
+    expect((await search('李', `&tagId=${parent}`)).items.map((item) => item.name)).toEqual(['李二', '李一']);
+
+    const segment = await owner.post('/api/v1/segments', {
+      name: '线下客户',
+      filter: { op: 'and', conditions: [{ field: 'tags', op: 'has_any', value: [other] }] },
+    });
+    expect(segment.statusCode).toBe(201);
+    expect(await names(`&segmentId=${segment.json().id}`)).toEqual(['王三']);
+    expect(await names(`&segmentId=${segment.json().id}&tagId=${parent}`)).toEqual(['王三']);
+    expect((await search('李', `&segmentId=${segment.json().id}`)).items).toEqual([]);
+  });
+
+  it("refuses another workspace's segment (404) and tag, and malformed ids (400)", async () => {
+    const mine = await shop();
+    const theirs = await shop();
+    const segment = await theirs.owner.post('/api/v1/segments', {
+      name: '全部',
+      filter: { op: 'and', conditions: [] },
+    });
+    expect(segment.statusCode).toBe(201);
+    const foreign = await mine.owner.get(`/api/v1/customers?segmentId=${segment.json().id}`);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json().error.code).toBe('segment.not_found');
+    const foreignTag = await mine.owner.get(`/api/v1/customers?tagId=${newId()}`);
+    expect(foreignTag.statusCode).toBe(400);
+    expect((await mine.owner.get('/api/v1/customers?tagId=abc')).statusCode).toBe(400);
+    expect((await mine.owner.get(`/api/v1/customers?q=${'长'.repeat(101)}`)).statusCode).toBe(400);
+  });
+});
