@@ -1,0 +1,610 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Client,
+  countRows,
+  createTestApp,
+  createWorkspace,
+  insertCustomer,
+  startConversation,
+} from '../../../test/harness.ts';
+import { newId } from '../../platform/ids.ts';
+
+const context = await createTestApp();
+const sql = (text: string, params: unknown[] = []) => context.database.pool.query(text, params);
+const put = (client: Client, url: string, payload: unknown) =>
+  client.request({ method: 'PUT', url, payload: payload as object });
+const DAY = 86_400_000;
+
+type Tag = { id: string; name: string };
+
+/**
+ * Five customers with known profiles, values, tags, orders and conversations (one merged away, which no
+ * filter may ever count), in a workspace of their own.
+ */
+async function buildShop() {
+  const workspace = await createWorkspace(context);
+  const workspaceId = workspace.owner.workspaceId!;
+  const { owner, inbox } = workspace;
+  const groups = (await owner.get('/api/v1/tag-groups')).json().items as { tags: Tag[] }[];
+  const tag = (name: string) => groups.flatMap((g) => g.tags).find((t) => t.name === name)!.id;
+
+  for (const [key, type, options] of [
+    ['level', 'single_select', ['gold', 'silver']],
+    ['score', 'number', []],
+    ['joined', 'date', []],
+    ['hobbies', 'multi_select', ['tea', 'books', 'travel']],
+    ['note', 'text', []],
+  ] as const) {
+    await sql(
+      'insert into customer_field_definitions (id, workspace_id, key, label, type, options) values ($1, $2, $3, $3, $4, $5)',
+      [newId(), workspaceId, key, type, options],
+    );
+  }
+
+  const zhang = await insertCustomer(context, workspaceId, { name: '张三' });
+  const li = await insertCustomer(context, workspaceId, { name: '李四' });
+  const { customerId: wang } = await startConversation(context, inbox.token, '在吗');
+  const zhao = await insertCustomer(context, workspaceId, { name: '赵六' });
+  const merged = await insertCustomer(context, workspaceId, { name: '张三（重复）' });
+  const now = Date.now();
+  const update = (id: string, columns: Record<string, unknown>) => {
+    const keys = Object.keys(columns);
+    return sql(`update customers set ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} where id = $1`, [
+      id,
+      ...Object.values(columns),
+    ]);
+  };
+  await update(zhang, {
+    gender: 'male',
+    region: '浙江杭州',
+    source: '抖音',
+    campaign: '618大促',
+    birthday: '1990-05-01',
+    owner_id: owner.userId,
+    order_count: 5,
+    total_spent_fen: 50_000,
+    last_order_at: new Date(now - 10 * DAY),
+    rfm_tier: 'loyal',
+    lifecycle_stage: 'active',
+    custom_fields: JSON.stringify({
+      level: 'gold',
+      score: 90,
+      joined: '2023-01-15',
+      hobbies: ['tea', 'books'],
+      note: 'VIP客户',
+    }),
+  });
+  await update(li, {
+    gender: 'female',
+    region: '上海',
+    source: '淘宝',
+    birthday: '1985-11-20',
+    order_count: 1,
+    total_spent_fen: 9_900,
+    last_order_at: new Date(now - 100 * DAY),
+    rfm_tier: 'winback',
+    lifecycle_stage: 'dormant',
+    custom_fields: JSON.stringify({ level: 'silver', score: 60, joined: '2024-06-01', hobbies: ['tea'] }),
+  });
+  await update(wang, { name: '王五' });
+  await update(zhao, {
+    gender: 'male',
+    region: '浙江宁波',
+    order_count: 3,
+    total_spent_fen: 30_000,
+    last_order_at: new Date(now - 400 * DAY),
+    rfm_tier: 'churned',
+    lifecycle_stage: 'churned',
+    custom_fields: JSON.stringify({ score: 'not-a-number', joined: 'someday' }),
+  });
+  await update(merged, { merged_into_id: zhang, gender: 'male', region: '浙江杭州', rfm_tier: 'loyal' });
+
+  await put(owner, `/api/v1/customers/${zhang}/tags`, { add: [tag('VIP'), tag('老客户'), tag('抖音')] });
+  await put(owner, `/api/v1/customers/${li}/tags`, { add: [tag('VIP'), tag('淘宝')] });
+  await put(owner, `/api/v1/customers/${zhao}/tags`, { add: [tag('高频咨询')] });
+  await sql('insert into customer_tags (workspace_id, customer_id, tag_id) values ($1, $2, $3), ($1, $2, $4)', [
+    workspaceId,
+    merged,
+    tag('VIP'),
+    tag('老客户'),
+  ]);
+
+  for (const [customerId, orderNo, product, amount] of [
+    [zhang, 'TB1001', '西湖龙井茶礼盒 250g', 50_000],
+    [li, 'TB1002', '云南普洱茶饼', 9_900],
+  ] as const) {
+    const orderId = newId();
+    await sql(
+      `insert into orders (id, workspace_id, customer_id, platform, order_no, status, amount_fen, placed_at)
+       values ($1, $2, $3, 'taobao', $4, 'completed', $5, now())`,
+      [orderId, workspaceId, customerId, orderNo, amount],
+    );
+    await sql(
+      `insert into order_items (id, workspace_id, order_id, position, product_name, quantity, price_fen)
+       values ($1, $2, $3, 0, $4, 1, $5)`,
+      [newId(), workspaceId, orderId, product, amount],
+    );
+  }
+  // 赵六 last wrote 90 days ago.
+  await sql(
+    `insert into conversations (id, workspace_id, inbox_id, customer_id, status, last_message_at)
+     values ($1, $2, $3, $4, 'resolved', now() - interval '90 days')`,
+    [newId(), workspaceId, inbox.id, zhao],
+  );
+  const names = new Map([
+    [zhang, '张三'],
+    [li, '李四'],
+    [wang, '王五'],
+    [zhao, '赵六'],
+    [merged, '重复'],
+  ]);
+  return { ...workspace, workspaceId, tag, ids: { zhang, li, wang, zhao, merged }, names };
+}
+
+type Shop = Awaited<ReturnType<typeof buildShop>>;
+let shop: Shop;
+beforeAll(async () => {
+  shop = await buildShop();
+});
+
+type Condition = { field: string; op: string; value?: unknown; key?: string };
+const all = (...conditions: unknown[]) => ({ op: 'and', conditions });
+
+async function matching(filter: unknown): Promise<string[]> {
+  const count = await shop.owner.post('/api/v1/segments/count', { filter });
+  expect(count.statusCode, count.body).toBe(200);
+  const preview = await shop.owner.post('/api/v1/segments/preview', { filter, limit: 100 });
+  expect(preview.statusCode, preview.body).toBe(200);
+  const names = (preview.json().items as { id: string }[]).map((c) => shop.names.get(c.id)!).sort();
+  expect(count.json().count).toBe(names.length);
+  return names;
+}
+const one = (condition: Condition) => matching(all(condition));
+const sorted = (...names: string[]) => [...names].sort();
+
+describe('segment conditions', () => {
+  it('matches everyone with an empty filter, never a merged-away record', async () => {
+    expect(await matching(all())).toEqual(sorted('张三', '李四', '王五', '赵六'));
+  });
+
+  it('filters on text fields', async () => {
+    expect(await one({ field: 'name', op: 'eq', value: '张三' })).toEqual(['张三']);
+    expect(await one({ field: 'region', op: 'contains', value: '浙江' })).toEqual(sorted('张三', '赵六'));
+    expect(await one({ field: 'region', op: 'neq', value: '上海' })).toEqual(sorted('张三', '王五', '赵六'));
+    expect(await one({ field: 'region', op: 'in', value: ['上海', '浙江宁波'] })).toEqual(sorted('李四', '赵六'));
+    expect(await one({ field: 'region', op: 'not_in', value: ['上海'] })).toEqual(sorted('张三', '王五', '赵六'));
+    expect(await one({ field: 'region', op: 'is_empty' })).toEqual(['王五']);
+    expect(await one({ field: 'source', op: 'is_not_empty' })).toEqual(sorted('张三', '李四'));
+    expect(await one({ field: 'campaign', op: 'eq', value: '618大促' })).toEqual(['张三']);
+  });
+
+  it('filters on gender, owner, RFM tier and lifecycle stage', async () => {
+    expect(await one({ field: 'gender', op: 'eq', value: 'male' })).toEqual(sorted('张三', '赵六'));
+    expect(await one({ field: 'gender', op: 'is_empty' })).toEqual(['王五']);
+    expect(await one({ field: 'owner', op: 'eq', value: shop.owner.userId })).toEqual(['张三']);
+    expect(await one({ field: 'owner', op: 'is_empty' })).toEqual(sorted('李四', '王五', '赵六'));
+    expect(await one({ field: 'rfm_tier', op: 'in', value: ['loyal', 'winback'] })).toEqual(sorted('张三', '李四'));
+    expect(await one({ field: 'rfm_tier', op: 'is_empty' })).toEqual(['王五']);
+    expect(await one({ field: 'lifecycle_stage', op: 'eq', value: 'prospect' })).toEqual(['王五']);
+  });
+
+  it('filters on dates as days in the workspace’s timezone', async () => {
+    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    expect(await one({ field: 'created_at', op: 'eq', value: today })).toHaveLength(4);
+    expect(await one({ field: 'created_at', op: 'lt', value: today })).toEqual([]);
+    expect(await one({ field: 'birthday', op: 'between', value: ['1990-01-01', '1990-12-31'] })).toEqual(['张三']);
+    expect(await one({ field: 'birthday', op: 'lte', value: '1985-11-20' })).toEqual(['李四']);
+    expect(await one({ field: 'birthday', op: 'gt', value: '1985-11-20' })).toEqual(['张三']);
+    expect(await one({ field: 'last_order_at', op: 'within_days', value: 30 })).toEqual(['张三']);
+    expect(await one({ field: 'last_order_at', op: 'older_than_days', value: 365 })).toEqual(['赵六']);
+    expect(await one({ field: 'last_order_at', op: 'is_empty' })).toEqual(['王五']);
+  });
+
+  it('filters on order figures and products bought', async () => {
+    expect(await one({ field: 'order_count', op: 'gte', value: 3 })).toEqual(sorted('张三', '赵六'));
+    expect(await one({ field: 'order_count', op: 'eq', value: 0 })).toEqual(['王五']);
+    expect(await one({ field: 'total_spent_fen', op: 'between', value: [9_900, 30_000] })).toEqual(
+      sorted('李四', '赵六'),
+    );
+    expect(await one({ field: 'total_spent_fen', op: 'lt', value: 10_000 })).toEqual(sorted('李四', '王五'));
+    expect(await one({ field: 'product', op: 'contains', value: '龙井' })).toEqual(['张三']);
+    expect(await one({ field: 'product', op: 'contains', value: '茶' })).toEqual(sorted('张三', '李四'));
+  });
+
+  it('filters on tags, a parent tag including its children', async () => {
+    const { tag } = shop;
+    expect(await one({ field: 'tags', op: 'has_any', value: [tag('电商平台')] })).toEqual(sorted('张三', '李四'));
+    expect(await one({ field: 'tags', op: 'has_any', value: [tag('抖音'), tag('高频咨询')] })).toEqual(
+      sorted('张三', '赵六'),
+    );
+    expect(await one({ field: 'tags', op: 'has_all', value: [tag('VIP'), tag('老客户')] })).toEqual(['张三']);
+    expect(await one({ field: 'tags', op: 'has_all', value: [tag('VIP'), tag('电商平台')] })).toEqual(
+      sorted('张三', '李四'),
+    );
+    expect(await one({ field: 'tags', op: 'has_none', value: [tag('VIP')] })).toEqual(sorted('王五', '赵六'));
+    expect(await one({ field: 'tags', op: 'has_none', value: [tag('电商平台')] })).toEqual(sorted('王五', '赵六'));
+  });
+
+  it('filters on last contact and channel', async () => {
+    expect(await one({ field: 'last_contact_at', op: 'within_days', value: 7 })).toEqual(['王五']);
+    expect(await one({ field: 'last_contact_at', op: 'older_than_days', value: 30 })).toEqual(['赵六']);
+    expect(await one({ field: 'last_contact_at', op: 'is_empty' })).toEqual(sorted('张三', '李四'));
+    expect(await one({ field: 'channel', op: 'eq', value: 'website' })).toEqual(sorted('王五', '赵六'));
+    expect(await one({ field: 'channel', op: 'neq', value: 'website' })).toEqual(sorted('张三', '李四'));
+    expect(await one({ field: 'channel', op: 'in', value: ['email', 'wechat'] })).toEqual([]);
+  });
+
+  it('filters on custom fields by their defined type', async () => {
+    const custom = (key: string, op: string, value?: unknown) => one({ field: 'custom_field', key, op, value });
+    expect(await custom('level', 'eq', 'gold')).toEqual(['张三']);
+    expect(await custom('level', 'is_empty')).toEqual(sorted('王五', '赵六'));
+    expect(await custom('score', 'gt', 70)).toEqual(['张三']);
+    expect(await custom('score', 'between', [50, 100])).toEqual(sorted('张三', '李四'));
+    expect(await custom('score', 'is_empty')).toEqual(sorted('王五', '赵六'));
+    expect(await custom('joined', 'lt', '2024-01-01')).toEqual(['张三']);
+    expect(await custom('joined', 'between', ['2024-01-01', '2024-12-31'])).toEqual(['李四']);
+    expect(await custom('hobbies', 'has_any', ['books', 'travel'])).toEqual(['张三']);
+    expect(await custom('hobbies', 'has_all', ['tea'])).toEqual(sorted('张三', '李四'));
+    expect(await custom('hobbies', 'has_none', ['books'])).toEqual(sorted('李四', '王五', '赵六'));
+    expect(await custom('hobbies', 'is_not_empty')).toEqual(sorted('张三', '李四'));
+    expect(await custom('note', 'contains', 'vip')).toEqual(['张三']);
+  });
+
+  it('refuses a custom field that does not exist or a value its type cannot hold', async () => {
+    const unknown = await shop.owner.post('/api/v1/segments/count', {
+      filter: all({ field: 'custom_field', key: 'nope', op: 'eq', value: 'x' }),
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.code).toBe('segment.invalid_filter');
+    const wrongOption = await shop.owner.post('/api/v1/segments/count', {
+      filter: all({ field: 'custom_field', key: 'level', op: 'eq', value: 'platinum' }),
+    });
+    expect(wrongOption.statusCode).toBe(400);
+    expect(wrongOption.json().error.message).toContain('platinum');
+    const wrongOperator = await shop.owner.post('/api/v1/segments/count', {
+      filter: all({ field: 'custom_field', key: 'score', op: 'contains', value: '9' }),
+    });
+    expect(wrongOperator.statusCode).toBe(400);
+  });
+
+  it('combines AND and OR groups', async () => {
+    const zhejiangMen = all(
+      { field: 'gender', op: 'eq', value: 'male' },
+      { field: 'region', op: 'contains', value: '浙江' },
+    );
+    expect(
+      await matching({ op: 'or', conditions: [zhejiangMen, { field: 'rfm_tier', op: 'eq', value: 'winback' }] }),
+    ).toEqual(sorted('张三', '李四', '赵六'));
+    expect(
+      await matching(
+        all(
+          { field: 'tags', op: 'has_any', value: [shop.tag('VIP')] },
+          {
+            op: 'or',
+            conditions: [
+              { field: 'order_count', op: 'gt', value: 3 },
+              all({ field: 'region', op: 'eq', value: '上海' }, { field: 'gender', op: 'eq', value: 'female' }),
+            ],
+          },
+        ),
+      ),
+    ).toEqual(sorted('张三', '李四'));
+    expect(await matching({ op: 'or', conditions: [] })).toHaveLength(4);
+  });
+
+  it('treats SQL-looking values as plain text', async () => {
+    for (const value of ["' or 1=1 --", '%', '_', "'); drop table customers; --", '\\']) {
+      expect(await one({ field: 'name', op: 'eq', value })).toEqual([]);
+      expect(await one({ field: 'region', op: 'contains', value })).toEqual([]);
+      expect(await one({ field: 'product', op: 'contains', value })).toEqual([]);
+    }
+    const injectedKey = await shop.owner.post('/api/v1/segments/count', {
+      filter: all({ field: 'custom_field', key: "level' or '1'='1", op: 'eq', value: 'gold' }),
+    });
+    expect(injectedKey.statusCode).toBe(400);
+    expect(await countRows(context, 'from customers where workspace_id = $1', [shop.workspaceId])).toBe(5);
+  });
+
+  it('refuses malformed filters with the path of the problem', async () => {
+    const cases: [unknown, string][] = [
+      [all({ field: 'order_count', op: 'gt', value: 'many' }), '/filter/conditions/0/value'],
+      [all({ field: 'order_count', op: 'contains', value: 1 }), '/filter/conditions/0/value'],
+      [all({ field: 'gender', op: 'eq', value: 'robot' }), '/filter/conditions/0/value'],
+      [all({ field: 'created_at', op: 'eq', value: '2024/01/01' }), '/filter/conditions/0/value'],
+      [all({ field: 'birthday', op: 'between', value: ['2024-02-01', '2024-01-01'] }), '/filter/conditions/0/value'],
+      [all(all(all(all()))), '/filter/conditions/0/conditions/0/conditions/0'],
+      [all({ field: 'salary', op: 'eq', value: 1 }), '/filter/conditions/0'],
+    ];
+    for (const [filter, path] of cases) {
+      const response = await shop.owner.post('/api/v1/segments/count', { filter });
+      expect(response.statusCode, JSON.stringify(filter)).toBe(400);
+      expect(response.json().error.code).toBe('request.invalid');
+      expect(response.json().error.details.map((d: { path: string }) => d.path)).toContain(path);
+    }
+    const foreignTag = await shop.owner.post('/api/v1/segments/count', {
+      filter: all({ field: 'tags', op: 'has_any', value: ['0190a0a0-0000-7000-8000-000000000000'] }),
+    });
+    expect(foreignTag.statusCode).toBe(400);
+    expect(foreignTag.json().error.code).toBe('tag.unknown');
+  });
+});
+
+describe('saved segments', () => {
+  it('saves, counts, edits and deletes a segment; everyone reads, only managers change', async () => {
+    const { owner, addUser, tag } = shop;
+    const supervisor = await addUser('supervisor');
+    const agent = await addUser('agent');
+    const filter = all({ field: 'tags', op: 'has_any', value: [tag('VIP')] });
+    const created = await supervisor.post('/api/v1/segments', { name: 'VIP 客户', filter });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json()).toMatchObject({ name: 'VIP 客户', description: '', filter, createdBy: supervisor.userId });
+    const id = created.json().id;
+    expect((await agent.get(`/api/v1/segments/${id}/count`)).json()).toEqual({ count: 2 });
+    expect((await agent.get('/api/v1/segments')).json().items.map((s: { id: string }) => s.id)).toContain(id);
+    expect((await agent.post('/api/v1/segments', { name: '客服的分组', filter })).statusCode).toBe(403);
+    expect((await agent.patch(`/api/v1/segments/${id}`, { name: '改名' })).statusCode).toBe(403);
+    expect((await agent.request({ method: 'DELETE', url: `/api/v1/segments/${id}` })).statusCode).toBe(403);
+
+    const duplicate = await owner.post('/api/v1/segments', { name: 'VIP 客户', filter: all() });
+    expect(duplicate.statusCode).toBe(409);
+    expect(duplicate.json().error.code).toBe('segment.name_taken');
+
+    const edited = await supervisor.patch(`/api/v1/segments/${id}`, {
+      filter: all({ field: 'tags', op: 'has_all', value: [tag('VIP'), tag('老客户')] }),
+    });
+    expect(edited.statusCode).toBe(200);
+    expect((await owner.get(`/api/v1/segments/${id}/count`)).json()).toEqual({ count: 1 });
+    expect((await supervisor.request({ method: 'DELETE', url: `/api/v1/segments/${id}` })).statusCode).toBe(204);
+    expect((await owner.get(`/api/v1/segments/${id}`)).json().error.code).toBe('segment.not_found');
+  });
+
+  it('keeps counting a saved segment whose tag was deleted since (that condition matches nobody)', async () => {
+    const { owner, tag } = shop;
+    const extra = (
+      await owner.post('/api/v1/tags', {
+        groupId: (await owner.get(`/api/v1/tags/${tag('VIP')}`)).json().groupId,
+        name: '临时',
+      })
+    ).json();
+    const segment = (
+      await owner.post('/api/v1/segments', {
+        name: '临时或VIP',
+        filter: {
+          op: 'or',
+          conditions: [
+            { field: 'tags', op: 'has_any', value: [extra.id] },
+            { field: 'tags', op: 'has_any', value: [tag('VIP')] },
+          ],
+        },
+      })
+    ).json();
+    await owner.request({ method: 'DELETE', url: `/api/v1/tags/${extra.id}` });
+    expect((await owner.get(`/api/v1/segments/${segment.id}/count`)).json()).toEqual({ count: 2 });
+  });
+});
+
+describe('bulk actions', () => {
+  async function freshShop() {
+    return buildShop();
+  }
+
+  it('counts a target and tags exactly the counted customers in a job, recorded in the audit log', async () => {
+    const s = await freshShop();
+    const target = { filter: all({ field: 'gender', op: 'eq', value: 'male' }) };
+    const counted = await s.owner.post('/api/v1/customers/bulk/count', { target });
+    expect(counted.json()).toEqual({ count: 2 });
+    const started = await s.owner.post('/api/v1/customers/bulk', {
+      target,
+      action: 'add_tags',
+      tagIds: [s.tag('复购')],
+      expectedCount: 2,
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    expect(started.json()).toMatchObject({ kind: 'customers.bulk', status: 'queued' });
+    await context.jobs.drain();
+    const job = (await s.owner.get(`/api/v1/jobs/${started.json().id}`)).json();
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      progress: { done: 2, total: 2 },
+      result: { action: 'add_tags', matched: 2, changed: 2, unchanged: 0 },
+    });
+    const { rows } = await sql('select customer_id from customer_tags where tag_id = $1 order by customer_id', [
+      s.tag('复购'),
+    ]);
+    expect(rows.map((r) => r.customer_id)).toEqual([s.ids.zhang, s.ids.zhao].sort());
+    const audit = await sql(
+      `select actor_id, details from audit_log where workspace_id = $1 and action = 'customers.bulk_updated'`,
+      [s.workspaceId],
+    );
+    expect(audit.rows).toEqual([
+      {
+        actor_id: s.owner.userId,
+        details: expect.objectContaining({ action: 'add_tags', count: 2, target, tagIds: [s.tag('复购')] }),
+      },
+    ]);
+    expect(
+      await countRows(context, `from customer_events where kind = 'tags_changed' and details->>'bulkJobId' = $1`, [
+        job.id,
+      ]),
+    ).toBe(2);
+    expect(await countRows(context, 'from bulk_action_targets where workspace_id = $1', [s.workspaceId])).toBe(0);
+  });
+
+  it('acts on the results of a search', async () => {
+    const s = await freshShop();
+    const count = await s.owner.post('/api/v1/customers/bulk/count', { target: { q: '张三' } });
+    expect(count.json()).toEqual({ count: 1 });
+    const started = await s.owner.post('/api/v1/customers/bulk', {
+      target: { q: '张三' },
+      action: 'add_tags',
+      tagIds: [s.tag('复购')],
+      expectedCount: 1,
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    await context.jobs.drain();
+    const { rows } = await sql('select customer_id from customer_tags where tag_id = $1', [s.tag('复购')]);
+    expect(rows.map((r) => r.customer_id)).toEqual([s.ids.zhang]);
+  });
+
+  it('refuses with 409 when the count changed since the user confirmed it, and writes nothing', async () => {
+    const s = await freshShop();
+    const response = await s.owner.post('/api/v1/customers/bulk', {
+      target: {
+        segmentId: (
+          await s.owner.post('/api/v1/segments', {
+            name: '男',
+            filter: all({ field: 'gender', op: 'eq', value: 'male' }),
+          })
+        ).json().id,
+      },
+      action: 'add_tags',
+      tagIds: [s.tag('复购')],
+      expectedCount: 3,
+    });
+    expect(response.statusCode).toBe(409);
+    expect(response.json().error).toMatchObject({
+      code: 'bulk.count_changed',
+      details: { count: 2, expectedCount: 3 },
+    });
+    expect(await countRows(context, 'from jobs where workspace_id = $1', [s.workspaceId])).toBe(0);
+    expect(await countRows(context, 'from bulk_action_targets where workspace_id = $1', [s.workspaceId])).toBe(0);
+    expect(
+      await countRows(context, `from audit_log where workspace_id = $1 and action = 'customers.bulk_updated'`, [
+        s.workspaceId,
+      ]),
+    ).toBe(0);
+  });
+
+  it('removes tags, replaces single-select tags and assigns owners on a selection', async () => {
+    const s = await freshShop();
+    const run = async (body: object) => {
+      const response = await s.owner.post('/api/v1/customers/bulk', body);
+      expect(response.statusCode, response.body).toBe(202);
+      await context.jobs.drain();
+      return (await s.owner.get(`/api/v1/jobs/${response.json().id}`)).json();
+    };
+    const selection = { customerIds: [s.ids.zhang, s.ids.li, s.ids.merged] };
+    expect((await s.owner.post('/api/v1/customers/bulk/count', { target: selection })).json()).toEqual({ count: 2 });
+    const removed = await run({ target: selection, action: 'remove_tags', tagIds: [s.tag('VIP')], expectedCount: 2 });
+    expect(removed.result).toMatchObject({ changed: 2 });
+    expect(
+      await countRows(context, 'from customer_tags where tag_id = $1 and customer_id <> $2', [
+        s.tag('VIP'),
+        s.ids.merged,
+      ]),
+    ).toBe(0);
+
+    await run({ target: selection, action: 'add_tags', tagIds: [s.tag('售后客户')], expectedCount: 2 });
+    const status = await sql(
+      `select c.name, t.name as tag from customer_tags ct join customers c on c.id = ct.customer_id join tags t on t.id = ct.tag_id
+       join tag_groups g on g.id = t.group_id where g.name = '状态' and c.id = any($1) order by c.name`,
+      [[s.ids.zhang, s.ids.li]],
+    );
+    expect(status.rows).toEqual([
+      { name: '张三', tag: '售后客户' },
+      { name: '李四', tag: '售后客户' },
+    ]);
+
+    const agent = await s.addUser('agent', '小周');
+    const assigned = await run({ target: selection, action: 'assign_owner', ownerId: agent.userId, expectedCount: 2 });
+    expect(assigned.result).toMatchObject({ changed: 2 });
+    expect(await countRows(context, 'from customers where owner_id = $1', [agent.userId])).toBe(2);
+    const again = await run({ target: selection, action: 'assign_owner', ownerId: agent.userId, expectedCount: 2 });
+    expect(again.result).toMatchObject({ changed: 0, unchanged: 2 });
+  });
+
+  it('runs safely again after a crash, resuming from its checkpoint', async () => {
+    const s = await freshShop();
+    const response = await s.owner.post('/api/v1/customers/bulk', {
+      target: { filter: all() },
+      action: 'add_tags',
+      tagIds: [s.tag('价格敏感')],
+      expectedCount: 4,
+    });
+    // A worker died after writing the first customers' tags but before recording progress.
+    const jobId = response.json().id;
+    const bulkId = (await sql('select payload from jobs where id = $1', [jobId])).rows[0].payload.bulkId;
+    await sql(
+      `insert into customer_tags (workspace_id, customer_id, tag_id)
+       select workspace_id, customer_id, $2 from bulk_action_targets where bulk_id = $1 order by customer_id limit 2`,
+      [bulkId, s.tag('价格敏感')],
+    );
+    await context.jobs.drain();
+    const job = (await s.owner.get(`/api/v1/jobs/${jobId}`)).json();
+    expect(job.status).toBe('succeeded');
+    expect(await countRows(context, 'from customer_tags where tag_id = $1', [s.tag('价格敏感')])).toBe(4);
+  });
+
+  it('refuses lower roles, unknown tags and another workspace’s segments and owners', async () => {
+    const s = await freshShop();
+    const other = await createWorkspace(context);
+    const otherTag = (await other.owner.get('/api/v1/tags')).json().items[0].id;
+    const target = { filter: all() };
+    for (const role of ['agent', 'analyst'] as const) {
+      const user = await s.addUser(role);
+      expect((await user.post('/api/v1/customers/bulk/count', { target })).statusCode).toBe(403);
+      const refused = await user.post('/api/v1/customers/bulk', {
+        target,
+        action: 'add_tags',
+        tagIds: [s.tag('VIP')],
+        expectedCount: 4,
+      });
+      expect(refused.statusCode).toBe(403);
+    }
+    const foreignTag = await s.owner.post('/api/v1/customers/bulk', {
+      target,
+      action: 'add_tags',
+      tagIds: [otherTag],
+      expectedCount: 4,
+    });
+    expect(foreignTag.statusCode).toBe(400);
+    expect(foreignTag.json().error.code).toBe('tag.unknown');
+    const foreignOwner = await s.owner.post('/api/v1/customers/bulk', {
+      target,
+      action: 'assign_owner',
+      ownerId: other.owner.userId,
+      expectedCount: 4,
+    });
+    expect(foreignOwner.statusCode).toBe(404);
+    const noTags = await s.owner.post('/api/v1/customers/bulk', { target, action: 'add_tags', expectedCount: 4 });
+    expect(noTags.statusCode).toBe(400);
+    expect(noTags.json().error.details).toEqual([expect.objectContaining({ path: '/tagIds' })]);
+    expect(await countRows(context, 'from jobs where workspace_id = $1', [s.workspaceId])).toBe(0);
+  });
+});
+
+describe('demo data', () => {
+  it('seeds tagged customers and the funnel segments, each of which counts', async () => {
+    const { seedDemoWorkspace } = await import('../../db/demo-seed.ts');
+    const { login } = await import('../../../test/harness.ts');
+    const { email, password } = await seedDemoWorkspace(context, context.database);
+    const owner = await login(context, email, password);
+    const segments = (await owner.get('/api/v1/segments')).json().items as { id: string; name: string }[];
+    expect(segments.map((s) => s.name).sort()).toEqual(['售后客户', '已下单', '沉睡客户', '潜在客户'].sort());
+    const counts = new Map<string, number>();
+    for (const segment of segments) {
+      const response = await owner.get(`/api/v1/segments/${segment.id}/count`);
+      expect(response.statusCode, response.body).toBe(200);
+      counts.set(segment.name, response.json().count);
+    }
+    expect(counts.get('售后客户')).toBeGreaterThan(20);
+    const vip = (await owner.get('/api/v1/tags')).json().items.find((t: Tag) => t.name === 'VIP');
+    expect(await countRows(context, 'from customer_tags where tag_id = $1', [vip.id])).toBe(20);
+  });
+});
+
+describe('API description', () => {
+  it('documents the segment, tag and bulk endpoints, including the recursive filter', async () => {
+    const response = await context.app.inject({ method: 'GET', url: '/api/openapi.json' });
+    expect(response.statusCode).toBe(200);
+    const paths = Object.keys(response.json().paths);
+    for (const path of [
+      '/api/v1/segments/count',
+      '/api/v1/customers/bulk',
+      '/api/v1/tag-groups',
+      '/api/v1/customers/{id}/tags',
+    ]) {
+      expect(paths).toContain(path);
+    }
+  });
+});
