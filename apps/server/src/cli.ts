@@ -4,13 +4,20 @@ import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { startServer } from './main.ts';
+import { backfillSearchColumns } from './modules/customers/index.ts';
+import { exportFromCli, importFromCli, isWorkspaceId } from './modules/imports-exports/imports-exports.cli.ts';
 
 const USAGE = `用法 Usage: huike <command>
   serve [--port N] [--role web|worker|all]   start the server (default)
   migrate                                    apply database migrations
   user add --email E --password P --role R [--name N] [--workspace NAME]
                                              add a user; creates the workspace (owner) when none exists
-  token create --email E --name N            print a new API token for that user`;
+  token create --email E --name N            print a new API token for that user
+  import customers|orders FILE [--workspace ID]
+                                             import a CSV/XLSX as the workspace's owner (suggested column
+                                             mapping); rejected rows go to FILE.rejected.csv
+  export customers --format csv|xlsx|pdf --out FILE [--segment ID] [--q TEXT] [--fields a,b,c] [--workspace ID]
+                                             export customers (default fields unless --fields)`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -58,6 +65,54 @@ async function addUser(values: Record<string, string | boolean | undefined>) {
   });
 }
 
+/** The owner of the given workspace (by id), else of the first one: imports and exports act as them. */
+async function ownerOf(services: Awaited<ReturnType<typeof buildApp>>['services'], workspaceId: string | undefined) {
+  if (workspaceId !== undefined && !isWorkspaceId(workspaceId)) fail(`--workspace 需要工作区 ID：${workspaceId}`);
+  const id = workspaceId ?? (await services.workspaces.firstWorkspace())?.id;
+  const actor = id ? await services.identity.ownerActor(id) : undefined;
+  if (!actor) fail(workspaceId ? `找不到工作区或其所有者：${workspaceId}` : '还没有工作区（先运行 huike user add）');
+  return actor;
+}
+
+async function importFile(kind: string | undefined, file: string | undefined, values: Record<string, unknown>) {
+  if (!kind || !file) fail('import 需要类型和文件：huike import customers|orders FILE');
+  const result = await withServices((huike) =>
+    importFromCli(
+      {
+        ...huike,
+        importsExports: huike.services.importsExports,
+        actorFor: (id) => ownerOf(huike.services, id),
+        out: process.stdout,
+      },
+      { kind, file, workspaceId: values.workspace as string | undefined },
+    ),
+  );
+  return result;
+}
+
+async function exportFile(sub: string | undefined, values: Record<string, unknown>) {
+  if (sub !== 'customers') fail('export 目前只支持 customers');
+  if (!values.format || !values.out) fail('export customers 需要 --format 和 --out');
+  await withServices((huike) =>
+    exportFromCli(
+      {
+        ...huike,
+        importsExports: huike.services.importsExports,
+        actorFor: (id) => ownerOf(huike.services, id),
+        out: process.stdout,
+      },
+      {
+        format: String(values.format),
+        out: String(values.out),
+        segmentId: values.segment as string | undefined,
+        q: values.q as string | undefined,
+        fields: values.fields as string | undefined,
+        workspaceId: values.workspace as string | undefined,
+      },
+    ),
+  );
+}
+
 async function createToken(values: Record<string, string | boolean | undefined>) {
   if (!values.email || !values.name) fail('token create 需要 --email 和 --name');
   await withServices(async ({ services }) => {
@@ -79,14 +134,24 @@ export async function runCli(argv: string[]) {
       password: { type: 'string' },
       name: { type: 'string' },
       workspace: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      segment: { type: 'string' },
+      q: { type: 'string' },
+      fields: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [command = 'serve', sub] = positionals;
+  const [command = 'serve', sub, file] = positionals;
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  if (command === 'import') {
+    await importFile(sub, file, values);
+    return;
+  }
+  if (command === 'export') return exportFile(sub, values);
   switch (`${command}${sub ? ` ${sub}` : ''}`) {
     case 'serve': {
       const role = values.role ?? 'all';
@@ -98,8 +163,9 @@ export async function runCli(argv: string[]) {
     }
     case 'migrate': {
       const database = await openDatabase(loadConfig(), () => {});
+      const filled = await backfillSearchColumns(database.db);
       await database.close();
-      process.stdout.write('数据库迁移完成\n');
+      process.stdout.write(`数据库迁移完成${filled > 0 ? `（已为 ${filled} 位客户补全搜索索引）` : ''}\n`);
       return;
     }
     case 'user add':

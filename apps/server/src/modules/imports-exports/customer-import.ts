@@ -1,0 +1,641 @@
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sql } from 'drizzle-orm';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Executor } from '../../platform/db-helpers.ts';
+import { newId } from '../../platform/ids.ts';
+import { searchColumns } from '../customers/customer-search.ts';
+import {
+  CellError,
+  parseDate,
+  parseEmail,
+  parseGender,
+  parsePhone,
+  parsePlatform,
+  parseText,
+  splitTagNames,
+} from './cell-values.ts';
+import type { Cell } from './spreadsheet-reader.ts';
+import { cellText } from './spreadsheet-reader.ts';
+
+export type CustomFieldDefinition = {
+  key: string;
+  label: string;
+  type: 'text' | 'number' | 'date' | 'single_select' | 'multi_select';
+  options: string[];
+};
+
+/** What the customer rows of a file are checked against: the workspace's tags and custom fields. */
+export type CustomerImportReference = {
+  tagsByName: Map<string, string>;
+  customFields: Map<string, CustomFieldDefinition>;
+  fromXlsx: boolean;
+};
+
+/** One valid row, normalised; null = the cell was empty (keep what is stored). */
+export type CustomerRow = {
+  row: number;
+  name: string | null;
+  nickname: string | null;
+  phone: string | null;
+  email: string | null;
+  gender: 'male' | 'female' | 'unknown' | null;
+  birthday: string | null;
+  region: string | null;
+  source: string | null;
+  campaign: string | null;
+  notes: string | null;
+  tagIds: string[];
+  custom: Record<string, unknown>;
+  buyer: string | null;
+  /** The row's COPY line as a created customer, after the ids (see prepareCreateLine); unset once merged into. */
+  createLine?: string;
+};
+
+function parseCustom(cell: Cell | undefined, field: CustomFieldDefinition, fromXlsx: boolean): unknown {
+  const text = cellText(cell);
+  if (!text) return undefined;
+  switch (field.type) {
+    case 'text':
+      if (text.length > 1000) throw new CellError(`${field.label}过长（最多 1000 个字符）`);
+      return text;
+    case 'number': {
+      const value = typeof cell === 'number' ? cell : Number(text.replace(/,/g, ''));
+      if (!Number.isFinite(value)) throw new CellError(`${field.label}应为数字：${text}`);
+      return value;
+    }
+    case 'date':
+      return parseDate(cell, { fromXlsx });
+    case 'single_select':
+      if (!field.options.includes(text))
+        throw new CellError(`${field.label}只能是 ${field.options.join(' / ')}：${text}`);
+      return text;
+    case 'multi_select': {
+      const values = splitTagNames(text);
+      const unknown = values.filter((value) => !field.options.includes(value));
+      if (unknown.length > 0) throw new CellError(`${field.label}没有这些选项：${unknown.join('、')}`);
+      return values;
+    }
+  }
+}
+
+/** Reads one data row through the column → field mapping; throws CellError with the reason to reject it. */
+export function readCustomerRow(
+  row: number,
+  cells: Cell[],
+  fields: (string | null)[],
+  reference: CustomerImportReference,
+): CustomerRow {
+  const at = (field: string): Cell | undefined => {
+    const index = fields.indexOf(field);
+    return index < 0 ? undefined : cells[index];
+  };
+  const tagNames = splitTagNames(at('tags'));
+  const unknownTags = tagNames.filter((name) => !reference.tagsByName.has(name));
+  if (unknownTags.length > 0) throw new CellError(`未知标签：${unknownTags.join('、')}（请先在标签管理中创建）`);
+  const custom: Record<string, unknown> = {};
+  for (const [index, field] of fields.entries()) {
+    if (!field?.startsWith('custom:')) continue;
+    const definition = reference.customFields.get(field.slice('custom:'.length));
+    if (!definition) continue;
+    const value = parseCustom(cells[index], definition, reference.fromXlsx);
+    if (value !== undefined) custom[definition.key] = value;
+  }
+  const platform = parsePlatform(at('platform'));
+  const buyerId = parseText(at('buyerId'), '买家 ID', 128);
+  if (buyerId && !platform) throw new CellError('填写了买家 ID 时需要同时填写平台');
+  const parsed: CustomerRow = {
+    row,
+    name: parseText(at('name'), '姓名', 100),
+    nickname: parseText(at('nickname'), '昵称', 100),
+    phone: parsePhone(at('phone')),
+    email: parseEmail(at('email')),
+    gender: parseGender(at('gender')),
+    birthday: parseDate(at('birthday'), { fromXlsx: reference.fromXlsx }),
+    region: parseText(at('region'), '地区', 100),
+    source: parseText(at('source'), '来源渠道', 100),
+    campaign: parseText(at('campaign'), '来源活动', 100),
+    notes: parseText(at('notes'), '备注', 5000),
+    tagIds: tagNames.map((name) => reference.tagsByName.get(name)!),
+    custom,
+    buyer: platform && buyerId ? `${platform}:${buyerId}` : null,
+  };
+  if (!parsed.phone && !parsed.email && !parsed.buyer)
+    throw new CellError('缺少手机号、邮箱或买家 ID（至少需要一项来识别客户）');
+  return parsed;
+}
+
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/**
+ * `count` UUIDv7s (as platform/ids.ts makes them: time-ordered, not guessable), increasing in order, for a whole
+ * batch at once: the millisecond, 12 random bits shared by the batch, a 30-bit counter, 32 random bits per id.
+ * (`newId()` per row costs more than everything else the import does in Node for a created customer.)
+ */
+export function batchIds(count: number): string[] {
+  const random = randomBytes(count * 4 + 2);
+  const ms = Date.now().toString(16).padStart(12, '0');
+  const prefix = `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${(HEX[random[0]! & 0x0f]! + HEX[random[1]!]!).slice(1)}-`;
+  const ids = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    const at = 2 + i * 4;
+    const high = 0x8000 | ((i >>> 16) & 0x3fff);
+    const low = i & 0xffff;
+    ids[i] =
+      `${prefix}${HEX[high >>> 8]}${HEX[high & 0xff]}-${HEX[low >>> 8]}${HEX[low & 0xff]}` +
+      `${HEX[random[at]!]}${HEX[random[at + 1]!]}${HEX[random[at + 2]!]}${HEX[random[at + 3]!]}`;
+  }
+  return ids;
+}
+
+const keysOf = (row: CustomerRow) =>
+  [row.buyer && `b:${row.buyer}`, row.phone && `p:${row.phone}`, row.email && `e:${row.email}`].filter(
+    (key): key is string => !!key,
+  );
+
+/** Rows naming the same customer (any shared key) become one: later non-empty cells win. */
+function mergeDuplicates(rows: CustomerRow[]): CustomerRow[] {
+  const byKey = new Map<string, CustomerRow>();
+  const merged: CustomerRow[] = [];
+  for (const row of rows) {
+    const target = keysOf(row)
+      .map((key) => byKey.get(key))
+      .find(Boolean);
+    if (!target) {
+      const copy = { ...row, tagIds: [...row.tagIds], custom: { ...row.custom } };
+      merged.push(copy);
+      for (const key of keysOf(copy)) byKey.set(key, copy);
+      continue;
+    }
+    for (const field of [
+      'name',
+      'nickname',
+      'phone',
+      'email',
+      'gender',
+      'birthday',
+      'region',
+      'source',
+      'campaign',
+      'notes',
+      'buyer',
+    ] as const) {
+      if (row[field] !== null) (target as Record<string, unknown>)[field] = row[field];
+    }
+    target.createLine = undefined;
+    target.tagIds = [...new Set([...target.tagIds, ...row.tagIds])];
+    Object.assign(target.custom, row.custom);
+    for (const key of keysOf(target)) byKey.set(key, target);
+  }
+  return merged;
+}
+
+type StoredCustomer = {
+  id: string;
+  name: string | null;
+  nickname: string | null;
+  phone: string | null;
+  phones: string[];
+  email: string | null;
+  emails: string[];
+  gender: 'male' | 'female' | 'unknown';
+  birthday: string | null;
+  region: string | null;
+  source: string | null;
+  campaign: string | null;
+  notes: string;
+  custom_fields: Record<string, unknown>;
+};
+
+type WritableCustomer = Omit<StoredCustomer, 'custom_fields'> & { customFields: Record<string, unknown> };
+
+export type CustomerBatchPlan = {
+  creates: { row: CustomerRow; customer: WritableCustomer }[];
+  updates: { row: CustomerRow; customer: WritableCustomer; changed: string[] }[];
+  unchanged: number;
+  /** Dry run only: rows naming a customer an earlier batch of the same dry run would create. */
+  updatedEarlier: number;
+  tagLinks: { customerId: string; tagId: string }[];
+  buyers: { customerId: string; externalId: string }[];
+};
+
+/** Finds the stored customers a batch names, the way resolveCustomerByContact does: buyer id, phone, email. */
+async function findStored(executor: Executor, workspaceId: string, rows: CustomerRow[]) {
+  const buyers = rows.flatMap((row) => (row.buyer ? [row.buyer] : []));
+  const phones = rows.flatMap((row) => (row.phone ? [row.phone] : []));
+  const emails = rows.flatMap((row) => (row.email ? [row.email] : []));
+  const byBuyer = new Map<string, string>();
+  if (buyers.length > 0) {
+    const found = await executor.execute<{ external_id: string; customer_id: string }>(sql`
+      select i.external_id, coalesce(c.merged_into_id, c.id) as customer_id
+      from customer_identities i
+      join customers c on c.workspace_id = i.workspace_id and c.id = i.customer_id
+      where i.workspace_id = ${workspaceId} and i.inbox_id is null and i.kind = 'platform_buyer'
+        and i.external_id = any(${sql.param(buyers)}::text[])`);
+    for (const row of found.rows) byBuyer.set(row.external_id, row.customer_id);
+  }
+  // One indexed lookup per key kind (an OR of the three would scan the workspace's customers on every batch).
+  const columns = sql`select id, phone, phones, lower(email) as email from customers`;
+  const scope = sql`workspace_id = ${workspaceId} and merged_into_id is null`;
+  const lookups = [
+    ...(phones.length > 0
+      ? [
+          sql`${columns} where ${scope} and phone = any(${sql.param(phones)}::text[])`,
+          // `phones <> '{}'` matches the partial index customers_other_phones_idx (few customers have other phones).
+          sql`${columns} where ${scope} and phones <> '{}'::text[] and phones && ${sql.param(phones)}::text[]`,
+        ]
+      : []),
+    ...(emails.length > 0 ? [sql`${columns} where ${scope} and lower(email) = any(${sql.param(emails)}::text[])`] : []),
+  ];
+  const matched =
+    lookups.length === 0
+      ? { rows: [] }
+      : await executor.execute<{ id: string; phone: string | null; phones: string[]; email: string | null }>(
+          sql`${sql.join(lookups, sql` union `)} order by id`,
+        );
+  const byPhone = new Map<string, string>();
+  const byEmail = new Map<string, string>();
+  for (const row of matched.rows) {
+    for (const phone of [row.phone, ...row.phones]) if (phone && !byPhone.has(phone)) byPhone.set(phone, row.id);
+    if (row.email && !byEmail.has(row.email)) byEmail.set(row.email, row.id);
+  }
+  const idOf = (row: CustomerRow) =>
+    (row.buyer && byBuyer.get(row.buyer)) ||
+    (row.phone && byPhone.get(row.phone)) ||
+    (row.email && byEmail.get(row.email)) ||
+    undefined;
+  const ids = [...new Set(rows.map(idOf).filter((id): id is string => !!id))];
+  const stored = new Map<string, StoredCustomer & { tagIds: Set<string> }>();
+  if (ids.length > 0) {
+    const found = await executor.execute<StoredCustomer>(sql`
+      select id, name, nickname, phone, phones, email, emails, gender, birthday::text as birthday, region, source,
+        campaign, notes, custom_fields
+      from customers where workspace_id = ${workspaceId} and id = any(${sql.param(ids)}::uuid[])`);
+    for (const row of found.rows) stored.set(row.id, { ...row, tagIds: new Set() });
+    const tagged = await executor.execute<{ customer_id: string; tag_id: string }>(sql`
+      select customer_id, tag_id from customer_tags
+      where workspace_id = ${workspaceId} and customer_id = any(${sql.param(ids)}::uuid[])`);
+    for (const row of tagged.rows) stored.get(row.customer_id)?.tagIds.add(row.tag_id);
+  }
+  return { idOf, stored, byBuyer };
+}
+
+const SIMPLE_FIELDS = ['name', 'nickname', 'birthday', 'region', 'source', 'campaign'] as const;
+
+/**
+ * Decides, without writing, what each row does: create a customer, update one (only cells that say something
+ * new; empty cells never clear), or nothing. `createdEarlier` holds keys a dry run already counted as created.
+ */
+export async function planCustomerBatch(
+  executor: Executor,
+  workspaceId: string,
+  rows: CustomerRow[],
+  createdEarlier?: Set<string>,
+): Promise<CustomerBatchPlan> {
+  const merged = mergeDuplicates(rows);
+  const { idOf, stored, byBuyer } = await findStored(executor, workspaceId, merged);
+  const plan: CustomerBatchPlan = {
+    creates: [],
+    updates: [],
+    unchanged: 0,
+    updatedEarlier: 0,
+    tagLinks: [],
+    buyers: [],
+  };
+  plan.unchanged += rows.length - merged.length;
+  const ids = batchIds(merged.length);
+  let nextId = 0;
+  for (const row of merged) {
+    const id = idOf(row);
+    const existing = id ? stored.get(id) : undefined;
+    if (!existing) {
+      if (createdEarlier) {
+        const keys = keysOf(row);
+        if (keys.some((key) => createdEarlier.has(key))) {
+          plan.updatedEarlier++;
+          continue;
+        }
+        for (const key of keys) createdEarlier.add(key);
+      }
+      const customer: WritableCustomer = {
+        id: ids[nextId++]!,
+        name: row.name,
+        nickname: row.nickname,
+        phone: row.phone,
+        phones: [],
+        email: row.email,
+        emails: [],
+        gender: row.gender ?? 'unknown',
+        birthday: row.birthday,
+        region: row.region,
+        source: row.source,
+        campaign: row.campaign,
+        notes: row.notes ?? '',
+        customFields: row.custom,
+      };
+      plan.creates.push({ row, customer });
+      for (const tagId of row.tagIds) plan.tagLinks.push({ customerId: customer.id, tagId });
+      if (row.buyer) plan.buyers.push({ customerId: customer.id, externalId: row.buyer });
+      continue;
+    }
+    const next: WritableCustomer = {
+      ...existing,
+      phones: [...existing.phones],
+      emails: [...existing.emails],
+      customFields: { ...existing.custom_fields },
+    };
+    const changed: string[] = [];
+    for (const field of SIMPLE_FIELDS) {
+      if (row[field] !== null && row[field] !== existing[field]) {
+        next[field] = row[field];
+        changed.push(field);
+      }
+    }
+    if (row.gender && row.gender !== 'unknown' && row.gender !== existing.gender) {
+      next.gender = row.gender;
+      changed.push('gender');
+    }
+    if (row.notes && !existing.notes.includes(row.notes)) {
+      next.notes = existing.notes ? `${existing.notes}\n${row.notes}` : row.notes;
+      changed.push('notes');
+    }
+    if (row.phone && row.phone !== existing.phone && !existing.phones.includes(row.phone)) {
+      if (existing.phone) next.phones.push(row.phone);
+      else next.phone = row.phone;
+      changed.push('phone');
+    }
+    if (row.email && row.email !== existing.email?.toLowerCase() && !existing.emails.includes(row.email)) {
+      if (existing.email) next.emails.push(row.email);
+      else next.email = row.email;
+      changed.push('email');
+    }
+    for (const [key, value] of Object.entries(row.custom)) {
+      if (JSON.stringify(existing.custom_fields[key] ?? null) !== JSON.stringify(value)) {
+        next.customFields[key] = value;
+        if (!changed.includes('customFields')) changed.push('customFields');
+      }
+    }
+    const newTags = row.tagIds.filter((tagId) => !existing.tagIds.has(tagId));
+    for (const tagId of newTags) plan.tagLinks.push({ customerId: existing.id, tagId });
+    if (newTags.length > 0) changed.push('tags');
+    if (row.buyer && !byBuyer.has(row.buyer)) {
+      plan.buyers.push({ customerId: existing.id, externalId: row.buyer });
+      changed.push('buyerId');
+    }
+    if (changed.length === 0) plan.unchanged++;
+    else plan.updates.push({ row, customer: next, changed });
+  }
+  return plan;
+}
+
+/**
+ * Name-derived search columns (pinyin, initials, grams: the costly part) by name and nickname. Names repeat a lot
+ * in a customer list (a million customers have a few hundred thousand distinct names), so an import computes each
+ * once. The name columns depend only on name and nickname, the contact columns only on phones and emails.
+ */
+const nameColumnsCache = new Map<string, ReturnType<typeof searchColumns>>();
+const NAME_CACHE_LIMIT = 400_000;
+
+function nameSearchColumns(name: string | null, nickname: string | null) {
+  const key = `${name ?? ''}\u0000${nickname ?? ''}`;
+  let columns = nameColumnsCache.get(key);
+  if (!columns) {
+    columns = searchColumns({ name, nickname });
+    if (nameColumnsCache.size >= NAME_CACHE_LIMIT) nameColumnsCache.clear();
+    nameColumnsCache.set(key, columns);
+  }
+  return columns;
+}
+
+const withSearch = (customer: WritableCustomer) => {
+  const byName = nameSearchColumns(customer.name, customer.nickname);
+  const byContact = searchColumns({
+    phone: customer.phone,
+    phones: customer.phones,
+    email: customer.email,
+    emails: customer.emails,
+  });
+  return {
+    ...customer,
+    searchName: byName.searchName,
+    searchText: byName.searchText,
+    searchGrams: byName.searchGrams,
+    searchPinyin: byName.searchPinyin,
+    searchInitials: byName.searchInitials,
+    searchPhone: byContact.searchPhone,
+    searchPhones: byContact.searchPhones,
+    searchEmail: byContact.searchEmail,
+    searchEmails: byContact.searchEmails,
+    searchVersion: byContact.searchVersion,
+  };
+};
+
+const RECORD_COLUMNS = sql.raw(`id uuid, name text, nickname text, phone text, phones text[], email text, emails text[],
+  gender text, birthday date, region text, source text, campaign text, notes text, "customFields" jsonb,
+  "searchName" text, "searchText" text, "searchGrams" text[], "searchPinyin" text, "searchInitials" text,
+  "searchPhone" text, "searchPhones" text, "searchEmail" text, "searchEmails" text, "searchVersion" smallint`);
+
+// ---------------------------------------------------------------------------------------------------------
+// Created customers: COPY into a staging table, then set-based INSERT … SELECT into the real tables.
+
+/** A value in COPY text format: `\N` for null; backslash, tab, newline and carriage return escaped. */
+function copyText(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (char) =>
+        char === '\\' ? '\\\\' : char === '\t' ? '\\t' : char === '\n' ? '\\n' : '\\r',
+      )
+    : value;
+}
+
+/** A PostgreSQL array literal of text values (each quoted), before COPY escaping. */
+const arrayLiteral = (values: readonly string[]) =>
+  `{${values.map((value) => `"${value.replace(/[\\"]/g, (char) => `\\${char}`)}"`).join(',')}}`;
+
+const STAGING_COLUMNS = `id uuid, event_id uuid, identity_id uuid, row_number integer, name text, nickname text,
+  phone text, email text, gender text, birthday date, region text, source text, campaign text, notes text,
+  custom_fields jsonb, tag_ids uuid[], buyer text, search_name text, search_text text, search_grams text[],
+  search_pinyin text, search_initials text, search_phone text, search_phones text, search_email text,
+  search_emails text, search_version smallint`;
+
+/**
+ * A row's COPY line as a created customer (STAGING_COLUMNS from row_number on: a create takes the row's values
+ * as they are). Computed while the file is read (the search columns are the costly part), so this overlaps the
+ * previous batch's writes instead of running inside the next batch's transaction.
+ */
+export function prepareCreateLine(row: CustomerRow): string {
+  const byName = nameSearchColumns(row.name, row.nickname);
+  const byContact = searchColumns({ phone: row.phone, phones: [], email: row.email, emails: [] });
+  const tagIds = [...new Set(row.tagIds)].sort(); // the order customer_tags' sync trigger keeps (uuid = hex order)
+  row.createLine = `${[
+    String(row.row),
+    row.name,
+    row.nickname,
+    row.phone,
+    row.email,
+    row.gender ?? 'unknown',
+    row.birthday,
+    row.region,
+    row.source,
+    row.campaign,
+    row.notes ?? '',
+    JSON.stringify(row.custom),
+    `{${tagIds.join(',')}}`,
+    row.buyer,
+    byName.searchName,
+    byName.searchText,
+    arrayLiteral(byName.searchGrams),
+    byName.searchPinyin,
+    byName.searchInitials,
+    byContact.searchPhone,
+    byContact.searchPhones,
+    byContact.searchEmail,
+    byContact.searchEmails,
+    String(byContact.searchVersion),
+  ]
+    .map(copyText)
+    .join('\t')}\n`;
+  return row.createLine;
+}
+
+/** The COPY data of a plan's creates, in chunks of about 128 KiB. */
+function copyChunks(plan: CustomerBatchPlan): Buffer[] {
+  const eventIds = batchIds(plan.creates.length);
+  const chunks: Buffer[] = [];
+  let chunk = '';
+  for (const [index, { row, customer }] of plan.creates.entries()) {
+    const identityId = row.buyer ? newId() : '\\N';
+    chunk += `${customer.id}\t${eventIds[index]}\t${identityId}\t${row.createLine ?? prepareCreateLine(row)}`;
+    if (chunk.length >= 1 << 17) {
+      chunks.push(Buffer.from(chunk, 'utf8'));
+      chunk = '';
+    }
+  }
+  if (chunk) chunks.push(Buffer.from(chunk, 'utf8'));
+  return chunks;
+}
+
+/**
+ * Writes a batch's new customers with a COPY into a temporary staging table (dropped at commit) and four
+ * INSERT … SELECT statements: customers (with their tag ids, so the customer_tags sync trigger finds nothing to
+ * change), customer_tags, platform buyer identities and one timeline event each. `client` runs the caller's
+ * transaction.
+ */
+async function copyCreates(
+  executor: Executor,
+  client: pg.PoolClient,
+  context: { workspaceId: string; actorId: string | null; importId: string },
+  plan: CustomerBatchPlan,
+) {
+  const { workspaceId, actorId, importId } = context;
+  const chunks = copyChunks(plan);
+  await client.query(`create temp table huike_import_staging (${STAGING_COLUMNS}) on commit drop`);
+  await pipeline(Readable.from(chunks), client.query(copyFrom('copy huike_import_staging from stdin')));
+  await executor.execute(sql`
+    insert into customers (id, workspace_id, name, nickname, phone, email, gender, birthday, region, source, campaign,
+      notes, custom_fields, tag_ids, profile_updated_at, search_name, search_text, search_grams, search_pinyin,
+      search_initials, search_phone, search_phones, search_email, search_emails, search_version)
+    select s.id, ${workspaceId}, s.name, s.nickname, s.phone, s.email, s.gender, s.birthday, s.region, s.source,
+      s.campaign, s.notes, s.custom_fields, s.tag_ids, now(), s.search_name, s.search_text, s.search_grams,
+      s.search_pinyin, s.search_initials, s.search_phone, s.search_phones, s.search_email, s.search_emails,
+      s.search_version
+    from huike_import_staging s`);
+  await executor.execute(sql`
+    insert into customer_tags (workspace_id, customer_id, tag_id, created_by)
+    select ${workspaceId}, s.id, t.tag_id, ${actorId}::uuid
+    from huike_import_staging s cross join lateral unnest(s.tag_ids) as t(tag_id)
+    where s.tag_ids <> '{}'::uuid[]`);
+  await executor.execute(sql`
+    insert into customer_identities (id, workspace_id, inbox_id, customer_id, kind, external_id)
+    select s.identity_id, ${workspaceId}, null, s.id, 'platform_buyer', s.buyer
+    from huike_import_staging s where s.buyer is not null
+    on conflict do nothing`);
+  await executor.execute(sql`
+    insert into customer_events (id, workspace_id, customer_id, kind, actor_id, details)
+    select s.event_id, ${workspaceId}, s.id, 'imported', ${actorId}::uuid,
+      jsonb_build_object('importId', ${importId}::text, 'action', 'created', 'row', s.row_number)
+    from huike_import_staging s`);
+}
+
+/**
+ * Writes a plan set-based (a handful of statements per batch), inside the caller's transaction. With `client`
+ * (the connection running that transaction) new customers go through COPY (the import job); without it, through
+ * one jsonb_to_recordset statement.
+ */
+export async function applyCustomerPlan(
+  executor: Executor,
+  context: { workspaceId: string; actorId: string | null; importId: string },
+  plan: CustomerBatchPlan,
+  client?: pg.PoolClient,
+): Promise<void> {
+  const { workspaceId, actorId, importId } = context;
+  if (client && plan.creates.length > 0) {
+    await copyCreates(executor, client, context, plan);
+  } else if (plan.creates.length > 0) {
+    const records = JSON.stringify(plan.creates.map(({ customer }) => withSearch(customer)));
+    await executor.execute(sql`
+      insert into customers (id, workspace_id, name, nickname, phone, phones, email, emails, gender, birthday, region,
+        source, campaign, notes, custom_fields, profile_updated_at, search_name, search_text, search_grams,
+        search_pinyin, search_initials, search_phone, search_phones, search_email, search_emails, search_version)
+      select u.id, ${workspaceId}, u.name, u.nickname, u.phone, u.phones, u.email, u.emails, u.gender, u.birthday,
+        u.region, u.source, u.campaign, u.notes, u."customFields", now(), u."searchName", u."searchText",
+        u."searchGrams", u."searchPinyin", u."searchInitials", u."searchPhone", u."searchPhones", u."searchEmail",
+        u."searchEmails", u."searchVersion"
+      from jsonb_to_recordset(${records}::jsonb) as u(${RECORD_COLUMNS})`);
+  }
+  if (plan.updates.length > 0) {
+    const records = JSON.stringify(plan.updates.map(({ customer }) => withSearch(customer)));
+    await executor.execute(sql`
+      update customers c set name = u.name, nickname = u.nickname, phone = u.phone, phones = u.phones,
+        email = u.email, emails = u.emails, gender = u.gender, birthday = u.birthday, region = u.region,
+        source = u.source, campaign = u.campaign, notes = u.notes, custom_fields = u."customFields",
+        search_name = u."searchName", search_text = u."searchText", search_grams = u."searchGrams",
+        search_pinyin = u."searchPinyin", search_initials = u."searchInitials", search_phone = u."searchPhone",
+        search_phones = u."searchPhones", search_email = u."searchEmail", search_emails = u."searchEmails",
+        search_version = u."searchVersion",
+        profile_updated_at = now(), updated_at = now()
+      from jsonb_to_recordset(${records}::jsonb) as u(${RECORD_COLUMNS})
+      where c.workspace_id = ${workspaceId} and c.id = u.id`);
+  }
+  // With the COPY path the creates' tags, buyer ids and events are written already.
+  const created = client ? new Set(plan.creates.map(({ customer }) => customer.id)) : new Set<string>();
+  const tagLinks = client ? plan.tagLinks.filter((link) => !created.has(link.customerId)) : plan.tagLinks;
+  const buyers = client ? plan.buyers.filter((buyer) => !created.has(buyer.customerId)) : plan.buyers;
+  if (tagLinks.length > 0) {
+    await executor.execute(sql`
+      insert into customer_tags (workspace_id, customer_id, tag_id, created_by)
+      select ${workspaceId}, u.customer_id, u.tag_id, ${actorId}::uuid
+      from unnest(${sql.param(tagLinks.map((link) => link.customerId))}::uuid[], ${sql.param(tagLinks.map((link) => link.tagId))}::uuid[])
+        as u(customer_id, tag_id)
+      on conflict do nothing`);
+  }
+  if (buyers.length > 0) {
+    await executor.execute(sql`
+      insert into customer_identities (id, workspace_id, inbox_id, customer_id, kind, external_id)
+      select u.id, ${workspaceId}, null, u.customer_id, 'platform_buyer', u.external_id
+      from unnest(${sql.param(buyers.map(() => newId()))}::uuid[], ${sql.param(buyers.map((b) => b.customerId))}::uuid[],
+        ${sql.param(buyers.map((b) => b.externalId))}::text[]) as u(id, customer_id, external_id)
+      on conflict do nothing`);
+  }
+  // One timeline entry per created or changed customer (a batch insert): what the import did, by whom.
+  const events = [
+    ...(client ? [] : plan.creates).map(({ customer, row }) => ({
+      id: newId(),
+      customerId: customer.id,
+      details: { importId, action: 'created', row: row.row },
+    })),
+    ...plan.updates.map(({ customer, row, changed }) => ({
+      id: newId(),
+      customerId: customer.id,
+      details: { importId, action: 'updated', row: row.row, fields: changed },
+    })),
+  ];
+  if (events.length > 0) {
+    await executor.execute(sql`
+      insert into customer_events (id, workspace_id, customer_id, kind, actor_id, details)
+      select u.id, ${workspaceId}, u."customerId", 'imported', ${actorId}::uuid, u.details
+      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as u(id uuid, "customerId" uuid, details jsonb)`);
+  }
+}

@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
+import PDFDocument from 'pdfkit';
+
+export type ExportWriter = {
+  /** The file's bytes, to hand to files.save while rows are still being written. */
+  output: Readable;
+  writeRow(values: string[]): Promise<void>;
+  end(): Promise<void>;
+};
+
+export const FONT_PATH = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../assets/fonts/NotoSansSC-GB2312.otf',
+);
+
+/**
+ * Spreadsheets run cells starting with = + - @ (or a tab / carriage return) as formulas (CSV injection):
+ * such cells get a leading apostrophe so they stay text.
+ */
+export const neutraliseFormula = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
+const csvField = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+/** Waits when the consumer is slower than the rows come. */
+const write = (stream: PassThrough, chunk: string | Buffer) =>
+  stream.write(chunk) ? Promise.resolve() : new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+
+export function createCsvWriter(headers: string[]): ExportWriter {
+  const output = new PassThrough();
+  // BOM: Excel opens UTF-8 CSV with Chinese correctly only with it.
+  output.write(`\ufeff${headers.map((h) => csvField(neutraliseFormula(h))).join(',')}\r\n`);
+  return {
+    output,
+    writeRow: (values) => write(output, `${values.map((v) => csvField(neutraliseFormula(v))).join(',')}\r\n`),
+    async end() {
+      output.end();
+    },
+  };
+}
+
+export function createXlsxWriter(headers: string[]): ExportWriter {
+  const output = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: output,
+    useStyles: false,
+    useSharedStrings: false,
+  });
+  const sheet = workbook.addWorksheet('客户');
+  sheet.addRow(headers.map(neutraliseFormula)).commit();
+  return {
+    output,
+    async writeRow(values) {
+      sheet.addRow(values.map(neutraliseFormula)).commit();
+    },
+    async end() {
+      sheet.commit();
+      await workbook.commit();
+    },
+  };
+}
+
+/** A PDF table: one line per customer, `label: value` pairs wrapped to the page width, in the embedded CJK font. */
+export function createPdfWriter(headers: string[], title: string): ExportWriter {
+  const document = new PDFDocument({ size: 'A4', margin: 36, info: { Title: title } });
+  const output = new PassThrough();
+  document.pipe(output);
+  document.registerFont('cjk', FONT_PATH);
+  document.font('cjk').fontSize(14).text(title);
+  document
+    .fontSize(8)
+    .fillColor('#666666')
+    .text(`导出时间：${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC`);
+  document.moveDown(0.5).fillColor('#000000').fontSize(9);
+  let count = 0;
+  return {
+    output,
+    async writeRow(values) {
+      count++;
+      const line = headers.map((header, i) => `${header}：${values[i] || '—'}`).join('   ');
+      document.text(`${count}. ${line}`, { paragraphGap: 4 });
+    },
+    async end() {
+      document.end();
+    },
+  };
+}

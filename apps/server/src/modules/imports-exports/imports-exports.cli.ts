@@ -1,0 +1,144 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { CreateExportBody, ImportKind, ImportRunResult, Job } from '@huike/contracts';
+import { exportFormats, importKinds } from '@huike/contracts';
+import type { Actor } from '../../platform/access.ts';
+import type { Files } from '../../platform/files.ts';
+import type { Jobs } from '../../platform/jobs.ts';
+import type { ImportsExportsService } from './imports-exports.service.ts';
+
+/** What the `huike import` / `huike export` commands need from the assembled app. */
+export type CliServices = {
+  importsExports: ImportsExportsService;
+  jobs: Jobs;
+  files: Files;
+  /** The workspace's owner, as whom the command acts: the given workspace id, else the first workspace. */
+  actorFor(workspaceId: string | undefined): Promise<Actor>;
+  out: { write(line: string): void };
+};
+
+const PROGRESS_MS = 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const isWorkspaceId = (value: string) => UUID.test(value);
+
+const contentTypeOf = (file: string) =>
+  file.toLowerCase().endsWith('.xlsx')
+    ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+    : file.toLowerCase().endsWith('.csv')
+      ? 'text/csv'
+      : 'application/octet-stream';
+
+/**
+ * Runs a queued job to its end in this process (other queued jobs ahead of it run first; a worker process may
+ * take it instead, then we only watch), printing its progress about once a second.
+ */
+async function runToEnd(services: CliServices, actor: Actor, started: Job, unit: string): Promise<Job> {
+  let printed = '';
+  const report = async () => {
+    const job = await services.jobs.get(actor, started.id);
+    const { done, total } = job.progress;
+    const line = total ? `进度 ${done}/${total} ${unit}（${Math.floor((done / Math.max(total, 1)) * 100)}%）` : '';
+    if (job.status === 'running' && done > 0 && line !== printed) {
+      printed = line;
+      services.out.write(`${line}\n`);
+    }
+    return job;
+  };
+  const timer = setInterval(() => void report().catch(() => {}), PROGRESS_MS);
+  try {
+    for (;;) {
+      const job = await services.jobs.get(actor, started.id);
+      if (job.status === 'succeeded' || job.status === 'failed') return job;
+      if (!(await services.jobs.runNext())) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * `huike import customers|orders FILE`: upload → the suggested column mapping → run as a job, here and now.
+ * Rejected rows (with their row numbers and reasons) are written next to the file as `<file>.rejected.csv`.
+ */
+export async function importFromCli(
+  services: CliServices,
+  input: { kind: string; file: string; workspaceId?: string },
+): Promise<ImportRunResult> {
+  if (!importKinds.includes(input.kind as ImportKind))
+    throw new Error(`只能导入 ${importKinds.join(' 或 ')}：${input.kind}`);
+  const kind = input.kind as ImportKind;
+  const info = await stat(input.file).catch(() => undefined);
+  if (!info?.isFile()) throw new Error(`找不到文件：${input.file}`);
+  const actor = await services.actorFor(input.workspaceId);
+  const view = await services.importsExports.upload(actor, {
+    kind,
+    filename: path.basename(input.file),
+    contentType: contentTypeOf(input.file),
+    body: createReadStream(input.file),
+  });
+  const mapped = Object.entries(view.suggestedMapping).filter(([, field]) => field);
+  services.out.write(
+    `已读取 ${view.filename}（${view.format.toUpperCase()}，${view.encoding}），列对应：${mapped
+      .map(([column, field]) => `${column}→${field}`)
+      .join('，')}\n`,
+  );
+  const ignored = view.columns.filter((column) => !view.suggestedMapping[column]);
+  if (ignored.length > 0) services.out.write(`未识别、不导入的列：${ignored.join('，')}\n`);
+  const started = await services.importsExports.run(actor, view.id, view.suggestedMapping);
+  const job = await runToEnd(services, actor, started, '行');
+  if (job.status !== 'succeeded') throw new Error(`导入失败：${job.error?.message ?? '未知错误'}`);
+  const result = job.result as ImportRunResult;
+  services.out.write(
+    `导入完成：新建 ${result.created}，更新 ${result.updated}，未变化 ${result.unchanged}，未导入 ${result.rejected}\n`,
+  );
+  if (result.reportFileId) {
+    const report = `${input.file}.rejected.csv`;
+    const file = await services.files.open(actor.workspaceId, result.reportFileId);
+    await pipeline(file.stream, createWriteStream(report));
+    services.out.write(`未导入的行及原因：${report}\n`);
+  }
+  return result;
+}
+
+/**
+ * `huike export customers --format csv|xlsx|pdf --out FILE [--segment ID] [--q TEXT] [--fields a,b,c]`:
+ * the same export job as the web app's, acting as the workspace's owner (phones unmasked), written to FILE.
+ */
+export async function exportFromCli(
+  services: CliServices,
+  input: { format: string; out: string; segmentId?: string; q?: string; fields?: string; workspaceId?: string },
+): Promise<{ rows: number }> {
+  if (!exportFormats.includes(input.format as never))
+    throw new Error(`--format 只能是 ${exportFormats.join(' | ')}：${input.format}`);
+  if (input.segmentId && !isWorkspaceId(input.segmentId)) throw new Error(`分组不存在：${input.segmentId}`);
+  const actor = await services.actorFor(input.workspaceId);
+  const fields = input.fields
+    ? input.fields
+        .split(',')
+        .map((field) => field.trim())
+        .filter(Boolean)
+    : (await services.importsExports.exportFields(actor)).items
+        .filter((field) => field.isDefault)
+        .map((field) => field.key);
+  if (fields.length === 0) throw new Error('--fields 至少需要一个字段');
+  const target: CreateExportBody['target'] = input.segmentId
+    ? { segmentId: input.segmentId }
+    : input.q
+      ? { q: input.q }
+      : { all: true };
+  const started = await services.importsExports.createExport(actor, {
+    target,
+    format: input.format as CreateExportBody['format'],
+    fields,
+  });
+  const job = await runToEnd(services, actor, started, '位客户');
+  if (job.status !== 'succeeded') throw new Error(`导出失败：${job.error?.message ?? '未知错误'}`);
+  const result = job.result as { fileId: string; rows: number };
+  const file = await services.files.open(actor.workspaceId, result.fileId);
+  await pipeline(file.stream, createWriteStream(input.out));
+  services.out.write(`已导出 ${result.rows} 位客户到 ${input.out}\n`);
+  return { rows: result.rows };
+}

@@ -1,0 +1,22 @@
+import { createExportBody } from '@huike/contracts';
+import { z } from 'zod';
+import type { Jobs } from '../../platform/jobs.ts';
+import { EXPORT_JOB, IMPORT_JOB, type ImportsExportsService } from './imports-exports.service.ts';
+
+const exportPayload = z.object({
+  target: createExportBody.shape.target,
+  format: createExportBody.shape.format,
+  fields: z.array(z.string()),
+  actor: z.object({
+    userId: z.uuid(),
+    workspaceId: z.uuid(),
+    role: z.enum(['owner', 'admin', 'supervisor', 'agent', 'analyst']),
+    name: z.string(),
+  }),
+});
+
+/** Imports resume after the last committed batch (kept on the import row); exports start over (idempotent). */
+export function defineImportsExportsJobs(jobs: Jobs, service: ImportsExportsService) {
+  jobs.define({ kind: IMPORT_JOB, payload: z.object({ importId: z.uuid() }), run: service.runImport });
+  jobs.define({ kind: EXPORT_JOB, payload: exportPayload, run: service.runExport });
+}

@@ -1,0 +1,784 @@
+import {
+  type CreateExportBody,
+  customerImportFields,
+  type ExportField,
+  type ExportTarget,
+  type ImportDryRunResult,
+  type ImportKind,
+  type ImportMapping,
+  type ImportRunResult,
+  type ImportView,
+  importFieldLabels,
+  type Job,
+  maskBankCard,
+  maskIdCard,
+  maskPhone,
+  orderImportFields,
+  type Permission,
+  type RejectedRow,
+} from '@huike/contracts';
+import { type SQL, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type pg from 'pg';
+import type { Db } from '../../db/database.ts';
+import * as schema from '../../db/schema.ts';
+import { type Actor, assertCan, can } from '../../platform/access.ts';
+import type { FieldCipher } from '../../platform/crypto.ts';
+import type { Executor } from '../../platform/db-helpers.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { Files } from '../../platform/files.ts';
+import { newId } from '../../platform/ids.ts';
+import type { JobContext, Jobs } from '../../platform/jobs.ts';
+import type { AuditService } from '../audit/index.ts';
+import { upsertOrder } from '../orders/index.ts';
+import { resolveCustomerTarget, type SearchMatches } from '../segments/index.ts';
+import { CellError } from './cell-values.ts';
+import {
+  applyCustomerPlan,
+  type CustomerImportReference,
+  type CustomerRow,
+  planCustomerBatch,
+  prepareCreateLine,
+  readCustomerRow,
+} from './customer-import.ts';
+import { createCsvWriter, createPdfWriter, createXlsxWriter, type ExportWriter } from './export-writers.ts';
+import { suggestMapping } from './header-mapping.ts';
+import * as repo from './imports-exports.repository.ts';
+import { buildOrder, type OrderGroup, readOrderRow } from './order-import.ts';
+import {
+  cellText,
+  detectEncoding,
+  detectFormat,
+  type FileFormat,
+  peek,
+  readSheet,
+  type SheetRow,
+  type TextEncoding,
+  uniqueHeaders,
+} from './spreadsheet-reader.ts';
+import { assertSafeZip, createTailKeeper } from './zip-guard.ts';
+
+export const IMPORT_JOB = 'imports.run';
+export const EXPORT_JOB = 'exports.run';
+export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+const CUSTOMER_BATCH_ROWS = 20_000;
+const ORDER_BATCH_ORDERS = 200;
+const SAMPLE_ROWS = 5;
+const REJECTED_SAMPLE = 100;
+const EXPORT_PAGE = 1000;
+/** A PDF is for reading and printing; bigger lists belong in CSV or XLSX. */
+const PDF_MAX_ROWS = 5000;
+
+const permissionFor = (kind: ImportKind): Permission => (kind === 'customers' ? 'customers:import' : 'orders:write');
+
+const toView = (row: repo.ImportRow): ImportView => ({
+  id: row.id,
+  kind: row.kind,
+  filename: row.filename,
+  format: row.format,
+  encoding: row.encoding,
+  columns: row.columns,
+  sampleRows: row.sampleRows,
+  suggestedMapping: row.suggestedMapping,
+  jobId: row.jobId,
+  createdAt: row.createdAt.toISOString(),
+});
+
+type Counts = { created: number; updated: number; unchanged: number; rejected: number };
+
+type ExportJobPayload = {
+  target: ExportTarget;
+  format: 'csv' | 'xlsx' | 'pdf';
+  fields: string[];
+  actor: { userId: string; workspaceId: string; role: Actor['role']; name: string };
+};
+
+const brokenEncodingReason = '含有无法识别的字符（文件编码损坏，请用 UTF-8 或 GBK 保存）';
+
+/**
+ * Hands over the source's items while already reading and validating the next one: parsing the file (Node) and
+ * writing the previous batch (PostgreSQL) overlap, one batch ahead at most.
+ */
+async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let next = iterator.next();
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) return;
+      next = iterator.next();
+      // Awaited on the next turn; until then a failure must not count as unhandled.
+      next.catch(() => {});
+      yield current.value;
+    }
+  } finally {
+    // Stopped early (an error while writing): let the read in flight settle, then close the source.
+    await next.catch(() => {});
+    await iterator.return?.();
+  }
+}
+
+export type ImportsExportsService = ReturnType<typeof createImportsExportsService>;
+
+export function createImportsExportsService({
+  db,
+  jobs,
+  files,
+  audit,
+  cipher,
+  searchMatches,
+  maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES,
+}: {
+  db: Db;
+  jobs: Jobs;
+  files: Files;
+  audit: AuditService;
+  cipher: FieldCipher;
+  searchMatches?: SearchMatches;
+  maxUploadBytes?: number;
+}) {
+  async function getRow(actor: Actor, id: string) {
+    const row = await repo.findImport(db, actor.workspaceId, id);
+    if (!row) throw new AppError('import.not_found', '导入任务不存在');
+    assertCan(actor, permissionFor(row.kind));
+    return row;
+  }
+
+  async function openFile(row: repo.ImportRow) {
+    const file = await files.open(row.workspaceId, row.fileId);
+    return file.stream as AsyncIterable<Buffer>;
+  }
+
+  /** The data rows (header skipped), with empty rows left out but counted in the row numbers. */
+  async function* dataRows(row: repo.ImportRow): AsyncGenerator<SheetRow> {
+    let isHeader = true;
+    for await (const sheetRow of readSheet(await openFile(row), row.format, row.encoding as TextEncoding)) {
+      if (sheetRow.cells.every((cell) => cellText(cell) === '')) continue;
+      if (isHeader) {
+        isHeader = false;
+        continue;
+      }
+      yield sheetRow;
+    }
+  }
+
+  async function customFieldsOf(executor: Executor, workspaceId: string) {
+    return (await repo.customFieldsOf(executor, workspaceId)).map((field) => ({
+      key: field.key,
+      label: field.label,
+      type: field.type,
+      options: field.options,
+    }));
+  }
+
+  /** Field of each column in order, after checking the mapping against the file and the kind. */
+  async function fieldsOf(row: repo.ImportRow, mapping: ImportMapping): Promise<(string | null)[]> {
+    const allowed = new Set<string>(row.kind === 'customers' ? customerImportFields : orderImportFields);
+    if (row.kind === 'customers') {
+      for (const field of await customFieldsOf(db, row.workspaceId)) allowed.add(`custom:${field.key}`);
+    }
+    const used = new Set<string>();
+    for (const [column, field] of Object.entries(mapping)) {
+      if (!row.columns.includes(column)) throw new AppError('import.invalid_mapping', `文件中没有这一列：${column}`);
+      if (field === null) continue;
+      if (!allowed.has(field)) throw new AppError('import.invalid_mapping', `无法导入到字段：${field}`);
+      if (used.has(field))
+        throw new AppError('import.invalid_mapping', `字段「${importFieldLabels[field as never] ?? field}」对应了多列`);
+      used.add(field);
+    }
+    const needs =
+      row.kind === 'customers'
+        ? [['phone', 'email', 'buyerId']]
+        : [['platform'], ['orderNo'], ['buyerId', 'phone', 'email']];
+    for (const options of needs) {
+      if (!options.some((field) => used.has(field))) {
+        const labels = options.map((field) => importFieldLabels[field as never]).join(' / ');
+        throw new AppError('import.invalid_mapping', `请至少为「${labels}」选择一列`);
+      }
+    }
+    return row.columns.map((column) => mapping[column] ?? null);
+  }
+
+  async function customerReference(executor: Executor, row: repo.ImportRow): Promise<CustomerImportReference> {
+    const tagsByName = new Map<string, string>();
+    for (const tag of await repo.tagsOf(executor, row.workspaceId))
+      if (!tagsByName.has(tag.name)) tagsByName.set(tag.name, tag.id);
+    const customFields = new Map((await customFieldsOf(executor, row.workspaceId)).map((f) => [f.key, f]));
+    return { tagsByName, customFields, fromXlsx: row.format === 'xlsx' };
+  }
+
+  type Batch = { lastRow: number; rejected: RejectedRow[] } & (
+    | { kind: 'customers'; rows: CustomerRow[] }
+    | { kind: 'orders'; groups: OrderGroup[] }
+  );
+
+  /**
+   * Reads the file after `afterRow` and hands over batches of validated rows (customers: CUSTOMER_BATCH_ROWS rows;
+   * orders: ORDER_BATCH_ORDERS whole orders, never cut between the rows of one order).
+   */
+  async function* batches(row: repo.ImportRow, fields: (string | null)[], afterRow: number): AsyncGenerator<Batch> {
+    const reference = row.kind === 'customers' ? await customerReference(db, row) : undefined;
+    const fromXlsx = row.format === 'xlsx';
+    let rejected: RejectedRow[] = [];
+    let customerRows: CustomerRow[] = [];
+    let groups: OrderGroup[] = [];
+    let lines: ReturnType<typeof readOrderRow>[] = [];
+    let lastRow = afterRow;
+    const closeOrder = () => {
+      if (lines.length === 0) return;
+      try {
+        groups.push(buildOrder(lines));
+      } catch (error) {
+        if (!(error instanceof CellError)) throw error;
+        for (const line of lines) rejected.push({ row: line.row, reason: error.message });
+      }
+      lines = [];
+    };
+    const take = (): Batch => {
+      const batch: Batch =
+        row.kind === 'customers'
+          ? { kind: 'customers', rows: customerRows, rejected, lastRow }
+          : { kind: 'orders', groups, rejected, lastRow };
+      customerRows = [];
+      groups = [];
+      rejected = [];
+      return batch;
+    };
+    for await (const sheetRow of dataRows(row)) {
+      if (sheetRow.row <= afterRow) continue;
+      if (row.kind === 'orders' && lines.length > 0) {
+        // A new order starts: the previous one is complete, and a batch may end here.
+        const next = sheetRow.brokenEncoding ? undefined : safeOrderKey(sheetRow, fields, fromXlsx);
+        if (next !== lines[0]!.key) {
+          closeOrder();
+          if (groups.length >= ORDER_BATCH_ORDERS) yield take();
+        }
+      }
+      lastRow = sheetRow.row;
+      if (sheetRow.brokenEncoding) {
+        rejected.push({ row: sheetRow.row, reason: brokenEncodingReason });
+        continue;
+      }
+      try {
+        if (row.kind === 'customers') {
+          const customerRow = readCustomerRow(sheetRow.row, sheetRow.cells, fields, reference!);
+          prepareCreateLine(customerRow);
+          customerRows.push(customerRow);
+        } else lines.push(readOrderRow(sheetRow.row, sheetRow.cells, fields, fromXlsx));
+      } catch (error) {
+        if (!(error instanceof CellError)) throw error;
+        rejected.push({ row: sheetRow.row, reason: error.message });
+      }
+      if (row.kind === 'customers' && customerRows.length + rejected.length >= CUSTOMER_BATCH_ROWS) yield take();
+    }
+    closeOrder();
+    yield take();
+  }
+
+  const safeOrderKey = (sheetRow: SheetRow, fields: (string | null)[], fromXlsx: boolean) => {
+    try {
+      return readOrderRow(sheetRow.row, sheetRow.cells, fields, fromXlsx).key;
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** Upserts each order in its own savepoint: a bad order is rejected, the others in the batch are kept. */
+  async function upsertOrders(
+    tx: Executor,
+    row: repo.ImportRow,
+    actorId: string | null,
+    groups: OrderGroup[],
+    counts: Counts,
+    rejected: RejectedRow[],
+  ) {
+    for (const group of groups) {
+      try {
+        const result = await tx.transaction((savepoint) =>
+          upsertOrder(savepoint, { workspaceId: row.workspaceId, actorId }, group.input),
+        );
+        counts[result.outcome === 'created' ? 'created' : result.outcome === 'updated' ? 'updated' : 'unchanged']++;
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        for (const line of group.rows) rejected.push({ row: line, reason: error.message });
+      }
+    }
+  }
+
+  class DryRunRollback extends Error {}
+
+  async function dryRun(actor: Actor, id: string, mapping: ImportMapping): Promise<ImportDryRunResult> {
+    const row = await getRow(actor, id);
+    const fields = await fieldsOf(row, mapping);
+    const result: ImportDryRunResult = {
+      total: 0,
+      create: 0,
+      update: 0,
+      unchanged: 0,
+      rejected: 0,
+      rejectedSample: [],
+    };
+    const createdEarlier = new Set<string>();
+    const seenOrders = new Set<string>();
+    for await (const batch of batches(row, fields, 1)) {
+      const rejected = [...batch.rejected];
+      if (batch.kind === 'customers') {
+        const plan = await planCustomerBatch(db, row.workspaceId, batch.rows, createdEarlier);
+        result.create += plan.creates.length;
+        result.update += plan.updates.length + plan.updatedEarlier;
+        result.unchanged += plan.unchanged;
+        result.total += batch.rows.length;
+      } else {
+        // Orders: the real upserts in a transaction that is rolled back — exact counts, nothing kept.
+        const counts: Counts = { created: 0, updated: 0, unchanged: 0, rejected: 0 };
+        const fresh = batch.groups.filter((group) => !seenOrders.has(group.key));
+        for (const group of batch.groups) seenOrders.add(group.key);
+        await db
+          .transaction(async (tx) => {
+            await upsertOrders(tx, row, actor.userId, fresh, counts, rejected);
+            throw new DryRunRollback();
+          })
+          .catch((error) => {
+            if (!(error instanceof DryRunRollback)) throw error;
+          });
+        result.create += counts.created;
+        result.update += counts.updated;
+        result.unchanged += counts.unchanged + (batch.groups.length - fresh.length);
+        result.total += batch.groups.reduce((sum, group) => sum + group.rows.length, 0);
+      }
+      result.rejected += rejected.length;
+      result.total += batch.rejected.length;
+      if (result.rejectedSample.length < REJECTED_SAMPLE)
+        result.rejectedSample.push(...rejected.slice(0, REJECTED_SAMPLE - result.rejectedSample.length));
+    }
+    result.rejectedSample.sort((a, b) => a.row - b.row);
+    return result;
+  }
+
+  /** Estimated data rows of a CSV (line breaks, header excluded) for the progress bar; null for XLSX. */
+  async function estimateRows(row: repo.ImportRow): Promise<number | null> {
+    if (row.format !== 'csv') return null;
+    let lines = 0;
+    let last = 0x0a;
+    for await (const chunk of await openFile(row)) {
+      for (let i = chunk.indexOf(0x0a); i >= 0; i = chunk.indexOf(0x0a, i + 1)) lines++;
+      last = chunk[chunk.length - 1] ?? last;
+    }
+    return Math.max(0, lines + (last === 0x0a ? 0 : 1) - 1);
+  }
+
+  /**
+   * A customer batch's transaction on a connection of its own, so the COPY into the staging table runs in it.
+   * GIN indexes without a limit of their own (customers.tag_ids) take the batch's entries into a larger pending
+   * list (the search GIN indexes keep their 128 kB: searches scan the pending list). The commit need not wait for
+   * the WAL flush: a crash loses at most the last batches together with their checkpoint, and the retry redoes them.
+   */
+  async function inClientTransaction(write: (tx: Executor, client: pg.PoolClient) => Promise<void>) {
+    const client = await db.$client.connect();
+    let broken = false;
+    try {
+      await client.query('begin');
+      try {
+        await client.query(`set local gin_pending_list_limit = '64MB'`);
+        await client.query('set local synchronous_commit = off');
+        await write(drizzle(client, { schema }) as unknown as Executor, client);
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback').catch(() => {
+          broken = true;
+        });
+        throw error;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async function runImport(context: JobContext<{ importId: string }>): Promise<ImportRunResult> {
+    const { workspaceId, createdBy } = context.job;
+    const start = await repo.findImport(db, workspaceId, context.payload.importId);
+    if (!start?.mapping) throw new AppError('import.not_found', '导入任务不存在');
+    const fields = await fieldsOf(start, start.mapping);
+    const total = await estimateRows(start);
+    let done = start.committedRow - 1;
+    // The planner's row counts of a table an import is filling go stale fast (0 rows → a million): looking a batch's
+    // phones up against "a tiny table" becomes a filter over every row. Statistics are refreshed as the table
+    // doubles, a handful of times per import.
+    let growthUntilAnalyze = CUSTOMER_BATCH_ROWS;
+    for await (const batch of readAhead(batches(start, fields, start.committedRow))) {
+      if (batch.kind === 'customers' && growthUntilAnalyze <= 0) {
+        await db.execute(sql`analyze customers, customer_identities`);
+        const { rows } = await db.execute<{ estimate: number }>(
+          sql`select reltuples::float8 as estimate from pg_class where oid = 'customers'::regclass`,
+        );
+        growthUntilAnalyze = Math.max(CUSTOMER_BATCH_ROWS, Number(rows[0]?.estimate ?? 0));
+      }
+      let created = 0;
+      const write = async (tx: Executor, client?: pg.PoolClient) => {
+        const current = (await repo.lockImport(tx, workspaceId, start.id))!;
+        if (current.committedRow >= batch.lastRow) return; // another attempt got here first
+        const counts = { ...current.counts };
+        const rejected = [...batch.rejected];
+        if (batch.kind === 'customers') {
+          const plan = await planCustomerBatch(tx, workspaceId, batch.rows);
+          await applyCustomerPlan(tx, { workspaceId, actorId: createdBy, importId: start.id }, plan, client);
+          counts.created += plan.creates.length;
+          created = plan.creates.length;
+          counts.updated += plan.updates.length;
+          counts.unchanged += plan.unchanged;
+        } else {
+          await upsertOrders(tx, start, createdBy, batch.groups, counts, rejected);
+        }
+        counts.rejected += rejected.length;
+        await repo.insertRejections(tx, workspaceId, start.id, rejected);
+        await repo.updateImport(tx, workspaceId, start.id, { committedRow: batch.lastRow, counts });
+      };
+      if (batch.kind === 'customers') await inClientTransaction(write);
+      else await db.transaction((tx) => write(tx));
+      growthUntilAnalyze -= created;
+      done = batch.lastRow - 1;
+      await context.progress(done, total === null ? null : Math.max(total, done), { committedRow: batch.lastRow });
+    }
+
+    return db.transaction(async (tx) => {
+      const finished = (await repo.lockImport(tx, workspaceId, start.id))!;
+      let reportFileId: string | null = null;
+      if (finished.counts.rejected > 0) {
+        const rejections = await repo.rejectionsOf(tx, workspaceId, start.id);
+        const lines = ['\ufeff行号,原因', ...rejections.map((r) => `${r.row},"${r.reason.replace(/"/g, '""')}"`)];
+        const stem = start.filename.replace(/\.[^.]+$/, '');
+        reportFileId = (
+          await files.save(tx, {
+            workspaceId,
+            createdBy,
+            name: `${stem}-未导入的行.csv`,
+            contentType: 'text/csv; charset=utf-8',
+            data: Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8'),
+          })
+        ).id;
+      }
+      await audit.record(tx, {
+        workspaceId,
+        actorId: createdBy,
+        action: `${start.kind}.imported`,
+        targetType: 'import',
+        targetId: start.id,
+        details: { filename: start.filename, ...finished.counts },
+      });
+      return { ...finished.counts, reportFileId };
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+  // Exports
+
+  async function exportFields(actor: Actor): Promise<ExportField[]> {
+    assertCan(actor, 'customers:export');
+    const base: [string, string, boolean, boolean][] = [
+      ['name', '姓名', false, true],
+      ['nickname', '昵称', false, false],
+      ['phone', '手机号', true, true],
+      ['phones', '其他手机号', true, false],
+      ['email', '邮箱', false, true],
+      ['emails', '其他邮箱', false, false],
+      ['gender', '性别', false, true],
+      ['birthday', '生日', false, false],
+      ['region', '地区', false, true],
+      ['source', '来源渠道', false, false],
+      ['campaign', '来源活动', false, false],
+      ['tags', '标签', false, true],
+      ['lifecycleStage', '生命周期', false, true],
+      ['rfmTier', 'RFM 分层', false, false],
+      ['orderCount', '订单数', false, true],
+      ['totalSpent', '累计消费（元）', false, true],
+      ['firstOrderAt', '首次下单时间', false, false],
+      ['lastOrderAt', '最近下单时间', false, false],
+      ['owner', '负责人', false, false],
+      ['notes', '备注', false, false],
+      ['idCard', '身份证号', true, false],
+      ['bankCard', '银行卡号', true, false],
+      ['createdAt', '创建时间', false, false],
+      ['id', '客户 ID', false, false],
+    ];
+    const custom = (await customFieldsOf(db, actor.workspaceId)).map((field): [string, string, boolean, boolean] => [
+      `custom:${field.key}`,
+      field.label,
+      false,
+      false,
+    ]);
+    return [...base, ...custom].map(([key, label, isPii, isDefault]) => ({ key, label, isPii, isDefault }));
+  }
+
+  async function createExport(actor: Actor, body: CreateExportBody): Promise<Job> {
+    assertCan(actor, 'customers:export');
+    const available = new Set((await exportFields(actor)).map((field) => field.key));
+    const unknown = body.fields.filter((field) => !available.has(field));
+    if (unknown.length > 0) throw new AppError('export.invalid_fields', `没有这些字段：${unknown.join('、')}`);
+    // Resolving now answers a wrong segment id (404) or filter (400) here rather than in the job.
+    await whereOf(db, actor, body.target);
+    const payload: ExportJobPayload = {
+      target: body.target,
+      format: body.format,
+      fields: [...new Set(body.fields)],
+      actor: { userId: actor.userId, workspaceId: actor.workspaceId, role: actor.role, name: actor.name },
+    };
+    return jobs.enqueue(db, { workspaceId: actor.workspaceId, kind: EXPORT_JOB, payload, createdBy: actor.userId });
+  }
+
+  const whereOf = async (executor: Executor, actor: Actor, target: ExportTarget): Promise<SQL> =>
+    'all' in target
+      ? sql`(customers.workspace_id = ${actor.workspaceId} and customers.merged_into_id is null)`
+      : resolveCustomerTarget(executor, actor, target, searchMatches);
+
+  const genderLabels: Record<string, string> = { male: '男', female: '女', unknown: '' };
+  const stageLabels: Record<string, string> = {
+    prospect: '潜在',
+    new: '新客',
+    active: '活跃',
+    dormant: '沉睡',
+    churned: '流失',
+    returning: '回流',
+  };
+  const tierLabels: Record<string, string> = {
+    loyal: '高价值忠诚',
+    potential: '潜力成长',
+    new: '新客',
+    winback: '沉睡唤醒',
+    churned: '流失',
+  };
+
+  function cellOf(customer: repo.ExportCustomerRow, field: string, reveal: boolean): string {
+    const phone = (value: string) => (reveal ? value : maskPhone(value));
+    const decrypt = (stored: string | null, mask: (value: string) => string) => {
+      if (!stored) return '';
+      const plain = cipher.decrypt(stored);
+      return reveal ? plain : mask(plain);
+    };
+    const time = (value: string | null) => (value ? new Date(value).toISOString().slice(0, 19).replace('T', ' ') : '');
+    if (field.startsWith('custom:')) {
+      const value = customer.custom_fields[field.slice('custom:'.length)];
+      return value === undefined || value === null ? '' : Array.isArray(value) ? value.join('、') : String(value);
+    }
+    switch (field) {
+      case 'phone':
+        return customer.phone ? phone(customer.phone) : '';
+      case 'phones':
+        return customer.phones.map(phone).join('、');
+      case 'emails':
+        return customer.emails.join('、');
+      case 'gender':
+        return genderLabels[customer.gender] ?? '';
+      case 'tags':
+        return customer.tag_names.join('、');
+      case 'lifecycleStage':
+        return stageLabels[customer.lifecycle_stage ?? ''] ?? '';
+      case 'rfmTier':
+        return tierLabels[customer.rfm_tier ?? ''] ?? '';
+      case 'orderCount':
+        return String(customer.order_count ?? 0);
+      case 'totalSpent':
+        return ((customer.total_spent_fen ?? 0) / 100).toFixed(2);
+      case 'firstOrderAt':
+        return time(customer.first_order_at);
+      case 'lastOrderAt':
+        return time(customer.last_order_at);
+      case 'createdAt':
+        return time(customer.created_at);
+      case 'owner':
+        return customer.owner_name ?? '';
+      case 'idCard':
+        return decrypt(customer.id_card_enc, maskIdCard);
+      case 'bankCard':
+        return decrypt(customer.bank_card_enc, maskBankCard);
+      default: {
+        const value = (customer as Record<string, unknown>)[field];
+        return value === null || value === undefined ? '' : String(value);
+      }
+    }
+  }
+
+  async function runExport(context: JobContext<ExportJobPayload>) {
+    const { actor: stored, target, format, fields } = context.payload;
+    const actor: Actor = { ...stored, workspaceId: context.job.workspaceId };
+    const reveal = can(actor, 'customers:reveal_pii');
+    const labels = new Map((await exportFields(actor)).map((field) => [field.key, field.label]));
+    const headers = fields.map((field) => labels.get(field) ?? field);
+    const where = await whereOf(db, actor, target);
+    const total = Number(
+      (await db.execute<{ count: number }>(sql`select count(*)::int as count from customers where ${where}`)).rows[0]
+        ?.count ?? 0,
+    );
+    if (format === 'pdf' && total > PDF_MAX_ROWS)
+      throw new AppError('request.invalid', `PDF 最多导出 ${PDF_MAX_ROWS} 位客户，请缩小范围或改用 CSV / XLSX`);
+    const stamp = new Date().toISOString().slice(0, 10);
+    const writer: ExportWriter =
+      format === 'csv'
+        ? createCsvWriter(headers)
+        : format === 'xlsx'
+          ? createXlsxWriter(headers)
+          : createPdfWriter(headers, `客户导出 ${stamp}`);
+    const contentType = {
+      csv: 'text/csv; charset=utf-8',
+      xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      pdf: 'application/pdf',
+    }[format];
+    let rows = 0;
+    const produce = (async () => {
+      try {
+        for (let after: string | null = null; ; ) {
+          const page = await repo.exportPage(db, where, after, EXPORT_PAGE);
+          for (const customer of page) await writer.writeRow(fields.map((field) => cellOf(customer, field, reveal)));
+          rows += page.length;
+          await context.progress(rows, total);
+          if (page.length < EXPORT_PAGE) break;
+          after = page.at(-1)!.id;
+        }
+        await writer.end();
+      } catch (error) {
+        writer.output.destroy(error as Error);
+        throw error;
+      }
+    })();
+    const saved = await db.transaction(async (tx) => {
+      const file = await files.save(tx, {
+        workspaceId: actor.workspaceId,
+        createdBy: actor.userId,
+        name: `客户导出-${stamp}.${format}`,
+        contentType,
+        data: writer.output as AsyncIterable<Buffer>,
+      });
+      await produce;
+      await audit.record(tx, {
+        workspaceId: actor.workspaceId,
+        actorId: actor.userId,
+        action: 'customers.exported',
+        targetType: 'file',
+        targetId: file.id,
+        details: {
+          count: rows,
+          format,
+          fields,
+          target: 'customerIds' in target ? { customerIds: target.customerIds.length } : target,
+          masked: !reveal,
+        },
+      });
+      return file;
+    });
+    return { fileId: saved.id, rows };
+  }
+
+  return {
+    maxUploadBytes,
+
+    /**
+     * Stores an uploaded CSV/XLSX (streamed, at most `maxUploadBytes`), refuses zip bombs before anything is
+     * inflated, detects the encoding and answers the columns, sample rows and a suggested mapping.
+     */
+    async upload(
+      actor: Actor,
+      input: { kind: ImportKind; filename: string; contentType: string; body: AsyncIterable<Buffer> },
+    ): Promise<ImportView> {
+      assertCan(actor, permissionFor(input.kind));
+      const tail = createTailKeeper(1024 * 1024);
+      const file = await files.save(db, {
+        workspaceId: actor.workspaceId,
+        createdBy: actor.userId,
+        name: input.filename,
+        contentType: input.contentType,
+        data: tail.pass(input.body),
+        maxBytes: maxUploadBytes,
+      });
+      const discard = () =>
+        db.execute(sql`delete from files where workspace_id = ${actor.workspaceId} and id = ${file.id}`);
+      try {
+        if (file.size === 0) throw new AppError('import.unreadable', '文件是空的');
+        const { head, stream } = await peek((await files.open(actor.workspaceId, file.id)).stream, 64 * 1024);
+        const format: FileFormat = detectFormat({ contentType: input.contentType, filename: input.filename, head });
+        if (format === 'xlsx') assertSafeZip(tail.tail, tail.total);
+        const encoding: TextEncoding = format === 'csv' ? detectEncoding(head) : 'utf-8';
+        let columns: string[] | undefined;
+        const sampleRows: string[][] = [];
+        for await (const sheetRow of readSheet(stream, format, encoding)) {
+          if (sheetRow.cells.every((cell) => cellText(cell) === '')) continue;
+          if (!columns) {
+            columns = uniqueHeaders(sheetRow.cells);
+            continue;
+          }
+          sampleRows.push(columns.map((_, index) => cellText(sheetRow.cells[index])));
+          if (sampleRows.length >= SAMPLE_ROWS) break;
+        }
+        if (!columns) throw new AppError('import.unreadable', '文件中没有表头行');
+        const customFields = input.kind === 'customers' ? await customFieldsOf(db, actor.workspaceId) : [];
+        const row = await repo.insertImport(db, {
+          id: newId(),
+          workspaceId: actor.workspaceId,
+          kind: input.kind,
+          fileId: file.id,
+          filename: input.filename,
+          format,
+          encoding,
+          columns,
+          sampleRows,
+          suggestedMapping: suggestMapping(input.kind, columns, customFields),
+          createdBy: actor.userId,
+        });
+        return toView(row);
+      } catch (error) {
+        await discard();
+        throw error;
+      }
+    },
+
+    get: async (actor: Actor, id: string) => toView(await getRow(actor, id)),
+
+    importFields: async (actor: Actor, kind: ImportKind) => {
+      assertCan(actor, permissionFor(kind));
+      const base = (kind === 'customers' ? customerImportFields : orderImportFields).map((key) => ({
+        key: key as string,
+        label: importFieldLabels[key],
+        required: kind === 'orders' && (key === 'platform' || key === 'orderNo'),
+      }));
+      const custom =
+        kind === 'customers'
+          ? (await customFieldsOf(db, actor.workspaceId)).map((f) => ({
+              key: `custom:${f.key}`,
+              label: f.label,
+              required: false,
+            }))
+          : [];
+      return { items: [...base, ...custom] };
+    },
+
+    dryRun,
+
+    /** Queues the import as a job (one at a time per file); a re-run starts over and changes only what differs. */
+    async run(actor: Actor, id: string, mapping: ImportMapping): Promise<Job> {
+      const row = await getRow(actor, id);
+      await fieldsOf(row, mapping);
+      return db.transaction(async (tx) => {
+        const locked = (await repo.lockImport(tx, actor.workspaceId, id))!;
+        if (locked.jobId && (await repo.isJobActive(tx, locked.jobId)))
+          throw new AppError('import.already_running', '这个文件正在导入，请等待完成');
+        const job = await jobs.enqueue(tx, {
+          workspaceId: actor.workspaceId,
+          kind: IMPORT_JOB,
+          payload: { importId: id },
+          createdBy: actor.userId,
+        });
+        await repo.clearRejections(tx, actor.workspaceId, id);
+        await repo.updateImport(tx, actor.workspaceId, id, {
+          mapping,
+          jobId: job.id,
+          committedRow: 1,
+          counts: { created: 0, updated: 0, unchanged: 0, rejected: 0 },
+        });
+        return job;
+      });
+    },
+
+    exportFields: async (actor: Actor) => ({ items: await exportFields(actor) }),
+    createExport,
+    runImport,
+    runExport,
+  };
+}

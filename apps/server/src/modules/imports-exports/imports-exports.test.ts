@@ -1,0 +1,503 @@
+import { Readable } from 'node:stream';
+import { inflateSync } from 'node:zlib';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Client, countRows, createTestApp, createWorkspace, type TestContext } from '../../../test/harness.ts';
+
+let context: TestContext;
+let supervisor: Client;
+let agent: Client;
+let analyst: Client;
+let other: Client;
+
+beforeAll(async () => {
+  context = await createTestApp();
+  const shop = await createWorkspace(context);
+  supervisor = await shop.addUser('supervisor');
+  agent = await shop.addUser('agent');
+  analyst = await shop.addUser('analyst');
+  other = (await createWorkspace(context, '别家店')).owner;
+});
+
+const upload = (client: Client, body: Buffer | Readable, query: string, contentType = 'text/csv', headers = {}) =>
+  client.request({
+    method: 'POST',
+    url: `/api/v1/imports?${query}`,
+    headers: { 'content-type': contentType, ...headers },
+    payload: body,
+  });
+
+const csv = (lines: string[]) => Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
+
+async function runJob(client: Client, url: string, body: unknown) {
+  const started = await client.post(url, body);
+  expect(started.statusCode, started.body).toBe(202);
+  await context.jobs.drain();
+  const job = (await client.get(`/api/v1/jobs/${started.json().id}`)).json();
+  expect(job.status, JSON.stringify(job)).toBe('succeeded');
+  return job.result;
+}
+
+async function download(client: Client, fileId: string) {
+  const response = await client.get(`/api/v1/files/${fileId}`);
+  expect(response.statusCode).toBe(200);
+  return response.rawPayload;
+}
+
+const customersCsv = csv([
+  '姓名,手机号,邮箱,性别,生日,地区,标签,备注',
+  '张三,13812345678,zhang@example.com,男,1990-05-01,浙江杭州,,老客户',
+  '李四,13912345678,,女,1992/02/29,上海,,',
+  '王五,12345,,男,,北京,,',
+  '赵六,13700000001,,男,1990-13-01,,,',
+  '钱七,13700000002,,未说明,,,,',
+  '孙八,13700000003,,,,,不存在的标签,',
+  '周九,,,,,,,',
+]);
+
+const mapping = {
+  姓名: 'name',
+  手机号: 'phone',
+  邮箱: 'email',
+  性别: 'gender',
+  生日: 'birthday',
+  地区: 'region',
+  标签: 'tags',
+  备注: 'notes',
+};
+
+describe('customer import', () => {
+  let importId: string;
+
+  it('stores the upload and suggests a mapping from Chinese headers', async () => {
+    const response = await upload(supervisor, customersCsv, 'kind=customers&filename=客户.csv');
+    expect(response.statusCode, response.body).toBe(201);
+    const view = response.json();
+    importId = view.importId;
+    expect(view).toMatchObject({ format: 'csv', encoding: 'utf-8', columns: Object.keys(mapping) });
+    expect(view.suggestedMapping).toEqual(mapping);
+    expect(view.sampleRows[0]).toEqual([
+      '张三',
+      '13812345678',
+      'zhang@example.com',
+      '男',
+      '1990-05-01',
+      '浙江杭州',
+      '',
+      '老客户',
+    ]);
+  });
+
+  it('dry-runs with counts and rejected rows by number, writing nothing', async () => {
+    const response = await supervisor.post(`/api/v1/imports/${importId}/dry-run`, { mapping });
+    expect(response.statusCode, response.body).toBe(200);
+    const result = response.json();
+    expect(result).toMatchObject({ total: 7, create: 2, update: 0, unchanged: 0, rejected: 5 });
+    expect(result.rejectedSample.map((r: { row: number }) => r.row)).toEqual([4, 5, 6, 7, 8]);
+    expect(result.rejectedSample[0].reason).toContain('手机号格式不正确');
+    expect(result.rejectedSample[1].reason).toContain('日期格式不正确');
+    expect(result.rejectedSample[2].reason).toContain('性别');
+    expect(result.rejectedSample[3].reason).toContain('未知标签');
+    expect(await countRows(context, 'from customers where workspace_id = $1', [supervisor.workspaceId])).toBe(0);
+  });
+
+  it('commits the good rows, rejects the bad ones into a downloadable report, and re-importing changes nothing', async () => {
+    const result = await runJob(supervisor, `/api/v1/imports/${importId}/run`, { mapping });
+    expect(result).toMatchObject({ created: 2, updated: 0, unchanged: 0, rejected: 5 });
+    const { rows } = await context.database.pool.query(
+      `select name, phone, email, gender, birthday::text, region, notes, search_pinyin from customers
+       where workspace_id = $1 order by name`,
+      [supervisor.workspaceId],
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({
+        name: '张三',
+        phone: '13812345678',
+        email: 'zhang@example.com',
+        gender: 'male',
+        birthday: '1990-05-01',
+        notes: '老客户',
+      }),
+      expect.objectContaining({ name: '李四', phone: '13912345678', gender: 'female', birthday: '1992-02-29' }),
+    ]);
+    expect(rows[0].search_pinyin).toBeTruthy();
+    const report = (await download(supervisor, result.reportFileId)).toString('utf8');
+    expect(report).toContain('行号,原因');
+    expect(report).toMatch(/\r\n4,"手机号格式不正确/);
+    expect(
+      await countRows(context, `from audit_log where workspace_id = $1 and action = 'customers.imported'`, [
+        supervisor.workspaceId,
+      ]),
+    ).toBe(1);
+    const eventsBefore = await countRows(context, 'from customer_events where workspace_id = $1', [
+      supervisor.workspaceId,
+    ]);
+
+    const again = await upload(supervisor, customersCsv, 'kind=customers&filename=客户.csv');
+    const second = await runJob(supervisor, `/api/v1/imports/${again.json().importId}/run`, { mapping });
+    expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 2, rejected: 5 });
+    expect(await countRows(context, 'from customers where workspace_id = $1', [supervisor.workspaceId])).toBe(2);
+    expect(await countRows(context, 'from customer_events where workspace_id = $1', [supervisor.workspaceId])).toBe(
+      eventsBefore,
+    );
+  });
+
+  it('updates by phone and reads GBK-encoded CSV, rejecting a row with broken bytes by its number', async () => {
+    const good = iconv.encode('姓名,电话,地区\r\n张三丰,13812345678,武当山\r\n', 'gbk');
+    const broken = Buffer.concat([
+      iconv.encode('坏行,13600000000,', 'gbk'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('\r\n'),
+    ]);
+    const response = await upload(
+      supervisor,
+      Buffer.concat([good, broken]),
+      'kind=customers',
+      'application/octet-stream',
+    );
+    expect(response.statusCode, response.body).toBe(201);
+    const view = response.json();
+    expect(view.encoding).toBe('gb18030');
+    expect(view.columns).toEqual(['姓名', '电话', '地区']);
+    expect(view.suggestedMapping).toEqual({ 姓名: 'name', 电话: 'phone', 地区: 'region' });
+    const result = await runJob(supervisor, `/api/v1/imports/${view.importId}/run`, { mapping: view.suggestedMapping });
+    expect(result).toMatchObject({ created: 0, updated: 1, rejected: 1 });
+    const report = (await download(supervisor, result.reportFileId)).toString('utf8');
+    expect(report).toContain('3,"含有无法识别的字符');
+    const { rows } = await context.database.pool.query(
+      `select name, region from customers where workspace_id = $1 and phone = '13812345678'`,
+      [supervisor.workspaceId],
+    );
+    expect(rows).toEqual([{ name: '张三丰', region: '武当山' }]);
+  });
+
+  it('writes new customers exactly (quotes, backslashes, tabs, line breaks), with their tags, buyer ids and an event each', async () => {
+    const group = await supervisor.post('/api/v1/tag-groups', { name: '导入测试', kind: 'custom' });
+    expect(group.statusCode, group.body).toBe(201);
+    const tagIds: string[] = [];
+    for (const name of ['导入甲', '导入乙']) {
+      const tag = await supervisor.post('/api/v1/tags', { groupId: group.json().id, name });
+      expect(tag.statusCode, tag.body).toBe(201);
+      tagIds.push(tag.json().id);
+    }
+    const file = csv([
+      '姓名,手机号,平台,买家 ID,标签,备注',
+      '"欧阳""小\\明",13600000101,淘宝,buyer\\01,导入甲|导入乙,"第一行\t制表\n第二行"',
+      '{花括号},13600000102,,,导入乙,\\N',
+      ',13600000101,,,导入甲,',
+    ]);
+    const response = await upload(supervisor, file, 'kind=customers&filename=特殊字符.csv');
+    expect(response.statusCode, response.body).toBe(201);
+    const view = response.json();
+    const result = await runJob(supervisor, `/api/v1/imports/${view.importId}/run`, {
+      mapping: { 姓名: 'name', 手机号: 'phone', 平台: 'platform', '买家 ID': 'buyerId', 标签: 'tags', 备注: 'notes' },
+    });
+    // Rows 2 and 4 name the same phone: one customer (an empty cell keeps the earlier value), tags are united.
+    expect(result).toMatchObject({ created: 2, updated: 0, unchanged: 1, rejected: 0 });
+    const { rows } = await context.database.pool.query(
+      `select c.id, c.name, c.notes, c.tag_ids::text[] as tag_ids, c.search_phone, c.search_version,
+         (select array_agg(t.tag_id::text order by t.tag_id) from customer_tags t where t.customer_id = c.id) as links,
+         (select array_agg(i.external_id) from customer_identities i where i.customer_id = c.id) as buyers,
+         (select count(*)::int from customer_events e where e.customer_id = c.id and e.kind = 'imported') as events
+       from customers c where c.workspace_id = $1 and c.phone in ('13600000101', '13600000102') order by c.phone`,
+      [supervisor.workspaceId],
+    );
+    const sorted = [...tagIds].sort();
+    expect(rows).toEqual([
+      expect.objectContaining({
+        name: '欧阳"小\\明',
+        notes: '第一行\t制表\n第二行',
+        tag_ids: sorted,
+        links: sorted,
+        buyers: ['taobao:buyer\\01'],
+        events: 1,
+        search_phone: '13600000101',
+        search_version: expect.any(Number),
+      }),
+      expect.objectContaining({ name: '{花括号}', notes: '\\N', links: [tagIds[1]], buyers: null, events: 1 }),
+    ]);
+    expect(rows[1].tag_ids).toEqual([tagIds[1]]);
+    // The customer is found by its name's pinyin and by its buyer id on the next import.
+    const found = await supervisor.get(`/api/v1/customers?q=${encodeURIComponent('huakuohao')}`);
+    expect(found.statusCode, found.body).toBe(200);
+    expect(found.json().items.map((item: { id: string }) => item.id)).toContain(rows[1].id);
+    const again = await upload(supervisor, csv(['平台,买家 ID,地区', '淘宝,buyer\\01,杭州']), 'kind=customers');
+    const second = await runJob(supervisor, `/api/v1/imports/${again.json().importId}/run`, {
+      mapping: { 平台: 'platform', '买家 ID': 'buyerId', 地区: 'region' },
+    });
+    expect(second).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
+    const updated = await context.database.pool.query('select name, region from customers where id = $1', [rows[0].id]);
+    expect(updated.rows).toEqual([{ name: '欧阳"小\\明', region: '杭州' }]);
+  });
+
+  it('resumes after the last committed row', async () => {
+    const file = csv(['姓名,手机号', '已提交,13600000201', '续上的,13600000202']);
+    const view = (await upload(supervisor, file, 'kind=customers')).json();
+    const started = await supervisor.post(`/api/v1/imports/${view.importId}/run`, {
+      mapping: { 姓名: 'name', 手机号: 'phone' },
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    // As if a crashed attempt had committed the batch that ended at file row 2.
+    await context.database.pool.query('update imports set committed_row = 2 where id = $1', [view.importId]);
+    await context.jobs.drain();
+    const job = (await supervisor.get(`/api/v1/jobs/${started.json().id}`)).json();
+    expect(job.status, JSON.stringify(job)).toBe('succeeded');
+    expect(job.result).toMatchObject({ created: 1, rejected: 0 });
+    const { rows } = await context.database.pool.query(
+      `select name from customers where workspace_id = $1 and phone in ('13600000201', '13600000202')`,
+      [supervisor.workspaceId],
+    );
+    expect(rows).toEqual([{ name: '续上的' }]);
+  });
+
+  it('reads XLSX with date cells and Excel serial dates', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('客户');
+    sheet.addRow(['Name', 'Mobile', 'Birthday']);
+    sheet.addRow(['陈一', '13500000001', new Date(Date.UTC(1988, 6, 8))]);
+    sheet.addRow(['陈二', 13500000002, 32874]);
+    const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+    const response = await upload(
+      supervisor,
+      buffer,
+      'kind=customers&filename=c.xlsx',
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    expect(response.statusCode, response.body).toBe(201);
+    const view = response.json();
+    expect(view.format).toBe('xlsx');
+    expect(view.suggestedMapping).toEqual({ Name: 'name', Mobile: 'phone', Birthday: 'birthday' });
+    const result = await runJob(supervisor, `/api/v1/imports/${view.importId}/run`, { mapping: view.suggestedMapping });
+    expect(result).toMatchObject({ created: 2, rejected: 0 });
+    const { rows } = await context.database.pool.query(
+      `select name, birthday::text from customers where workspace_id = $1 and name like '陈%' order by name`,
+      [supervisor.workspaceId],
+    );
+    expect(rows).toEqual([
+      { name: '陈一', birthday: '1988-07-08' },
+      { name: '陈二', birthday: '1990-01-01' },
+    ]);
+  });
+
+  it('refuses a zip bomb before inflating it', async () => {
+    // A central directory claiming 2 GB of content inside a tiny file.
+    const name = Buffer.from('xl/worksheets/sheet1.xml');
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt32LE(1000, 20);
+    central.writeUInt32LE(2_000_000_000, 24);
+    central.writeUInt16LE(name.length, 28);
+    const eocd = Buffer.alloc(22);
+    eocd.writeUInt32LE(0x06054b50, 0);
+    eocd.writeUInt16LE(1, 8);
+    eocd.writeUInt16LE(1, 10);
+    eocd.writeUInt32LE(46 + name.length, 12);
+    eocd.writeUInt32LE(30 + 1000, 16);
+    const file = Buffer.concat([local, Buffer.alloc(1000), central, name, eocd]);
+    const response = await upload(supervisor, file, 'kind=customers&filename=bomb.xlsx', 'application/octet-stream');
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('import.zip_bomb');
+    expect(
+      await countRows(context, 'from imports where workspace_id = $1 and filename = $2', [
+        supervisor.workspaceId,
+        'bomb.xlsx',
+      ]),
+    ).toBe(0);
+  });
+
+  it('refuses a 2 GB upload from its Content-Length before reading the body', async () => {
+    let sent = 0;
+    const body = new Readable({
+      read() {
+        sent += 65536;
+        this.push(sent > 2 * 1024 ** 3 ? null : Buffer.alloc(65536, 0x41));
+      },
+    });
+    const response = await upload(supervisor, body, 'kind=customers', 'text/csv', {
+      'content-length': String(2 * 1024 ** 3),
+    });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error.code).toBe('request.too_large');
+    expect(sent).toBeLessThan(50 * 1024 * 1024);
+  });
+
+  it('is refused to agents (403), hidden from other workspaces (404), and checks the mapping (400)', async () => {
+    expect((await upload(agent, customersCsv, 'kind=customers')).statusCode).toBe(403);
+    expect((await other.get(`/api/v1/imports/${importId}`)).statusCode).toBe(404);
+    expect((await other.post(`/api/v1/imports/${importId}/dry-run`, { mapping })).statusCode).toBe(404);
+    expect((await other.post(`/api/v1/imports/${importId}/run`, { mapping })).statusCode).toBe(404);
+    const noKey = await supervisor.post(`/api/v1/imports/${importId}/dry-run`, { mapping: { 姓名: 'name' } });
+    expect(noKey.statusCode).toBe(400);
+    expect(noKey.json().error.message).toContain('手机号');
+    const badField = await supervisor.post(`/api/v1/imports/${importId}/dry-run`, { mapping: { 姓名: 'password' } });
+    expect(badField.json().error.code).toBe('import.invalid_mapping');
+  });
+});
+
+describe('order import', () => {
+  it('upserts orders by platform and order number, one row per item, and recomputes the buyer', async () => {
+    const file = csv([
+      '平台,订单号,订单状态,实付金额,付款时间,手机号,收货人,商品名称,数量,单价,物流单号',
+      '淘宝,TB1001,已付款,200.00,2024-05-01 10:00:00,13800000001,买家甲,T恤,2,50,SF123',
+      '淘宝,TB1001,已付款,200.00,2024-05-01 10:00:00,13800000001,买家甲,帽子,1,100,SF123',
+      '京东,JD2001,交易成功,99.5,2024-05-02,13800000002,买家乙,水杯,1,99.5,',
+      '京东,JD2002,已付款,abc,2024-05-02,13800000002,买家乙,,,,',
+    ]);
+    const response = await upload(supervisor, file, 'kind=orders&filename=orders.csv');
+    expect(response.statusCode, response.body).toBe(201);
+    const view = response.json();
+    expect(view.suggestedMapping).toMatchObject({
+      平台: 'platform',
+      订单号: 'orderNo',
+      实付金额: 'amount',
+      物流单号: 'trackingNo',
+    });
+    const dry = (
+      await supervisor.post(`/api/v1/imports/${view.importId}/dry-run`, { mapping: view.suggestedMapping })
+    ).json();
+    expect(dry).toMatchObject({ create: 2, rejected: 1 });
+    expect(await countRows(context, 'from orders where workspace_id = $1', [supervisor.workspaceId])).toBe(0);
+    const result = await runJob(supervisor, `/api/v1/imports/${view.importId}/run`, { mapping: view.suggestedMapping });
+    expect(result).toMatchObject({ created: 2, updated: 0, rejected: 1 });
+    const { rows } = await context.database.pool.query(
+      `select o.order_no, o.amount_fen, (select count(*)::int from order_items i where i.order_id = o.id) as items,
+         c.order_count from orders o join customers c on c.id = o.customer_id where o.workspace_id = $1 order by o.order_no`,
+      [supervisor.workspaceId],
+    );
+    expect(rows).toEqual([
+      { order_no: 'JD2001', amount_fen: 9950, items: 1, order_count: 1 },
+      { order_no: 'TB1001', amount_fen: 20000, items: 2, order_count: 1 },
+    ]);
+    const again = await upload(supervisor, file, 'kind=orders&filename=orders.csv');
+    const second = await runJob(supervisor, `/api/v1/imports/${again.json().importId}/run`, {
+      mapping: view.suggestedMapping,
+    });
+    expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 2, rejected: 1 });
+  });
+});
+
+describe('customer export', () => {
+  it('lists the fields an exporter can choose', async () => {
+    const response = await analyst.get('/api/v1/exports/fields');
+    expect(response.statusCode).toBe(200);
+    expect(response.json().items).toContainEqual({ key: 'phone', label: '手机号', isPii: true, isDefault: true });
+    expect((await agent.get('/api/v1/exports/fields')).statusCode).toBe(403);
+  });
+
+  it('exports CSV with formulas neutralised, phones revealed to supervisors and masked for analysts', async () => {
+    await context.database.pool.query(
+      `insert into customers (id, workspace_id, name, phone) values (gen_random_uuid(), $1, '=HYPERLINK("x")', '13600000009')`,
+      [supervisor.workspaceId],
+    );
+    const body = { target: { all: true }, format: 'csv', fields: ['name', 'phone'] };
+    const full = await runJob(supervisor, '/api/v1/exports', body);
+    const fullText = (await download(supervisor, full.fileId)).toString('utf8');
+    expect(fullText.startsWith('\ufeff姓名,手机号\r\n')).toBe(true);
+    expect(fullText).toContain('张三丰,13812345678');
+    expect(fullText).toContain(`"'=HYPERLINK(""x"")",13600000009`);
+
+    const masked = await runJob(analyst, '/api/v1/exports', body);
+    expect(masked.rows).toBe(full.rows);
+    const maskedText = (await download(analyst, masked.fileId)).toString('utf8');
+    expect(maskedText).toContain('张三丰,138****5678');
+    expect(maskedText).not.toContain('13812345678');
+    expect(
+      await countRows(context, `from audit_log where workspace_id = $1 and action = 'customers.exported'`, [
+        supervisor.workspaceId,
+      ]),
+    ).toBe(2);
+  });
+
+  it('exports XLSX readable by Excel, with formula-looking cells kept as text', async () => {
+    const result = await runJob(supervisor, '/api/v1/exports', {
+      target: { all: true },
+      format: 'xlsx',
+      fields: ['name', 'phone', 'region'],
+    });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await download(supervisor, result.fileId)) as unknown as ArrayBuffer);
+    const values = workbook.worksheets[0]!.getSheetValues().flat().map(String);
+    expect(values).toContain('张三丰');
+    expect(values).toContain(`'=HYPERLINK("x")`);
+  });
+
+  it('exports a PDF with the CJK font embedded and glyphs for 张三', async () => {
+    const ids = (
+      await context.database.pool.query(`select id from customers where workspace_id = $1 and name = '张三丰'`, [
+        supervisor.workspaceId,
+      ])
+    ).rows.map((r) => r.id);
+    const result = await runJob(supervisor, '/api/v1/exports', {
+      target: { customerIds: ids },
+      format: 'pdf',
+      fields: ['name', 'region'],
+    });
+    expect(result.rows).toBe(1);
+    const pdf = await download(supervisor, result.fileId);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = pdf.toString('latin1');
+    expect(text).toMatch(/\/FontFile3/);
+    expect(text).toMatch(/NotoSansCJKsc/);
+    // The ToUnicode map of the embedded subset maps glyphs back to 张 (U+5F20) and 三 (U+4E09).
+    const streams = [...text.matchAll(/stream\r?\n([\s\S]*?)endstream/g)].map((m) => {
+      try {
+        return inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
+      } catch {
+        return '';
+      }
+    });
+    const toUnicode = streams.find((s) => s.includes('beginbfrange') || s.includes('beginbfchar')) ?? '';
+    expect(toUnicode.toLowerCase()).toContain('5f20');
+    expect(toUnicode.toLowerCase()).toContain('4e09');
+  });
+
+  it('exports the customers a search finds (by name or pinyin), masked the same way', async () => {
+    const byPinyin = await runJob(analyst, '/api/v1/exports', {
+      target: { q: 'zhangsanfeng' },
+      format: 'csv',
+      fields: ['name', 'phone'],
+    });
+    expect(byPinyin.rows).toBe(1);
+    expect((await download(analyst, byPinyin.fileId)).toString('utf8')).toBe(
+      '\ufeff姓名,手机号\r\n张三丰,138****5678\r\n',
+    );
+    const byName = await runJob(supervisor, '/api/v1/exports', {
+      target: { q: '陈' },
+      format: 'csv',
+      fields: ['name'],
+    });
+    expect(byName.rows).toBe(2);
+    const nothing = await runJob(supervisor, '/api/v1/exports', {
+      target: { q: '不存在的人' },
+      format: 'csv',
+      fields: ['name'],
+    });
+    expect(nothing.rows).toBe(0);
+    // Another workspace's search does not reach this one's customers.
+    const foreign = await runJob(other, '/api/v1/exports', {
+      target: { q: '张三丰' },
+      format: 'csv',
+      fields: ['name'],
+    });
+    expect(foreign.rows).toBe(0);
+  });
+
+  it('refuses agents (403), another workspace’s segment (404) and unknown fields (400)', async () => {
+    const body = { target: { all: true }, format: 'csv', fields: ['name'] };
+    expect((await agent.post('/api/v1/exports', body)).statusCode).toBe(403);
+    const segment = await supervisor.post('/api/v1/segments', {
+      name: '全部',
+      filter: { op: 'and', conditions: [] },
+    });
+    if (segment.statusCode === 201) {
+      const foreign = await other.post('/api/v1/exports', { ...body, target: { segmentId: segment.json().id } });
+      expect(foreign.statusCode).toBe(404);
+    }
+    const unknown = await supervisor.post('/api/v1/exports', { ...body, fields: ['password'] });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.code).toBe('export.invalid_fields');
+  });
+});

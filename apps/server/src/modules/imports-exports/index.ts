@@ -1,0 +1,8 @@
+export { defineImportsExportsJobs } from './imports-exports.jobs.ts';
+export { importsExportsRoutes } from './imports-exports.routes.ts';
+export {
+  createImportsExportsService,
+  EXPORT_JOB,
+  IMPORT_JOB,
+  type ImportsExportsService,
+} from './imports-exports.service.ts';
