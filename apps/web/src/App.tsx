@@ -8,14 +8,22 @@ import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import { queryClient } from './api/query-client.ts';
 import {
   AppShell,
+  CustomerDetailPage,
+  CustomersImportPage,
   CustomersPage,
   InboxPage,
   NotFoundPage,
   preloadForPath,
+  SegmentsPage,
+  SettingsAuditLogPage,
+  SettingsCustomerFieldsPage,
+  SettingsCustomerValuePage,
   SettingsInboxesPage,
+  SettingsTagsPage,
   SettingsTokensPage,
   SettingsUsersPage,
   SetupPage,
+  StaleProfilesPage,
 } from './pages/lazy-pages.ts';
 import { LoginPage } from './pages/login-page.tsx';
 import { RequireSession } from './pages/require-session.tsx';
@@ -46,11 +54,19 @@ const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to="/inbox" replace /> },
           { path: 'inbox/:conversationId?', element: <InboxPage /> },
-          { path: 'customers/:customerId?', element: <CustomersPage /> },
+          { path: 'customers', element: <CustomersPage /> },
+          { path: 'customers/stale-profiles', element: <StaleProfilesPage /> },
+          { path: 'customers/import', element: <CustomersImportPage /> },
+          { path: 'segments/:segmentId?', element: <SegmentsPage /> },
+          { path: 'customers/:customerId/:tab?', element: <CustomerDetailPage /> },
           { path: 'settings', element: <Navigate to="/settings/users" replace /> },
           { path: 'settings/users', element: <SettingsUsersPage /> },
           { path: 'settings/inboxes/:inboxId?', element: <SettingsInboxesPage /> },
           { path: 'settings/tokens', element: <SettingsTokensPage /> },
+          { path: 'settings/customer-fields', element: <SettingsCustomerFieldsPage /> },
+          { path: 'settings/tags', element: <SettingsTagsPage /> },
+          { path: 'settings/customer-value', element: <SettingsCustomerValuePage /> },
+          { path: 'settings/audit-log', element: <SettingsAuditLogPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

@@ -25,6 +25,8 @@ type Query = Record<string, string | number | boolean | null | undefined>;
 type RequestOptions = {
   query?: Query;
   body?: unknown;
+  /** A file sent as the raw request body (uploads), instead of JSON. */
+  raw?: { data: Blob; contentType: string };
   signal?: AbortSignal;
 };
 
@@ -88,6 +90,7 @@ async function toApiError(response: Response): Promise<ApiError> {
 async function send(method: string, path: string, options: RequestOptions, allowCsrfRetry: boolean): Promise<Response> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.raw) headers['content-type'] = options.raw.contentType;
   if (unsafeMethods.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   let response: Response;
   try {
@@ -95,7 +98,7 @@ async function send(method: string, path: string, options: RequestOptions, allow
       method,
       credentials: 'include',
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.raw ? options.raw.data : options.body === undefined ? undefined : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (error) {
@@ -127,6 +130,9 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   delete: <T>(path: string) => request<T>('DELETE', path),
+  /** POSTs a file as the raw body (e.g. text/csv), with `query` in the URL. */
+  upload: <T>(path: string, query: Query, data: Blob, contentType: string) =>
+    request<T>('POST', path, { query, raw: { data, contentType } }),
 };
 
 export type Page<T> = { items: T[]; nextCursor: string | null };

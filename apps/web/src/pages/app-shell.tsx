@@ -1,12 +1,17 @@
 import {
   ApiOutlined,
+  AuditOutlined,
+  ClusterOutlined,
   CommentOutlined,
   DownOutlined,
+  FormOutlined,
+  FundOutlined,
   KeyOutlined,
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
   SettingOutlined,
+  TagsOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -14,7 +19,7 @@ import { App as AntApp, Avatar, Badge, Button, Dropdown, Layout, Menu, type Menu
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
-import { useCurrentSession, useLogout } from '../modules/identity/hooks/use-session.ts';
+import { useCan, useCurrentSession, useLogout } from '../modules/identity/hooks/use-session.ts';
 import { useRealtimeStatus } from '../realtime/realtime-status.ts';
 import { useRealtime } from '../realtime/use-realtime.ts';
 import { LanguageSwitch } from '../ui/language-switch.tsx';
@@ -25,9 +30,14 @@ const collapsedKey = 'huike.siderCollapsed';
 function selectedMenuKey(pathname: string): string {
   if (pathname.startsWith('/inbox')) return '/inbox';
   if (pathname.startsWith('/customers')) return '/customers';
+  if (pathname.startsWith('/segments')) return '/segments';
+  if (pathname.startsWith('/settings/audit-log')) return '/settings/audit-log';
   if (pathname.startsWith('/settings/users')) return '/settings/users';
   if (pathname.startsWith('/settings/inboxes')) return '/settings/inboxes';
   if (pathname.startsWith('/settings/tokens')) return '/settings/tokens';
+  if (pathname.startsWith('/settings/customer-fields')) return '/settings/customer-fields';
+  if (pathname.startsWith('/settings/tags')) return '/settings/tags';
+  if (pathname.startsWith('/settings/customer-value')) return '/settings/customer-value';
   return pathname;
 }
 
@@ -63,6 +73,7 @@ function ShellLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const session = useCurrentSession();
+  const can = useCan();
   const logout = useLogout();
   useRealtime(session.user.id);
   const [isCollapsed, setCollapsed] = useState(() => window.localStorage.getItem(collapsedKey) === '1');
@@ -77,6 +88,7 @@ function ShellLayout() {
   const items: MenuProps['items'] = [
     { key: '/inbox', icon: <CommentOutlined />, label: <Link to="/inbox">{t('nav.inbox')}</Link> },
     { key: '/customers', icon: <UserOutlined />, label: <Link to="/customers">{t('nav.customers')}</Link> },
+    { key: '/segments', icon: <ClusterOutlined />, label: <Link to="/segments">{t('nav.segments')}</Link> },
     {
       key: 'settings',
       icon: <SettingOutlined />,
@@ -89,6 +101,26 @@ function ShellLayout() {
           label: <Link to="/settings/inboxes">{t('nav.inboxes')}</Link>,
         },
         { key: '/settings/tokens', icon: <KeyOutlined />, label: <Link to="/settings/tokens">{t('nav.tokens')}</Link> },
+        {
+          key: '/settings/customer-fields',
+          icon: <FormOutlined />,
+          label: <Link to="/settings/customer-fields">{t('nav.customerFields')}</Link>,
+        },
+        { key: '/settings/tags', icon: <TagsOutlined />, label: <Link to="/settings/tags">{t('nav.tags')}</Link> },
+        {
+          key: '/settings/customer-value',
+          icon: <FundOutlined />,
+          label: <Link to="/settings/customer-value">{t('nav.customerValue')}</Link>,
+        },
+        ...(can('audit:read')
+          ? [
+              {
+                key: '/settings/audit-log',
+                icon: <AuditOutlined />,
+                label: <Link to="/settings/audit-log">{t('nav.auditLog')}</Link>,
+              },
+            ]
+          : []),
       ],
     },
   ];

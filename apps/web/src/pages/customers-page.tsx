@@ -1,57 +1,83 @@
-import { SearchOutlined } from '@ant-design/icons';
-import { Card, Input } from 'antd';
+import { ClockCircleOutlined, SearchOutlined } from '@ant-design/icons';
+import { lifecycleStages, rfmTiers } from '@huike/contracts';
+import { Button, Card, Input, Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
-import { CustomerConversations } from '../modules/conversations/components/customer-conversations.tsx';
-import { CustomerDrawer } from '../modules/customers/components/customer-drawer.tsx';
+import { useNavigate, useSearchParams } from 'react-router';
 import { CustomersTable } from '../modules/customers/components/customers-table.tsx';
 import { useCustomerList } from '../modules/customers/hooks/use-customers.ts';
-import { useCan } from '../modules/identity/hooks/use-session.ts';
+import {
+  CustomerSelectionToolbar,
+  CustomersImportButton,
+} from '../modules/segments/components/customer-selection-toolbar.tsx';
+import { useTagCatalog } from '../modules/tags/hooks/use-tags.ts';
+import { matchesName } from '../modules/tags/pinyin.ts';
 import { CursorPager } from '../ui/cursor-pager.tsx';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { ErrorState } from '../ui/error-state.tsx';
 import { PageHeader } from '../ui/page-header.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 
+const filterKeys = ['q', 'tagId', 'stage', 'tier'] as const;
+
 export function CustomersPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('customers.title'));
   const navigate = useNavigate();
-  const can = useCan();
-  const { customerId } = useParams();
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
+  const tagId = params.get('tagId') ?? undefined;
+  const stage = params.get('stage') ?? undefined;
+  const tier = params.get('tier') ?? undefined;
   const [draft, setDraft] = useState(q);
   const [pageSize, setPageSize] = useState(20);
   // Cursors of the pages visited so far: [undefined, cursorOfPage2, …].
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const cursor = cursors[cursors.length - 1];
+  const { catalog } = useTagCatalog();
+  const [selectedIds, setSelectedIds] = useState<string[]>([]);
 
   useEffect(() => setDraft(q), [q]);
-  const list = useCustomerList({ q: q || undefined, limit: pageSize, cursor });
+  const list = useCustomerList({
+    q: q || undefined,
+    tagId,
+    lifecycleStage: stage,
+    rfmTier: tier,
+    limit: pageSize,
+    cursor,
+  });
 
-  const search = (value: string) => {
+  const setFilter = (key: (typeof filterKeys)[number], value: string | undefined) => {
     setCursors([undefined]);
     setParams(
       (current) => {
         const next = new URLSearchParams(current);
-        if (value.trim()) next.set('q', value.trim());
-        else next.delete('q');
+        if (value?.trim()) next.set(key, value.trim());
+        else next.delete(key);
         return next;
       },
       { replace: true },
     );
   };
+  const hasFilters = Boolean(tagId || stage || tier);
 
-  const open = (id: string) =>
-    navigate({ pathname: `/customers/${id}`, search: params.toString() ? `?${params}` : '' });
-  const close = () => navigate({ pathname: '/customers', search: params.toString() ? `?${params}` : '' });
+  const open = (id: string) => navigate(`/customers/${id}`, { state: { from: `/customers?${params}` } });
   const items = list.data?.items ?? [];
 
   return (
     <div className="hk-page">
-      <PageHeader title={t('customers.title')} subtitle={t('customers.subtitle')} />
+      <PageHeader
+        title={t('customers.title')}
+        subtitle={t('customers.subtitle')}
+        extra={
+          <Space>
+            <CustomersImportButton />
+            <Button icon={<ClockCircleOutlined />} onClick={() => navigate('/customers/stale-profiles')}>
+              {t('stale.title')}
+            </Button>
+          </Space>
+        }
+      />
       <Card variant="borderless" className="hk-card">
         <div className="hk-filter-bar">
           <Input.Search
@@ -60,11 +86,65 @@ export function CustomersPage() {
             placeholder={t('customers.searchPlaceholder')}
             value={draft}
             onChange={(event) => setDraft(event.target.value)}
-            onSearch={search}
+            onSearch={(value) => setFilter('q', value)}
             enterButton={t('common.search')}
             style={{ maxWidth: 420 }}
             data-testid="customer-search"
           />
+          <Space wrap size={8}>
+            <Select<string>
+              allowClear
+              showSearch={{
+                filterOption: (input, option) => matchesName(String(option?.title ?? ''), input),
+              }}
+              placeholder={t('customers.filterTag')}
+              value={tagId}
+              onChange={(value) => setFilter('tagId', value)}
+              style={{ width: 180 }}
+              options={(catalog?.groups ?? []).map((group) => ({
+                label: group.name,
+                title: group.name,
+                options: (catalog?.options ?? [])
+                  .filter((tag) => tag.groupId === group.id)
+                  .map((tag) => ({ value: tag.id, label: tag.path, title: tag.path })),
+              }))}
+              data-testid="filter-tag"
+            />
+            <Select<string>
+              allowClear
+              placeholder={t('customers.filterLifecycle')}
+              value={stage}
+              onChange={(value) => setFilter('stage', value)}
+              style={{ width: 130 }}
+              options={lifecycleStages.map((value) => ({ value, label: t(`value.stages.${value}`) }))}
+              data-testid="filter-lifecycle"
+            />
+            <Select<string>
+              allowClear
+              placeholder={t('customers.filterTier')}
+              value={tier}
+              onChange={(value) => setFilter('tier', value)}
+              style={{ width: 140 }}
+              options={rfmTiers.map((value) => ({ value, label: t(`value.tiers.${value}`) }))}
+              data-testid="filter-tier"
+            />
+            {hasFilters && (
+              <Button
+                type="link"
+                onClick={() => {
+                  setCursors([undefined]);
+                  setParams(q ? { q } : {}, { replace: true });
+                }}
+              >
+                {t('inbox.clearFilters')}
+              </Button>
+            )}
+            <CustomerSelectionToolbar
+              selectedIds={selectedIds}
+              scope={{ q: q || undefined, tagId, lifecycleStage: stage, rfmTier: tier }}
+              onClear={() => setSelectedIds([])}
+            />
+          </Space>
         </div>
         {list.isError ? (
           <ErrorState error={list.error} onRetry={() => void list.refetch()} />
@@ -72,6 +152,9 @@ export function CustomersPage() {
           <>
             <CustomersTable
               customers={items}
+              catalog={catalog}
+              selectedIds={selectedIds}
+              onSelect={(keys) => setSelectedIds(keys.map(String))}
               isLoading={list.isFetching && !list.data ? true : list.isPlaceholderData}
               onOpen={open}
               emptyText={
@@ -79,6 +162,11 @@ export function CustomersPage() {
                   <EmptyState
                     title={t('customers.emptySearchTitle', { q })}
                     description={t('customers.emptySearchDescription')}
+                  />
+                ) : hasFilters ? (
+                  <EmptyState
+                    title={t('customers.emptyFilteredTitle')}
+                    description={t('customers.emptyFilteredDescription')}
                   />
                 ) : (
                   <EmptyState title={t('customers.emptyTitle')} description={t('customers.emptyDescription')} />
@@ -103,16 +191,6 @@ export function CustomersPage() {
           </>
         )}
       </Card>
-      <CustomerDrawer customerId={customerId} canEdit={can('customers:update')} onClose={close}>
-        {customerId && (
-          <>
-            <div className="hk-panel-title" style={{ marginTop: 24 }}>
-              {t('customer.tabHistory')}
-            </div>
-            <CustomerConversations customerId={customerId} onOpen={(id) => navigate(`/inbox/${id}`)} />
-          </>
-        )}
-      </CustomerDrawer>
     </div>
   );
 }

@@ -32,4 +32,18 @@ export const CustomersPage = lazyNamed(() => import('./customers-page.tsx'), 'Cu
 export const SettingsUsersPage = lazyNamed(() => import('./settings-users-page.tsx'), 'SettingsUsersPage');
 export const SettingsInboxesPage = lazyNamed(() => import('./settings-inboxes-page.tsx'), 'SettingsInboxesPage');
 export const SettingsTokensPage = lazyNamed(() => import('./settings-tokens-page.tsx'), 'SettingsTokensPage');
+export const CustomerDetailPage = lazyNamed(() => import('./customer-detail-page.tsx'), 'CustomerDetailPage');
+export const StaleProfilesPage = lazyNamed(() => import('./stale-profiles-page.tsx'), 'StaleProfilesPage');
+export const SettingsCustomerFieldsPage = lazyNamed(
+  () => import('./settings-customer-fields-page.tsx'),
+  'SettingsCustomerFieldsPage',
+);
+export const SettingsTagsPage = lazyNamed(() => import('./settings-tags-page.tsx'), 'SettingsTagsPage');
+export const SettingsCustomerValuePage = lazyNamed(
+  () => import('./settings-customer-value-page.tsx'),
+  'SettingsCustomerValuePage',
+);
+export const SegmentsPage = lazyNamed(() => import('./segments-page.tsx'), 'SegmentsPage');
+export const CustomersImportPage = lazyNamed(() => import('./customers-import-page.tsx'), 'CustomersImportPage');
+export const SettingsAuditLogPage = lazyNamed(() => import('./settings-audit-log-page.tsx'), 'SettingsAuditLogPage');
 export const NotFoundPage = lazyNamed(() => import('./not-found-page.tsx'), 'NotFoundPage');

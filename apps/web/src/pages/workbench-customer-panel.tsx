@@ -1,8 +1,25 @@
-import { Skeleton } from 'antd';
+import { RightOutlined } from '@ant-design/icons';
+import { Skeleton, Tabs } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { CustomerConversations } from '../modules/conversations/components/customer-conversations.tsx';
+import { useWorkbenchCommand } from '../modules/conversations/workbench-events.ts';
 import { CustomerProfile } from '../modules/customers/components/customer-profile.tsx';
+import { LifecycleTag, TierBadge } from '../modules/customers/components/value-badges.tsx';
 import { useCustomer } from '../modules/customers/hooks/use-customers.ts';
+import { useCan } from '../modules/identity/hooks/use-session.ts';
+import { OrderList } from '../modules/orders/components/order-list.tsx';
+import { useValueSettings } from '../modules/orders/hooks/use-orders.ts';
+import { formatFen } from '../modules/orders/money.ts';
+import { TagsInline } from '../modules/tags/components/tags-inline.tsx';
+import {
+  useChangeConversationTags,
+  useChangeCustomerTags,
+  useConversationTags,
+  useCustomerTags,
+  useTagCatalog,
+} from '../modules/tags/hooks/use-tags.ts';
 import { ErrorState } from '../ui/error-state.tsx';
 
 type Props = {
@@ -12,26 +29,117 @@ type Props = {
   onOpenConversation: (id: string) => void;
 };
 
-/** 客户信息: the profile (editable in place) and, below it, the customer's previous conversations. */
+type PanelTab = 'profile' | 'orders' | 'history';
+
+/** 客户信息: 资料 (value, tags — `T` to tag —, profile), 订单 and 历史 for the open conversation's customer. */
 export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, onOpenConversation }: Props) {
   const { t } = useTranslation();
+  const can = useCan();
   const customer = useCustomer(customerId);
+  const [tab, setTab] = useState<PanelTab>('profile');
+  const [tagFocus, setTagFocus] = useState(0);
+  const { catalog, isPending: isCatalogPending } = useTagCatalog();
+  const customerTags = useCustomerTags(customerId);
+  const changeCustomerTags = useChangeCustomerTags(customerId, catalog);
+  const conversationTags = useConversationTags(conversationId);
+  const changeConversationTags = useChangeConversationTags(conversationId, catalog);
+  const canTag = can('tags:apply');
+  const valueSettings = useValueSettings();
+  const staleDays = (() => {
+    const data = customer.data;
+    const days = valueSettings.data?.staleProfileDays;
+    if (!data || !days) return null;
+    const since = Date.parse(data.profileUpdatedAt ?? data.createdAt);
+    const age = Math.floor((Date.now() - since) / 86_400_000);
+    const limit = data.lifecycleStage === 'active' ? days.active : days.others;
+    return age > limit ? age : null;
+  })();
+
+  useWorkbenchCommand('focus-tags', () => {
+    if (!canTag) return;
+    setTab('profile');
+    setTagFocus((value) => value + 1);
+  });
+
+  const profile = customer.isPending ? (
+    <Skeleton active paragraph={{ rows: 5 }} />
+  ) : customer.isError ? (
+    <ErrorState error={customer.error} onRetry={() => void customer.refetch()} compact />
+  ) : (
+    <>
+      <div className="hk-panel-value" data-testid="panel-value">
+        <TierBadge tier={customer.data.rfmTier} />
+        <LifecycleTag stage={customer.data.lifecycleStage} />
+        <span className="hk-muted hk-small">
+          {t('panel.orderSummary', {
+            count: customer.data.orderCount ?? 0,
+            amount: formatFen(customer.data.totalSpentFen),
+          })}
+        </span>
+      </div>
+      {staleDays !== null && canEdit && (
+        <div className="hk-panel-stale" data-testid="panel-stale">
+          {t('panel.staleHint', { days: staleDays })}
+        </div>
+      )}
+      <div className="hk-panel-block">
+        <div className="hk-field-label">
+          {t('panel.customerTags')}
+          {canTag && <kbd className="hk-kbd-hint">T</kbd>}
+        </div>
+        <TagsInline
+          tags={customerTags.data}
+          catalog={catalog}
+          isPending={customerTags.isPending || isCatalogPending}
+          canEdit={canTag}
+          onChange={(change) => changeCustomerTags.mutateAsync(change)}
+          emptyText={t('panel.noCustomerTags')}
+          testId="customer-tags"
+          focusSignal={tagFocus}
+        />
+      </div>
+      <div className="hk-panel-block">
+        <div className="hk-field-label">{t('panel.conversationTags')}</div>
+        <TagsInline
+          tags={conversationTags.data}
+          catalog={catalog}
+          isPending={conversationTags.isPending || isCatalogPending}
+          canEdit={canTag}
+          onChange={(change) => changeConversationTags.mutateAsync(change)}
+          emptyText={t('panel.noConversationTags')}
+          testId="conversation-tags"
+        />
+      </div>
+      <CustomerProfile customer={customer.data} canEdit={canEdit} canReveal={can('customers:reveal_pii')} compact />
+      <Link to={`/customers/${customerId}`} className="hk-panel-more" data-testid="panel-open-customer">
+        {t('panel.openCustomer')} <RightOutlined />
+      </Link>
+    </>
+  );
+
   return (
     <div className="hk-customer-panel" data-testid="customer-panel">
-      <section className="hk-panel-section">
-        <div className="hk-panel-title">{t('customer.tabProfile')}</div>
-        {customer.isPending ? (
-          <Skeleton active paragraph={{ rows: 5 }} />
-        ) : customer.isError ? (
-          <ErrorState error={customer.error} onRetry={() => void customer.refetch()} compact />
-        ) : (
-          <CustomerProfile customer={customer.data} canEdit={canEdit} />
-        )}
-      </section>
-      <section className="hk-panel-section">
-        <div className="hk-panel-title">{t('customer.tabHistory')}</div>
-        <CustomerConversations customerId={customerId} currentId={conversationId} onOpen={onOpenConversation} />
-      </section>
+      <Tabs
+        size="small"
+        activeKey={tab}
+        onChange={(key) => setTab(key as PanelTab)}
+        items={[
+          { key: 'profile', label: t('customer.tabProfile'), children: profile },
+          {
+            key: 'orders',
+            label: <span data-testid="panel-tab-orders">{t('panel.tabOrders')}</span>,
+            children: tab === 'orders' ? <OrderList customerId={customerId} compact /> : null,
+          },
+          {
+            key: 'history',
+            label: t('panel.tabHistory'),
+            children:
+              tab === 'history' ? (
+                <CustomerConversations customerId={customerId} currentId={conversationId} onOpen={onOpenConversation} />
+              ) : null,
+          },
+        ]}
+      />
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 
 /** Keyboard shortcuts live on the page; the composer and header listen for what they should do. */
-export type WorkbenchCommand = 'focus-reply' | 'focus-note' | 'open-assign' | 'resolve';
+export type WorkbenchCommand = 'focus-reply' | 'focus-note' | 'open-assign' | 'resolve' | 'focus-tags';
 
 const eventName = 'huike:workbench';
 

@@ -8,6 +8,7 @@ const shortcuts = [
   { keys: ['N'], action: 'shortcuts.note' },
   { keys: ['A'], action: 'shortcuts.assign' },
   { keys: ['E'], action: 'shortcuts.resolve' },
+  { keys: ['T'], action: 'shortcuts.tag' },
   { keys: ['Enter'], action: 'shortcuts.send' },
   { keys: ['Shift', 'Enter'], action: 'shortcuts.newline' },
   { keys: ['Esc'], action: 'shortcuts.leaveComposer' },

@@ -1,17 +1,65 @@
-import type { Customer } from '@huike/contracts';
+import type {
+  CreateCustomFieldBody,
+  Customer,
+  CustomerIdentity,
+  CustomFieldDefinition,
+  DuplicateCandidate,
+  MergeBody,
+  MergePreview,
+  MergeResult,
+  RevealableField,
+  RevealResult,
+  StaleProfile,
+  TimelineEntry,
+  UndoMergeResult,
+  UpdateCustomerBody,
+  UpdateCustomFieldBody,
+} from '@huike/contracts';
 import { api, type Page } from '../../../api/client.ts';
+import { rowsOf } from '../../tags/api/tags-api.ts';
 
-export type CustomerListParams = { q?: string; limit: number; cursor?: string };
-export type UpdateCustomerInput = {
-  name?: string | null;
-  phone?: string | null;
-  email?: string | null;
-  notes?: string;
+export type CustomerListParams = {
+  q?: string;
+  tagId?: string;
+  segmentId?: string;
+  lifecycleStage?: string;
+  rfmTier?: string;
+  limit: number;
+  cursor?: string;
 };
+export type UpdateCustomerInput = UpdateCustomerBody;
+
+type List<T> = T[] | { items: T[] };
 
 export const customersApi = {
   list: (params: CustomerListParams, signal?: AbortSignal) =>
     api.get<Page<Customer>>('/api/v1/customers', params, signal),
   get: (id: string, signal?: AbortSignal) => api.get<Customer>(`/api/v1/customers/${id}`, undefined, signal),
   update: (id: string, input: UpdateCustomerInput) => api.patch<Customer>(`/api/v1/customers/${id}`, input),
+  identities: async (id: string, signal?: AbortSignal) =>
+    rowsOf(await api.get<List<CustomerIdentity>>(`/api/v1/customers/${id}/identities`, undefined, signal)),
+  timeline: (id: string, cursor: string | undefined, signal?: AbortSignal) =>
+    api.get<Page<TimelineEntry>>(`/api/v1/customers/${id}/timeline`, { cursor, limit: 30 }, signal),
+  duplicates: async (id: string, signal?: AbortSignal) =>
+    rowsOf(await api.get<List<DuplicateCandidate>>(`/api/v1/customers/${id}/duplicates`, undefined, signal)),
+  mergePreview: (id: string, otherId: string) =>
+    api.post<MergePreview>(`/api/v1/customers/${id}/merge/preview`, { otherId }),
+  merge: (id: string, body: MergeBody) => api.post<MergeResult>(`/api/v1/customers/${id}/merge`, body),
+  undoMerge: (mergeId: string) => api.post<UndoMergeResult>(`/api/v1/customer-merges/${mergeId}/undo`),
+  reveal: (id: string, fields: RevealableField[]) =>
+    api.post<RevealResult>(`/api/v1/customers/${id}/reveal`, { fields }),
+  staleProfiles: (params: { limit: number; cursor?: string }, signal?: AbortSignal) =>
+    api.get<Page<StaleProfile>>('/api/v1/customers/stale-profiles', params, signal),
+  fields: async (includeArchived: boolean, signal?: AbortSignal) =>
+    rowsOf(
+      await api.get<List<CustomFieldDefinition>>(
+        '/api/v1/customer-fields',
+        includeArchived ? { includeArchived: 'true' } : undefined,
+        signal,
+      ),
+    ),
+  createField: (input: CreateCustomFieldBody) => api.post<CustomFieldDefinition>('/api/v1/customer-fields', input),
+  updateField: (id: string, input: UpdateCustomFieldBody) =>
+    api.patch<CustomFieldDefinition>(`/api/v1/customer-fields/${id}`, input),
+  deleteField: (id: string) => api.delete<void>(`/api/v1/customer-fields/${id}`),
 };

@@ -1,71 +1,407 @@
-import type { Customer } from '@huike/contracts';
+import { EyeInvisibleOutlined, EyeOutlined } from '@ant-design/icons';
+import {
+  type Customer,
+  type CustomFieldDefinition,
+  type CustomFieldValue,
+  genders,
+  isValidBankCard,
+  isValidIdCard,
+  normalizePhone,
+  type RevealableField,
+  type RevealResult,
+  type UpdateCustomerBody,
+} from '@huike/contracts';
+import { Button, Skeleton, Tag, Tooltip } from 'antd';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { EditableField } from '../../../ui/editable-field.tsx';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { MaskedPhone } from '../../../ui/masked-phone.tsx';
 import { formatDateTime } from '../../../ui/time.ts';
-import type { UpdateCustomerInput } from '../api/customers-api.ts';
-import { useUpdateCustomer } from '../hooks/use-customers.ts';
+import { useUsers } from '../../identity/hooks/use-users.ts';
+import { useCustomFields, useRevealPii, useUpdateCustomer } from '../hooks/use-customers.ts';
+import { type FieldDraft, type FieldEditor, InlineField } from './inline-field.tsx';
 
-const phonePattern = /^\+?[0-9 -]{5,20}$/;
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-type Props = { customer: Customer; canEdit: boolean };
+type Props = {
+  customer: Customer;
+  canEdit: boolean;
+  canReveal: boolean;
+  /** The inbox panel: contact and custom fields, no ID or bank card. */
+  compact?: boolean;
+};
 
-/** 资料: name, phone (masked until edited or revealed), email, notes — each editable in place. */
-export function CustomerProfile({ customer, canEdit }: Props) {
+const text = (value: string | null | undefined): string | null => (value?.trim() ? value : null);
+
+/** 资料: identity fields, contact details, custom fields and notes — each editable in place. */
+export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props) {
   const { t } = useTranslation();
   const update = useUpdateCustomer();
-  const save = async (input: UpdateCustomerInput) => {
+  const fields = useCustomFields();
+  const users = useUsers();
+  const reveal = useRevealPii();
+  const [revealed, setRevealed] = useState<RevealResult>({});
+
+  const save = async (input: UpdateCustomerBody) => {
     try {
       await update.mutateAsync({ id: customer.id, input });
     } catch (error) {
       throw new Error(errorMessage(error, t));
     }
   };
+  const textEditor = (maxLength: number, placeholder?: string): FieldEditor => ({
+    kind: 'text',
+    maxLength,
+    placeholder,
+  });
+  const asText = (draft: FieldDraft) => (typeof draft === 'string' ? draft : null);
+  const asList = (draft: FieldDraft) => (Array.isArray(draft) ? draft : []);
+
+  const revealButton = (field: RevealableField) => {
+    if (!canReveal) return null;
+    const isShown = revealed[field as keyof RevealResult] !== undefined;
+    return (
+      <Tooltip title={isShown ? t('common.hide') : t('customerData.revealHelp')}>
+        <Button
+          type="link"
+          size="small"
+          icon={isShown ? <EyeInvisibleOutlined /> : <EyeOutlined />}
+          loading={reveal.isPending && reveal.variables?.fields.includes(field)}
+          onClick={() => {
+            if (isShown) {
+              setRevealed(({ [field as keyof RevealResult]: _hidden, ...rest }) => rest);
+              return;
+            }
+            reveal.mutate(
+              { id: customer.id, fields: [field] },
+              { onSuccess: (result) => setRevealed((current) => ({ ...current, ...result })) },
+            );
+          }}
+          data-testid={`reveal-${field}`}
+        >
+          {isShown ? t('common.hide') : t('customerData.reveal')}
+        </Button>
+      </Tooltip>
+    );
+  };
+
+  const userOptions = (users.data ?? [])
+    .filter((user) => !user.disabled || user.id === customer.ownerId)
+    .map((user) => ({ value: user.id, label: user.name }));
+  const owner = customer.ownerId ? users.data?.find((user) => user.id === customer.ownerId) : undefined;
+
+  const phoneDisplay = customer.phone ? (
+    customer.piiMasked ? (
+      <span className="hk-mono">{customer.phone}</span>
+    ) : (
+      <MaskedPhone phone={customer.phone} />
+    )
+  ) : null;
+
   return (
-    <div className="hk-profile" data-testid="customer-profile" data-customer-id={customer.id}>
-      <EditableField
-        label={t('customer.name')}
-        value={customer.name}
-        canEdit={canEdit}
-        maxLength={100}
-        testId="customer-name"
-        onSave={(value) => save({ name: value || null })}
-      />
-      <EditableField
-        label={t('customer.phone')}
-        value={customer.phone}
-        display={<MaskedPhone phone={customer.phone} />}
-        canEdit={canEdit}
-        maxLength={20}
-        testId="customer-phone"
-        validate={(value) => (phonePattern.test(value) ? null : t('customer.phoneInvalid'))}
-        onSave={(value) => save({ phone: value || null })}
-      />
-      <EditableField
-        label={t('customer.email')}
-        value={customer.email}
-        canEdit={canEdit}
-        maxLength={254}
-        testId="customer-email"
-        validate={(value) => (emailPattern.test(value) ? null : t('customer.emailInvalid'))}
-        onSave={(value) => save({ email: value || null })}
-      />
-      <EditableField
-        label={t('customer.notes')}
-        value={customer.notes || null}
-        placeholder={t('customer.notesPlaceholder')}
-        isMultiline
-        canEdit={canEdit}
-        maxLength={5000}
-        testId="customer-notes"
-        onSave={(value) => save({ notes: value })}
-      />
-      <div className="hk-field">
-        <div className="hk-field-label">{t('customer.createdAt')}</div>
-        <div className="hk-field-text hk-muted">{formatDateTime(customer.createdAt)}</div>
-      </div>
+    <div
+      className={compact ? 'hk-profile' : 'hk-profile hk-profile-wide'}
+      data-testid="customer-profile"
+      data-customer-id={customer.id}
+    >
+      <Section title={t('customerData.sectionBasic')} compact={compact}>
+        <InlineField
+          label={t('customer.name')}
+          display={text(customer.name)}
+          value={customer.name}
+          editor={textEditor(100)}
+          canEdit={canEdit}
+          testId="customer-name"
+          onSave={(draft) => save({ name: asText(draft) })}
+        />
+        <InlineField
+          label={t('customerData.nickname')}
+          display={text(customer.nickname)}
+          value={customer.nickname}
+          editor={textEditor(100)}
+          canEdit={canEdit}
+          testId="customer-nickname"
+          onSave={(draft) => save({ nickname: asText(draft) })}
+        />
+        <div className="hk-field-pair">
+          <InlineField
+            label={t('customerData.gender')}
+            display={customer.gender === 'unknown' ? null : t(`customerData.genders.${customer.gender}`)}
+            value={customer.gender}
+            editor={{
+              kind: 'select',
+              allowClear: false,
+              options: genders.map((gender) => ({ value: gender, label: t(`customerData.genders.${gender}`) })),
+            }}
+            canEdit={canEdit}
+            testId="customer-gender"
+            onSave={(draft) => save({ gender: (asText(draft) ?? 'unknown') as Customer['gender'] })}
+          />
+          <InlineField
+            label={t('customerData.birthday')}
+            display={customer.birthday}
+            value={customer.birthday}
+            editor={{ kind: 'date' }}
+            canEdit={canEdit}
+            testId="customer-birthday"
+            validate={(draft) =>
+              typeof draft === 'string' && draft > new Date().toISOString().slice(0, 10)
+                ? t('customerData.birthdayFuture')
+                : null
+            }
+            onSave={(draft) => save({ birthday: asText(draft) })}
+          />
+        </div>
+        <InlineField
+          label={t('customerData.region')}
+          display={text(customer.region)}
+          value={customer.region}
+          editor={textEditor(100, t('customerData.regionPlaceholder'))}
+          canEdit={canEdit}
+          testId="customer-region"
+          onSave={(draft) => save({ region: asText(draft) })}
+        />
+      </Section>
+
+      <Section title={t('customerData.sectionContact')} compact={compact}>
+        <InlineField
+          label={t('customer.phone')}
+          display={phoneDisplay}
+          value={customer.piiMasked ? '' : customer.phone}
+          editor={textEditor(30, customer.piiMasked ? t('customerData.replaceMasked') : undefined)}
+          canEdit={canEdit}
+          testId="customer-phone"
+          validate={(draft) => (normalizePhone(String(draft)) ? null : t('customerData.phoneInvalid'))}
+          onSave={(draft) => save({ phone: asText(draft) })}
+        />
+        <InlineField
+          label={t('customerData.otherPhones')}
+          display={
+            customer.phones.length > 0 ? (
+              <span className="hk-chip-list">
+                {customer.phones.map((phone) => (
+                  <span key={phone} className="hk-mono">
+                    {phone}
+                  </span>
+                ))}
+              </span>
+            ) : null
+          }
+          value={customer.piiMasked ? [] : customer.phones}
+          editor={{ kind: 'list', placeholder: t('customerData.listPlaceholder') }}
+          canEdit={canEdit && !customer.piiMasked}
+          testId="customer-phones"
+          validate={(draft) => {
+            const bad = asList(draft).find((phone) => !normalizePhone(phone));
+            return bad ? t('customerData.phoneInvalidNamed', { value: bad }) : null;
+          }}
+          onSave={(draft) => save({ phones: asList(draft) })}
+        />
+        <InlineField
+          label={t('customer.email')}
+          display={text(customer.email)}
+          value={customer.email}
+          editor={textEditor(254)}
+          canEdit={canEdit}
+          testId="customer-email"
+          validate={(draft) => (emailPattern.test(String(draft)) ? null : t('customer.emailInvalid'))}
+          onSave={(draft) => save({ email: asText(draft) })}
+        />
+        <InlineField
+          label={t('customerData.otherEmails')}
+          display={customer.emails.length > 0 ? customer.emails.join('、') : null}
+          value={customer.emails}
+          editor={{ kind: 'list', placeholder: t('customerData.listPlaceholder') }}
+          canEdit={canEdit}
+          testId="customer-emails"
+          validate={(draft) => {
+            const bad = asList(draft).find((email) => !emailPattern.test(email));
+            return bad ? t('customerData.emailInvalidNamed', { value: bad }) : null;
+          }}
+          onSave={(draft) => save({ emails: asList(draft) })}
+        />
+      </Section>
+
+      <Section title={t('customerData.sectionSource')} compact={compact}>
+        <div className="hk-field-pair">
+          <InlineField
+            label={t('customerData.source')}
+            display={text(customer.source)}
+            value={customer.source}
+            editor={textEditor(100, t('customerData.sourcePlaceholder'))}
+            canEdit={canEdit}
+            testId="customer-source"
+            onSave={(draft) => save({ source: asText(draft) })}
+          />
+          <InlineField
+            label={t('customerData.campaign')}
+            display={text(customer.campaign)}
+            value={customer.campaign}
+            editor={textEditor(100, t('customerData.campaignPlaceholder'))}
+            canEdit={canEdit}
+            testId="customer-campaign"
+            onSave={(draft) => save({ campaign: asText(draft) })}
+          />
+        </div>
+        <InlineField
+          label={t('customerData.owner')}
+          display={owner ? owner.name : customer.ownerId ? t('chat.unknownAgent') : null}
+          value={customer.ownerId}
+          editor={{ kind: 'select', options: userOptions }}
+          canEdit={canEdit}
+          testId="customer-owner"
+          onSave={(draft) => save({ ownerId: asText(draft) })}
+        />
+      </Section>
+
+      {!compact && (
+        <Section title={t('customerData.sectionPii')}>
+          <InlineField
+            label={t('customerData.idCard')}
+            display={customer.idCard ? <span className="hk-mono">{revealed.idCard ?? customer.idCard}</span> : null}
+            extra={customer.idCard ? revealButton('idCard') : null}
+            value=""
+            editor={textEditor(18, t('customerData.idCardPlaceholder'))}
+            canEdit={canEdit}
+            testId="customer-id-card"
+            validate={(draft) => (isValidIdCard(String(draft).toUpperCase()) ? null : t('customerData.idCardInvalid'))}
+            onSave={(draft) => save({ idCard: asText(draft) })}
+          />
+          <InlineField
+            label={t('customerData.bankCard')}
+            display={
+              customer.bankCard ? <span className="hk-mono">{revealed.bankCard ?? customer.bankCard}</span> : null
+            }
+            extra={customer.bankCard ? revealButton('bankCard') : null}
+            value=""
+            editor={textEditor(23, t('customerData.bankCardPlaceholder'))}
+            canEdit={canEdit}
+            testId="customer-bank-card"
+            validate={(draft) =>
+              isValidBankCard(String(draft).replace(/[\s-]/g, '')) ? null : t('customerData.bankCardInvalid')
+            }
+            onSave={(draft) => save({ bankCard: asText(draft) })}
+          />
+          {reveal.isError && <div className="hk-field-error">{errorMessage(reveal.error, t)}</div>}
+          {!canReveal && (customer.idCard || customer.bankCard) && (
+            <div className="hk-muted hk-small">{t('customerData.piiHidden')}</div>
+          )}
+        </Section>
+      )}
+
+      {fields.isPending ? (
+        <Skeleton active title={false} paragraph={{ rows: 2 }} />
+      ) : (fields.data ?? []).length > 0 ? (
+        <Section title={t('customerData.sectionCustom')} compact={compact}>
+          {(fields.data ?? []).map((definition) => (
+            <CustomFieldRow
+              key={definition.id}
+              definition={definition}
+              value={customer.customFields[definition.key]}
+              canEdit={canEdit}
+              onSave={(value) => save({ customFields: { [definition.key]: value } })}
+            />
+          ))}
+        </Section>
+      ) : null}
+
+      <Section title={t('customer.notes')} compact={compact} hideTitle>
+        <InlineField
+          label={t('customer.notes')}
+          display={text(customer.notes)}
+          value={customer.notes}
+          editor={{ kind: 'textarea', maxLength: 5000, placeholder: t('customer.notesPlaceholder') }}
+          canEdit={canEdit}
+          testId="customer-notes"
+          onSave={(draft) => save({ notes: asText(draft) ?? '' })}
+        />
+      </Section>
+      {!compact && (
+        <div className="hk-profile-meta hk-muted hk-small">
+          <span>
+            {t('customer.createdAt')} {formatDateTime(customer.createdAt)}
+          </span>
+          {customer.profileUpdatedAt && (
+            <span>
+              {t('customerData.profileUpdatedAt')} {formatDateTime(customer.profileUpdatedAt)}
+            </span>
+          )}
+        </div>
+      )}
     </div>
+  );
+}
+
+function Section({
+  title,
+  compact,
+  hideTitle,
+  children,
+}: {
+  title: ReactNode;
+  compact?: boolean;
+  hideTitle?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <section className={compact ? 'hk-profile-section hk-profile-section-compact' : 'hk-profile-section'}>
+      {!compact && !hideTitle && <div className="hk-profile-section-title">{title}</div>}
+      {children}
+    </section>
+  );
+}
+
+export function formatCustomValue(value: CustomFieldValue | undefined): ReactNode | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (Array.isArray(value))
+    return value.length === 0 ? null : (
+      <span className="hk-chip-list">
+        {value.map((item) => (
+          <Tag key={item} className="hk-badge">
+            {item}
+          </Tag>
+        ))}
+      </span>
+    );
+  return String(value);
+}
+
+function CustomFieldRow({
+  definition,
+  value,
+  canEdit,
+  onSave,
+}: {
+  definition: CustomFieldDefinition;
+  value: CustomFieldValue | undefined;
+  canEdit: boolean;
+  onSave: (value: CustomFieldValue | null) => Promise<unknown>;
+}) {
+  const { t } = useTranslation();
+  const options = definition.options.map((option) => ({ value: option, label: option }));
+  const editor: FieldEditor =
+    definition.type === 'number'
+      ? { kind: 'number' }
+      : definition.type === 'date'
+        ? { kind: 'date' }
+        : definition.type === 'single_select'
+          ? { kind: 'select', options }
+          : definition.type === 'multi_select'
+            ? { kind: 'multiselect', options }
+            : { kind: 'text', maxLength: 500 };
+  return (
+    <InlineField
+      label={definition.label}
+      required={definition.required}
+      display={formatCustomValue(value)}
+      value={value ?? (definition.type === 'multi_select' ? [] : null)}
+      editor={editor}
+      canEdit={canEdit}
+      testId={`custom-field-${definition.key}`}
+      validate={(draft) =>
+        definition.type === 'number' && typeof draft !== 'number' ? t('customerData.numberInvalid') : null
+      }
+      onSave={(draft) => onSave(draft as CustomFieldValue | null)}
+    />
   );
 }

@@ -1,70 +1,137 @@
 import type { Customer } from '@huike/contracts';
 import { Table, type TableColumnsType, Typography } from 'antd';
+import type { Key, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CustomerAvatar } from '../../../ui/customer-avatar.tsx';
 import { MaskedPhone } from '../../../ui/masked-phone.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
+import { formatFen } from '../../orders/money.ts';
+import type { Tag } from '../../tags/api/tags-api.ts';
+import { TagChip } from '../../tags/components/tag-chip.tsx';
+import type { TagCatalog } from '../../tags/hooks/use-tags.ts';
+import { LifecycleTag, TierBadge } from './value-badges.tsx';
 
 type Props = {
   customers: Customer[];
   isLoading: boolean;
   onOpen: (id: string) => void;
-  emptyText: React.ReactNode;
+  emptyText: ReactNode;
+  catalog: TagCatalog | undefined;
+  /** Row selection for bulk actions (the list page decides what to do with it). */
+  selectedIds?: Key[];
+  onSelect?: (ids: Key[]) => void;
 };
 
-export const customerName = (customer: Customer, anonymous: string): string => customer.name?.trim() || anonymous;
+export const customerName = (customer: Pick<Customer, 'name' | 'nickname'>, anonymous: string): string =>
+  customer.name?.trim() || customer.nickname?.trim() || anonymous;
 
-export function CustomersTable({ customers, isLoading, onOpen, emptyText }: Props) {
+/** The list view may carry the customer's tags (as tags or ids); show what is there. */
+function tagsOf(customer: Customer, catalog: TagCatalog | undefined): Tag[] {
+  const extra = customer as Customer & { tags?: Tag[]; tagIds?: string[] };
+  if (Array.isArray(extra.tags)) return extra.tags;
+  if (Array.isArray(extra.tagIds) && catalog)
+    return extra.tagIds.map((id) => catalog.byId.get(id)).filter((tag): tag is NonNullable<typeof tag> => Boolean(tag));
+  return [];
+}
+
+/** The dense customer table: who, contact, tags, value, last order; a row opens the customer. */
+export function CustomersTable({ customers, isLoading, onOpen, emptyText, catalog, selectedIds, onSelect }: Props) {
   const { t } = useTranslation();
   const columns: TableColumnsType<Customer> = [
     {
       key: 'name',
       title: t('customer.name'),
+      width: 220,
       render: (_, customer) => (
         <span className="hk-cell-name">
           <CustomerAvatar name={customerName(customer, '?')} seed={customer.id} size={24} />
-          <Typography.Link onClick={() => onOpen(customer.id)}>
-            {customerName(customer, t('customer.anonymous'))}
-          </Typography.Link>
+          <span className="hk-cell-name-text">
+            <Typography.Link onClick={() => onOpen(customer.id)} data-testid="customer-row-name">
+              {customerName(customer, t('customer.anonymous'))}
+            </Typography.Link>
+            {customer.nickname && customer.name && <span className="hk-muted hk-small">{customer.nickname}</span>}
+          </span>
+          <TierBadge tier={customer.rfmTier} />
         </span>
       ),
     },
     {
       key: 'phone',
       title: t('customer.phone'),
-      width: 190,
-      render: (_, customer) => <MaskedPhone phone={customer.phone} />,
+      width: 170,
+      render: (_, customer) =>
+        customer.piiMasked ? (
+          customer.phone ? (
+            <span className="hk-mono">{customer.phone}</span>
+          ) : (
+            <span className="hk-muted">—</span>
+          )
+        ) : (
+          <MaskedPhone phone={customer.phone} />
+        ),
     },
     {
-      key: 'email',
-      title: t('customer.email'),
-      ellipsis: true,
-      render: (_, customer) => customer.email ?? <span className="hk-muted">{t('common.notSet')}</span>,
+      key: 'tags',
+      title: t('customerData.tags'),
+      render: (_, customer) => {
+        const tags = tagsOf(customer, catalog);
+        if (tags.length === 0) return <span className="hk-muted">—</span>;
+        return (
+          <span className="hk-chip-list">
+            {tags.slice(0, 3).map((tag) => (
+              <TagChip key={tag.id} tag={catalog?.byId.get(tag.id) ?? tag} />
+            ))}
+            {tags.length > 3 && <span className="hk-muted hk-small">+{tags.length - 3}</span>}
+          </span>
+        );
+      },
     },
     {
-      key: 'notes',
-      title: t('customer.notes'),
-      ellipsis: true,
-      render: (_, customer) => customer.notes || <span className="hk-muted">—</span>,
+      key: 'lifecycle',
+      title: t('value.lifecycle'),
+      width: 88,
+      render: (_, customer) => <LifecycleTag stage={customer.lifecycleStage} />,
     },
     {
-      key: 'createdAt',
-      title: t('customer.createdAt'),
-      width: 140,
-      render: (_, customer) => <RelativeTime iso={customer.createdAt} />,
+      key: 'orders',
+      title: t('value.orderCount'),
+      width: 72,
+      align: 'right',
+      render: (_, customer) => customer.orderCount ?? 0,
+    },
+    {
+      key: 'spent',
+      title: t('value.totalSpent'),
+      width: 120,
+      align: 'right',
+      render: (_, customer) => <span className="hk-nowrap">{formatFen(customer.totalSpentFen)}</span>,
+    },
+    {
+      key: 'lastOrder',
+      title: t('value.lastOrder'),
+      width: 110,
+      render: (_, customer) =>
+        customer.lastOrderAt ? <RelativeTime iso={customer.lastOrderAt} /> : <span className="hk-muted">—</span>,
     },
   ];
   return (
     <Table<Customer>
       rowKey="id"
-      size="middle"
+      size="small"
       columns={columns}
       dataSource={customers}
       loading={isLoading}
       pagination={false}
       locale={{ emptyText }}
+      scroll={{ x: 900 }}
+      rowSelection={onSelect ? { selectedRowKeys: selectedIds, onChange: (keys) => onSelect(keys) } : undefined}
       onRow={(customer) => ({
-        onClick: () => onOpen(customer.id),
+        onClick: (event) => {
+          // Clicks on links, buttons and the selection checkbox do their own thing.
+          if ((event.target as HTMLElement).closest('button, a, .ant-checkbox-wrapper, .ant-table-selection-column'))
+            return;
+          onOpen(customer.id);
+        },
         className: 'hk-clickable-row',
         'data-testid': 'customer-row',
         'data-customer-id': customer.id,

@@ -1,0 +1,58 @@
+import type { Customer } from '@huike/contracts';
+import { Card, Statistic, Tooltip } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { CustomerAvatar } from '../../../ui/customer-avatar.tsx';
+import { RelativeTime } from '../../../ui/relative-time.tsx';
+import { useUserMap } from '../../identity/hooks/use-users.ts';
+import { formatFen } from '../../orders/money.ts';
+import { customerName } from './customers-table.tsx';
+import { LifecycleTag, TierBadge } from './value-badges.tsx';
+
+/** Who this is at a glance: name, nickname, tier, lifecycle, owner, and what they have bought. */
+export function CustomerHeader({ customer }: { customer: Customer }) {
+  const { t } = useTranslation();
+  const users = useUserMap();
+  const owner = customer.ownerId ? users.get(customer.ownerId) : undefined;
+  const name = customerName(customer, t('customer.anonymous'));
+  return (
+    <Card variant="borderless" className="hk-card hk-customer-header" data-testid="customer-header">
+      <div className="hk-customer-header-main">
+        <CustomerAvatar name={name} seed={customer.id} size={48} />
+        <div className="hk-customer-header-text">
+          <div className="hk-customer-header-name">
+            <span data-testid="customer-header-name">{name}</span>
+            {customer.nickname && customer.name && <span className="hk-muted">（{customer.nickname}）</span>}
+            <TierBadge tier={customer.rfmTier} />
+            <LifecycleTag stage={customer.lifecycleStage} />
+          </div>
+          <div className="hk-muted hk-customer-header-sub">
+            <span data-testid="customer-owner-label">
+              {t('customerData.owner')}：{owner ? owner.name : t('customerPage.noOwner')}
+            </span>
+            {customer.region && <span>{customer.region}</span>}
+            {customer.source && <span>{t('customerPage.fromSource', { source: customer.source })}</span>}
+            <span>
+              {t('customerPage.since')} <RelativeTime iso={customer.createdAt} />
+            </span>
+          </div>
+        </div>
+      </div>
+      <div className="hk-customer-header-stats">
+        <Statistic title={t('value.orderCount')} value={customer.orderCount ?? 0} />
+        <Statistic title={t('value.totalSpent')} value={formatFen(customer.totalSpentFen)} />
+        <div className="hk-stat">
+          <div className="hk-stat-title">{t('value.lastOrder')}</div>
+          <div className="hk-stat-value">
+            {customer.lastOrderAt ? (
+              <RelativeTime iso={customer.lastOrderAt} />
+            ) : (
+              <Tooltip title={t('customerPage.noOrdersHelp')}>
+                <span className="hk-muted">—</span>
+              </Tooltip>
+            )}
+          </div>
+        </div>
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,176 @@
+import { DownloadOutlined } from '@ant-design/icons';
+import type { ExportFormat, ExportTarget, Job } from '@huike/contracts';
+import { Alert, Button, Checkbox, Divider, Modal, Radio, Skeleton, Space, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorState } from '../../../ui/error-state.tsx';
+import { errorMessage } from '../../../ui/errors.tsx';
+import { useCan } from '../../identity/hooks/use-session.ts';
+import { fileUrl } from '../../jobs/api/jobs-api.ts';
+import { JobProgress, resultNumber, resultString } from '../../jobs/components/job-progress.tsx';
+import { useTargetCount } from '../../segments/hooks/use-bulk.ts';
+import { useCreateExport, useExportFields } from '../hooks/use-imports.ts';
+
+type Props = {
+  open: boolean;
+  target: ExportTarget;
+  /** Who is being exported, for the title: 「分组：沉睡客户」, 「已选 12 位客户」. */
+  description: string;
+  onClose: () => void;
+};
+
+const n = (value: number) => value.toLocaleString('zh-CN');
+
+/** Export dialog: fields and format, the exact count first, then the job's progress and the download link. */
+export function ExportDialog({ open, target, description, onClose }: Props) {
+  const { t } = useTranslation();
+  const fields = useExportFields(open);
+  const count = useTargetCount(target, open);
+  const create = useCreateExport();
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [format, setFormat] = useState<ExportFormat>('xlsx');
+  const [job, setJob] = useState<Job | null>(null);
+  const [finished, setFinished] = useState<Job | null>(null);
+
+  const items = fields.data?.items ?? [];
+  useEffect(() => {
+    if (open && items.length && chosen.length === 0)
+      setChosen(items.filter((field) => field.isDefault).map((f) => f.key));
+  }, [open, items, chosen.length]);
+
+  useEffect(() => {
+    if (!open) {
+      setJob(null);
+      setFinished(null);
+      create.reset();
+    }
+  }, [open, create.reset]);
+
+  const can = useCan();
+  // Only roles that cannot reveal PII get masked values; tell them before they export.
+  const isMasked = useMemo(
+    () => !can('customers:reveal_pii') && items.some((field) => field.isPii && chosen.includes(field.key)),
+    [can, items, chosen],
+  );
+  const ordered = items.filter((field) => chosen.includes(field.key)).map((field) => field.key);
+  const total = count.data?.count;
+
+  const start = () => create.mutate({ target, format, fields: ordered }, { onSuccess: (started) => setJob(started) });
+
+  const fileId = finished ? resultString(finished, 'fileId') : null;
+
+  return (
+    <Modal
+      open={open}
+      title={t('exports.title')}
+      onCancel={onClose}
+      destroyOnHidden
+      width={620}
+      footer={
+        job ? (
+          <Button onClick={onClose}>{t('jobs.close')}</Button>
+        ) : (
+          <Space>
+            <Button onClick={onClose}>{t('common.cancel')}</Button>
+            <Button
+              type="primary"
+              icon={<DownloadOutlined />}
+              loading={create.isPending}
+              disabled={ordered.length === 0 || total === 0 || count.isLoading}
+              onClick={start}
+              data-testid="export-start"
+            >
+              {total === undefined ? t('exports.start') : t('exports.startCount', { count: n(total) })}
+            </Button>
+          </Space>
+        )
+      }
+    >
+      <div data-testid="export-dialog">
+        <Typography.Paragraph>
+          {description}
+          {' · '}
+          {count.isLoading ? (
+            <span className="hk-muted">{t('bulk.counting')}</span>
+          ) : total !== undefined ? (
+            <Typography.Text strong data-testid="export-count">
+              {t('bulk.customersCount', { count: n(total) })}
+            </Typography.Text>
+          ) : null}
+        </Typography.Paragraph>
+        {job ? (
+          <JobProgress
+            jobId={job.id}
+            initial={job}
+            onFinished={(done) => done.status === 'succeeded' && setFinished(done)}
+            renderResult={(done) => (
+              <Space orientation="vertical">
+                <Typography.Text>{t('exports.done', { count: n(resultNumber(done, 'rows')) })}</Typography.Text>
+                {fileId && (
+                  <Button
+                    type="primary"
+                    icon={<DownloadOutlined />}
+                    href={fileUrl(fileId)}
+                    download
+                    data-testid="export-download"
+                  >
+                    {t('exports.download')}
+                  </Button>
+                )}
+              </Space>
+            )}
+          />
+        ) : (
+          <>
+            <Typography.Text strong>{t('exports.format')}</Typography.Text>
+            <div style={{ margin: '8px 0 16px' }}>
+              <Radio.Group
+                value={format}
+                onChange={(event) => setFormat(event.target.value)}
+                optionType="button"
+                options={[
+                  { value: 'xlsx', label: 'Excel (.xlsx)' },
+                  { value: 'csv', label: 'CSV' },
+                  { value: 'pdf', label: 'PDF' },
+                ]}
+                data-testid="export-format"
+              />
+            </div>
+            <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+              <Typography.Text strong>{t('exports.fields', { count: ordered.length })}</Typography.Text>
+              <Space size={4}>
+                <Button size="small" type="link" onClick={() => setChosen(items.map((field) => field.key))}>
+                  {t('exports.selectAll')}
+                </Button>
+                <Button
+                  size="small"
+                  type="link"
+                  onClick={() => setChosen(items.filter((field) => field.isDefault).map((field) => field.key))}
+                >
+                  {t('exports.selectDefault')}
+                </Button>
+              </Space>
+            </Space>
+            <Divider style={{ margin: '8px 0' }} />
+            {fields.isLoading ? (
+              <Skeleton active paragraph={{ rows: 3 }} title={false} />
+            ) : fields.isError ? (
+              <ErrorState error={fields.error} onRetry={() => void fields.refetch()} compact />
+            ) : (
+              <Checkbox.Group
+                className="hk-export-fields"
+                value={chosen}
+                onChange={(values) => setChosen(values as string[])}
+                options={items.map((field) => ({ value: field.key, label: field.label }))}
+              />
+            )}
+            {isMasked && <Alert type="info" showIcon style={{ marginTop: 12 }} title={t('exports.piiMasked')} />}
+            {create.error ? (
+              <Alert type="error" showIcon style={{ marginTop: 12 }} title={errorMessage(create.error, t)} />
+            ) : null}
+          </>
+        )}
+      </div>
+    </Modal>
+  );
+}

@@ -1,0 +1,197 @@
+import type { ExportTarget, Job } from '@huike/contracts';
+import { useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Modal, Select, Space, Typography } from 'antd';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isApiError } from '../../../api/client.ts';
+import { errorMessage } from '../../../ui/errors.tsx';
+import { useUsers } from '../../identity/hooks/use-users.ts';
+import { JobProgress, resultNumber } from '../../jobs/components/job-progress.tsx';
+import { type BulkAction, toCustomerTarget } from '../api/bulk-api.ts';
+import { useRunBulk, useTargetCount } from '../hooks/use-bulk.ts';
+import { useTagOptions } from '../hooks/use-tag-options.ts';
+import { TagSelect } from './tag-select.tsx';
+
+type Props = {
+  open: boolean;
+  action: BulkAction;
+  target: ExportTarget;
+  /** Who is affected, e.g. 「分组：沉睡客户」 or 「已选 12 位客户」. */
+  description: string;
+  onClose: () => void;
+};
+
+const n = (value: number) => value.toLocaleString('zh-CN');
+
+/**
+ * 批量打标签 / 移除标签 / 分配负责人: the exact count first, a sentence saying what will happen, then the job.
+ * If the count changed in between (409 bulk.count_changed), the new count is shown and asked again.
+ */
+export function BulkActionModal({ open, action, target, description, onClose }: Props) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const count = useTargetCount(target, open);
+  const run = useRunBulk();
+  const tagOptions = useTagOptions();
+  const users = useUsers();
+  const [tagIds, setTagIds] = useState<string[]>([]);
+  const [ownerId, setOwnerId] = useState<string | undefined>();
+  const [changedFrom, setChangedFrom] = useState<number | null>(null);
+  const [job, setJob] = useState<Job | null>(null);
+
+  useEffect(() => {
+    if (!open) {
+      setTagIds([]);
+      setOwnerId(undefined);
+      setChangedFrom(null);
+      setJob(null);
+      run.reset();
+    }
+  }, [open, run.reset]);
+
+  const total = count.data?.count;
+  const tagNames = tagIds.map((id) => tagOptions.byId.get(id)?.name ?? '?').join('」「');
+  const ownerName = users.data?.find((user) => user.id === ownerId)?.name ?? '';
+  const isReady = action === 'assign_owner' ? Boolean(ownerId) : tagIds.length > 0;
+
+  const sentence =
+    total === undefined || !isReady
+      ? null
+      : action === 'add_tags'
+        ? t('bulk.confirmAddTags', { count: n(total), tags: tagNames })
+        : action === 'remove_tags'
+          ? t('bulk.confirmRemoveTags', { count: n(total), tags: tagNames })
+          : t('bulk.confirmAssignOwner', { count: n(total), owner: ownerName });
+
+  const submit = () => {
+    if (total === undefined) return;
+    run.mutate(
+      {
+        target: toCustomerTarget(target),
+        action,
+        expectedCount: total,
+        ...(action === 'assign_owner' ? { ownerId } : { tagIds }),
+      },
+      {
+        onSuccess: (started) => setJob(started),
+        onError: (error) => {
+          if (isApiError(error, 'bulk.count_changed')) {
+            setChangedFrom(total);
+            void count.refetch();
+          }
+        },
+      },
+    );
+  };
+
+  const onFinished = useCallback(
+    (done: Job) => {
+      if (done.status !== 'succeeded') return;
+      void client.invalidateQueries({ queryKey: ['customers'] });
+      void client.invalidateQueries({ queryKey: ['segments'] });
+    },
+    [client],
+  );
+
+  const countChanged = run.error && isApiError(run.error, 'bulk.count_changed');
+
+  return (
+    <Modal
+      open={open}
+      title={t(`bulk.actions.${action}`)}
+      onCancel={onClose}
+      destroyOnHidden
+      width={560}
+      footer={
+        job ? (
+          <Button onClick={onClose} data-testid="bulk-close">
+            {t('jobs.close')}
+          </Button>
+        ) : (
+          <Space>
+            <Button onClick={onClose}>{t('common.cancel')}</Button>
+            <Button
+              type="primary"
+              danger={action === 'remove_tags'}
+              disabled={!isReady || !total || count.isFetching}
+              loading={run.isPending}
+              onClick={submit}
+              data-testid="bulk-confirm"
+            >
+              {countChanged ? t('bulk.confirmAgain') : t('bulk.confirm')}
+            </Button>
+          </Space>
+        )
+      }
+    >
+      <div data-testid="bulk-modal">
+        <Typography.Paragraph>
+          {description}
+          {' · '}
+          {count.isLoading ? (
+            <span className="hk-muted">{t('bulk.counting')}</span>
+          ) : total !== undefined ? (
+            <Typography.Text strong data-testid="bulk-count">
+              {t('bulk.customersCount', { count: n(total) })}
+            </Typography.Text>
+          ) : null}
+        </Typography.Paragraph>
+        {count.isError && <Alert type="error" showIcon title={errorMessage(count.error, t)} />}
+        {job ? (
+          <JobProgress
+            jobId={job.id}
+            initial={job}
+            onFinished={onFinished}
+            renderResult={(done) => (
+              <Typography.Text data-testid="bulk-result">
+                {t('bulk.done', {
+                  count: n(resultNumber(done, 'updated') || resultNumber(done, 'count') || done.progress.done),
+                })}
+              </Typography.Text>
+            )}
+          />
+        ) : (
+          <Space orientation="vertical" size={12} style={{ width: '100%' }}>
+            {action === 'assign_owner' ? (
+              <Select
+                style={{ width: '100%' }}
+                placeholder={t('bulk.ownerPlaceholder')}
+                value={ownerId}
+                onChange={setOwnerId}
+                showSearch={{ optionFilterProp: 'label' }}
+                loading={users.isLoading}
+                options={(users.data ?? [])
+                  .filter((user) => !user.disabled)
+                  .map((user) => ({ value: user.id, label: `${user.name}（${user.email}）` }))}
+                data-testid="bulk-owner"
+              />
+            ) : (
+              <TagSelect
+                value={tagIds}
+                onChange={setTagIds}
+                placeholder={action === 'add_tags' ? t('bulk.tagsToAdd') : t('bulk.tagsToRemove')}
+                testId="bulk-tags"
+              />
+            )}
+            {countChanged && changedFrom !== null && total !== undefined && (
+              <Alert
+                type="warning"
+                showIcon
+                title={t('bulk.countChanged', { before: n(changedFrom), now: n(total) })}
+                data-testid="bulk-count-changed"
+              />
+            )}
+            {run.error && !countChanged ? <Alert type="error" showIcon title={errorMessage(run.error, t)} /> : null}
+            {sentence && (
+              <Alert
+                type={action === 'remove_tags' ? 'warning' : 'info'}
+                title={sentence}
+                data-testid="bulk-sentence"
+              />
+            )}
+          </Space>
+        )}
+      </div>
+    </Modal>
+  );
+}

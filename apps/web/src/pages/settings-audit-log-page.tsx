@@ -1,0 +1,96 @@
+import { Card, Select } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AuditLogTable, actionLabel } from '../modules/audit/components/audit-log-table.tsx';
+import { useAuditLog } from '../modules/audit/hooks/use-audit-log.ts';
+import { useCan } from '../modules/identity/hooks/use-session.ts';
+import { CursorPager } from '../ui/cursor-pager.tsx';
+import { EmptyState } from '../ui/empty-state.tsx';
+import { ErrorState } from '../ui/error-state.tsx';
+import { PageHeader } from '../ui/page-header.tsx';
+import { useDocumentTitle } from '../ui/use-document-title.ts';
+
+/** Actions an admin is most likely to look for; the filter also accepts any other code the server records. */
+const filterActions = [
+  'customers.pii_revealed',
+  'customers.bulk_updated',
+  'customers.exported',
+  'customers.imported',
+  'orders.imported',
+  'customers.merged',
+  'customers.merge_undone',
+  'tags.deleted',
+  'settings.customer_value_updated',
+] as const;
+
+/** 操作日志: who did what, newest first (admins only). */
+export function SettingsAuditLogPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(t('audit.title'));
+  const can = useCan();
+  const [action, setAction] = useState<string | undefined>();
+  const [pageSize, setPageSize] = useState(50);
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors[cursors.length - 1];
+  const log = useAuditLog({ action, limit: pageSize, cursor });
+  const items = log.data?.items ?? [];
+
+  if (!can('audit:read')) {
+    return (
+      <div className="hk-page">
+        <PageHeader title={t('audit.title')} />
+        <Card variant="borderless" className="hk-card">
+          <EmptyState title={t('audit.forbiddenTitle')} description={t('audit.forbiddenDescription')} />
+        </Card>
+      </div>
+    );
+  }
+
+  return (
+    <div className="hk-page">
+      <PageHeader title={t('audit.title')} subtitle={t('audit.subtitle')} />
+      <Card variant="borderless" className="hk-card">
+        <div className="hk-filter-bar">
+          <Select
+            allowClear
+            style={{ width: 220 }}
+            placeholder={t('audit.allActions')}
+            value={action}
+            onChange={(value) => {
+              setAction(value);
+              setCursors([undefined]);
+            }}
+            options={filterActions.map((value) => ({ value, label: actionLabel(value, t) }))}
+            data-testid="audit-action-filter"
+          />
+        </div>
+        {log.isError ? (
+          <ErrorState error={log.error} onRetry={() => void log.refetch()} />
+        ) : (
+          <>
+            <AuditLogTable
+              entries={items}
+              isLoading={log.isFetching && (!log.data || log.isPlaceholderData)}
+              emptyText={<EmptyState title={t('audit.emptyTitle')} description={t('audit.emptyDescription')} />}
+            />
+            <CursorPager
+              page={cursors.length}
+              count={items.length}
+              hasNext={Boolean(log.data?.nextCursor)}
+              onPrevious={() => setCursors((stack) => (stack.length > 1 ? stack.slice(0, -1) : stack))}
+              onNext={() => {
+                const next = log.data?.nextCursor;
+                if (next) setCursors((stack) => [...stack, next]);
+              }}
+              pageSize={pageSize}
+              onPageSize={(size) => {
+                setPageSize(size);
+                setCursors([undefined]);
+              }}
+            />
+          </>
+        )}
+      </Card>
+    </div>
+  );
+}
