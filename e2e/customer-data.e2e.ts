@@ -1,0 +1,273 @@
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../scripts/lib/huike-server.ts';
+import {
+  fillField,
+  launchBrowser,
+  loginThroughUi,
+  newContext,
+  ownerApi,
+  runId,
+  waitFor,
+  watchPage,
+} from './support.ts';
+
+type TagGroup = { id: string; name: string };
+type Tag = { id: string; name: string };
+type CustomerRow = { id: string; name: string | null; lifecycleStage?: string };
+
+/** A unique mobile number per run and index (139 + 8 digits). */
+function mobile(run: string, index: number): string {
+  const digits = [...run].map((char) => char.charCodeAt(0) % 10).join('');
+  return `139${`${digits}${index}`.padStart(8, '0').slice(-8)}`;
+}
+
+async function createTagGroupWithTags(api: ApiClient, run: string, names: string[]) {
+  const group = await api.request<TagGroup>('POST', '/api/v1/tag-groups', {
+    name: `e2e-${run}`,
+    kind: 'custom',
+    selection: 'multi',
+  });
+  const tags: Tag[] = [];
+  for (const name of names) tags.push(await api.request<Tag>('POST', '/api/v1/tags', { groupId: group.id, name }));
+  return tags;
+}
+
+/** Creates (or finds) a customer through the orders API, with one paid order; returns the customer id. */
+async function customerWithOrder(api: ApiClient, input: { name: string; phone: string; orderNo: string }) {
+  const answer = await api.request<{ order: { customerId: string } }>('POST', '/api/v1/orders', {
+    platform: 'taobao',
+    orderNo: input.orderNo,
+    status: 'paid',
+    amountFen: 19_900,
+    paidAt: new Date().toISOString(),
+    items: [{ productName: '保温杯', quantity: 1, priceFen: 19_900 }],
+    customer: { name: input.name, phone: input.phone },
+  });
+  return answer.order.customerId;
+}
+
+/** Picks an option of an Ant Design Select by its visible text (typing first narrows long lists). */
+async function pickOption(page: Page, select: Locator, text: string, type?: string): Promise<void> {
+  await select.click();
+  if (type) await page.keyboard.type(type);
+  const option = page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text })
+    .first();
+  await option.waitFor({ state: 'visible' });
+  await option.click();
+}
+
+async function closeDropdowns(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 3_000 })
+    .catch(() => {});
+}
+
+describe('customer data', () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close().catch(() => {});
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function signedIn(): Promise<{ page: Page; watched: ReturnType<typeof watchPage> }> {
+    const context = await newContext(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    const watched = watchPage(page, 'owner');
+    await loginThroughUi(page);
+    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    return { page, watched };
+  }
+
+  it('builds a segment (tag AND lifecycle) with a live count, saves it, and tags its customers in bulk', async () => {
+    const api = ownerApi();
+    const run = runId();
+    const [vip, followUp] = await createTagGroupWithTags(api, run, [`VIP-${run}`, `回访-${run}`]);
+    if (!vip || !followUp) throw new Error('tags were not created');
+    const a = await customerWithOrder(api, { name: `甲${run}`, phone: mobile(run, 1), orderNo: `E2E-${run}-1` });
+    const b = await customerWithOrder(api, { name: `乙${run}`, phone: mobile(run, 2), orderNo: `E2E-${run}-2` });
+    const c = await customerWithOrder(api, { name: `丙${run}`, phone: mobile(run, 3), orderNo: `E2E-${run}-3` });
+    // a and b are VIP buyers; c bought but is not VIP.
+    for (const id of [a, b]) await api.request('PUT', `/api/v1/customers/${id}/tags`, { add: [vip.id] });
+    const stage = (await api.request<CustomerRow>('GET', `/api/v1/customers/${a}`)).lifecycleStage;
+    expect(stage, 'a customer with a paid order has a lifecycle stage').toBeTruthy();
+    const stageLabel = {
+      prospect: '潜在',
+      new: '新客',
+      active: '活跃',
+      dormant: '沉睡',
+      churned: '流失',
+      returning: '回流',
+    }[stage as string] as string;
+
+    const { page, watched } = await signedIn();
+    await page.goto('/segments/new');
+    await fillField(page.locator('[data-testid=segment-name]'), `VIP 买家 ${run}`);
+
+    // Condition 1: 标签 · 有任一标签 · VIP-run (a new condition starts on the tag field).
+    await page.locator('[data-testid=add-condition]').first().click();
+    const conditions = page.locator('[data-testid=filter-condition]');
+    await pickOption(page, conditions.nth(0).locator('[data-testid=condition-value]'), `VIP-${run}`, `VIP-${run}`);
+    await closeDropdowns(page);
+
+    // Condition 2: 生命周期 · 等于 · (the stage the orders gave a and b).
+    await page.locator('[data-testid=add-condition]').first().click();
+    await pickOption(page, conditions.nth(1).locator('[data-testid=condition-field]'), '生命周期', '生命周期');
+    await pickOption(page, conditions.nth(1).locator('[data-testid=condition-value]'), stageLabel);
+
+    // The live count settles on exactly a and b.
+    const liveCount = page.locator('[data-testid=live-count]');
+    await waitFor(
+      async () => (await liveCount.getAttribute('data-count')) === '2',
+      `the live count did not show 2 (shows "${await liveCount.textContent()}")`,
+    );
+    await waitFor(async () => (await page.locator('[data-testid=preview-row]').count()) === 2, 'preview rows');
+    const preview = (await page.locator('[data-testid=preview-row]').allTextContents()).join(' ');
+    expect(preview).toContain(`甲${run}`);
+    expect(preview).toContain(`乙${run}`);
+    expect(preview).not.toContain(`丙${run}`);
+
+    await page.locator('[data-testid=segment-save]').click();
+    await waitFor(() => /\/segments\/[0-9a-f-]{36}$/.test(new URL(page.url()).pathname), 'saved segment URL');
+    const item = page.locator('[data-testid=segment-item]', { hasText: `VIP 买家 ${run}` });
+    await item.waitFor({ state: 'visible' });
+    await waitFor(
+      async () => (await item.locator('[data-testid=segment-count]').textContent())?.includes('2'),
+      'count',
+    );
+
+    // Bulk: add 回访-run to the segment; the exact count and the sentence come first.
+    await page.locator('[data-testid=segment-editor] [data-testid=bulk-menu]').click();
+    await page.locator('.ant-dropdown-menu-item', { hasText: '批量打标签' }).click();
+    const modal = page.locator('[data-testid=bulk-modal]');
+    await modal.waitFor({ state: 'visible' });
+    await waitFor(
+      async () => (await modal.locator('[data-testid=bulk-count]').textContent())?.includes('2'),
+      'bulk count',
+    );
+    await pickOption(page, modal.locator('[data-testid=bulk-tags]'), `回访-${run}`, `回访-${run}`);
+    await closeDropdowns(page);
+    await expect
+      .poll(() => modal.locator('[data-testid=bulk-sentence]').textContent())
+      .toContain(`将为 2 位客户添加标签「回访-${run}」`);
+    await page.locator('[data-testid=bulk-confirm]').click();
+    const progress = modal.locator('[data-testid=job-progress]');
+    await waitFor(
+      async () => (await progress.getAttribute('data-status')) === 'succeeded',
+      'the bulk job did not finish',
+      30_000,
+    );
+    expect(await modal.locator('[data-testid=bulk-result]').textContent()).toContain('2');
+    await page.locator('[data-testid=bulk-close]').click();
+
+    // The tag is on a customer of the segment (their page shows it) and only there.
+    const tagsOf = async (id: string) =>
+      (await api.request<{ items: Tag[] }>('GET', `/api/v1/customers/${id}/tags`)).items.map((tag) => tag.name);
+    expect(await tagsOf(a)).toContain(`回访-${run}`);
+    expect(await tagsOf(b)).toContain(`回访-${run}`);
+    expect(await tagsOf(c)).not.toContain(`回访-${run}`);
+    await page.goto(`/customers/${a}/tags`);
+    await page.getByText(`回访-${run}`).first().waitFor({ state: 'visible' });
+
+    // The bulk change is in the audit log.
+    await page.goto('/settings/audit-log');
+    await page.locator('[data-testid=audit-row]', { hasText: '批量修改客户' }).first().waitFor({ state: 'visible' });
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('imports a CSV: two bad rows are shown in the dry run and the report, the good rows land in the list', async () => {
+    const run = runId();
+    const csv = [
+      '姓名,手机,邮箱,标签',
+      `王${run}甲,${mobile(run, 5)},wang1-${run}@example.com,`,
+      `王${run}乙,${mobile(run, 6)},,`,
+      `王${run}丙,12345,,`,
+      `王${run}丁,${mobile(run, 8)},,不存在的标签${run}`,
+    ].join('\r\n');
+
+    const { page, watched } = await signedIn();
+    await page.goto('/customers');
+    await page.locator('[data-testid=customers-import]').click();
+    await waitFor(() => new URL(page.url()).pathname === '/customers/import', 'import page');
+    await page.locator('input[type=file]').setInputFiles({
+      name: `客户-${run}.csv`,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv, 'utf8'),
+    });
+
+    const wizard = page.locator('[data-testid=import-wizard]');
+    await waitFor(async () => (await wizard.getAttribute('data-step')) === 'mapping', 'mapping step');
+    // Suggested mapping from the Chinese headers.
+    const phoneSelect = page.locator('[data-testid=import-mapping-select][data-column=手机]');
+    expect(await phoneSelect.textContent()).toContain('手机');
+
+    await page.locator('[data-testid=import-dry-run-button]').click();
+    const dryRun = page.locator('[data-testid=import-dry-run]');
+    await dryRun.waitFor({ state: 'visible' });
+    expect(await dryRun.locator('[data-testid=dry-run-create]').textContent()).toContain('2');
+    expect(await dryRun.locator('[data-testid=dry-run-rejected]').textContent()).toContain('2');
+    const rejected = await dryRun.locator('[data-testid=rejected-row]').allTextContents();
+    expect(rejected).toHaveLength(2);
+    expect(rejected[0]).toContain('第 4 行');
+    expect(rejected[1]).toContain('第 5 行');
+    expect(rejected[1]).toContain(`不存在的标签${run}`);
+
+    await page.locator('[data-testid=import-run-button]').click();
+    await waitFor(async () => (await wizard.getAttribute('data-step')) === 'done', 'import finished', 30_000);
+    const summary = await page.locator('[data-testid=import-summary]').textContent();
+    expect(summary).toContain('新建 2');
+    expect(summary).toContain('拒绝 2');
+
+    // The report of rejected rows downloads with the row numbers and reasons.
+    const href = await page.locator('[data-testid=import-report]').getAttribute('href');
+    expect(href).toMatch(/^\/api\/v1\/files\//);
+    const report = await page.evaluate(async (url) => (await fetch(url ?? '')).text(), href);
+    expect(report).toContain('4');
+    expect(report).toContain(`不存在的标签${run}`);
+
+    // The good rows are customers now; the bad ones are not.
+    await page.locator('[data-testid=import-view-customers]').click();
+    await page.locator('[data-testid=customer-search] input').fill(`王${run}`);
+    await page.locator('[data-testid=customer-search] input').press('Enter');
+    const rows = page.locator('[data-testid=customer-row]');
+    await waitFor(async () => (await rows.count()) === 2, 'two imported customers in the list');
+    const names = (await rows.allTextContents()).join(' ');
+    expect(names).toContain(`王${run}甲`);
+    expect(names).toContain(`王${run}乙`);
+    expect(names).not.toContain(`王${run}丙`);
+    expect(names).not.toContain(`王${run}丁`);
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('finds 李明 in the customers list by pinyin and by initials', async () => {
+    const api = ownerApi();
+    const run = runId();
+    const id = await customerWithOrder(api, { name: '李明', phone: mobile(run, 9), orderNo: `E2E-${run}-lm` });
+
+    const { page, watched } = await signedIn();
+    for (const query of ['liming', 'lm']) {
+      await page.goto('/customers');
+      const search = page.locator('[data-testid=customer-search] input');
+      await search.fill(query);
+      await search.press('Enter');
+      const row = page.locator(`[data-testid=customer-row][data-customer-id="${id}"]`);
+      await row.waitFor({ state: 'visible' });
+      expect(await row.textContent()).toContain('李明');
+    }
+    expect(watched.errors).toEqual([]);
+  });
+});
