@@ -12,7 +12,7 @@ import {
 } from '../modules/segments/components/customer-selection-toolbar.tsx';
 import { useTagCatalog } from '../modules/tags/hooks/use-tags.ts';
 import { matchesName } from '../modules/tags/pinyin.ts';
-import { CursorPager } from '../ui/cursor-pager.tsx';
+import { CursorPager, useCursorPages } from '../ui/cursor-pager.tsx';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { ErrorState } from '../ui/error-state.tsx';
 import { PageHeader } from '../ui/page-header.tsx';
@@ -30,10 +30,7 @@ export function CustomersPage() {
   const stage = params.get('stage') ?? undefined;
   const tier = params.get('tier') ?? undefined;
   const [draft, setDraft] = useState(q);
-  const [pageSize, setPageSize] = useState(20);
-  // Cursors of the pages visited so far: [undefined, cursorOfPage2, …].
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
   const { catalog } = useTagCatalog();
   const [selectedIds, setSelectedIds] = useState<string[]>([]);
 
@@ -43,12 +40,12 @@ export function CustomersPage() {
     tagId,
     lifecycleStage: stage,
     rfmTier: tier,
-    limit: pageSize,
-    cursor,
+    limit: pages.pageSize,
+    cursor: pages.cursor,
   });
 
   const setFilter = (key: (typeof filterKeys)[number], value: string | undefined) => {
-    setCursors([undefined]);
+    pages.reset();
     setParams(
       (current) => {
         const next = new URLSearchParams(current);
@@ -132,7 +129,7 @@ export function CustomersPage() {
               <Button
                 type="link"
                 onClick={() => {
-                  setCursors([undefined]);
+                  pages.reset();
                   setParams(q ? { q } : {}, { replace: true });
                 }}
               >
@@ -173,21 +170,7 @@ export function CustomersPage() {
                 )
               }
             />
-            <CursorPager
-              page={cursors.length}
-              count={items.length}
-              hasNext={Boolean(list.data?.nextCursor)}
-              onPrevious={() => setCursors((stack) => (stack.length > 1 ? stack.slice(0, -1) : stack))}
-              onNext={() => {
-                const next = list.data?.nextCursor;
-                if (next) setCursors((stack) => [...stack, next]);
-              }}
-              pageSize={pageSize}
-              onPageSize={(size) => {
-                setPageSize(size);
-                setCursors([undefined]);
-              }}
-            />
+            <CursorPager {...pages.pagerProps(list.data?.nextCursor, items.length)} />
           </>
         )}
       </Card>

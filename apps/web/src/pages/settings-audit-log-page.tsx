@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { AuditLogTable, actionLabel } from '../modules/audit/components/audit-log-table.tsx';
 import { useAuditLog } from '../modules/audit/hooks/use-audit-log.ts';
 import { useCan } from '../modules/identity/hooks/use-session.ts';
-import { CursorPager } from '../ui/cursor-pager.tsx';
+import { CursorPager, useCursorPages } from '../ui/cursor-pager.tsx';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { ErrorState } from '../ui/error-state.tsx';
 import { PageHeader } from '../ui/page-header.tsx';
@@ -29,10 +29,8 @@ export function SettingsAuditLogPage() {
   useDocumentTitle(t('audit.title'));
   const can = useCan();
   const [action, setAction] = useState<string | undefined>();
-  const [pageSize, setPageSize] = useState(50);
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
-  const log = useAuditLog({ action, limit: pageSize, cursor });
+  const pages = useCursorPages(50);
+  const log = useAuditLog({ action, limit: pages.pageSize, cursor: pages.cursor });
   const items = log.data?.items ?? [];
 
   if (!can('audit:read')) {
@@ -58,7 +56,7 @@ export function SettingsAuditLogPage() {
             value={action}
             onChange={(value) => {
               setAction(value);
-              setCursors([undefined]);
+              pages.reset();
             }}
             options={filterActions.map((value) => ({ value, label: actionLabel(value, t) }))}
             data-testid="audit-action-filter"
@@ -73,21 +71,7 @@ export function SettingsAuditLogPage() {
               isLoading={log.isFetching && (!log.data || log.isPlaceholderData)}
               emptyText={<EmptyState title={t('audit.emptyTitle')} description={t('audit.emptyDescription')} />}
             />
-            <CursorPager
-              page={cursors.length}
-              count={items.length}
-              hasNext={Boolean(log.data?.nextCursor)}
-              onPrevious={() => setCursors((stack) => (stack.length > 1 ? stack.slice(0, -1) : stack))}
-              onNext={() => {
-                const next = log.data?.nextCursor;
-                if (next) setCursors((stack) => [...stack, next]);
-              }}
-              pageSize={pageSize}
-              onPageSize={(size) => {
-                setPageSize(size);
-                setCursors([undefined]);
-              }}
-            />
+            <CursorPager {...pages.pagerProps(log.data?.nextCursor, items.length)} />
           </>
         )}
       </Card>

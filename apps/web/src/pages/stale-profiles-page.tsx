@@ -1,7 +1,6 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import type { StaleProfile } from '@huike/contracts';
 import { Card, Table, Typography } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { customerName } from '../modules/customers/components/customers-table.tsx';
@@ -9,7 +8,7 @@ import { LifecycleTag, TierBadge } from '../modules/customers/components/value-b
 import { useStaleProfiles } from '../modules/customers/hooks/use-customers.ts';
 import { useCan } from '../modules/identity/hooks/use-session.ts';
 import { useUserMap } from '../modules/identity/hooks/use-users.ts';
-import { CursorPager } from '../ui/cursor-pager.tsx';
+import { CursorPager, useCursorPages } from '../ui/cursor-pager.tsx';
 import { CustomerAvatar } from '../ui/customer-avatar.tsx';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { ErrorState } from '../ui/error-state.tsx';
@@ -24,9 +23,8 @@ export function StaleProfilesPage() {
   const navigate = useNavigate();
   const can = useCan();
   const users = useUserMap();
-  const [pageSize, setPageSize] = useState(20);
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const list = useStaleProfiles({ limit: pageSize, cursor: cursors[cursors.length - 1] });
+  const pages = useCursorPages();
+  const list = useStaleProfiles({ limit: pages.pageSize, cursor: pages.cursor });
   const items = list.data?.items ?? [];
   const open = (id: string) => navigate(`/customers/${id}`, { state: { from: '/customers/stale-profiles' } });
 
@@ -105,21 +103,7 @@ export function StaleProfilesPage() {
                 },
               ]}
             />
-            <CursorPager
-              page={cursors.length}
-              count={items.length}
-              hasNext={Boolean(list.data?.nextCursor)}
-              onPrevious={() => setCursors((stack) => (stack.length > 1 ? stack.slice(0, -1) : stack))}
-              onNext={() => {
-                const next = list.data?.nextCursor;
-                if (next) setCursors((stack) => [...stack, next]);
-              }}
-              pageSize={pageSize}
-              onPageSize={(size) => {
-                setPageSize(size);
-                setCursors([undefined]);
-              }}
-            />
+            <CursorPager {...pages.pagerProps(list.data?.nextCursor, items.length)} />
           </>
         )}
       </Card>

@@ -1,5 +1,6 @@
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { Button, Select, Space } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 type Props = {
@@ -34,4 +35,33 @@ export function CursorPager({ page, hasNext, onPrevious, onNext, pageSize, onPag
       </Space>
     </div>
   );
+}
+
+/**
+ * Page state for a cursor list: the cursors of the pages visited so far ([undefined, cursorOfPage2, …]) and the
+ * page size. `pagerProps` wires a CursorPager to it; `reset` goes back to the first page when a filter changes.
+ */
+export function useCursorPages(initialPageSize = 20) {
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [pageSize, setPageSize] = useState(initialPageSize);
+  const reset = () => setCursors([undefined]);
+  return {
+    cursor: cursors[cursors.length - 1],
+    pageSize,
+    reset,
+    pagerProps: (nextCursor: string | null | undefined, count: number): Props => ({
+      page: cursors.length,
+      count,
+      hasNext: Boolean(nextCursor),
+      onPrevious: () => setCursors((stack) => (stack.length > 1 ? stack.slice(0, -1) : stack)),
+      onNext: () => {
+        if (nextCursor) setCursors((stack) => [...stack, nextCursor]);
+      },
+      pageSize,
+      onPageSize: (size) => {
+        setPageSize(size);
+        reset();
+      },
+    }),
+  };
 }
