@@ -124,11 +124,12 @@ export async function buildApp({
   const jobs = createJobs({ db, onError: (error, kind) => app.log.error({ err: error, job: kind }, 'job failed') });
   const files = createFiles({ db });
   const audit = createAuditService({ db });
+  const cipher = createFieldCipher(loadEncryptionKey(config));
   const identity = createIdentityService({ db, events });
   const workspaces = createWorkspacesService({ db, identity });
   const customers = createCustomersService({
     db,
-    cipher: createFieldCipher(loadEncryptionKey(config)),
+    cipher,
     audit,
     // Through app.ts: the orders module depends on the customers module, not the other way round.
     staleProfileDays: async (executor, workspaceId) =>
@@ -157,7 +158,7 @@ export async function buildApp({
     jobs,
     files,
     audit,
-    cipher: createFieldCipher(loadEncryptionKey(config)),
+    cipher,
     searchMatches,
     maxUploadBytes: config.importMaxBytes,
   });

@@ -32,5 +32,11 @@ export function decodeCursor(cursor: string | undefined): unknown[] | undefined 
   throw new AppError('request.invalid', '分页游标无效，请从第一页重新加载');
 }
 
-/** An ILIKE pattern matching `text` anywhere, with LIKE's wildcards in it taken literally. */
-export const containsPattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** `text` with LIKE's wildcards (and its escape character) taken literally. */
+export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** A LIKE pattern matching `text` anywhere. */
+export const containsPattern = (text: string): string => `%${escapeLike(text)}%`;
+
+/** A LIKE pattern matching values that start with `text`. */
+export const prefixPattern = (text: string): string => `${escapeLike(text)}%`;

@@ -21,8 +21,13 @@
  */
 import { eq, type SQL, sql } from 'drizzle-orm';
 import { customers } from '../../db/schema.ts';
-import type { Executor } from '../../platform/db-helpers.ts';
-import { decodeCursor, encodeCursor } from '../../platform/db-helpers.ts';
+import {
+  containsPattern,
+  decodeCursor,
+  type Executor,
+  encodeCursor,
+  prefixPattern,
+} from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { digitsOnly, normalizeText, toInitials, toPinyin } from '../../platform/text/index.ts';
 
@@ -103,8 +108,6 @@ export function searchColumns(input: SearchSource): SearchColumns {
   };
 }
 
-const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 /** `unordered`: never walk the id index for this branch (see the email fragment of a phone-like query). */
 type Branch = { rank: 0 | 1 | 2; where: SQL; unordered?: boolean };
 
@@ -137,7 +140,7 @@ function rankedBranches(workspaceId: string, raw: string): Branch[] {
   const c = customers;
   // Names hold no phone numbers: a phone-like query skips them.
   const exact: SQL[] = q.isPhoneLike ? [] : [sql`${c.searchName} = ${t}`];
-  const prefix: SQL[] = q.isPhoneLike ? [] : [sql`${c.searchName} like ${`${likeEscape(t)}%`}`];
+  const prefix: SQL[] = q.isPhoneLike ? [] : [sql`${c.searchName} like ${prefixPattern(t)}`];
   const contains: SQL[] = [];
 
   // A fragment of name or nickname: 1–2 characters are a gram themselves (no recheck: a redundant LIKE would
@@ -147,7 +150,7 @@ function rankedBranches(workspaceId: string, raw: string): Branch[] {
   if (queryGrams.length > 0 && !q.isPhoneLike) {
     const hasGrams = sql`${c.searchGrams} @> ${sql.param(queryGrams)}::text[]`;
     contains.push(
-      length <= 2 && !t.includes(' ') ? hasGrams : sql`(${hasGrams} and ${c.searchText} like ${`%${likeEscape(t)}%`})`,
+      length <= 2 && !t.includes(' ') ? hasGrams : sql`(${hasGrams} and ${c.searchText} like ${containsPattern(t)})`,
     );
   }
   if (q.latin) {
@@ -167,8 +170,8 @@ function rankedBranches(workspaceId: string, raw: string): Branch[] {
     if (q.email.includes('@')) exact.push(sql`${c.searchEmail} = ${q.email}`);
     // Digits are a phone search first: a QQ-style email (`12345678@qq.com`) then matches as a fragment. As a
     // prefix rank it would make "185" walk the id index through ~100k rows (its histogram estimate is 5x high).
-    if (!q.isPhoneLike) prefix.push(sql`${c.searchEmail} like ${`${likeEscape(q.email)}%`}`);
-    emailContains = sql`${c.searchEmails} like ${`%${likeEscape(q.email)}%`}`;
+    if (!q.isPhoneLike) prefix.push(sql`${c.searchEmail} like ${prefixPattern(q.email)}`);
+    emailContains = sql`${c.searchEmails} like ${containsPattern(q.email)}`;
     contains.push(emailContains);
   }
   // Digit fragments: their LIKE estimates are several times too high, so PostgreSQL walked the id index through
@@ -188,7 +191,7 @@ function rankedBranches(workspaceId: string, raw: string): Branch[] {
     const orderMatch = [sql`o.order_no in ${variants}`, sql`o.tracking_no in ${variants}`];
     if (q.orderNo.length >= 8) {
       for (const variant of variants) {
-        const pattern = `${likeEscape(variant)}%`;
+        const pattern = prefixPattern(variant);
         orderMatch.push(sql`o.order_no like ${pattern}`, sql`o.tracking_no like ${pattern}`);
       }
     }

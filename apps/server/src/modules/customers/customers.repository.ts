@@ -180,8 +180,15 @@ export const findLiveByEmail = async (db: Executor, workspaceId: string, email: 
 
 // --- timeline --------------------------------------------------------------------------------------------------
 
-export const insertEvent = async (db: Executor, row: typeof customerEvents.$inferInsert) =>
-  (await db.insert(customerEvents).values(row).returning())[0]!;
+/** Timeline entries in one statement; the rows travel as one jsonb parameter, so any count fits. */
+export async function insertEvents(db: Executor, rows: (typeof customerEvents.$inferInsert)[]) {
+  if (rows.length === 0) return;
+  await db.execute(sql`
+    insert into ${customerEvents} (id, workspace_id, customer_id, kind, actor_id, details)
+    select r.id, r."workspaceId", r."customerId", r.kind, r."actorId", r.details
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as r(id uuid, "workspaceId" uuid, "customerId" uuid, kind text, "actorId" uuid, details jsonb)`);
+}
 
 export type TimelineRow = {
   id: string;

@@ -69,25 +69,24 @@ type ContactDetails = { name?: string; phone?: string; email?: string };
 const notFound = () => new AppError('customer.not_found', '客户不存在');
 
 /** Appends an entry to a customer's timeline, inside the caller's transaction. */
-export async function recordCustomerEvent(
-  executor: Executor,
-  input: {
-    workspaceId: string;
-    customerId: string;
-    kind: string;
-    actorId: string | null;
-    details?: Record<string, unknown>;
-  },
-) {
-  await repo.insertEvent(executor, {
-    id: newId(),
-    workspaceId: input.workspaceId,
-    customerId: input.customerId,
-    kind: input.kind,
-    actorId: input.actorId,
-    details: input.details ?? {},
-  });
+export type CustomerEvent = {
+  workspaceId: string;
+  customerId: string;
+  kind: string;
+  actorId: string | null;
+  details?: Record<string, unknown>;
+};
+
+/** Appends entries to customers' timelines, inside the caller's transaction (bulk jobs pass thousands at once). */
+export async function recordCustomerEvents(executor: Executor, events: CustomerEvent[]) {
+  await repo.insertEvents(
+    executor,
+    events.map((event) => ({ ...event, id: newId(), details: event.details ?? {} })),
+  );
 }
+
+export const recordCustomerEvent = (executor: Executor, event: CustomerEvent) =>
+  recordCustomerEvents(executor, [event]);
 
 /**
  * Finds the customer behind a buyer's contact details, or creates one: by platform buyer id, then phone, then

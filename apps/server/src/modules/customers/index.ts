@@ -3,8 +3,10 @@ export { backfillSearchColumns, listCustomerIds, searchColumns } from './custome
 export { customersRoutes } from './customers.routes.ts';
 export {
   type AuditRecorder,
+  type CustomerEvent,
   type CustomersService,
   createCustomersService,
   recordCustomerEvent,
+  recordCustomerEvents,
   resolveCustomerByContact,
 } from './customers.service.ts';

@@ -7,6 +7,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Executor } from '../../platform/db-helpers.ts';
 import { newId } from '../../platform/ids.ts';
 import { searchColumns } from '../customers/customer-search.ts';
+import { recordCustomerEvents } from '../customers/index.ts';
 import {
   CellError,
   parseDate,
@@ -620,22 +621,19 @@ export async function applyCustomerPlan(
       on conflict do nothing`);
   }
   // One timeline entry per created or changed customer (a batch insert): what the import did, by whom.
-  const events = [
-    ...(client ? [] : plan.creates).map(({ customer, row }) => ({
-      id: newId(),
-      customerId: customer.id,
-      details: { importId, action: 'created', row: row.row },
-    })),
-    ...plan.updates.map(({ customer, row, changed }) => ({
-      id: newId(),
-      customerId: customer.id,
-      details: { importId, action: 'updated', row: row.row, fields: changed },
-    })),
-  ];
-  if (events.length > 0) {
-    await executor.execute(sql`
-      insert into customer_events (id, workspace_id, customer_id, kind, actor_id, details)
-      select u.id, ${workspaceId}, u."customerId", 'imported', ${actorId}::uuid, u.details
-      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as u(id uuid, "customerId" uuid, details jsonb)`);
-  }
+  const imported = (customerId: string, details: Record<string, unknown>) => ({
+    workspaceId,
+    customerId,
+    kind: 'imported',
+    actorId,
+    details: { importId, ...details },
+  });
+  await recordCustomerEvents(executor, [
+    ...(client ? [] : plan.creates).map(({ customer, row }) =>
+      imported(customer.id, { action: 'created', row: row.row }),
+    ),
+    ...plan.updates.map(({ customer, row, changed }) =>
+      imported(customer.id, { action: 'updated', row: row.row, fields: changed }),
+    ),
+  ]);
 }

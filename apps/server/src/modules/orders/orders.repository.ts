@@ -1,7 +1,7 @@
 import type { CustomerValueSettings, LifecycleStage, OrderPlatform, OrderStatus } from '@huike/contracts';
 import { and, asc, desc, eq, inArray, isNull, like, or, type SQL, sql } from 'drizzle-orm';
 import { customerEvents, customers, orderItems, orders, workspaces } from '../../db/schema.ts';
-import type { Executor } from '../../platform/db-helpers.ts';
+import { type Executor, prefixPattern } from '../../platform/db-helpers.ts';
 import { newId } from '../../platform/ids.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -64,9 +64,6 @@ export async function replaceItems(
     .insert(orderItems)
     .values(items.map((item, position) => ({ id: newId(), workspaceId, orderId, position, ...item })));
 }
-
-/** A LIKE pattern matching values that start with `text`, LIKE's wildcards taken literally. */
-const prefixPattern = (text: string) => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Newest first by order time, keyset on (placed_at, id). */
 export function listOrders(

@@ -2,8 +2,8 @@ import { bulkActions } from '@huike/contracts';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
-import { newId } from '../../platform/ids.ts';
 import type { Jobs } from '../../platform/jobs.ts';
+import { recordCustomerEvents } from '../customers/index.ts';
 import * as repo from './segments.repository.ts';
 
 export const BULK_JOB_KIND = 'customers.bulk';
@@ -61,8 +61,7 @@ export function defineSegmentsJobs(jobs: Jobs, { db }: { db: Db }) {
         if (batch.length === 0) break;
         const ids = batch.filter((row) => row.live).map((row) => row.customer_id);
         changed += await db.transaction(async (tx) => {
-          const event = (customerId: string, kind: string, details: object) => ({
-            id: newId(),
+          const event = (customerId: string, kind: string, details: Record<string, unknown>) => ({
             workspaceId,
             customerId,
             kind,
@@ -71,7 +70,7 @@ export function defineSegmentsJobs(jobs: Jobs, { db }: { db: Db }) {
           });
           if (payload.action === 'assign_owner') {
             const owned = await repo.assignOwnerToMany(tx, workspaceId, ids, payload.ownerId);
-            await repo.insertCustomerEvents(
+            await recordCustomerEvents(
               tx,
               owned.map((id) => event(id, 'owner_changed', { ownerId: payload.ownerId })),
             );
@@ -86,7 +85,7 @@ export function defineSegmentsJobs(jobs: Jobs, { db }: { db: Db }) {
             removed = await repo.removeTagsFromMany(tx, workspaceId, ids, tagIds);
           }
           const touched = [...new Set([...added, ...removed].map((pair) => pair.customer_id))];
-          await repo.insertCustomerEvents(
+          await recordCustomerEvents(
             tx,
             touched.map((id) =>
               event(id, 'tags_changed', { added: describe(added, id), removed: describe(removed, id) }),

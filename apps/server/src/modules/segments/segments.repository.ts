@@ -145,23 +145,3 @@ export async function singleSelectSiblings(db: Executor, workspaceId: string, ta
     where t.workspace_id = ${workspaceId} and t.id = any(${sql.param(tagIds)}::uuid[])`);
   return result.rows.map((row) => row.id);
 }
-
-/** Inserts many timeline entries at once. */
-export async function insertCustomerEvents(
-  db: Executor,
-  rows: {
-    id: string;
-    workspaceId: string;
-    customerId: string;
-    kind: string;
-    actorId: string | null;
-    details: object;
-  }[],
-) {
-  if (rows.length === 0) return;
-  await db.execute(sql`
-    insert into customer_events (id, workspace_id, customer_id, kind, actor_id, details)
-    select (r->>'id')::uuid, (r->>'workspaceId')::uuid, (r->>'customerId')::uuid, r->>'kind',
-      (r->>'actorId')::uuid, r->'details'
-    from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) r`);
-}
