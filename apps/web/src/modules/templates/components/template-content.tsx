@@ -1,0 +1,24 @@
+import { TEMPLATE_VARIABLE_PATTERN, type TemplateVariable, templateVariableLabels } from '@huike/contracts';
+import { Tag } from 'antd';
+import type { ReactNode } from 'react';
+
+/** A template's text with each `{{variable}}` shown as a chip with its Chinese label (unknown ones in red). */
+export function TemplateContent({ content, maxLength }: { content: string; maxLength?: number }) {
+  const text = maxLength && content.length > maxLength ? `${content.slice(0, maxLength)}…` : content;
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const match of text.matchAll(TEMPLATE_VARIABLE_PATTERN)) {
+    const index = match.index ?? 0;
+    if (index > last) parts.push(text.slice(last, index));
+    const name = match[1] ?? '';
+    const label = templateVariableLabels[name as TemplateVariable];
+    parts.push(
+      <Tag key={`${index}-${name}`} color={label ? 'blue' : 'red'} className="hk-variable-chip" title={`{{${name}}}`}>
+        {label ?? name}
+      </Tag>,
+    );
+    last = index + match[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return <span className="hk-template-content">{parts}</span>;
+}
