@@ -1,0 +1,134 @@
+import type { InboxHoursStatus } from '@huike/contracts';
+import {
+  type BusinessHours,
+  DEFAULT_TIMEZONE,
+  describeOpening,
+  type HolidayDay,
+  isOpenAt,
+  localDate,
+  nextOpeningAt,
+  summarizeWeekly,
+} from '../../platform/business-hours.ts';
+import type { Executor } from '../../platform/db-helpers.ts';
+import { AppError } from '../../platform/errors.ts';
+import * as repo from './business-hours.repository.ts';
+import { HOLIDAY_PRESETS } from './holiday-presets.ts';
+
+/** How long one process trusts what it read; changes made through this process invalidate at once. */
+const CACHE_MS = 5_000;
+
+const EMPTY_WEEK: BusinessHours['weekly'] = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+export const DEFAULT_OFFLINE_REPLY = '您好，现在是非工作时间，我们将于{{next_open}}回复您。';
+
+export type InboxBusinessHours = {
+  hours: BusinessHours;
+  holidays: HolidayDay[];
+  offlineReply: { enabled: boolean; content: string };
+  isOpen(at?: Date): boolean;
+  /** `at` itself while open; null when the inbox never opens. */
+  nextOpeningAt(at?: Date): Date | null;
+};
+
+type Cached<T> = { expires: number; value: Promise<T> };
+const holidayCache = new Map<string, Cached<HolidayDay[]>>();
+const inboxCache = new Map<string, Cached<InboxBusinessHours>>();
+
+function cached<T>(cache: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && hit.expires > now) return hit.value;
+  const value = load();
+  cache.set(key, { expires: now + CACHE_MS, value });
+  value.catch(() => cache.delete(key));
+  if (cache.size > 10_000) {
+    for (const [k, entry] of cache) if (entry.expires <= now) cache.delete(k);
+  }
+  return value;
+}
+
+/** Forget what this process read about an inbox (its settings changed). */
+export function invalidateInboxBusinessHours(workspaceId: string, inboxId: string) {
+  inboxCache.delete(`${workspaceId}:${inboxId}`);
+}
+
+/** Forget a workspace's calendar and every inbox of it (a holiday changed). */
+export function invalidateWorkspaceHolidays(workspaceId: string) {
+  holidayCache.delete(workspaceId);
+  for (const key of inboxCache.keys()) if (key.startsWith(`${workspaceId}:`)) inboxCache.delete(key);
+}
+
+const loadHolidays = (executor: Executor, workspaceId: string) =>
+  cached(holidayCache, workspaceId, async () =>
+    (await repo.listHolidays(executor, workspaceId)).map((row) => ({
+      date: row.date,
+      kind: row.kind,
+      name: row.name,
+    })),
+  );
+
+/**
+ * An inbox's business hours and the workspace calendar, with `isOpen` / `nextOpeningAt` bound to them.
+ * Hours not enabled (or never set): always open. Cached for a few seconds per inbox.
+ */
+export function inboxBusinessHours(executor: Executor, workspaceId: string, inboxId: string) {
+  return cached(inboxCache, `${workspaceId}:${inboxId}`, async (): Promise<InboxBusinessHours> => {
+    const settings = await repo.findInboxSettings(executor, workspaceId, inboxId);
+    if (!settings) throw new AppError('inbox.not_found', '渠道不存在');
+    const holidays = await loadHolidays(executor, workspaceId);
+    const timezone =
+      settings.businessHours?.timezone ?? (await repo.workspaceTimezone(executor, workspaceId)) ?? DEFAULT_TIMEZONE;
+    const hours: BusinessHours = {
+      enabled: settings.businessHours?.enabled ?? false,
+      timezone,
+      weekly: { ...EMPTY_WEEK, ...settings.businessHours?.weekly },
+    };
+    return {
+      hours,
+      holidays,
+      offlineReply: {
+        enabled: settings.offlineReply?.enabled ?? false,
+        content: settings.offlineReply?.content || DEFAULT_OFFLINE_REPLY,
+      },
+      isOpen: (at = new Date()) => isOpenAt(hours, holidays, at),
+      nextOpeningAt: (at = new Date()) => nextOpeningAt(hours, holidays, at),
+    };
+  });
+}
+
+/** What the widget shows: the weekly summary, whether the inbox is open now and when it opens next. */
+export function hoursStatus(bh: InboxBusinessHours, now = new Date()): InboxHoursStatus {
+  const open = bh.isOpen(now);
+  const next = open ? null : bh.nextOpeningAt(now);
+  return {
+    enabled: bh.hours.enabled,
+    timezone: bh.hours.timezone,
+    summary: bh.hours.enabled ? summarizeWeekly(bh.hours.weekly) : '',
+    isOpen: open,
+    nextOpenAt: next?.toISOString() ?? null,
+    nextOpenText: next ? describeOpening(next, now, bh.hours.timezone) : null,
+  };
+}
+
+/** The offline reply with `{{next_open}}` filled in, e.g. 「明天 09:00」 in the inbox timezone. */
+export function renderOfflineReply(content: string, next: Date | null, now: Date, timeZone: string): string {
+  const when = next ? describeOpening(next, now, timeZone) : '工作时间';
+  return content.replace(/\{\{\s*next_open\s*\}\}/g, when);
+}
+
+/** The years whose preset a new workspace gets: the current one (in the workspace timezone) and the next. */
+export const seedYears = (now: Date, timeZone = DEFAULT_TIMEZONE) => {
+  let year: number;
+  try {
+    year = Number(localDate(now, timeZone).slice(0, 4));
+  } catch {
+    year = Number(localDate(now, DEFAULT_TIMEZONE).slice(0, 4)); // an unknown timezone name
+  }
+  return [year, year + 1];
+};
+
+/** Seeds a new workspace's calendar with the public holidays of the current and next year. */
+export async function seedHolidays(executor: Executor, workspaceId: string, now = new Date(), timeZone?: string) {
+  const days = seedYears(now, timeZone).flatMap((year) => HOLIDAY_PRESETS[year] ?? []);
+  await repo.insertMissingHolidays(executor, workspaceId, days);
+  invalidateWorkspaceHolidays(workspaceId);
+}

@@ -1,0 +1,128 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  fillField,
+  launchBrowser,
+  loginThroughUi,
+  newContext,
+  ownerApi,
+  runId,
+  sleep,
+  typeAndSend,
+  watchPage,
+} from './support.ts';
+
+type Holiday = { date: string; kind: 'holiday' | 'workday'; name: string };
+type HolidayList = { items: Holiday[] };
+
+const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
+const year = Number(today.slice(0, 4));
+
+describe('business hours and holidays', () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  let todayBefore: Holiday | undefined;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    const days = await ownerApi().request<HolidayList>('GET', `/api/v1/holidays?year=${year}`);
+    todayBefore = days.items.find((day) => day.date === today);
+  });
+
+  afterAll(async () => {
+    // The calendar is shared by the whole workspace: put today back as it was.
+    const api = ownerApi();
+    if (todayBefore)
+      await api.request('PUT', `/api/v1/holidays/${today}`, { kind: todayBefore.kind, name: todayBefore.name });
+    else await api.raw('DELETE', `/api/v1/holidays/${today}`);
+    for (const context of contexts.splice(0)) await context.close().catch(() => {});
+    await browser?.close();
+  });
+
+  it('edits the holiday calendar on the 节假日 page', async () => {
+    const context = await newContext(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    const watch = watchPage(page, 'owner');
+    await loginThroughUi(page);
+    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await page.goto('/settings/holidays');
+    await page.locator('[data-testid=holiday-year]').waitFor({ state: 'visible' });
+    expect(await page.locator('[data-testid=holiday-year]').textContent()).toContain(String(year));
+    // The national arrangement was seeded with the workspace.
+    await page.locator('[data-testid=holiday-table] tbody tr').first().waitFor({ state: 'visible' });
+    if (year === 2026) expect(await page.locator('[data-testid=holiday-table]').textContent()).toContain('国庆节');
+
+    const name = `店庆 ${runId()}`;
+    await page.locator('[data-testid=holiday-add]').click();
+    await fillField(page.locator('[data-testid=holiday-name]'), name);
+    await page.locator('[data-testid=holiday-submit]').click();
+    const row = page.locator('[data-testid=holiday-table] tbody tr', { hasText: name });
+    await row.waitFor({ state: 'visible' });
+    const stored = await ownerApi().request<HolidayList>('GET', `/api/v1/holidays?year=${year}`);
+    expect(stored.items).toContainEqual({ date: today, kind: 'holiday', name });
+
+    // The calendar view shows it on today's cell.
+    await page.locator('[data-testid=holiday-view]').getByText('日历').click();
+    await page.locator('[data-testid=holiday-cell]', { hasText: name }).waitFor({ state: 'visible' });
+    await page.locator('[data-testid=holiday-view]').getByText('列表').click();
+
+    // Delete it again, with the confirmation.
+    await row.locator('button.ant-btn-dangerous').click();
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    await row.waitFor({ state: 'detached' });
+    expect(watch.errors).toEqual([]);
+  });
+
+  it('shows the hours in the widget and answers once while closed', async () => {
+    const api = ownerApi();
+    const inbox = await api.request<{ id: string; token: string }>('POST', '/api/v1/inboxes', {
+      name: `营业时间测试 ${runId()}`,
+      channelType: 'website',
+    });
+
+    // The owner turns business hours and the offline reply on in the inbox's 工作时间 tab.
+    const ownerContext = await newContext(browser);
+    contexts.push(ownerContext);
+    const owner = await ownerContext.newPage();
+    const ownerWatch = watchPage(owner, 'owner');
+    await loginThroughUi(owner);
+    await owner.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await owner.goto(`/settings/inboxes/${inbox.id}`);
+    await owner.locator('[data-testid=inbox-detail] .ant-tabs-tab', { hasText: '工作时间' }).click();
+    await owner.locator('[data-testid=business-hours-enabled]').click();
+    await owner.locator('[data-testid=offline-reply-enabled]').click();
+    await owner.locator('[data-testid=business-hours-preview]').waitFor({ state: 'visible' });
+    await owner.locator('[data-testid=business-hours-save]').click();
+    await owner.locator('.ant-message', { hasText: '已保存' }).waitFor({ state: 'visible' });
+    const saved = await api.request<{
+      settings: { businessHours?: { enabled: boolean }; offlineReply?: { enabled: boolean } };
+    }>('GET', `/api/v1/inboxes/${inbox.id}`);
+    expect(saved.settings.businessHours?.enabled).toBe(true);
+    expect(saved.settings.offlineReply?.enabled).toBe(true);
+
+    // Today becomes a holiday: the inbox is closed now.
+    await api.request('PUT', `/api/v1/holidays/${today}`, { kind: 'holiday', name: '测试休息日' });
+
+    const visitorContext = await newContext(browser);
+    contexts.push(visitorContext);
+    const visitor = await visitorContext.newPage();
+    const visitorWatch = watchPage(visitor, 'visitor');
+    await visitor.goto(`/widget/?inbox=${inbox.token}`);
+    const hours = visitor.locator('[data-testid=widget-hours]');
+    await hours.waitFor({ state: 'visible' });
+    expect(await hours.textContent()).toBe('客服在线时间 周一至周五 09:00–18:00');
+    const closed = visitor.locator('[data-testid=widget-closed]');
+    expect(await closed.textContent()).toMatch(/^当前非工作时间，我们将于.+ 09:00回复$/);
+
+    await typeAndSend(visitor.locator('[data-testid=widget-input]'), '在吗？');
+    const offline = visitor.locator('[data-testid=widget-message][data-direction=outbound]', {
+      hasText: '现在是非工作时间',
+    });
+    await offline.first().waitFor({ state: 'visible' });
+    await typeAndSend(visitor.locator('[data-testid=widget-input]'), '有人吗？');
+    await sleep(1500);
+    expect(await offline.count()).toBe(1);
+    expect([...ownerWatch.errors, ...visitorWatch.errors]).toEqual([]);
+  });
+});
