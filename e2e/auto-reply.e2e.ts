@@ -1,0 +1,88 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  fillField,
+  launchBrowser,
+  loginThroughUi,
+  newContext,
+  ownerApi,
+  runId,
+  typeAndSend,
+  watchPage,
+} from './support.ts';
+
+type Rule = { id: string; name: string };
+
+describe('keyword auto-replies', () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const ruleName = `发票自动回复 ${runId()}`;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    // Other browser tests share the server: leave no rule behind that could answer their messages.
+    const api = ownerApi();
+    const rules = await api.request<{ items: Rule[] }>('GET', '/api/v1/keyword-replies');
+    for (const rule of rules.items.filter((each) => each.name === ruleName)) {
+      await api.request('DELETE', `/api/v1/keyword-replies/${rule.id}`);
+    }
+    for (const context of contexts.splice(0)) await context.close().catch(() => {});
+    await browser?.close();
+  });
+
+  it('answers a widget visitor with the reply of a rule the owner just created', async () => {
+    const reply = `您好，可以开具电子发票，请在订单页点击“申请开票”。#${runId()}`;
+
+    // The owner creates the rule on the 自动回复 page.
+    const ownerContext = await newContext(browser);
+    contexts.push(ownerContext);
+    const owner = await ownerContext.newPage();
+    const ownerWatch = watchPage(owner, 'owner');
+    await loginThroughUi(owner);
+    await owner.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await owner.goto('/settings/keyword-replies');
+    await owner.locator('[data-testid=keyword-reply-create]').click();
+    await fillField(owner.locator('[data-testid=keyword-reply-name]'), ruleName);
+    const keywords = owner.locator('[data-testid=keyword-reply-keywords] input').first();
+    await keywords.click();
+    await keywords.fill('发票');
+    await keywords.press('Enter');
+    await fillField(owner.locator('[data-testid=keyword-reply-text]'), reply);
+    await owner.locator('[data-testid=keyword-reply-submit]').click();
+    const row = owner.locator(`[data-testid=keyword-reply-row][data-rule-name="${ruleName}"]`);
+    await row.waitFor({ state: 'visible' });
+    expect(await row.textContent()).toContain('发票');
+
+    // The page's 测试消息 box says the rule fires.
+    await typeAndSend(owner.locator('[data-testid=keyword-tester-input]'), '可以开发票吗');
+    const tested = owner.locator('[data-testid=keyword-tester-rule][data-fired=true]', { hasText: ruleName });
+    await tested.waitFor({ state: 'visible' });
+    expect(await tested.textContent()).toContain('命中关键词“发票”');
+
+    // A visitor of the demo shop asks; the auto-reply appears in the widget.
+    const visitorContext = await newContext(browser);
+    contexts.push(visitorContext);
+    const visitor = await visitorContext.newPage();
+    const visitorWatch = watchPage(visitor, 'visitor');
+    await visitor.goto('/demo/shop');
+    if (!(await visitor.locator('#huike-frame').isVisible())) await visitor.locator('#huike-bubble').click();
+    await visitor.locator('#huike-frame').waitFor({ state: 'visible' });
+    const widget = visitor.frameLocator('#huike-frame');
+    await widget.locator('[data-testid=widget-input]').waitFor({ state: 'visible' });
+    await typeAndSend(widget.locator('[data-testid=widget-input]'), '可以开发票吗');
+    const answered = widget.locator('[data-testid=widget-message][data-direction=outbound]', { hasText: reply });
+    await answered.first().waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await answered.count()).toBe(1);
+
+    // The rule counted its hit.
+    const rules = await ownerApi().request<{ items: (Rule & { hitCount: number })[] }>(
+      'GET',
+      '/api/v1/keyword-replies',
+    );
+    expect(rules.items.find((rule) => rule.name === ruleName)?.hitCount).toBe(1);
+    expect([...ownerWatch.dialogs, ...visitorWatch.dialogs]).toEqual([]);
+  });
+});
