@@ -1,0 +1,303 @@
+import { ExperimentOutlined } from '@ant-design/icons';
+import type {
+  AutomationAction,
+  AutomationConditionGroup,
+  AutomationDryRunResult,
+  AutomationRule,
+  AutomationTrigger,
+  AutomationTriggerType,
+} from '@huike/contracts';
+import { automationTriggerTypes, unavailableTriggerTypes } from '@huike/contracts';
+import { Alert, App, Button, Divider, Form, Input, InputNumber, List, Select, Space, Switch, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CopyButton } from '../../../ui/copy-button.tsx';
+import { errorMessage } from '../../../ui/errors.tsx';
+import { FormDrawer } from '../../../ui/form-drawer.tsx';
+import { useCan } from '../../identity/hooks/use-session.ts';
+import { TagSelect } from '../../segments/components/tag-select.tsx';
+import { useSegments } from '../../segments/hooks/use-segments.ts';
+import { useDryRun, useSaveRule } from '../hooks/use-automation.ts';
+import { ActionListEditor } from './action-editor.tsx';
+import { ConditionGroupEditor } from './condition-editor.tsx';
+
+export type RuleDraft = {
+  name: string;
+  description: string;
+  enabled: boolean;
+  trigger: AutomationTrigger;
+  conditions: AutomationConditionGroup;
+  actions: AutomationAction[];
+};
+
+export const emptyDraft = (): RuleDraft => ({
+  name: '',
+  description: '',
+  enabled: true,
+  trigger: { type: 'message.created', direction: 'inbound' },
+  conditions: { op: 'and', conditions: [] },
+  actions: [],
+});
+
+function defaultTrigger(type: AutomationTriggerType): AutomationTrigger {
+  switch (type) {
+    case 'message.created':
+      return { type, direction: 'inbound' };
+    case 'time.no_agent_reply':
+    case 'time.no_customer_reply':
+      return { type, minutes: 10 };
+    case 'schedule':
+      return { type, frequency: 'daily', time: '09:00', target: { kind: 'open_conversations' } };
+    default:
+      return { type } as AutomationTrigger;
+  }
+}
+
+function TriggerEditor({
+  trigger,
+  onChange,
+}: {
+  trigger: AutomationTrigger;
+  onChange: (next: AutomationTrigger) => void;
+}) {
+  const { t } = useTranslation();
+  const segments = useSegments();
+  const set = (patch: Record<string, unknown>) => onChange({ ...trigger, ...patch } as AutomationTrigger);
+  return (
+    <Space wrap align="start">
+      <Select<AutomationTriggerType>
+        value={trigger.type}
+        onChange={(type) => onChange(defaultTrigger(type))}
+        options={automationTriggerTypes.map((type) => ({
+          value: type,
+          disabled: unavailableTriggerTypes.includes(type),
+          label: `${t(`automation.triggers.${type}`)}${unavailableTriggerTypes.includes(type) ? t('automation.unavailable') : ''}`,
+        }))}
+        style={{ width: 240 }}
+        data-testid="trigger-type"
+      />
+      {trigger.type === 'message.created' && (
+        <Select
+          value={trigger.direction}
+          onChange={(direction) => set({ direction })}
+          options={(['inbound', 'outbound', 'any'] as const).map((value) => ({
+            value,
+            label: t(`automation.directions.${value}`),
+          }))}
+          style={{ width: 130 }}
+        />
+      )}
+      {(trigger.type === 'customer.tag_added' || trigger.type === 'conversation.tag_added') && (
+        <div style={{ minWidth: 200 }}>
+          <TagSelect
+            value={trigger.tagId ? [trigger.tagId] : []}
+            onChange={(value) => set({ tagId: value.at(-1) })}
+            placeholder={t('automation.anyTag')}
+          />
+        </div>
+      )}
+      {(trigger.type === 'time.no_agent_reply' || trigger.type === 'time.no_customer_reply') && (
+        <InputNumber
+          min={1}
+          max={43_200}
+          value={trigger.minutes}
+          onChange={(minutes) => set({ minutes: minutes ?? 10 })}
+          addonAfter={t('automation.minutes')}
+        />
+      )}
+      {trigger.type === 'schedule' && (
+        <>
+          <Select
+            value={trigger.frequency}
+            onChange={(frequency) =>
+              set({ frequency, weekday: frequency === 'weekly' ? (trigger.weekday ?? 1) : undefined })
+            }
+            options={(['daily', 'weekly'] as const).map((value) => ({
+              value,
+              label: t(`automation.frequency.${value}`),
+            }))}
+            style={{ width: 90 }}
+          />
+          {trigger.frequency === 'weekly' && (
+            <Select
+              value={String(trigger.weekday ?? 1)}
+              onChange={(weekday) => set({ weekday: Number(weekday) })}
+              options={(['1', '2', '3', '4', '5', '6', '7'] as const).map((value) => ({
+                value,
+                label: t(`automation.weekdays.${value}`),
+              }))}
+              style={{ width: 80 }}
+            />
+          )}
+          <Input
+            value={trigger.time}
+            onChange={(event) => set({ time: event.target.value })}
+            placeholder="09:00"
+            style={{ width: 80 }}
+          />
+          <Select
+            value={trigger.target.kind === 'segment' ? trigger.target.segmentId : '__open'}
+            onChange={(value: string) =>
+              set({
+                target: value === '__open' ? { kind: 'open_conversations' } : { kind: 'segment', segmentId: value },
+              })
+            }
+            options={[
+              { value: '__open', label: t('automation.targetOpen') },
+              ...(segments.data ?? []).map((segment) => ({
+                value: segment.id,
+                label: `${t('automation.targetSegment')}：${segment.name}`,
+              })),
+            ]}
+            style={{ width: 220 }}
+          />
+        </>
+      )}
+    </Space>
+  );
+}
+
+function DryRunResult({ result }: { result: AutomationDryRunResult }) {
+  const { t } = useTranslation();
+  return (
+    <Alert
+      type={result.problems.length > 0 ? 'warning' : 'info'}
+      showIcon
+      data-testid="dry-run-result"
+      title={t('automation.dryRunResult', { count: result.wouldFire })}
+      description={
+        <div>
+          <Typography.Text type="secondary">
+            {t('automation.dryRunExamined', { count: result.examined })}
+            {result.truncated ? `；${t('automation.dryRunTruncated')}` : ''}
+          </Typography.Text>
+          {result.problems.length > 0 && <div>{result.problems.join('；')}</div>}
+          {result.samples.length > 0 && (
+            <List
+              size="small"
+              header={t('automation.dryRunSamples')}
+              dataSource={result.samples}
+              renderItem={(sample) => (
+                <List.Item>
+                  <Typography.Text type="secondary">{new Date(sample.at).toLocaleString()}</Typography.Text>
+                  <span style={{ marginLeft: 12 }}>{sample.summary}</span>
+                </List.Item>
+              )}
+            />
+          )}
+        </div>
+      }
+    />
+  );
+}
+
+type Props = { rule?: AutomationRule; initial?: RuleDraft; onClose: () => void };
+
+/** The rule editor: 当…(trigger) / 如果…(conditions) / 那么…(actions), with a dry run over the last 7 days. */
+export function RuleEditor({ rule, initial, onClose }: Props) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const can = useCan();
+  const [draft, setDraft] = useState<RuleDraft>(
+    () =>
+      initial ??
+      (rule
+        ? {
+            name: rule.name,
+            description: rule.description,
+            enabled: rule.enabled,
+            trigger: rule.trigger,
+            conditions: rule.conditions,
+            actions: rule.actions,
+          }
+        : emptyDraft()),
+  );
+  const save = useSaveRule();
+  const dryRun = useDryRun();
+  const set = (patch: Partial<RuleDraft>) => {
+    setDraft((current) => ({ ...current, ...patch }));
+    dryRun.reset();
+  };
+
+  const submit = () =>
+    save.mutate(
+      { id: rule?.id, body: draft },
+      {
+        onSuccess: () => {
+          void message.success(t('automation.saved'));
+          onClose();
+        },
+      },
+    );
+
+  return (
+    <FormDrawer
+      open
+      size={860}
+      title={rule ? t('automation.editRule') : t('automation.newRule')}
+      submitLabel={rule ? t('automation.save') : t('automation.create')}
+      submitTestId="rule-submit"
+      isSubmitting={save.isPending}
+      error={save.error}
+      onSubmit={submit}
+      onClose={onClose}
+    >
+      <Form layout="vertical">
+        <Form.Item label={t('automation.name')} required>
+          <Input
+            value={draft.name}
+            onChange={(event) => set({ name: event.target.value })}
+            maxLength={100}
+            data-testid="rule-name"
+          />
+        </Form.Item>
+        <Form.Item label={t('automation.description')}>
+          <Input
+            value={draft.description}
+            onChange={(event) => set({ description: event.target.value })}
+            maxLength={500}
+          />
+        </Form.Item>
+        <Typography.Title level={5} className="hk-automation-section">
+          {t('automation.whenLabel')}
+        </Typography.Title>
+        <TriggerEditor trigger={draft.trigger} onChange={(trigger) => set({ trigger })} />
+        <Typography.Title level={5} className="hk-automation-section">
+          {t('automation.ifLabel')}
+        </Typography.Title>
+        <ConditionGroupEditor group={draft.conditions} onChange={(conditions) => set({ conditions })} />
+        <Typography.Title level={5} className="hk-automation-section">
+          {t('automation.thenLabel')}
+        </Typography.Title>
+        <ActionListEditor actions={draft.actions} onChange={(actions) => set({ actions })} />
+        {rule?.webhookSecret && draft.actions.some((action) => action.type === 'webhook') && (
+          <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+            {t('automation.webhookSecret')}：<Typography.Text code>{rule.webhookSecret}</Typography.Text>{' '}
+            <CopyButton text={rule.webhookSecret} />
+          </Typography.Paragraph>
+        )}
+        <Divider />
+        <Space direction="vertical" style={{ width: '100%' }}>
+          <Space>
+            <Form.Item label={t('automation.enabled')} style={{ marginBottom: 0 }}>
+              <Switch checked={draft.enabled} onChange={(enabled) => set({ enabled })} />
+            </Form.Item>
+            {can('automation:read') && (
+              <Button
+                icon={<ExperimentOutlined />}
+                loading={dryRun.isPending}
+                onClick={() => dryRun.mutate({ rule: draft })}
+                data-testid="rule-dry-run"
+              >
+                {t('automation.dryRun')}
+              </Button>
+            )}
+            <Typography.Text type="secondary">{t('automation.dryRunHelp')}</Typography.Text>
+          </Space>
+          {dryRun.data && <DryRunResult result={dryRun.data} />}
+          {dryRun.error && <Alert type="error" showIcon title={errorMessage(dryRun.error, t)} />}
+        </Space>
+      </Form>
+    </FormDrawer>
+  );
+}

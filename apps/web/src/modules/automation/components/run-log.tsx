@@ -1,0 +1,115 @@
+import type { AutomationRule, AutomationRun, AutomationRunStatus } from '@huike/contracts';
+import { Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CursorPager, useCursorPages } from '../../../ui/cursor-pager.tsx';
+import { ErrorState } from '../../../ui/error-state.tsx';
+import { RelativeTime } from '../../../ui/relative-time.tsx';
+import { useAutomationRuns } from '../hooks/use-automation.ts';
+
+const statusColors: Record<AutomationRunStatus, string> = {
+  running: 'processing',
+  succeeded: 'success',
+  skipped: 'default',
+  failed: 'error',
+};
+
+/** 执行记录: every run with its outcome; failures in red with the error of each failed action. */
+export function RunLog({ rules, initialRuleId }: { rules: AutomationRule[]; initialRuleId?: string }) {
+  const { t } = useTranslation();
+  const [ruleId, setRuleId] = useState<string | undefined>(initialRuleId);
+  const [status, setStatus] = useState<AutomationRunStatus | undefined>();
+  const pages = useCursorPages(20);
+  const runs = useAutomationRuns({ ruleId, status, limit: pages.pageSize, cursor: pages.cursor });
+  if (runs.error) return <ErrorState error={runs.error} onRetry={() => void runs.refetch()} />;
+  const items = runs.data?.items ?? [];
+  return (
+    <div data-testid="automation-runs">
+      <Space style={{ marginBottom: 12 }} wrap>
+        <Select
+          allowClear
+          placeholder={t('automation.runsFilterRule')}
+          value={ruleId}
+          onChange={(value) => {
+            setRuleId(value);
+            pages.reset();
+          }}
+          options={rules.map((rule) => ({ value: rule.id, label: rule.name }))}
+          style={{ width: 240 }}
+        />
+        <Select<AutomationRunStatus>
+          allowClear
+          placeholder={t('automation.runsFilterStatus')}
+          value={status}
+          onChange={(value) => {
+            setStatus(value);
+            pages.reset();
+          }}
+          options={(['succeeded', 'failed', 'skipped', 'running'] as const).map((value) => ({
+            value,
+            label: t(`automation.runStatuses.${value}`),
+          }))}
+          style={{ width: 140 }}
+          data-testid="runs-status-filter"
+        />
+      </Space>
+      <Table<AutomationRun>
+        rowKey="id"
+        size="small"
+        loading={runs.isLoading}
+        dataSource={items}
+        pagination={false}
+        locale={{ emptyText: t('automation.runsEmpty') }}
+        rowClassName={(run) => (run.status === 'failed' ? 'hk-automation-run-failed' : '')}
+        columns={[
+          {
+            title: t('automation.runColumns.time'),
+            dataIndex: 'createdAt',
+            width: 140,
+            render: (value: string) => <RelativeTime iso={value} />,
+          },
+          {
+            title: t('automation.runColumns.rule'),
+            dataIndex: 'ruleName',
+            width: 200,
+            render: (value: string | null) => value ?? t('automation.deletedRule'),
+          },
+          {
+            title: t('automation.runColumns.status'),
+            dataIndex: 'status',
+            width: 100,
+            render: (value: AutomationRunStatus) => (
+              <Tag color={statusColors[value]}>{t(`automation.runStatuses.${value}`)}</Tag>
+            ),
+          },
+          {
+            title: t('automation.runColumns.detail'),
+            render: (_, run) => (
+              <div>
+                {run.reason && (
+                  <Typography.Text type={run.status === 'failed' ? 'danger' : 'secondary'}>
+                    {run.reason}
+                  </Typography.Text>
+                )}
+                {run.actionsResult.map((result, index) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: results are in action order
+                  <div key={index} className="hk-muted" style={{ fontSize: 12 }}>
+                    {index + 1}. {t(`automation.actions.${result.type as 'add_tag'}`, { defaultValue: result.type })}：
+                    {result.ok ? (
+                      (result.detail ?? '✓')
+                    ) : (
+                      <Typography.Text type="danger" style={{ fontSize: 12 }}>
+                        {result.error}
+                      </Typography.Text>
+                    )}
+                  </div>
+                ))}
+              </div>
+            ),
+          },
+        ]}
+      />
+      <CursorPager {...pages.pagerProps(runs.data?.nextCursor, items.length)} />
+    </div>
+  );
+}

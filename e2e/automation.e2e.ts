@@ -1,0 +1,83 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../scripts/lib/huike-server.ts';
+import { e2e, launchBrowser, loginThroughUi, newContext, ownerApi, runId, waitFor, watchPage } from './support.ts';
+
+type Rule = { id: string; name: string };
+type Run = { status: string; ruleId: string; context: { conversationId?: string } };
+
+describe('automation rules', () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const created: string[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+    // Other browser tests talk about 退货 too: the rule must not outlive this test.
+    const api = ownerApi();
+    for (const id of created.splice(0)) await api.request('DELETE', `/api/v1/automation/rules/${id}`).catch(() => {});
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('creates the 自动标签 preset rule, dry-runs it, and sees it tag a customer who mentions 退货', async () => {
+    const api = ownerApi();
+    const run = runId();
+    const name = `退货自动标签${run}`;
+
+    const context = await newContext(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    const watched = watchPage(page, 'owner');
+    await loginThroughUi(page);
+    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await page.locator('[data-testid=nav-automation]').click();
+    await page.locator('[data-testid=preset-auto_tag_after_sales] button').click();
+    const nameInput = page.locator('input[data-testid=rule-name]');
+    await nameInput.waitFor({ state: 'visible' });
+    await nameInput.fill(name);
+    expect(await page.locator('[data-testid=action-row]').count()).toBeGreaterThan(0);
+
+    await page.locator('[data-testid=rule-dry-run]').click();
+    const result = page.locator('[data-testid=dry-run-result]');
+    await result.waitFor({ state: 'visible' });
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    expect(await result.textContent()).toMatch(/过去 7 天会触发 \d+ 次/);
+
+    await page.locator('[data-testid=rule-submit]').click();
+    await page.locator('[data-testid=automation-rules]', { hasText: name }).waitFor();
+    const rule = (await waitFor(async () => {
+      const rules = await api.request<{ items: Rule[] }>('GET', '/api/v1/automation/rules');
+      return rules.items.find((item) => item.name === name);
+    }, 'the rule was not saved')) as Rule;
+    created.push(rule.id);
+
+    const { origin, inboxToken } = e2e();
+    const visitor = new ApiClient(origin);
+    const session = await visitor.request<{ sourceId: string; visitorToken: string }>(
+      'POST',
+      `/public/v1/inboxes/${inboxToken}/visitors`,
+      {},
+    );
+    await visitor.request(
+      'POST',
+      `/public/v1/inboxes/${inboxToken}/messages`,
+      { sourceId: session.sourceId, content: `衣服不合适，我要退货 ${run}` },
+      { 'x-huike-visitor-token': session.visitorToken },
+    );
+    const done = (await waitFor(async () => {
+      const runs = await api.request<{ items: Run[] }>('GET', `/api/v1/automation/runs?ruleId=${rule.id}`);
+      return runs.items.find((item) => item.status === 'succeeded');
+    }, 'the rule never ran')) as Run;
+    expect(done.context.conversationId).toBeTruthy();
+
+    await page.getByRole('tab', { name: '执行记录' }).click();
+    await page.locator('[data-testid=automation-runs]', { hasText: name }).waitFor();
+    expect(await page.locator('[data-testid=automation-runs]').textContent()).toContain('成功');
+    expect(watched.errors).toEqual([]);
+  });
+});
