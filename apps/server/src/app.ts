@@ -6,6 +6,12 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { auditRoutes, createAuditService } from './modules/audit/index.ts';
+import { automationRoutes, createAutomationEngine, createAutomationService } from './modules/automation/index.ts';
+import {
+  businessHoursRoutes,
+  createBusinessHoursService,
+  subscribeOfflineReplies,
+} from './modules/business-hours/index.ts';
 import {
   createChannelsService,
   inboxesRoutes,
@@ -14,7 +20,9 @@ import {
 } from './modules/channels/index.ts';
 import {
   agentSocketRoutes,
+  attachmentsRoutes,
   conversationsRoutes,
+  createAttachmentsService,
   createConversationsService,
   fanOutEventsToSockets,
 } from './modules/conversations/index.ts';
@@ -30,6 +38,8 @@ import {
   defineImportsExportsJobs,
   importsExportsRoutes,
 } from './modules/imports-exports/index.ts';
+import { createKeywordRepliesService, keywordRepliesRoutes } from './modules/keyword-replies/index.ts';
+import { alertsRoutes, createAlertsService } from './modules/nlp/index.ts';
 import {
   createOrdersService,
   defineOrdersJobs,
@@ -45,6 +55,7 @@ import {
   segmentsRoutes,
 } from './modules/segments/index.ts';
 import { createTagsService, tagsRoutes } from './modules/tags/index.ts';
+import { createTemplatesService, templatesRoutes } from './modules/templates/index.ts';
 import { createWorkspacesService, workspacesRoutes } from './modules/workspaces/index.ts';
 import { registerRequestAuth } from './platform/auth/request-auth.ts';
 import { createFieldCipher, loadEncryptionKey } from './platform/crypto.ts';
@@ -137,11 +148,13 @@ export async function buildApp({
     refreshCustomerValue: (executor, workspaceId, customerIds) =>
       refreshCustomerValue(executor, workspaceId, customerIds),
     customerTarget: (executor, actor, target) => resolveCustomerTarget(executor, actor, target),
+    events,
   });
   const customFields = createCustomFieldsService({ db });
-  const orders = createOrdersService({ db, jobs, audit });
+  const orders = createOrdersService({ db, jobs, audit, events });
   defineOrdersJobs(jobs, { db });
-  const tags = createTagsService({ db, audit });
+  const tags = createTagsService({ db, audit, events });
+  const templates = createTemplatesService({ db });
   // `{ q }` targets (bulk actions, exports) act on the customers the search box finds, ranked the same way.
   const searchMatches: SearchMatches = async (executor, workspaceId, q, limit) =>
     (await listCustomerIds(executor, workspaceId, { q, limit })).ids;
@@ -163,9 +176,34 @@ export async function buildApp({
     maxUploadBytes: config.importMaxBytes,
   });
   defineImportsExportsJobs(jobs, importsExports);
-  const conversations = createConversationsService({ db, events, identity });
+  const conversations = createConversationsService({ db, events, identity, files });
+  const attachments = createAttachmentsService({ db, files });
   const channels = createChannelsService({ db, customers, conversations });
-  fanOutEventsToSockets(events, realtime);
+  const businessHours = createBusinessHoursService({ db, audit });
+  subscribeOfflineReplies({ db, events, conversations });
+  const keywordReplies = createKeywordRepliesService({
+    db,
+    audit,
+    conversations,
+    log: (entry, message) => app.log.warn(entry, message),
+  });
+  keywordReplies.subscribe(events);
+  const automationEngine = createAutomationEngine({
+    db,
+    events,
+    conversations,
+    log: (error, context) => app.log.error({ err: error, ...context }, 'automation'),
+  });
+  automationEngine.subscribe();
+  const automation = createAutomationService({ db, engine: automationEngine, audit });
+  const alerts = createAlertsService({
+    db,
+    events,
+    realtime,
+    log: (error, context) => app.log.error({ err: error, ...context }, 'alerts'),
+  });
+  alerts.subscribe();
+  fanOutEventsToSockets(events, realtime, db);
 
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
@@ -188,14 +226,20 @@ export async function buildApp({
   workspacesRoutes(app, workspaces, identity, config);
   identityRoutes(app, identity, config);
   inboxesRoutes(app, channels);
+  businessHoursRoutes(app, businessHours);
   customersRoutes(app, customers, customFields);
   ordersRoutes(app, orders);
   tagsRoutes(app, tags);
+  templatesRoutes(app, templates);
+  automationRoutes(app, automation);
+  keywordRepliesRoutes(app, keywordReplies);
+  alertsRoutes(app, alerts);
   segmentsRoutes(app, segments);
   await importsExportsRoutes(app, importsExports);
   auditRoutes(app, audit);
   jobsRoutes(app, jobs, files);
   conversationsRoutes(app, conversations);
+  await attachmentsRoutes(app, attachments);
   agentSocketRoutes(app, realtime);
   await app.register(async (scope) => {
     await publicChannelRoutes(scope, channels);
@@ -224,9 +268,15 @@ export async function buildApp({
       customers,
       conversations,
       channels,
+      businessHours,
+      keywordReplies,
+      alerts,
       audit,
       orders,
       tags,
+      templates,
+      automation,
+      automationEngine,
       segments,
       importsExports,
     },

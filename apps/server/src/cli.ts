@@ -6,6 +6,7 @@ import { openDatabase } from './db/database.ts';
 import { startServer } from './main.ts';
 import { backfillSearchColumns } from './modules/customers/index.ts';
 import { exportFromCli, importFromCli, isWorkspaceId } from './modules/imports-exports/imports-exports.cli.ts';
+import { sentimentCli } from './modules/nlp/nlp.cli.ts';
 
 const USAGE = `用法 Usage: huike <command>
   serve [--port N] [--role web|worker|all]   start the server (default)
@@ -17,7 +18,9 @@ const USAGE = `用法 Usage: huike <command>
                                              import a CSV/XLSX as the workspace's owner (suggested column
                                              mapping); rejected rows go to FILE.rejected.csv
   export customers --format csv|xlsx|pdf --out FILE [--segment ID] [--q TEXT] [--fields a,b,c] [--workspace ID]
-                                             export customers (default fields unless --fields)`;
+                                             export customers (default fields unless --fields)
+  nlp sentiment                              read one text per line on stdin, write one JSON per line
+                                             {"label":"positive"|"negative","score":0.5..1}`;
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`);
@@ -172,6 +175,8 @@ export async function runCli(argv: string[]) {
       return addUser(values);
     case 'token create':
       return createToken(values);
+    case 'nlp sentiment':
+      return sentimentCli(process.stdin, process.stdout);
     default:
       fail(`未知命令：${positionals.join(' ')}`);
   }

@@ -7,6 +7,10 @@ import { enqueueNightlyRecomputes } from './modules/orders/index.ts';
 
 const SNOOZE_SWEEP_MS = 30_000;
 const NIGHTLY_CHECK_MS = 10 * 60_000;
+/** Automation timers: "no reply for X minutes" and scheduled rules (minute resolution). */
+const AUTOMATION_SWEEP_MS = 60_000;
+/** How far back a starting worker re-runs automation on inbound messages a stopped process may have left unhandled. */
+const REPLAY_WINDOW_MS = 5 * 60_000;
 
 /** loadConfig → openDatabase → buildApp → listen. Stops cleanly (and stops the embedded cluster) on SIGINT/SIGTERM. */
 export async function startServer(config: Config, role: 'web' | 'worker' | 'all' = 'all') {
@@ -30,7 +34,15 @@ export async function startServer(config: Config, role: 'web' | 'worker' | 'all'
         huike.files.pruneExpired().catch((error) => app.log.error({ err: error }, 'file prune'));
       }, SNOOZE_SWEEP_MS),
     );
+    timers.push(
+      setInterval(() => {
+        huike.services.automationEngine.sweep().catch((error) => app.log.error({ err: error }, 'automation sweep'));
+      }, AUTOMATION_SWEEP_MS),
+    );
     huike.jobs.start();
+    void huike.services.conversations
+      .replayRecentInbound(new Date(Date.now() - REPLAY_WINDOW_MS))
+      .catch((error) => app.log.error({ err: error }, 'inbound replay'));
     // Search columns are computed in JS (pinyin): rows written before search existed get them here, in batches.
     void backfillSearchColumns(database.db)
       .then((filled) => filled > 0 && app.log.info({ filled }, 'customer search columns filled'))

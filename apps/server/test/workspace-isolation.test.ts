@@ -17,6 +17,7 @@ import {
   sendSigned,
   startConversation,
 } from './harness.ts';
+import { TINY_PNG, uploadAttachment } from './multipart.ts';
 
 /*
  * The issue: "a request for another workspace's conversation, customer or message answers 404 — a test that
@@ -134,6 +135,26 @@ function tagWorkOf(f: Fixture) {
   return tagWork;
 }
 
+/** Workspace A's own calendar days (店庆, 团建) and one national day A deleted, made once on first use. */
+let holidayWork: Promise<void> | undefined;
+function holidayWorkOf(f: Fixture) {
+  holidayWork ??= (async () => {
+    for (const [date, name] of [
+      ['2026-11-13', '甲店店庆'],
+      ['2026-11-14', '甲店团建'],
+    ]) {
+      const saved = await f.a.owner.request({
+        method: 'PUT',
+        url: `/api/v1/holidays/${date}`,
+        payload: { kind: 'holiday', name },
+      });
+      if (saved.statusCode !== 200) throw new Error(saved.body);
+    }
+    await f.a.owner.request({ method: 'DELETE', url: '/api/v1/holidays/2026-10-02' });
+  })();
+  return holidayWork;
+}
+
 let fixture: Fixture;
 beforeAll(async () => {
   fixture = await buildFixture();
@@ -197,6 +218,80 @@ async function orderOfA(f: Fixture) {
   return response.json().order as { id: string; customerId: string; amountFen: number };
 }
 
+/** A workspace template of A in A's segment's 话术 set, used once by A's owner, made once on first use. */
+let templateWork: Promise<{ aTemplate: { id: string } }> | undefined;
+function templateWorkOf(f: Fixture) {
+  templateWork ??= (async () => {
+    const { aSegment } = await tagWorkOf(f);
+    const created = await f.a.owner.post('/api/v1/templates', {
+      scope: 'workspace',
+      category: '甲店分类',
+      title: '甲店话术',
+      content: '{{customer.name}}您好，甲店的秘密话术',
+      segmentIds: [aSegment.id],
+    });
+    if (created.statusCode !== 201) throw new Error(created.body);
+    const aTemplate = created.json() as { id: string };
+    await f.a.owner.post(`/api/v1/templates/${aTemplate.id}/render`, { conversationId: f.aChat.conversationId });
+    return { aTemplate };
+  })();
+  return templateWork;
+}
+
+/** A keyword auto-reply rule of A, made once on first use. */
+let keywordReplyWork: Promise<{ aKeywordRule: { id: string } }> | undefined;
+function keywordReplyWorkOf(f: Fixture) {
+  keywordReplyWork ??= (async () => {
+    const created = await f.a.owner.post('/api/v1/keyword-replies', {
+      name: '甲店自动回复',
+      keywords: ['甲店关键词'],
+      replyText: '甲店的秘密回复',
+    });
+    if (created.statusCode !== 201) throw new Error(created.body);
+    return { aKeywordRule: created.json() as { id: string } };
+  })();
+  return keywordReplyWork;
+}
+
+/** A supervisor alert of A (stored directly: a spike needs many messages), made once on first use. */
+let alertWork: Promise<{ aAlertId: string }> | undefined;
+function alertWorkOf(f: Fixture) {
+  alertWork ??= (async () => {
+    const aAlertId = '0190a000-0000-7000-8000-00000000a1e7';
+    await context.database.pool.query(
+      `insert into alerts (id, workspace_id, kind, details) values ($1, $2, 'urgent_spike', '{"windowMinutes":10,"inbound":5,"urgent":5,"negative":5,"negativeRate":1,"baselineNegativeRate":null,"conversationIds":[]}')`,
+      [aAlertId, f.a.owner.workspaceId],
+    );
+    return { aAlertId };
+  })();
+  return alertWork;
+}
+
+/** An enabled rule of A that already ran once on A's conversation, made once on first use. */
+let automationWork: Promise<{ aRule: { id: string } }> | undefined;
+function automationWorkOf(f: Fixture) {
+  automationWork ??= (async () => {
+    const { aTag } = await tagWorkOf(f);
+    const created = await f.a.owner.post('/api/v1/automation/rules', {
+      name: '甲店规则',
+      enabled: true,
+      trigger: { type: 'conversation.tag_added' },
+      actions: [{ type: 'add_tag', target: 'customer', tagId: aTag.id }],
+    });
+    if (created.statusCode !== 201) throw new Error(created.body);
+    const aRule = created.json() as { id: string };
+    await f.a.owner.request({
+      method: 'PUT',
+      url: `/api/v1/conversations/${f.aChat.conversationId}/tags`,
+      payload: { add: [aTag.id] },
+    });
+    const runs = () => countRows(context, 'from automation_runs where rule_id = $1', [aRule.id]);
+    for (let i = 0; i < 50 && (await runs()) === 0; i++) await pause(20);
+    return { aRule };
+  })();
+  return automationWork;
+}
+
 const isolationChecks: Record<string, Check> = {
   'GET /api/v1/users': async (f) => {
     const seen = await listIds(f.b.owner, '/api/v1/users');
@@ -242,6 +337,38 @@ const isolationChecks: Record<string, Check> = {
     expectNotFound(await script(`/api/v1/conversations/${f.aChat.conversationId}`), 'conversation.not_found');
     expectNotFound(await script(`/api/v1/customers/${f.aChat.customerId}`), 'customer.not_found');
   },
+  'GET /api/v1/holidays': async (f) => {
+    await holidayWorkOf(f);
+    const items = (await f.b.owner.get('/api/v1/holidays?year=2026')).json().items as { date: string; name: string }[];
+    expect(items.map((d) => d.name)).not.toContain('甲店店庆');
+    expect(items.map((d) => d.date)).toContain('2026-10-02');
+  },
+  'PUT /api/v1/holidays/:date': async (f) => {
+    await holidayWorkOf(f);
+    const saved = await f.b.owner.request({
+      method: 'PUT',
+      url: '/api/v1/holidays/2026-11-13',
+      payload: { kind: 'workday', name: '乙店加班' },
+    });
+    expect(saved.statusCode).toBe(200);
+    const aDays = (await f.a.owner.get('/api/v1/holidays?year=2026')).json().items;
+    expect(aDays).toContainEqual({ date: '2026-11-13', kind: 'holiday', name: '甲店店庆' });
+  },
+  'DELETE /api/v1/holidays/:date': async (f) => {
+    await holidayWorkOf(f);
+    expectNotFound(
+      await f.b.owner.request({ method: 'DELETE', url: '/api/v1/holidays/2026-11-14' }),
+      'holiday.not_found',
+    );
+    const aDays = (await f.a.owner.get('/api/v1/holidays?year=2026')).json().items;
+    expect(aDays).toContainEqual({ date: '2026-11-14', kind: 'holiday', name: '甲店团建' });
+  },
+  'POST /api/v1/holidays/import-preset': async (f) => {
+    await holidayWorkOf(f);
+    expect((await f.b.owner.post('/api/v1/holidays/import-preset', { year: 2026 })).statusCode).toBe(200);
+    const aDays = (await f.a.owner.get('/api/v1/holidays?year=2026')).json().items as { date: string }[];
+    expect(aDays.map((d) => d.date)).not.toContain('2026-10-02');
+  },
   'GET /api/v1/inboxes': async (f) => {
     const response = await f.b.owner.get('/api/v1/inboxes');
     expect(response.json().items.map((inbox: { id: string }) => inbox.id)).not.toContain(f.a.inbox.id);
@@ -277,6 +404,34 @@ const isolationChecks: Record<string, Check> = {
     const { file } = await backgroundWorkOf(f);
     expectNotFound(await f.b.owner.get(`/api/v1/files/${file.id}`), 'file.not_found');
     expect((await f.a.owner.get(`/api/v1/files/${file.id}`)).body).toBe('甲店顾客,13800001111');
+  },
+  'POST /api/v1/attachments': async (f) => {
+    const response = await uploadAttachment(f.b.owner, '乙店.png', TINY_PNG, 'image/png');
+    expect(response.statusCode).toBe(201);
+    const { workspace_id } = (await rowOf('files', response.json().fileId)) as { workspace_id: string };
+    expect(workspace_id).toBe(f.b.owner.workspaceId);
+  },
+  'GET /api/v1/attachments/:id': async (f) => {
+    const { fileId } = (await uploadAttachment(f.a.owner, '甲店.png', TINY_PNG)).json();
+    expectNotFound(await f.b.owner.get(`/api/v1/attachments/${fileId}`), 'attachment.not_found');
+    expect((await f.a.owner.get(`/api/v1/attachments/${fileId}`)).statusCode).toBe(200);
+  },
+  'GET /public/v1/inboxes/:inboxToken/attachments/:fileId': async (f) => {
+    const { fileId } = (await uploadAttachment(f.a.owner, '甲店.png', TINY_PNG)).json();
+    await f.a.owner.post(`/api/v1/conversations/${f.aChat.conversationId}/messages`, { attachmentIds: [fileId] });
+    const history = (await readBack(context, f.a.inbox.token, f.aChat.visitor)).json();
+    const url: string = history.items.at(-1).attachments[0].url;
+    expect((await context.app.inject({ method: 'GET', url })).statusCode).toBe(200);
+    // The same signed query through B's inbox, and B's inbox signing A's file, are both refused.
+    const query = url.slice(url.indexOf('?'));
+    const viaB = `/public/v1/inboxes/${f.b.inbox.token}/attachments/${fileId}${query}`;
+    expectNotFound(await context.app.inject({ method: 'GET', url: viaB }), 'attachment.not_found');
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const forged = `/public/v1/inboxes/${f.b.inbox.token}/attachments/${fileId}?exp=${exp}&sig=${hmacHex(
+      f.b.inbox.secret,
+      `attachment.${f.b.inbox.token}.${fileId}.${exp}`,
+    )}`;
+    expectNotFound(await context.app.inject({ method: 'GET', url: forged }), 'attachment.not_found');
   },
   'POST /api/v1/imports': async (f) => {
     const response = await f.b.owner.request({
@@ -326,7 +481,9 @@ const isolationChecks: Record<string, Check> = {
   },
   'GET /api/v1/audit-log/verify': async (f) => {
     await backgroundWorkOf(f);
-    expect((await f.b.owner.get('/api/v1/audit-log/verify')).json()).toMatchObject({ isIntact: true, checked: 0 });
+    // B's own entries only (other checks write some for B, e.g. its calendar edits), never A's.
+    const own = (await f.b.owner.get('/api/v1/audit-log?limit=100')).json().items.length;
+    expect((await f.b.owner.get('/api/v1/audit-log/verify')).json()).toMatchObject({ isIntact: true, checked: own });
   },
   'GET /api/v1/customers': async (f) => {
     const seen = await listIds(f.b.owner, '/api/v1/customers');
@@ -565,6 +722,15 @@ const isolationChecks: Record<string, Check> = {
       );
     }
     expect(await countRows(context, `from messages where content = '乙店插进来的话'`)).toBe(0);
+    // B cannot send A's attachment in its own conversation.
+    const { fileId } = (await uploadAttachment(f.a.owner, '甲店.png', TINY_PNG)).json();
+    expectNotFound(
+      await f.b.owner.post(`/api/v1/conversations/${f.bChat.conversationId}/messages`, {
+        content: '乙店偷图',
+        attachmentIds: [fileId],
+      }),
+      'attachment.not_found',
+    );
     // The visitor of A sees nothing of it either.
     expect((await readBack(context, f.a.inbox.token, f.aChat.visitor)).body).not.toContain('乙店');
   },
@@ -857,6 +1023,218 @@ const isolationChecks: Record<string, Check> = {
     expect(withATag.json().error.code).toBe('tag.unknown');
     expect(await countRows(context, 'from jobs where workspace_id = $1', [f.b.owner.workspaceId])).toBe(0);
     expect(await countRows(context, 'from customer_tags where customer_id = $1', [f.aChat.customerId])).toBe(1);
+  },
+  'GET /api/v1/templates': async (f) => {
+    const { aTemplate } = await templateWorkOf(f);
+    const response = await f.b.owner.get('/api/v1/templates');
+    expect((response.json().items as { id: string }[]).map((t) => t.id)).not.toContain(aTemplate.id);
+    expect(response.body).not.toContain('甲店');
+    expectNotFound(
+      await f.b.owner.get(`/api/v1/templates?conversationId=${f.aChat.conversationId}`),
+      'conversation.not_found',
+    );
+  },
+  'GET /api/v1/templates/categories': async (f) => {
+    await templateWorkOf(f);
+    expect((await f.b.owner.get('/api/v1/templates/categories')).body).not.toContain('甲店分类');
+  },
+  'GET /api/v1/templates/usage': async (f) => {
+    const { aTemplate } = await templateWorkOf(f);
+    const report = await f.b.owner.get('/api/v1/templates/usage');
+    expect(report.statusCode).toBe(200);
+    expect(report.json().byTemplate).toEqual([]);
+    expect(report.body).not.toContain(aTemplate.id);
+  },
+  'POST /api/v1/templates': async (f) => {
+    const { aSegment } = await tagWorkOf(f);
+    const response = await f.b.owner.post('/api/v1/templates', {
+      scope: 'team',
+      teamId: f.aTeam.id,
+      title: '借甲店小组',
+      content: '你好',
+    });
+    expectNotFound(response, 'team.not_found');
+    const withSegment = await f.b.owner.post('/api/v1/templates', {
+      scope: 'workspace',
+      title: '借甲店分组',
+      content: '你好',
+      segmentIds: [aSegment.id],
+    });
+    expect(withSegment.statusCode).toBe(400);
+    expect(withSegment.json().error.code).toBe('template.unknown_segments');
+    expect(await countRows(context, 'from templates where workspace_id = $1', [f.b.owner.workspaceId])).toBe(0);
+  },
+  'GET /api/v1/templates/:id': async (f) => {
+    const { aTemplate } = await templateWorkOf(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/templates/${aTemplate.id}`), 'template.not_found');
+  },
+  'PATCH /api/v1/templates/:id': async (f) => {
+    const { aTemplate } = await templateWorkOf(f);
+    await expectUntouched(
+      'templates',
+      aTemplate.id,
+      () => f.b.owner.patch(`/api/v1/templates/${aTemplate.id}`, { title: '被改了' }),
+      'template.not_found',
+    );
+  },
+  'DELETE /api/v1/templates/:id': async (f) => {
+    const { aTemplate } = await templateWorkOf(f);
+    await expectUntouched(
+      'templates',
+      aTemplate.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/templates/${aTemplate.id}` }),
+      'template.not_found',
+    );
+  },
+  'POST /api/v1/templates/:id/render': async (f) => {
+    const { aTemplate } = await templateWorkOf(f);
+    const url = `/api/v1/templates/${aTemplate.id}/render`;
+    expectNotFound(await f.b.owner.post(url, { conversationId: f.bChat.conversationId }), 'template.not_found');
+    expectNotFound(await f.b.owner.post(url, { conversationId: f.aChat.conversationId }), 'template.not_found');
+    expect(await countRows(context, 'from template_usages where template_id = $1', [aTemplate.id])).toBe(1);
+  },
+  'GET /api/v1/automation/rules': async (f) => {
+    const { aRule } = await automationWorkOf(f);
+    const response = await f.b.owner.get('/api/v1/automation/rules');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain(aRule.id);
+    expect(response.body).not.toContain('甲店规则');
+  },
+  'POST /api/v1/automation/rules': async (f) => {
+    const { aTag } = await tagWorkOf(f);
+    const response = await f.b.owner.post('/api/v1/automation/rules', {
+      name: '借甲店标签',
+      trigger: { type: 'customer.created' },
+      actions: [{ type: 'add_tag', target: 'customer', tagId: aTag.id }],
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('automation_rule.invalid');
+    expect(await countRows(context, 'from automation_rules where workspace_id = $1', [f.b.owner.workspaceId])).toBe(0);
+  },
+  'POST /api/v1/automation/rules/dry-run': async (f) => {
+    const { aRule } = await automationWorkOf(f);
+    expectNotFound(
+      await f.b.owner.post('/api/v1/automation/rules/dry-run', { ruleId: aRule.id }),
+      'automation_rule.not_found',
+    );
+  },
+  'GET /api/v1/automation/rules/:id': async (f) => {
+    const { aRule } = await automationWorkOf(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/automation/rules/${aRule.id}`), 'automation_rule.not_found');
+  },
+  'PATCH /api/v1/automation/rules/:id': async (f) => {
+    const { aRule } = await automationWorkOf(f);
+    await expectUntouched(
+      'automation_rules',
+      aRule.id,
+      () => f.b.owner.patch(`/api/v1/automation/rules/${aRule.id}`, { name: '被改了' }),
+      'automation_rule.not_found',
+    );
+  },
+  'DELETE /api/v1/automation/rules/:id': async (f) => {
+    const { aRule } = await automationWorkOf(f);
+    await expectUntouched(
+      'automation_rules',
+      aRule.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/automation/rules/${aRule.id}` }),
+      'automation_rule.not_found',
+    );
+  },
+  'GET /api/v1/automation/runs': async (f) => {
+    const { aRule } = await automationWorkOf(f);
+    expect(await countRows(context, 'from automation_runs where rule_id = $1', [aRule.id])).toBeGreaterThan(0);
+    const response = await f.b.owner.get(`/api/v1/automation/runs?ruleId=${aRule.id}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().items).toEqual([]);
+    expect((await f.b.owner.get('/api/v1/automation/runs')).body).not.toContain(aRule.id);
+  },
+  'GET /api/v1/automation/presets': async (f) => {
+    const { aTag } = await tagWorkOf(f);
+    const response = await f.b.owner.get('/api/v1/automation/presets');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain(aTag.id);
+  },
+  'GET /api/v1/keyword-replies': async (f) => {
+    const { aKeywordRule } = await keywordReplyWorkOf(f);
+    const response = await f.b.owner.get('/api/v1/keyword-replies?q=甲店');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain(aKeywordRule.id);
+    expect((await f.b.owner.get('/api/v1/keyword-replies')).body).not.toContain('甲店关键词');
+  },
+  'POST /api/v1/keyword-replies': async (f) => {
+    const { aTemplate } = await templateWorkOf(f);
+    const withTemplate = await f.b.owner.post('/api/v1/keyword-replies', {
+      name: '借甲店话术',
+      keywords: ['价格'],
+      templateId: aTemplate.id,
+    });
+    expect(withTemplate.statusCode).toBe(400);
+    expect(withTemplate.json().error.code).toBe('keyword_reply.invalid');
+    const withInbox = await f.b.owner.post('/api/v1/keyword-replies', {
+      name: '借甲店渠道',
+      keywords: ['价格'],
+      replyText: '好的',
+      inboxIds: [f.a.inbox.id],
+    });
+    expect(withInbox.statusCode).toBe(400);
+    expect(await countRows(context, 'from keyword_replies where workspace_id = $1', [f.b.owner.workspaceId])).toBe(0);
+  },
+  'POST /api/v1/keyword-replies/test': async (f) => {
+    const { aKeywordRule } = await keywordReplyWorkOf(f);
+    const url = '/api/v1/keyword-replies/test';
+    const own = await f.b.owner.post(url, { content: '甲店关键词' });
+    expect(own.statusCode).toBe(200);
+    expect(own.body).not.toContain(aKeywordRule.id);
+    expectNotFound(await f.b.owner.post(url, { content: '甲店关键词', inboxId: f.a.inbox.id }), 'inbox.not_found');
+    expectNotFound(
+      await f.b.owner.post(url, { content: '甲店关键词', conversationId: f.aChat.conversationId }),
+      'conversation.not_found',
+    );
+  },
+  'POST /api/v1/keyword-replies/reorder': async (f) => {
+    const { aKeywordRule } = await keywordReplyWorkOf(f);
+    await expectUntouched(
+      'keyword_replies',
+      aKeywordRule.id,
+      () => f.b.owner.post('/api/v1/keyword-replies/reorder', { ids: [aKeywordRule.id] }),
+      'keyword_reply.not_found',
+    );
+  },
+  'GET /api/v1/keyword-replies/:id': async (f) => {
+    const { aKeywordRule } = await keywordReplyWorkOf(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/keyword-replies/${aKeywordRule.id}`), 'keyword_reply.not_found');
+  },
+  'PATCH /api/v1/keyword-replies/:id': async (f) => {
+    const { aKeywordRule } = await keywordReplyWorkOf(f);
+    await expectUntouched(
+      'keyword_replies',
+      aKeywordRule.id,
+      () => f.b.owner.patch(`/api/v1/keyword-replies/${aKeywordRule.id}`, { enabled: false }),
+      'keyword_reply.not_found',
+    );
+  },
+  'DELETE /api/v1/keyword-replies/:id': async (f) => {
+    const { aKeywordRule } = await keywordReplyWorkOf(f);
+    await expectUntouched(
+      'keyword_replies',
+      aKeywordRule.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/keyword-replies/${aKeywordRule.id}` }),
+      'keyword_reply.not_found',
+    );
+  },
+  'GET /api/v1/alerts': async (f) => {
+    const { aAlertId } = await alertWorkOf(f);
+    expect(await listIds(f.b.owner, '/api/v1/alerts')).not.toContain(aAlertId);
+    expect(await listIds(f.a.owner, '/api/v1/alerts')).toContain(aAlertId);
+  },
+  'POST /api/v1/alerts/:id/acknowledge': async (f) => {
+    const { aAlertId } = await alertWorkOf(f);
+    await expectUntouched(
+      'alerts',
+      aAlertId,
+      () => f.b.owner.post(`/api/v1/alerts/${aAlertId}/acknowledge`),
+      'alert.not_found',
+    );
   },
 };
 

@@ -8,6 +8,7 @@ import { createBrowserRouter, Navigate, RouterProvider } from 'react-router';
 import { queryClient } from './api/query-client.ts';
 import {
   AppShell,
+  AutomationPage,
   CustomerDetailPage,
   CustomersImportPage,
   CustomersPage,
@@ -18,12 +19,15 @@ import {
   SettingsAuditLogPage,
   SettingsCustomerFieldsPage,
   SettingsCustomerValuePage,
+  SettingsHolidaysPage,
   SettingsInboxesPage,
+  SettingsKeywordRepliesPage,
   SettingsTagsPage,
   SettingsTokensPage,
   SettingsUsersPage,
   SetupPage,
   StaleProfilesPage,
+  TemplatesPage,
 } from './pages/lazy-pages.ts';
 import { LoginPage } from './pages/login-page.tsx';
 import { RequireSession } from './pages/require-session.tsx';
@@ -59,6 +63,8 @@ const router = createBrowserRouter([
           { path: 'customers/import', element: <CustomersImportPage /> },
           { path: 'segments/:segmentId?', element: <SegmentsPage /> },
           { path: 'customers/:customerId/:tab?', element: <CustomerDetailPage /> },
+          { path: 'templates', element: <TemplatesPage /> },
+          { path: 'automation', element: <AutomationPage /> },
           { path: 'settings', element: <Navigate to="/settings/users" replace /> },
           { path: 'settings/users', element: <SettingsUsersPage /> },
           { path: 'settings/inboxes/:inboxId?', element: <SettingsInboxesPage /> },
@@ -67,6 +73,8 @@ const router = createBrowserRouter([
           { path: 'settings/tags', element: <SettingsTagsPage /> },
           { path: 'settings/customer-value', element: <SettingsCustomerValuePage /> },
           { path: 'settings/audit-log', element: <SettingsAuditLogPage /> },
+          { path: 'settings/holidays', element: <SettingsHolidaysPage /> },
+          { path: 'settings/keyword-replies', element: <SettingsKeywordRepliesPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

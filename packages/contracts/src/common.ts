@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+// Validation details reach people (API callers, form errors): zh-CN first, like every other message.
+z.config(z.locales.zhCN());
+
 export const id = z.uuid();
 export const isoDateTime = z.string().describe('ISO 8601 date-time, UTC');
 

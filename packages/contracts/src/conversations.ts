@@ -9,6 +9,51 @@ export const senderKind = z.enum(['customer', 'agent', 'bot', 'system']);
 export const messageContent = z.string().trim().min(1, '消息不能为空').max(5000);
 export const clientMsgId = z.string().min(1).max(64);
 
+export const sentimentLabels = ['positive', 'negative'] as const;
+export const messageSentiment = z.object({
+  label: z.enum(sentimentLabels),
+  /** Probability of the label, 0.5–1. */
+  score: z.number().min(0).max(1),
+});
+export type MessageSentiment = z.infer<typeof messageSentiment>;
+/** complaint_threat, refund_dispute, strong_negative, repeated_contact. */
+export const urgencyReasons = ['complaint_threat', 'refund_dispute', 'strong_negative', 'repeated_contact'] as const;
+export const messageUrgency = z.object({ urgent: z.boolean(), reasons: z.array(z.enum(urgencyReasons)) });
+export type MessageUrgency = z.infer<typeof messageUrgency>;
+
+/** Kinds of file an attachment may be (sniffed from the bytes on upload; SVG and HTML are refused). */
+export const attachmentContentTypes = [
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'application/pdf',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'text/plain',
+] as const;
+export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+export const MESSAGE_ATTACHMENTS_MAX = 10;
+
+/** A file sent with a message. `url`: for agents the workspace download, for visitors a signed, expiring link. */
+export const messageAttachment = z.object({
+  fileId: id,
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+  url: z.string(),
+});
+export type MessageAttachment = z.infer<typeof messageAttachment>;
+
+/** The answer to `POST /api/v1/attachments` (multipart, one file in the field `file`). */
+export const uploadedAttachment = z.object({
+  fileId: id,
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number().int(),
+});
+export type UploadedAttachment = z.infer<typeof uploadedAttachment>;
+
 export const message = z.object({
   id,
   conversationId: id,
@@ -19,6 +64,10 @@ export const message = z.object({
   content: z.string(),
   private: z.boolean(),
   clientMsgId: z.string().nullable(),
+  attachments: z.array(messageAttachment),
+  /** Inbound customer messages: scored on arrival (nlp module); null for other messages. */
+  sentiment: messageSentiment.nullable(),
+  urgency: messageUrgency.nullable(),
   createdAt: isoDateTime,
 });
 export type Message = z.infer<typeof message>;
@@ -37,6 +86,10 @@ export const conversation = z.object({
   lastMessageAt: isoDateTime,
   lastMessagePreview: z.string().nullable(),
   unreadCount: z.number().int(),
+  /** Whether the customer's latest message was urgent (nlp module). */
+  lastUrgent: z.boolean().optional(),
+  /** low | normal | high | urgent (set by agents or automation rules). */
+  priority: z.enum(['low', 'normal', 'high', 'urgent']).optional(),
   createdAt: isoDateTime,
 });
 export type Conversation = z.infer<typeof conversation>;
@@ -62,11 +115,19 @@ export const messageListQuery = z.strictObject({
   cursor: z.string().max(200).optional().describe('older-than cursor from the previous page'),
 });
 
-export const sendMessageBody = z.strictObject({
-  content: messageContent,
-  private: z.boolean().default(false),
-  clientMsgId: clientMsgId.optional(),
-});
+export const sendMessageBody = z
+  .strictObject({
+    /** May be empty when the reply is attachments only. */
+    content: z.string().trim().max(5000).default(''),
+    private: z.boolean().default(false),
+    clientMsgId: clientMsgId.optional(),
+    /** Files uploaded with `POST /api/v1/attachments` (or a template's attachments). */
+    attachmentIds: z.array(id).max(MESSAGE_ATTACHMENTS_MAX, `最多 ${MESSAGE_ATTACHMENTS_MAX} 个附件`).default([]),
+  })
+  .refine((body) => body.content.length > 0 || body.attachmentIds.length > 0, {
+    message: '消息不能为空',
+    path: ['content'],
+  });
 
 export const assignBody = z.strictObject({
   assigneeId: id.nullable().optional(),

@@ -37,6 +37,11 @@ export const permissions = {
   'orders:read': everyone,
   'orders:write': leads,
   'audit:read': admins,
+  'templates:use': staff,
+  'templates:manage': leads,
+  'automation:read': ['owner', 'admin', 'supervisor', 'analyst'],
+  'automation:manage': admins,
+  'alerts:read': leads,
   'tokens:create': everyone,
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;

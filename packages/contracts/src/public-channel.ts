@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inboxHoursStatus } from './business-hours.ts';
 import { clientMsgId, message, messageContent } from './conversations.ts';
 
 export const sourceId = z
@@ -22,7 +23,12 @@ export const createVisitorBody = z.strictObject({
 export const visitorSession = z.object({
   sourceId,
   visitorToken: z.string(),
-  inbox: z.object({ name: z.string(), color: z.string(), greeting: z.string() }),
+  inbox: z.object({
+    name: z.string(),
+    color: z.string(),
+    greeting: z.string(),
+    hours: inboxHoursStatus.describe('business hours and whether the inbox is open now'),
+  }),
 });
 export type VisitorSession = z.infer<typeof visitorSession>;
 
@@ -42,6 +48,7 @@ export const publicMessage = message.pick({
   senderName: true,
   content: true,
   clientMsgId: true,
+  attachments: true,
   createdAt: true,
 });
 export type PublicMessage = z.infer<typeof publicMessage>;

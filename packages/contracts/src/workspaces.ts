@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { businessHours, offlineReply } from './business-hours.ts';
 import { id, isoDateTime } from './common.ts';
 
 export const channelTypes = ['website', 'api'] as const;
@@ -9,6 +10,9 @@ export const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, '颜色格式应�
 export const inboxSettings = z.strictObject({
   color: hexColor.default('#1677ff'),
   greeting: z.string().max(500).default('您好，有什么可以帮您？'),
+  /** Absent or not enabled: always open. */
+  businessHours: businessHours.optional(),
+  offlineReply: offlineReply.optional(),
 });
 
 export const inbox = z.object({
@@ -29,5 +33,13 @@ export const createInboxBody = z.strictObject({
 });
 export const updateInboxBody = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
-  settings: inboxSettings.partial().optional(),
+  // Not inboxSettings.partial(): its defaults would reset the fields a patch leaves out.
+  settings: z
+    .strictObject({
+      color: hexColor.optional(),
+      greeting: z.string().max(500).optional(),
+      businessHours: businessHours.optional(),
+      offlineReply: offlineReply.optional(),
+    })
+    .optional(),
 });

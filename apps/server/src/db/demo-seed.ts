@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { HuikeApp } from '../app.ts';
+import { seedDemoAutomation } from '../modules/automation/index.ts';
+import { seedDemoKeywordReplies } from '../modules/keyword-replies/index.ts';
 import { seedDemoOrders } from '../modules/orders/index.ts';
 import { seedDemoTagsAndSegments } from '../modules/segments/index.ts';
+import { seedDemoTemplates } from '../modules/templates/index.ts';
 import { newId } from '../platform/ids.ts';
 import type { Database } from './database.ts';
 import { conversations, customerIdentities, customers, messages } from './schema.ts';
@@ -139,5 +142,8 @@ export async function seedDemoWorkspace(huike: HuikeApp, database: Database) {
   });
   await seedDemoOrders(database.db, workspace.id);
   await seedDemoTagsAndSegments(database.db, workspace.id, owner.id);
+  await seedDemoTemplates(database.db, workspace.id, owner.id);
+  await seedDemoKeywordReplies(database.db, workspace.id, owner.id);
+  await seedDemoAutomation(database.db, workspace.id, owner.id);
   return { email: 'owner@demo.huike.local', password };
 }

@@ -10,6 +10,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   smallint,
   text,
   timestamp,
@@ -104,6 +105,18 @@ export const apiTokens = pgTable(
   (t) => [uniqueIndex('api_tokens_token_hash_key').on(t.tokenHash)],
 );
 
+/** Inbox settings; businessHours and offlineReply belong to the business-hours module (absent: always open). */
+export type InboxSettingsColumn = {
+  color: string;
+  greeting: string;
+  businessHours?: {
+    enabled: boolean;
+    timezone: string;
+    weekly: Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', { start: string; end: string }[]>;
+  };
+  offlineReply?: { enabled: boolean; content: string };
+};
+
 export const inboxes = pgTable(
   'inboxes',
   {
@@ -113,7 +126,7 @@ export const inboxes = pgTable(
     channelType: text('channel_type', { enum: ['website', 'api'] }).notNull(),
     token: text('token').notNull(),
     secret: text('secret').notNull(),
-    settings: jsonb('settings').$type<{ color: string; greeting: string }>().notNull(),
+    settings: jsonb('settings').$type<InboxSettingsColumn>().notNull(),
     ...timestamps,
   },
   (t) => [uniqueIndex('inboxes_token_key').on(t.token), index('inboxes_workspace_idx').on(t.workspaceId)],
@@ -263,6 +276,12 @@ export const conversations = pgTable(
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
     lastMessagePreview: text('last_message_preview'),
     unreadCount: integer('unread_count').notNull().default(0),
+    /** Whether the latest inbound customer message was urgent (nlp module; set on the inbound write, unindexed). */
+    lastUrgent: boolean('last_urgent').notNull().default(false),
+    /** Set by agents and automation rules (automation module). */
+    priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] })
+      .notNull()
+      .default('normal'),
     ...timestamps,
   },
   (t) => [
@@ -288,6 +307,16 @@ export const messages = pgTable(
     content: text('content').notNull(),
     private: boolean('private').notNull().default(false),
     clientMsgId: text('client_msg_id'),
+    /** Files sent with the message (agent replies, templates, automation); files of purpose 'attachment'. */
+    attachments: jsonb('attachments')
+      .$type<{ fileId: string; name: string; contentType: string; size: number }[]>()
+      .notNull()
+      .default([]),
+    /** Inbound customer messages only (nlp module), scored before the insert; null for others. */
+    sentimentLabel: text('sentiment_label', { enum: ['positive', 'negative'] }),
+    sentimentScore: real('sentiment_score'),
+    /** Why the message is urgent (empty: not urgent; null: not scored). */
+    urgencyReasons: text('urgency_reasons').array(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -349,6 +378,10 @@ export const files = pgTable(
     name: text('name').notNull(),
     contentType: text('content_type').notNull(),
     size: bigint('size', { mode: 'number' }).notNull().default(0),
+    /** working: uploads and job outputs, pruned after 7 days; attachment: sent in messages and templates, kept. */
+    purpose: text('purpose', { enum: ['working', 'attachment'] })
+      .notNull()
+      .default('working'),
     ...timestamps,
   },
   (t) => [index('files_workspace_idx').on(t.workspaceId, t.id)],
@@ -642,4 +675,200 @@ export const importRejections = pgTable(
     reason: text('reason').notNull(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.importId, t.row] })],
+);
+
+/** Reply templates (话术): personal (owner), team or workspace scope; search columns computed in JS on write. */
+export const templates = pgTable(
+  'templates',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    scope: text('scope', { enum: ['personal', 'team', 'workspace'] }).notNull(),
+    ownerUserId: uuid('owner_user_id').references(() => users.id, { onDelete: 'cascade' }),
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'cascade' }),
+    category: text('category').notNull(),
+    title: text('title').notNull(),
+    content: text('content').notNull(),
+    /** Empty: for every customer; otherwise the template belongs to these segments' 话术 sets. */
+    segmentIds: uuid('segment_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    attachments: jsonb('attachments')
+      .$type<{ fileId: string; name: string; contentType: string }[]>()
+      .notNull()
+      .default([]),
+    searchText: text('search_text').notNull(),
+    searchKeys: jsonb('search_keys')
+      .$type<{
+        text: string;
+        titlePinyin: string;
+        titleInitials: string;
+        contentPinyin: string;
+        contentInitials: string;
+      }>()
+      .notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [
+    index('templates_workspace_idx').on(t.workspaceId, t.scope, t.category),
+    index('templates_owner_idx').on(t.workspaceId, t.ownerUserId).where(sql`owner_user_id is not null`),
+  ],
+);
+
+/** How often each agent inserted each template, per day (upserted: one row per template, agent and day). */
+export const templateUsages = pgTable(
+  'template_usages',
+  {
+    workspaceId: workspaceId(),
+    templateId: uuid('template_id')
+      .notNull()
+      .references(() => templates.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    day: date('day', { mode: 'string' }).notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.templateId, t.userId, t.day] }),
+    index('template_usages_day_idx').on(t.workspaceId, t.day),
+  ],
+);
+
+/** The workspace calendar (business-hours module): public holidays close a day, 调休 workdays open one. */
+export const workspaceHolidays = pgTable(
+  'workspace_holidays',
+  {
+    workspaceId: workspaceId(),
+    date: date('date', { mode: 'string' }).notNull(),
+    kind: text('kind', { enum: ['holiday', 'workday'] }).notNull(),
+    name: text('name').notNull(),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.date] })],
+);
+
+/** Keyword auto-replies (keyword-replies module): a customer message matching the keywords gets a reply. */
+export const keywordReplies = pgTable(
+  'keyword_replies',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    name: text('name').notNull(),
+    /** As the admin typed them (shown in the UI). */
+    keywords: text('keywords').array().notNull(),
+    /** The same keywords normalised for matching (simplified, half-width, lower case, no spaces). */
+    normalizedKeywords: text('normalized_keywords').array().notNull(),
+    matchMode: text('match_mode', { enum: ['contains', 'exact', 'regex', 'all_of'] }).notNull(),
+    /** A template to reply with (no foreign key: a deleted template leaves the rule visibly broken)… */
+    templateId: uuid('template_id'),
+    /** …or a plain reply; exactly one of the two is set. */
+    replyText: text('reply_text'),
+    /** Empty: every inbox. */
+    inboxIds: uuid('inbox_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    hours: text('hours', { enum: ['always', 'business', 'off_hours'] })
+      .notNull()
+      .default('always'),
+    frequency: text('frequency', { enum: ['every_time', 'once_per_conversation', 'cooldown'] })
+      .notNull()
+      .default('every_time'),
+    cooldownMinutes: integer('cooldown_minutes'),
+    priority: integer('priority').notNull().default(100),
+    stopOtherRules: boolean('stop_other_rules').notNull().default(false),
+    enabled: boolean('enabled').notNull().default(true),
+    hitCount: bigint('hit_count', { mode: 'number' }).notNull().default(0),
+    lastHitAt: timestamp('last_hit_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [index('keyword_replies_workspace_idx').on(t.workspaceId, t.priority)],
+);
+
+/** One row per rule and inbound message that fired it: the replay guard and the frequency (once / cooldown) log. */
+export const keywordReplyHits = pgTable(
+  'keyword_reply_hits',
+  {
+    workspaceId: workspaceId(),
+    ruleId: uuid('rule_id')
+      .notNull()
+      .references(() => keywordReplies.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    messageId: uuid('message_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ruleId, t.messageId] }),
+    index('keyword_reply_hits_conversation_idx').on(t.workspaceId, t.conversationId, t.ruleId, t.createdAt),
+  ],
+);
+
+/** Automation rules (automation module): 当 trigger / 如果 conditions / 那么 actions. */
+export const automationRules = pgTable(
+  'automation_rules',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    enabled: boolean('enabled').notNull().default(false),
+    /** The trigger's type, copied out of `trigger` so event dispatch finds a workspace's rules by index. */
+    triggerType: text('trigger_type').notNull(),
+    trigger: jsonb('trigger').$type<Record<string, unknown>>().notNull(),
+    conditions: jsonb('conditions').$type<Record<string, unknown>>().notNull(),
+    actions: jsonb('actions').$type<Record<string, unknown>[]>().notNull(),
+    position: integer('position').notNull().default(0),
+    /** Key of the webhook actions' HMAC signature. */
+    webhookSecret: text('webhook_secret').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+    lastRunAt: timestamp('last_run_at', { withTimezone: true }),
+    runCount: integer('run_count').notNull().default(0),
+    failureCount: integer('failure_count').notNull().default(0),
+  },
+  (t) => [index('automation_rules_trigger_idx').on(t.workspaceId, t.triggerType).where(sql`enabled`)],
+);
+
+/** Every run of a rule; the unique trigger key per rule makes a replayed event run nothing twice. */
+export const automationRuns = pgTable(
+  'automation_runs',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    ruleId: uuid('rule_id')
+      .notNull()
+      .references(() => automationRules.id, { onDelete: 'cascade' }),
+    triggerKey: text('trigger_key').notNull(),
+    status: text('status', { enum: ['running', 'succeeded', 'skipped', 'failed'] }).notNull(),
+    reason: text('reason'),
+    actionsResult: jsonb('actions_result').$type<Record<string, unknown>[]>().notNull().default([]),
+    /** Ids only, never personal data. */
+    context: jsonb('context').$type<Record<string, unknown>>().notNull().default({}),
+    /** The per-conversation rate cap counts recent runs here. */
+    conversationId: uuid('conversation_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('automation_runs_trigger_key').on(t.ruleId, t.triggerKey),
+    index('automation_runs_workspace_idx').on(t.workspaceId, t.id),
+    index('automation_runs_rule_idx').on(t.workspaceId, t.ruleId, t.id),
+    index('automation_runs_conversation_idx')
+      .on(t.workspaceId, t.conversationId, t.createdAt)
+      .where(sql`conversation_id is not null`),
+  ],
+);
+
+/** Supervisor alerts (nlp module): spikes of urgent or negative inbound messages, at most one per kind per 30 min. */
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    kind: text('kind', { enum: ['urgent_spike', 'negative_spike'] }).notNull(),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    acknowledgedBy: uuid('acknowledged_by').references(() => users.id, { onDelete: 'set null' }),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+  },
+  (t) => [index('alerts_workspace_idx').on(t.workspaceId, t.kind, t.createdAt)],
 );

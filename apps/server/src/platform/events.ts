@@ -1,21 +1,37 @@
-import type { Conversation, Message } from '@huike/contracts';
+import type { Conversation, Message, Order } from '@huike/contracts';
 
-/** Domain events, named `<module>.<past-tense>`. `performedBy` is null when the customer or the system acted. */
-export type DomainEvent =
-  | {
-      type: 'message.created';
-      workspaceId: string;
-      performedBy: string | null;
-      message: Message;
-      conversation: Conversation;
-    }
-  | {
-      type: 'conversation.updated';
-      workspaceId: string;
-      performedBy: string | null;
-      conversation: Conversation;
-    }
-  | { type: 'user.disabled'; workspaceId: string; performedBy: string | null; userId: string };
+/** What automation caused an event, so automation rules never trigger themselves in a loop. */
+export type AutomationSource = {
+  kind: 'keyword_reply' | 'automation' | 'business_hours' | 'bot';
+  id: string;
+};
+
+type EventBase = {
+  workspaceId: string;
+  /** The user who acted; null when the customer or the system did. */
+  performedBy: string | null;
+  /** Set when an automation (keyword reply, rule, offline reply, bot) caused the event. */
+  automation?: AutomationSource;
+  /** Published again after a restart (see replayRecentInbound): act idempotently, push nothing to sockets. */
+  replayed?: true;
+};
+
+/** Domain events, named `<module>.<past-tense>`. */
+export type DomainEvent = EventBase &
+  (
+    | { type: 'message.created'; message: Message; conversation: Conversation }
+    | { type: 'conversation.created'; conversation: Conversation }
+    | { type: 'conversation.updated'; conversation: Conversation }
+    | { type: 'conversation.resolved'; conversation: Conversation }
+    | { type: 'conversation.tag_added'; conversationId: string; tagId: string }
+    | { type: 'customer.created'; customerId: string }
+    | { type: 'customer.tag_added'; customerId: string; tagId: string }
+    | { type: 'order.created'; order: Order }
+    | { type: 'order.updated'; order: Order }
+    | { type: 'user.disabled'; userId: string }
+  );
+
+export type DomainEventType = DomainEvent['type'];
 
 type Handler = (event: DomainEvent) => void | Promise<void>;
 

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { fileChunks, files as filesTable } from '../db/schema.ts';
 import { type Actor, can } from './access.ts';
@@ -8,7 +8,10 @@ import { AppError } from './errors.ts';
 import { newId } from './ids.ts';
 
 const CHUNK_BYTES = 1024 * 1024;
-/** Uploads and job outputs are working files, not an archive: the worker removes them after this long. */
+/**
+ * Uploads and job outputs are working files, not an archive: the worker removes them after this long.
+ * Attachments (purpose 'attachment': sent in messages, kept in templates) are kept.
+ */
 const RETENTION_DAYS = 7;
 
 /** Content types we serve as themselves; anything else is downloaded as opaque bytes. */
@@ -88,6 +91,8 @@ export function createFiles({ db }: { db: Db }) {
         contentType: string;
         data: Buffer | AsyncIterable<Buffer>;
         maxBytes?: number;
+        /** 'working' (default): pruned after RETENTION_DAYS; 'attachment': kept. */
+        purpose?: 'working' | 'attachment';
       },
     ): Promise<StoredFile> {
       const store = async (tx: Executor) => {
@@ -98,6 +103,7 @@ export function createFiles({ db }: { db: Db }) {
           createdBy: input.createdBy,
           name: input.name,
           contentType: input.contentType,
+          purpose: input.purpose ?? 'working',
         });
         let size = 0;
         let seq = 0;
@@ -120,6 +126,33 @@ export function createFiles({ db }: { db: Db }) {
       return { name: row.name, contentType: row.contentType, size: row.size, stream: streamChunks(id) };
     },
 
+    /** Attachments (purpose 'attachment') of the workspace among `ids`, with what a message records of them. */
+    async findAttachments(executor: Executor, workspaceId: string, ids: string[]) {
+      if (ids.length === 0) return [];
+      return executor
+        .select({
+          fileId: filesTable.id,
+          name: filesTable.name,
+          contentType: filesTable.contentType,
+          size: filesTable.size,
+        })
+        .from(filesTable)
+        .where(
+          and(
+            eq(filesTable.workspaceId, workspaceId),
+            inArray(filesTable.id, ids),
+            eq(filesTable.purpose, 'attachment'),
+          ),
+        );
+    },
+
+    /** An attachment of the workspace as a stream (the caller checks who may read it). */
+    async openAttachment(workspaceId: string, id: string) {
+      const row = await findRow(workspaceId, id);
+      if (row.purpose !== 'attachment') throw new AppError('file.not_found', '文件不存在或已过期');
+      return { name: row.name, contentType: row.contentType, size: row.size, stream: streamChunks(id) };
+    },
+
     /** A file for its creator or an admin to download; served as an attachment, never rendered. */
     async download(actor: Actor, id: string) {
       const row = await findRow(actor.workspaceId, id);
@@ -139,7 +172,7 @@ export function createFiles({ db }: { db: Db }) {
       const expired = await db
         .select({ id: filesTable.id })
         .from(filesTable)
-        .where(lt(filesTable.createdAt, old))
+        .where(and(lt(filesTable.createdAt, old), eq(filesTable.purpose, 'working')))
         .orderBy(asc(filesTable.id))
         .limit(100);
       for (const { id } of expired) await db.delete(filesTable).where(eq(filesTable.id, id));

@@ -40,6 +40,9 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** The current session's CSRF token, for requests made outside `api` (uploads with progress). */
+export const currentCsrfToken = (): string | null => csrfToken;
+
 /** How to get a fresh CSRF token when the server says ours is stale (one retry per request). */
 export function setCsrfRefresher(refresher: () => Promise<string | null>): void {
   refreshCsrf = refresher;

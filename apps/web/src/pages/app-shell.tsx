@@ -1,6 +1,7 @@
 import {
   ApiOutlined,
   AuditOutlined,
+  CalendarOutlined,
   ClusterOutlined,
   CommentOutlined,
   DownOutlined,
@@ -10,15 +11,19 @@ import {
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
+  MessageOutlined,
   SettingOutlined,
+  SnippetsOutlined,
   TagsOutlined,
   TeamOutlined,
+  ThunderboltOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Badge, Button, Dropdown, Layout, Menu, type MenuProps, Space, Tooltip } from 'antd';
 import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { AlertBell } from '../modules/alerts/components/alert-bell.tsx';
 import { useCan, useCurrentSession, useLogout } from '../modules/identity/hooks/use-session.ts';
 import { useRealtimeStatus } from '../realtime/realtime-status.ts';
 import { useRealtime } from '../realtime/use-realtime.ts';
@@ -31,6 +36,8 @@ function selectedMenuKey(pathname: string): string {
   if (pathname.startsWith('/inbox')) return '/inbox';
   if (pathname.startsWith('/customers')) return '/customers';
   if (pathname.startsWith('/segments')) return '/segments';
+  if (pathname.startsWith('/templates')) return '/templates';
+  if (pathname.startsWith('/automation')) return '/automation';
   if (pathname.startsWith('/settings/audit-log')) return '/settings/audit-log';
   if (pathname.startsWith('/settings/users')) return '/settings/users';
   if (pathname.startsWith('/settings/inboxes')) return '/settings/inboxes';
@@ -38,6 +45,8 @@ function selectedMenuKey(pathname: string): string {
   if (pathname.startsWith('/settings/customer-fields')) return '/settings/customer-fields';
   if (pathname.startsWith('/settings/tags')) return '/settings/tags';
   if (pathname.startsWith('/settings/customer-value')) return '/settings/customer-value';
+  if (pathname.startsWith('/settings/holidays')) return '/settings/holidays';
+  if (pathname.startsWith('/settings/keyword-replies')) return '/settings/keyword-replies';
   return pathname;
 }
 
@@ -89,6 +98,32 @@ function ShellLayout() {
     { key: '/inbox', icon: <CommentOutlined />, label: <Link to="/inbox">{t('nav.inbox')}</Link> },
     { key: '/customers', icon: <UserOutlined />, label: <Link to="/customers">{t('nav.customers')}</Link> },
     { key: '/segments', icon: <ClusterOutlined />, label: <Link to="/segments">{t('nav.segments')}</Link> },
+    ...(can('templates:use')
+      ? [
+          {
+            key: '/templates',
+            icon: <SnippetsOutlined />,
+            label: (
+              <Link to="/templates" data-testid="nav-templates">
+                {t('nav.templates')}
+              </Link>
+            ),
+          },
+        ]
+      : []),
+    ...(can('automation:read')
+      ? [
+          {
+            key: '/automation',
+            icon: <ThunderboltOutlined />,
+            label: (
+              <Link to="/automation" data-testid="nav-automation">
+                {t('nav.automation')}
+              </Link>
+            ),
+          },
+        ]
+      : []),
     {
       key: 'settings',
       icon: <SettingOutlined />,
@@ -112,6 +147,24 @@ function ShellLayout() {
           icon: <FundOutlined />,
           label: <Link to="/settings/customer-value">{t('nav.customerValue')}</Link>,
         },
+        ...(can('automation:read')
+          ? [
+              {
+                key: '/settings/holidays',
+                icon: <CalendarOutlined />,
+                label: <Link to="/settings/holidays">{t('nav.holidays')}</Link>,
+              },
+              {
+                key: '/settings/keyword-replies',
+                icon: <MessageOutlined />,
+                label: (
+                  <Link to="/settings/keyword-replies" data-testid="nav-keyword-replies">
+                    {t('nav.keywordReplies')}
+                  </Link>
+                ),
+              },
+            ]
+          : []),
         ...(can('audit:read')
           ? [
               {
@@ -163,6 +216,7 @@ function ShellLayout() {
           </Space>
           <Space size={12}>
             <RealtimeIndicator />
+            <AlertBell />
             <LanguageSwitch />
             <Dropdown
               trigger={['click']}

@@ -46,4 +46,11 @@ export const SettingsCustomerValuePage = lazyNamed(
 export const SegmentsPage = lazyNamed(() => import('./segments-page.tsx'), 'SegmentsPage');
 export const CustomersImportPage = lazyNamed(() => import('./customers-import-page.tsx'), 'CustomersImportPage');
 export const SettingsAuditLogPage = lazyNamed(() => import('./settings-audit-log-page.tsx'), 'SettingsAuditLogPage');
+export const TemplatesPage = lazyNamed(() => import('./templates-page.tsx'), 'TemplatesPage');
+export const SettingsHolidaysPage = lazyNamed(() => import('./settings-holidays-page.tsx'), 'SettingsHolidaysPage');
+export const AutomationPage = lazyNamed(() => import('./automation-page.tsx'), 'AutomationPage');
+export const SettingsKeywordRepliesPage = lazyNamed(
+  () => import('./settings-keyword-replies-page.tsx'),
+  'SettingsKeywordRepliesPage',
+);
 export const NotFoundPage = lazyNamed(() => import('./not-found-page.tsx'), 'NotFoundPage');

@@ -20,6 +20,7 @@ import {
   useCustomerTags,
   useTagCatalog,
 } from '../modules/tags/hooks/use-tags.ts';
+import { QuickPhrases } from '../modules/templates/components/quick-phrases.tsx';
 import { ErrorState } from '../ui/error-state.tsx';
 
 type Props = {
@@ -29,7 +30,7 @@ type Props = {
   onOpenConversation: (id: string) => void;
 };
 
-type PanelTab = 'profile' | 'orders' | 'history';
+type PanelTab = 'profile' | 'orders' | 'history' | 'phrases';
 
 /** 客户信息: 资料 (value, tags — `T` to tag —, profile), 订单 and 历史 for the open conversation's customer. */
 export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, onOpenConversation }: Props) {
@@ -138,6 +139,18 @@ export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, on
                 <CustomerConversations customerId={customerId} currentId={conversationId} onOpen={onOpenConversation} />
               ) : null,
           },
+          ...(can('templates:use')
+            ? [
+                {
+                  key: 'phrases',
+                  label: <span data-testid="panel-tab-phrases">{t('templates.panelTab')}</span>,
+                  children:
+                    tab === 'phrases' ? (
+                      <QuickPhrases conversationId={conversationId} canInsert={can('conversations:reply')} />
+                    ) : null,
+                },
+              ]
+            : []),
         ]}
       />
     </div>

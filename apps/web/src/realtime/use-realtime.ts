@@ -15,6 +15,7 @@ export function useRealtime(userId: string | undefined): void {
       onEvent: (event: AgentEvent) => {
         if (event.type === 'message.created') storeMessage(client, event.message, event.conversation);
         else if (event.type === 'conversation.updated') storeConversation(client, event.conversation);
+        else if (event.type === 'alert.created') void client.invalidateQueries({ queryKey: ['alerts'] });
       },
       onReconnected: () => {
         // Events sent while we were away are lost: refetch what they would have changed.

@@ -10,6 +10,9 @@ const zh = {
   failed: '发送失败',
   close: '关闭',
   loadingOlder: '加载更早的消息…',
+  hours: '客服在线时间 {hours}',
+  closedUntil: '当前非工作时间，我们将于{next}回复',
+  closed: '当前非工作时间，我们会尽快回复',
 };
 
 export type Strings = typeof zh;
@@ -26,6 +29,9 @@ const en: Strings = {
   failed: 'Not sent',
   close: 'Close',
   loadingOlder: 'Loading earlier messages…',
+  hours: 'We are online {hours}',
+  closedUntil: 'We are offline now and will reply on {next}',
+  closed: 'We are offline now and will reply as soon as we can',
 };
 
 /** Chinese first; English for browsers set to any other language. `?lang=` overrides. */

@@ -42,6 +42,45 @@ function renderText(content: string): DocumentFragment {
   return fragment;
 }
 
+const formatSize = (size: number) =>
+  size >= 1024 * 1024 ? `${(size / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(size / 1024))} KB`;
+
+/** Images as thumbnails that open full size; other files as links that download. URLs are the server's signed links. */
+function renderAttachments(attachments: PublicMessage['attachments'] | undefined): HTMLElement | null {
+  if (!attachments || attachments.length === 0) return null;
+  const box = h('div', { class: 'attachments', 'data-testid': 'widget-attachments' });
+  for (const attachment of attachments) {
+    // Only our own relative links: a message can never point the visitor's browser elsewhere.
+    if (!attachment.url.startsWith('/public/')) continue;
+    if (attachment.contentType.startsWith('image/')) {
+      box.append(
+        h(
+          'a',
+          { class: 'attachment-image', href: attachment.url, target: '_blank', rel: 'noopener noreferrer' },
+          h('img', { src: attachment.url, alt: attachment.name, loading: 'lazy', 'data-testid': 'widget-image' }),
+        ),
+      );
+    } else {
+      box.append(
+        h(
+          'a',
+          {
+            class: 'attachment-file',
+            href: attachment.url,
+            download: attachment.name,
+            target: '_blank',
+            rel: 'noopener noreferrer',
+            'data-testid': 'widget-file',
+          },
+          h('span', { class: 'attachment-file-name' }, attachment.name),
+          h('span', { class: 'attachment-file-size' }, formatSize(attachment.size)),
+        ),
+      );
+    }
+  }
+  return box;
+}
+
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 60;
 
@@ -50,12 +89,17 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
   const title = h('div', { class: 'title' }, t.title);
   const status = h('div', { class: 'status', 'data-testid': 'widget-status', 'data-online': 'false', role: 'status' });
   const greeting = h('div', { class: 'greeting', hidden: '' });
+  const hoursLine = h('div', { class: 'hours', hidden: '', 'data-testid': 'widget-hours' });
+  let closedTimer: number | undefined;
+  const closedNotice = h('div', { class: 'closed-notice', hidden: '', role: 'note', 'data-testid': 'widget-closed' });
   const closeButton = h('button', { class: 'close', type: 'button', 'aria-label': t.close, title: t.close }, '×');
   const header = h(
     'header',
     { class: 'header' },
     h('div', { class: 'bar' }, avatar, h('div', { class: 'heading' }, title, status), closeButton),
     greeting,
+    hoursLine,
+    closedNotice,
   );
 
   const olderHint = h('div', { class: 'older', hidden: '' }, t.loadingOlder);
@@ -106,11 +150,18 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
     if (meta) meta.textContent = text;
   };
 
-  const messageElement = (direction: 'inbound' | 'outbound', content: string, senderName?: string | null) => {
+  const messageElement = (
+    direction: 'inbound' | 'outbound',
+    content: string,
+    senderName?: string | null,
+    attachments?: PublicMessage['attachments'],
+  ) => {
+    const files = renderAttachments(attachments);
     const el = h(
       'div',
       { class: `message ${direction === 'inbound' ? 'mine' : 'theirs'}`, 'data-testid': 'widget-message' },
-      h('div', { class: 'bubble' }, renderText(content)),
+      ...(content || !files ? [h('div', { class: 'bubble' }, renderText(content))] : []),
+      ...(files ? [files] : []),
       h('div', { class: 'meta' }),
     );
     el.dataset.direction = direction;
@@ -174,7 +225,45 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
   });
 
   return {
-    setInbox(inbox: { name: string; color: string; greeting: string }) {
+    setInbox(inbox: {
+      name: string;
+      color: string;
+      greeting: string;
+      hours?: {
+        enabled: boolean;
+        timezone: string;
+        summary: string;
+        isOpen: boolean;
+        nextOpenAt: string | null;
+        nextOpenText: string | null;
+      };
+    }) {
+      const hours = inbox.hours;
+      // The server words the next opening in Chinese (「明天 09:00」); other languages format the instant here.
+      const next =
+        hours?.nextOpenAt && !lang.startsWith('zh')
+          ? new Date(hours.nextOpenAt).toLocaleString(lang, {
+              weekday: 'short',
+              month: 'short',
+              day: 'numeric',
+              hour: '2-digit',
+              minute: '2-digit',
+              timeZone: hours.timezone,
+            })
+          : hours?.nextOpenText;
+      hoursLine.textContent = hours?.enabled && hours.summary ? t.hours.replace('{hours}', hours.summary) : '';
+      hoursLine.hidden = !hoursLine.textContent;
+      closedNotice.textContent =
+        hours && !hours.isOpen ? (next ? t.closedUntil.replace('{next}', next) : t.closed) : '';
+      closedNotice.hidden = !closedNotice.textContent;
+      // Opening time reached while the page stays open: the notice no longer holds.
+      window.clearTimeout(closedTimer);
+      const opensIn = hours?.nextOpenAt ? Date.parse(hours.nextOpenAt) - Date.now() : Number.NaN;
+      if (!closedNotice.hidden && opensIn > 0 && opensIn < 2 ** 31 - 1) {
+        closedTimer = window.setTimeout(() => {
+          closedNotice.hidden = true;
+        }, opensIn);
+      }
       title.textContent = inbox.name || t.title;
       avatar.textContent = Array.from(inbox.name || t.title)[0] ?? '';
       greeting.textContent = inbox.greeting;
@@ -236,7 +325,7 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
         this.confirm(message.clientMsgId, message);
         return true;
       }
-      const el = messageElement(message.direction, message.content, message.senderName);
+      const el = messageElement(message.direction, message.content, message.senderName, message.attachments);
       if (message.senderKind === 'system') el.classList.add('system');
       preservingScroll(() => markSent(el, message));
       return true;
@@ -247,7 +336,7 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
       preservingScroll(() => {
         for (const message of messages) {
           if (byId.has(message.id)) continue;
-          const el = messageElement(message.direction, message.content, message.senderName);
+          const el = messageElement(message.direction, message.content, message.senderName, message.attachments);
           if (message.senderKind === 'system') el.classList.add('system');
           markSent(el, message);
         }

@@ -3,12 +3,13 @@ import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan, can } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId, randomToken, sha256 } from '../../platform/ids.ts';
+import { hoursStatus, inboxBusinessHours, invalidateInboxBusinessHours } from '../business-hours/index.ts';
 import type { ConversationsService } from '../conversations/index.ts';
 import type { CustomersService } from '../customers/index.ts';
 import * as repo from './channels.repository.ts';
 import { isValidIdentifierHash, isValidTimestampedSignature } from './signatures.ts';
 
-type InboxSettings = { color: string; greeting: string };
+type InboxSettings = repo.InboxRow['settings'];
 
 /** How a public request proved who it is: the visitor's own token, or the integrator's signature. */
 export type PublicAuth = { visitorToken?: string; signature?: string; signedPayload: string };
@@ -92,6 +93,7 @@ export function createChannelsService({
         ...(patch.name ? { name: patch.name } : {}),
         settings: { ...existing.settings, ...patch.settings },
       });
+      invalidateInboxBusinessHours(actor.workspaceId, id);
       return toInbox(row!, true);
     },
 
@@ -130,6 +132,7 @@ export function createChannelsService({
           }),
         );
         identity = resolved.identity;
+        if (resolved.created) customers.publishCreated(inbox.workspaceId, resolved.customerId);
       }
       if (input.identifier) {
         await customers.linkVisitorToShopUser(inbox.workspaceId, inbox.id, identity.id, input.identifier, input.name);
@@ -137,7 +140,12 @@ export function createChannelsService({
       return {
         sourceId: sourceId!,
         visitorToken: visitorToken!,
-        inbox: { name: inbox.name, color: inbox.settings.color, greeting: inbox.settings.greeting },
+        inbox: {
+          name: inbox.name,
+          color: inbox.settings.color,
+          greeting: inbox.settings.greeting,
+          hours: hoursStatus(await inboxBusinessHours(db, inbox.workspaceId, inbox.id)),
+        },
       };
     },
 
@@ -152,19 +160,20 @@ export function createChannelsService({
       const details = { name: input.name, phone: input.phone, email: input.email };
       const hasDetails = Boolean(input.name || input.phone || input.email);
       // Resolving also fills the customer's empty contact fields from the details sent.
-      const customerId =
-        (hasDetails ? undefined : proven?.customerId) ??
-        (
-          await db.transaction((tx) =>
-            customers.resolveIdentity(tx, {
-              workspaceId: inbox.workspaceId,
-              inboxId: inbox.id,
-              kind: 'source',
-              externalId: input.sourceId,
-              details,
-            }),
-          )
-        ).customerId;
+      let customerId = hasDetails ? undefined : proven?.customerId;
+      if (!customerId) {
+        const resolved = await db.transaction((tx) =>
+          customers.resolveIdentity(tx, {
+            workspaceId: inbox.workspaceId,
+            inboxId: inbox.id,
+            kind: 'source',
+            externalId: input.sourceId,
+            details,
+          }),
+        );
+        if (resolved.created) customers.publishCreated(inbox.workspaceId, resolved.customerId);
+        customerId = resolved.customerId;
+      }
       return conversations.receiveInbound({
         workspaceId: inbox.workspaceId,
         inboxId: inbox.id,

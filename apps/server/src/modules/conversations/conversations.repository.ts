@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, ilike, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, gte, ilike, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { conversations, customers, inboxes, messages, users } from '../../db/schema.ts';
 import { containsPattern, type Executor } from '../../platform/db-helpers.ts';
@@ -121,6 +121,13 @@ export const listMessages = (
     .orderBy(desc(messages.id))
     .limit(limit);
 
+/** Customers' messages received since a moment, oldest first (through the time-ordered primary key). */
+export const listInboundSince = (db: Executor, sinceId: string, limit: number) =>
+  selectMessages(db)
+    .where(and(gte(messages.id, sinceId), eq(messages.direction, 'inbound')))
+    .orderBy(messages.id)
+    .limit(limit);
+
 /** A customer's public (non-private) messages across all their conversations in one inbox, newest first. */
 export function listCustomerMessages(
   db: Executor,
@@ -191,6 +198,9 @@ export type ReceivedInbound = {
   message_id: string;
   message_content: string;
   message_created_at: Date;
+  sentiment_label: 'positive' | 'negative' | null;
+  sentiment_score: number | null;
+  urgency_reasons: string[] | null;
   conversation_id: string;
   status: ConversationRow['status'];
   assignee_id: string | null;
@@ -200,6 +210,8 @@ export type ReceivedInbound = {
   last_message_at: Date;
   last_message_preview: string | null;
   unread_count: number;
+  last_urgent: boolean;
+  priority: ConversationRow['priority'];
   conversation_created_at: Date;
   inbox_name: string;
   customer_name: string | null;
@@ -215,6 +227,10 @@ export type InboundRow = {
   content: string;
   clientMsgId: string | null;
   preview: string;
+  /** Scored before the insert (nlp module), stored in the same row. */
+  sentimentLabel: 'positive' | 'negative' | null;
+  sentimentScore: number | null;
+  urgencyReasons: string[] | null;
 };
 
 /**
@@ -228,4 +244,56 @@ export async function receiveInboundBatch(db: Db, inputs: InboundRow[]) {
     values: [JSON.stringify(inputs)],
   });
   return result.rows;
+}
+
+/**
+ * How many customer messages a conversation received since `sinceId` (UUIDv7: a moment), at most `cap`:
+ * through the (workspace, conversation, id) index, reading at most `cap` entries.
+ */
+export async function countInboundSince(
+  db: Executor,
+  workspaceId: string,
+  conversationId: string,
+  sinceId: string,
+  cap: number,
+) {
+  const rows = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        eq(messages.conversationId, conversationId),
+        gte(messages.id, sinceId),
+        eq(messages.direction, 'inbound'),
+      ),
+    )
+    .limit(cap);
+  return rows.length;
+}
+
+/** Adds an urgency reason to a stored inbound message (and marks its conversation's latest message urgent). */
+export async function addUrgencyReason(
+  db: Db,
+  workspaceId: string,
+  messageId: string,
+  conversationId: string,
+  reason: string,
+) {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(messages)
+      .set({ urgencyReasons: sql`array_append(coalesce(${messages.urgencyReasons}, '{}'), ${reason}::text)` })
+      .where(
+        and(
+          eq(messages.workspaceId, workspaceId),
+          eq(messages.id, messageId),
+          sql`not (${reason}::text = any(coalesce(${messages.urgencyReasons}, '{}')))`,
+        ),
+      );
+    await tx
+      .update(conversations)
+      .set({ lastUrgent: true })
+      .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, conversationId)));
+  });
 }

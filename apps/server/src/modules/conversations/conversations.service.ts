@@ -1,13 +1,24 @@
-import type { Conversation, ConversationStatus, Message, PublicMessage } from '@huike/contracts';
+import type { Conversation, ConversationStatus, Message, MessageUrgency, PublicMessage } from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
 import { createBatcher } from '../../platform/batcher.ts';
 import { decodeCursor, decodeIdCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { EventBus } from '../../platform/events.ts';
-import { newId } from '../../platform/ids.ts';
+import type { AutomationSource, EventBus } from '../../platform/events.ts';
+import type { Files } from '../../platform/files.ts';
+import { idFloorAt, newId, sha256 } from '../../platform/ids.ts';
 import type { IdentityService } from '../identity/index.ts';
+import { analyseInbound, REPEATED_CONTACT_COUNT, REPEATED_CONTACT_WINDOW_MS } from '../nlp/index.ts';
 import * as repo from './conversations.repository.ts';
+import {
+  type AttachmentRef,
+  type AttachmentSigner,
+  inboxSigner,
+  isImage,
+  resolveAttachments,
+  toMessageAttachments,
+  toPublicAttachments,
+} from './message-attachments.ts';
 
 const PREVIEW_LENGTH = 120;
 
@@ -25,7 +36,14 @@ export const toConversation = (row: repo.ConversationRow): Conversation => ({
   lastMessageAt: row.lastMessageAt.toISOString(),
   lastMessagePreview: row.lastMessagePreview,
   unreadCount: row.unreadCount,
+  lastUrgent: row.lastUrgent,
+  priority: row.priority,
   createdAt: row.createdAt.toISOString(),
+});
+
+const toUrgency = (reasons: string[]): MessageUrgency => ({
+  urgent: reasons.length > 0,
+  reasons: reasons as MessageUrgency['reasons'],
 });
 
 export const toMessage = (row: repo.MessageRow): Message => ({
@@ -38,21 +56,34 @@ export const toMessage = (row: repo.MessageRow): Message => ({
   content: row.content,
   private: row.private,
   clientMsgId: row.clientMsgId,
+  attachments: toMessageAttachments(row.attachments),
+  sentiment: row.sentimentLabel ? { label: row.sentimentLabel, score: row.sentimentScore ?? 0.5 } : null,
+  urgency: row.urgencyReasons ? toUrgency(row.urgencyReasons) : null,
   createdAt: row.createdAt.toISOString(),
 });
 
-/** What a visitor may see of a message: no internal ids of agents. */
-export const toPublicMessage = (message: Message): PublicMessage => ({
+/**
+ * What a visitor may see of a message: no internal ids of agents. Attachment links are signed for the inbox
+ * (`signer`); without one, attachments are left out (inbound messages carry none).
+ */
+export const toPublicMessage = (message: Message, signer?: AttachmentSigner): PublicMessage => ({
   id: message.id,
   direction: message.direction,
   senderKind: message.senderKind,
   senderName: message.senderName,
   content: message.content,
   clientMsgId: message.clientMsgId,
+  attachments: toPublicAttachments(message.attachments, signer),
   createdAt: message.createdAt,
 });
 
-const preview = (content: string) => content.replace(/\s+/g, ' ').slice(0, PREVIEW_LENGTH);
+const preview = (content: string, attachments: readonly AttachmentRef[] = []) => {
+  const text = content.replace(/\s+/g, ' ');
+  if (text.trim() || attachments.length === 0) return text.slice(0, PREVIEW_LENGTH);
+  return attachments.every((attachment) => isImage(attachment.contentType))
+    ? '[图片]'
+    : `[文件] ${attachments[0]!.name}`.slice(0, PREVIEW_LENGTH);
+};
 
 /** Which status changes an agent may make. Resolved conversations are reopened, not snoozed. */
 const allowedTransitions: Record<ConversationStatus, readonly ConversationStatus[]> = {
@@ -70,16 +101,32 @@ export type InboundMessage = {
   clientMsgId?: string;
 };
 
+/** A message automation sends (keyword reply, rule action, offline notice, bot answer). */
+export type AutomatedMessage = {
+  workspaceId: string;
+  conversationId: string;
+  content: string;
+  senderKind: 'bot' | 'system';
+  private?: boolean;
+  /** Files to send along (e.g. a template's `attachments`); ones no longer stored are left out. */
+  attachments?: readonly { fileId: string }[];
+  /** Derived from what triggered it (e.g. `kw:<ruleId>:<inboundMessageId>`): the same key twice is stored once. */
+  idempotencyKey: string;
+  source: AutomationSource;
+};
+
 export type ConversationsService = ReturnType<typeof createConversationsService>;
 
 export function createConversationsService({
   db,
   events,
   identity,
+  files,
 }: {
   db: Db;
   events: EventBus;
   identity: Pick<IdentityService, 'findUser' | 'findTeam'>;
+  files: Files;
 }) {
   async function loadConversation(executor: Executor, workspaceId: string, id: string) {
     const row = await repo.findConversation(executor, workspaceId, id);
@@ -117,10 +164,15 @@ export function createConversationsService({
     return conversation;
   }
 
-  async function publishCreated(workspaceId: string, messageId: string, performedBy: string | null) {
+  async function publishCreated(
+    workspaceId: string,
+    messageId: string,
+    performedBy: string | null,
+    automation?: AutomationSource,
+  ) {
     const message = toMessage((await repo.findMessage(db, workspaceId, messageId))!);
     const conversation = toConversation(await loadConversation(db, workspaceId, message.conversationId));
-    events.publish({ type: 'message.created', workspaceId, performedBy, message, conversation });
+    events.publish({ type: 'message.created', workspaceId, performedBy, automation, message, conversation });
     return { message, conversation };
   }
 
@@ -179,11 +231,12 @@ export function createConversationsService({
     async sendAgentMessage(
       actor: Actor,
       id: string,
-      input: { content: string; private: boolean; clientMsgId?: string },
+      input: { content: string; private: boolean; clientMsgId?: string; attachmentIds?: string[] },
     ) {
       assertCan(actor, 'conversations:reply');
       const stored = await db.transaction(async (tx) => {
         const conversation = await loadConversation(tx, actor.workspaceId, id);
+        const attachments = await resolveAttachments(tx, files, actor.workspaceId, input.attachmentIds ?? []);
         if (input.clientMsgId) {
           const duplicate = await repo.findMessageByClientId(tx, actor.workspaceId, id, input.clientMsgId);
           if (duplicate) return { id: duplicate.id, isNew: false };
@@ -199,6 +252,7 @@ export function createConversationsService({
           content: input.content,
           private: input.private,
           clientMsgId: input.clientMsgId ?? null,
+          attachments,
         });
         if (!inserted) {
           const duplicate = await repo.findMessageByClientId(tx, actor.workspaceId, id, input.clientMsgId!);
@@ -209,7 +263,7 @@ export function createConversationsService({
             waitingSince: null,
             firstReplyAt: conversation.firstReplyAt ?? new Date(),
             lastMessageAt: new Date(),
-            lastMessagePreview: preview(input.content),
+            lastMessagePreview: preview(input.content, attachments),
             unreadCount: 0,
             status: conversation.status === 'resolved' ? 'resolved' : 'open',
           });
@@ -221,21 +275,95 @@ export function createConversationsService({
     },
 
     /**
+     * The one outbound path for automation: stored first (once per idempotency key), then published and pushed
+     * like an agent's reply, so a replay after a restart sends nothing twice. A bot's reply does not stop the
+     * customer's waiting clock: only a person's reply counts as the first response.
+     */
+    async sendAutomatedMessage(input: AutomatedMessage): Promise<{ message: Message; isNew: boolean }> {
+      // Hashed: the key names rules and messages, and clientMsgId is visible to the visitor.
+      const clientMsgId = `auto:${sha256(input.idempotencyKey).slice(0, 40)}`;
+      const stored = await db.transaction(async (tx) => {
+        await loadConversation(tx, input.workspaceId, input.conversationId);
+        const wanted = [...new Set((input.attachments ?? []).map((attachment) => attachment.fileId))];
+        const found = new Map(
+          (await files.findAttachments(tx, input.workspaceId, wanted)).map((row) => [row.fileId, row] as const),
+        );
+        const attachments = wanted.flatMap((fileId) => found.get(fileId) ?? []);
+        const messageId = newId();
+        const inserted = await repo.insertMessage(tx, {
+          id: messageId,
+          workspaceId: input.workspaceId,
+          conversationId: input.conversationId,
+          direction: 'outbound',
+          senderKind: input.senderKind,
+          senderId: null,
+          content: input.content,
+          private: input.private ?? false,
+          clientMsgId,
+          attachments,
+        });
+        if (!inserted) {
+          const existing = await repo.findMessageByClientId(tx, input.workspaceId, input.conversationId, clientMsgId);
+          return { id: existing!.id, isNew: false };
+        }
+        if (!input.private) {
+          await repo.updateConversation(tx, input.workspaceId, input.conversationId, {
+            lastMessageAt: new Date(),
+            lastMessagePreview: preview(input.content, attachments),
+          });
+        }
+        return { id: messageId, isNew: true };
+      });
+      if (!stored.isNew) {
+        return { message: toMessage((await repo.findMessage(db, input.workspaceId, stored.id))!), isNew: false };
+      }
+      const { message } = await publishCreated(input.workspaceId, stored.id, null, input.source);
+      return { message, isNew: true };
+    },
+
+    /**
      * Stores a customer's message in their active conversation (opening one if needed) and pushes it.
      * Idempotent on clientMsgId per customer and inbox: a retry answers the stored message with isDuplicate.
      */
     async receiveInbound(
       input: InboundMessage,
     ): Promise<{ message: Message; conversation: Conversation; isDuplicate: boolean }> {
-      const outcome = await storeInbound({
+      // Scored here, before the write, so sentiment and urgency go into the same row (tens of µs, no I/O).
+      const analysis = analyseInbound(input.content);
+      const item: repo.InboundRow = {
         ...input,
         messageId: newId(),
         newConversationId: newId(),
         clientMsgId: input.clientMsgId ?? null,
         preview: preview(input.content),
-      });
+        sentimentLabel: analysis?.sentiment.label ?? null,
+        sentimentScore: analysis?.sentiment.score ?? null,
+        urgencyReasons: analysis?.urgency.reasons ?? null,
+      };
+      const outcome = await storeInbound(item);
       if ('error' in outcome) throw outcome.error;
       const { row } = outcome;
+      const urgencyReasons = row.urgency_reasons ? [...row.urgency_reasons] : null;
+      let lastUrgent = row.last_urgent;
+      // repeated_contact: ≥ 3 customer messages within 10 minutes and no reply since. Checked only when the
+      // conversation holds ≥ 3 unread messages, so the usual message costs no extra query.
+      if (!row.is_duplicate && urgencyReasons && row.waiting_since && row.unread_count >= REPEATED_CONTACT_COUNT) {
+        // The message that started the wait got its id (its time) a moment before the database set waiting_since.
+        const waitStart = row.waiting_since.getTime() - 2000;
+        const since = new Date(Math.max(waitStart, Date.now() - REPEATED_CONTACT_WINDOW_MS));
+        const recent = await repo.countInboundSince(
+          db,
+          input.workspaceId,
+          row.conversation_id,
+          idFloorAt(since),
+          REPEATED_CONTACT_COUNT,
+        );
+        if (recent >= REPEATED_CONTACT_COUNT && !urgencyReasons.includes('repeated_contact')) {
+          await repo.addUrgencyReason(db, input.workspaceId, row.message_id, row.conversation_id, 'repeated_contact');
+          urgencyReasons.push('repeated_contact');
+          lastUrgent = true;
+        }
+      }
       const message: Message = {
         id: row.message_id,
         conversationId: row.conversation_id,
@@ -246,6 +374,9 @@ export function createConversationsService({
         content: row.message_content,
         private: false,
         clientMsgId: input.clientMsgId ?? null,
+        attachments: [],
+        sentiment: row.sentiment_label ? { label: row.sentiment_label, score: row.sentiment_score ?? 0.5 } : null,
+        urgency: urgencyReasons ? toUrgency(urgencyReasons) : null,
         createdAt: iso(row.message_created_at)!,
       };
       const conversation: Conversation = {
@@ -262,9 +393,19 @@ export function createConversationsService({
         lastMessageAt: iso(row.last_message_at)!,
         lastMessagePreview: row.last_message_preview,
         unreadCount: row.unread_count,
+        lastUrgent,
+        priority: row.priority,
         createdAt: iso(row.conversation_created_at)!,
       };
       if (!row.is_duplicate) {
+        if (row.conversation_id === item.newConversationId) {
+          events.publish({
+            type: 'conversation.created',
+            workspaceId: input.workspaceId,
+            performedBy: null,
+            conversation,
+          });
+        }
         events.publish({
           type: 'message.created',
           workspaceId: input.workspaceId,
@@ -285,7 +426,10 @@ export function createConversationsService({
     ) {
       const before = decodeIdCursor(query.cursor);
       const rows = await repo.listCustomerMessages(db, workspaceId, inboxId, customerId, before, query.limit + 1);
-      const newestFirst = rows.slice(0, query.limit).map((row) => toPublicMessage(toMessage(row)));
+      const signer = rows.some((row) => row.attachments.length > 0)
+        ? await inboxSigner(db, workspaceId, inboxId)
+        : undefined;
+      const newestFirst = rows.slice(0, query.limit).map((row) => toPublicMessage(toMessage(row), signer));
       return {
         items: newestFirst.reverse(),
         nextCursor: rows.length > query.limit ? encodeCursor([newestFirst[0]!.id]) : null,
@@ -332,7 +476,84 @@ export function createConversationsService({
         snoozedUntil,
         ...(input.status === 'resolved' ? { waitingSince: null } : {}),
       });
-      return publishUpdated(actor.workspaceId, id, actor.userId);
+      const updated = await publishUpdated(actor.workspaceId, id, actor.userId);
+      if (input.status === 'resolved') {
+        events.publish({
+          type: 'conversation.resolved',
+          workspaceId: actor.workspaceId,
+          performedBy: actor.userId,
+          conversation: updated,
+        });
+      }
+      return updated;
+    },
+
+    /**
+     * A change an automation rule makes (assign, priority, status): checked like an agent's, then published with
+     * `automation` set so rules do not trigger themselves. Answers whether anything changed.
+     */
+    async applyAutomatedChange(
+      workspaceId: string,
+      id: string,
+      change: {
+        assigneeId?: string | null;
+        teamId?: string | null;
+        priority?: 'low' | 'normal' | 'high' | 'urgent';
+        status?: 'open' | 'snoozed' | 'resolved';
+        snoozedUntil?: Date;
+      },
+      source: AutomationSource,
+    ): Promise<{ changed: boolean; conversation: Conversation }> {
+      const current = await loadConversation(db, workspaceId, id);
+      if (change.assigneeId) {
+        const user = await identity.findUser(workspaceId, change.assigneeId);
+        if (!user || user.disabled) throw new AppError('user.not_found', '要分配的客服不存在或已停用');
+      }
+      if (change.teamId && !(await identity.findTeam(workspaceId, change.teamId))) {
+        throw new AppError('team.not_found', '团队不存在');
+      }
+      const patch: Parameters<typeof repo.updateConversation>[3] = {};
+      if (change.assigneeId !== undefined && change.assigneeId !== current.assigneeId) {
+        patch.assigneeId = change.assigneeId;
+      }
+      if (change.teamId !== undefined && change.teamId !== current.teamId) patch.teamId = change.teamId;
+      if (change.priority !== undefined && change.priority !== current.priority) patch.priority = change.priority;
+      if (change.status !== undefined && change.status !== current.status) {
+        if (!allowedTransitions[current.status].includes(change.status)) {
+          throw new AppError('conversation.invalid_transition', `不能从「${current.status}」变为「${change.status}」`);
+        }
+        patch.status = change.status;
+        patch.snoozedUntil = change.status === 'snoozed' ? (change.snoozedUntil ?? null) : null;
+        if (change.status === 'resolved') patch.waitingSince = null;
+      }
+      if (Object.keys(patch).length === 0) return { changed: false, conversation: toConversation(current) };
+      await repo.updateConversation(db, workspaceId, id, patch);
+      const conversation = toConversation(await loadConversation(db, workspaceId, id));
+      const base = { workspaceId, performedBy: null, automation: source, conversation };
+      events.publish({ type: 'conversation.updated', ...base });
+      if (patch.status === 'resolved') events.publish({ type: 'conversation.resolved', ...base });
+      return { changed: true, conversation };
+    },
+
+    /**
+     * After a restart: subscribers (auto-replies, rules, scoring) may have missed messages received just before
+     * the stop, so those are published again, marked `replayed`. Subscribers are idempotent; pushes skip them.
+     */
+    async replayRecentInbound(since: Date, limit = 10_000) {
+      const rows = await repo.listInboundSince(db, idFloorAt(since), limit);
+      for (const row of rows) {
+        const message = toMessage(row);
+        const conversation = toConversation(await loadConversation(db, row.workspaceId, message.conversationId));
+        events.publish({
+          type: 'message.created',
+          workspaceId: row.workspaceId,
+          performedBy: null,
+          replayed: true,
+          message,
+          conversation,
+        });
+      }
+      return rows.length;
     },
 
     /** Timer: snoozed conversations reopen when their time comes (safe to run twice or on two nodes). */

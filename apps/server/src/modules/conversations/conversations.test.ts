@@ -285,6 +285,58 @@ describe('replying', () => {
   });
 });
 
+describe('messages sent by automation', () => {
+  const automated = (workspaceId: string, conversationId: string, key: string) =>
+    context.services.conversations.sendAutomatedMessage({
+      workspaceId,
+      conversationId,
+      content: '亲，一般 48 小时内发货',
+      senderKind: 'bot',
+      idempotencyKey: key,
+      source: { kind: 'keyword_reply', id: 'rule-1' },
+    });
+
+  it('stores a bot reply once per idempotency key, shows it to the visitor and keeps the customer waiting', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const { visitor, conversationId } = await startConversation(context, inbox.token, '什么时候发货');
+    const waiting = (await owner.get(`/api/v1/conversations/${conversationId}`)).json().waitingSince;
+    const seen: unknown[] = [];
+    const unsubscribe = context.events.subscribe((event) => {
+      if (event.type === 'message.created') seen.push(event.automation);
+    });
+    const first = await automated(owner.workspaceId!, conversationId, 'kw:rule-1:m-1');
+    const again = await automated(owner.workspaceId!, conversationId, 'kw:rule-1:m-1');
+    unsubscribe();
+
+    expect(first.isNew).toBe(true);
+    expect(again).toMatchObject({ isNew: false, message: { id: first.message.id } });
+    expect(first.message).toMatchObject({ direction: 'outbound', senderKind: 'bot', senderId: null });
+    expect(seen).toEqual([{ kind: 'keyword_reply', id: 'rule-1' }]);
+    const conversation = (await owner.get(`/api/v1/conversations/${conversationId}`)).json();
+    expect(conversation.waitingSince).toBe(waiting);
+    expect(conversation.lastMessagePreview).toBe('亲，一般 48 小时内发货');
+    const history = (await readBack(context, inbox.token, visitor)).json();
+    expect(history.items.map((m: Message) => m.content)).toEqual(['什么时候发货', '亲，一般 48 小时内发货']);
+    expect(JSON.stringify(history)).not.toContain('rule-1');
+  });
+
+  it('publishes recent inbound messages again after a restart, marked as replayed', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const { conversationId } = await startConversation(context, inbox.token, '我要退货');
+    const replayed: { content: string; replayed?: true }[] = [];
+    const unsubscribe = context.events.subscribe((event) => {
+      if (event.type === 'message.created' && event.workspaceId === owner.workspaceId) {
+        replayed.push({ content: event.message.content, replayed: event.replayed });
+      }
+    });
+    await context.services.conversations.replayRecentInbound(new Date(Date.now() - 60_000));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    unsubscribe();
+    expect(replayed).toEqual([{ content: '我要退货', replayed: true }]);
+    expect(await countRows(context, 'from messages where conversation_id = $1', [conversationId])).toBe(1);
+  });
+});
+
 describe('the conversation list', () => {
   it('filters by mine, unassigned and all, and counts each', async () => {
     const { owner, inbox, addUser } = await createWorkspace(context);

@@ -1,9 +1,17 @@
 export { agentSocketRoutes } from './agent-socket.ts';
+export { attachmentsRoutes } from './attachments.routes.ts';
 export { conversationsRoutes } from './conversations.routes.ts';
 export {
+  type AutomatedMessage,
   type ConversationsService,
   createConversationsService,
   type InboundMessage,
   toPublicMessage,
 } from './conversations.service.ts';
+export {
+  type AttachmentsService,
+  createAttachmentsService,
+  resolveAttachments,
+  sniffAttachment,
+} from './message-attachments.ts';
 export { fanOutEventsToSockets } from './realtime-fanout.ts';

@@ -1,10 +1,13 @@
+import type { Db } from '../../db/database.ts';
 import type { EventBus } from '../../platform/events.ts';
 import { type Realtime, topics } from '../../platform/realtime.ts';
 import { toPublicMessage } from './conversations.service.ts';
+import { inboxSigner } from './message-attachments.ts';
 
 /** Turns domain events into realtime frames: agents see their workspace, visitors their own public messages. */
-export function fanOutEventsToSockets(events: EventBus, realtime: Realtime) {
+export function fanOutEventsToSockets(events: EventBus, realtime: Realtime, db: Db) {
   return events.subscribe(async (event) => {
+    if (event.replayed) return;
     switch (event.type) {
       case 'message.created': {
         await realtime.broadcast(event.workspaceId, {
@@ -12,9 +15,14 @@ export function fanOutEventsToSockets(events: EventBus, realtime: Realtime) {
           frame: { type: 'message.created', message: event.message, conversation: event.conversation },
         });
         if (event.message.direction === 'outbound' && !event.message.private) {
+          // Attachment links are signed for the visitor's inbox (looked up only when there are files).
+          const signer =
+            event.message.attachments.length > 0
+              ? await inboxSigner(db, event.workspaceId, event.conversation.inboxId)
+              : undefined;
           await realtime.broadcast(event.workspaceId, {
             topic: topics.visitor(event.conversation.inboxId, event.conversation.customerId),
-            frame: { type: 'message', message: toPublicMessage(event.message) },
+            frame: { type: 'message', message: toPublicMessage(event.message, signer) },
           });
         }
         return;

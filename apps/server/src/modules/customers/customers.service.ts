@@ -23,6 +23,7 @@ import { type Actor, assertCan, can } from '../../platform/access.ts';
 import type { FieldCipher } from '../../platform/crypto.ts';
 import { decodeCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
 import { validateCustomFields } from './custom-fields.service.ts';
 import * as search from './customer-search.ts';
@@ -58,6 +59,8 @@ export type CustomersDeps = {
   refreshCustomerValue: (executor: Executor, workspaceId: string, customerIds: string[]) => Promise<void>;
   /** The segments module's resolveCustomerTarget: list filters by segment and by tag (children included). */
   customerTarget?: (executor: Executor, actor: Actor, target: ListTarget) => Promise<SQL>;
+  /** `customer.created` is published through it (after the creating transaction, by the caller). */
+  events?: EventBus;
 };
 
 type ListTarget =
@@ -208,6 +211,7 @@ export function createCustomersService({
   staleProfileDays,
   refreshCustomerValue,
   customerTarget,
+  events,
 }: CustomersDeps) {
   const decrypt = (stored: string | null) => (stored ? cipher.decrypt(stored) : null);
   const encrypt = (plain: string | null) => (plain ? cipher.encrypt(plain) : null);
@@ -312,7 +316,7 @@ export function createCustomersService({
     if (existing) {
       const customer = (await repo.findCustomer(executor, input.workspaceId, existing.customerId))!;
       if (input.details) await fillMissingDetails(executor, customer, input.details);
-      return { customerId: existing.customerId, identity: existing };
+      return { customerId: existing.customerId, identity: existing, created: false };
     }
     const customer = await repo.insertCustomer(executor, {
       id: newId(),
@@ -331,7 +335,7 @@ export function createCustomersService({
       externalId: input.externalId,
       tokenHash: input.token ? sha256(input.token) : null,
     });
-    return { customerId: identity.customerId, identity };
+    return { customerId: identity.customerId, identity, created: identity.customerId === customer.id };
   }
 
   /** The profile after applying a PATCH body, with the list of fields that really changed (old → new). */
@@ -800,6 +804,11 @@ export function createCustomersService({
     },
 
     resolveIdentity,
+
+    /** Publishes `customer.created`; call it after the transaction that created the customer committed. */
+    publishCreated(workspaceId: string, customerId: string) {
+      events?.publish({ type: 'customer.created', workspaceId, performedBy: null, customerId });
+    },
     resolveCustomerByContact,
     recordCustomerEvent,
 

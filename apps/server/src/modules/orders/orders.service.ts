@@ -12,6 +12,7 @@ import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
 import { decodeCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
 import { AppError, postgresCode } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Jobs } from '../../platform/jobs.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -231,12 +232,25 @@ export function createOrdersService({
   jobs,
   audit,
   clock = () => new Date(),
+  events,
 }: {
   db: Db;
   jobs: Jobs;
   audit: AuditService;
   clock?: () => Date;
+  events?: EventBus;
 }) {
+  /** order.created / order.updated, after the order's transaction committed. */
+  function publishUpserted(actor: Actor, result: UpsertOrderResult) {
+    if (!events || result.outcome === 'unchanged') return;
+    events.publish({
+      type: result.outcome === 'created' ? 'order.created' : 'order.updated',
+      workspaceId: actor.workspaceId,
+      performedBy: actor.userId,
+      order: result.order,
+    });
+  }
+
   async function ordersPage(actor: Actor, filter: Parameters<typeof repo.listOrders>[2], limit: number) {
     const rows = await repo.listOrders(db, actor.workspaceId, filter, limit + 1);
     const items = await withItems(db, actor.workspaceId, rows.slice(0, limit));
@@ -262,9 +276,11 @@ export function createOrdersService({
     /** Creates or updates one order by (platform, orderNo). */
     async upsert(actor: Actor, input: UpsertOrderInput): Promise<UpsertOrderResult> {
       assertCan(actor, 'orders:write');
-      return db.transaction((tx) =>
+      const result = await db.transaction((tx) =>
         upsertOrder(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, now: clock() }, input),
       );
+      publishUpserted(actor, result);
+      return result;
     },
 
     /**
@@ -293,6 +309,7 @@ export function createOrdersService({
             ),
           );
           counts[result.outcome]++;
+          publishUpserted(actor, result);
           items.push({
             index,
             outcome: result.outcome,

@@ -1,3 +1,4 @@
+export { customerSegmentIds } from './customer-segments.ts';
 export { seedDemoTagsAndSegments } from './demo-segments.ts';
 export { compileSegmentFilter, visibleCustomers } from './segment-filter.ts';
 export { BULK_JOB_KIND, defineSegmentsJobs } from './segments.jobs.ts';

@@ -1,3 +1,11 @@
 export { DEFAULT_TAG_GROUPS, seedDefaultTags } from './default-tags.ts';
 export { tagsRoutes } from './tags.routes.ts';
-export { applyTags, createTagsService, type TagsService, toTag, toTagGroup } from './tags.service.ts';
+export {
+  applyTags,
+  createTagsService,
+  publishTagAdded,
+  type TagsService,
+  type TagTarget,
+  toTag,
+  toTagGroup,
+} from './tags.service.ts';

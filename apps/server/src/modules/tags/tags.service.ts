@@ -13,6 +13,7 @@ import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 import { AppError, postgresCode } from '../../platform/errors.ts';
+import type { AutomationSource, EventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditService } from '../audit/index.ts';
 import { recordCustomerEvent } from '../customers/index.ts';
@@ -123,9 +124,35 @@ export async function applyTags(executor: Executor, input: ApplyInput) {
   return { added: addedIds, removed: removedIds };
 }
 
+/** `customer.tag_added` / `conversation.tag_added`, after the change committed. */
+export function publishTagAdded(
+  events: EventBus | undefined,
+  workspaceId: string,
+  performedBy: string | null,
+  target: repo.TagTarget,
+  tagId: string,
+  automation?: AutomationSource,
+) {
+  if (!events) return;
+  if (target.kind === 'customer') {
+    events.publish({ type: 'customer.tag_added', workspaceId, performedBy, automation, customerId: target.id, tagId });
+  } else {
+    events.publish({
+      type: 'conversation.tag_added',
+      workspaceId,
+      performedBy,
+      automation,
+      conversationId: target.id,
+      tagId,
+    });
+  }
+}
+
+export type TagTarget = repo.TagTarget;
+
 export type TagsService = ReturnType<typeof createTagsService>;
 
-export function createTagsService({ db, audit }: { db: Db; audit: AuditService }) {
+export function createTagsService({ db, audit, events }: { db: Db; audit: AuditService; events?: EventBus }) {
   async function getGroup(executor: Executor, actor: Actor, id: string) {
     const row = await repo.findGroup(executor, actor.workspaceId, id);
     if (!row) throw new AppError('tag_group.not_found', '标签组不存在');
@@ -316,17 +343,19 @@ export function createTagsService({ db, audit }: { db: Db; audit: AuditService }
 
     async apply(actor: Actor, target: repo.TagTarget, body: ApplyTagsBody) {
       assertCan(actor, 'tags:apply');
-      return db.transaction(async (tx) => {
+      const { added, items } = await db.transaction(async (tx) => {
         await checkTarget(tx, actor, target);
-        await applyTags(tx, {
+        const changed = await applyTags(tx, {
           workspaceId: actor.workspaceId,
           actorId: actor.userId,
           target,
           add: body.add ?? [],
           remove: body.remove ?? [],
         });
-        return { items: (await repo.appliedTags(tx, actor.workspaceId, target)).map(toTag) };
+        return { added: changed.added, items: (await repo.appliedTags(tx, actor.workspaceId, target)).map(toTag) };
       });
+      for (const tagId of added) publishTagAdded(events, actor.workspaceId, actor.userId, target, tagId);
+      return { items };
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Role } from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { seedHolidays } from '../business-hours/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { seedDefaultTags } from '../tags/index.ts';
 import * as repo from './workspaces.repository.ts';
@@ -23,6 +24,7 @@ export function createWorkspacesService({ db, identity }: { db: Db; identity: Id
         timezone: input.timezone,
       });
       await seedDefaultTags(tx, workspace.id);
+      await seedHolidays(tx, workspace.id, new Date(), input.timezone);
       const user = await identity.createUserRow(tx, {
         workspaceId: workspace.id,
         email: input.email,

@@ -1,3 +1,5 @@
+// The cookie plugin's type augmentation: projects that import this file without app.ts (bench) need it too.
+import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../access.ts';
 import { AppError } from '../errors.ts';

@@ -1,3 +1,4 @@
+import type { MessageAttachment } from '@huike/contracts';
 import { useCallback, useSyncExternalStore } from 'react';
 
 /** A message the agent sent that the server has not confirmed yet (optimistic send). */
@@ -6,6 +7,8 @@ export type PendingMessage = {
   conversationId: string;
   content: string;
   private: boolean;
+  /** Files already uploaded, sent with the message. */
+  attachments?: MessageAttachment[];
   createdAt: string;
   state: 'sending' | 'failed';
   errorMessage?: string;

@@ -12,7 +12,7 @@ export type ConversationFilters = {
 };
 
 export type ConversationCounts = { mine: number; unassigned: number; all: number };
-export type SendMessageInput = { content: string; private: boolean; clientMsgId: string };
+export type SendMessageInput = { content: string; private: boolean; clientMsgId: string; attachmentIds?: string[] };
 export type AssignInput = { assigneeId?: string | null; teamId?: string | null };
 export type ChangeStatusInput = { status: ConversationStatus; snoozedUntil?: string };
 

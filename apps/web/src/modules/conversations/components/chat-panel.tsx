@@ -69,7 +69,12 @@ export function ChatPanel({ conversation, me, users, agents, teams, canReply, ca
         agentName={me.name}
         customerName={customerLabel(conversation, t)}
         onRetrySend={(pending) =>
-          send.mutate({ content: pending.content, isPrivate: pending.private, clientMsgId: pending.clientMsgId })
+          send.mutate({
+            content: pending.content,
+            isPrivate: pending.private,
+            clientMsgId: pending.clientMsgId,
+            attachments: pending.attachments,
+          })
         }
       />
       {conversation.status === 'snoozed' && conversation.snoozedUntil && (
@@ -95,7 +100,9 @@ export function ChatPanel({ conversation, me, users, agents, teams, canReply, ca
         conversationId={conversation.id}
         isDisabled={!canReply}
         disabledReason={t('chat.readOnly')}
-        onSend={(content, mode) => send.mutate({ content, isPrivate: mode === 'note', clientMsgId: newClientMsgId() })}
+        onSend={(content, mode, attachments) =>
+          send.mutate({ content, isPrivate: mode === 'note', clientMsgId: newClientMsgId(), attachments })
+        }
       />
     </div>
   );

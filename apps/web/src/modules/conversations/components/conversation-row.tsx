@@ -47,6 +47,9 @@ export const ConversationRow = memo(function ConversationRow({
           <span className="hk-row-name" title={name}>
             {name}
           </span>
+          {conversation.lastUrgent && (
+            <span className="hk-row-urgent" role="img" aria-label={t('insight.urgent')} data-testid="urgent-marker" />
+          )}
           <RelativeTime iso={conversation.lastMessageAt} className="hk-row-time" />
         </div>
         <div className="hk-row-line">

@@ -9,8 +9,10 @@ import type { Message } from '@huike/contracts';
 import { Button, Tooltip } from 'antd';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AttachmentList } from '../../../ui/attachment-list.tsx';
 import { formatDateTime, inWorkspace } from '../../../ui/time.ts';
 import type { PendingMessage } from '../pending-messages.ts';
+import { MessageInsight } from './message-insight.tsx';
 
 type BubbleProps = {
   direction: Message['direction'];
@@ -26,6 +28,9 @@ type BubbleProps = {
   onRetry?: () => void;
   /** Shown for customer messages that carry no sender name. */
   customerName?: string;
+  sentiment?: Message['sentiment'];
+  urgency?: Message['urgency'];
+  attachments?: Message['attachments'];
 };
 
 function Bubble(props: BubbleProps) {
@@ -53,6 +58,7 @@ function Bubble(props: BubbleProps) {
             <span className="hk-msg-event-time">{time}</span>
           </span>
         </Tooltip>
+        {props.attachments && props.attachments.length > 0 && <AttachmentList attachments={props.attachments} />}
       </div>
     );
   }
@@ -76,9 +82,11 @@ function Bubble(props: BubbleProps) {
         <Tooltip title={formatDateTime(props.createdAt)}>
           <time dateTime={props.createdAt}>{time}</time>
         </Tooltip>
+        {side === 'in' && <MessageInsight sentiment={props.sentiment ?? null} urgency={props.urgency ?? null} />}
       </div>
       {/* Plain text only: React escapes it, so markup a customer types is shown, never run. */}
-      <div className="hk-msg-bubble">{props.content}</div>
+      {props.content && <div className="hk-msg-bubble">{props.content}</div>}
+      {props.attachments && props.attachments.length > 0 && <AttachmentList attachments={props.attachments} />}
       {side === 'out' && (
         <div className="hk-msg-state">
           {props.state === 'sending' && (
@@ -127,6 +135,9 @@ export const MessageBubble = memo(function MessageBubble({
       createdAt={message.createdAt}
       messageId={message.id}
       clientMsgId={message.clientMsgId}
+      sentiment={message.sentiment}
+      urgency={message.urgency}
+      attachments={message.attachments}
       state="sent"
     />
   );
@@ -150,6 +161,7 @@ export function PendingBubble({
       isPrivate={pending.private}
       createdAt={pending.createdAt}
       clientMsgId={pending.clientMsgId}
+      attachments={pending.attachments}
       state={pending.state}
       errorMessage={pending.errorMessage}
       onRetry={pending.state === 'failed' ? onRetry : undefined}

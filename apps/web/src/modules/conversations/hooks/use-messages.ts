@@ -1,4 +1,4 @@
-import type { Message } from '@huike/contracts';
+import type { Message, MessageAttachment } from '@huike/contracts';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { ApiError } from '../../../api/client.ts';
@@ -35,20 +35,32 @@ export function useMessages(conversationId: string) {
   return { ...query, items };
 }
 
-export type SendInput = { content: string; isPrivate: boolean; clientMsgId?: string };
+export type SendInput = {
+  content: string;
+  isPrivate: boolean;
+  clientMsgId?: string;
+  /** Uploaded files (their `url` shows them in the optimistic bubble). */
+  attachments?: MessageAttachment[];
+};
 
 /** Optimistic send: the bubble appears at once and is replaced by the stored message, never duplicated. */
 export function useSendMessage(conversationId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async ({ content, isPrivate, clientMsgId }: SendInput & { clientMsgId: string }) =>
-      conversationsApi.send(conversationId, { content, private: isPrivate, clientMsgId }),
-    onMutate: ({ content, isPrivate, clientMsgId }) => {
+    mutationFn: async ({ content, isPrivate, clientMsgId, attachments = [] }: SendInput & { clientMsgId: string }) =>
+      conversationsApi.send(conversationId, {
+        content,
+        private: isPrivate,
+        clientMsgId,
+        attachmentIds: attachments.map((attachment) => attachment.fileId),
+      }),
+    onMutate: ({ content, isPrivate, clientMsgId, attachments }) => {
       addPendingMessage({
         clientMsgId,
         conversationId,
         content,
         private: isPrivate,
+        attachments,
         createdAt: new Date().toISOString(),
         state: 'sending',
       });

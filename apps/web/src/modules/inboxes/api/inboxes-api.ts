@@ -4,7 +4,10 @@ import { api, fetchAllPages } from '../../../api/client.ts';
 export type ChannelType = Inbox['channelType'];
 export type InboxSettingsInput = { color: string; greeting: string };
 export type CreateInboxInput = { name: string; channelType: ChannelType; settings: InboxSettingsInput };
-export type UpdateInboxInput = { name?: string; settings?: Partial<InboxSettingsInput> };
+export type UpdateInboxInput = {
+  name?: string;
+  settings?: Partial<InboxSettingsInput> & Pick<Inbox['settings'], 'businessHours' | 'offlineReply'>;
+};
 
 export const inboxesApi = {
   list: (signal?: AbortSignal) => fetchAllPages<Inbox>('/api/v1/inboxes', {}, signal),

@@ -6,6 +6,7 @@ import { CodeBlock } from '../../../ui/code-block.tsx';
 import { CopyButton } from '../../../ui/copy-button.tsx';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { formatDateTime } from '../../../ui/time.ts';
+import { BusinessHoursSettings } from '../../business-hours/components/business-hours-settings.tsx';
 import { useInbox, useUpdateInbox } from '../hooks/use-inboxes.ts';
 import { apiMessageExample, embedSnippet, identitySigningExample } from '../snippets.ts';
 import { ChannelTypeTag } from './channel-type-tag.tsx';
@@ -146,6 +147,11 @@ export function InboxDetailDrawer({ inboxId, canManage, onClose }: Props) {
                 key: 'settings',
                 label: t('inboxes.tabSettings'),
                 children: <SettingsTab inbox={inbox.data} canManage={canManage} />,
+              },
+              {
+                key: 'hours',
+                label: t('businessHours.tab'),
+                children: <BusinessHoursSettings inbox={inbox.data} canManage={canManage} />,
               },
             ]}
           />

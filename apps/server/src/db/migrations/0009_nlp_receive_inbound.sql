@@ -1,0 +1,118 @@
+-- Inbound messages carry their sentiment and urgency (scored in the app before the write, nlp module) into the
+-- same insert, and the conversation remembers whether the latest inbound message was urgent (last_urgent, not
+-- indexed: the conversation update stays HOT). Same logic as 0001 otherwise; the functions gain parameters and
+-- result columns, so they are dropped and created again.
+drop function if exists huike_receive_inbound_batch(jsonb);
+--> statement-breakpoint
+drop function if exists huike_store_inbound(uuid, uuid, uuid, uuid, uuid, text, text, text);
+--> statement-breakpoint
+create or replace function huike_store_inbound(
+  p_workspace_id uuid,
+  p_inbox_id uuid,
+  p_customer_id uuid,
+  p_message_id uuid,
+  p_new_conversation_id uuid,
+  p_content text,
+  p_client_msg_id text,
+  p_preview text,
+  p_sentiment_label text,
+  p_sentiment_score real,
+  p_urgency_reasons text[]
+) returns uuid language plpgsql as $$
+declare
+  v_existing_id uuid;
+  v_conversation_id uuid;
+  v_urgent boolean := coalesce(cardinality(p_urgency_reasons), 0) > 0;
+begin
+  if p_client_msg_id is not null then
+    select m.id into v_existing_id
+      from messages m join conversations c on c.id = m.conversation_id
+     where c.workspace_id = p_workspace_id and c.inbox_id = p_inbox_id and c.customer_id = p_customer_id
+       and m.workspace_id = p_workspace_id and m.client_msg_id = p_client_msg_id
+     limit 1;
+    if v_existing_id is not null then
+      return v_existing_id;
+    end if;
+  end if;
+  update conversations c
+     set status = 'open', snoozed_until = null, waiting_since = coalesce(c.waiting_since, now()),
+         last_message_at = now(), last_message_preview = p_preview, unread_count = c.unread_count + 1,
+         last_urgent = v_urgent, updated_at = now()
+   where c.id = (select a.id from conversations a
+                  where a.workspace_id = p_workspace_id and a.inbox_id = p_inbox_id
+                    and a.customer_id = p_customer_id and a.status <> 'resolved'
+                  order by a.id desc limit 1)
+  returning c.id into v_conversation_id;
+  if v_conversation_id is null then
+    v_conversation_id := p_new_conversation_id;
+    insert into conversations (id, workspace_id, inbox_id, customer_id, status, waiting_since, last_message_at,
+                               last_message_preview, unread_count, last_urgent)
+    values (v_conversation_id, p_workspace_id, p_inbox_id, p_customer_id, 'open', now(), now(), p_preview, 1,
+            v_urgent);
+  end if;
+  insert into messages (id, workspace_id, conversation_id, direction, sender_kind, content, client_msg_id,
+                        sentiment_label, sentiment_score, urgency_reasons)
+  values (p_message_id, p_workspace_id, v_conversation_id, 'inbound', 'customer', p_content, p_client_msg_id,
+          p_sentiment_label, p_sentiment_score, p_urgency_reasons);
+  return p_message_id;
+end
+$$;
+--> statement-breakpoint
+-- p_items: [{"workspaceId","inboxId","customerId","messageId","newConversationId","content","clientMsgId","preview",
+--            "sentimentLabel","sentimentScore","urgencyReasons"}] (the last three may be null).
+create or replace function huike_receive_inbound_batch(p_items jsonb)
+returns table (
+  ordinal bigint,
+  is_duplicate boolean,
+  message_id uuid,
+  message_content text,
+  message_created_at timestamptz,
+  sentiment_label text,
+  sentiment_score real,
+  urgency_reasons text[],
+  conversation_id uuid,
+  status text,
+  assignee_id uuid,
+  team_id uuid,
+  snoozed_until timestamptz,
+  waiting_since timestamptz,
+  last_message_at timestamptz,
+  last_message_preview text,
+  unread_count integer,
+  last_urgent boolean,
+  priority text,
+  conversation_created_at timestamptz,
+  inbox_name text,
+  customer_name text
+) language plpgsql as $$
+declare
+  v_item jsonb;
+  v_stored uuid[] := '{}';
+  v_proposed uuid[] := '{}';
+begin
+  perform pg_advisory_xact_lock(k.key)
+     from (select distinct hashtext('conversation:' || (e->>'inboxId') || ':' || (e->>'customerId')) as key
+             from jsonb_array_elements(p_items) as e
+            order by 1) as k;
+  for v_item in select e from jsonb_array_elements(p_items) with ordinality as t(e, n) order by n loop
+    v_proposed := v_proposed || (v_item->>'messageId')::uuid;
+    v_stored := v_stored || huike_store_inbound(
+      (v_item->>'workspaceId')::uuid, (v_item->>'inboxId')::uuid, (v_item->>'customerId')::uuid,
+      (v_item->>'messageId')::uuid, (v_item->>'newConversationId')::uuid, v_item->>'content',
+      v_item->>'clientMsgId', v_item->>'preview', v_item->>'sentimentLabel', (v_item->>'sentimentScore')::real,
+      case when jsonb_typeof(v_item->'urgencyReasons') = 'array'
+           then array(select jsonb_array_elements_text(v_item->'urgencyReasons')) end);
+  end loop;
+  return query
+    select u.n, u.stored <> u.proposed, m.id, m.content, m.created_at, m.sentiment_label, m.sentiment_score,
+           m.urgency_reasons, c.id, c.status, c.assignee_id, c.team_id, c.snoozed_until, c.waiting_since,
+           c.last_message_at, c.last_message_preview, c.unread_count, c.last_urgent, c.priority, c.created_at,
+           i.name, cu.name
+      from unnest(v_stored, v_proposed) with ordinality as u(stored, proposed, n)
+      join messages m on m.id = u.stored
+      join conversations c on c.id = m.conversation_id
+      join inboxes i on i.id = c.inbox_id
+      join customers cu on cu.id = c.customer_id
+     order by u.n;
+end
+$$;

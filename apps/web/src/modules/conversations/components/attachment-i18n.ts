@@ -1,0 +1,36 @@
+/** Strings of attachments (composer, chat bubbles, template drawer); merged into the dictionaries as `attachments`. */
+export const attachmentsZhCN = {
+  attachFile: '发送文件',
+  attachImage: '发送图片',
+  uploading: '上传中 {{percent}}%',
+  uploadFailed: '上传失败',
+  remove: '移除',
+  download: '下载',
+  openImage: '点击查看大图',
+  tooLarge: '「{{name}}」超过 10 MB，无法发送',
+  accepted: '支持图片（PNG、JPEG、GIF、WebP）和文档（PDF、Excel、Word、TXT），单个不超过 10 MB',
+  tooMany: '一条消息最多 {{count}} 个附件',
+  waitUpload: '请等待附件上传完成',
+  templateField: '附件',
+  templateUpload: '上传附件',
+  fromTemplate: '来自话术',
+  image: '[图片]',
+};
+
+export const attachmentsEn: { [K in keyof typeof attachmentsZhCN]: string } = {
+  attachFile: 'Send a file',
+  attachImage: 'Send an image',
+  uploading: 'Uploading {{percent}}%',
+  uploadFailed: 'Upload failed',
+  remove: 'Remove',
+  download: 'Download',
+  openImage: 'Click to view full size',
+  tooLarge: '“{{name}}” is larger than 10 MB and cannot be sent',
+  accepted: 'Images (PNG, JPEG, GIF, WebP) and documents (PDF, Excel, Word, TXT), up to 10 MB each',
+  tooMany: 'At most {{count}} attachments per message',
+  waitUpload: 'Wait for the attachments to finish uploading',
+  templateField: 'Attachments',
+  templateUpload: 'Upload attachment',
+  fromTemplate: 'From template',
+  image: '[Image]',
+};

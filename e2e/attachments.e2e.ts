@@ -1,0 +1,183 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiClient } from '../scripts/lib/huike-server.ts';
+import {
+  e2e,
+  launchBrowser,
+  loginThroughUi,
+  newContext,
+  ownerApi,
+  runId,
+  typeAndSend,
+  waitFor,
+  watchPage,
+} from './support.ts';
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** Uploads a file as the owner through the multipart endpoint. */
+async function upload(api: ApiClient, name: string, data: Buffer, type: string) {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(data)], { type }), name);
+  const response = await fetch(`${e2e().origin}/api/v1/attachments`, {
+    method: 'POST',
+    headers: { cookie: api.cookie, 'x-csrf-token': api.csrfToken },
+    body: form,
+  });
+  if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { fileId: string; name: string; contentType: string; size: number };
+}
+
+type Conversation = { id: string; lastMessagePreview: string | null };
+
+async function findConversation(api: ApiClient, preview: string): Promise<Conversation> {
+  const found = await waitFor(async () => {
+    const page = await api.request<{ items: Conversation[] }>('GET', '/api/v1/conversations?assignee=all&limit=100');
+    return page.items.find((item) => item.lastMessagePreview === preview);
+  }, 'the visitor’s conversation never appeared');
+  if (!found) throw new Error('the visitor’s conversation never appeared');
+  return found;
+}
+
+describe('attachments in the inbox and the widget', () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('sends a template with an image inserted with /, shown in the chat and in the visitor’s widget', async () => {
+    const api = ownerApi();
+    const run = runId();
+    const image = await upload(api, '尺码图.png', PNG, 'image/png');
+    const title = `尺码图${run}`;
+    await api.request('POST', '/api/v1/templates', {
+      scope: 'workspace',
+      category: '商品',
+      title,
+      content: '亲，尺码请参考下图',
+      attachments: [{ fileId: image.fileId, name: image.name, contentType: image.contentType }],
+    });
+
+    // A visitor of the demo shop asks in the widget.
+    const visitorContext = await newContext(browser);
+    contexts.push(visitorContext);
+    const visitor = await visitorContext.newPage();
+    const visitorWatch = watchPage(visitor, 'visitor');
+    await visitor.goto('/demo/shop');
+    if (!(await visitor.locator('#huike-frame').isVisible())) await visitor.locator('#huike-bubble').click();
+    await visitor.locator('#huike-frame').waitFor({ state: 'visible' });
+    const widget = visitor.frameLocator('#huike-frame');
+    await widget.locator('[data-testid=widget-input]').waitFor({ state: 'visible' });
+    const question = `衣服尺码怎么选？${run}`;
+    await typeAndSend(widget.locator('[data-testid=widget-input]'), question);
+    const conversation = await findConversation(api, question);
+
+    // The agent inserts the template with `/`: text in the composer, the image as a chip.
+    const agentContext = await newContext(browser);
+    contexts.push(agentContext);
+    const page = await agentContext.newPage();
+    const watched = watchPage(page, 'agent');
+    await loginThroughUi(page);
+    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await page.goto(`/inbox/${conversation.id}`);
+    const composer = page.locator('textarea[data-testid=composer]');
+    await composer.waitFor({ state: 'visible' });
+    await composer.click();
+    await composer.pressSequentially(`/${title}`);
+    const option = page.locator('[data-testid=template-picker] [data-testid=template-option]', { hasText: title });
+    await option.first().waitFor({ state: 'visible' });
+    await composer.press('Tab');
+    await waitFor(async () => (await composer.inputValue()) === '亲，尺码请参考下图', 'the template was not inserted');
+    const chip = page.locator('[data-testid=composer-attachment][data-status=done]');
+    await chip.waitFor({ state: 'visible' });
+    expect(await chip.textContent()).toContain('尺码图.png');
+
+    await composer.press('Enter');
+    const sent = page.locator('[data-testid=message-list] [data-testid=message]', { hasText: '亲，尺码请参考下图' });
+    const thumbnail = sent.locator('[data-testid=message-attachments] img').first();
+    await thumbnail.waitFor({ state: 'visible' });
+    await waitFor(
+      () => thumbnail.evaluate((element) => (element as HTMLImageElement).naturalWidth > 0),
+      'the image in the chat never loaded',
+    );
+    expect(await page.locator('[data-testid=composer-attachment]').count()).toBe(0);
+    // Clicking the thumbnail opens the viewer.
+    await thumbnail.click();
+    await page.locator('.ant-image-preview').first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+
+    // The visitor sees the image in the widget, loaded through the signed link.
+    const answered = widget.locator('[data-testid=widget-message][data-direction=outbound]', {
+      hasText: '亲，尺码请参考下图',
+    });
+    const widgetImage = answered.locator('[data-testid=widget-image]');
+    await widgetImage.waitFor({ state: 'visible', timeout: 15_000 });
+    await waitFor(
+      () => widgetImage.evaluate((element) => (element as HTMLImageElement).naturalWidth > 0),
+      'the image in the widget never loaded',
+    );
+    expect(await widgetImage.getAttribute('src')).toMatch(/\/attachments\/[0-9a-f-]+\?exp=\d+&sig=[0-9a-f]{64}$/);
+    expect([...watched.errors, ...visitorWatch.errors]).toEqual([]);
+  });
+
+  it('uploads a file from the composer with a chip that can be removed before sending', async () => {
+    const api = ownerApi();
+    const run = runId();
+    const { origin, inboxToken } = e2e();
+    const session = await (
+      await fetch(`${origin}/public/v1/inboxes/${inboxToken}/visitors`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).json();
+    const question = `有说明书吗？${run}`;
+    await fetch(`${origin}/public/v1/inboxes/${inboxToken}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-huike-visitor-token': session.visitorToken },
+      body: JSON.stringify({ sourceId: session.sourceId, content: question }),
+    });
+    const conversation = await findConversation(api, question);
+
+    const context = await newContext(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    const watched = watchPage(page, 'agent');
+    await loginThroughUi(page);
+    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await page.goto(`/inbox/${conversation.id}`);
+    const input = page.locator('[data-testid=composer-file-input]');
+    await input.setInputFiles([
+      { name: '说明书.txt', mimeType: 'text/plain', buffer: Buffer.from('尺码说明：S/M/L') },
+      { name: '多余.txt', mimeType: 'text/plain', buffer: Buffer.from('不要发这个') },
+    ]);
+    const chips = page.locator('[data-testid=composer-attachment][data-status=done]');
+    await waitFor(async () => (await chips.count()) === 2, 'the uploads never finished');
+    await page
+      .locator('[data-testid=composer-attachment]', { hasText: '多余.txt' })
+      .locator('[data-testid=composer-attachment-remove]')
+      .click();
+    await waitFor(async () => (await chips.count()) === 1, 'the chip was not removed');
+    await page.locator('[data-testid=composer-send]').click();
+    const card = page.locator('[data-testid=message-list] [data-testid=attachment-file]', { hasText: '说明书.txt' });
+    await card.waitFor({ state: 'visible' });
+    const stored = await api.request<{ items: { attachments: { name: string }[] }[] }>(
+      'GET',
+      `/api/v1/conversations/${conversation.id}/messages`,
+    );
+    expect(stored.items.at(-1)?.attachments.map((attachment) => attachment.name)).toEqual(['说明书.txt']);
+    expect(watched.errors).toEqual([]);
+  });
+});
