@@ -346,8 +346,15 @@ export function createConversationsService({
       const urgencyReasons = row.urgency_reasons ? [...row.urgency_reasons] : null;
       let lastUrgent = row.last_urgent;
       // repeated_contact: ≥ 3 customer messages within 10 minutes and no reply since. Checked only when the
-      // conversation holds ≥ 3 unread messages, so the usual message costs no extra query.
-      if (!row.is_duplicate && urgencyReasons && row.waiting_since && row.unread_count >= REPEATED_CONTACT_COUNT) {
+      // conversation holds ≥ 3 unread messages and is not flagged urgent already, so the usual message costs no
+      // extra query.
+      if (
+        !row.is_duplicate &&
+        urgencyReasons &&
+        !row.last_urgent &&
+        row.waiting_since &&
+        row.unread_count >= REPEATED_CONTACT_COUNT
+      ) {
         // The message that started the wait got its id (its time) a moment before the database set waiting_since.
         const waitStart = row.waiting_since.getTime() - 2000;
         const since = new Date(Math.max(waitStart, Date.now() - REPEATED_CONTACT_WINDOW_MS));
