@@ -23,6 +23,7 @@ declare
   v_existing_id uuid;
   v_conversation_id uuid;
   v_urgent boolean := coalesce(cardinality(p_urgency_reasons), 0) > 0;
+  v_repeated boolean := false;
 begin
   if p_client_msg_id is not null then
     select m.id into v_existing_id
@@ -37,12 +38,18 @@ begin
   update conversations c
      set status = 'open', snoozed_until = null, waiting_since = coalesce(c.waiting_since, now()),
          last_message_at = now(), last_message_preview = p_preview, unread_count = c.unread_count + 1,
-         last_urgent = v_urgent, updated_at = now()
+         -- repeated contact (nlp's REPEATED_CONTACT_*): the 3rd unanswered message within 10 minutes of the wait's start
+         last_urgent = v_urgent or (c.unread_count + 1 >= 3 and c.waiting_since >= now() - interval '10 minutes'),
+         updated_at = now()
    where c.id = (select a.id from conversations a
                   where a.workspace_id = p_workspace_id and a.inbox_id = p_inbox_id
                     and a.customer_id = p_customer_id and a.status <> 'resolved'
                   order by a.id desc limit 1)
-  returning c.id into v_conversation_id;
+  returning c.id, c.unread_count >= 3 and c.waiting_since >= now() - interval '10 minutes'
+    into v_conversation_id, v_repeated;
+  if v_repeated then
+    p_urgency_reasons := array_append(coalesce(p_urgency_reasons, '{}'), 'repeated_contact');
+  end if;
   if v_conversation_id is null then
     v_conversation_id := p_new_conversation_id;
     insert into conversations (id, workspace_id, inbox_id, customer_id, status, waiting_since, last_message_at,

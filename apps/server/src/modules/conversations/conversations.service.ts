@@ -8,7 +8,7 @@ import type { AutomationSource, EventBus } from '../../platform/events.ts';
 import type { Files } from '../../platform/files.ts';
 import { idFloorAt, newId, sha256 } from '../../platform/ids.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { analyseInbound, REPEATED_CONTACT_COUNT, REPEATED_CONTACT_WINDOW_MS } from '../nlp/index.ts';
+import { analyseInbound } from '../nlp/index.ts';
 import * as repo from './conversations.repository.ts';
 import {
   type AttachmentRef,
@@ -343,34 +343,6 @@ export function createConversationsService({
       const outcome = await storeInbound(item);
       if ('error' in outcome) throw outcome.error;
       const { row } = outcome;
-      const urgencyReasons = row.urgency_reasons ? [...row.urgency_reasons] : null;
-      let lastUrgent = row.last_urgent;
-      // repeated_contact: ≥ 3 customer messages within 10 minutes and no reply since. Checked only when the
-      // conversation holds ≥ 3 unread messages and is not flagged urgent already, so the usual message costs no
-      // extra query.
-      if (
-        !row.is_duplicate &&
-        urgencyReasons &&
-        !row.last_urgent &&
-        row.waiting_since &&
-        row.unread_count >= REPEATED_CONTACT_COUNT
-      ) {
-        // The message that started the wait got its id (its time) a moment before the database set waiting_since.
-        const waitStart = row.waiting_since.getTime() - 2000;
-        const since = new Date(Math.max(waitStart, Date.now() - REPEATED_CONTACT_WINDOW_MS));
-        const recent = await repo.countInboundSince(
-          db,
-          input.workspaceId,
-          row.conversation_id,
-          idFloorAt(since),
-          REPEATED_CONTACT_COUNT,
-        );
-        if (recent >= REPEATED_CONTACT_COUNT && !urgencyReasons.includes('repeated_contact')) {
-          await repo.addUrgencyReason(db, input.workspaceId, row.message_id, row.conversation_id, 'repeated_contact');
-          urgencyReasons.push('repeated_contact');
-          lastUrgent = true;
-        }
-      }
       const message: Message = {
         id: row.message_id,
         conversationId: row.conversation_id,
@@ -383,7 +355,7 @@ export function createConversationsService({
         clientMsgId: input.clientMsgId ?? null,
         attachments: [],
         sentiment: row.sentiment_label ? { label: row.sentiment_label, score: row.sentiment_score ?? 0.5 } : null,
-        urgency: urgencyReasons ? toUrgency(urgencyReasons) : null,
+        urgency: row.urgency_reasons ? toUrgency(row.urgency_reasons) : null,
         createdAt: iso(row.message_created_at)!,
       };
       const conversation: Conversation = {
@@ -400,7 +372,7 @@ export function createConversationsService({
         lastMessageAt: iso(row.last_message_at)!,
         lastMessagePreview: row.last_message_preview,
         unreadCount: row.unread_count,
-        lastUrgent,
+        lastUrgent: row.last_urgent,
         priority: row.priority,
         createdAt: iso(row.conversation_created_at)!,
       };
