@@ -86,18 +86,21 @@ function ConditionRow({ condition, onChange }: RowProps) {
     label = (value: string) => t(`automation.operators.${value}` as 'automation.operators.in'),
   ) => values.map((value) => ({ value, label: label(value) }));
   const set = (patch: Record<string, unknown>) => onChange({ ...condition, ...patch } as AutomationCondition);
+  const operatorSelect = (operators: readonly string[], width: number) => (
+    <Select
+      value={'operator' in condition ? condition.operator : undefined}
+      onChange={(operator) => set({ operator })}
+      options={op(operators)}
+      style={{ width }}
+    />
+  );
   const wide = { minWidth: 220 };
 
   switch (condition.field) {
     case 'message.content':
       return (
         <Space wrap>
-          <Select
-            value={condition.operator}
-            onChange={(operator) => set({ operator })}
-            options={op(['contains', 'not_contains', 'regex'])}
-            style={{ width: 120 }}
-          />
+          {operatorSelect(['contains', 'not_contains', 'regex'], 120)}
           <Input
             value={condition.value}
             onChange={(event) => set({ value: event.target.value })}
@@ -156,12 +159,7 @@ function ConditionRow({ condition, onChange }: RowProps) {
       const key = condition.field === 'conversation.status' ? 'statuses' : 'priorities';
       return (
         <Space wrap>
-          <Select
-            value={condition.operator}
-            onChange={(operator) => set({ operator })}
-            options={op(['in', 'not_in'])}
-            style={{ width: 170 }}
-          />
+          {operatorSelect(['in', 'not_in'], 170)}
           <Select
             mode="multiple"
             value={condition.value}
@@ -211,12 +209,7 @@ function ConditionRow({ condition, onChange }: RowProps) {
     case 'conversation.tags':
       return (
         <Space wrap>
-          <Select
-            value={condition.operator}
-            onChange={(operator) => set({ operator })}
-            options={op(['has_any', 'has_all', 'has_none'])}
-            style={{ width: 130 }}
-          />
+          {operatorSelect(['has_any', 'has_all', 'has_none'], 130)}
           <div style={wide}>
             <TagSelect value={condition.value} onChange={(value) => set({ value })} />
           </div>
@@ -225,12 +218,7 @@ function ConditionRow({ condition, onChange }: RowProps) {
     case 'customer.segment':
       return (
         <Space wrap>
-          <Select
-            value={condition.operator}
-            onChange={(operator) => set({ operator })}
-            options={op(['in', 'not_in'])}
-            style={{ width: 170 }}
-          />
+          {operatorSelect(['in', 'not_in'], 170)}
           <Select
             mode="multiple"
             value={condition.value}
@@ -304,12 +292,7 @@ function ConditionRow({ condition, onChange }: RowProps) {
     case 'order.status':
       return (
         <Space wrap>
-          <Select
-            value={condition.operator}
-            onChange={(operator) => set({ operator })}
-            options={op(['in', 'not_in'])}
-            style={{ width: 170 }}
-          />
+          {operatorSelect(['in', 'not_in'], 170)}
           <Select
             mode="multiple"
             value={condition.value}
@@ -325,12 +308,7 @@ function ConditionRow({ condition, onChange }: RowProps) {
     case 'order.amount_fen':
       return (
         <Space wrap>
-          <Select
-            value={condition.operator}
-            onChange={(operator) => set({ operator })}
-            options={op(['gte', 'gt', 'lte', 'lt', 'eq'])}
-            style={{ width: 120 }}
-          />
+          {operatorSelect(['gte', 'gt', 'lte', 'lt', 'eq'], 120)}
           <InputNumber
             min={0}
             precision={2}
