@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
   e2e,
+  findConversation,
   launchBrowser,
   loginThroughUi,
   newContext,
@@ -30,17 +31,6 @@ async function upload(api: ApiClient, name: string, data: Buffer, type: string) 
   });
   if (response.status !== 201) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as { fileId: string; name: string; contentType: string; size: number };
-}
-
-type Conversation = { id: string; lastMessagePreview: string | null };
-
-async function findConversation(api: ApiClient, preview: string): Promise<Conversation> {
-  const found = await waitFor(async () => {
-    const page = await api.request<{ items: Conversation[] }>('GET', '/api/v1/conversations?assignee=all&limit=100');
-    return page.items.find((item) => item.lastMessagePreview === preview);
-  }, 'the visitor’s conversation never appeared');
-  if (!found) throw new Error('the visitor’s conversation never appeared');
-  return found;
 }
 
 describe('attachments in the inbox and the widget', () => {

@@ -108,7 +108,7 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export const runId = () => Math.random().toString(36).slice(2, 8);
 
 type Page_<T> = { items: T[]; nextCursor: string | null };
-type ConversationRow = { id: string; lastMessagePreview: string | null };
+type ConversationRow = { id: string; customerId: string; lastMessagePreview: string | null };
 type MessageRow = { id: string; content: string; direction: string };
 
 /** Every message of every conversation in the workspace, read through the agent API. */
@@ -134,4 +134,14 @@ export async function allStoredMessages(api: ApiClient): Promise<{ conversationI
     result.push({ conversationId: conversation.id, messages });
   }
   return result;
+}
+
+/** The conversation whose latest message is `preview` (unique per test run), once it shows in the inbox list. */
+export async function findConversation(api: ApiClient, preview: string): Promise<ConversationRow> {
+  const found = await waitFor(async () => {
+    const page = await api.request<{ items: ConversationRow[] }>('GET', '/api/v1/conversations?assignee=all&limit=100');
+    return page.items.find((item) => item.lastMessagePreview === preview);
+  }, 'the visitor’s conversation never appeared');
+  if (!found) throw new Error('the visitor’s conversation never appeared');
+  return found;
 }

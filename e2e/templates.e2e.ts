@@ -1,18 +1,20 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
-import { e2e, launchBrowser, loginThroughUi, newContext, ownerApi, runId, waitFor, watchPage } from './support.ts';
-
-type Conversation = { id: string; customerId: string; lastMessagePreview: string | null };
+import {
+  e2e,
+  findConversation,
+  launchBrowser,
+  loginThroughUi,
+  newContext,
+  ownerApi,
+  runId,
+  waitFor,
+  watchPage,
+} from './support.ts';
 
 /** A visitor writes through the public API; answers the conversation it opened, found by its unique text. */
-async function conversationFromVisitor(api: ApiClient, content: string): Promise<Conversation> {
-  const found = await openConversation(api, content);
-  if (!found) throw new Error('the visitor’s conversation never appeared');
-  return found;
-}
-
-async function openConversation(api: ApiClient, content: string): Promise<Conversation | undefined> {
+async function conversationFromVisitor(api: ApiClient, content: string) {
   const { origin, inboxToken } = e2e();
   const visitor = new ApiClient(origin);
   const session = await visitor.request<{ sourceId: string; visitorToken: string }>(
@@ -26,10 +28,7 @@ async function openConversation(api: ApiClient, content: string): Promise<Conver
     { sourceId: session.sourceId, content },
     { 'x-huike-visitor-token': session.visitorToken },
   );
-  return waitFor<Conversation | undefined>(async () => {
-    const page = await api.request<{ items: Conversation[] }>('GET', '/api/v1/conversations?assignee=all&limit=100');
-    return page.items.find((item) => item.lastMessagePreview === content);
-  }, 'the visitor’s conversation never appeared');
+  return findConversation(api, content);
 }
 
 describe('reply templates in the inbox', () => {

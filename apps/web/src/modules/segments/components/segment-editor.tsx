@@ -19,6 +19,7 @@ import { Link } from 'react-router';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { MaskedPhone } from '../../../ui/masked-phone.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
+import { formatFen } from '../../orders/money.ts';
 import { countConditions, emptyFilter, isFilterComplete } from '../filter-model.ts';
 import {
   useCreateSegment,
@@ -40,7 +41,6 @@ type Props = {
 };
 
 const n = (value: number) => value.toLocaleString('zh-CN');
-const yuan = (fen: number | undefined) => (fen === undefined ? '—' : `¥${(fen / 100).toFixed(2)}`);
 
 /** Name, the filter builder, the live count, a preview of the first customers, and save/delete/bulk actions. */
 export function SegmentEditor({ segment, canManage, onSaved, onDeleted }: Props) {
@@ -123,7 +123,7 @@ export function SegmentEditor({ segment, canManage, onSaved, onDeleted }: Props)
       title: t('segments.fields.total_spent_fen'),
       width: 110,
       align: 'right',
-      render: (_, customer) => yuan(customer.totalSpentFen),
+      render: (_, customer) => (customer.totalSpentFen === undefined ? '—' : formatFen(customer.totalSpentFen)),
     },
     {
       key: 'createdAt',
