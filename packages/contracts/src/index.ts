@@ -18,4 +18,5 @@ export * from './realtime.ts';
 export * from './segments.ts';
 export * from './tags.ts';
 export * from './templates.ts';
+export * from './tickets.ts';
 export * from './workspaces.ts';

@@ -42,6 +42,16 @@ export const permissions = {
   'automation:read': ['owner', 'admin', 'supervisor', 'analyst'],
   'automation:manage': admins,
   'alerts:read': leads,
+  'tickets:read': everyone,
+  'tickets:write': staff,
+  'tickets:manage': leads,
+  'sla:manage': admins,
+  'routing:manage': admins,
+  'queue:monitor': leads,
+  'knowledge:read': everyone,
+  'knowledge:manage': leads,
+  'surveys:manage': leads,
+  'reports:read': ['owner', 'admin', 'supervisor', 'analyst'],
   'tokens:create': everyone,
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;

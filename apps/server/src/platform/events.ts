@@ -1,4 +1,4 @@
-import type { Conversation, Message, Order } from '@huike/contracts';
+import type { Conversation, Message, Order, SlaTarget, Ticket } from '@huike/contracts';
 
 /** What automation caused an event, so automation rules never trigger themselves in a loop. */
 export type AutomationSource = {
@@ -29,6 +29,29 @@ export type DomainEvent = EventBase &
     | { type: 'order.created'; order: Order }
     | { type: 'order.updated'; order: Order }
     | { type: 'user.disabled'; userId: string }
+    | { type: 'user.presence_changed'; userId: string; presence: 'online' | 'busy' | 'away' | 'offline' }
+    | { type: 'conversation.reopened'; conversation: Conversation }
+    | { type: 'ticket.created'; ticket: Ticket }
+    | { type: 'ticket.updated'; ticket: Ticket; changes: string[] }
+    | { type: 'ticket.resolved'; ticket: Ticket }
+    | { type: 'ticket.reopened'; ticket: Ticket }
+    | { type: 'ticket.sla_breached'; ticket: Ticket; target: SlaTarget }
+    | { type: 'bot.answered'; conversationId: string; articleId: string; confidence: number }
+    | {
+        type: 'bot.handed_off';
+        conversation: Conversation;
+        reason: 'requested' | 'low_confidence' | 'negative' | 'urgent';
+      }
+    | {
+        type: 'survey.responded';
+        kind: 'csat' | 'nps';
+        surveyId: string;
+        score: number;
+        comment: string | null;
+        customerId: string;
+        conversationId: string | null;
+        agentId: string | null;
+      }
   );
 
 export type DomainEventType = DomainEvent['type'];

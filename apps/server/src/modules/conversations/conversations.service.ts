@@ -464,6 +464,14 @@ export function createConversationsService({
           conversation: updated,
         });
       }
+      if (conversation.status === 'resolved') {
+        events.publish({
+          type: 'conversation.reopened',
+          workspaceId: actor.workspaceId,
+          performedBy: actor.userId,
+          conversation: updated,
+        });
+      }
       return updated;
     },
 
