@@ -6,14 +6,7 @@ export const builtInTicketCategories = ['inquiry', 'logistics', 'return', 'compl
 export const ticketSeverities = ['normal', 'serious', 'urgent'] as const;
 export const ticketSeverity = z.enum(ticketSeverities);
 export type TicketSeverity = z.infer<typeof ticketSeverity>;
-export const ticketStatuses = [
-  'new',
-  'open',
-  'waiting_customer',
-  'waiting_third_party',
-  'resolved',
-  'closed',
-] as const;
+export const ticketStatuses = ['new', 'open', 'waiting_customer', 'waiting_third_party', 'resolved', 'closed'] as const;
 export const ticketStatus = z.enum(ticketStatuses);
 export type TicketStatus = z.infer<typeof ticketStatus>;
 /** The clocks an SLA policy can set on a ticket. */
