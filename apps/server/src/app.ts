@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { analyticsRoutes, createAnalyticsService, createReportingWriter } from './modules/analytics/index.ts';
 import { auditRoutes, createAuditService } from './modules/audit/index.ts';
 import { automationRoutes, createAutomationEngine, createAutomationService } from './modules/automation/index.ts';
 import {
@@ -39,6 +40,13 @@ import {
   importsExportsRoutes,
 } from './modules/imports-exports/index.ts';
 import { createKeywordRepliesService, keywordRepliesRoutes } from './modules/keyword-replies/index.ts';
+import {
+  createBot,
+  createKnowledgeService,
+  isBotHandling,
+  knowledgeRoutes,
+  publicHelpRoutes,
+} from './modules/knowledge/index.ts';
 import { alertsRoutes, createAlertsService } from './modules/nlp/index.ts';
 import {
   createOrdersService,
@@ -47,6 +55,7 @@ import {
   ordersRoutes,
   refreshCustomerValue,
 } from './modules/orders/index.ts';
+import { canAgentTake, createRoutingService, routingRoutes } from './modules/routing/index.ts';
 import {
   createSegmentsService,
   defineSegmentsJobs,
@@ -54,8 +63,10 @@ import {
   type SearchMatches,
   segmentsRoutes,
 } from './modules/segments/index.ts';
+import { createSurveysService, publicSurveyRoutes, surveysRoutes } from './modules/surveys/index.ts';
 import { createTagsService, tagsRoutes } from './modules/tags/index.ts';
 import { createTemplatesService, templatesRoutes } from './modules/templates/index.ts';
+import { createTicketsService, ticketsRoutes } from './modules/tickets/index.ts';
 import { createWorkspacesService, workspacesRoutes } from './modules/workspaces/index.ts';
 import { registerRequestAuth } from './platform/auth/request-auth.ts';
 import { createFieldCipher, loadEncryptionKey } from './platform/crypto.ts';
@@ -176,7 +187,7 @@ export async function buildApp({
     maxUploadBytes: config.importMaxBytes,
   });
   defineImportsExportsJobs(jobs, importsExports);
-  const conversations = createConversationsService({ db, events, identity, files });
+  const conversations = createConversationsService({ db, events, identity, files, canAgentTake });
   const attachments = createAttachmentsService({ db, files });
   const channels = createChannelsService({ db, customers, conversations });
   const businessHours = createBusinessHoursService({ db, audit });
@@ -188,10 +199,21 @@ export async function buildApp({
     log: (entry, message) => app.log.warn(entry, message),
   });
   keywordReplies.subscribe(events);
+  const tickets = createTicketsService({
+    db,
+    events,
+    audit,
+    files,
+    realtime,
+    canAgentTake,
+    log: (error, context) => app.log.error({ err: error, ...context }, 'tickets'),
+  });
+  tickets.subscribe();
   const automationEngine = createAutomationEngine({
     db,
     events,
     conversations,
+    createTicket: tickets.createSystemTicket,
     log: (error, context) => app.log.error({ err: error, ...context }, 'automation'),
   });
   automationEngine.subscribe();
@@ -203,7 +225,36 @@ export async function buildApp({
     log: (error, context) => app.log.error({ err: error, ...context }, 'alerts'),
   });
   alerts.subscribe();
+  const routing = createRoutingService({
+    db,
+    events,
+    realtime,
+    audit,
+    conversations,
+    isBotHandling,
+    log: (error, context) => app.log.error({ err: error, ...context }, 'routing'),
+  });
+  routing.subscribe();
+  const surveys = createSurveysService({
+    db,
+    events,
+    jobs,
+    conversations,
+    createFollowUpTicket: tickets.createSystemTicket,
+    publicUrl: config.publicUrl,
+    log: (error, context) => app.log.error({ err: error, ...context }, 'surveys'),
+  });
+  const knowledge = createKnowledgeService({ db, audit });
+  createBot({
+    db,
+    events,
+    conversations,
+    log: (error, context) => app.log.error({ err: error, ...context }, 'bot'),
+  }).subscribe();
   fanOutEventsToSockets(events, realtime, db);
+  const analytics = createAnalyticsService({ db });
+  const reportingWriter = createReportingWriter({ db });
+  reportingWriter.subscribe(events);
 
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
@@ -237,10 +288,17 @@ export async function buildApp({
   segmentsRoutes(app, segments);
   await importsExportsRoutes(app, importsExports);
   auditRoutes(app, audit);
+  analyticsRoutes(app, analytics);
   jobsRoutes(app, jobs, files);
   conversationsRoutes(app, conversations);
+  surveysRoutes(app, surveys);
+  publicSurveyRoutes(app, surveys);
   await attachmentsRoutes(app, attachments);
-  agentSocketRoutes(app, realtime);
+  agentSocketRoutes(app, realtime, routing);
+  routingRoutes(app, routing);
+  ticketsRoutes(app, tickets);
+  knowledgeRoutes(app, knowledge);
+  publicHelpRoutes(app, knowledge);
   await app.register(async (scope) => {
     await publicChannelRoutes(scope, channels);
     visitorSocketRoutes(scope, channels, realtime);
@@ -255,6 +313,7 @@ export async function buildApp({
 
   app.addHook('onClose', async () => {
     jobs.stop();
+    routing.stop();
     await realtime.stop();
   });
   await app.ready();
@@ -279,6 +338,12 @@ export async function buildApp({
       automationEngine,
       segments,
       importsExports,
+      analytics,
+      reportingWriter,
+      surveys,
+      routing,
+      knowledge,
+      tickets,
     },
     realtime,
     events,

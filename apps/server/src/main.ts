@@ -7,8 +7,12 @@ import { enqueueNightlyRecomputes } from './modules/orders/index.ts';
 
 const SNOOZE_SWEEP_MS = 30_000;
 const NIGHTLY_CHECK_MS = 10 * 60_000;
+/** Reporting rollups: past days without rollups (a new day, a late fact) are built within this interval. */
+const ROLLUP_SWEEP_MS = 5 * 60_000;
 /** Automation timers: "no reply for X minutes" and scheduled rules (minute resolution). */
 const AUTOMATION_SWEEP_MS = 60_000;
+/** SLA breach checks (tickets): an index range scan per clock, safe on several workers. */
+const SLA_SWEEP_MS = 30_000;
 /** How far back a starting worker re-runs automation on inbound messages a stopped process may have left unhandled. */
 const REPLAY_WINDOW_MS = 5 * 60_000;
 
@@ -39,6 +43,11 @@ export async function startServer(config: Config, role: 'web' | 'worker' | 'all'
         huike.services.automationEngine.sweep().catch((error) => app.log.error({ err: error }, 'automation sweep'));
       }, AUTOMATION_SWEEP_MS),
     );
+    timers.push(
+      setInterval(() => {
+        huike.services.tickets.sweepSla().catch((error) => app.log.error({ err: error }, 'sla sweep'));
+      }, SLA_SWEEP_MS),
+    );
     huike.jobs.start();
     void huike.services.conversations
       .replayRecentInbound(new Date(Date.now() - REPLAY_WINDOW_MS))
@@ -54,6 +63,10 @@ export async function startServer(config: Config, role: 'web' | 'worker' | 'all'
       );
     void queueNightly();
     timers.push(setInterval(queueNightly, NIGHTLY_CHECK_MS));
+    const sweepRollups = () =>
+      huike.services.analytics.sweepRollups().catch((error) => app.log.error({ err: error }, 'reporting rollups'));
+    void sweepRollups();
+    timers.push(setInterval(sweepRollups, ROLLUP_SWEEP_MS));
   }
 
   await app.listen({ port: config.port, host: config.host });

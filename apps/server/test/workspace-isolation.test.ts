@@ -238,6 +238,39 @@ function templateWorkOf(f: Fixture) {
   return templateWork;
 }
 
+/** A resolved conversation of A with an answered CSAT survey and A's own survey question, made once on first use. */
+let surveyWork: Promise<{ aResolved: string }> | undefined;
+function surveyWorkOf(f: Fixture) {
+  surveyWork ??= (async () => {
+    const settings = (await f.a.owner.get('/api/v1/surveys/settings')).json();
+    await f.a.owner.request({
+      method: 'PUT',
+      url: '/api/v1/surveys/settings',
+      payload: { ...settings, csatQuestion: '甲店问题？' },
+    });
+    const chat = await startConversation(context, f.a.inbox.token, '甲店顾客想评价');
+    await f.a.owner.post(`/api/v1/conversations/${chat.conversationId}/assign`, { assigneeId: f.aAgent.userId });
+    await f.a.owner.post(`/api/v1/conversations/${chat.conversationId}/status`, { status: 'resolved' });
+    let token: string | undefined;
+    for (let attempt = 0; attempt < 100 && !token; attempt++) {
+      await pause(30);
+      token = (
+        await context.database.pool.query<{ token: string }>('select token from surveys where conversation_id = $1', [
+          chat.conversationId,
+        ])
+      ).rows[0]?.token;
+    }
+    const answered = await context.app.inject({
+      method: 'POST',
+      url: `/public/v1/surveys/${token}/responses`,
+      payload: { score: 5, comment: '甲店评价' },
+    });
+    if (answered.statusCode !== 201) throw new Error(answered.body);
+    return { aResolved: chat.conversationId };
+  })();
+  return surveyWork;
+}
+
 /** A keyword auto-reply rule of A, made once on first use. */
 let keywordReplyWork: Promise<{ aKeywordRule: { id: string } }> | undefined;
 function keywordReplyWorkOf(f: Fixture) {
@@ -267,6 +300,25 @@ function alertWorkOf(f: Fixture) {
   return alertWork;
 }
 
+/** A routing rule of A, A's agent set online, and A's routing log entry, made once on first use. */
+let routingWork: Promise<{ aRule: { id: string } }> | undefined;
+function routingWorkOf(f: Fixture) {
+  routingWork ??= (async () => {
+    const aRule = (
+      await f.a.owner.post('/api/v1/routing/rules', {
+        name: '甲店路由',
+        conditions: { keywords: ['甲店'] },
+        teamId: f.aTeam.id,
+        requiredSkill: null,
+      })
+    ).json();
+    await f.a.owner.patch(`/api/v1/routing/agents/${f.aAgent.userId}`, { capacity: 5, skills: ['物流'] });
+    await f.aAgent.post('/api/v1/routing/me/presence', { presence: 'online' });
+    return { aRule };
+  })();
+  return routingWork;
+}
+
 /** An enabled rule of A that already ran once on A's conversation, made once on first use. */
 let automationWork: Promise<{ aRule: { id: string } }> | undefined;
 function automationWorkOf(f: Fixture) {
@@ -292,7 +344,226 @@ function automationWorkOf(f: Fixture) {
   return automationWork;
 }
 
+/** A ticket of A (with A's order, a comment and a watcher), a custom category, a personal view and an SLA policy. */
+let ticketWork:
+  | Promise<{ aTicket: { id: string }; aCategory: { id: string }; aView: { id: string }; aPolicy: { id: string } }>
+  | undefined;
+function ticketWorkOf(f: Fixture) {
+  ticketWork ??= (async () => {
+    const made = async (response: Promise<LightMyRequestResponse>) => {
+      const answer = await response;
+      if (answer.statusCode >= 300) throw new Error(answer.body);
+      return answer.json() as { id: string };
+    };
+    const aTicket = await made(
+      f.a.owner.post('/api/v1/tickets', {
+        subject: '甲店顾客的秘密问题',
+        conversationId: f.aChat.conversationId,
+        watcherIds: [f.aAgent.userId],
+      }),
+    );
+    await f.a.owner.post(`/api/v1/tickets/${aTicket.id}/comments`, { body: '甲店的内部备注' });
+    const aCategory = await made(f.a.owner.post('/api/v1/ticket-categories', { name: '甲店分类', key: 'a_shop' }));
+    const aView = await made(f.a.owner.post('/api/v1/ticket-views', { name: '甲店视图', filters: {}, isShared: true }));
+    const aPolicy = await made(
+      f.a.owner.post('/api/v1/sla-policies', { name: '甲店策略', targets: { first_response: 60 } }),
+    );
+    return { aTicket, aCategory, aView, aPolicy };
+  })();
+  return ticketWork;
+}
+
+/** A's published article (甲店秘密问题) in A's category, and A's bot on, made once on first use. */
+let knowledgeWork: Promise<{ aArticle: { id: string }; aCategory: { id: string } }> | undefined;
+function knowledgeWorkOf(f: Fixture) {
+  knowledgeWork ??= (async () => {
+    const aCategory = (await f.a.owner.post('/api/v1/knowledge/categories', { name: '甲店分类' })).json();
+    const aArticle = (
+      await f.a.owner.post('/api/v1/knowledge/articles', {
+        title: '甲店秘密问题',
+        body: '<p>甲店内部答案</p>',
+        questions: ['甲店暗号'],
+        status: 'published',
+        categoryId: aCategory.id,
+      })
+    ).json();
+    await f.a.owner.request({
+      method: 'PUT',
+      url: `/api/v1/knowledge/bot/settings/${f.a.inbox.id}`,
+      payload: { enabled: true, threshold: 0.6, greeting: '甲店欢迎语', quickQuestions: ['甲店暗号'] },
+    });
+    return { aArticle, aCategory };
+  })();
+  return knowledgeWork;
+}
+
 const isolationChecks: Record<string, Check> = {
+  'GET /api/v1/tickets': async (f) => {
+    const { aTicket } = await ticketWorkOf(f);
+    expect(await listIds(f.b.owner, '/api/v1/tickets?limit=100')).not.toContain(aTicket.id);
+    expect(await listIds(f.b.owner, `/api/v1/tickets?customerId=${f.aChat.customerId}`)).toEqual([]);
+    expect(await listIds(f.a.owner, '/api/v1/tickets?limit=100')).toContain(aTicket.id);
+  },
+  'POST /api/v1/tickets': async (f) => {
+    const refused = await f.b.owner.post('/api/v1/tickets', {
+      subject: '借用',
+      conversationId: f.aChat.conversationId,
+    });
+    expectNotFound(refused, 'conversation.not_found');
+    expectNotFound(
+      await f.b.owner.post('/api/v1/tickets', { subject: '借用', customerId: f.aChat.customerId }),
+      'customer.not_found',
+    );
+    const aOrder = await orderOfA(f);
+    expectNotFound(
+      await f.b.owner.post('/api/v1/tickets', { subject: '借用', orderIds: [aOrder.id] }),
+      'order.not_found',
+    );
+    expect(await countRows(context, 'from tickets where subject = $1', ['借用'])).toBe(0);
+  },
+  'POST /api/v1/tickets/bulk': async (f) => {
+    const { aTicket } = await ticketWorkOf(f);
+    await expectUntouched(
+      'tickets',
+      aTicket.id,
+      () => f.b.owner.post('/api/v1/tickets/bulk', { ids: [aTicket.id], changes: { severity: 'urgent' } }),
+      'ticket.not_found',
+    );
+    const dry = await f.b.owner.post('/api/v1/tickets/bulk', {
+      filter: { customerId: f.aChat.customerId },
+      changes: { severity: 'urgent' },
+      dryRun: true,
+    });
+    expect(dry.json().matched).toBe(0);
+  },
+  'GET /api/v1/tickets/:id': async (f) => {
+    const { aTicket } = await ticketWorkOf(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/tickets/${aTicket.id}`), 'ticket.not_found');
+  },
+  'PATCH /api/v1/tickets/:id': async (f) => {
+    const { aTicket } = await ticketWorkOf(f);
+    await expectUntouched(
+      'tickets',
+      aTicket.id,
+      () => f.b.owner.patch(`/api/v1/tickets/${aTicket.id}`, { subject: '改了' }),
+      'ticket.not_found',
+    );
+  },
+  'GET /api/v1/tickets/:id/timeline': async (f) => {
+    const { aTicket } = await ticketWorkOf(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/tickets/${aTicket.id}/timeline`), 'ticket.not_found');
+  },
+  'POST /api/v1/tickets/:id/comments': async (f) => {
+    const { aTicket } = await ticketWorkOf(f);
+    await expectUntouched(
+      'tickets',
+      aTicket.id,
+      () => f.b.owner.post(`/api/v1/tickets/${aTicket.id}/comments`, { body: '乙店' }),
+      'ticket.not_found',
+    );
+  },
+  'POST /api/v1/tickets/:id/merge': async (f) => {
+    const { aTicket } = await ticketWorkOf(f);
+    const bTicket = (await f.b.owner.post('/api/v1/tickets', { subject: '乙店工单' })).json();
+    await expectUntouched(
+      'tickets',
+      aTicket.id,
+      () => f.b.owner.post(`/api/v1/tickets/${bTicket.id}/merge`, { targetId: aTicket.id }),
+      'ticket.not_found',
+    );
+    expectNotFound(
+      await f.b.owner.post(`/api/v1/tickets/${aTicket.id}/merge`, { targetId: bTicket.id }),
+      'ticket.not_found',
+    );
+  },
+  'GET /api/v1/ticket-categories': async (f) => {
+    const { aCategory } = await ticketWorkOf(f);
+    expect(await listIds(f.b.owner, '/api/v1/ticket-categories')).not.toContain(aCategory.id);
+  },
+  'POST /api/v1/ticket-categories': async (f) => {
+    await ticketWorkOf(f);
+    // Keys are per workspace: B may use the same key as A.
+    expect((await f.b.owner.post('/api/v1/ticket-categories', { name: '乙店分类', key: 'a_shop' })).statusCode).toBe(
+      201,
+    );
+  },
+  'PATCH /api/v1/ticket-categories/:id': async (f) => {
+    const { aCategory } = await ticketWorkOf(f);
+    await expectUntouched(
+      'ticket_categories',
+      aCategory.id,
+      () => f.b.owner.patch(`/api/v1/ticket-categories/${aCategory.id}`, { name: '改' }),
+      'ticket_category.not_found',
+    );
+  },
+  'DELETE /api/v1/ticket-categories/:id': async (f) => {
+    const { aCategory } = await ticketWorkOf(f);
+    await expectUntouched(
+      'ticket_categories',
+      aCategory.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/ticket-categories/${aCategory.id}` }),
+      'ticket_category.not_found',
+    );
+  },
+  'GET /api/v1/ticket-views': async (f) => {
+    const { aView } = await ticketWorkOf(f);
+    expect(await listIds(f.b.owner, '/api/v1/ticket-views')).not.toContain(aView.id);
+  },
+  'POST /api/v1/ticket-views': async (f) => {
+    const created = await f.b.owner.post('/api/v1/ticket-views', { name: '乙店视图', filters: {} });
+    expect(created.statusCode).toBe(201);
+    expect(await listIds(f.a.owner, '/api/v1/ticket-views')).not.toContain(created.json().id);
+  },
+  'PATCH /api/v1/ticket-views/:id': async (f) => {
+    const { aView } = await ticketWorkOf(f);
+    await expectUntouched(
+      'ticket_views',
+      aView.id,
+      () => f.b.owner.patch(`/api/v1/ticket-views/${aView.id}`, { name: '改' }),
+      'ticket_view.not_found',
+    );
+  },
+  'DELETE /api/v1/ticket-views/:id': async (f) => {
+    const { aView } = await ticketWorkOf(f);
+    await expectUntouched(
+      'ticket_views',
+      aView.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/ticket-views/${aView.id}` }),
+      'ticket_view.not_found',
+    );
+  },
+  'GET /api/v1/sla-policies': async (f) => {
+    const { aPolicy } = await ticketWorkOf(f);
+    expect(await listIds(f.b.owner, '/api/v1/sla-policies')).not.toContain(aPolicy.id);
+  },
+  'POST /api/v1/sla-policies': async (f) => {
+    expectNotFound(
+      await f.b.owner.post('/api/v1/sla-policies', {
+        name: '借用',
+        targets: { escalation: 60 },
+        escalation: { teamId: f.aTeam.id },
+      }),
+      'team.not_found',
+    );
+  },
+  'PATCH /api/v1/sla-policies/:id': async (f) => {
+    const { aPolicy } = await ticketWorkOf(f);
+    await expectUntouched(
+      'sla_policies',
+      aPolicy.id,
+      () => f.b.owner.patch(`/api/v1/sla-policies/${aPolicy.id}`, { name: '改' }),
+      'sla_policy.not_found',
+    );
+  },
+  'DELETE /api/v1/sla-policies/:id': async (f) => {
+    const { aPolicy } = await ticketWorkOf(f);
+    await expectUntouched(
+      'sla_policies',
+      aPolicy.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/sla-policies/${aPolicy.id}` }),
+      'sla_policy.not_found',
+    );
+  },
   'GET /api/v1/users': async (f) => {
     const seen = await listIds(f.b.owner, '/api/v1/users');
     expect(seen).toContain(f.b.owner.userId);
@@ -1222,6 +1493,34 @@ const isolationChecks: Record<string, Check> = {
       'keyword_reply.not_found',
     );
   },
+  'GET /api/v1/reports/service': async (f) => {
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const range = `from=${today}&to=${today}`;
+    for (const [param, id, code] of [
+      ['inboxId', f.a.inbox.id, 'inbox.not_found'],
+      ['teamId', f.aTeam.id, 'team.not_found'],
+      ['agentId', f.aAgent.userId, 'user.not_found'],
+    ] as const) {
+      const response = await f.b.owner.get(`/api/v1/reports/service?${range}&${param}=${id}`);
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error.code).toBe(code);
+    }
+    await context.services.reportingWriter.idle();
+    const own = (await f.b.owner.get(`/api/v1/reports/service?${range}`)).json();
+    const { rows } = await context.database.pool.query<{ n: number }>(
+      'select count(*)::int as n from conversations where workspace_id = $1',
+      [f.b.owner.workspaceId],
+    );
+    expect(own.kpis.conversations).toBe(rows[0]!.n); // B's own conversations only, never A's
+  },
+  'GET /api/v1/reports/service/export': async (f) => {
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const response = await f.b.owner.get(
+      `/api/v1/reports/service/export?format=xlsx&from=${today}&to=${today}&inboxId=${f.a.inbox.id}`,
+    );
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.code).toBe('inbox.not_found');
+  },
   'GET /api/v1/alerts': async (f) => {
     const { aAlertId } = await alertWorkOf(f);
     expect(await listIds(f.b.owner, '/api/v1/alerts')).not.toContain(aAlertId);
@@ -1235,6 +1534,286 @@ const isolationChecks: Record<string, Check> = {
       () => f.b.owner.post(`/api/v1/alerts/${aAlertId}/acknowledge`),
       'alert.not_found',
     );
+  },
+  'GET /api/v1/routing/me': async (f) => {
+    const me = (await f.b.owner.get('/api/v1/routing/me')).json();
+    expect(me.userId).toBe(f.b.owner.userId);
+  },
+  'POST /api/v1/routing/me/presence': async (f) => {
+    await routingWorkOf(f);
+    const changed = (await f.b.owner.post('/api/v1/routing/me/presence', { presence: 'away' })).json();
+    expect(changed.userId).toBe(f.b.owner.userId);
+    expect((await f.a.owner.get('/api/v1/routing/agents')).json().items).toContainEqual(
+      expect.objectContaining({ userId: f.aAgent.userId, presence: 'online' }),
+    );
+  },
+  'GET /api/v1/routing/agents': async (f) => {
+    await routingWorkOf(f);
+    const ids = (await f.b.owner.get('/api/v1/routing/agents')).json().items.map((x: { userId: string }) => x.userId);
+    expect(ids).not.toContain(f.aAgent.userId);
+    expect(ids).toContain(f.b.owner.userId);
+  },
+  'PATCH /api/v1/routing/agents/:id': async (f) => {
+    await routingWorkOf(f);
+    expectNotFound(
+      await f.b.owner.patch(`/api/v1/routing/agents/${f.aAgent.userId}`, { capacity: 1 }),
+      'user.not_found',
+    );
+    const [agent] = (await f.a.owner.get('/api/v1/routing/agents'))
+      .json()
+      .items.filter((x: { userId: string }) => x.userId === f.aAgent.userId);
+    expect(agent.capacity).toBe(5);
+  },
+  'GET /api/v1/routing/rules': async (f) => {
+    const { aRule } = await routingWorkOf(f);
+    expect(await listIds(f.b.owner, '/api/v1/routing/rules')).not.toContain(aRule.id);
+    expect(await listIds(f.a.owner, '/api/v1/routing/rules')).toContain(aRule.id);
+  },
+  'POST /api/v1/routing/rules': async (f) => {
+    const response = await f.b.owner.post('/api/v1/routing/rules', {
+      name: '借用甲店团队',
+      conditions: { inboxIds: [f.a.inbox.id] },
+      teamId: null,
+    });
+    expect(response.statusCode).toBe(400);
+    expectNotFound(
+      await f.b.owner.post('/api/v1/routing/rules', { name: '借用甲店团队', conditions: {}, teamId: f.aTeam.id }),
+      'team.not_found',
+    );
+  },
+  'POST /api/v1/routing/rules/reorder': async (f) => {
+    const { aRule } = await routingWorkOf(f);
+    const response = await f.b.owner.post('/api/v1/routing/rules/reorder', { ids: [aRule.id] });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('routing_rule.invalid');
+  },
+  'PATCH /api/v1/routing/rules/:id': async (f) => {
+    const { aRule } = await routingWorkOf(f);
+    await expectUntouched(
+      'routing_rules',
+      aRule.id,
+      () => f.b.owner.patch(`/api/v1/routing/rules/${aRule.id}`, { name: '乙店改名' }),
+      'routing_rule.not_found',
+    );
+  },
+  'DELETE /api/v1/routing/rules/:id': async (f) => {
+    const { aRule } = await routingWorkOf(f);
+    await expectUntouched(
+      'routing_rules',
+      aRule.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/routing/rules/${aRule.id}` }),
+      'routing_rule.not_found',
+    );
+  },
+  'GET /api/v1/routing/inboxes/:id/members': async (f) => {
+    expectNotFound(await f.b.owner.get(`/api/v1/routing/inboxes/${f.a.inbox.id}/members`), 'inbox.not_found');
+  },
+  'PUT /api/v1/routing/inboxes/:id/members': async (f) => {
+    expectNotFound(
+      await f.b.owner.request({
+        method: 'PUT',
+        url: `/api/v1/routing/inboxes/${f.a.inbox.id}/members`,
+        payload: { userIds: [] },
+      }),
+      'inbox.not_found',
+    );
+    const foreign = await f.b.owner.request({
+      method: 'PUT',
+      url: `/api/v1/routing/inboxes/${f.b.inbox.id}/members`,
+      payload: { userIds: [f.aAgent.userId] },
+    });
+    expect(foreign.statusCode).toBe(400);
+  },
+  'GET /api/v1/routing/log': async (f) => {
+    const items = (await f.b.owner.get('/api/v1/routing/log')).json().items as { conversationId: string }[];
+    expect(items.map((item) => item.conversationId)).not.toContain(f.aChat.conversationId);
+  },
+  'GET /api/v1/routing/live': async (f) => {
+    await routingWorkOf(f);
+    const live = await f.b.owner.get('/api/v1/routing/live');
+    expect(live.statusCode).toBe(200);
+    expect(live.body).not.toContain(f.aChat.conversationId);
+    expect(live.body).not.toContain(f.aAgent.userId);
+    expect(live.body).not.toContain('甲店');
+  },
+  'GET /api/v1/surveys/settings': async (f) => {
+    await surveyWorkOf(f);
+    const settings = await f.b.owner.get('/api/v1/surveys/settings');
+    expect(settings.statusCode).toBe(200);
+    expect(settings.body).not.toContain('甲店问题');
+  },
+  'PUT /api/v1/surveys/settings': async (f) => {
+    await surveyWorkOf(f);
+    const mine = (await f.b.owner.get('/api/v1/surveys/settings')).json();
+    await f.b.owner.request({
+      method: 'PUT',
+      url: '/api/v1/surveys/settings',
+      payload: { ...mine, csatQuestion: '乙店问题' },
+    });
+    expect((await f.a.owner.get('/api/v1/surveys/settings')).json().csatQuestion).toBe('甲店问题？');
+  },
+  'POST /api/v1/surveys/csat': async (f) => {
+    const { aResolved } = await surveyWorkOf(f);
+    expectNotFound(
+      await f.b.owner.post('/api/v1/surveys/csat', { conversationId: aResolved }),
+      'conversation.not_found',
+    );
+    expect(await countRows(context, 'from surveys where workspace_id = $1', [f.b.owner.workspaceId])).toBe(0);
+  },
+  'POST /api/v1/surveys/nps/count': async (f) => {
+    const { aSegment } = await tagWorkOf(f);
+    expectNotFound(await f.b.owner.post('/api/v1/surveys/nps/count', { segmentId: aSegment.id }), 'segment.not_found');
+  },
+  'POST /api/v1/surveys/nps': async (f) => {
+    const { aSegment } = await tagWorkOf(f);
+    expectNotFound(
+      await f.b.owner.post('/api/v1/surveys/nps', { segmentId: aSegment.id, expectedCount: 1 }),
+      'segment.not_found',
+    );
+    expect(
+      await countRows(context, `from jobs where workspace_id = $1 and kind = 'surveys.nps_send'`, [
+        f.b.owner.workspaceId,
+      ]),
+    ).toBe(0);
+  },
+  'GET /api/v1/surveys/responses': async (f) => {
+    await surveyWorkOf(f);
+    const list = await f.b.owner.get('/api/v1/surveys/responses');
+    expect(list.json().items).toEqual([]);
+    expect(list.body).not.toContain('甲店评价');
+    expect((await f.b.owner.get(`/api/v1/surveys/responses?agentId=${f.aAgent.userId}`)).json().items).toEqual([]);
+  },
+  'GET /api/v1/surveys/summary': async (f) => {
+    await surveyWorkOf(f);
+    const summary = (await f.b.owner.get('/api/v1/surveys/summary')).json();
+    expect(summary.csat).toMatchObject({ sent: 0, responses: 0 });
+  },
+  'GET /api/v1/knowledge/categories': async (f) => {
+    const { aCategory } = await knowledgeWorkOf(f);
+    expect(await listIds(f.b.owner, '/api/v1/knowledge/categories')).not.toContain(aCategory.id);
+    expect(await listIds(f.a.owner, '/api/v1/knowledge/categories')).toContain(aCategory.id);
+  },
+  'POST /api/v1/knowledge/categories': async (f) => {
+    const { aCategory } = await knowledgeWorkOf(f);
+    const response = await f.b.owner.post('/api/v1/knowledge/categories', { name: '乙店子类', parentId: aCategory.id });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('kb_category.invalid_parent');
+  },
+  'PATCH /api/v1/knowledge/categories/:id': async (f) => {
+    const { aCategory } = await knowledgeWorkOf(f);
+    await expectUntouched(
+      'kb_categories',
+      aCategory.id,
+      () => f.b.owner.patch(`/api/v1/knowledge/categories/${aCategory.id}`, { name: '乙店改名' }),
+      'kb_category.not_found',
+    );
+  },
+  'DELETE /api/v1/knowledge/categories/:id': async (f) => {
+    const { aCategory } = await knowledgeWorkOf(f);
+    await expectUntouched(
+      'kb_categories',
+      aCategory.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/knowledge/categories/${aCategory.id}` }),
+      'kb_category.not_found',
+    );
+  },
+  'GET /api/v1/knowledge/articles': async (f) => {
+    const { aArticle } = await knowledgeWorkOf(f);
+    expect(await listIds(f.b.owner, '/api/v1/knowledge/articles')).not.toContain(aArticle.id);
+    expect(await listIds(f.b.owner, `/api/v1/knowledge/articles?q=${encodeURIComponent('甲店暗号')}`)).toEqual([]);
+    expect(await listIds(f.a.owner, '/api/v1/knowledge/articles')).toContain(aArticle.id);
+  },
+  'POST /api/v1/knowledge/articles': async (f) => {
+    const { aCategory } = await knowledgeWorkOf(f);
+    const response = await f.b.owner.post('/api/v1/knowledge/articles', {
+      title: '乙店文章',
+      body: '',
+      categoryId: aCategory.id,
+    });
+    expectNotFound(response, 'kb_category.not_found');
+  },
+  'GET /api/v1/knowledge/articles/:id': async (f) => {
+    const { aArticle } = await knowledgeWorkOf(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/knowledge/articles/${aArticle.id}`), 'kb_article.not_found');
+  },
+  'PATCH /api/v1/knowledge/articles/:id': async (f) => {
+    const { aArticle } = await knowledgeWorkOf(f);
+    await expectUntouched(
+      'kb_articles',
+      aArticle.id,
+      () => f.b.owner.patch(`/api/v1/knowledge/articles/${aArticle.id}`, { title: '乙店改的' }),
+      'kb_article.not_found',
+    );
+  },
+  'DELETE /api/v1/knowledge/articles/:id': async (f) => {
+    const { aArticle } = await knowledgeWorkOf(f);
+    await expectUntouched(
+      'kb_articles',
+      aArticle.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/knowledge/articles/${aArticle.id}` }),
+      'kb_article.not_found',
+    );
+  },
+  'GET /api/v1/knowledge/search': async (f) => {
+    await knowledgeWorkOf(f);
+    const found = (await f.b.owner.get(`/api/v1/knowledge/search?q=${encodeURIComponent('甲店暗号')}`)).json();
+    expect(found.items).toEqual([]);
+  },
+  'GET /api/v1/knowledge/bot/settings': async (f) => {
+    await knowledgeWorkOf(f);
+    const items = (await f.b.owner.get('/api/v1/knowledge/bot/settings')).json().items as { inboxId: string }[];
+    expect(items.map((item) => item.inboxId)).toContain(f.b.inbox.id);
+    expect(items.map((item) => item.inboxId)).not.toContain(f.a.inbox.id);
+  },
+  'GET /api/v1/knowledge/bot/settings/:inboxId': async (f) => {
+    await knowledgeWorkOf(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/knowledge/bot/settings/${f.a.inbox.id}`), 'inbox.not_found');
+  },
+  'PUT /api/v1/knowledge/bot/settings/:inboxId': async (f) => {
+    await knowledgeWorkOf(f);
+    await expectUntouched(
+      'inboxes',
+      f.a.inbox.id,
+      () =>
+        f.b.owner.request({
+          method: 'PUT',
+          url: `/api/v1/knowledge/bot/settings/${f.a.inbox.id}`,
+          payload: { enabled: false, threshold: 0.1, greeting: '', quickQuestions: [] },
+        }),
+      'inbox.not_found',
+    );
+  },
+  'GET /api/v1/knowledge/bot/stats': async (f) => {
+    await knowledgeWorkOf(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/knowledge/bot/stats?inboxId=${f.a.inbox.id}`), 'inbox.not_found');
+  },
+  'GET /public/v1/help/:inboxToken/articles': async (f) => {
+    const { aArticle } = await knowledgeWorkOf(f);
+    const list = await context.app.inject({ url: `/public/v1/help/${f.b.inbox.token}/articles` });
+    expect(list.json().articles.map((item: { id: string }) => item.id)).not.toContain(aArticle.id);
+    expect(list.body).not.toContain('甲店');
+  },
+  'GET /public/v1/help/:inboxToken/articles/:id': async (f) => {
+    const { aArticle } = await knowledgeWorkOf(f);
+    const response = await context.app.inject({ url: `/public/v1/help/${f.b.inbox.token}/articles/${aArticle.id}` });
+    expectNotFound(response, 'kb_article.not_found');
+  },
+  'GET /public/v1/help/:inboxToken/bot': async (f) => {
+    await knowledgeWorkOf(f);
+    const info = (await context.app.inject({ url: `/public/v1/help/${f.b.inbox.token}/bot` })).json();
+    expect(info).toEqual({ enabled: false, greeting: '', quickQuestions: [] });
+  },
+  'GET /help/:inboxToken': async (f) => {
+    await knowledgeWorkOf(f);
+    const page = await context.app.inject({ url: `/help/${f.b.inbox.token}` });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('甲店');
+  },
+  'GET /help/:inboxToken/articles/:id': async (f) => {
+    const { aArticle } = await knowledgeWorkOf(f);
+    const page = await context.app.inject({ url: `/help/${f.b.inbox.token}/articles/${aArticle.id}` });
+    expect(page.statusCode).toBe(404);
+    expect(page.body).not.toContain('甲店');
   },
 };
 
@@ -1253,6 +1832,9 @@ const notWorkspaceScoped: Record<string, string> = {
   'GET /*': 'static files of the built web app and widget, looked up per request; unknown paths get the index page',
   'GET /widget.js': 'the static widget loader script',
   'GET /demo/shop': 'demo page; embeds a public inbox token, which is published on every shop page anyway',
+  'GET /public/v1/surveys/:token': 'a survey found only by its random 128-bit link token (what the customer was sent)',
+  'POST /public/v1/surveys/:token/responses': 'answers the survey of a random 128-bit link token, once',
+  'GET /s/:token': 'the survey link page of a random 128-bit token; shows the question and shop name only',
 };
 
 describe('workspace isolation', () => {

@@ -26,11 +26,7 @@ export const automationTriggerTypes = [
 export type AutomationTriggerType = (typeof automationTriggerTypes)[number];
 
 /** Trigger types named for the tickets issue: shown in the editor, but a rule cannot use them yet. */
-export const unavailableTriggerTypes: readonly AutomationTriggerType[] = [
-  'ticket.created',
-  'ticket.updated',
-  'ticket.sla_breached',
-];
+export const unavailableTriggerTypes: readonly AutomationTriggerType[] = [];
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -170,8 +166,13 @@ export const automationAction = z.discriminatedUnion('type', [
     /** Snooze length, with `snoozed`. */
     snoozeMinutes: z.number().int().min(1).max(525_600).optional(),
   }),
-  /** Tickets arrive with the next issue: shown disabled in the editor, refused at save time. */
-  z.strictObject({ type: z.literal('create_ticket'), subject: z.string().max(200).optional() }),
+  /** Creates a ticket (tickets module) for the subject's conversation / customer; subject defaults to the rule name. */
+  z.strictObject({
+    type: z.literal('create_ticket'),
+    subject: z.string().max(200).optional(),
+    category: z.string().trim().max(40).optional(),
+    severity: z.enum(['normal', 'serious', 'urgent']).optional(),
+  }),
   z.strictObject({ type: z.literal('webhook'), url: z.string().trim().max(2000) }),
   z.strictObject({
     type: z.literal('set_lifecycle'),
@@ -182,7 +183,7 @@ export const automationAction = z.discriminatedUnion('type', [
 ]);
 export type AutomationAction = z.infer<typeof automationAction>;
 export type AutomationActionType = AutomationAction['type'];
-export const unavailableActionTypes: readonly AutomationActionType[] = ['create_ticket'];
+export const unavailableActionTypes: readonly AutomationActionType[] = [];
 
 // Rules ----------------------------------------------------------------------------------------------------
 

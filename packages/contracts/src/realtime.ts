@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { alert } from './alerts.ts';
 import { conversation, message } from './conversations.ts';
+import { agentPresence } from './routing.ts';
+import { slaTarget, ticket } from './tickets.ts';
 
 /** Events pushed to agent sockets at /api/v1/realtime. */
 export const agentEvent = z.discriminatedUnion('type', [
@@ -8,5 +10,11 @@ export const agentEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conversation.updated'), conversation }),
   /** To users who may read alerts (alerts:read) only. */
   z.object({ type: z.literal('alert.created'), alert }),
+  /** To users who may monitor the queue (queue:monitor), and to the agent themself. */
+  z.object({ type: z.literal('presence.changed'), userId: z.uuid(), presence: agentPresence }),
+  /** Any ticket change (created, fields, status, comment, merge, escalation): open ticket pages refetch. */
+  z.object({ type: z.literal('ticket.updated'), ticket }),
+  /** To the ticket's assignee and the supervisors only. */
+  z.object({ type: z.literal('ticket.sla_breached'), ticket, target: slaTarget }),
 ]);
 export type AgentEvent = z.infer<typeof agentEvent>;

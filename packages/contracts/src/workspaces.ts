@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { businessHours, offlineReply } from './business-hours.ts';
 import { id, isoDateTime } from './common.ts';
+import { botSettings } from './knowledge.ts';
 
 export const channelTypes = ['website', 'api'] as const;
 export const channelType = z.enum(channelTypes);
@@ -13,6 +14,8 @@ export const inboxSettings = z.strictObject({
   /** Absent or not enabled: always open. */
   businessHours: businessHours.optional(),
   offlineReply: offlineReply.optional(),
+  /** The FAQ bot (knowledge module; set through /api/v1/knowledge/bot/settings). */
+  bot: botSettings.optional(),
 });
 
 export const inbox = z.object({

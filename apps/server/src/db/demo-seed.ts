@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { HuikeApp } from '../app.ts';
+import { seedDemoReporting } from '../modules/analytics/index.ts';
 import { seedDemoAutomation } from '../modules/automation/index.ts';
 import { seedDemoKeywordReplies } from '../modules/keyword-replies/index.ts';
+import { seedDemoKnowledge } from '../modules/knowledge/index.ts';
 import { seedDemoOrders } from '../modules/orders/index.ts';
+import { seedDemoRouting } from '../modules/routing/index.ts';
 import { seedDemoTagsAndSegments } from '../modules/segments/index.ts';
+import { seedDemoSurveys } from '../modules/surveys/index.ts';
 import { seedDemoTemplates } from '../modules/templates/index.ts';
+import { seedDemoTickets } from '../modules/tickets/index.ts';
 import { newId } from '../platform/ids.ts';
 import type { Database } from './database.ts';
 import { conversations, customerIdentities, customers, messages } from './schema.ts';
@@ -144,6 +149,11 @@ export async function seedDemoWorkspace(huike: HuikeApp, database: Database) {
   await seedDemoTagsAndSegments(database.db, workspace.id, owner.id);
   await seedDemoTemplates(database.db, workspace.id, owner.id);
   await seedDemoKeywordReplies(database.db, workspace.id, owner.id);
+  await seedDemoKnowledge(database.db, workspace.id, owner.id);
   await seedDemoAutomation(database.db, workspace.id, owner.id);
+  await seedDemoRouting(database.db, workspace.id);
+  await seedDemoTickets(huike.services.tickets, database.db, workspace.id);
+  await seedDemoSurveys(database.db, workspace.id);
+  await seedDemoReporting(database.db, workspace.id);
   return { email: 'owner@demo.huike.local', password };
 }

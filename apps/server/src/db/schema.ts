@@ -5,6 +5,7 @@ import {
   boolean,
   customType,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -115,6 +116,8 @@ export type InboxSettingsColumn = {
     weekly: Record<'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun', { start: string; end: string }[]>;
   };
   offlineReply?: { enabled: boolean; content: string };
+  /** FAQ bot (knowledge module; absent: off). threshold: minimum match confidence 0..1. */
+  bot?: { enabled: boolean; threshold: number; greeting: string; quickQuestions: string[] };
 };
 
 export const inboxes = pgTable(
@@ -871,4 +874,595 @@ export const alerts = pgTable(
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
   },
   (t) => [index('alerts_workspace_idx').on(t.workspaceId, t.kind, t.createdAt)],
+);
+
+/**
+ * Routing (routing module): an agent's presence, capacity and skills. No row means the defaults
+ * (offline, capacity 8, standard level, no skills, zh-CN).
+ */
+export const agentProfiles = pgTable(
+  'agent_profiles',
+  {
+    workspaceId: workspaceId(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    presence: text('presence', { enum: ['online', 'busy', 'away', 'offline'] })
+      .notNull()
+      .default('offline'),
+    /** What the agent chose before their sockets went away: restored on reconnect. */
+    resumePresence: text('resume_presence', { enum: ['online', 'busy', 'away'] }),
+    capacity: integer('capacity').notNull().default(8),
+    /** Open + pending conversations assigned to the agent, kept by a trigger on conversations (migration routing_load). */
+    openLoad: integer('open_load').notNull().default(0),
+    level: text('level', { enum: ['standard', 'senior'] })
+      .notNull()
+      .default('standard'),
+    skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
+    languages: text('languages').array().notNull().default(sql`'{zh-CN}'::text[]`),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] })],
+);
+
+/** Who may work an inbox (routing module). An inbox with no members is open to every staff member. */
+export const inboxMembers = pgTable(
+  'inbox_members',
+  {
+    workspaceId: workspaceId(),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.inboxId, t.userId] })],
+);
+
+/** Ordered routing rules (routing module). team_id has no foreign key: a removed team is reported, not nulled. */
+export const routingRules = pgTable(
+  'routing_rules',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    name: text('name').notNull(),
+    position: integer('position').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    conditions: jsonb('conditions').$type<Record<string, string[]>>().notNull().default({}),
+    teamId: uuid('team_id'),
+    requiredSkill: text('required_skill'),
+    ...timestamps,
+  },
+  (t) => [index('routing_rules_workspace_idx').on(t.workspaceId, t.position)],
+);
+
+/** Round-robin state per routing scope (a team, or `all`): who got work last, in order. */
+export const routingTurns = pgTable(
+  'routing_turns',
+  {
+    workspaceId: workspaceId(),
+    scope: text('scope').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    lastAssignedAt: timestamp('last_assigned_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.scope, t.userId] })],
+);
+
+/** One lockable row per routing scope: picks in a scope are serialised across processes. */
+export const routingScopes = pgTable(
+  'routing_scopes',
+  { workspaceId: workspaceId(), scope: text('scope').notNull(), picks: bigint('picks', { mode: 'number' }).notNull() },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.scope] })],
+);
+
+/** Conversations routing could not place yet: they wait for an agent of the team (with the skill) to free a slot. */
+export const routingQueue = pgTable(
+  'routing_queue',
+  {
+    workspaceId: workspaceId(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    teamId: uuid('team_id'),
+    requiredSkill: text('required_skill'),
+    queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.conversationId] }),
+    index('routing_queue_waiting_idx').on(t.workspaceId, t.queuedAt),
+  ],
+);
+
+/** What routing decided for each conversation, and why (ids and reason codes only). */
+export const routingLog = pgTable(
+  'routing_log',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    ruleId: uuid('rule_id'),
+    outcome: text('outcome', { enum: ['assigned', 'queued', 'picked_up'] }).notNull(),
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    teamId: uuid('team_id'),
+    reason: text('reason').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('routing_log_workspace_idx').on(t.workspaceId, t.id)],
+);
+
+/**
+ * Satisfaction surveys (surveys module): a CSAT after a conversation is resolved (one per conversation) or an NPS
+ * sent to a segment (one per send and customer). The token in the public link is random 128-bit.
+ */
+export const surveys = pgTable(
+  'surveys',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    kind: text('kind', { enum: ['csat', 'nps'] }).notNull(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
+    /** The conversation's assignee when the survey was sent. */
+    agentId: uuid('agent_id').references(() => users.id, { onDelete: 'set null' }),
+    segmentId: uuid('segment_id'),
+    /** The NPS send (its job's batch id) this survey belongs to. */
+    sendId: uuid('send_id'),
+    question: text('question').notNull(),
+    token: text('token').notNull(),
+    status: text('status', { enum: ['sent', 'answered', 'expired'] })
+      .notNull()
+      .default('sent'),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('surveys_token_key').on(t.token),
+    uniqueIndex('surveys_csat_conversation_key').on(t.workspaceId, t.conversationId).where(sql`kind = 'csat'`),
+    uniqueIndex('surveys_send_customer_key').on(t.workspaceId, t.sendId, t.customerId),
+    index('surveys_workspace_sent_idx').on(t.workspaceId, t.kind, t.sentAt),
+  ],
+);
+
+/** One answer per survey (a second answer is refused). */
+export const surveyResponses = pgTable(
+  'survey_responses',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    surveyId: uuid('survey_id')
+      .notNull()
+      .references(() => surveys.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['csat', 'nps'] }).notNull(),
+    score: smallint('score').notNull(),
+    comment: text('comment'),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
+    agentId: uuid('agent_id').references(() => users.id, { onDelete: 'set null' }),
+    /** The 差评回访 ticket created for a low score. */
+    followUpTicketId: uuid('follow_up_ticket_id'),
+    answeredAt: timestamp('answered_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('survey_responses_survey_key').on(t.surveyId),
+    index('survey_responses_workspace_answered_idx').on(t.workspaceId, t.kind, t.answeredAt),
+  ],
+);
+
+/**
+ * Analytics: one append-only row per reported fact (conversation created, first response, resolution, CSAT, …),
+ * written by event subscribers. Idempotent through (workspace, kind, fact_key). Designed to be range-partitioned
+ * by `occurred_at` (monthly) once it grows: the unique key then gains `occurred_at`, which every writer derives
+ * from the fact itself, so the dedupe still holds.
+ */
+export const reportingEvents = pgTable(
+  'reporting_events',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    kind: text('kind').notNull(),
+    factKey: text('fact_key').notNull(),
+    conversationId: uuid('conversation_id'),
+    ticketId: uuid('ticket_id'),
+    inboxId: uuid('inbox_id'),
+    teamId: uuid('team_id'),
+    agentId: uuid('agent_id'),
+    customerId: uuid('customer_id'),
+    /** Category, score or keyword the dashboards group by ('' when none). */
+    dim: text('dim').notNull().default(''),
+    /** Seconds (durations) or a score. */
+    value: doublePrecision('value'),
+    /** Seconds counted in the inbox's business hours. */
+    businessValue: doublePrecision('business_value'),
+    extra: jsonb('extra').$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (t) => [
+    uniqueIndex('reporting_events_fact_key').on(t.workspaceId, t.kind, t.factKey),
+    index('reporting_events_time_idx').on(t.workspaceId, t.occurredAt),
+    index('reporting_events_conversation_idx')
+      .on(t.workspaceId, t.conversationId)
+      .where(sql`conversation_id is not null`),
+    index('reporting_events_customer_idx')
+      .on(t.workspaceId, t.customerId, t.occurredAt)
+      .where(sql`customer_id is not null`),
+  ],
+);
+
+/**
+ * Daily rollups of reporting events per (day in the workspace timezone, inbox, team, agent, kind, dim), with a
+ * sparse log-scale histogram (8 buckets per doubling of seconds) so medians and p90s come from rollups.
+ */
+export const reportingDailyRollups = pgTable(
+  'reporting_daily_rollups',
+  {
+    workspaceId: workspaceId(),
+    day: date('day').notNull(),
+    inboxId: uuid('inbox_id'),
+    teamId: uuid('team_id'),
+    agentId: uuid('agent_id'),
+    kind: text('kind').notNull(),
+    dim: text('dim').notNull().default(''),
+    count: integer('count').notNull(),
+    sum: doublePrecision('sum').notNull().default(0),
+    businessSum: doublePrecision('business_sum').notNull().default(0),
+    histBuckets: smallint('hist_buckets').array().notNull().default(sql`'{}'`),
+    histCounts: integer('hist_counts').array().notNull().default(sql`'{}'`),
+    businessHistBuckets: smallint('business_hist_buckets').array().notNull().default(sql`'{}'`),
+    businessHistCounts: integer('business_hist_counts').array().notNull().default(sql`'{}'`),
+  },
+  (t) => [index('reporting_daily_rollups_day_idx').on(t.workspaceId, t.day, t.kind)],
+);
+
+/** Hour-of-day counts of created conversations and tickets (the heatmap), per day in the workspace timezone. */
+export const reportingHourlyRollups = pgTable(
+  'reporting_hourly_rollups',
+  {
+    workspaceId: workspaceId(),
+    day: date('day').notNull(),
+    hour: smallint('hour').notNull(),
+    inboxId: uuid('inbox_id'),
+    teamId: uuid('team_id'),
+    agentId: uuid('agent_id'),
+    kind: text('kind').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [index('reporting_hourly_rollups_day_idx').on(t.workspaceId, t.day)],
+);
+
+/** Which days have rollups; a fact written later for a past day deletes its row, so that day reads raw until rebuilt. */
+export const reportingRollupDays = pgTable(
+  'reporting_rollup_days',
+  {
+    workspaceId: workspaceId(),
+    day: date('day').notNull(),
+    computedAt: timestamp('computed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
+);
+
+// ── knowledge base + bot (knowledge module) ─────────────────────────────────────────────────────────
+
+export const kbCategories = pgTable(
+  'kb_categories',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    parentId: uuid('parent_id').references((): AnyPgColumn => kbCategories.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    position: integer('position').notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [index('kb_categories_workspace_idx').on(t.workspaceId, t.position)],
+);
+
+/**
+ * Help-centre / FAQ articles. `body` is sanitised HTML; `bodyText` its plain-text copy. `titleTerms` (title +
+ * question variants) and `bodyTerms` are normalised jieba search terms, GIN-indexed, written on every save.
+ */
+export const kbArticles = pgTable(
+  'kb_articles',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    categoryId: uuid('category_id').references(() => kbCategories.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    bodyText: text('body_text').notNull(),
+    questions: text('questions').array().notNull().default([]),
+    status: text('status', { enum: ['draft', 'published'] })
+      .notNull()
+      .default('draft'),
+    locale: text('locale', { enum: ['zh-CN', 'en'] })
+      .notNull()
+      .default('zh-CN'),
+    viewCount: integer('view_count').notNull().default(0),
+    helpfulCount: integer('helpful_count').notNull().default(0),
+    notHelpfulCount: integer('not_helpful_count').notNull().default(0),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    titleTerms: text('title_terms').array().notNull().default([]),
+    bodyTerms: text('body_terms').array().notNull().default([]),
+    ...timestamps,
+  },
+  (t) => [
+    index('kb_articles_list_idx').on(t.workspaceId, t.status, t.id),
+    index('kb_articles_title_terms_idx').using('gin', t.titleTerms),
+    index('kb_articles_body_terms_idx').using('gin', t.bodyTerms),
+  ],
+);
+
+/** One per conversation the inbox bot took part in. */
+export const botSessions = pgTable(
+  'bot_sessions',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    state: text('state', { enum: ['active', 'handed_off', 'resolved_by_bot'] })
+      .notNull()
+      .default('active'),
+    reason: text('reason', { enum: ['requested', 'low_confidence', 'negative', 'urgent', 'agent'] }),
+    answersCount: integer('answers_count').notNull().default(0),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('bot_sessions_conversation_key').on(t.workspaceId, t.conversationId),
+    index('bot_sessions_inbox_idx').on(t.workspaceId, t.inboxId, t.createdAt),
+  ],
+);
+
+/** Each inbound message the bot handled (primary key = message id: a replayed event is handled once). */
+export const botTurns = pgTable(
+  'bot_turns',
+  {
+    messageId: uuid('message_id').primaryKey(),
+    workspaceId: workspaceId(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => botSessions.id, { onDelete: 'cascade' }),
+    outcome: text('outcome', { enum: ['answered', 'handed_off', 'ignored'] }).notNull(),
+    articleId: uuid('article_id').references(() => kbArticles.id, { onDelete: 'set null' }),
+    confidence: real('confidence'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('bot_turns_session_idx').on(t.workspaceId, t.sessionId)],
+);
+
+/** Tickets (tickets module): per-workspace numbers come from this counter (row locked by the insert). */
+export const ticketCounters = pgTable('ticket_counters', {
+  workspaceId: uuid('workspace_id')
+    .primaryKey()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  lastNumber: integer('last_number').notNull().default(0),
+});
+
+/** SLA policies (tickets module): the first enabled one (by position) whose match fits a new ticket applies. */
+export const slaPolicies = pgTable(
+  'sla_policies',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    name: text('name').notNull(),
+    position: integer('position').notNull().default(0),
+    enabled: boolean('enabled').notNull().default(true),
+    categories: text('categories').array().notNull().default(sql`'{}'`),
+    severities: text('severities').array().notNull().default(sql`'{}'`),
+    customerTiers: text('customer_tiers').array().notNull().default(sql`'{}'`),
+    firstResponseMinutes: integer('first_response_minutes'),
+    resolutionMinutes: integer('resolution_minutes'),
+    escalationMinutes: integer('escalation_minutes'),
+    hours: text('hours', { enum: ['business', 'calendar'] })
+      .notNull()
+      .default('business'),
+    escalation: jsonb('escalation').$type<{
+      notifySupervisors: boolean;
+      assigneeId: string | null;
+      teamId: string | null;
+      raiseSeverity: boolean;
+    } | null>(),
+    ...timestamps,
+  },
+  (t) => [index('sla_policies_workspace_idx').on(t.workspaceId, t.position)],
+);
+
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    number: integer('number').notNull(),
+    subject: text('subject').notNull(),
+    description: text('description').notNull().default(''),
+    category: text('category').notNull().default('inquiry'),
+    severity: text('severity', { enum: ['normal', 'serious', 'urgent'] })
+      .notNull()
+      .default('normal'),
+    status: text('status', {
+      enum: ['new', 'open', 'waiting_customer', 'waiting_third_party', 'resolved', 'closed'],
+    })
+      .notNull()
+      .default('new'),
+    customerId: uuid('customer_id').references(() => customers.id, { onDelete: 'set null' }),
+    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'set null' }),
+    /** The linked conversation's inbox (business hours, inbox access); null for standalone tickets. */
+    inboxId: uuid('inbox_id').references(() => inboxes.id, { onDelete: 'set null' }),
+    assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
+    slaPolicyId: uuid('sla_policy_id').references(() => slaPolicies.id, { onDelete: 'set null' }),
+    slaStartedAt: timestamp('sla_started_at', { withTimezone: true }),
+    /** SLA clocks: target length, due time, seconds left while paused, met / breached times. */
+    frTargetSeconds: integer('fr_target_seconds'),
+    frDueAt: timestamp('fr_due_at', { withTimezone: true }),
+    frPausedRemaining: integer('fr_paused_remaining'),
+    frMetAt: timestamp('fr_met_at', { withTimezone: true }),
+    frBreachedAt: timestamp('fr_breached_at', { withTimezone: true }),
+    resTargetSeconds: integer('res_target_seconds'),
+    resDueAt: timestamp('res_due_at', { withTimezone: true }),
+    resPausedRemaining: integer('res_paused_remaining'),
+    resMetAt: timestamp('res_met_at', { withTimezone: true }),
+    resBreachedAt: timestamp('res_breached_at', { withTimezone: true }),
+    escTargetSeconds: integer('esc_target_seconds'),
+    escDueAt: timestamp('esc_due_at', { withTimezone: true }),
+    escPausedRemaining: integer('esc_paused_remaining'),
+    escMetAt: timestamp('esc_met_at', { withTimezone: true }),
+    escBreachedAt: timestamp('esc_breached_at', { withTimezone: true }),
+    mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => tickets.id, { onDelete: 'set null' }),
+    firstRespondedAt: timestamp('first_responded_at', { withTimezone: true }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('tickets_number_idx').on(t.workspaceId, t.number),
+    index('tickets_status_idx').on(t.workspaceId, t.status, t.id),
+    index('tickets_assignee_idx').on(t.workspaceId, t.assigneeId, t.status),
+    index('tickets_customer_idx').on(t.workspaceId, t.customerId),
+    index('tickets_conversation_idx').on(t.workspaceId, t.conversationId),
+    // Breach sweep: one range scan per clock over the running (not met, not paused, not breached) due times.
+    index('tickets_fr_due_idx')
+      .on(t.frDueAt)
+      .where(sql`fr_met_at is null and fr_breached_at is null and fr_paused_remaining is null`),
+    index('tickets_res_due_idx')
+      .on(t.resDueAt)
+      .where(sql`res_met_at is null and res_breached_at is null and res_paused_remaining is null`),
+    index('tickets_esc_due_idx')
+      .on(t.escDueAt)
+      .where(sql`esc_met_at is null and esc_breached_at is null and esc_paused_remaining is null`),
+  ],
+);
+
+export const ticketOrders = pgTable(
+  'ticket_orders',
+  {
+    workspaceId: workspaceId(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.orderId] }), index('ticket_orders_order_idx').on(t.orderId)],
+);
+
+export const ticketWatchers = pgTable(
+  'ticket_watchers',
+  {
+    workspaceId: workspaceId(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.userId] }), index('ticket_watchers_user_idx').on(t.userId)],
+);
+
+/** A ticket's timeline: created, status changes, hand-overs, comments (with attachments), breaches, merges. */
+export const ticketEvents = pgTable(
+  'ticket_events',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    ticketId: uuid('ticket_id')
+      .notNull()
+      .references(() => tickets.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    body: text('body'),
+    internal: boolean('internal').notNull().default(true),
+    attachments: jsonb('attachments')
+      .$type<{ fileId: string; name: string; contentType: string; size: number }[]>()
+      .notNull()
+      .default([]),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId, t.id)],
+);
+
+export const ticketCategories = pgTable(
+  'ticket_categories',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    position: integer('position').notNull().default(0),
+    isBuiltIn: boolean('is_built_in').notNull().default(false),
+    archived: boolean('archived').notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('ticket_categories_key_idx').on(t.workspaceId, t.key)],
+);
+
+/** Saved ticket list filters: personal (created_by) or shared; built-in ones seeded per workspace. */
+export const ticketViews = pgTable(
+  'ticket_views',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    name: text('name').notNull(),
+    filters: jsonb('filters').$type<Record<string, unknown>>().notNull().default({}),
+    isShared: boolean('is_shared').notNull().default(false),
+    isBuiltIn: boolean('is_built_in').notNull().default(false),
+    builtInKey: text('built_in_key'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'cascade' }),
+    ...timestamps,
+  },
+  (t) => [
+    index('ticket_views_workspace_idx').on(t.workspaceId, t.createdBy),
+    uniqueIndex('ticket_views_built_in_idx').on(t.workspaceId, t.builtInKey),
+  ],
+);
+
+/** Whole calendar months of reporting_daily_rollups merged (the same columns; `month` is its first day): a year reads ~12 rows per combination instead of 365. */
+export const reportingMonthlyRollups = pgTable(
+  'reporting_monthly_rollups',
+  {
+    workspaceId: workspaceId(),
+    month: date('month').notNull(),
+    inboxId: uuid('inbox_id'),
+    teamId: uuid('team_id'),
+    agentId: uuid('agent_id'),
+    kind: text('kind').notNull(),
+    dim: text('dim').notNull().default(''),
+    count: integer('count').notNull(),
+    sum: doublePrecision('sum').notNull().default(0),
+    businessSum: doublePrecision('business_sum').notNull().default(0),
+    histBuckets: smallint('hist_buckets').array().notNull().default(sql`'{}'`),
+    histCounts: integer('hist_counts').array().notNull().default(sql`'{}'`),
+    businessHistBuckets: smallint('business_hist_buckets').array().notNull().default(sql`'{}'`),
+    businessHistCounts: integer('business_hist_counts').array().notNull().default(sql`'{}'`),
+  },
+  (t) => [index('reporting_monthly_rollups_month_idx').on(t.workspaceId, t.month, t.kind)],
+);
+
+/** Which months have monthly rollups (every day of the month rolled up when it was built). */
+export const reportingRollupMonths = pgTable(
+  'reporting_rollup_months',
+  {
+    workspaceId: workspaceId(),
+    month: date('month').notNull(),
+    computedAt: timestamp('computed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.month] })],
 );

@@ -2,7 +2,7 @@ import type { Conversation, Message, Order, SlaTarget, Ticket } from '@huike/con
 
 /** What automation caused an event, so automation rules never trigger themselves in a loop. */
 export type AutomationSource = {
-  kind: 'keyword_reply' | 'automation' | 'business_hours' | 'bot';
+  kind: 'keyword_reply' | 'automation' | 'business_hours' | 'bot' | 'routing' | 'survey';
   id: string;
 };
 

@@ -1,5 +1,9 @@
+import { reportsEn } from '../modules/analytics/i18n.ts';
 import { attachmentsEn } from '../modules/conversations/components/attachment-i18n.ts';
 import { keywordRepliesEn } from '../modules/keyword-replies/i18n.ts';
+import { routingEn } from '../modules/routing/i18n.ts';
+import { surveysEn } from '../modules/surveys/i18n.ts';
+import { ticketsEn } from '../modules/tickets/i18n.ts';
 import type { zhCN } from './zh-CN.ts';
 
 type Dictionary<T> = { [K in keyof T]: T[K] extends string ? string : Dictionary<T[K]> };
@@ -8,6 +12,10 @@ type Dictionary<T> = { [K in keyof T]: T[K] extends string ? string : Dictionary
 export const en: Dictionary<typeof zhCN> = {
   attachments: attachmentsEn,
   keywordReplies: keywordRepliesEn,
+  surveys: surveysEn,
+  reports: reportsEn,
+  tickets: ticketsEn,
+  routing: routingEn,
   app: {
     name: 'Huike',
     tagline: 'Customer service for online shops',
@@ -1386,5 +1394,56 @@ export const en: Dictionary<typeof zhCN> = {
     runColumns: { time: 'Time', rule: 'Rule', status: 'Result', detail: 'Details' },
     runsEmpty: 'No runs yet',
     deletedRule: '(deleted rule)',
+  },
+  knowledge: {
+    title: 'Knowledge base',
+    nav: 'Knowledge base',
+    subtitle: 'FAQ and help articles: the bot answers with them, agents insert them, customers search the help centre',
+    newArticle: 'New article',
+    editArticle: 'Edit article',
+    newCategory: 'New category',
+    articleTitle: 'Title',
+    category: 'Category',
+    uncategorised: 'Uncategorised',
+    questions: 'Question variants',
+    questionsHelp: 'Ways customers ask this; press Enter to add. The bot matches against them',
+    body: 'Body',
+    preview: 'Preview',
+    status: 'Status',
+    locale: 'Language',
+    statuses: { published: 'Published', draft: 'Draft' },
+    views: 'Views',
+    updated: 'Updated',
+    delete: 'Delete',
+    deleteConfirm: 'Delete article "{{title}}"?',
+    deleteCategoryConfirm: 'Delete category "{{name}}"?',
+    deleteCategoryHelp: 'Its articles become uncategorised; none are deleted',
+    allArticles: 'All articles',
+    allStatuses: 'All',
+    searchPlaceholder: 'Search titles, variants or text, e.g. how to return',
+    previous: 'Previous',
+    next: 'Next',
+    link: 'Link',
+    linkPrompt: 'Link address (http/https)',
+    panelTab: 'Knowledge',
+    panelSearch: 'Search the knowledge base',
+    insertText: 'Insert text',
+    insertLink: 'Insert link',
+    noResults: 'No matching articles',
+    panelHint: "Type the customer's question to find a ready answer",
+    botTitle: 'Bot',
+    botSubtitle: 'When on, the bot answers from the knowledge base first and hands off when asked, upset or unsure',
+    botEnabled: 'Bot on',
+    threshold: 'Match threshold',
+    thresholdHelp: 'Answers only at or above this match score, otherwise hands off (higher is more careful)',
+    greeting: 'Bot greeting',
+    quickQuestions: 'Quick questions',
+    quickQuestionsHelp: 'Shown in the chat widget, up to 6; empty shows the most viewed articles',
+    stats: 'Last 30 days',
+    sessions: 'Bot conversations',
+    answered: 'Answers',
+    resolutionRate: 'Resolved by bot',
+    handoffRate: 'Handed off',
+    helpCenter: 'Help centre',
   },
 };

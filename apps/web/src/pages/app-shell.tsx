@@ -1,17 +1,24 @@
 import {
   ApiOutlined,
   AuditOutlined,
+  BookOutlined,
   CalendarOutlined,
   ClusterOutlined,
   CommentOutlined,
+  DashboardOutlined,
   DownOutlined,
+  FieldTimeOutlined,
+  FileTextOutlined,
   FormOutlined,
   FundOutlined,
   KeyOutlined,
+  LikeOutlined,
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
   MessageOutlined,
+  NodeIndexOutlined,
+  RobotOutlined,
   SettingOutlined,
   SnippetsOutlined,
   TagsOutlined,
@@ -35,7 +42,15 @@ const collapsedKey = 'huike.siderCollapsed';
 function selectedMenuKey(pathname: string): string {
   if (pathname.startsWith('/inbox')) return '/inbox';
   if (pathname.startsWith('/customers')) return '/customers';
+  if (pathname.startsWith('/tickets')) return '/tickets';
+  if (pathname.startsWith('/knowledge')) return '/knowledge';
+  if (pathname.startsWith('/settings/bot')) return '/settings/bot';
+  if (pathname.startsWith('/settings/sla')) return '/settings/sla';
+  if (pathname.startsWith('/settings/routing')) return '/settings/routing';
+  if (pathname.startsWith('/reports/live')) return '/reports/live';
+  if (pathname.startsWith('/settings/surveys')) return '/settings/surveys';
   if (pathname.startsWith('/segments')) return '/segments';
+  if (pathname === '/reports') return '/reports';
   if (pathname.startsWith('/templates')) return '/templates';
   if (pathname.startsWith('/automation')) return '/automation';
   if (pathname.startsWith('/settings/audit-log')) return '/settings/audit-log';
@@ -97,7 +112,48 @@ function ShellLayout() {
   const items: MenuProps['items'] = [
     { key: '/inbox', icon: <CommentOutlined />, label: <Link to="/inbox">{t('nav.inbox')}</Link> },
     { key: '/customers', icon: <UserOutlined />, label: <Link to="/customers">{t('nav.customers')}</Link> },
+    ...(can('tickets:read')
+      ? [
+          {
+            key: '/tickets',
+            icon: <FileTextOutlined />,
+            label: (
+              <Link to="/tickets" data-testid="nav-tickets">
+                {t('tickets.title')}
+              </Link>
+            ),
+          },
+        ]
+      : []),
+    {
+      key: '/knowledge',
+      icon: <BookOutlined />,
+      label: (
+        <Link to="/knowledge" data-testid="nav-knowledge">
+          {t('knowledge.nav')}
+        </Link>
+      ),
+    },
     { key: '/segments', icon: <ClusterOutlined />, label: <Link to="/segments">{t('nav.segments')}</Link> },
+    ...(can('reports:read')
+      ? [
+          {
+            key: 'reports',
+            icon: <FundOutlined />,
+            label: t('reports.nav'),
+            children: [
+              {
+                key: '/reports',
+                label: (
+                  <Link to="/reports" data-testid="nav-reports">
+                    {t('reports.title')}
+                  </Link>
+                ),
+              },
+            ],
+          },
+        ]
+      : []),
     ...(can('templates:use')
       ? [
           {
@@ -119,6 +175,19 @@ function ShellLayout() {
             label: (
               <Link to="/automation" data-testid="nav-automation">
                 {t('nav.automation')}
+              </Link>
+            ),
+          },
+        ]
+      : []),
+    ...(can('queue:monitor')
+      ? [
+          {
+            key: '/reports/live',
+            icon: <DashboardOutlined />,
+            label: (
+              <Link to="/reports/live" data-testid="nav-live-queue">
+                {t('routing.live.title')}
               </Link>
             ),
           },
@@ -165,6 +234,46 @@ function ShellLayout() {
               },
             ]
           : []),
+        ...(can('tickets:read')
+          ? [
+              {
+                key: '/settings/sla',
+                icon: <FieldTimeOutlined />,
+                label: <Link to="/settings/sla">{t('tickets.slaSettings.title')}</Link>,
+              },
+            ]
+          : []),
+        ...(can('routing:manage')
+          ? [
+              {
+                key: '/settings/routing',
+                icon: <NodeIndexOutlined />,
+                label: (
+                  <Link to="/settings/routing" data-testid="nav-routing">
+                    {t('routing.settings.title')}
+                  </Link>
+                ),
+              },
+            ]
+          : []),
+        {
+          key: '/settings/bot',
+          icon: <RobotOutlined />,
+          label: (
+            <Link to="/settings/bot" data-testid="nav-bot">
+              {t('knowledge.botTitle')}
+            </Link>
+          ),
+        },
+        {
+          key: '/settings/surveys',
+          icon: <LikeOutlined />,
+          label: (
+            <Link to="/settings/surveys" data-testid="nav-surveys">
+              {t('surveys.title')}
+            </Link>
+          ),
+        },
         ...(can('audit:read')
           ? [
               {

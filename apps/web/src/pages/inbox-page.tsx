@@ -12,6 +12,7 @@ import { useCan, useCurrentUser } from '../modules/identity/hooks/use-session.ts
 import { useTeams, useUserMap, useUsers } from '../modules/identity/hooks/use-users.ts';
 import { assignableRoles } from '../modules/identity/permissions.ts';
 import { useInboxes } from '../modules/inboxes/hooks/use-inboxes.ts';
+import { PresenceSwitch } from '../modules/routing/components/presence-switch.tsx';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { ErrorState } from '../ui/error-state.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
@@ -58,6 +59,7 @@ export function InboxPage() {
   return (
     <div className="hk-workbench" data-testid="workbench">
       <aside className="hk-wb-list">
+        {can('conversations:reply') && <PresenceSwitch />}
         <ConversationList
           state={state}
           onChange={update}

@@ -53,4 +53,13 @@ export const SettingsKeywordRepliesPage = lazyNamed(
   () => import('./settings-keyword-replies-page.tsx'),
   'SettingsKeywordRepliesPage',
 );
+export const TicketsPage = lazyNamed(() => import('./tickets-page.tsx'), 'TicketsPage');
+export const KnowledgePage = lazyNamed(() => import('./knowledge-page.tsx'), 'KnowledgePage');
+export const SettingsBotPage = lazyNamed(() => import('./settings-bot-page.tsx'), 'SettingsBotPage');
+export const TicketDetailPage = lazyNamed(() => import('./ticket-detail-page.tsx'), 'TicketDetailPage');
+export const SettingsSlaPage = lazyNamed(() => import('./settings-sla-page.tsx'), 'SettingsSlaPage');
+export const SettingsSurveysPage = lazyNamed(() => import('./settings-surveys-page.tsx'), 'SettingsSurveysPage');
+export const ReportsPage = lazyNamed(() => import('./reports-page.tsx'), 'ReportsPage');
 export const NotFoundPage = lazyNamed(() => import('./not-found-page.tsx'), 'NotFoundPage');
+export const SettingsRoutingPage = lazyNamed(() => import('./settings-routing-page.tsx'), 'SettingsRoutingPage');
+export const ReportsLivePage = lazyNamed(() => import('./reports-live-page.tsx'), 'ReportsLivePage');

@@ -9,6 +9,7 @@ import { CustomerProfile } from '../modules/customers/components/customer-profil
 import { LifecycleTag, TierBadge } from '../modules/customers/components/value-badges.tsx';
 import { useCustomer } from '../modules/customers/hooks/use-customers.ts';
 import { useCan } from '../modules/identity/hooks/use-session.ts';
+import { KnowledgePanel } from '../modules/knowledge/components/knowledge-panel.tsx';
 import { OrderList } from '../modules/orders/components/order-list.tsx';
 import { useValueSettings } from '../modules/orders/hooks/use-orders.ts';
 import { formatFen } from '../modules/orders/money.ts';
@@ -21,6 +22,7 @@ import {
   useTagCatalog,
 } from '../modules/tags/hooks/use-tags.ts';
 import { QuickPhrases } from '../modules/templates/components/quick-phrases.tsx';
+import { CustomerTickets } from '../modules/tickets/components/customer-tickets.tsx';
 import { ErrorState } from '../ui/error-state.tsx';
 
 type Props = {
@@ -30,7 +32,7 @@ type Props = {
   onOpenConversation: (id: string) => void;
 };
 
-type PanelTab = 'profile' | 'orders' | 'history' | 'phrases';
+type PanelTab = 'profile' | 'orders' | 'history' | 'phrases' | 'knowledge';
 
 /** 客户信息: 资料 (value, tags — `T` to tag —, profile), 订单 and 历史 for the open conversation's customer. */
 export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, onOpenConversation }: Props) {
@@ -136,7 +138,14 @@ export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, on
             label: t('panel.tabHistory'),
             children:
               tab === 'history' ? (
-                <CustomerConversations customerId={customerId} currentId={conversationId} onOpen={onOpenConversation} />
+                <>
+                  {can('tickets:read') && <CustomerTickets customerId={customerId} />}
+                  <CustomerConversations
+                    customerId={customerId}
+                    currentId={conversationId}
+                    onOpen={onOpenConversation}
+                  />
+                </>
               ) : null,
           },
           ...(can('templates:use')
@@ -151,6 +160,11 @@ export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, on
                 },
               ]
             : []),
+          {
+            key: 'knowledge',
+            label: <span data-testid="panel-tab-knowledge">{t('knowledge.panelTab')}</span>,
+            children: tab === 'knowledge' ? <KnowledgePanel conversationId={conversationId} /> : null,
+          },
         ]}
       />
     </div>

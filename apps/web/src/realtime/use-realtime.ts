@@ -16,6 +16,7 @@ export function useRealtime(userId: string | undefined): void {
         if (event.type === 'message.created') storeMessage(client, event.message, event.conversation);
         else if (event.type === 'conversation.updated') storeConversation(client, event.conversation);
         else if (event.type === 'alert.created') void client.invalidateQueries({ queryKey: ['alerts'] });
+        else if (event.type === 'presence.changed') void client.invalidateQueries({ queryKey: ['routing'] });
       },
       onReconnected: () => {
         // Events sent while we were away are lost: refetch what they would have changed.

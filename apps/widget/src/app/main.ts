@@ -66,6 +66,13 @@ const view = createView(document.getElementById('app') ?? document.body, t, lang
 
 const chat = inboxToken ? startWidget(inboxToken) : null;
 if (!chat) view.setStatus('unavailable');
+if (inboxToken) {
+  // The FAQ bot's greeting and quick questions (knowledge module); nothing shows when it is off or unreachable.
+  fetch(`/public/v1/help/${encodeURIComponent(inboxToken)}/bot`, { cache: 'no-store', credentials: 'omit' })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((info) => info && view.setBot(info))
+    .catch(() => undefined);
+}
 
 function startWidget(inbox: string) {
   const storage = pickStorage();

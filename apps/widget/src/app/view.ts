@@ -1,6 +1,8 @@
-import type { PublicMessage } from '@huike/contracts';
+import type { PublicBotInfo, PublicMessage } from '@huike/contracts';
+import { createBotBar } from './bot-bar.ts';
 import type { Strings } from './i18n.ts';
 import type { OutboxItem } from './outbox.ts';
+import { decorateSurvey } from './survey-card.ts';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline' | 'unavailable';
 
@@ -119,7 +121,8 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
   const sendButton = h('button', { class: 'send', type: 'button', 'data-testid': 'widget-send' }, t.send);
   const composer = h('footer', { class: 'composer' }, input, sendButton);
 
-  root.replaceChildren(header, list, composer);
+  const botBar = createBotBar(lang, (content) => handlers.onSend(content));
+  root.replaceChildren(header, list, botBar.el, composer);
   if (!isEmbedded) closeButton.hidden = true;
 
   const byId = new Map<string, HTMLElement>();
@@ -272,6 +275,15 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
       document.title = inbox.name || t.title;
     },
 
+    /** The inbox FAQ bot: its greeting replaces the inbox's, quick questions and 转人工 show above the composer. */
+    setBot(info: PublicBotInfo) {
+      if (info.enabled && info.greeting) {
+        greeting.textContent = info.greeting;
+        greeting.hidden = false;
+      }
+      botBar.setInfo(info);
+    },
+
     setStatus(state: ConnectionState) {
       status.dataset.online = String(state === 'online');
       status.dataset.state = state;
@@ -295,6 +307,7 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
       el.dataset.clientMsgId = item.clientMsgId;
       setMeta(el, t.sending);
       pendingByClientId.set(item.clientMsgId, el);
+      botBar.noteSent();
       preservingScroll(() => pending.append(el), true);
     },
 
@@ -327,6 +340,8 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
       }
       const el = messageElement(message.direction, message.content, message.senderName, message.attachments);
       if (message.senderKind === 'system') el.classList.add('system');
+      if (message.senderKind === 'system') decorateSurvey(el, message.content, lang);
+      botBar.noteMessage(message);
       preservingScroll(() => markSent(el, message));
       return true;
     },
@@ -338,6 +353,7 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
           if (byId.has(message.id)) continue;
           const el = messageElement(message.direction, message.content, message.senderName, message.attachments);
           if (message.senderKind === 'system') el.classList.add('system');
+          if (message.senderKind === 'system') decorateSurvey(el, message.content, lang);
           markSent(el, message);
         }
       });

@@ -78,6 +78,8 @@ export type Subject = {
   customerId?: string;
   order?: OrderFacts;
   tagId?: string;
+  /** The ticket a ticket.* trigger fired for (tickets module). */
+  ticketId?: string;
   summary: string;
 };
 
@@ -414,6 +416,29 @@ async function subjectOfEvent(executor: Executor, event: DomainEvent): Promise<S
         summary: `订单 ${order.orderNo}`,
       };
     }
+    case 'ticket.created':
+    case 'ticket.updated':
+    case 'ticket.sla_breached': {
+      const { ticket } = event;
+      const conversation = ticket.conversationId
+        ? await loadConversationFacts(executor, event.workspaceId, ticket.conversationId)
+        : ticket.customerId
+          ? await latestConversationOf(executor, event.workspaceId, ticket.customerId)
+          : undefined;
+      return {
+        ...base,
+        triggerKey:
+          event.type === 'ticket.created'
+            ? `ticket:${ticket.id}:created`
+            : event.type === 'ticket.sla_breached'
+              ? `ticket:${ticket.id}:breached:${event.target}`
+              : `ticket:${ticket.id}:updated:${ticket.updatedAt}`,
+        ticketId: ticket.id,
+        customerId: ticket.customerId ?? undefined,
+        conversation,
+        summary: `工单 #${ticket.number}`,
+      };
+    }
     default:
       return undefined;
   }
@@ -431,11 +456,26 @@ export function createAutomationEngine({
   db,
   events,
   conversations,
+  createTicket,
   log,
 }: {
   db: Db;
   events: EventBus;
   conversations: Pick<ConversationsService, 'sendAutomatedMessage' | 'applyAutomatedChange'>;
+  /** The tickets module's `createSystemTicket` (the create_ticket action), passed in by app.ts. */
+  createTicket?: (
+    executor: Executor,
+    input: {
+      workspaceId: string;
+      subject: string;
+      description: string;
+      category: string;
+      severity: 'normal' | 'serious' | 'urgent';
+      customerId: string | null;
+      conversationId: string | null;
+      source: AutomationSource;
+    },
+  ) => Promise<{ id: string; number: number }>;
   log: (error: unknown, context: Record<string, unknown>) => void;
 }) {
   let webhookResolver: WebhookResolver | undefined;
@@ -542,8 +582,20 @@ export function createAutomationEngine({
         });
         return sent.isNew ? '已添加备注' : '备注已添加过';
       }
-      case 'create_ticket':
-        throw new AppError('automation_rule.invalid', '工单功能尚未上线');
+      case 'create_ticket': {
+        if (!createTicket) throw new AppError('automation_rule.invalid', '工单功能不可用');
+        const ticket = await createTicket(db, {
+          workspaceId,
+          subject: action.subject?.trim() || rule.name,
+          description: `自动化规则「${rule.name}」创建：${subject.summary}`,
+          category: action.category ?? 'other',
+          severity: action.severity ?? 'normal',
+          customerId: subject.customerId ?? subject.conversation?.customerId ?? null,
+          conversationId: subject.conversation?.id ?? null,
+          source: sourceOf(rule),
+        });
+        return `已创建工单 #${ticket.number}`;
+      }
       case 'webhook': {
         const body = JSON.stringify({
           id: key,

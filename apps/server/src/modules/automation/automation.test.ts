@@ -120,16 +120,6 @@ describe('access and validation', () => {
     };
     await expectInvalid({ name: '无动作', trigger: { type: 'conversation.created' }, actions: [] }, 'request.invalid');
     await expectInvalid({ name: '未知触发', trigger: { type: 'nope' }, actions: note }, 'request.invalid');
-    await expectInvalid(
-      { name: '工单', trigger: { type: 'ticket.created' }, actions: note },
-      'automation_rule.invalid',
-      /工单/,
-    );
-    await expectInvalid(
-      { name: '建工单', trigger: { type: 'conversation.created' }, actions: [{ type: 'create_ticket' }] },
-      'automation_rule.invalid',
-      /工单/,
-    );
     for (const pattern of ['(a+)+$', '(\\d)\\1', '[']) {
       await expectInvalid(
         {

@@ -205,7 +205,6 @@ export async function assertRuleSavable(executor: Executor, workspaceId: string,
   }
   for (const [index, action] of rule.actions.entries()) {
     const where = `第 ${index + 1} 个动作`;
-    if (action.type === 'create_ticket') throw invalid(`${where}：创建工单要等工单功能上线后才能使用`);
     if (action.type === 'set_status' && action.status === 'snoozed' && !action.snoozeMinutes) {
       throw invalid(`${where}：挂起需要填写时长（分钟）`);
     }

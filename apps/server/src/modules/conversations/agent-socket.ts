@@ -1,10 +1,17 @@
+import type {} from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
+import type { Actor } from '../../platform/access.ts';
 import { requireActor } from '../../platform/auth/request-auth.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type Realtime, topics } from '../../platform/realtime.ts';
 
 /** Agents' live feed. Cookie-authenticated, so the Origin must be our own (no cross-site socket hijacking). */
-export function agentSocketRoutes(app: FastifyInstance, realtime: Realtime) {
+/** `presence` (routing module) hears sockets open and close, to show agents online or offline. */
+export function agentSocketRoutes(
+  app: FastifyInstance,
+  realtime: Realtime,
+  presence?: { socketOpened(actor: Actor): Promise<void>; socketClosed(actor: Actor): void },
+) {
   app.get(
     '/api/v1/realtime',
     {
@@ -24,6 +31,10 @@ export function agentSocketRoutes(app: FastifyInstance, realtime: Realtime) {
       // Agents only listen; anything they send is ignored.
       realtime.join(topics.workspace(actor.workspaceId), socket);
       realtime.join(topics.user(actor.userId), socket);
+      if (presence) {
+        presence.socketOpened(actor).catch((error) => request.log.error({ err: error }, 'presence'));
+        socket.on('close', () => presence.socketClosed(actor));
+      }
     },
   );
 }

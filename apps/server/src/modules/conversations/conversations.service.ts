@@ -122,11 +122,14 @@ export function createConversationsService({
   events,
   identity,
   files,
+  canAgentTake,
 }: {
   db: Db;
   events: EventBus;
   identity: Pick<IdentityService, 'findUser' | 'findTeam'>;
   files: Files;
+  /** Routing's inbox-access rule (routing/index.ts), passed in by app.ts; absent: every enabled member may take work. */
+  canAgentTake?: (executor: Executor, workspaceId: string, userId: string, inboxId: string) => Promise<boolean>;
 }) {
   async function loadConversation(executor: Executor, workspaceId: string, id: string) {
     const row = await repo.findConversation(executor, workspaceId, id);
@@ -417,10 +420,13 @@ export function createConversationsService({
 
     async assign(actor: Actor, id: string, input: { assigneeId?: string | null; teamId?: string | null }) {
       assertCan(actor, 'conversations:assign');
-      await loadConversation(db, actor.workspaceId, id);
+      const current = await loadConversation(db, actor.workspaceId, id);
       if (input.assigneeId) {
         const user = await identity.findUser(actor.workspaceId, input.assigneeId);
         if (!user || user.disabled) throw new AppError('user.not_found', '要分配的客服不存在或已停用');
+        if (canAgentTake && !(await canAgentTake(db, actor.workspaceId, input.assigneeId, current.inboxId))) {
+          throw new AppError('routing.agent_ineligible', '该客服没有此收件箱的接待权限（或不是客服角色），不能分配');
+        }
       }
       if (input.teamId && !(await identity.findTeam(actor.workspaceId, input.teamId))) {
         throw new AppError('team.not_found', '团队不存在');

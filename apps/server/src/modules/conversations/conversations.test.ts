@@ -654,9 +654,10 @@ describe('status changes', () => {
     expect((await statusOf(conversationId)).status).toBe('resolved');
     const freshMessages = (await owner.get(`/api/v1/conversations/${fresh.id}/messages`)).json();
     expect(freshMessages.items.map((m: Message) => m.content)).toEqual(['又有新问题了']);
-    // The visitor still sees the whole history with this shop.
+    // The visitor still sees the whole history with this shop (with the satisfaction survey sent on resolving).
     const history = (await readBack(context, inbox.token, visitor)).json();
-    expect(history.items.map((m: Message) => m.content)).toEqual(['第一次咨询', '又有新问题了']);
+    const customerLines = history.items.filter((m: Message) => m.senderKind !== 'system');
+    expect(customerLines.map((m: Message) => m.content)).toEqual(['第一次咨询', '又有新问题了']);
   });
 
   it('reopens a snoozed conversation when the visitor writes', async () => {

@@ -10,6 +10,7 @@ export {
 } from './conversations.service.ts';
 export {
   type AttachmentsService,
+  agentAttachmentUrl,
   createAttachmentsService,
   resolveAttachments,
   sniffAttachment,

@@ -33,6 +33,13 @@ export function fanOutEventsToSockets(events: EventBus, realtime: Realtime, db: 
           frame: { type: 'conversation.updated', conversation: event.conversation },
         });
         return;
+      case 'ticket.created':
+      case 'ticket.updated':
+        await realtime.broadcast(event.workspaceId, {
+          topic: topics.workspace(event.workspaceId),
+          frame: { type: 'ticket.updated', ticket: event.ticket },
+        });
+        return;
       case 'user.disabled':
         await realtime.broadcast(event.workspaceId, {
           topic: topics.user(event.userId),

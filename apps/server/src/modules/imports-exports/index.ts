@@ -1,3 +1,4 @@
+export { FONT_PATH, neutraliseFormula } from './export-writers.ts';
 export { defineImportsExportsJobs } from './imports-exports.jobs.ts';
 export { importsExportsRoutes } from './imports-exports.routes.ts';
 export {

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { CustomerAvatar } from '../../../ui/customer-avatar.tsx';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { formatUpcoming } from '../../../ui/time.ts';
+import { CreateTicketButton } from '../../tickets/components/create-ticket-button.tsx';
 import { useChangeConversationStatus } from '../hooks/use-conversations.ts';
 import { customerLabel } from '../labels.ts';
 import { useWorkbenchCommand } from '../workbench-events.ts';
@@ -71,6 +72,7 @@ export function ChatHeader({ conversation, users, teams, agents, meId, canAssign
       </div>
       <Space size={8} wrap className="hk-chat-actions">
         {canAssign && <AssignControl conversation={conversation} agents={agents} teams={teams} meId={meId} />}
+        <CreateTicketButton conversation={conversation} />
         {canChangeStatus && !isResolved && conversation.status !== 'snoozed' && (
           <SnoozeControl
             isLoading={changeStatus.isPending && changeStatus.variables?.input.status === 'snoozed'}

@@ -3,6 +3,7 @@ import type { MessageAttachment } from '@huike/contracts';
 import { App, Button, type GetRef, Input, Segmented } from 'antd';
 import { type ClipboardEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { InviteRatingButton } from '../../surveys/components/invite-rating-button.tsx';
 import { useSlashTemplates } from '../../templates/components/slash-template-picker.tsx';
 import { useWorkbenchCommand } from '../workbench-events.ts';
 import { AttachmentButtons, AttachmentChips, useDraftAttachments } from './attachment-chips.tsx';
@@ -108,6 +109,7 @@ export function Composer({ conversationId, isDisabled, disabledReason, onSend }:
           data-testid="composer-mode"
         />
         <AttachmentButtons onFiles={attachments.addFiles} isDisabled={isDisabled} />
+        <InviteRatingButton conversationId={conversationId} isDisabled={isDisabled} />
         <span className="hk-composer-hint">{isNote ? t('chat.noteHint') : t('chat.replyHint')}</span>
       </div>
       {slash.picker}

@@ -46,7 +46,7 @@ export function OrderList({ customerId, compact }: Props) {
   );
 }
 
-function OrderCard({ order }: { order: Order }) {
+export function OrderCard({ order }: { order: Order }) {
   const { t } = useTranslation();
   return (
     <div className="hk-order" data-testid="order-card" data-order-no={order.orderNo}>

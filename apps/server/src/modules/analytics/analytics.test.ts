@@ -1,0 +1,329 @@
+import type { Conversation } from '@huike/contracts';
+import { describe, expect, it } from 'vitest';
+import { type Client, createTestApp, createWorkspace, pause, startConversation } from '../../../test/harness.ts';
+import { newId } from '../../platform/ids.ts';
+import { computeServiceReport } from './service-report.ts';
+
+const context = await createTestApp();
+const { reportingWriter, analytics } = context.services;
+
+type Fact = {
+  at: string;
+  kind: string;
+  key?: string;
+  value?: number;
+  business?: number;
+  dim?: string;
+  inboxId?: string | null;
+  agentId?: string | null;
+  customerId?: string | null;
+};
+
+async function insertFacts(workspaceId: string, facts: Fact[]) {
+  for (const fact of facts) {
+    await context.database.pool.query(
+      `insert into reporting_events (id, workspace_id, occurred_at, kind, fact_key, inbox_id, agent_id, customer_id, dim,
+         value, business_value) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        newId(),
+        workspaceId,
+        fact.at,
+        fact.kind,
+        fact.key ?? newId(),
+        fact.inboxId ?? null,
+        fact.agentId ?? null,
+        fact.customerId ?? null,
+        fact.dim ?? '',
+        fact.value ?? null,
+        fact.business ?? null,
+      ],
+    );
+  }
+}
+
+async function factCounts(workspaceId: string) {
+  const { rows } = await context.database.pool.query<{ kind: string; n: number }>(
+    'select kind, count(*)::int as n from reporting_events where workspace_id = $1 group by kind',
+    [workspaceId],
+  );
+  return Object.fromEntries(rows.map((row) => [row.kind, row.n]));
+}
+
+const report = async (client: Client, query: string) => {
+  const response = await client.get(`/api/v1/reports/service?${query}`);
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json();
+};
+
+/** Within the histogram's resolution (8 buckets per doubling: ±4.5 %). */
+const near = (actual: number | null, expected: number) => {
+  expect(actual).not.toBeNull();
+  expect(Math.abs(actual! - expected) / expected).toBeLessThan(0.05);
+};
+
+describe('reporting events', () => {
+  it('writes one event per fact from a real conversation, and a replay after a restart writes nothing twice', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const { conversationId } = await startConversation(context, inbox.token, '我的快递三天了还没到，再不退款我就投诉');
+    await reportingWriter.idle();
+    const reply = await owner.post(`/api/v1/conversations/${conversationId}/messages`, { content: '马上为您查询' });
+    expect(reply.statusCode).toBe(201);
+    await reportingWriter.idle();
+    const resolved = await owner.post(`/api/v1/conversations/${conversationId}/status`, { status: 'resolved' });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    await reportingWriter.idle();
+
+    const before = await factCounts(owner.workspaceId!);
+    expect(before).toMatchObject({
+      conversation_created: 1,
+      first_response: 1,
+      reply_time: 1,
+      conversation_resolved: 1,
+      urgent_message: 1,
+    });
+    expect(before.complaint_keyword).toBeGreaterThan(0);
+
+    await context.services.conversations.replayRecentInbound(new Date(Date.now() - 60_000));
+    const conversation = (await owner.get(`/api/v1/conversations/${conversationId}`)).json() as Conversation;
+    await reportingWriter.handle({
+      type: 'conversation.created',
+      workspaceId: owner.workspaceId!,
+      performedBy: null,
+      replayed: true,
+      conversation,
+    });
+    await reportingWriter.idle();
+    expect(await factCounts(owner.workspaceId!)).toEqual(before);
+
+    const today = (await report(owner, 'from=2020-01-01&to=2020-01-01')).range.timezone;
+    expect(today).toBe('Asia/Shanghai');
+  });
+
+  it('breaks first-contact resolution when the customer comes back within 7 days or the conversation reopens', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const workspaceId = owner.workspaceId!;
+    const customerId = newId();
+    const conversation = (id: string): Conversation => ({
+      id,
+      inboxId: inbox.id,
+      inboxName: '官网',
+      customerId,
+      customerName: null,
+      status: 'resolved',
+      assigneeId: owner.userId!,
+      teamId: null,
+      snoozedUntil: null,
+      waitingSince: null,
+      lastMessageAt: new Date().toISOString(),
+      lastMessagePreview: null,
+      unreadCount: 0,
+      createdAt: new Date().toISOString(),
+    });
+    const event = { workspaceId, performedBy: owner.userId! };
+    const first = conversation(newId());
+    await reportingWriter.handle({ ...event, type: 'conversation.created', conversation: first });
+    await reportingWriter.handle({ ...event, type: 'conversation.resolved', conversation: first });
+    await pause(5);
+    const second = conversation(newId());
+    await reportingWriter.handle({ ...event, type: 'conversation.created', conversation: second });
+    await reportingWriter.handle({ ...event, type: 'conversation.resolved', conversation: second });
+    await reportingWriter.handle({ ...event, type: 'conversation.reopened', conversation: second });
+    await reportingWriter.handle({ ...event, type: 'conversation.reopened', conversation: second }); // duplicate
+    await reportingWriter.handle({ ...event, type: 'conversation.resolved', conversation: second });
+    expect(await factCounts(workspaceId)).toMatchObject({
+      conversation_created: 2,
+      conversation_repeat: 1,
+      conversation_resolved: 3,
+      conversation_reopened: 1,
+      fcr_broken: 2,
+    });
+    await pause(5);
+    await reportingWriter.handle({ ...event, type: 'conversation.created', conversation: conversation(newId()) });
+    const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const figures = (await report(owner, `from=${today}&to=${today}`)).kpis;
+    expect(figures.fcr).toEqual({ resolved: 2, firstContact: 0, rate: 0 });
+    expect(figures.repeatInquiry).toMatchObject({ conversations: 3, repeats: 2 });
+  });
+});
+
+describe('the service report', () => {
+  async function knownWorkspace() {
+    const ws = await createWorkspace(context);
+    const workspaceId = ws.owner.workspaceId!;
+    const agent = ws.owner.userId!;
+    const day = '2026-03-02T02:00:00Z'; // 10:00 in Shanghai
+    await insertFacts(workspaceId, [
+      ...[60, 120, 300, 600, 1200].map((value) => ({
+        at: day,
+        kind: 'first_response',
+        value,
+        business: value / 2,
+        agentId: agent,
+        inboxId: ws.inbox.id,
+      })),
+      ...[1, 2, 3, 4, 5].map(() => ({ at: day, kind: 'conversation_created', inboxId: ws.inbox.id })),
+      ...[3600, 7200].map((value) => ({
+        at: day,
+        kind: 'conversation_resolved',
+        dim: 'first',
+        value,
+        business: value,
+        agentId: agent,
+        inboxId: ws.inbox.id,
+      })),
+      { at: day, kind: 'conversation_resolved', dim: 'first', value: 1800, business: 1800 },
+      { at: day, kind: 'conversation_resolved', dim: 'first', value: 900, business: 900 },
+      { at: day, kind: 'fcr_broken' },
+      { at: day, kind: 'ticket_created', dim: 'logistics' },
+      { at: day, kind: 'ticket_created', dim: 'logistics' },
+      { at: day, kind: 'ticket_created', dim: 'complaint' },
+      ...['ticket_sla_met', 'ticket_sla_met', 'ticket_sla_met', 'ticket_sla_missed'].map((kind) => ({ at: day, kind })),
+      ...[5, 4, 2].map((score) => ({ at: day, kind: 'csat', dim: String(score), value: score, agentId: agent })),
+      ...[10, 9, 7, 3].map((score) => ({ at: day, kind: 'nps', dim: String(score), value: score })),
+      { at: day, kind: 'bot_answered' },
+      { at: day, kind: 'bot_answered' },
+      { at: day, kind: 'bot_resolved' },
+      { at: day, kind: 'bot_handed_off', dim: 'requested' },
+      { at: day, kind: 'complaint_keyword', dim: '快递' },
+      { at: day, kind: 'complaint_keyword', dim: '快递' },
+      { at: day, kind: 'complaint_keyword', dim: '退款' },
+    ]);
+    return { ...ws, workspaceId, agent };
+  }
+
+  it('computes medians, p90s, FCR, SLA attainment, bot rates, CSAT and NPS from the events', async () => {
+    const { owner, agent } = await knownWorkspace();
+    const { kpis, leaderboard, topCategories, topKeywords, heatmap } = await report(
+      owner,
+      'from=2026-03-01&to=2026-03-07',
+    );
+    expect(kpis.firstResponse.count).toBe(5);
+    near(kpis.firstResponse.median, 300);
+    near(kpis.firstResponse.p90, 1200);
+    near(kpis.firstResponse.businessMedian, 150);
+    near(kpis.firstResponse.businessP90, 600);
+    near(kpis.resolution.median, 1800);
+    expect(kpis.fcr).toEqual({ resolved: 4, firstContact: 3, rate: 0.75 });
+    expect(kpis.sla).toMatchObject({ met: 3, missed: 1, rate: 0.75 });
+    expect(kpis.bot).toMatchObject({ engaged: 2, resolved: 1, handedOff: 1, resolutionRate: 0.5, handOffRate: 0.5 });
+    expect(kpis.csat.responses).toBe(3);
+    expect(kpis.csat.average).toBeCloseTo(3.67, 2);
+    expect(kpis.csat.satisfiedRate).toBeCloseTo(2 / 3);
+    expect(kpis.nps).toEqual({ responses: 4, promoters: 2, passives: 1, detractors: 1, score: 25 });
+    expect(topCategories).toEqual([
+      { category: 'logistics', count: 2 },
+      { category: 'complaint', count: 1 },
+    ]);
+    expect(topKeywords[0]).toEqual({ keyword: '快递', count: 2 });
+    expect(leaderboard[0]).toMatchObject({ agentId: agent, resolved: 2, csatResponses: 3 });
+    // 2026-03-02 is a Monday; 02:00 UTC is 10:00 in Shanghai.
+    expect(heatmap).toEqual([{ weekday: 1, hour: 10, conversations: 5, tickets: 3 }]);
+  });
+
+  it('reads the same figures from rollups as from raw events, and rebuilding a day twice changes nothing', async () => {
+    const { owner, workspaceId } = await knownWorkspace();
+    const query = { from: '2026-03-01', to: '2026-03-07' };
+    const raw = await computeServiceReport(context.database.db, workspaceId, query, { rawOnly: true });
+    for (const day of ['2026-03-01', '2026-03-02', '2026-03-02', '2026-03-03'])
+      await analytics.rollUpDay(workspaceId, day);
+    const { rows } = await context.database.pool.query(
+      'select count(*)::int as n from reporting_daily_rollups where workspace_id = $1',
+      [workspaceId],
+    );
+    expect(rows[0].n).toBeGreaterThan(0);
+    expect(await report(owner, 'from=2026-03-01&to=2026-03-07')).toEqual(raw);
+    // The rollup is what is read: a fact slipped in behind its back shows only after the day is rebuilt.
+    await insertFacts(workspaceId, [{ at: '2026-03-02T03:00:00Z', kind: 'conversation_created' }]);
+    expect((await report(owner, 'from=2026-03-02&to=2026-03-02')).kpis.conversations).toBe(5);
+    await analytics.rollUpDay(workspaceId, '2026-03-02');
+    expect((await report(owner, 'from=2026-03-02&to=2026-03-02')).kpis.conversations).toBe(6);
+
+    // A whole month read from its monthly rollup equals the raw computation too.
+    const month = { from: '2026-03-01', to: '2026-03-31' };
+    const rawMonth = await computeServiceReport(context.database.db, workspaceId, month, { rawOnly: true });
+    for (let d = 1; d <= 31; d++) await analytics.rollUpDay(workspaceId, `2026-03-${String(d).padStart(2, '0')}`);
+    await analytics.rollUpMonth(workspaceId, '2026-03-01');
+    const { rows: monthly } = await context.database.pool.query(
+      'select count(*)::int as n from reporting_monthly_rollups where workspace_id = $1',
+      [workspaceId],
+    );
+    expect(monthly[0].n).toBeGreaterThan(0);
+    expect(await report(owner, 'from=2026-03-01&to=2026-03-31')).toEqual(rawMonth);
+    expect(rawMonth.kpis.conversations).toBe(6);
+  });
+
+  it('counts days in the workspace timezone: Shanghai midnight is 16:00 UTC', async () => {
+    const { owner } = await createWorkspace(context);
+    await insertFacts(owner.workspaceId!, [
+      { at: '2026-05-01T15:59:59Z', kind: 'conversation_created' },
+      { at: '2026-05-01T16:00:00Z', kind: 'conversation_created' },
+      { at: '2026-05-01T16:00:01Z', kind: 'conversation_created' },
+    ]);
+    expect((await report(owner, 'from=2026-05-01&to=2026-05-01')).kpis.conversations).toBe(1);
+    const second = await report(owner, 'from=2026-05-02&to=2026-05-02');
+    expect(second.kpis.conversations).toBe(2);
+    expect(second.heatmap).toEqual([{ weekday: 6, hour: 0, conversations: 2, tickets: 0 }]);
+    const both = await report(owner, 'from=2026-05-01&to=2026-05-02');
+    expect(both.daily.map((d: { conversations: number }) => d.conversations)).toEqual([1, 2]);
+  });
+
+  it('filters by inbox and agent', async () => {
+    const { owner, inbox, agent } = await knownWorkspace();
+    const other = (await owner.post('/api/v1/inboxes', { name: '官网二', channelType: 'website' })).json();
+    expect((await report(owner, `from=2026-03-02&to=2026-03-02&inboxId=${inbox.id}`)).kpis.conversations).toBe(5);
+    expect((await report(owner, `from=2026-03-02&to=2026-03-02&inboxId=${other.id}`)).kpis.conversations).toBe(0);
+    const byAgent = await report(owner, `from=2026-03-02&to=2026-03-02&agentId=${agent}`);
+    expect(byAgent.kpis.conversationsResolved).toBe(2);
+    expect(byAgent.kpis.csat.responses).toBe(3);
+  });
+
+  it('exports the figures as XLSX and PDF', async () => {
+    const { owner } = await knownWorkspace();
+    const xlsx = await owner.get('/api/v1/reports/service/export?format=xlsx&from=2026-03-01&to=2026-03-07');
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    const ExcelJS = (await import('exceljs')).default;
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(workbook.getWorksheet('核心指标')!.getRow(2).getCell(1).value).toBe('对话量');
+    expect(workbook.getWorksheet('工单分类')!.getRow(2).values).toEqual([undefined, '物流', '2']);
+    const pdf = await owner.get('/api/v1/reports/service/export?format=pdf&from=2026-03-01&to=2026-03-07');
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
+  it('refuses agents, answers analysts, hides other workspaces and rejects bad ranges', async () => {
+    const { owner, addUser } = await knownWorkspace();
+    const agent = await addUser('agent');
+    expect((await agent.get('/api/v1/reports/service?from=2026-03-01&to=2026-03-07')).statusCode).toBe(403);
+    expect(
+      (await agent.get('/api/v1/reports/service/export?format=pdf&from=2026-03-01&to=2026-03-07')).statusCode,
+    ).toBe(403);
+    const analyst = await addUser('analyst');
+    expect((await report(analyst, 'from=2026-03-01&to=2026-03-07')).kpis.conversations).toBe(5);
+
+    const stranger = await createWorkspace(context);
+    for (const [param, code] of [
+      ['inboxId', 'inbox.not_found'],
+      ['agentId', 'user.not_found'],
+    ] as const) {
+      const id = param === 'inboxId' ? stranger.inbox.id : stranger.owner.userId;
+      const response = await owner.get(`/api/v1/reports/service?from=2026-03-01&to=2026-03-07&${param}=${id}`);
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error.code).toBe(code);
+    }
+    const teamId = newId();
+    expect((await owner.get(`/api/v1/reports/service?from=2026-03-01&to=2026-03-07&teamId=${teamId}`)).statusCode).toBe(
+      404,
+    );
+    const reversed = await owner.get('/api/v1/reports/service?from=2026-03-07&to=2026-03-01');
+    expect(reversed.statusCode).toBe(400);
+    expect(reversed.json().error.message).toBe('开始日期不能晚于结束日期');
+    expect((await owner.get('/api/v1/reports/service?from=2026-3-1&to=2026-03-07')).statusCode).toBe(400);
+    expect((await owner.get('/api/v1/reports/service?from=2024-01-01&to=2026-03-07')).statusCode).toBe(400);
+    expect(
+      (await owner.get('/api/v1/reports/service/export?format=doc&from=2026-03-01&to=2026-03-07')).statusCode,
+    ).toBe(400);
+  });
+});

@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import { type Client, createTestApp, createWorkspace, pause, startConversation } from '../../../test/harness.ts';
+import type { DomainEvent } from '../../platform/events.ts';
+import { HANDOFF_MESSAGE, isBotHandling } from './bot.service.ts';
+
+const context = await createTestApp();
+
+const put = (client: Client, url: string, payload: unknown) =>
+  client.request({ method: 'PUT', url, payload: payload as Record<string, unknown> });
+
+const seen: DomainEvent[] = [];
+context.events.subscribe((event) => {
+  if (event.type === 'bot.answered' || event.type === 'bot.handed_off') seen.push(event);
+});
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > until) return value;
+    await pause(25);
+  }
+}
+
+/** Messages of a conversation as [senderKind, content], oldest first. */
+const transcript = async (conversationId: string) =>
+  (
+    await context.database.pool.query<{ sender_kind: string; content: string }>(
+      'select sender_kind, content from messages where conversation_id = $1 order by id',
+      [conversationId],
+    )
+  ).rows.map((row) => [row.sender_kind, row.content] as const);
+
+const session = async (conversationId: string) =>
+  (
+    await context.database.pool.query<{ state: string; reason: string | null; answers_count: number }>(
+      'select state, reason, answers_count from bot_sessions where conversation_id = $1',
+      [conversationId],
+    )
+  ).rows[0];
+
+const RETURNS = '<p>签收后 7 天内可在订单页申请退货。</p>';
+
+async function setup(threshold = 0.6) {
+  const workspace = await createWorkspace(context);
+  const { owner, inbox } = workspace;
+  for (const article of [
+    { title: '退换货政策', body: RETURNS, questions: ['怎么退货', '可以换货吗'] },
+    { title: '发货时间', body: '<p>付款后 48 小时内发货。</p>', questions: ['什么时候发货', '多久发货'] },
+    { title: '草稿', body: '<p>不该回答</p>', questions: ['草稿问题'], status: 'draft' },
+  ]) {
+    const response = await owner.post('/api/v1/knowledge/articles', { status: 'published', ...article });
+    if (response.statusCode !== 201) throw new Error(response.body);
+  }
+  const on = await put(owner, `/api/v1/knowledge/bot/settings/${inbox.id}`, {
+    enabled: true,
+    threshold,
+    greeting: '您好',
+    quickQuestions: [],
+  });
+  if (on.statusCode !== 200) throw new Error(on.body);
+  return workspace;
+}
+
+/** Waits until the conversation has `count` messages. */
+const untilMessages = (conversationId: string, count: number) =>
+  eventually(
+    () => transcript(conversationId),
+    (lines) => lines.length >= count,
+  );
+
+describe('the FAQ bot', () => {
+  it('answers a question above the threshold with the article, as the bot', async () => {
+    const { owner, inbox } = await setup();
+    const chat = await startConversation(context, inbox.token, '请问怎么退貨？');
+    expect(await untilMessages(chat.conversationId, 2)).toEqual([
+      ['customer', '请问怎么退貨？'],
+      ['bot', '签收后 7 天内可在订单页申请退货。'],
+    ]);
+    expect(await session(chat.conversationId)).toMatchObject({ state: 'active', answers_count: 1 });
+    expect(await isBotHandling(context.database.db, owner.workspaceId!, chat.conversationId)).toBe(true);
+    const answered = seen.find(
+      (event) => event.type === 'bot.answered' && event.conversationId === chat.conversationId,
+    ) as Extract<DomainEvent, { type: 'bot.answered' }>;
+    expect(answered.confidence).toBeGreaterThanOrEqual(0.6);
+
+    // A second question in the same conversation is answered too.
+    await chat.visitor.send('多久发货');
+    expect((await untilMessages(chat.conversationId, 4)).at(-1)).toEqual(['bot', '付款后 48 小时内发货。']);
+    expect(await session(chat.conversationId)).toMatchObject({ state: 'active', answers_count: 2 });
+  });
+
+  it('hands off when the customer asks for a person', async () => {
+    const { owner, inbox } = await setup();
+    const chat = await startConversation(context, inbox.token, '转人工');
+    expect(await untilMessages(chat.conversationId, 2)).toEqual([
+      ['customer', '转人工'],
+      ['system', HANDOFF_MESSAGE],
+    ]);
+    expect(await session(chat.conversationId)).toMatchObject({ state: 'handed_off', reason: 'requested' });
+    expect(await isBotHandling(context.database.db, owner.workspaceId!, chat.conversationId)).toBe(false);
+    expect(
+      seen.some(
+        (event) =>
+          event.type === 'bot.handed_off' &&
+          event.conversation.id === chat.conversationId &&
+          event.reason === 'requested',
+      ),
+    ).toBe(true);
+
+    // Handed off: the bot stays quiet afterwards, even for a question it knows.
+    await chat.visitor.send('怎么退货');
+    await pause(400);
+    expect(await transcript(chat.conversationId)).toHaveLength(3);
+  });
+
+  it('hands off with low_confidence when no article is close enough', async () => {
+    const { inbox } = await setup();
+    const chat = await startConversation(context, inbox.token, '你们的店铺在哪个城市，有线下门店吗');
+    expect((await untilMessages(chat.conversationId, 2))[1]).toEqual(['system', HANDOFF_MESSAGE]);
+    expect(await session(chat.conversationId)).toMatchObject({ state: 'handed_off', reason: 'low_confidence' });
+    const draft = await startConversation(context, inbox.token, '草稿问题');
+    await untilMessages(draft.conversationId, 2);
+    expect(await session(draft.conversationId)).toMatchObject({ reason: 'low_confidence' });
+  });
+
+  it('hands off urgent and clearly negative messages', async () => {
+    const { inbox } = await setup();
+    const urgent = await startConversation(context, inbox.token, '怎么退货？再不处理我就去12315投诉你们！');
+    await untilMessages(urgent.conversationId, 2);
+    expect(await session(urgent.conversationId)).toMatchObject({ state: 'handed_off', reason: 'urgent' });
+
+    const negative = await startConversation(context, inbox.token, '太失望了，质量很差，垃圾');
+    await untilMessages(negative.conversationId, 2);
+    expect(await session(negative.conversationId)).toMatchObject({ state: 'handed_off', reason: 'negative' });
+  });
+
+  it('stops once an agent replies, and counts resolutions and hand-offs', async () => {
+    const { owner, inbox } = await setup();
+    const agentChat = await startConversation(context, inbox.token, '怎么退货');
+    await untilMessages(agentChat.conversationId, 2);
+    const reply = await owner.post(`/api/v1/conversations/${agentChat.conversationId}/messages`, {
+      content: '您好，我来帮您处理',
+    });
+    expect(reply.statusCode).toBe(201);
+    await eventually(
+      () => session(agentChat.conversationId),
+      (row) => row?.state === 'handed_off',
+    );
+    expect(await session(agentChat.conversationId)).toMatchObject({ state: 'handed_off', reason: 'agent' });
+    await agentChat.visitor.send('什么时候发货');
+    await pause(400);
+    expect((await transcript(agentChat.conversationId)).filter(([kind]) => kind === 'bot')).toHaveLength(1);
+
+    // Resolved while the bot is still in charge: resolved by the bot.
+    const botChat = await startConversation(context, inbox.token, '什么时候发货');
+    await untilMessages(botChat.conversationId, 2);
+    const resolved = await owner.request({
+      method: 'POST',
+      url: `/api/v1/conversations/${botChat.conversationId}/status`,
+      payload: { status: 'resolved' },
+    });
+    expect(resolved.statusCode).toBe(200);
+    await eventually(
+      () => session(botChat.conversationId),
+      (row) => row?.state === 'resolved_by_bot',
+    );
+
+    const handoff = await startConversation(context, inbox.token, '人工客服');
+    await untilMessages(handoff.conversationId, 2);
+
+    const stats = (await owner.get(`/api/v1/knowledge/bot/stats?inboxId=${inbox.id}`)).json();
+    expect(stats).toMatchObject({
+      sessions: 3,
+      answered: 2,
+      resolvedByBot: 1,
+      handedOff: 2,
+      resolutionRate: 0.333,
+      handoffRate: 0.667,
+      handoffReasons: { requested: 1, agent: 1 },
+    });
+  });
+
+  it('steps back when the conversation is assigned by hand', async () => {
+    const { owner, inbox } = await setup();
+    const chat = await startConversation(context, inbox.token, '什么时候发货');
+    await untilMessages(chat.conversationId, 2);
+    const assigned = await owner.post(`/api/v1/conversations/${chat.conversationId}/assign`, {
+      assigneeId: owner.userId,
+    });
+    expect(assigned.statusCode).toBe(200);
+    await eventually(
+      () => session(chat.conversationId),
+      (row) => row?.state === 'handed_off',
+    );
+    expect(await isBotHandling(context.database.db, owner.workspaceId!, chat.conversationId)).toBe(false);
+  });
+
+  it('handles a replayed message once', async () => {
+    const { inbox } = await setup();
+    const chat = await startConversation(context, inbox.token, '怎么退货');
+    await untilMessages(chat.conversationId, 2);
+    await context.services.conversations.replayRecentInbound(new Date(Date.now() - 60_000));
+    await pause(500);
+    expect(await transcript(chat.conversationId)).toHaveLength(2);
+    expect(await session(chat.conversationId)).toMatchObject({ answers_count: 1 });
+  });
+
+  it('stays silent when the inbox bot is off', async () => {
+    const { owner, inbox } = await setup();
+    await put(owner, `/api/v1/knowledge/bot/settings/${inbox.id}`, {
+      enabled: false,
+      threshold: 0.6,
+      greeting: '',
+      quickQuestions: [],
+    });
+    const chat = await startConversation(context, inbox.token, '怎么退货');
+    await pause(400);
+    expect(await transcript(chat.conversationId)).toHaveLength(1);
+    expect(await session(chat.conversationId)).toBeUndefined();
+    expect(await isBotHandling(context.database.db, owner.workspaceId!, chat.conversationId)).toBe(false);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Search terms and FAQ matching for the knowledge base.
+ *
+ * Terms: the text is normalised (platform/text: NFKC full-width → half-width, traditional → simplified, lower
+ * case), cut by jieba in search mode (long words also yield their sub-words: 优惠券 → 优惠, 优惠券), then
+ * punctuation, white space and stop words (question words and particles: 怎么, 什么, 吗, 请问 …) are dropped.
+ * Articles store the terms of their title + question variants (`title_terms`) and of their body (`body_terms`).
+ *
+ * Bot confidence (`bestFaqMatch`): each published article's title and every question variant is a "question
+ * document". The customer's message and each question document are sets of terms; each term weighs its IDF over
+ * all question documents of the workspace, w(t) = ln(1 + N / df(t)) (a term no document has weighs ln(1 + N), so
+ * words the knowledge base does not know pull the score down). The confidence of a document is the weighted cosine
+ * of the two sets, Σ_common w² / (√Σ_query w² · √Σ_doc w²), in 0..1; an exact match of the normalised texts is 1.
+ * The article's confidence is that of its best document.
+ */
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict.js';
+import { normalizeText } from '../../platform/text/index.ts';
+
+let jieba: Jieba | undefined;
+const segmenter = () => {
+  jieba ??= Jieba.withDict(dict);
+  return jieba;
+};
+
+const STOP_WORDS = new Set([
+  ...'的 了 吗 呢 吧 啊 呀 哦 哈 嘛 么 是 在 有 和 与 及 或 就 都 也 还 又 很 太 把 被 给 让 对 向 从 到 这 那 哪 啥 谁 我 你 您 他 她 它 们 个 下 一'.split(
+    ' ',
+  ),
+  ...'怎么 怎么样 怎样 如何 什么 为什么 为何 请问 一下 可以 能否 能不能 可不可以 是否 是不是 有没有 我们 你们 我的 你的 这个 那个 哪个 哪里 时候 需要 想要 我要 我想 想 要 能 会 吗 多少 么样 谢谢 您好 你好 麻烦 问下 问一下 咨询'.split(
+    ' ',
+  ),
+  ...'a an the to of for in on at is are was be do does did can could how what when where why which i my me you your it this that and or with please'.split(
+    ' ',
+  ),
+]);
+
+/** Letters, digits or Han — anything else (punctuation, spaces, emoji) is no term. */
+const WORDLIKE = /[\p{L}\p{N}]/u;
+
+/** The distinct search terms of a text (see the module comment). */
+export function searchTerms(text: string): string[] {
+  const normalized = normalizeText(text);
+  if (!normalized) return [];
+  const out = new Set<string>();
+  for (const word of segmenter().cutForSearch(normalized, true)) {
+    const term = word.trim();
+    if (!term || !WORDLIKE.test(term) || STOP_WORDS.has(term) || term.length > 40) continue;
+    out.add(term);
+  }
+  return [...out];
+}
+
+/** Terms of many texts, deduplicated. */
+export const termsOf = (texts: string[]): string[] => [...new Set(texts.flatMap(searchTerms))];
+
+export type FaqCandidate = { id: string; title: string; questions: string[] };
+export type FaqMatch = { articleId: string; confidence: number; matched: string };
+
+/** The best article for a customer's question and its confidence in 0..1 (null when no article shares a term). */
+export function bestFaqMatch(question: string, articles: FaqCandidate[]): FaqMatch | null {
+  const normalizedQuestion = normalizeText(question);
+  const queryTerms = new Set(searchTerms(question));
+  if (queryTerms.size === 0 || articles.length === 0) return null;
+
+  const documents: { articleId: string; text: string; normalized: string; terms: Set<string> }[] = [];
+  for (const article of articles) {
+    for (const text of [article.title, ...article.questions]) {
+      documents.push({
+        articleId: article.id,
+        text,
+        normalized: normalizeText(text),
+        terms: new Set(searchTerms(text)),
+      });
+    }
+  }
+  const df = new Map<string, number>();
+  for (const document of documents) for (const term of document.terms) df.set(term, (df.get(term) ?? 0) + 1);
+  const n = documents.length;
+  const weight = (term: string) => Math.log(1 + n / (df.get(term) ?? 1));
+  const norm = (terms: Set<string>) => Math.sqrt([...terms].reduce((sum, term) => sum + weight(term) ** 2, 0));
+  const queryNorm = norm(queryTerms);
+
+  let best: FaqMatch | null = null;
+  for (const document of documents) {
+    let confidence: number;
+    if (document.normalized === normalizedQuestion) confidence = 1;
+    else {
+      let common = 0;
+      for (const term of queryTerms) if (document.terms.has(term)) common += weight(term) ** 2;
+      if (common === 0) continue;
+      confidence = common / (queryNorm * norm(document.terms));
+    }
+    confidence = Math.min(1, Math.round(confidence * 1000) / 1000);
+    if (!best || confidence > best.confidence)
+      best = { articleId: document.articleId, confidence, matched: document.text };
+  }
+  return best;
+}
+
+/** Phrases with which a customer asks for a person (after normalisation). */
+const HUMAN_REQUEST =
+  /(转|轉|找|要|叫|接)?(人工|真人|客服|人类)|人工服务|人工客服|真人客服|在线客服|human|agent|real person|operator/u;
+
+/** Whether the message asks for a human agent (转人工, 人工客服, 我要找客服, 真人 …). */
+export const asksForHuman = (text: string): boolean => HUMAN_REQUEST.test(normalizeText(text));

@@ -1,0 +1,82 @@
+import type { InboxBotSettings } from '@huike/contracts';
+import { App, Button, Card, Form, Input, Select, Slider, Statistic, Switch } from 'antd';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorMessage } from '../../../ui/errors.tsx';
+import { useBotStats, useUpdateBotSettings } from '../hooks/use-knowledge.ts';
+
+type Values = InboxBotSettings['settings'];
+
+const percent = (rate: number) => `${Math.round(rate * 1000) / 10}%`;
+
+/** One inbox's bot: on/off, threshold, greeting, quick questions, and its last 30 days (机器人解决率 / 转人工率). */
+export function BotSettingsCard({ item, canManage }: { item: InboxBotSettings; canManage: boolean }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const update = useUpdateBotSettings();
+  const stats = useBotStats(item.inboxId);
+
+  useEffect(() => form.setFieldsValue(item.settings), [form, item.settings]);
+
+  const submit = async () => {
+    const values = await form.validateFields();
+    await update
+      .mutateAsync({ inboxId: item.inboxId, settings: { ...values, quickQuestions: values.quickQuestions ?? [] } })
+      .then(
+        () => void message.success(t('common.saved')),
+        (failure) => void message.error(errorMessage(failure, t)),
+      );
+  };
+
+  return (
+    <Card title={item.inboxName} style={{ marginBottom: 16 }} data-testid="bot-settings-card">
+      <div style={{ display: 'flex', gap: 32, flexWrap: 'wrap', marginBottom: 16 }}>
+        <Statistic title={t('knowledge.sessions')} value={stats.data?.sessions ?? 0} loading={stats.isPending} />
+        <Statistic title={t('knowledge.answered')} value={stats.data?.answered ?? 0} loading={stats.isPending} />
+        <Statistic
+          title={t('knowledge.resolutionRate')}
+          value={percent(stats.data?.resolutionRate ?? 0)}
+          loading={stats.isPending}
+          valueStyle={{ color: '#3f8600' }}
+        />
+        <Statistic
+          title={t('knowledge.handoffRate')}
+          value={percent(stats.data?.handoffRate ?? 0)}
+          loading={stats.isPending}
+        />
+        <span className="hk-muted hk-small" style={{ alignSelf: 'flex-end' }}>
+          {t('knowledge.stats')}
+        </span>
+      </div>
+      <Form form={form} layout="vertical" disabled={!canManage} style={{ maxWidth: 560 }}>
+        <Form.Item name="enabled" label={t('knowledge.botEnabled')} valuePropName="checked">
+          <Switch data-testid="bot-enabled" />
+        </Form.Item>
+        <Form.Item name="threshold" label={t('knowledge.threshold')} extra={t('knowledge.thresholdHelp')}>
+          <Slider min={0.1} max={1} step={0.05} marks={{ 0.3: '0.3', 0.6: '0.6', 0.9: '0.9' }} />
+        </Form.Item>
+        <Form.Item name="greeting" label={t('knowledge.greeting')} rules={[{ max: 200 }]}>
+          <Input.TextArea rows={2} maxLength={200} />
+        </Form.Item>
+        <Form.Item
+          name="quickQuestions"
+          label={t('knowledge.quickQuestions')}
+          extra={t('knowledge.quickQuestionsHelp')}
+        >
+          <Select mode="tags" open={false} maxCount={6} />
+        </Form.Item>
+        {canManage && (
+          <Button
+            type="primary"
+            loading={update.isPending}
+            onClick={() => void submit().catch(() => undefined)}
+            data-testid="bot-save"
+          >
+            {t('common.save')}
+          </Button>
+        )}
+      </Form>
+    </Card>
+  );
+}

@@ -1,0 +1,158 @@
+import { type CreateRoutingRuleBody, type RoutingRule, rfmTiers } from '@huike/contracts';
+import { Form, Input, Select, Switch } from 'antd';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { FormDrawer } from '../../../ui/form-drawer.tsx';
+import { useTeams } from '../../identity/hooks/use-users.ts';
+import { useInboxes } from '../../inboxes/hooks/use-inboxes.ts';
+import { useTagCatalog } from '../../tags/hooks/use-tags.ts';
+import { useSaveRoutingRule } from '../hooks/use-routing.ts';
+
+type Values = {
+  name: string;
+  enabled: boolean;
+  tiers: string[];
+  tagIds: string[];
+  languages: string[];
+  inboxIds: string[];
+  channels: string[];
+  keywords: string[];
+  teamId: string | null;
+  requiredSkill: string | null;
+};
+
+/** Create or edit one routing rule: conditions (all that are set must match) → team and required skill. */
+export function RoutingRuleDrawer({
+  open,
+  rule,
+  onClose,
+}: {
+  open: boolean;
+  rule: RoutingRule | null;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<Values>();
+  const teams = useTeams();
+  const inboxes = useInboxes();
+  const tags = useTagCatalog();
+  const save = useSaveRoutingRule();
+
+  useEffect(() => {
+    if (!open) return;
+    save.reset();
+    const c = rule?.conditions ?? {};
+    form.setFieldsValue({
+      name: rule?.name ?? '',
+      enabled: rule?.enabled ?? true,
+      tiers: c.tiers ?? [],
+      tagIds: c.tagIds ?? [],
+      languages: c.languages ?? [],
+      inboxIds: c.inboxIds ?? [],
+      channels: c.channels ?? [],
+      keywords: c.keywords ?? [],
+      teamId: rule?.teamRemoved ? null : (rule?.teamId ?? null),
+      requiredSkill: rule?.requiredSkill ?? null,
+    });
+  }, [open, rule, form, save.reset]);
+
+  const submit = async () => {
+    const values = await form.validateFields();
+    const input = {
+      name: values.name,
+      enabled: values.enabled,
+      conditions: {
+        tiers: values.tiers,
+        tagIds: values.tagIds,
+        languages: values.languages,
+        inboxIds: values.inboxIds,
+        channels: values.channels,
+        keywords: values.keywords,
+      },
+      teamId: values.teamId ?? null,
+      requiredSkill: values.requiredSkill?.trim() || null,
+    } as CreateRoutingRuleBody;
+    save.mutate({ id: rule?.id, input }, { onSuccess: onClose });
+  };
+
+  return (
+    <FormDrawer
+      open={open}
+      title={rule ? t('routing.settings.edit') : t('routing.settings.create')}
+      size={560}
+      submitLabel={t('common.save')}
+      submitTestId="routing-rule-submit"
+      isSubmitting={save.isPending}
+      error={save.error}
+      onSubmit={() => void submit()}
+      onClose={onClose}
+    >
+      <Form form={form} layout="vertical">
+        <Form.Item name="name" label={t('routing.settings.name')} rules={[{ required: true, whitespace: true }]}>
+          <Input maxLength={60} data-testid="routing-rule-name" />
+        </Form.Item>
+        <Form.Item name="enabled" label={t('routing.settings.enabled')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+        <Form.Item name="keywords" label={t('routing.settings.keywords')} extra={t('routing.settings.keywordsHelp')}>
+          <Select mode="tags" tokenSeparators={[',', '，']} open={false} data-testid="routing-rule-keywords" />
+        </Form.Item>
+        <Form.Item name="tiers" label={t('routing.settings.tiers')}>
+          <Select
+            mode="multiple"
+            options={rfmTiers.map((tier) => ({ value: tier, label: t(`value.tiers.${tier}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="tagIds" label={t('routing.settings.tags')}>
+          <Select
+            mode="multiple"
+            optionFilterProp="label"
+            options={(tags.catalog?.options ?? []).map((tag: { id: string; path: string }) => ({
+              value: tag.id,
+              label: tag.path,
+            }))}
+          />
+        </Form.Item>
+        <Form.Item name="inboxIds" label={t('routing.settings.inboxes')}>
+          <Select
+            mode="multiple"
+            options={(inboxes.data ?? []).map((inbox) => ({ value: inbox.id, label: inbox.name }))}
+          />
+        </Form.Item>
+        <Form.Item name="channels" label={t('routing.settings.channels')}>
+          <Select
+            mode="multiple"
+            options={(['website', 'api'] as const).map((channel) => ({
+              value: channel,
+              label: t(`channels.${channel}`),
+            }))}
+          />
+        </Form.Item>
+        <Form.Item name="languages" label={t('routing.settings.languages')}>
+          <Select
+            mode="multiple"
+            options={[
+              { value: 'zh-CN', label: '中文' },
+              { value: 'en', label: 'English' },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item name="teamId" label={t('routing.settings.team')}>
+          <Select
+            allowClear
+            placeholder={t('routing.settings.anyTeam')}
+            data-testid="routing-rule-team"
+            options={(teams.data ?? []).map((team) => ({ value: team.id, label: team.name }))}
+          />
+        </Form.Item>
+        <Form.Item
+          name="requiredSkill"
+          label={t('routing.settings.requiredSkill')}
+          extra={t('routing.settings.requiredSkillHelp')}
+        >
+          <Input maxLength={30} allowClear />
+        </Form.Item>
+      </Form>
+    </FormDrawer>
+  );
+}

@@ -1,0 +1,247 @@
+/**
+ * dashboards: the service dashboard (`GET /api/v1/reports/service`) through the real server over 5,000,000
+ * reporting events spread over a year (3 inboxes, 5 teams, 50 agents), with the daily rollups built — timed for
+ * the whole year, the last 30 days, and 30 days filtered by inbox and by agent; one request at a time.
+ *
+ * Reference, same run, same cluster: the headline figures (conversations per day, median and p90 first response,
+ * the agent leaderboard) computed the naive way from a proportionate raw dataset of conversations and messages
+ * (a quarter as many conversations as events, 4 messages each), straight SQL through a pool connection.
+ *
+ * Scale: HUIKE_BENCH_DASHBOARD_EVENTS (default 5,000,000); check with e.g. 200000.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { rebuildDay, rebuildMonth } from '../apps/server/src/modules/analytics/analytics.repository.ts';
+import { setupWorkspace, startHuikeServer } from '../scripts/lib/huike-server.ts';
+import { quantile, round } from './lib/stats.ts';
+import type { BenchResult } from './lib/types.ts';
+
+const EVENTS = Number(process.env.HUIKE_BENCH_DASHBOARD_EVENTS ?? 5_000_000);
+const RUNS = Number(process.env.HUIKE_BENCH_DASHBOARD_RUNS ?? 20);
+const REFERENCE_RUNS = 5;
+const DAYS = 365;
+const AGENTS = 50;
+const TZ = 'Asia/Shanghai';
+
+const stats = (times: number[]) => ({ p50: round(quantile(times, 0.5), 1), p95: round(quantile(times, 0.95), 1) });
+
+function clusterPool(dataDir: string) {
+  const cluster = JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as {
+    port: number;
+    password: string;
+  };
+  const pool = new pg.Pool({
+    host: '127.0.0.1',
+    port: cluster.port,
+    user: 'huike',
+    password: cluster.password,
+    database: 'huike',
+    max: 4,
+  });
+  pool.on('error', () => {});
+  return pool;
+}
+
+const localDay = (at: Date) => at.toLocaleDateString('sv-SE', { timeZone: TZ });
+
+export async function run(): Promise<BenchResult> {
+  const server = await startHuikeServer();
+  const pool = clusterPool(server.dataDir);
+  try {
+    const { api, inbox } = await setupWorkspace(server.origin);
+    const inboxIds = [inbox.id as string];
+    for (const name of ['邮件', '微信']) {
+      inboxIds.push(
+        (await api.request<{ id: string }>('POST', '/api/v1/inboxes', { name, channelType: 'website' })).id,
+      );
+    }
+    const workspaceId = (await pool.query<{ id: string }>('select id from workspaces limit 1')).rows[0]!.id;
+    const loadStart = performance.now();
+    await pool.query(
+      `insert into teams (id, workspace_id, name) select gen_random_uuid(), $1, '团队' || t from generate_series(1, 5) t`,
+      [workspaceId],
+    );
+    await pool.query(
+      `insert into users (id, workspace_id, email, name, role, password_hash)
+       select gen_random_uuid(), $1, 'agent' || a || '@bench.huike', '客服' || a, 'agent', 'x' from generate_series(1, $2) a`,
+      [workspaceId, AGENTS],
+    );
+    const teams = (
+      await pool.query<{ id: string }>('select id from teams where workspace_id = $1 order by id', [workspaceId])
+    ).rows.map((r) => r.id);
+    const agents = (
+      await pool.query<{ id: string }>(`select id from users where workspace_id = $1 and role = 'agent' order by id`, [
+        workspaceId,
+      ])
+    ).rows.map((r) => r.id);
+
+    // Facts: kind by i % 100; an agent works in one team; times spread evenly over the year before now.
+    await pool.query(
+      `insert into reporting_events (id, workspace_id, occurred_at, kind, fact_key, inbox_id, team_id, agent_id, customer_id,
+         dim, value, business_value)
+       select gen_random_uuid(), $1, now() - (($2::float8 - i) / $2) * interval '${DAYS} days', k.kind, i::text,
+         ($3::uuid[])[1 + i % 3], ($4::uuid[])[1 + (i / 7 % 50) % 5], case when k.kind <> 'conversation_created' then ($5::uuid[])[1 + i / 7 % 50] end,
+         null, k.dim, k.value, k.value * 0.8
+       from generate_series(1::bigint, $2::bigint) i
+       cross join lateral (select
+         case when i % 100 < 25 then 'conversation_created' when i % 100 < 45 then 'first_response'
+              when i % 100 < 68 then 'reply_time' when i % 100 < 88 then 'conversation_resolved'
+              when i % 100 < 92 then 'csat' when i % 100 < 94 then 'ticket_created' when i % 100 < 96 then 'ticket_resolved'
+              when i % 100 < 97 then 'ticket_sla_met' when i % 100 < 98 then 'fcr_broken' else 'complaint_keyword' end as kind) kk
+       cross join lateral (select kk.kind,
+         case kk.kind when 'csat' then (1 + i % 5)::text when 'ticket_created' then (array['inquiry','logistics','return','complaint','other'])[1 + i % 5]
+              when 'conversation_resolved' then 'first' when 'complaint_keyword' then (array['物流','快递','退款','质量','破损','发货','少件','色差'])[1 + i % 8] else '' end as dim,
+         case when kk.kind in ('first_response', 'reply_time') then 5 + (i * 7919 % 1800)
+              when kk.kind in ('conversation_resolved', 'ticket_resolved') then 300 + (i * 104729 % 86400)
+              when kk.kind = 'csat' then 1 + i % 5 end::float8 as value) k`,
+      [workspaceId, EVENTS, `{${inboxIds.join(',')}}`, `{${teams.join(',')}}`, `{${agents.join(',')}}`],
+    );
+    const eventsLoadedS = (performance.now() - loadStart) / 1000;
+
+    // Rollups for every past day (the worker's sweep does the last weeks; the bench builds the whole year).
+    const rollupStart = performance.now();
+    const db = drizzle(pool);
+    const now = new Date();
+    for (let daysAgo = DAYS + 1; daysAgo >= 1; daysAgo--) {
+      const day = localDay(new Date(now.getTime() - daysAgo * 86_400_000));
+      await db.transaction((tx) => rebuildDay(tx as unknown as Parameters<typeof rebuildDay>[0], workspaceId, TZ, day));
+    }
+    const months = new Set<string>();
+    for (let daysAgo = DAYS + 1; daysAgo >= 1; daysAgo--) {
+      months.add(`${localDay(new Date(now.getTime() - daysAgo * 86_400_000)).slice(0, 7)}-01`);
+    }
+    months.delete(`${localDay(now).slice(0, 7)}-01`);
+    const [firstMonth] = months;
+    if (firstMonth) months.delete(firstMonth); // partly before the data: stays on daily rollups
+    for (const month of months) {
+      await db.transaction((tx) =>
+        rebuildMonth(tx as unknown as Parameters<typeof rebuildMonth>[0], workspaceId, month),
+      );
+      await pool.query(
+        `insert into reporting_rollup_months (workspace_id, month) values ($1, $2) on conflict do nothing`,
+        [workspaceId, month],
+      );
+    }
+    const rollupS = (performance.now() - rollupStart) / 1000;
+    const rollupRows = (await pool.query<{ n: number }>('select count(*)::int as n from reporting_daily_rollups'))
+      .rows[0]!.n;
+
+    // The raw reference dataset: conversations with a customer message and agent replies.
+    const rawStart = performance.now();
+    const conversations = Math.round(EVENTS / 4);
+    await pool.query(
+      `insert into customers (id, workspace_id, name) select gen_random_uuid(), $1, '顾客' || c from generate_series(1, 10000) c`,
+      [workspaceId],
+    );
+    const customerIds = (
+      await pool.query<{ id: string }>('select id from customers where workspace_id = $1', [workspaceId])
+    ).rows.map((r) => r.id);
+    await pool.query(
+      `insert into conversations (id, workspace_id, inbox_id, customer_id, status, assignee_id, created_at, last_message_at)
+       select gen_random_uuid(), $1, ($3::uuid[])[1 + i % 3], ($5::uuid[])[1 + i % 10000],
+         case when i % 10 < 8 then 'resolved' else 'open' end, ($4::uuid[])[1 + i % 50],
+         now() - (($2::float8 - i) / $2) * interval '${DAYS} days', now()
+       from generate_series(1, $2) i`,
+      [workspaceId, conversations, `{${inboxIds.join(',')}}`, `{${agents.join(',')}}`, `{${customerIds.join(',')}}`],
+    );
+    await pool.query(
+      `insert into messages (id, workspace_id, conversation_id, direction, sender_kind, sender_id, content, created_at)
+       select gen_random_uuid(), c.workspace_id, c.id, case when m % 2 = 0 then 'inbound' else 'outbound' end,
+         case when m % 2 = 0 then 'customer' else 'agent' end, case when m % 2 = 1 then c.assignee_id end, '消息',
+         c.created_at + (m * (5 + (abs(hashtext(c.id::text)) % 1800))) * interval '1 second'
+       from conversations c cross join generate_series(0, 3) m where c.workspace_id = $1`,
+      [workspaceId],
+    );
+    await pool.query(
+      'vacuum analyze reporting_events, reporting_daily_rollups, reporting_hourly_rollups, conversations, messages',
+    );
+    const rawLoadS = (performance.now() - rawStart) / 1000;
+
+    const today = localDay(now);
+    const yearAgo = localDay(new Date(now.getTime() - (DAYS - 1) * 86_400_000));
+    const monthAgo = localDay(new Date(now.getTime() - 29 * 86_400_000));
+    const queries = {
+      year: `from=${yearAgo}&to=${today}`,
+      days30: `from=${monthAgo}&to=${today}`,
+      days30_inbox: `from=${monthAgo}&to=${today}&inboxId=${inboxIds[1]}`,
+      days30_agent: `from=${monthAgo}&to=${today}&agentId=${agents[7]}`,
+      year_team: `from=${yearAgo}&to=${today}&teamId=${teams[2]}`,
+    };
+    const metrics: Record<string, number> = {};
+    const all: number[] = [];
+    for (const [name, query] of Object.entries(queries)) {
+      const times: number[] = [];
+      for (let r = 0; r < RUNS + 3; r++) {
+        const started = performance.now();
+        const response = await api.raw('GET', `/api/v1/reports/service?${query}`);
+        if (!response.ok) throw new Error(`${query} → ${response.status}: ${await response.text()}`);
+        await response.json();
+        if (r >= 3) times.push(performance.now() - started);
+      }
+      const s = stats(times);
+      metrics[`${name}_p50_ms`] = s.p50;
+      metrics[`${name}_p95_ms`] = s.p95;
+      all.push(...times);
+    }
+    metrics.all_p95_ms = stats(all).p95;
+
+    // Reference: the same headline figures from raw conversations and messages.
+    const reference = async (from: string) => {
+      const times: number[] = [];
+      for (let r = 0; r < REFERENCE_RUNS; r++) {
+        const started = performance.now();
+        await pool.query(
+          `with c as (
+             select id, assignee_id, created_at from conversations
+             where workspace_id = $1 and created_at >= ($2::date)::timestamp at time zone $3),
+           fr as (
+             select c.id, c.assignee_id, extract(epoch from min(m.created_at) filter (where m.sender_kind = 'agent')
+               - min(m.created_at) filter (where m.sender_kind = 'customer')) as s
+             from c join messages m on m.workspace_id = $1 and m.conversation_id = c.id group by c.id, c.assignee_id)
+           select (select json_agg(d) from (select (created_at at time zone $3)::date as day, count(*) from c group by 1) d),
+             (select percentile_cont(array[0.5, 0.9]) within group (order by s) from fr),
+             (select json_agg(a) from (select assignee_id, count(*), percentile_cont(0.5) within group (order by s)
+               from fr group by assignee_id) a)`,
+          [workspaceId, from, TZ],
+        );
+        times.push(performance.now() - started);
+      }
+      return stats(times);
+    };
+    const refYear = await reference(yearAgo);
+    const ref30 = await reference(monthAgo);
+    return {
+      dataset: {
+        reporting_events: EVENTS,
+        days: DAYS,
+        inboxes: 3,
+        teams: 5,
+        agents: AGENTS,
+        rollup_rows: rollupRows,
+        raw_conversations: conversations,
+        raw_messages: conversations * 4,
+        events_load_s: round(eventsLoadedS, 1),
+        rollup_build_s: round(rollupS, 1),
+        raw_load_s: round(rawLoadS, 1),
+      },
+      metrics: {
+        ...metrics,
+        speedup_year_x: round(refYear.p50 / metrics.year_p50_ms!, 1),
+        speedup_30_days_x: round(ref30.p50 / metrics.days30_p50_ms!, 1),
+      },
+      reference: {
+        raw_year_p50_ms: refYear.p50,
+        raw_year_p95_ms: refYear.p95,
+        raw_30_days_p50_ms: ref30.p50,
+        raw_30_days_p95_ms: ref30.p95,
+      },
+      targets: [{ metric: 'all_p95_ms', op: '<=', value: 300 }],
+    };
+  } finally {
+    await pool.end();
+    await server.stop();
+  }
+}

@@ -1,0 +1,166 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchBrowser,
+  loginThroughUi,
+  newContext,
+  ownerApi,
+  runId,
+  typeAndSend,
+  waitFor,
+  watchPage,
+} from './support.ts';
+
+const HANDOFF_LINE = '已为您转接人工客服';
+
+describe('FAQ bot', () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const api = ownerApi();
+  let inbox: { id: string; token: string };
+  const run = runId();
+  const answer = `签收后 7 天内可在订单页申请退货 #${run}`;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    // A dedicated inbox, so the bot never answers in the other browser tests' chats.
+    inbox = await api.request('POST', '/api/v1/inboxes', { name: `机器人渠道 ${run}`, channelType: 'website' });
+    await api.request('POST', '/api/v1/knowledge/articles', {
+      title: '退换货政策',
+      body: `<p>${answer}</p>`,
+      questions: ['怎么退货', '可以退货吗'],
+      status: 'published',
+    });
+    await api.request('PUT', `/api/v1/knowledge/bot/settings/${inbox.id}`, {
+      enabled: true,
+      threshold: 0.6,
+      greeting: '您好，我是智能客服小慧',
+      quickQuestions: ['怎么退货'],
+    });
+  });
+
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close().catch(() => {});
+  });
+
+  afterAll(async () => {
+    await api
+      .request('PUT', `/api/v1/knowledge/bot/settings/${inbox.id}`, {
+        enabled: false,
+        threshold: 0.6,
+        greeting: '',
+        quickQuestions: [],
+      })
+      .catch(() => {});
+    await browser?.close();
+  });
+
+  it('answers a FAQ in the widget, hands off on 转人工, and the agent sees both', async () => {
+    const visitorContext = await newContext(browser);
+    contexts.push(visitorContext);
+    const visitor = await visitorContext.newPage();
+    const visitorWatch = watchPage(visitor, 'visitor');
+    await visitor.goto(`/widget/?inbox=${encodeURIComponent(inbox.token)}`);
+    await visitor.locator('[data-testid=widget-input]').waitFor({ state: 'visible' });
+
+    // Quick questions show before the first message; pressing one asks it.
+    const quick = visitor.locator('[data-testid=widget-quick-question]', { hasText: '怎么退货' });
+    await quick.waitFor({ state: 'visible' });
+    await quick.click();
+    const botAnswer = visitor.locator('[data-testid=widget-message][data-direction=outbound]', { hasText: answer });
+    await botAnswer.waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await quick.isVisible()).toBe(false);
+
+    // Once the bot answered, 转人工 is offered; pressing it brings the hand-off line.
+    const handoff = visitor.locator('[data-testid=widget-handoff]');
+    await handoff.waitFor({ state: 'visible' });
+    await handoff.click();
+    await visitor
+      .locator('[data-testid=widget-message]', { hasText: HANDOFF_LINE })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await handoff.isVisible()).toBe(false);
+
+    // The agent opens the conversation and sees the question, the bot's answer, 转人工 and the hand-off.
+    const conversation = await waitFor(async () => {
+      const page = await api.request<{ items: { id: string; inboxId: string }[] }>(
+        'GET',
+        '/api/v1/conversations?assignee=all&limit=100',
+      );
+      return page.items.find((item) => item.inboxId === inbox.id);
+    }, 'the bot conversation never appeared');
+    if (!conversation) throw new Error('the bot conversation never appeared');
+    const agentContext = await newContext(browser);
+    contexts.push(agentContext);
+    const agent = await agentContext.newPage();
+    const agentWatch = watchPage(agent, 'agent');
+    await loginThroughUi(agent);
+    await agent.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await agent.goto(`/inbox/${conversation.id}`);
+    const messages = agent.locator('[data-testid=message]');
+    await messages.filter({ hasText: answer }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await messages.filter({ hasText: HANDOFF_LINE }).first().waitFor({ state: 'visible' });
+    await agent
+      .locator('[data-testid=message][data-direction=inbound]', { hasText: '转人工' })
+      .first()
+      .waitFor({ state: 'visible' });
+
+    // The agent replies; the visitor gets it.
+    const reply = `您好，我是人工客服，马上为您处理 #${run}`;
+    await typeAndSend(agent.locator('[data-testid=composer]'), reply);
+    await visitor
+      .locator('[data-testid=widget-message][data-direction=outbound]', { hasText: reply })
+      .waitFor({ state: 'visible', timeout: 15_000 });
+
+    expect([...visitorWatch.errors, ...visitorWatch.dialogs]).toEqual([]);
+    expect([...agentWatch.errors, ...agentWatch.dialogs]).toEqual([]);
+  });
+  it('lists and edits articles on 知识库, shows bot rates on 设置 → 机器人, and inserts answers in the workbench', async () => {
+    const context = await newContext(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    const watched = watchPage(page, 'owner');
+    await loginThroughUi(page);
+    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+
+    await page.locator('[data-testid=nav-knowledge]').click();
+    await page.locator('[data-testid=kb-search] input').fill('怎么退貨');
+    await page.locator('[data-testid=kb-search] input').press('Enter');
+    await page.locator('[data-testid=kb-row-title]', { hasText: '退换货政策' }).first().waitFor({ state: 'visible' });
+
+    // A new article through the drawer: title, a question variant, rich text body.
+    await page.locator('[data-testid=kb-new-article]').click();
+    await page.locator('[data-testid=kb-article-title]').fill(`发票说明 ${run}`);
+    await page.locator('[data-testid=kb-editor] .ProseMirror').click();
+    await page.keyboard.type(`可开电子发票 ${run}`);
+    await page.locator('[data-testid=kb-article-save]').click();
+    await page.locator('[data-testid=kb-article-title]').waitFor({ state: 'detached' });
+    await page.locator('[data-testid=kb-search] input').fill('发票');
+    await page.locator('[data-testid=kb-search] input').press('Enter');
+    await page.locator('[data-testid=kb-row-title]', { hasText: `发票说明 ${run}` }).waitFor({ state: 'visible' });
+
+    await page.goto('/settings/bot');
+    const card = page.locator('[data-testid=bot-settings-card]', { hasText: `机器人渠道 ${run}` });
+    await card.waitFor({ state: 'visible' });
+    await card.getByText('机器人解决率').waitFor({ state: 'visible' });
+
+    // The workbench's 知识库 tab finds the answer and puts it into the reply box.
+    const conversation = (
+      await api.request<{ items: { id: string; inboxId: string }[] }>(
+        'GET',
+        '/api/v1/conversations?assignee=all&limit=100',
+      )
+    ).items.find((item) => item.inboxId === inbox.id);
+    if (!conversation) throw new Error('no bot conversation');
+    await page.goto(`/inbox/${conversation.id}`);
+    await page.locator('[data-testid=panel-tab-knowledge]').click();
+    await page.locator('[data-testid=kb-panel-search] input').fill('退货');
+    await page.locator('[data-testid=kb-panel-search] input').press('Enter');
+    await page.locator('[data-testid=kb-insert-text]').first().click();
+    await waitFor(
+      async () => (await page.locator('[data-testid=composer]').inputValue()).includes(answer),
+      'the answer never reached the composer',
+    );
+    expect([...watched.errors, ...watched.dialogs]).toEqual([]);
+  });
+});

@@ -1,0 +1,86 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  findConversation,
+  launchBrowser,
+  loginThroughUi,
+  newContext,
+  ownerApi,
+  runId,
+  typeAndSend,
+  waitFor,
+  watchPage,
+} from './support.ts';
+
+type ResponseRow = { comment: string | null; score: number; conversationId: string | null };
+
+describe('satisfaction surveys', () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close().catch(() => {});
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('lets the visitor rate a resolved conversation in the widget, and shows it on the surveys page', async () => {
+    const run = runId();
+    const question = `快递到哪了？#${run}`;
+    const comment = `客服很耐心 #${run}`;
+    const api = ownerApi();
+
+    // The visitor writes in through the widget on the demo shop.
+    const visitorContext = await newContext(browser);
+    contexts.push(visitorContext);
+    const visitor = await visitorContext.newPage();
+    const visitorWatch = watchPage(visitor, 'visitor');
+    await visitor.goto('/demo/shop');
+    await visitor.locator('#huike-bubble').click();
+    const widget = visitor.frameLocator('#huike-frame');
+    await typeAndSend(widget.locator('[data-testid=widget-input]'), question);
+    const conversation = await findConversation(api, question);
+
+    // The agent resolves it from the workbench.
+    const agentContext = await newContext(browser);
+    contexts.push(agentContext);
+    const agent = await agentContext.newPage();
+    const agentWatch = watchPage(agent, 'agent');
+    await loginThroughUi(agent);
+    await agent.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await agent.goto(`/inbox/${conversation.id}`);
+    await agent.locator('[data-testid=action-resolve]').click();
+
+    // The rating card arrives in the widget; the visitor gives four stars and a comment.
+    const card = widget.locator('[data-testid=survey-card]');
+    await card.locator('[data-testid=survey-score-4]').click();
+    await card.locator('[data-testid=survey-comment]').fill(comment);
+    await card.locator('[data-testid=survey-submit]').click();
+    await widget.locator('[data-testid=survey-thanks]').waitFor();
+    expect(await widget.locator('[data-testid=survey-thanks]').textContent()).toContain('感谢您的评价');
+
+    const stored = await waitFor(async () => {
+      const page = await api.request<{ items: ResponseRow[] }>('GET', '/api/v1/surveys/responses?limit=50');
+      return page.items.find((item) => item.comment === comment);
+    }, 'the rating was never stored');
+    expect(stored).toMatchObject({ score: 4, conversationId: conversation.id });
+
+    // The lead sees it on 设置 → 满意度.
+    await agent.goto('/settings/surveys');
+    await agent.locator('[data-testid=survey-responses]').getByText(comment).waitFor();
+    const average = await waitFor(async () => {
+      const text = (await agent.locator('[data-testid=csat-average] .ant-statistic-content').textContent()) ?? '';
+      return /\d/.test(text) ? text : undefined;
+    }, 'the CSAT average never showed');
+    expect(Number(average)).toBeGreaterThan(0);
+    expect(visitorWatch.errors).toEqual([]);
+    expect(agentWatch.errors).toEqual([]);
+    expect([...visitorWatch.dialogs, ...agentWatch.dialogs]).toEqual([]);
+  });
+});

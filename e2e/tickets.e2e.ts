@@ -1,0 +1,168 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../scripts/lib/huike-server.ts';
+import {
+  e2e,
+  findConversation,
+  launchBrowser,
+  loginThroughUi,
+  newContext,
+  ownerApi,
+  runId,
+  sleep,
+  waitFor,
+  watchPage,
+} from './support.ts';
+
+type Policy = { id: string };
+type TicketRow = { id: string; number: number; status: string; subject: string; conversationId: string | null };
+
+/** Picks an option of an Ant Design <Select> by its visible label. */
+async function pickOption(page: Page, testId: string, label: string): Promise<void> {
+  await page.locator(`[data-testid=${testId}]`).click();
+  const option = page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: label })
+    .first();
+  await option.waitFor({ state: 'visible' });
+  await option.click();
+}
+
+describe('tickets', () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const policies: string[] = [];
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+    const api = ownerApi();
+    for (const id of policies.splice(0)) await api.request('DELETE', `/api/v1/sla-policies/${id}`).catch(() => {});
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('turns a conversation into a ticket, watches its SLA clock count, pause and stop, and finds it by filter', async () => {
+    const api = ownerApi();
+    const run = runId();
+    // Calendar hours, so the clock runs whatever the time of day of the test.
+    const policy = await api.request<Policy>('POST', '/api/v1/sla-policies', {
+      name: `物流时效 ${run}`,
+      position: 0,
+      categories: ['logistics'],
+      hours: 'calendar',
+      targets: { first_response: 60, resolution: 24 * 60, escalation: null },
+    });
+    policies.push(policy.id);
+
+    // A visitor writes in through the public channel API (what the widget's fallback uses).
+    const { origin, inboxToken } = e2e();
+    const visitor = new ApiClient(origin);
+    const session = await visitor.request<{ sourceId: string; visitorToken: string }>(
+      'POST',
+      `/public/v1/inboxes/${inboxToken}/visitors`,
+      {},
+    );
+    const text = `快递三天没更新物流了 ${run}`;
+    await visitor.request(
+      'POST',
+      `/public/v1/inboxes/${inboxToken}/messages`,
+      { sourceId: session.sourceId, content: text, name: `顾客${run}` },
+      { 'x-huike-visitor-token': session.visitorToken },
+    );
+    const conversation = await findConversation(api, text);
+
+    const context = await newContext(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const watched = watchPage(page, 'agent');
+    await loginThroughUi(page);
+    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await page.goto(`/inbox/${conversation.id}`);
+
+    // 创建工单 in the chat header: the drawer comes prefilled from the conversation.
+    await page.locator('[data-testid=workbench-create-ticket]').click();
+    const subject = page.locator('input[data-testid=ticket-form-subject]');
+    await subject.waitFor({ state: 'visible' });
+    await waitFor(async () => (await subject.inputValue()).includes('快递三天没更新物流了'), 'subject not prefilled');
+    await page.locator('[data-testid=ticket-form-category]').getByText('物流', { exact: true }).click();
+    await page.locator('[data-testid=ticket-form-submit]').click();
+    const link = page.locator('[data-testid=workbench-ticket-link]');
+    await link.waitFor({ state: 'visible' });
+
+    const ticket = (await waitFor(async () => {
+      const list = await api.request<{ items: TicketRow[] }>('GET', `/api/v1/tickets?q=${encodeURIComponent(run)}`);
+      return list.items.find((item) => item.conversationId === conversation.id);
+    }, 'the ticket was not stored')) as TicketRow;
+
+    // The ticket page: the resolution clock counts down, green.
+    await link.click();
+    await page.locator('[data-testid=ticket-detail] [data-testid=ticket-subject]').waitFor();
+    expect(await page.locator('[data-testid=ticket-number]').textContent()).toContain(String(ticket.number));
+    const clock = page.locator('[data-testid=ticket-sla] [data-testid=sla-clock][data-target=resolution]');
+    await clock.waitFor();
+    expect(await clock.getAttribute('data-state')).toBe('ok');
+    const before = await clock.textContent();
+    await sleep(2_200);
+    const after = await clock.textContent();
+    expect(after).not.toBe(before);
+    expect(after).toMatch(/剩余/);
+
+    // 等待客户 pauses it.
+    await page.locator('[data-testid=ticket-move-waiting_customer]').click();
+    await page
+      .locator('[data-testid=ticket-detail] [data-testid=ticket-status][data-status=waiting_customer]')
+      .waitFor();
+    await page
+      .locator('[data-testid=ticket-sla] [data-testid=sla-clock][data-target=resolution][data-state=paused]')
+      .waitFor();
+    const paused = await clock.textContent();
+    expect(paused).toContain('已暂停');
+    await sleep(1_500);
+    expect(await clock.textContent()).toBe(paused);
+
+    // 已解决 stops it.
+    await page.locator('[data-testid=ticket-move-resolved]').click();
+    await page.locator('[data-testid=ticket-detail] [data-testid=ticket-status][data-status=resolved]').waitFor();
+    await page
+      .locator('[data-testid=ticket-sla] [data-testid=sla-clock][data-target=resolution][data-state=met]')
+      .waitFor();
+    // The timeline recorded the moves.
+    const timeline = page.locator('[data-testid=ticket-timeline]');
+    await timeline.getByText('已解决').first().waitFor();
+
+    // The list: search finds it, a status filter that does not match hides it, the matching one shows it.
+    await page.locator('[data-testid=nav-tickets]').click();
+    const search = page.locator('[data-testid=ticket-search] input');
+    await search.fill(run);
+    await search.press('Enter');
+    const rows = page.locator('[data-testid=ticket-row]');
+    await page.locator(`[data-testid=ticket-row][data-ticket-id="${ticket.id}"]`).waitFor();
+    await pickOption(page, 'ticket-filter-status', '等待客户');
+    await waitFor(async () => (await rows.count()) === 0, 'the status filter did not hide the resolved ticket');
+    await page.locator('[data-testid=ticket-filters-clear]').click();
+    await pickOption(page, 'ticket-filter-status', '已解决');
+    await page.locator(`[data-testid=ticket-row][data-ticket-id="${ticket.id}"]`).waitFor();
+    expect(await rows.count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('status')).toBe('resolved');
+
+    // Bulk update says how many rows it touches, asks, then changes them.
+    await page.locator(`[data-testid=ticket-row][data-ticket-id="${ticket.id}"] .ant-checkbox-input`).check();
+    expect(await page.locator('[data-testid=ticket-bulk-bar]').textContent()).toContain('已选 1 个工单');
+    await page.locator('[data-testid=ticket-bulk-open]').click();
+    await pickOption(page, 'ticket-bulk-status', '已关闭');
+    await page.locator('[data-testid=ticket-bulk-submit]').click();
+    const confirm = page.locator('[data-testid=ticket-bulk-confirm]');
+    expect(await confirm.textContent()).toContain('修改 1 个工单');
+    await confirm.click();
+    await waitFor(async () => {
+      const stored = await api.request<TicketRow>('GET', `/api/v1/tickets/${ticket.id}`);
+      return stored.status === 'closed';
+    }, 'the bulk update did not close the ticket');
+
+    expect(watched.errors).toEqual([]);
+  });
+});
