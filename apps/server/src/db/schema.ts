@@ -1098,6 +1098,22 @@ export const reportingEvents = pgTable(
   ],
 );
 
+/** What daily and monthly rollups keep per (period, inbox, team, agent, kind, dim): counts, sums, histograms. */
+const rollupMeasures = () => ({
+  inboxId: uuid('inbox_id'),
+  teamId: uuid('team_id'),
+  agentId: uuid('agent_id'),
+  kind: text('kind').notNull(),
+  dim: text('dim').notNull().default(''),
+  count: integer('count').notNull(),
+  sum: doublePrecision('sum').notNull().default(0),
+  businessSum: doublePrecision('business_sum').notNull().default(0),
+  histBuckets: smallint('hist_buckets').array().notNull().default(sql`'{}'`),
+  histCounts: integer('hist_counts').array().notNull().default(sql`'{}'`),
+  businessHistBuckets: smallint('business_hist_buckets').array().notNull().default(sql`'{}'`),
+  businessHistCounts: integer('business_hist_counts').array().notNull().default(sql`'{}'`),
+});
+
 /**
  * Daily rollups of reporting events per (day in the workspace timezone, inbox, team, agent, kind, dim), with a
  * sparse log-scale histogram (8 buckets per doubling of seconds) so medians and p90s come from rollups.
@@ -1107,18 +1123,7 @@ export const reportingDailyRollups = pgTable(
   {
     workspaceId: workspaceId(),
     day: date('day').notNull(),
-    inboxId: uuid('inbox_id'),
-    teamId: uuid('team_id'),
-    agentId: uuid('agent_id'),
-    kind: text('kind').notNull(),
-    dim: text('dim').notNull().default(''),
-    count: integer('count').notNull(),
-    sum: doublePrecision('sum').notNull().default(0),
-    businessSum: doublePrecision('business_sum').notNull().default(0),
-    histBuckets: smallint('hist_buckets').array().notNull().default(sql`'{}'`),
-    histCounts: integer('hist_counts').array().notNull().default(sql`'{}'`),
-    businessHistBuckets: smallint('business_hist_buckets').array().notNull().default(sql`'{}'`),
-    businessHistCounts: integer('business_hist_counts').array().notNull().default(sql`'{}'`),
+    ...rollupMeasures(),
   },
   (t) => [index('reporting_daily_rollups_day_idx').on(t.workspaceId, t.day, t.kind)],
 );
@@ -1440,18 +1445,7 @@ export const reportingMonthlyRollups = pgTable(
   {
     workspaceId: workspaceId(),
     month: date('month').notNull(),
-    inboxId: uuid('inbox_id'),
-    teamId: uuid('team_id'),
-    agentId: uuid('agent_id'),
-    kind: text('kind').notNull(),
-    dim: text('dim').notNull().default(''),
-    count: integer('count').notNull(),
-    sum: doublePrecision('sum').notNull().default(0),
-    businessSum: doublePrecision('business_sum').notNull().default(0),
-    histBuckets: smallint('hist_buckets').array().notNull().default(sql`'{}'`),
-    histCounts: integer('hist_counts').array().notNull().default(sql`'{}'`),
-    businessHistBuckets: smallint('business_hist_buckets').array().notNull().default(sql`'{}'`),
-    businessHistCounts: integer('business_hist_counts').array().notNull().default(sql`'{}'`),
+    ...rollupMeasures(),
   },
   (t) => [index('reporting_monthly_rollups_month_idx').on(t.workspaceId, t.month, t.kind)],
 );

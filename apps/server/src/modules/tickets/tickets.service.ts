@@ -133,6 +133,9 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     return row;
   }
 
+  /** The distinct non-null ids (drizzle's inArray of none is `false`, so an empty list needs no sentinel). */
+  const distinctIds = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))];
+
   async function present(executor: Executor, rows: TicketRecord[], now = new Date()): Promise<TicketRow[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
@@ -141,11 +144,11 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
       executor
         .select({ ticketId: ticketOrders.ticketId, orderId: ticketOrders.orderId })
         .from(ticketOrders)
-        .where(inArray(ticketOrders.ticketId, ids)),
+        .where(and(eq(ticketOrders.workspaceId, workspaceId), inArray(ticketOrders.ticketId, ids))),
       executor
         .select({ ticketId: ticketWatchers.ticketId, userId: ticketWatchers.userId })
         .from(ticketWatchers)
-        .where(inArray(ticketWatchers.ticketId, ids)),
+        .where(and(eq(ticketWatchers.workspaceId, workspaceId), inArray(ticketWatchers.ticketId, ids))),
       executor
         .select({
           id: customers.id,
@@ -156,28 +159,13 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
         .where(
           and(
             eq(customers.workspaceId, workspaceId),
-            inArray(
-              customers.id,
-              [...new Set(rows.map((r) => r.customerId).filter((v): v is string => !!v))].concat([
-                '00000000-0000-0000-0000-000000000000',
-              ]),
-            ),
+            inArray(customers.id, distinctIds(rows.map((r) => r.customerId))),
           ),
         ),
       executor
         .select({ id: users.id, name: users.name })
         .from(users)
-        .where(
-          and(
-            eq(users.workspaceId, workspaceId),
-            inArray(
-              users.id,
-              [...new Set(rows.map((r) => r.assigneeId).filter((v): v is string => !!v))].concat([
-                '00000000-0000-0000-0000-000000000000',
-              ]),
-            ),
-          ),
-        ),
+        .where(and(eq(users.workspaceId, workspaceId), inArray(users.id, distinctIds(rows.map((r) => r.assigneeId))))),
       executor
         .select({ id: slaPolicies.id, hours: slaPolicies.hours })
         .from(slaPolicies)
