@@ -331,9 +331,12 @@ export function createReportingWriter({ db }: { db: Db }) {
       const previous = chains.get(key) ?? Promise.resolve();
       const next = previous.catch(() => undefined).then(() => handle(event));
       chains.set(key, next);
-      void next.finally(() => {
+      // Forget the chain either way; `finally` would derive a second promise that rejects unhandled (the bus
+      // handles and logs the failure of `next` itself), and an unhandled rejection ends a Node process.
+      const forget = () => {
         if (chains.get(key) === next) chains.delete(key);
-      });
+      };
+      next.then(forget, forget);
       return next;
     });
   }
