@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
+  chooseMenuItem,
   fillField,
   launchBrowser,
   loginThroughUi,
@@ -151,8 +152,7 @@ describe('customer data', () => {
     );
 
     // Bulk: add 回访-run to the segment; the exact count and the sentence come first.
-    await page.locator('[data-testid=segment-editor] [data-testid=bulk-menu]').click();
-    await page.locator('.ant-dropdown-menu-item', { hasText: '批量打标签' }).click();
+    await chooseMenuItem(page, page.locator('[data-testid=segment-editor] [data-testid=bulk-menu]'), '批量打标签');
     const modal = page.locator('[data-testid=bulk-modal]');
     await modal.waitFor({ state: 'visible' });
     await waitFor(

@@ -82,6 +82,24 @@ export async function loginThroughUi(page: Page, password: string = OWNER.passwo
   await page.locator('[data-testid=login-submit]').click();
 }
 
+/**
+ * Opens a dropdown menu and clicks one of its items. A menu can close under the pointer when the page
+ * re-renders its trigger (a refetch landing right after a save), so the open is retried, as a person would.
+ */
+export async function chooseMenuItem(page: Page, trigger: Locator, label: string): Promise<void> {
+  const item = page.locator('.ant-dropdown:not(.ant-dropdown-hidden) .ant-dropdown-menu-item', { hasText: label });
+  for (let attempt = 1; ; attempt++) {
+    await trigger.click();
+    try {
+      await item.click({ timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
 /** Waits until `predicate` returns a truthy value, or throws `message` after `timeoutMs`. */
 export async function waitFor<T>(predicate: () => Promise<T> | T, message: string, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
