@@ -14,7 +14,10 @@ import {
   subscribeOfflineReplies,
 } from './modules/business-hours/index.ts';
 import {
+  allAdapters,
+  createChannelRuntime,
   createChannelsService,
+  createQueueOutbound,
   inboxesRoutes,
   publicChannelRoutes,
   visitorSocketRoutes,
@@ -76,6 +79,7 @@ import { createFiles } from './platform/files.ts';
 import { jobsRoutes } from './platform/jobs.routes.ts';
 import { createJobs } from './platform/jobs.ts';
 import { registerObservability } from './platform/observability.ts';
+import { createOutbox } from './platform/outbox.ts';
 import { createRealtime } from './platform/realtime.ts';
 import { registerStaticAssets } from './platform/static-assets.ts';
 
@@ -187,9 +191,34 @@ export async function buildApp({
     maxUploadBytes: config.importMaxBytes,
   });
   defineImportsExportsJobs(jobs, importsExports);
-  const conversations = createConversationsService({ db, events, identity, files, canAgentTake });
+  const outbox = createOutbox({
+    db,
+    onError: (error, kind) => app.log.error({ err: error, delivery: kind }, 'delivery failed'),
+  });
+  const conversations = createConversationsService({
+    db,
+    events,
+    identity,
+    files,
+    canAgentTake,
+    queueOutbound: createQueueOutbound(outbox),
+  });
   const attachments = createAttachmentsService({ db, files });
-  const channels = createChannelsService({ db, customers, conversations });
+  const channelRuntime = createChannelRuntime({
+    db,
+    files,
+    config,
+    cipher,
+    events,
+    outbox,
+    customers,
+    conversations,
+    log: {
+      info: (context, message) => app.log.info(context, message),
+      error: (context, message) => app.log.error(context, message),
+    },
+  });
+  const channels = createChannelsService({ db, customers, conversations, cipher, runtime: channelRuntime });
   const businessHours = createBusinessHoursService({ db, audit });
   subscribeOfflineReplies({ db, events, conversations });
   const keywordReplies = createKeywordRepliesService({
@@ -301,6 +330,7 @@ export async function buildApp({
   publicHelpRoutes(app, knowledge);
   await app.register(async (scope) => {
     await publicChannelRoutes(scope, channels);
+    for (const adapter of allAdapters()) adapter.routes?.(scope, channelRuntime);
     visitorSocketRoutes(scope, channels, realtime);
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -311,7 +341,16 @@ export async function buildApp({
     reply.status(404).send(routeNotFound(request.method, request.url));
   });
 
+  /** Worker processes: the outbox and the channels' own background work (IMAP pull). */
+  let stopChannelWorkers: (() => Promise<void>)[] = [];
+  const startChannelWorkers = () => {
+    outbox.start();
+    stopChannelWorkers = allAdapters().flatMap((adapter) => adapter.start?.(channelRuntime) ?? []);
+  };
+
   app.addHook('onClose', async () => {
+    await outbox.stop();
+    await Promise.all(stopChannelWorkers.map((stop) => stop()));
     jobs.stop();
     routing.stop();
     await realtime.stop();
@@ -348,6 +387,8 @@ export async function buildApp({
     realtime,
     events,
     jobs,
+    outbox,
+    startChannelWorkers,
     files,
   };
 }

@@ -49,6 +49,7 @@ export async function startServer(config: Config, role: 'web' | 'worker' | 'all'
       }, SLA_SWEEP_MS),
     );
     huike.jobs.start();
+    huike.startChannelWorkers();
     void huike.services.conversations
       .replayRecentInbound(new Date(Date.now() - REPLAY_WINDOW_MS))
       .catch((error) => app.log.error({ err: error }, 'inbound replay'));

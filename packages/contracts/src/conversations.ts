@@ -54,6 +54,14 @@ export const uploadedAttachment = z.object({
 });
 export type UploadedAttachment = z.infer<typeof uploadedAttachment>;
 
+export const deliveryStatuses = ['pending', 'sent', 'delivered', 'failed', 'bounced'] as const;
+export const messageDelivery = z.object({
+  status: z.enum(deliveryStatuses),
+  /** Why it failed or bounced, for the agent (Chinese, no secrets). */
+  error: z.string().nullable(),
+});
+export type MessageDelivery = z.infer<typeof messageDelivery>;
+
 export const message = z.object({
   id,
   conversationId: id,
@@ -68,6 +76,12 @@ export const message = z.object({
   /** Inbound customer messages: scored on arrival (nlp module); null for other messages. */
   sentiment: messageSentiment.nullable(),
   urgency: messageUrgency.nullable(),
+  /** The channel's own id (email Message-ID, WeChat MsgId, an integrator's id); null for widget messages. */
+  externalId: z.string().nullable(),
+  /** Outbound on channels that deliver later (email, WeChat, SMS, API); null for widget and private messages. */
+  delivery: messageDelivery.nullable(),
+  /** What the channel adds: email subject/from/to/cc/html (sanitised), WeChat msgType/event. */
+  channelMeta: z.record(z.string(), z.unknown()).nullable(),
   createdAt: isoDateTime,
 });
 export type Message = z.infer<typeof message>;

@@ -8,6 +8,8 @@ import { slaTarget, ticket } from './tickets.ts';
 export const agentEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message.created'), message, conversation }),
   z.object({ type: z.literal('conversation.updated'), conversation }),
+  /** A channel message's delivery state changed (sent, failed, bounced): the chat updates its mark. */
+  z.object({ type: z.literal('message.updated'), message }),
   /** To users who may read alerts (alerts:read) only. */
   z.object({ type: z.literal('alert.created'), alert }),
   /** To users who may monitor the queue (queue:monitor), and to the agent themself. */

@@ -3,8 +3,16 @@ import { businessHours, offlineReply } from './business-hours.ts';
 import { id, isoDateTime } from './common.ts';
 import { botSettings } from './knowledge.ts';
 
-export const channelTypes = ['website', 'api'] as const;
+export const channelTypes = ['website', 'api', 'email', 'wechat', 'sms'] as const;
 export const channelType = z.enum(channelTypes);
+export type ChannelType = z.infer<typeof channelType>;
+
+/**
+ * A channel's connection settings; each channel checks its own shape on the server (channels/adapters/<type>).
+ * Secret fields (passwords, app secrets) are write-only: responses leave them out, and an update that leaves
+ * them out keeps the stored ones.
+ */
+export const channelConfig = z.record(z.string(), z.unknown());
 
 export const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, '颜色格式应为 #RRGGBB');
 
@@ -25,6 +33,7 @@ export const inbox = z.object({
   token: z.string().describe('public identifier used by the widget and the public channel API'),
   secret: z.string().nullable().describe('HMAC secret; only shown to owners and admins'),
   settings: inboxSettings,
+  channelConfig: channelConfig.describe('the channel settings without their secret fields'),
   createdAt: isoDateTime,
 });
 export type Inbox = z.infer<typeof inbox>;
@@ -33,6 +42,7 @@ export const createInboxBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   channelType: channelType.default('website'),
   settings: inboxSettings.default({ color: '#1677ff', greeting: '您好，有什么可以帮您？' }),
+  channelConfig: channelConfig.default({}),
 });
 export const updateInboxBody = z.strictObject({
   name: z.string().trim().min(1).max(100).optional(),
@@ -45,4 +55,6 @@ export const updateInboxBody = z.strictObject({
       offlineReply: offlineReply.optional(),
     })
     .optional(),
+  /** Merged over the stored config (secret fields left out stay as they are). */
+  channelConfig: channelConfig.optional(),
 });

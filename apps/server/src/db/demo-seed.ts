@@ -84,6 +84,7 @@ export async function seedDemoWorkspace(huike: HuikeApp, database: Database) {
     name: '官网在线客服',
     channelType: 'website',
     settings: { color: '#1677ff', greeting: '您好，欢迎光临慧客优选！有什么可以帮您？' },
+    channelConfig: {},
   });
 
   const statuses = ['open', 'open', 'open', 'pending', 'snoozed', 'resolved', 'resolved'] as const;

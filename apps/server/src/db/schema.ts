@@ -126,10 +126,15 @@ export const inboxes = pgTable(
     id: uuid('id').primaryKey(),
     workspaceId: workspaceId(),
     name: text('name').notNull(),
-    channelType: text('channel_type', { enum: ['website', 'api'] }).notNull(),
+    channelType: text('channel_type', { enum: ['website', 'api', 'email', 'wechat', 'sms'] }).notNull(),
     token: text('token').notNull(),
     secret: text('secret').notNull(),
     settings: jsonb('settings').$type<InboxSettingsColumn>().notNull(),
+    /**
+     * The channel adapter's connection settings (channels/adapters/<type>: its `config` schema). Keys the adapter
+     * lists as secret (passwords, app secrets) are stored encrypted with platform/crypto.ts, never in plaintext.
+     */
+    channelConfig: jsonb('channel_config').$type<Record<string, unknown>>().notNull().default({}),
     ...timestamps,
   },
   (t) => [uniqueIndex('inboxes_token_key').on(t.token), index('inboxes_workspace_idx').on(t.workspaceId)],
@@ -199,6 +204,8 @@ export const customers = pgTable(
      * customer_tag_ids_sync); segment tag conditions test it through a GIN index (bitmap AND of posting lists).
      */
     tagIds: uuid('tag_ids').array().notNull().default(sql`'{}'::uuid[]`),
+    /** Set when the customer replied 退订/TD to a marketing SMS (or asked otherwise): no more campaigns. */
+    marketingOptOutAt: timestamp('marketing_opt_out_at', { withTimezone: true }),
     ...timestamps,
   },
   (t) => [
@@ -320,10 +327,22 @@ export const messages = pgTable(
     sentimentScore: real('sentiment_score'),
     /** Why the message is urgent (empty: not urgent; null: not scored). */
     urgencyReasons: text('urgency_reasons').array(),
+    /**
+     * The channel's own id of the message: an email's Message-ID, a WeChat MsgId, an integrator's message id.
+     * Inbound: set from the channel (also the clientMsgId that makes redelivery idempotent); outbound: set when
+     * the channel accepted it. Email threading looks replies up by it.
+     */
+    externalId: text('external_id'),
+    /** Outbound on a channel that delivers later (email, WeChat, SMS, API): null for widget and private messages. */
+    deliveryStatus: text('delivery_status', { enum: ['pending', 'sent', 'delivered', 'failed', 'bounced'] }),
+    deliveryError: text('delivery_error'),
+    /** What the channel adds (email: subject, from, to, cc, sanitised html, references; WeChat: msgType, event). */
+    channelMeta: jsonb('channel_meta').$type<Record<string, unknown>>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('messages_conversation_idx').on(t.workspaceId, t.conversationId, t.id),
+    index('messages_external_id_idx').on(t.workspaceId, t.externalId).where(sql`external_id is not null`),
     uniqueIndex('messages_client_msg_id_key')
       .on(t.workspaceId, t.conversationId, t.clientMsgId)
       .where(sql`client_msg_id is not null`),
@@ -367,6 +386,55 @@ export const jobs = pgTable(
     index('jobs_workspace_idx').on(t.workspaceId, t.createdBy, t.id),
     index('jobs_pending_idx').on(t.id).where(sql`status in ('queued', 'running')`),
   ],
+);
+
+/**
+ * Outbox (platform/outbox.ts): deliveries to the outside world (channel messages, webhooks) written in the same
+ * transaction as the change that causes them, then sent by any worker with retries and backoff. A row that runs
+ * out of attempts is 'dead' and can be replayed by an admin.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    /** The handler that sends it, e.g. 'channel.message', 'webhook'. */
+    kind: text('kind').notNull(),
+    /** What it delivers: the message id, the webhook endpoint id. */
+    subjectId: uuid('subject_id').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    status: text('status', { enum: ['pending', 'succeeded', 'dead'] })
+      .notNull()
+      .default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** When a worker may take it (again); a running attempt pushes it forward by the lease. */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    lastStatusCode: integer('last_status_code'),
+    lastDurationMs: integer('last_duration_ms'),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    index('deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    index('deliveries_subject_idx').on(t.workspaceId, t.kind, t.subjectId, t.id),
+    index('deliveries_dead_idx').on(t.workspaceId, t.kind, t.id).where(sql`status = 'dead'`),
+  ],
+);
+
+/** A channel's small running state per inbox: IMAP's last UID and UIDVALIDITY, WeChat's access token. */
+export const channelState = pgTable(
+  'channel_state',
+  {
+    workspaceId: workspaceId(),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    value: jsonb('value').$type<Record<string, unknown>>().notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.inboxId, t.key] })],
 );
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });

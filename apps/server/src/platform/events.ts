@@ -20,6 +20,7 @@ type EventBase = {
 export type DomainEvent = EventBase &
   (
     | { type: 'message.created'; message: Message; conversation: Conversation }
+    | { type: 'message.delivery_changed'; message: Message; conversation: Conversation }
     | { type: 'conversation.created'; conversation: Conversation }
     | { type: 'conversation.updated'; conversation: Conversation }
     | { type: 'conversation.resolved'; conversation: Conversation }

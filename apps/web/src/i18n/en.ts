@@ -95,6 +95,9 @@ export const en: Dictionary<typeof zhCN> = {
   channels: {
     website: 'Website widget',
     api: 'API',
+    email: 'Email',
+    wechat: 'WeChat',
+    sms: 'SMS',
   },
   errors: {
     unknown: 'Something went wrong. Please try again.',

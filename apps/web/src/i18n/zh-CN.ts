@@ -91,6 +91,9 @@ export const zhCN = {
   channels: {
     website: '网站插件',
     api: 'API',
+    email: '邮件',
+    wechat: '微信公众号',
+    sms: '短信',
   },
   errors: {
     unknown: '出错了，请稍后重试',

@@ -1,5 +1,5 @@
-import { and, eq } from 'drizzle-orm';
-import { inboxes } from '../../db/schema.ts';
+import { and, eq, isNotNull } from 'drizzle-orm';
+import { channelState, conversations, customerIdentities, customers, inboxes, messages } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 
 export type InboxRow = typeof inboxes.$inferSelect;
@@ -37,3 +37,83 @@ export const updateInbox = async (
 
 export const firstWebsiteInbox = async (db: Executor) =>
   (await db.select().from(inboxes).where(eq(inboxes.channelType, 'website')).orderBy(inboxes.createdAt).limit(1))[0];
+
+export const inboxesOfType = (db: Executor, type: InboxRow['channelType']) =>
+  db.select().from(inboxes).where(eq(inboxes.channelType, type)).orderBy(inboxes.createdAt);
+
+/** A channel's running state for an inbox (IMAP position, cached access token). */
+export const readChannelState = async (db: Executor, inboxId: string, key: string) =>
+  (
+    await db
+      .select({ value: channelState.value })
+      .from(channelState)
+      .where(and(eq(channelState.inboxId, inboxId), eq(channelState.key, key)))
+  )[0]?.value;
+
+export const writeChannelState = (
+  db: Executor,
+  row: { workspaceId: string; inboxId: string; key: string; value: Record<string, unknown> },
+) =>
+  db
+    .insert(channelState)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [channelState.inboxId, channelState.key],
+      set: { value: row.value, updatedAt: new Date() },
+    });
+
+/** What delivering a message needs beyond the message: its conversation's customer and their identities here. */
+export async function deliveryContext(db: Executor, workspaceId: string, messageId: string) {
+  const [row] = await db
+    .select({
+      conversationId: conversations.id,
+      inboxId: conversations.inboxId,
+      customerId: customers.id,
+      name: customers.name,
+      email: customers.email,
+      phone: customers.phone,
+    })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(customers, eq(customers.id, conversations.customerId))
+    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.id, messageId)));
+  if (!row) return undefined;
+  const recipients = await db
+    .select({ kind: customerIdentities.kind, externalId: customerIdentities.externalId })
+    .from(customerIdentities)
+    .where(
+      and(
+        eq(customerIdentities.workspaceId, workspaceId),
+        eq(customerIdentities.customerId, row.customerId),
+        eq(customerIdentities.inboxId, row.inboxId),
+      ),
+    )
+    .orderBy(customerIdentities.createdAt);
+  const thread = await db
+    .select({ externalId: messages.externalId, direction: messages.direction, channelMeta: messages.channelMeta })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        eq(messages.conversationId, row.conversationId),
+        isNotNull(messages.externalId),
+      ),
+    )
+    .orderBy(messages.id);
+  return {
+    ...row,
+    recipients,
+    thread: thread.map((item) => ({ ...item, externalId: item.externalId! })),
+  };
+}
+
+export const setDeliveryState = (
+  db: Executor,
+  workspaceId: string,
+  messageId: string,
+  patch: Pick<Partial<typeof messages.$inferInsert>, 'deliveryStatus' | 'deliveryError' | 'externalId' | 'channelMeta'>,
+) =>
+  db
+    .update(messages)
+    .set(patch)
+    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.id, messageId)));

@@ -1,11 +1,16 @@
-import type { Inbox, VisitorSession } from '@huike/contracts';
+import type { ChannelType, Inbox, VisitorSession } from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan, can } from '../../platform/access.ts';
+import type { FieldCipher } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId, randomToken, sha256 } from '../../platform/ids.ts';
 import { hoursStatus, inboxBusinessHours, invalidateInboxBusinessHours } from '../business-hours/index.ts';
 import type { ConversationsService } from '../conversations/index.ts';
 import type { CustomersService } from '../customers/index.ts';
+import { adapterFor } from './adapters/index.ts';
+import type { ChannelRuntime } from './adapters/types.ts';
+import { encryptSecrets, mergeConfig, withoutSecrets } from './channel-config.ts';
+import { decryptInbox } from './channel-runtime.ts';
 import * as repo from './channels.repository.ts';
 import { isValidIdentifierHash, isValidTimestampedSignature } from './signatures.ts';
 
@@ -21,8 +26,22 @@ const toInbox = (row: repo.InboxRow, canSeeSecret: boolean): Inbox => ({
   token: row.token,
   secret: canSeeSecret ? row.secret : null,
   settings: row.settings,
+  channelConfig: withoutSecrets(row.channelConfig, adapterFor(row.channelType).secretKeys),
   createdAt: row.createdAt.toISOString(),
 });
+
+/** A channel config as given (merged over the stored one on update), checked by its adapter. */
+function parseChannelConfig(type: ChannelType, config: Record<string, unknown>) {
+  const parsed = adapterFor(type).config.safeParse(config);
+  if (!parsed.success) {
+    throw new AppError(
+      'request.invalid',
+      '渠道设置不完整或格式不对',
+      parsed.error.issues.map((issue) => ({ path: `/channelConfig/${issue.path.join('/')}`, message: issue.message })),
+    );
+  }
+  return parsed.data;
+}
 
 export type ChannelsService = ReturnType<typeof createChannelsService>;
 
@@ -30,11 +49,24 @@ export function createChannelsService({
   db,
   customers,
   conversations,
+  cipher,
+  runtime,
 }: {
   db: Db;
   customers: CustomersService;
   conversations: ConversationsService;
+  cipher: FieldCipher;
+  runtime: ChannelRuntime;
 }) {
+  /** Validates a config, lets the adapter check it really works, and answers it with its secrets encrypted. */
+  async function acceptConfig(row: Omit<repo.InboxRow, 'channelConfig'>, config: Record<string, unknown>) {
+    const adapter = adapterFor(row.channelType);
+    const parsed = parseChannelConfig(row.channelType, config);
+    const encrypted = encryptSecrets(parsed, adapter.secretKeys, cipher);
+    await adapter.verify?.(decryptInbox({ ...row, channelConfig: encrypted }, cipher), runtime);
+    return encrypted;
+  }
+
   async function getInboxRow(actor: Actor, id: string) {
     const row = await repo.findInbox(db, actor.workspaceId, id);
     if (!row) throw new AppError('inbox.not_found', '渠道不存在');
@@ -72,9 +104,18 @@ export function createChannelsService({
       return toInbox(await getInboxRow(actor, id), can(actor, 'inboxes:read_secret'));
     },
 
-    async create(actor: Actor, input: { name: string; channelType: 'website' | 'api'; settings: InboxSettings }) {
+    async create(
+      actor: Actor,
+      input: {
+        name: string;
+        channelType: ChannelType;
+        settings: InboxSettings;
+        channelConfig: Record<string, unknown>;
+      },
+    ) {
       assertCan(actor, 'inboxes:manage');
-      const row = await repo.insertInbox(db, {
+      const now = new Date();
+      const inbox = {
         id: newId(),
         workspaceId: actor.workspaceId,
         name: input.name,
@@ -82,16 +123,28 @@ export function createChannelsService({
         token: randomToken(18),
         secret: randomToken(32),
         settings: input.settings,
-      });
+        createdAt: now,
+        updatedAt: now,
+      };
+      const channelConfig = await acceptConfig(inbox, input.channelConfig);
+      const row = await repo.insertInbox(db, { ...inbox, channelConfig });
       return toInbox(row, true);
     },
 
-    async update(actor: Actor, id: string, patch: { name?: string; settings?: Partial<InboxSettings> }) {
+    async update(
+      actor: Actor,
+      id: string,
+      patch: { name?: string; settings?: Partial<InboxSettings>; channelConfig?: Record<string, unknown> },
+    ) {
       assertCan(actor, 'inboxes:manage');
       const existing = await getInboxRow(actor, id);
+      const channelConfig = patch.channelConfig
+        ? await acceptConfig(existing, mergeConfig(existing.channelConfig, patch.channelConfig))
+        : undefined;
       const row = await repo.updateInbox(db, actor.workspaceId, id, {
         ...(patch.name ? { name: patch.name } : {}),
         settings: { ...existing.settings, ...patch.settings },
+        ...(channelConfig ? { channelConfig } : {}),
       });
       invalidateInboxBusinessHours(actor.workspaceId, id);
       return toInbox(row!, true);

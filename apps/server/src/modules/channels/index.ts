@@ -1,3 +1,12 @@
+export { adapterFor, allAdapters } from './adapters/index.ts';
+export type {
+  ChannelAdapter,
+  ChannelDelivery,
+  ChannelInbound,
+  ChannelInbox,
+  ChannelRuntime,
+} from './adapters/types.ts';
+export { CHANNEL_MESSAGE, createChannelRuntime, createQueueOutbound } from './channel-runtime.ts';
 export { inboxesRoutes, publicChannelRoutes } from './channels.routes.ts';
 export { type ChannelsService, createChannelsService } from './channels.service.ts';
 export { hmacHex } from './signatures.ts';

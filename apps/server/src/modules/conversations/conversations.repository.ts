@@ -231,6 +231,10 @@ export type InboundRow = {
   sentimentLabel: 'positive' | 'negative' | null;
   sentimentScore: number | null;
   urgencyReasons: string[] | null;
+  externalId?: string;
+  channelMeta?: Record<string, unknown>;
+  attachments?: { fileId: string; name: string; contentType: string; size: number }[];
+  threadId?: string;
 };
 
 /**

@@ -59,6 +59,9 @@ export const toMessage = (row: repo.MessageRow): Message => ({
   attachments: toMessageAttachments(row.attachments),
   sentiment: row.sentimentLabel ? { label: row.sentimentLabel, score: row.sentimentScore ?? 0.5 } : null,
   urgency: row.urgencyReasons ? toUrgency(row.urgencyReasons) : null,
+  externalId: row.externalId,
+  delivery: row.deliveryStatus ? { status: row.deliveryStatus, error: row.deliveryError } : null,
+  channelMeta: row.channelMeta,
   createdAt: row.createdAt.toISOString(),
 });
 
@@ -99,7 +102,17 @@ export type InboundMessage = {
   customerId: string;
   content: string;
   clientMsgId?: string;
+  /** Channel messages: the channel's id (also used as clientMsgId when none is given, so redelivery is a no-op). */
+  externalId?: string;
+  channelMeta?: Record<string, unknown>;
+  /** Files the channel brought (stored with platform/files.ts, purpose 'attachment'). */
+  attachments?: AttachmentRef[];
+  /** An email reply's conversation (found by In-Reply-To/References): used when it is this customer's in this inbox. */
+  threadId?: string;
 };
+
+/** A stored public outbound message that its conversation's channel may have to deliver. */
+export type OutboundRef = { workspaceId: string; messageId: string; conversationId: string; inboxId: string };
 
 /** A message automation sends (keyword reply, rule action, offline notice, bot answer). */
 export type AutomatedMessage = {
@@ -123,6 +136,7 @@ export function createConversationsService({
   identity,
   files,
   canAgentTake,
+  queueOutbound,
 }: {
   db: Db;
   events: EventBus;
@@ -130,6 +144,12 @@ export function createConversationsService({
   files: Files;
   /** Routing's inbox-access rule (routing/index.ts), passed in by app.ts; absent: every enabled member may take work. */
   canAgentTake?: (executor: Executor, workspaceId: string, userId: string, inboxId: string) => Promise<boolean>;
+  /**
+   * The channels module's outbound queue (channels/index.ts), passed in by app.ts: called inside the transaction
+   * that stores a public outbound message, so a channel that delivers later (email, WeChat, SMS, API) gets it
+   * exactly when it is committed. Absent: messages are only pushed to sockets (the widget).
+   */
+  queueOutbound?: (executor: Executor, message: OutboundRef) => Promise<void>;
 }) {
   async function loadConversation(executor: Executor, workspaceId: string, id: string) {
     const row = await repo.findConversation(executor, workspaceId, id);
@@ -262,6 +282,12 @@ export function createConversationsService({
           return { id: duplicate!.id, isNew: false };
         }
         if (!input.private) {
+          await queueOutbound?.(tx, {
+            workspaceId: actor.workspaceId,
+            messageId,
+            conversationId: id,
+            inboxId: conversation.inboxId,
+          });
           await repo.updateConversation(tx, actor.workspaceId, id, {
             waitingSince: null,
             firstReplyAt: conversation.firstReplyAt ?? new Date(),
@@ -286,7 +312,7 @@ export function createConversationsService({
       // Hashed: the key names rules and messages, and clientMsgId is visible to the visitor.
       const clientMsgId = `auto:${sha256(input.idempotencyKey).slice(0, 40)}`;
       const stored = await db.transaction(async (tx) => {
-        await loadConversation(tx, input.workspaceId, input.conversationId);
+        const conversation = await loadConversation(tx, input.workspaceId, input.conversationId);
         const wanted = [...new Set((input.attachments ?? []).map((attachment) => attachment.fileId))];
         const found = new Map(
           (await files.findAttachments(tx, input.workspaceId, wanted)).map((row) => [row.fileId, row] as const),
@@ -310,6 +336,12 @@ export function createConversationsService({
           return { id: existing!.id, isNew: false };
         }
         if (!input.private) {
+          await queueOutbound?.(tx, {
+            workspaceId: input.workspaceId,
+            messageId,
+            conversationId: input.conversationId,
+            inboxId: conversation.inboxId,
+          });
           await repo.updateConversation(tx, input.workspaceId, input.conversationId, {
             lastMessageAt: new Date(),
             lastMessagePreview: preview(input.content, attachments),
@@ -337,8 +369,8 @@ export function createConversationsService({
         ...input,
         messageId: newId(),
         newConversationId: newId(),
-        clientMsgId: input.clientMsgId ?? null,
-        preview: preview(input.content),
+        clientMsgId: input.clientMsgId ?? input.externalId ?? null,
+        preview: preview(input.content, input.attachments ?? []),
         sentimentLabel: analysis?.sentiment.label ?? null,
         sentimentScore: analysis?.sentiment.score ?? null,
         urgencyReasons: analysis?.urgency.reasons ?? null,
@@ -355,10 +387,13 @@ export function createConversationsService({
         senderName: null,
         content: row.message_content,
         private: false,
-        clientMsgId: input.clientMsgId ?? null,
-        attachments: [],
+        clientMsgId: item.clientMsgId,
+        attachments: toMessageAttachments(input.attachments ?? []),
         sentiment: row.sentiment_label ? { label: row.sentiment_label, score: row.sentiment_score ?? 0.5 } : null,
         urgency: row.urgency_reasons ? toUrgency(row.urgency_reasons) : null,
+        externalId: input.externalId ?? null,
+        delivery: null,
+        channelMeta: input.channelMeta ?? null,
         createdAt: iso(row.message_created_at)!,
       };
       const conversation: Conversation = {
@@ -397,6 +432,19 @@ export function createConversationsService({
         });
       }
       return { message, conversation, isDuplicate: row.is_duplicate };
+    },
+
+    /** A stored message as the channels module delivers it (no permission check: internal use). */
+    findMessageRow: (workspaceId: string, id: string) => repo.findMessage(db, workspaceId, id),
+
+    /** A message with its conversation, for events about it (e.g. its delivery state changed). */
+    async findMessage(workspaceId: string, id: string) {
+      const row = await repo.findMessage(db, workspaceId, id);
+      if (!row) return undefined;
+      return {
+        message: toMessage(row),
+        conversation: toConversation(await loadConversation(db, workspaceId, row.conversationId)),
+      };
     },
 
     /** A visitor's own view of their history in one inbox: public messages only, newest page last. */

@@ -6,6 +6,7 @@ export {
   type ConversationsService,
   createConversationsService,
   type InboundMessage,
+  type OutboundRef,
   toPublicMessage,
 } from './conversations.service.ts';
 export {

@@ -27,6 +27,12 @@ export function fanOutEventsToSockets(events: EventBus, realtime: Realtime, db: 
         }
         return;
       }
+      case 'message.delivery_changed':
+        await realtime.broadcast(event.workspaceId, {
+          topic: topics.workspace(event.workspaceId),
+          frame: { type: 'message.updated', message: event.message },
+        });
+        return;
       case 'conversation.updated':
         await realtime.broadcast(event.workspaceId, {
           topic: topics.workspace(event.workspaceId),

@@ -1,0 +1,96 @@
+import type { ChannelType } from '@huike/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import type { Config } from '../../../config.ts';
+import type { Db } from '../../../db/database.ts';
+import type { Files } from '../../../platform/files.ts';
+import type { MessageRow } from '../../conversations/conversations.repository.ts';
+import type { IdentityKind } from '../../customers/customers.repository.ts';
+import type { InboxRow } from '../channels.repository.ts';
+
+/*
+ * One channel = one adapter in adapters/<type>/, registered in adapters/index.ts. The channels module does the
+ * rest the same way for every channel: config validation and encryption of its secrets, identity resolution,
+ * idempotent storage (the channel's message id), the outbox with retries for outbound, delivery state on the
+ * message and in the UI.
+ */
+
+/** An inbox with its channel config decrypted (secrets in plaintext: never log it, never return it). */
+export type ChannelInbox = Omit<InboxRow, 'channelConfig'> & { config: Record<string, unknown> };
+
+/** Who sent an inbound message, as the channel knows them. */
+export type ChannelSender = {
+  /** 'source' = the channel's own id for this person in this inbox (WeChat openid, an email address, a phone). */
+  kind: IdentityKind;
+  externalId: string;
+  /** The channel vouches for it (a signed shop user id, a verified phone): only then may it link to an existing customer. */
+  verified?: boolean;
+  name?: string;
+  email?: string;
+  phone?: string;
+};
+
+/** An inbound message in the channel's terms, normalised by its adapter. */
+export type ChannelInbound = {
+  sender: ChannelSender;
+  content: string;
+  /** The channel's id of the message (Message-ID, MsgId): the same id twice is stored once. */
+  externalId: string;
+  channelMeta?: Record<string, unknown>;
+  /** Files already stored with platform/files.ts (purpose 'attachment'). */
+  attachments?: { fileId: string; name: string; contentType: string; size: number }[];
+  /** Email: the conversation this replies to, found by In-Reply-To/References. */
+  threadId?: string;
+};
+
+/** What an adapter needs to deliver one outbound message. */
+export type ChannelDelivery = {
+  inbox: ChannelInbox;
+  message: MessageRow;
+  /** The customer's identities in this inbox (the recipient: openid, email address, phone…). */
+  recipients: { kind: IdentityKind; externalId: string }[];
+  customer: { id: string; name: string | null; email: string | null; phone: string | null };
+  /** Earlier messages of the conversation with an externalId, oldest first (email threading headers). */
+  thread: { externalId: string; direction: 'inbound' | 'outbound'; channelMeta: Record<string, unknown> | null }[];
+  /** The delivery's id: stable across retries, for receivers that deduplicate. */
+  deliveryId: string;
+};
+
+export type ChannelRuntime = {
+  db: Db;
+  files: Files;
+  config: Config;
+  /** Stores an inbound message (identity → customer → conversation → message, idempotent) and publishes it. */
+  receive(inbox: ChannelInbox, inbound: ChannelInbound): Promise<{ messageId: string; isDuplicate: boolean }>;
+  /** Inboxes of a type with their configs decrypted (pullers like IMAP start one loop per inbox). */
+  inboxesOfType(type: ChannelType): Promise<ChannelInbox[]>;
+  inboxByToken(token: string): Promise<ChannelInbox | undefined>;
+  /** Small per-inbox running state (IMAP's last UID, WeChat's access token). */
+  state: {
+    get<T extends Record<string, unknown>>(inbox: ChannelInbox, key: string): Promise<T | undefined>;
+    set(inbox: ChannelInbox, key: string, value: Record<string, unknown>): Promise<void>;
+  };
+  log: { info(context: object, message: string): void; error(context: object, message: string): void };
+};
+
+export type ChannelAdapter = {
+  type: ChannelType;
+  /** Validates `channelConfig` on inbox create and update. */
+  config: z.ZodType<Record<string, unknown>>;
+  /** Dot paths in the config stored encrypted and never returned by the API (e.g. 'imap.password'). */
+  secretKeys: readonly string[];
+  /** Checks a new or changed config can work (URL allowed, login works); throws AppError with a clear message. */
+  verify?(inbox: ChannelInbox, runtime: ChannelRuntime): Promise<void>;
+  /**
+   * Sends one stored outbound message. Throw DeliveryError (platform/outbox.ts) with `permanent` when a retry
+   * cannot help. Answers the channel's id for it, and anything to add to the message's channelMeta.
+   */
+  deliver?(
+    delivery: ChannelDelivery,
+    runtime: ChannelRuntime,
+  ): Promise<{ externalId?: string; meta?: Record<string, unknown> }>;
+  /** Public endpoints (callbacks, inbound hooks), registered under /public/v1/channels/<type>/. */
+  routes?(app: FastifyInstance, runtime: ChannelRuntime): void;
+  /** Background work on worker processes (IMAP pull); answers a stop function. */
+  start?(runtime: ChannelRuntime): () => Promise<void>;
+};

@@ -1,0 +1,159 @@
+import type { ChannelType } from '@huike/contracts';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/database.ts';
+import type { FieldCipher } from '../../platform/crypto.ts';
+import type { Executor } from '../../platform/db-helpers.ts';
+import type { EventBus } from '../../platform/events.ts';
+import type { Files } from '../../platform/files.ts';
+import { DeliveryError, type DeliveryRow, type Outbox } from '../../platform/outbox.ts';
+import type { ConversationsService, OutboundRef } from '../conversations/index.ts';
+import type { CustomersService } from '../customers/index.ts';
+import { adapterFor } from './adapters/index.ts';
+import type { ChannelInbox, ChannelRuntime } from './adapters/types.ts';
+import { decryptSecrets } from './channel-config.ts';
+import * as repo from './channels.repository.ts';
+
+/** The outbox kind of a channel message waiting to be delivered by its inbox's adapter. */
+export const CHANNEL_MESSAGE = 'channel.message';
+
+export const decryptInbox = (row: repo.InboxRow, cipher: FieldCipher): ChannelInbox => {
+  const { channelConfig, ...inbox } = row;
+  return { ...inbox, config: decryptSecrets(channelConfig, adapterFor(row.channelType).secretKeys, cipher) };
+};
+
+/** Channel types whose adapter delivers outbound messages itself (the widget's go over its socket). */
+const deliversLater = (type: ChannelType) => Boolean(adapterFor(type).deliver);
+
+/**
+ * The queue hook conversations calls inside the transaction that stores a public outbound message: on a channel
+ * that delivers later, the message is marked pending and an outbox row is written in the same transaction.
+ */
+export function createQueueOutbound(outbox: Outbox) {
+  // An inbox never changes its channel type: remember it instead of reading it for every reply.
+  const typeOf = new Map<string, ChannelType>();
+  return async (executor: Executor, ref: OutboundRef) => {
+    let type = typeOf.get(ref.inboxId);
+    if (!type) {
+      const inbox = await repo.findInbox(executor, ref.workspaceId, ref.inboxId);
+      if (!inbox) return;
+      type = inbox.channelType;
+      typeOf.set(ref.inboxId, type);
+    }
+    if (!deliversLater(type)) return;
+    await repo.setDeliveryState(executor, ref.workspaceId, ref.messageId, { deliveryStatus: 'pending' });
+    await outbox.enqueue(executor, [
+      { workspaceId: ref.workspaceId, kind: CHANNEL_MESSAGE, subjectId: ref.messageId, payload: {} },
+    ]);
+    outbox.wake();
+  };
+}
+
+export function createChannelRuntime(deps: {
+  db: Db;
+  files: Files;
+  config: Config;
+  cipher: FieldCipher;
+  events: EventBus;
+  outbox: Outbox;
+  customers: CustomersService;
+  conversations: ConversationsService;
+  log: ChannelRuntime['log'];
+}): ChannelRuntime {
+  const { db, cipher, customers, conversations } = deps;
+
+  const runtime: ChannelRuntime = {
+    db,
+    files: deps.files,
+    config: deps.config,
+    log: deps.log,
+
+    async receive(inbox, inbound) {
+      const resolved = await db.transaction((tx) =>
+        customers.resolveIdentity(tx, {
+          workspaceId: inbox.workspaceId,
+          inboxId: inbox.id,
+          kind: inbound.sender.kind,
+          externalId: inbound.sender.externalId,
+          details: { name: inbound.sender.name, email: inbound.sender.email, phone: inbound.sender.phone },
+        }),
+      );
+      if (resolved.created) customers.publishCreated(inbox.workspaceId, resolved.customerId);
+      const stored = await conversations.receiveInbound({
+        workspaceId: inbox.workspaceId,
+        inboxId: inbox.id,
+        customerId: resolved.customerId,
+        content: inbound.content,
+        externalId: inbound.externalId,
+        channelMeta: inbound.channelMeta,
+        attachments: inbound.attachments,
+        threadId: inbound.threadId,
+      });
+      return { messageId: stored.message.id, isDuplicate: stored.isDuplicate };
+    },
+
+    inboxesOfType: async (type) => (await repo.inboxesOfType(db, type)).map((row) => decryptInbox(row, cipher)),
+
+    async inboxByToken(token) {
+      const row = await repo.findInboxByToken(db, token);
+      return row ? decryptInbox(row, cipher) : undefined;
+    },
+
+    state: {
+      get: async <T extends Record<string, unknown>>(inbox: ChannelInbox, key: string) =>
+        (await repo.readChannelState(db, inbox.id, key)) as T | undefined,
+      set: async (inbox, key, value) => {
+        await repo.writeChannelState(db, { workspaceId: inbox.workspaceId, inboxId: inbox.id, key, value });
+      },
+    },
+  };
+
+  async function publishDelivery(row: DeliveryRow) {
+    const message = await conversations.findMessage(row.workspaceId, row.subjectId);
+    if (message)
+      deps.events.publish({
+        type: 'message.delivery_changed',
+        workspaceId: row.workspaceId,
+        performedBy: null,
+        ...message,
+      });
+  }
+
+  deps.outbox.define(CHANNEL_MESSAGE, {
+    async send(row) {
+      const message = await conversations.findMessageRow(row.workspaceId, row.subjectId);
+      const context = message && (await repo.deliveryContext(db, row.workspaceId, message.id));
+      if (!message || !context) throw new DeliveryError('消息已不存在', { permanent: true });
+      const inboxRow = await repo.findInbox(db, row.workspaceId, context.inboxId);
+      const adapter = inboxRow && adapterFor(inboxRow.channelType);
+      if (!inboxRow || !adapter?.deliver) throw new DeliveryError('渠道不再支持发送', { permanent: true });
+      const sent = await adapter.deliver(
+        {
+          inbox: decryptInbox(inboxRow, cipher),
+          message,
+          recipients: context.recipients,
+          customer: { id: context.customerId, name: context.name, email: context.email, phone: context.phone },
+          thread: context.thread,
+          deliveryId: row.id,
+        },
+        runtime,
+      );
+      await repo.setDeliveryState(db, row.workspaceId, message.id, {
+        deliveryStatus: 'sent',
+        deliveryError: null,
+        externalId: sent.externalId ?? message.externalId,
+        channelMeta: sent.meta ? { ...message.channelMeta, ...sent.meta } : message.channelMeta,
+      });
+      return undefined;
+    },
+    onSent: publishDelivery,
+    async onDead(row, error) {
+      await repo.setDeliveryState(db, row.workspaceId, row.subjectId, {
+        deliveryStatus: 'failed',
+        deliveryError: error,
+      });
+      await publishDelivery(row);
+    },
+  });
+
+  return runtime;
+}
