@@ -13,6 +13,10 @@ import {
 } from './support.ts';
 
 type ResponseRow = { comment: string | null; score: number; conversationId: string | null };
+type ServiceReport = { kpis: { csat: { responses: number } } };
+
+/** Today in the demo workspace's time zone, as the dashboard's day range takes it. */
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
 describe('satisfaction surveys', () => {
   let browser: Browser;
@@ -47,6 +51,11 @@ describe('satisfaction surveys', () => {
     await typeAndSend(widget.locator('[data-testid=widget-input]'), question);
     const conversation = await findConversation(api, question);
 
+    const csatResponses = async () =>
+      (await api.request<ServiceReport>('GET', `/api/v1/reports/service?from=${today()}&to=${today()}`)).kpis.csat
+        .responses;
+    const responsesBefore = await csatResponses();
+
     // The agent resolves it from the workbench.
     const agentContext = await newContext(browser);
     contexts.push(agentContext);
@@ -79,6 +88,17 @@ describe('satisfaction surveys', () => {
       return /\d/.test(text) ? text : undefined;
     }, 'the CSAT average never showed');
     expect(Number(average)).toBeGreaterThan(0);
+
+    // …and on 数据: the dashboard counts the new response and shows an average.
+    await waitFor(
+      async () => (await csatResponses()) === responsesBefore + 1,
+      'the dashboard never counted the rating',
+    );
+    await agent.goto('/reports');
+    await waitFor(
+      async () => /\d\.\d\d/.test((await agent.locator('[data-testid=kpi-csat]').textContent()) ?? ''),
+      'the CSAT card never showed an average',
+    );
     expect(visitorWatch.errors).toEqual([]);
     expect(agentWatch.errors).toEqual([]);
     expect([...visitorWatch.dialogs, ...agentWatch.dialogs]).toEqual([]);

@@ -150,6 +150,8 @@ export async function startHuikeServer(options: StartOptions = {}): Promise<Star
       HOST: '127.0.0.1',
       HUIKE_DATA_DIR: dataDir,
       HUIKE_DEMO: '0',
+      // Browser tests and benchmarks run their webhook / channel receivers on 127.0.0.1.
+      HUIKE_ALLOW_PRIVATE_WEBHOOKS: '1',
       ...options.env,
     },
     stdio: ['ignore', log, log],

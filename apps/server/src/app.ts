@@ -18,8 +18,10 @@ import {
   createChannelRuntime,
   createChannelsService,
   createQueueOutbound,
+  createSmsCampaigns,
   inboxesRoutes,
   publicChannelRoutes,
+  smsCampaignRoutes,
   visitorSocketRoutes,
 } from './modules/channels/index.ts';
 import {
@@ -30,6 +32,7 @@ import {
   createConversationsService,
   fanOutEventsToSockets,
 } from './modules/conversations/index.ts';
+import { createCustomerChannelsService, customerChannelsRoutes } from './modules/customer-channels/index.ts';
 import {
   createCustomersService,
   createCustomFieldsService,
@@ -70,6 +73,7 @@ import { createSurveysService, publicSurveyRoutes, surveysRoutes } from './modul
 import { createTagsService, tagsRoutes } from './modules/tags/index.ts';
 import { createTemplatesService, templatesRoutes } from './modules/templates/index.ts';
 import { createTicketsService, ticketsRoutes } from './modules/tickets/index.ts';
+import { createWebhooksService, webhooksRoutes } from './modules/webhooks/index.ts';
 import { createWorkspacesService, workspacesRoutes } from './modules/workspaces/index.ts';
 import { registerRequestAuth } from './platform/auth/request-auth.ts';
 import { createFieldCipher, loadEncryptionKey } from './platform/crypto.ts';
@@ -193,6 +197,7 @@ export async function buildApp({
   defineImportsExportsJobs(jobs, importsExports);
   const outbox = createOutbox({
     db,
+    backoffScale: config.outboxBackoffScale,
     onError: (error, kind) => app.log.error({ err: error, delivery: kind }, 'delivery failed'),
   });
   const conversations = createConversationsService({
@@ -218,7 +223,30 @@ export async function buildApp({
       error: (context, message) => app.log.error(context, message),
     },
   });
-  const channels = createChannelsService({ db, customers, conversations, cipher, runtime: channelRuntime });
+  const channels = createChannelsService({
+    db,
+    customers,
+    conversations,
+    cipher,
+    runtime: channelRuntime,
+    outbox,
+    events,
+  });
+  const smsCampaigns = createSmsCampaigns({
+    db,
+    jobs,
+    outbox,
+    audit,
+    cipher,
+    config,
+    segmentTarget: async (executor, actor, segmentId) => ({
+      name: (await segments.get(actor, segmentId)).name,
+      where: await resolveCustomerTarget(executor, actor, { segmentId }),
+    }),
+  });
+  const customerChannels = createCustomerChannelsService({ db, conversations });
+  const webhooks = createWebhooksService({ db, outbox, events, audit, config });
+  webhooks.subscribe();
   const businessHours = createBusinessHoursService({ db, audit });
   subscribeOfflineReplies({ db, events, conversations });
   const keywordReplies = createKeywordRepliesService({
@@ -306,6 +334,7 @@ export async function buildApp({
   workspacesRoutes(app, workspaces, identity, config);
   identityRoutes(app, identity, config);
   inboxesRoutes(app, channels);
+  webhooksRoutes(app, webhooks);
   businessHoursRoutes(app, businessHours);
   customersRoutes(app, customers, customFields);
   ordersRoutes(app, orders);
@@ -320,6 +349,8 @@ export async function buildApp({
   analyticsRoutes(app, analytics);
   jobsRoutes(app, jobs, files);
   conversationsRoutes(app, conversations);
+  customerChannelsRoutes(app, customerChannels);
+  smsCampaignRoutes(app, smsCampaigns);
   surveysRoutes(app, surveys);
   publicSurveyRoutes(app, surveys);
   await attachmentsRoutes(app, attachments);
@@ -383,11 +414,13 @@ export async function buildApp({
       routing,
       knowledge,
       tickets,
+      webhooks,
     },
     realtime,
     events,
     jobs,
     outbox,
+    channelRuntime,
     startChannelWorkers,
     files,
   };

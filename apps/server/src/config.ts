@@ -20,6 +20,13 @@ const envSchema = z.object({
     .min(1024)
     .default(200 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Lets webhooks and channel providers reach private and loopback addresses (tests, on-premise gateways). */
+  HUIKE_ALLOW_PRIVATE_WEBHOOKS: booleanFlag.default(false),
+  /** Multiplies the outbox's retry backoff (benchmarks: 0.001 → retries after 10 ms, 30 ms, …). */
+  HUIKE_OUTBOX_BACKOFF_SCALE: z.coerce.number().min(0).max(1).default(1),
+  /** Huike's own SMTP endpoint for mail forwarded to `<inboxToken>@<HUIKE_MAIL_DOMAIN>`; unset = off. */
+  HUIKE_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HUIKE_MAIL_DOMAIN: z.string().min(1).default('mail.huike.local'),
 });
 
 export type Config = Readonly<{
@@ -33,6 +40,12 @@ export type Config = Readonly<{
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   importMaxBytes?: number;
   encryptionKey?: string;
+  allowPrivateWebhooks?: boolean;
+  outboxBackoffScale?: number;
+  /** Port of the forwarding SMTP endpoint (worker processes); undefined = off. */
+  smtpPort?: number;
+  /** The domain of forwarding addresses `<inboxToken>@<mailDomain>`. */
+  mailDomain?: string;
 }>;
 
 /** Parses the environment once; the rest of the app only ever sees the frozen Config. */
@@ -54,6 +67,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: e.LOG_LEVEL,
     importMaxBytes: e.HUIKE_IMPORT_MAX_BYTES,
     encryptionKey: e.HUIKE_ENCRYPTION_KEY || undefined,
+    allowPrivateWebhooks: e.HUIKE_ALLOW_PRIVATE_WEBHOOKS,
+    outboxBackoffScale: e.HUIKE_OUTBOX_BACKOFF_SCALE,
+    smtpPort: e.HUIKE_SMTP_PORT,
+    mailDomain: e.HUIKE_MAIL_DOMAIN,
     ...overrides,
   });
 }

@@ -37,9 +37,10 @@ export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
 export async function startApp(
   databaseUrl: string,
-  options: { logLevel?: string; logStream?: { write(line: string): void } } = {},
+  options: { logLevel?: string; logStream?: { write(line: string): void }; env?: Record<string, string> } = {},
 ): Promise<TestContext> {
   const config = loadConfig({
+    ...options.env,
     DATABASE_URL: databaseUrl,
     HUIKE_DEMO: '0',
     // A fixed key, so no test writes an encryption.key file (ID-card and bank-card numbers are encrypted).
@@ -52,9 +53,10 @@ export async function startApp(
   return { ...huike, database, databaseUrl };
 }
 
-export async function createTestApp(): Promise<TestContext> {
+/** `env`: extra settings, e.g. `HUIKE_ALLOW_PRIVATE_WEBHOOKS: '1'` for a file whose stand-in servers listen locally. */
+export async function createTestApp(options: { env?: Record<string, string> } = {}): Promise<TestContext> {
   const { url, drop } = await createTestDatabase();
-  const context = await startApp(url);
+  const context = await startApp(url, { env: options.env });
   afterAll(async () => {
     await context.app.close();
     await context.database.close();

@@ -18,6 +18,7 @@ import {
   startConversation,
 } from './harness.ts';
 import { TINY_PNG, uploadAttachment } from './multipart.ts';
+import { signedPush, textPush, verificationQuery, type WechatAccount } from './wechat-stand-in.ts';
 
 /*
  * The issue: "a request for another workspace's conversation, customer or message answers 404 — a test that
@@ -50,6 +51,33 @@ async function buildFixture() {
   const b = await createWorkspace(context, '乙店');
   const bChat = await startConversation(context, b.inbox.token, '乙店顾客的问题');
   return { a, aAgent, aTeam, aChat, aMessageId, b, bChat };
+}
+
+/**
+ * A WeChat inbox in each workspace (safe mode, the same AppID), written directly: connecting one through the API
+ * would ask WeChat (or a stand-in) for a token. Stored secrets in plaintext are read as they are.
+ */
+let wechatWork: Promise<{ aAccount: WechatAccount; bInbox: { token: string } }> | undefined;
+function wechatWorkOf(f: Fixture) {
+  wechatWork ??= (async () => {
+    const encodingAesKey = 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C';
+    const insert = async (workspaceId: string, token: string, wechatToken: string) => {
+      const config = { appId: 'wx5823bf96d3bd56c7', appSecret: 'x', token: wechatToken, encodingAesKey, mode: 'safe' };
+      await context.database.pool.query(
+        `insert into inboxes (id, workspace_id, name, channel_type, token, secret, settings, channel_config)
+         values (gen_random_uuid(), $1, '公众号', 'wechat', $2, 'unused-secret', $3, $4)`,
+        [workspaceId, token, { color: '#07c160', greeting: '' }, config],
+      );
+    };
+    await insert(f.a.owner.workspaceId!, `wx-a-${Date.now()}`, 'tokenOfA');
+    const bToken = `wx-b-${Date.now()}`;
+    await insert(f.b.owner.workspaceId!, bToken, 'tokenOfB');
+    return {
+      aAccount: { appId: 'wx5823bf96d3bd56c7', token: 'tokenOfA', encodingAesKey, mode: 'safe' as const },
+      bInbox: { token: bToken },
+    };
+  })();
+  return wechatWork;
 }
 
 /** A job, a file and an audit entry of workspace A, made once on first use. */
@@ -1105,6 +1133,33 @@ const isolationChecks: Record<string, Check> = {
     );
     expect((await socket.closed).code).toBe(4401);
   },
+  // A WeChat callback finds its inbox by token and must be signed with that inbox's own account settings.
+  'GET /public/v1/channels/wechat/:inboxToken': async (f) => {
+    const { aAccount, bInbox } = await wechatWorkOf(f);
+    const withAsSettings = await context.app.inject({
+      url: `/public/v1/channels/wechat/${bInbox.token}?${verificationQuery(aAccount, '20261123')}`,
+    });
+    expect(withAsSettings.statusCode).toBe(400);
+    const websiteOfA = await context.app.inject({
+      url: `/public/v1/channels/wechat/${f.a.inbox.token}?${verificationQuery(aAccount, '20261123')}`,
+    });
+    expect(websiteOfA.statusCode).toBe(404);
+  },
+  'POST /public/v1/channels/wechat/:inboxToken': async (f) => {
+    const { aAccount, bInbox } = await wechatWorkOf(f);
+    const { query, body } = signedPush(
+      aAccount,
+      textPush('oWx_isolation', '走错店的公众号消息', '7000000000000000001'),
+    );
+    const response = await context.app.inject({
+      method: 'POST',
+      url: `/public/v1/channels/wechat/${bInbox.token}?${query}`,
+      headers: { 'content-type': 'text/xml' },
+      payload: body,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(await countRows(context, `from messages where content = '走错店的公众号消息'`)).toBe(0);
+  },
   'GET /api/v1/tag-groups': async (f) => {
     const { aGroup } = await tagWorkOf(f);
     const groups = (await f.b.owner.get('/api/v1/tag-groups')).json().items as { id: string; tags: { id: string }[] }[];
@@ -1815,7 +1870,213 @@ const isolationChecks: Record<string, Check> = {
     expect(page.statusCode).toBe(404);
     expect(page.body).not.toContain('甲店');
   },
+  'GET /api/v1/webhooks': async (f) => {
+    const { aEndpoint } = await webhookWorkOf(f);
+    expect(await listIds(f.b.owner, '/api/v1/webhooks')).not.toContain(aEndpoint.id);
+  },
+  'POST /api/v1/webhooks': async (f) => {
+    const created = await f.b.owner.post('/api/v1/webhooks', {
+      url: 'https://93.184.216.34/b',
+      events: ['ticket.created'],
+    });
+    expect(created.statusCode).toBe(201);
+    expect(await listIds(f.a.owner, '/api/v1/webhooks')).not.toContain(created.json().id);
+  },
+  'GET /api/v1/webhooks/:id': async (f) => {
+    const { aEndpoint } = await webhookWorkOf(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/webhooks/${aEndpoint.id}`), 'webhook.not_found');
+  },
+  'PATCH /api/v1/webhooks/:id': async (f) => {
+    const { aEndpoint } = await webhookWorkOf(f);
+    await expectUntouched(
+      'webhook_endpoints',
+      aEndpoint.id,
+      () => f.b.owner.patch(`/api/v1/webhooks/${aEndpoint.id}`, { enabled: false, rotateSecret: true }),
+      'webhook.not_found',
+    );
+  },
+  'DELETE /api/v1/webhooks/:id': async (f) => {
+    const { aEndpoint } = await webhookWorkOf(f);
+    await expectUntouched(
+      'webhook_endpoints',
+      aEndpoint.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/webhooks/${aEndpoint.id}` }),
+      'webhook.not_found',
+    );
+  },
+  'POST /api/v1/webhooks/:id/test': async (f) => {
+    const { aEndpoint } = await webhookWorkOf(f);
+    const before = await countRows(context, 'from deliveries where subject_id = $1', [aEndpoint.id]);
+    expectNotFound(await f.b.owner.post(`/api/v1/webhooks/${aEndpoint.id}/test`), 'webhook.not_found');
+    expect(await countRows(context, 'from deliveries where subject_id = $1', [aEndpoint.id])).toBe(before);
+  },
+  'GET /api/v1/webhooks/:id/deliveries': async (f) => {
+    const { aEndpoint } = await webhookWorkOf(f);
+    expectNotFound(await f.b.owner.get(`/api/v1/webhooks/${aEndpoint.id}/deliveries`), 'webhook.not_found');
+  },
+  'GET /api/v1/webhook-deliveries': async (f) => {
+    const { aDeadDeliveryId } = await webhookWorkOf(f);
+    expect(await listIds(f.b.owner, '/api/v1/webhook-deliveries?status=dead')).not.toContain(aDeadDeliveryId);
+    expect(await listIds(f.a.owner, '/api/v1/webhook-deliveries?status=dead')).toContain(aDeadDeliveryId);
+  },
+  'POST /api/v1/webhook-deliveries/:id/replay': async (f) => {
+    const { aDeadDeliveryId } = await webhookWorkOf(f);
+    await expectUntouched(
+      'deliveries',
+      aDeadDeliveryId,
+      () => f.b.owner.post(`/api/v1/webhook-deliveries/${aDeadDeliveryId}/replay`),
+      'webhook_delivery.not_found',
+    );
+  },
+  'POST /api/v1/messages/:id/retry': async (f) => {
+    await expectUntouched(
+      'messages',
+      f.aMessageId,
+      () => f.b.owner.post(`/api/v1/messages/${f.aMessageId}/retry`),
+      'message.not_found',
+    );
+  },
+  'GET /api/v1/customers/:id/channels': async (f) => {
+    expectNotFound(await f.b.owner.get(`/api/v1/customers/${f.aChat.customerId}/channels`), 'customer.not_found');
+  },
+  'GET /api/v1/customers/:id/messages': async (f) => {
+    expectNotFound(await f.b.owner.get(`/api/v1/customers/${f.aChat.customerId}/messages`), 'customer.not_found');
+  },
+  'POST /api/v1/customers/:id/messages': async (f) => {
+    const { aSms } = await smsWorkOf(f);
+    const before = await countRows(context, 'from messages where workspace_id = $1', [f.a.owner.workspaceId]);
+    const toA = await f.b.owner.post(`/api/v1/customers/${f.aChat.customerId}/messages`, {
+      inboxId: f.b.inbox.id,
+      content: '乙店发给甲店顾客',
+    });
+    expectNotFound(toA, 'customer.not_found');
+    const throughA = await f.b.owner.post(`/api/v1/customers/${f.bChat.customerId}/messages`, {
+      inboxId: aSms.id,
+      content: '乙店借甲店短信渠道',
+    });
+    expectNotFound(throughA, 'inbox.not_found');
+    expect(await countRows(context, 'from messages where workspace_id = $1', [f.a.owner.workspaceId])).toBe(before);
+  },
+  'GET /api/v1/customers/:id/identity-suggestions': async (f) => {
+    expectNotFound(
+      await f.b.owner.get(`/api/v1/customers/${f.aChat.customerId}/identity-suggestions`),
+      'customer.not_found',
+    );
+    // B's customer with A's customer's phone is offered nobody of A.
+    await f.b.owner.patch(`/api/v1/customers/${f.bChat.customerId}`, { phone: '13800001111' });
+    const own = await f.b.owner.get(`/api/v1/customers/${f.bChat.customerId}/identity-suggestions`);
+    expect(own.json().items).toEqual([]);
+    await f.b.owner.patch(`/api/v1/customers/${f.bChat.customerId}`, { phone: null });
+  },
+  'POST /api/v1/sms/campaigns/preview': async (f) => {
+    const { aSms, bSms, bSegment } = await smsWorkOf(f);
+    const { aSegment } = await tagWorkOf(f);
+    const url = '/api/v1/sms/campaigns/preview';
+    expectNotFound(await f.b.owner.post(url, { inboxId: aSms.id, segmentId: bSegment.id }), 'inbox.not_found');
+    expectNotFound(await f.b.owner.post(url, { inboxId: bSms.id, segmentId: aSegment.id }), 'segment.not_found');
+  },
+  'POST /api/v1/sms/campaigns': async (f) => {
+    const { aSms, bSms, bSegment } = await smsWorkOf(f);
+    const { aSegment } = await tagWorkOf(f);
+    const url = '/api/v1/sms/campaigns';
+    const templateParams = { coupon: '满100减20' };
+    expectNotFound(
+      await f.b.owner.post(url, { inboxId: aSms.id, segmentId: bSegment.id, templateParams }),
+      'inbox.not_found',
+    );
+    expectNotFound(
+      await f.b.owner.post(url, { inboxId: bSms.id, segmentId: aSegment.id, templateParams }),
+      'segment.not_found',
+    );
+    expect(await countRows(context, 'from sms_campaigns')).toBe(0);
+  },
+  // SMS callbacks find their inbox by token and must be signed with that inbox's own AccessKey secret.
+  'POST /public/v1/channels/sms/:inboxToken/inbound': async (f) => {
+    const { bSms } = await smsWorkOf(f);
+    const raw = JSON.stringify({
+      messageId: 'mo-isolation',
+      phoneNumber: '13800001111',
+      content: '走错店的短信',
+      timestamp: Math.floor(Date.now() / 1000),
+    });
+    const response = await context.app.inject({
+      method: 'POST',
+      url: `/public/v1/channels/sms/${bSms.token}/inbound`,
+      headers: { 'content-type': 'application/json', 'x-huike-sms-signature': hmacHex('sms-secret-of-a', raw) },
+      payload: raw,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(await countRows(context, `from messages where content = '走错店的短信'`)).toBe(0);
+  },
+  'POST /public/v1/channels/sms/:inboxToken/reports': async (f) => {
+    const { bSms } = await smsWorkOf(f);
+    const before = await rowOf('messages', f.aMessageId);
+    const raw = JSON.stringify({
+      timestamp: Math.floor(Date.now() / 1000),
+      reports: [{ outId: f.aMessageId, status: 'failed', errorCode: 'X' }],
+    });
+    const response = await context.app.inject({
+      method: 'POST',
+      url: `/public/v1/channels/sms/${bSms.token}/reports`,
+      headers: { 'content-type': 'application/json', 'x-huike-sms-signature': hmacHex('sms-secret-of-b', raw) },
+      payload: raw,
+    });
+    expect(response.json()).toEqual({ ok: true, matched: 0 });
+    expect(await rowOf('messages', f.aMessageId)).toEqual(before);
+  },
 };
+
+/** A's webhook endpoint (a public address: this app has no private-address opt-in) and a dead delivery to it. */
+let webhookWork: Promise<{ aEndpoint: { id: string }; aDeadDeliveryId: string }> | undefined;
+function webhookWorkOf(f: Fixture) {
+  webhookWork ??= (async () => {
+    const created = await f.a.owner.post('/api/v1/webhooks', {
+      url: 'https://93.184.216.34/a',
+      events: ['message.created'],
+    });
+    if (created.statusCode !== 201) throw new Error(created.body);
+    const aEndpoint = created.json() as { id: string };
+    const { rows } = await context.database.pool.query<{ id: string }>(
+      `insert into deliveries (id, workspace_id, kind, subject_id, payload, status, attempts, last_error, finished_at)
+       values (gen_random_uuid(), $1, 'webhook', $2, '{"event":"message.created","data":{}}', 'dead', 8, 'HTTP 500', now())
+       returning id`,
+      [f.a.owner.workspaceId, aEndpoint.id],
+    );
+    return { aEndpoint, aDeadDeliveryId: rows[0]!.id };
+  })();
+  return webhookWork;
+}
+
+/** An SMS inbox in each workspace (a public provider address: nothing is sent) and a segment of B. */
+let smsWork:
+  | Promise<{ aSms: { id: string }; bSms: { id: string; token: string }; bSegment: { id: string } }>
+  | undefined;
+function smsWorkOf(f: Fixture) {
+  smsWork ??= (async () => {
+    const connect = async (owner: Client, secret: string) => {
+      const created = await owner.post('/api/v1/inboxes', {
+        name: '短信',
+        channelType: 'sms',
+        channelConfig: {
+          providerUrl: 'https://93.184.216.34/sms',
+          accessKeyId: 'key',
+          accessKeySecret: secret,
+          signName: '店铺',
+          templates: { notification: 'SMS_1', marketing: 'SMS_2' },
+        },
+      });
+      if (created.statusCode !== 201) throw new Error(created.body);
+      return created.json() as { id: string; token: string };
+    };
+    const aSms = await connect(f.a.owner, 'sms-secret-of-a');
+    const bSms = await connect(f.b.owner, 'sms-secret-of-b');
+    const filter = { op: 'and', conditions: [{ field: 'lifecycle_stage', op: 'in', value: ['prospect'] }] };
+    const segment = await f.b.owner.post('/api/v1/segments', { name: '乙店分组', filter });
+    if (segment.statusCode !== 201) throw new Error(segment.body);
+    return { aSms, bSms, bSegment: segment.json() as { id: string } };
+  })();
+  return smsWork;
+}
 
 /** Routes that hold no workspace data, or find their workspace only through an unguessable token. */
 const notWorkspaceScoped: Record<string, string> = {

@@ -25,9 +25,6 @@ export const automationTriggerTypes = [
 ] as const;
 export type AutomationTriggerType = (typeof automationTriggerTypes)[number];
 
-/** Trigger types named for the tickets issue: shown in the editor, but a rule cannot use them yet. */
-export const unavailableTriggerTypes: readonly AutomationTriggerType[] = [];
-
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export const scheduleTarget = z.discriminatedUnion('kind', [
@@ -183,7 +180,6 @@ export const automationAction = z.discriminatedUnion('type', [
 ]);
 export type AutomationAction = z.infer<typeof automationAction>;
 export type AutomationActionType = AutomationAction['type'];
-export const unavailableActionTypes: readonly AutomationActionType[] = [];
 
 // Rules ----------------------------------------------------------------------------------------------------
 

@@ -47,10 +47,12 @@ export const permissions = {
   'tickets:manage': leads,
   'sla:manage': admins,
   'routing:manage': admins,
+  'webhooks:manage': admins,
   'queue:monitor': leads,
   'knowledge:read': everyone,
   'knowledge:manage': leads,
   'surveys:manage': leads,
+  'campaigns:send': leads,
   'reports:read': ['owner', 'admin', 'supervisor', 'analyst'],
   'tokens:create': everyone,
 } as const satisfies Record<string, readonly Role[]>;

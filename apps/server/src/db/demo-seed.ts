@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { HuikeApp } from '../app.ts';
 import { seedDemoReporting } from '../modules/analytics/index.ts';
 import { seedDemoAutomation } from '../modules/automation/index.ts';
+import { seedDemoEmail, seedDemoSms } from '../modules/channels/index.ts';
 import { seedDemoKeywordReplies } from '../modules/keyword-replies/index.ts';
 import { seedDemoKnowledge } from '../modules/knowledge/index.ts';
 import { seedDemoOrders } from '../modules/orders/index.ts';
@@ -10,8 +11,10 @@ import { seedDemoTagsAndSegments } from '../modules/segments/index.ts';
 import { seedDemoSurveys } from '../modules/surveys/index.ts';
 import { seedDemoTemplates } from '../modules/templates/index.ts';
 import { seedDemoTickets } from '../modules/tickets/index.ts';
+import { seedDemoWebhooks } from '../modules/webhooks/index.ts';
 import { newId } from '../platform/ids.ts';
 import type { Database } from './database.ts';
+import { seedDemoOmnichannel } from './demo-omnichannel.ts';
 import { conversations, customerIdentities, customers, messages } from './schema.ts';
 
 const SURNAMES =
@@ -156,5 +159,9 @@ export async function seedDemoWorkspace(huike: HuikeApp, database: Database) {
   await seedDemoTickets(huike.services.tickets, database.db, workspace.id);
   await seedDemoSurveys(database.db, workspace.id);
   await seedDemoReporting(database.db, workspace.id);
+  await seedDemoWebhooks(database.db, workspace.id, owner.id);
+  await seedDemoOmnichannel(database.db, workspace.id, agents[1]!);
+  await seedDemoSms(database.db, workspace.id, owner.id);
+  await seedDemoEmail(huike.channelRuntime, workspace.id, owner.id);
   return { email: 'owner@demo.huike.local', password };
 }

@@ -403,6 +403,8 @@ export const deliveries = pgTable(
     /** What it delivers: the message id, the webhook endpoint id. */
     subjectId: uuid('subject_id').notNull(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
+    /** Deliveries with the same key leave one at a time, oldest first (a conversation's messages stay in order). */
+    orderKey: text('order_key'),
     status: text('status', { enum: ['pending', 'succeeded', 'dead'] })
       .notNull()
       .default('pending'),
@@ -417,6 +419,7 @@ export const deliveries = pgTable(
   },
   (t) => [
     index('deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    index('deliveries_order_idx').on(t.orderKey, t.id).where(sql`status = 'pending' and order_key is not null`),
     index('deliveries_subject_idx').on(t.workspaceId, t.kind, t.subjectId, t.id),
     index('deliveries_dead_idx').on(t.workspaceId, t.kind, t.id).where(sql`status = 'dead'`),
   ],
@@ -435,6 +438,24 @@ export const channelState = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.inboxId, t.key] })],
+);
+
+/** Outgoing webhook endpoints (modules/webhooks): events POSTed to an integrator's URL through the outbox. */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    events: text('events').array().notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    /** HMAC-SHA256 signing secret, shown to owners and admins (like an inbox's secret). */
+    secret: text('secret').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [index('webhook_endpoints_workspace_idx').on(t.workspaceId, t.id)],
 );
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
@@ -1527,4 +1548,57 @@ export const reportingRollupMonths = pgTable(
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.month] })],
+);
+
+/**
+ * SMS campaigns (modules/campaigns): a marketing template sent to a segment through an SMS inbox. The recipients
+ * are fixed when the campaign is confirmed (the preview's exact count); a job queues their sends on the outbox.
+ */
+export const smsCampaigns = pgTable(
+  'sms_campaigns',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    inboxId: uuid('inbox_id')
+      .notNull()
+      .references(() => inboxes.id, { onDelete: 'cascade' }),
+    segmentId: uuid('segment_id'),
+    segmentName: text('segment_name').notNull(),
+    templateCode: text('template_code').notNull(),
+    templateParams: jsonb('template_params').$type<Record<string, string>>().notNull().default({}),
+    jobId: uuid('job_id'),
+    recipients: integer('recipients').notNull().default(0),
+    optedOut: integer('opted_out').notNull().default(0),
+    withoutPhone: integer('without_phone').notNull().default(0),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [index('sms_campaigns_workspace_idx').on(t.workspaceId, t.id)],
+);
+
+/** One customer of a campaign: at most one row (and so one SMS) per campaign and customer. */
+export const smsCampaignRecipients = pgTable(
+  'sms_campaign_recipients',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    campaignId: uuid('campaign_id')
+      .notNull()
+      .references(() => smsCampaigns.id, { onDelete: 'cascade' }),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id, { onDelete: 'cascade' }),
+    phone: text('phone'),
+    /** pending → queued (on the outbox) → sent → delivered | failed; skipped: opted out or no mobile. */
+    status: text('status', {
+      enum: ['pending', 'queued', 'sent', 'delivered', 'failed', 'opted_out', 'no_phone'],
+    }).notNull(),
+    error: text('error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('sms_campaign_recipients_key').on(t.workspaceId, t.campaignId, t.customerId),
+    index('sms_campaign_recipients_status_idx').on(t.workspaceId, t.campaignId, t.status, t.id),
+  ],
 );

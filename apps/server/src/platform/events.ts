@@ -26,6 +26,7 @@ export type DomainEvent = EventBase &
     | { type: 'conversation.resolved'; conversation: Conversation }
     | { type: 'conversation.tag_added'; conversationId: string; tagId: string }
     | { type: 'customer.created'; customerId: string }
+    | { type: 'customer.updated'; customerId: string; fields: string[] }
     | { type: 'customer.tag_added'; customerId: string; tagId: string }
     | { type: 'order.created'; order: Order }
     | { type: 'order.updated'; order: Order }

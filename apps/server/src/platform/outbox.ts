@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { deliveries } from '../db/schema.ts';
 import type { Executor } from './db-helpers.ts';
@@ -11,6 +11,8 @@ import { newId } from './ids.ts';
  * next attempt forward by a lease while it works, and records the outcome: succeeded, retried later with backoff,
  * or dead after the last attempt (an admin can replay it). A handler must be safe to run twice for one row
  * (a worker can die after sending and before recording): receivers get the delivery id to deduplicate.
+ * Rows sharing an `orderKey` (a conversation's messages) leave one at a time, oldest first: only the oldest pending
+ * row of a key can be claimed, so a retried message is never overtaken by the next one.
  */
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
@@ -43,101 +45,181 @@ const DEFAULT_MAX_ATTEMPTS = BACKOFF_MS.length + 1;
 const LEASE_MS = 60_000;
 const POLL_MS = 250;
 const BATCH = 100;
+/** Rounds (claim a batch, send it concurrently, record the outcomes) running at once on one process. */
+const MAX_ROUNDS = 4;
+/** Enqueues within this long share one wake-up (and one claim). */
+const WAKE_MS = 5;
 
 export const backoffMs = (attempts: number) => BACKOFF_MS[Math.min(attempts, BACKOFF_MS.length) - 1] ?? BACKOFF_MS[0]!;
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
 
+type Outcome = {
+  row: DeliveryRow;
+  handler: DeliveryHandler | undefined;
+  status: 'succeeded' | 'pending' | 'dead';
+  nextAttemptAt: Date | null;
+  error: string | null;
+  statusCode: number | null;
+  durationMs: number;
+  finishedAt: Date | null;
+};
+
 export type Outbox = ReturnType<typeof createOutbox>;
 
-export function createOutbox({ db, onError }: { db: Db; onError: (error: unknown, kind: string) => void }) {
+export type OutboxItem = {
+  workspaceId: string;
+  kind: string;
+  subjectId: string;
+  payload?: Record<string, unknown>;
+  orderKey?: string;
+};
+
+export function createOutbox({
+  db,
+  onError,
+  backoffScale = 1,
+}: {
+  db: Db;
+  onError: (error: unknown, kind: string) => void;
+  /** Multiplies the retry backoff (benchmarks use a small one to see every retry land in seconds). */
+  backoffScale?: number;
+}) {
   const handlers = new Map<string, DeliveryHandler>();
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
+  const rounds = new Set<Promise<unknown>>();
+  let pollTimer: NodeJS.Timeout | undefined;
+  let wakeTimer: NodeJS.Timeout | undefined;
   let stopped = true;
 
-  async function claim(limit: number, dueOnly: boolean): Promise<DeliveryRow[]> {
-    const due = dueOnly ? sql`and next_attempt_at <= now()` : sql``;
-    const result = await db.execute<{ id: string }>(sql`
-      update deliveries set attempts = attempts + 1, updated_at = now(),
-        next_attempt_at = now() + make_interval(secs => ${LEASE_MS / 1000})
-      where id in (
-        select id from deliveries where status = 'pending' ${due}
-        order by next_attempt_at limit ${limit}
-        for update skip locked)
-      returning id`);
-    const ids = result.rows.map((row) => row.id);
-    if (ids.length === 0) return [];
+  /** Takes up to `limit` pending rows (or the one `id`), pushing their next attempt out by the lease. */
+  function claim(limit: number, dueOnly: boolean, id?: string): Promise<DeliveryRow[]> {
+    const due = dueOnly ? sql`and d.next_attempt_at <= now()` : sql``;
+    const only = id ? sql`and d.id = ${id}` : sql``;
     return db
-      .select()
-      .from(deliveries)
-      .where(sql`${deliveries.id} = any(${sql.param(ids)}::uuid[])`);
+      .update(deliveries)
+      .set({
+        attempts: sql`${deliveries.attempts} + 1`,
+        updatedAt: sql`now()`,
+        nextAttemptAt: sql`now() + make_interval(secs => ${LEASE_MS / 1000})`,
+      })
+      .where(
+        sql`${deliveries.id} in (
+          select d.id from deliveries d where d.status = 'pending' ${due} ${only}
+            and (d.order_key is null or not exists (
+              select 1 from deliveries e where e.order_key = d.order_key and e.status = 'pending' and e.id < d.id))
+          order by d.next_attempt_at limit ${limit}
+          for update skip locked)`,
+      )
+      .returning();
   }
 
-  async function attempt(row: DeliveryRow) {
+  /** One attempt; answers its outcome without writing it (outcomes are recorded a batch at a time). */
+  async function attempt(row: DeliveryRow): Promise<Outcome> {
     const handler = handlers.get(row.kind);
     const started = Date.now();
     try {
       if (!handler) throw new DeliveryError(`no handler for ${row.kind}`, { permanent: true });
       const outcome = await handler.send(row);
-      await db
-        .update(deliveries)
-        .set({
-          status: 'succeeded',
-          lastError: null,
-          lastStatusCode: outcome?.statusCode ?? null,
-          lastDurationMs: Date.now() - started,
-          finishedAt: new Date(),
-          updatedAt: new Date(),
-        })
-        .where(eq(deliveries.id, row.id));
-      await handler.onSent?.(row);
+      return {
+        row,
+        handler,
+        status: 'succeeded',
+        nextAttemptAt: null,
+        error: null,
+        statusCode: outcome?.statusCode ?? null,
+        durationMs: Date.now() - started,
+        finishedAt: new Date(),
+      };
     } catch (error) {
       const permanent = error instanceof DeliveryError && error.permanent;
-      const statusCode = error instanceof DeliveryError ? (error.statusCode ?? null) : null;
       const isDead = permanent || row.attempts >= (handler?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
-      const message = errorText(error);
-      await db
-        .update(deliveries)
-        .set({
-          status: isDead ? 'dead' : 'pending',
-          nextAttemptAt: new Date(Date.now() + backoffMs(row.attempts)),
-          lastError: message,
-          lastStatusCode: statusCode,
-          lastDurationMs: Date.now() - started,
-          finishedAt: isDead ? new Date() : null,
-          updatedAt: new Date(),
-        })
-        .where(eq(deliveries.id, row.id));
-      if (isDead) await handler?.onDead?.(row, message);
+      return {
+        row,
+        handler,
+        status: isDead ? 'dead' : 'pending',
+        nextAttemptAt: isDead ? null : new Date(Date.now() + backoffMs(row.attempts) * backoffScale),
+        error: errorText(error),
+        statusCode: error instanceof DeliveryError ? (error.statusCode ?? null) : null,
+        durationMs: Date.now() - started,
+        finishedAt: isDead ? new Date() : null,
+      };
     }
   }
 
-  /** One round: claims a batch and sends it concurrently; answers how many rows it took. */
-  async function runOnce(dueOnly = true): Promise<number> {
-    const rows = await claim(BATCH, dueOnly);
-    await Promise.all(rows.map((row) => attempt(row).catch((error) => onError(error, row.kind))));
+  /** Writes a batch's outcomes in one statement, then runs the handlers' hooks. */
+  async function record(outcomes: Outcome[]) {
+    if (outcomes.length === 0) return;
+    const column = <T>(pick: (outcome: Outcome) => T) => sql.param(outcomes.map(pick));
+    const isoOrNull = (date: Date | null) => date?.toISOString() ?? null;
+    await db.execute(sql`
+      update deliveries as d set
+        status = v.status,
+        next_attempt_at = coalesce(v.next_attempt_at, d.next_attempt_at),
+        last_error = v.last_error,
+        last_status_code = v.last_status_code,
+        last_duration_ms = v.last_duration_ms,
+        finished_at = v.finished_at,
+        updated_at = now()
+      from unnest(
+        ${column((o) => o.row.id)}::uuid[],
+        ${column((o) => o.status)}::text[],
+        ${column((o) => isoOrNull(o.nextAttemptAt))}::timestamptz[],
+        ${column((o) => o.error)}::text[],
+        ${column((o) => o.statusCode)}::int[],
+        ${column((o) => o.durationMs)}::int[],
+        ${column((o) => isoOrNull(o.finishedAt))}::timestamptz[]
+      ) as v(id, status, next_attempt_at, last_error, last_status_code, last_duration_ms, finished_at)
+      where d.id = v.id and d.status = 'pending'`);
+    await Promise.all(
+      outcomes.map(async (outcome) => {
+        try {
+          if (outcome.status === 'succeeded') await outcome.handler?.onSent?.(outcome.row);
+          if (outcome.status === 'dead') await outcome.handler?.onDead?.(outcome.row, outcome.error ?? '');
+        } catch (error) {
+          onError(error, outcome.row.kind);
+        }
+      }),
+    );
+  }
+
+  /** One round: claims a batch, sends it concurrently, records the outcomes; answers how many rows it took. */
+  async function runOnce(dueOnly = true, id?: string): Promise<number> {
+    const rows = await claim(id ? 1 : BATCH, dueOnly, id);
+    // A full batch: more is probably waiting, so another round claims it while this one sends.
+    if (rows.length === BATCH) tick();
+    const outcomes = await Promise.all(rows.map(attempt));
+    await record(outcomes);
     return rows.length;
   }
 
-  function schedule(delay: number) {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(tick, delay);
-    timer.unref();
+  async function enqueue(executor: Executor, items: OutboxItem[]): Promise<string[]> {
+    if (items.length === 0) return [];
+    const rows = items.map((item) => ({ id: newId(), ...item, payload: item.payload ?? {} }));
+    await executor.insert(deliveries).values(rows);
+    return rows.map((row) => row.id);
+  }
+
+  function wake() {
+    if (stopped || wakeTimer) return;
+    wakeTimer = setTimeout(() => {
+      wakeTimer = undefined;
+      tick();
+    }, WAKE_MS);
+    wakeTimer.unref();
   }
 
   function tick() {
-    if (running) return;
-    running = runOnce()
+    if (stopped || rounds.size >= MAX_ROUNDS) return;
+    const round: Promise<unknown> = runOnce()
       .catch((error) => {
         onError(error, 'outbox');
         return 0;
       })
-      .finally(() => {
-        running = undefined;
+      .then((taken) => {
+        rounds.delete(round);
+        if (taken === BATCH) tick();
       });
-    void running.then((taken) => schedule(taken === BATCH ? 0 : POLL_MS));
+    rounds.add(round);
   }
 
   return {
@@ -146,19 +228,45 @@ export function createOutbox({ db, onError }: { db: Db; onError: (error: unknown
     },
 
     /** Queues deliveries inside the caller's transaction; they leave once it commits. */
-    async enqueue(
-      executor: Executor,
-      items: { workspaceId: string; kind: string; subjectId: string; payload?: Record<string, unknown> }[],
-    ): Promise<string[]> {
-      if (items.length === 0) return [];
-      const rows = items.map((item) => ({ id: newId(), ...item, payload: item.payload ?? {} }));
-      await executor.insert(deliveries).values(rows);
-      return rows.map((row) => row.id);
-    },
+    enqueue,
 
     /** Sends what is due now instead of waiting for the next poll (after a commit that queued something). */
-    wake() {
-      schedule(0);
+    wake,
+
+    /** Attempts one pending delivery now, whatever its schedule (a test ping the admin waits for). */
+    async sendNow(id: string): Promise<boolean> {
+      return (await runOnce(false, id)) > 0;
+    },
+
+    /**
+     * Inside the caller's transaction: the subject's latest dead delivery of this kind goes back to the queue with
+     * fresh attempts; with none dead (or pending already), a pending one is kept or a fresh one queued. Answers its id.
+     */
+    async requeue(executor: Executor, item: OutboxItem): Promise<string> {
+      const latest = await executor
+        .select({ id: deliveries.id, status: deliveries.status })
+        .from(deliveries)
+        .where(
+          and(
+            eq(deliveries.workspaceId, item.workspaceId),
+            eq(deliveries.kind, item.kind),
+            eq(deliveries.subjectId, item.subjectId),
+          ),
+        )
+        .orderBy(desc(deliveries.id))
+        .limit(1)
+        .for('update');
+      const row = latest[0];
+      if (row?.status === 'pending') return row.id;
+      if (row?.status === 'dead') {
+        await executor
+          .update(deliveries)
+          .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date(), finishedAt: null, updatedAt: new Date() })
+          .where(eq(deliveries.id, row.id));
+        return row.id;
+      }
+      const [id] = await enqueue(executor, [item]);
+      return id!;
     },
 
     /** A dead delivery goes back to the queue with fresh attempts (the admin's 重新投递). */
@@ -168,19 +276,23 @@ export function createOutbox({ db, onError }: { db: Db; onError: (error: unknown
         .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date(), finishedAt: null, updatedAt: new Date() })
         .where(and(eq(deliveries.workspaceId, workspaceId), eq(deliveries.id, id), eq(deliveries.status, 'dead')))
         .returning({ id: deliveries.id });
-      if (rows.length > 0) schedule(0);
+      if (rows.length > 0) wake();
       return rows.length > 0;
     },
 
     start() {
       stopped = false;
-      schedule(0);
+      pollTimer = setInterval(tick, POLL_MS);
+      pollTimer.unref();
+      tick();
     },
 
     async stop() {
       stopped = true;
-      clearTimeout(timer);
-      await running;
+      clearInterval(pollTimer);
+      clearTimeout(wakeTimer);
+      wakeTimer = undefined;
+      await Promise.all([...rounds]);
     },
 
     /**

@@ -1,6 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 
 /*
@@ -8,6 +9,9 @@ import { BlockList, isIP } from 'node:net';
  * server sits inside the shop's network: a URL must not reach loopback, private, link-local or unique-local
  * addresses (SSRF). The host name is resolved once here and the connection goes to that checked address
  * (no second lookup an attacker's DNS could answer differently); redirects are not followed.
+ *
+ * `allowPrivate` (env HUIKE_ALLOW_PRIVATE_WEBHOOKS=1, off by default) lets loopback and private networks through
+ * for tests, benchmarks and on-premise gateways; link-local (cloud metadata), multicast and reserved stay refused.
  */
 
 const blocked = new BlockList();
@@ -42,18 +46,39 @@ for (const [network, prefix] of [
   blocked.addSubnet(network, prefix, 'ipv6');
 }
 
+/** Loopback and private networks: what the explicit opt-in (`allowPrivate`) lets through. */
+const privateNetworks = new BlockList();
+for (const [network, prefix] of [
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+] as const) {
+  privateNetworks.addSubnet(network, prefix, 'ipv4');
+}
+privateNetworks.addSubnet('::1', 128, 'ipv6');
+privateNetworks.addSubnet('fc00::', 7, 'ipv6');
+
+export type AddressPolicy = { allowPrivate?: boolean };
+
 /** Whether an IP address is one a server-side request must never reach. */
-export function isBlockedAddress(address: string): boolean {
+export function isBlockedAddress(address: string, policy: AddressPolicy = {}): boolean {
   const family = isIP(address);
   if (family === 0) return true;
+  let ip = address;
+  let type: 'ipv4' | 'ipv6' = family === 4 ? 'ipv4' : 'ipv6';
   if (family === 6) {
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
     // IPv4-mapped (::ffff:a.b.c.d): judged as the IPv4 address it carries. (A BlockList subnet over
     // ::ffff:0:0/96 would also match every plain IPv4 address, so it is not in the list.)
-    if (mapped) return blocked.check(mapped[1]!, 'ipv4');
-    if (/^::ffff:/i.test(address)) return true;
+    if (mapped) {
+      ip = mapped[1]!;
+      type = 'ipv4';
+    } else if (/^::ffff:/i.test(address)) return true;
   }
-  return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (!blocked.check(ip, type)) return false;
+  return !(policy.allowPrivate && privateNetworks.check(ip, type));
 }
 
 export class UnsafeUrlError extends Error {}
@@ -73,7 +98,10 @@ export function checkUrlForm(raw: string): URL {
 }
 
 /** Resolves the host and answers a public address to connect to, or throws UnsafeUrlError. */
-export async function resolvePublicAddress(url: URL): Promise<{ address: string; family: 4 | 6 }> {
+export async function resolvePublicAddress(
+  url: URL,
+  policy: AddressPolicy = {},
+): Promise<{ address: string; family: 4 | 6 }> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const literal = isIP(host);
   const addresses = literal
@@ -83,34 +111,62 @@ export async function resolvePublicAddress(url: URL): Promise<{ address: string;
       });
   if (addresses.length === 0) throw new UnsafeUrlError('无法解析网址的域名');
   // Every answer must be public: otherwise a name with one public and one private record could pick either.
-  if (addresses.some((entry) => isBlockedAddress(entry.address))) {
+  if (addresses.some((entry) => isBlockedAddress(entry.address, policy))) {
     throw new UnsafeUrlError('网址指向内网、本机或保留地址，已拒绝');
   }
   const first = addresses[0]!;
   return { address: first.address, family: first.family === 6 ? 6 : 4 };
 }
 
+/**
+ * Checks a URL an admin typed in before it is saved (webhook endpoints, channel callback URLs): its form, and
+ * that every address its host resolves to now is allowed. Throws UnsafeUrlError with a message for people.
+ */
+export async function checkUrlAllowed(raw: string, policy: AddressPolicy = {}): Promise<URL> {
+  const url = checkUrlForm(raw);
+  await resolvePublicAddress(url, policy);
+  return url;
+}
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`: the signature on webhooks and API-channel posts. */
+export function signatureHeader(secret: string, body: string, unixSeconds = Math.floor(Date.now() / 1000)): string {
+  const v1 = createHmac('sha256', secret).update(`${unixSeconds}.${body}`, 'utf8').digest('hex');
+  return `t=${unixSeconds},v1=${v1}`;
+}
+
 export type SafeResponse = { status: number; body: string };
 
+// Connections are kept open between deliveries to the same host (a busy integrator gets hundreds a second).
+// A pooled connection was opened to an address checked when it was made.
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 });
+
 /**
- * POSTs a body to a public URL: resolved and checked first, connected to the checked address, 5 s timeout,
- * no redirects (a 3xx is answered as it is), at most 64 KB of the answer read.
+ * POSTs a body to a public URL: resolved and checked first, connected to the checked address, 5 s timeout
+ * (`timeoutMs`), no redirects (a 3xx is answered as it is), at most 64 KB of the answer read.
  */
 export async function safePost(
   raw: string,
   body: string,
   headers: Record<string, string>,
-  options: { timeoutMs?: number; resolve?: (url: URL) => Promise<{ address: string; family: 4 | 6 }> } = {},
+  options: {
+    timeoutMs?: number;
+    resolve?: (url: URL) => Promise<{ address: string; family: 4 | 6 }>;
+    allowPrivate?: boolean;
+  } = {},
 ): Promise<SafeResponse> {
   const url = checkUrlForm(raw);
-  const target = await (options.resolve ?? resolvePublicAddress)(url);
+  const target = await (options.resolve ?? ((checked: URL) => resolvePublicAddress(checked, options)))(url);
   const timeoutMs = options.timeoutMs ?? 5000;
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const timeoutText = `请求超时（${Math.round(timeoutMs / 1000)} 秒）`;
+  const isHttps = url.protocol === 'https:';
+  const send = isHttps ? httpsRequest : httpRequest;
   return new Promise<SafeResponse>((resolve, reject) => {
     const request = send(
       url,
       {
         method: 'POST',
+        agent: isHttps ? httpsAgent : httpAgent,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
         // Connect to the address checked above, whatever the name would resolve to now.
         lookup: (_hostname, lookupOptions, callback) => {
@@ -135,9 +191,9 @@ export async function safePost(
         response.on('error', reject);
       },
     );
-    const timer = setTimeout(() => request.destroy(new Error('请求超时（5 秒）')), timeoutMs);
+    const timer = setTimeout(() => request.destroy(new Error(timeoutText)), timeoutMs);
     request.on('close', () => clearTimeout(timer));
-    request.on('timeout', () => request.destroy(new Error('请求超时（5 秒）')));
+    request.on('timeout', () => request.destroy(new Error(timeoutText)));
     request.on('error', reject);
     request.end(body);
   });

@@ -19,4 +19,8 @@ export const queryKeys = {
   customers: ['customers'] as const,
   customerList: (params: { q?: string; limit: number; cursor?: string }) => ['customers', 'list', params] as const,
   customer: (id: string) => ['customers', 'detail', id] as const,
+  /** A customer's cross-channel history (every channel's public messages). */
+  customerMessagesAll: ['customers', 'messages'] as const,
+  customerMessages: (id: string) => ['customers', 'messages', id] as const,
+  customerChannels: (id: string) => ['customers', 'channels', id] as const,
 };

@@ -1,9 +1,14 @@
 import { reportsEn } from '../modules/analytics/i18n.ts';
+import { smsCampaignEn } from '../modules/campaigns/i18n.ts';
+import { channelChatEn } from '../modules/conversations/channel-i18n.ts';
 import { attachmentsEn } from '../modules/conversations/components/attachment-i18n.ts';
+import { customerChannelsEn } from '../modules/customers/channels-i18n.ts';
+import { channelSetupEn } from '../modules/inboxes/channel-i18n.ts';
 import { keywordRepliesEn } from '../modules/keyword-replies/i18n.ts';
 import { routingEn } from '../modules/routing/i18n.ts';
 import { surveysEn } from '../modules/surveys/i18n.ts';
 import { ticketsEn } from '../modules/tickets/i18n.ts';
+import { webhooksEn } from '../modules/webhooks/i18n.ts';
 import type { zhCN } from './zh-CN.ts';
 
 type Dictionary<T> = { [K in keyof T]: T[K] extends string ? string : Dictionary<T[K]> };
@@ -11,7 +16,12 @@ type Dictionary<T> = { [K in keyof T]: T[K] extends string ? string : Dictionary
 /** English: a complete second locale (the type makes a missing key a compile error). */
 export const en: Dictionary<typeof zhCN> = {
   attachments: attachmentsEn,
+  channelChat: channelChatEn,
+  customerChannels: customerChannelsEn,
   keywordReplies: keywordRepliesEn,
+  channelSetup: channelSetupEn,
+  webhooks: webhooksEn,
+  smsCampaign: smsCampaignEn,
   surveys: surveysEn,
   reports: reportsEn,
   tickets: ticketsEn,
@@ -391,6 +401,7 @@ export const en: Dictionary<typeof zhCN> = {
       timeline: 'Timeline',
       identities: 'Identities',
       duplicates: 'Duplicates',
+      messages: 'All messages',
     },
     noOwner: 'Unassigned',
     fromSource: 'From {{source}}',
@@ -481,6 +492,7 @@ export const en: Dictionary<typeof zhCN> = {
       conversation_tags_changed: 'Conversation tags changed',
       customer_created: 'Customer created',
       pii_revealed: 'Viewed ID details',
+      marketing_opted_out: 'Unsubscribed from marketing SMS',
     },
   },
   identities: {
@@ -1248,7 +1260,9 @@ export const en: Dictionary<typeof zhCN> = {
     moveUp: 'Move up',
     moveDown: 'Move down',
     remove: 'Remove',
-    unavailable: '(available with tickets)',
+    ticketSubject: 'Ticket subject (defaults to the rule name)',
+    ticketCategory: 'Category',
+    ticketSeverity: 'Severity',
     dryRun: 'Dry run',
     dryRunHelp: 'Simulates the last 7 days without acting',
     dryRunResult: 'Would have fired {{count}} times in the last 7 days',

@@ -1,14 +1,24 @@
 import { reportsZhCN } from '../modules/analytics/i18n.ts';
+import { smsCampaignZhCN } from '../modules/campaigns/i18n.ts';
+import { channelChatZhCN } from '../modules/conversations/channel-i18n.ts';
 import { attachmentsZhCN } from '../modules/conversations/components/attachment-i18n.ts';
+import { customerChannelsZhCN } from '../modules/customers/channels-i18n.ts';
+import { channelSetupZhCN } from '../modules/inboxes/channel-i18n.ts';
 import { keywordRepliesZhCN } from '../modules/keyword-replies/i18n.ts';
 import { routingZhCN } from '../modules/routing/i18n.ts';
 import { surveysZhCN } from '../modules/surveys/i18n.ts';
 import { ticketsZhCN } from '../modules/tickets/i18n.ts';
+import { webhooksZhCN } from '../modules/webhooks/i18n.ts';
 
 /** 简体中文（默认语言）。Written for people: 「已解决」, not 「状态：RESOLVED」. */
 export const zhCN = {
   attachments: attachmentsZhCN,
+  channelChat: channelChatZhCN,
+  customerChannels: customerChannelsZhCN,
   keywordReplies: keywordRepliesZhCN,
+  channelSetup: channelSetupZhCN,
+  webhooks: webhooksZhCN,
+  smsCampaign: smsCampaignZhCN,
   surveys: surveysZhCN,
   reports: reportsZhCN,
   tickets: ticketsZhCN,
@@ -45,7 +55,7 @@ export const zhCN = {
     customers: '客户',
     settings: '设置',
     users: '成员',
-    inboxes: '渠道',
+    inboxes: '渠道接入',
     tokens: 'API 令牌',
     customerFields: '客户字段',
     tags: '标签管理',
@@ -379,6 +389,7 @@ export const zhCN = {
       timeline: '时间线',
       identities: '身份',
       duplicates: '重复客户',
+      messages: '全部消息',
     },
     noOwner: '未分配',
     fromSource: '来自{{source}}',
@@ -469,6 +480,7 @@ export const zhCN = {
       conversation_tags_changed: '会话标签变化',
       customer_created: '建立了客户资料',
       pii_revealed: '查看了证件信息',
+      marketing_opted_out: '回复退订，不再接收营销短信',
     },
   },
   identities: {
@@ -1206,7 +1218,9 @@ export const zhCN = {
     moveUp: '上移',
     moveDown: '下移',
     remove: '移除',
-    unavailable: '（工单功能上线后可用）',
+    ticketSubject: '工单标题（默认用规则名称）',
+    ticketCategory: '分类',
+    ticketSeverity: '紧急程度',
     dryRun: '试运行',
     dryRunHelp: '用过去 7 天的数据模拟，不会真的执行动作',
     dryRunResult: '过去 7 天会触发 {{count}} 次',

@@ -19,6 +19,7 @@ import {
   MessageOutlined,
   NodeIndexOutlined,
   RobotOutlined,
+  SendOutlined,
   SettingOutlined,
   SnippetsOutlined,
   TagsOutlined,
@@ -56,6 +57,7 @@ function selectedMenuKey(pathname: string): string {
   if (pathname.startsWith('/settings/audit-log')) return '/settings/audit-log';
   if (pathname.startsWith('/settings/users')) return '/settings/users';
   if (pathname.startsWith('/settings/inboxes')) return '/settings/inboxes';
+  if (pathname.startsWith('/settings/webhooks')) return '/settings/webhooks';
   if (pathname.startsWith('/settings/tokens')) return '/settings/tokens';
   if (pathname.startsWith('/settings/customer-fields')) return '/settings/customer-fields';
   if (pathname.startsWith('/settings/tags')) return '/settings/tags';
@@ -204,6 +206,19 @@ function ShellLayout() {
           icon: <ApiOutlined />,
           label: <Link to="/settings/inboxes">{t('nav.inboxes')}</Link>,
         },
+        ...(can('webhooks:manage')
+          ? [
+              {
+                key: '/settings/webhooks',
+                icon: <SendOutlined />,
+                label: (
+                  <Link to="/settings/webhooks" data-testid="nav-webhooks">
+                    {t('webhooks.title')}
+                  </Link>
+                ),
+              },
+            ]
+          : []),
         { key: '/settings/tokens', icon: <KeyOutlined />, label: <Link to="/settings/tokens">{t('nav.tokens')}</Link> },
         {
           key: '/settings/customer-fields',

@@ -4,9 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../api/client.ts';
 import { CustomerConversations } from '../modules/conversations/components/customer-conversations.tsx';
+import { CustomerChannelsSection } from '../modules/customers/components/customer-channels.tsx';
 import { CustomerDuplicates } from '../modules/customers/components/customer-duplicates.tsx';
 import { CustomerHeader } from '../modules/customers/components/customer-header.tsx';
 import { CustomerIdentities } from '../modules/customers/components/customer-identities.tsx';
+import { CustomerMessages } from '../modules/customers/components/customer-messages.tsx';
 import { CustomerProfile } from '../modules/customers/components/customer-profile.tsx';
 import { CustomerTimeline } from '../modules/customers/components/customer-timeline.tsx';
 import { customerName } from '../modules/customers/components/customers-table.tsx';
@@ -17,7 +19,7 @@ import { CustomerTagBoard } from '../modules/tags/components/customer-tag-board.
 import { ErrorState } from '../ui/error-state.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 
-const tabs = ['profile', 'tags', 'orders', 'timeline', 'identities', 'duplicates'] as const;
+const tabs = ['profile', 'messages', 'tags', 'orders', 'timeline', 'identities', 'duplicates'] as const;
 type TabKey = (typeof tabs)[number];
 
 /** One customer: header with value and owner, tabs for profile, tags, orders, timeline, identities, duplicates. */
@@ -86,6 +88,7 @@ export function CustomerDetailPage() {
   const canEdit = can('customers:update');
   const content: Record<TabKey, React.ReactNode> = {
     profile: <CustomerProfile customer={data} canEdit={canEdit} canReveal={can('customers:reveal_pii')} />,
+    messages: <CustomerMessages customerId={data.id} />,
     tags: <CustomerTagBoard customerId={data.id} canEdit={can('tags:apply')} canManage={can('tags:manage')} />,
     orders: <OrderList customerId={data.id} />,
     timeline: <CustomerTimeline customerId={data.id} canMerge={can('customers:merge')} />,
@@ -114,9 +117,20 @@ export function CustomerDetailPage() {
             }))}
           />
         </Card>
-        <Card variant="borderless" className="hk-card hk-customer-side" title={t('customer.tabHistory')} size="small">
-          <CustomerConversations customerId={data.id} onOpen={(id) => navigate(`/inbox/${id}`)} />
-        </Card>
+        <div className="hk-customer-side">
+          <Card variant="borderless" className="hk-card" size="small">
+            <CustomerChannelsSection
+              customerId={data.id}
+              customerName={customerName(data, t('customer.anonymous'))}
+              canReply={can('conversations:reply')}
+              canMerge={can('customers:merge')}
+              onOpenConversation={(id) => navigate(`/inbox/${id}`)}
+            />
+          </Card>
+          <Card variant="borderless" className="hk-card" title={t('customer.tabHistory')} size="small">
+            <CustomerConversations customerId={data.id} onOpen={(id) => navigate(`/inbox/${id}`)} />
+          </Card>
+        </div>
       </div>
     </div>
   );

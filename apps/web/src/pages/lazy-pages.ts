@@ -31,6 +31,7 @@ export const SetupPage = lazyNamed(() => import('./setup-page.tsx'), 'SetupPage'
 export const CustomersPage = lazyNamed(() => import('./customers-page.tsx'), 'CustomersPage');
 export const SettingsUsersPage = lazyNamed(() => import('./settings-users-page.tsx'), 'SettingsUsersPage');
 export const SettingsInboxesPage = lazyNamed(() => import('./settings-inboxes-page.tsx'), 'SettingsInboxesPage');
+export const SettingsWebhooksPage = lazyNamed(() => import('./settings-webhooks-page.tsx'), 'SettingsWebhooksPage');
 export const SettingsTokensPage = lazyNamed(() => import('./settings-tokens-page.tsx'), 'SettingsTokensPage');
 export const CustomerDetailPage = lazyNamed(() => import('./customer-detail-page.tsx'), 'CustomerDetailPage');
 export const StaleProfilesPage = lazyNamed(() => import('./stale-profiles-page.tsx'), 'StaleProfilesPage');

@@ -15,7 +15,7 @@ import { useDocumentTitle } from '../ui/use-document-title.ts';
 
 export function SettingsInboxesPage() {
   const { t } = useTranslation();
-  useDocumentTitle(t('inboxes.title'));
+  useDocumentTitle(t('nav.inboxes'));
   const navigate = useNavigate();
   const { inboxId } = useParams();
   const can = useCan();
@@ -26,12 +26,12 @@ export function SettingsInboxesPage() {
   return (
     <div className="hk-page">
       <PageHeader
-        title={t('inboxes.title')}
-        subtitle={t('inboxes.subtitle')}
+        title={t('nav.inboxes')}
+        subtitle={t('channelSetup.subtitle')}
         extra={
           canManage && (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="inbox-create">
-              {t('inboxes.create')}
+              {t('channelSetup.add')}
             </Button>
           )
         }
@@ -51,7 +51,7 @@ export function SettingsInboxesPage() {
                 action={
                   canManage && (
                     <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-                      {t('inboxes.create')}
+                      {t('channelSetup.add')}
                     </Button>
                   )
                 }

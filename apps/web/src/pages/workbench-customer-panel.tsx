@@ -5,7 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { CustomerConversations } from '../modules/conversations/components/customer-conversations.tsx';
 import { useWorkbenchCommand } from '../modules/conversations/workbench-events.ts';
+import { CustomerChannelsSection } from '../modules/customers/components/customer-channels.tsx';
 import { CustomerProfile } from '../modules/customers/components/customer-profile.tsx';
+import { customerName } from '../modules/customers/components/customers-table.tsx';
 import { LifecycleTag, TierBadge } from '../modules/customers/components/value-badges.tsx';
 import { useCustomer } from '../modules/customers/hooks/use-customers.ts';
 import { useCan } from '../modules/identity/hooks/use-session.ts';
@@ -113,6 +115,14 @@ export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, on
           testId="conversation-tags"
         />
       </div>
+      <CustomerChannelsSection
+        customerId={customerId}
+        customerName={customerName(customer.data, t('customer.anonymous'))}
+        canReply={can('conversations:reply')}
+        canMerge={can('customers:merge')}
+        onOpenConversation={onOpenConversation}
+        compact
+      />
       <CustomerProfile customer={customer.data} canEdit={canEdit} canReveal={can('customers:reveal_pii')} compact />
       <Link to={`/customers/${customerId}`} className="hk-panel-more" data-testid="panel-open-customer">
         {t('panel.openCustomer')} <RightOutlined />

@@ -2,7 +2,7 @@ import type { AgentEvent } from '@huike/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { queryKeys } from '../api/query-keys.ts';
-import { storeConversation, storeMessage } from '../modules/conversations/cache.ts';
+import { replaceMessage, storeConversation, storeMessage } from '../modules/conversations/cache.ts';
 import { RealtimeConnection } from './realtime-connection.ts';
 import { setRealtimeStatus } from './realtime-status.ts';
 
@@ -15,6 +15,7 @@ export function useRealtime(userId: string | undefined): void {
       onEvent: (event: AgentEvent) => {
         if (event.type === 'message.created') storeMessage(client, event.message, event.conversation);
         else if (event.type === 'conversation.updated') storeConversation(client, event.conversation);
+        else if (event.type === 'message.updated') replaceMessage(client, event.message);
         else if (event.type === 'alert.created') void client.invalidateQueries({ queryKey: ['alerts'] });
         else if (event.type === 'presence.changed') void client.invalidateQueries({ queryKey: ['routing'] });
       },

@@ -463,19 +463,16 @@ export function createAutomationEngine({
   events: EventBus;
   conversations: Pick<ConversationsService, 'sendAutomatedMessage' | 'applyAutomatedChange'>;
   /** The tickets module's `createSystemTicket` (the create_ticket action), passed in by app.ts. */
-  createTicket?: (
-    executor: Executor,
-    input: {
-      workspaceId: string;
-      subject: string;
-      description: string;
-      category: string;
-      severity: 'normal' | 'serious' | 'urgent';
-      customerId: string | null;
-      conversationId: string | null;
-      source: AutomationSource;
-    },
-  ) => Promise<{ id: string; number: number }>;
+  createTicket?: (input: {
+    workspaceId: string;
+    subject: string;
+    description: string;
+    category: string;
+    severity: 'normal' | 'serious' | 'urgent';
+    customerId: string | null;
+    conversationId: string | null;
+    source: AutomationSource;
+  }) => Promise<{ id: string; number: number }>;
   log: (error: unknown, context: Record<string, unknown>) => void;
 }) {
   let webhookResolver: WebhookResolver | undefined;
@@ -584,7 +581,7 @@ export function createAutomationEngine({
       }
       case 'create_ticket': {
         if (!createTicket) throw new AppError('automation_rule.invalid', '工单功能不可用');
-        const ticket = await createTicket(db, {
+        const ticket = await createTicket({
           workspaceId,
           subject: action.subject?.trim() || rule.name,
           description: `自动化规则「${rule.name}」创建：${subject.summary}`,

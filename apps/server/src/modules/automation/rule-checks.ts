@@ -7,8 +7,6 @@ import {
   isAutomationGroup,
   MAX_AUTOMATION_DEPTH,
   type SegmentFilter,
-  unavailableActionTypes,
-  unavailableTriggerTypes,
 } from '@huike/contracts';
 import type { Executor } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -123,7 +121,6 @@ const kindNames: Record<keyof References, string> = {
  */
 export async function ruleProblems(executor: Executor, workspaceId: string, rule: RuleShape): Promise<string[]> {
   const problems: string[] = [];
-  if (unavailableTriggerTypes.includes(rule.trigger.type)) problems.push('工单触发条件尚未上线');
   const refs = referencesOf(rule);
   if (refs.length > 0) {
     const wanted: References = { tags: [], templates: [], users: [], teams: [], segments: [], inboxes: [] };
@@ -137,7 +134,6 @@ export async function ruleProblems(executor: Executor, workspaceId: string, rule
     }
   }
   for (const [index, action] of rule.actions.entries()) {
-    if (unavailableActionTypes.includes(action.type)) problems.push(`第 ${index + 1} 个动作（创建工单）尚未上线`);
     if (action.type === 'add_to_segment') {
       const segment = await repo.findSegment(executor, workspaceId, action.segmentId);
       if (segment && definingTags(segment.filter as SegmentFilter) === null) {
@@ -171,9 +167,6 @@ const invalid = (message: string, details?: unknown) => new AppError('automation
  * (a reference deleted later makes a saved rule broken instead).
  */
 export async function assertRuleSavable(executor: Executor, workspaceId: string, rule: RuleShape) {
-  if (unavailableTriggerTypes.includes(rule.trigger.type)) {
-    throw invalid('工单相关的触发条件要等工单功能上线后才能使用');
-  }
   if (depthOf(rule.conditions) > MAX_AUTOMATION_DEPTH) throw invalid(`条件最多嵌套 ${MAX_AUTOMATION_DEPTH} 层`);
   const { trigger } = rule;
   if (trigger.type === 'schedule' && trigger.frequency === 'weekly' && !trigger.weekday) {

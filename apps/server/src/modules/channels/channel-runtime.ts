@@ -13,6 +13,13 @@ import type { ChannelInbox, ChannelRuntime } from './adapters/types.ts';
 import { decryptSecrets } from './channel-config.ts';
 import * as repo from './channels.repository.ts';
 
+/**
+ * Public requests (widget, channel API, WeChat and SMS callbacks) name their inbox by token on every call: each
+ * process keeps what it read for a few seconds. A settings change applies at once on the process that made it.
+ */
+const INBOX_CACHE_MS = 2_000;
+const INBOX_CACHE_MAX = 10_000;
+
 /** The outbox kind of a channel message waiting to be delivered by its inbox's adapter. */
 export const CHANNEL_MESSAGE = 'channel.message';
 
@@ -42,7 +49,12 @@ export function createQueueOutbound(outbox: Outbox) {
     if (!deliversLater(type)) return;
     await repo.setDeliveryState(executor, ref.workspaceId, ref.messageId, { deliveryStatus: 'pending' });
     await outbox.enqueue(executor, [
-      { workspaceId: ref.workspaceId, kind: CHANNEL_MESSAGE, subjectId: ref.messageId, payload: {} },
+      {
+        workspaceId: ref.workspaceId,
+        kind: CHANNEL_MESSAGE,
+        subjectId: ref.messageId,
+        orderKey: ref.conversationId,
+      },
     ]);
     outbox.wake();
   };
@@ -60,6 +72,7 @@ export function createChannelRuntime(deps: {
   log: ChannelRuntime['log'];
 }): ChannelRuntime {
   const { db, cipher, customers, conversations } = deps;
+  const inboxesByToken = new Map<string, { inbox: ChannelInbox; until: number }>();
 
   const runtime: ChannelRuntime = {
     db,
@@ -68,15 +81,24 @@ export function createChannelRuntime(deps: {
     log: deps.log,
 
     async receive(inbox, inbound) {
-      const resolved = await db.transaction((tx) =>
-        customers.resolveIdentity(tx, {
-          workspaceId: inbox.workspaceId,
-          inboxId: inbox.id,
-          kind: inbound.sender.kind,
-          externalId: inbound.sender.externalId,
-          details: { name: inbound.sender.name, email: inbound.sender.email, phone: inbound.sender.phone },
-        }),
-      );
+      const { sender } = inbound;
+      // A known sender without contact details to fill in (a WeChat follower): one read instead of the
+      // resolving transaction, as the public channel API does for a signed integrator's known contact.
+      const known =
+        sender.name || sender.email || sender.phone
+          ? undefined
+          : await customers.findIdentity(inbox.workspaceId, inbox.id, sender.kind, sender.externalId);
+      const resolved = known
+        ? { customerId: known.customerId, created: false }
+        : await db.transaction((tx) =>
+            customers.resolveIdentity(tx, {
+              workspaceId: inbox.workspaceId,
+              inboxId: inbox.id,
+              kind: sender.kind,
+              externalId: sender.externalId,
+              details: { name: sender.name, email: sender.email, phone: sender.phone },
+            }),
+          );
       if (resolved.created) customers.publishCreated(inbox.workspaceId, resolved.customerId);
       const stored = await conversations.receiveInbound({
         workspaceId: inbox.workspaceId,
@@ -94,8 +116,27 @@ export function createChannelRuntime(deps: {
     inboxesOfType: async (type) => (await repo.inboxesOfType(db, type)).map((row) => decryptInbox(row, cipher)),
 
     async inboxByToken(token) {
-      const row = await repo.findInboxByToken(db, token);
-      return row ? decryptInbox(row, cipher) : undefined;
+      const cached = inboxesByToken.get(token);
+      if (cached && cached.until > Date.now()) return cached.inbox;
+      const row = token.length <= 64 ? await repo.findInboxByToken(db, token) : undefined;
+      if (!row) return undefined;
+      if (inboxesByToken.size >= INBOX_CACHE_MAX) inboxesByToken.clear();
+      const inbox = decryptInbox(row, cipher);
+      inboxesByToken.set(token, { inbox, until: Date.now() + INBOX_CACHE_MS });
+      return inbox;
+    },
+
+    forgetInbox(token) {
+      inboxesByToken.delete(token);
+    },
+
+    async updateDelivery(inbox, externalId, update) {
+      const changed = await repo.updateDeliveryByExternalId(db, inbox.workspaceId, inbox.id, externalId, {
+        deliveryStatus: update.status,
+        deliveryError: update.error ?? null,
+      });
+      for (const { id } of changed) await publishMessage(inbox.workspaceId, id);
+      return changed.length > 0;
     },
 
     state: {
@@ -107,16 +148,11 @@ export function createChannelRuntime(deps: {
     },
   };
 
-  async function publishDelivery(row: DeliveryRow) {
-    const message = await conversations.findMessage(row.workspaceId, row.subjectId);
-    if (message)
-      deps.events.publish({
-        type: 'message.delivery_changed',
-        workspaceId: row.workspaceId,
-        performedBy: null,
-        ...message,
-      });
+  async function publishMessage(workspaceId: string, messageId: string) {
+    const message = await conversations.findMessage(workspaceId, messageId);
+    if (message) deps.events.publish({ type: 'message.delivery_changed', workspaceId, performedBy: null, ...message });
   }
+  const publishDelivery = (row: DeliveryRow) => publishMessage(row.workspaceId, row.subjectId);
 
   deps.outbox.define(CHANNEL_MESSAGE, {
     async send(row) {

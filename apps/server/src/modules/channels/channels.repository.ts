@@ -1,4 +1,4 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import { channelState, conversations, customerIdentities, customers, inboxes, messages } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 
@@ -96,6 +96,7 @@ export async function deliveryContext(db: Executor, workspaceId: string, message
       and(
         eq(messages.workspaceId, workspaceId),
         eq(messages.conversationId, row.conversationId),
+        lt(messages.id, messageId),
         isNotNull(messages.externalId),
       ),
     )
@@ -117,3 +118,93 @@ export const setDeliveryState = (
     .update(messages)
     .set(patch)
     .where(and(eq(messages.workspaceId, workspaceId), eq(messages.id, messageId)));
+
+/** Message ids as channels write them: an email's Message-ID with and without its angle brackets. */
+const idForms = (ids: readonly string[]) => [
+  ...new Set(ids.flatMap((id) => [id, id.startsWith('<') ? id.slice(1, -1) : `<${id}>`]).filter(Boolean)),
+];
+
+/** Email threading: the conversation (in this inbox) of the first message whose id is among `ids`, in their order. */
+export async function findConversationByExternalIds(
+  db: Executor,
+  workspaceId: string,
+  inboxId: string,
+  ids: readonly string[],
+): Promise<string | undefined> {
+  if (ids.length === 0) return undefined;
+  const rows = await db
+    .select({ conversationId: messages.conversationId, externalId: messages.externalId })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        inArray(messages.externalId, idForms(ids)),
+        eq(conversations.workspaceId, workspaceId),
+        eq(conversations.inboxId, inboxId),
+      ),
+    );
+  for (const id of ids) {
+    const found = rows.find((row) => row.externalId && idForms([id]).includes(row.externalId));
+    if (found) return found.conversationId;
+  }
+  return undefined;
+}
+
+/** Whether an inbound message with this channel id is already stored in the inbox (a redelivered email). */
+export async function hasInboundExternalId(db: Executor, workspaceId: string, inboxId: string, externalId: string) {
+  const [row] = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        eq(messages.externalId, externalId),
+        eq(messages.direction, 'inbound'),
+        eq(conversations.workspaceId, workspaceId),
+        eq(conversations.inboxId, inboxId),
+      ),
+    )
+    .limit(1);
+  return Boolean(row);
+}
+
+/**
+ * A channel's later word on an outbound message of the inbox (email bounce, SMS delivery report), found by the id
+ * the channel gave it; answers the ids of the messages changed.
+ */
+export async function updateDeliveryByExternalId(
+  db: Executor,
+  workspaceId: string,
+  inboxId: string,
+  externalId: string,
+  patch: { deliveryStatus: 'delivered' | 'bounced' | 'failed'; deliveryError: string | null },
+) {
+  const inInbox = db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.inboxId, inboxId)));
+  return db
+    .update(messages)
+    .set(patch)
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        inArray(messages.externalId, idForms([externalId])),
+        eq(messages.direction, 'outbound'),
+        inArray(messages.conversationId, inInbox),
+      ),
+    )
+    .returning({ id: messages.id });
+}
+
+/** An email inbox's token written in any case (some mail servers lower-case addresses); undefined unless one matches. */
+export async function emailInboxTokenIgnoringCase(db: Executor, token: string) {
+  const rows = await db
+    .select({ token: inboxes.token })
+    .from(inboxes)
+    .where(and(eq(inboxes.channelType, 'email'), sql`lower(${inboxes.token}) = lower(${token})`))
+    .limit(2);
+  return rows.length === 1 ? rows[0]!.token : undefined;
+}

@@ -3,6 +3,7 @@ import {
   createVisitorBody,
   idParams,
   inbox,
+  message,
   messageListQuery,
   page,
   publicMessage,
@@ -63,6 +64,12 @@ export function inboxesRoutes(app: FastifyInstance, channels: ChannelsService) {
     '/api/v1/inboxes/:id',
     { schema: { tags, params: idParams, body: updateInboxBody, response: { 200: inbox } } },
     (request) => channels.update(requireActor(request), request.params.id, request.body),
+  );
+
+  r.post(
+    '/api/v1/messages/:id/retry',
+    { schema: { tags: ['conversations'], params: idParams, response: { 200: message } } },
+    (request) => channels.retryMessage(requireActor(request), request.params.id),
   );
 }
 

@@ -1,16 +1,19 @@
 import type { ChannelType, Inbox, VisitorSession } from '@huike/contracts';
+import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan, can } from '../../platform/access.ts';
 import type { FieldCipher } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
+import type { EventBus } from '../../platform/events.ts';
 import { newId, randomToken, sha256 } from '../../platform/ids.ts';
+import type { Outbox } from '../../platform/outbox.ts';
 import { hoursStatus, inboxBusinessHours, invalidateInboxBusinessHours } from '../business-hours/index.ts';
 import type { ConversationsService } from '../conversations/index.ts';
 import type { CustomersService } from '../customers/index.ts';
 import { adapterFor } from './adapters/index.ts';
-import type { ChannelRuntime } from './adapters/types.ts';
+import type { ChannelInbox, ChannelRuntime } from './adapters/types.ts';
 import { encryptSecrets, mergeConfig, withoutSecrets } from './channel-config.ts';
-import { decryptInbox } from './channel-runtime.ts';
+import { CHANNEL_MESSAGE, decryptInbox } from './channel-runtime.ts';
 import * as repo from './channels.repository.ts';
 import { isValidIdentifierHash, isValidTimestampedSignature } from './signatures.ts';
 
@@ -19,14 +22,17 @@ type InboxSettings = repo.InboxRow['settings'];
 /** How a public request proved who it is: the visitor's own token, or the integrator's signature. */
 export type PublicAuth = { visitorToken?: string; signature?: string; signedPayload: string };
 
-const toInbox = (row: repo.InboxRow, canSeeSecret: boolean): Inbox => ({
+const toInbox = (row: repo.InboxRow, canSeeSecret: boolean, appConfig: Config): Inbox => ({
   id: row.id,
   name: row.name,
   channelType: row.channelType,
   token: row.token,
   secret: canSeeSecret ? row.secret : null,
   settings: row.settings,
-  channelConfig: withoutSecrets(row.channelConfig, adapterFor(row.channelType).secretKeys),
+  channelConfig: {
+    ...withoutSecrets(row.channelConfig, adapterFor(row.channelType).secretKeys),
+    ...adapterFor(row.channelType).describeConfig?.(row, appConfig),
+  },
   createdAt: row.createdAt.toISOString(),
 });
 
@@ -51,12 +57,16 @@ export function createChannelsService({
   conversations,
   cipher,
   runtime,
+  outbox,
+  events,
 }: {
   db: Db;
   customers: CustomersService;
   conversations: ConversationsService;
   cipher: FieldCipher;
   runtime: ChannelRuntime;
+  outbox: Outbox;
+  events: EventBus;
 }) {
   /** Validates a config, lets the adapter check it really works, and answers it with its secrets encrypted. */
   async function acceptConfig(row: Omit<repo.InboxRow, 'channelConfig'>, config: Record<string, unknown>) {
@@ -74,7 +84,7 @@ export function createChannelsService({
   }
 
   async function inboxByToken(token: string) {
-    const inbox = await repo.findInboxByToken(db, token);
+    const inbox = await runtime.inboxByToken(token);
     if (!inbox) throw new AppError('inbox.not_found', '渠道不存在或已停用');
     return inbox;
   }
@@ -82,7 +92,7 @@ export function createChannelsService({
   const invalidCredentials = () => new AppError('auth.signature_invalid', '访客凭证或签名无效');
 
   /** The customer behind a source id, if the request proves it may speak for them. */
-  async function authenticateSource(inbox: repo.InboxRow, sourceId: string, auth: PublicAuth) {
+  async function authenticateSource(inbox: ChannelInbox, sourceId: string, auth: PublicAuth) {
     if (auth.signature) {
       if (!isValidTimestampedSignature(inbox.secret, auth.signature, auth.signedPayload)) throw invalidCredentials();
       return undefined; // trusted integrator: the caller resolves (or creates) the source
@@ -96,12 +106,12 @@ export function createChannelsService({
     async list(actor: Actor) {
       assertCan(actor, 'inboxes:read');
       const rows = await repo.listInboxes(db, actor.workspaceId);
-      return rows.map((row) => toInbox(row, can(actor, 'inboxes:read_secret')));
+      return rows.map((row) => toInbox(row, can(actor, 'inboxes:read_secret'), runtime.config));
     },
 
     get: async (actor: Actor, id: string) => {
       assertCan(actor, 'inboxes:read');
-      return toInbox(await getInboxRow(actor, id), can(actor, 'inboxes:read_secret'));
+      return toInbox(await getInboxRow(actor, id), can(actor, 'inboxes:read_secret'), runtime.config);
     },
 
     async create(
@@ -128,7 +138,7 @@ export function createChannelsService({
       };
       const channelConfig = await acceptConfig(inbox, input.channelConfig);
       const row = await repo.insertInbox(db, { ...inbox, channelConfig });
-      return toInbox(row, true);
+      return toInbox(row, true, runtime.config);
     },
 
     async update(
@@ -147,7 +157,42 @@ export function createChannelsService({
         ...(channelConfig ? { channelConfig } : {}),
       });
       invalidateInboxBusinessHours(actor.workspaceId, id);
-      return toInbox(row!, true);
+      runtime.forgetInbox(existing.token);
+      return toInbox(row!, true, runtime.config);
+    },
+
+    /**
+     * An outbound channel message that failed (or bounced) is sent again: back to pending, its dead delivery
+     * replayed (or a fresh one queued), agents see the change.
+     */
+    async retryMessage(actor: Actor, messageId: string) {
+      assertCan(actor, 'conversations:reply');
+      const row = await conversations.findMessageRow(actor.workspaceId, messageId);
+      if (!row) throw new AppError('message.not_found', '消息不存在');
+      if (row.deliveryStatus !== 'failed' && row.deliveryStatus !== 'bounced') {
+        throw new AppError('message.not_retryable', '只有发送失败的消息可以重新发送');
+      }
+      await db.transaction(async (tx) => {
+        await repo.setDeliveryState(tx, actor.workspaceId, messageId, {
+          deliveryStatus: 'pending',
+          deliveryError: null,
+        });
+        await outbox.requeue(tx, {
+          workspaceId: actor.workspaceId,
+          kind: CHANNEL_MESSAGE,
+          subjectId: messageId,
+          orderKey: row.conversationId,
+        });
+      });
+      outbox.wake();
+      const found = (await conversations.findMessage(actor.workspaceId, messageId))!;
+      events.publish({
+        type: 'message.delivery_changed',
+        workspaceId: actor.workspaceId,
+        performedBy: actor.userId,
+        ...found,
+      });
+      return found.message;
     },
 
     /** The first website inbox, for the demo shop page. */
@@ -214,6 +259,10 @@ export function createChannelsService({
       const hasDetails = Boolean(input.name || input.phone || input.email);
       // Resolving also fills the customer's empty contact fields from the details sent.
       let customerId = hasDetails ? undefined : proven?.customerId;
+      // A signed integrator's known contact without new details: one read instead of the resolving transaction.
+      if (!customerId && !hasDetails && auth.signature) {
+        customerId = (await customers.findIdentity(inbox.workspaceId, inbox.id, 'source', input.sourceId))?.customerId;
+      }
       if (!customerId) {
         const resolved = await db.transaction((tx) =>
           customers.resolveIdentity(tx, {
@@ -252,7 +301,7 @@ export function createChannelsService({
 
     /** A message on an authenticated visitor socket: no need to prove the visitor again per frame. */
     receiveFromVisitor: (
-      visitor: { inbox: repo.InboxRow; customerId: string },
+      visitor: { inbox: ChannelInbox; customerId: string },
       input: { content: string; clientMsgId: string },
     ) =>
       conversations.receiveInbound({

@@ -1,4 +1,13 @@
+export { seedDemoEmail } from './adapters/email/demo-mail.ts';
 export { adapterFor, allAdapters } from './adapters/index.ts';
+export {
+  createSmsCampaigns,
+  normalizeMobile,
+  SMS_CAMPAIGN_JOB,
+  type SmsCampaigns,
+  seedDemoSms,
+  smsCampaignRoutes,
+} from './adapters/sms/index.ts';
 export type {
   ChannelAdapter,
   ChannelDelivery,

@@ -176,6 +176,33 @@ export const findMessageByClientId = async (
     )
   )[0];
 
+/**
+ * The customer's latest unresolved conversation in an inbox, or a new open one assigned to `assigneeId` (an agent
+ * writing first); the advisory lock keeps two concurrent first messages in one conversation.
+ */
+export async function openOutboundConversation(
+  db: Executor,
+  input: { id: string; workspaceId: string; inboxId: string; customerId: string; assigneeId: string | null },
+): Promise<{ id: string; created: boolean }> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`conversation:${input.inboxId}:${input.customerId}`}))`);
+  const [existing] = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, input.workspaceId),
+        eq(conversations.inboxId, input.inboxId),
+        eq(conversations.customerId, input.customerId),
+        sql`${conversations.status} <> 'resolved'`,
+      ),
+    )
+    .orderBy(desc(conversations.id))
+    .limit(1);
+  if (existing) return { id: existing.id, created: false };
+  await db.insert(conversations).values({ ...input, status: 'open' });
+  return { id: input.id, created: true };
+}
+
 /** Stores a message unless its client id was stored before; returns undefined for a duplicate. */
 export async function insertMessage(db: Executor, row: typeof messages.$inferInsert) {
   const inserted = await db.insert(messages).values(row).onConflictDoNothing().returning({ id: messages.id });

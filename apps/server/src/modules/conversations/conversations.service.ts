@@ -434,6 +434,21 @@ export function createConversationsService({
       return { message, conversation, isDuplicate: row.is_duplicate };
     },
 
+    /**
+     * Opens (or continues) the customer's conversation in an inbox for an agent who writes first — answering on
+     * another channel — inside the caller's transaction; publish with `publishOpened` after it commits.
+     */
+    openOutbound: (
+      executor: Executor,
+      input: { workspaceId: string; inboxId: string; customerId: string; assigneeId: string },
+    ) => repo.openOutboundConversation(executor, { id: newId(), ...input }),
+
+    /** `conversation.created` for a conversation `openOutbound` created, once its transaction committed. */
+    async publishOpened(workspaceId: string, id: string, performedBy: string) {
+      const conversation = toConversation(await loadConversation(db, workspaceId, id));
+      events.publish({ type: 'conversation.created', workspaceId, performedBy, conversation });
+    },
+
     /** A stored message as the channels module delivers it (no permission check: internal use). */
     findMessageRow: (workspaceId: string, id: string) => repo.findMessage(db, workspaceId, id),
 

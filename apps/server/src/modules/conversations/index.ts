@@ -7,11 +7,14 @@ export {
   createConversationsService,
   type InboundMessage,
   type OutboundRef,
+  toConversation,
+  toMessage,
   toPublicMessage,
 } from './conversations.service.ts';
 export {
   type AttachmentsService,
   agentAttachmentUrl,
+  attachmentName,
   createAttachmentsService,
   resolveAttachments,
   sniffAttachment,

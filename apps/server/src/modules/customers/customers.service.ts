@@ -495,12 +495,14 @@ export function createCustomersService({
     /** Edits the profile; records which fields changed (old → new, PII masked) on the customer's timeline. */
     async update(actor: Actor, id: string, body: UpdateCustomerBody) {
       assertCan(actor, 'customers:update');
-      return db.transaction(async (tx) => {
+      let fields: string[] = [];
+      const customer = await db.transaction(async (tx) => {
         const [locked] = await repo.lockCustomers(tx, actor.workspaceId, [id]);
         if (!locked) throw notFound();
         const row = await getLiveRow(tx, actor, id);
         const { after, changes } = await applyPatch(tx, actor, row, body);
         if (changes.length === 0) return present(actor, row);
+        fields = [...new Set(changes.map((change) => change.field))];
         const updated = await repo.updateCustomer(tx, actor.workspaceId, id, {
           ...profileColumns(after),
           profileUpdatedAt: new Date(),
@@ -514,6 +516,16 @@ export function createCustomersService({
         });
         return present(actor, updated!);
       });
+      if (fields.length > 0) {
+        events?.publish({
+          type: 'customer.updated',
+          workspaceId: actor.workspaceId,
+          performedBy: actor.userId,
+          customerId: id,
+          fields,
+        });
+      }
+      return customer;
     },
 
     /** Plaintext PII for roles allowed to see it; each reveal is audit-logged (which fields, never the values). */

@@ -37,20 +37,17 @@ export const NPS_JOB_KIND = 'surveys.nps_send';
 const DAY_MS = 86_400_000;
 
 /** The tickets module's `createSystemTicket`, passed in by app.ts (surveys never imports tickets' internals). */
-export type CreateFollowUpTicket = (
-  executor: Executor,
-  input: {
-    workspaceId: string;
-    subject: string;
-    description: string;
-    category: string;
-    severity: 'normal' | 'serious' | 'urgent';
-    customerId?: string | null;
-    conversationId?: string | null;
-    assigneeId?: string | null;
-    teamId?: string | null;
-  },
-) => Promise<{ id: string }>;
+export type CreateFollowUpTicket = (input: {
+  workspaceId: string;
+  subject: string;
+  description: string;
+  category: string;
+  severity: 'normal' | 'serious' | 'urgent';
+  customerId?: string | null;
+  conversationId?: string | null;
+  assigneeId?: string | null;
+  teamId?: string | null;
+}) => Promise<{ id: string }>;
 
 /** The public link: absolute when HUIKE_PUBLIC_URL is set (for customers reading it outside the widget). */
 export const surveyLink = (token: string, publicUrl?: string) => `${publicUrl?.replace(/\/+$/, '') ?? ''}/s/${token}`;
@@ -165,7 +162,7 @@ export function createSurveysService({
     if (!createFollowUpTicket) return;
     const assignee = await repo.followUpAssignee(db, survey.workspace_id, survey.agent_id);
     const label = survey.kind === 'csat' ? `满意度 ${score} 分` : `NPS ${score} 分`;
-    const ticket = await createFollowUpTicket(db, {
+    const ticket = await createFollowUpTicket({
       workspaceId: survey.workspace_id,
       subject: `差评回访：${label}`,
       description: `客户在${survey.kind === 'csat' ? '满意度' : 'NPS'}调查中给出 ${score} 分，请主管回访了解原因。`,

@@ -1461,8 +1461,9 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     // For other modules, the message subscriber and the sweep
 
     /** A ticket created by the system (surveys' low-score follow-up, automation's create_ticket action). */
-    async createSystemTicket(executor: Executor, input: CreateSystemTicketInput): Promise<Ticket> {
-      const run = (tx: Executor) =>
+    /** In its own transaction, so the event it publishes follows a commit (callers never pass theirs). */
+    async createSystemTicket(input: CreateSystemTicketInput): Promise<Ticket> {
+      const row = await db.transaction((tx) =>
         insertTicket(
           tx,
           input.workspaceId,
@@ -1478,9 +1479,9 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
             teamId: input.teamId ?? null,
           },
           true,
-        );
-      const row = executor === db ? await db.transaction(run) : await run(executor);
-      const ticket = await presentOne(executor, row);
+        ),
+      );
+      const ticket = await presentOne(db, row);
       events.publish({
         type: 'ticket.created',
         workspaceId: input.workspaceId,

@@ -168,6 +168,17 @@ function insertMessage(items: Message[], message: Message): Message[] {
   return [...items.slice(0, index), message, ...items.slice(index)];
 }
 
+/**
+ * The send answer and the message.created frame carry the state at commit (delivery pending); the outbox may
+ * already have delivered it and its message.updated frame may have come first. A late copy never moves the
+ * delivery mark back (a retry moves it back on purpose, through replaceMessage).
+ */
+function keepDeliveryProgress(current: Message, incoming: Message): Message {
+  if (current.id !== incoming.id || incoming.delivery?.status !== 'pending') return incoming;
+  if (!current.delivery || current.delivery.status === 'pending') return incoming;
+  return { ...incoming, delivery: current.delivery, externalId: current.externalId, channelMeta: current.channelMeta };
+}
+
 /** Adds or replaces a message (matched by id, then by clientMsgId), never duplicating it. */
 export function upsertMessage(data: MessagePages, message: Message): MessagePages {
   const sameMessage = (item: Message) =>
@@ -177,7 +188,7 @@ export function upsertMessage(data: MessagePages, message: Message): MessagePage
       ...data,
       pages: data.pages.map((page) => ({
         ...page,
-        items: page.items.map((item) => (sameMessage(item) ? message : item)),
+        items: page.items.map((item) => (sameMessage(item) ? keepDeliveryProgress(item, message) : item)),
       })),
     };
   }
@@ -219,6 +230,41 @@ export function storeMessage(client: QueryClient, message: Message, conversation
   client.setQueryData<Conversation>(queryKeys.conversation(message.conversationId), (item) =>
     item ? withPreview(item) : item,
   );
+}
+
+/**
+ * A stored message changed (a channel's delivery state: sent, delivered, failed, bounced): it is replaced
+ * wherever a cache holds it — the open chat and any customer's cross-channel history. An open chat that missed
+ * the message (its message.created frame was lost in a reconnect) gets it added, like a created frame would.
+ */
+export function replaceMessage(client: QueryClient, message: Message): void {
+  client.setQueryData<MessagePages>(queryKeys.messages(message.conversationId), (data) => {
+    if (!data) return data;
+    if (!data.pages.some((page) => page.items.some((item) => item.id === message.id))) {
+      return upsertMessage(data, message);
+    }
+    return {
+      ...data,
+      pages: data.pages.map((page) => ({
+        ...page,
+        items: page.items.map((item) => (item.id === message.id ? message : item)),
+      })),
+    };
+  });
+  if (message.clientMsgId) resolvePendingMessage(message.conversationId, message.clientMsgId);
+  // The cross-channel history keeps its extra fields (inbox, channel) and takes the message's new state.
+  for (const [key, data] of client.getQueriesData<InfiniteData<Page<Message>>>({
+    queryKey: queryKeys.customerMessagesAll,
+  })) {
+    if (!data?.pages.some((page) => page.items.some((item) => item.id === message.id))) continue;
+    client.setQueryData<InfiniteData<Page<Message>>>(key, {
+      ...data,
+      pages: data.pages.map((page) => ({
+        ...page,
+        items: page.items.map((item) => (item.id === message.id ? { ...item, ...message } : item)),
+      })),
+    });
+  }
 }
 
 /** A conversation as some cached list knows it, to show the header before the detail request answers. */

@@ -24,3 +24,19 @@ export const apiMessageExample = (inbox: Pick<Inbox, 'token'>, origin = window.l
     `  -H "x-huike-signature: t=$T,v1=$SIG" \\`,
     `  -d "$BODY"`,
   ].join('\n');
+
+/** Checking, on the integrator's server, that a message Huike POSTed to the outbound URL is genuine. */
+export const outboundVerifyExample = (): string =>
+  [
+    "import { createHmac, timingSafeEqual } from 'node:crypto';",
+    '',
+    '// rawBody: the request body exactly as received (before JSON.parse)',
+    'function isFromHuike(rawBody, signatureHeader, secret = process.env.HUIKE_INBOX_SECRET) {',
+    "  const parts = Object.fromEntries(signatureHeader.split(',').map((part) => part.split('=')));",
+    '  if (Math.abs(Date.now() / 1000 - Number(parts.t)) > 300) return false; // 5 分钟内有效',
+    "  const expected = createHmac('sha256', secret).update(parts.t + '.' + rawBody).digest('hex');",
+    '  return expected.length === parts.v1?.length && timingSafeEqual(Buffer.from(expected), Buffer.from(parts.v1));',
+    '}',
+    '',
+    "// isFromHuike(rawBody, req.headers['x-huike-signature'])",
+  ].join('\n');

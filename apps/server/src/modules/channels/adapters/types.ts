@@ -64,7 +64,19 @@ export type ChannelRuntime = {
   receive(inbox: ChannelInbox, inbound: ChannelInbound): Promise<{ messageId: string; isDuplicate: boolean }>;
   /** Inboxes of a type with their configs decrypted (pullers like IMAP start one loop per inbox). */
   inboxesOfType(type: ChannelType): Promise<ChannelInbox[]>;
+  /** An inbox by its public token, read at most every few seconds per process. */
   inboxByToken(token: string): Promise<ChannelInbox | undefined>;
+  /** Drops a changed inbox from this process's token cache. */
+  forgetInbox(token: string): void;
+  /**
+   * A channel's later word on an outbound message of the inbox (email bounce, SMS delivery report), found by the id
+   * the channel gave it; agents see the change. Answers false when no such message.
+   */
+  updateDelivery(
+    inbox: ChannelInbox,
+    externalId: string,
+    update: { status: 'delivered' | 'bounced' | 'failed'; error?: string | null },
+  ): Promise<boolean>;
   /** Small per-inbox running state (IMAP's last UID, WeChat's access token). */
   state: {
     get<T extends Record<string, unknown>>(inbox: ChannelInbox, key: string): Promise<T | undefined>;
@@ -93,4 +105,6 @@ export type ChannelAdapter = {
   routes?(app: FastifyInstance, runtime: ChannelRuntime): void;
   /** Background work on worker processes (IMAP pull); answers a stop function. */
   start?(runtime: ChannelRuntime): () => Promise<void>;
+  /** Read-only fields the API adds to an inbox's config (email: its forwarding address). */
+  describeConfig?(inbox: { token: string }, appConfig: Config): Record<string, unknown>;
 };

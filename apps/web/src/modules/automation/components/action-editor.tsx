@@ -1,12 +1,12 @@
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import type { AutomationAction } from '@huike/contracts';
-import { unavailableActionTypes } from '@huike/contracts';
+import { type AutomationAction, ticketSeverities } from '@huike/contracts';
 import { Button, Dropdown, Input, InputNumber, Select, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useTeams, useUsers } from '../../identity/hooks/use-users.ts';
 import { TagSelect } from '../../segments/components/tag-select.tsx';
 import { useSegments } from '../../segments/hooks/use-segments.ts';
 import { useTemplates } from '../../templates/hooks/use-templates.ts';
+import { useTicketCategories } from '../../tickets/hooks/use-tickets.ts';
 
 type ActionType = AutomationAction['type'];
 
@@ -56,6 +56,7 @@ function ActionFields({ action, onChange }: { action: AutomationAction; onChange
   const teams = useTeams();
   const templates = useTemplates({});
   const segments = useSegments();
+  const ticketCategories = useTicketCategories();
   const set = (patch: Record<string, unknown>) => onChange({ ...action, ...patch } as AutomationAction);
   const keep = { value: '__keep', label: t('automation.keep') };
   switch (action.type) {
@@ -165,7 +166,34 @@ function ActionFields({ action, onChange }: { action: AutomationAction; onChange
         </Space>
       );
     case 'create_ticket':
-      return <Typography.Text type="secondary">{t('automation.unavailable')}</Typography.Text>;
+      return (
+        <Space wrap>
+          <Input
+            value={action.subject}
+            onChange={(event) => set({ subject: event.target.value || undefined })}
+            placeholder={t('automation.ticketSubject')}
+            maxLength={200}
+            style={{ width: 220 }}
+            data-testid="action-ticket-subject"
+          />
+          <Select
+            value={action.category}
+            onChange={(category) => set({ category })}
+            allowClear
+            placeholder={t('automation.ticketCategory')}
+            options={(ticketCategories.data ?? []).map((category) => ({ value: category.key, label: category.name }))}
+            style={{ width: 130 }}
+          />
+          <Select
+            value={action.severity}
+            onChange={(severity) => set({ severity })}
+            allowClear
+            placeholder={t('automation.ticketSeverity')}
+            options={ticketSeverities.map((value) => ({ value, label: t(`tickets.severities.${value}`) }))}
+            style={{ width: 110 }}
+          />
+        </Space>
+      );
     case 'webhook':
       return (
         <Space direction="vertical" size={2}>
@@ -236,11 +264,7 @@ export function ActionListEditor({ actions, onChange }: Props) {
           <Select<ActionType>
             value={action.type}
             onChange={(type) => update(index, defaultAction(type))}
-            options={ACTION_TYPES.map((type) => ({
-              value: type,
-              disabled: unavailableActionTypes.includes(type),
-              label: `${t(`automation.actions.${type}`)}${unavailableActionTypes.includes(type) ? t('automation.unavailable') : ''}`,
-            }))}
+            options={ACTION_TYPES.map((type) => ({ value: type, label: t(`automation.actions.${type}`) }))}
             style={{ width: 150 }}
           />
           <ActionFields action={action} onChange={(next) => update(index, next)} />
@@ -273,11 +297,7 @@ export function ActionListEditor({ actions, onChange }: Props) {
       ))}
       <Dropdown
         menu={{
-          items: ACTION_TYPES.map((type) => ({
-            key: type,
-            disabled: unavailableActionTypes.includes(type),
-            label: `${t(`automation.actions.${type}`)}${unavailableActionTypes.includes(type) ? t('automation.unavailable') : ''}`,
-          })),
+          items: ACTION_TYPES.map((type) => ({ key: type, label: t(`automation.actions.${type}`) })),
           onClick: ({ key }) => onChange([...actions, defaultAction(key as ActionType)]),
         }}
       >

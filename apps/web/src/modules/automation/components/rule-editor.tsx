@@ -7,7 +7,7 @@ import type {
   AutomationTrigger,
   AutomationTriggerType,
 } from '@huike/contracts';
-import { automationTriggerTypes, unavailableTriggerTypes } from '@huike/contracts';
+import { automationTriggerTypes } from '@huike/contracts';
 import { Alert, App, Button, Divider, Form, Input, InputNumber, List, Select, Space, Switch, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -68,11 +68,7 @@ function TriggerEditor({
       <Select<AutomationTriggerType>
         value={trigger.type}
         onChange={(type) => onChange(defaultTrigger(type))}
-        options={automationTriggerTypes.map((type) => ({
-          value: type,
-          disabled: unavailableTriggerTypes.includes(type),
-          label: `${t(`automation.triggers.${type}`)}${unavailableTriggerTypes.includes(type) ? t('automation.unavailable') : ''}`,
-        }))}
+        options={automationTriggerTypes.map((type) => ({ value: type, label: t(`automation.triggers.${type}`) }))}
         style={{ width: 240 }}
         data-testid="trigger-type"
       />

@@ -29,4 +29,6 @@ export const conversationsApi = {
   changeStatus: (id: string, input: ChangeStatusInput) =>
     api.post<Conversation>(`/api/v1/conversations/${id}/status`, input),
   markRead: (id: string) => api.post<Conversation>(`/api/v1/conversations/${id}/read`),
+  /** A failed channel message goes back to pending and is delivered again (conversations:reply). */
+  retryDelivery: (messageId: string) => api.post<Message>(`/api/v1/messages/${messageId}/retry`),
 };

@@ -1,5 +1,5 @@
 import { CheckCircleOutlined, MoreOutlined, RedoOutlined } from '@ant-design/icons';
-import type { Conversation, ConversationStatus, Team, User } from '@huike/contracts';
+import type { Conversation, ConversationStatus, Inbox, Team, User } from '@huike/contracts';
 import { App, Button, Dropdown, Space, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { CustomerAvatar } from '../../../ui/customer-avatar.tsx';
@@ -10,11 +10,15 @@ import { useChangeConversationStatus } from '../hooks/use-conversations.ts';
 import { customerLabel } from '../labels.ts';
 import { useWorkbenchCommand } from '../workbench-events.ts';
 import { AssignControl } from './assign-control.tsx';
+import { ChannelIcon } from './channel-icon.tsx';
 import { SnoozeControl } from './snooze-control.tsx';
 import { StatusTag } from './status-tag.tsx';
 
 type Props = {
   conversation: Conversation;
+  inbox?: Inbox;
+  /** Email conversations: the thread's subject, shown as the title line. */
+  subject?: string;
   users: Map<string, User>;
   teams: Team[];
   agents: User[];
@@ -23,7 +27,17 @@ type Props = {
   canChangeStatus: boolean;
 };
 
-export function ChatHeader({ conversation, users, teams, agents, meId, canAssign, canChangeStatus }: Props) {
+export function ChatHeader({
+  conversation,
+  inbox,
+  subject,
+  users,
+  teams,
+  agents,
+  meId,
+  canAssign,
+  canChangeStatus,
+}: Props) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const changeStatus = useChangeConversationStatus();
@@ -63,8 +77,15 @@ export function ChatHeader({ conversation, users, teams, agents, meId, canAssign
             <span data-testid="chat-customer-name">{name}</span>
             <StatusTag status={conversation.status} />
           </div>
+          {subject && (
+            <div className="hk-chat-subject" title={subject} data-testid="chat-subject">
+              {subject}
+            </div>
+          )}
           <div className="hk-chat-sub">
-            <span>{conversation.inboxName}</span>
+            <span data-testid="chat-channel">
+              <ChannelIcon inbox={inbox} className="hk-chat-channel" /> {conversation.inboxName}
+            </span>
             <span data-testid="chat-assignee">{assigneeText}</span>
             {team && <span>{t('chat.team', { name: team.name })}</span>}
           </div>

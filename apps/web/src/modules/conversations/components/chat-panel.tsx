@@ -1,14 +1,17 @@
 import { ClockCircleOutlined } from '@ant-design/icons';
 import type { Conversation, Team, User } from '@huike/contracts';
 import { Alert, Tooltip } from 'antd';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime, formatUpcoming } from '../../../ui/time.ts';
+import { useCustomer } from '../../customers/hooks/use-customers.ts';
+import { useInboxMap } from '../../inboxes/hooks/use-inboxes.ts';
+import { threadCustomerAddress, threadSubject } from '../channel-meta.ts';
 import { useMarkConversationRead } from '../hooks/use-conversations.ts';
 import { newClientMsgId, useMessages, useSendMessage } from '../hooks/use-messages.ts';
 import { customerLabel } from '../labels.ts';
 import { ChatHeader } from './chat-header.tsx';
-import { Composer } from './composer.tsx';
+import { Composer, type ComposerChannel } from './composer.tsx';
 import { MessageList } from './message-list.tsx';
 
 type Props = {
@@ -22,12 +25,36 @@ type Props = {
   canChangeStatus: boolean;
 };
 
+/** WeChat accepts customer-service messages within 48 hours of the customer's last interaction. */
+const WECHAT_WINDOW_MS = 48 * 3_600_000;
+
 /** The centre of the workbench: who, what was said, and the composer. */
 export function ChatPanel({ conversation, me, users, agents, teams, canReply, canAssign, canChangeStatus }: Props) {
   const { t } = useTranslation();
   const messages = useMessages(conversation.id);
   const send = useSendMessage(conversation.id);
   const { mutate: markRead } = useMarkConversationRead();
+  const inbox = useInboxMap().get(conversation.inboxId);
+  const channelType = inbox?.channelType;
+  const hasChannelDetails = channelType === 'email' || channelType === 'sms';
+  // The panel on the right loads the customer too: one request, shared through the cache.
+  const customer = useCustomer(hasChannelDetails ? conversation.customerId : undefined);
+  const stored = useMemo(
+    () => messages.items.flatMap((item) => (item.kind === 'message' ? [item.message] : [])),
+    [messages.items],
+  );
+  const subject = channelType === 'email' ? threadSubject(stored) : undefined;
+  const composerChannel = useMemo<ComposerChannel | undefined>(() => {
+    if (channelType === 'email')
+      return { type: 'email', recipient: threadCustomerAddress(stored) ?? customer.data?.email ?? undefined };
+    if (channelType === 'sms') return { type: 'sms', recipient: customer.data?.phone ?? undefined };
+    if (channelType === 'wechat') {
+      const lastInbound = stored.findLast((message) => message.direction === 'inbound');
+      const isWindowClosed = lastInbound ? Date.now() - Date.parse(lastInbound.createdAt) > WECHAT_WINDOW_MS : false;
+      return { type: 'wechat', isWindowClosed };
+    }
+    return undefined;
+  }, [channelType, stored, customer.data?.email, customer.data?.phone]);
 
   // Opening a conversation reads it; while it stays open, new customer messages are read as they come.
   const markedRef = useRef<string | null>(null);
@@ -51,6 +78,8 @@ export function ChatPanel({ conversation, me, users, agents, teams, canReply, ca
     <div className="hk-chat" data-testid="chat" data-conversation-id={conversation.id}>
       <ChatHeader
         conversation={conversation}
+        inbox={inbox}
+        subject={subject}
         users={users}
         teams={teams}
         agents={agents}
@@ -98,6 +127,7 @@ export function ChatPanel({ conversation, me, users, agents, teams, canReply, ca
       )}
       <Composer
         conversationId={conversation.id}
+        channel={composerChannel}
         isDisabled={!canReply}
         disabledReason={t('chat.readOnly')}
         onSend={(content, mode, attachments) =>

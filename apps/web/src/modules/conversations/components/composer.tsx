@@ -1,17 +1,27 @@
-import { SendOutlined } from '@ant-design/icons';
-import type { MessageAttachment } from '@huike/contracts';
-import { App, Button, type GetRef, Input, Segmented } from 'antd';
+import { MailOutlined, MessageOutlined, SendOutlined, WarningOutlined } from '@ant-design/icons';
+import type { ChannelType, MessageAttachment } from '@huike/contracts';
+import { App, Button, type GetRef, Input, Segmented, Tooltip } from 'antd';
 import { type ClipboardEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { InviteRatingButton } from '../../surveys/components/invite-rating-button.tsx';
 import { useSlashTemplates } from '../../templates/components/slash-template-picker.tsx';
+import { smsSegments } from '../channel-meta.ts';
 import { useWorkbenchCommand } from '../workbench-events.ts';
 import { AttachmentButtons, AttachmentChips, useDraftAttachments } from './attachment-chips.tsx';
 
 export type ComposerMode = 'reply' | 'note';
 
+/** The channel a reply goes out on, when it is not the website chat: email shows its recipient, SMS its length. */
+export type ComposerChannel = {
+  type: ChannelType;
+  recipient?: string;
+  /** WeChat: the customer's last interaction is older than the 48-hour customer-service window. */
+  isWindowClosed?: boolean;
+};
+
 type Props = {
   conversationId: string;
+  channel?: ComposerChannel;
   isDisabled: boolean;
   disabledReason?: string;
   onSend: (content: string, mode: ComposerMode, attachments: MessageAttachment[]) => void;
@@ -23,7 +33,7 @@ const maxLength = 5000;
 // Drafts survive switching between conversations (not reloads).
 const drafts = new Map<string, string>();
 
-export function Composer({ conversationId, isDisabled, disabledReason, onSend }: Props) {
+export function Composer({ conversationId, channel, isDisabled, disabledReason, onSend }: Props) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [mode, setMode] = useState<ComposerMode>('reply');
@@ -95,6 +105,9 @@ export function Composer({ conversationId, isDisabled, disabledReason, onSend }:
   };
 
   const isNote = mode === 'note';
+  const isEmail = channel?.type === 'email';
+  const isSms = channel?.type === 'sms';
+  const segments = isSms ? smsSegments(text.trim()) : 0;
   return (
     <div className={isNote ? 'hk-composer hk-composer-note' : 'hk-composer'} data-mode={mode}>
       <div className="hk-composer-toolbar">
@@ -103,7 +116,7 @@ export function Composer({ conversationId, isDisabled, disabledReason, onSend }:
           value={mode}
           onChange={setMode}
           options={[
-            { value: 'reply', label: t('chat.modeReply') },
+            { value: 'reply', label: isEmail ? t('channelChat.email.replyMode') : t('chat.modeReply') },
             { value: 'note', label: t('chat.modeNote') },
           ]}
           data-testid="composer-mode"
@@ -112,6 +125,49 @@ export function Composer({ conversationId, isDisabled, disabledReason, onSend }:
         <InviteRatingButton conversationId={conversationId} isDisabled={isDisabled} />
         <span className="hk-composer-hint">{isNote ? t('chat.noteHint') : t('chat.replyHint')}</span>
       </div>
+      {!isNote && (isEmail || isSms) && (
+        <div className="hk-composer-channel" data-testid="composer-channel" data-channel-type={channel?.type}>
+          {isEmail && (
+            <>
+              <span className="hk-composer-channel-label">
+                <MailOutlined /> {t('channelChat.email.replyMode')}
+              </span>
+              <span data-testid="composer-recipient">
+                {channel?.recipient
+                  ? t('channelChat.email.replyTo', { address: channel.recipient })
+                  : t('channelChat.email.replyToUnknown')}
+              </span>
+            </>
+          )}
+          {isSms && (
+            <>
+              <span className="hk-composer-channel-label">
+                <MessageOutlined /> {t('channels.sms')}
+              </span>
+              {channel?.recipient && (
+                <span data-testid="composer-recipient">
+                  {t('channelChat.sms.replyTo', { address: channel.recipient })}
+                </span>
+              )}
+              <Tooltip title={t('channelChat.sms.counterHelp')}>
+                <span
+                  className={segments > 1 ? 'hk-sms-counter hk-sms-counter-many' : 'hk-sms-counter'}
+                  data-testid="sms-counter"
+                  data-segments={segments}
+                >
+                  {t('channelChat.sms.chars', { count: [...text.trim()].length })} ·{' '}
+                  {t('channelChat.sms.counter', { count: segments })}
+                </span>
+              </Tooltip>
+            </>
+          )}
+        </div>
+      )}
+      {!isNote && channel?.type === 'wechat' && channel.isWindowClosed && (
+        <div className="hk-composer-channel hk-composer-warning" data-testid="wechat-window-closed">
+          <WarningOutlined /> {t('channelChat.wechat.windowClosed')}
+        </div>
+      )}
       {slash.picker}
       <AttachmentChips items={attachments.items} onRemove={attachments.remove} />
       <Input.TextArea

@@ -1,9 +1,11 @@
 import {
+  AudioOutlined,
   CheckOutlined,
   ExclamationCircleOutlined,
   LoadingOutlined,
   LockOutlined,
   RobotOutlined,
+  WechatOutlined,
 } from '@ant-design/icons';
 import type { Message } from '@huike/contracts';
 import { Button, Tooltip } from 'antd';
@@ -11,8 +13,12 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AttachmentList } from '../../../ui/attachment-list.tsx';
 import { formatDateTime, inWorkspace } from '../../../ui/time.ts';
+import { emailMetaOf, wechatEventOf, wechatEventText, wechatVoiceOf } from '../channel-meta.ts';
 import type { PendingMessage } from '../pending-messages.ts';
+import { DeliveryMark } from './delivery-mark.tsx';
+import { EmailContent } from './email-content.tsx';
 import { MessageInsight } from './message-insight.tsx';
+import '../channels.css';
 
 type BubbleProps = {
   direction: Message['direction'];
@@ -31,6 +37,8 @@ type BubbleProps = {
   sentiment?: Message['sentiment'];
   urgency?: Message['urgency'];
   attachments?: Message['attachments'];
+  /** The stored message, for what its channel adds (email parts, WeChat events and voice, delivery state). */
+  message?: Message;
 };
 
 function Bubble(props: BubbleProps) {
@@ -44,7 +52,25 @@ function Bubble(props: BubbleProps) {
     'data-message-id': props.messageId,
     'data-client-msg-id': props.clientMsgId ?? undefined,
     'data-state': props.state,
+    'data-delivery': props.message?.delivery?.status,
   };
+
+  // A WeChat event (关注, 取消关注, 菜单点击) is something the customer did, not said: a quiet line.
+  const wechatEvent = props.message ? wechatEventOf(props.message) : null;
+  if (wechatEvent) {
+    return (
+      <div className="hk-msg-event hk-msg-channel-event" {...common} data-wechat-event={wechatEvent.event}>
+        <Tooltip title={formatDateTime(props.createdAt)}>
+          <span className="hk-msg-event-text">
+            <WechatOutlined className="hk-wechat-green" />
+            {props.customerName ? `${props.customerName} ` : null}
+            {wechatEventText(wechatEvent, t)}
+            <span className="hk-msg-event-time">{time}</span>
+          </span>
+        </Tooltip>
+      </div>
+    );
+  }
 
   // System events and bot lines are quiet, centred, small.
   if (props.senderKind === 'system' || props.senderKind === 'bot') {
@@ -64,7 +90,18 @@ function Bubble(props: BubbleProps) {
   }
 
   const side = props.direction === 'inbound' ? 'in' : 'out';
-  const className = ['hk-msg', `hk-msg-${side}`, props.isPrivate ? 'hk-msg-note' : '', `hk-msg-${props.state}`]
+  const email = props.message ? emailMetaOf(props.message) : null;
+  const voice = props.message && !email ? wechatVoiceOf(props.message) : null;
+  const delivery = props.message?.delivery ?? null;
+  const isUndelivered = delivery?.status === 'failed' || delivery?.status === 'bounced';
+  const className = [
+    'hk-msg',
+    `hk-msg-${side}`,
+    props.isPrivate ? 'hk-msg-note' : '',
+    `hk-msg-${props.state}`,
+    email ? 'hk-msg-email' : '',
+    isUndelivered ? 'hk-msg-undelivered' : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const sender =
@@ -85,9 +122,32 @@ function Bubble(props: BubbleProps) {
         {side === 'in' && <MessageInsight sentiment={props.sentiment ?? null} urgency={props.urgency ?? null} />}
       </div>
       {/* Plain text only: React escapes it, so markup a customer types is shown, never run. */}
-      {props.content && <div className="hk-msg-bubble">{props.content}</div>}
+      {email ? (
+        <EmailContent email={email} content={props.content} messageId={props.messageId} />
+      ) : voice ? (
+        <div className="hk-msg-bubble hk-msg-voice" data-testid="voice-message">
+          <div className="hk-msg-voice-label">
+            <AudioOutlined /> {t('channelChat.wechat.voice')}
+          </div>
+          {voice.recognition ? (
+            <div>
+              <span className="hk-msg-voice-caption">{t('channelChat.wechat.voiceRecognized')}：</span>
+              {voice.recognition}
+            </div>
+          ) : (
+            <div className="hk-msg-voice-caption">{t('channelChat.wechat.voiceUnrecognized')}</div>
+          )}
+        </div>
+      ) : (
+        props.content && <div className="hk-msg-bubble">{props.content}</div>
+      )}
       {props.attachments && props.attachments.length > 0 && <AttachmentList attachments={props.attachments} />}
-      {side === 'out' && (
+      {side === 'out' && delivery && props.message && !props.isPrivate && (
+        <div className="hk-msg-state">
+          <DeliveryMark message={props.message} delivery={delivery} />
+        </div>
+      )}
+      {side === 'out' && !(delivery && props.message && !props.isPrivate) && (
         <div className="hk-msg-state">
           {props.state === 'sending' && (
             <span>
@@ -138,6 +198,7 @@ export const MessageBubble = memo(function MessageBubble({
       sentiment={message.sentiment}
       urgency={message.urgency}
       attachments={message.attachments}
+      message={message}
       state="sent"
     />
   );

@@ -5,7 +5,7 @@ import { ApiError } from '../../../api/client.ts';
 import { queryKeys } from '../../../api/query-keys.ts';
 import { randomId } from '../../../ui/ids.ts';
 import { conversationsApi } from '../api/conversations-api.ts';
-import { flattenMessages, storeMessage } from '../cache.ts';
+import { flattenMessages, replaceMessage, storeMessage } from '../cache.ts';
 import { addPendingMessage, failPendingMessage, type PendingMessage, usePendingMessages } from '../pending-messages.ts';
 
 export type ChatItem = { kind: 'message'; message: Message } | { kind: 'pending'; pending: PendingMessage };
@@ -68,6 +68,32 @@ export function useSendMessage(conversationId: string) {
     onSuccess: (message) => storeMessage(client, message),
     onError: (error, { clientMsgId }) => {
       failPendingMessage(conversationId, clientMsgId, error instanceof ApiError ? error.message : String(error));
+    },
+  });
+}
+
+/**
+ * 重试 on a failed channel message: the mark goes back to 发送中 at once (optimistic), the server answers the
+ * message back in pending, and the outcome arrives later as a realtime `message.updated`. On error the mark
+ * returns to what it was.
+ */
+export function useRetryDelivery(conversationId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (message: Message) => conversationsApi.retryDelivery(message.id),
+    onMutate: (message) => {
+      replaceMessage(client, { ...message, delivery: { status: 'pending', error: null } });
+      return { previous: message };
+    },
+    onSuccess: (message) => {
+      // A realtime frame may already have brought a newer state (sent): keep it.
+      const cached = flattenMessages(client.getQueryData(queryKeys.messages(conversationId))).find(
+        (item) => item.id === message.id,
+      );
+      if (!cached || cached.delivery?.status === 'pending') replaceMessage(client, message);
+    },
+    onError: (_error, _message, context) => {
+      if (context?.previous) replaceMessage(client, context.previous);
     },
   });
 }

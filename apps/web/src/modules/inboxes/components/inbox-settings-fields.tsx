@@ -5,8 +5,8 @@ type PickedColor = Parameters<NonNullable<ColorPickerProps['onChange']>>[0];
 
 const presetColors = ['#1677ff', '#13c2c2', '#52c41a', '#fa8c16', '#f5222d', '#eb2f96', '#722ed1', '#262626'];
 
-/** Name, colour and greeting: shared by the create drawer and the inbox's settings tab. */
-export function InboxSettingsFields() {
+/** Name, colour and greeting (the widget's; other channels have none): the create drawer and the settings tab. */
+export function InboxSettingsFields({ withGreeting = true }: { withGreeting?: boolean }) {
   const { t } = useTranslation();
   return (
     <>
@@ -26,9 +26,16 @@ export function InboxSettingsFields() {
       >
         <ColorPicker disabledAlpha showText presets={[{ label: t('inboxes.presetColors'), colors: presetColors }]} />
       </Form.Item>
-      <Form.Item name="greeting" label={t('inboxes.greeting')} extra={t('inboxes.greetingHelp')} rules={[{ max: 500 }]}>
-        <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={500} showCount />
-      </Form.Item>
+      {withGreeting && (
+        <Form.Item
+          name="greeting"
+          label={t('inboxes.greeting')}
+          extra={t('inboxes.greetingHelp')}
+          rules={[{ max: 500 }]}
+        >
+          <Input.TextArea autoSize={{ minRows: 2, maxRows: 5 }} maxLength={500} showCount />
+        </Form.Item>
+      )}
     </>
   );
 }

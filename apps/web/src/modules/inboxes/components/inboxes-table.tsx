@@ -1,8 +1,16 @@
 import type { Inbox } from '@huike/contracts';
-import { Button, Table, type TableColumnsType } from 'antd';
+import { Badge, type BadgeProps, Button, Table, type TableColumnsType, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
+import { channelStatus } from '../channel-config.ts';
 import { ChannelTypeTag } from './channel-type-tag.tsx';
+
+const statusBadge: Record<ReturnType<typeof channelStatus>['key'], BadgeProps['status']> = {
+  active: 'success',
+  receiveOnly: 'processing',
+  incomplete: 'warning',
+  error: 'error',
+};
 
 type Props = { inboxes: Inbox[]; isLoading: boolean; onOpen: (id: string) => void; emptyText: React.ReactNode };
 
@@ -22,14 +30,32 @@ export function InboxesTable({ inboxes, isLoading, onOpen, emptyText }: Props) {
     {
       key: 'type',
       title: t('inboxes.type'),
-      width: 130,
+      width: 140,
       render: (_, inbox) => <ChannelTypeTag type={inbox.channelType} />,
+    },
+    {
+      key: 'status',
+      title: t('channelSetup.status.title'),
+      width: 120,
+      render: (_, inbox) => {
+        const status = channelStatus(inbox);
+        const badge = (
+          <Badge
+            status={statusBadge[status.key]}
+            text={t(`channelSetup.status.${status.key}`)}
+            data-testid="inbox-status"
+            data-status={status.key}
+          />
+        );
+        return status.error ? <Tooltip title={status.error}>{badge}</Tooltip> : badge;
+      },
     },
     {
       key: 'greeting',
       title: t('inboxes.greeting'),
       ellipsis: true,
-      render: (_, inbox) => inbox.settings.greeting || <span className="hk-muted">—</span>,
+      render: (_, inbox) =>
+        (inbox.channelType === 'website' && inbox.settings.greeting) || <span className="hk-muted">—</span>,
     },
     {
       key: 'token',

@@ -1,8 +1,16 @@
-import { DownloadOutlined, DownOutlined, TagOutlined, TagsOutlined, UserSwitchOutlined } from '@ant-design/icons';
+import {
+  DownloadOutlined,
+  DownOutlined,
+  MobileOutlined,
+  TagOutlined,
+  TagsOutlined,
+  UserSwitchOutlined,
+} from '@ant-design/icons';
 import type { ExportTarget } from '@huike/contracts';
 import { Button, Dropdown, type MenuProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SmsCampaignModal } from '../../campaigns/components/sms-campaign-modal.tsx';
 import { useCan } from '../../identity/hooks/use-session.ts';
 import { ExportDialog } from '../../imports-exports/components/export-dialog.tsx';
 import type { BulkAction } from '../api/bulk-api.ts';
@@ -21,9 +29,11 @@ type Props = {
 export function BulkActionsMenu({ target, description, disabled, size, type = 'default' }: Props) {
   const { t } = useTranslation();
   const can = useCan();
-  const [open, setOpen] = useState<BulkAction | 'export' | null>(null);
+  const [open, setOpen] = useState<BulkAction | 'export' | 'sms' | null>(null);
   const canBulk = can('customers:bulk_update') && !('all' in target);
   const canExport = can('customers:export');
+  // 群发短信 goes to a saved segment only (the campaign fixes its audience from the segment).
+  const smsSegmentId = can('campaigns:send') && 'segmentId' in target ? target.segmentId : null;
 
   const items: MenuProps['items'] = [
     canBulk && { key: 'add_tags', icon: <TagOutlined />, label: t('bulk.actions.add_tags') },
@@ -31,6 +41,8 @@ export function BulkActionsMenu({ target, description, disabled, size, type = 'd
     canBulk && { key: 'assign_owner', icon: <UserSwitchOutlined />, label: t('bulk.actions.assign_owner') },
     canBulk && canExport && { type: 'divider' as const },
     canExport && { key: 'export', icon: <DownloadOutlined />, label: t('bulk.actions.export') },
+    smsSegmentId && (canBulk || canExport) && { type: 'divider' as const },
+    smsSegmentId && { key: 'sms', icon: <MobileOutlined />, label: t('smsCampaign.menu') },
   ].filter(Boolean) as MenuProps['items'];
 
   if (!items?.length) return null;
@@ -40,17 +52,20 @@ export function BulkActionsMenu({ target, description, disabled, size, type = 'd
       <Dropdown
         trigger={['click']}
         disabled={disabled}
-        menu={{ items, onClick: ({ key }) => setOpen(key as BulkAction | 'export') }}
+        menu={{ items, onClick: ({ key }) => setOpen(key as BulkAction | 'export' | 'sms') }}
       >
         <Button size={size} type={type} data-testid="bulk-menu">
           {t('bulk.menu')} <DownOutlined />
         </Button>
       </Dropdown>
-      {open && open !== 'export' && (
+      {open && open !== 'export' && open !== 'sms' && (
         <BulkActionModal open action={open} target={target} description={description} onClose={() => setOpen(null)} />
       )}
       {open === 'export' && (
         <ExportDialog open target={target} description={description} onClose={() => setOpen(null)} />
+      )}
+      {open === 'sms' && smsSegmentId && (
+        <SmsCampaignModal open segmentId={smsSegmentId} description={description} onClose={() => setOpen(null)} />
       )}
     </>
   );

@@ -1,0 +1,2 @@
+ALTER TABLE "deliveries" ADD COLUMN "order_key" text;--> statement-breakpoint
+CREATE INDEX "deliveries_order_idx" ON "deliveries" USING btree ("order_key","id") WHERE status = 'pending' and order_key is not null;

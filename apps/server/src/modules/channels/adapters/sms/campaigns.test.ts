@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest';
+import { type Client, countRows, createTestApp, createWorkspace, insertCustomer } from '../../../../../test/harness.ts';
+import { createSmsInbox, now, postCallback, sendReply, startProvider } from './sms-test-support.ts';
+
+const context = await createTestApp({ env: { HUIKE_ALLOW_PRIVATE_WEBHOOKS: '1' } });
+const provider = await startProvider();
+
+/** A segment of the given customers (by a tag put on each). */
+async function segmentOf(owner: Client, customerIds: string[], name = '老客户') {
+  const group = (await owner.post('/api/v1/tag-groups', { name: `${name}组` })).json();
+  const tag = (await owner.post('/api/v1/tags', { groupId: group.id, name })).json();
+  for (const id of customerIds) {
+    const tagged = await owner.request({
+      method: 'PUT',
+      url: `/api/v1/customers/${id}/tags`,
+      payload: { add: [tag.id] },
+    });
+    if (tagged.statusCode !== 200) throw new Error(tagged.body);
+  }
+  const filter = { op: 'and', conditions: [{ field: 'tags', op: 'has_any', value: [tag.id] }] };
+  const segment = await owner.post('/api/v1/segments', { name, filter });
+  if (segment.statusCode !== 201) throw new Error(segment.body);
+  return segment.json() as { id: string };
+}
+
+/**
+ * A shop whose segment holds three customers with mobiles, one unsubscribed, one without a phone and one with a
+ * landline (no SMS), plus a customer outside the segment.
+ */
+async function campaignShop() {
+  const shop = await createWorkspace(context, '营销店');
+  const workspaceId = shop.owner.workspaceId!;
+  const smsInbox = await createSmsInbox(shop.owner, provider.url);
+  const reachable = [
+    await insertCustomer(context, workspaceId, { name: '李雷', phone: '13800000001' }),
+    await insertCustomer(context, workspaceId, { name: '韩梅梅', phone: '13800000002' }),
+    await insertCustomer(context, workspaceId, { name: '王强', phone: '13800000003' }),
+  ];
+  const optedOut = await insertCustomer(context, workspaceId, { name: '退订客户', phone: '13800000004' });
+  await context.database.pool.query('update customers set marketing_opt_out_at = now() where id = $1', [optedOut]);
+  const noPhone = await insertCustomer(context, workspaceId, { name: '无手机', email: 'a@example.com' });
+  const landline = await insertCustomer(context, workspaceId, { name: '座机', phone: '0571-88888888' });
+  await insertCustomer(context, workspaceId, { name: '分组外', phone: '13800000009' });
+  const segment = await segmentOf(shop.owner, [...reachable, optedOut, noPhone, landline]);
+  return { ...shop, smsInbox, segment, reachable, optedOut };
+}
+
+const campaignSends = () => provider.requests.filter((request) => request.body.templateCode === 'SMS_MKT_001');
+
+describe('SMS campaigns', () => {
+  it('previews the exact audience: mobiles to send to, unsubscribed and phoneless skipped', async () => {
+    const { owner, smsInbox, segment } = await campaignShop();
+    const preview = await owner.post('/api/v1/sms/campaigns/preview', {
+      inboxId: smsInbox.id,
+      segmentId: segment.id,
+    });
+    expect(preview.statusCode, preview.body).toBe(200);
+    expect(preview.json()).toEqual({ recipients: 3, optedOut: 1, withoutPhone: 2 });
+  });
+
+  it('sends the marketing template once per customer, even when the job runs again', async () => {
+    provider.reset();
+    const { owner, smsInbox, segment, reachable } = await campaignShop();
+    const created = await owner.post('/api/v1/sms/campaigns', {
+      inboxId: smsInbox.id,
+      segmentId: segment.id,
+      templateParams: { coupon: '满100减20', date: '11月30日', greeting: '{name}您好' },
+    });
+    expect(created.statusCode, created.body).toBe(202);
+    expect(created.json()).toMatchObject({ kind: 'sms.campaign', status: 'queued' });
+    await context.jobs.drain();
+    await context.outbox.drain();
+
+    const sends = campaignSends();
+    expect(sends.map((request) => (request.body.phoneNumbers as string[])[0]).sort()).toEqual([
+      '13800000001',
+      '13800000002',
+      '13800000003',
+    ]);
+    for (const request of sends) {
+      expect(request.body).toMatchObject({
+        signName: '甲店旗舰店',
+        templateParam: { coupon: '满100减20', date: '11月30日' },
+      });
+    }
+    expect(sends.map((request) => (request.body.templateParam as { greeting: string }).greeting).sort()).toEqual(
+      ['李雷您好', '王强您好', '韩梅梅您好'].sort(),
+    );
+    const job = (await owner.get(`/api/v1/jobs/${created.json().id}`)).json();
+    expect(job).toMatchObject({ status: 'succeeded', progress: { done: 3, total: 3 } });
+    expect(job.result).toMatchObject({ recipients: 3, optedOut: 1, withoutPhone: 2, queued: 3 });
+
+    // The same job again (a worker restarted it), and a replay of its deliveries: nobody gets a second SMS.
+    await context.database.pool.query(`update jobs set status = 'queued', checkpoint = null where id = $1`, [
+      created.json().id,
+    ]);
+    await context.jobs.drain();
+    await context.database.pool.query(
+      `update deliveries set status = 'pending', attempts = 0 where kind = 'sms.campaign_send' and workspace_id = $1`,
+      [owner.workspaceId],
+    );
+    await context.outbox.drain();
+    expect(campaignSends()).toHaveLength(3);
+
+    const recipients = await context.database.pool.query<{ customer_id: string; status: string }>(
+      `select r.customer_id, r.status from sms_campaign_recipients r where r.workspace_id = $1 and r.status = 'sent'`,
+      [owner.workspaceId],
+    );
+    expect(recipients.rows.map((row) => row.customer_id).sort()).toEqual([...reachable].sort());
+    expect(
+      await countRows(context, `from audit_log where action = 'sms_campaigns.created' and workspace_id = $1`, [
+        owner.workspaceId,
+      ]),
+    ).toBe(1);
+  });
+
+  it('skips a buyer who replied TD, and records delivery reports on the recipient', async () => {
+    provider.reset();
+    const { owner, smsInbox, segment } = await campaignShop();
+    const replied = await sendReply(context, smsInbox.token, '13800000002', '退订');
+    expect(replied.statusCode, replied.body).toBe(200);
+    const preview = (
+      await owner.post('/api/v1/sms/campaigns/preview', { inboxId: smsInbox.id, segmentId: segment.id })
+    ).json();
+    expect(preview).toEqual({ recipients: 2, optedOut: 2, withoutPhone: 2 });
+
+    await owner.post('/api/v1/sms/campaigns', { inboxId: smsInbox.id, segmentId: segment.id, templateParams: {} });
+    await context.jobs.drain();
+    await context.outbox.drain();
+    const phones = campaignSends().map((request) => (request.body.phoneNumbers as string[])[0]);
+    expect(phones.sort()).toEqual(['13800000001', '13800000003']);
+
+    const outId = campaignSends()[0]!.body.outId as string;
+    const reported = await postCallback(context, `/public/v1/channels/sms/${smsInbox.token}/reports`, {
+      timestamp: now(),
+      reports: [{ outId, status: 'delivered' }],
+    });
+    expect(reported.json()).toEqual({ ok: true, matched: 1 });
+    const row = await context.database.pool.query('select status from sms_campaign_recipients where id = $1', [outId]);
+    expect(row.rows[0].status).toBe('delivered');
+  });
+
+  it('refuses agents and analysts, and checks the inbox, segment and parameters', async () => {
+    const { owner, smsInbox, segment, addUser, inbox: websiteInbox } = await campaignShop();
+    const body = { inboxId: smsInbox.id, segmentId: segment.id, templateParams: {} };
+    for (const member of [await addUser('agent'), await addUser('analyst')]) {
+      for (const url of ['/api/v1/sms/campaigns/preview', '/api/v1/sms/campaigns']) {
+        const refused = await member.post(url, body);
+        expect(refused.statusCode, url).toBe(403);
+        expect(refused.json().error.code).toBe('auth.forbidden');
+      }
+    }
+    const supervisor = await addUser('supervisor');
+    expect((await supervisor.post('/api/v1/sms/campaigns/preview', body)).statusCode).toBe(200);
+
+    const invalid = [
+      [{ ...body, segmentId: undefined }, 400],
+      [{ ...body, templateParams: { '1bad': 'x' } }, 400],
+      [{ ...body, templateParams: { coupon: 5 } }, 400],
+      [{ ...body, extra: true }, 400],
+      [{ ...body, inboxId: websiteInbox.id }, 400],
+      [{ ...body, inboxId: '019a0000-0000-7000-8000-000000000000' }, 404],
+      [{ ...body, segmentId: '019a0000-0000-7000-8000-000000000000' }, 404],
+    ] as const;
+    for (const [attempt, status] of invalid) {
+      const answer = await owner.post('/api/v1/sms/campaigns', attempt);
+      expect(answer.statusCode, JSON.stringify(attempt)).toBe(status);
+      expect(answer.json().error.message).toEqual(expect.any(String));
+    }
+    const noMarketing = await owner.post('/api/v1/inboxes', {
+      name: '通知短信',
+      channelType: 'sms',
+      channelConfig: {
+        providerUrl: provider.url,
+        accessKeyId: 'k',
+        accessKeySecret: 's',
+        signName: '甲店',
+        templates: { notification: 'SMS_1' },
+      },
+    });
+    const refused = await owner.post('/api/v1/sms/campaigns', { ...body, inboxId: noMarketing.json().id });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toContain('营销短信模板');
+    expect(await countRows(context, 'from sms_campaigns where workspace_id = $1', [owner.workspaceId])).toBe(0);
+    expect(
+      await countRows(context, `from jobs where kind = 'sms.campaign' and workspace_id = $1`, [owner.workspaceId]),
+    ).toBe(0);
+  });
+
+  it("answers 404 for another workspace's SMS inbox or segment", async () => {
+    const a = await campaignShop();
+    const b = await campaignShop();
+    for (const body of [
+      { inboxId: a.smsInbox.id, segmentId: b.segment.id },
+      { inboxId: b.smsInbox.id, segmentId: a.segment.id },
+    ]) {
+      for (const url of ['/api/v1/sms/campaigns/preview', '/api/v1/sms/campaigns']) {
+        const answer = await b.owner.post(url, { ...body, templateParams: {} });
+        expect(answer.statusCode, url).toBe(404);
+      }
+    }
+    expect(
+      await countRows(context, 'from sms_campaign_recipients where workspace_id = $1', [a.owner.workspaceId]),
+    ).toBe(0);
+  });
+});

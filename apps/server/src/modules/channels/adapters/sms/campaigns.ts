@@ -1,0 +1,227 @@
+import {
+  type Job,
+  job as jobSchema,
+  type SmsCampaignBody,
+  type SmsCampaignPreview,
+  type SmsCampaignPreviewBody,
+  type SmsChannelConfig,
+  smsCampaignBody,
+  smsCampaignPreview,
+  smsCampaignPreviewBody,
+  smsSecretKeys,
+} from '@huike/contracts';
+import type { SQL } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from '../../../../config.ts';
+import type { Db } from '../../../../db/database.ts';
+import { type Actor, assertCan } from '../../../../platform/access.ts';
+import { requireActor } from '../../../../platform/auth/request-auth.ts';
+import type { FieldCipher } from '../../../../platform/crypto.ts';
+import type { Executor } from '../../../../platform/db-helpers.ts';
+import { AppError } from '../../../../platform/errors.ts';
+import { newId } from '../../../../platform/ids.ts';
+import type { Jobs } from '../../../../platform/jobs.ts';
+import { DeliveryError, type Outbox } from '../../../../platform/outbox.ts';
+import type { AuditService } from '../../../audit/index.ts';
+import { decryptSecrets } from '../../channel-config.ts';
+import { findInbox } from '../../channels.repository.ts';
+import { sendSms } from './provider.ts';
+import * as repo from './sms.repository.ts';
+
+/*
+ * SMS campaigns (营销短信): the marketing template to a segment. Confirming fixes the audience (one row per
+ * customer: the preview's exact count, unsubscribed and phoneless customers recorded as skipped) and queues a job;
+ * the job moves recipients from pending to the outbox in batches, so a job run twice or resumed after a crash
+ * sends nobody twice; the outbox sends with retries and records each outcome on the recipient.
+ */
+
+export const SMS_CAMPAIGN_JOB = 'sms.campaign';
+export const SMS_CAMPAIGN_SEND = 'sms.campaign_send';
+const BATCH = 200;
+
+const jobPayload = z.object({ campaignId: z.uuid() });
+const jobCheckpoint = z.object({ queued: z.number().int() });
+
+/** `{name}` in a parameter value becomes the customer's name (亲 when unknown: 亲 is how shops address buyers). */
+const personalise = (params: Record<string, string>, name: string | null) =>
+  Object.fromEntries(
+    Object.entries(params).map(([key, value]) => [key, value.replaceAll('{name}', name?.trim().slice(0, 20) || '亲')]),
+  );
+
+export type SmsCampaigns = ReturnType<typeof createSmsCampaigns>;
+
+export function createSmsCampaigns({
+  db,
+  jobs,
+  outbox,
+  audit,
+  cipher,
+  config,
+  segmentTarget,
+}: {
+  db: Db;
+  jobs: Jobs;
+  outbox: Outbox;
+  audit: AuditService;
+  cipher: FieldCipher;
+  config: Config;
+  /** The segments module: a segment's name and its customers as a WHERE over `customers` (404 for another's). */
+  segmentTarget: (executor: Executor, actor: Actor, segmentId: string) => Promise<{ name: string; where: SQL }>;
+}) {
+  const sendOptions = { allowPrivateAddresses: config.allowPrivateWebhooks ?? false };
+
+  async function marketingInbox(executor: Executor, actor: Actor, inboxId: string) {
+    const row = await findInbox(executor, actor.workspaceId, inboxId);
+    if (!row) throw new AppError('inbox.not_found', '渠道不存在');
+    if (row.channelType !== 'sms') {
+      throw new AppError('request.invalid', '请选择一个短信渠道', [{ path: '/inboxId', message: '不是短信渠道' }]);
+    }
+    const templateCode = (row.channelConfig as Partial<SmsChannelConfig>).templates?.marketing;
+    if (!templateCode) {
+      throw new AppError('request.invalid', '这个短信渠道还没有设置营销短信模板', [
+        { path: '/inboxId', message: '缺少营销短信模板' },
+      ]);
+    }
+    return { row, templateCode };
+  }
+
+  jobs.define({
+    kind: SMS_CAMPAIGN_JOB,
+    payload: jobPayload,
+    async run({ job, payload, checkpoint, progress }) {
+      const { workspaceId } = job;
+      const campaign = await repo.findCampaign(db, workspaceId, payload.campaignId);
+      if (!campaign) throw new AppError('request.invalid', '短信群发已不存在');
+      const saved = jobCheckpoint.safeParse(checkpoint);
+      let queued = saved.success ? saved.data.queued : 0;
+      for (;;) {
+        const taken = await db.transaction(async (tx) => {
+          const ids = await repo.takePending(tx, workspaceId, campaign.id, BATCH);
+          await outbox.enqueue(
+            tx,
+            ids.map((id) => ({ workspaceId, kind: SMS_CAMPAIGN_SEND, subjectId: id })),
+          );
+          return ids.length;
+        });
+        if (taken === 0) break;
+        queued += taken;
+        outbox.wake();
+        await progress(Math.min(queued, campaign.recipients), campaign.recipients, { queued });
+      }
+      return {
+        campaignId: campaign.id,
+        recipients: campaign.recipients,
+        optedOut: campaign.optedOut,
+        withoutPhone: campaign.withoutPhone,
+        queued,
+      };
+    },
+  });
+
+  outbox.define(SMS_CAMPAIGN_SEND, {
+    async send(row) {
+      const recipient = await repo.recipientForSend(db, row.workspaceId, row.subjectId);
+      if (!recipient) throw new DeliveryError('群发对象已不存在', { permanent: true });
+      // Sent before (a replayed delivery): nothing to do. Failed ones may be replayed by an admin.
+      if (recipient.status !== 'queued' && recipient.status !== 'failed') return undefined;
+      if (recipient.opted_out || !recipient.phone) {
+        await repo.setRecipient(db, row.workspaceId, recipient.id, { status: 'opted_out' });
+        return undefined;
+      }
+      const inboxRow = await findInbox(db, row.workspaceId, recipient.inbox_id);
+      if (!inboxRow) throw new DeliveryError('短信渠道已删除', { permanent: true });
+      const inboxConfig = decryptSecrets(inboxRow.channelConfig, smsSecretKeys, cipher) as SmsChannelConfig;
+      await sendSms(
+        inboxConfig,
+        {
+          phone: recipient.phone,
+          templateCode: recipient.template_code,
+          templateParam: personalise(recipient.template_params, recipient.name),
+          outId: recipient.id,
+        },
+        sendOptions,
+      );
+      await repo.setRecipient(db, row.workspaceId, recipient.id, { status: 'sent', error: null, sentAt: new Date() });
+      return undefined;
+    },
+    async onDead(row, error) {
+      await repo.setRecipient(db, row.workspaceId, row.subjectId, { status: 'failed', error });
+    },
+  });
+
+  return {
+    /** How many customers of the segment a campaign would reach now, and how many it would skip (and why). */
+    async preview(actor: Actor, body: SmsCampaignPreviewBody): Promise<SmsCampaignPreview> {
+      assertCan(actor, 'campaigns:send');
+      await marketingInbox(db, actor, body.inboxId);
+      const { where } = await segmentTarget(db, actor, body.segmentId);
+      return repo.countAudience(db, where);
+    },
+
+    /** Fixes the audience and queues the sending job; answers the job (its result names the campaign). */
+    async create(actor: Actor, body: SmsCampaignBody): Promise<Job> {
+      assertCan(actor, 'campaigns:send');
+      return db.transaction(async (tx) => {
+        const { row, templateCode } = await marketingInbox(tx, actor, body.inboxId);
+        const segment = await segmentTarget(tx, actor, body.segmentId);
+        const campaignId = newId();
+        await repo.insertCampaign(tx, {
+          id: campaignId,
+          workspaceId: actor.workspaceId,
+          inboxId: row.id,
+          segmentId: body.segmentId,
+          segmentName: segment.name,
+          templateCode,
+          templateParams: body.templateParams,
+          createdBy: actor.userId,
+        });
+        const counts = await repo.snapshotRecipients(tx, actor.workspaceId, campaignId, segment.where);
+        if (counts.recipients === 0) {
+          throw new AppError('request.invalid', '这个分组里没有可以接收短信的客户（没有手机号或已退订）', counts);
+        }
+        const job = await jobs.enqueue(tx, {
+          workspaceId: actor.workspaceId,
+          kind: SMS_CAMPAIGN_JOB,
+          payload: { campaignId },
+          createdBy: actor.userId,
+        });
+        await repo.setCampaignCounts(tx, actor.workspaceId, campaignId, { jobId: job.id, ...counts });
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'sms_campaigns.created',
+          targetType: 'sms_campaign',
+          targetId: campaignId,
+          details: {
+            inboxId: row.id,
+            segmentId: body.segmentId,
+            segmentName: segment.name,
+            templateCode,
+            paramNames: Object.keys(body.templateParams),
+            ...counts,
+          },
+        });
+        return job;
+      });
+    },
+  };
+}
+
+export function smsCampaignRoutes(app: FastifyInstance, campaigns: SmsCampaigns) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['campaigns'];
+
+  r.post(
+    '/api/v1/sms/campaigns/preview',
+    { schema: { tags, body: smsCampaignPreviewBody, response: { 200: smsCampaignPreview } } },
+    (request) => campaigns.preview(requireActor(request), request.body),
+  );
+
+  r.post(
+    '/api/v1/sms/campaigns',
+    { schema: { tags, body: smsCampaignBody, response: { 202: jobSchema } } },
+    async (request, reply) => reply.status(202).send(await campaigns.create(requireActor(request), request.body)),
+  );
+}

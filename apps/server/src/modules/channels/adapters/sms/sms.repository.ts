@@ -1,0 +1,173 @@
+import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { smsCampaignRecipients, smsCampaigns } from '../../../../db/schema.ts';
+import type { Executor } from '../../../../platform/db-helpers.ts';
+
+/*
+ * SQL of the SMS channel: linking a replying phone to its customer, unsubscribing, campaigns and their recipients.
+ */
+
+/** A stored mainland mobile (customers' phones are stored normalised: 11 digits). */
+const MOBILE_PATTERN = '^1[3-9][0-9]{9}$';
+
+/**
+ * A phone that texts the inbox is vouched for by the carrier: when the inbox does not know it yet and exactly one
+ * live customer has it, the phone becomes that customer's identity in the inbox (so the reply joins their history).
+ */
+export async function linkPhoneToCustomer(db: Executor, workspaceId: string, inboxId: string, phone: string) {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`identity:${inboxId}:source:${phone}`}))`);
+  const known = await db.execute(sql`
+    select 1 from customer_identities
+     where workspace_id = ${workspaceId} and inbox_id = ${inboxId} and kind = 'source' and external_id = ${phone}`);
+  if (known.rows.length > 0) return;
+  const owners = await db.execute<{ id: string }>(sql`
+    select id from customers
+     where workspace_id = ${workspaceId} and merged_into_id is null and (phone = ${phone} or ${phone} = any(phones))
+     limit 2`);
+  if (owners.rows.length !== 1) return;
+  await db.execute(sql`
+    insert into customer_identities (id, workspace_id, inbox_id, customer_id, kind, external_id)
+    values (gen_random_uuid(), ${workspaceId}, ${inboxId}, ${owners.rows[0]!.id}, 'source', ${phone})
+    on conflict do nothing`);
+}
+
+export async function customerOfMessage(db: Executor, workspaceId: string, messageId: string) {
+  const result = await db.execute<{ customer_id: string }>(sql`
+    select c.customer_id from messages m join conversations c on c.id = m.conversation_id
+     where m.workspace_id = ${workspaceId} and m.id = ${messageId} and c.workspace_id = ${workspaceId}`);
+  return result.rows[0]?.customer_id;
+}
+
+/** Marks the customer, and every live customer with this phone, unsubscribed; answers those that changed. */
+export async function optOutByPhone(db: Executor, workspaceId: string, customerId: string, phone: string) {
+  const result = await db.execute<{ id: string }>(sql`
+    update customers set marketing_opt_out_at = now(), updated_at = now()
+     where workspace_id = ${workspaceId} and merged_into_id is null and marketing_opt_out_at is null
+       and (id = ${customerId} or phone = ${phone} or ${phone} = any(phones))
+    returning id`);
+  return result.rows.map((row) => row.id);
+}
+
+// Campaigns ------------------------------------------------------------------------------------------------------
+
+/** Exact counts of what a campaign to the customers matching `where` would do now. */
+export async function countAudience(db: Executor, where: SQL) {
+  const result = await db.execute<{ recipients: number; opted_out: number; without_phone: number }>(sql`
+    select count(*) filter (where marketing_opt_out_at is null and phone ~ ${MOBILE_PATTERN})::int as recipients,
+           count(*) filter (where marketing_opt_out_at is not null)::int as opted_out,
+           count(*) filter (where marketing_opt_out_at is null and (phone is null or phone !~ ${MOBILE_PATTERN}))::int
+             as without_phone
+      from customers where ${where}`);
+  const row = result.rows[0]!;
+  return { recipients: row.recipients, optedOut: row.opted_out, withoutPhone: row.without_phone };
+}
+
+export const insertCampaign = (db: Executor, row: typeof smsCampaigns.$inferInsert) =>
+  db.insert(smsCampaigns).values(row);
+
+export const setCampaignCounts = (
+  db: Executor,
+  workspaceId: string,
+  id: string,
+  patch: { jobId?: string; recipients: number; optedOut: number; withoutPhone: number },
+) =>
+  db
+    .update(smsCampaigns)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(smsCampaigns.workspaceId, workspaceId), eq(smsCampaigns.id, id)));
+
+/** Freezes a campaign's audience, one row per customer, each classified (pending, opted_out, no_phone). */
+export async function snapshotRecipients(db: Executor, workspaceId: string, campaignId: string, where: SQL) {
+  const result = await db.execute<{ status: string; count: number }>(sql`
+    with inserted as (
+      insert into sms_campaign_recipients (id, workspace_id, campaign_id, customer_id, phone, status)
+      select gen_random_uuid(), ${workspaceId}, ${campaignId}, id, phone,
+             case when marketing_opt_out_at is not null then 'opted_out'
+                  when phone ~ ${MOBILE_PATTERN} then 'pending'
+                  else 'no_phone' end
+        from customers where ${where}
+      on conflict do nothing
+      returning status)
+    select status, count(*)::int as count from inserted group by status`);
+  const count = (status: string) => result.rows.find((row) => row.status === status)?.count ?? 0;
+  return { recipients: count('pending'), optedOut: count('opted_out'), withoutPhone: count('no_phone') };
+}
+
+export const findCampaign = async (db: Executor, workspaceId: string, id: string) =>
+  (
+    await db
+      .select()
+      .from(smsCampaigns)
+      .where(and(eq(smsCampaigns.workspaceId, workspaceId), eq(smsCampaigns.id, id)))
+  )[0];
+
+/**
+ * Takes the next pending recipients of a campaign and marks them queued (the caller queues their sends in the same
+ * transaction): a recipient leaves 'pending' once, so a job run twice queues nobody twice.
+ */
+export async function takePending(db: Executor, workspaceId: string, campaignId: string, limit: number) {
+  const result = await db.execute<{ id: string }>(sql`
+    update sms_campaign_recipients set status = 'queued', updated_at = now()
+     where id in (
+       select id from sms_campaign_recipients
+        where workspace_id = ${workspaceId} and campaign_id = ${campaignId} and status = 'pending'
+        order by id limit ${limit}
+        for update skip locked)
+    returning id`);
+  return result.rows.map((row) => row.id);
+}
+
+export async function countByStatus(db: Executor, workspaceId: string, campaignId: string) {
+  const result = await db.execute<{ status: string; count: number }>(sql`
+    select status, count(*)::int as count from sms_campaign_recipients
+     where workspace_id = ${workspaceId} and campaign_id = ${campaignId} group by status`);
+  return Object.fromEntries(result.rows.map((row) => [row.status, row.count])) as Record<string, number>;
+}
+
+/** A queued recipient with what its send needs (customer still unsubscribed-or-not, campaign template, inbox). */
+export async function recipientForSend(db: Executor, workspaceId: string, id: string) {
+  const result = await db.execute<{
+    id: string;
+    status: string;
+    phone: string | null;
+    name: string | null;
+    opted_out: boolean;
+    inbox_id: string;
+    template_code: string;
+    template_params: Record<string, string>;
+  }>(sql`
+    select r.id, r.status, r.phone, cu.name, cu.marketing_opt_out_at is not null as opted_out, c.inbox_id, c.template_code,
+           c.template_params
+      from sms_campaign_recipients r
+      join sms_campaigns c on c.id = r.campaign_id
+      join customers cu on cu.id = r.customer_id
+     where r.workspace_id = ${workspaceId} and r.id = ${id}`);
+  return result.rows[0];
+}
+
+export const setRecipient = (
+  db: Executor,
+  workspaceId: string,
+  id: string,
+  patch: Pick<Partial<typeof smsCampaignRecipients.$inferInsert>, 'status' | 'error' | 'sentAt'>,
+) =>
+  db
+    .update(smsCampaignRecipients)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(smsCampaignRecipients.workspaceId, workspaceId), eq(smsCampaignRecipients.id, id)));
+
+/** A delivery report for a campaign send (outId = recipient id) of this inbox; answers whether one matched. */
+export async function reportRecipient(
+  db: Executor,
+  workspaceId: string,
+  inboxId: string,
+  id: string,
+  report: { status: 'delivered' | 'failed'; error: string | null },
+) {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return false;
+  const result = await db.execute(sql`
+    update sms_campaign_recipients r set status = ${report.status}, error = ${report.error}, updated_at = now()
+      from sms_campaigns c
+     where r.workspace_id = ${workspaceId} and r.id = ${id} and c.id = r.campaign_id and c.inbox_id = ${inboxId}
+       and r.status in ('queued', 'sent', 'delivered', 'failed')`);
+  return (result.rowCount ?? 0) > 0;
+}

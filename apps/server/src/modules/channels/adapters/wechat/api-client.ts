@@ -1,0 +1,190 @@
+import { DeliveryError } from '../../../../platform/outbox.ts';
+import { safePost, UnsafeUrlError } from '../../../../platform/safe-fetch.ts';
+import type { ChannelInbox, ChannelRuntime } from '../types.ts';
+
+/*
+ * The few WeChat server APIs a 公众号 inbox calls: the stable access token (POST /cgi-bin/stable_token, isolated from
+ * other systems' tokens of the same account, no secret in a URL) and 客服消息 (POST /cgi-bin/message/custom/send).
+ * The token is kept in channel_state (key 'access_token') for every process, refreshed five minutes before it
+ * expires, and once more when WeChat says it is no longer valid (40001, 42001, 40014). Concurrent sends of one
+ * process share one fetch. The API base is configurable (a proxy, or a local stand-in in tests) and is reached only
+ * through safe-fetch: no private or loopback addresses unless the operator allows them, no redirects.
+ */
+
+export type WechatConfig = {
+  appId: string;
+  appSecret: string;
+  token: string;
+  encodingAesKey?: string;
+  mode: 'plain' | 'safe';
+  apiBaseUrl: string;
+};
+
+export const configOf = (inbox: ChannelInbox) => inbox.config as WechatConfig;
+
+const STATE_KEY = 'access_token';
+const REFRESH_EARLY_MS = 5 * 60_000;
+const TIMEOUT_MS = 5_000;
+/** The access token is no longer valid: fetch a fresh one (forced) and try once more. */
+const STALE_TOKEN_CODES = new Set([40001, 40014, 42001]);
+
+/** errcodes a retry cannot fix, with what the agent should read on the failed message. */
+const PERMANENT_ERRORS: Record<number, string> = {
+  45015: '回复时间超过限制：客户 48 小时内没有与公众号互动，公众号不能再主动发客服消息，请等客户再次发来消息',
+  45047: '客服消息条数超过上限：客户回复前公众号最多连发 5 条，请等客户再次发来消息',
+  43004: '客户已取消关注公众号，无法发送',
+  40003: '客户的 openid 无效（可能不属于这个公众号）',
+  45002: '消息内容太长，请拆成几条发送',
+  48001: '公众号没有客服消息接口权限（需认证的服务号或已开通客服功能）',
+  40013: 'AppID 无效，请检查渠道设置',
+  40125: 'AppSecret 无效，请检查渠道设置',
+  40164: '服务器 IP 不在公众号的 IP 白名单中，请在公众号后台「开发 → 基本配置」添加',
+  61004: '服务器 IP 不在公众号的 IP 白名单中，请在公众号后台「开发 → 基本配置」添加',
+  40002: '凭证类型无效',
+  41002: '缺少 AppID，请检查渠道设置',
+  41004: '缺少 AppSecret，请检查渠道设置',
+};
+
+/** A WeChat API answer with a nonzero errcode. */
+export class WechatApiError extends Error {
+  constructor(
+    readonly errcode: number,
+    readonly errmsg: string,
+  ) {
+    super(PERMANENT_ERRORS[errcode] ?? `微信接口返回错误 ${errcode}：${errmsg.slice(0, 200)}`);
+  }
+  get isPermanent() {
+    return this.errcode in PERMANENT_ERRORS;
+  }
+}
+
+/** Kept with the appId it belongs to: an inbox switched to another account must not use the old one's token. */
+type TokenState = { token: string; expiresAt: number; appId: string };
+
+const isUsable = (inbox: ChannelInbox, stored: TokenState | undefined): stored is TokenState =>
+  Boolean(stored) &&
+  typeof stored?.token === 'string' &&
+  stored.appId === configOf(inbox).appId &&
+  stored.expiresAt - REFRESH_EARLY_MS > Date.now();
+
+const inFlight = new Map<string, Promise<string>>();
+
+async function callApi(
+  inbox: ChannelInbox,
+  runtime: ChannelRuntime,
+  path: string,
+  body: unknown,
+): Promise<Record<string, unknown>> {
+  const url = `${configOf(inbox).apiBaseUrl.replace(/\/+$/, '')}${path}`;
+  let response: Awaited<ReturnType<typeof safePost>>;
+  try {
+    response = await safePost(
+      url,
+      JSON.stringify(body),
+      {},
+      {
+        timeoutMs: TIMEOUT_MS,
+        allowPrivate: runtime.config.allowPrivateWebhooks ?? false,
+      },
+    );
+  } catch (error) {
+    if (error instanceof UnsafeUrlError)
+      throw new DeliveryError(`微信接口地址不可用：${error.message}`, { permanent: true });
+    throw new DeliveryError(`连接微信接口失败：${(error as Error).message}`);
+  }
+  if (response.status >= 500 || response.status === 429) {
+    throw new DeliveryError(`微信接口暂时不可用（HTTP ${response.status}）`, { statusCode: response.status });
+  }
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(response.body) as Record<string, unknown>;
+  } catch {
+    throw new DeliveryError(`微信接口的回答无法识别（HTTP ${response.status}）`, { statusCode: response.status });
+  }
+  const errcode = Number(json.errcode ?? 0);
+  if (errcode !== 0) throw new WechatApiError(errcode, String(json.errmsg ?? ''));
+  return json;
+}
+
+/**
+ * Fetches a token from WeChat (`force`: invalidate the current one) and, with `store`, keeps it for every process
+ * (not while checking the settings of an inbox that is not saved yet).
+ */
+async function fetchToken(inbox: ChannelInbox, runtime: ChannelRuntime, force: boolean, store = true): Promise<string> {
+  const { appId, appSecret } = configOf(inbox);
+  const answer = await callApi(inbox, runtime, '/cgi-bin/stable_token', {
+    grant_type: 'client_credential',
+    appid: appId,
+    secret: appSecret,
+    ...(force ? { force_refresh: true } : {}),
+  });
+  const token = answer.access_token;
+  const expiresIn = Number(answer.expires_in);
+  if (typeof token !== 'string' || token === '' || !Number.isFinite(expiresIn)) {
+    throw new DeliveryError('微信接口没有返回 access_token');
+  }
+  if (store) await runtime.state.set(inbox, STATE_KEY, { token, expiresAt: Date.now() + expiresIn * 1000, appId });
+  return token;
+}
+
+/** One fetch at a time per inbox in this process; the others wait for it. */
+function sharedFetch(inbox: ChannelInbox, runtime: ChannelRuntime, force: boolean): Promise<string> {
+  const running = inFlight.get(inbox.id);
+  if (running) return running;
+  const started = fetchToken(inbox, runtime, force).finally(() => inFlight.delete(inbox.id));
+  inFlight.set(inbox.id, started);
+  return started;
+}
+
+/** The inbox's access token: the stored one while it has more than five minutes left, else a fresh one. */
+export async function accessToken(inbox: ChannelInbox, runtime: ChannelRuntime): Promise<string> {
+  const running = inFlight.get(inbox.id);
+  if (running) return running;
+  const stored = await runtime.state.get<TokenState>(inbox, STATE_KEY);
+  return isUsable(inbox, stored) ? stored.token : sharedFetch(inbox, runtime, false);
+}
+
+/** After WeChat refused `staleToken`: a fresh token, unless another send already replaced it. */
+async function replaceToken(inbox: ChannelInbox, runtime: ChannelRuntime, staleToken: string): Promise<string> {
+  const running = inFlight.get(inbox.id);
+  if (running) return running;
+  const stored = await runtime.state.get<TokenState>(inbox, STATE_KEY);
+  if (isUsable(inbox, stored) && stored.token !== staleToken) return stored.token;
+  return sharedFetch(inbox, runtime, true);
+}
+
+/** Calls an API that takes `?access_token=`; refreshes the token once when WeChat says it went stale. */
+async function callWithToken(inbox: ChannelInbox, runtime: ChannelRuntime, path: string, body: unknown) {
+  const token = await accessToken(inbox, runtime);
+  try {
+    return await callApi(inbox, runtime, `${path}?access_token=${encodeURIComponent(token)}`, body);
+  } catch (error) {
+    if (!(error instanceof WechatApiError) || !STALE_TOKEN_CODES.has(error.errcode)) throw error;
+    const fresh = await replaceToken(inbox, runtime, token);
+    return callApi(inbox, runtime, `${path}?access_token=${encodeURIComponent(fresh)}`, body);
+  }
+}
+
+/** Sends a 客服消息 text to one follower; WeChat errors become DeliveryErrors (permanent when a retry cannot help). */
+export async function sendCustomText(inbox: ChannelInbox, runtime: ChannelRuntime, openid: string, content: string) {
+  try {
+    await callWithToken(inbox, runtime, '/cgi-bin/message/custom/send', {
+      touser: openid,
+      msgtype: 'text',
+      text: { content },
+    });
+  } catch (error) {
+    if (error instanceof WechatApiError) throw new DeliveryError(error.message, { permanent: error.isPermanent });
+    throw error;
+  }
+}
+
+/** Checks appId and appSecret by fetching a token; answers a message for people when it does not work. */
+export async function checkCredentials(inbox: ChannelInbox, runtime: ChannelRuntime): Promise<string | undefined> {
+  try {
+    await fetchToken(inbox, runtime, false, false);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}

@@ -1,0 +1,372 @@
+import {
+  type CreateWebhookBody,
+  type UpdateWebhookBody,
+  WEBHOOK_PING_EVENT,
+  type WebhookDelivery,
+  type WebhookDeliveryListQuery,
+  type WebhookEndpoint,
+  type WebhookEvent,
+  type WebhookPayload,
+} from '@huike/contracts';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/database.ts';
+import { type Actor, assertCan } from '../../platform/access.ts';
+import { decodeIdCursor, encodeCursor, iso } from '../../platform/db-helpers.ts';
+import { AppError } from '../../platform/errors.ts';
+import type { DomainEvent, EventBus } from '../../platform/events.ts';
+import { newId, randomToken } from '../../platform/ids.ts';
+import { DeliveryError, type Outbox } from '../../platform/outbox.ts';
+import { checkUrlAllowed, UnsafeUrlError } from '../../platform/safe-fetch.ts';
+import type { AuditService } from '../audit/index.ts';
+import { postSigned } from './signed-post.ts';
+import * as repo from './webhooks.repository.ts';
+
+/** How long a process may fan out events with an endpoint list it read before another process changed it. */
+const ENDPOINT_CACHE_MS = 3_000;
+/** A replayed event (after a restart) is sent to endpoints with no delivery for it in this window. */
+const REPLAY_WINDOW_MS = 24 * 3_600_000;
+
+const notFound = () => new AppError('webhook.not_found', 'Webhook 不存在');
+
+const toEndpoint = (row: repo.ListedEndpointRow, canSeeSecret: boolean): WebhookEndpoint => ({
+  id: row.id,
+  url: row.url,
+  description: row.description,
+  events: row.events as WebhookEvent[],
+  enabled: row.enabled,
+  secret: canSeeSecret ? row.secret : null,
+  createdAt: row.createdAt.toISOString(),
+  lastDeliveryAt: iso(row.lastDeliveryAt),
+  failing: row.failing,
+});
+
+const toDelivery = (row: repo.DeliveryRow): WebhookDelivery => ({
+  id: row.id,
+  endpointId: row.subjectId,
+  event: String(row.payload.event ?? ''),
+  status: row.status,
+  attempts: row.attempts,
+  lastStatusCode: row.lastStatusCode,
+  lastError: row.lastError,
+  lastDurationMs: row.lastDurationMs,
+  nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt.toISOString() : null,
+  createdAt: row.createdAt.toISOString(),
+  finishedAt: iso(row.finishedAt),
+});
+
+/** The smallest UUIDv7 of a moment: ids compare in time order, so `id >= floor` means "created since". */
+const uuidFloor = (ms: number) => {
+  const hex = ms.toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
+};
+
+/** A domain event as webhooks see it: which webhook event, its key (the same event twice = one key), its data. */
+type Mapped = { event: WebhookEvent; key: string; data: () => Promise<Record<string, unknown> | undefined> };
+
+export type WebhooksService = ReturnType<typeof createWebhooksService>;
+
+export function createWebhooksService({
+  db,
+  outbox,
+  events,
+  audit,
+  config,
+}: {
+  db: Db;
+  outbox: Outbox;
+  events: EventBus;
+  audit: AuditService;
+  config: Pick<Config, 'allowPrivateWebhooks'>;
+}) {
+  const allowPrivate = config.allowPrivateWebhooks === true;
+  const subscribedCache = new Map<string, { at: number; endpoints: Promise<{ id: string; events: string[] }[]> }>();
+  const endpointCache = new Map<string, { at: number; endpoint: Promise<repo.EndpointRow | undefined> }>();
+
+  const forget = (workspaceId: string, id: string) => {
+    subscribedCache.delete(workspaceId);
+    endpointCache.delete(id);
+  };
+
+  function subscribedEndpoints(workspaceId: string) {
+    const cached = subscribedCache.get(workspaceId);
+    if (cached && Date.now() - cached.at < ENDPOINT_CACHE_MS) return cached.endpoints;
+    const endpoints = repo.enabledEndpoints(db, workspaceId);
+    subscribedCache.set(workspaceId, { at: Date.now(), endpoints });
+    endpoints.catch(() => subscribedCache.delete(workspaceId));
+    return endpoints;
+  }
+
+  function endpointFor(workspaceId: string, id: string) {
+    const cached = endpointCache.get(id);
+    if (cached && Date.now() - cached.at < ENDPOINT_CACHE_MS) return cached.endpoint;
+    const endpoint = repo.findEndpoint(db, workspaceId, id);
+    endpointCache.set(id, { at: Date.now(), endpoint });
+    endpoint.catch(() => endpointCache.delete(id));
+    return endpoint;
+  }
+
+  async function checkUrl(url: string) {
+    try {
+      await checkUrlAllowed(url, { allowPrivate });
+    } catch (error) {
+      if (error instanceof UnsafeUrlError)
+        throw new AppError('webhook.unsafe_url', `Webhook 网址不可用：${error.message}`);
+      throw error;
+    }
+  }
+
+  async function getListed(actor: Actor, id: string) {
+    const row = await repo.findListedEndpoint(db, actor.workspaceId, id);
+    if (!row) throw notFound();
+    return row;
+  }
+
+  function mapEvent(event: DomainEvent): Mapped | undefined {
+    switch (event.type) {
+      case 'message.created':
+        if (event.message.private) return undefined;
+        return {
+          event: event.type,
+          key: `message:${event.message.id}`,
+          data: async () => ({ message: event.message, conversation: event.conversation }),
+        };
+      case 'conversation.created':
+      case 'conversation.resolved':
+        return {
+          event: event.type,
+          // Created once; resolved maybe again later (only message and conversation creations are replayed).
+          key: `${event.type}:${event.conversation.id}${event.type === 'conversation.resolved' ? `:${Date.now()}` : ''}`,
+          data: async () => ({ conversation: event.conversation }),
+        };
+      case 'ticket.created':
+      case 'ticket.resolved':
+        return {
+          event: event.type,
+          key: `${event.type}:${event.ticket.id}:${event.ticket.updatedAt}`,
+          data: async () => ({ ticket: event.ticket }),
+        };
+      case 'ticket.updated':
+        return {
+          event: event.type,
+          key: `${event.type}:${event.ticket.id}:${event.ticket.updatedAt}`,
+          data: async () => ({ ticket: event.ticket, changes: event.changes }),
+        };
+      case 'customer.created':
+      case 'customer.updated': {
+        const fields = event.type === 'customer.updated' ? { fields: event.fields } : {};
+        return {
+          event: event.type,
+          key: `${event.type}:${event.customerId}:${Date.now()}`,
+          data: async () => {
+            const customer = await repo.customerPayload(db, event.workspaceId, event.customerId);
+            return customer && { customer, ...fields };
+          },
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /** An event → one outbox row per enabled endpoint subscribed to it. */
+  async function fanOut(event: DomainEvent) {
+    const mapped = mapEvent(event);
+    if (!mapped) return;
+    let targets = (await subscribedEndpoints(event.workspaceId)).filter((endpoint) =>
+      endpoint.events.includes(mapped.event),
+    );
+    if (targets.length === 0) return;
+    if (event.replayed) {
+      const done = await repo.endpointsWithKey(
+        db,
+        event.workspaceId,
+        targets.map((endpoint) => endpoint.id),
+        mapped.key,
+        uuidFloor(Date.now() - REPLAY_WINDOW_MS),
+      );
+      targets = targets.filter((endpoint) => !done.has(endpoint.id));
+      if (targets.length === 0) return;
+    }
+    const data = await mapped.data();
+    if (!data) return;
+    const occurredAt = new Date().toISOString();
+    await outbox.enqueue(
+      db,
+      targets.map((endpoint) => ({
+        workspaceId: event.workspaceId,
+        kind: repo.WEBHOOK_KIND,
+        subjectId: endpoint.id,
+        payload: { event: mapped.event, key: mapped.key, occurredAt, data },
+      })),
+    );
+    outbox.wake();
+  }
+
+  outbox.define(repo.WEBHOOK_KIND, {
+    async send(row) {
+      const endpoint = await endpointFor(row.workspaceId, row.subjectId);
+      if (!endpoint) throw new DeliveryError('Webhook 已删除', { permanent: true });
+      const event = String(row.payload.event);
+      if (!endpoint.enabled && event !== WEBHOOK_PING_EVENT) {
+        throw new DeliveryError('Webhook 已停用', { permanent: true });
+      }
+      const payload: WebhookPayload = {
+        id: row.id,
+        event: event as WebhookPayload['event'],
+        workspaceId: row.workspaceId,
+        occurredAt: String(row.payload.occurredAt),
+        data: (row.payload.data ?? {}) as Record<string, unknown>,
+      };
+      const { statusCode } = await postSigned({
+        url: endpoint.url,
+        secret: endpoint.secret,
+        body: JSON.stringify(payload),
+        headers: { 'x-huike-event': event, 'x-huike-delivery': row.id },
+        allowPrivate,
+      });
+      return { statusCode };
+    },
+  });
+
+  return {
+    /** Subscribes the fan-out to domain events (once, from app.ts). */
+    subscribe() {
+      return events.subscribe((event) => fanOut(event));
+    },
+
+    async list(actor: Actor) {
+      assertCan(actor, 'webhooks:manage');
+      const rows = await repo.listEndpoints(db, actor.workspaceId);
+      return { items: rows.map((row) => toEndpoint(row, true)), nextCursor: null };
+    },
+
+    async get(actor: Actor, id: string) {
+      assertCan(actor, 'webhooks:manage');
+      return toEndpoint(await getListed(actor, id), true);
+    },
+
+    async create(actor: Actor, body: CreateWebhookBody) {
+      assertCan(actor, 'webhooks:manage');
+      await checkUrl(body.url);
+      const id = newId();
+      await db.transaction(async (tx) => {
+        await repo.insertEndpoint(tx, {
+          id,
+          workspaceId: actor.workspaceId,
+          url: body.url,
+          description: body.description,
+          events: body.events,
+          enabled: body.enabled,
+          secret: randomToken(32),
+          createdBy: actor.userId,
+        });
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'webhooks.created',
+          targetType: 'webhook',
+          targetId: id,
+          details: { events: body.events, enabled: body.enabled },
+        });
+      });
+      forget(actor.workspaceId, id);
+      return toEndpoint(await getListed(actor, id), true);
+    },
+
+    async update(actor: Actor, id: string, patch: UpdateWebhookBody) {
+      assertCan(actor, 'webhooks:manage');
+      const existing = await repo.findEndpoint(db, actor.workspaceId, id);
+      if (!existing) throw notFound();
+      if (patch.url !== undefined && patch.url !== existing.url) await checkUrl(patch.url);
+      const { rotateSecret, ...fields } = patch;
+      await db.transaction(async (tx) => {
+        await repo.updateEndpoint(tx, actor.workspaceId, id, {
+          ...fields,
+          ...(rotateSecret ? { secret: randomToken(32) } : {}),
+        });
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'webhooks.updated',
+          targetType: 'webhook',
+          targetId: id,
+          details: { fields: Object.keys(patch) },
+        });
+      });
+      forget(actor.workspaceId, id);
+      return toEndpoint(await getListed(actor, id), true);
+    },
+
+    async remove(actor: Actor, id: string) {
+      assertCan(actor, 'webhooks:manage');
+      await db.transaction(async (tx) => {
+        if (!(await repo.deleteEndpoint(tx, actor.workspaceId, id))) throw notFound();
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'webhooks.deleted',
+          targetType: 'webhook',
+          targetId: id,
+        });
+      });
+      forget(actor.workspaceId, id);
+    },
+
+    /** Sends a `ping` to the endpoint now and answers how it went (also listed among its deliveries). */
+    async test(actor: Actor, id: string) {
+      assertCan(actor, 'webhooks:manage');
+      const endpoint = await repo.findEndpoint(db, actor.workspaceId, id);
+      if (!endpoint) throw notFound();
+      const [deliveryId] = await outbox.enqueue(db, [
+        {
+          workspaceId: actor.workspaceId,
+          kind: repo.WEBHOOK_KIND,
+          subjectId: id,
+          payload: {
+            event: WEBHOOK_PING_EVENT,
+            key: `ping:${newId()}`,
+            occurredAt: new Date().toISOString(),
+            data: { webhookId: id, message: '这是一条来自慧客的测试事件' },
+          },
+        },
+      ]);
+      await outbox.sendNow(deliveryId!);
+      return toDelivery((await repo.findDelivery(db, actor.workspaceId, deliveryId!))!);
+    },
+
+    async listDeliveries(actor: Actor, endpointId: string | undefined, query: WebhookDeliveryListQuery) {
+      assertCan(actor, 'webhooks:manage');
+      if (endpointId && !(await repo.findEndpoint(db, actor.workspaceId, endpointId))) throw notFound();
+      const rows = await repo.listDeliveries(db, actor.workspaceId, {
+        endpointId,
+        status: query.status,
+        beforeId: decodeIdCursor(query.cursor),
+        limit: query.limit + 1,
+      });
+      const items = rows.slice(0, query.limit);
+      const last = items.at(-1);
+      return {
+        items: items.map(toDelivery),
+        nextCursor: rows.length > query.limit && last ? encodeCursor([last.id]) : null,
+      };
+    },
+
+    /** A dead delivery goes back to the queue with fresh attempts (重新投递). */
+    async replay(actor: Actor, deliveryId: string) {
+      assertCan(actor, 'webhooks:manage');
+      const row = await repo.findDelivery(db, actor.workspaceId, deliveryId);
+      if (!row) throw new AppError('webhook_delivery.not_found', '投递记录不存在');
+      if (row.status !== 'dead') throw new AppError('webhook_delivery.not_dead', '只有已停止重试的投递可以重新投递');
+      await outbox.replay(actor.workspaceId, deliveryId);
+      await audit.record(db, {
+        workspaceId: actor.workspaceId,
+        actorId: actor.userId,
+        action: 'webhooks.delivery_replayed',
+        targetType: 'webhook',
+        targetId: row.subjectId,
+        details: { deliveryId, event: row.payload.event },
+      });
+      return toDelivery((await repo.findDelivery(db, actor.workspaceId, deliveryId))!);
+    },
+  };
+}

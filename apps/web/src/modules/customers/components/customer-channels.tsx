@@ -1,0 +1,191 @@
+import { BulbOutlined, MergeCellsOutlined, SendOutlined } from '@ant-design/icons';
+import type { CustomerChannel } from '@huike/contracts';
+import { Button, Skeleton, Tag, Tooltip } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { ErrorState } from '../../../ui/error-state.tsx';
+import { RelativeTime } from '../../../ui/relative-time.tsx';
+import { ChannelIcon } from '../../conversations/components/channel-icon.tsx';
+import { useCustomerChannels, useIdentitySuggestions } from '../hooks/use-customer-channels.ts';
+import { ContactModal } from './contact-modal.tsx';
+import { MergeDrawer } from './merge-drawer.tsx';
+import '../customer-channels.css';
+
+type Props = {
+  customerId: string;
+  customerName: string;
+  canReply: boolean;
+  canMerge: boolean;
+  /** Opens a conversation (the workbench selects it; the customer page goes to the inbox). */
+  onOpenConversation: (conversationId: string) => void;
+  compact?: boolean;
+};
+
+/**
+ * 渠道: every channel the customer is known on (masked address, latest message, 最近使用 on the one they used
+ * last), 「通过其他渠道联系」, and other customers who share their email or phone, to merge by hand.
+ */
+export function CustomerChannelsSection({
+  customerId,
+  customerName,
+  canReply,
+  canMerge,
+  onOpenConversation,
+  compact,
+}: Props) {
+  const { t } = useTranslation();
+  const channels = useCustomerChannels(customerId);
+  const [isContactOpen, setContactOpen] = useState(false);
+
+  return (
+    <div
+      className={compact ? 'hk-panel-block hk-channels hk-channels-compact' : 'hk-channels'}
+      data-testid="customer-channels"
+    >
+      <div className="hk-channels-head">
+        <span className="hk-field-label">{t('customerChannels.title')}</span>
+        {canReply && (
+          <Button
+            size="small"
+            icon={<SendOutlined />}
+            onClick={() => setContactOpen(true)}
+            disabled={channels.isPending}
+            data-testid="contact-customer"
+          >
+            {t('customerChannels.contact')}
+          </Button>
+        )}
+      </div>
+      {channels.isPending ? (
+        <Skeleton active paragraph={{ rows: 2 }} title={false} />
+      ) : channels.isError ? (
+        <ErrorState error={channels.error} onRetry={() => void channels.refetch()} compact />
+      ) : channels.data.items.length === 0 ? (
+        <div className="hk-muted hk-small" data-testid="customer-channels-empty">
+          {t('customerChannels.empty')}
+        </div>
+      ) : (
+        <ul className="hk-channel-list">
+          {channels.data.items.map((item) => (
+            <ChannelRow
+              key={item.inboxId}
+              item={item}
+              isLastUsed={item.inboxId === channels.data.lastUsedInboxId}
+              onOpen={onOpenConversation}
+            />
+          ))}
+        </ul>
+      )}
+      <IdentitySuggestions customerId={customerId} canMerge={canMerge} />
+      {canReply && (
+        <ContactModal
+          customerId={customerId}
+          customerName={customerName}
+          channels={channels.data}
+          isOpen={isContactOpen}
+          onClose={() => setContactOpen(false)}
+          onSent={onOpenConversation}
+        />
+      )}
+    </div>
+  );
+}
+
+function ChannelRow({
+  item,
+  isLastUsed,
+  onOpen,
+}: {
+  item: CustomerChannel;
+  isLastUsed: boolean;
+  onOpen: (conversationId: string) => void;
+}) {
+  const { t } = useTranslation();
+  const { conversationId } = item;
+  return (
+    <li
+      className="hk-channel-row"
+      data-testid="customer-channel"
+      data-inbox-id={item.inboxId}
+      data-channel-type={item.channelType}
+      data-last-used={isLastUsed ? 'true' : 'false'}
+    >
+      <ChannelIcon channelType={item.channelType} inboxName={item.inboxName} className="hk-channel-row-icon" />
+      <div className="hk-channel-row-main">
+        <div className="hk-channel-row-line">
+          <span className="hk-channel-row-name">{item.inboxName}</span>
+          {isLastUsed && (
+            <Tag color="blue" className="hk-badge" data-testid="channel-last-used">
+              {t('customerChannels.lastUsed')}
+            </Tag>
+          )}
+        </div>
+        <div className="hk-channel-row-line hk-muted hk-small">
+          <span className="hk-mono hk-channel-row-address" data-testid="channel-address">
+            {item.address ?? t('customerChannels.noAddress')}
+          </span>
+          {item.lastMessageAt ? <RelativeTime iso={item.lastMessageAt} /> : <span>{t('customerChannels.never')}</span>}
+        </div>
+      </div>
+      {conversationId && (
+        <Tooltip title={t('customerChannels.openConversation')}>
+          <Button
+            type="link"
+            size="small"
+            onClick={() => onOpen(conversationId)}
+            data-testid="channel-open-conversation"
+          >
+            {t('customerChannels.openConversation')}
+          </Button>
+        </Tooltip>
+      )}
+    </li>
+  );
+}
+
+/** Customers sharing this one's email or phone: not merged automatically (unverified), suggested instead. */
+function IdentitySuggestions({ customerId, canMerge }: { customerId: string; canMerge: boolean }) {
+  const { t } = useTranslation();
+  const suggestions = useIdentitySuggestions(customerId);
+  const [mergingId, setMergingId] = useState<string | null>(null);
+  const items = suggestions.data ?? [];
+  if (items.length === 0) return null;
+  return (
+    <div className="hk-identity-suggestions" data-testid="identity-suggestions">
+      <div className="hk-identity-suggestions-title">
+        <BulbOutlined /> {t('customerChannels.suggestionsTitle')}
+      </div>
+      <div className="hk-muted hk-small">{t('customerChannels.suggestionsHelp')}</div>
+      {items.map((item) => (
+        <div
+          key={item.customerId}
+          className="hk-identity-suggestion"
+          data-testid="identity-suggestion"
+          data-customer-id={item.customerId}
+        >
+          <Link to={`/customers/${item.customerId}`}>{item.customerName ?? t('customer.anonymous')}</Link>
+          <Tag color="orange" className="hk-badge">
+            {t(`customerChannels.reasons.${item.reason}`)}
+          </Tag>
+          {canMerge ? (
+            <Button
+              size="small"
+              type="link"
+              icon={<MergeCellsOutlined />}
+              onClick={() => setMergingId(item.customerId)}
+              data-testid="identity-suggestion-merge"
+            >
+              {t('customerChannels.suggestionMerge')}
+            </Button>
+          ) : (
+            <Link to={`/customers/${item.customerId}`} className="hk-small">
+              {t('customerChannels.suggestionOpen')}
+            </Link>
+          )}
+        </div>
+      ))}
+      {canMerge && <MergeDrawer survivorId={customerId} otherId={mergingId} onClose={() => setMergingId(null)} />}
+    </div>
+  );
+}
