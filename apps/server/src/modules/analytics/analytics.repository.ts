@@ -24,17 +24,39 @@ export type ReportingFact = {
   extra?: Record<string, unknown>;
 };
 
-/** Stores a fact once (per workspace, kind and fact key). True when it is new. */
-export async function insertFact(executor: Executor, fact: ReportingFact): Promise<boolean> {
-  const result = await executor.execute(sql`
+/**
+ * Stores facts in one statement, each once (per workspace, kind and fact key): true for each fact that is new.
+ * Of two equal keys in one call only the first is stored.
+ */
+export async function insertFacts(executor: Executor, facts: ReportingFact[]): Promise<boolean[]> {
+  const rows = facts.map((fact) => ({
+    id: newId(),
+    workspace_id: fact.workspaceId,
+    occurred_at: fact.occurredAt.toISOString(),
+    kind: fact.kind,
+    fact_key: fact.factKey,
+    conversation_id: fact.conversationId ?? null,
+    ticket_id: fact.ticketId ?? null,
+    inbox_id: fact.inboxId ?? null,
+    team_id: fact.teamId ?? null,
+    agent_id: fact.agentId ?? null,
+    customer_id: fact.customerId ?? null,
+    dim: fact.dim ?? '',
+    value: fact.value ?? null,
+    business_value: fact.businessValue ?? null,
+    extra: fact.extra ?? {},
+  }));
+  const result = await executor.execute<{ id: string }>(sql`
     insert into reporting_events (id, workspace_id, occurred_at, kind, fact_key, conversation_id, ticket_id, inbox_id,
       team_id, agent_id, customer_id, dim, value, business_value, extra)
-    values (${newId()}, ${fact.workspaceId}, ${fact.occurredAt.toISOString()}, ${fact.kind}, ${fact.factKey},
-      ${fact.conversationId ?? null}, ${fact.ticketId ?? null}, ${fact.inboxId ?? null}, ${fact.teamId ?? null},
-      ${fact.agentId ?? null}, ${fact.customerId ?? null}, ${fact.dim ?? ''}, ${fact.value ?? null},
-      ${fact.businessValue ?? null}, ${JSON.stringify(fact.extra ?? {})}::jsonb)
-    on conflict (workspace_id, kind, fact_key) do nothing`);
-  return (result.rowCount ?? 0) > 0;
+    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as f(id uuid, workspace_id uuid,
+      occurred_at timestamptz, kind text, fact_key text, conversation_id uuid, ticket_id uuid, inbox_id uuid,
+      team_id uuid, agent_id uuid, customer_id uuid, dim text, value double precision,
+      business_value double precision, extra jsonb)
+    on conflict (workspace_id, kind, fact_key) do nothing
+    returning id`);
+  const inserted = new Set(result.rows.map((row) => row.id));
+  return rows.map((row) => inserted.has(row.id));
 }
 
 export type FactRow = {

@@ -3,8 +3,10 @@ import { businessDurationBetween } from '@huike/contracts';
 import { Jieba, TfIdf } from '@node-rs/jieba';
 import { dict, idf } from '@node-rs/jieba/dict.js';
 import type { Db } from '../../db/database.ts';
+import { createBatcher } from '../../platform/batcher.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 import type { DomainEvent, EventBus } from '../../platform/events.ts';
+import { createKeyedChain } from '../../platform/keyed-chain.ts';
 import { inboxBusinessHours } from '../business-hours/index.ts';
 import * as repo from './analytics.repository.ts';
 
@@ -47,8 +49,12 @@ async function businessSeconds(executor: Executor, workspaceId: string, inboxId:
 
 /** Writes one reporting event per fact; the fact key makes a replayed or repeated event write nothing. */
 export function createReportingWriter({ db }: { db: Db }) {
+  // Facts of many events leave in one statement while the previous one is in flight (busy inboxes write
+  // several facts per message).
+  const insertFact = createBatcher((facts: repo.ReportingFact[]) => repo.insertFacts(db, facts));
+
   async function insert(fact: repo.ReportingFact) {
-    const isNew = await repo.insertFact(db, fact);
+    const isNew = await insertFact(fact);
     // A fact for a past day (e.g. an FCR that a later contact broke) makes that day read raw until rebuilt.
     if (isNew && Date.now() - fact.occurredAt.getTime() > 60_000)
       await repo.markDayStale(db, fact.workspaceId, fact.occurredAt);
@@ -141,9 +147,11 @@ export function createReportingWriter({ db }: { db: Db }) {
         extra: { reasons },
       });
     }
-    const isComplaint =
-      reasons.some((r) => r === 'complaint_threat' || r === 'refund_dispute' || r === 'strong_negative') ||
-      (m.sentiment?.label === 'negative' && m.sentiment.score >= 0.8);
+    // Only the urgency reasons mark a complaint: the sentiment model, trained on reviews, scores plain questions
+    // such as 有 XL 码吗 around 0.85 negative, and their words would crowd the complaint keyword list.
+    const isComplaint = reasons.some(
+      (r) => r === 'complaint_threat' || r === 'refund_dispute' || r === 'strong_negative',
+    );
     if (isComplaint && m.content) {
       for (const keyword of complaintKeywords(m.content)) {
         await insert({
@@ -319,7 +327,7 @@ export function createReportingWriter({ db }: { db: Db }) {
   }
 
   // Facts of one conversation are written in the order their events came, so "first" and counts stay right.
-  const chains = new Map<string, Promise<unknown>>();
+  const chain = createKeyedChain();
   function subscribe(events: EventBus) {
     return events.subscribe((event) => {
       const key =
@@ -328,23 +336,12 @@ export function createReportingWriter({ db }: { db: Db }) {
           : 'conversationId' in event
             ? String(event.conversationId)
             : event.type;
-      const previous = chains.get(key) ?? Promise.resolve();
-      const next = previous.catch(() => undefined).then(() => handle(event));
-      chains.set(key, next);
-      // Forget the chain either way; `finally` would derive a second promise that rejects unhandled (the bus
-      // handles and logs the failure of `next` itself), and an unhandled rejection ends a Node process.
-      const forget = () => {
-        if (chains.get(key) === next) chains.delete(key);
-      };
-      next.then(forget, forget);
-      return next;
+      return chain.run(key, () => handle(event));
     });
   }
 
   /** Resolves when every fact of the events published so far is written (tests, demo seed). */
-  async function idle() {
-    while (chains.size > 0) await Promise.allSettled([...chains.values()]);
-  }
+  const idle = () => chain.idle();
 
   return { handle, subscribe, idle };
 }

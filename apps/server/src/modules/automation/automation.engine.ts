@@ -16,6 +16,7 @@ import type { AutomationSource, DomainEvent, EventBus } from '../../platform/eve
 import { idFloorAt, newId } from '../../platform/ids.ts';
 import { safePost } from '../../platform/safe-fetch.ts';
 import { normalizeText } from '../../platform/text/index.ts';
+import { createTtlCache } from '../../platform/ttl-cache.ts';
 import { inboxBusinessHours } from '../business-hours/index.ts';
 import type { ConversationsService } from '../conversations/index.ts';
 import { recordCustomerEvent } from '../customers/index.ts';
@@ -769,15 +770,9 @@ export function createAutomationEngine({
 
   // Every event asks for its workspace's rules: read them at most every few seconds (other processes see a
   // change within RULE_CACHE_MS; this process at once, through forgetRules).
-  const ruleCache = new Map<string, { loadedAt: number; rules: Promise<RuleRecord[]> }>();
-  function enabledRules(workspaceId: string) {
-    const cached = ruleCache.get(workspaceId);
-    if (cached && Date.now() - cached.loadedAt < RULE_CACHE_MS) return cached.rules;
-    const rules = repo.enabledRules(db, workspaceId).then((rows) => rows.map(asRecord));
-    rules.catch(() => ruleCache.delete(workspaceId));
-    ruleCache.set(workspaceId, { loadedAt: Date.now(), rules });
-    return rules;
-  }
+  const ruleCache = createTtlCache<RuleRecord[]>(RULE_CACHE_MS);
+  const enabledRules = (workspaceId: string) =>
+    ruleCache.get(workspaceId, () => repo.enabledRules(db, workspaceId).then((rows) => rows.map(asRecord)));
 
   async function handleEvent(event: DomainEvent) {
     if (event.automation) return; // loop policy: automation never triggers automation

@@ -11,6 +11,7 @@ import {
 } from '../../platform/business-hours.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
+import { createTtlCache } from '../../platform/ttl-cache.ts';
 import * as repo from './business-hours.repository.ts';
 import { HOLIDAY_PRESETS } from './holiday-presets.ts';
 
@@ -29,22 +30,8 @@ export type InboxBusinessHours = {
   nextOpeningAt(at?: Date): Date | null;
 };
 
-type Cached<T> = { expires: number; value: Promise<T> };
-const holidayCache = new Map<string, Cached<HolidayDay[]>>();
-const inboxCache = new Map<string, Cached<InboxBusinessHours>>();
-
-function cached<T>(cache: Map<string, Cached<T>>, key: string, load: () => Promise<T>): Promise<T> {
-  const now = Date.now();
-  const hit = cache.get(key);
-  if (hit && hit.expires > now) return hit.value;
-  const value = load();
-  cache.set(key, { expires: now + CACHE_MS, value });
-  value.catch(() => cache.delete(key));
-  if (cache.size > 10_000) {
-    for (const [k, entry] of cache) if (entry.expires <= now) cache.delete(k);
-  }
-  return value;
-}
+const holidayCache = createTtlCache<HolidayDay[]>(CACHE_MS);
+const inboxCache = createTtlCache<InboxBusinessHours>(CACHE_MS);
 
 /** Forget what this process read about an inbox (its settings changed). */
 export function invalidateInboxBusinessHours(workspaceId: string, inboxId: string) {
@@ -54,11 +41,11 @@ export function invalidateInboxBusinessHours(workspaceId: string, inboxId: strin
 /** Forget a workspace's calendar and every inbox of it (a holiday changed). */
 export function invalidateWorkspaceHolidays(workspaceId: string) {
   holidayCache.delete(workspaceId);
-  for (const key of inboxCache.keys()) if (key.startsWith(`${workspaceId}:`)) inboxCache.delete(key);
+  inboxCache.deleteWhere((key) => key.startsWith(`${workspaceId}:`));
 }
 
 const loadHolidays = (executor: Executor, workspaceId: string) =>
-  cached(holidayCache, workspaceId, async () =>
+  holidayCache.get(workspaceId, async () =>
     (await repo.listHolidays(executor, workspaceId)).map((row) => ({
       date: row.date,
       kind: row.kind,
@@ -71,7 +58,7 @@ const loadHolidays = (executor: Executor, workspaceId: string) =>
  * Hours not enabled (or never set): always open. Cached for a few seconds per inbox.
  */
 export function inboxBusinessHours(executor: Executor, workspaceId: string, inboxId: string) {
-  return cached(inboxCache, `${workspaceId}:${inboxId}`, async (): Promise<InboxBusinessHours> => {
+  return inboxCache.get(`${workspaceId}:${inboxId}`, async (): Promise<InboxBusinessHours> => {
     const settings = await repo.findInboxSettings(executor, workspaceId, inboxId);
     if (!settings) throw new AppError('inbox.not_found', '渠道不存在');
     const holidays = await loadHolidays(executor, workspaceId);

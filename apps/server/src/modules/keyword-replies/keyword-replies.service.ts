@@ -15,6 +15,7 @@ import { decodeCursor, type Executor, encodeCursor, iso } from '../../platform/d
 import { AppError } from '../../platform/errors.ts';
 import type { DomainEvent, EventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
+import { createTtlCache } from '../../platform/ttl-cache.ts';
 import type { AuditService } from '../audit/index.ts';
 import { inboxBusinessHours } from '../business-hours/index.ts';
 import type { ConversationsService } from '../conversations/index.ts';
@@ -143,25 +144,19 @@ export function createKeywordRepliesService({
   /** Skipped rules and failures, by ids only (never message text). */
   log?: (entry: Record<string, unknown>, message: string) => void;
 }) {
-  const cache = new Map<string, { expires: number; value: Promise<CompiledRules> }>();
+  const cache = createTtlCache<CompiledRules>(RULES_CACHE_MS);
 
-  function rulesFor(workspaceId: string): Promise<CompiledRules> {
-    const now = Date.now();
-    const hit = cache.get(workspaceId);
-    if (hit && hit.expires > now) return hit.value;
-    const value = repo.listRules(db, workspaceId).then((all) => {
-      const enabled = all.filter((rule) => rule.enabled);
-      return {
-        all,
-        enabled,
-        matcher: compileMatcher(enabled.map((rule) => ({ mode: rule.matchMode, keywords: rule.normalizedKeywords }))),
-      };
-    });
-    cache.set(workspaceId, { expires: now + RULES_CACHE_MS, value });
-    value.catch(() => cache.delete(workspaceId));
-    if (cache.size > 10_000) for (const [key, entry] of cache) if (entry.expires <= now) cache.delete(key);
-    return value;
-  }
+  const rulesFor = (workspaceId: string) =>
+    cache.get(workspaceId, () =>
+      repo.listRules(db, workspaceId).then((all) => {
+        const enabled = all.filter((rule) => rule.enabled);
+        return {
+          all,
+          enabled,
+          matcher: compileMatcher(enabled.map((rule) => ({ mode: rule.matchMode, keywords: rule.normalizedKeywords }))),
+        };
+      }),
+    );
 
   const invalidate = (workspaceId: string) => cache.delete(workspaceId);
 

@@ -1,10 +1,11 @@
 import { BOT_DEFAULT_THRESHOLD, type Conversation, type Message } from '@huike/contracts';
 import { and, eq, sql, TransactionRollbackError } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
-import { botSessions, botTurns, conversations, inboxes, messages } from '../../db/schema.ts';
+import { botSessions, botTurns, conversations, type InboxSettingsColumn, inboxes, messages } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 import type { DomainEvent, EventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
+import { createTtlCache } from '../../platform/ttl-cache.ts';
 import type { ConversationsService } from '../conversations/index.ts';
 import { faqCandidates } from './knowledge.repository.ts';
 import { asksForHuman, bestFaqMatch } from './search-terms.ts';
@@ -45,6 +46,23 @@ export async function isBotHandling(executor: Executor, workspaceId: string, con
     .limit(1);
   return !agentReply;
 }
+
+// Every customer message asks whether its inbox's bot is on: read each inbox's bot settings at most every few
+// seconds (this process sees a change at once, through forgetBotSettings).
+const BOT_SETTINGS_CACHE_MS = 5_000;
+const botSettingsCache = createTtlCache<InboxSettingsColumn['bot']>(BOT_SETTINGS_CACHE_MS);
+
+const inboxBotSettings = (executor: Executor, workspaceId: string, inboxId: string) =>
+  botSettingsCache.get(`${workspaceId}:${inboxId}`, async () => {
+    const [inbox] = await executor
+      .select({ settings: inboxes.settings })
+      .from(inboxes)
+      .where(and(eq(inboxes.workspaceId, workspaceId), eq(inboxes.id, inboxId)));
+    return inbox?.settings.bot;
+  });
+
+export const forgetBotSettings = (workspaceId: string, inboxId: string) =>
+  botSettingsCache.delete(`${workspaceId}:${inboxId}`);
 
 // ── the bot ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -109,11 +127,7 @@ export function createBot({
 
   /** The active session for this conversation, created on its first customer message; null when the bot is off. */
   async function activeSession(workspaceId: string, conversation: Conversation) {
-    const [inbox] = await db
-      .select({ settings: inboxes.settings })
-      .from(inboxes)
-      .where(and(eq(inboxes.workspaceId, workspaceId), eq(inboxes.id, conversation.inboxId)));
-    const settings = inbox?.settings.bot;
+    const settings = await inboxBotSettings(db, workspaceId, conversation.inboxId);
     if (!settings?.enabled) return null;
     const where = and(eq(botSessions.workspaceId, workspaceId), eq(botSessions.conversationId, conversation.id));
     let [session] = await db.select().from(botSessions).where(where);

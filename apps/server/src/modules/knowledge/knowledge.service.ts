@@ -31,6 +31,7 @@ import { decodeCursor, decodeIdCursor, type Executor, encodeCursor } from '../..
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import type { AuditService } from '../audit/index.ts';
+import { forgetBotSettings } from './bot.service.ts';
 import * as repo from './knowledge.repository.ts';
 import { htmlToText, sanitizeArticleHtml } from './sanitize.ts';
 import { searchTerms, termsOf } from './search-terms.ts';
@@ -332,6 +333,7 @@ export function createKnowledgeService({ db, audit }: { db: Db; audit: AuditServ
           details: { enabled: settings.enabled, threshold: settings.threshold },
         });
       });
+      forgetBotSettings(actor.workspaceId, inboxId);
       return this.getBotSettings(actor, inboxId);
     },
 

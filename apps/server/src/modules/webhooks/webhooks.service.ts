@@ -17,6 +17,7 @@ import type { DomainEvent, EventBus } from '../../platform/events.ts';
 import { newId, randomToken } from '../../platform/ids.ts';
 import { DeliveryError, type Outbox } from '../../platform/outbox.ts';
 import { checkUrlAllowed, UnsafeUrlError } from '../../platform/safe-fetch.ts';
+import { createTtlCache } from '../../platform/ttl-cache.ts';
 import type { AuditService } from '../audit/index.ts';
 import { postSigned } from './signed-post.ts';
 import * as repo from './webhooks.repository.ts';
@@ -79,31 +80,19 @@ export function createWebhooksService({
   config: Pick<Config, 'allowPrivateWebhooks'>;
 }) {
   const allowPrivate = config.allowPrivateWebhooks === true;
-  const subscribedCache = new Map<string, { at: number; endpoints: Promise<{ id: string; events: string[] }[]> }>();
-  const endpointCache = new Map<string, { at: number; endpoint: Promise<repo.EndpointRow | undefined> }>();
+  const subscribedCache = createTtlCache<{ id: string; events: string[] }[]>(ENDPOINT_CACHE_MS);
+  const endpointCache = createTtlCache<repo.EndpointRow | undefined>(ENDPOINT_CACHE_MS);
 
   const forget = (workspaceId: string, id: string) => {
     subscribedCache.delete(workspaceId);
     endpointCache.delete(id);
   };
 
-  function subscribedEndpoints(workspaceId: string) {
-    const cached = subscribedCache.get(workspaceId);
-    if (cached && Date.now() - cached.at < ENDPOINT_CACHE_MS) return cached.endpoints;
-    const endpoints = repo.enabledEndpoints(db, workspaceId);
-    subscribedCache.set(workspaceId, { at: Date.now(), endpoints });
-    endpoints.catch(() => subscribedCache.delete(workspaceId));
-    return endpoints;
-  }
+  const subscribedEndpoints = (workspaceId: string) =>
+    subscribedCache.get(workspaceId, () => repo.enabledEndpoints(db, workspaceId));
 
-  function endpointFor(workspaceId: string, id: string) {
-    const cached = endpointCache.get(id);
-    if (cached && Date.now() - cached.at < ENDPOINT_CACHE_MS) return cached.endpoint;
-    const endpoint = repo.findEndpoint(db, workspaceId, id);
-    endpointCache.set(id, { at: Date.now(), endpoint });
-    endpoint.catch(() => endpointCache.delete(id));
-    return endpoint;
-  }
+  const endpointFor = (workspaceId: string, id: string) =>
+    endpointCache.get(id, () => repo.findEndpoint(db, workspaceId, id));
 
   async function checkUrl(url: string) {
     try {
