@@ -6,7 +6,9 @@ describe('ttl cache', () => {
     vi.useFakeTimers();
     try {
       let runs = 0;
-      const lazyQuery = { then: (resolve: (value: number) => void) => resolve(++runs) };
+      const lazyQuery: PromiseLike<number> = {
+        then: (onFulfilled, onRejected) => Promise.resolve(++runs).then(onFulfilled, onRejected),
+      };
       const cache = createTtlCache<number>(1_000);
       const reads = await Promise.all([1, 2, 3].map(() => cache.get('k', () => lazyQuery)));
       expect(reads).toEqual([1, 1, 1]);

@@ -1,12 +1,16 @@
 import { localDate, type ServiceReport, type ServiceReportQuery } from '@huike/contracts';
-import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
+import type * as ExcelJS from 'exceljs';
+import type PDFKit from 'pdfkit';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
 import { AppError } from '../../platform/errors.ts';
+import { lazyModule } from '../../platform/lazy-module.ts';
 import { FONT_PATH, neutraliseFormula } from '../imports-exports/index.ts';
 import * as repo from './analytics.repository.ts';
 import { computeServiceReport, daysBetween } from './service-report.ts';
+
+const excel = lazyModule<typeof ExcelJS>('exceljs');
+const pdfkit = lazyModule<typeof PDFKit>('pdfkit');
 
 const MAX_RANGE_DAYS = 400;
 /** Past days re-checked for missing rollups (late facts such as broken first-contact resolutions land up to 7 days back). */
@@ -95,7 +99,7 @@ export function reportTables(report: ServiceReport) {
 }
 
 async function toXlsx(report: ServiceReport): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   for (const table of reportTables(report)) {
     const sheet = workbook.addWorksheet(table.name);
     sheet.addRow(table.headers);
@@ -105,7 +109,7 @@ async function toXlsx(report: ServiceReport): Promise<Buffer> {
 }
 
 function toPdf(report: ServiceReport): Promise<Buffer> {
-  const document = new PDFDocument({ size: 'A4', margin: 36, info: { Title: '服务数据报表' } });
+  const document = new (pdfkit())({ size: 'A4', margin: 36, info: { Title: '服务数据报表' } });
   const chunks: Buffer[] = [];
   document.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) => document.on('end', () => resolve(Buffer.concat(chunks))));

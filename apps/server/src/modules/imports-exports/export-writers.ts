@@ -1,8 +1,12 @@
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import ExcelJS from 'exceljs';
-import PDFDocument from 'pdfkit';
+import type * as ExcelJS from 'exceljs';
+import type PDFKit from 'pdfkit';
+import { lazyModule } from '../../platform/lazy-module.ts';
+
+const excel = lazyModule<typeof ExcelJS>('exceljs');
+const pdfkit = lazyModule<typeof PDFKit>('pdfkit');
 
 export type ExportWriter = {
   /** The file's bytes, to hand to files.save while rows are still being written. */
@@ -43,7 +47,7 @@ export function createCsvWriter(headers: string[]): ExportWriter {
 
 export function createXlsxWriter(headers: string[]): ExportWriter {
   const output = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+  const workbook = new (excel().stream.xlsx.WorkbookWriter)({
     stream: output,
     useStyles: false,
     useSharedStrings: false,
@@ -64,7 +68,7 @@ export function createXlsxWriter(headers: string[]): ExportWriter {
 
 /** A PDF table: one line per customer, `label: value` pairs wrapped to the page width, in the embedded CJK font. */
 export function createPdfWriter(headers: string[], title: string): ExportWriter {
-  const document = new PDFDocument({ size: 'A4', margin: 36, info: { Title: title } });
+  const document = new (pdfkit())({ size: 'A4', margin: 36, info: { Title: title } });
   const output = new PassThrough();
   document.pipe(output);
   document.registerFont('cjk', FONT_PATH);

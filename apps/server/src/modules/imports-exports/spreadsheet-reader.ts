@@ -1,8 +1,11 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import type * as ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { AppError } from '../../platform/errors.ts';
+import { lazyModule } from '../../platform/lazy-module.ts';
+
+const excel = lazyModule<typeof ExcelJS>('exceljs');
 
 export type FileFormat = 'csv' | 'xlsx';
 export type TextEncoding = 'utf-8' | 'gb18030';
@@ -119,7 +122,7 @@ function xlsxCell(value: ExcelJS.CellValue): Cell {
 }
 
 async function* xlsxRows(source: AsyncIterable<Buffer>): AsyncGenerator<SheetRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(source), {
+  const reader = new (excel().stream.xlsx.WorkbookReader)(Readable.from(source), {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',

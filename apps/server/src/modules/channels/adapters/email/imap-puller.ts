@@ -1,7 +1,10 @@
 import type { EmailChannelConfig, MailServerConfig } from '@huike/contracts';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
+import { lazyModule } from '../../../../platform/lazy-module.ts';
 import type { ChannelInbox, ChannelRuntime } from '../types.ts';
 import { BlockedMailHostError, type MailEndpoint, resolveMailHost } from './mail-host.ts';
+
+const imapflow = lazyModule<typeof import('imapflow')>('imapflow');
 
 /*
  * IMAP pull: one loop per email inbox with an IMAP server, on worker processes. The position in the mailbox is
@@ -38,7 +41,7 @@ const MAX_MESSAGE_BYTES = 30 * 1024 * 1024;
 const MAX_FAILURES = 5;
 
 export const mailboxClient = (server: MailServerConfig, endpoint: MailEndpoint, options: { timeoutMs?: number } = {}) =>
-  new ImapFlow({
+  new (imapflow().ImapFlow)({
     host: endpoint.address,
     servername: endpoint.servername,
     port: server.port,

@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ATTACHMENT_MAX_BYTES } from '@huike/contracts';
-import { type AddressObject, type Attachment, type ParsedMail, simpleParser } from 'mailparser';
+import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
+import { lazyModule } from '../../../../platform/lazy-module.ts';
 import { agentAttachmentUrl, attachmentName, sniffAttachment } from '../../../conversations/index.ts';
 import * as repo from '../../channels.repository.ts';
 import type { ChannelInbound, ChannelInbox, ChannelRuntime } from '../types.ts';
+
+const mailparser = lazyModule<typeof import('mailparser')>('mailparser');
 
 /*
  * Raw RFC 822 mail (from IMAP or the forwarding SMTP endpoint) → what the channel stores. One place decides what a
@@ -422,7 +425,7 @@ export async function parseMail(raw: Buffer, context: MailContext): Promise<Pars
   const { inbox, runtime } = context;
   let mail: ParsedMail;
   try {
-    mail = await simpleParser(raw, {
+    mail = await mailparser().simpleParser(raw, {
       skipHtmlToText: true,
       skipTextToHtml: true,
       skipTextLinks: true,

@@ -1,9 +1,12 @@
 import type { Readable } from 'node:stream';
 import type { EmailChannelConfig, MailServerConfig } from '@huike/contracts';
-import nodemailer from 'nodemailer';
+import type Nodemailer from 'nodemailer';
+import { lazyModule } from '../../../../platform/lazy-module.ts';
 import { DeliveryError } from '../../../../platform/outbox.ts';
 import type { ChannelDelivery, ChannelRuntime } from '../types.ts';
 import { BlockedMailHostError, type MailEndpoint, resolveMailHost } from './mail-host.ts';
+
+const nodemailer = lazyModule<typeof Nodemailer>('nodemailer');
 
 /*
  * Replies go out by SMTP from the inbox's own address, threaded the way mail clients expect: `Re: <subject>`,
@@ -23,7 +26,7 @@ export const smtpTransport = (
   endpoint: MailEndpoint,
   timeouts: { connection?: number; socket?: number } = {},
 ) =>
-  nodemailer.createTransport({
+  nodemailer().createTransport({
     host: endpoint.address,
     port: server.port,
     secure: server.secure,
