@@ -99,6 +99,8 @@ export const conversation = z.object({
   waitingSince: isoDateTime.nullable().describe('when the customer started waiting for an answer'),
   lastMessageAt: isoDateTime,
   lastMessagePreview: z.string().nullable(),
+  /** Email conversations: the first mail's subject. */
+  subject: z.string().nullable(),
   unreadCount: z.number().int(),
   /** Whether the customer's latest message was urgent (nlp module). */
   lastUrgent: z.boolean().optional(),

@@ -288,6 +288,8 @@ export const conversations = pgTable(
     unreadCount: integer('unread_count').notNull().default(0),
     /** Whether the latest inbound customer message was urgent (nlp module; set on the inbound write, unindexed). */
     lastUrgent: boolean('last_urgent').notNull().default(false),
+    /** Email conversations: the first mail's subject (shown in the inbox list and searched). */
+    subject: text('subject'),
     /** Set by agents and automation rules (automation module). */
     priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] })
       .notNull()

@@ -116,6 +116,7 @@ describe('reporting events', () => {
       waitingSince: null,
       lastMessageAt: new Date().toISOString(),
       lastMessagePreview: null,
+      subject: null,
       unreadCount: 0,
       createdAt: new Date().toISOString(),
     });

@@ -45,6 +45,7 @@ function filterConditions(filter: ConversationFilter): SQL | undefined {
           ilike(customers.phone, pattern),
           ilike(customers.email, pattern),
           ilike(conversations.lastMessagePreview, pattern),
+          ilike(conversations.subject, pattern),
         )
       : undefined,
   );
@@ -240,6 +241,7 @@ export type ReceivedInbound = {
   last_urgent: boolean;
   priority: ConversationRow['priority'];
   conversation_created_at: Date;
+  subject: string | null;
   inbox_name: string;
   customer_name: string | null;
 };

@@ -53,7 +53,14 @@ export const ConversationRow = memo(function ConversationRow({
           <RelativeTime iso={conversation.lastMessageAt} className="hk-row-time" />
         </div>
         <div className="hk-row-line">
-          <span className="hk-row-preview">{conversation.lastMessagePreview ?? t('inbox.noPreview')}</span>
+          <span className="hk-row-preview">
+            {conversation.subject && (
+              <span className="hk-row-subject" data-testid="conversation-subject">
+                {conversation.subject}
+              </span>
+            )}
+            {conversation.lastMessagePreview ?? t('inbox.noPreview')}
+          </span>
           {conversation.unreadCount > 0 && (
             <Badge count={conversation.unreadCount} size="small" overflowCount={99} data-testid="unread-badge" />
           )}

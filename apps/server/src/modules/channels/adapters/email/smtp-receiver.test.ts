@@ -92,6 +92,10 @@ describe('forwarding SMTP endpoint', () => {
         channelMeta: { subject: 'Re: 您的订单已发货', from: '李娜 <lina.buyer@example.com>' },
       },
     ]);
+    // The conversation carries the mail's subject, and the inbox search finds it by the subject's words.
+    expect(conversation.subject).toBe('Re: 您的订单已发货');
+    const found = (await owner.get(`/api/v1/conversations?assignee=all&q=${encodeURIComponent('订单已发货')}`)).json();
+    expect(found.items.map((item: { id: string }) => item.id)).toEqual([conversation.id]);
   });
 
   it('keeps attachments of a forwarded mail', async () => {

@@ -1,7 +1,7 @@
 -- Inbound storage in one pass: each item's answer is taken from the RETURNING of its own writes instead of a
 -- second query joining messages, conversations, inboxes and customers for the whole batch (that re-read was about
--- a quarter of the database time per inbound message). Same behaviour as 0019 otherwise; huike_store_inbound is
--- folded into the batch function.
+-- a quarter of the database time per inbound message). huike_store_inbound is folded into the batch function.
+-- New: an email's subject (channelMeta.subject) becomes its conversation's subject when it has none (0023).
 drop function if exists huike_receive_inbound_batch(jsonb);
 --> statement-breakpoint
 drop function if exists huike_store_inbound(uuid, uuid, uuid, uuid, uuid, text, text, text, text, real, text[], text, jsonb, jsonb, uuid);
@@ -31,6 +31,7 @@ returns table (
   last_urgent boolean,
   priority text,
   conversation_created_at timestamptz,
+  subject text,
   inbox_name text,
   customer_name text
 ) language plpgsql as $$
@@ -43,6 +44,7 @@ declare
   v_client_msg_id text;
   v_reasons text[];
   v_urgent boolean;
+  v_subject text;
   v_conversation conversations%rowtype;
   v_message record;
   v_inbox_id_named uuid;
@@ -64,6 +66,7 @@ begin
     v_reasons := case when jsonb_typeof(v_item->'urgencyReasons') = 'array'
                       then array(select jsonb_array_elements_text(v_item->'urgencyReasons')) end;
     v_urgent := coalesce(cardinality(v_reasons), 0) > 0;
+    v_subject := left(nullif(btrim(v_item->'channelMeta'->>'subject'), ''), 300);
     is_duplicate := false;
     if v_client_msg_id is not null then
       select m.id, m.content, m.created_at, m.sentiment_label, m.sentiment_score, m.urgency_reasons, m.conversation_id
@@ -83,6 +86,7 @@ begin
              last_message_at = now(), last_message_preview = v_item->>'preview', unread_count = c.unread_count + 1,
              -- repeated contact (nlp's REPEATED_CONTACT_*): the 3rd unanswered message within 10 minutes of the wait's start
              last_urgent = v_urgent or (c.unread_count + 1 >= 3 and c.waiting_since >= now() - interval '10 minutes'),
+             subject = coalesce(c.subject, v_subject),
              updated_at = now()
        where c.id = coalesce(
                (select a.id from conversations a
@@ -95,9 +99,9 @@ begin
       returning c.* into v_conversation;
       if not found then
         insert into conversations (id, workspace_id, inbox_id, customer_id, status, waiting_since, last_message_at,
-                                   last_message_preview, unread_count, last_urgent)
+                                   last_message_preview, unread_count, last_urgent, subject)
         values ((v_item->>'newConversationId')::uuid, v_workspace_id, v_inbox_id, v_customer_id, 'open', now(), now(),
-                v_item->>'preview', 1, v_urgent)
+                v_item->>'preview', 1, v_urgent, v_subject)
         returning * into v_conversation;
       elsif v_conversation.unread_count >= 3 and v_conversation.waiting_since >= now() - interval '10 minutes' then
         v_reasons := array_append(coalesce(v_reasons, '{}'), 'repeated_contact');
@@ -140,9 +144,18 @@ begin
     last_urgent := v_conversation.last_urgent;
     priority := v_conversation.priority;
     conversation_created_at := v_conversation.created_at;
+    subject := v_conversation.subject;
     inbox_name := v_inbox_name;
     customer_name := v_customer_name;
     return next;
   end loop;
 end
 $$;
+--> statement-breakpoint
+-- Email conversations stored before 0023 take the subject of their first mail.
+update conversations c set subject = first.subject
+  from (select distinct on (m.conversation_id) m.conversation_id, left(m.channel_meta->>'subject', 300) as subject
+          from messages m
+         where nullif(btrim(m.channel_meta->>'subject'), '') is not null
+         order by m.conversation_id, m.id) as first
+ where first.conversation_id = c.id and c.subject is null;
