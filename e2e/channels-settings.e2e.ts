@@ -33,7 +33,8 @@ async function startReceiver() {
         body: Buffer.concat(chunks).toString('utf8'),
       });
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{"ok":true}');
+      // `code: OK` is how an SMS gateway accepts a send (webhooks only look at the status).
+      response.end('{"ok":true,"code":"OK"}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -256,6 +257,14 @@ describe('settings: channels and webhooks', () => {
       30_000,
     );
     expect(sms.id).toBeTruthy();
+
+    // 短信群发记录 on the 分组 page lists it: three targeted, one skipped (no mobile), completed once both went out.
+    await page.goto(`/segments/${segment.id}`);
+    await page.locator('[data-testid=sms-campaign-history-open]').click();
+    const row = page.locator('[data-testid=sms-campaign-row]', { hasText: `短信测试${run}` });
+    await row.waitFor({ state: 'visible' });
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000, interval: 1_000 }).toBe('completed');
+    expect(await row.locator('[data-testid=sms-campaign-status]').textContent()).toBe('已完成');
     expect(watched.errors).toEqual([]);
   });
 });

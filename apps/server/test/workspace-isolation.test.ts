@@ -1975,6 +1975,19 @@ const isolationChecks: Record<string, Check> = {
     expectNotFound(await f.b.owner.post(url, { inboxId: aSms.id, segmentId: bSegment.id }), 'inbox.not_found');
     expectNotFound(await f.b.owner.post(url, { inboxId: bSms.id, segmentId: aSegment.id }), 'segment.not_found');
   },
+  'GET /api/v1/sms/campaigns': async (f) => {
+    const { aSms } = await smsWorkOf(f);
+    // A's campaign as a row (the POST entry checks that B's attempts create none), removed again afterwards.
+    const { rows } = await context.database.pool.query<{ id: string }>(
+      `insert into sms_campaigns (id, workspace_id, inbox_id, segment_name, template_code)
+       values (gen_random_uuid(), $1, $2, '甲店分组', 'SMS_2') returning id`,
+      [f.a.owner.workspaceId, aSms.id],
+    );
+    const campaignId = rows[0]!.id;
+    expect(await listIds(f.b.owner, '/api/v1/sms/campaigns')).not.toContain(campaignId);
+    expect(await listIds(f.a.owner, '/api/v1/sms/campaigns')).toContain(campaignId);
+    await context.database.pool.query('delete from sms_campaigns where id = $1', [campaignId]);
+  },
   'POST /api/v1/sms/campaigns': async (f) => {
     const { aSms, bSms, bSegment } = await smsWorkOf(f);
     const { aSegment } = await tagWorkOf(f);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id } from './common.ts';
+import { id, isoDateTime, page } from './common.ts';
 
 /*
  * The SMS channel (channels/adapters/sms): an HTTP SMS gateway as Chinese providers have them — approved
@@ -76,3 +76,40 @@ export const smsCampaignPreview = z.object({
   withoutPhone: z.number().int(),
 });
 export type SmsCampaignPreview = z.infer<typeof smsCampaignPreview>;
+
+/**
+ * A campaign's state: queued (job not started), sending (job running, or sends still on the outbox), completed
+ * (every recipient sent, reported or skipped), failed (the job itself failed).
+ */
+export const smsCampaignStatuses = ['queued', 'sending', 'completed', 'failed'] as const;
+export type SmsCampaignStatus = (typeof smsCampaignStatuses)[number];
+
+/** A past campaign as the 短信群发记录 list shows it; counts are of its fixed audience, one per customer. */
+export const smsCampaignSummary = z.object({
+  id,
+  inboxId: id,
+  segmentId: id.nullable(),
+  /** The segment's name when the campaign started (kept if the segment is renamed or deleted). */
+  segmentName: z.string(),
+  templateCode: z.string(),
+  createdAt: isoDateTime,
+  /** Null when that user was deleted. */
+  createdBy: z.object({ id, name: z.string() }).nullable(),
+  status: z.enum(smsCampaignStatuses),
+  counts: z.object({
+    /** Every customer of the audience, skipped ones included. */
+    targeted: z.number().int(),
+    /** Accepted by the provider, no delivery report yet. */
+    sent: z.number().int(),
+    delivered: z.number().int(),
+    /** Refused by the provider after retries, or reported undelivered. */
+    failed: z.number().int(),
+    /** Unsubscribed when the campaign started, or before their SMS went out: skipped. */
+    optedOut: z.number().int(),
+    /** No mainland mobile number: skipped. */
+    noPhone: z.number().int(),
+  }),
+});
+export type SmsCampaignSummary = z.infer<typeof smsCampaignSummary>;
+
+export const smsCampaignPage = page(smsCampaignSummary);

@@ -123,6 +123,8 @@ export const customer = z.object({
   lastOrderAt: isoDateTime.nullable().optional(),
   rfmTier: z.enum(rfmTiers).nullable().optional(),
   lifecycleStage: z.enum(lifecycleStages).optional(),
+  /** When the customer unsubscribed from marketing SMS (replied 退订/TD, or a lead set it); null: receives them. */
+  marketingOptOutAt: isoDateTime.nullable(),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
 });
@@ -193,6 +195,8 @@ export const updateCustomerBody = z.strictObject({
   bankCard: bankCardNumber.nullable().optional(),
   /** Only the keys sent change; a key sent as null clears that field. Checked against the field definitions. */
   customFields: z.record(z.string().max(40), customFieldValue.nullable()).optional(),
+  /** true: no more marketing SMS (as a 退订 reply does); false: receives them again. Needs campaigns:send. */
+  marketingOptOut: z.boolean().optional(),
 });
 export type UpdateCustomerBody = z.infer<typeof updateCustomerBody>;
 

@@ -22,6 +22,8 @@ export const errorStatus = {
   'channel.connection_failed': 400,
   /** A channel callback (WeChat) that is malformed, oversized, badly signed or stale: one answer for all. */
   'channel.request_invalid': 400,
+  /** An update that would leave a channel no way to receive (an email inbox without IMAP nor forwarding). */
+  'channel.no_receive_path': 400,
   'customer.not_found': 404,
   'customer_channel.address_taken': 409,
   'customer_merge.not_found': 404,

@@ -7,13 +7,15 @@ describe('keyed chain', () => {
   it('runs tasks of one key in order, other keys alongside, and goes on after a failure', async () => {
     const chain = createKeyedChain();
     const log: string[] = [];
-    const task = (name: string, ms: number, fail = false) => async () => {
-      log.push(`start ${name}`);
-      await tick(ms);
-      log.push(`end ${name}`);
-      if (fail) throw new Error(name);
-      return name;
-    };
+    const task =
+      (name: string, ms: number, fail = false) =>
+      async () => {
+        log.push(`start ${name}`);
+        await tick(ms);
+        log.push(`end ${name}`);
+        if (fail) throw new Error(name);
+        return name;
+      };
     const a1 = chain.run('a', task('a1', 20, true));
     const a2 = chain.run('a', task('a2', 1));
     const b1 = chain.run('b', task('b1', 1));

@@ -7,6 +7,7 @@ describe('ttl cache', () => {
     try {
       let runs = 0;
       const lazyQuery: PromiseLike<number> = {
+        // biome-ignore lint/suspicious/noThenProperty: a Drizzle query builder is such a thenable, run on each `then`
         then: (onFulfilled, onRejected) => Promise.resolve(++runs).then(onFulfilled, onRejected),
       };
       const cache = createTtlCache<number>(1_000);

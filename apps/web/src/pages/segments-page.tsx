@@ -1,6 +1,7 @@
 import { Card, Col, Row, Skeleton } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
+import { SmsCampaignHistoryButton } from '../modules/campaigns/components/sms-campaign-history.tsx';
 import { useCan } from '../modules/identity/hooks/use-session.ts';
 import { SegmentEditor } from '../modules/segments/components/segment-editor.tsx';
 import { SegmentList } from '../modules/segments/components/segment-list.tsx';
@@ -60,7 +61,7 @@ export function SegmentsPage() {
 
   return (
     <div className="hk-page">
-      <PageHeader title={t('segments.title')} subtitle={t('segments.subtitle')} />
+      <PageHeader title={t('segments.title')} subtitle={t('segments.subtitle')} extra={<SmsCampaignHistoryButton />} />
       <Row gutter={16} wrap={false} className="hk-segments-layout">
         <Col flex="280px">
           <SegmentList

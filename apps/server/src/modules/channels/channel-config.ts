@@ -37,11 +37,52 @@ export const decryptSecrets = (config: Json, keys: readonly string[], cipher: Fi
 
 export const withoutSecrets = (config: Json, keys: readonly string[]) => each(config, keys, () => undefined);
 
-/** A patch over a stored config: nested objects merge, so a secret left out keeps its stored (encrypted) value. */
-export function mergeConfig(stored: Json, patch: Json): Json {
+/** What a merge needs to know of a channel: which paths are secret, and the schema saying which keys are optional. */
+export type ConfigShape = { secretKeys: readonly string[]; config?: unknown };
+
+/** The schema of one key of an object schema (zod 4: `shape`; an optional object is unwrapped to reach its keys). */
+function fieldSchema(schema: unknown, key: string): unknown {
+  const shape = (schema as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape?.[key];
+}
+
+function objectSchema(schema: unknown): unknown {
+  const unwrap = (schema as { unwrap?: () => unknown } | undefined)?.unwrap;
+  return typeof unwrap === 'function' ? unwrap.call(schema) : schema;
+}
+
+/** A key the schema lets be absent; an unknown key (the schema refuses it anyway) counts as not optional. */
+function isOptional(schema: unknown): boolean {
+  const parse = (schema as { safeParse?: (value: unknown) => { success: boolean } } | undefined)?.safeParse;
+  return typeof parse === 'function' && parse.call(schema, undefined).success;
+}
+
+/**
+ * A patch over a stored config. Nested objects merge, so a secret left out (or sent empty, as a form leaves a
+ * 「留空则不修改」 field) keeps its stored (encrypted) value. `null` or `""` clears a key the schema lets be absent: a
+ * whole section (`imap: null`) or an optional field (a display name, a marketing template). A required key sent
+ * `null` or `""` becomes `""`, so the channel's schema answers with that field's own message.
+ */
+export function mergeConfig(stored: Json, patch: Json, shape: ConfigShape = { secretKeys: [] }, prefix = ''): Json {
   const merged: Json = { ...stored };
   for (const [key, value] of Object.entries(patch)) {
-    merged[key] = isObject(value) && isObject(stored[key]) ? mergeConfig(stored[key], value) : value;
+    if (value === undefined) continue;
+    const path = `${prefix}${key}`;
+    const schema = fieldSchema(shape.config, key);
+    if (value === '' && shape.secretKeys.includes(path) && stored[key] !== undefined) continue;
+    if (value === null || value === '') {
+      if (isOptional(schema)) delete merged[key];
+      else merged[key] = '';
+    } else if (isObject(value)) {
+      merged[key] = mergeConfig(
+        isObject(stored[key]) ? stored[key] : {},
+        value,
+        { secretKeys: shape.secretKeys, config: objectSchema(schema) },
+        `${path}.`,
+      );
+    } else {
+      merged[key] = value;
+    }
   }
   return merged;
 }

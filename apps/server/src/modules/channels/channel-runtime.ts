@@ -78,28 +78,18 @@ export function createChannelRuntime(deps: {
     db,
     files: deps.files,
     config: deps.config,
+    events: deps.events,
     log: deps.log,
 
     async receive(inbox, inbound) {
       const { sender } = inbound;
-      // A known sender without contact details to fill in (a WeChat follower): one read instead of the
-      // resolving transaction, as the public channel API does for a signed integrator's known contact.
-      const known =
-        sender.name || sender.email || sender.phone
-          ? undefined
-          : await customers.findIdentity(inbox.workspaceId, inbox.id, sender.kind, sender.externalId);
-      const resolved = known
-        ? { customerId: known.customerId, created: false }
-        : await db.transaction((tx) =>
-            customers.resolveIdentity(tx, {
-              workspaceId: inbox.workspaceId,
-              inboxId: inbox.id,
-              kind: sender.kind,
-              externalId: sender.externalId,
-              details: { name: sender.name, email: sender.email, phone: sender.phone },
-            }),
-          );
-      if (resolved.created) customers.publishCreated(inbox.workspaceId, resolved.customerId);
+      const resolved = await customers.customerForIdentity({
+        workspaceId: inbox.workspaceId,
+        inboxId: inbox.id,
+        kind: sender.kind,
+        externalId: sender.externalId,
+        details: { name: sender.name, email: sender.email, phone: sender.phone },
+      });
       const stored = await conversations.receiveInbound({
         workspaceId: inbox.workspaceId,
         inboxId: inbox.id,

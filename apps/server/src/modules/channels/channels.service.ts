@@ -69,9 +69,14 @@ export function createChannelsService({
   events: EventBus;
 }) {
   /** Validates a config, lets the adapter check it really works, and answers it with its secrets encrypted. */
-  async function acceptConfig(row: Omit<repo.InboxRow, 'channelConfig'>, config: Record<string, unknown>) {
+  async function acceptConfig(
+    row: Omit<repo.InboxRow, 'channelConfig'>,
+    config: Record<string, unknown>,
+    before?: Record<string, unknown>,
+  ) {
     const adapter = adapterFor(row.channelType);
     const parsed = parseChannelConfig(row.channelType, config);
+    if (before) adapter.checkChange?.(before, parsed, runtime.config);
     const encrypted = encryptSecrets(parsed, adapter.secretKeys, cipher);
     await adapter.verify?.(decryptInbox({ ...row, channelConfig: encrypted }, cipher), runtime);
     return encrypted;
@@ -149,7 +154,11 @@ export function createChannelsService({
       assertCan(actor, 'inboxes:manage');
       const existing = await getInboxRow(actor, id);
       const channelConfig = patch.channelConfig
-        ? await acceptConfig(existing, mergeConfig(existing.channelConfig, patch.channelConfig))
+        ? await acceptConfig(
+            existing,
+            mergeConfig(existing.channelConfig, patch.channelConfig, adapterFor(existing.channelType)),
+            existing.channelConfig,
+          )
         : undefined;
       const row = await repo.updateInbox(db, actor.workspaceId, id, {
         ...(patch.name ? { name: patch.name } : {}),
@@ -257,25 +266,19 @@ export function createChannelsService({
       const proven = await authenticateSource(inbox, input.sourceId, auth);
       const details = { name: input.name, phone: input.phone, email: input.email };
       const hasDetails = Boolean(input.name || input.phone || input.email);
-      // Resolving also fills the customer's empty contact fields from the details sent.
-      let customerId = hasDetails ? undefined : proven?.customerId;
-      // A signed integrator's known contact without new details: one read instead of the resolving transaction.
-      if (!customerId && !hasDetails && auth.signature) {
-        customerId = (await customers.findIdentity(inbox.workspaceId, inbox.id, 'source', input.sourceId))?.customerId;
-      }
-      if (!customerId) {
-        const resolved = await db.transaction((tx) =>
-          customers.resolveIdentity(tx, {
+      // A proven visitor without new details is already known; otherwise (a signed integrator's source, or details
+      // to fill into the customer's empty contact fields) the customers module finds or resolves the source.
+      const customerId =
+        (hasDetails ? undefined : proven?.customerId) ??
+        (
+          await customers.customerForIdentity({
             workspaceId: inbox.workspaceId,
             inboxId: inbox.id,
             kind: 'source',
             externalId: input.sourceId,
             details,
-          }),
-        );
-        if (resolved.created) customers.publishCreated(inbox.workspaceId, resolved.customerId);
-        customerId = resolved.customerId;
-      }
+          })
+        ).customerId;
       return conversations.receiveInbound({
         workspaceId: inbox.workspaceId,
         inboxId: inbox.id,

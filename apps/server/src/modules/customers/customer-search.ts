@@ -364,6 +364,7 @@ const listColumns = {
   lastOrderAt: customers.lastOrderAt,
   rfmTier: customers.rfmTier,
   lifecycleStage: customers.lifecycleStage,
+  marketingOptOutAt: customers.marketingOptOutAt,
   createdAt: customers.createdAt,
   updatedAt: customers.updatedAt,
 };

@@ -266,6 +266,7 @@ export function createCustomersService({
       lastOrderAt: iso(row.lastOrderAt),
       rfmTier: row.rfmTier,
       lifecycleStage: row.lifecycleStage,
+      marketingOptOutAt: iso(row.marketingOptOutAt),
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };
@@ -492,28 +493,58 @@ export function createCustomersService({
       return present(actor, await getLiveRow(db, actor, id));
     },
 
-    /** Edits the profile; records which fields changed (old → new, PII masked) on the customer's timeline. */
+    /**
+     * Edits the profile; records which fields changed (old → new, PII masked) on the customer's timeline.
+     * `marketingOptOut` (unsubscribing from marketing SMS, or subscribing again) needs campaigns:send, is
+     * audit-logged and gets its own timeline entry, like a 退订 reply.
+     */
     async update(actor: Actor, id: string, body: UpdateCustomerBody) {
       assertCan(actor, 'customers:update');
+      const { marketingOptOut, ...profileBody } = body;
+      // Who gets marketing SMS is the campaign senders' call: agents edit the profile, not this.
+      if (marketingOptOut !== undefined) assertCan(actor, 'campaigns:send');
       let fields: string[] = [];
       const customer = await db.transaction(async (tx) => {
         const [locked] = await repo.lockCustomers(tx, actor.workspaceId, [id]);
         if (!locked) throw notFound();
         const row = await getLiveRow(tx, actor, id);
-        const { after, changes } = await applyPatch(tx, actor, row, body);
-        if (changes.length === 0) return present(actor, row);
+        const { after, changes } = await applyPatch(tx, actor, row, profileBody);
+        const optOutChanged = marketingOptOut !== undefined && marketingOptOut !== (row.marketingOptOutAt !== null);
+        if (changes.length === 0 && !optOutChanged) return present(actor, row);
         fields = [...new Set(changes.map((change) => change.field))];
         const updated = await repo.updateCustomer(tx, actor.workspaceId, id, {
-          ...profileColumns(after),
-          profileUpdatedAt: new Date(),
+          ...(changes.length > 0 ? { ...profileColumns(after), profileUpdatedAt: new Date() } : {}),
+          ...(optOutChanged ? { marketingOptOutAt: marketingOptOut ? new Date() : null } : {}),
         });
-        await recordCustomerEvent(tx, {
-          workspaceId: actor.workspaceId,
-          customerId: id,
-          kind: 'profile_updated',
-          actorId: actor.userId,
-          details: { changes },
-        });
+        if (changes.length > 0) {
+          await recordCustomerEvent(tx, {
+            workspaceId: actor.workspaceId,
+            customerId: id,
+            kind: 'profile_updated',
+            actorId: actor.userId,
+            details: { changes },
+          });
+        }
+        if (optOutChanged) {
+          fields.push('marketingOptOutAt');
+          const action = marketingOptOut ? 'marketing_opted_out' : 'marketing_opted_in';
+          const details = { channel: 'manual' };
+          await recordCustomerEvent(tx, {
+            workspaceId: actor.workspaceId,
+            customerId: id,
+            kind: action,
+            actorId: actor.userId,
+            details,
+          });
+          await audit.record(tx, {
+            workspaceId: actor.workspaceId,
+            actorId: actor.userId,
+            action: `customers.${action}`,
+            targetType: 'customer',
+            targetId: id,
+            details,
+          });
+        }
         return present(actor, updated!);
       });
       if (fields.length > 0) {
@@ -826,6 +857,35 @@ export function createCustomersService({
 
     findIdentity: (workspaceId: string, inboxId: string, kind: repo.IdentityKind, externalId: string) =>
       repo.findIdentity(db, workspaceId, inboxId, kind, externalId),
+
+    /**
+     * The customer a channel sender speaks for: a known sender who brings no contact details to fill in costs one
+     * read; anyone else goes through resolveIdentity's locking transaction (created, and announced, on first sight).
+     */
+    async customerForIdentity(input: {
+      workspaceId: string;
+      inboxId: string;
+      kind: repo.IdentityKind;
+      externalId: string;
+      details?: ContactDetails;
+    }): Promise<{ customerId: string; created: boolean }> {
+      const { details } = input;
+      const hasDetails = Boolean(details?.name || details?.email || details?.phone);
+      const known = hasDetails
+        ? undefined
+        : await repo.findIdentity(db, input.workspaceId, input.inboxId, input.kind, input.externalId);
+      if (known) return { customerId: known.customerId, created: false };
+      const resolved = await db.transaction((tx) => resolveIdentity(tx, input));
+      if (resolved.created) {
+        events?.publish({
+          type: 'customer.created',
+          workspaceId: input.workspaceId,
+          performedBy: null,
+          customerId: resolved.customerId,
+        });
+      }
+      return { customerId: resolved.customerId, created: resolved.created };
+    },
 
     /**
      * Links a visitor to the shop user it proved to be (signed identifier): the visitor identity moves to the

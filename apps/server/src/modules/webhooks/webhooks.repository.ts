@@ -162,6 +162,7 @@ export async function customerPayload(db: Executor, workspaceId: string, custome
       lifecycleStage: customers.lifecycleStage,
       ownerId: customers.ownerId,
       customFields: customers.customFields,
+      marketingOptOutAt: customers.marketingOptOutAt,
       createdAt: customers.createdAt,
       updatedAt: customers.updatedAt,
     })

@@ -30,6 +30,16 @@ export const customerChannelsZhCN = {
   suggestionOpen: '查看',
   directions: { inbound: '客户', outbound: '我们' },
   reasons: { same_phone: '手机号相同', same_email: '邮箱相同' },
+  marketing: {
+    label: '接收营销短信',
+    receives: '接收',
+    optedOutTag: '已退订营销',
+    optedOutAt: '{{time}} 退订营销短信，群发时会自动跳过',
+    switchHelp: '关闭后，这位客户不会再收到群发营销短信（与客户回复「退订」效果相同）',
+    saved: '已更新营销短信设置',
+    timelineOptedOutManual: '设为不接收营销短信',
+    timelineOptedIn: '恢复接收营销短信',
+  },
 };
 
 export const customerChannelsEn: typeof customerChannelsZhCN = {
@@ -65,4 +75,14 @@ export const customerChannelsEn: typeof customerChannelsZhCN = {
   suggestionOpen: 'View',
   directions: { inbound: 'Customer', outbound: 'Us' },
   reasons: { same_phone: 'Same phone', same_email: 'Same email' },
+  marketing: {
+    label: 'Marketing SMS',
+    receives: 'Receives',
+    optedOutTag: 'Unsubscribed',
+    optedOutAt: 'Unsubscribed from marketing SMS on {{time}}; campaigns skip this customer',
+    switchHelp: 'When off, this customer gets no more campaign SMS (as if they had replied 退订)',
+    saved: 'Marketing SMS setting saved',
+    timelineOptedOutManual: 'Set to receive no marketing SMS',
+    timelineOptedIn: 'Receives marketing SMS again',
+  },
 };

@@ -82,54 +82,62 @@ function mailServer(value: unknown): Record<string, unknown> {
 
 /**
  * The `channelConfig` to send for a channel's form values. Empty secrets are left out (on an update the server
- * keeps the stored ones; on a create the form's rules already required them). A mail section switched off is
- * left out (the server keeps a stored one: a saved section cannot be switched off, only changed).
+ * keeps the stored ones; on a create the form's rules already required them). On an update an emptied optional
+ * field is sent as `null` and a mail section switched off (or removed with 「移除」) as `imap: null` / `smtp: null`,
+ * which the server clears; on a create they are simply left out.
  */
-export function toChannelConfig(type: ChannelType, values: ChannelFormValues): Record<string, unknown> {
+export function toChannelConfig(
+  type: ChannelType,
+  values: ChannelFormValues,
+  { isUpdate = false }: { isUpdate?: boolean } = {},
+): Record<string, unknown> {
   const config = values.channelConfig ?? {};
+  const cleared = isUpdate ? null : undefined;
+  /** An optional text field: its value, or cleared when emptied. */
+  const optional = (value: unknown) => text(value) || cleared;
+  const out: Record<string, unknown> = {};
+  const put = (key: string, value: unknown) => {
+    if (value !== undefined) out[key] = value;
+  };
   switch (type) {
-    case 'email': {
-      const out: Record<string, unknown> = { address: text(config.address) };
-      out.displayName = text(config.displayName);
-      if (values.mail?.imapEnabled) out.imap = mailServer(config.imap);
-      if (values.mail?.smtpEnabled) out.smtp = mailServer(config.smtp);
+    case 'email':
+      put('address', text(config.address));
+      put('displayName', optional(config.displayName));
+      put('imap', values.mail?.imapEnabled ? mailServer(config.imap) : cleared);
+      put('smtp', values.mail?.smtpEnabled ? mailServer(config.smtp) : cleared);
       return out;
-    }
-    case 'wechat': {
-      const out: Record<string, unknown> = {
-        appId: text(config.appId),
-        token: text(config.token),
-        mode: config.mode === 'safe' ? 'safe' : 'plain',
-        apiBaseUrl: text(config.apiBaseUrl) || wechatDefaultApiBaseUrl,
-      };
+    case 'wechat':
+      put('appId', text(config.appId));
+      put('token', text(config.token));
+      put('mode', config.mode === 'safe' ? 'safe' : 'plain');
+      put('apiBaseUrl', text(config.apiBaseUrl) || wechatDefaultApiBaseUrl);
       putSecret(out, 'appSecret', text(config.appSecret));
       putSecret(out, 'encodingAesKey', text(config.encodingAesKey));
       return out;
-    }
     case 'sms': {
       const templates = isObject(config.templates) ? config.templates : {};
-      const out: Record<string, unknown> = {
-        providerUrl: text(config.providerUrl),
-        accessKeyId: text(config.accessKeyId),
-        signName: text(config.signName),
-        templates: {
-          notification: text(templates.notification),
-          ...(text(templates.marketing) ? { marketing: text(templates.marketing) } : {}),
-        },
-      };
+      const marketing = optional(templates.marketing);
+      put('providerUrl', text(config.providerUrl));
+      put('accessKeyId', text(config.accessKeyId));
+      put('signName', text(config.signName));
+      put('templates', {
+        notification: text(templates.notification),
+        ...(marketing !== undefined ? { marketing } : {}),
+      });
       putSecret(out, 'accessKeySecret', text(config.accessKeySecret));
       return out;
     }
     case 'api':
-      return text(config.outboundUrl) ? { outboundUrl: text(config.outboundUrl) } : {};
+      put('outboundUrl', optional(config.outboundUrl));
+      return out;
     default:
-      return {};
+      return out;
   }
 }
 
-/** The `channelConfig` of an update (the server merges it over the stored one). */
+/** The `channelConfig` of an update (the server merges it over the stored one; `null` clears a key). */
 export function toChannelConfigUpdate(type: ChannelType, values: ChannelFormValues): Record<string, unknown> {
-  return withoutNulls(toChannelConfig(type, values));
+  return toChannelConfig(type, values, { isUpdate: true });
 }
 
 /** Drops empty values so the server sees only what the admin filled in. */

@@ -73,6 +73,16 @@ export const channelSetupZhCN = {
     forwardingTitle: '转发地址',
     forwardingHelp: '在客服邮箱中设置「自动转发」到下面的地址，转发来的邮件也会进入这个渠道。',
     forwardingUnavailable: '转发地址暂不可用',
+    remove: {
+      imap: '移除 IMAP 收信',
+      smtp: '移除 SMTP 发信',
+    },
+    removeConfirm: {
+      imap: '移除后不再通过 IMAP 收取这个邮箱的邮件（只能靠邮件转发收信），点「保存」后生效。确定移除？',
+      smtp: '移除后客服的回复无法再通过邮件发出，点「保存」后生效。确定移除？',
+    },
+    removePending: '保存后将移除这部分设置',
+    undoRemove: '撤销',
   },
   wechat: {
     appIdHelp: '在公众平台「设置与开发 → 基本配置」中查看',
@@ -201,6 +211,16 @@ export const channelSetupEn: typeof channelSetupZhCN = {
     forwardingTitle: 'Forwarding address',
     forwardingHelp: 'Set your mailbox to forward mail to this address; forwarded mail arrives in this channel too.',
     forwardingUnavailable: 'No forwarding address available',
+    remove: {
+      imap: 'Remove IMAP (incoming)',
+      smtp: 'Remove SMTP (outgoing)',
+    },
+    removeConfirm: {
+      imap: 'Mail will no longer be fetched from this mailbox by IMAP (only forwarded mail arrives). Takes effect when you save. Remove it?',
+      smtp: 'Replies can no longer be sent by email. Takes effect when you save. Remove it?',
+    },
+    removePending: 'This section will be removed when you save',
+    undoRemove: 'Undo',
   },
   wechat: {
     appIdHelp: 'Under Settings & Development → Basic configuration',

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import type { Config } from '../../../config.ts';
 import type { Db } from '../../../db/database.ts';
+import type { EventBus } from '../../../platform/events.ts';
 import type { Files } from '../../../platform/files.ts';
 import type { MessageRow } from '../../conversations/conversations.repository.ts';
 import type { IdentityKind } from '../../customers/customers.repository.ts';
@@ -60,6 +61,8 @@ export type ChannelRuntime = {
   db: Db;
   files: Files;
   config: Config;
+  /** Domain events; publish after the transaction that made the change committed. */
+  events: EventBus;
   /** Stores an inbound message (identity → customer → conversation → message, idempotent) and publishes it. */
   receive(inbox: ChannelInbox, inbound: ChannelInbound): Promise<{ messageId: string; isDuplicate: boolean }>;
   /** Inboxes of a type with their configs decrypted (pullers like IMAP start one loop per inbox). */
@@ -93,6 +96,11 @@ export type ChannelAdapter = {
   secretKeys: readonly string[];
   /** Checks a new or changed config can work (URL allowed, login works); throws AppError with a clear message. */
   verify?(inbox: ChannelInbox, runtime: ChannelRuntime): Promise<void>;
+  /**
+   * Checks an update may turn the stored config into the new one (both validated; secrets may be encrypted), e.g.
+   * that removing a section leaves the channel a way to work; throws AppError with a clear message.
+   */
+  checkChange?(before: Record<string, unknown>, after: Record<string, unknown>, appConfig: Config): void;
   /**
    * Sends one stored outbound message. Throw DeliveryError (platform/outbox.ts) with `permanent` when a retry
    * cannot help. Answers the channel's id for it, and anything to add to the message's channelMeta.

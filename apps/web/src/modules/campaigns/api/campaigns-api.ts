@@ -1,11 +1,14 @@
-import type { Job, SmsCampaignBody, SmsCampaignPreview } from '@huike/contracts';
-import { api } from '../../../api/client.ts';
+import type { Job, SmsCampaignBody, SmsCampaignPreview, SmsCampaignSummary } from '@huike/contracts';
+import { api, type Page } from '../../../api/client.ts';
 
-export type { SmsCampaignPreview };
+export type { SmsCampaignPreview, SmsCampaignSummary };
 
 export const campaignsApi = {
   /** Exactly who would get it now: recipients, and those skipped (退订 / no mobile). */
   preview: (input: SmsCampaignBody) => api.post<SmsCampaignPreview>('/api/v1/sms/campaigns/preview', input),
   /** Fixes the audience and starts sending; answers the job. */
   send: (input: SmsCampaignBody) => api.post<Job>('/api/v1/sms/campaigns', input),
+  /** 短信群发记录: past campaigns, newest first, with their recipients counted by outcome. */
+  list: (query: { limit: number; cursor?: string }, signal?: AbortSignal) =>
+    api.get<Page<SmsCampaignSummary>>('/api/v1/sms/campaigns', query, signal),
 };

@@ -1,5 +1,5 @@
 import type { SmsCampaignBody } from '@huike/contracts';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { campaignsApi } from '../api/campaigns-api.ts';
 
 /** The preview counts for a segment and an SMS inbox (refetched when either changes). */
@@ -16,5 +16,21 @@ export function useSmsCampaignPreview(segmentId: string, inboxId: string | undef
 }
 
 export function useSendSmsCampaign() {
-  return useMutation({ mutationFn: (input: SmsCampaignBody) => campaignsApi.send(input) });
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: SmsCampaignBody) => campaignsApi.send(input),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['sms-campaigns', 'list'] }),
+  });
+}
+
+/** One page of 短信群发记录; refreshed every few seconds while a campaign is still going out. */
+export function useSmsCampaigns(query: { limit: number; cursor?: string }, enabled = true) {
+  return useQuery({
+    queryKey: ['sms-campaigns', 'list', query] as const,
+    queryFn: ({ signal }) => campaignsApi.list(query, signal),
+    enabled,
+    placeholderData: keepPreviousData,
+    refetchInterval: (current) =>
+      current.state.data?.items.some((item) => item.status === 'queued' || item.status === 'sending') ? 5_000 : false,
+  });
 }

@@ -6,7 +6,7 @@ import { RelativeTime } from '../../../ui/relative-time.tsx';
 import { useUserMap } from '../../identity/hooks/use-users.ts';
 import { formatFen } from '../../orders/money.ts';
 import { customerName } from './customers-table.tsx';
-import { LifecycleTag, TierBadge } from './value-badges.tsx';
+import { LifecycleTag, MarketingOptOutTag, TierBadge } from './value-badges.tsx';
 
 /** Who this is at a glance: name, nickname, tier, lifecycle, owner, and what they have bought. */
 export function CustomerHeader({ customer }: { customer: Customer }) {
@@ -24,6 +24,7 @@ export function CustomerHeader({ customer }: { customer: Customer }) {
             {customer.nickname && customer.name && <span className="hk-muted">（{customer.nickname}）</span>}
             <TierBadge tier={customer.rfmTier} />
             <LifecycleTag stage={customer.lifecycleStage} />
+            <MarketingOptOutTag optedOutAt={customer.marketingOptOutAt} />
           </div>
           <div className="hk-muted hk-customer-header-sub">
             <span data-testid="customer-owner-label">

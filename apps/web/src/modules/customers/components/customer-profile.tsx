@@ -11,15 +11,17 @@ import {
   type RevealResult,
   type UpdateCustomerBody,
 } from '@huike/contracts';
-import { Button, Skeleton, Tag, Tooltip } from 'antd';
+import { App, Button, Skeleton, Switch, Tag, Tooltip } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { MaskedPhone } from '../../../ui/masked-phone.tsx';
 import { formatDateTime } from '../../../ui/time.ts';
+import { useCan } from '../../identity/hooks/use-session.ts';
 import { useUsers } from '../../identity/hooks/use-users.ts';
 import { useCustomFields, useRevealPii, useUpdateCustomer } from '../hooks/use-customers.ts';
 import { type FieldDraft, type FieldEditor, InlineField } from './inline-field.tsx';
+import { MarketingOptOutTag } from './value-badges.tsx';
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -220,6 +222,7 @@ export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props
           }}
           onSave={(draft) => save({ emails: asList(draft) })}
         />
+        <MarketingField customer={customer} canEdit={canEdit} />
       </Section>
 
       <Section title={t('customerData.sectionSource')} compact={compact}>
@@ -328,6 +331,51 @@ export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props
           )}
         </div>
       )}
+    </div>
+  );
+}
+
+/**
+ * 接收营销短信: a switch for those who send campaigns (off = unsubscribed, as a 退订 reply does); everyone else sees
+ * whether the customer receives them, with the 已退订营销 tag and its date.
+ */
+function MarketingField({ customer, canEdit }: { customer: Customer; canEdit: boolean }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const can = useCan();
+  const update = useUpdateCustomer();
+  const canSwitch = canEdit && can('campaigns:send');
+  return (
+    <div className="hk-field" data-testid="customer-marketing">
+      <div className="hk-field-label">{t('customerChannels.marketing.label')}</div>
+      <div className="hk-field-value">
+        <div className="hk-field-text">
+          {canSwitch && (
+            <Tooltip title={t('customerChannels.marketing.switchHelp')}>
+              <Switch
+                size="small"
+                checked={!customer.marketingOptOutAt}
+                loading={update.isPending}
+                onChange={(receives) =>
+                  update.mutate(
+                    { id: customer.id, input: { marketingOptOut: !receives } },
+                    {
+                      onSuccess: () => void message.success(t('customerChannels.marketing.saved')),
+                      onError: (error) => void message.error(errorMessage(error, t)),
+                    },
+                  )
+                }
+                data-testid="customer-marketing-switch"
+              />
+            </Tooltip>
+          )}{' '}
+          {customer.marketingOptOutAt ? (
+            <MarketingOptOutTag optedOutAt={customer.marketingOptOutAt} />
+          ) : (
+            !canSwitch && t('customerChannels.marketing.receives')
+          )}
+        </div>
+      </div>
     </div>
   );
 }

@@ -101,6 +101,12 @@ export function describeEntry(entry: TimelineEntry, t: TFunction): ReactNode {
         ? t('timeline.profileUpdatedFields', { fields: labels.join('、') })
         : t('timeline.kinds.profile_updated');
     }
+    case 'marketing_opted_out':
+      return d.channel === 'manual'
+        ? t('customerChannels.marketing.timelineOptedOutManual')
+        : t('timeline.kinds.marketing_opted_out');
+    case 'marketing_opted_in':
+      return t('customerChannels.marketing.timelineOptedIn');
     case 'merged':
       return str(d.otherName) ? t('timeline.mergedNamed', { name: str(d.otherName) }) : t('timeline.kinds.merged');
     default:

@@ -1,6 +1,7 @@
 import type { LifecycleStage, RfmTier } from '@huike/contracts';
 import { Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../../../ui/time.ts';
 
 const tierColors: Record<RfmTier, string> = {
   loyal: 'gold',
@@ -40,5 +41,18 @@ export function LifecycleTag({ stage }: { stage: LifecycleStage | null | undefin
     <Tag color={stageColors[stage]} className="hk-badge" data-testid="lifecycle-tag" data-stage={stage}>
       {t(`value.stages.${stage}`)}
     </Tag>
+  );
+}
+
+/** 已退订营销: the customer gets no marketing SMS (replied 退订, or a lead set it); the date in the tooltip. */
+export function MarketingOptOutTag({ optedOutAt }: { optedOutAt: string | null | undefined }) {
+  const { t } = useTranslation();
+  if (!optedOutAt) return null;
+  return (
+    <Tooltip title={t('customerChannels.marketing.optedOutAt', { time: formatDateTime(optedOutAt) })}>
+      <Tag color="volcano" className="hk-badge" data-testid="marketing-opt-out-tag" data-opted-out-at={optedOutAt}>
+        {t('customerChannels.marketing.optedOutTag')}
+      </Tag>
+    </Tooltip>
   );
 }

@@ -1,5 +1,19 @@
-import { ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Col, Divider, Form, Input, InputNumber, Radio, Row, Select, Space, Switch } from 'antd';
+import { DeleteOutlined, ReloadOutlined } from '@ant-design/icons';
+import {
+  Alert,
+  Button,
+  Col,
+  Divider,
+  Form,
+  Input,
+  InputNumber,
+  Popconfirm,
+  Radio,
+  Row,
+  Select,
+  Space,
+  Switch,
+} from 'antd';
 import { useTranslation } from 'react-i18next';
 import { CopyButton } from '../../../ui/copy-button.tsx';
 import { type ChannelType, type MailPresetKey, mailPresets, randomToken } from '../channel-config.ts';
@@ -48,63 +62,119 @@ function SecretInput({
   );
 }
 
-function MailServerFields({ kind, storedSecrets }: { kind: 'imap' | 'smtp' } & FieldsProps) {
+/** Each side's example server and the TLS port a preset fills in. */
+const mailSides = {
+  imap: { placeholder: 'imap.qq.com', port: 993 },
+  smtp: { placeholder: 'smtp.qq.com', port: 465 },
+} as const;
+
+/**
+ * One mail section: 收信 (IMAP) or 发信 (SMTP), the same fields on either side. A new section is switched on and off;
+ * a saved one is removed with 「移除」 (sent as `null` on save; undone until then), since the server keeps a section
+ * that is merely left out.
+ */
+function MailServerSection({ side, storedSecrets }: { side: 'imap' | 'smtp' } & FieldsProps) {
   const { t } = useTranslation();
-  const prefix = ['channelConfig', kind];
-  return (
-    <Form.Item noStyle shouldUpdate={(a, b) => a.mail?.[`${kind}Enabled`] !== b.mail?.[`${kind}Enabled`]}>
-      {({ getFieldValue }) =>
-        getFieldValue(['mail', `${kind}Enabled`]) ? (
-          <>
-            <Row gutter={12}>
-              <Col span={14}>
-                <Form.Item
-                  name={[...prefix, 'host']}
-                  label={t('channelSetup.email.host')}
-                  rules={[{ required: true, whitespace: true, message: t('channelSetup.email.hostRequired') }]}
-                >
-                  <Input placeholder={kind === 'imap' ? 'imap.qq.com' : 'smtp.qq.com'} data-testid={`${kind}-host`} />
-                </Form.Item>
-              </Col>
-              <Col span={5}>
-                <Form.Item
-                  name={[...prefix, 'port']}
-                  label={t('channelSetup.email.port')}
-                  rules={[{ required: true, message: t('channelSetup.email.portRequired') }]}
-                >
-                  <InputNumber min={1} max={65535} precision={0} style={{ width: '100%' }} />
-                </Form.Item>
-              </Col>
-              <Col span={5}>
-                <Form.Item name={[...prefix, 'secure']} label="SSL" valuePropName="checked">
-                  <Switch data-testid={`${kind}-secure`} />
-                </Form.Item>
-              </Col>
-            </Row>
-            <Row gutter={12}>
-              <Col span={12}>
-                <Form.Item
-                  name={[...prefix, 'user']}
-                  label={t('channelSetup.email.user')}
-                  rules={[{ required: true, whitespace: true, message: t('channelSetup.email.userRequired') }]}
-                >
-                  <Input autoComplete="off" data-testid={`${kind}-user`} />
-                </Form.Item>
-              </Col>
-              <Col span={12}>
-                <SecretInput
-                  name={[...prefix, 'password']}
-                  path={`${kind}.password`}
-                  label={t('channelSetup.email.password')}
-                  storedSecrets={storedSecrets}
-                  testId={`${kind}-password`}
-                />
-              </Col>
-            </Row>
-          </>
-        ) : null
-      }
+  const form = Form.useFormInstance();
+  const prefix = ['channelConfig', side];
+  const enabledPath = ['mail', `${side}Enabled`];
+  const isStored = storedSecrets.has(`${side}.password`);
+  const isEnabled = Boolean(Form.useWatch(enabledPath, form));
+  // A saved section keeps its on/off value in the form, but the switch is replaced by 「移除」.
+  const enabledSwitch = (
+    <Form.Item name={enabledPath} valuePropName="checked" noStyle hidden={isStored}>
+      <Switch size="small" data-testid={`${side}-enabled`} />
     </Form.Item>
+  );
+  return (
+    <>
+      {isStored && enabledSwitch}
+      <Divider titlePlacement="start" plain>
+        <Space>
+          {t(`channelSetup.email.${side}Title`)}
+          {!isStored && enabledSwitch}
+          {isStored && isEnabled && (
+            <Popconfirm
+              title={t(`channelSetup.email.remove.${side}`)}
+              description={<div style={{ maxWidth: 320 }}>{t(`channelSetup.email.removeConfirm.${side}`)}</div>}
+              okButtonProps={{ danger: true, 'data-testid': `${side}-remove-confirm` }}
+              onConfirm={() => form.setFieldValue(enabledPath, false)}
+            >
+              <Button size="small" danger type="link" icon={<DeleteOutlined />} data-testid={`${side}-remove`}>
+                {t(`channelSetup.email.remove.${side}`)}
+              </Button>
+            </Popconfirm>
+          )}
+        </Space>
+      </Divider>
+      {isStored && !isEnabled && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('channelSetup.email.removePending')}
+          action={
+            <Button
+              size="small"
+              onClick={() => form.setFieldValue(enabledPath, true)}
+              data-testid={`${side}-undo-remove`}
+            >
+              {t('channelSetup.email.undoRemove')}
+            </Button>
+          }
+          data-testid={`${side}-removed`}
+        />
+      )}
+      {isEnabled && (
+        <>
+          <Row gutter={12}>
+            <Col span={14}>
+              <Form.Item
+                name={[...prefix, 'host']}
+                label={t('channelSetup.email.host')}
+                rules={[{ required: true, whitespace: true, message: t('channelSetup.email.hostRequired') }]}
+              >
+                <Input placeholder={mailSides[side].placeholder} data-testid={`${side}-host`} />
+              </Form.Item>
+            </Col>
+            <Col span={5}>
+              <Form.Item
+                name={[...prefix, 'port']}
+                label={t('channelSetup.email.port')}
+                rules={[{ required: true, message: t('channelSetup.email.portRequired') }]}
+              >
+                <InputNumber min={1} max={65535} precision={0} style={{ width: '100%' }} />
+              </Form.Item>
+            </Col>
+            <Col span={5}>
+              <Form.Item name={[...prefix, 'secure']} label="SSL" valuePropName="checked">
+                <Switch data-testid={`${side}-secure`} />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Row gutter={12}>
+            <Col span={12}>
+              <Form.Item
+                name={[...prefix, 'user']}
+                label={t('channelSetup.email.user')}
+                rules={[{ required: true, whitespace: true, message: t('channelSetup.email.userRequired') }]}
+              >
+                <Input autoComplete="off" data-testid={`${side}-user`} />
+              </Form.Item>
+            </Col>
+            <Col span={12}>
+              <SecretInput
+                name={[...prefix, 'password']}
+                path={`${side}.password`}
+                label={t('channelSetup.email.password')}
+                storedSecrets={storedSecrets}
+                testId={`${side}-password`}
+              />
+            </Col>
+          </Row>
+        </>
+      )}
+    </>
   );
 }
 
@@ -116,13 +186,15 @@ export function EmailConfigFields({ storedSecrets }: FieldsProps) {
     const preset = mailPresets.find((each) => each.key === key);
     if (!preset) return;
     const address = String(form.getFieldValue(['channelConfig', 'address']) ?? '').trim();
-    const user = (kind: 'imap' | 'smtp') => form.getFieldValue(['channelConfig', kind, 'user']) || address;
+    const server = (side: 'imap' | 'smtp') => ({
+      host: preset[side],
+      port: mailSides[side].port,
+      secure: true,
+      user: form.getFieldValue(['channelConfig', side, 'user']) || address,
+    });
     form.setFieldsValue({
       mail: { imapEnabled: true, smtpEnabled: true },
-      channelConfig: {
-        imap: { host: preset.imap, port: 993, secure: true, user: user('imap') },
-        smtp: { host: preset.smtp, port: 465, secure: true, user: user('smtp') },
-      },
+      channelConfig: { imap: server('imap'), smtp: server('smtp') },
     });
   };
   return (
@@ -157,24 +229,8 @@ export function EmailConfigFields({ storedSecrets }: FieldsProps) {
         />
       </Form.Item>
       <Alert type="info" showIcon title={t('channelSetup.email.authCodeNote')} style={{ marginBottom: 16 }} />
-      <Divider titlePlacement="start" plain>
-        <Space>
-          {t('channelSetup.email.imapTitle')}
-          <Form.Item name={['mail', 'imapEnabled']} valuePropName="checked" noStyle>
-            <Switch size="small" disabled={storedSecrets.has('imap.password')} data-testid="imap-enabled" />
-          </Form.Item>
-        </Space>
-      </Divider>
-      <MailServerFields kind="imap" storedSecrets={storedSecrets} />
-      <Divider titlePlacement="start" plain>
-        <Space>
-          {t('channelSetup.email.smtpTitle')}
-          <Form.Item name={['mail', 'smtpEnabled']} valuePropName="checked" noStyle>
-            <Switch size="small" disabled={storedSecrets.has('smtp.password')} data-testid="smtp-enabled" />
-          </Form.Item>
-        </Space>
-      </Divider>
-      <MailServerFields kind="smtp" storedSecrets={storedSecrets} />
+      <MailServerSection side="imap" storedSecrets={storedSecrets} />
+      <MailServerSection side="smtp" storedSecrets={storedSecrets} />
       <div className="hk-muted hk-small" style={{ marginBottom: 16 }}>
         {t('channelSetup.email.forwardingHint')}
       </div>

@@ -1,12 +1,13 @@
 import type { ExportTarget, Job } from '@huike/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Modal, Select, Space, Typography } from 'antd';
+import { Alert, Select, Space, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../../api/client.ts';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { useUsers } from '../../identity/hooks/use-users.ts';
-import { JobProgress, resultNumber } from '../../jobs/components/job-progress.tsx';
+import { ConfirmJobModal } from '../../jobs/components/confirm-job-modal.tsx';
+import { resultNumber } from '../../jobs/components/job-progress.tsx';
 import { type BulkAction, toCustomerTarget } from '../api/bulk-api.ts';
 import { useRunBulk, useTargetCount } from '../hooks/use-bulk.ts';
 import { useTagOptions } from '../hooks/use-tag-options.ts';
@@ -96,102 +97,79 @@ export function BulkActionModal({ open, action, target, description, onClose }: 
   const countChanged = run.error && isApiError(run.error, 'bulk.count_changed');
 
   return (
-    <Modal
+    <ConfirmJobModal
       open={open}
       title={t(`bulk.actions.${action}`)}
-      onCancel={onClose}
-      destroyOnHidden
-      width={560}
-      footer={
-        job ? (
-          <Button onClick={onClose} data-testid="bulk-close">
-            {t('jobs.close')}
-          </Button>
-        ) : (
-          <Space>
-            <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button
-              type="primary"
-              danger={action === 'remove_tags'}
-              disabled={!isReady || !total || count.isFetching}
-              loading={run.isPending}
-              onClick={submit}
-              data-testid="bulk-confirm"
-            >
-              {countChanged ? t('bulk.confirmAgain') : t('bulk.confirm')}
-            </Button>
-          </Space>
-        )
+      onClose={onClose}
+      testIdPrefix="bulk"
+      job={job}
+      onFinished={onFinished}
+      confirm={{
+        label: countChanged ? t('bulk.confirmAgain') : t('bulk.confirm'),
+        onClick: submit,
+        disabled: !isReady || !total || count.isFetching,
+        loading: run.isPending,
+        danger: action === 'remove_tags',
+      }}
+      renderResult={(done) => (
+        <Typography.Text data-testid="bulk-result">
+          {t('bulk.done', {
+            count: n(resultNumber(done, 'updated') || resultNumber(done, 'count') || done.progress.done),
+          })}
+        </Typography.Text>
+      )}
+      header={
+        <>
+          <Typography.Paragraph>
+            {description}
+            {' · '}
+            {count.isLoading ? (
+              <span className="hk-muted">{t('bulk.counting')}</span>
+            ) : total !== undefined ? (
+              <Typography.Text strong data-testid="bulk-count">
+                {t('bulk.customersCount', { count: n(total) })}
+              </Typography.Text>
+            ) : null}
+          </Typography.Paragraph>
+          {count.isError && <Alert type="error" showIcon title={errorMessage(count.error, t)} />}
+        </>
       }
     >
-      <div data-testid="bulk-modal">
-        <Typography.Paragraph>
-          {description}
-          {' · '}
-          {count.isLoading ? (
-            <span className="hk-muted">{t('bulk.counting')}</span>
-          ) : total !== undefined ? (
-            <Typography.Text strong data-testid="bulk-count">
-              {t('bulk.customersCount', { count: n(total) })}
-            </Typography.Text>
-          ) : null}
-        </Typography.Paragraph>
-        {count.isError && <Alert type="error" showIcon title={errorMessage(count.error, t)} />}
-        {job ? (
-          <JobProgress
-            jobId={job.id}
-            initial={job}
-            onFinished={onFinished}
-            renderResult={(done) => (
-              <Typography.Text data-testid="bulk-result">
-                {t('bulk.done', {
-                  count: n(resultNumber(done, 'updated') || resultNumber(done, 'count') || done.progress.done),
-                })}
-              </Typography.Text>
-            )}
+      <Space orientation="vertical" size={12} style={{ width: '100%' }}>
+        {action === 'assign_owner' ? (
+          <Select
+            style={{ width: '100%' }}
+            placeholder={t('bulk.ownerPlaceholder')}
+            value={ownerId}
+            onChange={setOwnerId}
+            showSearch={{ optionFilterProp: 'label' }}
+            loading={users.isLoading}
+            options={(users.data ?? [])
+              .filter((user) => !user.disabled)
+              .map((user) => ({ value: user.id, label: `${user.name}（${user.email}）` }))}
+            data-testid="bulk-owner"
           />
         ) : (
-          <Space orientation="vertical" size={12} style={{ width: '100%' }}>
-            {action === 'assign_owner' ? (
-              <Select
-                style={{ width: '100%' }}
-                placeholder={t('bulk.ownerPlaceholder')}
-                value={ownerId}
-                onChange={setOwnerId}
-                showSearch={{ optionFilterProp: 'label' }}
-                loading={users.isLoading}
-                options={(users.data ?? [])
-                  .filter((user) => !user.disabled)
-                  .map((user) => ({ value: user.id, label: `${user.name}（${user.email}）` }))}
-                data-testid="bulk-owner"
-              />
-            ) : (
-              <TagSelect
-                value={tagIds}
-                onChange={setTagIds}
-                placeholder={action === 'add_tags' ? t('bulk.tagsToAdd') : t('bulk.tagsToRemove')}
-                testId="bulk-tags"
-              />
-            )}
-            {countChanged && changedFrom !== null && total !== undefined && (
-              <Alert
-                type="warning"
-                showIcon
-                title={t('bulk.countChanged', { before: n(changedFrom), now: n(total) })}
-                data-testid="bulk-count-changed"
-              />
-            )}
-            {run.error && !countChanged ? <Alert type="error" showIcon title={errorMessage(run.error, t)} /> : null}
-            {sentence && (
-              <Alert
-                type={action === 'remove_tags' ? 'warning' : 'info'}
-                title={sentence}
-                data-testid="bulk-sentence"
-              />
-            )}
-          </Space>
+          <TagSelect
+            value={tagIds}
+            onChange={setTagIds}
+            placeholder={action === 'add_tags' ? t('bulk.tagsToAdd') : t('bulk.tagsToRemove')}
+            testId="bulk-tags"
+          />
         )}
-      </div>
-    </Modal>
+        {countChanged && changedFrom !== null && total !== undefined && (
+          <Alert
+            type="warning"
+            showIcon
+            title={t('bulk.countChanged', { before: n(changedFrom), now: n(total) })}
+            data-testid="bulk-count-changed"
+          />
+        )}
+        {run.error && !countChanged ? <Alert type="error" showIcon title={errorMessage(run.error, t)} /> : null}
+        {sentence && (
+          <Alert type={action === 'remove_tags' ? 'warning' : 'info'} title={sentence} data-testid="bulk-sentence" />
+        )}
+      </Space>
+    </ConfirmJobModal>
   );
 }

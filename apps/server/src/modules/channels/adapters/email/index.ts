@@ -1,4 +1,5 @@
 import { type EmailChannelConfig, emailChannelConfig, emailForwardingAddress, emailSecretKeys } from '@huike/contracts';
+import type { Config } from '../../../../config.ts';
 import { AppError } from '../../../../platform/errors.ts';
 import type { ChannelAdapter, ChannelInbox, ChannelRuntime } from '../types.ts';
 import { checkImap, pullOnce, type StoreRawMail, startImapPullers } from './imap-puller.ts';
@@ -35,11 +36,22 @@ async function verifyMailServers(inbox: ChannelInbox, runtime: ChannelRuntime) {
   }
 }
 
+/**
+ * An email inbox keeps a way to receive: its IMAP section may be removed only while Huike's forwarding endpoint
+ * (HUIKE_SMTP_PORT) is on, since mail forwarded to the inbox's address is then its way in.
+ */
+function checkMailChange(before: Record<string, unknown>, after: Record<string, unknown>, appConfig: Config) {
+  if (!before.imap || after.imap || appConfig.smtpPort !== undefined) return;
+  const message = '不能移除 IMAP 收信：本服务器未开启邮件转发，移除后这个邮箱将收不到任何邮件';
+  throw new AppError('channel.no_receive_path', message, [{ path: '/channelConfig/imap', message }]);
+}
+
 export const emailAdapter: ChannelAdapter = {
   type: 'email',
   config: emailChannelConfig,
   secretKeys: emailSecretKeys,
   verify: (inbox, runtime) => verifyMailServers(inbox, runtime),
+  checkChange: checkMailChange,
   deliver: (delivery, runtime) => sendReply(delivery, runtime),
   describeConfig: (inbox, appConfig) => ({
     forwardingAddress: emailForwardingAddress(inbox.token, appConfig.mailDomain ?? 'mail.huike.local'),

@@ -83,12 +83,15 @@ function parseFresh<T extends { timestamp: number }>(schema: z.ZodType<T>, body:
   return parsed.data;
 }
 
-/** 退订 / TD: the customer (and anyone else on file with this phone) gets no more marketing SMS; timeline + audit. */
+/**
+ * 退订 / TD: the customer (and anyone else on file with this phone) gets no more marketing SMS; timeline + audit,
+ * and `customer.updated` (fields: marketingOptOutAt) for each once committed, so webhooks tell the shop's systems.
+ */
 async function optOut(runtime: ChannelRuntime, inbox: ChannelInbox, customerId: string, phone: string) {
   const audit = createAuditService({ db: runtime.db });
-  await runtime.db.transaction(async (tx) => {
+  const changed = await runtime.db.transaction(async (tx) => {
     const changed = await repo.optOutByPhone(tx, inbox.workspaceId, customerId, phone);
-    if (changed.length === 0) return;
+    if (changed.length === 0) return changed;
     const details = { channel: 'sms', inboxId: inbox.id, inboxName: inbox.name };
     await recordCustomerEvents(
       tx,
@@ -110,7 +113,17 @@ async function optOut(runtime: ChannelRuntime, inbox: ChannelInbox, customerId: 
         details,
       });
     }
+    return changed;
   });
+  for (const id of changed) {
+    runtime.events.publish({
+      type: 'customer.updated',
+      workspaceId: inbox.workspaceId,
+      performedBy: null,
+      customerId: id,
+      fields: ['marketingOptOutAt'],
+    });
+  }
 }
 
 export function smsCallbackRoutes(

@@ -187,6 +187,75 @@ describe('SMS campaigns', () => {
     ).toBe(0);
   });
 
+  it('lists past campaigns newest first, with their status and recipients counted by outcome', async () => {
+    provider.reset();
+    const { owner, smsInbox, segment, addUser } = await campaignShop();
+    const empty = await owner.get('/api/v1/sms/campaigns');
+    expect(empty.statusCode, empty.body).toBe(200);
+    expect(empty.json()).toEqual({ items: [], nextCursor: null });
+
+    const body = { inboxId: smsInbox.id, segmentId: segment.id, templateParams: {} };
+    const supervisor = await addUser('supervisor');
+    const first = await owner.post('/api/v1/sms/campaigns', body);
+    expect(first.statusCode, first.body).toBe(202);
+    const queued = (await owner.get('/api/v1/sms/campaigns')).json().items;
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({
+      inboxId: smsInbox.id,
+      segmentId: segment.id,
+      segmentName: '老客户',
+      templateCode: 'SMS_MKT_001',
+      createdAt: expect.any(String),
+      createdBy: { id: owner.userId, name: expect.any(String) },
+      status: 'queued',
+      counts: { targeted: 6, sent: 0, delivered: 0, failed: 0, optedOut: 1, noPhone: 2 },
+    });
+
+    // The job moved the sends to the outbox: still sending until they went out.
+    await context.jobs.drain();
+    expect((await owner.get('/api/v1/sms/campaigns')).json().items[0].status).toBe('sending');
+    // One send is refused for good by the provider; one is reported delivered.
+    provider.answerNext({ status: 400, body: { code: 'isv.MOBILE_NUMBER_ILLEGAL', message: '号码无效' } });
+    await context.outbox.drain();
+    const outIds = campaignSends()
+      .filter((request) => request.body.outId)
+      .map((request) => request.body.outId as string);
+    const reported = await postCallback(context, `/public/v1/channels/sms/${smsInbox.token}/reports`, {
+      timestamp: now(),
+      reports: [{ outId: outIds.at(-1), status: 'delivered' }],
+    });
+    expect(reported.json()).toMatchObject({ matched: 1 });
+    const done = (await owner.get('/api/v1/sms/campaigns')).json().items[0];
+    expect(done.status).toBe('completed');
+    expect(done.counts).toEqual({ targeted: 6, sent: 1, delivered: 1, failed: 1, optedOut: 1, noPhone: 2 });
+
+    // A second campaign, by the supervisor, comes first; pages of one hold both, in order.
+    const second = await supervisor.post('/api/v1/sms/campaigns', body);
+    expect(second.statusCode, second.body).toBe(202);
+    const page1 = (await supervisor.get('/api/v1/sms/campaigns?limit=1')).json();
+    expect(page1.items).toHaveLength(1);
+    expect(page1.items[0]).toMatchObject({ createdBy: { id: supervisor.userId }, status: 'queued' });
+    const page2 = (await supervisor.get(`/api/v1/sms/campaigns?limit=1&cursor=${page1.nextCursor}`)).json();
+    expect(page2.items.map((item: { id: string }) => item.id)).toEqual([done.id]);
+    expect(page2.nextCursor).toBeNull();
+
+    for (const member of [await addUser('agent'), await addUser('analyst')]) {
+      const refused = await member.get('/api/v1/sms/campaigns');
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.code).toBe('auth.forbidden');
+    }
+    for (const query of ['?limit=0', '?limit=abc', '?cursor=bad-cursor', '?status=sent']) {
+      const invalid = await owner.get(`/api/v1/sms/campaigns${query}`);
+      expect(invalid.statusCode, query).toBe(400);
+      expect(invalid.json().error.message).toEqual(expect.any(String));
+    }
+    // Another workspace sees none of them.
+    const other = await createWorkspace(context, '隔壁店');
+    expect((await other.owner.get('/api/v1/sms/campaigns')).json().items).toEqual([]);
+    await context.jobs.drain();
+    await context.outbox.drain();
+  });
+
   it("answers 404 for another workspace's SMS inbox or segment", async () => {
     const a = await campaignShop();
     const b = await campaignShop();

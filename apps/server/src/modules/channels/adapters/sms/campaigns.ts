@@ -1,11 +1,15 @@
 import {
   type Job,
   job as jobSchema,
+  listQuery,
   type SmsCampaignBody,
   type SmsCampaignPreview,
   type SmsCampaignPreviewBody,
+  type SmsCampaignStatus,
+  type SmsCampaignSummary,
   type SmsChannelConfig,
   smsCampaignBody,
+  smsCampaignPage,
   smsCampaignPreview,
   smsCampaignPreviewBody,
   smsSecretKeys,
@@ -19,7 +23,7 @@ import type { Db } from '../../../../db/database.ts';
 import { type Actor, assertCan } from '../../../../platform/access.ts';
 import { requireActor } from '../../../../platform/auth/request-auth.ts';
 import type { FieldCipher } from '../../../../platform/crypto.ts';
-import type { Executor } from '../../../../platform/db-helpers.ts';
+import { decodeIdCursor, type Executor, encodeCursor, iso } from '../../../../platform/db-helpers.ts';
 import { AppError } from '../../../../platform/errors.ts';
 import { newId } from '../../../../platform/ids.ts';
 import type { Jobs } from '../../../../platform/jobs.ts';
@@ -51,6 +55,32 @@ const personalise = (params: Record<string, string>, name: string | null) =>
   );
 
 export type SmsCampaigns = ReturnType<typeof createSmsCampaigns>;
+
+/** The job's state, and then whether sends are still waiting on the outbox. */
+function campaignStatus(row: repo.CampaignListRow): SmsCampaignStatus {
+  if (row.job_status === 'queued') return 'queued';
+  if (row.job_status === 'failed') return 'failed';
+  return row.job_status === 'running' || row.waiting > 0 ? 'sending' : 'completed';
+}
+
+const presentCampaign = (row: repo.CampaignListRow): SmsCampaignSummary => ({
+  id: row.id,
+  inboxId: row.inbox_id,
+  segmentId: row.segment_id,
+  segmentName: row.segment_name,
+  templateCode: row.template_code,
+  createdAt: iso(row.created_at)!,
+  createdBy: row.created_by && row.created_by_name ? { id: row.created_by, name: row.created_by_name } : null,
+  status: campaignStatus(row),
+  counts: {
+    targeted: row.targeted,
+    sent: row.sent,
+    delivered: row.delivered,
+    failed: row.failed,
+    optedOut: row.opted_out,
+    noPhone: row.no_phone,
+  },
+});
 
 export function createSmsCampaigns({
   db,
@@ -160,6 +190,15 @@ export function createSmsCampaigns({
       return repo.countAudience(db, where);
     },
 
+    /** Past campaigns, newest first, with their recipients counted by outcome (短信群发记录). */
+    async list(actor: Actor, query: { limit: number; cursor?: string }) {
+      assertCan(actor, 'campaigns:send');
+      const before = decodeIdCursor(query.cursor);
+      const rows = await repo.listCampaigns(db, actor.workspaceId, before, query.limit + 1);
+      const items = rows.slice(0, query.limit).map(presentCampaign);
+      return { items, nextCursor: rows.length > query.limit ? encodeCursor([items.at(-1)!.id]) : null };
+    },
+
     /** Fixes the audience and queues the sending job; answers the job (its result names the campaign). */
     async create(actor: Actor, body: SmsCampaignBody): Promise<Job> {
       assertCan(actor, 'campaigns:send');
@@ -217,6 +256,12 @@ export function smsCampaignRoutes(app: FastifyInstance, campaigns: SmsCampaigns)
     '/api/v1/sms/campaigns/preview',
     { schema: { tags, body: smsCampaignPreviewBody, response: { 200: smsCampaignPreview } } },
     (request) => campaigns.preview(requireActor(request), request.body),
+  );
+
+  r.get(
+    '/api/v1/sms/campaigns',
+    { schema: { tags, querystring: listQuery, response: { 200: smsCampaignPage } } },
+    (request) => campaigns.list(requireActor(request), request.query),
   );
 
   r.post(

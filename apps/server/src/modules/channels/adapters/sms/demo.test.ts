@@ -13,6 +13,15 @@ describe('SMS demo data', () => {
     const segments = (await owner.get('/api/v1/segments')).json().items as { id: string; name: string }[];
     const ordered = segments.find((segment) => segment.name === '已下单')!;
 
+    // Last week's campaign is in 短信群发记录, finished, most of it delivered.
+    const campaigns = (await owner.get('/api/v1/sms/campaigns')).json().items;
+    expect(campaigns).toHaveLength(1);
+    expect(campaigns[0]).toMatchObject({ segmentId: ordered.id, segmentName: '已下单', status: 'completed' });
+    expect(campaigns[0].createdBy).toMatchObject({ id: owner.userId });
+    expect(campaigns[0].counts.delivered).toBeGreaterThan(5);
+    expect(campaigns[0].counts.failed).toBeGreaterThan(0);
+    expect(Date.now() - Date.parse(campaigns[0].createdAt)).toBeGreaterThan(5 * 24 * 3_600_000);
+
     const preview = await owner.post('/api/v1/sms/campaigns/preview', { inboxId: sms.id, segmentId: ordered.id });
     expect(preview.statusCode, preview.body).toBe(200);
     expect(preview.json().optedOut).toBe(3);

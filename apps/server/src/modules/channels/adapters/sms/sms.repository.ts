@@ -171,3 +171,47 @@ export async function reportRecipient(
        and r.status in ('queued', 'sent', 'delivered', 'failed')`);
   return (result.rowCount ?? 0) > 0;
 }
+
+export type CampaignListRow = {
+  id: string;
+  inbox_id: string;
+  segment_id: string | null;
+  segment_name: string;
+  template_code: string;
+  created_at: Date | string;
+  created_by: string | null;
+  created_by_name: string | null;
+  job_status: 'queued' | 'running' | 'succeeded' | 'failed' | null;
+  targeted: number;
+  waiting: number;
+  sent: number;
+  delivered: number;
+  failed: number;
+  opted_out: number;
+  no_phone: number;
+};
+
+/** A page of the workspace's campaigns, newest first (ids are time-ordered), each with its recipients by status. */
+export async function listCampaigns(db: Executor, workspaceId: string, before: string | undefined, limit: number) {
+  const result = await db.execute<CampaignListRow>(sql`
+    select c.id, c.inbox_id, c.segment_id, c.segment_name, c.template_code, c.created_at, c.created_by,
+           u.name as created_by_name, j.status as job_status,
+           r.targeted, r.waiting, r.sent, r.delivered, r.failed, r.opted_out, r.no_phone
+      from sms_campaigns c
+      left join users u on u.id = c.created_by and u.workspace_id = c.workspace_id
+      left join jobs j on j.id = c.job_id and j.workspace_id = c.workspace_id
+      cross join lateral (
+        select count(*)::int as targeted,
+               count(*) filter (where status in ('pending', 'queued'))::int as waiting,
+               count(*) filter (where status = 'sent')::int as sent,
+               count(*) filter (where status = 'delivered')::int as delivered,
+               count(*) filter (where status = 'failed')::int as failed,
+               count(*) filter (where status = 'opted_out')::int as opted_out,
+               count(*) filter (where status = 'no_phone')::int as no_phone
+          from sms_campaign_recipients
+         where workspace_id = c.workspace_id and campaign_id = c.id) r
+     where c.workspace_id = ${workspaceId} ${before ? sql`and c.id < ${before}` : sql``}
+     order by c.id desc
+     limit ${limit}`);
+  return result.rows;
+}

@@ -234,6 +234,33 @@ describe('replies from buyers', () => {
     ).toBe(1);
   });
 
+  it('announces an unsubscribe to webhooks as customer.updated with marketingOptOutAt', async () => {
+    const { owner, smsInbox, customerId } = await smsShop('13600007777');
+    const receiver = await startProvider();
+    const endpoint = await owner.post('/api/v1/webhooks', { url: receiver.url, events: ['customer.updated'] });
+    expect(endpoint.statusCode, endpoint.body).toBe(201);
+    expect((await sendReply(context, smsInbox.token, '13600007777', '退订')).statusCode).toBe(200);
+    // The event is published after the commit and fanned out asynchronously.
+    for (let i = 0; i < 100; i++) {
+      if (
+        (await countRows(context, "from deliveries where kind = 'webhook' and subject_id = $1", [endpoint.json().id])) >
+        0
+      )
+        break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await context.outbox.drain();
+    expect(receiver.requests).toHaveLength(1);
+    const delivered = receiver.requests[0]!;
+    expect(delivered.headers['x-huike-event']).toBe('customer.updated');
+    expect(delivered.body).toMatchObject({
+      event: 'customer.updated',
+      data: { customer: { id: customerId, marketingOptOutAt: expect.any(String) }, fields: ['marketingOptOutAt'] },
+    });
+    const customer = (await owner.get(`/api/v1/customers/${customerId}`)).json();
+    expect(customer.marketingOptOutAt).toEqual(expect.any(String));
+  });
+
   it('refuses bad signatures, stale timestamps, malformed bodies and unknown inboxes alike, storing nothing', async () => {
     const { smsInbox } = await createWorkspace(context).then(async (shop) => ({
       smsInbox: await createSmsInbox(shop.owner, provider.url),
