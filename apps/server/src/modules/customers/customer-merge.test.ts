@@ -267,6 +267,18 @@ describe('merging two customers', () => {
     expect((await stateOf(other)).row.merged_into_id).toBe(survivor);
   });
 
+  it('keeps a marketing opt-out of either record on the merged one, and undo gives each its own again', async () => {
+    const { owner, survivor, other } = await twoRecordsOfOneBuyer();
+    await pool.query(`update customers set marketing_opt_out_at = '2026-11-01T02:00:00Z' where id = $1`, [other]);
+    const merged = await owner.post(`/api/v1/customers/${survivor}/merge`, { otherId: other });
+    expect(merged.statusCode, merged.body).toBe(200);
+    expect(merged.json().customer.marketingOptOutAt).toBe('2026-11-01T02:00:00.000Z');
+    const undone = await owner.post(`/api/v1/customer-merges/${merged.json().mergeId}/undo`);
+    expect(undone.statusCode, undone.body).toBe(200);
+    expect((await owner.get(`/api/v1/customers/${survivor}`)).json().marketingOptOutAt).toBeNull();
+    expect((await owner.get(`/api/v1/customers/${other}`)).json().marketingOptOutAt).toBe('2026-11-01T02:00:00.000Z');
+  });
+
   it('refuses to undo while the survivor is itself merged into a third record', async () => {
     const { owner, workspaceId, survivor, other } = await twoRecordsOfOneBuyer();
     const third = await insertCustomer(context, workspaceId, { name: '张三（新）' });

@@ -204,6 +204,8 @@ const uniqueList = (values: (string | null | undefined)[], key: (value: string) 
 
 export type CustomersService = ReturnType<typeof createCustomersService>;
 
+const earliest = (a: Date | null, b: Date | null) => (a && b ? (a < b ? a : b) : (a ?? b));
+
 export function createCustomersService({
   db,
   cipher,
@@ -707,6 +709,8 @@ export function createCustomersService({
         await repo.updateCustomer(tx, actor.workspaceId, survivor.id, {
           ...profileColumns(merged),
           profileUpdatedAt: new Date(),
+          // The buyer said 退订 on either record: the merged one must respect it (undo restores both as they were).
+          marketingOptOutAt: earliest(survivor.marketingOptOutAt, other.marketingOptOutAt),
         });
         await repo.updateCustomer(tx, actor.workspaceId, other.id, { mergedIntoId: survivor.id });
         // The moved orders now count for the survivor (and no longer for the hidden record).
