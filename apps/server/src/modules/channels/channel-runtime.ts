@@ -135,6 +135,11 @@ export function createChannelRuntime(deps: {
       set: async (inbox, key, value) => {
         await repo.writeChannelState(db, { workspaceId: inbox.workspaceId, inboxId: inbox.id, key, value });
       },
+      lease: (inbox, key, holder, ttlMs) =>
+        repo.leaseChannelState(db, { workspaceId: inbox.workspaceId, inboxId: inbox.id, key, holder, ttlMs }),
+      release: async (inbox, key, holder) => {
+        await repo.releaseChannelState(db, inbox.id, key, holder);
+      },
     },
   };
 

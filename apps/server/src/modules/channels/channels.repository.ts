@@ -62,6 +62,30 @@ export const writeChannelState = (
       set: { value: row.value, updatedAt: new Date() },
     });
 
+/**
+ * Takes or renews a lease kept as channel state (`{holder, until}`): true when `holder` has it for `ttlMs` from
+ * now — it was free, expired, or already theirs. One statement, so two workers never both get it.
+ */
+export async function leaseChannelState(
+  db: Executor,
+  row: { workspaceId: string; inboxId: string; key: string; holder: string; ttlMs: number },
+) {
+  const result = await db.execute(sql`
+    insert into channel_state (workspace_id, inbox_id, key, value, updated_at)
+    values (${row.workspaceId}, ${row.inboxId}, ${row.key},
+            jsonb_build_object('holder', ${row.holder}::text, 'until', now() + make_interval(secs => ${row.ttlMs / 1000})),
+            now())
+    on conflict (inbox_id, key) do update set value = excluded.value, updated_at = now()
+     where channel_state.value->>'holder' = ${row.holder}
+        or (channel_state.value->>'until')::timestamptz < now()`);
+  return (result.rowCount ?? 0) > 0;
+}
+
+/** Gives a lease up at once (a worker stopping), if `holder` still has it. */
+export const releaseChannelState = (db: Executor, inboxId: string, key: string, holder: string) =>
+  db.execute(sql`
+    delete from channel_state where inbox_id = ${inboxId} and key = ${key} and value->>'holder' = ${holder}`);
+
 /** What delivering a message needs beyond the message: its conversation's customer and their identities here. */
 export async function deliveryContext(db: Executor, workspaceId: string, messageId: string) {
   const [row] = await db

@@ -84,6 +84,10 @@ export type ChannelRuntime = {
   state: {
     get<T extends Record<string, unknown>>(inbox: ChannelInbox, key: string): Promise<T | undefined>;
     set(inbox: ChannelInbox, key: string, value: Record<string, unknown>): Promise<void>;
+    /** Takes or renews a lease on `key` for `ttlMs` (one worker per inbox for pullers); false while another holds it. */
+    lease(inbox: ChannelInbox, key: string, holder: string, ttlMs: number): Promise<boolean>;
+    /** Gives the lease up now, so another worker takes over without waiting for it to expire. */
+    release(inbox: ChannelInbox, key: string, holder: string): Promise<void>;
   };
   log: { info(context: object, message: string): void; error(context: object, message: string): void };
 };

@@ -3,7 +3,7 @@ import { type Client, countRows, createTestApp, createWorkspace, pause } from '.
 import { type Mailbox, rawEmail, startDovecot, startSmtpReceiver } from '../../../../../test/mail-servers.ts';
 import { TINY_PNG, uploadAttachment } from '../../../../../test/multipart.ts';
 import type { ChannelInbox } from '../types.ts';
-import { checkImap, IMAP_STATE_KEY, type ImapState, startImapPullers } from './imap-puller.ts';
+import { checkImap, IMAP_LEASE_KEY, IMAP_STATE_KEY, type ImapState, startImapPullers } from './imap-puller.ts';
 import { emailAdapter, pullEmailInbox, storeRawMail } from './index.ts';
 import { checkSmtp } from './smtp-sender.ts';
 
@@ -305,6 +305,39 @@ describe('pulling mail by IMAP', () => {
     const state = await context.channelRuntime.state.get<ImapState>(await channelInbox(emailInbox.id), IMAP_STATE_KEY);
     expect(state).toMatchObject({ lastUid: 4 });
     expect((await conversationsOf(owner, emailInbox.id)).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('has one worker pull a mailbox while several run, and another take over when it stops', async () => {
+    const { emailInbox, mailbox } = await setup();
+    const countInbound = () =>
+      countRows(
+        context,
+        "from messages m join conversations c on c.id = m.conversation_id where c.inbox_id = $1 and m.direction = 'inbound'",
+        [emailInbox.id],
+      );
+    const leaseHolder = async () =>
+      (
+        await context.database.pool.query(
+          `select value->>'holder' as holder from channel_state where inbox_id = $1 and key = $2`,
+          [emailInbox.id, IMAP_LEASE_KEY],
+        )
+      ).rows[0]?.holder;
+
+    const stopA = startImapPullers(context.channelRuntime, storeRawMail, { refreshMs: 200, holder: 'worker-a' });
+    await until(leaseHolder, (holder) => holder === 'worker-a', 'worker A to take the mailbox');
+    const stopB = startImapPullers(context.channelRuntime, storeRawMail, { refreshMs: 200, holder: 'worker-b' });
+    await pause(700); // B checks several times, and A keeps renewing
+    expect(await leaseHolder()).toBe('worker-a');
+    await mailbox.append(customerMail(1));
+    await until(countInbound, (count) => count === 1, 'the first mail');
+
+    await stopA();
+    await until(leaseHolder, (holder) => holder === 'worker-b', 'worker B to take over');
+    await mailbox.append(customerMail(2));
+    await until(countInbound, (count) => count === 2, 'the mail after the take-over');
+    await stopB();
+    expect(await leaseHolder()).toBeUndefined();
+    expect(await countInbound()).toBe(2);
   });
 
   it('reads the mailbox again when UIDVALIDITY changes, without duplicating what it has', async () => {

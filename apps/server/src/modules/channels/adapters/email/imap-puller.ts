@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EmailChannelConfig, MailServerConfig } from '@huike/contracts';
 import type { ImapFlow } from 'imapflow';
 import { lazyModule } from '../../../../platform/lazy-module.ts';
@@ -17,6 +18,8 @@ const imapflow = lazyModule<typeof import('imapflow')>('imapflow');
  */
 
 export const IMAP_STATE_KEY = 'imap';
+/** Channel state key of the lease that lets one worker process pull an inbox's mailbox. */
+export const IMAP_LEASE_KEY = 'imap_lease';
 
 export type ImapState = {
   uidValidity: string;
@@ -259,14 +262,18 @@ const fingerprint = (inbox: ChannelInbox) => JSON.stringify((inbox.config as Ema
 
 /**
  * Starts one loop per email inbox with IMAP settings and follows inboxes being added or changed (checked every
- * `refreshMs`). Answers the stop function.
+ * `refreshMs`). With several worker processes, each inbox is pulled by one of them: the one holding its lease,
+ * renewed at every check and lasting three checks, so another worker takes over when one dies (or at once when it
+ * stops). Answers the stop function.
  */
 export function startImapPullers(
   runtime: ChannelRuntime,
   store: StoreRawMail,
-  options: { refreshMs?: number } = {},
+  options: { refreshMs?: number; holder?: string } = {},
 ): () => Promise<void> {
-  const loops = new Map<string, { fingerprint: string; stop: () => Promise<void> }>();
+  const refreshMs = options.refreshMs ?? 60_000;
+  const holder = options.holder ?? randomUUID();
+  const loops = new Map<string, { inbox: ChannelInbox; fingerprint: string; stop: () => Promise<void> }>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let refreshing: Promise<void> | undefined;
@@ -274,19 +281,28 @@ export function startImapPullers(
   async function refresh() {
     const inboxes = (await runtime.inboxesOfType('email')).filter((inbox) => (inbox.config as EmailChannelConfig).imap);
     const current = new Set(inboxes.map((inbox) => inbox.id));
-    for (const [id, loop] of loops) {
-      if (!current.has(id)) {
-        loops.delete(id);
-        await loop.stop();
-      }
+    for (const id of [...loops.keys()]) {
+      if (!current.has(id)) await stopLoop(id);
     }
     for (const inbox of inboxes) {
       if (stopped) return;
       const existing = loops.get(inbox.id);
+      if (!(await runtime.state.lease(inbox, IMAP_LEASE_KEY, holder, 3 * refreshMs))) {
+        if (existing) await stopLoop(inbox.id); // another worker took the inbox over (ours had expired)
+        continue;
+      }
       if (existing?.fingerprint === fingerprint(inbox)) continue;
       if (existing) await existing.stop();
-      loops.set(inbox.id, { fingerprint: fingerprint(inbox), ...runInbox(inbox, runtime, store) });
+      loops.set(inbox.id, { inbox, fingerprint: fingerprint(inbox), ...runInbox(inbox, runtime, store) });
     }
+  }
+
+  async function stopLoop(id: string) {
+    const loop = loops.get(id);
+    if (!loop) return;
+    loops.delete(id);
+    await loop.stop();
+    await runtime.state.release(loop.inbox, IMAP_LEASE_KEY, holder);
   }
 
   function tick() {
@@ -295,7 +311,7 @@ export function startImapPullers(
       .finally(() => {
         refreshing = undefined;
         if (!stopped) {
-          timer = setTimeout(tick, options.refreshMs ?? 60_000);
+          timer = setTimeout(tick, refreshMs);
           timer.unref();
         }
       });
@@ -306,7 +322,6 @@ export function startImapPullers(
     stopped = true;
     clearTimeout(timer);
     await refreshing;
-    await Promise.all([...loops.values()].map((loop) => loop.stop()));
-    loops.clear();
+    await Promise.all([...loops.keys()].map((id) => stopLoop(id).catch(() => undefined)));
   };
 }
