@@ -63,19 +63,33 @@ type Handler = (event: DomainEvent) => void | Promise<void>;
 export type EventBus = {
   publish(event: DomainEvent): void;
   subscribe(handler: Handler): () => void;
+  /**
+   * Resolves once every subscriber that received this published event has finished with it (failed ones included),
+   * e.g. a WeChat callback knowing no automatic reply to an inbound message is still coming. Unknown events: at once.
+   */
+  settled(event: DomainEvent): Promise<void>;
 };
 
 /** In-process bus. Subscribers run after the publisher's transaction committed; a failing subscriber is logged, never fatal. */
 export function createEventBus(onError: (error: unknown, event: DomainEvent) => void): EventBus {
   const handlers = new Set<Handler>();
+  const running = new WeakMap<DomainEvent, Promise<void>>();
   return {
     publish(event) {
+      const runs: Promise<void>[] = [];
       for (const handler of handlers) {
-        Promise.resolve()
-          .then(() => handler(event))
-          .catch((error) => onError(error, event));
+        runs.push(
+          Promise.resolve()
+            .then(() => handler(event))
+            .catch((error) => onError(error, event)),
+        );
       }
+      running.set(
+        event,
+        Promise.all(runs).then(() => undefined),
+      );
     },
+    settled: (event) => running.get(event) ?? Promise.resolve(),
     subscribe(handler) {
       handlers.add(handler);
       return () => handlers.delete(handler);

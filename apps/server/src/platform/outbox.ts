@@ -73,6 +73,8 @@ export type OutboxItem = {
   subjectId: string;
   payload?: Record<string, unknown>;
   orderKey?: string;
+  /** Held back this long before a worker may take it (e.g. while a channel may still answer it another way). */
+  holdMs?: number;
 };
 
 export function createOutbox({
@@ -194,7 +196,12 @@ export function createOutbox({
 
   async function enqueue(executor: Executor, items: OutboxItem[]): Promise<string[]> {
     if (items.length === 0) return [];
-    const rows = items.map((item) => ({ id: newId(), ...item, payload: item.payload ?? {} }));
+    const rows = items.map(({ holdMs, ...item }) => ({
+      id: newId(),
+      ...item,
+      payload: item.payload ?? {},
+      ...(holdMs ? { nextAttemptAt: sql`now() + make_interval(secs => ${holdMs / 1000})` } : {}),
+    }));
     await executor.insert(deliveries).values(rows);
     return rows.map((row) => row.id);
   }
@@ -229,6 +236,35 @@ export function createOutbox({
 
     /** Queues deliveries inside the caller's transaction; they leave once it commits. */
     enqueue,
+
+    /**
+     * Inside the caller's transaction: the subject's delivery of this kind is taken over by a path outside the
+     * outbox (WeChat's passive reply) and marked succeeded, but only while no worker ever took it (pending, never
+     * attempted) and no older delivery of its order key is still waiting. A row-level conditional update: a worker in
+     * any process either claimed it first (its attempt counted, this answers false) or skips it from then on, so the
+     * delivery goes out exactly once. `via` is recorded in the payload.
+     */
+    async takeOver(executor: Executor, item: { workspaceId: string; kind: string; subjectId: string; via: string }) {
+      const rows = await executor
+        .update(deliveries)
+        .set({
+          status: 'succeeded',
+          attempts: 1,
+          payload: sql`${deliveries.payload} || jsonb_build_object('via', ${item.via}::text)`,
+          finishedAt: sql`now()`,
+          updatedAt: sql`now()`,
+        })
+        .where(
+          sql`${deliveries.workspaceId} = ${item.workspaceId} and ${deliveries.kind} = ${item.kind}
+            and ${deliveries.subjectId} = ${item.subjectId} and ${deliveries.status} = 'pending'
+            and ${deliveries.attempts} = 0
+            and (${deliveries.orderKey} is null or not exists (
+              select 1 from deliveries e where e.order_key = ${deliveries.orderKey} and e.status = 'pending'
+                and e.id < ${deliveries.id}))`,
+        )
+        .returning({ id: deliveries.id });
+      return rows.length > 0;
+    },
 
     /** Sends what is due now instead of waiting for the next poll (after a commit that queued something). */
     wake,

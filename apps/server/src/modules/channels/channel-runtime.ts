@@ -47,6 +47,8 @@ export function createQueueOutbound(outbox: Outbox) {
       typeOf.set(ref.inboxId, type);
     }
     if (!deliversLater(type)) return;
+    const { holdAutomaticMs } = adapterFor(type);
+    const holdMs = holdAutomaticMs && (await repo.isAutomaticMessage(executor, ref.workspaceId, ref.messageId));
     await repo.setDeliveryState(executor, ref.workspaceId, ref.messageId, { deliveryStatus: 'pending' });
     await outbox.enqueue(executor, [
       {
@@ -54,6 +56,7 @@ export function createQueueOutbound(outbox: Outbox) {
         kind: CHANNEL_MESSAGE,
         subjectId: ref.messageId,
         orderKey: ref.conversationId,
+        ...(holdMs ? { holdMs: holdAutomaticMs } : {}),
       },
     ]);
     outbox.wake();
@@ -127,6 +130,21 @@ export function createChannelRuntime(deps: {
       });
       for (const { id } of changed) await publishMessage(inbox.workspaceId, id);
       return changed.length > 0;
+    },
+
+    async claimDelivery(inbox, messageId, meta) {
+      const claimed = await db.transaction(async (tx) => {
+        const taken = await deps.outbox.takeOver(tx, {
+          workspaceId: inbox.workspaceId,
+          kind: CHANNEL_MESSAGE,
+          subjectId: messageId,
+          via: String(meta.sentAs ?? inbox.channelType),
+        });
+        if (taken) await repo.markSentWith(tx, inbox.workspaceId, messageId, meta);
+        return taken;
+      });
+      if (claimed) await publishMessage(inbox.workspaceId, messageId);
+      return claimed;
     },
 
     state: {

@@ -80,6 +80,12 @@ export type ChannelRuntime = {
     externalId: string,
     update: { status: 'delivered' | 'bounced' | 'failed'; error?: string | null },
   ): Promise<boolean>;
+  /**
+   * An automatic outbound message the channel delivers in its own callback response (WeChat's passive reply): takes
+   * its delivery from the outbox (only while pending and never attempted) and marks it sent with `meta` added to its
+   * channelMeta; agents see the change. False when a worker took it first: the outbox sends it then.
+   */
+  claimDelivery(inbox: ChannelInbox, messageId: string, meta: Record<string, unknown>): Promise<boolean>;
   /** Small per-inbox running state (IMAP's last UID, WeChat's access token). */
   state: {
     get<T extends Record<string, unknown>>(inbox: ChannelInbox, key: string): Promise<T | undefined>;
@@ -113,6 +119,11 @@ export type ChannelAdapter = {
     delivery: ChannelDelivery,
     runtime: ChannelRuntime,
   ): Promise<{ externalId?: string; meta?: Record<string, unknown> }>;
+  /**
+   * Automatic replies (senderKind bot/system) wait this long in the outbox before a worker may send them, so the
+   * channel's own callback can answer them in its response first (WeChat's passive reply); agents' replies never wait.
+   */
+  holdAutomaticMs?: number;
   /** Public endpoints (callbacks, inbound hooks), registered under /public/v1/channels/<type>/. */
   routes?(app: FastifyInstance, runtime: ChannelRuntime): void;
   /** Background work on worker processes (IMAP pull); answers a stop function. */

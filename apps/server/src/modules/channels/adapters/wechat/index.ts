@@ -8,7 +8,8 @@ import { wechatRoutes } from './routes.ts';
 
 /*
  * WeChat Official Account (公众号): inbound through the server configuration URL (routes.ts: plain and safe mode,
- * signatures, AES), outbound as 客服消息 through the outbox (api-client.ts: cached access token, 48-hour window).
+ * signatures, AES), outbound as 客服消息 through the outbox (api-client.ts: cached access token, 48-hour window);
+ * an automatic reply ready within the callback's window is its passive reply instead (passive-reply.ts).
  */
 
 /** A secret as stored: encrypted by the channels module ('v1:…'), when an update leaves it out and keeps it. */
@@ -49,6 +50,9 @@ export const wechatAdapter: ChannelAdapter = {
     await sendCustomText(inbox, runtime, openid, content);
     return { meta: { sentAs: 'custom_message', ...(message.attachments.length ? { attachmentsNotSent: true } : {}) } };
   },
+
+  // Automatic replies wait in the outbox while the callback may still answer them passively (passive-reply.ts).
+  holdAutomaticMs: 5_000,
 
   routes: wechatRoutes,
 };

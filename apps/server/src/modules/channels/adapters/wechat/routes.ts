@@ -12,14 +12,16 @@ import {
   wechatSignature,
 } from './crypto.ts';
 import { toInbound, WechatPushError } from './inbound.ts';
+import { expectsAnswer, PASSIVE_WAIT_MS, watchAutomaticReplies } from './passive-reply.ts';
 import { encryptedReplyXml, MAX_XML_BYTES, parseWechatXml, textReplyXml, WechatXmlError } from './xml.ts';
 
 /*
  * The 公众号 server configuration URL (服务器地址): `/public/v1/channels/wechat/{inboxToken}`.
  * GET  = WeChat checks the URL: answer `echostr` when the signature is right.
  * POST = a message or event, in plain mode (signature over token/timestamp/nonce) or safe mode (msg_signature
- *        over token/timestamp/nonce/Encrypt, then AES). Acknowledged only after it is stored: "success", or an
- *        (encrypted) passive welcome for a new follower. Agent replies go out later as 客服消息 (adapter.deliver).
+ *        over token/timestamp/nonce/Encrypt, then AES). Acknowledged only after it is stored: "success", an
+ *        (encrypted) passive welcome for a new follower, or an automatic reply (keyword, bot) ready within ~4 s as
+ *        the passive reply (passive-reply.ts). Agent replies go out later as 客服消息 (adapter.deliver).
  * Anything wrong with a request (malformed or oversized XML, a DTD, a bad signature, a stale timestamp) gets one
  * answer, 400 channel.request_invalid, and nothing is stored.
  */
@@ -155,13 +157,24 @@ export function wechatRoutes(app: FastifyInstance, runtime: ChannelRuntime) {
       if (error instanceof WechatPushError) throw refuse(inbox, 'not a message');
       throw error;
     }
-    // Stored (committed) before WeChat hears anything: a crash before this line means WeChat retries.
-    const stored = inbound ? await runtime.receive(inbox, inbound) : undefined;
-    const greeting = inbox.settings.greeting.trim();
-    if (stored && !stored.isDuplicate && fields.MsgType === 'event' && fields.Event === 'subscribe' && greeting) {
-      return reply.type('application/xml; charset=utf-8').send(passiveReply(config, fields, greeting));
+    // Listening before the push is stored, so an automatic reply is never missed (see passive-reply.ts).
+    const watcher = inbound && expectsAnswer(fields) ? watchAutomaticReplies(runtime, inbox) : undefined;
+    try {
+      // Stored (committed) before WeChat hears anything: a crash before this line means WeChat retries.
+      const stored = inbound ? await runtime.receive(inbox, inbound) : undefined;
+      const greeting = inbox.settings.greeting.trim();
+      if (stored && !stored.isDuplicate && fields.MsgType === 'event' && fields.Event === 'subscribe' && greeting) {
+        return reply.type('application/xml; charset=utf-8').send(passiveReply(config, fields, greeting));
+      }
+      if (watcher && stored && !stored.isDuplicate) {
+        const deadline = Date.now() + PASSIVE_WAIT_MS - reply.elapsedTime;
+        const answer = await watcher.answerTo(stored.messageId, deadline);
+        if (answer) return reply.type('application/xml; charset=utf-8').send(passiveReply(config, fields, answer));
+      }
+      return reply.type('text/plain; charset=utf-8').send('success');
+    } finally {
+      watcher?.stop();
     }
-    return reply.type('text/plain; charset=utf-8').send('success');
   }
 
   app.register(async (scope) => {
