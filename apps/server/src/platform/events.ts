@@ -62,36 +62,41 @@ type Handler = (event: DomainEvent) => void | Promise<void>;
 
 export type EventBus = {
   publish(event: DomainEvent): void;
-  subscribe(handler: Handler): () => void;
   /**
-   * Resolves once every subscriber that received this published event has finished with it (failed ones included),
-   * e.g. a WeChat callback knowing no automatic reply to an inbound message is still coming. Unknown events: at once.
+   * `answersCustomers`: the handler may store an automatic answer to a customer's message (keyword replies, the
+   * bot, automation rules, the offline notice) — what `answersSettled` waits for.
    */
-  settled(event: DomainEvent): Promise<void>;
+  subscribe(handler: Handler, options?: { answersCustomers?: boolean }): () => void;
+  /**
+   * Resolves once every subscriber that may answer customers has finished with this published event (failed ones
+   * included), e.g. a WeChat callback knowing no automatic reply to an inbound message is still coming, without
+   * waiting for reporting, routing or webhooks. Unknown events: at once.
+   */
+  answersSettled(event: DomainEvent): Promise<void>;
 };
 
 /** In-process bus. Subscribers run after the publisher's transaction committed; a failing subscriber is logged, never fatal. */
 export function createEventBus(onError: (error: unknown, event: DomainEvent) => void): EventBus {
-  const handlers = new Set<Handler>();
-  const running = new WeakMap<DomainEvent, Promise<void>>();
+  const handlers = new Map<Handler, { answersCustomers: boolean }>();
+  const answering = new WeakMap<DomainEvent, Promise<void>>();
   return {
     publish(event) {
-      const runs: Promise<void>[] = [];
-      for (const handler of handlers) {
-        runs.push(
-          Promise.resolve()
-            .then(() => handler(event))
-            .catch((error) => onError(error, event)),
-        );
+      const answers: Promise<void>[] = [];
+      for (const [handler, { answersCustomers }] of handlers) {
+        const run = Promise.resolve()
+          .then(() => handler(event))
+          .catch((error) => onError(error, event));
+        if (answersCustomers) answers.push(run);
       }
-      running.set(
-        event,
-        Promise.all(runs).then(() => undefined),
-      );
+      if (answers.length > 0)
+        answering.set(
+          event,
+          Promise.all(answers).then(() => undefined),
+        );
     },
-    settled: (event) => running.get(event) ?? Promise.resolve(),
-    subscribe(handler) {
-      handlers.add(handler);
+    answersSettled: (event) => answering.get(event) ?? Promise.resolve(),
+    subscribe(handler, options) {
+      handlers.set(handler, { answersCustomers: options?.answersCustomers ?? false });
       return () => handlers.delete(handler);
     },
   };

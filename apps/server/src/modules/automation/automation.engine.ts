@@ -955,7 +955,7 @@ export function createAutomationEngine({
 
   return {
     handleEvent,
-    subscribe: () => events.subscribe(handleEvent),
+    subscribe: () => events.subscribe(handleEvent, { answersCustomers: true }),
 
     /** After a rule changed: the next event reads the workspace's rules again. */
     forgetRules: (workspaceId: string) => ruleCache.delete(workspaceId),

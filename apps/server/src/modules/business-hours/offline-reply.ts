@@ -17,24 +17,27 @@ export function subscribeOfflineReplies({
   events: EventBus;
   conversations: Pick<ConversationsService, 'sendAutomatedMessage'>;
 }) {
-  return events.subscribe(async (event) => {
-    if (event.type !== 'message.created' || event.automation) return;
-    const { message, conversation } = event;
-    if (message.direction !== 'inbound' || message.senderKind !== 'customer' || message.private) return;
-    const bh = await inboxBusinessHours(db, event.workspaceId, conversation.inboxId);
-    if (!bh.hours.enabled || !bh.offlineReply.enabled) return;
-    const at = new Date(message.createdAt);
-    if (bh.isOpen(at)) return;
-    const next = bh.nextOpeningAt(at);
-    const content = renderOfflineReply(bh.offlineReply.content, next, at, bh.hours.timezone).trim();
-    if (!content) return;
-    await conversations.sendAutomatedMessage({
-      workspaceId: event.workspaceId,
-      conversationId: conversation.id,
-      content: content.slice(0, 5000),
-      senderKind: 'bot',
-      idempotencyKey: `offline:${conversation.id}:${next?.toISOString() ?? 'never'}`,
-      source: { kind: 'business_hours', id: conversation.inboxId },
-    });
-  });
+  return events.subscribe(
+    async (event) => {
+      if (event.type !== 'message.created' || event.automation) return;
+      const { message, conversation } = event;
+      if (message.direction !== 'inbound' || message.senderKind !== 'customer' || message.private) return;
+      const bh = await inboxBusinessHours(db, event.workspaceId, conversation.inboxId);
+      if (!bh.hours.enabled || !bh.offlineReply.enabled) return;
+      const at = new Date(message.createdAt);
+      if (bh.isOpen(at)) return;
+      const next = bh.nextOpeningAt(at);
+      const content = renderOfflineReply(bh.offlineReply.content, next, at, bh.hours.timezone).trim();
+      if (!content) return;
+      await conversations.sendAutomatedMessage({
+        workspaceId: event.workspaceId,
+        conversationId: conversation.id,
+        content: content.slice(0, 5000),
+        senderKind: 'bot',
+        idempotencyKey: `offline:${conversation.id}:${next?.toISOString() ?? 'never'}`,
+        source: { kind: 'business_hours', id: conversation.inboxId },
+      });
+    },
+    { answersCustomers: true },
+  );
 }

@@ -408,10 +408,12 @@ export function createKeywordRepliesService({
   return {
     /** Subscribes the auto-replies to the event bus; answers the unsubscribe function. */
     subscribe(events: EventBus) {
-      return events.subscribe((event) =>
-        handleEvent(event).catch((error) => {
-          log({ err: error, workspaceId: event.workspaceId }, 'keyword reply failed');
-        }),
+      return events.subscribe(
+        (event) =>
+          handleEvent(event).catch((error) => {
+            log({ err: error, workspaceId: event.workspaceId }, 'keyword reply failed');
+          }),
+        { answersCustomers: true },
       );
     },
 

@@ -291,8 +291,10 @@ export function createBot({
   return {
     handleEvent,
     subscribe: () =>
-      events.subscribe((event) =>
-        handleEvent(event).catch((error) => log(error, { workspaceId: event.workspaceId, event: event.type })),
+      events.subscribe(
+        (event) =>
+          handleEvent(event).catch((error) => log(error, { workspaceId: event.workspaceId, event: event.type })),
+        { answersCustomers: true },
       ),
   };
 }

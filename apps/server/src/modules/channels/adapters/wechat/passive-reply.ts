@@ -102,7 +102,7 @@ export function watchAutomaticReplies(runtime: ChannelRuntime, inbox: ChannelInb
           watchingSettled = true;
           // Every subscriber of the push's event has finished: a reply it produced has been published by then; one
           // more turn lets this listener receive it before the last look.
-          void runtime.events.settled(own).then(() =>
+          void runtime.events.answersSettled(own).then(() =>
             setImmediate(() => {
               settled = true;
               notify?.();
