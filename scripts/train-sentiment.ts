@@ -2,7 +2,8 @@
  * Trains the sentiment model and writes apps/server/assets/models/sentiment-zh.bin:
  *   npx tsx scripts/train-sentiment.ts            train on the training part, report held-out metrics, write
  *   npx tsx scripts/train-sentiment.ts --tune     try settings (JSON list in TUNE_GRID) on a validation part
- *                                                 carved out of the training part (held-out untouched); no write
+ *                                                 carved out of the training part (held-out untouched); no write;
+ *                                                 FOLDS=5 for 5-fold cross-validation over the training part
  * Data and split: scripts/lib/sentiment-data.ts (fixed, stratified 15 % held out, never trained on).
  * Model and training: scripts/lib/sentiment-train.ts. Same data → byte-identical file.
  */
@@ -24,23 +25,48 @@ function main() {
   console.log(`reviews ${reviews.length}: train ${trainPart.length}, held out ${heldOut.length}`);
 
   if (process.argv.includes('--tune')) {
+    // Validation parts carved from the training part only (the held-out rows are never looked at here):
+    // FOLDS=1 (default) one 10 % part; FOLDS=k k-fold cross-validation over the training part.
     const random = seededRandom(7);
     const shuffled = shuffle([...trainPart], random);
-    const cut = Math.round(shuffled.length * 0.1);
-    const validation = shuffled.slice(0, cut);
-    const fit = shuffled.slice(cut);
+    const folds = Math.max(1, Number(process.env.FOLDS ?? 1));
+    const parts =
+      folds === 1
+        ? [
+            {
+              validation: shuffled.slice(0, Math.round(shuffled.length * 0.1)),
+              fit: shuffled.slice(Math.round(shuffled.length * 0.1)),
+            },
+          ]
+        : Array.from({ length: folds }, (_, f) => {
+            const from = Math.round((shuffled.length * f) / folds);
+            const to = Math.round((shuffled.length * (f + 1)) / folds);
+            return { validation: shuffled.slice(from, to), fit: [...shuffled.slice(0, from), ...shuffled.slice(to)] };
+          });
     const grid: Partial<Settings>[] = JSON.parse(process.env.TUNE_GRID ?? '[{}]');
     for (const change of grid) {
       const settings = { ...DEFAULTS, ...change };
       const started = Date.now();
-      const model = train(fit, settings, {});
+      let correct = 0;
+      let total = 0;
+      let f1 = 0;
+      const foodMisses = new Set<string>();
+      let foodAccuracy = 0;
+      for (const { validation, fit } of parts) {
+        const model = train(fit, settings, {});
+        const metrics = evaluate(model, validation);
+        correct += metrics.accuracy * validation.length;
+        total += validation.length;
+        f1 += metrics.macroF1 / parts.length;
+        const food = evaluateFood(model);
+        foodAccuracy += food.accuracy / parts.length;
+        for (const miss of food.misses) foodMisses.add(miss);
+      }
       const seconds = (Date.now() - started) / 1000;
-      const metrics = evaluate(model, validation);
-      const food = evaluateFood(model);
       console.log(
         JSON.stringify(change),
-        `val acc ${round(metrics.accuracy)} f1 ${round(metrics.macroF1)} food ${round(food.accuracy)} (${seconds}s)`,
-        food.misses.join(' | '),
+        `val acc ${round(correct / total)} f1 ${round(f1)} food ${round(foodAccuracy)} (${seconds}s)`,
+        [...foodMisses].join(' | '),
       );
     }
     return;
@@ -57,6 +83,9 @@ function main() {
     trainRows: trainPart.length,
     heldOutRows: heldOut.length,
     model: `logistic regression ensemble (${settings.models.join(' + ')}), AdaGrad, ${settings.epochs} epochs`,
+    features: `hashed 2^${settings.bits}: char 1–${settings.maxN}-grams${settings.negation ? ', negation marks' : ''}${settings.contrast ? ', contrast marks' : ''}${settings.skip ? ', char skip-bigrams' : ''}${settings.words ? ', jieba words + word bigrams' : ''}${settings.wordNegation ? `, negated words (${settings.wordNegation} after a negator)` : ''}`,
+    chosenOn:
+      '5-fold cross-validation over the training part (npm exec tsx scripts/train-sentiment.ts --tune, FOLDS=5)',
     heldOut: {
       accuracy: Math.round(heldOutMetrics.accuracy * 1e5) / 1e5,
       macroF1: Math.round(heldOutMetrics.macroF1 * 1e5) / 1e5,

@@ -4,7 +4,8 @@
  * Model: logistic regressions over hashed features (apps/server/src/modules/nlp/features.ts): on binary
  * features ('plain') and on NB log-count-ratio scaled features ('nb', NB-LR after Wang & Manning 2012), each
  * L2-normalised per text, trained with AdaGrad in a fixed order (seeded shuffles), so training is reproducible
- * byte for byte. Linear models average (mean of logits) into one weight vector, quantised to int16.
+ * byte for byte. Linear models average (mean of logits) into one weight vector, quantised to int16 or (weightBits 8)
+ * square-law companded int8.
  */
 import {
   extractFeatures,
@@ -23,14 +24,19 @@ export type Settings = FeatureOptions & {
   rate: number;
   l2: number;
   nbAlpha: number;
+  /** Bits per stored weight: 16 (int16, default) or 8 (square-law companded int8, half the file). */
+  weightBits?: 8 | 16;
   /** Which models form the ensemble. */
   models: ('plain' | 'nb')[];
 };
 
+/** Chosen by 5-fold cross-validation over the training part (`--tune`, FOLDS=5); the held-out part never seen. */
 export const DEFAULTS: Settings = {
-  bits: 20,
+  bits: 21,
+  weightBits: 8,
   maxN: 3,
-  words: false,
+  words: true,
+  wordNegation: 3,
   negation: true,
   contrast: true,
   epochs: 6,
@@ -146,9 +152,13 @@ export function train(reviews: Review[], settings: Settings, info: Record<string
   }
   let max = 0;
   for (let i = 0; i < size; i++) max = Math.max(max, Math.abs(combined[i] as number));
-  const quantum = max > 0 ? max / 32767 : 1;
-  const weights = new Int16Array(size);
-  for (let i = 0; i < size; i++) weights[i] = Math.round((combined[i] as number) / quantum);
+  const compact = settings.weightBits === 8;
+  const quantum = compact ? max || 1 : max > 0 ? max / 32767 : 1;
+  const weights = compact ? new Int8Array(size) : new Int16Array(size);
+  for (let i = 0; i < size; i++) {
+    const w = combined[i] as number;
+    weights[i] = compact ? Math.sign(w) * Math.round(127 * Math.sqrt(Math.abs(w) / quantum)) : Math.round(w / quantum);
+  }
   const header: ModelHeader = {
     featureVersion: FEATURE_VERSION,
     bits: settings.bits,
@@ -156,6 +166,9 @@ export function train(reviews: Review[], settings: Settings, info: Record<string
     words: settings.words,
     negation: settings.negation,
     contrast: settings.contrast,
+    ...(compact ? { weightBits: 8 as const } : {}),
+    ...(settings.skip ? { skip: true } : {}),
+    ...(settings.wordNegation ? { wordNegation: settings.wordNegation } : {}),
     bias: Number(bias.toPrecision(9)),
     scale: Number(quantum.toPrecision(9)),
     info,

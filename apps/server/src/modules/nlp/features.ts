@@ -9,16 +9,28 @@
  *   and two characters, marked as negated, so 不是很好 and 好 point different ways,
  * - contrast marks (`contrast`): character 1–2-grams after the last 但/但是/可是/不过/然而/只是/就是, marked,
  *   since what follows "but" usually carries the verdict,
- * - word unigrams and bigrams from Intl.Segmenter (zh, word granularity) when `words` is on (off in the
- *   committed model: ~150 µs per review, too slow for the ingest path, for no measurable gain).
+ * - character skip-bigrams (`skip`: 好_的 of 好用的),
+ * - word features when `words` is on: jieba (@node-rs/jieba, precise mode, no HMM; ~15 µs per review) words of
+ *   two or more characters and bigrams of neighbouring words (not across punctuation), and with `wordNegation`
+ *   = k the k words after a negating word (不/没有/不是/别/无 …) in the same clause, marked as negated.
  * Each feature is FNV-1a hashed into 2^bits buckets; duplicates within a text are removed.
  */
-import { toSimplified } from '../../platform/text/index.ts';
+import { segmenter, toSimplified } from '../../platform/text/index.ts';
 
-export const FEATURE_VERSION = 1;
+export const FEATURE_VERSION = 2;
 export const MAX_CHARS = 400;
 
-export type FeatureOptions = { bits: number; maxN: number; words: boolean; negation: boolean; contrast?: boolean };
+export type FeatureOptions = {
+  bits: number;
+  maxN: number;
+  words: boolean;
+  negation: boolean;
+  contrast?: boolean;
+  /** Character skip-bigrams (c₁ _ c₃). */
+  skip?: boolean;
+  /** With `words`: the next words after a negating word (不/没有/别/无 …), up to a punctuation mark, marked. */
+  wordNegation?: number;
+};
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -27,12 +39,35 @@ const SEED_WORD = 0x2345678;
 const SEED_BIGRAM = 0x3456789;
 const SEED_NEG = 0x456789a;
 const SEED_CONTRAST = 0x56789ab;
+const SEED_SKIP = 0x6789abc;
+const SEED_WORD_NEG = 0x789abcd;
+const NEGATING_WORDS = new Set([
+  '不',
+  '没',
+  '没有',
+  '别',
+  '无',
+  '未',
+  '非',
+  '不是',
+  '不会',
+  '不能',
+  '不要',
+  '不用',
+  '从不',
+  '并不',
+  '毫不',
+  '一点也不',
+  '决不',
+  '绝不',
+]);
 const CONTRAST = /但是|但|可是|不过|然而|只是|就是/gu;
 
 const NEGATORS = new Set([...'不没别无未非'].map((c) => c.charCodeAt(0)));
 const DEGREE = new Set([...'很太是怎够大算太那这再也都还'].map((c) => c.charCodeAt(0)));
 
-const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+/** Han, letters or digits: a word; anything else (punctuation, spaces, emoji) breaks word bigrams. */
+const WORDLIKE = /[\p{L}\p{N}]/u;
 
 /** The comparable form used for features: NFKC, simplified, lower case, digit runs as one "0". */
 export function normalizeForSentiment(text: string): string {
@@ -89,6 +124,13 @@ export function extractFeatures(normalized: string, options: FeatureOptions, out
       h = Math.imul(h ^ code, FNV_PRIME);
       add(Math.imul(h ^ (n + 1), FNV_PRIME) >>> 0);
     }
+    if (options.skip && i + 2 < length) {
+      const third = normalized.charCodeAt(i + 2);
+      const second = normalized.charCodeAt(i + 1);
+      if (!isSpace(third) && second !== 10 && second !== 13) {
+        add(Math.imul(Math.imul(FNV_OFFSET ^ SEED_SKIP ^ first, FNV_PRIME) ^ third, FNV_PRIME) >>> 0);
+      }
+    }
     if (options.negation && NEGATORS.has(first)) {
       let j = i + 1;
       while (j < length && j < i + 3 && DEGREE.has(normalized.charCodeAt(j))) j++;
@@ -115,14 +157,20 @@ export function extractFeatures(normalized: string, options: FeatureOptions, out
   }
   if (options.words) {
     let previous = '';
-    for (const part of segmenter.segment(normalized)) {
-      if (!part.isWordLike) {
+    let negated = 0;
+    for (const word of segmenter().cut(normalized, false)) {
+      if (!WORDLIKE.test(word)) {
         previous = '';
+        negated = 0;
         continue;
       }
-      const word = part.segment;
       if (word.length > 1) add(hashString(SEED_WORD, word));
       if (previous) add(hashString(SEED_BIGRAM, `${previous}\u0001${word}`));
+      if (negated > 0) {
+        add(hashString(SEED_WORD_NEG, word));
+        negated--;
+      }
+      if (options.wordNegation && NEGATING_WORDS.has(word)) negated = options.wordNegation;
       previous = word;
     }
   }

@@ -2,8 +2,10 @@
  * The sentiment model: one linear model over hashed features (features.ts), logistic output.
  * File format (apps/server/assets/models/sentiment-zh.bin, written by scripts/train-sentiment.ts):
  *   8 bytes magic "HKSENT01" · uint32 LE header length · header JSON (UTF-8) · zero padding to an even offset ·
- *   int16 LE weights, 2^bits of them.
- * logit = (bias + scale · Σ weights[bucket] / √n) · n / (n + 15), n = number of buckets, P(positive) = σ(logit).
+ *   2^bits weights: int16 LE (header.weightBits 16, the default), or int8 codes (weightBits 8) companded by a
+ *   square law, weight(q) = sign(q) · scale · (q / 127)², so small weights keep their precision in one byte.
+ * logit = (bias + Σ weight(bucket) / √n) · n / (n + 15), n = number of buckets, P(positive) = σ(logit)
+ * (int16: weight = scale · stored value).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +19,8 @@ export type ModelHeader = FeatureOptions & {
   featureVersion: number;
   bias: number;
   scale: number;
+  /** Bits per stored weight: 16 (int16 · scale, the default) or 8 (square-law companded int8). */
+  weightBits?: 8 | 16;
   /** Free-form facts about training (data, split, held-out metrics) for people reading the file. */
   info: Record<string, unknown>;
 };
@@ -32,32 +36,46 @@ export const CONFIDENCE_HALF_FEATURES = 15;
 
 export const MODEL_PATH = fileURLToPath(new URL('../../../assets/models/sentiment-zh.bin', import.meta.url));
 
-export function encodeModel(header: ModelHeader, weights: Int16Array): Buffer {
+export function encodeModel(header: ModelHeader, weights: Int16Array | Int8Array): Buffer {
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const prefix = 8 + 4 + json.length;
   const padding = prefix % 2;
-  const out = Buffer.alloc(prefix + padding + weights.length * 2);
+  const width = weights instanceof Int8Array ? 1 : 2;
+  const out = Buffer.alloc(prefix + padding + weights.length * width);
   out.write(MAGIC, 0, 'latin1');
   out.writeUInt32LE(json.length, 8);
   json.copy(out, 12);
   const body = prefix + padding;
-  for (let i = 0; i < weights.length; i++) out.writeInt16LE(weights[i] ?? 0, body + i * 2);
+  if (width === 1) for (let i = 0; i < weights.length; i++) out.writeInt8(weights[i] ?? 0, body + i);
+  else for (let i = 0; i < weights.length; i++) out.writeInt16LE(weights[i] ?? 0, body + i * 2);
   return out;
+}
+
+/** The weight of each int8 code (index = code + 128) of a weightBits 8 model. */
+function companding(scale: number): Float64Array {
+  const table = new Float64Array(256);
+  for (let q = -128; q <= 127; q++) table[q + 128] = Math.sign(q) * scale * (q / 127) ** 2;
+  return table;
 }
 
 export class SentimentModel {
   readonly header: ModelHeader;
-  readonly weights: Int16Array;
+  readonly weights: Int16Array | Int8Array;
   private readonly buffer: Int32Array;
+  /** weightBits 8: the weight of each code; weightBits 16: null (weight = scale · value). */
+  private readonly table: Float64Array | null;
 
-  constructor(header: ModelHeader, weights: Int16Array) {
+  constructor(header: ModelHeader, weights: Int16Array | Int8Array) {
     if (header.featureVersion !== FEATURE_VERSION) {
       throw new Error(`情感模型的特征版本 ${header.featureVersion} 与代码 ${FEATURE_VERSION} 不一致，请重新训练`);
     }
     if (weights.length !== 2 ** header.bits) throw new Error('情感模型文件已损坏（权重数量不对）');
     this.header = header;
     this.weights = weights;
+    if ((header.weightBits === 8) !== weights instanceof Int8Array)
+      throw new Error('情感模型文件已损坏（权重位数不对）');
     this.buffer = new Int32Array(4096);
+    this.table = header.weightBits === 8 ? companding(header.scale) : null;
   }
 
   static decode(data: Buffer): SentimentModel {
@@ -66,6 +84,12 @@ export class SentimentModel {
     const header = JSON.parse(data.toString('utf8', 12, 12 + length)) as ModelHeader;
     const prefix = 12 + length;
     const body = prefix + (prefix % 2);
+    if (header.weightBits === 8) {
+      return new SentimentModel(
+        header,
+        new Int8Array(data.buffer.slice(data.byteOffset + body, data.byteOffset + data.length)),
+      );
+    }
     const count = (data.length - body) / 2;
     const weights = new Int16Array(count);
     if (os.endianness() === 'LE')
@@ -79,8 +103,14 @@ export class SentimentModel {
     const normalized = normalizeForSentiment(text);
     const count = extractFeatures(normalized, this.header, this.buffer);
     let sum = 0;
-    for (let i = 0; i < count; i++) sum += this.weights[this.buffer[i] as number] as number;
-    const raw = this.header.bias + (count > 0 ? (this.header.scale * sum) / Math.sqrt(count) : 0);
+    const table = this.table;
+    if (table)
+      for (let i = 0; i < count; i++) sum += table[(this.weights[this.buffer[i] as number] as number) + 128] as number;
+    else {
+      for (let i = 0; i < count; i++) sum += this.weights[this.buffer[i] as number] as number;
+      sum *= this.header.scale;
+    }
+    const raw = this.header.bias + (count > 0 ? sum / Math.sqrt(count) : 0);
     // Short texts say little: their logit shrinks towards 0 (the label never changes, only its confidence).
     const logit = (raw * count) / (count + CONFIDENCE_HALF_FEATURES);
     return 1 / (1 + Math.exp(-logit));
