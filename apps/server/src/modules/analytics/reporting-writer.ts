@@ -1,16 +1,17 @@
 import type { Conversation, Message, Ticket } from '@huike/contracts';
 import { businessDurationBetween } from '@huike/contracts';
-import { Jieba, TfIdf } from '@node-rs/jieba';
-import { dict, idf } from '@node-rs/jieba/dict.js';
+import { TfIdf } from '@node-rs/jieba';
+import { idf } from '@node-rs/jieba/dict.js';
 import type { Db } from '../../db/database.ts';
 import { createBatcher } from '../../platform/batcher.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 import type { DomainEvent, EventBus } from '../../platform/events.ts';
 import { createKeyedChain } from '../../platform/keyed-chain.ts';
+import { segmenter } from '../../platform/text/index.ts';
 import { inboxBusinessHours } from '../business-hours/index.ts';
 import * as repo from './analytics.repository.ts';
 
-let keywordModel: { jieba: Jieba; tfidf: TfIdf } | undefined;
+let tfidf: TfIdf | undefined;
 const STOP_WORDS = new Set([
   '你们',
   '我们',
@@ -28,9 +29,9 @@ const STOP_WORDS = new Set([
 
 /** Up to three top terms of a complaint (jieba TF-IDF), for the complaint keyword list. */
 export function complaintKeywords(text: string): string[] {
-  keywordModel ??= { jieba: Jieba.withDict(dict), tfidf: TfIdf.withDict(idf) };
-  return keywordModel.tfidf
-    .extractKeywords(keywordModel.jieba, text.slice(0, 500), 6)
+  tfidf ??= TfIdf.withDict(idf);
+  return tfidf
+    .extractKeywords(segmenter(), text.slice(0, 500), 6)
     .map((k) => k.keyword)
     .filter((k) => k.length >= 2 && !STOP_WORDS.has(k) && !/^[\d\p{P}\s]+$/u.test(k))
     .slice(0, 3);

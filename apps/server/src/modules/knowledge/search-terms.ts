@@ -13,15 +13,7 @@
  * of the two sets, Σ_common w² / (√Σ_query w² · √Σ_doc w²), in 0..1; an exact match of the normalised texts is 1.
  * The article's confidence is that of its best document.
  */
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict.js';
-import { normalizeText } from '../../platform/text/index.ts';
-
-let jieba: Jieba | undefined;
-const segmenter = () => {
-  jieba ??= Jieba.withDict(dict);
-  return jieba;
-};
+import { normalizeText, segmenter } from '../../platform/text/index.ts';
 
 const STOP_WORDS = new Set([
   ...'的 了 吗 呢 吧 啊 呀 哦 哈 嘛 么 是 在 有 和 与 及 或 就 都 也 还 又 很 太 把 被 给 让 对 向 从 到 这 那 哪 啥 谁 我 你 您 他 她 它 们 个 下 一'.split(
