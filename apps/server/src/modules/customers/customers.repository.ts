@@ -100,6 +100,30 @@ export const findIdentity = async (
       )
   )[0];
 
+export type InboxIdentityKey = { workspaceId: string; inboxId: string; kind: IdentityKind; externalId: string };
+
+const identityKeyOf = (key: InboxIdentityKey) => `${key.workspaceId}|${key.inboxId}|${key.kind}|${key.externalId}`;
+
+/** Many inbox identities in one query (channel messages' senders): the stored one for each key, or undefined. */
+export async function findInboxIdentities(db: Executor, keys: InboxIdentityKey[]) {
+  const wanted = keys.map(({ workspaceId, inboxId, kind, externalId }) => ({
+    workspace_id: workspaceId,
+    inbox_id: inboxId,
+    kind,
+    external_id: externalId,
+  }));
+  const rows = await db
+    .select()
+    .from(customerIdentities)
+    .where(
+      sql`(${customerIdentities.workspaceId}, ${customerIdentities.inboxId}, ${customerIdentities.kind},
+        ${customerIdentities.externalId}) in (select * from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb)
+        as k(workspace_id uuid, inbox_id uuid, kind text, external_id text))`,
+    );
+  const found = new Map(rows.map((row) => [identityKeyOf(row as InboxIdentityKey), row]));
+  return keys.map((key) => found.get(identityKeyOf(key)));
+}
+
 /** Inserts the identity unless it exists; returns the stored one either way (safe under concurrency). */
 export async function upsertIdentity(db: Executor, row: typeof customerIdentities.$inferInsert) {
   const inserted = await db.insert(customerIdentities).values(row).onConflictDoNothing().returning();

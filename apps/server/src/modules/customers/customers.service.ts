@@ -20,6 +20,7 @@ import {
 import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan, can } from '../../platform/access.ts';
+import { createBatcher } from '../../platform/batcher.ts';
 import type { FieldCipher } from '../../platform/crypto.ts';
 import { decodeCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
@@ -235,6 +236,12 @@ export function createCustomersService({
     idCard: decrypt(row.idCardEnc),
     bankCard: decrypt(row.bankCardEnc),
     customFields: row.customFields,
+  });
+
+  // Every message of a channel sender reads its identity: reads made while others are in flight share one query.
+  const findInboxIdentity = createBatcher((keys: repo.InboxIdentityKey[]) => repo.findInboxIdentities(db, keys), {
+    lanes: 2,
+    maxBatch: 100,
   });
 
   /** The row as `actor` may see it: phones masked without customers:reveal_pii, card numbers always masked. */
@@ -860,7 +867,7 @@ export function createCustomersService({
     recordCustomerEvent,
 
     findIdentity: (workspaceId: string, inboxId: string, kind: repo.IdentityKind, externalId: string) =>
-      repo.findIdentity(db, workspaceId, inboxId, kind, externalId),
+      findInboxIdentity({ workspaceId, inboxId, kind, externalId }),
 
     /**
      * The customer a channel sender speaks for: a known sender who brings no contact details to fill in costs one
@@ -875,9 +882,7 @@ export function createCustomersService({
     }): Promise<{ customerId: string; created: boolean }> {
       const { details } = input;
       const hasDetails = Boolean(details?.name || details?.email || details?.phone);
-      const known = hasDetails
-        ? undefined
-        : await repo.findIdentity(db, input.workspaceId, input.inboxId, input.kind, input.externalId);
+      const known = hasDetails ? undefined : await findInboxIdentity(input);
       if (known) return { customerId: known.customerId, created: false };
       const resolved = await db.transaction((tx) => resolveIdentity(tx, input));
       if (resolved.created) {
