@@ -103,7 +103,11 @@ export function createChannelRuntime(deps: {
         attachments: inbound.attachments,
         threadId: inbound.threadId,
       });
-      return { messageId: stored.message.id, isDuplicate: stored.isDuplicate };
+      return {
+        messageId: stored.message.id,
+        conversationId: stored.message.conversationId,
+        isDuplicate: stored.isDuplicate,
+      };
     },
 
     inboxesOfType: async (type) => (await repo.inboxesOfType(db, type)).map((row) => decryptInbox(row, cipher)),

@@ -64,7 +64,10 @@ export type ChannelRuntime = {
   /** Domain events; publish after the transaction that made the change committed. */
   events: EventBus;
   /** Stores an inbound message (identity → customer → conversation → message, idempotent) and publishes it. */
-  receive(inbox: ChannelInbox, inbound: ChannelInbound): Promise<{ messageId: string; isDuplicate: boolean }>;
+  receive(
+    inbox: ChannelInbox,
+    inbound: ChannelInbound,
+  ): Promise<{ messageId: string; conversationId: string; isDuplicate: boolean }>;
   /** Inboxes of a type with their configs decrypted (pullers like IMAP start one loop per inbox). */
   inboxesOfType(type: ChannelType): Promise<ChannelInbox[]>;
   /** An inbox by its public token, read at most every few seconds per process. */

@@ -1,5 +1,3 @@
-import { and, eq } from 'drizzle-orm';
-import { messages } from '../../../../db/schema.ts';
 import type { DomainEvent } from '../../../../platform/events.ts';
 import type { ChannelInbox, ChannelRuntime } from '../types.ts';
 import type { WechatXml } from './xml.ts';
@@ -70,13 +68,10 @@ export function watchAutomaticReplies(runtime: ChannelRuntime, inbox: ChannelInb
    * The text of the automatic reply to the stored push `inboundId` that this callback may answer with (its delivery
    * claimed and marked sent), or undefined when none is ready before `deadline` (epoch ms).
    */
-  async function answerTo(inboundId: string, deadline: number): Promise<string | undefined> {
-    const [row] = await runtime.db
-      .select({ conversationId: messages.conversationId })
-      .from(messages)
-      .where(and(eq(messages.workspaceId, inbox.workspaceId), eq(messages.id, inboundId)));
-    if (!row) return undefined;
-    const { conversationId } = row;
+  async function answerTo(
+    { messageId: inboundId, conversationId }: { messageId: string; conversationId: string },
+    deadline: number,
+  ): Promise<string | undefined> {
     let index = 0;
     let watchingSettled = false;
     let settled = false;

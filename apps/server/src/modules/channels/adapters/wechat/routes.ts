@@ -168,7 +168,7 @@ export function wechatRoutes(app: FastifyInstance, runtime: ChannelRuntime) {
       }
       if (watcher && stored && !stored.isDuplicate) {
         const deadline = Date.now() + PASSIVE_WAIT_MS - reply.elapsedTime;
-        const answer = await watcher.answerTo(stored.messageId, deadline);
+        const answer = await watcher.answerTo(stored, deadline);
         if (answer) return reply.type('application/xml; charset=utf-8').send(passiveReply(config, fields, answer));
       }
       return reply.type('text/plain; charset=utf-8').send('success');
