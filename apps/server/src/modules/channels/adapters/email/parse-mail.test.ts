@@ -186,7 +186,7 @@ describe('parsing mail into messages', () => {
     const first = await ingestOne(inbox, fixture('attachments.eml'));
     const filesBefore = await countRows(context, 'from files where workspace_id = $1', [inbox.workspaceId]);
     const second = await ingestOne(inbox, fixture('attachments.eml'));
-    expect(second).toEqual({ kind: 'message', messageId: first.messageId, isDuplicate: true });
+    expect(second).toEqual({ ...first, isDuplicate: true });
     expect(await countRows(context, 'from files where workspace_id = $1', [inbox.workspaceId])).toBe(filesBefore);
     expect(await countRows(context, 'from messages where workspace_id = $1', [inbox.workspaceId])).toBe(1);
   });
