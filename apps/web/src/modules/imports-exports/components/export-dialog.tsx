@@ -8,6 +8,7 @@ import { errorMessage } from '../../../ui/errors.tsx';
 import { useCan } from '../../identity/hooks/use-session.ts';
 import { fileUrl } from '../../jobs/api/jobs-api.ts';
 import { JobProgress, resultNumber, resultString } from '../../jobs/components/job-progress.tsx';
+import { TargetCountLine } from '../../segments/components/target-count-line.tsx';
 import { useTargetCount } from '../../segments/hooks/use-bulk.ts';
 import { useCreateExport, useExportFields } from '../hooks/use-imports.ts';
 
@@ -87,17 +88,7 @@ export function ExportDialog({ open, target, description, onClose }: Props) {
       }
     >
       <div data-testid="export-dialog">
-        <Typography.Paragraph>
-          {description}
-          {' · '}
-          {count.isLoading ? (
-            <span className="hk-muted">{t('bulk.counting')}</span>
-          ) : total !== undefined ? (
-            <Typography.Text strong data-testid="export-count">
-              {t('bulk.customersCount', { count: n(total) })}
-            </Typography.Text>
-          ) : null}
-        </Typography.Paragraph>
+        <TargetCountLine description={description} count={count} testId="export-count" />
         {job ? (
           <JobProgress
             jobId={job.id}

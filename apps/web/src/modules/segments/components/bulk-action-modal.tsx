@@ -12,6 +12,7 @@ import { type BulkAction, toCustomerTarget } from '../api/bulk-api.ts';
 import { useRunBulk, useTargetCount } from '../hooks/use-bulk.ts';
 import { useTagOptions } from '../hooks/use-tag-options.ts';
 import { TagSelect } from './tag-select.tsx';
+import { TargetCountLine } from './target-count-line.tsx';
 
 type Props = {
   open: boolean;
@@ -120,17 +121,7 @@ export function BulkActionModal({ open, action, target, description, onClose }: 
       )}
       header={
         <>
-          <Typography.Paragraph>
-            {description}
-            {' · '}
-            {count.isLoading ? (
-              <span className="hk-muted">{t('bulk.counting')}</span>
-            ) : total !== undefined ? (
-              <Typography.Text strong data-testid="bulk-count">
-                {t('bulk.customersCount', { count: n(total) })}
-              </Typography.Text>
-            ) : null}
-          </Typography.Paragraph>
+          <TargetCountLine description={description} count={count} testId="bulk-count" />
           {count.isError && <Alert type="error" showIcon title={errorMessage(count.error, t)} />}
         </>
       }
