@@ -5,7 +5,7 @@ import {
   e2e,
   findConversation,
   launchBrowser,
-  loginThroughUi,
+  loginAsOwner,
   newContext,
   ownerApi,
   runId,
@@ -79,8 +79,7 @@ describe('attachments in the inbox and the widget', () => {
     contexts.push(agentContext);
     const page = await agentContext.newPage();
     const watched = watchPage(page, 'agent');
-    await loginThroughUi(page);
-    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(page);
     await page.goto(`/inbox/${conversation.id}`);
     const composer = page.locator('textarea[data-testid=composer]');
     await composer.waitFor({ state: 'visible' });
@@ -145,8 +144,7 @@ describe('attachments in the inbox and the widget', () => {
     contexts.push(context);
     const page = await context.newPage();
     const watched = watchPage(page, 'agent');
-    await loginThroughUi(page);
-    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(page);
     await page.goto(`/inbox/${conversation.id}`);
     const input = page.locator('[data-testid=composer-file-input]');
     await input.setInputFiles([

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   fillField,
   launchBrowser,
-  loginThroughUi,
+  loginAsOwner,
   newContext,
   ownerApi,
   runId,
@@ -41,8 +41,7 @@ describe('keyword auto-replies', () => {
     contexts.push(ownerContext);
     const owner = await ownerContext.newPage();
     const ownerWatch = watchPage(owner, 'owner');
-    await loginThroughUi(owner);
-    await owner.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(owner);
     await owner.goto('/settings/keyword-replies');
     await owner.locator('[data-testid=keyword-reply-create]').click();
     await fillField(owner.locator('[data-testid=keyword-reply-name]'), ruleName);

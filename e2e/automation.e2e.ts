@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
-import { e2e, launchBrowser, loginThroughUi, newContext, ownerApi, runId, waitFor, watchPage } from './support.ts';
+import { e2e, launchBrowser, loginAsOwner, newContext, ownerApi, runId, waitFor, watchPage } from './support.ts';
 
 type Rule = { id: string; name: string };
 type Run = { status: string; ruleId: string; context: { conversationId?: string } };
@@ -33,8 +33,7 @@ describe('automation rules', () => {
     contexts.push(context);
     const page = await context.newPage();
     const watched = watchPage(page, 'owner');
-    await loginThroughUi(page);
-    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(page);
     await page.locator('[data-testid=nav-automation]').click();
     await page.locator('[data-testid=preset-auto_tag_after_sales] button').click();
     const nameInput = page.locator('input[data-testid=rule-name]');

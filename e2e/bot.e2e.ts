@@ -2,7 +2,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   launchBrowser,
-  loginThroughUi,
+  loginAsOwner,
   newContext,
   ownerApi,
   runId,
@@ -94,8 +94,7 @@ describe('FAQ bot', () => {
     contexts.push(agentContext);
     const agent = await agentContext.newPage();
     const agentWatch = watchPage(agent, 'agent');
-    await loginThroughUi(agent);
-    await agent.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(agent);
     await agent.goto(`/inbox/${conversation.id}`);
     const messages = agent.locator('[data-testid=message]');
     await messages.filter({ hasText: answer }).first().waitFor({ state: 'visible', timeout: 15_000 });
@@ -120,8 +119,7 @@ describe('FAQ bot', () => {
     contexts.push(context);
     const page = await context.newPage();
     const watched = watchPage(page, 'owner');
-    await loginThroughUi(page);
-    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(page);
 
     await page.locator('[data-testid=nav-knowledge]').click();
     await page.locator('[data-testid=kb-search] input').fill('怎么退貨');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   fillField,
   launchBrowser,
-  loginThroughUi,
+  loginAsOwner,
   newContext,
   ownerApi,
   runId,
@@ -44,8 +44,7 @@ describe('business hours and holidays', () => {
     contexts.push(context);
     const page = await context.newPage();
     const watch = watchPage(page, 'owner');
-    await loginThroughUi(page);
-    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(page);
     await page.goto('/settings/holidays');
     await page.locator('[data-testid=holiday-year]').waitFor({ state: 'visible' });
     expect(await page.locator('[data-testid=holiday-year]').textContent()).toContain(String(year));
@@ -86,8 +85,7 @@ describe('business hours and holidays', () => {
     contexts.push(ownerContext);
     const owner = await ownerContext.newPage();
     const ownerWatch = watchPage(owner, 'owner');
-    await loginThroughUi(owner);
-    await owner.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(owner);
     await owner.goto(`/settings/inboxes/${inbox.id}`);
     await owner.locator('[data-testid=inbox-detail] .ant-tabs-tab', { hasText: '工作时间' }).click();
     await owner.locator('[data-testid=business-hours-enabled]').click();

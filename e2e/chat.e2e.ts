@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   allStoredMessages,
   launchBrowser,
-  loginThroughUi,
+  loginAsOwner,
   newContext,
   ownerApi,
   runId,
@@ -32,8 +32,7 @@ async function openAgentInbox(browser: Browser, contexts: BrowserContext[]) {
   contexts.push(context);
   const agent = await context.newPage();
   const watched = watchPage(agent, 'agent');
-  await loginThroughUi(agent);
-  await agent.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+  await loginAsOwner(agent);
   if (new URL(agent.url()).pathname !== '/inbox') await agent.goto('/inbox');
   return { agent, watched };
 }

@@ -5,7 +5,7 @@ import {
   chooseMenuItem,
   fillField,
   launchBrowser,
-  loginThroughUi,
+  loginAsOwner,
   newContext,
   ownerApi,
   runId,
@@ -89,8 +89,7 @@ describe('customer data', () => {
     contexts.push(context);
     const page = await context.newPage();
     const watched = watchPage(page, 'owner');
-    await loginThroughUi(page);
-    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(page);
     return { page, watched };
   }
 

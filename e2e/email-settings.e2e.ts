@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dovecot, type SmtpReceiver, startDovecot, startSmtpReceiver } from '../apps/server/test/mail-servers.ts';
-import { fillField, launchBrowser, loginThroughUi, newContext, ownerApi, runId, watchPage } from './support.ts';
+import { fillField, launchBrowser, loginAsOwner, newContext, ownerApi, runId, watchPage } from './support.ts';
 
 /*
  * An email inbox's saved IMAP / SMTP section is removed with 「移除」 (confirmed, then saved), and an emptied optional
@@ -44,8 +44,7 @@ describe('settings: an email inbox’s mail sections', () => {
     context = await newContext(browser);
     const page = await context.newPage();
     const watched = watchPage(page, 'owner');
-    await loginThroughUi(page);
-    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(page);
     await page.goto('/settings/inboxes');
     await page.locator(`[data-testid=inbox-row][data-inbox-id="${inbox.id}"]`).click();
     const detail = page.locator('[data-testid=inbox-detail]');

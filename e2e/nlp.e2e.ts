@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginThroughUi, newContext, runId, typeAndSend, watchPage } from './support.ts';
+import { launchBrowser, loginAsOwner, newContext, runId, typeAndSend, watchPage } from './support.ts';
 
 describe('sentiment and urgency in the chat', () => {
   let browser: Browser;
@@ -37,8 +37,7 @@ describe('sentiment and urgency in the chat', () => {
     contexts.push(ownerContext);
     const owner = await ownerContext.newPage();
     const ownerWatch = watchPage(owner, 'owner');
-    await loginThroughUi(owner);
-    await owner.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(owner);
     if (new URL(owner.url()).pathname !== '/inbox') await owner.goto('/inbox');
 
     const row = owner.locator('[data-testid=conversation-row]', { hasText: `#${run}` }).first();

@@ -7,7 +7,7 @@ import { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
   e2e,
   launchBrowser,
-  loginThroughUi,
+  loginAsOwner,
   newContext,
   ownerApi,
   runId,
@@ -122,8 +122,7 @@ describe('one customer, every channel', () => {
     const page = await context.newPage();
     const watched = watchPage(page, 'agent');
     await page.setViewportSize({ width: 1440, height: 960 });
-    await loginThroughUi(page);
-    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(page);
     await page.goto(`/inbox/${conversation.id}`);
     const chat = page.locator(`[data-testid=chat][data-conversation-id="${conversation.id}"]`);
     await chat.waitFor({ state: 'visible' });

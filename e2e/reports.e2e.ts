@@ -5,7 +5,7 @@ import {
   e2e,
   findConversation,
   launchBrowser,
-  loginThroughUi,
+  loginAsOwner,
   newContext,
   ownerApi,
   runId,
@@ -51,8 +51,7 @@ describe('the service dashboard', () => {
     contexts.push(context);
     const page = await context.newPage();
     const watched = watchPage(page, 'owner');
-    await loginThroughUi(page);
-    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(page);
     await page.goto('/reports');
     await page.locator('[data-testid=range-today]').click();
     await waitFor(async () => {

@@ -6,7 +6,7 @@ import {
   fillField,
   findConversation,
   launchBrowser,
-  loginThroughUi,
+  loginAsOwner,
   newContext,
   ownerApi,
   runId,
@@ -86,8 +86,7 @@ describe('routing: presence and the live queue', () => {
     const leadPage = await leadContext.newPage();
     await leadPage.setViewportSize({ width: 1440, height: 1000 });
     const leadWatch = watchPage(leadPage, 'lead');
-    await loginThroughUi(leadPage);
-    await leadPage.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(leadPage);
     await leadPage.locator('[data-testid=nav-live-queue]').click();
     await leadPage.locator('[data-testid=live-queue]').waitFor({ state: 'visible' });
     await leadPage

@@ -82,6 +82,12 @@ export async function loginThroughUi(page: Page, password: string = OWNER.passwo
   await page.locator('[data-testid=login-submit]').click();
 }
 
+/** Logs the owner in through the login page and waits until the workbench shows who is signed in. */
+export async function loginAsOwner(page: Page): Promise<void> {
+  await loginThroughUi(page);
+  await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+}
+
 /**
  * Opens a dropdown menu and clicks one of its items. A menu can close under the pointer when the page
  * re-renders its trigger (a refetch landing right after a save), so the open is retried, as a person would.

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   findConversation,
   launchBrowser,
-  loginThroughUi,
+  loginAsOwner,
   newContext,
   ownerApi,
   runId,
@@ -61,8 +61,7 @@ describe('satisfaction surveys', () => {
     contexts.push(agentContext);
     const agent = await agentContext.newPage();
     const agentWatch = watchPage(agent, 'agent');
-    await loginThroughUi(agent);
-    await agent.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(agent);
     await agent.goto(`/inbox/${conversation.id}`);
     await agent.locator('[data-testid=action-resolve]').click();
 

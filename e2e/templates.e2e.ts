@@ -5,7 +5,7 @@ import {
   e2e,
   findConversation,
   launchBrowser,
-  loginThroughUi,
+  loginAsOwner,
   newContext,
   ownerApi,
   runId,
@@ -73,8 +73,7 @@ describe('reply templates in the inbox', () => {
     contexts.push(context);
     const page = await context.newPage();
     const watched = watchPage(page, 'agent');
-    await loginThroughUi(page);
-    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(page);
     await page.goto(`/inbox/${conversation.id}`);
 
     const composer = page.locator('textarea[data-testid=composer]');
@@ -119,8 +118,7 @@ describe('reply templates in the inbox', () => {
     contexts.push(context);
     const page = await context.newPage();
     const watched = watchPage(page, 'owner');
-    await loginThroughUi(page);
-    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(page);
     await page.locator('[data-testid=nav-templates]').click();
     await page.locator('[data-testid=template-create]').click();
     await page.locator('input[data-testid=template-title]').fill(`退货说明${run}`);

@@ -5,7 +5,7 @@ import {
   e2e,
   findConversation,
   launchBrowser,
-  loginThroughUi,
+  loginAsOwner,
   newContext,
   ownerApi,
   runId,
@@ -79,8 +79,7 @@ describe('tickets', () => {
     const page = await context.newPage();
     await page.setViewportSize({ width: 1440, height: 900 });
     const watched = watchPage(page, 'agent');
-    await loginThroughUi(page);
-    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    await loginAsOwner(page);
     await page.goto(`/inbox/${conversation.id}`);
 
     // 创建工单 in the chat header: the drawer comes prefilled from the conversation.
