@@ -48,7 +48,7 @@ export function createQueueOutbound(outbox: Outbox) {
     }
     if (!deliversLater(type)) return;
     const { holdAutomaticMs } = adapterFor(type);
-    const holdMs = holdAutomaticMs && (await repo.isAutomaticMessage(executor, ref.workspaceId, ref.messageId));
+    const holdMs = ref.senderKind === 'agent' ? undefined : holdAutomaticMs;
     await repo.setDeliveryState(executor, ref.workspaceId, ref.messageId, { deliveryStatus: 'pending' });
     await outbox.enqueue(executor, [
       {
@@ -56,7 +56,7 @@ export function createQueueOutbound(outbox: Outbox) {
         kind: CHANNEL_MESSAGE,
         subjectId: ref.messageId,
         orderKey: ref.conversationId,
-        ...(holdMs ? { holdMs: holdAutomaticMs } : {}),
+        ...(holdMs ? { holdMs } : {}),
       },
     ]);
     outbox.wake();

@@ -233,15 +233,6 @@ export async function emailInboxTokenIgnoringCase(db: Executor, token: string) {
   return rows.length === 1 ? rows[0]!.token : undefined;
 }
 
-/** Whether a message was sent by automation (a bot answer, a keyword or system reply), not by a person. */
-export async function isAutomaticMessage(db: Executor, workspaceId: string, messageId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ senderKind: messages.senderKind })
-    .from(messages)
-    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.id, messageId)));
-  return row?.senderKind === 'bot' || row?.senderKind === 'system';
-}
-
 /** An outbound message delivered outside the outbox (a WeChat passive reply): sent, with `meta` added to its channelMeta. */
 export const markSentWith = (db: Executor, workspaceId: string, messageId: string, meta: Record<string, unknown>) =>
   db

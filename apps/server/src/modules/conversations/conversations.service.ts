@@ -113,7 +113,14 @@ export type InboundMessage = {
 };
 
 /** A stored public outbound message that its conversation's channel may have to deliver. */
-export type OutboundRef = { workspaceId: string; messageId: string; conversationId: string; inboxId: string };
+export type OutboundRef = {
+  workspaceId: string;
+  messageId: string;
+  conversationId: string;
+  inboxId: string;
+  /** An agent's reply, or an automatic one (bot, system) that a channel may answer another way first. */
+  senderKind: 'agent' | 'bot' | 'system';
+};
 
 /** A message automation sends (keyword reply, rule action, offline notice, bot answer). */
 export type AutomatedMessage = {
@@ -288,6 +295,7 @@ export function createConversationsService({
             messageId,
             conversationId: id,
             inboxId: conversation.inboxId,
+            senderKind: 'agent',
           });
           await repo.updateConversation(tx, actor.workspaceId, id, {
             waitingSince: null,
@@ -342,6 +350,7 @@ export function createConversationsService({
             messageId,
             conversationId: input.conversationId,
             inboxId: conversation.inboxId,
+            senderKind: input.senderKind,
           });
           await repo.updateConversation(tx, input.workspaceId, input.conversationId, {
             lastMessageAt: new Date(),
