@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db-helpers.ts';
-import { createKeyedChain } from '../../platform/keyed-chain.ts';
 
 /** Staff roles: the ones that may work conversations. Analysts never get work. */
 const STAFF_ROLES = sql`('owner', 'admin', 'supervisor', 'agent')`;
@@ -107,14 +106,6 @@ export function pickStatement(input: PickInput) {
  * lock held until the caller's transaction ends, so two processes never hand out the same turn.
  */
 export async function pickAssignee(executor: Executor, input: PickInput): Promise<string | null> {
-  // One pick per scope at a time in this process: the others wait here, not on the row lock, so a burst of new
-  // conversations does not hold every pooled connection while the picks queue up in the database.
-  return picksInProcess.run(`${input.workspaceId}:${routingScope(input)}`, () => pick(executor, input));
-}
-
-const picksInProcess = createKeyedChain();
-
-function pick(executor: Executor, input: PickInput): Promise<string | null> {
   return executor.transaction(async (tx) => {
     const { workspaceId } = input;
     const scope = routingScope(input);
