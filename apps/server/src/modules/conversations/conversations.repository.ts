@@ -205,8 +205,9 @@ export async function openOutboundConversation(
 }
 
 /** Stores a message unless its client id was stored before; returns undefined for a duplicate. */
+/** The stored row, or undefined when the idempotency key (clientMsgId) already has one. */
 export async function insertMessage(db: Executor, row: typeof messages.$inferInsert) {
-  const inserted = await db.insert(messages).values(row).onConflictDoNothing().returning({ id: messages.id });
+  const inserted = await db.insert(messages).values(row).onConflictDoNothing().returning();
   return inserted[0];
 }
 

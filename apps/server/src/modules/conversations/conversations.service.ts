@@ -201,8 +201,21 @@ export function createConversationsService({
     performedBy: string | null,
     automation?: AutomationSource,
   ) {
-    const message = toMessage((await repo.findMessage(db, workspaceId, messageId))!);
-    const conversation = toConversation(await loadConversation(db, workspaceId, message.conversationId));
+    const messageRow = (await repo.findMessage(db, workspaceId, messageId))!;
+    const conversationRow = await loadConversation(db, workspaceId, messageRow.conversationId);
+    return publish(workspaceId, performedBy, automation, messageRow, conversationRow);
+  }
+
+  /** Publishes a stored message from the rows its transaction wrote. */
+  function publish(
+    workspaceId: string,
+    performedBy: string | null,
+    automation: AutomationSource | undefined,
+    messageRow: repo.MessageRow,
+    conversationRow: repo.ConversationRow,
+  ) {
+    const message = toMessage(messageRow);
+    const conversation = toConversation(conversationRow);
     events.publish({ type: 'message.created', workspaceId, performedBy, automation, message, conversation });
     return { message, conversation };
   }
@@ -342,27 +355,35 @@ export function createConversationsService({
         });
         if (!inserted) {
           const existing = await repo.findMessageByClientId(tx, input.workspaceId, input.conversationId, clientMsgId);
-          return { id: existing!.id, isNew: false };
+          return { isNew: false as const, id: existing!.id };
         }
-        if (!input.private) {
-          await queueOutbound?.(tx, {
-            workspaceId: input.workspaceId,
-            messageId,
-            conversationId: input.conversationId,
-            inboxId: conversation.inboxId,
-            senderKind: input.senderKind,
-          });
-          await repo.updateConversation(tx, input.workspaceId, input.conversationId, {
+        if (input.private) return { isNew: true as const, message: inserted, conversation };
+        await queueOutbound?.(tx, {
+          workspaceId: input.workspaceId,
+          messageId,
+          conversationId: input.conversationId,
+          inboxId: conversation.inboxId,
+          senderKind: input.senderKind,
+        });
+        const [updated] = await repo
+          .updateConversation(tx, input.workspaceId, input.conversationId, {
             lastMessageAt: new Date(),
             lastMessagePreview: preview(input.content, attachments),
-          });
-        }
-        return { id: messageId, isNew: true };
+          })
+          .returning();
+        return { isNew: true as const, message: inserted, conversation: { ...conversation, ...updated! } };
       });
       if (!stored.isNew) {
         return { message: toMessage((await repo.findMessage(db, input.workspaceId, stored.id))!), isNew: false };
       }
-      const { message } = await publishCreated(input.workspaceId, stored.id, null, input.source);
+      // Published from the rows just written: no read-back on the automation path.
+      const { message } = publish(
+        input.workspaceId,
+        null,
+        input.source,
+        { ...stored.message, senderName: null },
+        stored.conversation,
+      );
       return { message, isNew: true };
     },
 

@@ -139,24 +139,34 @@ export async function ruleHistory(
   );
 }
 
+type Hit = {
+  workspaceId: string;
+  ruleId: string;
+  conversationId: string;
+  messageId: string;
+  frequency: 'every_time' | 'once_per_conversation' | 'cooldown';
+  cooldownMinutes: number | null;
+  at: Date;
+};
+
+const recordHit = async (db: Executor, hit: Hit) =>
+  (
+    await db.execute(sql`
+      insert into ${keywordReplyHits} (workspace_id, rule_id, conversation_id, message_id, created_at)
+      values (${hit.workspaceId}, ${hit.ruleId}, ${hit.conversationId}, ${hit.messageId}, ${hit.at.toISOString()})
+      on conflict do nothing
+      returning rule_id`)
+  ).rows.length > 0;
+
 /**
- * Claims a rule's reply to a message, under a lock per rule and conversation so two messages arriving together cannot
- * both pass a once-per-conversation or cooldown check: `claimed` (hit recorded and counted, send the reply),
- * `replayed` (this message already has its hit: send again, idempotently, in case the first send was lost), or
- * `blocked` (the frequency says no). The hit row is unique per rule and message, so a replay counts once.
+ * Claims a rule's reply to a message: `claimed` (hit recorded, send the reply and count it), `replayed` (this message
+ * already has its hit: send again, idempotently, in case the first send was lost), or `blocked` (the frequency says
+ * no). The hit row is unique per rule and message, so a replay counts once. A once-per-conversation or cooldown
+ * rule claims under a lock per rule and conversation, so two messages arriving together cannot both pass its check;
+ * an every-time rule has nothing to check and claims in one statement.
  */
-export async function claimHit(
-  db: Executor,
-  hit: {
-    workspaceId: string;
-    ruleId: string;
-    conversationId: string;
-    messageId: string;
-    frequency: 'every_time' | 'once_per_conversation' | 'cooldown';
-    cooldownMinutes: number | null;
-    at: Date;
-  },
-): Promise<'claimed' | 'replayed' | 'blocked'> {
+export async function claimHit(db: Executor, hit: Hit): Promise<'claimed' | 'replayed' | 'blocked'> {
+  if (hit.frequency === 'every_time') return (await recordHit(db, hit)) ? 'claimed' : 'replayed';
   return db.transaction(async (tx) => {
     await tx.execute(
       sql`select pg_advisory_xact_lock(hashtextextended(${`kw:${hit.ruleId}:${hit.conversationId}`}, 0))`,
@@ -177,17 +187,25 @@ export async function claimHit(
     ) {
       return 'blocked';
     }
-    const inserted = await tx.execute(sql`
-      insert into ${keywordReplyHits} (workspace_id, rule_id, conversation_id, message_id, created_at)
-      values (${hit.workspaceId}, ${hit.ruleId}, ${hit.conversationId}, ${hit.messageId}, ${hit.at.toISOString()})
-      on conflict do nothing
-      returning rule_id`);
-    if (inserted.rows.length === 0) return 'replayed';
-    await tx.execute(sql`
-      update ${keywordReplies} set hit_count = hit_count + 1, last_hit_at = now()
-      where workspace_id = ${hit.workspaceId} and id = ${hit.ruleId}`);
-    return 'claimed';
+    return (await recordHit(tx, hit)) ? 'claimed' : 'replayed';
   });
+}
+
+/** Adds claimed hits to their rules' counters: one statement for a batch, however many hits each rule got. */
+export async function countHits(db: Executor, hits: { workspaceId: string; ruleId: string }[]) {
+  const perRule = new Map<string, { workspaceId: string; ruleId: string; hits: number }>();
+  for (const hit of hits) {
+    const entry = perRule.get(hit.ruleId) ?? { ...hit, hits: 0 };
+    entry.hits += 1;
+    perRule.set(hit.ruleId, entry);
+  }
+  const rows = [...perRule.values()];
+  await db.execute(sql`
+    update ${keywordReplies} r set hit_count = r.hit_count + c.hits, last_hit_at = now()
+    from unnest(${`{${rows.map((row) => row.workspaceId).join(',')}}`}::uuid[],
+                ${`{${rows.map((row) => row.ruleId).join(',')}}`}::uuid[],
+                ${`{${rows.map((row) => row.hits).join(',')}}`}::int[]) as c(workspace_id, rule_id, hits)
+    where r.workspace_id = c.workspace_id and r.id = c.rule_id`);
 }
 
 export const findConversationInbox = async (db: Executor, workspaceId: string, conversationId: string) => {

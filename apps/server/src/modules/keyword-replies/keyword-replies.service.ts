@@ -11,6 +11,7 @@ import { createKeywordReplyBody, keywordReplyListQuery, REGEX_MAX_LENGTH } from 
 import safeRegex from 'safe-regex2';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
+import { createBatcher } from '../../platform/batcher.ts';
 import { decodeCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { DomainEvent, EventBus } from '../../platform/events.ts';
@@ -159,6 +160,11 @@ export function createKeywordRepliesService({
     );
 
   const invalidate = (workspaceId: string) => cache.delete(workspaceId);
+  // Every reply of a busy rule would otherwise update the rule's row, one transaction after another.
+  const countHit = createBatcher(async (hits: { workspaceId: string; ruleId: string }[]) => {
+    await repo.countHits(db, hits);
+    return hits.map(() => undefined);
+  });
 
   async function loadRule(executor: Executor, workspaceId: string, id: string) {
     const row = await repo.findRule(executor, workspaceId, id);
@@ -388,20 +394,25 @@ export function createKeywordRepliesService({
         at: new Date(message.createdAt),
       });
       if (claim === 'blocked') continue;
-      const reply = await replyFor(event.workspaceId, rule, conversation.id);
-      if ('broken' in reply) {
-        log({ workspaceId: event.workspaceId, ruleId: rule.id, reason: reply.broken }, 'keyword reply skipped');
-        continue;
+      try {
+        const reply = await replyFor(event.workspaceId, rule, conversation.id);
+        if ('broken' in reply) {
+          log({ workspaceId: event.workspaceId, ruleId: rule.id, reason: reply.broken }, 'keyword reply skipped');
+          continue;
+        }
+        await conversations.sendAutomatedMessage({
+          workspaceId: event.workspaceId,
+          conversationId: conversation.id,
+          content: reply.content,
+          attachments: reply.attachments,
+          senderKind: 'bot',
+          idempotencyKey: `kw:${rule.id}:${message.id}`,
+          source: { kind: 'keyword_reply', id: rule.id },
+        });
+      } finally {
+        // Counted after the reply left (or failed), so the reply does not wait for the counter.
+        if (claim === 'claimed') await countHit({ workspaceId: event.workspaceId, ruleId: rule.id });
       }
-      await conversations.sendAutomatedMessage({
-        workspaceId: event.workspaceId,
-        conversationId: conversation.id,
-        content: reply.content,
-        attachments: reply.attachments,
-        senderKind: 'bot',
-        idempotencyKey: `kw:${rule.id}:${message.id}`,
-        source: { kind: 'keyword_reply', id: rule.id },
-      });
     }
   }
 
