@@ -337,12 +337,14 @@ export type QueuedRow = {
 /**
  * The longest-waiting queued conversation `userId` qualifies for (team, skill, inbox access), locked so two
  * processes filling slots never take the same one. Entries whose conversation was assigned or closed meanwhile
- * are skipped (and cleaned up by the caller's event handlers).
+ * are skipped (and cleaned up by the caller's event handlers). `locked`: `skip` passes over entries another
+ * fill holds; `wait` waits for them (that fill may give its entry back).
  */
 export async function claimQueued(
   executor: Executor,
   workspaceId: string,
   userId: string,
+  locked: 'skip' | 'wait',
 ): Promise<QueuedRow | undefined> {
   const result = await executor.execute<QueuedRow>(sql`
     select q.conversation_id, c.inbox_id, q.team_id, q.required_skill
@@ -368,7 +370,7 @@ export async function claimQueued(
       )
     order by q.queued_at, q.conversation_id
     limit 1
-    for update of q skip locked`);
+    for update of q ${locked === 'skip' ? sql`skip locked` : sql``}`);
   return result.rows[0];
 }
 

@@ -260,7 +260,11 @@ export function createRoutingService({
   async function fillFreeSlots(workspaceId: string, userId: string) {
     for (let round = 0; round < 100; round += 1) {
       const claimed = await db.transaction(async (tx) => {
-        const queued = await repo.claimQueued(tx, workspaceId, userId);
+        // Another agent's fill may hold the entry this agent could take, and give it back when its agent turns out
+        // to be full: when nothing else is free, wait for those entries instead of leaving the slot empty.
+        const queued =
+          (await repo.claimQueued(tx, workspaceId, userId, 'skip')) ??
+          (await repo.claimQueued(tx, workspaceId, userId, 'wait'));
         if (!queued) return null;
         const picked = await pickAssignee(tx, {
           workspaceId,

@@ -286,6 +286,27 @@ describe('routing', () => {
     await until(async () => (await routed(chat.conversationId)).assigneeId === agent.userId);
   });
 
+  it('waits for a queued conversation another fill holds, instead of leaving the freed slot empty', async () => {
+    const { inbox, addUser } = await setup();
+    const agent = await addUser('agent', '接班客服');
+    const chat = await startConversation(context, inbox.token, '还在吗');
+    expect((await routed(chat.conversationId)).outcome).toBe('queued');
+
+    // Another agent's fill holds the entry, then gives it back (its agent turned out to be full).
+    const holder = await pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select 1 from routing_queue where conversation_id = $1 for update', [chat.conversationId]);
+      await online(agent);
+      await pause(200);
+      await holder.query('rollback');
+    } finally {
+      holder.release();
+    }
+    await until(async () => (await routed(chat.conversationId)).assigneeId === agent.userId);
+    expect((await routed(chat.conversationId)).reason).toBe('slot_freed');
+  });
+
   it('refuses lower roles and bad input', async () => {
     const { owner, addUser, inbox } = await setup();
     const agent = await addUser('agent');
