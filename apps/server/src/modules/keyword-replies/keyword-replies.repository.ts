@@ -149,11 +149,16 @@ type Hit = {
   at: Date;
 };
 
+/**
+ * The hit of an every-time rule does not wait for its commit to reach disk: the reply it allows carries its own
+ * idempotency key, so a hit lost in a crash can never make the reply go twice (it would only be counted again).
+ */
 const recordHit = async (db: Executor, hit: Hit) =>
   (
     await db.execute(sql`
       insert into ${keywordReplyHits} (workspace_id, rule_id, conversation_id, message_id, created_at)
-      values (${hit.workspaceId}, ${hit.ruleId}, ${hit.conversationId}, ${hit.messageId}, ${hit.at.toISOString()})
+      select ${hit.workspaceId}, ${hit.ruleId}, ${hit.conversationId}, ${hit.messageId}, ${hit.at.toISOString()}
+      from (select set_config('synchronous_commit', ${hit.frequency === 'every_time' ? 'off' : 'on'}, true)) as durability
       on conflict do nothing
       returning rule_id`)
   ).rows.length > 0;
