@@ -253,6 +253,76 @@ describe('the service report', () => {
     expect(rawMonth.kpis.conversations).toBe(6);
   });
 
+  it('reads the least detailed rollups the filters allow (workspace, inbox, agent): all equal the raw figures', async () => {
+    const { owner, addUser, workspaceId, inbox } = await createWorkspace(context).then((ws) => ({
+      ...ws,
+      workspaceId: ws.owner.workspaceId!,
+    }));
+    const second = (await owner.post('/api/v1/inboxes', { name: '微信', channelType: 'website' })).json();
+    const agents = [owner.userId!, (await addUser('agent')).userId!];
+    // Facts over March (read from its monthly rollup) and the first days of April (daily rollups), over two inboxes
+    // and two agents, with histograms that only merge right when the agents' buckets are added up.
+    const facts: Fact[] = [];
+    for (let i = 0; i < 120; i++) {
+      const at =
+        i < 90
+          ? `2026-03-${String(1 + (i % 31)).padStart(2, '0')}T0${i % 10}:30:00Z`
+          : `2026-04-0${1 + (i % 4)}T05:00:00Z`;
+      const inboxId = i % 3 === 0 ? second.id : inbox.id;
+      const agentId = agents[i % 2]!;
+      facts.push(
+        { at, kind: 'conversation_created', inboxId },
+        { at, kind: 'first_response', value: 10 + i * 37, business: 5 + i * 11, inboxId, agentId },
+        {
+          at,
+          kind: 'conversation_resolved',
+          dim: i % 4 ? 'first' : '',
+          value: 600 + i * 97,
+          business: 300 + i * 13,
+          inboxId,
+          agentId,
+        },
+        { at, kind: 'csat', dim: String(1 + (i % 5)), value: 1 + (i % 5), inboxId, agentId },
+        { at, kind: 'ticket_created', dim: i % 2 ? 'logistics' : 'return', inboxId, agentId },
+      );
+    }
+    await insertFacts(workspaceId, facts);
+    const queries = [
+      { from: '2026-03-01', to: '2026-04-05' },
+      { from: '2026-03-01', to: '2026-04-05', inboxId: second.id },
+      { from: '2026-03-01', to: '2026-04-05', agentId: agents[1] },
+      { from: '2026-03-10', to: '2026-04-03' },
+      { from: '2026-01-01', to: '2026-04-05' },
+      { from: '2026-01-01', to: '2026-04-05', inboxId: inbox.id },
+    ];
+    const raw = [];
+    for (const query of queries)
+      raw.push(await computeServiceReport(context.database.db, workspaceId, query, { rawOnly: true }));
+    for (let d = 1; d <= 31; d++) await analytics.rollUpDay(workspaceId, `2026-03-${String(d).padStart(2, '0')}`);
+    await analytics.rollUpMonth(workspaceId, '2026-03-01');
+    for (let d = 1; d <= 4; d++) await analytics.rollUpDay(workspaceId, `2026-04-0${d}`);
+    const { rows } = await context.database.pool.query(
+      `select (select count(*)::int from reporting_daily_rollups where workspace_id = $1 and kind = 'all:first_response'
+                 and agent_id is null) as daily,
+              (select count(*)::int from reporting_monthly_rollups where workspace_id = $1
+                 and kind in ('all:first_response', 'total:first_response', 'total:heat:ticket_created')
+                 and agent_id is null) as monthly,
+              (select count(*)::int from reporting_monthly_rollups where workspace_id = $1
+                 and kind = 'agent:first_response' and inbox_id is null) as leaders`,
+      [workspaceId],
+    );
+    expect(rows[0].daily).toBeGreaterThan(0);
+    expect(rows[0].monthly).toBeGreaterThan(0);
+    expect(rows[0].leaders).toBe(2);
+    for (const [i, query] of queries.entries()) {
+      const params = new URLSearchParams(query as unknown as Record<string, string>).toString();
+      expect(await report(owner, params)).toEqual(raw[i]);
+    }
+    expect(raw[0]!.kpis.conversations).toBe(120);
+    expect(raw[0]!.leaderboard.map((row) => row.resolved)).toEqual([60, 60]);
+    expect(raw[0]!.heatmap.reduce((n, cell) => n + cell.tickets, 0)).toBe(120);
+  });
+
   it('counts days in the workspace timezone: Shanghai midnight is 16:00 UTC', async () => {
     const { owner } = await createWorkspace(context);
     await insertFacts(owner.workspaceId!, [

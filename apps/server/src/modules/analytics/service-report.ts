@@ -93,6 +93,33 @@ async function sources(
   };
 }
 
+/**
+ * The fact kinds the report reads, listed so that the rollup index scans read these alone (rollups also hold
+ * `series:`, `heat:` and summed rows; a year's heatmap rows outnumber the rest ten to one). A new kind the report
+ * shows goes here.
+ */
+const REPORT_KINDS = [
+  'conversation_created',
+  'conversation_resolved',
+  'conversation_repeat',
+  'first_response',
+  'reply_time',
+  'urgent_message',
+  'fcr_broken',
+  'ticket_created',
+  'ticket_resolved',
+  'ticket_sla_met',
+  'ticket_sla_missed',
+  'ticket_sla_breached',
+  'bot_answered',
+  'bot_resolved',
+  'bot_handed_off',
+  'csat',
+  'nps',
+  'complaint_keyword',
+];
+const { kindList, LEADER_KINDS } = repo;
+
 /** Per-day first-response medians only for ranges up to a quarter (a year's per-day histograms cost too much). */
 const DAILY_MEDIAN_MAX_DAYS = 92;
 
@@ -114,17 +141,33 @@ export async function computeServiceReport(
     ],
     sql` and `,
   );
-  const columns = sql`agent_id, kind, dim, count, sum, business_sum, hist_buckets, hist_counts, business_hist_buckets,
+  const measures = sql`dim, count, sum, business_sum, hist_buckets, hist_counts, business_hist_buckets,
     business_hist_counts`;
   const rawDaily = sql`(select * from ${repo.rawDailyRows(workspaceId, timezone, src.rawWhere)} raw where ${filter})`;
+  // The least detailed rollup rows the filters allow (see rebuildDay): with an agent filter, that agent's rows; with an
+  // inbox or team filter, rows summed over agents (`all:`) and, for the leaderboard, per-agent rows; without a
+  // filter, the workspace's sums (`total:`) and per-agent-only rows (`agent:`).
+  const level = q.agentId ? 'agent' : q.inboxId || q.teamId ? 'inbox' : 'workspace';
+  const totalPrefix = { agent: '', inbox: 'all:', workspace: 'total:' }[level];
+  const leaderPrefix = level === 'workspace' ? 'agent:' : '';
+  // Rolled-up rows (kinds without their prefix), flagged by use: `total` (totals, histograms), `leader` (leaderboard).
+  const rolled = (table: SQL, period: SQL) => {
+    const rows = (use: SQL, prefix: string, kinds: string[]) => sql`
+      select ${use}, agent_id, ${prefix ? sql.raw(`substr(kind, ${prefix.length + 1})`) : sql`kind`} as kind, ${measures}
+      from ${table}
+      where workspace_id = ${workspaceId} and ${period} and kind in ${kindList(kinds, prefix)} and ${filter}`;
+    return level === 'agent'
+      ? rows(sql`true as total, true as leader`, '', REPORT_KINDS)
+      : sql`${rows(sql`true as total, false as leader`, totalPrefix, REPORT_KINDS)}
+        union all
+        ${rows(sql`false, true`, leaderPrefix, LEADER_KINDS)} and agent_id is not null`;
+  };
   const facts = sql`(
-    select ${columns} from reporting_monthly_rollups
-    where workspace_id = ${workspaceId} and month = any(${src.months}::date[]) and ${filter}
+    ${rolled(sql`reporting_monthly_rollups`, sql`month = any(${src.months}::date[])`)}
     union all
-    select ${columns} from reporting_daily_rollups
-    where workspace_id = ${workspaceId} and day = any(${src.dailyOnly}::date[]) and ${filter}
+    ${rolled(sql`reporting_daily_rollups`, sql`day = any(${src.dailyOnly}::date[])`)}
     union all
-    select ${columns} from ${rawDaily} raw
+    select true, true, agent_id, kind, ${measures} from ${rawDaily} raw
   )`;
   // A semi-join on the list of rolled-up days (a long `= any(array)` would be compared row by row).
   const rolledDay = options.rawOnly
@@ -133,34 +176,39 @@ export async function computeServiceReport(
     and day in (select d.day from reporting_rollup_days d where d.workspace_id = ${workspaceId}
                 and d.day between ${q.from}::date and ${q.to}::date)`;
   const isDailyMedian = daysBetween(q.from, q.to).length <= DAILY_MEDIAN_MAX_DAYS;
-  const dailyKinds = isDailyMedian
-    ? sql`('conversation_created', 'conversation_resolved', 'ticket_created', 'first_response')`
-    : sql`('conversation_created', 'conversation_resolved', 'ticket_created')`;
-  // Without an agent filter, the day counts come from the agent-less `series:` rows.
-  const seriesKinds = q.agentId
-    ? dailyKinds
-    : isDailyMedian
-      ? sql`('series:conversation_created', 'series:conversation_resolved', 'series:ticket_created', 'first_response')`
-      : sql`('series:conversation_created', 'series:conversation_resolved', 'series:ticket_created')`;
+  const counted = ['conversation_created', 'conversation_resolved', 'ticket_created'];
+  const dailyKinds = kindList(isDailyMedian ? [...counted, 'first_response'] : counted);
+  // The day counts: per agent, summed over agents (`series:`) or for the workspace (`total:`); medians alike.
+  const seriesKinds = {
+    agent: dailyKinds,
+    inbox: sql.raw(
+      `(${[...counted.map((kind) => `'series:${kind}'`), ...(isDailyMedian ? ["'all:first_response'"] : [])].join(', ')})`,
+    ),
+    workspace: kindList(isDailyMedian ? [...counted, 'first_response'] : counted, 'total:'),
+  }[level];
+  // Kinds as stored (their prefixes are dropped in JS, cheaper than per row in SQL).
   const perDay = sql`(
-    select day, replace(kind, 'series:', '') as kind, count, hist_buckets, hist_counts from reporting_daily_rollups
+    select day, kind, count, hist_buckets, hist_counts from reporting_daily_rollups
     where workspace_id = ${workspaceId} and ${rolledDay} and kind in ${seriesKinds} and ${filter}
     union all
     select day, kind, count, hist_buckets, hist_counts from ${rawDaily} raw where kind in ${dailyKinds}
   )`;
+  // Heatmap cells; each part is summed before its cell is computed (per row, that costs more than the sums).
+  const heatPrefix = { agent: 'heat:', inbox: 'all:heat:', workspace: 'total:heat:' }[level];
   const hourly = sql`(
-    select extract(isodow from day)::int as weekday, hour::int as hour, inbox_id, team_id, agent_id, kind, count
-    from reporting_hourly_rollups
-    where workspace_id = ${workspaceId} and day = any(${src.dailyOnly}::date[])
+    select extract(isodow from day)::int as weekday, hour::int as hour, kind, count from (
+      select day, hour, kind, sum(count) as count from reporting_hourly_rollups
+      where workspace_id = ${workspaceId} and day = any(${src.dailyOnly}::date[]) and ${filter}
+      group by day, hour, kind) d
     union all
-    select split_part(dim, ':', 1)::int, split_part(dim, ':', 2)::int, inbox_id, team_id, agent_id,
-      replace(kind, 'heat:', ''), count
-    from reporting_monthly_rollups
-    where workspace_id = ${workspaceId} and month = any(${src.months}::date[])
-      and kind in ('heat:conversation_created', 'heat:ticket_created')
+    select split_part(dim, ':', 1)::int, split_part(dim, ':', 2)::int, kind, count from (
+      select dim, kind, sum(count) as count from reporting_monthly_rollups
+      where workspace_id = ${workspaceId} and month = any(${src.months}::date[])
+        and kind in ${kindList(repo.HOURLY_KINDS, heatPrefix)} and ${filter}
+      group by dim, kind) m
     union all
-    select extract(isodow from day)::int, hour::int, inbox_id, team_id, agent_id, kind, count
-    from ${repo.rawHourlyRows(workspaceId, timezone, src.rawWhere)} raw
+    select extract(isodow from day)::int, hour::int, kind, count
+    from ${repo.rawHourlyRows(workspaceId, timezone, src.rawWhere)} raw where ${filter}
   )`;
   const run = <T extends Record<string, unknown>>(query: SQL) => executor.execute<T>(query).then((r) => r.rows);
 
@@ -175,33 +223,34 @@ export async function computeServiceReport(
       with f as materialized ${facts}
       select
         (select json_agg(t) from (select kind, dim, sum(count)::int as count, sum(sum)::float8 as sum,
-           sum(business_sum)::float8 as business_sum from f group by kind, dim) t) as totals,
+           sum(business_sum)::float8 as business_sum from f where total group by kind, dim) t) as totals,
         (select json_agg(t) from (
            select kind, false as business, u.b, sum(u.n)::int as n
            from f cross join lateral unnest(hist_buckets, hist_counts) as u(b, n)
-           where kind in ('first_response', 'reply_time', 'conversation_resolved', 'ticket_resolved')
+           where total and kind in ('first_response', 'reply_time', 'conversation_resolved', 'ticket_resolved')
            group by kind, u.b
            union all
            select kind, true, u.b, sum(u.n)::int
            from f cross join lateral unnest(business_hist_buckets, business_hist_counts) as u(b, n)
-           where kind in ('first_response', 'reply_time', 'conversation_resolved')
+           where total and kind in ('first_response', 'reply_time', 'conversation_resolved')
            group by kind, u.b) t) as hists,
         (select json_agg(t) from (select agent_id, kind, sum(count)::int as count, sum(sum)::float8 as sum from f
-           where agent_id is not null and kind in ('conversation_resolved', 'csat') group by agent_id, kind) t) as agents,
+           where leader and agent_id is not null and kind in ('conversation_resolved', 'csat') group by agent_id, kind) t)
+           as agents,
         (select json_agg(t) from (select agent_id, u.b, sum(u.n)::int as n
            from f cross join lateral unnest(hist_buckets, hist_counts) as u(b, n)
-           where agent_id is not null and kind = 'first_response' group by agent_id, u.b) t) as agent_hists`),
+           where leader and agent_id is not null and kind = 'first_response' group by agent_id, u.b) t) as agent_hists`),
     run<{ day: string; kind: string; count: number }>(sql`
       select to_char(day, 'YYYY-MM-DD') as day, kind, sum(count)::int as count from ${perDay} d
-      where kind <> 'first_response' group by day, kind`),
+      where kind not like '%first_response' group by day, kind`),
     isDailyMedian
       ? run<{ day: string; b: number; n: number }>(sql`
           select to_char(day, 'YYYY-MM-DD') as day, u.b, sum(u.n)::int as n
           from ${perDay} d cross join lateral unnest(hist_buckets, hist_counts) as u(b, n)
-          where kind = 'first_response' group by day, u.b`)
+          where kind like '%first_response' group by day, u.b`)
       : Promise.resolve([]),
     run<{ weekday: number; hour: number; kind: string; count: number }>(sql`
-      select weekday, hour, kind, sum(count)::int as count from ${hourly} h where ${filter} group by 1, 2, kind`),
+      select weekday, hour, kind, sum(count)::int as count from ${hourly} h group by 1, 2, kind`),
   ]);
   const totals = aggregates?.totals ?? [];
   const hists = aggregates?.hists ?? [];
@@ -258,9 +307,10 @@ export async function computeServiceReport(
   };
   for (const row of daily) {
     const entry = dayEntry(row.day);
-    if (row.kind === 'conversation_created') entry.conversations += row.count;
-    if (row.kind === 'conversation_resolved') entry.resolved += row.count;
-    if (row.kind === 'ticket_created') entry.tickets += row.count;
+    const kind = row.kind.replace(/^(series|all|total):/, '');
+    if (kind === 'conversation_created') entry.conversations += row.count;
+    if (kind === 'conversation_resolved') entry.resolved += row.count;
+    if (kind === 'ticket_created') entry.tickets += row.count;
   }
   for (const row of dailyHists) dayEntry(row.day).hist.set(row.b, row.n);
 
@@ -287,7 +337,8 @@ export async function computeServiceReport(
   for (const row of heat) {
     const key = `${row.weekday}:${row.hour}`;
     const cell = heatCells.get(key) ?? { weekday: row.weekday, hour: row.hour, conversations: 0, tickets: 0 };
-    if (row.kind === 'conversation_created') cell.conversations += row.count;
+    // `conversation_created`, `heat:conversation_created`, `all:heat:conversation_created`; the same for tickets.
+    if (row.kind.endsWith('conversation_created')) cell.conversations += row.count;
     else cell.tickets += row.count;
     heatCells.set(key, cell);
   }
