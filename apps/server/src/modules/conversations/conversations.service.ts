@@ -334,6 +334,10 @@ export function createConversationsService({
       // Hashed: the key names rules and messages, and clientMsgId is visible to the visitor.
       const clientMsgId = `auto:${sha256(input.idempotencyKey).slice(0, 40)}`;
       const stored = await db.transaction(async (tx) => {
+        // An automatic message does not wait for its commit to reach disk: it is derived from a durable one, and a
+        // crash that loses it is repaired at start (replayRecentInbound re-runs the subscribers; same key, same
+        // message). The customer's answer then waits for one WAL flush, the inbound message's, not two.
+        await repo.commitWithoutFlush(tx);
         const conversation = await loadConversation(tx, input.workspaceId, input.conversationId);
         const wanted = [...new Set((input.attachments ?? []).map((attachment) => attachment.fileId))];
         const found = new Map(
