@@ -26,7 +26,9 @@ export type ReportingFact = {
 
 /**
  * Stores facts in one statement, each once (per workspace, kind and fact key): true for each fact that is new.
- * Of two equal keys in one call only the first is stored.
+ * Of two equal keys in one call only the first is stored. Call it outside a transaction: its commit does not wait
+ * for the WAL flush (facts come from durable events replayed at start, where their keys make a second write a
+ * no-op), so its flushes do not queue with the customers' own messages.
  */
 export async function insertFacts(executor: Executor, facts: ReportingFact[]): Promise<boolean[]> {
   const rows = facts.map((fact) => ({
@@ -49,10 +51,11 @@ export async function insertFacts(executor: Executor, facts: ReportingFact[]): P
   const result = await executor.execute<{ id: string }>(sql`
     insert into reporting_events (id, workspace_id, occurred_at, kind, fact_key, conversation_id, ticket_id, inbox_id,
       team_id, agent_id, customer_id, dim, value, business_value, extra)
-    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as f(id uuid, workspace_id uuid,
+    select f.* from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as f(id uuid, workspace_id uuid,
       occurred_at timestamptz, kind text, fact_key text, conversation_id uuid, ticket_id uuid, inbox_id uuid,
       team_id uuid, agent_id uuid, customer_id uuid, dim text, value double precision,
       business_value double precision, extra jsonb)
+    cross join (select set_config('synchronous_commit', 'off', true)) as durability
     on conflict (workspace_id, kind, fact_key) do nothing
     returning id`);
   const inserted = new Set(result.rows.map((row) => row.id));
