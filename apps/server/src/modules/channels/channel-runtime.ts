@@ -33,7 +33,8 @@ const deliversLater = (type: ChannelType) => Boolean(adapterFor(type).deliver);
 
 /**
  * The queue hook conversations calls inside the transaction that stores a public outbound message: on a channel
- * that delivers later, the message is marked pending and an outbox row is written in the same transaction.
+ * that delivers later, the message is marked pending and an outbox row is written in the same transaction (answers
+ * true; false when the widget's socket push is all there is).
  */
 export function createQueueOutbound(outbox: Outbox) {
   // An inbox never changes its channel type: remember it instead of reading it for every reply.
@@ -42,11 +43,11 @@ export function createQueueOutbound(outbox: Outbox) {
     let type = typeOf.get(ref.inboxId);
     if (!type) {
       const inbox = await repo.findInbox(executor, ref.workspaceId, ref.inboxId);
-      if (!inbox) return;
+      if (!inbox) return false;
       type = inbox.channelType;
       typeOf.set(ref.inboxId, type);
     }
-    if (!deliversLater(type)) return;
+    if (!deliversLater(type)) return false;
     const { holdAutomaticMs } = adapterFor(type);
     const holdMs = ref.senderKind === 'agent' ? undefined : holdAutomaticMs;
     await repo.setDeliveryState(executor, ref.workspaceId, ref.messageId, { deliveryStatus: 'pending' });
@@ -60,6 +61,7 @@ export function createQueueOutbound(outbox: Outbox) {
       },
     ]);
     outbox.wake();
+    return true;
   };
 }
 

@@ -155,9 +155,10 @@ export function createConversationsService({
   /**
    * The channels module's outbound queue (channels/index.ts), passed in by app.ts: called inside the transaction
    * that stores a public outbound message, so a channel that delivers later (email, WeChat, SMS, API) gets it
-   * exactly when it is committed. Absent: messages are only pushed to sockets (the widget).
+   * exactly when it is committed; answers whether it queued a delivery. Absent: messages are only pushed to
+   * sockets (the widget).
    */
-  queueOutbound?: (executor: Executor, message: OutboundRef) => Promise<void>;
+  queueOutbound?: (executor: Executor, message: OutboundRef) => Promise<boolean>;
 }) {
   async function loadConversation(executor: Executor, workspaceId: string, id: string) {
     const row = await repo.findConversation(executor, workspaceId, id);
@@ -334,10 +335,6 @@ export function createConversationsService({
       // Hashed: the key names rules and messages, and clientMsgId is visible to the visitor.
       const clientMsgId = `auto:${sha256(input.idempotencyKey).slice(0, 40)}`;
       const stored = await db.transaction(async (tx) => {
-        // An automatic message does not wait for its commit to reach disk: it is derived from a durable one, and a
-        // crash that loses it is repaired at start (replayRecentInbound re-runs the subscribers; same key, same
-        // message). The customer's answer then waits for one WAL flush, the inbound message's, not two.
-        await repo.commitWithoutFlush(tx);
         const conversation = await loadConversation(tx, input.workspaceId, input.conversationId);
         const wanted = [...new Set((input.attachments ?? []).map((attachment) => attachment.fileId))];
         const found = new Map(
@@ -361,14 +358,21 @@ export function createConversationsService({
           const existing = await repo.findMessageByClientId(tx, input.workspaceId, input.conversationId, clientMsgId);
           return { isNew: false as const, id: existing!.id };
         }
+        const queued =
+          !input.private &&
+          (await queueOutbound?.(tx, {
+            workspaceId: input.workspaceId,
+            messageId,
+            conversationId: input.conversationId,
+            inboxId: conversation.inboxId,
+            senderKind: input.senderKind,
+          }));
+        // An automatic message that no channel delivers later does not wait for its commit to reach disk: it is
+        // derived from a durable one, and a database crash that loses it is repaired at start (replayRecentInbound
+        // re-runs the subscribers: same key, same message). The customer's answer then waits for one WAL flush,
+        // the inbound message's, not two. One queued for a channel is flushed: it must never leave twice.
+        if (!queued) await repo.commitWithoutFlush(tx);
         if (input.private) return { isNew: true as const, message: inserted, conversation };
-        await queueOutbound?.(tx, {
-          workspaceId: input.workspaceId,
-          messageId,
-          conversationId: input.conversationId,
-          inboxId: conversation.inboxId,
-          senderKind: input.senderKind,
-        });
         const [updated] = await repo
           .updateConversation(tx, input.workspaceId, input.conversationId, {
             lastMessageAt: new Date(),
