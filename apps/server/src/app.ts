@@ -3,6 +3,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import pino from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { analyticsRoutes, createAnalyticsService, createReportingWriter } from './modules/analytics/index.ts';
@@ -128,7 +129,10 @@ export async function buildApp({
   logStream?: { write(line: string): void };
 }) {
   const app: FastifyInstance = Fastify({
-    logger: { ...createLogger(config), ...(logStream ? { stream: logStream } : {}) },
+    // Written asynchronously: under load, lines that pile up while a write is in flight leave in one write (two
+    // lines per request written one system call each cost the public channel API about a sixth of its throughput).
+    // Flushed on exit by pino.
+    logger: { ...createLogger(config), stream: logStream ?? pino.destination({ sync: false }) },
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: true,
     frameworkErrors: (error, _request, reply) => {
