@@ -238,9 +238,10 @@ export function createCustomersService({
     customFields: row.customFields,
   });
 
-  // Every message of a channel sender reads its identity: reads made while others are in flight share one query.
+  // Every message of a channel sender reads its identity: reads made while one is in flight share the next query
+  // (one lane: a second lane halved the batches and cost the API channel ~15% of its throughput).
   const findInboxIdentity = createBatcher((keys: repo.InboxIdentityKey[]) => repo.findInboxIdentities(db, keys), {
-    lanes: 2,
+    lanes: 1,
     maxBatch: 100,
   });
 
