@@ -228,6 +228,21 @@ describe('auto-replies', () => {
     expect(await botReplies(conversationId)).toHaveLength(1);
     expect((await owner.get(`/api/v1/keyword-replies/${created.id}`)).json().hitCount).toBe(1);
 
+    // A widget reply commits without waiting for the WAL flush; if a database crash loses it, the start-up replay
+    // writes it again (here the reply is deleted, as the crash would have).
+    await context.database.pool.query(`delete from messages where conversation_id = $1 and sender_kind = 'bot'`, [
+      conversationId,
+    ]);
+    await context.services.conversations.replayRecentInbound(new Date(Date.now() - 60_000));
+    expect(
+      await eventually(
+        () => botReplies(conversationId),
+        (list) => list.length > 0,
+      ),
+    ).toEqual(['可以开具电子发票，请在订单页申请发票。']);
+    await settle();
+    expect(await botReplies(conversationId)).toHaveLength(1);
+
     // every_time: the next matching message gets its own reply.
     await visitor.send('发票抬头怎么写');
     expect(
