@@ -238,7 +238,11 @@ export function storeMessage(client: QueryClient, message: Message, conversation
  * the message (its message.created frame was lost in a reconnect) gets it added, like a created frame would.
  */
 export function replaceMessage(client: QueryClient, message: Message): void {
-  client.setQueryData<MessagePages>(queryKeys.messages(message.conversationId), (data) => {
+  const key = queryKeys.messages(message.conversationId);
+  // A fetch in flight was answered before this change (e.g. 已发送 arriving while the list reloads after a send):
+  // fetch again, or its older answer would overwrite this one.
+  if (client.isFetching({ queryKey: key }) > 0) void client.invalidateQueries({ queryKey: key });
+  client.setQueryData<MessagePages>(key, (data) => {
     if (!data) return data;
     if (!data.pages.some((page) => page.items.some((item) => item.id === message.id))) {
       return upsertMessage(data, message);
