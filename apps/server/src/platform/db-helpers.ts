@@ -1,8 +1,19 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { AppError } from './errors.ts';
 
 /** A transaction handle or the database itself: repositories accept either. */
 export type Executor = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * For writes that can be redone (derived data, idempotent replays; docs/ARCHITECTURE.md "Commit durability"): the
+ * transaction that reads this one-row relation commits without waiting for its WAL to reach disk. A statement of its
+ * own can join it (`from ${noWalFlush} as durability`) instead of paying a round trip for `commitWithoutFlush`.
+ */
+export const noWalFlush = sql`(select set_config('synchronous_commit', 'off', true))`;
+
+/** The surrounding transaction's commit returns before its WAL reaches disk (see `noWalFlush`). */
+export const commitWithoutFlush = (tx: Executor) => tx.execute(sql`select * from ${noWalFlush} as durability`);
 
 /** ISO time from a driver value: Drizzle's raw `execute` answers timestamps as strings, its query builder as Dates. */
 export const iso = (value: Date | string | null): string | null => (value ? new Date(value).toISOString() : null);

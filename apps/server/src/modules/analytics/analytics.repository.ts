@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../../platform/db-helpers.ts';
+import { type Executor, noWalFlush } from '../../platform/db-helpers.ts';
 import { newId } from '../../platform/ids.ts';
 
 /** Histogram resolution: 8 buckets per doubling of seconds, 200 buckets (up to ~1 year). */
@@ -55,7 +55,7 @@ export async function insertFacts(executor: Executor, facts: ReportingFact[]): P
       occurred_at timestamptz, kind text, fact_key text, conversation_id uuid, ticket_id uuid, inbox_id uuid,
       team_id uuid, agent_id uuid, customer_id uuid, dim text, value double precision,
       business_value double precision, extra jsonb)
-    cross join (select set_config('synchronous_commit', 'off', true)) as durability
+    cross join ${noWalFlush} as durability
     on conflict (workspace_id, kind, fact_key) do nothing
     returning id`);
   const inserted = new Set(result.rows.map((row) => row.id));

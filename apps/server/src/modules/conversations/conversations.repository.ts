@@ -204,10 +204,6 @@ export async function openOutboundConversation(
   return { id: input.id, created: true };
 }
 
-/** The surrounding transaction's commit returns before its WAL reaches disk (for writes that can be redone). */
-export const commitWithoutFlush = (tx: Executor) =>
-  tx.execute(sql`select set_config('synchronous_commit', 'off', true)`);
-
 /** Stores a message unless its client id was stored before: the stored row, or undefined for a duplicate. */
 export async function insertMessage(db: Executor, row: typeof messages.$inferInsert) {
   const inserted = await db.insert(messages).values(row).onConflictDoNothing().returning();

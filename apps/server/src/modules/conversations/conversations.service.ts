@@ -2,7 +2,14 @@ import type { Conversation, ConversationStatus, Message, MessageUrgency, PublicM
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
 import { createBatcher } from '../../platform/batcher.ts';
-import { decodeCursor, decodeIdCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
+import {
+  commitWithoutFlush,
+  decodeCursor,
+  decodeIdCursor,
+  type Executor,
+  encodeCursor,
+  iso,
+} from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AutomationSource, EventBus } from '../../platform/events.ts';
 import type { Files } from '../../platform/files.ts';
@@ -371,7 +378,7 @@ export function createConversationsService({
         // derived from a durable one, and a database crash that loses it is repaired at start (replayRecentInbound
         // re-runs the subscribers: same key, same message). The customer's answer then waits for one WAL flush,
         // the inbound message's, not two. One queued for a channel is flushed: it must never leave twice.
-        if (!queued) await repo.commitWithoutFlush(tx);
+        if (!queued) await commitWithoutFlush(tx);
         if (input.private) return { isNew: true as const, message: inserted, conversation };
         const [updated] = await repo
           .updateConversation(tx, input.workspaceId, input.conversationId, {

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { inboxes, keywordReplies, keywordReplyHits, templates } from '../../db/schema.ts';
-import type { Executor } from '../../platform/db-helpers.ts';
+import { type Executor, noWalFlush } from '../../platform/db-helpers.ts';
 
 /** A rule with its template's title (null when it has none, or when the template is gone: see templateMissing). */
 export type KeywordReplyRow = typeof keywordReplies.$inferSelect & {
@@ -158,7 +158,7 @@ const recordHit = async (db: Executor, hit: Hit) =>
     await db.execute(sql`
       insert into ${keywordReplyHits} (workspace_id, rule_id, conversation_id, message_id, created_at)
       select ${hit.workspaceId}, ${hit.ruleId}, ${hit.conversationId}, ${hit.messageId}, ${hit.at.toISOString()}
-      from (select set_config('synchronous_commit', ${hit.frequency === 'every_time' ? 'off' : 'on'}, true)) as durability
+      ${hit.frequency === 'every_time' ? sql`from ${noWalFlush} as durability` : sql``}
       on conflict do nothing
       returning rule_id`)
   ).rows.length > 0;
