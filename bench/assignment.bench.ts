@@ -12,13 +12,12 @@
  *
  * Reference, same run, same pool: a primary-key `select` of one conversation (one round trip).
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { connect } from '../apps/server/src/db/database.ts';
 import { pickAssignee } from '../apps/server/src/modules/routing/assignment.ts';
 import { setupWorkspace, startHuikeServer } from '../scripts/lib/huike-server.ts';
+import { clusterUrl } from './lib/cluster.ts';
 import { quantile, round } from './lib/stats.ts';
 import type { BenchResult } from './lib/types.ts';
 
@@ -32,12 +31,7 @@ export async function run(): Promise<BenchResult> {
   const server = await startHuikeServer();
   try {
     await setupWorkspace(server.origin);
-    const cluster = JSON.parse(fs.readFileSync(path.join(server.dataDir, 'cluster.json'), 'utf8')) as {
-      port: number;
-      password: string;
-    };
-    const url = `postgres://huike:${encodeURIComponent(cluster.password)}@127.0.0.1:${cluster.port}/huike`;
-    const { db, pool } = connect(url, 10);
+    const { db, pool } = connect(clusterUrl(server.dataDir), 10);
     try {
       const { workspace_id: workspaceId, inbox_id: inboxId } = (
         await pool.query<{ workspace_id: string; inbox_id: string }>(

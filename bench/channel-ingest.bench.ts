@@ -13,10 +13,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { Agent, request } from 'node:http';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
 import { type StartedServer, setupWorkspace, sleep, startHuikeServer } from '../scripts/lib/huike-server.ts';
+import { clusterPool } from './lib/cluster.ts';
 import { quantile, round } from './lib/stats.ts';
 import type { BenchResult } from './lib/types.ts';
 
@@ -35,25 +34,6 @@ type Inbox = { id: string; token: string; secret: string };
 const errorCodes = new Map<string, number>();
 const countError = (code: string) => errorCodes.set(code, (errorCodes.get(code) ?? 0) + 1);
 
-function clusterOf(dataDir: string) {
-  return JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as { port: number; password: string };
-}
-
-function poolFor(dataDir: string, max: number) {
-  const cluster = clusterOf(dataDir);
-  const pool = new pg.Pool({
-    host: '127.0.0.1',
-    port: cluster.port,
-    user: 'huike',
-    password: cluster.password,
-    database: 'huike',
-    max,
-  });
-  // An idle connection ended by the server's shutdown must not end the bench before it reports.
-  pool.on('error', () => {});
-  return pool;
-}
-
 function uuidv7(): string {
   const bytes = randomBytes(16);
   bytes.writeUIntBE(Date.now(), 0, 6);
@@ -65,7 +45,7 @@ function uuidv7(): string {
 
 /** Raw INSERT rate with 8 connections into a scratch table shaped like `messages`, same cluster. */
 async function measureReferenceInserts(dataDir: string) {
-  const pool = poolFor(dataDir, REFERENCE_CONNECTIONS);
+  const pool = clusterPool(dataDir, REFERENCE_CONNECTIONS);
   const table = 'bench_scratch_channel_messages';
   try {
     const version = (await pool.query<{ server_version: string }>('show server_version')).rows[0]?.server_version;
@@ -211,7 +191,7 @@ export async function run(): Promise<BenchResult> {
     const phase2Accepted = (await Promise.all(inFlight)).filter(Boolean).length;
 
     // Committed: every accepted message is in the table (the 201 came after the commit).
-    const pool = poolFor(server.dataDir, 1);
+    const pool = clusterPool(server.dataDir, 1);
     const stored = Number(
       (
         await pool.query<{ count: string }>(

@@ -27,12 +27,12 @@
  * Scale: HUIKE_BENCH_DASHBOARD_EVENTS (default 5,000,000); check with e.g. 200000.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
+import type pg from 'pg';
 import { rebuildDay, rebuildMonth } from '../apps/server/src/modules/analytics/analytics.repository.ts';
 import { setupWorkspace, startHuikeServer } from '../scripts/lib/huike-server.ts';
+import { clusterPool } from './lib/cluster.ts';
 import { quantile, round } from './lib/stats.ts';
 import type { BenchResult } from './lib/types.ts';
 
@@ -46,23 +46,6 @@ const TZ = 'Asia/Shanghai';
 const CHUNK = 500_000;
 
 const stats = (times: number[]) => ({ p50: round(quantile(times, 0.5), 1), p95: round(quantile(times, 0.95), 1) });
-
-function clusterPool(dataDir: string) {
-  const cluster = JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as {
-    port: number;
-    password: string;
-  };
-  const pool = new pg.Pool({
-    host: '127.0.0.1',
-    port: cluster.port,
-    user: 'huike',
-    password: cluster.password,
-    database: 'huike',
-    max: 4,
-  });
-  pool.on('error', () => {});
-  return pool;
-}
 
 /** Progress on stderr (the result goes to stdout): how long each loading phase took. */
 let phaseStart = performance.now();
@@ -79,7 +62,7 @@ export async function run(): Promise<BenchResult> {
   // multi-GB temporary data directory is removed at the end.
   const keep = process.env.HUIKE_BENCH_DASHBOARD_KEEP;
   const server = await startHuikeServer(keep ? { workDir: keep } : {});
-  const pool = clusterPool(server.dataDir);
+  const pool = clusterPool(server.dataDir, 4);
   let load: pg.PoolClient | undefined;
   try {
     const { api, inbox } = await setupWorkspace(server.origin);

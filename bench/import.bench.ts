@@ -17,10 +17,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { type ApiClient, setupWorkspace, sleep, startHuikeServer } from '../scripts/lib/huike-server.ts';
 import { prng } from './datasets/shop.ts';
+import { clusterPool } from './lib/cluster.ts';
 import { round } from './lib/stats.ts';
 import type { BenchResult } from './lib/types.ts';
 
@@ -133,25 +134,6 @@ async function waitForJob(api: ApiClient, id: string): Promise<JobView> {
   throw new Error(`import job ${id} did not finish in ${JOB_TIMEOUT_MS / 1000} s`);
 }
 
-function clusterPool(dataDir: string): pg.Pool {
-  const cluster = JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as {
-    port: number;
-    password: string;
-  };
-  const pool = new pg.Pool({
-    host: '127.0.0.1',
-    port: cluster.port,
-    user: 'huike',
-    password: cluster.password,
-    database: 'huike',
-    max: 2,
-  });
-  pool.on('error', () => {
-    // An idle client lost its server (stopping); the next query reports the problem.
-  });
-  return pool;
-}
-
 const INDEXED_REFERENCE_ROWS = 100_000;
 
 /**
@@ -221,7 +203,7 @@ export async function run(): Promise<BenchResult> {
     const result = finished.result!;
     console.log(`    done in ${round(seconds, 1)} s:`, result);
 
-    const pool = clusterPool(server.dataDir);
+    const pool = clusterPool(server.dataDir, 2);
     try {
       const { rows } = await pool.query<{ customers: number; tagged: number; searchable: number }>(
         `select count(*)::int as customers,

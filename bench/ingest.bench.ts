@@ -9,7 +9,7 @@
  *            receive p50/p99;
  *   reference: raw single-row INSERTs into a scratch table shaped like `messages`, 8 connections, on the
  *            same embedded cluster, in the same run.
- * Also the server's idle RSS and the widget's gzipped sizes. Everything on 127.0.0.1, bounded in time.
+ * Also the server's idle RSS and the widget's gzipped sizes. Everything on this machine, bounded in time.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,9 +17,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { repoRoot, type StartedServer, setupWorkspace, sleep, startHuikeServer } from '../scripts/lib/huike-server.ts';
+import { clusterPool } from './lib/cluster.ts';
 import { quantile, round } from './lib/stats.ts';
 import type { BenchResult } from './lib/types.ts';
 
@@ -131,20 +131,7 @@ async function waitUntil(predicate: () => boolean, timeoutMs: number): Promise<b
 
 /** Raw INSERT rate with 8 connections into a scratch table shaped like `messages`, same cluster. */
 async function measureReferenceInserts(dataDir: string) {
-  const cluster = JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as {
-    port: number;
-    password: string;
-  };
-  const pool = new pg.Pool({
-    host: '127.0.0.1',
-    port: cluster.port,
-    user: 'huike',
-    password: cluster.password,
-    database: 'huike',
-    max: REFERENCE_CONNECTIONS,
-  });
-  // An idle connection ended by the server's shutdown must not end the bench before it reports.
-  pool.on('error', () => {});
+  const pool = clusterPool(dataDir, REFERENCE_CONNECTIONS);
   const table = 'bench_scratch_messages';
   try {
     const version = (await pool.query<{ server_version: string }>('show server_version')).rows[0]?.server_version;

@@ -12,8 +12,6 @@
  * Reference, same run, same pool: a plain `select count(*)` of the open tickets.
  * (The server's own 30-second sweep may record a few of the breaches first; `breaches_recorded` counts both.)
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { connect } from '../apps/server/src/db/database.ts';
 import { createAuditService } from '../apps/server/src/modules/audit/index.ts';
@@ -22,6 +20,7 @@ import { createEventBus } from '../apps/server/src/platform/events.ts';
 import { createFiles } from '../apps/server/src/platform/files.ts';
 import type { Realtime } from '../apps/server/src/platform/realtime.ts';
 import { setupWorkspace, startHuikeServer } from '../scripts/lib/huike-server.ts';
+import { clusterUrl } from './lib/cluster.ts';
 import { round } from './lib/stats.ts';
 import type { BenchResult } from './lib/types.ts';
 
@@ -33,12 +32,7 @@ export async function run(): Promise<BenchResult> {
   const server = await startHuikeServer();
   try {
     await setupWorkspace(server.origin);
-    const cluster = JSON.parse(fs.readFileSync(path.join(server.dataDir, 'cluster.json'), 'utf8')) as {
-      port: number;
-      password: string;
-    };
-    const url = `postgres://huike:${encodeURIComponent(cluster.password)}@127.0.0.1:${cluster.port}/huike`;
-    const { db, pool } = connect(url, 10);
+    const { db, pool } = connect(clusterUrl(server.dataDir), 10);
     try {
       const {
         workspace_id: workspaceId,

@@ -16,10 +16,10 @@ import { createHmac, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import type pg from 'pg';
 import { type StartedServer, setupWorkspace, sleep, startHuikeServer } from '../scripts/lib/huike-server.ts';
+import { clusterPool } from './lib/cluster.ts';
 import { round } from './lib/stats.ts';
 import type { BenchResult } from './lib/types.ts';
 
@@ -30,24 +30,6 @@ const FAILURE_RATE = 0.2;
 const PHASE_TIMEOUT_MS = 180_000;
 
 type Inbox = { id: string; token: string; secret: string };
-
-function poolFor(dataDir: string) {
-  const cluster = JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as {
-    port: number;
-    password: string;
-  };
-  const pool = new pg.Pool({
-    host: '127.0.0.1',
-    port: cluster.port,
-    user: 'huike',
-    password: cluster.password,
-    database: 'huike',
-    max: 2,
-  });
-  // An idle connection ended by the server's shutdown must not end the bench before it reports.
-  pool.on('error', () => {});
-  return pool;
-}
 
 /** The receiver: verifies signatures, fails a share of requests, counts 2xx answers per delivery id. */
 function createReceiver(secret: () => string) {
@@ -123,7 +105,7 @@ export async function run(): Promise<BenchResult> {
       events: ['message.created'],
     });
     endpointSecret = endpoint.secret;
-    pool = poolFor(server.dataDir);
+    pool = clusterPool(server.dataDir, 2);
     const workspaceId = (
       await pool.query<{ workspace_id: string }>('select workspace_id from webhook_endpoints where id = $1', [
         endpoint.id,

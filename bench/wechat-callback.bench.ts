@@ -16,12 +16,11 @@
  *                on this machine), and the callbacks' round trip as the client saw it.
  * Everything on 127.0.0.1, bounded in time.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { signedPush, startWechatStandIn, textPush, type WechatAccount } from '../apps/server/test/wechat-stand-in.ts';
 import { type StartedServer, setupWorkspace, startHuikeServer } from '../scripts/lib/huike-server.ts';
+import { clusterConnection } from './lib/cluster.ts';
 import { quantile, round } from './lib/stats.ts';
 import type { BenchResult } from './lib/types.ts';
 
@@ -57,17 +56,7 @@ async function pool(count: number, concurrency: number, job: (index: number) => 
 }
 
 async function storedCount(dataDir: string, inboxId: string): Promise<number> {
-  const cluster = JSON.parse(fs.readFileSync(path.join(dataDir, 'cluster.json'), 'utf8')) as {
-    port: number;
-    password: string;
-  };
-  const client = new pg.Client({
-    host: '127.0.0.1',
-    port: cluster.port,
-    user: 'huike',
-    password: cluster.password,
-    database: 'huike',
-  });
+  const client = new pg.Client(clusterConnection(dataDir));
   await client.connect();
   try {
     const { rows } = await client.query<{ count: number }>(

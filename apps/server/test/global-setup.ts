@@ -25,7 +25,7 @@ export default async function setup(project: TestProject) {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'huike-test-'));
     await fs.chmod(dataDir, 0o755);
     const cluster = await startEmbeddedCluster(dataDir, () => {});
-    adminUrl = cluster.url.replace(/\/huike$/, '/postgres');
+    adminUrl = withDatabase(cluster.url, 'postgres');
     stopCluster = cluster.stop;
   }
   const templateDatabase = `huike_template_${process.pid}`;
