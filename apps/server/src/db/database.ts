@@ -22,7 +22,10 @@ const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)),
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
 export function connect(url: string, max = 20): { db: Db; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: url, max, application_name: 'huike' });
+  // The search GIN indexes' pending-list limit (schema.ts, customers): 128 kB for everything the app writes, raised
+  // by an import batch for its own transaction.
+  const options = '-c gin_pending_list_limit=128';
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'huike', options });
   pool.on('error', () => {
     // An idle client lost its server (restart, network): the pool replaces it on next use.
   });

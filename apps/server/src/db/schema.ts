@@ -218,26 +218,27 @@ export const customers = pgTable(
     index('customers_search_phone_idx').on(t.workspaceId, t.searchPhone.op('text_pattern_ops'), t.id),
     index('customers_search_email_idx').on(t.workspaceId, t.searchEmail.op('text_pattern_ops'), t.id),
     // A small pending list: every non-HOT update of a customer (tags, order totals) queues GIN entries there,
-    // and each search scans the whole list — at the default 4 MB that was 25–30 ms per query.
-    index('customers_search_grams_idx').using('gin', t.searchGrams).with({ gin_pending_list_limit: 128 }),
-    index('customers_search_phones_idx')
-      .using('gin', t.searchPhones.op('gin_trgm_ops'))
-      .with({ gin_pending_list_limit: 128 }),
-    index('customers_search_emails_idx')
-      .using('gin', t.searchEmails.op('gin_trgm_ops'))
-      .with({ gin_pending_list_limit: 128 }),
+    // and each search scans the whole list — at the default 4 MB that was 25–30 ms per query. The 128 kB limit is
+    // the app connections' gin_pending_list_limit (db/database.ts), not the indexes' own, so that an import batch
+    // can raise it for its transaction; the other GIN indexes therefore state PostgreSQL's default 4 MB.
+    index('customers_search_grams_idx').using('gin', t.searchGrams),
+    index('customers_search_phones_idx').using('gin', t.searchPhones.op('gin_trgm_ops')),
+    index('customers_search_emails_idx').using('gin', t.searchEmails.op('gin_trgm_ops')),
     index('customers_search_pending_idx').on(t.id).where(sql`search_version is null`),
     index('customers_merged_into_idx').on(t.workspaceId, t.mergedIntoId).where(sql`merged_into_id is not null`),
     // Segment counts (segments module): an RFM condition becomes a bitmap of the tier's rows, ANDed with the tag
     // conditions' bitmap from customers_tag_ids_idx before any heap page is read.
     index('customers_segment_rfm_idx').on(t.workspaceId, t.rfmTier, t.id).where(sql`merged_into_id is null`),
-    index('customers_tag_ids_idx').using('gin', t.tagIds),
+    index('customers_tag_ids_idx').using('gin', t.tagIds).with({ gin_pending_list_limit: 4096 }),
     // Contact lookups: identity resolution (orders API, imports) and duplicate detection.
     index('customers_phone_idx').on(t.workspaceId, t.phone),
     index('customers_email_idx').on(t.workspaceId, sql`lower(${t.email})`),
     // Only customers with other phones (few): imports look a batch's phones up here, and a small index keeps the
     // planner on it instead of filtering every row of the workspace by array overlap.
-    index('customers_other_phones_idx').using('gin', t.phones).where(sql`${t.phones} <> '{}'::text[]`),
+    index('customers_other_phones_idx')
+      .using('gin', t.phones)
+      .with({ gin_pending_list_limit: 4096 })
+      .where(sql`${t.phones} <> '{}'::text[]`),
   ],
 );
 
@@ -1292,8 +1293,8 @@ export const kbArticles = pgTable(
   },
   (t) => [
     index('kb_articles_list_idx').on(t.workspaceId, t.status, t.id),
-    index('kb_articles_title_terms_idx').using('gin', t.titleTerms),
-    index('kb_articles_body_terms_idx').using('gin', t.bodyTerms),
+    index('kb_articles_title_terms_idx').using('gin', t.titleTerms).with({ gin_pending_list_limit: 4096 }),
+    index('kb_articles_body_terms_idx').using('gin', t.bodyTerms).with({ gin_pending_list_limit: 4096 }),
   ],
 );
 

@@ -519,6 +519,14 @@ function copyChunks(plan: CustomerBatchPlan): Buffer[] {
 }
 
 /**
+ * The batch's transaction lets GIN entries collect in the indexes' pending lists (inClientTransaction's larger
+ * gin_pending_list_limit); merging them into the search indexes in one sorted pass per batch is several times cheaper
+ * than the entry-by-entry merges the app's 128 kB limit causes, and searches, which scan the pending list, never see
+ * more than one batch's entries there.
+ */
+const SEARCH_GIN_INDEXES = ['customers_search_grams_idx', 'customers_search_phones_idx', 'customers_search_emails_idx'];
+
+/**
  * Writes a batch's new customers with a COPY into a temporary staging table (dropped at commit) and four
  * INSERT … SELECT statements: customers (with their tag ids, so the customer_tags sync trigger finds nothing to
  * change), customer_tags, platform buyer identities and one timeline event each. `client` runs the caller's
@@ -543,6 +551,7 @@ async function copyCreates(
       s.search_pinyin, s.search_initials, s.search_phone, s.search_phones, s.search_email, s.search_emails,
       s.search_version
     from huike_import_staging s`);
+  await client.query('select gin_clean_pending_list(i::regclass) from unnest($1::text[]) as i', [SEARCH_GIN_INDEXES]);
   await executor.execute(sql`
     insert into customer_tags (workspace_id, customer_id, tag_id, created_by)
     select ${workspaceId}, s.id, t.tag_id, ${actorId}::uuid

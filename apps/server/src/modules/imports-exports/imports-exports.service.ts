@@ -369,8 +369,8 @@ export function createImportsExportsService({
 
   /**
    * A customer batch's transaction on a connection of its own, so the COPY into the staging table runs in it.
-   * GIN indexes without a limit of their own (customers.tag_ids) take the batch's entries into a larger pending
-   * list (the search GIN indexes keep their 128 kB: searches scan the pending list). The commit need not wait for
+   * GIN indexes without a limit of their own (the customers' search indexes) take the batch's entries into a larger
+   * pending list, merged at the batch's end (SEARCH_GIN_INDEXES). The commit need not wait for
    * the WAL flush: a crash loses at most the last batches together with their checkpoint, and the retry redoes them.
    */
   async function inClientTransaction(write: (tx: Executor, client: pg.PoolClient) => Promise<void>) {

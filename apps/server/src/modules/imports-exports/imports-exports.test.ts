@@ -222,6 +222,18 @@ describe('customer import', () => {
     const found = await supervisor.get(`/api/v1/customers?q=${encodeURIComponent('huakuohao')}`);
     expect(found.statusCode, found.body).toBe(200);
     expect(found.json().items.map((item: { id: string }) => item.id)).toContain(rows[1].id);
+    // The batch merged its entries into the search GIN indexes, whose pending lists searches scan: they are empty,
+    // and the fragments those indexes serve find the new customers.
+    await context.database.pool.query('create extension if not exists pgstattuple');
+    const pending = await context.database.pool.query(
+      `select sum((pgstatginindex(i::regclass)).pending_tuples)::int as tuples
+       from unnest(array['customers_search_grams_idx', 'customers_search_phones_idx', 'customers_search_emails_idx']) i`,
+    );
+    expect(pending.rows).toEqual([{ tuples: 0 }]);
+    for (const fragment of ['花括', '0000102']) {
+      const byFragment = await supervisor.get(`/api/v1/customers?q=${encodeURIComponent(fragment)}`);
+      expect(byFragment.json().items.map((item: { id: string }) => item.id)).toContain(rows[1].id);
+    }
     const again = await upload(supervisor, csv(['平台,买家 ID,地区', '淘宝,buyer\\01,杭州']), 'kind=customers');
     const second = await runJob(supervisor, `/api/v1/imports/${again.json().importId}/run`, {
       mapping: { 平台: 'platform', '买家 ID': 'buyerId', 地区: 'region' },
