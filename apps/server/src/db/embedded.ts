@@ -112,14 +112,8 @@ export async function startEmbeddedCluster(dataDir: string, log: (message: strin
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: [
-      ...[
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        `unix_socket_directories=${socketDir ?? ''}`,
-        '-c',
-        'max_connections=200',
-      ],
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+      ...['-c', `unix_socket_directories=${socketDir ?? ''}`],
       ...memoryFlags(),
     ],
     onLog: (message) => log(message.trim()),
