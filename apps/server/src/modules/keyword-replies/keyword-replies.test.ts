@@ -44,6 +44,13 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 
+/** The conversation's bot replies once there are at least `count` (or whatever is there after 10 s). */
+const botRepliesAtLeast = (conversationId: string, count = 1) =>
+  eventually(
+    () => botReplies(conversationId),
+    (list) => list.length >= count,
+  );
+
 /** Lets subscribers of already-published events finish, so "nothing happened" is really nothing. */
 const settle = () => pause(300);
 
@@ -210,10 +217,7 @@ describe('auto-replies', () => {
       replyText: '可以开具电子发票，请在订单页申请发票。',
     });
     const { visitor, conversationId } = await startConversation(context, inbox.token, '可以開發票嗎');
-    const replies = await eventually(
-      () => botReplies(conversationId),
-      (list) => list.length > 0,
-    );
+    const replies = await botRepliesAtLeast(conversationId);
     expect(replies).toEqual(['可以开具电子发票，请在订单页申请发票。']);
     // The reply itself mentions 发票: automation's own messages never trigger rules.
     await settle();
@@ -234,12 +238,7 @@ describe('auto-replies', () => {
       conversationId,
     ]);
     await context.services.conversations.replayRecentInbound(new Date(Date.now() - 60_000));
-    expect(
-      await eventually(
-        () => botReplies(conversationId),
-        (list) => list.length > 0,
-      ),
-    ).toEqual(['可以开具电子发票，请在订单页申请发票。']);
+    expect(await botRepliesAtLeast(conversationId)).toEqual(['可以开具电子发票，请在订单页申请发票。']);
     await settle();
     expect(await botReplies(conversationId)).toHaveLength(1);
 
@@ -291,10 +290,7 @@ describe('auto-replies', () => {
     await rule({ name: '退货', keywords: ['退货'], replyText: '退货请看售后说明', frequency: 'once_per_conversation' });
     const { visitor, conversationId } = await startConversation(context, inbox.token, '你好');
     await Promise.all([visitor.send('我要退货'), visitor.send('退货怎么弄'), visitor.send('退货地址')]);
-    await eventually(
-      () => botReplies(conversationId),
-      (list) => list.length > 0,
-    );
+    await botRepliesAtLeast(conversationId);
     await settle();
     expect(await botReplies(conversationId)).toEqual(['退货请看售后说明']);
   });
@@ -316,12 +312,7 @@ describe('auto-replies', () => {
     );
     await owner.patch(`/api/v1/keyword-replies/${created.id}`, { enabled: true });
     await context.services.conversations.replayRecentInbound(new Date(Date.now() - 60_000));
-    expect(
-      await eventually(
-        () => botReplies(conversationId),
-        (list) => list.length > 0,
-      ),
-    ).toEqual(['可以开发票']);
+    expect(await botRepliesAtLeast(conversationId)).toEqual(['可以开发票']);
     await context.services.conversations.replayRecentInbound(new Date(Date.now() - 60_000));
     await settle();
     expect(await botReplies(conversationId)).toEqual(['可以开发票']);
@@ -338,10 +329,7 @@ describe('auto-replies', () => {
     await rule({ name: '快递', keywords: ['快递'], replyText: '我们默认发中通快递' });
     await rule({ name: '问候', keywords: ['你好'], replyText: '你好呀', enabled: false });
     const { conversationId } = await startConversation(context, inbox.token, '你好，我的快遞到哪了？');
-    await eventually(
-      () => botReplies(conversationId),
-      (list) => list.length > 0,
-    );
+    await botRepliesAtLeast(conversationId);
     await settle();
     expect(await botReplies(conversationId)).toEqual(['正在为您查询物流']);
 
@@ -376,12 +364,7 @@ describe('auto-replies', () => {
     const created = await rule({ name: '发货', keywords: ['发货'], templateId: template.id });
     expect(created).toMatchObject({ templateId: template.id });
     const { visitor, conversationId } = await startConversation(context, inbox.token, '什么时候发货');
-    expect(
-      await eventually(
-        () => botReplies(conversationId),
-        (list) => list.length > 0,
-      ),
-    ).toEqual(['您好，测试店铺现货 48 小时内发货。']);
+    expect(await botRepliesAtLeast(conversationId)).toEqual(['您好，测试店铺现货 48 小时内发货。']);
 
     expect((await del(owner, `/api/v1/templates/${template.id}`)).statusCode).toBe(204);
     const read = (await owner.get(`/api/v1/keyword-replies/${created.id}`)).json();
@@ -458,10 +441,7 @@ describe('auto-replies', () => {
       expect(logged).toContain('keyword reply failed');
       await visitor.send('价格还能少吗');
       // Both the app's own subscriber and this one reply; the same idempotency key stores the reply once.
-      const replies = await eventually(
-        () => botReplies(conversationId),
-        (list) => list.length >= 2,
-      );
+      const replies = await botRepliesAtLeast(conversationId, 2);
       expect(replies.every((content) => content === '以页面价格为准')).toBe(true);
       await settle();
     } finally {
