@@ -181,7 +181,9 @@ export function createConversationsService({
 
   /**
    * Inbound messages that arrive while others are being stored go to the database together, in one
-   * transaction. If a batch fails (one bad item), its items are stored one by one so only the bad one fails.
+   * transaction. A customer's messages in an inbox always take the same lane, so they are stored in the order they
+   * came (a later one cannot take the conversation first, nor a retry be stored before its original). If a batch
+   * fails (one bad item), its items are stored one by one, in order, so only the bad one fails.
    */
   const storeInbound = createBatcher(
     async (items: repo.InboundRow[]) => {
@@ -192,9 +194,11 @@ export function createConversationsService({
           // fall through to one by one
         }
       }
-      return Promise.all(items.map(storeOne));
+      const outcomes = [];
+      for (const item of items) outcomes.push(await storeOne(item));
+      return outcomes;
     },
-    { lanes: 2, maxBatch: 100 },
+    { lanes: 2, maxBatch: 100, keyOf: (item) => `${item.inboxId}:${item.customerId}` },
   );
 
   async function publishUpdated(workspaceId: string, id: string, performedBy: string | null) {
