@@ -147,6 +147,32 @@ describe('messages arriving together', () => {
   });
 });
 
+describe('the conversation an inbound message joins', () => {
+  it("joins the thread it answers (even resolved) over the open one, and ignores another customer's thread", async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const [customerId, otherId] = await Promise.all([1, 2].map(() => insertCustomer(context, owner.workspaceId!)));
+    const receive = (id: string, content: string, threadId?: string) =>
+      context.services.conversations.receiveInbound({
+        workspaceId: owner.workspaceId!,
+        inboxId: inbox.id,
+        customerId: id,
+        content,
+        threadId,
+      });
+    const thread = (await receive(customerId, '第一封邮件')).conversation.id;
+    await owner.post(`/api/v1/conversations/${thread}/status`, { status: 'resolved' });
+    const open = (await receive(customerId, '另一件事')).conversation.id;
+    const othersThread = (await receive(otherId, '别人的邮件')).conversation.id;
+    expect(open).not.toBe(thread);
+
+    const answer = await receive(customerId, '回复第一封', thread);
+    expect(answer.conversation).toMatchObject({ id: thread, status: 'open' });
+    expect((await receive(customerId, '没有引用')).conversation.id).toBe(open);
+    expect((await receive(customerId, '引用了别人的', othersThread)).conversation.id).toBe(open);
+    expect(await countRows(context, 'from messages where conversation_id = $1', [othersThread])).toBe(1);
+  });
+});
+
 describe('replying', () => {
   it('stores an agent reply as outbound and stops the waiting clock', async () => {
     const { owner, inbox, addUser } = await createWorkspace(context);
