@@ -150,7 +150,8 @@ describe('messages arriving together', () => {
 describe('the conversation an inbound message joins', () => {
   it("joins the thread it answers (even resolved) over the open one, and ignores another customer's thread", async () => {
     const { owner, inbox } = await createWorkspace(context);
-    const [customerId, otherId] = await Promise.all([1, 2].map(() => insertCustomer(context, owner.workspaceId!)));
+    const customerId = await insertCustomer(context, owner.workspaceId!);
+    const otherId = await insertCustomer(context, owner.workspaceId!);
     const receive = (id: string, content: string, threadId?: string) =>
       context.services.conversations.receiveInbound({
         workspaceId: owner.workspaceId!,
