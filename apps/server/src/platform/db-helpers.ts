@@ -10,7 +10,8 @@ export type Executor = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
  * transaction that reads this one-row relation commits without waiting for its WAL to reach disk. A statement of its
  * own can join it (`from ${noWalFlush} as durability`) instead of paying a round trip for `commitWithoutFlush`.
  */
-export const noWalFlush = sql`(select set_config('synchronous_commit', 'off', true))`;
+export const NO_WAL_FLUSH_SQL = "(select set_config('synchronous_commit', 'off', true))";
+export const noWalFlush = sql.raw(NO_WAL_FLUSH_SQL);
 
 /** The surrounding transaction's commit returns before its WAL reaches disk (see `noWalFlush`). */
 export const commitWithoutFlush = (tx: Executor) => tx.execute(sql`select * from ${noWalFlush} as durability`);

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { type Executor, noWalFlush } from '../../platform/db-helpers.ts';
+import type { Db } from '../../db/database.ts';
+import { type Executor, NO_WAL_FLUSH_SQL } from '../../platform/db-helpers.ts';
 import { newId } from '../../platform/ids.ts';
 
 /** Histogram resolution: 8 buckets per doubling of seconds, 200 buckets (up to ~1 year). */
@@ -24,13 +25,25 @@ export type ReportingFact = {
   extra?: Record<string, unknown>;
 };
 
+const INSERT_FACTS = `
+  insert into reporting_events (id, workspace_id, occurred_at, kind, fact_key, conversation_id, ticket_id, inbox_id,
+    team_id, agent_id, customer_id, dim, value, business_value, extra)
+  select f.* from jsonb_to_recordset($1::jsonb) as f(id uuid, workspace_id uuid,
+    occurred_at timestamptz, kind text, fact_key text, conversation_id uuid, ticket_id uuid, inbox_id uuid,
+    team_id uuid, agent_id uuid, customer_id uuid, dim text, value double precision,
+    business_value double precision, extra jsonb)
+  cross join ${NO_WAL_FLUSH_SQL} as durability
+  on conflict (workspace_id, kind, fact_key) do nothing
+  returning id`;
+
 /**
  * Stores facts in one statement, each once (per workspace, kind and fact key): true for each fact that is new.
  * Of two equal keys in one call only the first is stored. Call it outside a transaction: its commit does not wait
  * for the WAL flush (facts come from durable events replayed at start, where their keys make a second write a
- * no-op), so its flushes do not queue with the customers' own messages.
+ * no-op), so its flushes do not queue with the customers' own messages. A named statement: PostgreSQL plans it once
+ * per connection (planning it cost ~170 µs of the cluster's CPU per call, more than inserting six facts).
  */
-export async function insertFacts(executor: Executor, facts: ReportingFact[]): Promise<boolean[]> {
+export async function insertFacts(db: Db, facts: ReportingFact[]): Promise<boolean[]> {
   const rows = facts.map((fact) => ({
     id: newId(),
     workspace_id: fact.workspaceId,
@@ -48,16 +61,11 @@ export async function insertFacts(executor: Executor, facts: ReportingFact[]): P
     business_value: fact.businessValue ?? null,
     extra: fact.extra ?? {},
   }));
-  const result = await executor.execute<{ id: string }>(sql`
-    insert into reporting_events (id, workspace_id, occurred_at, kind, fact_key, conversation_id, ticket_id, inbox_id,
-      team_id, agent_id, customer_id, dim, value, business_value, extra)
-    select f.* from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as f(id uuid, workspace_id uuid,
-      occurred_at timestamptz, kind text, fact_key text, conversation_id uuid, ticket_id uuid, inbox_id uuid,
-      team_id uuid, agent_id uuid, customer_id uuid, dim text, value double precision,
-      business_value double precision, extra jsonb)
-    cross join ${noWalFlush} as durability
-    on conflict (workspace_id, kind, fact_key) do nothing
-    returning id`);
+  const result = await db.$client.query<{ id: string }>({
+    name: 'insert_reporting_facts',
+    text: INSERT_FACTS,
+    values: [JSON.stringify(rows)],
+  });
   const inserted = new Set(result.rows.map((row) => row.id));
   return rows.map((row) => inserted.has(row.id));
 }

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/database.ts';
 import {
   conversations,
   customerEvents,
@@ -104,24 +105,32 @@ export type InboxIdentityKey = { workspaceId: string; inboxId: string; kind: Ide
 
 const identityKeyOf = (key: InboxIdentityKey) => `${key.workspaceId}|${key.inboxId}|${key.kind}|${key.externalId}`;
 
-/** Many inbox identities in one query (channel messages' senders): the stored one for each key, or undefined. */
-export async function findInboxIdentities(db: Executor, keys: InboxIdentityKey[]) {
-  const wanted = keys.map(({ workspaceId, inboxId, kind, externalId }) => ({
-    workspace_id: workspaceId,
-    inbox_id: inboxId,
-    kind,
-    external_id: externalId,
-  }));
-  const rows = await db
+/**
+ * Many inbox identities in one query (channel messages' senders): a finder that answers the stored identity for each
+ * key, or undefined. Prepared once, so PostgreSQL plans it once per connection: planning this statement cost four
+ * times as much as running it (~170 µs of the cluster's CPU per call, once per inbound batch).
+ */
+export function inboxIdentitiesFinder(db: Db) {
+  const query = db
     .select()
     .from(customerIdentities)
     .where(
       sql`(${customerIdentities.workspaceId}, ${customerIdentities.inboxId}, ${customerIdentities.kind},
-        ${customerIdentities.externalId}) in (select * from jsonb_to_recordset(${JSON.stringify(wanted)}::jsonb)
+        ${customerIdentities.externalId}) in (select * from jsonb_to_recordset(${sql.placeholder('keys')}::jsonb)
         as k(workspace_id uuid, inbox_id uuid, kind text, external_id text))`,
-    );
-  const found = new Map(rows.map((row) => [identityKeyOf(row as InboxIdentityKey), row]));
-  return keys.map((key) => found.get(identityKeyOf(key)));
+    )
+    .prepare('find_inbox_identities');
+  return async (keys: InboxIdentityKey[]) => {
+    const wanted = keys.map(({ workspaceId, inboxId, kind, externalId }) => ({
+      workspace_id: workspaceId,
+      inbox_id: inboxId,
+      kind,
+      external_id: externalId,
+    }));
+    const rows = await query.execute({ keys: JSON.stringify(wanted) });
+    const found = new Map(rows.map((row) => [identityKeyOf(row as InboxIdentityKey), row]));
+    return keys.map((key) => found.get(identityKeyOf(key)));
+  };
 }
 
 /** Inserts the identity unless it exists; returns the stored one either way (safe under concurrency). */

@@ -240,7 +240,7 @@ export function createCustomersService({
 
   // Every message of a channel sender reads its identity: reads made while one is in flight share the next query
   // (one lane: a second lane halved the batches and cost the API channel ~15% of its throughput).
-  const findInboxIdentity = createBatcher((keys: repo.InboxIdentityKey[]) => repo.findInboxIdentities(db, keys), {
+  const findInboxIdentity = createBatcher(repo.inboxIdentitiesFinder(db), {
     lanes: 1,
     maxBatch: 100,
   });
