@@ -70,10 +70,11 @@ export function createRealtime({ pool, url, log }: { pool: pg.Pool; url: string;
       currentBytes += bytes;
     }
     if (current.length > 0) payloads.push(`[${current.join(',')}]`);
-    await pool.query(
-      'select pg_notify($1, payload) from unnest($2::text[]) with ordinality as t(payload, n) order by n',
-      [CHANNEL, payloads],
-    );
+    await pool.query({
+      name: 'huike_realtime_notify',
+      text: 'select pg_notify($1, payload) from unnest($2::text[]) with ordinality as t(payload, n) order by n',
+      values: [CHANNEL, payloads],
+    });
   }
 
   // While one NOTIFY is in flight the next broadcasts queue up and leave together: a busy process sends
