@@ -34,6 +34,9 @@ export function createRealtime({ pool, url, log }: { pool: pg.Pool; url: string;
 
   /** A notification is a JSON array of envelopes, or `ref:<id>` of one envelope too large for NOTIFY. */
   async function onNotification(payload: string) {
+    // A process holding no socket (API-only, or between agents' shifts) has nobody to deliver to: skip the parsing,
+    // ~2% of its CPU while the public API ingests.
+    if (topics.size === 0) return;
     if (payload.startsWith('ref:')) {
       const result = await pool.query<{ payload: string }>('select payload from realtime_payloads where id = $1', [
         payload.slice(4),
