@@ -40,8 +40,8 @@ const INSERT_FACTS = `
  * Stores facts in one statement, each once (per workspace, kind and fact key): true for each fact that is new.
  * Of two equal keys in one call only the first is stored. Call it outside a transaction: its commit does not wait
  * for the WAL flush (facts come from durable events replayed at start, where their keys make a second write a
- * no-op), so its flushes do not queue with the customers' own messages. A named statement: PostgreSQL plans it once
- * per connection (planning it cost ~170 µs of the cluster's CPU per call, more than inserting six facts).
+ * no-op), so its flushes do not queue with the customers' own messages. Named: planned once per connection
+ * (docs/ARCHITECTURE.md, group commit).
  */
 export async function insertFacts(db: Db, facts: ReportingFact[]): Promise<boolean[]> {
   const rows = facts.map((fact) => ({

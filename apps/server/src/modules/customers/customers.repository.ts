@@ -107,8 +107,7 @@ const identityKeyOf = (key: InboxIdentityKey) => `${key.workspaceId}|${key.inbox
 
 /**
  * Many inbox identities in one query (channel messages' senders): a finder that answers the stored identity for each
- * key, or undefined. Prepared once, so PostgreSQL plans it once per connection: planning this statement cost four
- * times as much as running it (~170 µs of the cluster's CPU per call, once per inbound batch).
+ * key, or undefined. Prepared (named): planned once per connection (docs/ARCHITECTURE.md, group commit).
  */
 export function inboxIdentitiesFinder(db: Db) {
   const query = db
