@@ -366,6 +366,7 @@ export const mergePreview = z.object({
     orders: z.number().int(),
     tags: z.number().int(),
     events: z.number().int(),
+    tickets: z.number().int(),
   }),
 });
 export type MergePreview = z.infer<typeof mergePreview>;

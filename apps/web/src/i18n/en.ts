@@ -477,6 +477,8 @@ export const en: Dictionary<typeof zhCN> = {
     conversationTagsPrefix: 'Conversation: ',
     profileUpdatedFields: 'Changed {{fields}}',
     mergedNamed: 'Merged the duplicate customer "{{name}}"',
+    mergedAtSignIn:
+      'The visitor signed in to the shop: the visitor record from before (profile, tags, tickets, activity) was merged in',
     undoMergeConfirm: 'Undo this merge? Both customers go back to how they were before.',
     kinds: {
       profile_updated: 'Changed the profile',
@@ -547,6 +549,7 @@ export const en: Dictionary<typeof zhCN> = {
       identities: 'Identities',
       tags: 'Tags',
       events: 'Activity',
+      tickets: 'Tickets',
     },
     confirm: 'Merge',
     doneTitle: 'Merged',

@@ -465,6 +465,7 @@ export const zhCN = {
     conversationTagsPrefix: '会话',
     profileUpdatedFields: '修改了 {{fields}}',
     mergedNamed: '合并了重复客户「{{name}}」',
+    mergedAtSignIn: '访客登录了商城账号，登录前的访客记录（资料、标签、工单、动态）已并入',
     undoMergeConfirm: '撤销这次合并？两位客户会恢复成合并前的样子。',
     kinds: {
       profile_updated: '修改了资料',
@@ -528,7 +529,14 @@ export const zhCN = {
     otherSide: '重复：{{name}}',
     united: '其他电话、其他邮箱、标签、自定义字段：两边合并保留。',
     movesTitle: '将一并转移',
-    moves: { conversations: '会话', orders: '订单', identities: '渠道身份', tags: '标签', events: '动态' },
+    moves: {
+      conversations: '会话',
+      orders: '订单',
+      tickets: '工单',
+      identities: '渠道身份',
+      tags: '标签',
+      events: '动态',
+    },
     confirm: '确认合并',
     doneTitle: '已合并',
     doneDescription: '「{{other}}」已并入「{{survivor}}」。合并错了？点「撤销合并」，之后也可以在时间线里撤销。',

@@ -228,20 +228,30 @@ export function createChannelsService({
       if (!identity || !visitorToken || identity.tokenHash !== sha256(visitorToken)) {
         sourceId = `v_${randomToken(12)}`;
         visitorToken = randomToken(24);
-        const resolved = await db.transaction((tx) =>
-          customers.resolveIdentity(tx, {
-            workspaceId: inbox.workspaceId,
-            inboxId: inbox.id,
+        const scope = { workspaceId: inbox.workspaceId, inboxId: inbox.id };
+        // A new visitor with a signed shop user id starts on that shop user's customer (no throwaway record).
+        const { created, visitor } = await db.transaction(async (tx) => {
+          const shopUser = input.identifier
+            ? await customers.resolveIdentity(tx, {
+                ...scope,
+                kind: 'shop_user',
+                externalId: input.identifier,
+                details: { name: input.name },
+              })
+            : undefined;
+          const visitor = await customers.resolveIdentity(tx, {
+            ...scope,
             kind: 'source',
             externalId: sourceId!,
             token: visitorToken,
-            details: { name: input.identifier ? undefined : input.name },
-          }),
-        );
-        identity = resolved.identity;
-        if (resolved.created) customers.publishCreated(inbox.workspaceId, resolved.customerId);
-      }
-      if (input.identifier) {
+            details: shopUser ? undefined : { name: input.name },
+            customerId: shopUser?.customerId,
+          });
+          return { visitor, created: shopUser?.created || visitor.created ? visitor.customerId : undefined };
+        });
+        if (created) customers.publishCreated(inbox.workspaceId, created);
+        identity = visitor.identity;
+      } else if (input.identifier) {
         await customers.linkVisitorToShopUser(inbox.workspaceId, inbox.id, identity.id, input.identifier, input.name);
       }
       return {

@@ -220,6 +220,86 @@ describe('signed shop users', () => {
     expect(history.items.map((m: Message) => m.content)).toEqual(['登录前问的：有货吗']);
   });
 
+  it('keeps what agents recorded on an anonymous visitor when it signs in as a known shop user', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const identifier = 'shop-user-888';
+    const identifierHash = hmacHex(inbox.secret, identifier);
+    const otherBrowser = (await startVisitor(inbox.token, { identifier, identifierHash, name: '韩梅梅' })).json();
+    const shopUserId = await customerIdOf(context, otherBrowser.sourceId);
+
+    const anonymous = (await startVisitor(inbox.token)).json();
+    await postAsVisitor(inbox.token, anonymous, { content: '登录前问的：能开发票吗' });
+    const visitorId = await customerIdOf(context, anonymous.sourceId);
+    const groups = (await owner.get('/api/v1/tag-groups')).json().items as { tags: { id: string; name: string }[] }[];
+    const intent = groups.flatMap((group) => group.tags).find((tag) => tag.name === '意向客户')!;
+    const tagged = await owner.request({
+      method: 'PUT',
+      url: `/api/v1/customers/${visitorId}/tags`,
+      payload: { add: [intent.id] },
+    });
+    expect(tagged.statusCode).toBe(200);
+    expect(
+      (await owner.patch(`/api/v1/customers/${visitorId}`, { phone: '13900139000', notes: '要开公司抬头的发票' }))
+        .statusCode,
+    ).toBe(200);
+    const conversationId = (await owner.get('/api/v1/conversations')).json().items[0].id;
+    const ticket = (await owner.post('/api/v1/tickets', { subject: '补开发票', conversationId })).json();
+    expect(ticket.customerId).toBe(visitorId);
+
+    const signedIn = await startVisitor(inbox.token, {
+      sourceId: anonymous.sourceId,
+      visitorToken: anonymous.visitorToken,
+      identifier,
+      identifierHash,
+    });
+    expect(signedIn.statusCode).toBe(200);
+    expect(await customerIdOf(context, anonymous.sourceId)).toBe(shopUserId);
+    expect(await customerRow(shopUserId)).toMatchObject({ name: '韩梅梅', phone: '13900139000' });
+    const profile = (await owner.get(`/api/v1/customers/${shopUserId}`)).json();
+    expect(profile.notes).toBe('要开公司抬头的发票');
+    const tags = (await owner.get(`/api/v1/customers/${shopUserId}/tags`)).json().items;
+    expect(tags.map((tag: { name: string }) => tag.name)).toEqual(['意向客户']);
+    expect((await owner.get(`/api/v1/tickets/${ticket.id}`)).json().customerId).toBe(shopUserId);
+    const timeline = (await owner.get(`/api/v1/customers/${shopUserId}/timeline`)).json().items;
+    expect(timeline.map((entry: { kind: string }) => entry.kind)).toEqual(
+      expect.arrayContaining(['merged', 'tags_changed', 'profile_updated', 'conversation_started']),
+    );
+    // The visitor's record is kept hidden behind a merge an admin can undo, as a manual merge is.
+    const merged = await owner.get(`/api/v1/customers/${visitorId}`);
+    expect(merged.statusCode).toBe(404);
+    expect(merged.json().error.details).toEqual({ mergedInto: shopUserId });
+    const mergeId = timeline.find((entry: { kind: string }) => entry.kind === 'merged').details.mergeId;
+    expect((await owner.post(`/api/v1/customer-merges/${mergeId}/undo`, {})).statusCode).toBe(200);
+    expect((await owner.get(`/api/v1/tickets/${ticket.id}`)).json().customerId).toBe(visitorId);
+  });
+
+  it('makes a first-time shop user of the visitor it signed in from, without a second record', async () => {
+    const { inbox } = await createWorkspace(context);
+    const customersBefore = await countRows(context, 'from customers');
+    const mergesBefore = await countRows(context, 'from customer_merges');
+    const anonymous = (await startVisitor(inbox.token)).json();
+    await postAsVisitor(inbox.token, anonymous, { content: '第一次登录' });
+    const visitorId = await customerIdOf(context, anonymous.sourceId);
+    const identifier = 'shop-user-new';
+    const identifierHash = hmacHex(inbox.secret, identifier);
+    const { sourceId, visitorToken } = anonymous;
+    const signedIn = await startVisitor(inbox.token, {
+      sourceId,
+      visitorToken,
+      identifier,
+      identifierHash,
+      name: '新用户',
+    });
+    expect(signedIn.statusCode).toBe(200);
+    expect(await customerIdOf(context, anonymous.sourceId)).toBe(visitorId);
+    expect(await customerRow(visitorId)).toMatchObject({ name: '新用户' });
+    // A second browser of the same shop user joins that record, again without a throwaway one.
+    const laptop = (await startVisitor(inbox.token, { identifier, identifierHash })).json();
+    expect(await customerIdOf(context, laptop.sourceId)).toBe(visitorId);
+    expect(await countRows(context, 'from customers')).toBe(customersBefore + 1);
+    expect(await countRows(context, 'from customer_merges')).toBe(mergesBefore);
+  });
+
   it('refuses a wrong identifier hash and links nothing', async () => {
     const { inbox } = await createWorkspace(context);
     const identifier = 'shop-user-victim';

@@ -83,6 +83,8 @@ async function twoRecordsOfOneBuyer() {
   await tagCustomer(workspaceId, other, complainer);
   await tagCustomer(workspaceId, other, statusNew);
   const order = await insertOrder(workspaceId, other, 'TB20240001');
+  const ticket = await owner.post('/api/v1/tickets', { subject: '物流查询', conversationId: chat.conversationId });
+  expect(ticket.json().customerId).toBe(other);
   await recordCustomerEvent(context.database.db, {
     workspaceId,
     customerId: other,
@@ -90,7 +92,16 @@ async function twoRecordsOfOneBuyer() {
     actorId: null,
     details: { orderNo: 'TB20240001' },
   });
-  return { ...workspace, workspaceId, survivor, other, chat, order, tags: { vip, complainer, statusNew, statusOld } };
+  return {
+    ...workspace,
+    workspaceId,
+    survivor,
+    other,
+    chat,
+    order,
+    ticket: ticket.json().id as string,
+    tags: { vip, complainer, statusNew, statusOld },
+  };
 }
 
 const rowsOf = async (table: string, customerId: string, column = 'id') =>
@@ -107,6 +118,7 @@ async function stateOf(customerId: string) {
     conversations: await rowsOf('conversations', customerId),
     identities: await rowsOf('customer_identities', customerId),
     orders: await rowsOf('orders', customerId),
+    tickets: await rowsOf('tickets', customerId),
     tags: await rowsOf('customer_tags', customerId, 'tag_id'),
     events: await rowsOf('customer_events', customerId),
   };
@@ -184,12 +196,12 @@ describe('merging two customers', () => {
     );
     // VIP is on both and 新客 would be a second 状态 tag: only 爱投诉 moves. Events: the order, its stage change
     // (潜在 → 新客) and the visitor's first contact.
-    expect(preview.moves).toEqual({ conversations: 1, identities: 2, orders: 1, tags: 1, events: 3 });
+    expect(preview.moves).toEqual({ conversations: 1, identities: 2, orders: 1, tags: 1, events: 3, tickets: 1 });
     expect([await stateOf(survivor), await stateOf(other)]).toEqual(before);
   });
 
   it('merges in one go, hides the other record, and undo restores both exactly', async () => {
-    const { owner, workspaceId, survivor, other, chat, order, tags } = await twoRecordsOfOneBuyer();
+    const { owner, workspaceId, survivor, other, chat, order, ticket, tags } = await twoRecordsOfOneBuyer();
     const before = { survivor: await stateOf(survivor), other: await stateOf(other) };
 
     const merged = await owner.post(`/api/v1/customers/${survivor}/merge`, {
@@ -198,12 +210,13 @@ describe('merging two customers', () => {
     });
     expect(merged.statusCode, merged.body).toBe(200);
     const { mergeId, customer, moves } = merged.json();
-    expect(moves).toEqual({ conversations: 1, identities: 2, orders: 1, tags: 1, events: 3 });
+    expect(moves).toEqual({ conversations: 1, identities: 2, orders: 1, tags: 1, events: 3, tickets: 1 });
     expect(customer).toMatchObject({ phone: '13900139000', phones: ['13800138000'], nickname: '三哥' });
 
     const after = await stateOf(survivor);
     expect(after.conversations).toEqual([chat.conversationId]);
     expect(after.orders).toEqual([order]);
+    expect(after.tickets).toEqual([ticket]);
     expect(after.identities).toHaveLength(2);
     expect(after.tags.sort()).toEqual([tags.vip, tags.complainer, tags.statusOld].sort());
     expect((await stateOf(other)).row.merged_into_id).toBe(survivor);

@@ -1,7 +1,6 @@
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import {
-  conversations,
   customerEvents,
   customerFieldDefinitions,
   customerIdentities,
@@ -139,14 +138,16 @@ export async function upsertIdentity(db: Executor, row: typeof customerIdentitie
 }
 
 /** Moves an identity to another customer; answers the customer it belonged to. */
-export async function moveIdentity(db: Executor, id: string, customerId: string) {
-  const previous = await db
-    .select({ customerId: customerIdentities.customerId })
-    .from(customerIdentities)
-    .where(eq(customerIdentities.id, id));
-  await db.update(customerIdentities).set({ customerId, updatedAt: new Date() }).where(eq(customerIdentities.id, id));
-  return previous[0]?.customerId;
-}
+export const identityCustomerId = async (db: Executor, id: string) =>
+  (
+    await db
+      .select({ customerId: customerIdentities.customerId })
+      .from(customerIdentities)
+      .where(eq(customerIdentities.id, id))
+  )[0]?.customerId;
+
+export const moveIdentity = (db: Executor, id: string, customerId: string) =>
+  db.update(customerIdentities).set({ customerId, updatedAt: new Date() }).where(eq(customerIdentities.id, id));
 
 export const hasIdentities = async (db: Executor, customerId: string) =>
   (
@@ -164,15 +165,6 @@ export const listIdentities = (db: Executor, workspaceId: string, customerId: st
     .leftJoin(inboxes, eq(inboxes.id, customerIdentities.inboxId))
     .where(and(eq(customerIdentities.workspaceId, workspaceId), eq(customerIdentities.customerId, customerId)))
     .orderBy(asc(customerIdentities.id));
-
-/** Hands a customer's conversations to another customer and removes the emptied record. */
-export async function mergeCustomerInto(db: Executor, workspaceId: string, fromId: string, intoId: string) {
-  await db
-    .update(conversations)
-    .set({ customerId: intoId, updatedAt: new Date() })
-    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.customerId, fromId)));
-  await db.delete(customers).where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, fromId)));
-}
 
 export const lockKey = (db: Executor, key: string) => db.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
 
@@ -451,7 +443,14 @@ export const findCustomersByIds = (db: Executor, workspaceId: string, ids: strin
 
 // --- merges ----------------------------------------------------------------------------------------------------
 
-export type MergeCounts = { conversations: number; identities: number; orders: number; tags: number; events: number };
+export type MergeCounts = {
+  conversations: number;
+  identities: number;
+  orders: number;
+  tags: number;
+  events: number;
+  tickets: number;
+};
 
 /** Tags of `fromId` that can move to `intoId`: not already there, and not a second tag of a single-select group it uses. */
 const movableTagsSql = (workspaceId: string, fromId: string, intoId: string) => sql`
@@ -472,7 +471,8 @@ export async function countMerge(db: Executor, workspaceId: string, fromId: stri
       (select count(*) from customer_identities where workspace_id = ${workspaceId} and customer_id = ${fromId})::int as identities,
       (select count(*) from orders where workspace_id = ${workspaceId} and customer_id = ${fromId})::int as orders,
       (select count(*) from (${movableTagsSql(workspaceId, fromId, intoId)}) m)::int as tags,
-      (select count(*) from customer_events where workspace_id = ${workspaceId} and customer_id = ${fromId})::int as events`);
+      (select count(*) from customer_events where workspace_id = ${workspaceId} and customer_id = ${fromId})::int as events,
+      (select count(*) from tickets where workspace_id = ${workspaceId} and customer_id = ${fromId})::int as tickets`);
   return result.rows[0] as MergeCounts;
 }
 
@@ -482,6 +482,8 @@ export type MovedIds = {
   orders: string[];
   tags: string[];
   events: string[];
+  /** Absent in merges recorded before tickets moved with the customer. */
+  tickets?: string[];
 };
 
 const ids = (rows: unknown[], key = 'id') => rows.map((row) => (row as Record<string, string>)[key]!);
@@ -513,6 +515,7 @@ export async function moveCustomerData(
     orders: await moveAll('orders'),
     tags: ids(tags.rows, 'tag_id'),
     events: await moveAll('customer_events'),
+    tickets: await moveAll('tickets'),
   };
 }
 
@@ -534,6 +537,7 @@ export async function moveBack(
   await moveBackAll('customer_identities', moved.identities);
   await moveBackAll('orders', moved.orders);
   await moveBackAll('customer_events', moved.events);
+  await moveBackAll('tickets', moved.tickets ?? []);
   if (moved.tags.length > 0) {
     await db.execute(sql`
       update customer_tags set customer_id = ${restoredId}

@@ -309,7 +309,8 @@ export function createCustomersService({
 
   /**
    * Finds or creates the customer behind a channel identity (a widget visitor or an API source id),
-   * inside the caller's transaction. The identity's secret token, if any, is stored hashed.
+   * inside the caller's transaction. The identity's secret token, if any, is stored hashed. With `customerId`, an
+   * identity seen for the first time joins that customer instead of a new one.
    */
   async function resolveIdentity(
     executor: Executor,
@@ -320,23 +321,27 @@ export function createCustomersService({
       externalId: string;
       token?: string;
       details?: ContactDetails;
+      customerId?: string;
     },
   ) {
     await repo.lockKey(executor, `identity:${input.inboxId}:${input.kind}:${input.externalId}`);
     const existing = await repo.findIdentity(executor, input.workspaceId, input.inboxId, input.kind, input.externalId);
-    if (existing) {
-      const customer = (await repo.findCustomer(executor, input.workspaceId, existing.customerId))!;
+    const known = existing?.customerId ?? input.customerId;
+    if (known) {
+      const customer = (await repo.findCustomer(executor, input.workspaceId, known))!;
       if (input.details) await fillMissingDetails(executor, customer, input.details);
-      return { customerId: existing.customerId, identity: existing, created: false };
     }
-    const customer = await repo.insertCustomer(executor, {
-      id: newId(),
-      workspaceId: input.workspaceId,
-      name: input.details?.name ?? null,
-      phone: input.details?.phone ?? null,
-      email: input.details?.email ?? null,
-      ...search.searchColumns({ ...input.details }),
-    });
+    if (existing) return { customerId: existing.customerId, identity: existing, created: false };
+    const customer = input.customerId
+      ? { id: input.customerId }
+      : await repo.insertCustomer(executor, {
+          id: newId(),
+          workspaceId: input.workspaceId,
+          name: input.details?.name ?? null,
+          phone: input.details?.phone ?? null,
+          email: input.details?.email ?? null,
+          ...search.searchColumns({ ...input.details }),
+        });
     const identity = await repo.upsertIdentity(executor, {
       id: newId(),
       workspaceId: input.workspaceId,
@@ -346,7 +351,11 @@ export function createCustomersService({
       externalId: input.externalId,
       tokenHash: input.token ? sha256(input.token) : null,
     });
-    return { customerId: identity.customerId, identity, created: identity.customerId === customer.id };
+    return {
+      customerId: identity.customerId,
+      identity,
+      created: !input.customerId && identity.customerId === customer.id,
+    };
   }
 
   /** The profile after applying a PATCH body, with the list of fields that really changed (old → new). */
@@ -461,6 +470,72 @@ export function createCustomersService({
     idCard: profile.idCard ? sha256(profile.idCard) : null,
     bankCard: profile.bankCard ? sha256(profile.bankCard) : null,
   });
+
+  /**
+   * Merges `other` into `survivor` (both locked and live) in the caller's transaction: moves conversations,
+   * identities, orders, tickets, tags and timeline, hides the other record (merged_into_id) and stores a snapshot
+   * from which the merge can be undone. `performedBy` null: the system merged (a visitor signed in as a known shop
+   * user, `reason` says so).
+   */
+  async function mergeRecords(
+    tx: Executor,
+    survivor: repo.CustomerRow,
+    other: repo.CustomerRow,
+    by: { performedBy: string | null; fieldChoices?: MergeBody['fieldChoices']; reason?: 'shop_user_sign_in' },
+  ) {
+    const { workspaceId } = survivor;
+    const snapshot = {
+      survivor: await repo.snapshotCustomer(tx, workspaceId, survivor.id),
+      other: await repo.snapshotCustomer(tx, workspaceId, other.id),
+    };
+    const { merged } = mergeProfiles(profileOf(survivor), profileOf(other), by.fieldChoices);
+    const moved = await repo.moveCustomerData(tx, workspaceId, other.id, survivor.id);
+    await repo.updateCustomer(tx, workspaceId, survivor.id, {
+      ...profileColumns(merged),
+      profileUpdatedAt: new Date(),
+      // The buyer said 退订 on either record: the merged one must respect it (undo restores both as they were).
+      marketingOptOutAt: earliest(survivor.marketingOptOutAt, other.marketingOptOutAt),
+    });
+    await repo.updateCustomer(tx, workspaceId, other.id, { mergedIntoId: survivor.id });
+    // The moved orders now count for the survivor (and no longer for the hidden record).
+    await refreshCustomerValue(tx, workspaceId, [survivor.id, other.id]);
+    const mergeId = newId();
+    await repo.insertMerge(tx, {
+      id: mergeId,
+      workspaceId,
+      survivorId: survivor.id,
+      mergedId: other.id,
+      performedBy: by.performedBy,
+      // `result`: the merged profile (card numbers as hashes), to tell whether it was edited since.
+      snapshot: { ...snapshot, result: snapshotProfile(merged) },
+      moved,
+    });
+    const moves = {
+      conversations: moved.conversations.length,
+      identities: moved.identities.length,
+      orders: moved.orders.length,
+      tags: moved.tags.length,
+      events: moved.events.length,
+      tickets: moved.tickets?.length ?? 0,
+    };
+    const reason = by.reason ? { reason: by.reason } : {};
+    await recordCustomerEvent(tx, {
+      workspaceId,
+      customerId: survivor.id,
+      kind: 'merged',
+      actorId: by.performedBy,
+      details: { mergeId, otherId: other.id, otherName: other.name, moves, ...reason },
+    });
+    await audit.record(tx, {
+      workspaceId,
+      actorId: by.performedBy,
+      action: 'customers.merged',
+      targetType: 'customer',
+      targetId: survivor.id,
+      details: { mergeId, mergedId: other.id, moves, ...reason },
+    });
+    return { mergeId, moves };
+  }
 
   return {
     present,
@@ -700,61 +775,14 @@ export function createCustomersService({
       };
     },
 
-    /**
-     * Merges `otherId` into `id` in one transaction: moves conversations, identities, orders, tags and timeline,
-     * hides the other record (merged_into_id) and stores a snapshot from which the merge can be undone.
-     */
+    /** Merges `otherId` into `id` in one transaction (mergeRecords), with the fields chosen per `fieldChoices`. */
     async merge(actor: Actor, id: string, body: MergeBody) {
       assertCan(actor, 'customers:merge');
       return db.transaction(async (tx) => {
         const { survivor, other } = await loadPair(tx, actor, id, body.otherId, true);
-        const snapshot = {
-          survivor: await repo.snapshotCustomer(tx, actor.workspaceId, survivor.id),
-          other: await repo.snapshotCustomer(tx, actor.workspaceId, other.id),
-        };
-        const { merged } = mergeProfiles(profileOf(survivor), profileOf(other), body.fieldChoices);
-        const moved = await repo.moveCustomerData(tx, actor.workspaceId, other.id, survivor.id);
-        await repo.updateCustomer(tx, actor.workspaceId, survivor.id, {
-          ...profileColumns(merged),
-          profileUpdatedAt: new Date(),
-          // The buyer said 退订 on either record: the merged one must respect it (undo restores both as they were).
-          marketingOptOutAt: earliest(survivor.marketingOptOutAt, other.marketingOptOutAt),
-        });
-        await repo.updateCustomer(tx, actor.workspaceId, other.id, { mergedIntoId: survivor.id });
-        // The moved orders now count for the survivor (and no longer for the hidden record).
-        await refreshCustomerValue(tx, actor.workspaceId, [survivor.id, other.id]);
-        const mergeId = newId();
-        await repo.insertMerge(tx, {
-          id: mergeId,
-          workspaceId: actor.workspaceId,
-          survivorId: survivor.id,
-          mergedId: other.id,
+        const { mergeId, moves } = await mergeRecords(tx, survivor, other, {
           performedBy: actor.userId,
-          // `result`: the merged profile (card numbers as hashes), to tell whether it was edited since.
-          snapshot: { ...snapshot, result: snapshotProfile(merged) },
-          moved,
-        });
-        const moves = {
-          conversations: moved.conversations.length,
-          identities: moved.identities.length,
-          orders: moved.orders.length,
-          tags: moved.tags.length,
-          events: moved.events.length,
-        };
-        await recordCustomerEvent(tx, {
-          workspaceId: actor.workspaceId,
-          customerId: survivor.id,
-          kind: 'merged',
-          actorId: actor.userId,
-          details: { mergeId, otherId: other.id, otherName: other.name, moves },
-        });
-        await audit.record(tx, {
-          workspaceId: actor.workspaceId,
-          actorId: actor.userId,
-          action: 'customers.merged',
-          targetType: 'customer',
-          targetId: survivor.id,
-          details: { mergeId, mergedId: other.id, moves },
+          fieldChoices: body.fieldChoices,
         });
         const refreshed = (await repo.findCustomer(tx, actor.workspaceId, survivor.id))!;
         return { mergeId, customer: present(actor, refreshed), moves };
@@ -898,8 +926,11 @@ export function createCustomersService({
     },
 
     /**
-     * Links a visitor to the shop user it proved to be (signed identifier): the visitor identity moves to the
-     * shop user's customer, created on first sight, so the visitor sees that customer's history.
+     * Links a visitor to the shop user it proved to be (signed identifier), so the visitor sees that customer's
+     * history. A shop user seen for the first time becomes the visitor's own record. Otherwise the visitor identity
+     * moves to the shop user's customer, and the visitor's record, when no other identity is left on it, is merged
+     * into that customer: what agents recorded on the visitor (profile, tags, timeline, tickets) is kept, and an
+     * admin can undo it like a manual merge.
      */
     async linkVisitorToShopUser(
       workspaceId: string,
@@ -909,21 +940,23 @@ export function createCustomersService({
       name?: string,
     ) {
       return db.transaction(async (tx) => {
+        const visitorCustomerId = await repo.identityCustomerId(tx, visitorIdentityId);
         const { customerId } = await resolveIdentity(tx, {
           workspaceId,
           inboxId,
           kind: 'shop_user',
           externalId: shopUserId,
           details: { name },
+          customerId: visitorCustomerId,
         });
-        const visitorCustomerId = await repo.moveIdentity(tx, visitorIdentityId, customerId);
-        // The anonymous visitor's record is now empty: its conversations belong to the shop user.
-        if (
-          visitorCustomerId &&
-          visitorCustomerId !== customerId &&
-          !(await repo.hasIdentities(tx, visitorCustomerId))
-        ) {
-          await repo.mergeCustomerInto(tx, workspaceId, visitorCustomerId, customerId);
+        if (!visitorCustomerId || visitorCustomerId === customerId) return customerId;
+        await repo.moveIdentity(tx, visitorIdentityId, customerId);
+        if (await repo.hasIdentities(tx, visitorCustomerId)) return customerId;
+        const rows = await repo.lockCustomers(tx, workspaceId, [customerId, visitorCustomerId]);
+        const survivor = rows.find((row) => row.id === customerId);
+        const visitor = rows.find((row) => row.id === visitorCustomerId);
+        if (survivor && visitor && !survivor.mergedIntoId && !visitor.mergedIntoId) {
+          await mergeRecords(tx, survivor, visitor, { performedBy: null, reason: 'shop_user_sign_in' });
         }
         return customerId;
       });

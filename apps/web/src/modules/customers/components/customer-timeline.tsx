@@ -108,6 +108,7 @@ export function describeEntry(entry: TimelineEntry, t: TFunction): ReactNode {
     case 'marketing_opted_in':
       return t('customerChannels.marketing.timelineOptedIn');
     case 'merged':
+      if (d.reason === 'shop_user_sign_in') return t('timeline.mergedAtSignIn');
       return str(d.otherName) ? t('timeline.mergedNamed', { name: str(d.otherName) }) : t('timeline.kinds.merged');
     default:
       return t(`timeline.kinds.${kindKey(entry.kind)}` as 'timeline.kinds.merged', { defaultValue: entry.kind });

@@ -163,7 +163,7 @@ function MergeBody({
         column={3}
         title={t('merge.movesTitle')}
         className="hk-merge-moves"
-        items={(['conversations', 'orders', 'identities', 'tags', 'events'] as const).map((key) => ({
+        items={(['conversations', 'orders', 'tickets', 'identities', 'tags', 'events'] as const).map((key) => ({
           key,
           label: t(`merge.moves.${key}`),
           children: <span data-testid={`merge-moves-${key}`}>{moves[key]}</span>,
