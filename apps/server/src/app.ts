@@ -310,6 +310,7 @@ export async function buildApp({
     db,
     events,
     conversations,
+    ruleAnswers: keywordReplies.answers,
     log: (error, context) => app.log.error({ err: error, ...context }, 'bot'),
   }).subscribe();
   fanOutEventsToSockets(events, realtime, db);

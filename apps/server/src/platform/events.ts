@@ -58,6 +58,8 @@ export type DomainEvent = EventBase &
 
 export type DomainEventType = DomainEvent['type'];
 
+export type MessageCreatedEvent = Extract<DomainEvent, { type: 'message.created' }>;
+
 type Handler = (event: DomainEvent) => void | Promise<void>;
 
 export type EventBus = {

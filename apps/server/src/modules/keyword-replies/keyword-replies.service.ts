@@ -14,7 +14,7 @@ import { type Actor, assertCan } from '../../platform/access.ts';
 import { createBatcher } from '../../platform/batcher.ts';
 import { decodeCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { DomainEvent, EventBus } from '../../platform/events.ts';
+import type { DomainEvent, EventBus, MessageCreatedEvent } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { createTtlCache } from '../../platform/ttl-cache.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -362,20 +362,27 @@ export function createKeywordRepliesService({
    * firing rule replies through the automation outbound path (idempotent per rule and message), then the hit is
    * recorded and counted once. Messages that automation sent never trigger replies.
    */
-  async function handleEvent(event: DomainEvent) {
-    if (event.type !== 'message.created' || event.automation) return;
+  /** The rules' verdict on a customer's message; `asReplay`: a rule that already answered it counts as firing. */
+  async function evaluateMessage(event: MessageCreatedEvent, asReplay: boolean) {
     const { message, conversation } = event;
-    if (message.direction !== 'inbound' || message.senderKind !== 'customer' || message.private) return;
+    if (message.direction !== 'inbound' || message.senderKind !== 'customer' || message.private) return [];
     const compiled = await rulesFor(event.workspaceId);
-    if (compiled.enabled.length === 0) return;
+    if (compiled.enabled.length === 0) return [];
     const { evaluations } = await evaluate(event.workspaceId, compiled, message.content, {
       inboxId: conversation.inboxId,
       at: new Date(message.createdAt),
       conversationId: conversation.id,
       messageId: message.id,
       onlyMatched: true,
-      replayed: event.replayed === true,
+      replayed: asReplay,
     });
+    return evaluations;
+  }
+
+  async function handleEvent(event: DomainEvent) {
+    if (event.type !== 'message.created' || event.automation) return;
+    const { message, conversation } = event;
+    const evaluations = await evaluateMessage(event, event.replayed === true);
     for (const evaluation of evaluations) {
       const { rule } = evaluation;
       if (!evaluation.fired) {
@@ -429,6 +436,15 @@ export function createKeywordRepliesService({
     },
 
     handleEvent,
+
+    /**
+     * Whether a rule answers this customer message (whichever of the two subscribers runs first), so the FAQ bot
+     * leaves it to the rule: an admin's explicit rule beats the bot's best guess, and the buyer gets one answer.
+     */
+    async answers(event: MessageCreatedEvent) {
+      if (event.automation) return false;
+      return (await evaluateMessage(event, true)).some((evaluation) => evaluation.fired);
+    },
 
     async list(actor: Actor, rawQuery: KeywordReplyListQuery) {
       assertCan(actor, 'automation:read');

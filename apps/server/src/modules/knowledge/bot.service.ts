@@ -3,7 +3,7 @@ import { and, eq, sql, TransactionRollbackError } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { botSessions, botTurns, conversations, type InboxSettingsColumn, inboxes, messages } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
-import type { DomainEvent, EventBus } from '../../platform/events.ts';
+import type { DomainEvent, EventBus, MessageCreatedEvent } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { createTtlCache } from '../../platform/ttl-cache.ts';
 import type { ConversationsService } from '../conversations/index.ts';
@@ -87,16 +87,19 @@ export type Bot = ReturnType<typeof createBot>;
  * or above the inbox's threshold → answer with the article's text; below → hand off (low_confidence).
  * An agent's reply or a manual assignment stops the bot; resolving the conversation while it is active counts it
  * resolved by the bot. Each inbound message is handled once (bot_turns keyed by message id), so replays are safe.
+ * A message a keyword reply answers (`ruleAnswers`) is left to the rule, unless it must be handed off.
  */
 export function createBot({
   db,
   events,
   conversations,
+  ruleAnswers,
   log,
 }: {
   db: Db;
   events: EventBus;
   conversations: Pick<ConversationsService, 'sendAutomatedMessage'>;
+  ruleAnswers: (event: MessageCreatedEvent) => Promise<boolean>;
   log: (error: unknown, context: Record<string, unknown>) => void;
 }) {
   async function stop(workspaceId: string, conversationId: string) {
@@ -180,12 +183,15 @@ export function createBot({
     return { kind: 'answer', articleId: article.id, confidence: match.confidence, content: content || article.title };
   }
 
-  async function onCustomerMessage(event: Extract<DomainEvent, { type: 'message.created' }>) {
+  async function onCustomerMessage(event: MessageCreatedEvent) {
     const { workspaceId, message, conversation } = event;
     const active = await activeSession(workspaceId, conversation);
     if (!active) return;
     const { session } = active;
     const decision = await decide(workspaceId, message, active.threshold);
+    // One answer per question: the rule's. The bot neither answers nor hands off for want of an article.
+    const mayLeaveToRule = decision.kind === 'answer' || decision.reason === 'low_confidence';
+    if (mayLeaveToRule && (await ruleAnswers(event))) return;
 
     // Claim the message and move the session in one transaction: a replayed event finds the turn and stops here.
     const claimed = await db

@@ -206,6 +206,36 @@ describe('the FAQ bot', () => {
     expect(await session(chat.conversationId)).toMatchObject({ answers_count: 1 });
   });
 
+  it('leaves a question to the keyword reply that answers it, and answers the rest', async () => {
+    const { owner, inbox } = await setup();
+    const rule = await owner.post('/api/v1/keyword-replies', {
+      name: '发货',
+      keywords: ['发货'],
+      replyText: '亲，现货 48 小时内发出~',
+    });
+    expect(rule.statusCode).toBe(201);
+    const chat = await startConversation(context, inbox.token, '什么时候发货');
+    await untilMessages(chat.conversationId, 2);
+    await pause(400);
+    expect(await transcript(chat.conversationId)).toEqual([
+      ['customer', '什么时候发货'],
+      ['bot', '亲，现货 48 小时内发出~'],
+    ]);
+    // The bot stays on for what no rule covers.
+    await chat.visitor.send('怎么退货');
+    expect((await untilMessages(chat.conversationId, 4)).at(-1)).toEqual(['bot', '签收后 7 天内可在订单页申请退货。']);
+    expect(await session(chat.conversationId)).toMatchObject({ state: 'active', answers_count: 1 });
+    // A request for a person is still handed off, whatever a rule answers.
+    await chat.visitor.send('发货太慢了，转人工');
+    const lines = await untilMessages(chat.conversationId, 7);
+    expect(lines.slice(5)).toEqual(
+      expect.arrayContaining([
+        ['bot', '亲，现货 48 小时内发出~'],
+        ['system', HANDOFF_MESSAGE],
+      ]),
+    );
+  });
+
   it('stays silent when the inbox bot is off', async () => {
     const { owner, inbox } = await setup();
     await put(owner, `/api/v1/knowledge/bot/settings/${inbox.id}`, {
