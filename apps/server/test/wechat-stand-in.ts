@@ -5,11 +5,21 @@ import { aesKeyOf, encryptMessage, wechatSignature } from '../src/modules/channe
 import { cdata } from '../src/modules/channels/adapters/wechat/xml.ts';
 
 /*
- * A local stand-in for WeChat in tests: the API server (stable_token, 客服消息 custom/send) that checks what Huike
- * sends, and helpers that play WeChat's side of a callback (signed plain or encrypted safe-mode pushes).
+ * A local stand-in for WeChat in tests: the API server (stable_token, 客服消息 custom/send, temporary media upload)
+ * that checks what Huike sends, and helpers that play WeChat's side of a callback (signed plain or encrypted
+ * safe-mode pushes).
  */
 
-export type CustomMessage = { touser: string; msgtype: string; text?: { content: string }; accessToken: string };
+export type CustomMessage = {
+  touser: string;
+  msgtype: string;
+  text?: { content: string };
+  image?: { media_id: string };
+  accessToken: string;
+};
+
+/** A temporary media file WeChat accepted (POST /cgi-bin/media/upload, multipart field `media`). */
+export type UploadedMedia = { mediaId: string; type: string; filename: string; contentType: string; data: Buffer };
 
 export type WechatStandIn = {
   url: string;
@@ -17,20 +27,41 @@ export type WechatStandIn = {
   tokenFetches: { appid: string; forceRefresh: boolean }[];
   /** Every 客服消息 WeChat accepted. */
   sent: CustomMessage[];
+  /** Every temporary media file WeChat accepted. */
+  uploads: UploadedMedia[];
   /** Requests the stand-in refused as malformed (wrong method, path, JSON or fields): must stay empty. */
   malformed: string[];
   /** Makes the current token invalid, as when another system forced a refresh: the next send gets 40001. */
   invalidateToken(): void;
-  /** The next `times` sends answer this errcode. */
-  failSends(errcode: number, errmsg: string, times?: number): void;
+  /** The next `times` sends (of `msgtype` only, when given) answer this errcode. */
+  failSends(errcode: number, errmsg: string, times?: number, msgtype?: string): void;
   close(): Promise<void>;
 };
 
-async function readJson(request: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function parseJson(raw: Buffer): Record<string, unknown> | undefined {
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    return JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `media` file of a multipart upload, parsed the way a standard server parses form data. */
+async function mediaPart(request: IncomingMessage, raw: Buffer): Promise<File | undefined> {
+  try {
+    const form = await new Request('http://stand-in/', {
+      method: 'POST',
+      headers: { 'content-type': request.headers['content-type'] ?? '' },
+      body: new Uint8Array(raw),
+    }).formData();
+    const media = form.get('media');
+    return media instanceof File ? media : undefined;
   } catch {
     return undefined;
   }
@@ -39,18 +70,41 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
 export async function startWechatStandIn(account: { appId: string; appSecret: string }): Promise<WechatStandIn> {
   const tokenFetches: WechatStandIn['tokenFetches'] = [];
   const sent: CustomMessage[] = [];
+  const uploads: UploadedMedia[] = [];
   const malformed: string[] = [];
   let currentToken: string | undefined;
-  let failures: { errcode: number; errmsg: string; times: number } | undefined;
+  let failures: { errcode: number; errmsg: string; times: number; msgtype?: string } | undefined;
 
   const answer = (response: ServerResponse, body: unknown) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify(body));
   };
 
+  const tokenRefused = (url: URL) => !currentToken || url.searchParams.get('access_token') !== currentToken;
+  const invalidToken = { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' };
+
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://stand-in');
-    const body = request.method === 'POST' ? await readJson(request) : undefined;
+    const raw = request.method === 'POST' ? await readBody(request) : Buffer.alloc(0);
+    if (url.pathname === '/cgi-bin/media/upload' && request.method === 'POST') {
+      if (tokenRefused(url)) return answer(response, invalidToken);
+      const media = await mediaPart(request, raw);
+      const type = url.searchParams.get('type') ?? '';
+      if (!media || type !== 'image' || !/^image\/(jpeg|png|gif)$/.test(media.type) || media.size > 10 * 2 ** 20) {
+        malformed.push(`media/upload: type=${type} ${media ? `${media.type} ${media.size} B` : 'no media part'}`);
+        return answer(response, { errcode: 40004, errmsg: 'invalid media type' });
+      }
+      const mediaId = `MEDIA_${randomBytes(8).toString('hex')}`;
+      uploads.push({
+        mediaId,
+        type,
+        filename: media.name,
+        contentType: media.type,
+        data: Buffer.from(await media.arrayBuffer()),
+      });
+      return answer(response, { type, media_id: mediaId, created_at: Math.floor(Date.now() / 1000) });
+    }
+    const body = request.method === 'POST' ? parseJson(raw) : undefined;
     if (request.method !== 'POST' || !body || request.headers['content-type'] !== 'application/json') {
       malformed.push(`${request.method} ${url.pathname}: not a JSON POST`);
       return answer(response, { errcode: 44002, errmsg: 'empty post data' });
@@ -68,27 +122,24 @@ export async function startWechatStandIn(account: { appId: string; appSecret: st
     }
     if (url.pathname === '/cgi-bin/message/custom/send') {
       const accessToken = url.searchParams.get('access_token') ?? '';
-      if (!currentToken || accessToken !== currentToken) {
-        return answer(response, {
-          errcode: 40001,
-          errmsg: 'invalid credential, access_token is invalid or not latest',
-        });
-      }
+      if (tokenRefused(url)) return answer(response, invalidToken);
       const text = body.text as { content?: unknown } | undefined;
-      if (
-        typeof body.touser !== 'string' ||
-        body.msgtype !== 'text' ||
-        typeof text?.content !== 'string' ||
-        text.content === ''
-      ) {
+      const image = body.image as { media_id?: unknown } | undefined;
+      const content =
+        body.msgtype === 'text' && typeof text?.content === 'string' && text.content !== ''
+          ? { text: { content: text.content } }
+          : body.msgtype === 'image' && uploads.some((upload) => upload.mediaId === image?.media_id)
+            ? { image: { media_id: String(image?.media_id) } }
+            : undefined;
+      if (typeof body.touser !== 'string' || !content) {
         malformed.push(`custom/send: ${JSON.stringify(body)}`);
         return answer(response, { errcode: 40008, errmsg: 'invalid message type' });
       }
-      if (failures && failures.times > 0) {
+      if (failures && failures.times > 0 && (!failures.msgtype || failures.msgtype === body.msgtype)) {
         failures.times -= 1;
         return answer(response, { errcode: failures.errcode, errmsg: failures.errmsg });
       }
-      sent.push({ touser: body.touser, msgtype: body.msgtype, text: { content: text.content }, accessToken });
+      sent.push({ touser: body.touser, msgtype: String(body.msgtype), ...content, accessToken });
       return answer(response, { errcode: 0, errmsg: 'ok' });
     }
     malformed.push(`unknown path ${url.pathname}`);
@@ -100,12 +151,13 @@ export async function startWechatStandIn(account: { appId: string; appSecret: st
     url: `http://127.0.0.1:${port}`,
     tokenFetches,
     sent,
+    uploads,
     malformed,
     invalidateToken() {
       currentToken = `ACCESS_${randomBytes(8).toString('hex')}`;
     },
-    failSends(errcode, errmsg, times = 1) {
-      failures = { errcode, errmsg, times };
+    failSends(errcode, errmsg, times = 1, msgtype) {
+      failures = { errcode, errmsg, times, msgtype };
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -147,7 +147,7 @@ const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, maxFreeSock
  */
 export async function safePost(
   raw: string,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string>,
   options: {
     timeoutMs?: number;

@@ -164,6 +164,9 @@ export function createChannelRuntime(deps: {
       release: async (inbox, key, holder) => {
         await repo.releaseChannelState(db, inbox.id, key, holder);
       },
+      delete: async (inbox, key) => {
+        await repo.deleteChannelState(db, inbox.id, key);
+      },
     },
   };
 

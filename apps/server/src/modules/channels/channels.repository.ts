@@ -81,6 +81,9 @@ export async function leaseChannelState(
   return (result.rowCount ?? 0) > 0;
 }
 
+export const deleteChannelState = (db: Executor, inboxId: string, key: string) =>
+  db.delete(channelState).where(and(eq(channelState.inboxId, inboxId), eq(channelState.key, key)));
+
 /** Gives a lease up at once (a worker stopping), if `holder` still has it. */
 export const releaseChannelState = (db: Executor, inboxId: string, key: string, holder: string) =>
   db.execute(sql`

@@ -12,6 +12,9 @@ export const channelChatZhCN = {
     failedHelp: '没有送达客户：{{error}}',
     bouncedHelp: '对方邮件服务器退回了这封邮件：{{error}}',
     noReason: '渠道没有说明原因',
+    attachmentsNotSent: '附件未发出',
+    attachmentsNotSentHelp: '这个渠道只能发送文字和图片（JPG、PNG、GIF，10 MB 以内），没有发给客户：{{names}}',
+    attachmentsNotSentUnnamed: '这个渠道只能发送文字和图片（JPG、PNG、GIF，10 MB 以内），消息的附件没有发给客户',
   },
   email: {
     subject: '主题',
@@ -63,6 +66,11 @@ export const channelChatEn: typeof channelChatZhCN = {
     failedHelp: 'The customer did not get it: {{error}}',
     bouncedHelp: 'The recipient’s mail server returned this email: {{error}}',
     noReason: 'The channel gave no reason',
+    attachmentsNotSent: 'Attachments not sent',
+    attachmentsNotSentHelp:
+      'This channel sends text and images only (JPG, PNG, GIF up to 10 MB); not sent to the customer: {{names}}',
+    attachmentsNotSentUnnamed:
+      'This channel sends text and images only (JPG, PNG, GIF up to 10 MB); the attachments were not sent to the customer',
   },
   email: {
     subject: 'Subject',

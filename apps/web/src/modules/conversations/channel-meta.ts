@@ -134,6 +134,16 @@ export function wechatVoiceOf(
   return { recognition: recognition ?? null };
 }
 
+/**
+ * Attachments the channel could not carry (a WeChat reply sends text and JPG/PNG/GIF images only): their names, an
+ * empty list when the channel did not name them, null when everything went.
+ */
+export function attachmentsNotSentOf(message: Pick<Message, 'channelMeta'>): string[] | null {
+  const value = message.channelMeta?.attachmentsNotSent;
+  if (Array.isArray(value)) return value.filter((name): name is string => typeof name === 'string');
+  return value === true ? [] : null;
+}
+
 const replyPrefix = /^(?:\s*(?:re|fw|fwd|回复|答复|转发)\s*[:：]\s*)+/i;
 
 /** The subject of a conversation's email thread: the customer's newest mail's (else any), without Re:/回复：. */

@@ -89,7 +89,7 @@ export type ChannelRuntime = {
    * channelMeta; agents see the change. False when a worker took it first: the outbox sends it then.
    */
   claimDelivery(inbox: ChannelInbox, messageId: string, meta: Record<string, unknown>): Promise<boolean>;
-  /** Small per-inbox running state (IMAP's last UID, WeChat's access token). */
+  /** Small per-inbox running state (IMAP's last UID, WeChat's access token and multi-part delivery progress). */
   state: {
     get<T extends Record<string, unknown>>(inbox: ChannelInbox, key: string): Promise<T | undefined>;
     set(inbox: ChannelInbox, key: string, value: Record<string, unknown>): Promise<void>;
@@ -97,6 +97,8 @@ export type ChannelRuntime = {
     lease(inbox: ChannelInbox, key: string, holder: string, ttlMs: number): Promise<boolean>;
     /** Gives the lease up now, so another worker takes over without waiting for it to expire. */
     release(inbox: ChannelInbox, key: string, holder: string): Promise<void>;
+    /** Forgets `key` (state that served its purpose, e.g. a finished delivery's progress). */
+    delete(inbox: ChannelInbox, key: string): Promise<void>;
   };
   log: { info(context: object, message: string): void; error(context: object, message: string): void };
 };

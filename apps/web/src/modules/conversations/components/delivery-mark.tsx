@@ -1,8 +1,15 @@
-import { CheckOutlined, ClockCircleOutlined, ExclamationCircleFilled, StopOutlined } from '@ant-design/icons';
+import {
+  CheckOutlined,
+  ClockCircleOutlined,
+  ExclamationCircleFilled,
+  StopOutlined,
+  WarningOutlined,
+} from '@ant-design/icons';
 import type { Message, MessageDelivery } from '@huike/contracts';
 import { App, Button, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../ui/errors.tsx';
+import { attachmentsNotSentOf } from '../channel-meta.ts';
 import { useRetryDelivery } from '../hooks/use-messages.ts';
 
 /**
@@ -27,6 +34,7 @@ export function DeliveryMark({ message, delivery }: { message: Message; delivery
       return (
         <span className="hk-delivery" {...common}>
           <CheckOutlined /> {t('channelChat.delivery.sent')}
+          <AttachmentsNotSent message={message} />
         </span>
       );
     case 'delivered':
@@ -37,6 +45,7 @@ export function DeliveryMark({ message, delivery }: { message: Message; delivery
             <CheckOutlined />
           </span>{' '}
           {t('channelChat.delivery.delivered')}
+          <AttachmentsNotSent message={message} />
         </span>
       );
     case 'bounced':
@@ -78,4 +87,22 @@ export function DeliveryMark({ message, delivery }: { message: Message; delivery
     default:
       return null;
   }
+}
+
+/** The text went, some attachments did not (the channel cannot carry them): said next to 已发送, with their names. */
+function AttachmentsNotSent({ message }: { message: Message }) {
+  const { t } = useTranslation();
+  const names = attachmentsNotSentOf(message);
+  if (!names) return null;
+  const help =
+    names.length > 0
+      ? t('channelChat.delivery.attachmentsNotSentHelp', { names: names.join('、') })
+      : t('channelChat.delivery.attachmentsNotSentUnnamed');
+  return (
+    <Tooltip title={help}>
+      <span className="hk-delivery-warning" data-testid="attachments-not-sent">
+        <WarningOutlined /> {t('channelChat.delivery.attachmentsNotSent')}
+      </span>
+    </Tooltip>
+  );
 }

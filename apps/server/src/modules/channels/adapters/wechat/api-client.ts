@@ -4,7 +4,8 @@ import type { ChannelInbox, ChannelRuntime } from '../types.ts';
 
 /*
  * The few WeChat server APIs a 公众号 inbox calls: the stable access token (POST /cgi-bin/stable_token, isolated from
- * other systems' tokens of the same account, no secret in a URL) and 客服消息 (POST /cgi-bin/message/custom/send).
+ * other systems' tokens of the same account, no secret in a URL), 客服消息 (POST /cgi-bin/message/custom/send) and
+ * temporary media for the images those send (POST /cgi-bin/media/upload).
  * The token is kept in channel_state (key 'access_token') for every process, refreshed five minutes before it
  * expires, and once more when WeChat says it is no longer valid (40001, 42001, 40014). Concurrent sends of one
  * process share one fetch. The API base is configurable (a proxy, or a local stand-in in tests) and is reached only
@@ -25,6 +26,7 @@ export const configOf = (inbox: ChannelInbox) => inbox.config as WechatConfig;
 const STATE_KEY = 'access_token';
 const REFRESH_EARLY_MS = 5 * 60_000;
 const TIMEOUT_MS = 5_000;
+const UPLOAD_TIMEOUT_MS = 60_000;
 /** The access token is no longer valid: fetch a fresh one (forced) and try once more. */
 const STALE_TOKEN_CODES = new Set([40001, 40014, 42001]);
 
@@ -69,21 +71,26 @@ const isUsable = (inbox: ChannelInbox, stored: TokenState | undefined): stored i
 
 const inFlight = new Map<string, Promise<string>>();
 
+/** A request body: JSON for most APIs, multipart form data (with more time) for media uploads. */
+type Payload = { body: string | Buffer; contentType: string; timeoutMs?: number };
+
+const json = (value: unknown): Payload => ({ body: JSON.stringify(value), contentType: 'application/json' });
+
 async function callApi(
   inbox: ChannelInbox,
   runtime: ChannelRuntime,
   path: string,
-  body: unknown,
+  payload: Payload,
 ): Promise<Record<string, unknown>> {
   const url = `${configOf(inbox).apiBaseUrl.replace(/\/+$/, '')}${path}`;
   let response: Awaited<ReturnType<typeof safePost>>;
   try {
     response = await safePost(
       url,
-      JSON.stringify(body),
-      {},
+      payload.body,
+      { 'content-type': payload.contentType },
       {
-        timeoutMs: TIMEOUT_MS,
+        timeoutMs: payload.timeoutMs ?? TIMEOUT_MS,
         allowPrivate: runtime.config.allowPrivateWebhooks ?? false,
       },
     );
@@ -112,12 +119,17 @@ async function callApi(
  */
 async function fetchToken(inbox: ChannelInbox, runtime: ChannelRuntime, force: boolean, store = true): Promise<string> {
   const { appId, appSecret } = configOf(inbox);
-  const answer = await callApi(inbox, runtime, '/cgi-bin/stable_token', {
-    grant_type: 'client_credential',
-    appid: appId,
-    secret: appSecret,
-    ...(force ? { force_refresh: true } : {}),
-  });
+  const answer = await callApi(
+    inbox,
+    runtime,
+    '/cgi-bin/stable_token',
+    json({
+      grant_type: 'client_credential',
+      appid: appId,
+      secret: appSecret,
+      ...(force ? { force_refresh: true } : {}),
+    }),
+  );
   const token = answer.access_token;
   const expiresIn = Number(answer.expires_in);
   if (typeof token !== 'string' || token === '' || !Number.isFinite(expiresIn)) {
@@ -153,30 +165,69 @@ async function replaceToken(inbox: ChannelInbox, runtime: ChannelRuntime, staleT
   return sharedFetch(inbox, runtime, true);
 }
 
-/** Calls an API that takes `?access_token=`; refreshes the token once when WeChat says it went stale. */
-async function callWithToken(inbox: ChannelInbox, runtime: ChannelRuntime, path: string, body: unknown) {
+/** Calls an API that takes `access_token` in its query; refreshes the token once when WeChat says it went stale. */
+async function callWithToken(inbox: ChannelInbox, runtime: ChannelRuntime, path: string, payload: Payload, query = '') {
+  const call = (token: string) =>
+    callApi(inbox, runtime, `${path}?access_token=${encodeURIComponent(token)}${query}`, payload);
   const token = await accessToken(inbox, runtime);
   try {
-    return await callApi(inbox, runtime, `${path}?access_token=${encodeURIComponent(token)}`, body);
+    return await call(token);
   } catch (error) {
     if (!(error instanceof WechatApiError) || !STALE_TOKEN_CODES.has(error.errcode)) throw error;
-    const fresh = await replaceToken(inbox, runtime, token);
-    return callApi(inbox, runtime, `${path}?access_token=${encodeURIComponent(fresh)}`, body);
+    return call(await replaceToken(inbox, runtime, token));
   }
 }
 
-/** Sends a 客服消息 text to one follower; WeChat errors become DeliveryErrors (permanent when a retry cannot help). */
-export async function sendCustomText(inbox: ChannelInbox, runtime: ChannelRuntime, openid: string, content: string) {
+/** WeChat errors as DeliveryErrors, permanent when a retry cannot help. */
+async function asDelivery<T>(call: Promise<T>): Promise<T> {
   try {
-    await callWithToken(inbox, runtime, '/cgi-bin/message/custom/send', {
-      touser: openid,
-      msgtype: 'text',
-      text: { content },
-    });
+    return await call;
   } catch (error) {
     if (error instanceof WechatApiError) throw new DeliveryError(error.message, { permanent: error.isPermanent });
     throw error;
   }
+}
+
+export type CustomMessage =
+  | { msgtype: 'text'; text: { content: string } }
+  | { msgtype: 'image'; image: { media_id: string } };
+
+/** Sends one 客服消息 (text, or an uploaded image) to a follower. */
+export async function sendCustomMessage(
+  inbox: ChannelInbox,
+  runtime: ChannelRuntime,
+  openid: string,
+  message: CustomMessage,
+) {
+  await asDelivery(callWithToken(inbox, runtime, '/cgi-bin/message/custom/send', json({ touser: openid, ...message })));
+}
+
+/** What WeChat takes as a temporary image (临时素材): JPG, PNG or GIF up to 10 MB. */
+export const IMAGE_TYPES: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif' };
+export const MAX_IMAGE_BYTES = 10 * 2 ** 20;
+
+/**
+ * Uploads an image as temporary media (kept by WeChat for 3 days) and answers its media_id. The file name sent is
+ * plain ASCII (`image.png`): the follower never sees it, and WeChat need not decode a Chinese one.
+ */
+export async function uploadImage(
+  inbox: ChannelInbox,
+  runtime: ChannelRuntime,
+  image: { contentType: string; data: Buffer },
+): Promise<string> {
+  const form = new FormData();
+  const name = `image.${IMAGE_TYPES[image.contentType] ?? 'jpg'}`;
+  form.append('media', new Blob([new Uint8Array(image.data)], { type: image.contentType }), name);
+  // The standard Request serialises the form (boundary and part headers) as any HTTP client would.
+  const request = new Request('http://multipart.invalid/', { method: 'POST', body: form });
+  const payload = {
+    body: Buffer.from(await request.arrayBuffer()),
+    contentType: request.headers.get('content-type')!,
+    timeoutMs: UPLOAD_TIMEOUT_MS,
+  };
+  const answer = await asDelivery(callWithToken(inbox, runtime, '/cgi-bin/media/upload', payload, '&type=image'));
+  if (typeof answer.media_id !== 'string') throw new DeliveryError('微信没有返回图片的 media_id');
+  return answer.media_id;
 }
 
 /** Checks appId and appSecret by fetching a token; answers a message for people when it does not work. */

@@ -86,7 +86,10 @@ export function watchAutomaticReplies(runtime: ChannelRuntime, inbox: ChannelInb
         if (!isAutomaticReply(event)) continue;
         const meta = {
           sentAs: 'passive_reply',
-          ...(event.message.attachments.length ? { attachmentsNotSent: true } : {}),
+          // A passive reply is text only (客服消息, which carry images, may not be open to the account).
+          ...(event.message.attachments.length
+            ? { attachmentsNotSent: event.message.attachments.map((attachment) => attachment.name) }
+            : {}),
         };
         if (await runtime.claimDelivery(inbox, event.message.id, meta)) return event.message.content.trim();
       }

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Client, countRows, createTestApp, createWorkspace } from '../../../../../test/harness.ts';
+import { TINY_PNG, uploadAttachment } from '../../../../../test/multipart.ts';
 import {
   pushXml,
   signedPush,
@@ -469,6 +470,80 @@ describe('replies as 客服消息', () => {
     expect(contents.sort()).toEqual(
       ['第一条回复', '第二条回复', '第三条回复', '第四条回复', '第五条回复', '令牌失效后的回复'].sort(),
     );
+  });
+
+  const sentTo = (openid: string) =>
+    standIn.sent.filter((message) => message.touser === openid).map(({ accessToken: _, ...message }) => message);
+
+  const TINY_PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+  const files = { png: [TINY_PNG, 'image/png'], pdf: [TINY_PDF, 'application/pdf'] } as const;
+
+  const replyWithFiles = async (
+    owner: Client,
+    conversationId: string,
+    content: string,
+    attached: [string, keyof typeof files][],
+  ) => {
+    const attachmentIds: string[] = [];
+    for (const [name, kind] of attached) {
+      const upload = await uploadAttachment(owner, name, ...files[kind]);
+      expect(upload.statusCode, upload.body).toBe(201);
+      attachmentIds.push(upload.json().fileId);
+    }
+    const response = await owner.post(`/api/v1/conversations/${conversationId}/messages`, { content, attachmentIds });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json() as { id: string };
+  };
+
+  it("sends a reply's images as image 客服消息 after its text, and names the files WeChat cannot carry", async () => {
+    const { owner, openid, conversationId } = await conversationWithFollower();
+    const uploadsBefore = standIn.uploads.length;
+    const sent = await replyWithFiles(owner, conversationId, '亲，尺码表和报价单请查收', [
+      ['尺码表.png', 'png'],
+      ['报价单.pdf', 'pdf'],
+    ]);
+    await context.outbox.drain();
+    const [upload] = standIn.uploads.slice(uploadsBefore);
+    expect(upload).toMatchObject({ type: 'image', contentType: 'image/png', filename: 'image.png' });
+    expect(upload!.data.equals(TINY_PNG)).toBe(true);
+    expect(sentTo(openid)).toEqual([
+      { touser: openid, msgtype: 'text', text: { content: '亲，尺码表和报价单请查收' } },
+      { touser: openid, msgtype: 'image', image: { media_id: upload!.mediaId } },
+    ]);
+    const list = (await owner.get(`/api/v1/conversations/${conversationId}/messages`)).json();
+    const stored = list.items.find((message: { id: string }) => message.id === sent.id);
+    expect(stored.delivery).toEqual({ status: 'sent', error: null });
+    expect(stored.channelMeta).toMatchObject({ sentAs: 'custom_message', attachmentsNotSent: ['报价单.pdf'] });
+    expect(standIn.malformed).toEqual([]);
+  });
+
+  it('sends a picture without text, and after an outage on the picture sends only the picture again', async () => {
+    const { owner, openid, conversationId } = await conversationWithFollower();
+    await replyWithFiles(owner, conversationId, '', [['实拍图.png', 'png']]);
+    await context.outbox.drain();
+    expect(sentTo(openid).map((message) => message.msgtype)).toEqual(['image']);
+
+    standIn.failSends(-1, 'system error', 1, 'image');
+    const sent = await replyWithFiles(owner, conversationId, '再发一张细节图', [['细节图.png', 'png']]);
+    await context.outbox.drain();
+    expect(await deliveryOf(owner, conversationId, sent.id)).toEqual({ status: 'sent', error: null });
+    expect(sentTo(openid).map((message) => message.text?.content ?? message.msgtype)).toEqual([
+      'image',
+      '再发一张细节图',
+      'image',
+    ]);
+    // The progress kept for the retry is gone once the message went.
+    expect(await countRows(context, `from channel_state where key like 'delivery:%'`)).toBe(0);
+  });
+
+  it('refuses, without calling WeChat, a reply with nothing WeChat can carry', async () => {
+    const { owner, openid, conversationId } = await conversationWithFollower();
+    const sent = await replyWithFiles(owner, conversationId, '', [['合同.pdf', 'pdf']]);
+    await context.outbox.drain();
+    const delivery = await deliveryOf(owner, conversationId, sent.id);
+    expect(delivery.status).toBe('failed');
+    expect(delivery.error).toContain('只能发送文字和图片');
+    expect(sentTo(openid)).toEqual([]);
   });
 
   it('marks a reply failed, with the reason, once the 48-hour window has closed', async () => {
