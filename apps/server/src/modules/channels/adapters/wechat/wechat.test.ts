@@ -486,7 +486,8 @@ describe('replies as 客服消息', () => {
   ) => {
     const attachmentIds: string[] = [];
     for (const [name, kind] of attached) {
-      const upload = await uploadAttachment(owner, name, ...files[kind]);
+      const [data, contentType] = files[kind];
+      const upload = await uploadAttachment(owner, name, data, contentType);
       expect(upload.statusCode, upload.body).toBe(201);
       attachmentIds.push(upload.json().fileId);
     }
