@@ -294,7 +294,10 @@ export type CustomerIdentity = z.infer<typeof customerIdentity>;
 
 export const timelineEntry = z.object({
   id: z.string(),
-  /** customer_events kinds (`profile_updated`, `tags_changed`, `order_created`, `merged`, …) or `conversation_started` / `conversation_resolved`. */
+  /**
+   * customer_events kinds (`profile_updated`, `tags_changed`, `order_created`, `merged`, …), `conversation_started` /
+   * `conversation_resolved`, or `ticket_created` / `ticket_status_changed` (details: ticketId, number, subject, from, to).
+   */
   kind: z.string(),
   at: isoDateTime,
   actor: z.object({ id, name: z.string() }).nullable(),

@@ -243,6 +243,31 @@ describe('timeline', () => {
     expect(items[3]).toMatchObject({ conversationId: chat.conversationId, details: { inboxName: '官网' } });
   });
 
+  it("shows the customer's tickets: opened and each status change, with who did it", async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const chat = await startConversation(context, inbox.token, '发票开错了');
+    const created = await owner.post('/api/v1/tickets', { subject: '重开发票', conversationId: chat.conversationId });
+    expect(created.statusCode, created.body).toBe(201);
+    const ticket = created.json();
+    const resolved = await owner.patch(`/api/v1/tickets/${ticket.id}`, { status: 'resolved' });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    const items = (await owner.get(`/api/v1/customers/${chat.customerId}/timeline`)).json().items;
+    const tickets = items.filter((item: { kind: string }) => item.kind.startsWith('ticket_'));
+    const owner_ = { id: owner.userId, name: '店长' };
+    const about = { ticketId: ticket.id, number: ticket.number, subject: '重开发票' };
+    expect(tickets).toEqual([
+      expect.objectContaining({
+        kind: 'ticket_status_changed',
+        actor: owner_,
+        details: { ...about, from: 'new', to: 'resolved' },
+      }),
+      expect.objectContaining({ kind: 'ticket_created', actor: owner_, details: expect.objectContaining(about) }),
+    ]);
+    // Another workspace's tickets never show, even for the same customer id.
+    const other = await createWorkspace(context);
+    expect((await other.owner.get(`/api/v1/customers/${chat.customerId}/timeline`)).statusCode).toBe(404);
+  });
+
   it('pages through a long timeline exactly once', async () => {
     const { owner, workspaceId, customerId } = await shop();
     for (let i = 0; i < 7; i++) {

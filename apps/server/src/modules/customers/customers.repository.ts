@@ -226,7 +226,8 @@ export type TimelineRow = {
 };
 
 /**
- * Customer events and the customer's conversations (started, resolved) as one stream, newest first.
+ * Customer events, the customer's conversations (started, resolved) and tickets (opened, status changes) as one
+ * stream, newest first.
  * Keyset on (time, id); the cursor's time is PostgreSQL's own text form, so microseconds survive the round trip.
  * A conversation's resolution time is its last update while resolved (there is no resolved_at column yet).
  */
@@ -253,6 +254,14 @@ export async function timeline(
                jsonb_build_object('inboxId', c.inbox_id, 'inboxName', i.name), c.id
           from conversations c join inboxes i on i.id = c.inbox_id
          where c.workspace_id = ${workspaceId} and c.customer_id = ${customerId} and c.status = 'resolved'
+        union all
+        select 'ticket_event:' || e.id, 'ticket_' || e.kind, e.created_at, e.actor_id,
+               jsonb_build_object('ticketId', k.id, 'number', k.number, 'subject', k.subject)
+                 || case when e.kind = 'status_changed' then coalesce(e.data, '{}'::jsonb) else '{}'::jsonb end,
+               null::uuid
+          from tickets k join ticket_events e on e.ticket_id = k.id
+         where k.workspace_id = ${workspaceId} and k.customer_id = ${customerId}
+           and e.kind in ('created', 'status_changed')
       ) t
       left join users u on u.id = t.actor_id
      where ${before ? sql`(t.at, t.id) < (${before.at}::timestamptz, ${before.id})` : sql`true`}

@@ -4,6 +4,7 @@ import {
   ImportOutlined,
   MergeCellsOutlined,
   MessageOutlined,
+  ProfileOutlined,
   RiseOutlined,
   ShoppingOutlined,
   TagsOutlined,
@@ -36,7 +37,12 @@ const icons: Record<string, ReactNode> = {
   imported: <ImportOutlined />,
   conversation_started: <MessageOutlined />,
   conversation_resolved: <CheckCircleOutlined />,
+  ticket_created: <ProfileOutlined />,
+  ticket_status_changed: <ProfileOutlined />,
 };
+
+const ticketStatus = (t: TFunction, value: unknown) =>
+  t(`tickets.statuses.${str(value)}` as 'tickets.statuses.new', { defaultValue: str(value) });
 
 const str = (value: unknown): string => (typeof value === 'string' || typeof value === 'number' ? String(value) : '');
 
@@ -107,6 +113,15 @@ export function describeEntry(entry: TimelineEntry, t: TFunction): ReactNode {
         : t('timeline.kinds.marketing_opted_out');
     case 'marketing_opted_in':
       return t('customerChannels.marketing.timelineOptedIn');
+    case 'ticket_created':
+      return t('timeline.ticketCreated', { number: str(d.number), subject: str(d.subject) });
+    case 'ticket_status_changed':
+      return t('timeline.ticketStatusChanged', {
+        number: str(d.number),
+        subject: str(d.subject),
+        from: ticketStatus(t, d.from),
+        to: ticketStatus(t, d.to),
+      });
     case 'merged':
       if (d.reason === 'shop_user_sign_in') return t('timeline.mergedAtSignIn');
       return str(d.otherName) ? t('timeline.mergedNamed', { name: str(d.otherName) }) : t('timeline.kinds.merged');
@@ -115,7 +130,7 @@ export function describeEntry(entry: TimelineEntry, t: TFunction): ReactNode {
   }
 }
 
-/** 时间线: profile edits, tags, orders, merges and conversations, newest first, loading more as you scroll. */
+/** 时间线: profile edits, tags, orders, merges, conversations and tickets, newest first, loading more as you scroll. */
 export function CustomerTimeline({ customerId, canMerge }: { customerId: string; canMerge: boolean }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -168,6 +183,12 @@ export function CustomerTimeline({ customerId, canMerge }: { customerId: string;
                   <>
                     {' '}
                     <Link to={`/inbox/${entry.conversationId}`}>{t('timeline.openConversation')}</Link>
+                  </>
+                )}
+                {str(entry.details.ticketId) && (
+                  <>
+                    {' '}
+                    <Link to={`/tickets/${str(entry.details.ticketId)}`}>{t('timeline.openTicket')}</Link>
                   </>
                 )}
               </div>
