@@ -2,6 +2,7 @@ import { and, desc, eq, getTableColumns, gte, ilike, inArray, isNull, lt, or, ty
 import type { Db } from '../../db/database.ts';
 import { conversations, customers, inboxes, messages, users } from '../../db/schema.ts';
 import { containsPattern, type Executor } from '../../platform/db-helpers.ts';
+import { idFloorAt } from '../../platform/ids.ts';
 
 export type ConversationRow = typeof conversations.$inferSelect & { inboxName: string; customerName: string | null };
 export type MessageRow = typeof messages.$inferSelect & { senderName: string | null };
@@ -123,9 +124,13 @@ export const listMessages = (
     .limit(limit);
 
 /** Customers' messages received since a moment, oldest first (through the time-ordered primary key). */
-export const listInboundSince = (db: Executor, sinceId: string, limit: number) =>
+/**
+ * Inbound messages received since `since`: the id range keeps it an index scan, and `created_at` leaves out rows
+ * written recently with an earlier time of their own (the demo's history, imported conversations).
+ */
+export const listInboundSince = (db: Executor, since: Date, limit: number) =>
   selectMessages(db)
-    .where(and(gte(messages.id, sinceId), eq(messages.direction, 'inbound')))
+    .where(and(gte(messages.id, idFloorAt(since)), gte(messages.createdAt, since), eq(messages.direction, 'inbound')))
     .orderBy(messages.id)
     .limit(limit);
 

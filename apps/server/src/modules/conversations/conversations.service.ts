@@ -13,7 +13,7 @@ import {
 import { AppError } from '../../platform/errors.ts';
 import type { AutomationSource, EventBus } from '../../platform/events.ts';
 import type { Files } from '../../platform/files.ts';
-import { idFloorAt, newId, sha256 } from '../../platform/ids.ts';
+import { newId, sha256 } from '../../platform/ids.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { analyseInbound } from '../nlp/index.ts';
 import * as repo from './conversations.repository.ts';
@@ -647,7 +647,7 @@ export function createConversationsService({
      * the stop, so those are published again, marked `replayed`. Subscribers are idempotent; pushes skip them.
      */
     async replayRecentInbound(since: Date, limit = 10_000) {
-      const rows = await repo.listInboundSince(db, idFloorAt(since), limit);
+      const rows = await repo.listInboundSince(db, since, limit);
       for (const row of rows) {
         const message = toMessage(row);
         const conversation = toConversation(await loadConversation(db, row.workspaceId, message.conversationId));

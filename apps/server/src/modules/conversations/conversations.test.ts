@@ -350,6 +350,12 @@ describe('messages sent by automation', () => {
   it('publishes recent inbound messages again after a restart, marked as replayed', async () => {
     const { owner, inbox } = await createWorkspace(context);
     const { conversationId } = await startConversation(context, inbox.token, '我要退货');
+    // History written with its own (earlier) times, as the demo data is: received long ago, nothing to replay.
+    const history = await startConversation(context, inbox.token, '上个月的问题');
+    await context.database.pool.query(
+      `update messages set created_at = now() - interval '2 hours' where conversation_id = $1`,
+      [history.conversationId],
+    );
     const replayed: { content: string; replayed?: true }[] = [];
     const unsubscribe = context.events.subscribe((event) => {
       if (event.type === 'message.created' && event.workspaceId === owner.workspaceId) {
