@@ -17,7 +17,7 @@ export type ExportWriter = {
 
 export const FONT_PATH = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../../assets/fonts/NotoSansSC-GB2312.otf',
+  '../../../assets/fonts/NotoSansSC-Common.otf',
 );
 
 /**

@@ -3,7 +3,14 @@ import { inflateSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Client, countRows, createTestApp, createWorkspace, type TestContext } from '../../../test/harness.ts';
+import {
+  type Client,
+  countRows,
+  createTestApp,
+  createWorkspace,
+  insertCustomer,
+  type TestContext,
+} from '../../../test/harness.ts';
 
 let context: TestContext;
 let supervisor: Client;
@@ -436,24 +443,27 @@ describe('customer export', () => {
     expect(values).toContain(`'=HYPERLINK("x")`);
   });
 
-  it('exports a PDF with the CJK font embedded and glyphs for 张三', async () => {
+  it('exports a PDF with the CJK font embedded and glyphs for 张三 and the traditional 劉 and 臺', async () => {
     const ids = (
       await context.database.pool.query(`select id from customers where workspace_id = $1 and name = '张三丰'`, [
         supervisor.workspaceId,
       ])
     ).rows.map((r) => r.id);
+    // A buyer from Taiwan: the font must carry traditional characters too, or they print as blanks.
+    ids.push(await insertCustomer(context, supervisor.workspaceId!, { name: '劉臺生' }));
     const result = await runJob(supervisor, '/api/v1/exports', {
       target: { customerIds: ids },
       format: 'pdf',
       fields: ['name', 'region'],
     });
-    expect(result.rows).toBe(1);
+    expect(result.rows).toBe(2);
     const pdf = await download(supervisor, result.fileId);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     const text = pdf.toString('latin1');
     expect(text).toMatch(/\/FontFile3/);
     expect(text).toMatch(/NotoSansCJKsc/);
-    // The ToUnicode map of the embedded subset maps glyphs back to 张 (U+5F20) and 三 (U+4E09).
+    // The ToUnicode map of the embedded subset maps glyphs back to 张 (U+5F20), 三 (U+4E09), 劉 (U+5289) and 臺
+    // (U+81FA); a character the font lacks is drawn as the empty .notdef glyph and is not in the map.
     const streams = [...text.matchAll(/stream\r?\n([\s\S]*?)endstream/g)].map((m) => {
       try {
         return inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
@@ -464,6 +474,8 @@ describe('customer export', () => {
     const toUnicode = streams.find((s) => s.includes('beginbfrange') || s.includes('beginbfchar')) ?? '';
     expect(toUnicode.toLowerCase()).toContain('5f20');
     expect(toUnicode.toLowerCase()).toContain('4e09');
+    expect(toUnicode.toLowerCase()).toContain('5289');
+    expect(toUnicode.toLowerCase()).toContain('81fa');
   });
 
   it('exports the customers a search finds (by name or pinyin), masked the same way', async () => {
