@@ -284,6 +284,8 @@ export const conversations = pgTable(
     snoozedUntil: timestamp('snoozed_until', { withTimezone: true }),
     waitingSince: timestamp('waiting_since', { withTimezone: true }),
     firstReplyAt: timestamp('first_reply_at', { withTimezone: true }),
+    /** When it was last resolved (kept when it reopens; the status tells whether it is resolved now). */
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
     lastMessagePreview: text('last_message_preview'),
     unreadCount: integer('unread_count').notNull().default(0),

@@ -1111,7 +1111,7 @@ async function reconstruct(
           : trigger.type === 'conversation.updated'
             ? sql`c.updated_at >= ${sinceIso}`
             : trigger.type === 'conversation.resolved'
-              ? sql`c.status = 'resolved' and c.updated_at >= ${sinceIso}`
+              ? sql`c.status = 'resolved' and coalesce(c.resolved_at, c.updated_at) >= ${sinceIso}`
               : trigger.type === 'time.no_agent_reply'
                 ? // Conversations waiting (or that waited until their answer) longer than the threshold.
                   sql`c.created_at >= ${sinceIso} and coalesce(c.waiting_since <= ${cutoff}, false)`

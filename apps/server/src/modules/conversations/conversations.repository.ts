@@ -88,16 +88,20 @@ export const findConversation = async (
 ): Promise<ConversationRow | undefined> =>
   (await selectConversations(db).where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id))))[0];
 
+/** Every change of a conversation goes through here, so a resolution always records its time. */
 export const updateConversation = (
   db: Executor,
   workspaceId: string,
   id: string,
   patch: Partial<Record<keyof typeof conversations.$inferInsert, unknown>>,
-) =>
-  db
+) => {
+  const now = new Date();
+  const resolved = patch.status === 'resolved' ? { resolvedAt: now } : {};
+  return db
     .update(conversations)
-    .set({ ...patch, updatedAt: new Date() } as Partial<typeof conversations.$inferInsert>)
+    .set({ ...patch, ...resolved, updatedAt: now } as Partial<typeof conversations.$inferInsert>)
     .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)));
+};
 
 const messageColumns = { ...getTableColumns(messages), senderName: users.name };
 

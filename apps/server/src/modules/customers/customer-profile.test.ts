@@ -243,6 +243,29 @@ describe('timeline', () => {
     expect(items[3]).toMatchObject({ conversationId: chat.conversationId, details: { inboxName: '官网' } });
   });
 
+  it('dates a resolution when it happened, not at later changes of the conversation', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const chat = await startConversation(context, inbox.token);
+    await owner.post(`/api/v1/conversations/${chat.conversationId}/status`, { status: 'resolved' });
+    const at = async () =>
+      (
+        await context.database.pool.query<{ resolved_at: Date; updated_at: Date }>(
+          'select resolved_at, updated_at from conversations where id = $1',
+          [chat.conversationId],
+        )
+      ).rows[0]!;
+    const resolvedAt = (await at()).resolved_at;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const assigned = await owner.post(`/api/v1/conversations/${chat.conversationId}/assign`, {
+      assigneeId: owner.userId,
+    });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    expect((await at()).updated_at.getTime()).toBeGreaterThan(resolvedAt.getTime());
+    const items = (await owner.get(`/api/v1/customers/${chat.customerId}/timeline`)).json().items;
+    const resolved = items.find((item: { kind: string }) => item.kind === 'conversation_resolved');
+    expect(new Date(resolved.at).getTime()).toBe(resolvedAt.getTime());
+  });
+
   it("shows the customer's tickets: opened and each status change, with who did it", async () => {
     const { owner, inbox } = await createWorkspace(context);
     const chat = await startConversation(context, inbox.token, '发票开错了');

@@ -229,7 +229,7 @@ export type TimelineRow = {
  * Customer events, the customer's conversations (started, resolved) and tickets (opened, status changes) as one
  * stream, newest first.
  * Keyset on (time, id); the cursor's time is PostgreSQL's own text form, so microseconds survive the round trip.
- * A conversation's resolution time is its last update while resolved (there is no resolved_at column yet).
+ * Conversations written resolved (demo data) have no resolved_at: their last update stands in.
  */
 export async function timeline(
   db: Executor,
@@ -250,7 +250,7 @@ export async function timeline(
           from conversations c join inboxes i on i.id = c.inbox_id
          where c.workspace_id = ${workspaceId} and c.customer_id = ${customerId}
         union all
-        select 'conversation_resolved:' || c.id, 'conversation_resolved', c.updated_at, c.assignee_id,
+        select 'conversation_resolved:' || c.id, 'conversation_resolved', coalesce(c.resolved_at, c.updated_at), c.assignee_id,
                jsonb_build_object('inboxId', c.inbox_id, 'inboxName', i.name), c.id
           from conversations c join inboxes i on i.id = c.inbox_id
          where c.workspace_id = ${workspaceId} and c.customer_id = ${customerId} and c.status = 'resolved'
