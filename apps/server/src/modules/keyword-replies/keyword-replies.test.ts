@@ -381,6 +381,38 @@ describe('auto-replies', () => {
     expect(repaired.json()).toMatchObject({ broken: null, templateId: null, replyText: '今天发出' });
   });
 
+  it('does not send a template about an order to a customer who has none', async () => {
+    const { owner, inbox, rule } = await setup();
+    const template = (
+      await owner.post('/api/v1/templates', {
+        scope: 'workspace',
+        title: '快递查询',
+        content:
+          '{{customer.name}}您好，您的订单 {{order.latest.order_no}} 的快递单号是 {{order.latest.tracking_no}}。',
+      })
+    ).json();
+    await rule({ name: '物流', keywords: ['快递'], templateId: template.id });
+    const noOrder = await startConversation(context, inbox.token, '我的快递到哪了');
+    await settle();
+    expect(await botReplies(noOrder.conversationId)).toEqual([]);
+
+    const withOrder = await startConversation(context, inbox.token, '你好');
+    const placed = await owner.post('/api/v1/orders', {
+      platform: 'taobao',
+      orderNo: 'TB1001',
+      status: 'shipped',
+      amountFen: 9900,
+      placedAt: '2026-11-20T08:00:00Z',
+      trackingNo: 'SF123456',
+      customer: { customerId: withOrder.customerId },
+    });
+    expect(placed.statusCode, placed.body).toBeLessThan(300);
+    await withOrder.visitor.send('快递到哪了');
+    expect(await botRepliesAtLeast(withOrder.conversationId)).toEqual([
+      '您好，您的订单 TB1001 的快递单号是 SF123456。',
+    ]);
+  });
+
   it('honours inbox and business-hours conditions', async () => {
     const { owner, inbox, workspaceId, rule } = await setup();
     const other = (await owner.post('/api/v1/inboxes', { name: 'API', channelType: 'api' })).json();

@@ -101,7 +101,8 @@ type RenderInput = { workspaceId: string; templateId: string; conversationId: st
  * A template filled for a conversation, for senders without a signed-in agent (keyword auto-replies, automation):
  * `{{agent.name}}` is the agent's name when `agentId` is given, else the workspace's name; phones are masked unless
  * that agent may see them. Answers `{ broken }` with the reason instead of throwing when the template or the
- * conversation no longer exists, so a rule referring to a deleted template is skipped and logged, not crashed.
+ * conversation no longer exists, or the template speaks of an order the customer does not have, so the rule is
+ * skipped and logged, not crashed, and the customer never reads 「您的订单  已发出」.
  */
 export async function renderTemplateForConversation(
   executor: Executor,
@@ -127,6 +128,9 @@ export async function renderTemplateForConversation(
     }
   }
   const filled = fillVariables(template.content, variableValues(context, { agentName, mayRevealPhone }));
+  // A missing name only shortens the greeting; a reply about an order the customer does not have would be wrong.
+  const orderGaps = filled.missing.filter((name) => name.startsWith('order.'));
+  if (orderGaps.length > 0) return { broken: `这位客户没有可填入的订单信息（${orderGaps.join('、')}）` };
   return { content: filled.content, missingVariables: filled.missing, attachments: template.attachments };
 }
 
