@@ -166,6 +166,7 @@ export async function seedDemoOmnichannel(db: Db, workspaceId: string, agent: { 
         waitingSince: options.isWaiting && lastInbound ? new Date(lastInbound.at) : null,
         firstReplyAt: seeds.find((seed) => seed.direction === 'outbound') ? new Date(seeds[0]!.at + 60_000) : null,
         lastMessageAt: new Date(last.at),
+        resolvedAt: status === 'resolved' ? new Date(last.at) : null,
         lastMessagePreview: last.content.slice(0, 120),
         unreadCount: options.isWaiting ? 1 : 0,
         createdAt: new Date(seeds[0]!.at),

@@ -130,6 +130,7 @@ export async function seedDemoWorkspace(huike: HuikeApp, database: Database) {
         snoozedUntil: status === 'snoozed' ? new Date(now + 3 * 3_600_000) : null,
         waitingSince: isWaiting ? new Date(lastMessageAt) : null,
         firstReplyAt: new Date(startedAt + 60_000),
+        resolvedAt: status === 'resolved' ? new Date(lastMessageAt) : null,
         lastMessageAt: new Date(lastMessageAt),
         lastMessagePreview: lines.at(-1)!,
         unreadCount: isWaiting ? 1 : 0,

@@ -86,6 +86,7 @@ export async function seedDemoSms(db: Db, workspaceId: string, ownerId: string) 
         inboxId: smsInbox.id,
         customerId: buyer.id,
         status: 'resolved',
+        resolvedAt: repliedAt,
         lastMessageAt: repliedAt,
         lastMessagePreview: content,
         createdAt: repliedAt,
