@@ -443,7 +443,11 @@ export function createKeywordRepliesService({
      */
     async answers(event: MessageCreatedEvent) {
       if (event.automation) return false;
-      return (await evaluateMessage(event, true)).some((evaluation) => evaluation.fired);
+      for (const { rule, fired } of await evaluateMessage(event, true)) {
+        // A rule whose template cannot be filled here (an order template, no order) sends nothing: not an answer.
+        if (fired && !('broken' in (await replyFor(event.workspaceId, rule, event.conversation.id)))) return true;
+      }
+      return false;
     },
 
     async list(actor: Actor, rawQuery: KeywordReplyListQuery) {

@@ -236,6 +236,27 @@ describe('the FAQ bot', () => {
     );
   });
 
+  it('answers when the matching keyword rule cannot (its template needs an order the customer lacks)', async () => {
+    const { owner, inbox } = await setup();
+    const template = await owner.post('/api/v1/templates', {
+      scope: 'workspace',
+      title: '发货进度',
+      content: '您的订单 {{order.latest.order_no}} 已发出',
+    });
+    expect(template.statusCode, template.body).toBe(201);
+    const rule = await owner.post('/api/v1/keyword-replies', {
+      name: '发货',
+      keywords: ['发货'],
+      templateId: template.json().id,
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+    const chat = await startConversation(context, inbox.token, '什么时候发货');
+    expect(await untilMessages(chat.conversationId, 2)).toEqual([
+      ['customer', '什么时候发货'],
+      ['bot', '付款后 48 小时内发货。'],
+    ]);
+  });
+
   it('stays silent when the inbox bot is off', async () => {
     const { owner, inbox } = await setup();
     await put(owner, `/api/v1/knowledge/bot/settings/${inbox.id}`, {
