@@ -357,11 +357,6 @@ export function createKeywordRepliesService({
     return { content: rendered.content, attachments: rendered.attachments };
   }
 
-  /**
-   * The auto-reply subscriber: a customer's inbound message is matched against the workspace's rules, and every
-   * firing rule replies through the automation outbound path (idempotent per rule and message), then the hit is
-   * recorded and counted once. Messages that automation sent never trigger replies.
-   */
   /** The rules' verdict on a customer's message; `asReplay`: a rule that already answered it counts as firing. */
   async function evaluateMessage(event: MessageCreatedEvent, asReplay: boolean) {
     const { message, conversation } = event;
@@ -379,6 +374,11 @@ export function createKeywordRepliesService({
     return evaluations;
   }
 
+  /**
+   * The auto-reply subscriber: a customer's inbound message is matched against the workspace's rules, and every
+   * firing rule replies through the automation outbound path (idempotent per rule and message), then the hit is
+   * recorded and counted once. Messages that automation sent never trigger replies.
+   */
   async function handleEvent(event: DomainEvent) {
     if (event.type !== 'message.created' || event.automation) return;
     const { message, conversation } = event;
