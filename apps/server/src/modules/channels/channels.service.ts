@@ -252,7 +252,14 @@ export function createChannelsService({
         if (created) customers.publishCreated(inbox.workspaceId, created);
         identity = visitor.identity;
       } else if (input.identifier) {
-        await customers.linkVisitorToShopUser(inbox.workspaceId, inbox.id, identity.id, input.identifier, input.name);
+        const linked = await customers.linkVisitorToShopUser(
+          inbox.workspaceId,
+          inbox.id,
+          identity.id,
+          input.identifier,
+          input.name,
+        );
+        await conversations.publishChanged(inbox.workspaceId, linked.movedConversations);
       }
       return {
         sourceId: sourceId!,

@@ -246,14 +246,21 @@ describe('signed shop users', () => {
     const ticket = (await owner.post('/api/v1/tickets', { subject: '补开发票', conversationId })).json();
     expect(ticket.customerId).toBe(visitorId);
 
+    const updates: { id: string; customerId: string }[] = [];
+    const unsubscribe = context.events.subscribe((event) => {
+      if (event.type === 'conversation.updated') updates.push(event.conversation);
+    });
     const signedIn = await startVisitor(inbox.token, {
       sourceId: anonymous.sourceId,
       visitorToken: anonymous.visitorToken,
       identifier,
       identifierHash,
     });
+    unsubscribe();
     expect(signedIn.statusCode).toBe(200);
     expect(await customerIdOf(context, anonymous.sourceId)).toBe(shopUserId);
+    // Open agent tabs learn at once that the conversation now belongs to the shop user's customer.
+    expect(updates).toContainEqual(expect.objectContaining({ id: conversationId, customerId: shopUserId }));
     expect(await customerRow(shopUserId)).toMatchObject({ name: '韩梅梅', phone: '13900139000' });
     const profile = (await owner.get(`/api/v1/customers/${shopUserId}`)).json();
     expect(profile.notes).toBe('要开公司抬头的发票');

@@ -663,6 +663,11 @@ export function createConversationsService({
       return rows.length;
     },
 
+    /** Conversations another module changed (moved to another customer by a merge), published as they are now. */
+    async publishChanged(workspaceId: string, ids: string[]) {
+      for (const id of ids) await publishUpdated(workspaceId, id, null);
+    },
+
     /** Timer: snoozed conversations reopen when their time comes (safe to run twice or on two nodes). */
     async wakeSnoozed() {
       for (const row of await repo.wakeSnoozed(db)) await publishUpdated(row.workspaceId, row.id, null);

@@ -534,7 +534,7 @@ export function createCustomersService({
       targetId: survivor.id,
       details: { mergeId, mergedId: other.id, moves, ...reason },
     });
-    return { mergeId, moves };
+    return { mergeId, moves, movedConversations: moved.conversations };
   }
 
   return {
@@ -930,7 +930,8 @@ export function createCustomersService({
      * history. A shop user seen for the first time becomes the visitor's own record. Otherwise the visitor identity
      * moves to the shop user's customer, and the visitor's record, when no other identity is left on it, is merged
      * into that customer: what agents recorded on the visitor (profile, tags, timeline, tickets) is kept, and an
-     * admin can undo it like a manual merge.
+     * admin can undo it like a manual merge. Answers the conversations that changed customer (to publish once
+     * committed).
      */
     async linkVisitorToShopUser(
       workspaceId: string,
@@ -949,16 +950,16 @@ export function createCustomersService({
           details: { name },
           customerId: visitorCustomerId,
         });
-        if (!visitorCustomerId || visitorCustomerId === customerId) return customerId;
+        const unchanged = { customerId, movedConversations: [] as string[] };
+        if (!visitorCustomerId || visitorCustomerId === customerId) return unchanged;
         await repo.moveIdentity(tx, visitorIdentityId, customerId);
-        if (await repo.hasIdentities(tx, visitorCustomerId)) return customerId;
+        if (await repo.hasIdentities(tx, visitorCustomerId)) return unchanged;
         const rows = await repo.lockCustomers(tx, workspaceId, [customerId, visitorCustomerId]);
         const survivor = rows.find((row) => row.id === customerId);
         const visitor = rows.find((row) => row.id === visitorCustomerId);
-        if (survivor && visitor && !survivor.mergedIntoId && !visitor.mergedIntoId) {
-          await mergeRecords(tx, survivor, visitor, { performedBy: null, reason: 'shop_user_sign_in' });
-        }
-        return customerId;
+        if (!survivor || !visitor || survivor.mergedIntoId || visitor.mergedIntoId) return unchanged;
+        const merged = await mergeRecords(tx, survivor, visitor, { performedBy: null, reason: 'shop_user_sign_in' });
+        return { customerId, movedConversations: merged.movedConversations };
       });
     },
   };
