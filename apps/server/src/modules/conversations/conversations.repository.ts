@@ -127,10 +127,9 @@ export const listMessages = (
     .orderBy(desc(messages.id))
     .limit(limit);
 
-/** Customers' messages received since a moment, oldest first (through the time-ordered primary key). */
 /**
- * Inbound messages received since `since`: the id range keeps it an index scan, and `created_at` leaves out rows
- * written recently with an earlier time of their own (the demo's history, imported conversations).
+ * Customers' messages received since `since`, oldest first: the time-ordered primary key keeps it an index scan, and
+ * `created_at` leaves out rows written recently with an earlier time of their own (the demo's history).
  */
 export const listInboundSince = (db: Executor, since: Date, limit: number) =>
   selectMessages(db)

@@ -137,7 +137,7 @@ export async function upsertIdentity(db: Executor, row: typeof customerIdentitie
   return inserted[0] ?? (await findIdentity(db, row.workspaceId, row.inboxId ?? null, row.kind, row.externalId))!;
 }
 
-/** Moves an identity to another customer; answers the customer it belonged to. */
+/** The customer an identity belongs to. */
 export const identityCustomerId = async (db: Executor, id: string) =>
   (
     await db
@@ -146,6 +146,7 @@ export const identityCustomerId = async (db: Executor, id: string) =>
       .where(eq(customerIdentities.id, id))
   )[0]?.customerId;
 
+/** Moves an identity to another customer. */
 export const moveIdentity = (db: Executor, id: string, customerId: string) =>
   db.update(customerIdentities).set({ customerId, updatedAt: new Date() }).where(eq(customerIdentities.id, id));
 

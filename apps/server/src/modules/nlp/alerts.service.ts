@@ -19,7 +19,7 @@ import { alerts, users } from '../../db/schema.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
 import { decodeIdCursor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { DomainEvent, EventBus } from '../../platform/events.ts';
+import type { EventBus, MessageCreatedEvent } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { type Realtime, topics } from '../../platform/realtime.ts';
 
@@ -87,7 +87,7 @@ export function createAlertsService({
 
   const selectAlerts = () => db.select(alertColumns).from(alerts).leftJoin(users, eq(users.id, alerts.acknowledgedBy));
 
-  function count(workspaceId: string, event: Extract<DomainEvent, { type: 'message.created' }>, nowMinute: number) {
+  function count(workspaceId: string, event: MessageCreatedEvent, nowMinute: number) {
     const { message } = event;
     const minute = Math.floor(new Date(message.createdAt).getTime() / MINUTE);
     if (minute <= nowMinute - WINDOW_MINUTES - BASELINE_MINUTES) return undefined;
@@ -190,7 +190,7 @@ export function createAlertsService({
     );
   }
 
-  async function onMessage(event: Extract<DomainEvent, { type: 'message.created' }>) {
+  async function onMessage(event: MessageCreatedEvent) {
     const { message } = event;
     if (message.direction !== 'inbound' || message.senderKind !== 'customer' || !message.sentiment) return;
     const nowMinute = Math.floor(Date.now() / MINUTE);

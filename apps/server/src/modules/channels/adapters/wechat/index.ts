@@ -1,3 +1,4 @@
+import { buffer } from 'node:stream/consumers';
 import { wechatChannelConfigFields, wechatEncodingAesKey } from '@huike/contracts';
 import { z } from 'zod';
 import { AppError } from '../../../../platform/errors.ts';
@@ -29,9 +30,7 @@ const isSendableImage = (attachment: Attachment) =>
 async function readAttachment(delivery: ChannelDelivery, runtime: ChannelRuntime, attachment: Attachment) {
   const file = await runtime.files.openAttachment(delivery.inbox.workspaceId, attachment.fileId).catch(() => undefined);
   if (!file) throw new DeliveryError(`附件「${attachment.name}」已不存在`, { permanent: true });
-  const chunks: Buffer[] = [];
-  for await (const chunk of file.stream) chunks.push(chunk as Buffer);
-  return { contentType: file.contentType, data: Buffer.concat(chunks) };
+  return { contentType: file.contentType, data: await buffer(file.stream) };
 }
 
 /**

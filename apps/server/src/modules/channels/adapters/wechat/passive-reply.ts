@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../../../../platform/events.ts';
+import type { MessageCreatedEvent } from '../../../../platform/events.ts';
 import type { ChannelInbox, ChannelRuntime } from '../types.ts';
 import type { WechatXml } from './xml.ts';
 
@@ -25,13 +25,11 @@ import type { WechatXml } from './xml.ts';
 /** From the request's arrival: WeChat gives up after 5 s; leave room for a slow machine and the network. */
 export const PASSIVE_WAIT_MS = 4_000;
 
-type Created = Extract<DomainEvent, { type: 'message.created' }>;
-
 /** Pushes a shop would answer automatically: a text, a voice message, a menu click. */
 export const expectsAnswer = (fields: WechatXml) =>
   fields.MsgType === 'text' || fields.MsgType === 'voice' || (fields.MsgType === 'event' && fields.Event === 'CLICK');
 
-const isAutomaticReply = (event: Created) =>
+const isAutomaticReply = (event: MessageCreatedEvent) =>
   event.message.direction === 'outbound' &&
   (event.message.senderKind === 'bot' || event.message.senderKind === 'system') &&
   !event.message.private &&
@@ -42,7 +40,7 @@ const MAX_SEEN = 200;
 
 /** Starts listening to the inbox's new messages; call before storing the push, and `stop()` always. */
 export function watchAutomaticReplies(runtime: ChannelRuntime, inbox: ChannelInbox) {
-  const seen: Created[] = [];
+  const seen: MessageCreatedEvent[] = [];
   let notify: (() => void) | undefined;
   const stop = runtime.events.subscribe((event) => {
     if (event.type !== 'message.created' || event.replayed) return;
