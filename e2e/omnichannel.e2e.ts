@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
   e2e,
+  findConversation,
   launchBrowser,
   loginAsOwner,
   newContext,
@@ -186,5 +187,51 @@ describe('one customer, every channel', () => {
 
     expect(watched.errors).toEqual([]);
     expect(watched.dialogs).toEqual([]);
+  });
+
+  it('a signed-in shop member shows under 已关联账号 in the panel, an anonymous visitor shows none', async () => {
+    const api = ownerApi();
+    const run = runId();
+    const inbox = await api.request<Inbox>('POST', '/api/v1/inboxes', { name: `官网${run}`, channelType: 'website' });
+    const shop = new ApiClient(e2e().origin);
+    const startChat = async (body: Record<string, unknown>, content: string) => {
+      const visitor = await shop.request<{ sourceId: string; visitorToken: string }>(
+        'POST',
+        `/public/v1/inboxes/${inbox.token}/visitors`,
+        body,
+      );
+      await shop.request(
+        'POST',
+        `/public/v1/inboxes/${inbox.token}/messages`,
+        { sourceId: visitor.sourceId, content },
+        { 'x-huike-visitor-token': visitor.visitorToken },
+      );
+      return findConversation(api, content);
+    };
+    const memberId = `member-${run}`;
+    const member = await startChat(
+      { identifier: memberId, identifierHash: hmac(inbox.secret ?? '', memberId), name: `会员${run}` },
+      `我是老会员，积分怎么用？${run}`,
+    );
+    const anonymous = await startChat({}, `随便看看，有优惠吗？${run}`);
+
+    const context = await newContext(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    const watched = watchPage(page, 'agent');
+    await page.setViewportSize({ width: 1440, height: 960 });
+    await loginAsOwner(page);
+    await page.goto(`/inbox/${member.id}`);
+    const panel = page.locator('[data-testid=customer-panel]');
+    const account = panel.locator('[data-testid=linked-account]');
+    await account.waitFor({ state: 'visible' });
+    expect(await account.getAttribute('data-kind')).toBe('shop_user');
+    expect(await account.textContent()).toBe(`店铺会员 ${memberId}`);
+
+    await page.goto(`/inbox/${anonymous.id}`);
+    await panel.locator('[data-testid=customer-channel]').waitFor({ state: 'visible' });
+    expect(await panel.locator('[data-testid=linked-accounts]').count()).toBe(0);
+
+    expect(watched.errors).toEqual([]);
   });
 });

@@ -24,6 +24,11 @@ export const customerChannelsZhCN = {
   loadMore: '加载更多',
   inConversation: '查看会话',
   privateNote: '内部备注',
+  linkedAccounts: '已关联账号',
+  linkedAccountHelp: {
+    shop_user: '客户在商城登录后由网站插件验证的会员账号',
+    platform_buyer: '来自订单的平台买家账号',
+  },
   suggestionsTitle: '可能是同一位客户',
   suggestionsHelp: '这些客户与当前客户有相同的邮箱或手机号，但没有经过验证，所以没有自动合并。',
   suggestionMerge: '核对并合并',
@@ -68,6 +73,11 @@ export const customerChannelsEn: typeof customerChannelsZhCN = {
   loadMore: 'Load more',
   inConversation: 'Open conversation',
   privateNote: 'Internal note',
+  linkedAccounts: 'Linked accounts',
+  linkedAccountHelp: {
+    shop_user: 'The shop member account the website widget verified when the customer signed in',
+    platform_buyer: 'The marketplace buyer account from their orders',
+  },
   suggestionsTitle: 'Possibly the same customer',
   suggestionsHelp:
     'These customers share an email address or phone number with this one, but it is not verified, so they were not merged automatically.',

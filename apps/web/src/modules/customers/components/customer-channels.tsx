@@ -1,5 +1,5 @@
 import { BulbOutlined, MergeCellsOutlined, SendOutlined } from '@ant-design/icons';
-import type { CustomerChannel } from '@huike/contracts';
+import type { CustomerChannel, CustomerIdentity } from '@huike/contracts';
 import { Button, Skeleton, Tag, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { ErrorState } from '../../../ui/error-state.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
 import { ChannelIcon } from '../../conversations/components/channel-icon.tsx';
 import { useCustomerChannels, useIdentitySuggestions } from '../hooks/use-customer-channels.ts';
+import { useCustomerIdentities } from '../hooks/use-customers.ts';
 import { ContactModal } from './contact-modal.tsx';
 import { MergeDrawer } from './merge-drawer.tsx';
 import '../customer-channels.css';
@@ -24,7 +25,8 @@ type Props = {
 
 /**
  * 渠道: every channel the customer is known on (masked address, latest message, 最近使用 on the one they used
- * last), 「通过其他渠道联系」, and other customers who share their email or phone, to merge by hand.
+ * last), the accounts linked to them, 「通过其他渠道联系」, and other customers who share their email or phone, to
+ * merge by hand.
  */
 export function CustomerChannelsSection({
   customerId,
@@ -77,6 +79,7 @@ export function CustomerChannelsSection({
           ))}
         </ul>
       )}
+      <LinkedAccounts customerId={customerId} />
       <IdentitySuggestions customerId={customerId} canMerge={canMerge} />
       {canReply && (
         <ContactModal
@@ -143,6 +146,49 @@ function ChannelRow({
     </li>
   );
 }
+
+/**
+ * Accounts that are not a way to write to the customer: the shop member id a signed widget proved (店铺会员) and
+ * platform buyer ids from their orders — what tells an agent who this visitor is in the shop's own systems.
+ */
+function LinkedAccounts({ customerId }: { customerId: string }) {
+  const { t } = useTranslation();
+  const identities = useCustomerIdentities(customerId);
+  const accounts = (identities.data ?? []).filter(
+    (identity) => identity.kind === 'shop_user' || identity.kind === 'platform_buyer',
+  );
+  if (accounts.length === 0) return null;
+  return (
+    <div className="hk-linked-accounts" data-testid="linked-accounts">
+      <span className="hk-muted hk-small">{t('customerChannels.linkedAccounts')}</span>
+      {accounts.map((account) => (
+        <Tooltip
+          key={account.id}
+          title={
+            account.kind === 'shop_user'
+              ? t('customerChannels.linkedAccountHelp.shop_user')
+              : t('customerChannels.linkedAccountHelp.platform_buyer')
+          }
+        >
+          <Tag className="hk-badge" data-testid="linked-account" data-kind={account.kind}>
+            {account.kind === 'shop_user'
+              ? t('identities.kinds.shop_user')
+              : t(`orders.platforms.${account.channel}` as 'orders.platforms.other', {
+                  defaultValue: account.channel,
+                })}{' '}
+            <span className="hk-mono">{accountId(account)}</span>
+          </Tag>
+        </Tooltip>
+      ))}
+    </div>
+  );
+}
+
+/** A platform buyer's id is `<platform>:<buyerId>`. */
+const accountId = (account: CustomerIdentity) =>
+  account.kind === 'platform_buyer'
+    ? account.externalId.slice(account.externalId.indexOf(':') + 1)
+    : account.externalId;
 
 /** Customers sharing this one's email or phone: not merged automatically (unverified), suggested instead. */
 function IdentitySuggestions({ customerId, canMerge }: { customerId: string; canMerge: boolean }) {
