@@ -1,4 +1,6 @@
 import type { Conversation, Message, Order, SlaTarget, Ticket } from '@huike/contracts';
+import type { Db } from '../db/database.ts';
+import type { Executor } from './db-helpers.ts';
 
 /** What automation caused an event, so automation rules never trigger themselves in a loop. */
 export type AutomationSource = {
@@ -61,6 +63,7 @@ export type DomainEventType = DomainEvent['type'];
 export type MessageCreatedEvent = Extract<DomainEvent, { type: 'message.created' }>;
 
 type Handler = (event: DomainEvent) => void | Promise<void>;
+type TransactionHandler = (tx: Executor, event: DomainEvent) => Promise<void>;
 
 export type EventBus = {
   publish(event: DomainEvent): void;
@@ -75,14 +78,54 @@ export type EventBus = {
    * waiting for reporting, routing or webhooks. Unknown events: at once.
    */
   answersSettled(event: DomainEvent): Promise<void>;
+  /**
+   * For work that must not be lost if the process dies between the commit and `publish` (webhook deliveries):
+   * `handler` runs inside the publisher's transaction for each event of `types` (see publishingTransaction).
+   */
+  subscribeInTransaction(types: readonly DomainEventType[], handler: TransactionHandler): () => void;
+  /** Runs the in-transaction subscribers of `event` in `tx`; `publish(event)` after the commit as always. */
+  record(tx: Executor, event: DomainEvent): Promise<void>;
 };
 
-/** In-process bus. Subscribers run after the publisher's transaction committed; a failing subscriber is logged, never fatal. */
+/** Emits an event from inside publishingTransaction's work. */
+export type Emit = (event: DomainEvent) => Promise<void>;
+
+/**
+ * Runs `work` in one transaction: the events it emits are recorded in that transaction (so their webhook
+ * deliveries commit with the change, or not at all) and published once it committed.
+ */
+export async function publishingTransaction<T>(
+  db: Db,
+  events: EventBus,
+  work: (tx: Executor, emit: Emit) => Promise<T>,
+): Promise<T> {
+  const emitted: DomainEvent[] = [];
+  const result = await db.transaction((tx) =>
+    work(tx, async (event) => {
+      await events.record(tx, event);
+      emitted.push(event);
+    }),
+  );
+  for (const event of emitted) events.publish(event);
+  return result;
+}
+
+/**
+ * In-process bus. Subscribers run after the publisher's transaction committed; a failing subscriber is logged, never
+ * fatal. An event with in-transaction subscribers that is published without `record` is reported to `onError` (its
+ * webhook deliveries were never written).
+ */
 export function createEventBus(onError: (error: unknown, event: DomainEvent) => void): EventBus {
   const handlers = new Map<Handler, { answersCustomers: boolean }>();
   const answering = new WeakMap<DomainEvent, Promise<void>>();
+  const transactionHandlers = new Map<TransactionHandler, ReadonlySet<DomainEventType>>();
+  const recorded = new WeakSet<DomainEvent>();
+  const isRecordedType = (type: DomainEventType) => [...transactionHandlers.values()].some((types) => types.has(type));
   return {
     publish(event) {
+      if (!recorded.has(event) && isRecordedType(event.type)) {
+        onError(new Error(`${event.type} was published without being recorded in its transaction`), event);
+      }
       const answers: Promise<void>[] = [];
       for (const [handler, { answersCustomers }] of handlers) {
         const run = Promise.resolve()
@@ -100,6 +143,14 @@ export function createEventBus(onError: (error: unknown, event: DomainEvent) => 
     subscribe(handler, options) {
       handlers.set(handler, { answersCustomers: options?.answersCustomers ?? false });
       return () => handlers.delete(handler);
+    },
+    subscribeInTransaction(types, handler) {
+      transactionHandlers.set(handler, new Set(types));
+      return () => transactionHandlers.delete(handler);
+    },
+    async record(tx, event) {
+      for (const [handler, types] of transactionHandlers) if (types.has(event.type)) await handler(tx, event);
+      recorded.add(event);
     },
   };
 }

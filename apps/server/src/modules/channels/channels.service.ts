@@ -4,12 +4,12 @@ import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan, can } from '../../platform/access.ts';
 import type { FieldCipher } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { EventBus } from '../../platform/events.ts';
+import { type EventBus, publishingTransaction } from '../../platform/events.ts';
 import { newId, randomToken, sha256 } from '../../platform/ids.ts';
 import type { Outbox } from '../../platform/outbox.ts';
 import { hoursStatus, inboxBusinessHours, invalidateInboxBusinessHours } from '../business-hours/index.ts';
 import type { ConversationsService } from '../conversations/index.ts';
-import type { CustomersService } from '../customers/index.ts';
+import { type CustomersService, customerCreated } from '../customers/index.ts';
 import { adapterFor } from './adapters/index.ts';
 import type { ChannelInbox, ChannelRuntime } from './adapters/types.ts';
 import { encryptSecrets, mergeConfig, withoutSecrets } from './channel-config.ts';
@@ -230,7 +230,7 @@ export function createChannelsService({
         visitorToken = randomToken(24);
         const scope = { workspaceId: inbox.workspaceId, inboxId: inbox.id };
         // A new visitor with a signed shop user id starts on that shop user's customer (no throwaway record).
-        const { created, visitor } = await db.transaction(async (tx) => {
+        const visitor = await publishingTransaction(db, events, async (tx, emit) => {
           const shopUser = input.identifier
             ? await customers.resolveIdentity(tx, {
                 ...scope,
@@ -247,9 +247,9 @@ export function createChannelsService({
             details: shopUser ? undefined : { name: input.name },
             customerId: shopUser?.customerId,
           });
-          return { visitor, created: shopUser?.created || visitor.created ? visitor.customerId : undefined };
+          if (shopUser?.created || visitor.created) await emit(customerCreated(inbox.workspaceId, visitor.customerId));
+          return visitor;
         });
-        if (created) customers.publishCreated(inbox.workspaceId, created);
         identity = visitor.identity;
       } else if (input.identifier) {
         const linked = await customers.linkVisitorToShopUser(

@@ -11,7 +11,7 @@ import {
   iso,
 } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { AutomationSource, EventBus } from '../../platform/events.ts';
+import { type AutomationSource, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import type { Files } from '../../platform/files.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
 import type { IdentityService } from '../identity/index.ts';
@@ -570,28 +570,19 @@ export function createConversationsService({
           throw new AppError('request.invalid', '挂起需要一个一年以内的将来时间（snoozedUntil）');
         }
       }
-      await repo.updateConversation(db, actor.workspaceId, id, {
-        status: input.status,
-        snoozedUntil,
-        ...(input.status === 'resolved' ? { waitingSince: null } : {}),
+      const updated = await publishingTransaction(db, events, async (tx, emit) => {
+        await repo.updateConversation(tx, actor.workspaceId, id, {
+          status: input.status,
+          snoozedUntil,
+          ...(input.status === 'resolved' ? { waitingSince: null } : {}),
+        });
+        const changed = toConversation(await loadConversation(tx, actor.workspaceId, id));
+        const base = { workspaceId: actor.workspaceId, performedBy: actor.userId, conversation: changed };
+        await emit({ type: 'conversation.updated', ...base });
+        if (input.status === 'resolved') await emit({ type: 'conversation.resolved', ...base });
+        if (conversation.status === 'resolved') await emit({ type: 'conversation.reopened', ...base });
+        return changed;
       });
-      const updated = await publishUpdated(actor.workspaceId, id, actor.userId);
-      if (input.status === 'resolved') {
-        events.publish({
-          type: 'conversation.resolved',
-          workspaceId: actor.workspaceId,
-          performedBy: actor.userId,
-          conversation: updated,
-        });
-      }
-      if (conversation.status === 'resolved') {
-        events.publish({
-          type: 'conversation.reopened',
-          workspaceId: actor.workspaceId,
-          performedBy: actor.userId,
-          conversation: updated,
-        });
-      }
       return updated;
     },
 
@@ -634,11 +625,14 @@ export function createConversationsService({
         if (change.status === 'resolved') patch.waitingSince = null;
       }
       if (Object.keys(patch).length === 0) return { changed: false, conversation: toConversation(current) };
-      await repo.updateConversation(db, workspaceId, id, patch);
-      const conversation = toConversation(await loadConversation(db, workspaceId, id));
-      const base = { workspaceId, performedBy: null, automation: source, conversation };
-      events.publish({ type: 'conversation.updated', ...base });
-      if (patch.status === 'resolved') events.publish({ type: 'conversation.resolved', ...base });
+      const conversation = await publishingTransaction(db, events, async (tx, emit) => {
+        await repo.updateConversation(tx, workspaceId, id, patch);
+        const changed = toConversation(await loadConversation(tx, workspaceId, id));
+        const base = { workspaceId, performedBy: null, automation: source, conversation: changed };
+        await emit({ type: 'conversation.updated', ...base });
+        if (patch.status === 'resolved') await emit({ type: 'conversation.resolved', ...base });
+        return changed;
+      });
       return { changed: true, conversation };
     },
 

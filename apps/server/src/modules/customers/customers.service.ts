@@ -24,7 +24,7 @@ import { createBatcher } from '../../platform/batcher.ts';
 import type { FieldCipher } from '../../platform/crypto.ts';
 import { decodeCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { EventBus } from '../../platform/events.ts';
+import { type DomainEvent, type Emit, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
 import { validateCustomFields } from './custom-fields.service.ts';
 import * as search from './customer-search.ts';
@@ -60,7 +60,7 @@ export type CustomersDeps = {
   refreshCustomerValue: (executor: Executor, workspaceId: string, customerIds: string[]) => Promise<void>;
   /** The segments module's resolveCustomerTarget: list filters by segment and by tag (children included). */
   customerTarget?: (executor: Executor, actor: Actor, target: ListTarget) => Promise<SQL>;
-  /** `customer.created` is published through it (after the creating transaction, by the caller). */
+  /** `customer.created` and `customer.updated` are published through it. */
   events?: EventBus;
 };
 
@@ -157,6 +157,14 @@ export async function resolveCustomerByContact(
   return { customerId, created };
 }
 
+/** The event a caller emits (publishingTransaction) in the transaction where resolveIdentity created a customer. */
+export const customerCreated = (workspaceId: string, customerId: string): DomainEvent => ({
+  type: 'customer.created',
+  workspaceId,
+  performedBy: null,
+  customerId,
+});
+
 /** A field's value as the timeline shows it: phones and card numbers masked for everyone. */
 function eventValue(field: string, value: unknown): unknown {
   if (value === null || value === undefined) return null;
@@ -216,6 +224,9 @@ export function createCustomersService({
   customerTarget,
   events,
 }: CustomersDeps) {
+  /** publishingTransaction; without a bus (command-line tools) the emitted events go nowhere. */
+  const transactionWithEvents = <T>(work: (tx: Executor, emit: Emit) => Promise<T>) =>
+    events ? publishingTransaction(db, events, work) : db.transaction((tx) => work(tx, async () => {}));
   const decrypt = (stored: string | null) => (stored ? cipher.decrypt(stored) : null);
   const encrypt = (plain: string | null) => (plain ? cipher.encrypt(plain) : null);
 
@@ -588,15 +599,14 @@ export function createCustomersService({
       const { marketingOptOut, ...profileBody } = body;
       // Who gets marketing SMS is the campaign senders' call: agents edit the profile, not this.
       if (marketingOptOut !== undefined) assertCan(actor, 'campaigns:send');
-      let fields: string[] = [];
-      const customer = await db.transaction(async (tx) => {
+      return transactionWithEvents(async (tx, emit) => {
         const [locked] = await repo.lockCustomers(tx, actor.workspaceId, [id]);
         if (!locked) throw notFound();
         const row = await getLiveRow(tx, actor, id);
         const { after, changes } = await applyPatch(tx, actor, row, profileBody);
         const optOutChanged = marketingOptOut !== undefined && marketingOptOut !== (row.marketingOptOutAt !== null);
         if (changes.length === 0 && !optOutChanged) return present(actor, row);
-        fields = [...new Set(changes.map((change) => change.field))];
+        const fields = [...new Set(changes.map((change) => change.field))];
         const updated = await repo.updateCustomer(tx, actor.workspaceId, id, {
           ...(changes.length > 0 ? { ...profileColumns(after), profileUpdatedAt: new Date() } : {}),
           ...(optOutChanged ? { marketingOptOutAt: marketingOptOut ? new Date() : null } : {}),
@@ -630,18 +640,15 @@ export function createCustomersService({
             details,
           });
         }
-        return present(actor, updated!);
-      });
-      if (fields.length > 0) {
-        events?.publish({
+        await emit({
           type: 'customer.updated',
           workspaceId: actor.workspaceId,
           performedBy: actor.userId,
           customerId: id,
           fields,
         });
-      }
-      return customer;
+        return present(actor, updated!);
+      });
     },
 
     /** Plaintext PII for roles allowed to see it; each reveal is audit-logged (which fields, never the values). */
@@ -888,10 +895,6 @@ export function createCustomersService({
 
     resolveIdentity,
 
-    /** Publishes `customer.created`; call it after the transaction that created the customer committed. */
-    publishCreated(workspaceId: string, customerId: string) {
-      events?.publish({ type: 'customer.created', workspaceId, performedBy: null, customerId });
-    },
     resolveCustomerByContact,
     recordCustomerEvent,
 
@@ -913,15 +916,11 @@ export function createCustomersService({
       const hasDetails = Boolean(details?.name || details?.email || details?.phone);
       const known = hasDetails ? undefined : await findInboxIdentity(input);
       if (known) return { customerId: known.customerId, created: false };
-      const resolved = await db.transaction((tx) => resolveIdentity(tx, input));
-      if (resolved.created) {
-        events?.publish({
-          type: 'customer.created',
-          workspaceId: input.workspaceId,
-          performedBy: null,
-          customerId: resolved.customerId,
-        });
-      }
+      const resolved = await transactionWithEvents(async (tx, emit) => {
+        const resolved = await resolveIdentity(tx, input);
+        if (resolved.created) await emit(customerCreated(input.workspaceId, resolved.customerId));
+        return resolved;
+      });
       return { customerId: resolved.customerId, created: resolved.created };
     },
 

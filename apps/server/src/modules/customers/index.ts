@@ -6,6 +6,7 @@ export {
   type CustomerEvent,
   type CustomersService,
   createCustomersService,
+  customerCreated,
   recordCustomerEvent,
   recordCustomerEvents,
   resolveCustomerByContact,

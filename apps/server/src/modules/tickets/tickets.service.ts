@@ -46,7 +46,7 @@ import {
 import { type Actor, assertCan } from '../../platform/access.ts';
 import { containsPattern, decodeCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { AutomationSource, EventBus } from '../../platform/events.ts';
+import { type AutomationSource, type Emit, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import type { Files } from '../../platform/files.ts';
 import { newId } from '../../platform/ids.ts';
 import { type Realtime, topics } from '../../platform/realtime.ts';
@@ -140,37 +140,33 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
     const workspaceId = rows[0]!.workspaceId;
-    const [orderRows, watcherRows, customerRows, userRows, policyRows] = await Promise.all([
-      executor
-        .select({ ticketId: ticketOrders.ticketId, orderId: ticketOrders.orderId })
-        .from(ticketOrders)
-        .where(and(eq(ticketOrders.workspaceId, workspaceId), inArray(ticketOrders.ticketId, ids))),
-      executor
-        .select({ ticketId: ticketWatchers.ticketId, userId: ticketWatchers.userId })
-        .from(ticketWatchers)
-        .where(and(eq(ticketWatchers.workspaceId, workspaceId), inArray(ticketWatchers.ticketId, ids))),
-      executor
-        .select({
-          id: customers.id,
-          name: sql<string | null>`coalesce(${customers.name}, ${customers.nickname})`,
-          tier: customers.rfmTier,
-        })
-        .from(customers)
-        .where(
-          and(
-            eq(customers.workspaceId, workspaceId),
-            inArray(customers.id, distinctIds(rows.map((r) => r.customerId))),
-          ),
-        ),
-      executor
-        .select({ id: users.id, name: users.name })
-        .from(users)
-        .where(and(eq(users.workspaceId, workspaceId), inArray(users.id, distinctIds(rows.map((r) => r.assigneeId))))),
-      executor
-        .select({ id: slaPolicies.id, hours: slaPolicies.hours })
-        .from(slaPolicies)
-        .where(eq(slaPolicies.workspaceId, workspaceId)),
-    ]);
+    // One query after another: the executor may be a transaction, which has a single connection.
+    const orderRows = await executor
+      .select({ ticketId: ticketOrders.ticketId, orderId: ticketOrders.orderId })
+      .from(ticketOrders)
+      .where(and(eq(ticketOrders.workspaceId, workspaceId), inArray(ticketOrders.ticketId, ids)));
+    const watcherRows = await executor
+      .select({ ticketId: ticketWatchers.ticketId, userId: ticketWatchers.userId })
+      .from(ticketWatchers)
+      .where(and(eq(ticketWatchers.workspaceId, workspaceId), inArray(ticketWatchers.ticketId, ids)));
+    const customerRows = await executor
+      .select({
+        id: customers.id,
+        name: sql<string | null>`coalesce(${customers.name}, ${customers.nickname})`,
+        tier: customers.rfmTier,
+      })
+      .from(customers)
+      .where(
+        and(eq(customers.workspaceId, workspaceId), inArray(customers.id, distinctIds(rows.map((r) => r.customerId)))),
+      );
+    const userRows = await executor
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .where(and(eq(users.workspaceId, workspaceId), inArray(users.id, distinctIds(rows.map((r) => r.assigneeId)))));
+    const policyRows = await executor
+      .select({ id: slaPolicies.id, hours: slaPolicies.hours })
+      .from(slaPolicies)
+      .where(eq(slaPolicies.workspaceId, workspaceId));
     const customerById = new Map(customerRows.map((c) => [c.id, c]));
     const userName = new Map(userRows.map((u) => [u.id, u.name]));
     const hoursOf = new Map(policyRows.map((p) => [p.id, p.hours]));
@@ -496,17 +492,21 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     return row!;
   }
 
-  function publish(
-    type: 'ticket.created' | 'ticket.resolved' | 'ticket.reopened',
+  /** Emits a ticket's changes (publishingTransaction): ticket.updated, and ticket.resolved / ticket.reopened. */
+  async function emitChange(
+    emit: Emit,
     workspaceId: string,
     performedBy: string | null,
     ticket: TicketRow,
+    changes: string[],
+    status?: { from: TicketStatus; to: TicketStatus },
   ) {
-    events.publish({ type, workspaceId, performedBy, ticket: asTicket(ticket) });
-  }
-
-  function publishUpdated(workspaceId: string, performedBy: string | null, ticket: TicketRow, changes: string[]) {
-    events.publish({ type: 'ticket.updated', workspaceId, performedBy, ticket: asTicket(ticket), changes });
+    if (changes.length === 0) return;
+    const base = { workspaceId, performedBy, ticket: asTicket(ticket) };
+    await emit({ type: 'ticket.updated', ...base, changes });
+    if (status?.to === 'resolved') await emit({ type: 'ticket.resolved', ...base });
+    if (status && (status.from === 'resolved' || status.from === 'closed') && status.to === 'open')
+      await emit({ type: 'ticket.reopened', ...base });
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -653,20 +653,6 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
       .where(and(eq(tickets.workspaceId, workspaceId), eq(tickets.id, row.id)))
       .returning();
     return { row: updated!, changed, status: statusChange };
-  }
-
-  function publishChange(
-    workspaceId: string,
-    actorId: string | null,
-    ticket: TicketRow,
-    changed: string[],
-    status?: { from: TicketStatus; to: TicketStatus },
-  ) {
-    if (changed.length === 0) return;
-    publishUpdated(workspaceId, actorId, ticket, changed);
-    if (status?.to === 'resolved') publish('ticket.resolved', workspaceId, actorId, ticket);
-    if (status && (status.from === 'resolved' || status.from === 'closed') && status.to === 'open')
-      publish('ticket.reopened', workspaceId, actorId, ticket);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -840,7 +826,7 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     const p = CLOCK_PREFIX[target];
     const handled: { row: TicketRecord; notifySupervisors: boolean; escalated: boolean }[] = [];
     for (;;) {
-      const batch = await db.transaction(async (tx) => {
+      const batch = await publishingTransaction(db, events, async (tx, emit) => {
         const marked = await tx.execute<{ id: string }>(sql`
           update tickets set ${sql.raw(`${p}_breached_at`)} = ${now}, updated_at = ${now}
           where id in (
@@ -972,6 +958,11 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
             escalated: escalatedIds.has(row.id),
           });
         }
+        const escalated = out.filter((item) => item.escalated).map((item) => item.row);
+        const presented = escalated.length > 0 ? await present(tx, escalated, now) : [];
+        for (const [i, ticket] of presented.entries()) {
+          await emitChange(emit, escalated[i]!.workspaceId, null, ticket, ['escalated']);
+        }
         return out;
       });
       handled.push(...batch);
@@ -997,21 +988,27 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
 
     async create(actor: Actor, input: CreateInput) {
       assertCan(actor, 'tickets:write');
-      const row = await db.transaction((tx) => insertTicket(tx, actor.workspaceId, actor.userId, input, true));
-      const ticket = await presentOne(db, row);
-      publish('ticket.created', actor.workspaceId, actor.userId, ticket);
-      return ticket;
+      return publishingTransaction(db, events, async (tx, emit) => {
+        const ticket = await presentOne(tx, await insertTicket(tx, actor.workspaceId, actor.userId, input, true));
+        await emit({
+          type: 'ticket.created',
+          workspaceId: actor.workspaceId,
+          performedBy: actor.userId,
+          ticket: asTicket(ticket),
+        });
+        return ticket;
+      });
     },
 
     async update(actor: Actor, id: string, changes: Changes) {
       assertCan(actor, 'tickets:write');
-      const result = await db.transaction(async (tx) => {
+      return publishingTransaction(db, events, async (tx, emit) => {
         const row = await loadTicket(tx, actor.workspaceId, id, true);
-        return applyChanges(tx, row, actor.userId, changes);
+        const result = await applyChanges(tx, row, actor.userId, changes);
+        const ticket = await presentOne(tx, result.row);
+        await emitChange(emit, actor.workspaceId, actor.userId, ticket, result.changed, result.status);
+        return ticket;
       });
-      const ticket = await presentOne(db, result.row);
-      publishChange(actor.workspaceId, actor.userId, ticket, result.changed, result.status);
-      return ticket;
     },
 
     async timeline(actor: Actor, id: string, query: { limit: number; messages: boolean }) {
@@ -1073,7 +1070,7 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     async comment(actor: Actor, id: string, input: { body: string; internal: boolean; attachmentIds: string[] }) {
       assertCan(actor, 'tickets:write');
       const now = new Date();
-      const result = await db.transaction(async (tx) => {
+      const result = await publishingTransaction(db, events, async (tx, emit) => {
         let row = await loadTicket(tx, actor.workspaceId, id, true);
         const attachments = await resolveAttachments(tx, files, actor.workspaceId, input.attachmentIds);
         const eventId = newId();
@@ -1094,10 +1091,10 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
           [row] = (await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, id)).returning()) as [
             TicketRecord,
           ];
-        return { row, changed, eventId, attachments };
+        const ticket = await presentOne(tx, row);
+        await emitChange(emit, actor.workspaceId, actor.userId, ticket, ['comment', ...changed]);
+        return { eventId, attachments };
       });
-      const ticket = await presentOne(db, result.row);
-      publishUpdated(actor.workspaceId, actor.userId, ticket, ['comment', ...result.changed]);
       return {
         id: result.eventId,
         kind: 'comment' as const,
@@ -1115,7 +1112,7 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
       assertCan(actor, 'tickets:manage');
       if (sourceId === targetId) throw new AppError('ticket.merge_invalid', '不能把工单合并到它自己');
       const now = new Date();
-      const result = await db.transaction(async (tx) => {
+      return publishingTransaction(db, events, async (tx, emit) => {
         // Lock both in id order, so two merges of the same pair never deadlock.
         const locked = await tx
           .select()
@@ -1180,18 +1177,17 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
           targetId: targetId,
           details: { sourceId, sourceNumber: source.number, targetNumber: target.number },
         });
-        return { source: mergedSource!, target: mergedTarget! };
+        const [presentedSource, presentedTarget] = await present(tx, [mergedSource!, mergedTarget!]);
+        await emitChange(emit, actor.workspaceId, actor.userId, presentedSource!, ['status', 'mergedIntoId']);
+        await emitChange(emit, actor.workspaceId, actor.userId, presentedTarget!, ['merged']);
+        return presentedTarget!;
       });
-      const [source, target] = await present(db, [result.source, result.target]);
-      publishUpdated(actor.workspaceId, actor.userId, source!, ['status', 'mergedIntoId']);
-      publishUpdated(actor.workspaceId, actor.userId, target!, ['merged']);
-      return target!;
     },
 
     async bulkUpdate(actor: Actor, input: z.output<typeof bulkTicketBody>) {
       assertCan(actor, 'tickets:manage');
       const now = new Date();
-      const result = await db.transaction(async (tx) => {
+      return publishingTransaction(db, events, async (tx, emit) => {
         let ids: string[];
         if (input.ids) {
           const found = await tx
@@ -1211,7 +1207,7 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
             throw new AppError('request.invalid', `一次最多批量修改 ${MAX_BULK} 个工单，请缩小筛选范围`);
           ids = found.map((r) => r.id);
         }
-        if (input.dryRun) return { matched: ids.length, updated: 0, outcomes: [] };
+        if (input.dryRun) return { matched: ids.length, updated: 0 };
         if (input.expectedCount !== undefined && input.expectedCount !== ids.length)
           throw new AppError('bulk.count_changed', `符合条件的工单数已变化（现在 ${ids.length} 个），请确认后重试`, {
             matched: ids.length,
@@ -1245,19 +1241,16 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
           targetType: 'ticket',
           details: { matched: ids.length, updated: outcomes.length, changes: input.changes },
         });
-        return { matched: ids.length, updated: outcomes.length, outcomes };
-      });
-      if (result.outcomes.length > 0) {
         const presented = await present(
-          db,
-          result.outcomes.map((o) => o.row),
+          tx,
+          outcomes.map((o) => o.row),
         );
         for (const [i, ticket] of presented.entries()) {
-          const outcome = result.outcomes[i]!;
-          publishChange(actor.workspaceId, actor.userId, ticket, outcome.changed, outcome.status);
+          const outcome = outcomes[i]!;
+          await emitChange(emit, actor.workspaceId, actor.userId, ticket, outcome.changed, outcome.status);
         }
-      }
-      return { matched: result.matched, updated: result.updated };
+        return { matched: ids.length, updated: outcomes.length };
+      });
     },
 
     // -------------------------------------------------------------------------------------------------------
@@ -1463,8 +1456,8 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     /** A ticket created by the system (surveys' low-score follow-up, automation's create_ticket action). */
     /** In its own transaction, so the event it publishes follows a commit (callers never pass theirs). */
     async createSystemTicket(input: CreateSystemTicketInput): Promise<Ticket> {
-      const row = await db.transaction((tx) =>
-        insertTicket(
+      return publishingTransaction(db, events, async (tx, emit) => {
+        const row = await insertTicket(
           tx,
           input.workspaceId,
           null,
@@ -1479,17 +1472,17 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
             teamId: input.teamId ?? null,
           },
           true,
-        ),
-      );
-      const ticket = await presentOne(db, row);
-      events.publish({
-        type: 'ticket.created',
-        workspaceId: input.workspaceId,
-        performedBy: null,
-        ticket: asTicket(ticket),
-        ...(input.source ? { automation: input.source } : {}),
+        );
+        const ticket = asTicket(await presentOne(tx, row));
+        await emit({
+          type: 'ticket.created',
+          workspaceId: input.workspaceId,
+          performedBy: null,
+          ticket,
+          ...(input.source ? { automation: input.source } : {}),
+        });
+        return ticket;
       });
-      return asTicket(ticket);
     },
 
     /** Subscribes to the bus: an agent's public reply on a linked conversation meets first response (and owns it). */
@@ -1513,12 +1506,12 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
           );
         for (const { id } of open) {
           try {
-            const result = await db.transaction(async (tx) => {
+            await publishingTransaction(db, events, async (tx, emit) => {
               const row = await loadTicket(tx, event.workspaceId, id, true);
-              return recordFirstResponse(tx, row, responder, new Date(message.createdAt));
+              const result = await recordFirstResponse(tx, row, responder, new Date(message.createdAt));
+              if (result.changed.length === 0) return;
+              await emitChange(emit, event.workspaceId, responder, await presentOne(tx, result.row), result.changed);
             });
-            if (result.changed.length > 0)
-              publishUpdated(event.workspaceId, responder, await presentOne(db, result.row), result.changed);
           } catch (error) {
             log(error, { ticketId: id, stage: 'first_response' });
           }
@@ -1552,7 +1545,6 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
               ticket: asTicket(ticket),
               target,
             });
-            if (items[i]!.escalated) publishUpdated(workspaceId, null, ticket, ['escalated']);
             const recipients = new Set<string>(items[i]!.notifySupervisors ? supervisorIds : []);
             if (ticket.assigneeId) recipients.add(ticket.assigneeId);
             await Promise.all(

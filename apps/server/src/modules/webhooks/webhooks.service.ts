@@ -11,7 +11,7 @@ import {
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
-import { decodeIdCursor, encodeCursor, iso } from '../../platform/db-helpers.ts';
+import { decodeIdCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { DomainEvent, EventBus } from '../../platform/events.ts';
 import { newId, randomToken } from '../../platform/ids.ts';
@@ -62,7 +62,25 @@ const uuidFloor = (ms: number) => {
 };
 
 /** A domain event as webhooks see it: which webhook event, its key (the same event twice = one key), its data. */
-type Mapped = { event: WebhookEvent; key: string; data: () => Promise<Record<string, unknown> | undefined> };
+type Mapped = {
+  event: WebhookEvent;
+  key: string;
+  data: (executor: Executor) => Promise<Record<string, unknown> | undefined>;
+};
+
+/**
+ * Events whose deliveries are written in the publisher's transaction (events.record), so a crash right after the
+ * commit loses none. Message and conversation creations are fanned out after the commit instead: they are on the
+ * inbound hot path, and a restart replays them (replayRecentInbound).
+ */
+const RECORDED_EVENTS = [
+  'conversation.resolved',
+  'ticket.created',
+  'ticket.updated',
+  'ticket.resolved',
+  'customer.created',
+  'customer.updated',
+] as const satisfies readonly WebhookEvent[];
 
 export type WebhooksService = ReturnType<typeof createWebhooksService>;
 
@@ -88,8 +106,9 @@ export function createWebhooksService({
     endpointCache.delete(id);
   };
 
-  const subscribedEndpoints = (workspaceId: string) =>
-    subscribedCache.get(workspaceId, () => repo.enabledEndpoints(db, workspaceId));
+  // Read with the caller's executor: a transaction recording an event must not wait for a second pool connection.
+  const subscribedEndpoints = (executor: Executor, workspaceId: string) =>
+    subscribedCache.get(workspaceId, () => repo.enabledEndpoints(executor, workspaceId));
 
   const endpointFor = (workspaceId: string, id: string) =>
     endpointCache.get(id, () => repo.findEndpoint(db, workspaceId, id));
@@ -123,7 +142,7 @@ export function createWebhooksService({
       case 'conversation.resolved':
         return {
           event: event.type,
-          // Created once; resolved maybe again later (only message and conversation creations are replayed).
+          // Created once; resolved maybe again later.
           key: `${event.type}:${event.conversation.id}${event.type === 'conversation.resolved' ? `:${Date.now()}` : ''}`,
           data: async () => ({ conversation: event.conversation }),
         };
@@ -146,8 +165,8 @@ export function createWebhooksService({
         return {
           event: event.type,
           key: `${event.type}:${event.customerId}:${Date.now()}`,
-          data: async () => {
-            const customer = await repo.customerPayload(db, event.workspaceId, event.customerId);
+          data: async (executor) => {
+            const customer = await repo.customerPayload(executor, event.workspaceId, event.customerId);
             return customer && { customer, ...fields };
           },
         };
@@ -157,30 +176,30 @@ export function createWebhooksService({
     }
   }
 
-  /** An event → one outbox row per enabled endpoint subscribed to it. */
-  async function fanOut(event: DomainEvent) {
+  /** An event → one outbox row per enabled endpoint subscribed to it, written with `executor`. Answers whether any was. */
+  async function fanOut(executor: Executor, event: DomainEvent): Promise<boolean> {
     const mapped = mapEvent(event);
-    if (!mapped) return;
-    let targets = (await subscribedEndpoints(event.workspaceId)).filter((endpoint) =>
+    if (!mapped) return false;
+    let targets = (await subscribedEndpoints(executor, event.workspaceId)).filter((endpoint) =>
       endpoint.events.includes(mapped.event),
     );
-    if (targets.length === 0) return;
+    if (targets.length === 0) return false;
     if (event.replayed) {
       const done = await repo.endpointsWithKey(
-        db,
+        executor,
         event.workspaceId,
         targets.map((endpoint) => endpoint.id),
         mapped.key,
         uuidFloor(Date.now() - REPLAY_WINDOW_MS),
       );
       targets = targets.filter((endpoint) => !done.has(endpoint.id));
-      if (targets.length === 0) return;
+      if (targets.length === 0) return false;
     }
-    const data = await mapped.data();
-    if (!data) return;
+    const data = await mapped.data(executor);
+    if (!data) return false;
     const occurredAt = new Date().toISOString();
     await outbox.enqueue(
-      db,
+      executor,
       targets.map((endpoint) => ({
         workspaceId: event.workspaceId,
         kind: repo.WEBHOOK_KIND,
@@ -188,7 +207,7 @@ export function createWebhooksService({
         payload: { event: mapped.event, key: mapped.key, occurredAt, data },
       })),
     );
-    outbox.wake();
+    return true;
   }
 
   outbox.define(repo.WEBHOOK_KIND, {
@@ -220,7 +239,20 @@ export function createWebhooksService({
   return {
     /** Subscribes the fan-out to domain events (once, from app.ts). */
     subscribe() {
-      return events.subscribe((event) => fanOut(event));
+      const recordedTypes: ReadonlySet<string> = new Set(RECORDED_EVENTS);
+      // Recorded events whose deliveries were written: the outbox is woken once their transaction committed.
+      const written = new WeakSet<DomainEvent>();
+      const stopRecording = events.subscribeInTransaction(RECORDED_EVENTS, async (tx, event) => {
+        if (await fanOut(tx, event)) written.add(event);
+      });
+      const stopFanningOut = events.subscribe(async (event) => {
+        const isWritten = recordedTypes.has(event.type) ? written.has(event) : await fanOut(db, event);
+        if (isWritten) outbox.wake();
+      });
+      return () => {
+        stopRecording();
+        stopFanningOut();
+      };
     },
 
     async list(actor: Actor) {

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type Client,
   countRows,
@@ -508,6 +508,56 @@ describe('webhook deliveries', () => {
     await pause(300);
     expect(await countRows(context, "from deliveries where kind = 'webhook'")).toBe(before);
     expect(receiver.received).toHaveLength(1);
+  });
+
+  it('writes ticket, customer and resolution deliveries with the change, so a crash right after the commit loses none', async () => {
+    const { owner, addUser } = await createWorkspace(context);
+    const api = (await owner.post('/api/v1/inboxes', { name: '唯品会', channelType: 'api' })).json();
+    await signedInbound(api, '我要退货');
+    const conversation = (await owner.get('/api/v1/conversations?assignee=all')).json().items[0];
+    const endpoint = await createEndpoint(owner, {
+      events: ['conversation.resolved', 'ticket.created', 'ticket.updated', 'ticket.resolved', 'customer.updated'],
+    });
+    const agent = await addUser('agent');
+    const queuedEvents = async () =>
+      (
+        await context.database.pool.query<{ event: string }>(
+          "select payload->>'event' as event from deliveries where subject_id = $1 order by payload->>'event'",
+          [endpoint.id],
+        )
+      ).rows.map((row) => row.event);
+
+    // The process "dies" after each commit: nothing published after a commit runs.
+    const publish = vi.spyOn(context.events, 'publish').mockImplementation(() => {});
+    try {
+      const ticket = (
+        await agent.post('/api/v1/tickets', { subject: '退货', customerId: conversation.customerId })
+      ).json();
+      expect((await agent.patch(`/api/v1/tickets/${ticket.id}`, { status: 'resolved' })).statusCode).toBe(200);
+      expect((await agent.patch(`/api/v1/customers/${conversation.customerId}`, { region: '上海' })).statusCode).toBe(
+        200,
+      );
+      const resolved = await agent.post(`/api/v1/conversations/${conversation.id}/status`, { status: 'resolved' });
+      expect(resolved.statusCode).toBe(200);
+      // A change that fails writes nothing (the ticket cannot go from resolved to waiting on a third party).
+      const refused = await agent.patch(`/api/v1/tickets/${ticket.id}`, {
+        status: 'waiting_third_party',
+        severity: 'urgent',
+      });
+      expect(refused.statusCode).toBe(409);
+    } finally {
+      publish.mockRestore();
+    }
+    expect(await queuedEvents()).toEqual([
+      'conversation.resolved',
+      'customer.updated',
+      'ticket.created',
+      'ticket.resolved',
+      'ticket.updated',
+    ]);
+    // The outbox sends them without the wake-up the lost publish would have given.
+    await context.outbox.drain();
+    expect(receiver.received.map((entry) => entry.headers['x-huike-event']).sort()).toEqual(await queuedEvents());
   });
 
   it('removes the deliveries of a deleted endpoint', async () => {

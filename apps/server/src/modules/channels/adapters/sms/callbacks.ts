@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../../../platform/errors.ts';
+import { publishingTransaction } from '../../../../platform/events.ts';
 import { createAuditService } from '../../../audit/index.ts';
 import { recordCustomerEvents } from '../../../customers/index.ts';
 import { hmacHex, SIGNATURE_WINDOW_SECONDS } from '../../signatures.ts';
@@ -85,11 +86,11 @@ function parseFresh<T extends { timestamp: number }>(schema: z.ZodType<T>, body:
 
 /**
  * 退订 / TD: the customer (and anyone else on file with this phone) gets no more marketing SMS; timeline + audit,
- * and `customer.updated` (fields: marketingOptOutAt) for each once committed, so webhooks tell the shop's systems.
+ * and `customer.updated` (fields: marketingOptOutAt) for each, so webhooks tell the shop's systems.
  */
 async function optOut(runtime: ChannelRuntime, inbox: ChannelInbox, customerId: string, phone: string) {
   const audit = createAuditService({ db: runtime.db });
-  const changed = await runtime.db.transaction(async (tx) => {
+  await publishingTransaction(runtime.db, runtime.events, async (tx, emit) => {
     const changed = await repo.optOutByPhone(tx, inbox.workspaceId, customerId, phone);
     if (changed.length === 0) return changed;
     const details = { channel: 'sms', inboxId: inbox.id, inboxName: inbox.name };
@@ -113,17 +114,16 @@ async function optOut(runtime: ChannelRuntime, inbox: ChannelInbox, customerId: 
         details,
       });
     }
-    return changed;
+    for (const id of changed) {
+      await emit({
+        type: 'customer.updated',
+        workspaceId: inbox.workspaceId,
+        performedBy: null,
+        customerId: id,
+        fields: ['marketingOptOutAt'],
+      });
+    }
   });
-  for (const id of changed) {
-    runtime.events.publish({
-      type: 'customer.updated',
-      workspaceId: inbox.workspaceId,
-      performedBy: null,
-      customerId: id,
-      fields: ['marketingOptOutAt'],
-    });
-  }
 }
 
 export function smsCallbackRoutes(
