@@ -12,11 +12,11 @@ import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
 import { decodeCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
 import { AppError, postgresCode } from '../../platform/errors.ts';
-import type { EventBus } from '../../platform/events.ts';
+import { type Emit, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import type { Jobs } from '../../platform/jobs.ts';
 import type { AuditService } from '../audit/index.ts';
-import { recordCustomerEvent, resolveCustomerByContact } from '../customers/index.ts';
+import { customerCreated, recordCustomerEvent, resolveCustomerByContact } from '../customers/index.ts';
 import { getCustomerValueSettings, refreshCustomerValue } from './customer-value.ts';
 import { RECOMPUTE_VALUE_JOB } from './orders.jobs.ts';
 import * as repo from './orders.repository.ts';
@@ -123,16 +123,9 @@ async function customerFor(executor: Executor, workspaceId: string, input: Upser
   if (customerId) {
     if (!(await repo.findLiveCustomer(executor, workspaceId, customerId)))
       throw new AppError('customer.not_found', '客户不存在', { path: '/customer/customerId' });
-    return customerId;
+    return { customerId, created: false };
   }
-  const resolved = await resolveCustomerByContact(executor, workspaceId, {
-    platform: input.platform,
-    buyerId,
-    phone,
-    email,
-    name,
-  });
-  return resolved.customerId;
+  return resolveCustomerByContact(executor, workspaceId, { platform: input.platform, buyerId, phone, email, name });
 }
 
 /**
@@ -142,11 +135,19 @@ async function customerFor(executor: Executor, workspaceId: string, input: Upser
  */
 export async function upsertOrder(
   executor: Executor,
-  context: { workspaceId: string; actorId: string | null; now?: Date; settings?: CustomerValueSettings },
+  context: {
+    workspaceId: string;
+    actorId: string | null;
+    now?: Date;
+    settings?: CustomerValueSettings;
+    /** Where `customer.created` goes when the order's buyer is new (publishingTransaction's emit). */
+    emit?: Emit;
+  },
   input: UpsertOrderInput,
 ): Promise<UpsertOrderResult> {
   const { workspaceId, actorId } = context;
-  const customerId = await customerFor(executor, workspaceId, input);
+  const { customerId, created } = await customerFor(executor, workspaceId, input);
+  if (created) await context.emit?.(customerCreated(workspaceId, customerId));
   const fields = orderFields(input);
   const items = normalItems(input);
   const buyerId = input.customer.buyerId ?? null;
@@ -240,15 +241,25 @@ export function createOrdersService({
   clock?: () => Date;
   events?: EventBus;
 }) {
-  /** order.created / order.updated, after the order's transaction committed. */
-  function publishUpserted(actor: Actor, result: UpsertOrderResult) {
-    if (!events || result.outcome === 'unchanged') return;
-    events.publish({
-      type: result.outcome === 'created' ? 'order.created' : 'order.updated',
-      workspaceId: actor.workspaceId,
-      performedBy: actor.userId,
-      order: result.order,
-    });
+  /**
+   * One order in its own transaction; its events (customer.created for a new buyer, order.created / order.updated)
+   * are published once it committed. Without a bus (command-line tools) they go nowhere.
+   */
+  function upsertPublishing(actor: Actor, input: UpsertOrderInput, settings?: CustomerValueSettings) {
+    const work = async (tx: Executor, emit: Emit) => {
+      const context = { workspaceId: actor.workspaceId, actorId: actor.userId, now: clock(), settings, emit };
+      const result = await upsertOrder(tx, context, input);
+      if (result.outcome !== 'unchanged') {
+        await emit({
+          type: result.outcome === 'created' ? 'order.created' : 'order.updated',
+          workspaceId: actor.workspaceId,
+          performedBy: actor.userId,
+          order: result.order,
+        });
+      }
+      return result;
+    };
+    return events ? publishingTransaction(db, events, work) : db.transaction((tx) => work(tx, async () => {}));
   }
 
   async function ordersPage(actor: Actor, filter: Parameters<typeof repo.listOrders>[2], limit: number) {
@@ -276,11 +287,7 @@ export function createOrdersService({
     /** Creates or updates one order by (platform, orderNo). */
     async upsert(actor: Actor, input: UpsertOrderInput): Promise<UpsertOrderResult> {
       assertCan(actor, 'orders:write');
-      const result = await db.transaction((tx) =>
-        upsertOrder(tx, { workspaceId: actor.workspaceId, actorId: actor.userId, now: clock() }, input),
-      );
-      publishUpserted(actor, result);
-      return result;
+      return upsertPublishing(actor, input);
     },
 
     /**
@@ -301,15 +308,8 @@ export function createOrdersService({
           continue;
         }
         try {
-          const result = await db.transaction((tx) =>
-            upsertOrder(
-              tx,
-              { workspaceId: actor.workspaceId, actorId: actor.userId, now: clock(), settings },
-              parsed.data,
-            ),
-          );
+          const result = await upsertPublishing(actor, parsed.data, settings);
           counts[result.outcome]++;
-          publishUpserted(actor, result);
           items.push({
             index,
             outcome: result.outcome,

@@ -560,6 +560,24 @@ describe('webhook deliveries', () => {
     expect(receiver.received.map((entry) => entry.headers['x-huike-event']).sort()).toEqual(await queuedEvents());
   });
 
+  it('announces a buyer first seen on an order (order API) as customer.created, once', async () => {
+    const { owner } = await createWorkspace(context);
+    const endpoint = await createEndpoint(owner, { events: ['customer.created'] });
+    const order = {
+      platform: 'jd',
+      orderNo: 'JD-20261124-1',
+      status: 'paid',
+      amountFen: 9_900,
+      customer: { buyerId: 'jd_buyer_9', name: '赵敏' },
+    };
+    expect((await owner.post('/api/v1/orders', order)).statusCode).toBe(201);
+    expect((await owner.post('/api/v1/orders', { ...order, orderNo: 'JD-20261124-2' })).statusCode).toBe(201);
+    await untilQueued(endpoint.id, 1);
+    await context.outbox.drain();
+    expect(receiver.received).toHaveLength(1);
+    expect((receiver.received[0]!.body as { data: EventData }).data.customer).toMatchObject({ name: '赵敏' });
+  });
+
   it('removes the deliveries of a deleted endpoint', async () => {
     const { owner } = await createWorkspace(context);
     const endpoint = await createEndpoint(owner);
