@@ -120,7 +120,10 @@ export function createEventBus(onError: (error: unknown, event: DomainEvent) => 
   const answering = new WeakMap<DomainEvent, Promise<void>>();
   const transactionHandlers = new Map<TransactionHandler, ReadonlySet<DomainEventType>>();
   const recorded = new WeakSet<DomainEvent>();
-  const isRecordedType = (type: DomainEventType) => [...transactionHandlers.values()].some((types) => types.has(type));
+  const isRecordedType = (type: DomainEventType) => {
+    for (const types of transactionHandlers.values()) if (types.has(type)) return true;
+    return false;
+  };
   return {
     publish(event) {
       if (!recorded.has(event) && isRecordedType(event.type)) {
