@@ -157,7 +157,7 @@ export async function resolveCustomerByContact(
   return { customerId, created };
 }
 
-/** The event a caller emits (publishingTransaction) in the transaction where resolveIdentity created a customer. */
+/** `customer.created`, emitted (publishingTransaction) in the transaction that created the customer. */
 export const customerCreated = (workspaceId: string, customerId: string): DomainEvent => ({
   type: 'customer.created',
   workspaceId,
