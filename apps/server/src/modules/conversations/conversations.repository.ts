@@ -47,6 +47,9 @@ function filterConditions(filter: ConversationFilter): SQL | undefined {
           ilike(customers.email, pattern),
           ilike(conversations.lastMessagePreview, pattern),
           ilike(conversations.subject, pattern),
+          // The whole history, not only the latest message (notes included: agents search their own notes too).
+          sql`exists (select 1 from ${messages} where ${messages.workspaceId} = ${conversations.workspaceId}
+            and ${messages.conversationId} = ${conversations.id} and ${messages.content} ilike ${pattern})`,
         )
       : undefined,
   );

@@ -423,7 +423,7 @@ describe('the conversation list', () => {
     ]);
   });
 
-  it('searches by customer name and by message preview, case-insensitively', async () => {
+  it('searches by customer name and by any message of the conversation, case-insensitively', async () => {
     const { owner, inbox } = await createWorkspace(context);
     const a = await startConversation(context, inbox.token, '我要开发票');
     const b = await startConversation(context, inbox.token, 'Where is my PARCEL?');
@@ -436,6 +436,13 @@ describe('the conversation list', () => {
     expect(await search('小丫')).toEqual([c.conversationId]);
     expect(await search('没有这个词')).toEqual([]);
     expect(await search('%')).toEqual([]);
+
+    // Earlier messages count too, not only the one the list previews; another workspace's never do.
+    await owner.post(`/api/v1/conversations/${a.conversationId}/messages`, { content: '好的，请提供抬头和税号' });
+    expect(await search('开发票')).toEqual([a.conversationId]);
+    const elsewhere = await createWorkspace(context);
+    await startConversation(context, elsewhere.inbox.token, '我也要开发票');
+    expect(await search('开发票')).toEqual([a.conversationId]);
   });
 
   it('puts the customer waiting longest first, then the latest activity', async () => {
