@@ -9,10 +9,11 @@ export const senderKind = z.enum(['customer', 'agent', 'bot', 'system']);
 export const messageContent = z.string().trim().min(1, '消息不能为空').max(5000);
 export const clientMsgId = z.string().min(1).max(64);
 
-export const sentimentLabels = ['positive', 'negative'] as const;
+export const sentimentLabels = ['positive', 'neutral', 'negative'] as const;
+export type SentimentLabel = (typeof sentimentLabels)[number];
 export const messageSentiment = z.object({
   label: z.enum(sentimentLabels),
-  /** Probability of the label, 0.5–1. */
+  /** Probability of the label, 0.5–1; for `neutral`, how sure the model was of its lean (below 0.8). */
   score: z.number().min(0).max(1),
 });
 export type MessageSentiment = z.infer<typeof messageSentiment>;

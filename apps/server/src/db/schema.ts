@@ -329,7 +329,7 @@ export const messages = pgTable(
       .notNull()
       .default([]),
     /** Inbound customer messages only (nlp module), scored before the insert; null for others. */
-    sentimentLabel: text('sentiment_label', { enum: ['positive', 'negative'] }),
+    sentimentLabel: text('sentiment_label', { enum: ['positive', 'neutral', 'negative'] }),
     sentimentScore: real('sentiment_score'),
     /** Why the message is urgent (empty: not urgent; null: not scored). */
     urgencyReasons: text('urgency_reasons').array(),

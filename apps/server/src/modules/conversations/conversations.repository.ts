@@ -1,3 +1,4 @@
+import type { SentimentLabel } from '@huike/contracts';
 import { and, desc, eq, getTableColumns, gte, ilike, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { conversations, customers, inboxes, messages, users } from '../../db/schema.ts';
@@ -237,7 +238,7 @@ export type ReceivedInbound = {
   message_id: string;
   message_content: string;
   message_created_at: Date;
-  sentiment_label: 'positive' | 'negative' | null;
+  sentiment_label: SentimentLabel | null;
   sentiment_score: number | null;
   urgency_reasons: string[] | null;
   conversation_id: string;
@@ -268,7 +269,7 @@ export type InboundRow = {
   clientMsgId: string | null;
   preview: string;
   /** Scored before the insert (nlp module), stored in the same row. */
-  sentimentLabel: 'positive' | 'negative' | null;
+  sentimentLabel: SentimentLabel | null;
   sentimentScore: number | null;
   urgencyReasons: string[] | null;
   externalId?: string;

@@ -2,8 +2,9 @@
  * Urgency of an inbound customer message: rules over the normalised text (full-width → half-width, traditional →
  * simplified, lower case, white space removed, so 投訴 / １２３１５ / 投 诉 match too) plus the sentiment.
  */
+
+import type { MessageSentiment } from '@huike/contracts';
 import { normalizeText } from '../../platform/text/index.ts';
-import type { Sentiment } from './model.ts';
 
 export const URGENCY_REASONS = ['complaint_threat', 'refund_dispute', 'strong_negative', 'repeated_contact'] as const;
 export type UrgencyReason = (typeof URGENCY_REASONS)[number];
@@ -32,7 +33,7 @@ const REFUND_STALLED =
  * Whether a message needs a person soon, and why: complaint_threat, refund_dispute, strong_negative
  * (negative with score ≥ 0.95), repeated_contact (context.recentInboundCount ≥ 3).
  */
-export function detectUrgency(text: string, sentiment: Sentiment | null, context: UrgencyContext = {}): Urgency {
+export function detectUrgency(text: string, sentiment: MessageSentiment | null, context: UrgencyContext = {}): Urgency {
   const compact = normalizeText(text).replace(/\s+/gu, '');
   const reasons: UrgencyReason[] = [];
   if (COMPLAINT_THREAT.test(compact)) reasons.push('complaint_threat');
