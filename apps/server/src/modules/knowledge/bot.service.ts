@@ -6,6 +6,7 @@ import type { Executor } from '../../platform/db-helpers.ts';
 import type { DomainEvent, EventBus, MessageCreatedEvent } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { createTtlCache } from '../../platform/ttl-cache.ts';
+import { inboxBusinessHours } from '../business-hours/index.ts';
 import type { ConversationsService } from '../conversations/index.ts';
 import { faqCandidates } from './knowledge.repository.ts';
 import { asksForHuman, bestFaqMatch } from './search-terms.ts';
@@ -67,6 +68,8 @@ export const forgetBotSettings = (workspaceId: string, inboxId: string) =>
 // ── the bot ─────────────────────────────────────────────────────────────────────────────────────────
 
 export const HANDOFF_MESSAGE = '已为您转接人工客服，请稍候～';
+/** Outside the inbox's business hours nobody answers soon: the hand-off says so instead of 请稍候. */
+export const OFF_HOURS_HANDOFF_MESSAGE = '已为您转接人工客服，客服上班后会第一时间回复您～';
 /** Sentiment at or above this probability of "negative" hands the conversation to a person, matched or not. */
 const NEGATIVE_MIN_SCORE = 0.995;
 /** …and at or above this one, an unmatched question is handed off as negative rather than low_confidence. */
@@ -254,10 +257,12 @@ export function createBot({
       });
       return;
     }
+    const hours = await inboxBusinessHours(db, workspaceId, conversation.inboxId);
+    const isClosed = hours.hours.enabled && !hours.isOpen(new Date(message.createdAt));
     await conversations.sendAutomatedMessage({
       workspaceId,
       conversationId: conversation.id,
-      content: HANDOFF_MESSAGE,
+      content: isClosed ? OFF_HOURS_HANDOFF_MESSAGE : HANDOFF_MESSAGE,
       senderKind: 'system',
       idempotencyKey: `bot:${message.id}`,
       source,

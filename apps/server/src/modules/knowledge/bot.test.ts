@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Client, createTestApp, createWorkspace, pause, startConversation } from '../../../test/harness.ts';
 import type { DomainEvent } from '../../platform/events.ts';
-import { HANDOFF_MESSAGE, isBotHandling } from './bot.service.ts';
+import { HANDOFF_MESSAGE, isBotHandling, OFF_HOURS_HANDOFF_MESSAGE } from './bot.service.ts';
 
 const context = await createTestApp();
 
@@ -112,6 +112,20 @@ describe('the FAQ bot', () => {
     await chat.visitor.send('怎么退货');
     await pause(400);
     expect(await transcript(chat.conversationId)).toHaveLength(3);
+  });
+
+  it('hands off outside business hours without promising a person soon', async () => {
+    const { owner, inbox } = await setup();
+    // Open one hour a day, twelve hours from now.
+    const hour = (new Date().getUTCHours() + 12) % 24;
+    const open = { start: `${String(hour).padStart(2, '0')}:00`, end: `${String(hour + 1).padStart(2, '0')}:00` };
+    const weekly = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, [open]]));
+    const hours = await owner.patch(`/api/v1/inboxes/${inbox.id}`, {
+      settings: { businessHours: { enabled: true, timezone: 'UTC', weekly } },
+    });
+    expect(hours.statusCode, hours.body).toBe(200);
+    const chat = await startConversation(context, inbox.token, '转人工');
+    expect((await untilMessages(chat.conversationId, 2))[1]).toEqual(['system', OFF_HOURS_HANDOFF_MESSAGE]);
   });
 
   it('hands off with low_confidence when no article is close enough', async () => {
