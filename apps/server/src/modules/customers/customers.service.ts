@@ -685,7 +685,11 @@ export function createCustomersService({
           channelType ?? (identity.kind === 'platform_buyer' ? identity.externalId.split(':')[0]! : identity.kind),
         inboxId: identity.inboxId,
         inboxName,
-        externalId: identity.kind === 'phone' && masked ? maskPhone(identity.externalId) : identity.externalId,
+        // An SMS sender's id is their phone number.
+        externalId:
+          masked && (identity.kind === 'phone' || channelType === 'sms')
+            ? maskPhone(identity.externalId)
+            : identity.externalId,
         createdAt: identity.createdAt.toISOString(),
       }));
     },

@@ -208,6 +208,17 @@ describe('replies from buyers', () => {
     expect(stored.rows).toEqual([{ content: '还有货吗', external_id: 'sms:mo-same-id', customer_id: customerId }]);
   });
 
+  it("masks the buyer's number in their identities for roles that may not reveal phones", async () => {
+    const { owner, addUser, customerId } = await smsShop('13600005555');
+    const agent = await addUser('agent');
+    const numberFor = async (client: typeof owner) =>
+      (await client.get(`/api/v1/customers/${customerId}/identities`))
+        .json()
+        .items.find((identity: { channel: string }) => identity.channel === 'sms').externalId;
+    expect(await numberFor(agent)).toBe('136****5555');
+    expect(await numberFor(owner)).toContain('13600005555');
+  });
+
   it('unsubscribes a buyer who replies TD, on the timeline and in the audit log, and keeps the message', async () => {
     const { owner, smsInbox, customerId } = await smsShop('13600006666');
     const replied = await sendReply(context, smsInbox.token, '13600006666', ' ＴＤ ');
