@@ -156,10 +156,14 @@ const keysOf = (row: CustomerRow) =>
     (key): key is string => !!key,
   );
 
-/** Rows naming the same customer (any shared key) become one: later non-empty cells win. */
-function mergeDuplicates(rows: CustomerRow[]): CustomerRow[] {
+/**
+ * Rows naming the same customer (any shared key) become one: later non-empty cells win. `changing` counts the later
+ * rows that changed what the earlier ones said (an update, in the import's counts; the others changed nothing).
+ */
+function mergeDuplicates(rows: CustomerRow[]): { merged: CustomerRow[]; changing: number } {
   const byKey = new Map<string, CustomerRow>();
   const merged: CustomerRow[] = [];
+  let changing = 0;
   for (const row of rows) {
     const target = keysOf(row)
       .map((key) => byKey.get(key))
@@ -170,6 +174,7 @@ function mergeDuplicates(rows: CustomerRow[]): CustomerRow[] {
       for (const key of keysOf(copy)) byKey.set(key, copy);
       continue;
     }
+    const before = JSON.stringify(target);
     for (const field of [
       'name',
       'nickname',
@@ -185,12 +190,15 @@ function mergeDuplicates(rows: CustomerRow[]): CustomerRow[] {
     ] as const) {
       if (row[field] !== null) (target as Record<string, unknown>)[field] = row[field];
     }
-    target.createLine = undefined;
     target.tagIds = [...new Set([...target.tagIds, ...row.tagIds])];
     Object.assign(target.custom, row.custom);
+    if (JSON.stringify(target) !== before) {
+      changing++;
+      target.createLine = undefined;
+    }
     for (const key of keysOf(target)) byKey.set(key, target);
   }
-  return merged;
+  return { merged, changing };
 }
 
 type StoredCustomer = {
@@ -216,6 +224,8 @@ export type CustomerBatchPlan = {
   creates: { row: CustomerRow; customer: WritableCustomer }[];
   updates: { row: CustomerRow; customer: WritableCustomer; changed: string[] }[];
   unchanged: number;
+  /** Rows that changed what an earlier row of the same batch said about its customer. */
+  updatedInBatch: number;
   /** Dry run only: rows naming a customer an earlier batch of the same dry run would create. */
   updatedEarlier: number;
   tagLinks: { customerId: string; tagId: string }[];
@@ -295,17 +305,17 @@ export async function planCustomerBatch(
   rows: CustomerRow[],
   createdEarlier?: Set<string>,
 ): Promise<CustomerBatchPlan> {
-  const merged = mergeDuplicates(rows);
+  const { merged, changing } = mergeDuplicates(rows);
   const { idOf, stored, byBuyer } = await findStored(executor, workspaceId, merged);
   const plan: CustomerBatchPlan = {
     creates: [],
     updates: [],
-    unchanged: 0,
+    unchanged: rows.length - merged.length - changing,
+    updatedInBatch: changing,
     updatedEarlier: 0,
     tagLinks: [],
     buyers: [],
   };
-  plan.unchanged += rows.length - merged.length;
   const ids = batchIds(merged.length);
   let nextId = 0;
   for (const row of merged) {

@@ -325,7 +325,7 @@ export function createImportsExportsService({
       if (batch.kind === 'customers') {
         const plan = await planCustomerBatch(db, row.workspaceId, batch.rows, createdEarlier);
         result.create += plan.creates.length;
-        result.update += plan.updates.length + plan.updatedEarlier;
+        result.update += plan.updates.length + plan.updatedInBatch + plan.updatedEarlier;
         result.unchanged += plan.unchanged;
         result.total += batch.rows.length;
       } else {
@@ -424,7 +424,7 @@ export function createImportsExportsService({
           await applyCustomerPlan(tx, { workspaceId, actorId: createdBy, importId: start.id }, plan, client);
           counts.created += plan.creates.length;
           created = plan.creates.length;
-          counts.updated += plan.updates.length;
+          counts.updated += plan.updates.length + plan.updatedInBatch;
           counts.unchanged += plan.unchanged;
         } else {
           await upsertOrders(tx, start, createdBy, batch.groups, counts, rejected);

@@ -179,6 +179,28 @@ describe('customer import', () => {
     expect(rows).toEqual([{ name: '张三丰', region: '武当山' }]);
   });
 
+  it('counts a later row that changes what an earlier row of the file said as an update, in the dry run too', async () => {
+    const file = csv([
+      '姓名,手机号,备注',
+      '测试甲,13600000301,正常行',
+      '测试甲重复,13600000301,同手机',
+      '测试乙,13600000302,',
+    ]);
+    const response = await upload(supervisor, file, 'kind=customers&filename=重复行.csv');
+    expect(response.statusCode, response.body).toBe(201);
+    const view = response.json();
+    const mapping = { 姓名: 'name', 手机号: 'phone', 备注: 'notes' };
+    const dryRun = await supervisor.post(`/api/v1/imports/${view.importId}/dry-run`, { mapping });
+    expect(dryRun.json()).toMatchObject({ create: 2, update: 1, unchanged: 0, rejected: 0 });
+    const result = await runJob(supervisor, `/api/v1/imports/${view.importId}/run`, { mapping });
+    expect(result).toMatchObject({ created: 2, updated: 1, unchanged: 0, rejected: 0 });
+    const { rows } = await context.database.pool.query(
+      `select name, notes from customers where workspace_id = $1 and phone = '13600000301'`,
+      [supervisor.workspaceId],
+    );
+    expect(rows).toEqual([{ name: '测试甲重复', notes: '同手机' }]);
+  });
+
   it('writes new customers exactly (quotes, backslashes, tabs, line breaks), with their tags, buyer ids and an event each', async () => {
     const group = await supervisor.post('/api/v1/tag-groups', { name: '导入测试', kind: 'custom' });
     expect(group.statusCode, group.body).toBe(201);
