@@ -1,7 +1,24 @@
 import { z } from 'zod';
 
-// Validation details reach people (API callers, form errors): zh-CN first, like every other message.
+// Validation details reach people (API callers, form errors): zh-CN first, like every other message. zod's
+// zh-CN locale calls every length limit 数值过大/过小 ("number too large"): texts and lists get their own words.
 z.config(z.locales.zhCN());
+z.config({
+  customError: (issue) => {
+    if (issue.code !== 'too_big' && issue.code !== 'too_small') return undefined;
+    const limit = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum);
+    if (issue.origin === 'string') {
+      if (issue.code === 'too_big') return `太长：最多 ${limit} 个字符`;
+      return limit <= 1 ? '不能为空' : `太短：至少 ${limit} 个字符`;
+    }
+    if (issue.origin === 'array') return issue.code === 'too_big' ? `太多：最多 ${limit} 项` : `太少：至少 ${limit} 项`;
+    if (issue.origin === 'number' || issue.origin === 'int') {
+      if (issue.code === 'too_big') return issue.inclusive ? `不能大于 ${limit}` : `必须小于 ${limit}`;
+      return issue.inclusive ? `不能小于 ${limit}` : `必须大于 ${limit}`;
+    }
+    return undefined;
+  },
+});
 
 export const id = z.uuid();
 export const isoDateTime = z.string().describe('ISO 8601 date-time, UTC');
