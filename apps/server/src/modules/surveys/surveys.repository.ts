@@ -167,11 +167,16 @@ export async function nextReachable(executor: Executor, where: SQL, after: strin
   return rows.rows;
 }
 
-export async function assigneeOf(executor: Executor, workspaceId: string, conversationId: string) {
-  const rows = await executor.execute<{ assignee_id: string | null }>(
-    sql`select assignee_id from conversations where workspace_id = ${workspaceId} and id = ${conversationId}`,
-  );
-  return rows.rows[0]?.assignee_id ?? null;
+/** Who served the conversation: its assignee, else the agent who sent its latest public reply (rated for it). */
+export async function servingAgentOf(executor: Executor, workspaceId: string, conversationId: string) {
+  const rows = await executor.execute<{ agent_id: string | null }>(sql`
+    select coalesce(c.assignee_id, (
+      select m.sender_id from messages m
+      where m.workspace_id = c.workspace_id and m.conversation_id = c.id
+        and m.sender_kind = 'agent' and not m.private and m.sender_id is not null
+      order by m.id desc limit 1)) as agent_id
+    from conversations c where c.workspace_id = ${workspaceId} and c.id = ${conversationId}`);
+  return rows.rows[0]?.agent_id ?? null;
 }
 
 export type ResponseFilters = {

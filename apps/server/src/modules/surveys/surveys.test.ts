@@ -79,6 +79,22 @@ describe('CSAT after resolution', () => {
     ).toBe(1);
   });
 
+  it('rates the agent who answered an unassigned conversation', async () => {
+    const shop = await createWorkspace(context);
+    const agent = await shop.addUser('agent', '小丽');
+    const chat = await startConversation(context, shop.inbox.token, '在吗');
+    expect(
+      (await agent.post(`/api/v1/conversations/${chat.conversationId}/messages`, { content: '在的' })).statusCode,
+    ).toBe(201);
+    await shop.owner.post(`/api/v1/conversations/${chat.conversationId}/assign`, { assigneeId: null });
+    expect((await shop.owner.get(`/api/v1/conversations/${chat.conversationId}`)).json().assigneeId).toBeNull();
+    expect(
+      (await agent.post(`/api/v1/conversations/${chat.conversationId}/status`, { status: 'resolved' })).statusCode,
+    ).toBe(200);
+    const survey = await until(() => surveyOf(chat.conversationId), 'the CSAT survey');
+    expect(survey.agent_id).toBe(agent.userId);
+  });
+
   it('shows the invitation to the visitor with the link, as a system message', async () => {
     const { shop, chat, survey } = await resolvedConversation();
     const history = await readBack(context, shop.inbox.token, chat.visitor);
