@@ -5,6 +5,14 @@ import { AppError } from './errors.ts';
 /** A transaction handle or the database itself: repositories accept either. */
 export type Executor = Db | Parameters<Parameters<Db['transaction']>[0]>[0];
 
+/** The workspace's timezone (Asia/Shanghai if it has none): what its local days, hours and file dates follow. */
+export async function workspaceTimezone(executor: Executor, workspaceId: string): Promise<string> {
+  const result = await executor.execute<{ timezone: string | null }>(
+    sql`select timezone from workspaces where id = ${workspaceId}`,
+  );
+  return result.rows[0]?.timezone ?? 'Asia/Shanghai';
+}
+
 /**
  * For writes that can be redone (derived data, idempotent replays; docs/ARCHITECTURE.md "Commit durability"): the
  * transaction that reads this one-row relation commits without waiting for its WAL to reach disk. A statement of its

@@ -162,13 +162,6 @@ export async function findConversationRow(executor: Executor, workspaceId: strin
   return result.rows[0] ?? null;
 }
 
-export async function workspaceTimezone(executor: Executor, workspaceId: string): Promise<string> {
-  const result = await executor.execute<{ timezone: string }>(
-    sql`select timezone from workspaces where id = ${workspaceId}`,
-  );
-  return result.rows[0]?.timezone ?? 'Asia/Shanghai';
-}
-
 export async function allWorkspaces(executor: Executor) {
   const result = await executor.execute<{ id: string; timezone: string }>(sql`select id, timezone from workspaces`);
   return result.rows;

@@ -3,6 +3,7 @@ import type * as ExcelJS from 'exceljs';
 import type PDFKit from 'pdfkit';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
+import { workspaceTimezone } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { lazyModule } from '../../platform/lazy-module.ts';
 import { FONT_PATH, neutraliseFormula } from '../imports-exports/index.ts';
@@ -173,7 +174,7 @@ export function createAnalyticsService({ db }: { db: Db }) {
 
     /** Rebuilds one day's rollups (idempotent). */
     async rollUpDay(workspaceId: string, day: string) {
-      const timezone = await repo.workspaceTimezone(db, workspaceId);
+      const timezone = await workspaceTimezone(db, workspaceId);
       await db.transaction((tx) => repo.rebuildDay(tx, workspaceId, timezone, day));
     },
 

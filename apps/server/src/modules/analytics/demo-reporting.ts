@@ -2,6 +2,7 @@ import { localDate } from '@huike/contracts';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { reportingEvents } from '../../db/schema.ts';
+import { workspaceTimezone } from '../../platform/db-helpers.ts';
 import { newId } from '../../platform/ids.ts';
 import * as repo from './analytics.repository.ts';
 
@@ -28,7 +29,7 @@ function random(seed: number) {
  */
 export async function seedDemoReporting(db: Db, workspaceId: string, now = new Date()) {
   const rand = random(20_250_101);
-  const tz = await repo.workspaceTimezone(db, workspaceId);
+  const tz = await workspaceTimezone(db, workspaceId);
   const inboxes = (await db.execute<{ id: string }>(sql`select id from inboxes where workspace_id = ${workspaceId}`))
     .rows;
   const agents = (

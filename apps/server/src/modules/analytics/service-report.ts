@@ -1,6 +1,6 @@
 import { localDate, type ServiceReport, type ServiceReportQuery } from '@huike/contracts';
 import { type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../../platform/db-helpers.ts';
+import { type Executor, workspaceTimezone } from '../../platform/db-helpers.ts';
 import * as repo from './analytics.repository.ts';
 
 type Histogram = Map<number, number>;
@@ -130,7 +130,7 @@ export async function computeServiceReport(
   q: ServiceReportQuery,
   options: { rawOnly?: boolean; now?: Date } = {},
 ): Promise<ServiceReport> {
-  const timezone = await repo.workspaceTimezone(executor, workspaceId);
+  const timezone = await workspaceTimezone(executor, workspaceId);
   const src = await sources(executor, workspaceId, timezone, q, options.rawOnly ?? false, options.now ?? new Date());
   const filter = sql.join(
     [

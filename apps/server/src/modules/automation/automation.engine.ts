@@ -10,7 +10,7 @@ import type {
 import { isAutomationGroup } from '@huike/contracts';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
-import type { Executor } from '../../platform/db-helpers.ts';
+import { type Executor, workspaceTimezone } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { AutomationSource, DomainEvent, EventBus } from '../../platform/events.ts';
 import { idFloorAt, newId } from '../../platform/ids.ts';
@@ -892,7 +892,7 @@ export function createAutomationEngine({
   async function runSchedule(rule: RuleRecord, now: Date) {
     const trigger = rule.trigger;
     if (trigger.type !== 'schedule') return;
-    const timezone = await repo.workspaceTimezone(db, rule.workspaceId);
+    const timezone = await workspaceTimezone(db, rule.workspaceId);
     const local = localClock(now, timezone);
     if (trigger.frequency === 'weekly' && trigger.weekday !== local.weekday) return;
     const [hour, minute] = trigger.time.split(':').map(Number) as [number, number];

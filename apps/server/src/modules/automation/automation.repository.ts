@@ -175,7 +175,3 @@ export const findSegment = async (db: Executor, workspaceId: string, id: string)
       sql`select id, name, filter from segments where workspace_id = ${workspaceId} and id = ${id}`,
     )
   ).rows[0];
-
-export const workspaceTimezone = async (db: Executor, workspaceId: string) =>
-  (await db.execute<{ timezone: string }>(sql`select timezone from workspaces where id = ${workspaceId}`)).rows[0]
-    ?.timezone ?? 'Asia/Shanghai';

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
-import { inboxes, workspaceHolidays, workspaces } from '../../db/schema.ts';
+import { inboxes, workspaceHolidays } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 
 export type HolidayRow = typeof workspaceHolidays.$inferSelect;
@@ -70,7 +70,3 @@ export const findInboxSettings = async (db: Executor, workspaceId: string, inbox
       .from(inboxes)
       .where(and(eq(inboxes.workspaceId, workspaceId), eq(inboxes.id, inboxId)))
   )[0]?.settings;
-
-export const workspaceTimezone = async (db: Executor, workspaceId: string) =>
-  (await db.select({ timezone: workspaces.timezone }).from(workspaces).where(eq(workspaces.id, workspaceId)))[0]
-    ?.timezone;

@@ -9,7 +9,7 @@ import {
   nextOpeningAt,
   summarizeWeekly,
 } from '../../platform/business-hours.ts';
-import type { Executor } from '../../platform/db-helpers.ts';
+import { type Executor, workspaceTimezone } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { createTtlCache } from '../../platform/ttl-cache.ts';
 import * as repo from './business-hours.repository.ts';
@@ -62,8 +62,7 @@ export function inboxBusinessHours(executor: Executor, workspaceId: string, inbo
     const settings = await repo.findInboxSettings(executor, workspaceId, inboxId);
     if (!settings) throw new AppError('inbox.not_found', '渠道不存在');
     const holidays = await loadHolidays(executor, workspaceId);
-    const timezone =
-      settings.businessHours?.timezone ?? (await repo.workspaceTimezone(executor, workspaceId)) ?? DEFAULT_TIMEZONE;
+    const timezone = settings.businessHours?.timezone ?? (await workspaceTimezone(executor, workspaceId));
     const hours: BusinessHours = {
       enabled: settings.businessHours?.enabled ?? false,
       timezone,

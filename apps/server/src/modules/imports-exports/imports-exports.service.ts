@@ -10,6 +10,7 @@ import {
   type ImportView,
   importFieldLabels,
   type Job,
+  localDate,
   maskBankCard,
   maskIdCard,
   maskPhone,
@@ -24,7 +25,7 @@ import type { Db } from '../../db/database.ts';
 import * as schema from '../../db/schema.ts';
 import { type Actor, assertCan, can } from '../../platform/access.ts';
 import type { FieldCipher } from '../../platform/crypto.ts';
-import type { Executor } from '../../platform/db-helpers.ts';
+import { type Executor, workspaceTimezone } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Files } from '../../platform/files.ts';
 import { newId } from '../../platform/ids.ts';
@@ -610,7 +611,7 @@ export function createImportsExportsService({
     );
     if (format === 'pdf' && total > PDF_MAX_ROWS)
       throw new AppError('request.invalid', `PDF 最多导出 ${PDF_MAX_ROWS} 位客户，请缩小范围或改用 CSV / XLSX`);
-    const stamp = new Date().toISOString().slice(0, 10);
+    const stamp = localDate(new Date(), await workspaceTimezone(db, actor.workspaceId));
     const writer: ExportWriter =
       format === 'csv'
         ? createCsvWriter(headers)

@@ -41,10 +41,15 @@ import {
   ticketViews,
   ticketWatchers,
   users,
-  workspaces,
 } from '../../db/schema.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
-import { containsPattern, decodeCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
+import {
+  containsPattern,
+  decodeCursor,
+  type Executor,
+  encodeCursor,
+  workspaceTimezone,
+} from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type AutomationSource, type Emit, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import type { Files } from '../../platform/files.ts';
@@ -657,14 +662,6 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
 
   // ---------------------------------------------------------------------------------------------------------
   // List
-
-  async function workspaceTimezone(executor: Executor, workspaceId: string) {
-    const [row] = await executor
-      .select({ timezone: workspaces.timezone })
-      .from(workspaces)
-      .where(eq(workspaces.id, workspaceId));
-    return row?.timezone ?? 'Asia/Shanghai';
-  }
 
   async function filterConditions(executor: Executor, actor: Actor, filters: TicketFilters): Promise<SQL[]> {
     const where: SQL[] = [eq(tickets.workspaceId, actor.workspaceId)];
