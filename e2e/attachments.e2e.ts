@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ATTACHMENT_MAX_BYTES } from '@huike/contracts';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../scripts/lib/huike-server.ts';
@@ -121,7 +125,7 @@ describe('attachments in the inbox and the widget', () => {
     expect([...watched.errors, ...visitorWatch.errors]).toEqual([]);
   });
 
-  it('uploads a file from the composer with a chip that can be removed before sending', async () => {
+  it('uploads a file from the composer with a chip that can be removed before sending, and says what cannot be sent', async () => {
     const api = ownerApi();
     const run = runId();
     const { origin, inboxToken } = e2e();
@@ -166,6 +170,37 @@ describe('attachments in the inbox and the widget', () => {
       `/api/v1/conversations/${conversation.id}/messages`,
     );
     expect(stored.items.at(-1)?.attachments.map((attachment) => attachment.name)).toEqual(['说明书.txt']);
+
+    // What cannot be sent says so on its chip: too large (refused before uploading), or refused by the server.
+    // From disk: a buffer this large is too slow to hand to the browser.
+    const bigFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'huike-e2e-')), '视频.txt');
+    fs.writeFileSync(bigFile, Buffer.alloc(ATTACHMENT_MAX_BYTES + 1, 'a'));
+    await input.setInputFiles(bigFile);
+    fs.rmSync(path.dirname(bigFile), { recursive: true });
+    const tooLarge = page.locator('[data-testid=composer-attachment][data-status=error]', { hasText: '视频.txt' });
+    await tooLarge.waitFor({ state: 'visible' });
+    expect(await tooLarge.textContent()).toContain('超过 10 MB 上限');
+    await page.locator('[data-testid=composer-image-input]').setInputFiles({
+      name: 'logo.svg',
+      mimeType: 'image/svg+xml',
+      buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"></svg>'),
+    });
+    const refused = page.locator('[data-testid=composer-attachment][data-status=error]', { hasText: 'logo.svg' });
+    await refused.waitFor({ state: 'visible' });
+    expect(await refused.getAttribute('title')).toContain('不支持的文件类型');
+    // The server names a file after what its bytes are; the chip shows that name and the one picked.
+    await input.setInputFiles({ name: 'evil.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('hi') });
+    const renamed = page.locator('[data-testid=composer-attachment][data-status=done]', { hasText: 'evil.txt' });
+    await renamed.waitFor({ state: 'visible' });
+    expect(await renamed.textContent()).toContain('原名 evil.exe');
+
+    // Text over the limit is kept, counted and not sent, rather than cut.
+    const composer = page.locator('[data-testid=composer]');
+    await composer.fill('好'.repeat(5010));
+    expect((await composer.inputValue()).length).toBe(5010);
+    expect(await page.locator('[data-testid=composer-count]').textContent()).toBe('5010 / 5000');
+    expect(await page.locator('[data-testid=composer-too-long]').textContent()).toContain('超出 10 字');
+    expect(await page.locator('[data-testid=composer-send]').isDisabled()).toBe(true);
     expect(watched.errors).toEqual([]);
   });
 });

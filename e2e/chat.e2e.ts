@@ -1,7 +1,9 @@
 import type { Browser, BrowserContext, FrameLocator, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
   allStoredMessages,
+  e2e,
   launchBrowser,
   loginAsOwner,
   newContext,
@@ -136,6 +138,57 @@ describe('website chat', () => {
 
     await sleep(300);
     expect([...agentWatch.dialogs, ...visitorWatch.dialogs], 'no script from a message may run').toEqual([]);
+  });
+
+  it('moves one conversation per ↓ / K press in the workbench, however fast the keys come', async () => {
+    const api = ownerApi();
+    const run = runId();
+    // An inbox of its own, so the list holds exactly these conversations.
+    const inbox = await api.request<{ id: string; token: string }>('POST', '/api/v1/inboxes', {
+      name: `键盘测试 ${run}`,
+      channelType: 'website',
+    });
+    const visitors = new ApiClient(e2e().origin);
+    for (let i = 1; i <= 5; i++) {
+      const visitor = await visitors.request<{ sourceId: string; visitorToken: string }>(
+        'POST',
+        `/public/v1/inboxes/${inbox.token}/visitors`,
+        { name: `顾客${i} ${run}` },
+      );
+      await visitors.request(
+        'POST',
+        `/public/v1/inboxes/${inbox.token}/messages`,
+        { sourceId: visitor.sourceId, content: `第 ${i} 位顾客 #${run}` },
+        { 'x-huike-visitor-token': visitor.visitorToken },
+      );
+    }
+
+    const { agent, watched } = await openAgentInbox(browser, contexts);
+    await agent.goto(`/inbox?inbox=${inbox.id}`);
+    const rows = agent.locator('[data-testid=conversation-row]');
+    await waitFor(async () => (await rows.count()) === 5, 'the five conversations never showed in the list');
+    const ids = await rows.evaluateAll((elements) =>
+      elements.map((element) => element.getAttribute('data-conversation-id')),
+    );
+    const chatOf = (index: number) => agent.locator(`[data-testid=chat][data-conversation-id="${ids[index]}"]`);
+    const selectedRow = agent.locator('[data-testid=conversation-row][aria-current=true]');
+    const expectSelected = async (index: number) => {
+      await chatOf(index).waitFor({ state: 'visible' });
+      // Late renders of the presses in between must not move the selection back.
+      await sleep(500);
+      expect(await selectedRow.getAttribute('data-conversation-id')).toBe(ids[index]);
+      expect(new URL(agent.url()).pathname).toBe(`/inbox/${ids[index]}`);
+    };
+
+    await rows.first().click();
+    await expectSelected(0);
+    // No waits between the presses: each one moves a row, also when the previous one has not rendered yet.
+    for (let i = 0; i < 3; i++) await agent.keyboard.press('ArrowDown');
+    await expectSelected(3);
+    await agent.keyboard.press('k');
+    await agent.keyboard.press('K');
+    await expectSelected(1);
+    expect(watched.errors).toEqual([]);
   });
 
   it('keeps history across a reload and delivers messages typed offline exactly once, in order', async () => {

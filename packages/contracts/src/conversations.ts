@@ -6,7 +6,9 @@ export const conversationStatus = z.enum(conversationStatuses);
 export type ConversationStatus = z.infer<typeof conversationStatus>;
 
 export const senderKind = z.enum(['customer', 'agent', 'bot', 'system']);
-export const messageContent = z.string().trim().min(1, '消息不能为空').max(5000);
+/** The longest message, in characters (after trimming). */
+export const MESSAGE_MAX_LENGTH = 5000;
+export const messageContent = z.string().trim().min(1, '消息不能为空').max(MESSAGE_MAX_LENGTH);
 export const clientMsgId = z.string().min(1).max(64);
 
 export const sentimentLabels = ['positive', 'neutral', 'negative'] as const;
@@ -135,7 +137,7 @@ export const messageListQuery = z.strictObject({
 export const sendMessageBody = z
   .strictObject({
     /** May be empty when the reply is attachments only. */
-    content: z.string().trim().max(5000).default(''),
+    content: z.string().trim().max(MESSAGE_MAX_LENGTH).default(''),
     private: z.boolean().default(false),
     clientMsgId: clientMsgId.optional(),
     /** Files uploaded with `POST /api/v1/attachments` (or a template's attachments). */

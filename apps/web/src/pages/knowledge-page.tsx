@@ -168,7 +168,7 @@ export function KnowledgePage() {
   ];
 
   return (
-    <>
+    <div className="hk-page">
       <PageHeader
         title={t('knowledge.title')}
         subtitle={t('knowledge.subtitle')}
@@ -255,6 +255,6 @@ export function KnowledgePage() {
         </Card>
       </Layout>
       <ArticleDrawer open={drawer !== null} articleId={drawer?.id ?? null} onClose={() => setDrawer(null)} />
-    </>
+    </div>
   );
 }

@@ -14,7 +14,7 @@ export function SettingsBotPage() {
   const can = useCan();
   const settings = useBotSettings();
   return (
-    <>
+    <div className="hk-page">
       <PageHeader title={t('knowledge.botTitle')} subtitle={t('knowledge.botSubtitle')} />
       {settings.isPending ? (
         <Skeleton active />
@@ -25,6 +25,6 @@ export function SettingsBotPage() {
           <BotSettingsCard key={item.inboxId} item={item} canManage={can('knowledge:manage')} />
         ))
       )}
-    </>
+    </div>
   );
 }

@@ -1,10 +1,11 @@
 import { UploadOutlined } from '@ant-design/icons';
+import { ATTACHMENT_MAX_BYTES } from '@huike/contracts';
 import { App, Button, Upload, type UploadFile } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   ATTACHMENT_ACCEPT,
-  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_LABEL,
   IMAGE_ACCEPT,
   isImageType,
   uploadAttachmentFile,
@@ -43,7 +44,7 @@ export function AttachmentField({ value = [], onChange, max = 10, testId = 'atta
         fileList={[...stored, ...uploading]}
         beforeUpload={(file) => {
           if (file.size > ATTACHMENT_MAX_BYTES) {
-            void message.error(t('attachments.tooLarge', { name: file.name }));
+            void message.error(t('attachments.tooLarge', { name: file.name, limit: ATTACHMENT_MAX_LABEL }));
             return Upload.LIST_IGNORE;
           }
           if (value.length + uploading.length >= max) {

@@ -1,10 +1,11 @@
-import type { UploadedAttachment } from '@huike/contracts';
+import { ATTACHMENT_MAX_BYTES, type UploadedAttachment } from '@huike/contracts';
 import { ApiError, currentCsrfToken } from '../api/client.ts';
 
 /** Kinds the server accepts (it sniffs the bytes anyway); used for the file pickers' `accept`. */
 export const ATTACHMENT_ACCEPT = '.png,.jpg,.jpeg,.gif,.webp,.pdf,.xlsx,.docx,.txt';
 export const IMAGE_ACCEPT = 'image/png,image/jpeg,image/gif,image/webp';
-export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+/** The size limit as people read it ("10 MB"), for messages. */
+export const ATTACHMENT_MAX_LABEL = `${ATTACHMENT_MAX_BYTES / 1024 / 1024} MB`;
 
 /**
  * Uploads one file to `POST /api/v1/attachments` as multipart (XHR, so the caller sees progress 0–100).

@@ -1,16 +1,17 @@
 import { CloseOutlined, FileOutlined, LoadingOutlined, PaperClipOutlined, PictureOutlined } from '@ant-design/icons';
-import type { MessageAttachment } from '@huike/contracts';
+import { ATTACHMENT_MAX_BYTES, type MessageAttachment } from '@huike/contracts';
 import { App, Button, Progress, Tooltip } from 'antd';
 import { useCallback, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   ATTACHMENT_ACCEPT,
-  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_LABEL,
   formatBytes,
   IMAGE_ACCEPT,
   isImageType,
   uploadAttachmentFile,
 } from '../../../ui/attachment-upload.ts';
+import { errorMessage } from '../../../ui/errors.tsx';
 import { randomId } from '../../../ui/ids.ts';
 
 export const MAX_ATTACHMENTS = 10;
@@ -25,6 +26,8 @@ export type DraftAttachment = {
   status: 'uploading' | 'done' | 'error';
   fileId?: string;
   error?: string;
+  /** The picked file's name, when the server stored it under another (with the extension of what its bytes are). */
+  renamedFrom?: string;
   /** A local preview of an image being uploaded. */
   previewUrl?: string;
   fromTemplate?: boolean;
@@ -61,17 +64,24 @@ export function useDraftAttachments(conversationId: string) {
     const room = MAX_ATTACHMENTS - (drafts.get(conversationId)?.length ?? 0);
     if (files.length > room) void message.warning(t('attachments.tooMany', { count: MAX_ATTACHMENTS }));
     for (const file of files.slice(0, Math.max(0, room))) {
+      const key = randomId();
+      const name = file.name || 'image.png';
+      const contentType = file.type || 'application/octet-stream';
       if (file.size > ATTACHMENT_MAX_BYTES) {
-        void message.error(t('attachments.tooLarge', { name: file.name }));
+        // Refused before uploading; the chip stays so the agent sees which file was left out, and why.
+        const error = t('attachments.overLimit', { size: formatBytes(file.size), limit: ATTACHMENT_MAX_LABEL });
+        update(conversationId, (current) => [
+          ...current,
+          { key, name, contentType, size: file.size, percent: 0, status: 'error', error },
+        ]);
+        void message.error(t('attachments.tooLarge', { name, limit: ATTACHMENT_MAX_LABEL }));
         continue;
       }
-      const key = randomId();
-      const contentType = file.type || 'application/octet-stream';
       update(conversationId, (current) => [
         ...current,
         {
           key,
-          name: file.name || 'image.png',
+          name,
           contentType,
           size: file.size,
           percent: 0,
@@ -86,11 +96,12 @@ export function useDraftAttachments(conversationId: string) {
             percent: 100,
             fileId: uploaded.fileId,
             name: uploaded.name,
+            renamedFrom: file.name && file.name !== uploaded.name ? file.name : undefined,
             contentType: uploaded.contentType,
             size: uploaded.size,
           }),
         (error: unknown) => {
-          const reason = error instanceof Error ? error.message : String(error);
+          const reason = errorMessage(error, t);
           patch(conversationId, key, { status: 'error', error: reason });
           void message.error(`${file.name || t('attachments.image')}：${reason}`);
         },
@@ -225,7 +236,10 @@ export function AttachmentChips({ items, onRemove }: { items: DraftAttachment[];
             className={`hk-attachment-chip hk-attachment-chip-${item.status}`}
             data-testid="composer-attachment"
             data-status={item.status}
-            title={item.error ?? item.name}
+            title={
+              item.error ??
+              (item.renamedFrom ? t('attachments.renamed', { from: item.renamedFrom, to: item.name }) : item.name)
+            }
           >
             {thumb ? (
               <img src={thumb} alt="" className="hk-attachment-chip-thumb" />
@@ -240,12 +254,14 @@ export function AttachmentChips({ items, onRemove }: { items: DraftAttachment[];
                 {item.status === 'uploading'
                   ? t('attachments.uploading', { percent: item.percent })
                   : item.status === 'error'
-                    ? t('attachments.uploadFailed')
+                    ? (item.error ?? t('attachments.uploadFailed'))
                     : item.fromTemplate
                       ? t('attachments.fromTemplate')
-                      : item.size !== null
-                        ? formatBytes(item.size)
-                        : ''}
+                      : item.renamedFrom
+                        ? t('attachments.renamedFrom', { name: item.renamedFrom })
+                        : item.size !== null
+                          ? formatBytes(item.size)
+                          : ''}
               </span>
               {item.status === 'uploading' && (
                 <Progress

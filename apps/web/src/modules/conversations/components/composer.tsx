@@ -1,5 +1,5 @@
 import { MailOutlined, MessageOutlined, SendOutlined, WarningOutlined } from '@ant-design/icons';
-import type { ChannelType, MessageAttachment } from '@huike/contracts';
+import { type ChannelType, MESSAGE_MAX_LENGTH, type MessageAttachment } from '@huike/contracts';
 import { App, Button, type GetRef, Input, Segmented, Tooltip } from 'antd';
 import { type ClipboardEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -29,7 +29,8 @@ type Props = {
 
 type TextAreaRef = GetRef<typeof Input.TextArea>;
 
-const maxLength = 5000;
+// The counter shows from here on, so the limit never comes as a surprise.
+const countFrom = 4500;
 // Drafts survive switching between conversations (not reloads).
 const drafts = new Map<string, string>();
 
@@ -72,7 +73,7 @@ export function Composer({ conversationId, channel, isDisabled, disabledReason, 
 
   const send = () => {
     const content = text.trim();
-    if ((!content && attachments.items.length === 0) || isDisabled) return;
+    if ((!content && attachments.items.length === 0) || isDisabled || content.length > MESSAGE_MAX_LENGTH) return;
     if (attachments.isUploading) {
       void message.warning(t('attachments.waitUpload'));
       return;
@@ -108,6 +109,9 @@ export function Composer({ conversationId, channel, isDisabled, disabledReason, 
   const isEmail = channel?.type === 'email';
   const isSms = channel?.type === 'sms';
   const segments = isSms ? smsSegments(text.trim()) : 0;
+  // Measured as the server measures it (trimmed, UTF-16 units). Longer text is kept, never cut: the agent shortens it.
+  const length = text.trim().length;
+  const isTooLong = length > MESSAGE_MAX_LENGTH;
   return (
     <div className={isNote ? 'hk-composer hk-composer-note' : 'hk-composer'} data-mode={mode}>
       <div className="hk-composer-toolbar">
@@ -181,7 +185,6 @@ export function Composer({ conversationId, channel, isDisabled, disabledReason, 
         onKeyDown={handleKeyDown}
         onPaste={handlePaste}
         autoSize={{ minRows: 2, maxRows: 8 }}
-        maxLength={maxLength}
         variant="borderless"
         disabled={isDisabled}
         placeholder={isDisabled ? disabledReason : isNote ? t('chat.notePlaceholder') : t('chat.replyPlaceholder')}
@@ -189,17 +192,33 @@ export function Composer({ conversationId, channel, isDisabled, disabledReason, 
         aria-label={t('chat.composerLabel')}
       />
       <div className="hk-composer-footer">
-        <span className="hk-muted">{t('chat.keysHint')}</span>
-        <Button
-          color={isNote ? 'gold' : 'primary'}
-          variant="solid"
-          icon={<SendOutlined />}
-          onClick={send}
-          disabled={isDisabled || (!text.trim() && attachments.items.length === 0)}
-          data-testid="composer-send"
-        >
-          {isNote ? t('chat.addNote') : t('chat.send')}
-        </Button>
+        {isTooLong ? (
+          <span className="hk-composer-too-long" role="alert" data-testid="composer-too-long">
+            {t('chat.tooLong', { over: length - MESSAGE_MAX_LENGTH, max: MESSAGE_MAX_LENGTH })}
+          </span>
+        ) : (
+          <span className="hk-muted">{t('chat.keysHint')}</span>
+        )}
+        <span className="hk-composer-send">
+          {length > countFrom && (
+            <span
+              className={isTooLong ? 'hk-composer-count hk-composer-count-over' : 'hk-composer-count'}
+              data-testid="composer-count"
+            >
+              {length} / {MESSAGE_MAX_LENGTH}
+            </span>
+          )}
+          <Button
+            color={isNote ? 'gold' : 'primary'}
+            variant="solid"
+            icon={<SendOutlined />}
+            onClick={send}
+            disabled={isDisabled || isTooLong || (!text.trim() && attachments.items.length === 0)}
+            data-testid="composer-send"
+          >
+            {isNote ? t('chat.addNote') : t('chat.send')}
+          </Button>
+        </span>
       </div>
     </div>
   );

@@ -20,6 +20,15 @@ type Options = {
 export function useWorkbenchKeys(options: Options): void {
   const optionsRef = useRef(options);
   optionsRef.current = options;
+  // The route's conversation id lags navigate(): the router renders it in a transition, which takes a few hundred
+  // ms while the next conversation loads and may commit rows in between. So key moves chain on the rows they asked
+  // for (this trail, which starts with the row they left) until the route reaches the last one or goes elsewhere.
+  const trailRef = useRef<(string | undefined)[]>([]);
+  const { selectedId } = options;
+  useEffect(() => {
+    const trail = trailRef.current;
+    if (trail.at(-1) === selectedId || !trail.includes(selectedId)) trailRef.current = [];
+  }, [selectedId]);
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey) return;
@@ -33,11 +42,15 @@ export function useWorkbenchKeys(options: Options): void {
       const { ids, selectedId, onSelect, onHelp, hasConversation } = optionsRef.current;
       const move = (step: number) => {
         if (ids.length === 0) return;
-        const index = selectedId ? ids.indexOf(selectedId) : -1;
+        if (!trailRef.current.includes(selectedId)) trailRef.current = [selectedId];
+        const current = trailRef.current.at(-1);
+        const index = current ? ids.indexOf(current) : -1;
         const next =
           index === -1 ? (step > 0 ? 0 : ids.length - 1) : Math.min(ids.length - 1, Math.max(0, index + step));
         const id = ids[next];
-        if (id && id !== selectedId) onSelect(id);
+        if (!id || id === current) return;
+        trailRef.current.push(id);
+        onSelect(id);
       };
       const key = event.key;
       let isHandled = true;
