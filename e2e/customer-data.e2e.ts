@@ -115,6 +115,12 @@ describe('customer data', () => {
     }[stage as string] as string;
 
     const { page, watched } = await signedIn();
+    // The builder sends only filters the server accepts, also right after a condition becomes complete.
+    const refused: string[] = [];
+    page.on('response', (response) => {
+      if (response.url().includes('/api/v1/segments') && response.status() >= 400)
+        refused.push(`${response.status()} ${response.url()}`);
+    });
     await page.goto('/segments/new');
     await fillField(page.locator('[data-testid=segment-name]'), `VIP 买家 ${run}`);
 
@@ -140,6 +146,21 @@ describe('customer data', () => {
     expect(preview).toContain(`甲${run}`);
     expect(preview).toContain(`乙${run}`);
     expect(preview).not.toContain(`丙${run}`);
+
+    // A negative amount is flagged on its row and not counted; removing it brings the count back.
+    await page.locator('[data-testid=add-condition]').first().click();
+    const spent = conditions.nth(2);
+    await pickOption(page, spent.locator('[data-testid=condition-field]'), '累计消费', '累计消费');
+    await fillField(spent.locator('[data-testid=condition-value]'), '-5');
+    await spent.locator('[data-testid=condition-problem]', { hasText: '不能小于 0' }).waitFor();
+    await waitFor(
+      async () => (await liveCount.textContent())?.includes('请先修改标红的条件'),
+      `the live count did not give way to the problem (shows "${await liveCount.textContent()}")`,
+    );
+    expect(await page.locator('[data-testid=segment-save]').isDisabled()).toBe(true);
+    await spent.locator('.hk-filter-remove').click();
+    await waitFor(async () => (await liveCount.getAttribute('data-count')) === '2', 'the count did not come back');
+    expect(refused).toEqual([]);
 
     await page.locator('[data-testid=segment-save]').click();
     await waitFor(() => /\/segments\/[0-9a-f-]{36}$/.test(new URL(page.url()).pathname), 'saved segment URL');

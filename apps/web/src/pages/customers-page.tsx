@@ -1,5 +1,5 @@
 import { ClockCircleOutlined, SearchOutlined } from '@ant-design/icons';
-import { lifecycleStages, rfmTiers } from '@huike/contracts';
+import { customerListQuery, lifecycleStages, rfmTiers } from '@huike/contracts';
 import { Button, Card, Input, Select, Space } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,13 +19,16 @@ import { PageHeader } from '../ui/page-header.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 
 const filterKeys = ['q', 'tagId', 'stage', 'tier'] as const;
+/** The longest search the customer list accepts (`q` of its query schema). */
+const searchMaxLength = customerListQuery.shape.q.unwrap().maxLength ?? undefined;
 
 export function CustomersPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('customers.title'));
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
+  // A longer q (a pasted link) would only make the list answer 400.
+  const q = (params.get('q') ?? '').slice(0, searchMaxLength);
   const tagId = params.get('tagId') ?? undefined;
   const stage = params.get('stage') ?? undefined;
   const tier = params.get('tier') ?? undefined;
@@ -85,6 +88,7 @@ export function CustomersPage() {
             onChange={(event) => setDraft(event.target.value)}
             onSearch={(value) => setFilter('q', value)}
             enterButton={t('common.search')}
+            maxLength={searchMaxLength}
             style={{ maxWidth: 420 }}
             data-testid="customer-search"
           />

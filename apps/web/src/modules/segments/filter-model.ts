@@ -71,23 +71,59 @@ export function adaptValue(condition: SegmentCondition, op: SegmentOperator): Se
   return value;
 }
 
-/** Why this condition cannot be counted yet (empty value…), for the row's inline hint. */
-export function conditionProblem(condition: SegmentCondition, customFields: CustomFieldDefinition[]) {
+export type ConditionProblem =
+  | 'unknownField'
+  | 'incomplete'
+  | 'negative'
+  | 'daysRange'
+  | 'reversedRange'
+  | 'invalidValue';
+
+const isMissing = (value: SegmentCondition['value']) =>
+  value === undefined ||
+  value === null ||
+  value === '' ||
+  (Array.isArray(value) && (value.length === 0 || value.some((item) => item === undefined || item === null)));
+
+/** Why this condition cannot be counted yet (no value yet, or a value the server would refuse), for the row's hint. */
+export function conditionProblem(
+  condition: SegmentCondition,
+  customFields: CustomFieldDefinition[],
+): ConditionProblem | undefined {
   if (condition.field === 'custom_field' && !customFields.some((field) => field.key === condition.key))
     return 'unknownField';
+  const { op, value } = condition;
+  // The server would count a negative amount or order count, but no customer can have one: it is a typo.
+  const isCount = condition.field === 'total_spent_fen' || condition.field === 'order_count';
+  if (isCount && [value].flat().some((item) => typeof item === 'number' && item < 0)) return 'negative';
+  if (op !== 'is_empty' && op !== 'is_not_empty' && isMissing(value)) return 'incomplete';
   const definition = customFields.find((field) => field.key === condition.key);
   const options = condition.field === 'custom_field' && definition?.options.length ? definition.options : undefined;
-  return segmentValueProblem(valueTypeOf(condition, customFields), condition.op, condition.value, options)
-    ? 'incomplete'
-    : undefined;
+  if (!segmentValueProblem(valueTypeOf(condition, customFields), op, value, options)) return undefined;
+  if (op === 'within_days' || op === 'older_than_days') return 'daysRange';
+  if (op === 'between' && Array.isArray(value) && (value[0] as number) > (value[1] as number)) return 'reversedRange';
+  return 'invalidValue';
 }
 
-/** True when every condition is complete, so the filter can be counted and saved. */
-export function isFilterComplete(filter: SegmentFilter, customFields: CustomFieldDefinition[]): boolean {
-  if (segmentFilterIssues(filter).length > 0) return false;
-  const walk = (group: SegmentFilter): boolean =>
-    group.conditions.every((node) => (isSegmentGroup(node) ? walk(node) : !conditionProblem(node, customFields)));
-  return walk(filter);
+/**
+ * Why the filter cannot be counted or saved: a condition still to fill in, or one with a wrong value (which wins,
+ * as it needs fixing rather than finishing). Undefined when it can be sent.
+ */
+export function filterProblem(
+  filter: SegmentFilter,
+  customFields: CustomFieldDefinition[],
+): 'incomplete' | 'invalid' | undefined {
+  const problems: (ConditionProblem | undefined)[] = [];
+  const walk = (group: SegmentFilter) => {
+    for (const node of group.conditions) {
+      if (isSegmentGroup(node)) walk(node);
+      else problems.push(conditionProblem(node, customFields));
+    }
+  };
+  walk(filter);
+  if (problems.some((problem) => problem && problem !== 'incomplete')) return 'invalid';
+  if (problems.includes('incomplete') || segmentFilterIssues(filter).length > 0) return 'incomplete';
+  return undefined;
 }
 
 export const emptyFilter = (): SegmentFilter => ({ op: 'and', conditions: [] });

@@ -43,7 +43,9 @@ export function CustomFieldDrawer({ open, field, nextPosition, onClose }: Props)
   }, [open, field, form, save.reset]);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     const input: CreateCustomFieldBody = {
       label: values.label.trim(),
       key: values.key.trim(),

@@ -141,7 +141,11 @@ export function CustomerTimeline({ customerId, canMerge }: { customerId: string;
         refresh();
         void message.success(t('merge.undone'));
       },
-      (error: unknown) => void message.error(errorMessage(error, t)),
+      (error: unknown) => {
+        // Perhaps undone meanwhile elsewhere: the refetched timeline then shows it and drops the link.
+        refresh();
+        void message.error(errorMessage(error, t));
+      },
     );
   const timeline = useCustomerTimeline(customerId);
   const sentinel = useRef<HTMLDivElement>(null);
@@ -161,6 +165,10 @@ export function CustomerTimeline({ customerId, canMerge }: { customerId: string;
   if (timeline.isError) return <ErrorState error={timeline.error} onRetry={() => void timeline.refetch()} compact />;
   const entries = timeline.data.pages.flatMap((page) => page.items);
   if (entries.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('timeline.empty')} />;
+  // An undo is newer than its merge, so it is loaded whenever the merge entry is.
+  const undoneMergeIds = new Set(
+    entries.filter((entry) => kindKey(entry.kind) === 'merge_undone').map((entry) => str(entry.details.mergeId)),
+  );
 
   return (
     <div className="hk-timeline" data-testid="customer-timeline">
@@ -172,13 +180,19 @@ export function CustomerTimeline({ customerId, canMerge }: { customerId: string;
             <div className="hk-timeline-entry" data-testid="timeline-entry" data-kind={entry.kind}>
               <div className="hk-timeline-text">
                 {describeEntry(entry, t)}
-                {canMerge && kindKey(entry.kind) === 'merged' && str(entry.details.mergeId) && (
-                  <Popconfirm title={t('timeline.undoMergeConfirm')} onConfirm={() => undo(str(entry.details.mergeId))}>
-                    <Button type="link" size="small" data-testid="timeline-undo-merge">
-                      {t('merge.undo')}
-                    </Button>
-                  </Popconfirm>
-                )}
+                {canMerge &&
+                  kindKey(entry.kind) === 'merged' &&
+                  str(entry.details.mergeId) &&
+                  !undoneMergeIds.has(str(entry.details.mergeId)) && (
+                    <Popconfirm
+                      title={t('timeline.undoMergeConfirm')}
+                      onConfirm={() => undo(str(entry.details.mergeId))}
+                    >
+                      <Button type="link" size="small" data-testid="timeline-undo-merge">
+                        {t('merge.undo')}
+                      </Button>
+                    </Popconfirm>
+                  )}
                 {entry.conversationId && (
                   <>
                     {' '}

@@ -57,9 +57,10 @@ export function MergeDrawer({ survivorId, otherId, onClose }: Props) {
           notification.success({
             key,
             title: t('merge.doneTitle'),
+            // The names as the user saw them before merging: the kept record may have taken the other's name.
             description: t('merge.doneDescription', {
               other: customerName(data.other, t('customer.anonymous')),
-              survivor: customerName(result.customer, t('customer.anonymous')),
+              survivor: customerName(data.survivor, t('customer.anonymous')),
             }),
             duration: 15,
             actions: (

@@ -7,13 +7,14 @@ export const orderKeys = {
   valueSettings: ['settings', 'customer-value'] as const,
 };
 
-/** A customer's orders, newest first, a page at a time. */
-export function useCustomerOrders(customerId: string) {
+/** A customer's orders, newest first, a page at a time; nothing is requested until there is a customer. */
+export function useCustomerOrders(customerId: string | undefined) {
   return useInfiniteQuery({
-    queryKey: orderKeys.customer(customerId),
-    queryFn: ({ pageParam, signal }) => ordersApi.forCustomer(customerId, pageParam, signal),
+    queryKey: orderKeys.customer(customerId ?? ''),
+    queryFn: ({ pageParam, signal }) => ordersApi.forCustomer(customerId ?? '', pageParam, signal),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
+    enabled: Boolean(customerId),
   });
 }
 

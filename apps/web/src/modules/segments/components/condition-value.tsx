@@ -16,6 +16,8 @@ type Props = {
   condition: SegmentCondition;
   type: SegmentValueType;
   customField?: CustomFieldDefinition;
+  /** The value is there but wrong (the row says why): the editor shows it in red. */
+  isInvalid: boolean;
   onChange: (value: Value) => void;
 };
 
@@ -29,20 +31,21 @@ const fenToYuan = (value: unknown) => (typeof value === 'number' ? value / 100 :
 const yuanToFen = (value: number | null) => (value === null ? undefined : Math.round(value * 100));
 
 /** The value editor that fits the condition's type and operator. */
-export function ConditionValue({ condition, type, customField, onChange }: Props) {
+export function ConditionValue({ condition, type, customField, isInvalid, onChange }: Props) {
   const { t } = useTranslation();
   const users = useUsers();
   const { op, value } = condition;
   const isMoney = condition.field === 'total_spent_fen';
+  const status = isInvalid ? ('error' as const) : undefined;
 
   if (op === 'is_empty' || op === 'is_not_empty') return null;
 
   if (op === 'within_days' || op === 'older_than_days') {
+    // No min/max here: a clamped input would show what was typed while the filter keeps the old value.
     return (
       <InputNumber
-        min={0}
-        max={36500}
         precision={0}
+        status={status}
         value={typeof value === 'number' ? value : null}
         onChange={(next) => onChange(next ?? undefined)}
         suffix={t('segments.days')}
@@ -87,6 +90,7 @@ export function ConditionValue({ condition, type, customField, onChange }: Props
         options={enumOptions()}
         placeholder={t('segments.pickValue')}
         showSearch={{ optionFilterProp: 'label' }}
+        status={status}
         data-testid="condition-value"
       />
     );
@@ -117,10 +121,11 @@ export function ConditionValue({ condition, type, customField, onChange }: Props
   if (type === 'number') {
     const toShown = isMoney ? fenToYuan : (item: unknown) => (typeof item === 'number' ? item : null);
     const fromShown = isMoney ? yuanToFen : (item: number | null) => item ?? undefined;
+    // No min either: a negative amount is shown as typed and flagged by the row instead.
     const props = {
       prefix: isMoney ? '¥' : undefined,
       precision: isMoney ? 2 : condition.field === 'order_count' ? 0 : undefined,
-      min: isMoney || condition.field === 'order_count' ? 0 : undefined,
+      status,
       style: { width: 150 },
     };
     if (op === 'between') {
@@ -154,6 +159,7 @@ export function ConditionValue({ condition, type, customField, onChange }: Props
           }
           tokenSeparators={[',', '，', ' ']}
           placeholder={t('segments.typeValues')}
+          status={status}
           data-testid="condition-value"
         />
       );

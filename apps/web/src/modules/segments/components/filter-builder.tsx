@@ -181,6 +181,7 @@ function ConditionRow({ condition, onChange, onRemove, customFields }: Condition
       <Select
         style={{ width: 160 }}
         value={fieldValueOf(condition)}
+        status={problem === 'unknownField' ? 'error' : undefined}
         onChange={(field: string) => onChange(newCondition(field, customFields))}
         options={fieldOptions}
         showSearch={{ optionFilterProp: 'label' }}
@@ -199,11 +200,16 @@ function ConditionRow({ condition, onChange, onRemove, customFields }: Condition
         condition={condition}
         type={type}
         customField={customField}
+        isInvalid={Boolean(problem && problem !== 'incomplete' && problem !== 'unknownField')}
         onChange={(value) => onChange({ ...condition, value })}
       />
       {problem && (
-        <Typography.Text type="warning" className="hk-filter-hint">
-          {problem === 'unknownField' ? t('segments.unknownField') : t('segments.incomplete')}
+        <Typography.Text
+          type={problem === 'incomplete' ? 'warning' : 'danger'}
+          className="hk-filter-hint"
+          data-testid="condition-problem"
+        >
+          {t(`segments.${problem}`)}
         </Typography.Text>
       )}
       <Tooltip title={t('segments.removeCondition')}>

@@ -20,7 +20,7 @@ import { errorMessage } from '../../../ui/errors.tsx';
 import { MaskedPhone } from '../../../ui/masked-phone.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
 import { formatFen } from '../../orders/money.ts';
-import { countConditions, emptyFilter, isFilterComplete } from '../filter-model.ts';
+import { countConditions, emptyFilter, filterProblem } from '../filter-model.ts';
 import {
   useCreateSegment,
   useCustomFieldDefinitions,
@@ -51,7 +51,9 @@ export function SegmentEditor({ segment, canManage, onSaved, onDeleted }: Props)
   const [filter, setFilter] = useState<SegmentFilter>(segment?.filter ?? emptyFilter());
   const customFields = useCustomFieldDefinitions();
   const fields = customFields.data ?? [];
-  const isComplete = isFilterComplete(filter, fields);
+  const problem = filterProblem(filter, fields);
+  const isComplete = !problem;
+  const problemText = problem === 'invalid' ? t('segments.fixConditions') : t('segments.finishConditions');
   const liveCount = useLiveCount(filter, isComplete);
   const preview = usePreview(filter, isComplete);
   const create = useCreateSegment();
@@ -91,6 +93,8 @@ export function SegmentEditor({ segment, canManage, onSaved, onDeleted }: Props)
   };
 
   const count = liveCount.data?.count;
+  // The number of an earlier filter, shown while the current one is counted.
+  const isCountStale = liveCount.isPlaceholderData;
   // Bulk actions act on what is saved (a saved segment) or on the filter as it is now (unsaved edits).
   const target = segment && !isDirty ? { segmentId: segment.id } : { filter };
   const targetDescription = segment
@@ -202,9 +206,13 @@ export function SegmentEditor({ segment, canManage, onSaved, onDeleted }: Props)
         title={
           <Space size={12}>
             <span>{t('segments.matching')}</span>
-            <span className="hk-live-count" data-testid="live-count" data-count={isComplete ? (count ?? '') : ''}>
+            <span
+              className="hk-live-count"
+              data-testid="live-count"
+              data-count={isComplete && !isCountStale ? (count ?? '') : ''}
+            >
               {!isComplete ? (
-                <Typography.Text type="warning">{t('segments.finishConditions')}</Typography.Text>
+                <Typography.Text type={problem === 'invalid' ? 'danger' : 'warning'}>{problemText}</Typography.Text>
               ) : liveCount.isError ? (
                 <Typography.Text type="danger">{errorMessage(liveCount.error, t)}</Typography.Text>
               ) : count === undefined ? (
@@ -215,7 +223,7 @@ export function SegmentEditor({ segment, canManage, onSaved, onDeleted }: Props)
                     {n(count)}
                   </Typography.Text>
                   <Typography.Text type="secondary"> {t('segments.customersUnit')}</Typography.Text>
-                  {liveCount.isFetching && <Spin size="small" style={{ marginInlineStart: 8 }} />}
+                  {(liveCount.isFetching || isCountStale) && <Spin size="small" style={{ marginInlineStart: 8 }} />}
                 </>
               )}
             </span>
@@ -233,9 +241,9 @@ export function SegmentEditor({ segment, canManage, onSaved, onDeleted }: Props)
             size="small"
             columns={columns}
             dataSource={isComplete ? (preview.data?.items ?? []) : []}
-            loading={isComplete && preview.isLoading}
+            loading={isComplete && (preview.isLoading || preview.isPlaceholderData)}
             pagination={false}
-            locale={{ emptyText: isComplete ? t('segments.previewEmpty') : t('segments.finishConditions') }}
+            locale={{ emptyText: isComplete ? t('segments.previewEmpty') : problemText }}
             onRow={() => ({ 'data-testid': 'preview-row' }) as React.HTMLAttributes<HTMLElement>}
           />
         )}

@@ -43,24 +43,32 @@ export function useDebounced<T>(value: T, ms: number): T {
   return settled;
 }
 
+/**
+ * The filter to send, settled `ms` after the last edit, or '' while it is incomplete or invalid. Settled together
+ * with its validity: a filter that has just become valid must not go out in its previous, invalid form.
+ */
+function useSendableFilter(filter: SegmentFilter, isValid: boolean, ms: number): string {
+  return useDebounced(isValid ? JSON.stringify(filter) : '', ms);
+}
+
 /** The live count of an unsaved filter, asked 400 ms after the last edit; the previous number stays while counting. */
-export function useLiveCount(filter: SegmentFilter, isComplete: boolean) {
-  const key = useDebounced(JSON.stringify(filter), 400);
+export function useLiveCount(filter: SegmentFilter, isValid: boolean) {
+  const key = useSendableFilter(filter, isValid, 400);
   return useQuery({
     queryKey: segmentKeys.liveCount(key),
     queryFn: () => segmentsApi.countFilter(JSON.parse(key) as SegmentFilter),
-    enabled: isComplete,
+    enabled: key !== '',
     placeholderData: keepPreviousData,
     staleTime: 10_000,
   });
 }
 
-export function usePreview(filter: SegmentFilter, isComplete: boolean, limit = 10) {
-  const key = useDebounced(JSON.stringify(filter), 600);
+export function usePreview(filter: SegmentFilter, isValid: boolean, limit = 10) {
+  const key = useSendableFilter(filter, isValid, 600);
   return useQuery({
     queryKey: segmentKeys.preview(`${limit}:${key}`),
     queryFn: () => segmentsApi.preview(JSON.parse(key) as SegmentFilter, limit),
-    enabled: isComplete,
+    enabled: key !== '',
     placeholderData: keepPreviousData,
     staleTime: 10_000,
   });

@@ -60,7 +60,9 @@ export function SlaPolicyDrawer({ open, policy, onClose }: Props) {
   }, [open, policy]);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     const minutes = (target: SlaTarget) => {
       const { value, unit } = values.targets[target];
       return value === null || value === undefined ? null : Math.round(unit === 'hours' ? value * 60 : value);

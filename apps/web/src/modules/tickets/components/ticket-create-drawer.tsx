@@ -91,12 +91,13 @@ export function OrderPicker({
   onChange?: (value: string[]) => void;
 }) {
   const { t } = useTranslation();
-  const orders = useCustomerOrders(customerId ?? '');
+  const orders = useCustomerOrders(customerId);
   const items = customerId ? (orders.data?.pages.flatMap((page) => page.items) ?? []) : [];
   return (
     <Select<string[]>
       mode="multiple"
       allowClear
+      style={{ width: '100%' }}
       disabled={!customerId}
       value={value}
       onChange={(next) => onChange?.(next)}
@@ -143,7 +144,9 @@ export function TicketCreateDrawer({ open, prefill, onClose, onCreated }: Props)
   const agents = (users.data ?? []).filter((user) => !user.disabled && assignableRoles.includes(user.role));
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     create.mutate(
       {
         subject: values.subject.trim(),

@@ -113,7 +113,9 @@ export function SaveViewButton({ filters }: { filters: TicketFilters }) {
   const [isOpen, setOpen] = useState(false);
   const [form] = Form.useForm<{ name: string; isShared: boolean }>();
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     create.mutate(
       { name: values.name.trim(), isShared: Boolean(values.isShared), filters: cleanFilters(filters) },
       {
