@@ -111,7 +111,7 @@ describe('business hours and holidays', () => {
     await hours.waitFor({ state: 'visible' });
     expect(await hours.textContent()).toBe('客服在线时间 周一至周五 09:00–18:00');
     const closed = visitor.locator('[data-testid=widget-closed]');
-    expect(await closed.textContent()).toMatch(/^当前非工作时间，我们将于.+ 09:00回复$/);
+    expect(await closed.textContent()).toMatch(/^当前非工作时间，我们将于.+ 09:00 回复$/);
 
     await typeAndSend(visitor.locator('[data-testid=widget-input]'), '在吗？');
     const offline = visitor.locator('[data-testid=widget-message][data-direction=outbound]', {

@@ -315,7 +315,8 @@ export const automationPreset = z.object({
     conditions: automationConditionGroup,
     actions: z.array(automationAction),
   }),
-  needs: z.array(z.string()),
+  /** Tags the template's actions name that this workspace does not have yet. */
+  needs: z.array(z.object({ tagName: z.string(), target: z.enum(['customer', 'conversation']) })),
 });
 export type AutomationPreset = z.infer<typeof automationPreset>;
 export const automationPresetList = z.object({ items: z.array(automationPreset) });

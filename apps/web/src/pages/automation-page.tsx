@@ -25,7 +25,7 @@ import {
   useDeleteRule,
   useSaveRule,
 } from '../modules/automation/hooks/use-automation.ts';
-import { triggerSummary } from '../modules/automation/labels.ts';
+import { presetText, triggerSummary } from '../modules/automation/labels.ts';
 import { useCan } from '../modules/identity/hooks/use-session.ts';
 import { useTagOptions } from '../modules/segments/hooks/use-tag-options.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
@@ -35,7 +35,7 @@ import { PageHeader } from '../ui/page-header.tsx';
 import { RelativeTime } from '../ui/relative-time.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 
-function PresetGallery({ onUse, canManage }: { onUse: (preset: AutomationPreset) => void; canManage: boolean }) {
+function PresetGallery({ onUse, canManage }: { onUse: (rule: AutomationPreset['rule']) => void; canManage: boolean }) {
   const { t } = useTranslation();
   const presets = useAutomationPresets();
   if (!presets.data?.length) return null;
@@ -47,29 +47,32 @@ function PresetGallery({ onUse, canManage }: { onUse: (preset: AutomationPreset)
       style={{ marginBottom: 16 }}
     >
       <Row gutter={[12, 12]}>
-        {presets.data.map((preset) => (
-          <Col key={preset.key} xs={24} md={12} xl={8}>
-            <Card size="small" className="hk-automation-preset" data-testid={`preset-${preset.key}`}>
-              <Space direction="vertical" size={4} style={{ width: '100%' }}>
-                <Space>
-                  <Tag color="blue">{preset.category}</Tag>
-                  <Typography.Text strong>{preset.name}</Typography.Text>
+        {presets.data.map((preset) => {
+          const text = presetText(preset, t);
+          return (
+            <Col key={preset.key} xs={24} md={12} xl={8}>
+              <Card size="small" className="hk-automation-preset" data-testid={`preset-${preset.key}`}>
+                <Space direction="vertical" size={4} style={{ width: '100%' }}>
+                  <Space>
+                    <Tag color="blue">{text.category}</Tag>
+                    <Typography.Text strong>{text.name}</Typography.Text>
+                  </Space>
+                  <Typography.Text type="secondary">{text.description}</Typography.Text>
+                  {text.needs.length > 0 && (
+                    <Typography.Text type="warning" style={{ fontSize: 12 }}>
+                      {t('automation.presetNeeds', { needs: text.needs.join(t('automation.listSeparator')) })}
+                    </Typography.Text>
+                  )}
+                  {canManage && (
+                    <Button size="small" icon={<ThunderboltOutlined />} onClick={() => onUse(text.rule)}>
+                      {t('automation.usePreset')}
+                    </Button>
+                  )}
                 </Space>
-                <Typography.Text type="secondary">{preset.description}</Typography.Text>
-                {preset.needs.length > 0 && (
-                  <Typography.Text type="warning" style={{ fontSize: 12 }}>
-                    {t('automation.presetNeeds', { needs: preset.needs.join('、') })}
-                  </Typography.Text>
-                )}
-                {canManage && (
-                  <Button size="small" icon={<ThunderboltOutlined />} onClick={() => onUse(preset)}>
-                    {t('automation.usePreset')}
-                  </Button>
-                )}
-              </Space>
-            </Card>
-          </Col>
-        ))}
+              </Card>
+            </Col>
+          );
+        })}
       </Row>
     </Card>
   );
@@ -79,10 +82,18 @@ function PresetGallery({ onUse, canManage }: { onUse: (preset: AutomationPreset)
 export function AutomationPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('automation.title'));
+  const can = useCan();
+  if (!can('automation:read')) return <EmptyState title={t('errors.forbidden')} />;
+  return <AutomationRules />;
+}
+
+function AutomationRules() {
+  const { t } = useTranslation();
   const { modal, message } = App.useApp();
   const can = useCan();
   const canManage = can('automation:manage');
   const rules = useAutomationRules();
+  const presets = useAutomationPresets();
   const save = useSaveRule();
   const remove = useDeleteRule();
   const tags = useTagOptions();
@@ -110,14 +121,15 @@ export function AutomationPage() {
     });
 
   const list = rules.data ?? [];
+  // Rules made from a template (the demo's too) keep its Chinese one-line summary: shown in the admin's language.
+  const summaries = new Map(
+    (presets.data ?? []).map((preset) => [preset.rule.description, presetText(preset, t).summary]),
+  );
   const rulesTab = rules.error ? (
     <ErrorState error={rules.error} onRetry={() => void rules.refetch()} />
   ) : (
     <>
-      <PresetGallery
-        canManage={canManage}
-        onUse={(preset) => setEditor({ initial: { ...preset.rule, enabled: true } })}
-      />
+      <PresetGallery canManage={canManage} onUse={(rule) => setEditor({ initial: { ...rule, enabled: true } })} />
       <Table<AutomationRule>
         rowKey="id"
         loading={rules.isLoading}
@@ -155,7 +167,11 @@ export function AutomationPage() {
                     </Tooltip>
                   )}
                 </Space>
-                {rule.description && <Typography.Text type="secondary">{rule.description}</Typography.Text>}
+                {rule.description && (
+                  <Typography.Text type="secondary">
+                    {summaries.get(rule.description) ?? rule.description}
+                  </Typography.Text>
+                )}
               </Space>
             ),
           },

@@ -4,6 +4,7 @@ const zh = {
   send: '发送',
   connecting: '连接中…',
   online: '在线',
+  closedStatus: '非工作时间',
   offline: '网络已断开，恢复后自动发送',
   unavailable: '客服入口暂不可用',
   sending: '发送中…',
@@ -11,7 +12,7 @@ const zh = {
   close: '关闭',
   loadingOlder: '加载更早的消息…',
   hours: '客服在线时间 {hours}',
-  closedUntil: '当前非工作时间，我们将于{next}回复',
+  closedUntil: '当前非工作时间，我们将于{next} 回复',
   closed: '当前非工作时间，我们会尽快回复',
 };
 
@@ -23,6 +24,7 @@ const en: Strings = {
   send: 'Send',
   connecting: 'Connecting…',
   online: 'Online',
+  closedStatus: 'Outside business hours',
   offline: 'Offline — your messages will be sent when the connection is back',
   unavailable: 'Chat is unavailable right now',
   sending: 'Sending…',

@@ -70,8 +70,8 @@ if (inboxToken) {
   // The FAQ bot's greeting and quick questions (knowledge module); nothing shows when it is off or unreachable.
   fetch(`/public/v1/help/${encodeURIComponent(inboxToken)}/bot`, { cache: 'no-store', credentials: 'omit' })
     .then((response) => (response.ok ? response.json() : null))
-    .then((info) => info && view.setBot(info))
-    .catch(() => undefined);
+    .catch(() => null)
+    .then((info) => view.setBot(info));
 }
 
 function startWidget(inbox: string) {

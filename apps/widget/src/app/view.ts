@@ -89,10 +89,16 @@ const NEAR_TOP_PX = 60;
 export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedded: boolean, handlers: ViewHandlers) {
   const avatar = h('div', { class: 'avatar', 'aria-hidden': 'true' });
   const title = h('div', { class: 'title' }, t.title);
-  const status = h('div', { class: 'status', 'data-testid': 'widget-status', 'data-online': 'false', role: 'status' });
+  const status = h('div', { class: 'status', 'data-testid': 'widget-status', role: 'status' });
   const greeting = h('div', { class: 'greeting', hidden: '' });
   const hoursLine = h('div', { class: 'hours', hidden: '', 'data-testid': 'widget-hours' });
   let closedTimer: number | undefined;
+  let isClosed = false;
+  let connection: ConnectionState = 'connecting';
+  // The inbox's greeting comes with the visitor session, the bot's from its own request: whichever answers
+  // last, the greeting waits for both (bot info null = no bot) so it never depends on which was faster.
+  let inboxGreeting: string | null = null;
+  let botInfo: PublicBotInfo | null | undefined;
   const closedNotice = h('div', { class: 'closed-notice', hidden: '', role: 'note', 'data-testid': 'widget-closed' });
   const closeButton = h('button', { class: 'close', type: 'button', 'aria-label': t.close, title: t.close }, '×');
   const header = h(
@@ -127,6 +133,19 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
 
   const byId = new Map<string, HTMLElement>();
   const pendingByClientId = new Map<string, HTMLElement>();
+
+  const showGreeting = () => {
+    if (inboxGreeting === null || botInfo === undefined) return;
+    greeting.textContent = (botInfo?.enabled && botInfo.greeting) || inboxGreeting;
+    greeting.hidden = !greeting.textContent;
+  };
+
+  /** Connected outside business hours is not 在线: nobody will answer until the inbox opens. */
+  const showStatus = () => {
+    const isAway = connection === 'online' && isClosed;
+    status.dataset.state = isAway ? 'closed' : connection;
+    status.textContent = isAway ? t.closedStatus : t[connection];
+  };
 
   const formatTime = (iso: string) => {
     const date = new Date(iso);
@@ -223,9 +242,17 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
     input.focus();
   });
   closeButton.addEventListener('click', handlers.onClose);
+  let isAtBottom = true;
   list.addEventListener('scroll', () => {
+    isAtBottom = list.scrollHeight - list.scrollTop - list.clientHeight < NEAR_BOTTOM_PX;
     if (list.scrollTop < NEAR_TOP_PX) handlers.onNearTop();
   });
+  // Messages grow after they are shown (a survey card filling in, an image loading): a reader at the bottom stays there.
+  const growth = new ResizeObserver(() => {
+    if (isAtBottom) list.scrollTop = list.scrollHeight;
+  });
+  growth.observe(confirmed);
+  growth.observe(pending);
 
   return {
     setInbox(inbox: {
@@ -256,38 +283,38 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
           : hours?.nextOpenText;
       hoursLine.textContent = hours?.enabled && hours.summary ? t.hours.replace('{hours}', hours.summary) : '';
       hoursLine.hidden = !hoursLine.textContent;
-      closedNotice.textContent =
-        hours && !hours.isOpen ? (next ? t.closedUntil.replace('{next}', next) : t.closed) : '';
-      closedNotice.hidden = !closedNotice.textContent;
+      isClosed = !!hours && !hours.isOpen;
+      closedNotice.textContent = isClosed ? (next ? t.closedUntil.replace('{next}', next) : t.closed) : '';
+      closedNotice.hidden = !isClosed;
+      showStatus();
       // Opening time reached while the page stays open: the notice no longer holds.
       window.clearTimeout(closedTimer);
       const opensIn = hours?.nextOpenAt ? Date.parse(hours.nextOpenAt) - Date.now() : Number.NaN;
-      if (!closedNotice.hidden && opensIn > 0 && opensIn < 2 ** 31 - 1) {
+      if (isClosed && opensIn > 0 && opensIn < 2 ** 31 - 1) {
         closedTimer = window.setTimeout(() => {
           closedNotice.hidden = true;
+          isClosed = false;
+          showStatus();
         }, opensIn);
       }
       title.textContent = inbox.name || t.title;
       avatar.textContent = Array.from(inbox.name || t.title)[0] ?? '';
-      greeting.textContent = inbox.greeting;
-      greeting.hidden = !inbox.greeting;
+      inboxGreeting = inbox.greeting;
+      showGreeting();
       if (inbox.color) document.documentElement.style.setProperty('--brand', inbox.color);
       document.title = inbox.name || t.title;
     },
 
-    /** The inbox FAQ bot: its greeting replaces the inbox's, quick questions and 转人工 show above the composer. */
-    setBot(info: PublicBotInfo) {
-      if (info.enabled && info.greeting) {
-        greeting.textContent = info.greeting;
-        greeting.hidden = false;
-      }
-      botBar.setInfo(info);
+    /** The inbox FAQ bot (null: unreachable): its greeting replaces the inbox's; quick questions and 转人工 go above the composer. */
+    setBot(info: PublicBotInfo | null) {
+      botInfo = info;
+      showGreeting();
+      if (info) botBar.setInfo(info);
     },
 
     setStatus(state: ConnectionState) {
-      status.dataset.online = String(state === 'online');
-      status.dataset.state = state;
-      status.textContent = t[state];
+      connection = state;
+      showStatus();
     },
 
     setLoadingOlder(isLoading: boolean) {

@@ -208,7 +208,7 @@ describe('auto-tag preset on inbound messages', () => {
     const presets = (await owner.get('/api/v1/automation/presets')).json().items as {
       key: string;
       rule: Record<string, unknown> & { actions: unknown[] };
-      needs: string[];
+      needs: { tagName: string; target: string }[];
     }[];
     const preset = presets.find((p) => p.key === 'auto_tag_after_sales')!;
     expect(preset.needs).toEqual([]);
@@ -237,12 +237,12 @@ describe('auto-tag preset on inbound messages', () => {
     const { owner } = await createWorkspace(context);
     const presets = (await owner.get('/api/v1/automation/presets')).json().items as {
       key: string;
-      needs: string[];
+      needs: { tagName: string; target: string }[];
       category: string;
     }[];
     const afterSales = presets.find((p) => p.key === 'auto_tag_after_sales')!;
     expect(afterSales.category).toBe('自动标签');
-    expect(afterSales.needs).toEqual(['标签「售后处理中」（会话标签）']);
+    expect(afterSales.needs).toEqual([{ tagName: '售后处理中', target: 'conversation' }]);
   });
 });
 

@@ -123,7 +123,7 @@ export async function presetsFor(executor: Executor, workspaceId: string): Promi
   );
   const byName = new Map(rows.rows.map((row) => [row.name, row.id]));
   return PRESETS.map((preset) => {
-    const needs: string[] = [];
+    const needs: AutomationPreset['needs'] = [];
     const actions: AutomationAction[] = [];
     for (const action of preset.rule.actions) {
       if (!('tagName' in action)) {
@@ -132,7 +132,7 @@ export async function presetsFor(executor: Executor, workspaceId: string): Promi
       }
       const tagId = byName.get(action.tagName);
       if (tagId) actions.push({ type: 'add_tag', target: action.target, tagId });
-      else needs.push(`标签「${action.tagName}」（${action.target === 'customer' ? '客户' : '会话'}标签）`);
+      else needs.push({ tagName: action.tagName, target: action.target });
     }
     return { ...preset, rule: { ...preset.rule, actions }, needs };
   });

@@ -1,4 +1,4 @@
-import type { AutomationTrigger } from '@huike/contracts';
+import type { AutomationPreset, AutomationTrigger } from '@huike/contracts';
 import type { TFunction } from 'i18next';
 
 /** The trigger in one line of the admin's language: 「客户发来的消息」, 「客服 10 分钟未回复」, 「每周一 09:00」. */
@@ -28,4 +28,35 @@ export function triggerSummary(trigger: AutomationTrigger, t: TFunction, tagName
     default:
       return t(`automation.triggers.${trigger.type}`);
   }
+}
+
+/**
+ * A template in the admin's language: the server words its built-in templates in Chinese, so their texts are
+ * translated here by template key; a template this app does not know keeps the server's words.
+ */
+export function presetText(preset: AutomationPreset, t: TFunction) {
+  const text = (field: 'category' | 'name' | 'description' | 'summary' | 'note', fallback: string) =>
+    t(`automation.presetTexts.${preset.key}.${field}` as 'automation.presetTexts.urgent_escalation.note', {
+      defaultValue: fallback,
+    });
+  return {
+    category: text('category', preset.category),
+    name: text('name', preset.name),
+    description: text('description', preset.description),
+    /** The rule's one-line description: what it does, 「消息提到 退货 → 会话标签 售后处理中」. */
+    summary: text('summary', preset.rule.description),
+    /** The tags the workspace lacks: 标签「售后客户」（客户标签）. */
+    needs: preset.needs.map((need) =>
+      t('automation.presetNeedTag', { tag: need.tagName, target: t(`automation.tagTarget.${need.target}`) }),
+    ),
+    /** The rule as the editor starts with it: its name, description and internal notes translated too. */
+    rule: {
+      ...preset.rule,
+      name: text('name', preset.rule.name),
+      description: text('summary', preset.rule.description),
+      actions: preset.rule.actions.map((action) =>
+        action.type === 'private_note' ? { ...action, content: text('note', action.content) } : action,
+      ),
+    },
+  };
 }

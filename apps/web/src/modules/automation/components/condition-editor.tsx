@@ -104,7 +104,7 @@ function ConditionRow({ condition, onChange }: RowProps) {
           <Input
             value={condition.value}
             onChange={(event) => set({ value: event.target.value })}
-            placeholder="退货"
+            placeholder={t('automation.contentExample')}
             style={{ width: 220 }}
             data-testid="condition-text"
           />
@@ -314,7 +314,7 @@ function ConditionRow({ condition, onChange }: RowProps) {
             precision={2}
             value={condition.value / 100}
             onChange={(value) => set({ value: Math.round((value ?? 0) * 100) })}
-            addonAfter="元"
+            addonAfter={t('automation.yuan')}
           />
         </Space>
       );

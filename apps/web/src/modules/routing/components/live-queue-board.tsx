@@ -117,7 +117,7 @@ export function LiveQueueBoard() {
               title: t('routing.settings.skills'),
               render: (_, agent) => (
                 <Space size={4} wrap>
-                  {agent.level === 'senior' && <Tag color="purple">senior</Tag>}
+                  {agent.level === 'senior' && <Tag color="purple">{t('routing.settings.levels.senior')}</Tag>}
                   {agent.skills.map((skill) => (
                     <Tag key={skill}>{skill}</Tag>
                   ))}

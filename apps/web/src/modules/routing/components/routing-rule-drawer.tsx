@@ -6,7 +6,7 @@ import { FormDrawer } from '../../../ui/form-drawer.tsx';
 import { useTeams } from '../../identity/hooks/use-users.ts';
 import { useInboxes } from '../../inboxes/hooks/use-inboxes.ts';
 import { useTagCatalog } from '../../tags/hooks/use-tags.ts';
-import { useSaveRoutingRule } from '../hooks/use-routing.ts';
+import { useRoutingAgents, useSaveRoutingRule } from '../hooks/use-routing.ts';
 
 type Values = {
   name: string;
@@ -36,7 +36,15 @@ export function RoutingRuleDrawer({
   const teams = useTeams();
   const inboxes = useInboxes();
   const tags = useTagCatalog();
+  const agents = useRoutingAgents();
   const save = useSaveRoutingRule();
+  // 'senior' is the level, not a skill tag: routing sends such rules to senior agents only.
+  const skillOptions = [
+    { value: 'senior', label: t('routing.settings.seniorSkill') },
+    ...[...new Set((agents.data ?? []).flatMap((agent) => agent.skills))]
+      .filter((skill) => skill !== 'senior')
+      .map((skill) => ({ value: skill, label: skill })),
+  ];
 
   useEffect(() => {
     if (!open) return;
@@ -149,8 +157,11 @@ export function RoutingRuleDrawer({
           name="requiredSkill"
           label={t('routing.settings.requiredSkill')}
           extra={t('routing.settings.requiredSkillHelp')}
+          // One skill: a tags select whose last pick replaces the one before.
+          getValueProps={(skill: string | null) => ({ value: skill ? [skill] : [] })}
+          normalize={(skills: string[]) => skills.at(-1)?.slice(0, 30) ?? null}
         >
-          <Input maxLength={30} allowClear />
+          <Select mode="tags" allowClear options={skillOptions} data-testid="routing-rule-skill" />
         </Form.Item>
       </Form>
     </FormDrawer>

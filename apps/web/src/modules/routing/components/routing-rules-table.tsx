@@ -108,7 +108,11 @@ export function RoutingRulesTable({ onEdit }: { onEdit: (rule: RoutingRule) => v
               ) : (
                 <Tag>{rule.teamName ?? t('routing.settings.anyTeam')}</Tag>
               )}
-              {rule.requiredSkill && <Tag color="purple">{rule.requiredSkill}</Tag>}
+              {rule.requiredSkill && (
+                <Tag color="purple">
+                  {rule.requiredSkill === 'senior' ? t('routing.settings.seniorSkill') : rule.requiredSkill}
+                </Tag>
+              )}
             </Space>
           ),
         },
