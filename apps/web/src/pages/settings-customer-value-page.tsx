@@ -41,7 +41,9 @@ export function SettingsCustomerValuePage() {
   }, [settings.data, form]);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     save.mutate(fromFormValues(values), {
       onSuccess: () => {
         setDirty(false);

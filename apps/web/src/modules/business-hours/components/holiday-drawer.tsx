@@ -42,7 +42,9 @@ export function HolidayDrawer({
   }, [open, holiday, year, date, form, save.reset]);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     const date = values.date.format('YYYY-MM-DD');
     save.mutate(
       { date, input: { kind: values.kind, name: values.name.trim() } },

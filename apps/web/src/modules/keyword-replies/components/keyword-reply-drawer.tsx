@@ -98,7 +98,9 @@ export function KeywordReplyDrawer({
   }, [open, rule, form, create.reset, update.reset]);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     const keywords =
       values.matchMode === 'regex'
         ? values.patterns

@@ -48,7 +48,9 @@ export function ArticleDrawer({ articleId, open, onClose }: Props) {
   }, [open, articleId, article.data, form, save.reset]);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     await save.mutateAsync({ id: articleId, input: { ...values, questions: values.questions ?? [] } });
     onClose();
   };

@@ -20,7 +20,9 @@ export function BotSettingsCard({ item, canManage }: { item: InboxBotSettings; c
   useEffect(() => form.setFieldsValue(item.settings), [form, item.settings]);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     await update
       .mutateAsync({ inboxId: item.inboxId, settings: { ...values, quickQuestions: values.quickQuestions ?? [] } })
       .then(

@@ -65,7 +65,9 @@ export function RoutingRuleDrawer({
   }, [open, rule, form, save.reset]);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     const input = {
       name: values.name,
       enabled: values.enabled,

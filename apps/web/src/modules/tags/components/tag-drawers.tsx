@@ -48,7 +48,9 @@ export function TagGroupDrawer({
   }, [open, group, form, save.reset]);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     save.mutate(
       { id: group?.id, input: { ...values, name: values.name.trim(), ...(group ? {} : { position: nextPosition }) } },
       {
@@ -147,7 +149,9 @@ export function TagDrawer({
     }));
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     const siblings = catalog?.childrenOf(groupId, values.parentId ?? null) ?? [];
     save.mutate(
       {

@@ -90,7 +90,9 @@ export function TemplateDrawer({ open, template, onClose }: Props) {
   };
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     const body = {
       category: values.category.trim() || t('templates.defaultCategory'),
       title: values.title.trim(),

@@ -28,7 +28,9 @@ export function TicketBulkBar({ selectedIds, onDone }: Props) {
   if (count === 0) return null;
 
   const submit = async () => {
-    const values = await form.validateFields();
+    // A rejected validation is already shown under its field.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     const changes: BulkTicketChanges = {};
     if (values.status) changes.status = values.status;
     if (values.severity) changes.severity = values.severity;
