@@ -82,6 +82,17 @@ describe('one customer, every channel', () => {
     await browser?.close();
   });
 
+  /** The owner's workbench in a new browser context, signed in. */
+  async function openAsOwner() {
+    const context = await newContext(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    const watched = watchPage(page, 'agent');
+    await page.setViewportSize({ width: 1440, height: 960 });
+    await loginAsOwner(page);
+    return { page, watched };
+  }
+
   it('an API-channel buyer writes in, the reply fails at the integrator, 重试 sends it once, and the panel lists the channel', async () => {
     const api = ownerApi();
     const run = runId();
@@ -118,12 +129,7 @@ describe('one customer, every channel', () => {
     const conversation = found;
 
     // The agent opens it in the workbench: the API channel's icon, the buyer's message.
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'agent');
-    await page.setViewportSize({ width: 1440, height: 960 });
-    await loginAsOwner(page);
+    const { page, watched } = await openAsOwner();
     await page.goto(`/inbox/${conversation.id}`);
     const chat = page.locator(`[data-testid=chat][data-conversation-id="${conversation.id}"]`);
     await chat.waitFor({ state: 'visible' });
@@ -215,12 +221,7 @@ describe('one customer, every channel', () => {
     );
     const anonymous = await startChat({}, `随便看看，有优惠吗？${run}`);
 
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'agent');
-    await page.setViewportSize({ width: 1440, height: 960 });
-    await loginAsOwner(page);
+    const { page, watched } = await openAsOwner();
     await page.goto(`/inbox/${member.id}`);
     const panel = page.locator('[data-testid=customer-panel]');
     const account = panel.locator('[data-testid=linked-account]');

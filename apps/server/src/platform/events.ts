@@ -92,21 +92,23 @@ export type Emit = (event: DomainEvent) => Promise<void>;
 
 /**
  * Runs `work` in one transaction: the events it emits are recorded in that transaction (so their webhook
- * deliveries commit with the change, or not at all) and published once it committed.
+ * deliveries commit with the change, or not at all) and published once it committed. Without a bus (services
+ * built for command-line tools) the events go nowhere.
  */
 export async function publishingTransaction<T>(
   db: Db,
-  events: EventBus,
+  events: EventBus | undefined,
   work: (tx: Executor, emit: Emit) => Promise<T>,
 ): Promise<T> {
   const emitted: DomainEvent[] = [];
   const result = await db.transaction((tx) =>
     work(tx, async (event) => {
+      if (!events) return;
       await events.record(tx, event);
       emitted.push(event);
     }),
   );
-  for (const event of emitted) events.publish(event);
+  for (const event of emitted) events?.publish(event);
   return result;
 }
 

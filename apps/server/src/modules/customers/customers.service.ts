@@ -24,7 +24,7 @@ import { createBatcher } from '../../platform/batcher.ts';
 import type { FieldCipher } from '../../platform/crypto.ts';
 import { decodeCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
-import { type DomainEvent, type Emit, type EventBus, publishingTransaction } from '../../platform/events.ts';
+import { type DomainEvent, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
 import { validateCustomFields } from './custom-fields.service.ts';
 import * as search from './customer-search.ts';
@@ -224,9 +224,6 @@ export function createCustomersService({
   customerTarget,
   events,
 }: CustomersDeps) {
-  /** publishingTransaction; without a bus (command-line tools) the emitted events go nowhere. */
-  const transactionWithEvents = <T>(work: (tx: Executor, emit: Emit) => Promise<T>) =>
-    events ? publishingTransaction(db, events, work) : db.transaction((tx) => work(tx, async () => {}));
   const decrypt = (stored: string | null) => (stored ? cipher.decrypt(stored) : null);
   const encrypt = (plain: string | null) => (plain ? cipher.encrypt(plain) : null);
 
@@ -599,7 +596,7 @@ export function createCustomersService({
       const { marketingOptOut, ...profileBody } = body;
       // Who gets marketing SMS is the campaign senders' call: agents edit the profile, not this.
       if (marketingOptOut !== undefined) assertCan(actor, 'campaigns:send');
-      return transactionWithEvents(async (tx, emit) => {
+      return publishingTransaction(db, events, async (tx, emit) => {
         const [locked] = await repo.lockCustomers(tx, actor.workspaceId, [id]);
         if (!locked) throw notFound();
         const row = await getLiveRow(tx, actor, id);
@@ -920,7 +917,7 @@ export function createCustomersService({
       const hasDetails = Boolean(details?.name || details?.email || details?.phone);
       const known = hasDetails ? undefined : await findInboxIdentity(input);
       if (known) return { customerId: known.customerId, created: false };
-      const resolved = await transactionWithEvents(async (tx, emit) => {
+      const resolved = await publishingTransaction(db, events, async (tx, emit) => {
         const resolved = await resolveIdentity(tx, input);
         if (resolved.created) await emit(customerCreated(input.workspaceId, resolved.customerId));
         return resolved;

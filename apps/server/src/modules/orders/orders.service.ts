@@ -243,10 +243,10 @@ export function createOrdersService({
 }) {
   /**
    * One order in its own transaction; its events (customer.created for a new buyer, order.created / order.updated)
-   * are published once it committed. Without a bus (command-line tools) they go nowhere.
+   * are published once it committed.
    */
   function upsertPublishing(actor: Actor, input: UpsertOrderInput, settings?: CustomerValueSettings) {
-    const work = async (tx: Executor, emit: Emit) => {
+    return publishingTransaction(db, events, async (tx, emit) => {
       const context = { workspaceId: actor.workspaceId, actorId: actor.userId, now: clock(), settings, emit };
       const result = await upsertOrder(tx, context, input);
       if (result.outcome !== 'unchanged') {
@@ -258,8 +258,7 @@ export function createOrdersService({
         });
       }
       return result;
-    };
-    return events ? publishingTransaction(db, events, work) : db.transaction((tx) => work(tx, async () => {}));
+    });
   }
 
   async function ordersPage(actor: Actor, filter: Parameters<typeof repo.listOrders>[2], limit: number) {
