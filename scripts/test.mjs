@@ -95,6 +95,7 @@ for (const suite of results) {
   console.log(
     `${suite.failed > 0 ? '✗' : '✓'} ${suite.name}: ${suite.passed} passed, ${suite.failed} failed${skipped}${time}${note}`,
   );
+  for (const failure of suite.failures ?? []) console.log(`    ✗ ${failure}`);
 }
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 /**
  * @param {string} file path of the JSON report
  * @param {number} exitCode the runner's exit code
- * @returns {{ passed: number, failed: number, skipped: number, note: string }}
+ * @returns {{ passed: number, failed: number, skipped: number, note: string, failures: string[] }}
  */
 export function countVitestReport(file, exitCode) {
   let report;
@@ -18,6 +18,7 @@ export function countVitestReport(file, exitCode) {
       failed: 1,
       skipped: 0,
       note: `no report (exit ${exitCode}): counted as 1 failure`,
+      failures: [],
     };
   }
   const passed = report.numPassedTests ?? 0;
@@ -37,13 +38,31 @@ export function countVitestReport(file, exitCode) {
     notes.push(`runner exited ${exitCode} without a failed test: counted as 1 failure`);
   }
   if (passed + failed === 0 && exitCode === 0) notes.push('no tests ran');
-  return { passed, failed, skipped, note: notes.join('; ') };
+  return { passed, failed, skipped, note: notes.join('; '), failures: failureLines(report) };
 }
 
-// CLI: node scripts/lib/vitest-counts.mjs REPORT.json EXIT_CODE → prints "PASSED FAILED"
+// One line per failed test or broken file — "file › test: first line of the error" — so that the end of a long CI
+// log says what failed.
+function failureLines(report) {
+  const firstLine = (message = '') => message.split('\n').find((line) => line.trim() !== '') ?? '';
+  const lines = [];
+  for (const file of report.testResults ?? []) {
+    const name = file.name?.replace(/^.*?\/(apps|e2e|packages)\//, '$1/') ?? '?';
+    const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of failedTests) {
+      lines.push(`${name} › ${test.fullName ?? test.title}: ${firstLine(test.failureMessages?.[0]).slice(0, 300)}`);
+    }
+    if (file.status === 'failed' && failedTests.length === 0) lines.push(`${name}: ${firstLine(file.message)}`);
+  }
+  return lines;
+}
+
+// CLI: node scripts/lib/vitest-counts.mjs REPORT.json EXIT_CODE [FAILURES_FILE] → prints "PASSED FAILED" and appends
+// the failure lines to FAILURES_FILE
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [file = '', code = '1'] = process.argv.slice(2);
+  const [file = '', code = '1', failuresFile] = process.argv.slice(2);
   const counts = countVitestReport(file, Number(code));
   if (counts.note) console.error(`(${file}: ${counts.note})`);
+  if (failuresFile && counts.failures.length > 0) fs.appendFileSync(failuresFile, `${counts.failures.join('\n')}\n`);
   console.log(`${counts.passed} ${counts.failed}`);
 }
