@@ -28,6 +28,8 @@ export type DurationStats = z.infer<typeof durationStats>;
 /** Rates are 0..1, null when the denominator is 0. */
 export const serviceReport = z.object({
   range: z.object({ from: z.string(), to: z.string(), timezone: z.string() }),
+  /** The demo workspace's made-up history lies before this workspace date; null when the range holds none of it. */
+  sampleHistoryUntil: z.string().nullable(),
   kpis: z.object({
     conversations: z.number().int(),
     conversationsResolved: z.number().int(),

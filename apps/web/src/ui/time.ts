@@ -35,6 +35,9 @@ export function setDayjsLanguage(language: string): void {
 export const inWorkspace = (value: string | number | Date | dayjs.Dayjs = Date.now()): dayjs.Dayjs =>
   dayjs(value).tz(workspaceTimezone);
 
+/** Midnight (browser time) of the workspace's current date: for date pickers, whose days are the browser's. */
+export const workspaceToday = (now: number = Date.now()): dayjs.Dayjs => dayjs(inWorkspace(now).format('YYYY-MM-DD'));
+
 export const formatDateTime = (iso: string): string => inWorkspace(iso).format('YYYY-MM-DD HH:mm:ss');
 export const formatDate = (iso: string): string => inWorkspace(iso).format('YYYY-MM-DD');
 

@@ -426,3 +426,11 @@ export async function existsInWorkspace(
   );
   return result.rows.length > 0;
 }
+
+/** The workspace date before which the demo seed made up the history (seedDemoReporting), or null. */
+export async function sampleHistoryUntil(executor: Executor, workspaceId: string): Promise<string | null> {
+  const result = await executor.execute<{ until: string | null }>(
+    sql`select settings->>'sampleHistoryUntil' as until from workspaces where id = ${workspaceId}`,
+  );
+  return result.rows[0]?.until ?? null;
+}

@@ -2,6 +2,7 @@ import type { Conversation } from '@huike/contracts';
 import { describe, expect, it } from 'vitest';
 import { type Client, createTestApp, createWorkspace, pause, startConversation } from '../../../test/harness.ts';
 import { newId } from '../../platform/ids.ts';
+import { seedDemoReporting } from './demo-reporting.ts';
 import { computeServiceReport } from './service-report.ts';
 
 const context = await createTestApp();
@@ -336,6 +337,21 @@ describe('the service report', () => {
     expect(second.heatmap).toEqual([{ weekday: 6, hour: 0, conversations: 2, tickets: 0 }]);
     const both = await report(owner, 'from=2026-05-01&to=2026-05-02');
     expect(both.daily.map((d: { conversations: number }) => d.conversations)).toEqual([1, 2]);
+  });
+
+  it("marks the demo's made-up history, and only for ranges that reach into it", async () => {
+    const { owner, inbox, addUser } = await createWorkspace(context);
+    await addUser('agent');
+    await startConversation(context, inbox.token, '在吗');
+    const now = new Date('2026-06-10T04:00:00Z');
+    expect(await seedDemoReporting(context.database.db, owner.workspaceId!, now)).toBeGreaterThan(100);
+
+    const month = await report(owner, 'from=2026-05-20&to=2026-06-10');
+    expect(month.sampleHistoryUntil).toBe('2026-06-10');
+    expect(month.kpis.conversations).toBeGreaterThan(100);
+    expect((await report(owner, 'from=2026-06-10&to=2026-06-10')).sampleHistoryUntil).toBeNull();
+    const { owner: real } = await createWorkspace(context);
+    expect((await report(real, 'from=2026-05-20&to=2026-06-10')).sampleHistoryUntil).toBeNull();
   });
 
   it('filters by inbox and agent', async () => {

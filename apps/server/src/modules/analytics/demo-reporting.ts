@@ -295,5 +295,8 @@ export async function seedDemoReporting(db: Db, workspaceId: string, now = new D
     const day = localDate(new Date(now.getTime() - daysAgo * 86_400_000), tz);
     await db.transaction((tx) => repo.rebuildDay(tx, workspaceId, tz, day));
   }
+  // The dashboard says which days are made up: their conversations are not in the inbox.
+  await db.execute(sql`update workspaces set settings = settings || ${JSON.stringify({ sampleHistoryUntil: today })}::jsonb
+    where id = ${workspaceId}`);
   return rows.length;
 }

@@ -353,8 +353,10 @@ export async function computeServiceReport(
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, limit);
 
+  const sampleUntil = await repo.sampleHistoryUntil(executor, workspaceId);
   return {
     range: { from: q.from, to: q.to, timezone },
+    sampleHistoryUntil: sampleUntil !== null && q.from < sampleUntil ? sampleUntil : null,
     kpis: {
       conversations,
       conversationsResolved: count('conversation_resolved'),

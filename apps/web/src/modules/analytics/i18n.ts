@@ -18,6 +18,7 @@ export const reportsZhCN = {
   export: { xlsx: '导出 Excel', pdf: '导出 PDF' },
   empty: '所选范围内还没有数据。客户发起咨询、客服回复和结束会话后，这里会显示统计。',
   error: '数据加载失败，请稍后重试',
+  sampleHistory: '演示数据：{{date}} 之前的数据是示例历史，收件箱里没有对应的会话。从这天起的数据来自真实会话。',
   kpi: {
     conversations: '对话量',
     resolved: '已解决对话',
@@ -98,6 +99,8 @@ export const reportsEn: typeof reportsZhCN = {
   export: { xlsx: 'Export Excel', pdf: 'Export PDF' },
   empty: 'No data in this range yet. Figures appear once customers write, agents reply and conversations are resolved.',
   error: 'Could not load the figures; try again shortly',
+  sampleHistory:
+    'Demo data: the figures before {{date}} are sample history with no conversations behind them in the inbox. From that day on they come from real conversations.',
   kpi: {
     conversations: 'Conversations',
     resolved: 'Resolved',

@@ -18,10 +18,11 @@ import {
   Tooltip,
   Typography,
 } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import type { EChartsOption } from 'echarts';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { workspaceToday } from '../../../ui/time.ts';
 import { useTeams, useUsers } from '../../identity/hooks/use-users.ts';
 import { useInboxes } from '../../inboxes/hooks/use-inboxes.ts';
 import { reportsApi } from '../api/reports-api.ts';
@@ -32,9 +33,9 @@ import { formatCount, formatDuration, formatPercent } from './format.ts';
 type Preset = 'today' | 'last7' | 'last30' | 'thisMonth';
 const DAY = 'YYYY-MM-DD';
 
-/** Dates are the browser's; the workspace timezone is Asia/Shanghai for nearly every shop, and the server counts days in it. */
+/** Days are the workspace's, as the server counts them: at 01:00 in Shanghai a browser in UTC still includes today. */
 function presetRange(preset: Preset): [Dayjs, Dayjs] {
-  const today = dayjs();
+  const today = workspaceToday();
   if (preset === 'today') return [today, today];
   if (preset === 'last7') return [today.subtract(6, 'day'), today];
   if (preset === 'last30') return [today.subtract(29, 'day'), today];
@@ -310,7 +311,7 @@ export function ServiceDashboard() {
     teamId,
     agentId,
   };
-  const includesToday = query.to >= dayjs().format(DAY);
+  const includesToday = query.to >= workspaceToday().format(DAY);
   const report = useServiceReport(query, includesToday);
   const data = report.data;
   const isEmpty =
@@ -343,7 +344,7 @@ export function ServiceDashboard() {
           <DatePicker.RangePicker
             allowClear={false}
             value={range}
-            disabledDate={(day) => day.isAfter(dayjs(), 'day')}
+            disabledDate={(day) => day.isAfter(workspaceToday(), 'day')}
             onChange={(value) => {
               if (value?.[0] && value[1]) {
                 setPreset(null);
@@ -389,6 +390,14 @@ export function ServiceDashboard() {
         </Space>
       </Card>
       {report.isError && <Alert type="error" showIcon message={t('reports.error')} />}
+      {data?.sampleHistoryUntil && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="sample-history"
+          message={t('reports.sampleHistory', { date: data.sampleHistoryUntil })}
+        />
+      )}
       {!data && report.isLoading && (
         <Card variant="borderless" className="hk-card">
           <Skeleton active paragraph={{ rows: 10 }} />
