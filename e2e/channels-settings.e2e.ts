@@ -233,9 +233,8 @@ describe('settings: channels and webhooks', () => {
 
     const { page, watched } = await signedInPage();
     await page.goto(`/segments/${segment.id}`);
-    await chooseMenuItem(page, page.locator('[data-testid=bulk-menu]'), '群发短信');
     const modal = page.locator('[data-testid=sms-campaign-modal]');
-    await modal.waitFor({ state: 'visible' });
+    await chooseMenuItem(page, page.locator('[data-testid=bulk-menu]'), '群发短信', modal);
     await modal.locator('[data-testid=sms-campaign-inbox]').click();
     await page.locator('.ant-select-item-option', { hasText: `短信群发${run}` }).click();
     await expect

@@ -172,9 +172,13 @@ describe('customer data', () => {
     );
 
     // Bulk: add 回访-run to the segment; the exact count and the sentence come first.
-    await chooseMenuItem(page, page.locator('[data-testid=segment-editor] [data-testid=bulk-menu]'), '批量打标签');
     const modal = page.locator('[data-testid=bulk-modal]');
-    await modal.waitFor({ state: 'visible' });
+    await chooseMenuItem(
+      page,
+      page.locator('[data-testid=segment-editor] [data-testid=bulk-menu]'),
+      '批量打标签',
+      modal,
+    );
     await waitFor(
       async () => (await modal.locator('[data-testid=bulk-count]').textContent())?.includes('2'),
       'bulk count',

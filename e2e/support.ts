@@ -89,18 +89,21 @@ export async function loginAsOwner(page: Page): Promise<void> {
 }
 
 /**
- * Opens a dropdown menu and clicks one of its items. A menu can close under the pointer when the page
- * re-renders its trigger (a refetch landing right after a save), so the open is retried, as a person would.
+ * Opens a dropdown menu, clicks one of its items and waits for what the item opens. A menu can close under the
+ * pointer, or a click can be lost, when the page re-renders while it loads (a refetch landing right after a save;
+ * seen in CI on a loaded machine), so the whole choice is retried, as a person would, until `opens` shows.
  */
-export async function chooseMenuItem(page: Page, trigger: Locator, label: string): Promise<void> {
+export async function chooseMenuItem(page: Page, trigger: Locator, label: string, opens: Locator): Promise<void> {
   const item = page.locator('.ant-dropdown:not(.ant-dropdown-hidden) .ant-dropdown-menu-item', { hasText: label });
   for (let attempt = 1; ; attempt++) {
-    await trigger.click();
     try {
+      if (!(await item.isVisible())) await trigger.click();
       await item.click({ timeout: 5_000 });
+      await opens.waitFor({ state: 'visible', timeout: 10_000 });
       return;
     } catch (error) {
       if (attempt === 3) throw error;
+      if (await opens.isVisible()) return;
       await page.keyboard.press('Escape');
     }
   }

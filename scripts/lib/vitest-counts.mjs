@@ -50,7 +50,10 @@ function failureLines(report) {
     const name = file.name?.replace(/^.*?\/(apps|e2e|packages)\//, '$1/') ?? '?';
     const failedTests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
     for (const test of failedTests) {
-      lines.push(`${name} › ${test.fullName ?? test.title}: ${firstLine(test.failureMessages?.[0]).slice(0, 300)}`);
+      let reason = firstLine(test.failureMessages?.[0]).slice(0, 300);
+      // vitest's JSON report keeps a timeout only as this placeholder.
+      if (reason === 'Error: STACK_TRACE_ERROR') reason = `timed out after ${Math.round(test.duration ?? 0)} ms`;
+      lines.push(`${name} › ${test.fullName ?? test.title}: ${reason}`);
     }
     if (file.status === 'failed' && failedTests.length === 0) lines.push(`${name}: ${firstLine(file.message)}`);
   }

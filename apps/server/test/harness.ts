@@ -117,6 +117,9 @@ export async function login(context: TestContext, email: string, password: strin
 
 export const PASSWORD = 'correct-horse-1';
 
+/** For tests that seed the whole demo shop: 10–20 s alone, over 30 s when CI runs two such files at once. */
+export const DEMO_SEED_TIMEOUT_MS = 120_000;
+
 /** A workspace with an owner and a website inbox; `users` adds members with the given roles. */
 export async function createWorkspace(context: TestContext, name = '测试店铺') {
   const tag = randomBytes(4).toString('hex');

@@ -9,6 +9,7 @@ import {
   createVisitor,
   createWorkspace,
   customerIdOf,
+  DEMO_SEED_TIMEOUT_MS,
   pause,
   startConversation,
 } from '../../../test/harness.ts';
@@ -645,17 +646,21 @@ describe('rule lifecycle', () => {
 });
 
 describe('demo data', () => {
-  it('seeds the auto-tag and urgency presets as healthy, disabled rules', async () => {
-    const { seedDemoWorkspace } = await import('../../db/demo-seed.ts');
-    const { login } = await import('../../../test/harness.ts');
-    const { email, password } = await seedDemoWorkspace(context, context.database);
-    const owner = await login(context, email, password);
-    const rules = (await owner.get('/api/v1/automation/rules')).json().items as {
-      name: string;
-      enabled: boolean;
-      problems: string[];
-    }[];
-    expect(rules.map((rule) => rule.name)).toEqual(['退货咨询自动打标签', '紧急诉求升级']);
-    expect(rules.every((rule) => !rule.enabled && rule.problems.length === 0)).toBe(true);
-  });
+  it(
+    'seeds the auto-tag and urgency presets as healthy, disabled rules',
+    async () => {
+      const { seedDemoWorkspace } = await import('../../db/demo-seed.ts');
+      const { login } = await import('../../../test/harness.ts');
+      const { email, password } = await seedDemoWorkspace(context, context.database);
+      const owner = await login(context, email, password);
+      const rules = (await owner.get('/api/v1/automation/rules')).json().items as {
+        name: string;
+        enabled: boolean;
+        problems: string[];
+      }[];
+      expect(rules.map((rule) => rule.name)).toEqual(['退货咨询自动打标签', '紧急诉求升级']);
+      expect(rules.every((rule) => !rule.enabled && rule.problems.length === 0)).toBe(true);
+    },
+    DEMO_SEED_TIMEOUT_MS,
+  );
 });

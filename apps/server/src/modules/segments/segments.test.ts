@@ -4,6 +4,7 @@ import {
   countRows,
   createTestApp,
   createWorkspace,
+  DEMO_SEED_TIMEOUT_MS,
   insertCustomer,
   startConversation,
 } from '../../../test/harness.ts';
@@ -574,23 +575,27 @@ describe('bulk actions', () => {
 });
 
 describe('demo data', () => {
-  it('seeds tagged customers and the funnel segments, each of which counts', async () => {
-    const { seedDemoWorkspace } = await import('../../db/demo-seed.ts');
-    const { login } = await import('../../../test/harness.ts');
-    const { email, password } = await seedDemoWorkspace(context, context.database);
-    const owner = await login(context, email, password);
-    const segments = (await owner.get('/api/v1/segments')).json().items as { id: string; name: string }[];
-    expect(segments.map((s) => s.name).sort()).toEqual(['售后客户', '已下单', '沉睡客户', '潜在客户'].sort());
-    const counts = new Map<string, number>();
-    for (const segment of segments) {
-      const response = await owner.get(`/api/v1/segments/${segment.id}/count`);
-      expect(response.statusCode, response.body).toBe(200);
-      counts.set(segment.name, response.json().count);
-    }
-    expect(counts.get('售后客户')).toBeGreaterThan(20);
-    const vip = (await owner.get('/api/v1/tags')).json().items.find((t: Tag) => t.name === 'VIP');
-    expect(await countRows(context, 'from customer_tags where tag_id = $1', [vip.id])).toBe(20);
-  });
+  it(
+    'seeds tagged customers and the funnel segments, each of which counts',
+    async () => {
+      const { seedDemoWorkspace } = await import('../../db/demo-seed.ts');
+      const { login } = await import('../../../test/harness.ts');
+      const { email, password } = await seedDemoWorkspace(context, context.database);
+      const owner = await login(context, email, password);
+      const segments = (await owner.get('/api/v1/segments')).json().items as { id: string; name: string }[];
+      expect(segments.map((s) => s.name).sort()).toEqual(['售后客户', '已下单', '沉睡客户', '潜在客户'].sort());
+      const counts = new Map<string, number>();
+      for (const segment of segments) {
+        const response = await owner.get(`/api/v1/segments/${segment.id}/count`);
+        expect(response.statusCode, response.body).toBe(200);
+        counts.set(segment.name, response.json().count);
+      }
+      expect(counts.get('售后客户')).toBeGreaterThan(20);
+      const vip = (await owner.get('/api/v1/tags')).json().items.find((t: Tag) => t.name === 'VIP');
+      expect(await countRows(context, 'from customer_tags where tag_id = $1', [vip.id])).toBe(20);
+    },
+    DEMO_SEED_TIMEOUT_MS,
+  );
 });
 
 describe('API description', () => {

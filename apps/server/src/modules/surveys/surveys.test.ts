@@ -4,6 +4,7 @@ import {
   countRows,
   createTestApp,
   createWorkspace,
+  DEMO_SEED_TIMEOUT_MS,
   pause,
   readBack,
   startConversation,
@@ -429,18 +430,22 @@ describe('isolation', () => {
 });
 
 describe('demo data', () => {
-  it('seeds a few dozen answered CSAT surveys and an NPS send', async () => {
-    const { seedDemoWorkspace } = await import('../../db/demo-seed.ts');
-    const { login } = await import('../../../test/harness.ts');
-    const { email, password } = await seedDemoWorkspace(context, context.database);
-    const owner = await login(context, email, password);
-    const summary = (await owner.get('/api/v1/surveys/summary')).json();
-    expect(summary.csat.responses).toBeGreaterThanOrEqual(30);
-    expect(summary.csat.average).toBeGreaterThan(3.5);
-    expect(summary.nps.responses).toBeGreaterThan(10);
-    expect(summary.nps.score).not.toBeNull();
-    const page = (await owner.get('/api/v1/surveys/responses?kind=csat&limit=5')).json();
-    expect(page.items).toHaveLength(5);
-    expect(page.items[0].customerName).toBeTruthy();
-  });
+  it(
+    'seeds a few dozen answered CSAT surveys and an NPS send',
+    async () => {
+      const { seedDemoWorkspace } = await import('../../db/demo-seed.ts');
+      const { login } = await import('../../../test/harness.ts');
+      const { email, password } = await seedDemoWorkspace(context, context.database);
+      const owner = await login(context, email, password);
+      const summary = (await owner.get('/api/v1/surveys/summary')).json();
+      expect(summary.csat.responses).toBeGreaterThanOrEqual(30);
+      expect(summary.csat.average).toBeGreaterThan(3.5);
+      expect(summary.nps.responses).toBeGreaterThan(10);
+      expect(summary.nps.score).not.toBeNull();
+      const page = (await owner.get('/api/v1/surveys/responses?kind=csat&limit=5')).json();
+      expect(page.items).toHaveLength(5);
+      expect(page.items[0].customerName).toBeTruthy();
+    },
+    DEMO_SEED_TIMEOUT_MS,
+  );
 });
