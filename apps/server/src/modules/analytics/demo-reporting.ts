@@ -4,7 +4,6 @@ import type { Db } from '../../db/database.ts';
 import { reportingEvents } from '../../db/schema.ts';
 import { workspaceTimezone } from '../../platform/db-helpers.ts';
 import { newId } from '../../platform/ids.ts';
-import * as repo from './analytics.repository.ts';
 
 type Row = typeof reportingEvents.$inferInsert;
 
@@ -25,7 +24,8 @@ function random(seed: number) {
 
 /**
  * Reporting facts for the demo: the seeded conversations as they happened today, and 30 days of history
- * before them (believable volumes, response times and ratings), rolled up, so the dashboard has a month to show.
+ * before them (believable volumes, response times and ratings), so the dashboard has a month to show. The worker's
+ * rollup sweep rolls the past days up when it starts; until then the report reads the same figures from the facts.
  */
 export async function seedDemoReporting(db: Db, workspaceId: string, now = new Date()) {
   const rand = random(20_250_101);
@@ -290,10 +290,6 @@ export async function seedDemoReporting(db: Db, workspaceId: string, now = new D
       .insert(reportingEvents)
       .values(rows.slice(i, i + 1000))
       .onConflictDoNothing();
-  }
-  for (let daysAgo = 31; daysAgo >= 1; daysAgo--) {
-    const day = localDate(new Date(now.getTime() - daysAgo * 86_400_000), tz);
-    await db.transaction((tx) => repo.rebuildDay(tx, workspaceId, tz, day));
   }
   // The dashboard says which days are made up: their conversations are not in the inbox.
   await db.execute(sql`update workspaces set settings = settings || ${JSON.stringify({ sampleHistoryUntil: today })}::jsonb
