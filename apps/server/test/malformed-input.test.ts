@@ -83,6 +83,9 @@ describe('requests the server must refuse with a 4xx', () => {
     expectErrorShape(response);
     const paths = response.json().error.details.map((detail: { path: string }) => detail.path);
     expect(paths).toEqual(expect.arrayContaining(['/content', '/private']));
+    // The message names the first problem, for clients that show only the message.
+    const tooLong = await owner.post('/api/v1/inboxes', { name: '店'.repeat(500), channelType: 'website' });
+    expect(tooLong.json().error.message).toMatch(/^请求参数不正确：name：太长：最多 \d+ 个字符$/);
   });
 
   it('answers unknown fields with 400 and stores nothing', async () => {

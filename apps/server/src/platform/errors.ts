@@ -18,6 +18,8 @@ export const errorStatus = {
   'user.owner_protected': 403,
   'team.not_found': 404,
   'team.name_taken': 409,
+  /** Deleting a team that routing rules, SLA policies, automation rules or team templates still use. */
+  'team.in_use': 409,
   'inbox.not_found': 404,
   'channel.connection_failed': 400,
   /** A channel callback (WeChat) that is malformed, oversized, badly signed or stale: one answer for all. */
@@ -97,6 +99,7 @@ export const errorStatus = {
   'sla_policy.not_found': 404,
   'webhook.not_found': 404,
   'webhook.unsafe_url': 400,
+  'webhook.disabled': 409,
   'webhook_delivery.not_found': 404,
   'webhook_delivery.not_dead': 409,
   'message.not_found': 404,
@@ -154,7 +157,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
         path: issue.instancePath || '/',
         message: issue.message,
       }));
-      return reply.status(400).send(body('request.invalid', `请求参数不正确（${error.validationContext}）`, issues));
+      // The first problem in the message itself, for clients that show only the message (toasts, scripts' logs).
+      const first = issues[0];
+      const where = first && first.path !== '/' ? `${first.path.slice(1).replaceAll('/', '.')}：` : '';
+      const message = first
+        ? `请求参数不正确：${where}${first.message}`
+        : `请求参数不正确（${error.validationContext}）`;
+      return reply.status(400).send(body('request.invalid', message, issues));
     }
     if (isInvalidTextForDatabase(error)) {
       return reply.status(400).send(body('request.invalid', '文本中含有无法保存的字符（如 NUL）'));

@@ -182,10 +182,15 @@ describe('the service report', () => {
       ...['ticket_sla_met', 'ticket_sla_met', 'ticket_sla_met', 'ticket_sla_missed'].map((kind) => ({ at: day, kind })),
       ...[5, 4, 2].map((score) => ({ at: day, kind: 'csat', dim: String(score), value: score, agentId: agent })),
       ...[10, 9, 7, 3].map((score) => ({ at: day, kind: 'nps', dim: String(score), value: score })),
+      // The bot engaged four conversations: answered two (resolving one), handed one off after answering and two
+      // without answering.
+      ...['bot_engaged', 'bot_engaged', 'bot_engaged', 'bot_engaged'].map((kind) => ({ at: day, kind })),
       { at: day, kind: 'bot_answered' },
       { at: day, kind: 'bot_answered' },
       { at: day, kind: 'bot_resolved' },
       { at: day, kind: 'bot_handed_off', dim: 'requested' },
+      { at: day, kind: 'bot_handed_off', dim: 'low_confidence' },
+      { at: day, kind: 'bot_handed_off', dim: 'low_confidence' },
       { at: day, kind: 'complaint_keyword', dim: '快递' },
       { at: day, kind: 'complaint_keyword', dim: '快递' },
       { at: day, kind: 'complaint_keyword', dim: '退款' },
@@ -207,7 +212,7 @@ describe('the service report', () => {
     near(kpis.resolution.median, 1800);
     expect(kpis.fcr).toEqual({ resolved: 4, firstContact: 3, rate: 0.75 });
     expect(kpis.sla).toMatchObject({ met: 3, missed: 1, rate: 0.75 });
-    expect(kpis.bot).toMatchObject({ engaged: 2, resolved: 1, handedOff: 1, resolutionRate: 0.5, handOffRate: 0.5 });
+    expect(kpis.bot).toMatchObject({ engaged: 4, resolved: 1, handedOff: 3, resolutionRate: 0.25, handOffRate: 0.75 });
     expect(kpis.csat.responses).toBe(3);
     expect(kpis.csat.average).toBeCloseTo(3.67, 2);
     expect(kpis.csat.satisfiedRate).toBeCloseTo(2 / 3);

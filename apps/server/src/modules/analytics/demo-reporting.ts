@@ -126,6 +126,12 @@ export async function seedDemoReporting(db: Db, workspaceId: string, now = new D
         fact({
           ...base,
           occurredAt: new Date(created.getTime() + 5_000),
+          kind: 'bot_engaged',
+          factKey: conversationId,
+        });
+        fact({
+          ...base,
+          occurredAt: new Date(created.getTime() + 5_000),
           kind: 'bot_answered',
           factKey: conversationId,
         });

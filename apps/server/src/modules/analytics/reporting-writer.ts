@@ -267,21 +267,25 @@ export function createReportingWriter({ db }: { db: Db }) {
     }
   }
 
+  /**
+   * `bot_engaged` once per conversation the bot answered or handed off (some it hands off without answering): the
+   * denominator of its resolution and hand-off rates.
+   */
   async function onBot(workspaceId: string, conversationId: string, kind: 'bot_answered' | 'bot_handed_off', dim = '') {
     const c = await repo.findConversationRow(db, workspaceId, conversationId);
     if (!c) return;
-    await insert({
+    const fact = {
       workspaceId,
       occurredAt: new Date(),
-      kind,
       factKey: conversationId,
       conversationId,
       inboxId: c.inbox_id,
       teamId: c.team_id,
       agentId: null,
       customerId: c.customer_id,
-      dim,
-    });
+    };
+    await insert({ ...fact, kind: 'bot_engaged', dim: '' });
+    await insert({ ...fact, kind, dim });
   }
 
   async function onSurvey(event: Extract<DomainEvent, { type: 'survey.responded' }>) {

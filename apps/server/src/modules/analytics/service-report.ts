@@ -111,6 +111,7 @@ const REPORT_KINDS = [
   'ticket_sla_met',
   'ticket_sla_missed',
   'ticket_sla_breached',
+  'bot_engaged',
   'bot_answered',
   'bot_resolved',
   'bot_handed_off',
@@ -281,7 +282,7 @@ export async function computeServiceReport(
   const fcrBroken = count('fcr_broken');
   const met = count('ticket_sla_met');
   const missed = count('ticket_sla_missed');
-  const botAnswered = count('bot_answered');
+  const botEngaged = count('bot_engaged');
   const botResolved = count('bot_resolved');
   const botHandedOff = count('bot_handed_off');
   const csatResponses = count('csat');
@@ -379,11 +380,11 @@ export async function computeServiceReport(
       },
       sla: { met, missed, breaches: count('ticket_sla_breached'), rate: rate(met, met + missed) },
       bot: {
-        engaged: botAnswered,
+        engaged: botEngaged,
         resolved: botResolved,
         handedOff: botHandedOff,
-        resolutionRate: rate(botResolved, botAnswered),
-        handOffRate: rate(botHandedOff, botAnswered),
+        resolutionRate: rate(botResolved, botEngaged),
+        handOffRate: rate(botHandedOff, botEngaged),
       },
       csat: {
         responses: csatResponses,

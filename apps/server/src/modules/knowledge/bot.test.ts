@@ -1,3 +1,4 @@
+import { localDate } from '@huike/contracts';
 import { describe, expect, it } from 'vitest';
 import { type Client, createTestApp, createWorkspace, pause, startConversation } from '../../../test/harness.ts';
 import type { DomainEvent } from '../../platform/events.ts';
@@ -112,6 +113,12 @@ describe('the FAQ bot', () => {
     await chat.visitor.send('怎么退货');
     await pause(400);
     expect(await transcript(chat.conversationId)).toHaveLength(3);
+
+    // Handed off without answering, it still engaged the conversation: the hand-off rate is 1 of 1, not 1 of 0.
+    await context.services.reportingWriter.idle();
+    const today = localDate(new Date(), 'Asia/Shanghai');
+    const report = await owner.get(`/api/v1/reports/service?from=${today}&to=${today}`);
+    expect(report.json().kpis.bot).toMatchObject({ engaged: 1, handedOff: 1, handOffRate: 1 });
   });
 
   it('hands off outside business hours without promising a person soon', async () => {

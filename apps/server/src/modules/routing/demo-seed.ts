@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { v7 } from 'uuid';
 import type { Executor } from '../../platform/db-helpers.ts';
 import { newId } from '../../platform/ids.ts';
 
@@ -49,16 +50,19 @@ export async function seedDemoRouting(executor: Executor, workspaceId: string) {
       values (${newId()}, ${workspaceId}, ${rule.name}, ${i + 1}, ${JSON.stringify(rule.conditions)}::jsonb,
         ${rule.teamId}, ${rule.skill})`);
   }
-  // What routing "decided" for the demo's open conversations, so the log on the settings page is not empty.
-  await executor.execute(sql`
-    insert into routing_log (id, workspace_id, conversation_id, outcome, assignee_id, reason, created_at)
-    select gen_random_uuid(), c.workspace_id, c.id,
-      case when c.assignee_id is null then 'queued' else 'assigned' end,
-      c.assignee_id,
-      case when c.assignee_id is null then 'no_agent_available' else 'no_rule' end,
-      c.created_at
-    from conversations c
-    where c.workspace_id = ${workspaceId} and c.status in ('open', 'pending')`);
+  // What routing "decided" for the demo's open conversations, so the log on the settings page is not empty. The log
+  // reads newest first by id, so each id carries its decision's time.
+  const decided = await executor.execute<{ id: string; assignee_id: string | null; created_at: string }>(sql`
+    select id, assignee_id, created_at from conversations
+    where workspace_id = ${workspaceId} and status in ('open', 'pending')`);
+  for (const conversation of decided.rows) {
+    const at = new Date(conversation.created_at);
+    const isAssigned = conversation.assignee_id !== null;
+    await executor.execute(sql`
+      insert into routing_log (id, workspace_id, conversation_id, outcome, assignee_id, reason, created_at)
+      values (${v7({ msecs: at.getTime() })}, ${workspaceId}, ${conversation.id}, ${isAssigned ? 'assigned' : 'queued'},
+        ${conversation.assignee_id}, ${isAssigned ? 'no_rule' : 'no_agent_available'}, ${at})`);
+  }
   await executor.execute(sql`
     insert into routing_queue (workspace_id, conversation_id, queued_at)
     select c.workspace_id, c.id, c.created_at from conversations c

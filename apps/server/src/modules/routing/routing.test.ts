@@ -410,7 +410,17 @@ describe('routing', () => {
     expect(rules[1]).toMatchObject({ teamName: '物流组', teamRemoved: false });
     const agents = (await owner.get('/api/v1/routing/agents')).json().items;
     expect(agents.find((agent: { name: string }) => agent.name === '小美')).toMatchObject({ level: 'senior' });
-    expect((await owner.get('/api/v1/routing/log')).json().items.length).toBeGreaterThan(0);
+    await pause(5);
+    const { conversationId } = await startConversation(context, inbox.token, '刚来的客户');
+    const log = (await owner.get('/api/v1/routing/log')).json().items as {
+      createdAt: string;
+      conversationId: string;
+    }[];
+    expect(log.length).toBeGreaterThan(1);
+    expect(log[0]!.conversationId).toBe(conversationId);
+    // Newest first, seeded decisions among the real ones.
+    const times = log.map((entry) => Date.parse(entry.createdAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
   it('shows an agent offline a grace period after their last socket closes, and restores them on reconnect', async () => {

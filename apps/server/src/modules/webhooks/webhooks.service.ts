@@ -378,6 +378,10 @@ export function createWebhooksService({
       const row = await repo.findDelivery(db, actor.workspaceId, deliveryId);
       if (!row) throw new AppError('webhook_delivery.not_found', '投递记录不存在');
       if (row.status !== 'dead') throw new AppError('webhook_delivery.not_dead', '只有已停止重试的投递可以重新投递');
+      // Replaying to a disabled endpoint would fail at once and overwrite the attempts that explain the failure.
+      const endpoint = await repo.findEndpoint(db, actor.workspaceId, row.subjectId);
+      if (endpoint && !endpoint.enabled)
+        throw new AppError('webhook.disabled', '这个 Webhook 已停用，请先启用再重新投递');
       await outbox.replay(actor.workspaceId, deliveryId);
       await audit.record(db, {
         workspaceId: actor.workspaceId,

@@ -424,6 +424,20 @@ describe('webhook deliveries', () => {
     });
     expect((await owner.get(`/api/v1/webhooks/${endpoint.id}`)).json().failing).toBe(1);
 
+    // A disabled endpoint is refused, and the failed attempt stays as it was.
+    await owner.patch(`/api/v1/webhooks/${endpoint.id}`, { enabled: false });
+    const refused = await owner.post(`/api/v1/webhook-deliveries/${dead.items[0].id}/replay`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatchObject({
+      code: 'webhook.disabled',
+      message: expect.stringContaining('已停用'),
+    });
+    expect((await owner.get('/api/v1/webhook-deliveries?status=dead')).json().items[0]).toMatchObject({
+      attempts: 1,
+      lastStatusCode: 400,
+    });
+    await owner.patch(`/api/v1/webhooks/${endpoint.id}`, { enabled: true });
+
     const replayed = await owner.post(`/api/v1/webhook-deliveries/${dead.items[0].id}/replay`);
     expect(replayed.statusCode).toBe(200);
     expect(replayed.json()).toMatchObject({ status: 'pending', attempts: 0 });

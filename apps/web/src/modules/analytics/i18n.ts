@@ -39,7 +39,7 @@ export const reportsZhCN = {
     satisfied: '满意率 {{value}}',
     responses: '{{count}} 份评价',
     ofResolved: '共 {{count}} 个首次解决',
-    ofTickets: '{{count}} 个违约',
+    ofTickets: '按时 {{met}} · 超时 {{missed}} · 期间违约 {{count}} 次',
     ofBot: '机器人接待 {{count}} 个',
   },
   definitions: {
@@ -51,7 +51,7 @@ export const reportsZhCN = {
     resolution: '从对话创建到被结束的时长，中位数（括号内为 P90 与工作时间口径）。',
     fcr: '首次结束的对话中，没有被重新打开、且同一客户 7 天内没有再发起新对话的比例。',
     repeat: '新建对话中，同一客户在此前 7 天内已发起过对话的比例。',
-    sla: '所选日期内解决的、适用 SLA 策略的工单中，所有 SLA 时钟都没有违约的比例。',
+    sla: '所选日期内解决的、适用 SLA 策略的工单中，所有 SLA 时钟都没有违约的比例。按时、超时只数已解决的工单；期间违约还包括尚未解决的工单，它们解决时计入超时。',
     botResolution: '机器人回答过的对话中，没有转人工、也没有客服回复就被结束的比例。',
     botHandOff: '机器人回答过的对话中，转人工（客户要求、置信度低、负面情绪或紧急）的比例。',
     csat: '会话后满意度评价（1–5 分）的平均分；满意率 = 4 分和 5 分的占比。',
@@ -121,7 +121,7 @@ export const reportsEn: typeof reportsZhCN = {
     satisfied: 'Satisfied {{value}}',
     responses: '{{count}} responses',
     ofResolved: 'of {{count}} first resolutions',
-    ofTickets: '{{count}} breached',
+    ofTickets: '{{met}} on time · {{missed}} late · {{count}} breaches in period',
     ofBot: '{{count}} handled by the bot',
   },
   definitions: {
@@ -134,7 +134,7 @@ export const reportsEn: typeof reportsZhCN = {
     resolution: 'From the creation of a conversation to its resolution. Median (P90 and business hours below).',
     fcr: 'First resolutions that were not reopened and whose customer started no other conversation within 7 days.',
     repeat: 'New conversations whose customer had started another conversation in the previous 7 days.',
-    sla: 'Tickets resolved on the selected days under an SLA policy whose clocks were never breached.',
+    sla: 'Tickets resolved on the selected days under an SLA policy whose clocks were never breached. On time and late count resolved tickets only; breaches in the period also include unresolved tickets, which count as late once resolved.',
     botResolution: 'Conversations the bot answered that were resolved with no hand-off and no agent reply.',
     botHandOff:
       'Conversations the bot answered that were handed to a person (asked, low confidence, negative, urgent).',

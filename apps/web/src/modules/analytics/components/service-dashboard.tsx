@@ -117,7 +117,7 @@ function KpiCards({ report }: { report: ServiceReport }) {
     {
       metric: 'sla',
       value: formatPercent(k.sla.rate),
-      footer: t('reports.kpi.ofTickets', { count: k.sla.breaches }),
+      footer: t('reports.kpi.ofTickets', { count: k.sla.breaches, met: k.sla.met, missed: k.sla.missed }),
       testId: 'kpi-sla',
     },
     {
