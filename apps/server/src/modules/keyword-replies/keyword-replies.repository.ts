@@ -163,6 +163,13 @@ const recordHit = async (db: Executor, hit: Hit) =>
       returning rule_id`)
   ).rows.length > 0;
 
+/** Takes back a claimed hit whose reply could not be sent, so it neither counts nor holds back a later message. */
+export async function releaseHit(db: Executor, hit: Pick<Hit, 'workspaceId' | 'ruleId' | 'messageId'>) {
+  await db.execute(sql`
+    delete from ${keywordReplyHits}
+    where workspace_id = ${hit.workspaceId} and rule_id = ${hit.ruleId} and message_id = ${hit.messageId}`);
+}
+
 /**
  * Claims a rule's reply to a message: `claimed` (hit recorded, send the reply and count it), `replayed` (this message
  * already has its hit: send again, idempotently, in case the first send was lost), or `blocked` (the frequency says

@@ -401,12 +401,15 @@ export function createKeywordRepliesService({
         at: new Date(message.createdAt),
       });
       if (claim === 'blocked') continue;
+      const reply = await replyFor(event.workspaceId, rule, conversation.id);
+      if ('broken' in reply) {
+        // Nothing was sent (an order template for a buyer without orders): not a hit; the bot answers instead.
+        log({ workspaceId: event.workspaceId, ruleId: rule.id, reason: reply.broken }, 'keyword reply skipped');
+        if (claim === 'claimed')
+          await repo.releaseHit(db, { workspaceId: event.workspaceId, ruleId: rule.id, messageId: message.id });
+        continue;
+      }
       try {
-        const reply = await replyFor(event.workspaceId, rule, conversation.id);
-        if ('broken' in reply) {
-          log({ workspaceId: event.workspaceId, ruleId: rule.id, reason: reply.broken }, 'keyword reply skipped');
-          continue;
-        }
         await conversations.sendAutomatedMessage({
           workspaceId: event.workspaceId,
           conversationId: conversation.id,

@@ -391,10 +391,12 @@ describe('auto-replies', () => {
           '{{customer.name}}您好，您的订单 {{order.latest.order_no}} 的快递单号是 {{order.latest.tracking_no}}。',
       })
     ).json();
-    await rule({ name: '物流', keywords: ['快递'], templateId: template.id });
+    const created = await rule({ name: '物流', keywords: ['快递'], templateId: template.id });
     const noOrder = await startConversation(context, inbox.token, '我的快递到哪了');
     await settle();
     expect(await botReplies(noOrder.conversationId)).toEqual([]);
+    // Nothing went out, so it is no hit.
+    expect((await owner.get(`/api/v1/keyword-replies/${created.id}`)).json()).toMatchObject({ hitCount: 0 });
 
     const withOrder = await startConversation(context, inbox.token, '你好');
     const placed = await owner.post('/api/v1/orders', {
@@ -411,6 +413,8 @@ describe('auto-replies', () => {
     expect(await botRepliesAtLeast(withOrder.conversationId)).toEqual([
       '您好，您的订单 TB1001 的快递单号是 SF123456。',
     ]);
+    await settle();
+    expect((await owner.get(`/api/v1/keyword-replies/${created.id}`)).json()).toMatchObject({ hitCount: 1 });
   });
 
   it('honours inbox and business-hours conditions', async () => {
