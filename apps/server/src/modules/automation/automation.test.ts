@@ -657,9 +657,15 @@ describe('demo data', () => {
         name: string;
         enabled: boolean;
         problems: string[];
+        actions: { type: string; target?: string }[];
       }[];
       expect(rules.map((rule) => rule.name)).toEqual(['退货咨询自动打标签', '紧急诉求升级']);
       expect(rules.every((rule) => !rule.enabled && rule.problems.length === 0)).toBe(true);
+      // Every action its description promises: the conversation tag as well as the customer tag.
+      expect(rules[0]!.actions.map((action) => `${action.type}:${action.target}`)).toEqual([
+        'add_tag:conversation',
+        'add_tag:customer',
+      ]);
     },
     DEMO_SEED_TIMEOUT_MS,
   );

@@ -1,7 +1,7 @@
 import type { SegmentFilter } from '@huike/contracts';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
-import { customers, segments, tags } from '../../db/schema.ts';
+import { customers, segments, tagGroups, tags } from '../../db/schema.ts';
 import { newId } from '../../platform/ids.ts';
 import { applyTags } from '../tags/index.ts';
 
@@ -25,6 +25,17 @@ function demoTagsFor(i: number): string[] {
  */
 export async function seedDemoTagsAndSegments(db: Db, workspaceId: string, ownerId: string) {
   await db.transaction(async (tx) => {
+    // Conversation tags the demo's automation rules apply (the 退货 preset tags its conversations 售后处理中).
+    const groupId = newId();
+    await tx
+      .insert(tagGroups)
+      .values({ id: groupId, workspaceId, name: '会话', kind: 'custom', selection: 'multi', position: 3 });
+    await tx.insert(tags).values(
+      [
+        { name: '售后处理中', color: '#fa541c' },
+        { name: '待回访', color: '#1677ff' },
+      ].map((tag, position) => ({ id: newId(), workspaceId, groupId, ...tag, position })),
+    );
     const tagRows = await tx
       .select({ id: tags.id, name: tags.name })
       .from(tags)
