@@ -990,20 +990,21 @@ export function createAutomationEngine({
       const subjects = await reconstruct(db, workspaceId, rule.trigger, now);
       const truncated = subjects.length > DRY_RUN_MAX_EVENTS;
       const examinedSubjects = subjects.slice(0, DRY_RUN_MAX_EVENTS);
-      let wouldFire = 0;
-      const samples: { at: string; triggerKey: string; context: ReturnType<typeof contextOf>; summary: string }[] = [];
+      const firing: typeof examinedSubjects = [];
       for (const subject of examinedSubjects) {
-        if (!(await conditionsHold(db, rule.conditions, subject))) continue;
-        wouldFire++;
-        if (samples.length < 10) {
-          samples.push({
-            at: subject.at.toISOString(),
-            triggerKey: subject.triggerKey,
-            context: contextOf(subject),
-            summary: subject.summary,
-          });
-        }
+        if (await conditionsHold(db, rule.conditions, subject)) firing.push(subject);
       }
+      let wouldFire = firing.length;
+      // The most recent ten, newest first.
+      const samples = firing
+        .sort((a, b) => b.at.getTime() - a.at.getTime())
+        .slice(0, 10)
+        .map((subject) => ({
+          at: subject.at.toISOString(),
+          triggerKey: subject.triggerKey,
+          context: contextOf(subject),
+          summary: subject.summary,
+        }));
       const trigger = rule.trigger;
       if (trigger.type === 'schedule') {
         // Targets match now; a schedule would have run once a day (or once a week) over the 7 days.

@@ -610,7 +610,14 @@ describe('dry run', () => {
     const response = await analyst.post('/api/v1/automation/rules/dry-run', { rule: draft });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toMatchObject({ wouldFire: 2, examined: 3, truncated: false, problems: [] });
-    expect(response.json().samples).toHaveLength(2);
+    const samples = response.json().samples as { at: string; summary: string }[];
+    expect(samples).toHaveLength(2);
+    // Newest first.
+    expect(samples.map((sample) => sample.summary)).toEqual([
+      expect.stringContaining('退货怎么寄回'),
+      expect.stringContaining('我要退货'),
+    ]);
+    expect(Date.parse(samples[0]!.at)).toBeGreaterThanOrEqual(Date.parse(samples[1]!.at));
 
     const saved = await createRule(owner, { ...draft, enabled: false });
     expect((await owner.post('/api/v1/automation/rules/dry-run', { ruleId: saved.id })).json().wouldFire).toBe(2);
