@@ -299,15 +299,21 @@ export type SlaEscalation = z.infer<typeof slaEscalation>;
 
 const targetMinutes = z
   .number()
-  .int()
-  .min(1)
-  .max(60 * 24 * 365)
+  .int('时限须为整数分钟')
+  .min(1, '时限至少 1 分钟')
+  .max(60 * 24 * 365, '时限最多 365 天')
   .nullable();
-export const slaTargetsMinutes = z.strictObject({
-  first_response: targetMinutes.default(null),
-  resolution: targetMinutes.default(null),
-  escalation: targetMinutes.default(null),
-});
+export const slaTargetsMinutes = z
+  .strictObject({
+    first_response: targetMinutes.default(null),
+    resolution: targetMinutes.default(null),
+    escalation: targetMinutes.default(null),
+  })
+  .refine(
+    (targets) =>
+      targets.first_response === null || targets.resolution === null || targets.first_response <= targets.resolution,
+    { message: '首次响应时效不能大于解决时效', path: ['first_response'] },
+  );
 
 export const slaPolicy = z.object({
   id,

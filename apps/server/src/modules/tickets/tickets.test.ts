@@ -360,6 +360,12 @@ describe('tickets', () => {
       targets: { resolution: 60 },
     });
     expect(badCategory.statusCode).toBe(400);
+    const backwards = await owner.post('/api/v1/sla-policies', {
+      name: '反常',
+      targets: { first_response: 2880, resolution: 60 },
+    });
+    expect(backwards.statusCode).toBe(400);
+    expect(backwards.json().error.message).toContain('首次响应时效不能大于解决时效');
     const created = await owner.post('/api/v1/sla-policies', {
       name: '咨询首响1小时',
       categories: ['inquiry'],
