@@ -48,11 +48,16 @@ const isAlive = (pid: number): boolean => {
   }
 };
 
+/** The first line of a pid file as a live process id, or undefined. */
+async function livePid(file: string): Promise<number | undefined> {
+  const pid = Number.parseInt((await fs.readFile(file, 'utf8').catch(() => '')).split('\n')[0] ?? '', 10);
+  return pid && isAlive(pid) ? pid : undefined;
+}
+
 /** A postmaster left running by a killed app would hold the data directory: stop it before starting ours. */
 async function stopOrphanedPostmaster(clusterDir: string): Promise<void> {
-  const pidFile = path.join(clusterDir, 'postmaster.pid');
-  const pid = Number.parseInt((await fs.readFile(pidFile, 'utf8').catch(() => '')).split('\n')[0] ?? '', 10);
-  if (!pid || !isAlive(pid)) return;
+  const pid = await livePid(path.join(clusterDir, 'postmaster.pid'));
+  if (!pid) return;
   process.kill(pid, 'SIGINT');
   for (let waited = 0; waited < 100 && isAlive(pid); waited++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -104,6 +109,15 @@ export async function startEmbeddedCluster(dataDir: string, log: (message: strin
   await fs.mkdir(dataDir, { recursive: true, mode: 0o755 });
 
   const previous = await readState(stateFile);
+  // The process that started the cluster (`huike serve`) owns it. Another process on the same data directory (a
+  // `huike import` or `token create` while the server runs) uses that cluster and leaves it running: stopping it as
+  // an orphan took the server's database away.
+  const ownerFile = path.join(dataDir, 'cluster.owner');
+  const owner = await livePid(ownerFile);
+  if (previous && owner && owner !== process.pid && (await livePid(path.join(clusterDir, 'postmaster.pid')))) {
+    log(`PostgreSQL under ${clusterDir} is run by process ${owner}: using it`);
+    return { url: embeddedClusterUrl(dataDir, previous), stop: async () => {} };
+  }
   const isInitialised = await fs.stat(path.join(clusterDir, 'PG_VERSION')).then(
     () => true,
     () => false,
@@ -139,8 +153,12 @@ export async function startEmbeddedCluster(dataDir: string, log: (message: strin
   if (exists.rowCount === 0) await client.query(`create database ${DATABASE}`);
   await client.end();
 
+  await fs.writeFile(ownerFile, String(process.pid));
   return {
     url: embeddedClusterUrl(dataDir, { port, password }),
-    stop: () => cluster.stop(),
+    stop: async () => {
+      await cluster.stop();
+      await fs.rm(ownerFile, { force: true });
+    },
   };
 }
