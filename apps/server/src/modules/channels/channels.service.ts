@@ -7,6 +7,7 @@ import { AppError } from '../../platform/errors.ts';
 import { type EventBus, publishingTransaction } from '../../platform/events.ts';
 import { newId, randomToken, sha256 } from '../../platform/ids.ts';
 import type { Outbox } from '../../platform/outbox.ts';
+import { type AuditService, changedFields, type FieldChange, hasChanges } from '../audit/index.ts';
 import { hoursStatus, inboxBusinessHours, invalidateInboxBusinessHours } from '../business-hours/index.ts';
 import type { ConversationsService } from '../conversations/index.ts';
 import { type CustomersService, customerCreated } from '../customers/index.ts';
@@ -30,7 +31,10 @@ const toInbox = (row: repo.InboxRow, canSeeSecret: boolean, appConfig: Config): 
   secret: canSeeSecret ? row.secret : null,
   settings: row.settings,
   channelConfig: {
-    ...withoutSecrets(row.channelConfig, adapterFor(row.channelType).secretKeys),
+    ...withoutSecrets(row.channelConfig, [
+      ...adapterFor(row.channelType).secretKeys,
+      ...(canSeeSecret ? [] : (adapterFor(row.channelType).adminOnlyKeys ?? [])),
+    ]),
     ...adapterFor(row.channelType).describeConfig?.(row, appConfig),
   },
   createdAt: row.createdAt.toISOString(),
@@ -49,6 +53,35 @@ function parseChannelConfig(type: ChannelType, config: Record<string, unknown>) 
   return parsed.data;
 }
 
+/** Config paths whose values the audit log never shows, beyond what the adapter stores encrypted. */
+const SECRET_LIKE = /(password|secret|token|key|pass)$/i;
+
+function leaves(value: unknown, prefix: string, into: Map<string, unknown>) {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [key, item] of Object.entries(value)) leaves(item, prefix ? `${prefix}.${key}` : key, into);
+  } else if (value !== undefined) {
+    into.set(prefix, value);
+  }
+  return into;
+}
+
+/**
+ * What an update changed in a channel's connection settings, per leaf (`imap.host`), for the audit log. A secret (a
+ * password, app secret, token or key) is recorded only as `{ changed: true }`: the log never holds its value.
+ */
+function configChanges(before: Record<string, unknown>, after: Record<string, unknown>, secretKeys: readonly string[]) {
+  const old = leaves(before, '', new Map());
+  const now = leaves(after, '', new Map());
+  const changes: Record<string, FieldChange | { changed: true }> = {};
+  for (const path of new Set([...old.keys(), ...now.keys()])) {
+    const change = changedFields({ value: old.get(path) }, { value: now.get(path) ?? null }).value;
+    if (!change) continue;
+    const isSecret = secretKeys.includes(path) || SECRET_LIKE.test(path.split('.').at(-1) ?? '');
+    changes[`channelConfig.${path}`] = isSecret ? { changed: true } : change;
+  }
+  return changes;
+}
+
 export type ChannelsService = ReturnType<typeof createChannelsService>;
 
 export function createChannelsService({
@@ -59,6 +92,7 @@ export function createChannelsService({
   runtime,
   outbox,
   events,
+  audit,
 }: {
   db: Db;
   customers: CustomersService;
@@ -67,6 +101,7 @@ export function createChannelsService({
   runtime: ChannelRuntime;
   outbox: Outbox;
   events: EventBus;
+  audit: AuditService;
 }) {
   /** Validates a config, lets the adapter check it really works, and answers it with its secrets encrypted. */
   async function acceptConfig(
@@ -160,10 +195,39 @@ export function createChannelsService({
             existing.channelConfig,
           )
         : undefined;
-      const row = await repo.updateInbox(db, actor.workspaceId, id, {
-        ...(patch.name ? { name: patch.name } : {}),
-        settings: { ...existing.settings, ...patch.settings },
-        ...(channelConfig ? { channelConfig } : {}),
+      const settings = { ...existing.settings, ...patch.settings };
+      const row = await db.transaction(async (tx) => {
+        const updated = await repo.updateInbox(tx, actor.workspaceId, id, {
+          ...(patch.name ? { name: patch.name } : {}),
+          settings,
+          ...(channelConfig ? { channelConfig } : {}),
+        });
+        // Two entries, so business hours can be looked up on their own: the channel's settings, and its hours.
+        const record = (action: string, changes: Record<string, unknown>) =>
+          audit.record(tx, {
+            workspaceId: actor.workspaceId,
+            actorId: actor.userId,
+            action,
+            targetType: 'inbox',
+            targetId: id,
+            details: { name: updated!.name, channelType: existing.channelType, changes },
+          });
+        const settingsChanges = {
+          ...changedFields(
+            { name: existing.name, color: existing.settings.color, greeting: existing.settings.greeting },
+            { name: patch.name, color: patch.settings?.color, greeting: patch.settings?.greeting },
+          ),
+          ...(channelConfig
+            ? configChanges(existing.channelConfig, channelConfig, adapterFor(existing.channelType).secretKeys)
+            : {}),
+        };
+        if (hasChanges(settingsChanges)) await record('inboxes.updated', settingsChanges);
+        const hoursChanges = changedFields(
+          { businessHours: existing.settings.businessHours, offlineReply: existing.settings.offlineReply },
+          { businessHours: patch.settings?.businessHours, offlineReply: patch.settings?.offlineReply },
+        );
+        if (hasChanges(hoursChanges)) await record('inboxes.business_hours_updated', hoursChanges);
+        return updated;
       });
       invalidateInboxBusinessHours(actor.workspaceId, id);
       runtime.forgetInbox(existing.token);

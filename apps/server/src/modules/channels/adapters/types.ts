@@ -109,6 +109,8 @@ export type ChannelAdapter = {
   config: z.ZodType<Record<string, unknown>>;
   /** Dot paths in the config stored encrypted and never returned by the API (e.g. 'imap.password'). */
   secretKeys: readonly string[];
+  /** Dot paths in the config only roles that may see the inbox secret read (the admins who set the channel up). */
+  adminOnlyKeys?: readonly string[];
   /** Checks a new or changed config can work (URL allowed, login works); throws AppError with a clear message. */
   verify?(inbox: ChannelInbox, runtime: ChannelRuntime): Promise<void>;
   /**

@@ -74,6 +74,8 @@ export const wechatAdapter: ChannelAdapter = {
   type: 'wechat',
   config,
   secretKeys: ['appSecret', 'encodingAesKey'],
+  // Whoever holds the token can sign callbacks as WeChat.
+  adminOnlyKeys: ['token'],
 
   async verify(inbox, runtime) {
     const problem = await checkCredentials(inbox, runtime);

@@ -137,6 +137,21 @@ describe('connecting a WeChat Official Account', () => {
     expect(malformed.statusCode).toBe(400);
   });
 
+  it('shows the callback token to owners and admins only: with it, anyone could sign callbacks as WeChat', async () => {
+    const { owner, addUser } = await createWorkspace(context);
+    const { inbox, account } = await wechatInbox(owner, 'plain');
+    expect((await owner.get(`/api/v1/inboxes/${inbox.id}`)).json().channelConfig.token).toBe(account.token);
+    expect((await (await addUser('admin')).get(`/api/v1/inboxes/${inbox.id}`)).json().channelConfig.token).toBe(
+      account.token,
+    );
+    for (const member of [await addUser('agent'), await addUser('analyst'), await addUser('supervisor')]) {
+      const list = await member.get('/api/v1/inboxes');
+      expect(list.statusCode).toBe(200);
+      expect(list.body).not.toContain(account.token);
+      expect((await member.get(`/api/v1/inboxes/${inbox.id}`)).json().channelConfig).not.toHaveProperty('token');
+    }
+  });
+
   it('keeps the stored secrets when an update leaves them out', async () => {
     const { owner } = await createWorkspace(context);
     const { inbox, account } = await wechatInbox(owner, 'safe');
