@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { role as roleSchema } from '@huike/contracts';
+import { z } from 'zod';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
@@ -11,8 +12,9 @@ import { sentimentCli } from './modules/nlp/nlp.cli.ts';
 const USAGE = `用法 Usage: huike <command>
   serve [--port N] [--role web|worker|all]   start the server (default)
   migrate                                    apply database migrations
-  user add --email E --password P --role R [--name N] [--workspace NAME]
-                                             add a user; creates the workspace (owner) when none exists
+  user add --email E --password P [--role R] [--name N] [--workspace NAME]
+                                             add a user (role: agent unless given); the first one creates
+                                             the workspace and is its owner
   token create --email E --name N            print a new API token for that user
   import customers|orders FILE [--workspace ID]
                                              import a CSV/XLSX as the workspace's owner (suggested column
@@ -41,10 +43,13 @@ async function withServices<T>(task: (huike: Awaited<ReturnType<typeof buildApp>
 }
 
 async function addUser(values: Record<string, string | boolean | undefined>) {
-  const email = String(values.email ?? '').toLowerCase();
+  const email = String(values.email ?? '')
+    .trim()
+    .toLowerCase();
   const password = String(values.password ?? '');
   const role = roleSchema.safeParse(values.role ?? 'agent');
   if (!email || !password) fail('user add 需要 --email 和 --password');
+  if (!z.email().safeParse(email).success) fail(`邮箱格式不正确：${email}`);
   if (password.length < 8) fail('密码至少 8 位');
   if (!role.success) fail(`未知角色：${values.role}（owner | admin | supervisor | agent | analyst）`);
   await withServices(async ({ services }) => {

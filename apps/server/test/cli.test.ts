@@ -108,7 +108,7 @@ describe('the huike command', { timeout: 180_000 }, () => {
       'user',
       'add',
       '--email',
-      'agent@test.huike',
+      ' Agent@Test.huike ', // as pasted: trimmed and lower-cased
       '--password',
       'correct-horse-2',
       '--role',
@@ -143,12 +143,16 @@ describe('the huike command', { timeout: 180_000 }, () => {
     expect(await countUsers('x@test.huike')).toBe(0);
   });
 
-  it.concurrent('refuses a short password, a missing email and a taken email with non-zero exits', async () => {
-    const [short, missing, taken] = await Promise.all([
+  it.concurrent('refuses a short password, a missing, malformed or taken email with non-zero exits', async () => {
+    const [short, missing, taken, malformed] = await Promise.all([
       huike('user', 'add', '--email', 'y@test.huike', '--password', 'short', '--role', 'agent'),
       huike('user', 'add', '--password', 'correct-horse-1'),
       huike('user', 'add', '--email', 'agent@test.huike', '--password', 'correct-horse-1'),
+      huike('user', 'add', '--email', 'bad', '--password', 'correct-horse-1'),
     ]);
+    expect(malformed.code).not.toBe(0);
+    expect(malformed.stderr).toContain('邮箱格式不正确');
+    expect(await countUsers('bad')).toBe(0);
     expect(short.code).not.toBe(0);
     expect(short.stderr).toContain('8');
     expect(missing.code).not.toBe(0);

@@ -71,6 +71,7 @@ describe('requests the server must refuse with a 4xx', () => {
       expect(response.statusCode, request.url).toBe(400);
       expectErrorShape(response);
       expect(response.json().error.code).toBe('request.invalid');
+      expect(response.json().error.message).toBe('请求体不是合法的 JSON');
     }
   });
 

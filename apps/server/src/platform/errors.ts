@@ -130,6 +130,9 @@ function fromFastifyError(error: FastifyError): [number, ReturnType<typeof body>
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return [413, body('request.too_large', '请求体过大')];
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
     return [415, body('request.unsupported_media_type', '不支持的 Content-Type')];
+  if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return [400, body('request.invalid', '请求体不是合法的 JSON')];
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return [400, body('request.invalid', '请求体为空：Content-Type 为 application/json 时须带 JSON 内容')];
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
     return [error.statusCode, body('request.invalid', error.message)];
   return undefined;

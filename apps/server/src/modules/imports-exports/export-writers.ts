@@ -67,16 +67,13 @@ export function createXlsxWriter(headers: string[]): ExportWriter {
 }
 
 /** A PDF table: one line per customer, `label: value` pairs wrapped to the page width, in the embedded CJK font. */
-export function createPdfWriter(headers: string[], title: string): ExportWriter {
+export function createPdfWriter(headers: string[], title: string, exportedAt: string): ExportWriter {
   const document = new (pdfkit())({ size: 'A4', margin: 36, info: { Title: title } });
   const output = new PassThrough();
   document.pipe(output);
   document.registerFont('cjk', FONT_PATH);
   document.font('cjk').fontSize(14).text(title);
-  document
-    .fontSize(8)
-    .fillColor('#666666')
-    .text(`导出时间：${new Date().toISOString().slice(0, 19).replace('T', ' ')} UTC`);
+  document.fontSize(8).fillColor('#666666').text(`导出时间：${exportedAt}`);
   document.moveDown(0.5).fillColor('#000000').fontSize(9);
   let count = 0;
   return {

@@ -138,7 +138,14 @@ export async function exportFromCli(
   if (job.status !== 'succeeded') throw new Error(`导出失败：${job.error?.message ?? '未知错误'}`);
   const result = job.result as { fileId: string; rows: number };
   const file = await services.files.open(actor.workspaceId, result.fileId);
-  await pipeline(file.stream, createWriteStream(input.out));
+  try {
+    await pipeline(file.stream, createWriteStream(input.out));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`无法写入 ${input.out}：目录不存在`);
+    if (code === 'EACCES') throw new Error(`无法写入 ${input.out}：没有写权限`);
+    throw error;
+  }
   services.out.write(`已导出 ${result.rows} 位客户到 ${input.out}\n`);
   return { rows: result.rows };
 }

@@ -611,13 +611,17 @@ export function createImportsExportsService({
     );
     if (format === 'pdf' && total > PDF_MAX_ROWS)
       throw new AppError('request.invalid', `PDF 最多导出 ${PDF_MAX_ROWS} 位客户，请缩小范围或改用 CSV / XLSX`);
-    const stamp = localDate(new Date(), await workspaceTimezone(db, actor.workspaceId));
+    const timezone = await workspaceTimezone(db, actor.workspaceId);
+    const now = new Date();
+    const stamp = localDate(now, timezone);
+    // sv-SE writes "2026-11-25 09:30:00"; the title's date and this time are both the workspace's.
+    const exportedAt = `${new Intl.DateTimeFormat('sv-SE', { timeZone: timezone, dateStyle: 'short', timeStyle: 'medium' }).format(now)}（${timezone}）`;
     const writer: ExportWriter =
       format === 'csv'
         ? createCsvWriter(headers)
         : format === 'xlsx'
           ? createXlsxWriter(headers)
-          : createPdfWriter(headers, `客户导出 ${stamp}`);
+          : createPdfWriter(headers, `客户导出 ${stamp}`, exportedAt);
     const contentType = {
       csv: 'text/csv; charset=utf-8',
       xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
