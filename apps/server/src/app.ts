@@ -2,7 +2,12 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
 import pino from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -159,7 +164,7 @@ export async function buildApp({
   const files = createFiles({ db });
   const audit = createAuditService({ db });
   const cipher = createFieldCipher(loadEncryptionKey(config));
-  const identity = createIdentityService({ db, events });
+  const identity = createIdentityService({ db, events, audit });
   const workspaces = createWorkspacesService({ db, identity });
   const customers = createCustomersService({
     db,
@@ -235,6 +240,7 @@ export async function buildApp({
     runtime: channelRuntime,
     outbox,
     events,
+    audit,
   });
   const smsCampaigns = createSmsCampaigns({
     db,
@@ -332,6 +338,7 @@ export async function buildApp({
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   registerRequestAuth(app, identity);
 

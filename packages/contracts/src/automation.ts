@@ -136,12 +136,15 @@ export type AutomationConditionGroup = {
 export const MAX_AUTOMATION_DEPTH = 3;
 export const MAX_AUTOMATION_CONDITIONS = 30;
 
-export const automationConditionGroup: z.ZodType<AutomationConditionGroup, AutomationConditionGroup> = z.lazy(() =>
-  z.strictObject({
-    op: z.enum(['and', 'or']),
-    conditions: z.array(z.union([automationCondition, automationConditionGroup])).max(MAX_AUTOMATION_CONDITIONS),
-  }),
-);
+// Named for the OpenAPI document, like SegmentFilterGroup.
+export const automationConditionGroup: z.ZodType<AutomationConditionGroup, AutomationConditionGroup> = z
+  .lazy(() =>
+    z.strictObject({
+      op: z.enum(['and', 'or']),
+      conditions: z.array(z.union([automationCondition, automationConditionGroup])).max(MAX_AUTOMATION_CONDITIONS),
+    }),
+  )
+  .meta({ id: 'AutomationConditionGroup' });
 
 export const isAutomationGroup = (
   node: AutomationCondition | AutomationConditionGroup,

@@ -113,12 +113,15 @@ export type SegmentCondition = z.infer<typeof segmentCondition>;
 
 export type SegmentFilter = { op: 'and' | 'or'; conditions: (SegmentCondition | SegmentFilter)[] };
 
-const segmentGroup: z.ZodType<SegmentFilter, SegmentFilter> = z.lazy(() =>
-  z.strictObject({
-    op: z.enum(['and', 'or']),
-    conditions: z.array(z.union([segmentCondition, segmentGroup])).max(MAX_SEGMENT_CONDITIONS),
-  }),
-);
+// Named: the OpenAPI document defines a recursive schema once, under components, and refers to it by this id.
+const segmentGroup: z.ZodType<SegmentFilter, SegmentFilter> = z
+  .lazy(() =>
+    z.strictObject({
+      op: z.enum(['and', 'or']),
+      conditions: z.array(z.union([segmentCondition, segmentGroup])).max(MAX_SEGMENT_CONDITIONS),
+    }),
+  )
+  .meta({ id: 'SegmentFilterGroup' });
 
 export const isSegmentGroup = (node: SegmentCondition | SegmentFilter): node is SegmentFilter => 'conditions' in node;
 

@@ -611,5 +611,13 @@ describe('API description', () => {
     ]) {
       expect(paths).toContain(path);
     }
+    // Every reference resolves, so client generators can read the document.
+    const document = response.json();
+    const refs = [...new Set(response.body.match(/"\$ref":"[^"]+"/g) ?? [])].map((ref) => ref.slice(8, -1));
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) {
+      expect(ref).toMatch(/^#\/components\/schemas\//);
+      expect(document.components.schemas, ref).toHaveProperty([ref.split('/').at(-1)!]);
+    }
   });
 });
