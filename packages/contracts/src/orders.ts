@@ -42,10 +42,15 @@ const code = (label: string) =>
     .min(1, `${label}不能为空`)
     .max(64, `${label}最长 64 个字符`)
     .regex(/^[\x21-\x7e]+$/, `${label}只能包含字母、数字和符号`);
-const dateTime = z.iso.datetime({
-  offset: true,
-  message: '时间格式不正确，应为 ISO 8601（如 2024-05-01T10:00:00+08:00）',
-});
+const EARLIEST_ORDER_TIME = Date.parse('2000-01-01T00:00:00Z');
+// A year before 2000 or a date in the future is a typo or a placeholder (9999-12-31), and it would make the buyer
+// an active, loyal customer for ever.
+const dateTime = z.iso
+  .datetime({ offset: true, message: '时间格式不正确，应为 ISO 8601（如 2024-05-01T10:00:00+08:00）' })
+  .refine((value) => {
+    const at = Date.parse(value);
+    return at >= EARLIEST_ORDER_TIME && at <= Date.now() + 86_400_000;
+  }, '时间不在合理范围内：应在 2000 年之后，且不晚于现在');
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
 
 export const orderItemInput = z.strictObject({
@@ -74,21 +79,35 @@ export const orderCustomerInput = z
   });
 export type OrderCustomerInput = z.infer<typeof orderCustomerInput>;
 
-export const upsertOrderBody = z.strictObject({
-  platform: z.enum(orderPlatforms, `平台只能是 ${orderPlatforms.join(' / ')}`),
-  orderNo: code('订单号'),
-  status: z.enum(orderStatuses, `订单状态只能是 ${orderStatuses.join(' / ')}`),
-  amountFen: fen,
-  items: z.array(orderItemInput).max(200, '一个订单最多 200 个商品').default([]),
-  /** When the buyer placed the order; kept from the first upsert when omitted (defaults to then). */
-  placedAt: dateTime.optional(),
-  paidAt: dateTime.nullable().optional(),
-  shippedAt: dateTime.nullable().optional(),
-  completedAt: dateTime.nullable().optional(),
-  trackingCompany: optionalText(50),
-  trackingNo: code('物流单号').nullable().optional(),
-  customer: orderCustomerInput,
-});
+export const upsertOrderBody = z
+  .strictObject({
+    platform: z.enum(orderPlatforms, `平台只能是 ${orderPlatforms.join(' / ')}`),
+    orderNo: code('订单号'),
+    status: z.enum(orderStatuses, `订单状态只能是 ${orderStatuses.join(' / ')}`),
+    amountFen: fen,
+    items: z.array(orderItemInput).max(200, '一个订单最多 200 个商品').default([]),
+    /** When the buyer placed the order; kept from the first upsert when omitted (defaults to then). */
+    placedAt: dateTime.optional(),
+    paidAt: dateTime.nullable().optional(),
+    shippedAt: dateTime.nullable().optional(),
+    completedAt: dateTime.nullable().optional(),
+    trackingCompany: optionalText(50),
+    trackingNo: code('物流单号').nullable().optional(),
+    customer: orderCustomerInput,
+  })
+  .superRefine((order, context) => {
+    if (!order.placedAt) return;
+    const placed = Date.parse(order.placedAt);
+    for (const [key, label] of [
+      ['paidAt', '付款'],
+      ['shippedAt', '发货'],
+      ['completedAt', '完成'],
+    ] as const) {
+      const value = order[key];
+      if (value && Date.parse(value) < placed)
+        context.addIssue({ code: 'custom', path: [key], message: `${label}时间不能早于下单时间` });
+    }
+  });
 export type UpsertOrderBody = z.input<typeof upsertOrderBody>;
 export type UpsertOrderInput = z.output<typeof upsertOrderBody>;
 

@@ -192,6 +192,13 @@ describe('refusing bad orders', () => {
     ['an unknown status', { status: 'lost' }, '/status'],
     ['a date in the wrong format', { paidAt: '2025/06/01 10:00' }, '/paidAt'],
     ['an impossible date', { shippedAt: '2025-02-30T10:00:00Z' }, '/shippedAt'],
+    ['a two-digit year', { placedAt: '0099-05-05T00:00:00Z' }, '/placedAt'],
+    ['a placeholder date in the future', { placedAt: '9999-12-31T23:59:59Z' }, '/placedAt'],
+    [
+      'a payment before the order',
+      { placedAt: '2024-05-01T10:00:00+08:00', paidAt: '2024-04-30T10:00:00+08:00' },
+      '/paidAt',
+    ],
     ['an order number with spaces', { orderNo: 'TB 1' }, '/orderNo'],
     ['an item without a name', { items: [{ productName: '', quantity: 1, priceFen: 1 }] }, '/items/0/productName'],
     ['a zero quantity', { items: [{ productName: '保温杯', quantity: 0, priceFen: 1 }] }, '/items/0/quantity'],
