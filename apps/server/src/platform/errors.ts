@@ -92,6 +92,7 @@ export const errorStatus = {
   'ticket.merge_invalid': 409,
   'ticket_category.not_found': 404,
   'ticket_category.key_taken': 409,
+  'ticket_category.name_taken': 409,
   'ticket_category.built_in': 409,
   'ticket_category.in_use': 409,
   'ticket_view.not_found': 404,

@@ -55,7 +55,7 @@ import { type AutomationSource, type Emit, type EventBus, publishingTransaction 
 import type { Files } from '../../platform/files.ts';
 import { newId } from '../../platform/ids.ts';
 import { type Realtime, topics } from '../../platform/realtime.ts';
-import type { AuditService } from '../audit/index.ts';
+import { type AuditService, changedFields, hasChanges } from '../audit/index.ts';
 import { agentAttachmentUrl, resolveAttachments } from '../conversations/index.ts';
 import {
   CLOCK_PREFIX,
@@ -971,6 +971,21 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
   // ---------------------------------------------------------------------------------------------------------
   // Public API
 
+  /** Two categories of one name could not be told apart in any list (the same name differently spaced counts too). */
+  async function assertCategoryNameFree(workspaceId: string, name: string, exceptId?: string) {
+    const [clash] = await db
+      .select({ id: ticketCategories.id })
+      .from(ticketCategories)
+      .where(
+        and(
+          eq(ticketCategories.workspaceId, workspaceId),
+          sql`lower(trim(${ticketCategories.name})) = lower(trim(${name}))`,
+          exceptId ? sql`${ticketCategories.id} <> ${exceptId}` : undefined,
+        ),
+      );
+    if (clash) throw new AppError('ticket_category.name_taken', `已有名为「${name.trim()}」的工单分类`);
+  }
+
   return {
     async list(actor: Actor, query: TicketListQuery) {
       assertCan(actor, 'tickets:read');
@@ -1267,6 +1282,7 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     async createCategory(actor: Actor, input: z.output<typeof createTicketCategoryBody>) {
       assertCan(actor, 'tickets:manage');
       await ensureCategories(db, actor.workspaceId);
+      await assertCategoryNameFree(actor.workspaceId, input.name);
       const id = newId();
       const key = input.key ?? `c_${id.replace(/-/g, '').slice(-10)}`;
       const [max] = await db
@@ -1296,6 +1312,7 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
         .where(and(eq(ticketCategories.workspaceId, actor.workspaceId), eq(ticketCategories.id, id)));
       if (!existing) throw new AppError('ticket_category.not_found', '工单分类不存在');
       if (existing.isBuiltIn && input.archived) throw new AppError('ticket_category.built_in', '内置分类不能停用');
+      if (input.name !== undefined) await assertCategoryNameFree(actor.workspaceId, input.name, id);
       const [row] = await db
         .update(ticketCategories)
         .set({ ...input, updatedAt: new Date() })
@@ -1403,20 +1420,38 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     async createPolicy(actor: Actor, input: z.output<typeof createSlaPolicyBody>) {
       assertCan(actor, 'sla:manage');
       await validatePolicyRefs(actor, input);
-      const [max] = await db
-        .select({ max: sql<number>`coalesce(max(${slaPolicies.position}), -1)` })
-        .from(slaPolicies)
-        .where(eq(slaPolicies.workspaceId, actor.workspaceId));
-      const [row] = await db
-        .insert(slaPolicies)
-        .values({
-          id: newId(),
+      return db.transaction(async (tx) => {
+        const [max] = await tx
+          .select({ max: sql<number>`coalesce(max(${slaPolicies.position}), -1)` })
+          .from(slaPolicies)
+          .where(eq(slaPolicies.workspaceId, actor.workspaceId));
+        const [row] = await tx
+          .insert(slaPolicies)
+          .values({
+            id: newId(),
+            workspaceId: actor.workspaceId,
+            ...policyColumns(input),
+            position: input.position ?? Number(max!.max) + 1,
+          })
+          .returning();
+        const policy = toPolicy(row!);
+        // The settings that are set (an empty list means "any", a missing target "none"): what a reader checks.
+        const settings = Object.fromEntries(
+          Object.entries(await policyForAudit(tx, actor.workspaceId, policy)).filter(
+            ([key, value]) =>
+              !['name', 'position'].includes(key) && value !== null && !(Array.isArray(value) && value.length === 0),
+          ),
+        );
+        await audit.record(tx, {
           workspaceId: actor.workspaceId,
-          ...policyColumns(input),
-          position: input.position ?? Number(max!.max) + 1,
-        })
-        .returning();
-      return toPolicy(row!);
+          actorId: actor.userId,
+          action: 'sla_policies.created',
+          targetType: 'sla_policy',
+          targetId: policy.id,
+          details: { name: policy.name, ...settings },
+        });
+        return policy;
+      });
     },
 
     async updatePolicy(actor: Actor, id: string, input: z.output<typeof updateSlaPolicyBody>) {
@@ -1430,21 +1465,49 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
       const merged = { ...toPolicy(existing), ...input };
       if (Object.values(merged.targets).every((m) => m === null))
         throw new AppError('request.invalid', '请至少设置一个时限（首次响应、解决或升级）');
-      const [row] = await db
-        .update(slaPolicies)
-        .set({ ...policyColumns(merged), position: merged.position, updatedAt: new Date() })
-        .where(eq(slaPolicies.id, id))
-        .returning();
-      return toPolicy(row!);
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(slaPolicies)
+          .set({ ...policyColumns(merged), position: merged.position, updatedAt: new Date() })
+          .where(and(eq(slaPolicies.workspaceId, actor.workspaceId), eq(slaPolicies.id, id)))
+          .returning();
+        if (!row) throw new AppError('sla_policy.not_found', 'SLA 策略不存在');
+        const policy = toPolicy(row);
+        const changes = changedFields(
+          await policyForAudit(tx, actor.workspaceId, toPolicy(existing)),
+          await policyForAudit(tx, actor.workspaceId, policy),
+        );
+        if (hasChanges(changes)) {
+          await audit.record(tx, {
+            workspaceId: actor.workspaceId,
+            actorId: actor.userId,
+            action: 'sla_policies.updated',
+            targetType: 'sla_policy',
+            targetId: id,
+            details: { name: policy.name, changes },
+          });
+        }
+        return policy;
+      });
     },
 
     async deletePolicy(actor: Actor, id: string) {
       assertCan(actor, 'sla:manage');
-      const deleted = await db
-        .delete(slaPolicies)
-        .where(and(eq(slaPolicies.workspaceId, actor.workspaceId), eq(slaPolicies.id, id)))
-        .returning({ id: slaPolicies.id });
-      if (deleted.length === 0) throw new AppError('sla_policy.not_found', 'SLA 策略不存在');
+      await db.transaction(async (tx) => {
+        const [deleted] = await tx
+          .delete(slaPolicies)
+          .where(and(eq(slaPolicies.workspaceId, actor.workspaceId), eq(slaPolicies.id, id)))
+          .returning({ id: slaPolicies.id, name: slaPolicies.name });
+        if (!deleted) throw new AppError('sla_policy.not_found', 'SLA 策略不存在');
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'sla_policies.deleted',
+          targetType: 'sla_policy',
+          targetId: id,
+          details: { name: deleted.name },
+        });
+      });
     },
 
     // -------------------------------------------------------------------------------------------------------
@@ -1581,7 +1644,14 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     actor: Actor,
     input: { escalation?: { assigneeId: string | null; teamId: string | null } | null; categories?: string[] },
   ) {
-    if (input.escalation?.assigneeId) await assertAssignable(db, actor.workspaceId, input.escalation.assigneeId, null);
+    if (input.escalation?.assigneeId) {
+      await assertAssignable(db, actor.workspaceId, input.escalation.assigneeId, null).catch((error: unknown) => {
+        if (!(error instanceof AppError)) throw error;
+        throw new AppError('request.invalid', '升级接手人不存在或已停用', [
+          { path: '/escalation/assigneeId', message: '请选择一位在职成员' },
+        ]);
+      });
+    }
     if (input.escalation?.teamId) await assertTeam(db, actor.workspaceId, input.escalation.teamId);
     if (input.categories) {
       await ensureCategories(db, actor.workspaceId);
@@ -1626,6 +1696,50 @@ const toPolicy = (row: typeof slaPolicies.$inferSelect): SlaPolicy => ({
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
+
+/**
+ * A policy as the audit log shows it: flat fields, and the escalation's member and team by name (ids mean nothing to
+ * a reader). Lists are sorted so a reorder is not a change.
+ */
+async function categoryNames(executor: Executor, workspaceId: string, keys: string[]) {
+  if (keys.length === 0) return [];
+  const rows = await executor
+    .select({ key: ticketCategories.key, name: ticketCategories.name })
+    .from(ticketCategories)
+    .where(and(eq(ticketCategories.workspaceId, workspaceId), inArray(ticketCategories.key, keys)));
+  const nameOf = new Map(rows.map((row) => [row.key, row.name]));
+  return keys.map((key) => nameOf.get(key) ?? key).sort();
+}
+
+async function policyForAudit(executor: Executor, workspaceId: string, policy: SlaPolicy) {
+  const escalation = policy.escalation;
+  const nameOf = async (table: typeof users | typeof teams, id: string | null) => {
+    if (!id) return null;
+    const [row] = await executor
+      .select({ name: table.name })
+      .from(table)
+      .where(and(eq(table.workspaceId, workspaceId), eq(table.id, id)));
+    return row?.name ?? id;
+  };
+  return {
+    name: policy.name,
+    enabled: policy.enabled,
+    position: policy.position,
+    hours: policy.hours,
+    firstResponseMinutes: policy.targets.first_response,
+    resolutionMinutes: policy.targets.resolution,
+    escalationMinutes: policy.targets.escalation,
+    categories: await categoryNames(executor, workspaceId, policy.categories),
+    severities: [...policy.severities].sort(),
+    customerTiers: [...policy.customerTiers].sort(),
+    escalation: escalation && {
+      notifySupervisors: escalation.notifySupervisors,
+      raiseSeverity: escalation.raiseSeverity,
+      assignee: await nameOf(users, escalation.assigneeId),
+      team: await nameOf(teams, escalation.teamId),
+    },
+  };
+}
 
 function policyColumns(input: {
   name?: string;

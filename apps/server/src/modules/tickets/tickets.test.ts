@@ -325,6 +325,17 @@ describe('tickets', () => {
     expect((await supervisor.post('/api/v1/ticket-categories', { name: '发票2', key: 'invoice' })).statusCode).toBe(
       409,
     );
+    // One name, one category: a duplicate could not be told apart in any list.
+    const twin = await supervisor.post('/api/v1/ticket-categories', { name: ' 发票 ' });
+    expect(twin.statusCode).toBe(409);
+    expect(twin.json().error).toMatchObject({
+      code: 'ticket_category.name_taken',
+      message: '已有名为「发票」的工单分类',
+    });
+    expect((await supervisor.patch(`/api/v1/ticket-categories/${builtIn.id}`, { name: '发票' })).statusCode).toBe(409);
+    expect((await supervisor.patch(`/api/v1/ticket-categories/${builtIn.id}`, { name: '售前咨询' })).statusCode).toBe(
+      200,
+    );
     await create(agent, { subject: '开发票', category: 'invoice' });
     expect((await del(supervisor, `/api/v1/ticket-categories/${custom.json().id}`)).statusCode).toBe(409);
     expect((await other.patch(`/api/v1/ticket-categories/${custom.json().id}`, { name: 'x' })).statusCode).toBe(404);
@@ -366,6 +377,16 @@ describe('tickets', () => {
     });
     expect(backwards.statusCode).toBe(400);
     expect(backwards.json().error.message).toContain('首次响应时效不能大于解决时效');
+    const nobody = await owner.post('/api/v1/sla-policies', {
+      name: '升级给谁',
+      targets: { escalation: 10 },
+      escalation: { assigneeId: '01930000-0000-7000-8000-000000000000', teamId: null },
+    });
+    expect(nobody.statusCode).toBe(400);
+    expect(nobody.json().error).toMatchObject({
+      message: '升级接手人不存在或已停用',
+      details: [{ path: '/escalation/assigneeId', message: '请选择一位在职成员' }],
+    });
     const created = await owner.post('/api/v1/sla-policies', {
       name: '咨询首响1小时',
       categories: ['inquiry'],
