@@ -11,10 +11,14 @@ const INTERNATIONAL = /^\+[1-9]\d{6,14}$/;
 /**
  * A phone number in its stored form, or null when it is not one: Chinese mobiles become their 11 digits
  * (`+86 138-1234-5678` → `13812345678`), landlines keep their area code and dash (`0571-88888888`),
- * other countries keep `+` and digits.
+ * other countries keep `+` and digits. Full-width digits count (`１３８…`).
  */
 export function normalizePhone(input: string): string | null {
-  const compact = input.trim().replace(/[\s()（）]/g, '');
+  // NFKC: full-width digits, ＋ and － as Chinese input methods type them become ASCII.
+  const compact = input
+    .normalize('NFKC')
+    .trim()
+    .replace(/[\s()（）]/g, '');
   const digitsOnly = compact.replace(/-/g, '');
   if (CHINA_MOBILE.test(digitsOnly)) return digitsOnly.slice(-11);
   if (LANDLINE.test(compact)) {

@@ -68,6 +68,7 @@ export const orderCustomerInput = z
     buyerId: z.string().trim().min(1).max(128).optional(),
     phone: z
       .string()
+      .normalize('NFKC')
       .trim()
       .regex(/^\+?[0-9 -]{5,20}$/, '手机号格式不正确')
       .optional(),

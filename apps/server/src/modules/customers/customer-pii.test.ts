@@ -43,6 +43,9 @@ describe('contact formats and masks', () => {
     expect(normalizePhone('+14155552671')).toBe('+14155552671');
     expect(normalizePhone('12345678901')).toBeNull();
     expect(normalizePhone('打我电话')).toBeNull();
+    // As Chinese input methods type them.
+    expect(normalizePhone('１３８　１２３４　５６７８')).toBe('13812345678');
+    expect(normalizePhone('０５７１－８８８８８８８８')).toBe('0571-88888888');
   });
 
   it('checks ID card check digits (GB 11643) and bank cards (Luhn)', () => {
