@@ -627,6 +627,31 @@ const isolationChecks: Record<string, Check> = {
     expectNotFound(response, 'user.not_found');
     expect(await countRows(context, `from teams where name = '挖墙脚组'`)).toBe(0);
   },
+  'PATCH /api/v1/teams/:id': async (f) => {
+    await expectUntouched(
+      'teams',
+      f.aTeam.id,
+      () => f.b.owner.patch(`/api/v1/teams/${f.aTeam.id}`, { name: '乙店改名', memberIds: [] }),
+      'team.not_found',
+    );
+    expect(await countRows(context, 'from team_members where team_id = $1', [f.aTeam.id])).toBe(1);
+    // B's own team cannot take in A's member either.
+    const bTeam = (await f.b.owner.post('/api/v1/teams', { name: '乙店售后' })).json();
+    expectNotFound(
+      await f.b.owner.patch(`/api/v1/teams/${bTeam.id}`, { memberIds: [f.aAgent.userId] }),
+      'user.not_found',
+    );
+    expect(await countRows(context, 'from team_members where team_id = $1', [bTeam.id])).toBe(0);
+  },
+  'DELETE /api/v1/teams/:id': async (f) => {
+    await expectUntouched(
+      'teams',
+      f.aTeam.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/teams/${f.aTeam.id}` }),
+      'team.not_found',
+    );
+    expect(await countRows(context, 'from team_members where team_id = $1', [f.aTeam.id])).toBe(1);
+  },
   'POST /api/v1/api-tokens': async (f) => {
     const { token } = (await f.b.owner.post('/api/v1/api-tokens', { name: '乙店脚本' })).json();
     const script = (url: string) =>

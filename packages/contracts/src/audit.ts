@@ -8,6 +8,15 @@ export const auditEntry = z.object({
   action: z.string(),
   targetType: z.string().nullable(),
   targetId: z.string().nullable(),
+  /**
+   * The target's name for a reader: as recorded with the entry (`details.name` / `details.title`), else the current
+   * name of a member, team, channel or customer that still exists; null when neither is known.
+   */
+  targetName: z.string().nullable(),
+  /**
+   * Facts recorded with the action. Changes are `changes: { <field>: { before, after } }`; never passwords, secrets
+   * or tokens (a changed secret reads `{ changed: true }`).
+   */
   details: z.record(z.string(), z.unknown()),
   createdAt: isoDateTime,
 });

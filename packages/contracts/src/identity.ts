@@ -58,6 +58,14 @@ export const createTeamBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
   memberIds: z.array(id).max(500).default([]),
 });
+/** Rename a team and/or replace its members (the whole list); fields left out stay as they are. */
+export const updateTeamBody = z
+  .strictObject({
+    name: createTeamBody.shape.name.optional(),
+    memberIds: z.array(id).max(500).optional(),
+  })
+  .refine((body) => body.name !== undefined || body.memberIds !== undefined, '请填写要修改的团队名称或成员');
+export type UpdateTeamInput = z.infer<typeof updateTeamBody>;
 
 export const apiTokenCreated = z.object({ id, name: z.string(), token: z.string() });
 export const createApiTokenBody = z.strictObject({ name: z.string().trim().min(1).max(100) });

@@ -115,7 +115,8 @@ export const routingLogQuery = z.strictObject({
 
 export const queueGroup = z.object({
   id: id.nullable(),
-  name: z.string(),
+  /** Null for the conversations of no team (or no inbox). */
+  name: z.string().nullable(),
   waiting: z.number().int(),
   longestWaitSeconds: z.number().int(),
 });

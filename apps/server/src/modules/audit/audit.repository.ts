@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
-import { auditLog, users } from '../../db/schema.ts';
+import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { auditLog, customers, inboxes, teams, users } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 
 export type AuditRow = typeof auditLog.$inferSelect;
@@ -52,3 +52,19 @@ export const chainPage = (db: Executor, workspaceId: string, afterSeq: number, l
     .where(and(eq(auditLog.workspaceId, workspaceId), gt(auditLog.seq, afterSeq)))
     .orderBy(asc(auditLog.seq))
     .limit(limit);
+
+const namedTables = { user: users, team: teams, inbox: inboxes, customer: customers } as const;
+export type NamedTargetType = keyof typeof namedTables;
+export const isNamedTargetType = (type: string | null): type is NamedTargetType =>
+  type !== null && Object.hasOwn(namedTables, type);
+
+/** Current names of a workspace's members, teams, channels or customers (targets of entries recorded without one). */
+export async function currentNames(db: Executor, workspaceId: string, type: NamedTargetType, ids: string[]) {
+  if (ids.length === 0) return new Map<string, string>();
+  const table = namedTables[type];
+  const rows = await db
+    .select({ id: table.id, name: table.name })
+    .from(table)
+    .where(and(eq(table.workspaceId, workspaceId), inArray(table.id, ids)));
+  return new Map(rows.filter((row) => row.name).map((row) => [row.id, row.name as string]));
+}

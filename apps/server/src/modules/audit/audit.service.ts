@@ -46,15 +46,33 @@ const entryHash = (prevHash: string, row: Omit<repo.AuditRow, 'seq' | 'hash' | '
     ])}`,
   );
 
-const toEntry = ({ entry, actorName }: { entry: repo.AuditRow; actorName: string | null }): AuditEntry => ({
-  id: entry.id,
-  actor: entry.actorId ? { id: entry.actorId, name: actorName ?? '' } : null,
-  action: entry.action,
-  targetType: entry.targetType,
-  targetId: entry.targetId,
-  details: entry.details as Record<string, unknown>,
-  createdAt: entry.createdAt.toISOString(),
-});
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The target's name as recorded with the entry (most modules record `name`; articles record `title`). */
+function recordedName(details: Record<string, unknown>): string | null {
+  for (const key of ['name', 'title'] as const) {
+    const value = details[key];
+    if (typeof value === 'string' && value.trim()) return value;
+  }
+  return null;
+}
+
+const toEntry = (
+  { entry, actorName }: { entry: repo.AuditRow; actorName: string | null },
+  currentName: string | undefined,
+): AuditEntry => {
+  const details = entry.details as Record<string, unknown>;
+  return {
+    id: entry.id,
+    actor: entry.actorId ? { id: entry.actorId, name: actorName ?? '' } : null,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    targetName: recordedName(details) ?? currentName ?? null,
+    details,
+    createdAt: entry.createdAt.toISOString(),
+  };
+};
 
 export type AuditService = ReturnType<typeof createAuditService>;
 
@@ -96,8 +114,20 @@ export function createAuditService({ db }: { db: Db }) {
         query.limit + 1,
       );
       const page = rows.slice(0, query.limit);
+      // Entries recorded without a name (older ones, or modules that record only ids) show the target's name today.
+      const unnamed = new Map<repo.NamedTargetType, Set<string>>();
+      for (const { entry } of page) {
+        if (!repo.isNamedTargetType(entry.targetType) || !entry.targetId || !UUID.test(entry.targetId)) continue;
+        if (recordedName(entry.details as Record<string, unknown>)) continue;
+        unnamed.set(entry.targetType, (unnamed.get(entry.targetType) ?? new Set()).add(entry.targetId));
+      }
+      const names = new Map<string, string>();
+      for (const [type, ids] of unnamed) {
+        for (const [id, name] of await repo.currentNames(db, actor.workspaceId, type, [...ids]))
+          names.set(`${type}:${id}`, name);
+      }
       return {
-        items: page.map(toEntry),
+        items: page.map((row) => toEntry(row, names.get(`${row.entry.targetType}:${row.entry.targetId}`))),
         nextCursor: rows.length > query.limit ? encodeCursor([page.at(-1)!.entry.seq]) : null,
       };
     },

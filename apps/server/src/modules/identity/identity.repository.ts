@@ -15,6 +15,16 @@ export const findUser = async (db: Executor, workspaceId: string, id: string) =>
       .where(and(eq(users.workspaceId, workspaceId), eq(users.id, id)))
   )[0];
 
+/** The member, locked until the transaction ends: concurrent changes to them are recorded one after the other. */
+export const lockUser = async (db: Executor, workspaceId: string, id: string) =>
+  (
+    await db
+      .select()
+      .from(users)
+      .where(and(eq(users.workspaceId, workspaceId), eq(users.id, id)))
+      .for('update')
+  )[0];
+
 export const listUsers = (db: Executor, workspaceId: string) =>
   db.select().from(users).where(eq(users.workspaceId, workspaceId)).orderBy(users.createdAt);
 
@@ -104,6 +114,100 @@ export const insertTeamMembers = (db: Executor, workspaceId: string, teamId: str
   userIds.length === 0
     ? Promise.resolve()
     : db.insert(teamMembers).values(userIds.map((userId) => ({ workspaceId, teamId, userId })));
+
+/** The team, locked until the transaction ends (a rename, member change or delete of it waits for this one). */
+export const lockTeam = async (db: Executor, workspaceId: string, id: string) =>
+  (
+    await db
+      .select()
+      .from(teams)
+      .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)))
+      .for('update')
+  )[0];
+
+export const findTeamByName = async (db: Executor, workspaceId: string, name: string) =>
+  (
+    await db
+      .select()
+      .from(teams)
+      .where(and(eq(teams.workspaceId, workspaceId), eq(teams.name, name)))
+  )[0];
+
+export const renameTeam = (db: Executor, workspaceId: string, id: string, name: string) =>
+  db
+    .update(teams)
+    .set({ name, updatedAt: new Date() })
+    .where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)));
+
+export const teamMemberIds = async (db: Executor, workspaceId: string, teamId: string) =>
+  (
+    await db
+      .select({ userId: teamMembers.userId })
+      .from(teamMembers)
+      .where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.teamId, teamId)))
+  ).map((row) => row.userId);
+
+export async function setTeamMembers(db: Executor, workspaceId: string, teamId: string, userIds: string[]) {
+  await db.delete(teamMembers).where(and(eq(teamMembers.workspaceId, workspaceId), eq(teamMembers.teamId, teamId)));
+  await insertTeamMembers(db, workspaceId, teamId, userIds);
+}
+
+/** Members of the workspace among `ids`, with what the audit log shows of them. */
+export const usersByIds = (db: Executor, workspaceId: string, ids: string[]) =>
+  ids.length === 0
+    ? Promise.resolve([])
+    : db
+        .select({ id: users.id, name: users.name, email: users.email })
+        .from(users)
+        .where(and(eq(users.workspaceId, workspaceId), inArray(users.id, ids)));
+
+export type TeamUses = {
+  routingRules: { id: string; name: string }[];
+  slaPolicies: { id: string; name: string }[];
+  automationRules: { id: string; name: string }[];
+  templates: { id: string; title: string }[];
+};
+
+/**
+ * Settings that would silently change behaviour (or lose content) if the team went away: routing rules sending work
+ * to it, SLA policies escalating to it, automation rules naming it in a condition or an action, and its team
+ * templates (their foreign key would delete them). Read here, in SQL, because those modules depend on identity
+ * and not the other way round.
+ */
+export async function teamUses(db: Executor, workspaceId: string, teamId: string): Promise<TeamUses> {
+  // One after another: the queries share the transaction's connection.
+  const named = async <T>(query: ReturnType<typeof sql>) => (await db.execute(query)).rows as T[];
+  const routingRules = await named<{ id: string; name: string }>(sql`
+    select id, name from routing_rules where workspace_id = ${workspaceId} and team_id = ${teamId}
+    order by position, id`);
+  const slaPolicies = await named<{ id: string; name: string }>(sql`
+    select id, name from sla_policies where workspace_id = ${workspaceId} and escalation->>'teamId' = ${teamId}
+    order by position, id`);
+  // A team appears in a rule as a condition value or an action's teamId: its id anywhere in either is a use.
+  const automationRules = await named<{ id: string; name: string }>(sql`
+    select id, name from automation_rules
+    where workspace_id = ${workspaceId}
+      and (strpos(conditions::text, ${teamId}) > 0 or strpos(actions::text, ${teamId}) > 0)
+    order by position, id`);
+  const templates = await named<{ id: string; title: string }>(sql`
+    select id, title from templates where workspace_id = ${workspaceId} and team_id = ${teamId}
+    order by title, id`);
+  return { routingRules, slaPolicies, automationRules, templates };
+}
+
+/** Conversations and tickets of the team stay where they are, with no team (their assignee is kept). */
+export async function unassignTeam(db: Executor, workspaceId: string, teamId: string) {
+  const conversations = await db.execute(
+    sql`update conversations set team_id = null where workspace_id = ${workspaceId} and team_id = ${teamId}`,
+  );
+  const tickets = await db.execute(
+    sql`update tickets set team_id = null, updated_at = now() where workspace_id = ${workspaceId} and team_id = ${teamId}`,
+  );
+  return { conversations: conversations.rowCount ?? 0, tickets: tickets.rowCount ?? 0 };
+}
+
+export const deleteTeam = (db: Executor, workspaceId: string, id: string) =>
+  db.delete(teams).where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)));
 
 export const insertSession = (db: Executor, row: typeof sessions.$inferInsert) => db.insert(sessions).values(row);
 

@@ -8,6 +8,7 @@ import {
   page,
   session,
   team,
+  updateTeamBody,
   updateUserBody,
   user,
 } from '@huike/contracts';
@@ -64,6 +65,47 @@ export function identityRoutes(app: FastifyInstance, identity: IdentityService, 
 
   r.post('/api/v1/teams', { schema: { tags, body: createTeamBody, response: { 201: team } } }, async (request, reply) =>
     reply.status(201).send(await identity.createTeam(requireActor(request), request.body)),
+  );
+
+  r.patch(
+    '/api/v1/teams/:id',
+    {
+      schema: {
+        tags,
+        params: idParams,
+        body: updateTeamBody,
+        response: { 200: team },
+        description:
+          'Renames a team and/or replaces its member list (`memberIds` is the whole new list). Needs `teams:manage`. ' +
+          'Names are unique in a workspace (409 `team.name_taken`); a member of another workspace answers 404 ' +
+          "`user.not_found`, another workspace's team 404 `team.not_found`. Recorded in the audit log with the " +
+          'name and members before and after.',
+      },
+    },
+    (request) => identity.updateTeam(requireActor(request), request.params.id, request.body),
+  );
+
+  r.delete(
+    '/api/v1/teams/:id',
+    {
+      schema: {
+        tags,
+        params: idParams,
+        description:
+          'Deletes a team (needs `teams:manage`). Refused with 409 `team.in_use` while routing rules send work to ' +
+          'it, SLA policies escalate to it, automation rules name it, or it has team reply templates: the message ' +
+          'names them and `details` lists them (`routingRules`, `slaPolicies`, `automationRules`, `templates`). ' +
+          'Otherwise, in one transaction, its conversations and tickets keep their assignee but no longer belong ' +
+          "to a team, its memberships are removed (the members stay), and the audit log records the team's " +
+          'name, its members and how many conversations and tickets were unassigned. Conversations already ' +
+          "waiting in the routing queue for the team are offered to every agent. Another workspace's team " +
+          'answers 404 `team.not_found`.',
+      },
+    },
+    async (request, reply) => {
+      await identity.deleteTeam(requireActor(request), request.params.id);
+      return reply.status(204).send();
+    },
   );
 
   r.post(

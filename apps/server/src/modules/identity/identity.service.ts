@@ -1,11 +1,12 @@
-import type { Role, Session, Team, User } from '@huike/contracts';
+import type { Role, Session, Team, UpdateTeamInput, User } from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
 import { decoyHash, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, postgresCode } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events.ts';
 import { newId, randomToken, sha256 } from '../../platform/ids.ts';
+import { type AuditService, changedFields, type FieldChange, hasChanges } from '../audit/index.ts';
 import * as repo from './identity.repository.ts';
 
 const SESSION_DAYS = 14;
@@ -37,9 +38,87 @@ function assertMayManageRole(actor: Actor, targetRole: Role | undefined): void {
   }
 }
 
+/** Names in the order people read them (the audit log shows member lists as names). */
+const sortedNames = (names: string[]) => [...names].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+
+const teamNameTaken = (name: string) => new AppError('team.name_taken', `已有名为「${name}」的团队`);
+
+/** A team name taken by a concurrent writer surfaces as the unique index's violation. */
+async function uniqueTeamName<T>(name: string | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (name !== undefined && postgresCode(error) === '23505') throw teamNameTaken(name);
+    throw error;
+  }
+}
+
+/** 「路由规则「A」「B」；SLA 策略「C」；2 条团队话术」: what still uses a team, for the refusal's message. */
+function describeTeamUses(uses: repo.TeamUses): string {
+  const quoted = (names: string[]) => names.map((name) => `「${name}」`).join('');
+  const parts = [
+    uses.routingRules.length > 0 && `路由规则${quoted(uses.routingRules.map((rule) => rule.name))}`,
+    uses.slaPolicies.length > 0 && `SLA 策略${quoted(uses.slaPolicies.map((policy) => policy.name))}`,
+    uses.automationRules.length > 0 && `自动化规则${quoted(uses.automationRules.map((rule) => rule.name))}`,
+    uses.templates.length > 0 && `${uses.templates.length} 条团队话术`,
+  ];
+  return parts.filter(Boolean).join('；');
+}
+
 export type IdentityService = ReturnType<typeof createIdentityService>;
 
-export function createIdentityService({ db, events }: { db: Db; events: EventBus }) {
+export function createIdentityService({ db, events, audit }: { db: Db; events: EventBus; audit: AuditService }) {
+  /** id → name of the workspace's teams, for audit entries. */
+  async function teamNames(executor: Executor, workspaceId: string) {
+    return new Map((await repo.listTeams(executor, workspaceId)).map((team) => [team.id, team.name]));
+  }
+
+  /** Member names for audit entries; an id that is not a member (cannot happen after validation) is left out. */
+  async function memberNames(executor: Executor, workspaceId: string, ids: string[]) {
+    return sortedNames((await repo.usersByIds(executor, workspaceId, ids)).map((user) => user.name));
+  }
+
+  /**
+   * One entry per kind of change, so the log can be filtered for them: a role change (granting admin), disabling or
+   * enabling, and the rest (name, teams). Each names the member (name and email) and says before → after.
+   */
+  async function recordMemberChanges(
+    tx: Executor,
+    actor: Actor,
+    before: repo.UserRow,
+    after: repo.UserRow,
+    teamsBefore: string[],
+    teamsAfter: string[] | undefined,
+  ) {
+    const record = (action: string, details: Record<string, unknown> = {}) =>
+      audit.record(tx, {
+        workspaceId: actor.workspaceId,
+        actorId: actor.userId,
+        action,
+        targetType: 'user',
+        targetId: after.id,
+        details: { name: after.name, email: after.email, ...details },
+      });
+    if (before.role !== after.role) {
+      await record('users.role_changed', { changes: { role: { before: before.role, after: after.role } } });
+    }
+    if (before.disabled !== after.disabled) await record(after.disabled ? 'users.disabled' : 'users.enabled');
+    const changes = changedFields({ name: before.name }, { name: after.name });
+    if (teamsAfter && [...teamsBefore].sort().join() !== [...teamsAfter].sort().join()) {
+      const names = await teamNames(tx, actor.workspaceId);
+      const named = (ids: string[]) => sortedNames(ids.map((teamId) => names.get(teamId) ?? teamId));
+      changes.teams = { before: named(teamsBefore), after: named(teamsAfter) };
+    }
+    if (hasChanges(changes)) await record('users.updated', { changes });
+  }
+
+  /** Refuses ids that are not members of the workspace (another workspace's member reads as unknown). */
+  async function assertMembers(executor: Executor, workspaceId: string, ids: string[]) {
+    if ((await repo.usersByIds(executor, workspaceId, ids)).length !== ids.length) {
+      throw new AppError('user.not_found', '成员不存在');
+    }
+  }
+
   async function sessionFor(user: repo.UserRow, csrfToken: string): Promise<Session> {
     const [workspace, teams] = await Promise.all([
       repo.findWorkspace(db, user.workspaceId),
@@ -146,8 +225,23 @@ export function createIdentityService({ db, events }: { db: Db; events: EventBus
           throw new AppError('team.not_found', '所选团队不存在');
         }
         const user = await createUserRow(tx, { ...input, workspaceId: actor.workspaceId });
-        await repo.setUserTeams(tx, actor.workspaceId, user.id, [...new Set(input.teamIds)]);
-        return toUser(user, [...new Set(input.teamIds)]);
+        const teamIds = [...new Set(input.teamIds)];
+        await repo.setUserTeams(tx, actor.workspaceId, user.id, teamIds);
+        const names = await teamNames(tx, actor.workspaceId);
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'users.created',
+          targetType: 'user',
+          targetId: user.id,
+          details: {
+            name: user.name,
+            email: user.email,
+            role: user.role,
+            teams: sortedNames(teamIds.map((id) => names.get(id) ?? id)),
+          },
+        });
+        return toUser(user, teamIds);
       });
     },
 
@@ -166,6 +260,9 @@ export function createIdentityService({ db, events }: { db: Db; events: EventBus
       }
       const { teamIds, ...fields } = patch;
       const updated = await db.transaction(async (tx) => {
+        // Before → after as of this transaction, not the read above (another admin may have saved in between).
+        const before = (await repo.lockUser(tx, actor.workspaceId, id)) ?? existing;
+        const teamsBefore = (await repo.teamIdsByUser(tx, actor.workspaceId, [id])).get(id) ?? [];
         if (teamIds) {
           if ((await repo.countTeams(tx, actor.workspaceId, teamIds)) !== new Set(teamIds).size) {
             throw new AppError('team.not_found', '所选团队不存在');
@@ -174,6 +271,7 @@ export function createIdentityService({ db, events }: { db: Db; events: EventBus
         }
         const row = (await repo.updateUser(tx, actor.workspaceId, id, fields))!;
         if (fields.disabled) await repo.deleteUserSessions(tx, id);
+        await recordMemberChanges(tx, actor, before, row, teamsBefore, teamIds && [...new Set(teamIds)]);
         return row;
       });
       if (fields.disabled) {
@@ -200,16 +298,95 @@ export function createIdentityService({ db, events }: { db: Db; events: EventBus
     async createTeam(actor: Actor, input: { name: string; memberIds: string[] }): Promise<Team> {
       assertCan(actor, 'teams:manage');
       const memberIds = [...new Set(input.memberIds)];
-      if ((await repo.listTeams(db, actor.workspaceId)).some((team) => team.name === input.name)) {
-        throw new AppError('team.name_taken', `已有名为「${input.name}」的团队`);
-      }
-      return db.transaction(async (tx) => {
-        for (const userId of memberIds) {
-          if (!(await repo.findUser(tx, actor.workspaceId, userId))) throw new AppError('user.not_found', '成员不存在');
+      if (await repo.findTeamByName(db, actor.workspaceId, input.name)) throw teamNameTaken(input.name);
+      return uniqueTeamName(input.name, () =>
+        db.transaction(async (tx) => {
+          await assertMembers(tx, actor.workspaceId, memberIds);
+          const team = await repo.insertTeam(tx, { id: newId(), workspaceId: actor.workspaceId, name: input.name });
+          await repo.insertTeamMembers(tx, actor.workspaceId, team.id, memberIds);
+          await audit.record(tx, {
+            workspaceId: actor.workspaceId,
+            actorId: actor.userId,
+            action: 'teams.created',
+            targetType: 'team',
+            targetId: team.id,
+            details: { name: team.name, members: await memberNames(tx, actor.workspaceId, memberIds) },
+          });
+          return { id: team.id, name: team.name, memberIds };
+        }),
+      );
+    },
+
+    /** Renames a team and/or replaces its members; the audit entry keeps the name and members before and after. */
+    async updateTeam(actor: Actor, id: string, input: UpdateTeamInput): Promise<Team> {
+      assertCan(actor, 'teams:manage');
+      return uniqueTeamName(input.name, () =>
+        db.transaction(async (tx) => {
+          const team = await repo.lockTeam(tx, actor.workspaceId, id);
+          if (!team) throw new AppError('team.not_found', '团队不存在');
+          const name = input.name ?? team.name;
+          if (name !== team.name && (await repo.findTeamByName(tx, actor.workspaceId, name))) throw teamNameTaken(name);
+          const membersBefore = await repo.teamMemberIds(tx, actor.workspaceId, id);
+          const memberIds = input.memberIds ? [...new Set(input.memberIds)] : membersBefore;
+          if (input.memberIds) {
+            await assertMembers(tx, actor.workspaceId, memberIds);
+            await repo.setTeamMembers(tx, actor.workspaceId, id, memberIds);
+          }
+          if (name !== team.name) await repo.renameTeam(tx, actor.workspaceId, id, name);
+          const changes: Record<string, FieldChange> = changedFields({ name: team.name }, { name });
+          if (input.memberIds && [...membersBefore].sort().join() !== [...memberIds].sort().join()) {
+            const everyone = [...new Set([...membersBefore, ...memberIds])];
+            const nameOf = new Map(
+              (await repo.usersByIds(tx, actor.workspaceId, everyone)).map((user) => [user.id, user.name]),
+            );
+            const names = (ids: string[]) => sortedNames(ids.map((userId) => nameOf.get(userId) ?? userId));
+            changes.members = { before: names(membersBefore), after: names(memberIds) };
+          }
+          if (hasChanges(changes)) {
+            await audit.record(tx, {
+              workspaceId: actor.workspaceId,
+              actorId: actor.userId,
+              action: 'teams.updated',
+              targetType: 'team',
+              targetId: id,
+              details: { name, changes },
+            });
+          }
+          return { id, name, memberIds };
+        }),
+      );
+    },
+
+    /**
+     * Deletes a team. Refused (409 `team.in_use`, naming them) while routing rules, SLA policies or automation rules
+     * still point at it or it still has team templates: those would silently change behaviour or lose content.
+     * Otherwise, in one transaction: its conversations and tickets lose the team (they keep their assignee),
+     * the memberships go, and the audit entry records the name, the members and how many were unassigned.
+     */
+    async deleteTeam(actor: Actor, id: string): Promise<void> {
+      assertCan(actor, 'teams:manage');
+      await db.transaction(async (tx) => {
+        const team = await repo.lockTeam(tx, actor.workspaceId, id);
+        if (!team) throw new AppError('team.not_found', '团队不存在');
+        const uses = await repo.teamUses(tx, actor.workspaceId, id);
+        if (Object.values(uses).some((list) => list.length > 0)) {
+          throw new AppError(
+            'team.in_use',
+            `团队「${team.name}」仍被使用，请先修改或删除后再删除团队：${describeTeamUses(uses)}`,
+            uses,
+          );
         }
-        const team = await repo.insertTeam(tx, { id: newId(), workspaceId: actor.workspaceId, name: input.name });
-        await repo.insertTeamMembers(tx, actor.workspaceId, team.id, memberIds);
-        return { id: team.id, name: team.name, memberIds };
+        const members = await memberNames(tx, actor.workspaceId, await repo.teamMemberIds(tx, actor.workspaceId, id));
+        const unassigned = await repo.unassignTeam(tx, actor.workspaceId, id);
+        await repo.deleteTeam(tx, actor.workspaceId, id);
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'teams.deleted',
+          targetType: 'team',
+          targetId: id,
+          details: { name: team.name, members, ...unassigned },
+        });
       });
     },
 

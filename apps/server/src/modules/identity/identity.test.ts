@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { clientFor, createTestApp, createWorkspace, login, PASSWORD } from '../../../test/harness.ts';
+import {
+  type Client,
+  clientFor,
+  countRows,
+  createTestApp,
+  createWorkspace,
+  login,
+  PASSWORD,
+  startConversation,
+} from '../../../test/harness.ts';
 
 const context = await createTestApp();
 
@@ -156,5 +165,190 @@ describe('first-run setup', () => {
     });
     expect(response.statusCode).toBe(409);
     expect(await login(context, 'x@test.huike', PASSWORD).catch(() => 'refused')).toBe('refused');
+  });
+});
+
+describe('teams', () => {
+  const del = (client: Client, url: string) => client.request({ method: 'DELETE', url });
+  const auditOf = async (client: Client, action: string) =>
+    (await client.get(`/api/v1/audit-log?action=${action}`)).json().items as {
+      targetId: string;
+      targetName: string | null;
+      details: Record<string, unknown>;
+    }[];
+
+  it('renames a team and replaces its members, and records both changes', async () => {
+    const { owner, addUser } = await createWorkspace(context);
+    const xiaomei = await addUser('agent', '小美');
+    const xiaowang = await addUser('agent', '小王');
+    const team = (await owner.post('/api/v1/teams', { name: '售后组', memberIds: [xiaomei.userId] })).json();
+
+    const renamed = await owner.patch(`/api/v1/teams/${team.id}`, { name: '售后一组' });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(renamed.json()).toEqual({ id: team.id, name: '售后一组', memberIds: [xiaomei.userId] });
+
+    const regrouped = await owner.patch(`/api/v1/teams/${team.id}`, { memberIds: [xiaowang.userId, xiaowang.userId] });
+    expect(regrouped.json().memberIds).toEqual([xiaowang.userId]);
+    const listed = (await owner.get('/api/v1/teams')).json().items;
+    expect(listed).toEqual([{ id: team.id, name: '售后一组', memberIds: [xiaowang.userId] }]);
+    const users = (await owner.get('/api/v1/users')).json().items as { id: string; teamIds: string[] }[];
+    expect(users.find((user) => user.id === xiaomei.userId)?.teamIds).toEqual([]);
+    expect(users.find((user) => user.id === xiaowang.userId)?.teamIds).toEqual([team.id]);
+
+    const entries = await auditOf(owner, 'teams.updated');
+    expect(entries.map((entry) => entry.details)).toEqual([
+      { name: '售后一组', changes: { members: { before: ['小美'], after: ['小王'] } } },
+      { name: '售后一组', changes: { name: { before: '售后组', after: '售后一组' } } },
+    ]);
+    expect(entries[0]).toMatchObject({ targetId: team.id, targetName: '售后一组' });
+
+    // Saving what is already there changes nothing and records nothing.
+    expect((await owner.patch(`/api/v1/teams/${team.id}`, { name: '售后一组' })).statusCode).toBe(200);
+    expect(await auditOf(owner, 'teams.updated')).toHaveLength(2);
+  });
+
+  it('refuses a name another team has, an empty change, and a member of another workspace', async () => {
+    const { owner } = await createWorkspace(context);
+    const other = await createWorkspace(context);
+    const stranger = await other.addUser('agent', '别家客服');
+    const first = (await owner.post('/api/v1/teams', { name: '售前组' })).json();
+    const second = (await owner.post('/api/v1/teams', { name: '售后组' })).json();
+
+    const taken = await owner.patch(`/api/v1/teams/${second.id}`, { name: '售前组' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().error).toMatchObject({ code: 'team.name_taken', message: '已有名为「售前组」的团队' });
+    expect((await owner.patch(`/api/v1/teams/${second.id}`, {})).statusCode).toBe(400);
+    expect((await owner.patch(`/api/v1/teams/${second.id}`, { name: '   ' })).statusCode).toBe(400);
+    expect((await owner.patch(`/api/v1/teams/${second.id}`, { color: 'red' })).statusCode).toBe(400);
+    const smuggled = await owner.patch(`/api/v1/teams/${first.id}`, { memberIds: [stranger.userId] });
+    expect(smuggled.statusCode).toBe(404);
+    expect(smuggled.json().error.code).toBe('user.not_found');
+    expect(await countRows(context, 'from team_members where team_id = $1', [first.id])).toBe(0);
+    expect((await owner.get('/api/v1/teams')).json().items.map((team: { name: string }) => team.name)).toEqual([
+      '售前组',
+      '售后组',
+    ]);
+    expect(await auditOf(owner, 'teams.updated')).toEqual([]);
+  });
+
+  it('deletes a team: its conversations and tickets keep their assignee but lose the team', async () => {
+    const { owner, inbox, addUser } = await createWorkspace(context);
+    const agent = await addUser('agent', '小美');
+    const team = (await owner.post('/api/v1/teams', { name: '夜班', memberIds: [agent.userId] })).json();
+    const { conversationId } = await startConversation(context, inbox.token, '晚上有人吗');
+    const assigned = await owner.post(`/api/v1/conversations/${conversationId}/assign`, {
+      assigneeId: agent.userId,
+      teamId: team.id,
+    });
+    expect(assigned.statusCode, assigned.body).toBe(200);
+    const ticket = (await owner.post('/api/v1/tickets', { subject: '夜间退款', teamId: team.id })).json();
+
+    const deleted = await del(owner, `/api/v1/teams/${team.id}`);
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    expect((await owner.get('/api/v1/teams')).json().items).toEqual([]);
+    expect((await owner.get(`/api/v1/conversations/${conversationId}`)).json()).toMatchObject({
+      assigneeId: agent.userId,
+      teamId: null,
+    });
+    expect((await owner.get(`/api/v1/tickets/${ticket.id}`)).json()).toMatchObject({ teamId: null });
+    const users = (await owner.get('/api/v1/users')).json().items as { id: string; teamIds: string[] }[];
+    expect(users.find((user) => user.id === agent.userId)?.teamIds).toEqual([]);
+    expect((await agent.get('/api/v1/auth/session')).statusCode).toBe(200);
+
+    const [entry] = await auditOf(owner, 'teams.deleted');
+    expect(entry).toMatchObject({
+      targetId: team.id,
+      targetName: '夜班',
+      details: { name: '夜班', members: ['小美'], conversations: 1, tickets: 1 },
+    });
+    expect((await del(owner, `/api/v1/teams/${team.id}`)).statusCode).toBe(404);
+  });
+
+  it('refuses to delete a team that rules or team templates still use, naming them, and changes nothing', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const team = (await owner.post('/api/v1/teams', { name: '物流组' })).json();
+    const { conversationId } = await startConversation(context, inbox.token, '快递到哪了');
+    await owner.post(`/api/v1/conversations/${conversationId}/assign`, { teamId: team.id });
+    const rule = await owner.post('/api/v1/routing/rules', {
+      name: '物流问题',
+      conditions: { keywords: ['物流'] },
+      teamId: team.id,
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
+    const policy = await owner.post('/api/v1/sla-policies', {
+      name: '加急工单',
+      targets: { first_response: 30 },
+      escalation: { teamId: team.id },
+    });
+    expect(policy.statusCode, policy.body).toBe(201);
+    const automation = await owner.post('/api/v1/automation/rules', {
+      name: '投诉转物流组',
+      trigger: { type: 'conversation.created' },
+      actions: [{ type: 'assign', teamId: team.id }],
+    });
+    expect(automation.statusCode, automation.body).toBe(201);
+    const template = await owner.post('/api/v1/templates', {
+      scope: 'team',
+      teamId: team.id,
+      category: '物流',
+      title: '查快递',
+      content: '亲，正在为您查询',
+    });
+    expect(template.statusCode, template.body).toBe(201);
+
+    const refused = await del(owner, `/api/v1/teams/${team.id}`);
+    expect(refused.statusCode).toBe(409);
+    const error = refused.json().error;
+    expect(error.code).toBe('team.in_use');
+    expect(error.message).toBe(
+      '团队「物流组」仍被使用，请先修改或删除后再删除团队：路由规则「物流问题」；SLA 策略「加急工单」；自动化规则「投诉转物流组」；1 条团队话术',
+    );
+    expect(error.details).toMatchObject({
+      routingRules: [{ id: rule.json().id, name: '物流问题' }],
+      slaPolicies: [{ id: policy.json().id, name: '加急工单' }],
+      automationRules: [{ id: automation.json().id, name: '投诉转物流组' }],
+      templates: [{ id: template.json().id, title: '查快递' }],
+    });
+    expect((await owner.get('/api/v1/teams')).json().items).toHaveLength(1);
+    expect((await owner.get(`/api/v1/conversations/${conversationId}`)).json().teamId).toBe(team.id);
+    expect(await auditOf(owner, 'teams.deleted')).toEqual([]);
+
+    // Once the rule points elsewhere and the rest is gone, the team can go.
+    await owner.patch(`/api/v1/routing/rules/${rule.json().id}`, { teamId: null });
+    await del(owner, `/api/v1/sla-policies/${policy.json().id}`);
+    await del(owner, `/api/v1/automation/rules/${automation.json().id}`);
+    await del(owner, `/api/v1/templates/${template.json().id}`);
+    expect((await del(owner, `/api/v1/teams/${team.id}`)).statusCode).toBe(204);
+  });
+
+  it("answers 404 for another workspace's team and leaves it as it was", async () => {
+    const a = await createWorkspace(context);
+    const b = await createWorkspace(context);
+    const team = (await a.owner.post('/api/v1/teams', { name: '甲店售后' })).json();
+    const renamed = await b.owner.patch(`/api/v1/teams/${team.id}`, { name: '乙店改名' });
+    expect(renamed.statusCode).toBe(404);
+    expect(renamed.json().error.code).toBe('team.not_found');
+    const deleted = await del(b.owner, `/api/v1/teams/${team.id}`);
+    expect(deleted.statusCode).toBe(404);
+    expect(deleted.json().error.code).toBe('team.not_found');
+    expect((await a.owner.get('/api/v1/teams')).json().items).toEqual([
+      { id: team.id, name: '甲店售后', memberIds: [] },
+    ]);
+  });
+
+  it('lets only those who may create teams change or delete them', async () => {
+    const { owner, addUser } = await createWorkspace(context);
+    const team = (await owner.post('/api/v1/teams', { name: '售前组' })).json();
+    for (const role of ['supervisor', 'agent', 'analyst'] as const) {
+      const member = await addUser(role);
+      const renamed = await member.patch(`/api/v1/teams/${team.id}`, { name: '被改名' });
+      expect(renamed.statusCode).toBe(403);
+      expect(renamed.json().error.code).toBe('auth.forbidden');
+      expect((await del(member, `/api/v1/teams/${team.id}`)).statusCode).toBe(403);
+    }
+    const admin = await addUser('admin');
+    expect((await admin.patch(`/api/v1/teams/${team.id}`, { name: '售前一组' })).statusCode).toBe(200);
+    expect((await owner.get('/api/v1/teams')).json().items[0].name).toBe('售前一组');
+    expect((await admin.request({ method: 'DELETE', url: `/api/v1/teams/${team.id}` })).statusCode).toBe(204);
   });
 });

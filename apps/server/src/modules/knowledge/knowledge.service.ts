@@ -30,7 +30,7 @@ import { type Actor, assertCan } from '../../platform/access.ts';
 import { decodeCursor, decodeIdCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { AuditService } from '../audit/index.ts';
+import { type AuditService, changedFields, type FieldChange, hasChanges } from '../audit/index.ts';
 import { forgetBotSettings } from './bot.service.ts';
 import * as repo from './knowledge.repository.ts';
 import { htmlToText, sanitizeArticleHtml } from './sanitize.ts';
@@ -111,6 +111,12 @@ export function createKnowledgeService({ db, audit }: { db: Db; audit: AuditServ
     }
   }
 
+  /** A category's name for the audit log (null: none, or top level). */
+  async function categoryName(executor: Executor, workspaceId: string, categoryId: string | null | undefined) {
+    if (!categoryId) return null;
+    return (await repo.findCategory(executor, workspaceId, categoryId))?.name ?? null;
+  }
+
   async function loadArticle(executor: Executor, workspaceId: string, id: string) {
     const row = await repo.findArticle(executor, workspaceId, id);
     if (!row) throw notFound();
@@ -144,6 +150,14 @@ export function createKnowledgeService({ db, audit }: { db: Db; audit: AuditServ
           parentId: input.parentId ?? null,
           position: input.position ?? 0,
         });
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'kb_categories.created',
+          targetType: 'kb_category',
+          targetId: id,
+          details: { name: input.name, parent: await categoryName(tx, actor.workspaceId, input.parentId) },
+        });
       });
       return (await repo.listCategories(db, actor.workspaceId)).map(toCategory).find((category) => category.id === id)!;
     },
@@ -151,7 +165,8 @@ export function createKnowledgeService({ db, audit }: { db: Db; audit: AuditServ
     async updateCategory(actor: Actor, id: string, input: UpdateKbCategoryBody): Promise<KbCategory> {
       assertCan(actor, 'knowledge:manage');
       await db.transaction(async (tx) => {
-        if (!(await repo.findCategory(tx, actor.workspaceId, id))) throw categoryNotFound();
+        const current = await repo.findCategory(tx, actor.workspaceId, id);
+        if (!current) throw categoryNotFound();
         if (input.parentId) {
           // The new parent must exist and must not be the category itself or one of its descendants.
           const all = await repo.listCategories(tx, actor.workspaceId);
@@ -166,6 +181,29 @@ export function createKnowledgeService({ db, audit }: { db: Db; audit: AuditServ
           ...(input.parentId !== undefined && { parentId: input.parentId }),
           ...(input.position !== undefined && { position: input.position }),
         });
+        const changes = changedFields(
+          {
+            name: current.name,
+            parent: await categoryName(tx, actor.workspaceId, current.parentId),
+            position: current.position,
+          },
+          {
+            name: input.name,
+            parent:
+              input.parentId === undefined ? undefined : await categoryName(tx, actor.workspaceId, input.parentId),
+            position: input.position,
+          },
+        );
+        if (hasChanges(changes)) {
+          await audit.record(tx, {
+            workspaceId: actor.workspaceId,
+            actorId: actor.userId,
+            action: 'kb_categories.updated',
+            targetType: 'kb_category',
+            targetId: id,
+            details: { name: input.name ?? current.name, changes },
+          });
+        }
       });
       return (await repo.listCategories(db, actor.workspaceId)).map(toCategory).find((category) => category.id === id)!;
     },
@@ -236,6 +274,23 @@ export function createKnowledgeService({ db, audit }: { db: Db; audit: AuditServ
           authorId: actor.userId,
           publishedAt: input.status === 'published' ? new Date() : null,
         });
+        const created = await loadArticle(tx, actor.workspaceId, id);
+        const record = (action: string, details: Record<string, unknown>) =>
+          audit.record(tx, {
+            workspaceId: actor.workspaceId,
+            actorId: actor.userId,
+            action,
+            targetType: 'kb_article',
+            targetId: id,
+            details: { title: created.title, ...details },
+          });
+        await record('kb_articles.created', {
+          status: created.status,
+          category: created.categoryName,
+          locale: created.locale,
+        });
+        // Published at once: it goes live in the help centre and the bot's answers, which a reviewer looks for.
+        if (created.status === 'published') await record('kb_articles.published', {});
       });
       return toArticle(await loadArticle(db, actor.workspaceId, id));
     },
@@ -260,6 +315,40 @@ export function createKnowledgeService({ db, audit }: { db: Db; audit: AuditServ
           ...(input.categoryId !== undefined && { categoryId: input.categoryId }),
           ...(publishing && { publishedAt: new Date() }),
         });
+        const updated = await loadArticle(tx, actor.workspaceId, id);
+        const changes: Record<string, FieldChange | { changed: true }> = changedFields(
+          {
+            title: current.title,
+            status: current.status,
+            category: current.categoryName,
+            locale: current.locale,
+            questions: current.questions,
+          },
+          {
+            title: updated.title,
+            status: updated.status,
+            category: updated.categoryName,
+            locale: updated.locale,
+            questions: updated.questions,
+          },
+        );
+        // The body is too long for the log: that it changed is enough (the article itself shows the text).
+        if (updated.body !== current.body) changes.body = { changed: true };
+        if (hasChanges(changes)) {
+          const unpublishing = current.status === 'published' && updated.status !== 'published';
+          await audit.record(tx, {
+            workspaceId: actor.workspaceId,
+            actorId: actor.userId,
+            action: publishing
+              ? 'kb_articles.published'
+              : unpublishing
+                ? 'kb_articles.unpublished'
+                : 'kb_articles.updated',
+            targetType: 'kb_article',
+            targetId: id,
+            details: { title: updated.title, changes },
+          });
+        }
       });
       return toArticle(await loadArticle(db, actor.workspaceId, id));
     },

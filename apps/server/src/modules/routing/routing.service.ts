@@ -539,7 +539,7 @@ export function createRoutingService({
       ]);
       const group = (row: repo.GroupRow) => ({
         id: row.id,
-        name: row.name ?? '未分组',
+        name: row.name,
         waiting: row.waiting,
         longestWaitSeconds: row.longest_wait_seconds,
       });

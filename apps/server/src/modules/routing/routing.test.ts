@@ -412,10 +412,12 @@ describe('routing', () => {
     expect(agents.find((agent: { name: string }) => agent.name === '小美')).toMatchObject({ level: 'senior' });
     await pause(5);
     const { conversationId } = await startConversation(context, inbox.token, '刚来的客户');
-    const log = (await owner.get('/api/v1/routing/log')).json().items as {
-      createdAt: string;
-      conversationId: string;
-    }[];
+    // Routing decides after the message is stored: wait for its entry, which must come first.
+    let log: { createdAt: string; conversationId: string }[] = [];
+    for (let tries = 0; tries < 50 && !log.some((entry) => entry.conversationId === conversationId); tries++) {
+      await pause(100);
+      log = (await owner.get('/api/v1/routing/log')).json().items;
+    }
     expect(log.length).toBeGreaterThan(1);
     expect(log[0]!.conversationId).toBe(conversationId);
     // Newest first, seeded decisions among the real ones.
