@@ -4,7 +4,7 @@ import { ApiClient } from '../scripts/lib/huike-server.ts';
 import { e2e, launchBrowser, loginAsOwner, newContext, ownerApi, runId, waitFor, watchPage } from './support.ts';
 
 type Rule = { id: string; name: string };
-type Run = { status: string; ruleId: string; context: { conversationId?: string } };
+type Run = { status: string; ruleId: string; context: { conversationId?: string; customerId?: string } };
 
 describe('automation rules', () => {
   let browser: Browser;
@@ -38,8 +38,20 @@ describe('automation rules', () => {
     await page.locator('[data-testid=preset-auto_tag_after_sales] button').click();
     const nameInput = page.locator('input[data-testid=rule-name]');
     await nameInput.waitFor({ state: 'visible' });
+    // An empty name is said under the field, not as the server's generic banner.
+    await nameInput.fill('');
+    await page.locator('[data-testid=rule-submit]').click();
+    await page.locator('.ant-form-item-explain-error', { hasText: '请输入规则名称' }).waitFor();
+    expect(await page.locator('.ant-drawer .ant-alert-error').count()).toBe(0);
     await nameInput.fill(name);
+    await page.locator('.ant-form-item-explain-error', { hasText: '请输入规则名称' }).waitFor({ state: 'detached' });
     expect(await page.locator('[data-testid=action-row]').count()).toBeGreaterThan(0);
+    // Esc with unsaved changes asks first; 继续编辑 keeps everything typed.
+    await nameInput.press('Escape');
+    await page.locator('.ant-modal-confirm', { hasText: '放弃未保存的修改？' }).waitFor();
+    await page.locator('.ant-modal-confirm').getByRole('button', { name: '继续编辑' }).click();
+    await page.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
+    expect(await nameInput.inputValue()).toBe(name);
 
     await page.locator('[data-testid=rule-dry-run]').click();
     const result = page.locator('[data-testid=dry-run-result]');
@@ -77,6 +89,13 @@ describe('automation rules', () => {
     await page.getByRole('tab', { name: '执行记录' }).click();
     await page.locator('[data-testid=automation-runs]', { hasText: name }).waitFor();
     expect(await page.locator('[data-testid=automation-runs]').textContent()).toContain('成功');
+    // The run links to what it acted on: the customer's page and the conversation in the workbench.
+    const runRow = page.locator('[data-testid=automation-runs] tbody tr', { hasText: name }).first();
+    expect(await runRow.locator('[data-testid=run-customer-link]').getAttribute('href')).toBe(
+      `/customers/${done.context.customerId}`,
+    );
+    await runRow.locator('[data-testid=run-conversation-link]').click();
+    await page.waitForURL(`**/inbox/${done.context.conversationId}`);
     expect(watched.errors).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import {
   newContext,
   ownerApi,
   runId,
+  sleep,
   typeAndSend,
   waitFor,
   watchPage,
@@ -129,8 +130,23 @@ describe('FAQ bot', () => {
     // A new article through the drawer: title, a question variant, rich text body.
     await page.locator('[data-testid=kb-new-article]').click();
     await page.locator('[data-testid=kb-article-title]').fill(`发票说明 ${run}`);
-    await page.locator('[data-testid=kb-editor] .ProseMirror').click();
+    // Esc in the question input (a tag not yet added) or in an open dropdown stays there: the drawer keeps its text.
+    const questions = page.locator('[data-testid=kb-article-questions] input');
+    await questions.fill('能开发票吗');
+    await questions.press('Escape');
+    await page.locator('.ant-drawer .ant-select').first().click();
+    await page.locator('.ant-select-dropdown:visible').waitFor();
+    await page.keyboard.press('Escape');
+    await sleep(400);
+    expect(await page.locator('[data-testid=kb-article-title]').inputValue()).toBe(`发票说明 ${run}`);
+    await questions.press('Enter');
+    // The whole framed body is the editor: a click low in the empty box puts the cursor in the text.
+    const body = page.locator('[data-testid=kb-editor] .ProseMirror');
+    expect((await body.boundingBox())?.height).toBeGreaterThanOrEqual(200);
+    expect(await page.locator('[data-testid=kb-editor]').textContent()).toContain('在这里写答案');
+    await body.click({ position: { x: 300, y: 180 } });
     await page.keyboard.type(`可开电子发票 ${run}`);
+    expect(await body.textContent()).toBe(`可开电子发票 ${run}`);
     await page.locator('[data-testid=kb-article-save]').click();
     await page.locator('[data-testid=kb-article-title]').waitFor({ state: 'detached' });
     await page.locator('[data-testid=kb-search] input').fill('发票');

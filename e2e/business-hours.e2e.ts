@@ -44,6 +44,8 @@ describe('business hours and holidays', () => {
     contexts.push(context);
     const page = await context.newPage();
     const watch = watchPage(page, 'owner');
+    // Today starts free (afterAll puts back what was there).
+    if (todayBefore) await ownerApi().raw('DELETE', `/api/v1/holidays/${today}`);
     await loginAsOwner(page);
     await page.goto('/settings/holidays');
     await page.locator('[data-testid=holiday-year]').waitFor({ state: 'visible' });
@@ -51,6 +53,11 @@ describe('business hours and holidays', () => {
     // The national arrangement was seeded with the workspace.
     await page.locator('[data-testid=holiday-table] tbody tr').first().waitFor({ state: 'visible' });
     if (year === 2026) expect(await page.locator('[data-testid=holiday-table]').textContent()).toContain('国庆节');
+
+    // Dates in the list read in the page's language: 「1月1日 周四」.
+    expect(await page.locator('[data-testid=holiday-row-date]').first().textContent()).toMatch(
+      /^\d{1,2}月\d{1,2}日 周[日一二三四五六]$/,
+    );
 
     const name = `店庆 ${runId()}`;
     await page.locator('[data-testid=holiday-add]').click();
@@ -61,6 +68,28 @@ describe('business hours and holidays', () => {
     const stored = await ownerApi().request<HolidayList>('GET', `/api/v1/holidays?year=${year}`);
     expect(stored.items).toContainEqual({ date: today, kind: 'holiday', name });
 
+    // Adding the same date again says what it replaces, and asks before replacing it.
+    await page.locator('[data-testid=holiday-add]').click();
+    const replacing = `${today} 已设为「${name}」，保存会替换它`;
+    expect(await page.locator('[data-testid=holiday-date-taken]').textContent()).toBe(replacing);
+    await fillField(page.locator('[data-testid=holiday-name]'), '临时休息');
+    await page.locator('[data-testid=holiday-submit]').click();
+    await page.locator('.ant-modal-confirm', { hasText: replacing }).waitFor();
+    await page
+      .locator('.ant-modal-confirm')
+      .getByRole('button', { name: /^取\s?消$/ })
+      .click();
+    await page.locator('.ant-modal-confirm').waitFor({ state: 'detached' });
+    // 取消 on the drawer with what was typed: 放弃未保存的修改？ → 放弃修改.
+    await page
+      .locator('.ant-drawer-footer')
+      .getByRole('button', { name: /^取\s?消$/ })
+      .click();
+    await page.locator('[data-testid=discard-confirm]').click();
+    await page.locator('[data-testid=holiday-name]').waitFor({ state: 'detached' });
+    const kept = await ownerApi().request<HolidayList>('GET', `/api/v1/holidays?year=${year}`);
+    expect(kept.items).toContainEqual({ date: today, kind: 'holiday', name });
+
     // The calendar view shows it on today's cell.
     await page.locator('[data-testid=holiday-view]').getByText('日历').click();
     await page.locator('[data-testid=holiday-cell]', { hasText: name }).waitFor({ state: 'visible' });
@@ -70,6 +99,14 @@ describe('business hours and holidays', () => {
     await row.locator('button.ant-btn-dangerous').click();
     await page.locator('.ant-popconfirm .ant-btn-primary').click();
     await row.waitFor({ state: 'detached' });
+
+    // In English the same list reads "Jan 1, Thu".
+    await page.evaluate(() => window.localStorage.setItem('huike.language', 'en'));
+    await page.reload();
+    await page.locator('[data-testid=holiday-row-date]').first().waitFor();
+    expect(await page.locator('[data-testid=holiday-row-date]').first().textContent()).toMatch(
+      /^[A-Z][a-z]{2} \d{1,2}, [A-Z][a-z]{2}$/,
+    );
     expect(watch.errors).toEqual([]);
   });
 

@@ -113,6 +113,36 @@ describe('routing: presence and the live queue', () => {
     await agentPage.reload();
     await agentPage.locator('[data-testid=presence-load]', { hasText: '1/8' }).waitFor();
 
+    // 接待上限 on 路由规则: 99999 is refused at the field (not clamped to 100, not sent); 0 is saved and reads
+    // 「不自动分配」 on the live board.
+    const capacityOf = async () =>
+      (
+        await api.request<{ items: { userId: string; capacity: number }[] }>('GET', '/api/v1/routing/agents')
+      ).items.find((item) => item.userId === agent.id)?.capacity;
+    const patches: string[] = [];
+    leadPage.on('request', (request) => {
+      if (request.method() === 'PATCH' && request.url().includes(`/routing/agents/${agent.id}`))
+        patches.push(request.postData() ?? '');
+    });
+    await leadPage.goto('/settings/routing');
+    const capacity = leadPage.locator(`[data-testid=routing-agent-${agent.id}] input`).first();
+    await capacity.fill('99999');
+    await capacity.press('Tab');
+    const capacityError = leadPage.locator(
+      `[data-testid=routing-agent-${agent.id}] [data-testid=routing-capacity-error]`,
+    );
+    expect(await capacityError.textContent()).toBe('请输入 0–100 的整数');
+    expect(await capacity.inputValue()).toBe('99999');
+    expect(patches).toEqual([]);
+    await capacity.fill('0');
+    await capacity.press('Enter');
+    await waitFor(async () => (await capacityOf()) === 0, 'capacity 0 was not saved');
+    expect(await capacityError.count()).toBe(0);
+    await leadPage.locator('[data-testid=nav-live-queue]').click();
+    await leadPage
+      .locator(`[data-testid=live-agent-${agent.id}] [data-testid=live-agent-load]`, { hasText: '1/不自动分配' })
+      .waitFor();
+
     expect(agentWatch.errors).toEqual([]);
     expect(leadWatch.errors).toEqual([]);
     expect([...agentWatch.dialogs, ...leadWatch.dialogs]).toEqual([]);

@@ -65,8 +65,17 @@ describe('satisfaction surveys', () => {
     await agent.goto(`/inbox/${conversation.id}`);
     await agent.locator('[data-testid=action-resolve]').click();
 
-    // The rating card arrives in the widget; the visitor gives four stars and a comment.
+    // The rating card arrives in the widget: the question is asked once, on the card, under a short thank-you (no
+    // raw link); the visitor gives four stars and a comment.
     const card = widget.locator('[data-testid=survey-card]');
+    await card.locator('[data-testid=survey-score-4]').waitFor();
+    const invitation = widget.locator('[data-testid=widget-message]:has([data-testid=survey-card])');
+    expect(await invitation.locator('.bubble').textContent()).toBe('感谢您的咨询！');
+    const asked = (await card.locator('.question').textContent()) ?? '';
+    expect(asked).not.toBe('');
+    const shown = (await invitation.textContent()) ?? '';
+    expect(shown.split(asked).length - 1).toBe(1);
+    expect(shown).not.toContain('/s/');
     await card.locator('[data-testid=survey-score-4]').click();
     await card.locator('[data-testid=survey-comment]').fill(comment);
     await card.locator('[data-testid=survey-submit]').click();

@@ -14,17 +14,25 @@ import {
   watchPage,
 } from './support.ts';
 
-type Policy = { id: string };
+type Policy = { id: string; name: string; targets: Record<string, number | null> };
 type TicketRow = { id: string; number: number; status: string; subject: string; conversationId: string | null };
 
 /** Picks an option of an Ant Design <Select> by its visible label. */
+/**
+ * Chooses an option and waits until the select shows it. The dropdown of the select used before can still be
+ * closing, with the same option in it (the filter's 已关闭 and the bulk edit's): the newest dropdown is the last one,
+ * and a pick that landed elsewhere is tried again (seen in CI on a loaded machine).
+ */
 async function pickOption(page: Page, testId: string, label: string): Promise<void> {
-  await page.locator(`[data-testid=${testId}]`).click();
-  const option = page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: label })
-    .first();
-  await option.waitFor({ state: 'visible' });
-  await option.click();
+  const select = page.locator(`[data-testid=${testId}]`);
+  await waitFor(async () => {
+    await select.click();
+    const option = page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: label })
+      .last();
+    await option.click({ timeout: 3_000 });
+    return (await select.textContent())?.includes(label);
+  }, `${testId} does not show ${label}`);
 }
 
 describe('tickets', () => {
@@ -47,13 +55,13 @@ describe('tickets', () => {
   it('turns a conversation into a ticket, watches its SLA clock count, pause and stop, and finds it by filter', async () => {
     const api = ownerApi();
     const run = runId();
-    // Calendar hours, so the clock runs whatever the time of day of the test.
+    // Calendar hours, so the clock runs whatever the time of day of the test; under an hour, so it ticks by the second.
     const policy = await api.request<Policy>('POST', '/api/v1/sla-policies', {
       name: `物流时效 ${run}`,
       position: 0,
       categories: ['logistics'],
       hours: 'calendar',
-      targets: { first_response: 60, resolution: 24 * 60, escalation: null },
+      targets: { first_response: 30, resolution: 45, escalation: null },
     });
     policies.push(policy.id);
 
@@ -108,7 +116,8 @@ describe('tickets', () => {
     await sleep(2_200);
     const after = await clock.textContent();
     expect(after).not.toBe(before);
-    expect(after).toMatch(/剩余/);
+    // Minutes and seconds under an hour: 「剩余 44:57」.
+    expect(after).toMatch(/^剩余 4\d:\d\d$/);
 
     // 等待客户 pauses it.
     await page.locator('[data-testid=ticket-move-waiting_customer]').click();
@@ -177,6 +186,50 @@ describe('tickets', () => {
       return stored.status === 'closed';
     }, 'the bulk update did not close the ticket');
 
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('checks SLA targets under the fields instead of clamping them, and keeps a half-typed policy on Esc', async () => {
+    const api = ownerApi();
+    const name = `售后时效 ${runId()}`;
+    const context = await newContext(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    const watched = watchPage(page, 'owner');
+    await loginAsOwner(page);
+    await page.goto('/settings/sla');
+    await page.locator('[data-testid=sla-policy-create]').click();
+    await page.locator('input[data-testid=sla-policy-name]').fill(name);
+
+    // Esc closes an open dropdown only, not the drawer with what was typed.
+    await page.locator('[data-testid=sla-policy-categories]').click();
+    await page.locator('.ant-select-dropdown:visible').waitFor();
+    await page.keyboard.press('Escape');
+    await sleep(400);
+    expect(await page.locator('input[data-testid=sla-policy-name]').inputValue()).toBe(name);
+
+    const firstResponse = page.locator('input[data-testid=sla-target-first_response]');
+    const errors = page.locator('.ant-drawer .ant-form-item-explain-error');
+    await firstResponse.fill('-5');
+    await page.locator('[data-testid=sla-policy-submit]').click();
+    await errors.filter({ hasText: '请输入大于 0 的整数' }).waitFor();
+    expect(await firstResponse.inputValue()).toBe('-5');
+    // Defaults: 解决 24 小时; 首次响应 30 小时 is longer.
+    await firstResponse.fill('30');
+    await page.locator('[data-testid=sla-policy-submit]').click();
+    await errors.filter({ hasText: '首次响应时效不能大于解决时效' }).waitFor();
+    expect(await page.locator('.ant-drawer .ant-alert-error').count()).toBe(0);
+    await firstResponse.fill('2');
+    await errors.filter({ hasText: '首次响应时效不能大于解决时效' }).waitFor({ state: 'detached' });
+    await page.locator('[data-testid=sla-policy-submit]').click();
+    await page.locator('input[data-testid=sla-policy-name]').waitFor({ state: 'detached' });
+    const saved = (await waitFor(async () => {
+      const list = await api.request<Policy[] | { items: Policy[] }>('GET', '/api/v1/sla-policies');
+      return (Array.isArray(list) ? list : list.items).find((policy) => policy.name === name);
+    }, 'the policy was not saved')) as Policy;
+    policies.push(saved.id);
+    expect(saved.targets.first_response).toBe(120);
+    expect(saved.targets.resolution).toBe(24 * 60);
     expect(watched.errors).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { reportsEn } from '../modules/analytics/i18n.ts';
+import { auditEn } from '../modules/audit/i18n.ts';
 import { smsCampaignEn } from '../modules/campaigns/i18n.ts';
 import { channelChatEn } from '../modules/conversations/channel-i18n.ts';
 import { attachmentsEn } from '../modules/conversations/components/attachment-i18n.ts';
@@ -31,6 +32,8 @@ export const en: Dictionary<typeof zhCN> = {
     tagline: 'Customer service for online shops',
   },
   common: {
+    /** Between a label and its value: full-width in Chinese. */
+    colon: ': ',
     save: 'Save',
     saved: 'Saved',
     cancel: 'Cancel',
@@ -45,10 +48,18 @@ export const en: Dictionary<typeof zhCN> = {
     search: 'Search',
     loadMore: 'Load more',
     notSet: 'Not set',
+    discardTitle: 'Discard unsaved changes?',
+    discardHelp: 'What you entered here will not be saved.',
+    discard: 'Discard',
+    keepEditing: 'Keep editing',
   },
   time: {
     dayShort: 'd ',
     hourShort: 'h',
+    durationDays: '{{days}}d',
+    durationDaysHours: '{{days}}d {{hours}}h',
+    durationHours: '{{hours}}h',
+    durationHoursMinutes: '{{hours}}h {{minutes}}m',
     todayAt: 'today {{time}}',
     tomorrowAt: 'tomorrow {{time}}',
     dateThisYear: 'MMM D, HH:mm',
@@ -966,56 +977,7 @@ export const en: Dictionary<typeof zhCN> = {
       sms: 'SMS',
     },
   },
-  audit: {
-    title: 'Audit log',
-    subtitle:
-      'Who did what and when: reveals of sensitive data, bulk changes, imports, exports, merges. Entries cannot be changed',
-    time: 'Time',
-    actor: 'By',
-    action: 'Action',
-    target: 'Target',
-    details: 'Details',
-    system: 'System',
-    allActions: 'All actions',
-    emptyTitle: 'Nothing recorded yet',
-    emptyDescription: 'Reveals of sensitive data, bulk changes, imports and exports appear here.',
-    forbiddenTitle: 'Only owners and admins can see the audit log',
-    forbiddenDescription: 'Ask an admin of this workspace if you need it.',
-    actions: {
-      customers: {
-        pii_revealed: 'Revealed sensitive data',
-        bulk_updated: 'Bulk-updated customers',
-        exported: 'Exported customers',
-        imported: 'Imported customers',
-        merged: 'Merged customers',
-        merge_undone: 'Undid a merge',
-      },
-      orders: {
-        imported: 'Imported orders',
-      },
-      settings: {
-        customer_value_updated: 'Changed customer value settings',
-      },
-      tag_groups: {
-        deleted: 'Deleted a tag group',
-      },
-      tags: {
-        deleted: 'Deleted a tag',
-      },
-    },
-    targets: {
-      customer: 'Customer',
-      segment: 'Segment',
-      tag: 'Tag',
-      tag_group: 'Tag group',
-      import: 'Import',
-      export: 'Export',
-      workspace: 'Workspace',
-      file: 'File',
-      job: 'Job',
-      user: 'Member',
-    },
-  },
+  audit: auditEn,
   users: {
     title: 'Members',
     subtitle: 'The colleagues who can sign in, their roles and their teams',
@@ -1063,6 +1025,19 @@ export const en: Dictionary<typeof zhCN> = {
     emptyTitle: 'No teams yet',
     emptyDescription: 'Group agents by shift or by topic so conversations can be transferred to a whole team.',
     createdDone: 'Team {{name}} created',
+    actions: 'Actions',
+    edit: 'Edit',
+    editTitle: 'Edit team',
+    save: 'Save',
+    savedDone: 'Team {{name}} saved',
+    delete: 'Delete',
+    deleteConfirm: 'Delete the team {{name}}?',
+    deleteDescription:
+      'Its {{count}} members leave the team; their accounts and roles stay as they are. Its conversations and tickets keep their agent but no longer belong to a team. This cannot be undone.',
+    deleteInUse:
+      'While routing rules, SLA policies, automation rules or team templates use the team, change those first.',
+    deletedDone: 'Team {{name}} deleted',
+    deleteRefused: 'The team {{name}} cannot be deleted yet',
   },
   inboxes: {
     title: 'Channels',
@@ -1165,6 +1140,10 @@ export const en: Dictionary<typeof zhCN> = {
     delete: 'Delete',
     viewList: 'List',
     viewCalendar: 'Calendar',
+    replaceTitle: '{{date}} is already “{{name}}”; saving replaces it',
+    replaceHelp: 'A date holds one entry; the old name and kind are not kept.',
+    replace: 'Replace',
+    listDate: 'MMM D,',
   },
   tokens: {
     title: 'API tokens',
@@ -1463,9 +1442,22 @@ export const en: Dictionary<typeof zhCN> = {
     runsFilterRule: 'All rules',
     runsFilterStatus: 'All results',
     runStatuses: { running: 'Running', succeeded: 'Succeeded', skipped: 'Skipped', failed: 'Failed' },
-    runColumns: { time: 'Time', rule: 'Rule', status: 'Result', detail: 'Details' },
+    runColumns: { time: 'Time', rule: 'Rule', status: 'Result', detail: 'Details', subject: 'For' },
     runsEmpty: 'No runs yet',
     deletedRule: '(deleted rule)',
+    openConversation: 'Conversation',
+    openCustomer: 'Customer',
+    nameRequired: 'Enter a rule name',
+    actionsRequired: 'Add at least one action',
+    timeInvalid: 'Enter the time as HH:mm, e.g. 09:00',
+    conditionIncomplete: 'Condition {{index}} is not complete',
+    actionIncomplete: {
+      tag: 'Choose a tag',
+      template: 'Choose a template',
+      note: 'Enter the note',
+      webhook: 'Enter the full URL, e.g. https://example.com/hook',
+      segment: 'Choose a segment',
+    },
   },
   knowledge: {
     title: 'Knowledge base',
@@ -1480,6 +1472,8 @@ export const en: Dictionary<typeof zhCN> = {
     questions: 'Question variants',
     questionsHelp: 'Ways customers ask this; press Enter to add. The bot matches against them',
     body: 'Body',
+    bodyPlaceholder:
+      'Write the answer here, e.g. Returns can be requested on the order page within 7 days of delivery…',
     preview: 'Preview',
     status: 'Status',
     locale: 'Language',

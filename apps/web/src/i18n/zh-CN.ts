@@ -1,4 +1,5 @@
 import { reportsZhCN } from '../modules/analytics/i18n.ts';
+import { auditZhCN } from '../modules/audit/i18n.ts';
 import { smsCampaignZhCN } from '../modules/campaigns/i18n.ts';
 import { channelChatZhCN } from '../modules/conversations/channel-i18n.ts';
 import { attachmentsZhCN } from '../modules/conversations/components/attachment-i18n.ts';
@@ -28,6 +29,8 @@ export const zhCN = {
     tagline: '电商客服工作台',
   },
   common: {
+    /** Between a label and its value: full-width in Chinese. */
+    colon: '：',
     save: '保存',
     saved: '已保存',
     cancel: '取消',
@@ -42,10 +45,18 @@ export const zhCN = {
     search: '搜索',
     loadMore: '加载更多',
     notSet: '未填写',
+    discardTitle: '放弃未保存的修改？',
+    discardHelp: '关闭后，刚才填写的内容不会保存。',
+    discard: '放弃修改',
+    keepEditing: '继续编辑',
   },
   time: {
     dayShort: '天',
     hourShort: '小时',
+    durationDays: '{{days}}天',
+    durationDaysHours: '{{days}}天{{hours}}小时',
+    durationHours: '{{hours}}小时',
+    durationHoursMinutes: '{{hours}}小时{{minutes}}分',
     todayAt: '今天 {{time}}',
     tomorrowAt: '明天 {{time}}',
     dateThisYear: 'M月D日 HH:mm',
@@ -936,55 +947,7 @@ export const zhCN = {
       sms: '短信',
     },
   },
-  audit: {
-    title: '操作日志',
-    subtitle: '谁在什么时候做了什么：查看敏感信息、批量修改、导入导出、合并客户等都会记录，且不可修改',
-    time: '时间',
-    actor: '操作人',
-    action: '操作',
-    target: '对象',
-    details: '详情',
-    system: '系统',
-    allActions: '全部操作',
-    emptyTitle: '还没有操作记录',
-    emptyDescription: '查看敏感信息、批量修改、导入导出等操作发生后会出现在这里。',
-    forbiddenTitle: '只有所有者和管理员可以查看操作日志',
-    forbiddenDescription: '如需查看，请联系工作区管理员。',
-    actions: {
-      customers: {
-        pii_revealed: '查看敏感信息',
-        bulk_updated: '批量修改客户',
-        exported: '导出客户',
-        imported: '导入客户',
-        merged: '合并客户',
-        merge_undone: '撤销合并',
-      },
-      orders: {
-        imported: '导入订单',
-      },
-      settings: {
-        customer_value_updated: '修改客户价值设置',
-      },
-      tag_groups: {
-        deleted: '删除标签组',
-      },
-      tags: {
-        deleted: '删除标签',
-      },
-    },
-    targets: {
-      customer: '客户',
-      segment: '分组',
-      tag: '标签',
-      tag_group: '标签组',
-      import: '导入',
-      export: '导出',
-      workspace: '工作区',
-      file: '文件',
-      job: '任务',
-      user: '成员',
-    },
-  },
+  audit: auditZhCN,
   users: {
     title: '成员',
     subtitle: '管理能登录工作台的同事、他们的角色和所属团队',
@@ -1031,6 +994,18 @@ export const zhCN = {
     emptyTitle: '还没有团队',
     emptyDescription: '按班次或业务建团队，会话就能整组转接。',
     createdDone: '已创建团队「{{name}}」',
+    actions: '操作',
+    edit: '编辑',
+    editTitle: '编辑团队',
+    save: '保存',
+    savedDone: '已保存团队「{{name}}」',
+    delete: '删除',
+    deleteConfirm: '删除团队「{{name}}」？',
+    deleteDescription:
+      '{{count}} 位成员会离开这个团队，账号和权限不受影响；属于这个团队的会话和工单保留当前客服，但不再属于任何团队。删除后无法恢复。',
+    deleteInUse: '如果还有路由规则、SLA 策略、自动化规则或团队话术在使用这个团队，需要先修改它们才能删除。',
+    deletedDone: '已删除团队「{{name}}」',
+    deleteRefused: '暂时不能删除团队「{{name}}」',
   },
   inboxes: {
     title: '渠道',
@@ -1130,6 +1105,10 @@ export const zhCN = {
     delete: '删除',
     viewList: '列表',
     viewCalendar: '日历',
+    replaceTitle: '{{date}} 已设为「{{name}}」，保存会替换它',
+    replaceHelp: '同一天只能有一条安排，替换后原来的名称和类型不再保留。',
+    replace: '替换',
+    listDate: 'M月D日',
   },
   tokens: {
     title: 'API 令牌',
@@ -1416,9 +1395,22 @@ export const zhCN = {
     runsFilterRule: '全部规则',
     runsFilterStatus: '全部状态',
     runStatuses: { running: '执行中', succeeded: '成功', skipped: '已跳过', failed: '失败' },
-    runColumns: { time: '时间', rule: '规则', status: '结果', detail: '详情' },
+    runColumns: { time: '时间', rule: '规则', status: '结果', detail: '详情', subject: '对象' },
     runsEmpty: '还没有执行记录',
     deletedRule: '（已删除的规则）',
+    openConversation: '查看会话',
+    openCustomer: '查看客户',
+    nameRequired: '请输入规则名称',
+    actionsRequired: '请至少添加一个动作',
+    timeInvalid: '请按 HH:mm 填写时间，如 09:00',
+    conditionIncomplete: '第 {{index}} 个条件还没填完整',
+    actionIncomplete: {
+      tag: '请选择标签',
+      template: '请选择话术',
+      note: '请填写备注内容',
+      webhook: '请填写完整的地址，如 https://example.com/hook',
+      segment: '请选择分组',
+    },
   },
   knowledge: {
     title: '知识库',
@@ -1433,6 +1425,7 @@ export const zhCN = {
     questions: '常见问法',
     questionsHelp: '顾客可能的提问方式，回车添加；机器人按这些问法匹配',
     body: '正文',
+    bodyPlaceholder: '在这里写答案，例如：签收后 7 天内可在「我的订单」中申请退货',
     preview: '预览',
     status: '状态',
     locale: '语言',

@@ -1,7 +1,8 @@
 import { Card, Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AuditLogTable, actionLabel } from '../modules/audit/components/audit-log-table.tsx';
+import { actionGroups, actionLabel, targetTypeLabel, targetTypes } from '../modules/audit/audit-format.ts';
+import { AuditLogTable } from '../modules/audit/components/audit-log-table.tsx';
 import { useAuditLog } from '../modules/audit/hooks/use-audit-log.ts';
 import { useCan } from '../modules/identity/hooks/use-session.ts';
 import { CursorPager, useCursorPages } from '../ui/cursor-pager.tsx';
@@ -10,27 +11,15 @@ import { ErrorState } from '../ui/error-state.tsx';
 import { PageHeader } from '../ui/page-header.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 
-/** Actions an admin is most likely to look for; the filter also accepts any other code the server records. */
-const filterActions = [
-  'customers.pii_revealed',
-  'customers.bulk_updated',
-  'customers.exported',
-  'customers.imported',
-  'orders.imported',
-  'customers.merged',
-  'customers.merge_undone',
-  'tags.deleted',
-  'settings.customer_value_updated',
-] as const;
-
 /** 操作日志: who did what, newest first (admins only). */
 export function SettingsAuditLogPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('audit.title'));
   const can = useCan();
   const [action, setAction] = useState<string | undefined>();
+  const [targetType, setTargetType] = useState<string | undefined>();
   const pages = useCursorPages(50);
-  const log = useAuditLog({ action, limit: pages.pageSize, cursor: pages.cursor });
+  const log = useAuditLog({ action, targetType, limit: pages.pageSize, cursor: pages.cursor });
   const items = log.data?.items ?? [];
 
   if (!can('audit:read')) {
@@ -51,15 +40,32 @@ export function SettingsAuditLogPage() {
         <div className="hk-filter-bar">
           <Select
             allowClear
-            style={{ width: 220 }}
+            showSearch={{ optionFilterProp: 'label' }}
+            style={{ width: 240 }}
             placeholder={t('audit.allActions')}
             value={action}
             onChange={(value) => {
               setAction(value);
               pages.reset();
             }}
-            options={filterActions.map((value) => ({ value, label: actionLabel(value, t) }))}
+            options={Object.entries(actionGroups).map(([group, codes]) => ({
+              label: t(`audit.groups.${group as keyof typeof actionGroups}`),
+              options: codes.map((value) => ({ value, label: actionLabel(value, t) })),
+            }))}
             data-testid="audit-action-filter"
+          />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            style={{ width: 180 }}
+            placeholder={t('audit.allTargets')}
+            value={targetType}
+            onChange={(value) => {
+              setTargetType(value);
+              pages.reset();
+            }}
+            options={targetTypes.map((value) => ({ value, label: targetTypeLabel(value, t) }))}
+            data-testid="audit-target-filter"
           />
         </div>
         {log.isError ? (

@@ -22,12 +22,27 @@ import { PageHeader } from '../ui/page-header.tsx';
 import { inWorkspace } from '../ui/time.ts';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 
-const weekdayNames = ['日', '一', '二', '三', '四', '五', '六'];
-
 /** 节假日: the workspace calendar of public holidays (closed) and 调休 workdays (open), per year. */
+/** Readers of automation only: other roles get a plain no-permission page instead of a failing list. */
 export function SettingsHolidaysPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('holidays.title'));
+  const can = useCan();
+  if (!can('automation:read')) {
+    return (
+      <div className="hk-page">
+        <PageHeader title={t('holidays.title')} />
+        <Card variant="borderless" className="hk-card">
+          <EmptyState title={t('errors.forbidden')} />
+        </Card>
+      </div>
+    );
+  }
+  return <HolidaysSettings />;
+}
+
+function HolidaysSettings() {
+  const { t } = useTranslation();
   const { message, modal } = App.useApp();
   const can = useCan();
   const canManage = can('automation:manage');
@@ -166,10 +181,11 @@ export function SettingsHolidaysPage() {
                 title: t('holidays.date'),
                 dataIndex: 'date',
                 width: 200,
+                // In the current language (dayjs follows it): 「1月1日 周四」, "Jan 1, Thu".
                 render: (date: string) => (
-                  <span>
-                    {dayjs(date).format('M月D日')}
-                    <span className="hk-muted"> 周{weekdayNames[dayjs(date).day()]}</span>
+                  <span data-testid="holiday-row-date">
+                    {dayjs(date).format(t('holidays.listDate'))}
+                    <span className="hk-muted"> {dayjs(date).format('ddd')}</span>
                   </span>
                 ),
               },

@@ -33,9 +33,26 @@ import { RelativeTime } from '../ui/relative-time.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 
 /** 自动回复: keyword rules in priority order, with a 「测试消息」 box. */
+/** Readers of automation only: other roles get a plain no-permission page instead of a failing list. */
 export function SettingsKeywordRepliesPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('keywordReplies.title'));
+  const can = useCan();
+  if (!can('automation:read')) {
+    return (
+      <div className="hk-page">
+        <PageHeader title={t('keywordReplies.title')} />
+        <Card variant="borderless" className="hk-card">
+          <EmptyState title={t('errors.forbidden')} />
+        </Card>
+      </div>
+    );
+  }
+  return <KeywordRepliesSettings />;
+}
+
+function KeywordRepliesSettings() {
+  const { t } = useTranslation();
   const { modal, message } = App.useApp();
   const can = useCan();
   const canManage = can('automation:manage');

@@ -98,7 +98,7 @@ function SlaPolicies({ canManage, onEdit }: { canManage: boolean; onEdit: (polic
   const duration = (minutes: number | null | undefined) => {
     if (minutes === null || minutes === undefined) return null;
     const { value, unit } = splitMinutes(minutes);
-    return `${value}${unit === 'hours' ? t('time.hourShort') : t('tickets.slaSettings.unitMinutes')}`;
+    return t(unit === 'hours' ? 'tickets.slaSettings.targetHours' : 'tickets.slaSettings.targetMinutes', { value });
   };
 
   return (

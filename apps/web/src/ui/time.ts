@@ -60,16 +60,20 @@ export function formatRelative(iso: string, now: number): string {
   return clamped.from(dayjs(now));
 }
 
-/** "02:15", "1:02:15", "3d 4h" for a waiting duration in seconds. */
-export function formatDuration(totalSeconds: number, dayUnit: string, hourUnit: string): string {
+/**
+ * A waiting time / SLA time left, never mistakable for a clock time: under an hour the ticking 「22:49」 (minutes and
+ * seconds, as seller workbenches show a wait); from an hour on in units, 「16小时52分」 / "16h 52m", 「1天15小时」 / "1d 15h".
+ */
+export function formatDuration(totalSeconds: number, t: TFunction): string {
   const seconds = Math.max(0, Math.floor(totalSeconds));
   const days = Math.floor(seconds / 86_400);
   const hours = Math.floor((seconds % 86_400) / 3600);
   const minutes = Math.floor((seconds % 3600) / 60);
   const secs = seconds % 60;
+  if (days > 0) return hours > 0 ? t('time.durationDaysHours', { days, hours }) : t('time.durationDays', { days });
+  if (hours > 0)
+    return minutes > 0 ? t('time.durationHoursMinutes', { hours, minutes }) : t('time.durationHours', { hours });
   const pad = (value: number) => String(value).padStart(2, '0');
-  if (days > 0) return `${days}${dayUnit}${hours}${hourUnit}`;
-  if (hours > 0) return `${hours}:${pad(minutes)}:${pad(secs)}`;
   return `${pad(minutes)}:${pad(secs)}`;
 }
 

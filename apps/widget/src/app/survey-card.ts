@@ -56,7 +56,25 @@ function h<K extends keyof HTMLElementTagNameMap>(
 
 const surveyUrl = (token: string) => `/public/v1/surveys/${encodeURIComponent(token)}`;
 
-/** When a system message carries a survey link, shows the rating card under it (instead of the bare link). */
+/**
+ * What of the invitation still belongs above the card: the server writes 「感谢您的咨询！{question}点击评价：{link}」,
+ * and the card already asks the question and replaces the link, so only the thank-you lead is left (or nothing).
+ */
+export function surveyLead(content: string, question: string): string {
+  let text = content
+    .replace(/点击评价[:：]?\s*\S*/g, '')
+    .replace(/(?:https?:\/\/[^\s/]*)?\/s\/[A-Za-z0-9_-]{16,64}/g, '')
+    .trim();
+  const asked = question.trim();
+  if (asked) text = text.split(asked).join('');
+  return text.replace(/\s{2,}/g, ' ').trim();
+}
+
+/**
+ * When a system message carries a survey link, the rating card takes its place: the question is asked once, on the
+ * card, with only the short thank-you lead above it. Until the survey has loaded the bubble waits hidden; if it
+ * cannot load, the original message (with its link) shows as it was.
+ */
 export function decorateSurvey(el: HTMLElement, content: string, lang: string) {
   const token = content.match(SURVEY_LINK_PATTERN)?.[1];
   if (!token || el.querySelector('.survey-card')) return;
@@ -65,17 +83,28 @@ export function decorateSurvey(el: HTMLElement, content: string, lang: string) {
     document.head.append(h('style', {}, css));
     isStyled = true;
   }
-  const bubble = el.querySelector('.bubble');
-  if (bubble) bubble.textContent = content.replace(/点击评价：\S+/, '').trim();
+  const bubble = el.querySelector<HTMLElement>('.bubble');
+  if (bubble) bubble.hidden = true;
   const card = h('div', { class: 'survey-card', 'data-testid': 'survey-card' });
   el.append(card);
+  const fallBack = () => {
+    card.remove();
+    if (bubble) bubble.hidden = false;
+  };
   const done = (text: string) =>
     card.replaceChildren(h('div', { class: 'done', 'data-testid': 'survey-thanks' }, text));
 
   fetch(surveyUrl(token))
     .then((response) => (response.ok ? (response.json() as Promise<PublicSurvey>) : null))
     .then((survey) => {
-      if (!survey) return card.remove();
+      if (!survey) return fallBack();
+      if (bubble) {
+        const lead = surveyLead(content, survey.question);
+        if (lead) {
+          bubble.textContent = lead;
+          bubble.hidden = false;
+        } else bubble.remove();
+      }
       if (survey.state === 'answered') return done(t.thanks);
       if (survey.state === 'expired') return done(t.expired);
       let score: number | null = null;
@@ -131,5 +160,5 @@ export function decorateSurvey(el: HTMLElement, content: string, lang: string) {
         submit,
       );
     })
-    .catch(() => card.remove());
+    .catch(fallBack);
 }

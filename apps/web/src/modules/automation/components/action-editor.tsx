@@ -238,10 +238,15 @@ function ActionFields({ action, onChange }: { action: AutomationAction; onChange
   }
 }
 
-type Props = { actions: AutomationAction[]; onChange: (next: AutomationAction[]) => void };
+type Props = {
+  actions: AutomationAction[];
+  onChange: (next: AutomationAction[]) => void;
+  /** A problem per row (index), shown under it. */
+  errors?: Record<number, string>;
+};
 
 /** 那么…: the actions, run in this order (a failing one is logged and the next still runs). */
-export function ActionListEditor({ actions, onChange }: Props) {
+export function ActionListEditor({ actions, onChange, errors = {} }: Props) {
   const { t } = useTranslation();
   const update = (index: number, next: AutomationAction | null) => {
     const list = [...actions];
@@ -293,6 +298,11 @@ export function ActionListEditor({ actions, onChange }: Props) {
               aria-label={t('automation.remove')}
             />
           </Space>
+          {errors[index] && (
+            <div className="hk-automation-row-error" role="alert">
+              {errors[index]}
+            </div>
+          )}
         </div>
       ))}
       <Dropdown

@@ -13,13 +13,15 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CopyButton } from '../../../ui/copy-button.tsx';
 import { errorMessage } from '../../../ui/errors.tsx';
-import { FormDrawer } from '../../../ui/form-drawer.tsx';
+import { GuardedFormDrawer } from '../../../ui/guarded-form-drawer.tsx';
 import { useCan } from '../../identity/hooks/use-session.ts';
 import { TagSelect } from '../../segments/components/tag-select.tsx';
 import { useSegments } from '../../segments/hooks/use-segments.ts';
 import { useDryRun, useSaveRule } from '../hooks/use-automation.ts';
+import { hasRuleErrors, type RuleErrors, serverRuleErrors, validateRule } from '../rule-validation.ts';
 import { ActionListEditor } from './action-editor.tsx';
 import { ConditionGroupEditor } from './condition-editor.tsx';
+import '../automation.css';
 
 export type RuleDraft = {
   name: string;
@@ -142,7 +144,7 @@ function TriggerEditor({
               { value: '__open', label: t('automation.targetOpen') },
               ...(segments.data ?? []).map((segment) => ({
                 value: segment.id,
-                label: `${t('automation.targetSegment')}：${segment.name}`,
+                label: `${t('automation.targetSegment')}${t('common.colon')}${segment.name}`,
               })),
             ]}
             style={{ width: 220 }}
@@ -187,6 +189,16 @@ function DryRunResult({ result }: { result: AutomationDryRunResult }) {
   );
 }
 
+/** A section's problem, under its 当… / 如果… / 那么… editor. */
+function SectionError({ message, testId }: { message?: string; testId: string }) {
+  if (!message) return null;
+  return (
+    <div className="hk-automation-section-error" role="alert" data-testid={testId}>
+      {message}
+    </div>
+  );
+}
+
 type Props = { rule?: AutomationRule; initial?: RuleDraft; onClose: () => void };
 
 /** The rule editor: 当…(trigger) / 如果…(conditions) / 那么…(actions), with a dry run over the last 7 days. */
@@ -194,7 +206,7 @@ export function RuleEditor({ rule, initial, onClose }: Props) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const can = useCan();
-  const [draft, setDraft] = useState<RuleDraft>(
+  const [start] = useState<RuleDraft>(
     () =>
       initial ??
       (rule
@@ -208,14 +220,34 @@ export function RuleEditor({ rule, initial, onClose }: Props) {
           }
         : emptyDraft()),
   );
+  const [draft, setDraft] = useState<RuleDraft>(start);
+  // Problems show once 创建 / 保存 was tried, and then follow the edits (a fixed field loses its message at once).
+  const [showProblems, setShowProblems] = useState(false);
   const save = useSaveRule();
   const dryRun = useDryRun();
   const set = (patch: Partial<RuleDraft>) => {
     setDraft((current) => ({ ...current, ...patch }));
     dryRun.reset();
+    save.reset();
   };
+  const local = validateRule(draft, t);
+  const fromServer = serverRuleErrors(save.error);
+  const problems: RuleErrors = showProblems ? local : { actionRows: {} };
+  const errors: RuleErrors = fromServer
+    ? {
+        ...fromServer,
+        ...Object.fromEntries(Object.entries(problems).filter(([key, value]) => key !== 'actionRows' && value)),
+        actionRows: { ...fromServer.actionRows, ...problems.actionRows },
+      }
+    : problems;
+  const fieldStatus = (message?: string) =>
+    message ? { validateStatus: 'error' as const, help: message } : { validateStatus: undefined, help: undefined };
 
-  const submit = () =>
+  const submit = () => {
+    if (hasRuleErrors(local)) {
+      setShowProblems(true);
+      return;
+    }
     save.mutate(
       { id: rule?.id, body: draft },
       {
@@ -225,29 +257,32 @@ export function RuleEditor({ rule, initial, onClose }: Props) {
         },
       },
     );
+  };
 
   return (
-    <FormDrawer
+    <GuardedFormDrawer
       open
       size={860}
       title={rule ? t('automation.editRule') : t('automation.newRule')}
       submitLabel={rule ? t('automation.save') : t('automation.create')}
       submitTestId="rule-submit"
       isSubmitting={save.isPending}
-      error={save.error}
+      error={fromServer ? null : save.error}
       onSubmit={submit}
       onClose={onClose}
+      isDirty={() => JSON.stringify(draft) !== JSON.stringify(start)}
     >
       <Form layout="vertical">
-        <Form.Item label={t('automation.name')} required>
+        <Form.Item label={t('automation.name')} required {...fieldStatus(errors.name)}>
           <Input
             value={draft.name}
             onChange={(event) => set({ name: event.target.value })}
             maxLength={100}
+            status={errors.name ? 'error' : undefined}
             data-testid="rule-name"
           />
         </Form.Item>
-        <Form.Item label={t('automation.description')}>
+        <Form.Item label={t('automation.description')} {...fieldStatus(errors.description)}>
           <Input
             value={draft.description}
             onChange={(event) => set({ description: event.target.value })}
@@ -258,18 +293,22 @@ export function RuleEditor({ rule, initial, onClose }: Props) {
           {t('automation.whenLabel')}
         </Typography.Title>
         <TriggerEditor trigger={draft.trigger} onChange={(trigger) => set({ trigger })} />
+        <SectionError message={errors.trigger} testId="rule-trigger-error" />
         <Typography.Title level={5} className="hk-automation-section">
           {t('automation.ifLabel')}
         </Typography.Title>
         <ConditionGroupEditor group={draft.conditions} onChange={(conditions) => set({ conditions })} />
+        <SectionError message={errors.conditions} testId="rule-conditions-error" />
         <Typography.Title level={5} className="hk-automation-section">
           {t('automation.thenLabel')}
         </Typography.Title>
-        <ActionListEditor actions={draft.actions} onChange={(actions) => set({ actions })} />
+        <ActionListEditor actions={draft.actions} onChange={(actions) => set({ actions })} errors={errors.actionRows} />
+        <SectionError message={errors.actions} testId="rule-actions-error" />
         {rule?.webhookSecret && draft.actions.some((action) => action.type === 'webhook') && (
           <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
-            {t('automation.webhookSecret')}：<Typography.Text code>{rule.webhookSecret}</Typography.Text>{' '}
-            <CopyButton text={rule.webhookSecret} />
+            {t('automation.webhookSecret')}
+            {t('common.colon')}
+            <Typography.Text code>{rule.webhookSecret}</Typography.Text> <CopyButton text={rule.webhookSecret} />
           </Typography.Paragraph>
         )}
         <Divider />
@@ -294,6 +333,6 @@ export function RuleEditor({ rule, initial, onClose }: Props) {
           {dryRun.error && <Alert type="error" showIcon title={errorMessage(dryRun.error, t)} />}
         </Space>
       </Form>
-    </FormDrawer>
+    </GuardedFormDrawer>
   );
 }

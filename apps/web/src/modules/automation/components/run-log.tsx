@@ -2,6 +2,7 @@ import type { AutomationRule, AutomationRun, AutomationRunStatus } from '@huike/
 import { Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { CursorPager, useCursorPages } from '../../../ui/cursor-pager.tsx';
 import { ErrorState } from '../../../ui/error-state.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
@@ -83,6 +84,25 @@ export function RunLog({ rules, initialRuleId }: { rules: AutomationRule[]; init
             ),
           },
           {
+            // What the run acted on: straight to the conversation in the workbench, and to the customer.
+            title: t('automation.runColumns.subject'),
+            width: 110,
+            render: (_, run) => (
+              <Space direction="vertical" size={0}>
+                {run.context.conversationId && (
+                  <Link to={`/inbox/${run.context.conversationId}`} data-testid="run-conversation-link">
+                    {t('automation.openConversation')}
+                  </Link>
+                )}
+                {run.context.customerId && (
+                  <Link to={`/customers/${run.context.customerId}`} data-testid="run-customer-link">
+                    {t('automation.openCustomer')}
+                  </Link>
+                )}
+              </Space>
+            ),
+          },
+          {
             title: t('automation.runColumns.detail'),
             render: (_, run) => (
               <div>
@@ -94,7 +114,8 @@ export function RunLog({ rules, initialRuleId }: { rules: AutomationRule[]; init
                 {run.actionsResult.map((result, index) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: results are in action order
                   <div key={index} className="hk-muted" style={{ fontSize: 12 }}>
-                    {index + 1}. {t(`automation.actions.${result.type as 'add_tag'}`, { defaultValue: result.type })}：
+                    {index + 1}. {t(`automation.actions.${result.type as 'add_tag'}`, { defaultValue: result.type })}
+                    {t('common.colon')}
                     {result.ok ? (
                       (result.detail ?? '✓')
                     ) : (

@@ -1,10 +1,10 @@
-import { App, DatePicker, Form, Input, Radio } from 'antd';
+import { App, DatePicker, Form, Input, Radio, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FormDrawer } from '../../../ui/form-drawer.tsx';
+import { GuardedFormDrawer } from '../../../ui/guarded-form-drawer.tsx';
 import type { Holiday } from '../api/business-hours-api.ts';
-import { useSaveHoliday } from '../hooks/use-holidays.ts';
+import { useFindHoliday, useHolidays, useSaveHoliday } from '../hooks/use-holidays.ts';
 
 type Values = { date: Dayjs; kind: Holiday['kind']; name: string };
 
@@ -24,9 +24,16 @@ export function HolidayDrawer({
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const [form] = Form.useForm<Values>();
   const save = useSaveHoliday();
+  const findHoliday = useFindHoliday();
+  // A new day on a date that is already on the calendar replaces it: said under the date, and asked before saving.
+  const picked = Form.useWatch('date', form);
+  const pickedYear = picked?.year() ?? year;
+  const days = useHolidays(pickedYear, { enabled: open && !holiday });
+  const taken =
+    !holiday && picked ? days.data?.items.find((day) => day.date === picked.format('YYYY-MM-DD')) : undefined;
   useEffect(() => {
     if (!open) return;
     save.reset();
@@ -46,21 +53,36 @@ export function HolidayDrawer({
     const values = await form.validateFields().catch(() => null);
     if (!values) return;
     const date = values.date.format('YYYY-MM-DD');
-    save.mutate(
-      { date, input: { kind: values.kind, name: values.name.trim() } },
-      {
-        onSuccess: () => {
-          void message.success(t('holidays.saved', { date }));
-          onClose();
+    const write = () =>
+      save.mutate(
+        { date, input: { kind: values.kind, name: values.name.trim() } },
+        {
+          onSuccess: () => {
+            void message.success(t('holidays.saved', { date }));
+            onClose();
+          },
         },
-      },
-    );
+      );
+    const existing = holiday ? undefined : await findHoliday(date).catch(() => undefined);
+    if (!existing) {
+      write();
+      return;
+    }
+    modal.confirm({
+      title: t('holidays.replaceTitle', { date, name: existing.name }),
+      content: t('holidays.replaceHelp'),
+      okText: t('holidays.replace'),
+      cancelText: t('common.cancel'),
+      okButtonProps: { 'data-testid': 'holiday-replace-confirm' },
+      onOk: write,
+    });
   };
 
   return (
-    <FormDrawer
+    <GuardedFormDrawer
       open={open}
       onClose={onClose}
+      isDirty={() => form.isFieldsTouched()}
       size={420}
       title={holiday ? t('holidays.edit') : t('holidays.add')}
       submitLabel={t('common.save')}
@@ -74,6 +96,13 @@ export function HolidayDrawer({
           name="date"
           label={t('holidays.date')}
           rules={[{ required: true, message: t('holidays.dateRequired') }]}
+          extra={
+            taken && (
+              <Typography.Text type="warning" data-testid="holiday-date-taken">
+                {t('holidays.replaceTitle', { date: taken.date, name: taken.name })}
+              </Typography.Text>
+            )
+          }
         >
           <DatePicker disabled={Boolean(holiday)} style={{ width: '100%' }} data-testid="holiday-date" />
         </Form.Item>
@@ -93,6 +122,6 @@ export function HolidayDrawer({
           <Input placeholder={t('holidays.namePlaceholder')} maxLength={50} data-testid="holiday-name" />
         </Form.Item>
       </Form>
-    </FormDrawer>
+    </GuardedFormDrawer>
   );
 }

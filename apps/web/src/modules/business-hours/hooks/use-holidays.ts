@@ -15,6 +15,19 @@ export function useHolidays(year: number | undefined, options: { enabled?: boole
   });
 }
 
+/** The day already on the calendar at `date` (YYYY-MM-DD), if any: from the cache, or asked for once. */
+export function useFindHoliday() {
+  const client = useQueryClient();
+  return async (date: string) => {
+    const year = Number(date.slice(0, 4));
+    const list = await client.ensureQueryData({
+      queryKey: holidayKeys.year(year),
+      queryFn: ({ signal }) => businessHoursApi.listHolidays(year, signal),
+    });
+    return list.items.find((day) => day.date === date);
+  };
+}
+
 export function useSaveHoliday() {
   const client = useQueryClient();
   return useMutation({

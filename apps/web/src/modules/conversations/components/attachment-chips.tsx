@@ -103,7 +103,7 @@ export function useDraftAttachments(conversationId: string) {
         (error: unknown) => {
           const reason = errorMessage(error, t);
           patch(conversationId, key, { status: 'error', error: reason });
-          void message.error(`${file.name || t('attachments.image')}：${reason}`);
+          void message.error(`${file.name || t('attachments.image')}${t('common.colon')}${reason}`);
         },
       );
     }
@@ -187,7 +187,7 @@ export function AttachmentButtons({ onFiles, isDisabled }: { onFiles: (files: Fi
           data-testid="composer-attach-image"
         />
       </Tooltip>
-      <Tooltip title={`${t('attachments.attachFile')}：${t('attachments.accepted')}`}>
+      <Tooltip title={`${t('attachments.attachFile')}${t('common.colon')}${t('attachments.accepted')}`}>
         <Button
           type="text"
           size="small"

@@ -131,7 +131,10 @@ function Bubble(props: BubbleProps) {
           </div>
           {voice.recognition ? (
             <div>
-              <span className="hk-msg-voice-caption">{t('channelChat.wechat.voiceRecognized')}：</span>
+              <span className="hk-msg-voice-caption">
+                {t('channelChat.wechat.voiceRecognized')}
+                {t('common.colon')}
+              </span>
               {voice.recognition}
             </div>
           ) : (

@@ -21,7 +21,7 @@ export function WaitingTimer({ since }: { since: string }) {
     <Tooltip title={t('inbox.waitingSince', { time: formatDateTime(since) })}>
       <span className={`hk-waiting hk-waiting-${level}`} data-testid="waiting-timer" data-level={level}>
         <ClockCircleOutlined />
-        {formatDuration(seconds, t('time.dayShort'), t('time.hourShort'))}
+        {formatDuration(seconds, t)}
       </span>
     </Tooltip>
   );

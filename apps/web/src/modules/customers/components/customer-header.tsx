@@ -28,7 +28,9 @@ export function CustomerHeader({ customer }: { customer: Customer }) {
           </div>
           <div className="hk-muted hk-customer-header-sub">
             <span data-testid="customer-owner-label">
-              {t('customerData.owner')}：{owner ? owner.name : t('customerPage.noOwner')}
+              {t('customerData.owner')}
+              {t('common.colon')}
+              {owner ? owner.name : t('customerPage.noOwner')}
             </span>
             {customer.region && <span>{customer.region}</span>}
             {customer.source && <span>{t('customerPage.fromSource', { source: customer.source })}</span>}

@@ -5,6 +5,7 @@ export type LoginInput = { email: string; password: string };
 export type CreateUserInput = { email: string; name: string; role: Role; password: string; teamIds: string[] };
 export type UpdateUserInput = { name?: string; role?: Role; disabled?: boolean; teamIds?: string[] };
 export type CreateTeamInput = { name: string; memberIds: string[] };
+export type UpdateTeamInput = { name?: string; memberIds?: string[] };
 export type ApiTokenCreated = { id: string; name: string; token: string };
 
 export const identityApi = {
@@ -24,5 +25,7 @@ export const identityApi = {
   updateUser: (id: string, input: UpdateUserInput) => api.patch<User>(`/api/v1/users/${id}`, input),
   listTeams: (signal?: AbortSignal) => fetchAllPages<Team>('/api/v1/teams', {}, signal),
   createTeam: (input: CreateTeamInput) => api.post<Team>('/api/v1/teams', input),
+  updateTeam: (id: string, input: UpdateTeamInput) => api.patch<Team>(`/api/v1/teams/${id}`, input),
+  deleteTeam: (id: string) => api.delete<void>(`/api/v1/teams/${id}`),
   createApiToken: (name: string) => api.post<ApiTokenCreated>('/api/v1/api-tokens', { name }),
 };

@@ -2,7 +2,13 @@ import type { Team, User } from '@huike/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { queryKeys } from '../../../api/query-keys.ts';
-import { type CreateTeamInput, type CreateUserInput, identityApi, type UpdateUserInput } from '../api/identity-api.ts';
+import {
+  type CreateTeamInput,
+  type CreateUserInput,
+  identityApi,
+  type UpdateTeamInput,
+  type UpdateUserInput,
+} from '../api/identity-api.ts';
 
 export function useUsers() {
   return useQuery({ queryKey: queryKeys.users, queryFn: ({ signal }) => identityApi.listUsers(signal) });
@@ -54,6 +60,35 @@ export function useCreateTeam() {
     onSuccess: (team) => {
       client.setQueryData<Team[]>(queryKeys.teams, (teams) => (teams ? [...teams, team] : [team]));
       void client.invalidateQueries({ queryKey: queryKeys.users });
+    },
+  });
+}
+
+export function useUpdateTeam() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: string; input: UpdateTeamInput }) => identityApi.updateTeam(id, input),
+    onSuccess: (team) => {
+      client.setQueryData<Team[]>(queryKeys.teams, (teams) =>
+        teams?.map((each) => (each.id === team.id ? team : each)),
+      );
+      // Members' team lists changed with it.
+      void client.invalidateQueries({ queryKey: queryKeys.users });
+    },
+  });
+}
+
+/** Conversations and tickets of the team lose it on the server: lists showing teams refetch when next viewed. */
+export function useDeleteTeam() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => identityApi.deleteTeam(id),
+    onSuccess: (_, id) => {
+      client.setQueryData<Team[]>(queryKeys.teams, (teams) => teams?.filter((team) => team.id !== id));
+      void client.invalidateQueries({ queryKey: queryKeys.users });
+      void client.invalidateQueries({ queryKey: queryKeys.teams });
+      void client.invalidateQueries({ queryKey: queryKeys.conversations });
+      void client.invalidateQueries({ queryKey: ['tickets'] });
     },
   });
 }

@@ -2,7 +2,7 @@ import type { KbArticleStatus, KbLocale } from '@huike/contracts';
 import { Form, Input, Radio, Select, Skeleton, Tabs } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FormDrawer } from '../../../ui/form-drawer.tsx';
+import { GuardedFormDrawer } from '../../../ui/guarded-form-drawer.tsx';
 import { useArticle, useKbCategories, useSaveArticle } from '../hooks/use-knowledge.ts';
 import { RichTextEditor } from './rich-text-editor.tsx';
 
@@ -56,7 +56,7 @@ export function ArticleDrawer({ articleId, open, onClose }: Props) {
   };
 
   return (
-    <FormDrawer
+    <GuardedFormDrawer
       open={open}
       size={760}
       title={articleId ? t('knowledge.editArticle') : t('knowledge.newArticle')}
@@ -66,6 +66,7 @@ export function ArticleDrawer({ articleId, open, onClose }: Props) {
       error={save.error}
       onSubmit={() => void submit().catch(() => undefined)}
       onClose={onClose}
+      isDirty={() => form.isFieldsTouched()}
     >
       {articleId && article.isPending ? (
         <Skeleton active />
@@ -97,7 +98,7 @@ export function ArticleDrawer({ articleId, open, onClose }: Props) {
             ]}
           />
           <Form.Item name="body" hidden={tab !== 'edit'}>
-            <RichTextEditor />
+            <RichTextEditor placeholder={t('knowledge.bodyPlaceholder')} />
           </Form.Item>
           {tab === 'preview' && (
             // The preview shows the editor's own output (TipTap only produces its schema's tags); the server
@@ -123,6 +124,6 @@ export function ArticleDrawer({ articleId, open, onClose }: Props) {
           </Form.Item>
         </Form>
       )}
-    </FormDrawer>
+    </GuardedFormDrawer>
   );
 }

@@ -10,11 +10,15 @@ import StarterKit from '@tiptap/starter-kit';
 import { Button, Space, Tooltip } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import '../knowledge.css';
 
-type Props = { value?: string; onChange?: (html: string) => void };
+type Props = { value?: string; onChange?: (html: string) => void; placeholder?: string };
 
-/** Article body editor (TipTap): headings, bold, italic, lists, quotes, links. The server sanitises what it gets. */
-export function RichTextEditor({ value = '', onChange }: Props) {
+/**
+ * Article body editor (TipTap): headings, bold, italic, lists, quotes, links. The server sanitises what it gets. The
+ * whole framed area under the toolbar is the editor: a click anywhere in it puts the cursor in the text.
+ */
+export function RichTextEditor({ value = '', onChange, placeholder }: Props) {
   const { t } = useTranslation();
   const editor = useEditor({
     extensions: [StarterKit.configure({ heading: { levels: [2, 3] }, link: { openOnClick: false } })],
@@ -22,9 +26,11 @@ export function RichTextEditor({ value = '', onChange }: Props) {
     onUpdate: ({ editor: current }) => onChange?.(current.isEmpty ? '' : current.getHTML()),
   });
 
-  // A different article loaded into the same editor: replace its content (not on every keystroke).
+  // A different article loaded into the same editor: replace its content (not on every keystroke). Silently: loading
+  // an article is not an edit (the drawer asks before closing over unsaved edits).
   useEffect(() => {
-    if (editor && value !== editor.getHTML() && !editor.isFocused) editor.commands.setContent(value);
+    if (editor && value !== editor.getHTML() && !editor.isFocused)
+      editor.commands.setContent(value, { emitUpdate: false });
   }, [editor, value]);
 
   if (!editor) return null;
@@ -32,7 +38,7 @@ export function RichTextEditor({ value = '', onChange }: Props) {
   const toggle = (active: boolean) => (active ? 'primary' : 'text');
   return (
     <div className="hk-rich-text" data-testid="kb-editor">
-      <Space size={2} wrap style={{ borderBottom: '1px solid #f0f0f0', padding: 4, width: '100%' }}>
+      <Space size={2} wrap className="hk-rich-text-toolbar">
         <Button
           size="small"
           type={toggle(editor.isActive('heading', { level: 2 }))}
@@ -87,7 +93,23 @@ export function RichTextEditor({ value = '', onChange }: Props) {
           />
         </Tooltip>
       </Space>
-      <EditorContent editor={editor} style={{ minHeight: 220, padding: '8px 12px' }} />
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: the text inside is the focusable editor; this only widens its target */}
+      <div
+        className="hk-rich-text-body"
+        onMouseDown={(event) => {
+          // Below or beside the last line: into the text at its end, as if the editor filled the box.
+          if ((event.target as HTMLElement).closest('.ProseMirror')) return;
+          event.preventDefault();
+          editor.commands.focus('end');
+        }}
+      >
+        {!value && placeholder && (
+          <div className="hk-rich-text-placeholder" aria-hidden="true">
+            {placeholder}
+          </div>
+        )}
+        <EditorContent editor={editor} />
+      </div>
     </div>
   );
 }

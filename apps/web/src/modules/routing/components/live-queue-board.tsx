@@ -1,6 +1,6 @@
 import type { AgentStatus, WaitingConversation } from '@huike/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Card, Col, Empty, Progress, Row, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { App, Card, Col, Empty, Progress, Row, Select, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorState } from '../../../ui/error-state.tsx';
@@ -10,6 +10,7 @@ import { WaitingTimer } from '../../conversations/components/waiting-timer.tsx';
 import { useAssignConversation } from '../../conversations/hooks/use-conversations.ts';
 import { useTeams } from '../../identity/hooks/use-users.ts';
 import { routingKeys, useLiveQueue } from '../hooks/use-routing.ts';
+import { formatLoad, loadTitle } from '../labels.ts';
 import '../routing.css';
 
 const presenceColor: Record<AgentStatus['presence'], string> = {
@@ -30,7 +31,7 @@ export function LiveQueueBoard() {
 
   if (live.isError && !live.data) return <ErrorState error={live.error} onRetry={() => void live.refetch()} />;
   const data = live.data;
-  const duration = (seconds: number) => formatDuration(seconds, t('time.dayShort'), t('time.hourShort'));
+  const duration = (seconds: number) => formatDuration(seconds, t);
   const levelOf = (seconds: number) =>
     data && seconds >= data.thresholds.redSeconds
       ? 'late'
@@ -56,7 +57,7 @@ export function LiveQueueBoard() {
       <Space wrap size="large">
         {groups.map((group) => (
           <div key={group.id ?? 'none'} className="hk-live-group" data-testid={`${testId}-${group.id ?? 'none'}`}>
-            <Statistic title={group.name} value={group.waiting} />
+            <Statistic title={group.name ?? t('routing.live.noGroup')} value={group.waiting} />
             <span className={`hk-live-wait hk-waiting-${levelOf(group.longestWaitSeconds)}`}>
               {t('routing.live.longestWait')} {duration(group.longestWaitSeconds)}
             </span>
@@ -103,13 +104,13 @@ export function LiveQueueBoard() {
                     type="line"
                     size="small"
                     style={{ width: 120 }}
-                    percent={agent.capacity ? Math.round((agent.load / agent.capacity) * 100) : 100}
+                    percent={agent.capacity > 0 ? Math.round((agent.load / agent.capacity) * 100) : 0}
                     showInfo={false}
-                    status={agent.load >= agent.capacity ? 'exception' : 'normal'}
+                    status={agent.capacity > 0 && agent.load >= agent.capacity ? 'exception' : 'normal'}
                   />
-                  <span data-testid="live-agent-load">
-                    {agent.load}/{agent.capacity}
-                  </span>
+                  <Tooltip title={loadTitle(agent.load, agent.capacity, t)}>
+                    <span data-testid="live-agent-load">{formatLoad(agent.load, agent.capacity, t)}</span>
+                  </Tooltip>
                 </Space>
               ),
             },
@@ -177,7 +178,7 @@ export function LiveQueueBoard() {
                         .filter((agent) => agent.userId !== row.assigneeId)
                         .map((agent) => ({
                           value: agent.userId,
-                          label: `${agent.name} · ${t(`routing.presence.${agent.presence}`)} ${agent.load}/${agent.capacity}`,
+                          label: `${agent.name} · ${t(`routing.presence.${agent.presence}`)} ${formatLoad(agent.load, agent.capacity, t)}`,
                         }))}
                     />
                     <Select

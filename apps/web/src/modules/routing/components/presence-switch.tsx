@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../ui/errors.tsx';
 import type { ChosenPresence } from '../api/routing-api.ts';
 import { useMyRoutingStatus, useSetPresence } from '../hooks/use-routing.ts';
+import { formatLoad, loadTitle } from '../labels.ts';
 import '../routing.css';
 
 const choices: ChosenPresence[] = ['online', 'busy', 'away'];
@@ -35,9 +36,9 @@ export function PresenceSwitch() {
           ),
         }))}
       />
-      <Tooltip title={t('routing.loadTitle', { load, capacity })}>
+      <Tooltip title={loadTitle(load, capacity, t)}>
         <span className="hk-presence-load" data-testid="presence-load">
-          {load}/{capacity}
+          {formatLoad(load, capacity, t)}
         </span>
       </Tooltip>
     </div>

@@ -2,7 +2,7 @@ import { type CreateRoutingRuleBody, type RoutingRule, rfmTiers } from '@huike/c
 import { Form, Input, Select, Switch } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FormDrawer } from '../../../ui/form-drawer.tsx';
+import { GuardedFormDrawer } from '../../../ui/guarded-form-drawer.tsx';
 import { useTeams } from '../../identity/hooks/use-users.ts';
 import { useInboxes } from '../../inboxes/hooks/use-inboxes.ts';
 import { useTagCatalog } from '../../tags/hooks/use-tags.ts';
@@ -86,7 +86,7 @@ export function RoutingRuleDrawer({
   };
 
   return (
-    <FormDrawer
+    <GuardedFormDrawer
       open={open}
       title={rule ? t('routing.settings.edit') : t('routing.settings.create')}
       size={560}
@@ -96,6 +96,7 @@ export function RoutingRuleDrawer({
       error={save.error}
       onSubmit={() => void submit()}
       onClose={onClose}
+      isDirty={() => form.isFieldsTouched()}
     >
       <Form form={form} layout="vertical">
         <Form.Item name="name" label={t('routing.settings.name')} rules={[{ required: true, whitespace: true }]}>
@@ -166,6 +167,6 @@ export function RoutingRuleDrawer({
           <Select mode="tags" allowClear options={skillOptions} data-testid="routing-rule-skill" />
         </Form.Item>
       </Form>
-    </FormDrawer>
+    </GuardedFormDrawer>
   );
 }

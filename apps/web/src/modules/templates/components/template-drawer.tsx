@@ -4,7 +4,6 @@ import {
   type Template,
   type TemplateScope,
   type TemplateVariable,
-  templateVariableLabels,
   templateVariables,
   unknownTemplateVariables,
 } from '@huike/contracts';
@@ -17,6 +16,7 @@ import { useCan } from '../../identity/hooks/use-session.ts';
 import { useTeams } from '../../identity/hooks/use-users.ts';
 import { useSegments } from '../../segments/hooks/use-segments.ts';
 import { useCreateTemplate, useTemplateCategories, useUpdateTemplate } from '../hooks/use-templates.ts';
+import { useVariableLabel } from '../variable-labels.ts';
 import { TemplateContent } from './template-content.tsx';
 
 type Values = {
@@ -36,6 +36,7 @@ type TextAreaRef = GetRef<typeof Input.TextArea>;
 /** Create or edit a template: scope, category, title, content with a variable picker, and segment 话术 sets. */
 export function TemplateDrawer({ open, template, onClose }: Props) {
   const { t } = useTranslation();
+  const variableLabel = useVariableLabel();
   const { message } = App.useApp();
   const can = useCan();
   const canManage = can('templates:manage');
@@ -182,7 +183,7 @@ export function TemplateDrawer({ open, template, onClose }: Props) {
               title={`{{${name}}}`}
               data-variable={name}
             >
-              + {templateVariableLabels[name]}
+              + {variableLabel(name)}
             </Button>
           ))}
         </div>

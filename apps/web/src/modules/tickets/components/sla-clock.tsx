@@ -34,7 +34,7 @@ export function clockState(clock: Clock, ticket: Pick<TicketRow, 'createdAt' | '
 }
 
 function label(state: ClockState, seconds: number, t: TFunction): string {
-  const time = formatDuration(seconds, t('time.dayShort'), t('time.hourShort'));
+  const time = formatDuration(seconds, t);
   switch (state) {
     case 'ok':
     case 'warn':

@@ -1,8 +1,10 @@
 import { rfmTiers, type SlaTarget, slaTargets, ticketSeverities } from '@huike/contracts';
-import { Checkbox, Form, Input, InputNumber, Radio, Select, Space, Switch } from 'antd';
-import { useEffect } from 'react';
+import { Checkbox, Form, type FormRule, Input, InputNumber, Radio, Select, Space, Switch } from 'antd';
+import type { TFunction } from 'i18next';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FormDrawer } from '../../../ui/form-drawer.tsx';
+import { applyServerFieldErrors } from '../../../ui/form-errors.ts';
+import { GuardedFormDrawer } from '../../../ui/guarded-form-drawer.tsx';
 import { useUsers } from '../../identity/hooks/use-users.ts';
 import { assignableRoles } from '../../identity/permissions.ts';
 import type { SlaPolicy, SlaPolicyInput } from '../api/tickets-api.ts';
@@ -23,6 +25,62 @@ export function splitMinutes(minutes: number | null | undefined): { value: numbe
   return minutes % 60 === 0 ? { value: minutes / 60, unit: 'hours' } : { value: minutes, unit: 'minutes' };
 }
 
+const MAX_TARGET_MINUTES = 60 * 24 * 365;
+
+/** A target in minutes, or null when empty (no such clock). Not rounded: validation refuses what is not whole. */
+function targetMinutes(value: number | null | undefined, unit: Unit): number | null {
+  if (value === null || value === undefined) return null;
+  return unit === 'hours' ? value * 60 : value;
+}
+
+/**
+ * The rules of one target's number: empty, or a whole number of minutes / hours above 0 and within a year; at least
+ * one target; and 首次响应 no longer than 解决 (the server refuses both too). Shown under the field, never clamped.
+ */
+function targetRules(target: SlaTarget, t: TFunction): FormRule[] {
+  const path = (name: SlaTarget, part: 'value' | 'unit') => ['targets', name, part];
+  return [
+    ({ getFieldValue }) => ({
+      validator: async (_: unknown, value: number | null | undefined) => {
+        const unit = getFieldValue(path(target, 'unit')) as Unit;
+        if (value === null || value === undefined) {
+          const anySet = slaTargets.some((other) => getFieldValue(path(other, 'value')) != null);
+          if (target === 'first_response' && !anySet) throw new Error(t('tickets.slaSettings.targetRequired'));
+          return;
+        }
+        if (!Number.isInteger(value) || value <= 0) throw new Error(t('tickets.slaSettings.targetInvalid'));
+        const minutes = targetMinutes(value, unit) ?? 0;
+        if (minutes > MAX_TARGET_MINUTES) throw new Error(t('tickets.slaSettings.targetTooLong'));
+        if (target === 'first_response') {
+          const resolution = targetMinutes(
+            getFieldValue(path('resolution', 'value')),
+            getFieldValue(path('resolution', 'unit')),
+          );
+          if (resolution !== null && minutes > resolution)
+            throw new Error(t('tickets.slaSettings.firstResponseTooLong'));
+        }
+      },
+    }),
+  ];
+}
+
+/** What a target's check depends on: its unit, and for 首次响应 the other targets. */
+const targetDependencies = (target: SlaTarget) =>
+  target === 'first_response'
+    ? slaTargets.flatMap((name) => [
+        ['targets', name, 'value'],
+        ['targets', name, 'unit'],
+      ])
+    : [['targets', target, 'unit']];
+
+/** Where the server's errors about targets go: under the number of that target. */
+const serverErrorFields: Record<string, (string | number)[]> = {
+  targets: ['targets', 'first_response', 'value'],
+  'targets.first_response': ['targets', 'first_response', 'value'],
+  'targets.resolution': ['targets', 'resolution', 'value'],
+  'targets.escalation': ['targets', 'escalation', 'value'],
+};
+
 type Props = { open: boolean; policy?: SlaPolicy; onClose: () => void };
 
 /** SLA 策略 editor: what it matches (分类 × 级别 × 客户等级), its three targets, hours mode, what a breach does. */
@@ -35,12 +93,15 @@ export function SlaPolicyDrawer({ open, policy, onClose }: Props) {
   const categoryName = useCategoryName();
   const users = useUsers();
   const mutation = policy ? update : create;
+  // The server's refusal shown at its fields, so the banner above the form is not needed too.
+  const [errorIsAtFields, setErrorIsAtFields] = useState(false);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset per opening; the mutations and the form are stable
   useEffect(() => {
     if (!open) return;
     create.reset();
     update.reset();
+    setErrorIsAtFields(false);
     form.setFieldsValue({
       name: policy?.name ?? '',
       enabled: policy?.enabled ?? true,
@@ -63,10 +124,7 @@ export function SlaPolicyDrawer({ open, policy, onClose }: Props) {
     // A rejected validation is already shown under its field.
     const values = await form.validateFields().catch(() => null);
     if (!values) return;
-    const minutes = (target: SlaTarget) => {
-      const { value, unit } = values.targets[target];
-      return value === null || value === undefined ? null : Math.round(unit === 'hours' ? value * 60 : value);
-    };
+    const minutes = (target: SlaTarget) => targetMinutes(values.targets[target].value, values.targets[target].unit);
     const input: SlaPolicyInput = {
       name: values.name.trim(),
       enabled: values.enabled,
@@ -85,22 +143,26 @@ export function SlaPolicyDrawer({ open, policy, onClose }: Props) {
         notifySupervisors: values.notifySupervisors,
       },
     };
-    const done = { onSuccess: () => onClose() };
+    const done = {
+      onSuccess: () => onClose(),
+      onError: (error: unknown) => setErrorIsAtFields(applyServerFieldErrors(form, error, serverErrorFields)),
+    };
     if (policy) update.mutate({ id: policy.id, input }, done);
     else create.mutate(input, done);
   };
 
   return (
-    <FormDrawer
+    <GuardedFormDrawer
       open={open}
       title={policy ? t('tickets.slaSettings.edit') : t('tickets.slaSettings.create')}
       size={560}
       submitLabel={t('common.save')}
       submitTestId="sla-policy-submit"
       isSubmitting={mutation.isPending}
-      error={mutation.error}
+      error={errorIsAtFields ? null : mutation.error}
       onSubmit={() => void submit()}
       onClose={onClose}
+      isDirty={() => form.isFieldsTouched()}
     >
       <Form form={form} layout="vertical">
         <Form.Item
@@ -146,8 +208,13 @@ export function SlaPolicyDrawer({ open, policy, onClose }: Props) {
         {slaTargets.map((target) => (
           <Form.Item key={target} label={t(`tickets.sla.${target}`)} style={{ marginBottom: 12 }}>
             <Space.Compact>
-              <Form.Item name={['targets', target, 'value']} noStyle>
-                <InputNumber min={1} max={100_000} style={{ width: 140 }} data-testid={`sla-target-${target}`} />
+              <Form.Item
+                name={['targets', target, 'value']}
+                noStyle
+                rules={targetRules(target, t)}
+                dependencies={targetDependencies(target)}
+              >
+                <InputNumber<number> style={{ width: 140 }} data-testid={`sla-target-${target}`} />
               </Form.Item>
               <Form.Item name={['targets', target, 'unit']} noStyle>
                 <Select
@@ -189,6 +256,6 @@ export function SlaPolicyDrawer({ open, policy, onClose }: Props) {
           </Form.Item>
         </Space>
       </Form>
-    </FormDrawer>
+    </GuardedFormDrawer>
   );
 }

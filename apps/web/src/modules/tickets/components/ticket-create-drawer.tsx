@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Form, Input, Radio, Select } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FormDrawer } from '../../../ui/form-drawer.tsx';
+import { GuardedFormDrawer } from '../../../ui/guarded-form-drawer.tsx';
 import { customersApi } from '../../customers/api/customers-api.ts';
 import { customerName } from '../../customers/components/customers-table.tsx';
 import { useCurrentUser } from '../../identity/hooks/use-session.ts';
@@ -165,7 +165,7 @@ export function TicketCreateDrawer({ open, prefill, onClose, onCreated }: Props)
   };
 
   return (
-    <FormDrawer
+    <GuardedFormDrawer
       open={open}
       title={prefill?.conversationId ? t('tickets.form.fromConversationTitle') : t('tickets.form.createTitle')}
       size={560}
@@ -175,6 +175,7 @@ export function TicketCreateDrawer({ open, prefill, onClose, onCreated }: Props)
       error={create.error}
       onSubmit={() => void submit()}
       onClose={onClose}
+      isDirty={() => form.isFieldsTouched()}
     >
       <Form form={form} layout="vertical" requiredMark="optional">
         <Form.Item
@@ -242,6 +243,6 @@ export function TicketCreateDrawer({ open, prefill, onClose, onCreated }: Props)
           />
         </Form.Item>
       </Form>
-    </FormDrawer>
+    </GuardedFormDrawer>
   );
 }
