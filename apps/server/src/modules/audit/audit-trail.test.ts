@@ -405,6 +405,26 @@ describe('channel settings in the audit log', () => {
   });
 });
 
+describe('routing profiles in the audit log', () => {
+  it("records an agent's capacity change before → after, and nothing for a save that changes nothing", async () => {
+    const { owner, addUser } = await createWorkspace(context);
+    const agent = await addUser('agent', '小周');
+    const capacity = (await owner.get('/api/v1/routing/agents'))
+      .json()
+      .items.find((item: { userId: string }) => item.userId === agent.userId).capacity as number;
+    const start = (await logOf(owner)).length;
+    expect((await owner.patch(`/api/v1/routing/agents/${agent.userId}`, { capacity: 0 })).statusCode).toBe(200);
+    expect((await owner.patch(`/api/v1/routing/agents/${agent.userId}`, { capacity: 0 })).statusCode).toBe(200);
+    expect(await since(owner, start)).toEqual([
+      expect.objectContaining({
+        action: 'routing.agent_updated',
+        targetName: '小周',
+        details: { name: '小周', changes: { capacity: { before: capacity, after: 0 } } },
+      }),
+    ]);
+  });
+});
+
 describe('target names', () => {
   it('names targets of entries recorded without a name by their current name, else leaves it null', async () => {
     const { owner, addUser } = await createWorkspace(context);

@@ -17,7 +17,7 @@ import type { DomainEvent, EventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { type Realtime, topics } from '../../platform/realtime.ts';
 import { hasHan, normalizeText } from '../../platform/text/index.ts';
-import type { AuditService } from '../audit/index.ts';
+import { type AuditService, changedFields, hasChanges } from '../audit/index.ts';
 import type { ConversationsService } from '../conversations/index.ts';
 import { pickAssignee } from './assignment.ts';
 import * as repo from './routing.repository.ts';
@@ -393,18 +393,18 @@ export function createRoutingService({
     async updateAgent(actor: Actor, userId: string, body: UpdateAgentProfileBody) {
       assertCan(actor, 'routing:manage');
       const before = await loadAgent(actor.workspaceId, userId);
+      const patch = { ...body, ...(body.skills ? { skills: [...new Set(body.skills)] } : {}) };
+      const changes = changedFields(before, patch);
       await db.transaction(async (tx) => {
-        await repo.updateProfile(tx, actor.workspaceId, userId, {
-          ...body,
-          ...(body.skills ? { skills: [...new Set(body.skills)] } : {}),
-        });
+        await repo.updateProfile(tx, actor.workspaceId, userId, patch);
+        if (!hasChanges(changes)) return;
         await audit.record(tx, {
           workspaceId: actor.workspaceId,
           actorId: actor.userId,
           action: 'routing.agent_updated',
           targetType: 'user',
           targetId: userId,
-          details: { fields: Object.keys(body) },
+          details: { name: before.name, changes },
         });
       });
       if (body.capacity !== undefined && body.capacity > before.capacity)
