@@ -19,7 +19,7 @@ import { EmptyState } from '../ui/empty-state.tsx';
 import { ErrorState } from '../ui/error-state.tsx';
 import { errorMessage } from '../ui/errors.tsx';
 import { PageHeader } from '../ui/page-header.tsx';
-import { inWorkspace } from '../ui/time.ts';
+import { inWorkspace, workspaceToday } from '../ui/time.ts';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 
 /** 节假日: the workspace calendar of public holidays (closed) and 调休 workdays (open), per year. */
@@ -49,7 +49,7 @@ function HolidaysSettings() {
   const [year, setYear] = useState(() => inWorkspace().year());
   const [editing, setEditing] = useState<{ holiday?: Holiday; date?: string } | null>(null);
   const [view, setView] = useState<'list' | 'calendar'>('list');
-  const [month, setMonth] = useState<Dayjs>(() => dayjs(inWorkspace().format('YYYY-MM-DD')));
+  const [month, setMonth] = useState<Dayjs>(() => workspaceToday());
   const changeYear = (next: number) => {
     setYear(next);
     setMonth((current) => current.year(next));

@@ -41,6 +41,9 @@ function assertMayManageRole(actor: Actor, targetRole: Role | undefined): void {
 /** Names in the order people read them (the audit log shows member lists as names). */
 const sortedNames = (names: string[]) => [...names].sort((a, b) => a.localeCompare(b, 'zh-CN'));
 
+/** Whether two id lists hold the same ids, in any order. */
+const sameIds = (a: string[], b: string[]) => [...a].sort().join() === [...b].sort().join();
+
 const teamNameTaken = (name: string) => new AppError('team.name_taken', `已有名为「${name}」的团队`);
 
 /** A team name taken by a concurrent writer surfaces as the unique index's violation. */
@@ -104,7 +107,7 @@ export function createIdentityService({ db, events, audit }: { db: Db; events: E
     }
     if (before.disabled !== after.disabled) await record(after.disabled ? 'users.disabled' : 'users.enabled');
     const changes = changedFields({ name: before.name }, { name: after.name });
-    if (teamsAfter && [...teamsBefore].sort().join() !== [...teamsAfter].sort().join()) {
+    if (teamsAfter && !sameIds(teamsBefore, teamsAfter)) {
       const names = await teamNames(tx, actor.workspaceId);
       const named = (ids: string[]) => sortedNames(ids.map((teamId) => names.get(teamId) ?? teamId));
       changes.teams = { before: named(teamsBefore), after: named(teamsAfter) };
@@ -334,7 +337,7 @@ export function createIdentityService({ db, events, audit }: { db: Db; events: E
           }
           if (name !== team.name) await repo.renameTeam(tx, actor.workspaceId, id, name);
           const changes: Record<string, FieldChange> = changedFields({ name: team.name }, { name });
-          if (input.memberIds && [...membersBefore].sort().join() !== [...memberIds].sort().join()) {
+          if (input.memberIds && !sameIds(membersBefore, memberIds)) {
             const everyone = [...new Set([...membersBefore, ...memberIds])];
             const nameOf = new Map(
               (await repo.usersByIds(tx, actor.workspaceId, everyone)).map((user) => [user.id, user.name]),
