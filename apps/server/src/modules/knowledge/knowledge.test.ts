@@ -37,6 +37,19 @@ describe('search terms', () => {
     expect(partial.confidence).toBeLessThan(0.6);
     expect(bestFaqMatch('今天天气不错', articles)).toBeNull();
   });
+
+  it('takes the words buyers use for one thing as one term', () => {
+    const articles = [
+      { id: 'track', title: '快递查询', questions: ['怎么查快递', '包裹到哪了'] },
+      { id: 'carrier', title: '默认快递公司', questions: ['发什么快递', '可以发顺丰吗'] },
+      { id: 'refund', title: '退款到账时间', questions: ['退款多久到账'] },
+    ];
+    expect(bestFaqMatch('我的快递到哪了', articles)).toMatchObject({ articleId: 'track', confidence: 1 });
+    expect(bestFaqMatch('物流到哪了', articles)).toMatchObject({ articleId: 'track', confidence: 1 });
+    expect(bestFaqMatch('退钱多久到账', articles)).toMatchObject({ articleId: 'refund', confidence: 1 });
+    // The knowledge search keeps the words as written.
+    expect(searchTerms('包裹到哪了')).toEqual(['包裹']);
+  });
 });
 
 describe('knowledge articles', () => {

@@ -11,7 +11,8 @@
  * all question documents of the workspace, w(t) = ln(1 + N / df(t)) (a term no document has weighs ln(1 + N), so
  * words the knowledge base does not know pull the score down). The confidence of a document is the weighted cosine
  * of the two sets, Σ_common w² / (√Σ_query w² · √Σ_doc w²), in 0..1; an exact match of the normalised texts is 1.
- * The article's confidence is that of its best document.
+ * The article's confidence is that of its best document. Before comparing, the words buyers use interchangeably for
+ * one thing count as one term (`FAQ_SYNONYMS`: 包裹/物流 → 快递), so 「我的快递到哪了」 meets the variant 「包裹到哪了」.
  */
 import { normalizeText, segmenter } from '../../platform/text/index.ts';
 
@@ -46,13 +47,29 @@ export function searchTerms(text: string): string[] {
 /** Terms of many texts, deduplicated. */
 export const termsOf = (texts: string[]): string[] => [...new Set(texts.flatMap(searchTerms))];
 
+/**
+ * Words buyers use for the same thing, mapped to one of them (bot matching only: stored search terms keep the words as
+ * written, so a knowledge search for 物流 still finds 物流 first).
+ */
+const FAQ_SYNONYMS = new Map([
+  ['包裹', '快递'],
+  ['快件', '快递'],
+  ['物流', '快递'],
+  ['运单', '单号'],
+  ['退钱', '退款'],
+  ['开票', '发票'],
+]);
+
+/** Bot matching's terms of a text: its search terms with synonyms made one. */
+const faqTerms = (text: string) => new Set(searchTerms(text).map((term) => FAQ_SYNONYMS.get(term) ?? term));
+
 export type FaqCandidate = { id: string; title: string; questions: string[] };
 export type FaqMatch = { articleId: string; confidence: number; matched: string };
 
 /** The best article for a customer's question and its confidence in 0..1 (null when no article shares a term). */
 export function bestFaqMatch(question: string, articles: FaqCandidate[]): FaqMatch | null {
   const normalizedQuestion = normalizeText(question);
-  const queryTerms = new Set(searchTerms(question));
+  const queryTerms = faqTerms(question);
   if (queryTerms.size === 0 || articles.length === 0) return null;
 
   const documents: { articleId: string; text: string; normalized: string; terms: Set<string> }[] = [];
@@ -62,7 +79,7 @@ export function bestFaqMatch(question: string, articles: FaqCandidate[]): FaqMat
         articleId: article.id,
         text,
         normalized: normalizeText(text),
-        terms: new Set(searchTerms(text)),
+        terms: faqTerms(text),
       });
     }
   }
