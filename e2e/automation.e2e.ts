@@ -1,9 +1,19 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
-import { e2e, launchBrowser, loginAsOwner, newContext, ownerApi, runId, waitFor, watchPage } from './support.ts';
+import {
+  e2e,
+  fillField,
+  launchBrowser,
+  loginAsOwner,
+  newContext,
+  ownerApi,
+  runId,
+  waitFor,
+  watchPage,
+} from './support.ts';
 
-type Rule = { id: string; name: string };
+type Rule = { id: string; name: string; trigger: { type: string; minutes?: number } };
 type Run = { status: string; ruleId: string; context: { conversationId?: string; customerId?: string } };
 
 describe('automation rules', () => {
@@ -96,6 +106,63 @@ describe('automation rules', () => {
     );
     await runRow.locator('[data-testid=run-conversation-link]').click();
     await page.waitForURL(`**/inbox/${done.context.conversationId}`);
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('says under the trigger when its minutes are out of range, sends nothing, and saves 30 days unclamped', async () => {
+    const api = ownerApi();
+    const name = `超时提醒${runId()}`;
+    const context = await newContext(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    const watched = watchPage(page, 'owner');
+    const saves: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/v1/automation/rules') && ['POST', 'PUT', 'PATCH'].includes(request.method()))
+        saves.push(`${request.method()} ${request.postData() ?? ''}`);
+    });
+    await loginAsOwner(page);
+    await page.locator('[data-testid=nav-automation]').click();
+    // 10 分钟未回复提醒: a 客服一段时间未回复 trigger with its minutes field.
+    await page.locator('[data-testid=preset-no_agent_reply_10m] button').click();
+    const nameInput = page.locator('input[data-testid=rule-name]');
+    await nameInput.waitFor({ state: 'visible' });
+    await nameInput.fill(name);
+    const minutes = page.locator('[data-testid=trigger-minutes]');
+    const minutesInput = minutes.locator('input').or(page.locator('input[data-testid=trigger-minutes]')).first();
+    const error = page.locator('[data-testid=rule-trigger-error]');
+    const message = '请输入 1–43200 的整数分钟（最长 30 天）';
+
+    // 99999 (over 30 days) is neither clamped to 43200 nor sent: the message is under the trigger.
+    await fillField(minutes, '99999');
+    await page.locator('[data-testid=rule-submit]').click();
+    await error.filter({ hasText: message }).waitFor();
+    expect(await minutesInput.inputValue()).toBe('99999');
+    expect(await minutesInput.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('.ant-drawer .ant-alert-error').count()).toBe(0);
+    // 0 and an empty field are refused the same way (an empty field does not turn back into 10).
+    await fillField(minutes, '0');
+    await page.locator('[data-testid=rule-submit]').click();
+    expect(await error.textContent()).toBe(message);
+    expect(await minutesInput.inputValue()).toBe('0');
+    await fillField(minutes, '');
+    await page.locator('[data-testid=rule-submit]').click();
+    expect(await error.textContent()).toBe(message);
+    expect(await minutesInput.inputValue()).toBe('');
+    expect(saves).toEqual([]);
+
+    // The largest allowed value takes the message away at once and saves as typed.
+    await fillField(minutes, '43200');
+    await error.waitFor({ state: 'detached' });
+    await page.locator('[data-testid=rule-submit]').click();
+    await page.locator('[data-testid=automation-rules]', { hasText: name }).waitFor();
+    const rule = (await waitFor(async () => {
+      const rules = await api.request<{ items: Rule[] }>('GET', '/api/v1/automation/rules');
+      return rules.items.find((item) => item.name === name);
+    }, 'the rule was not saved')) as Rule;
+    created.push(rule.id);
+    expect(rule.trigger).toMatchObject({ type: 'time.no_agent_reply', minutes: 43_200 });
+    expect(saves).toHaveLength(1);
     expect(watched.errors).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import {
   loginAsOwner,
   newContext,
   ownerApi,
+  pickOption,
   runId,
   waitFor,
   watchPage,
@@ -235,8 +236,7 @@ describe('settings: channels and webhooks', () => {
     await page.goto(`/segments/${segment.id}`);
     const modal = page.locator('[data-testid=sms-campaign-modal]');
     await chooseMenuItem(page, page.locator('[data-testid=bulk-menu]'), '群发短信', modal);
-    await modal.locator('[data-testid=sms-campaign-inbox]').click();
-    await page.locator('.ant-select-item-option', { hasText: `短信群发${run}` }).click();
+    await pickOption(page, modal.locator('[data-testid=sms-campaign-inbox]'), `短信群发${run}`);
     await expect
       .poll(() => modal.locator('[data-testid=sms-campaign-sentence]').textContent(), { timeout: 15_000 })
       .toContain('将给 2 位客户发送营销短信');

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
@@ -8,6 +8,7 @@ import {
   loginAsOwner,
   newContext,
   ownerApi,
+  pickOption,
   runId,
   waitFor,
   watchPage,
@@ -46,17 +47,6 @@ async function customerWithOrder(api: ApiClient, input: { name: string; phone: s
     customer: { name: input.name, phone: input.phone },
   });
   return answer.order.customerId;
-}
-
-/** Picks an option of an Ant Design Select by its visible text (typing first narrows long lists). */
-async function pickOption(page: Page, select: Locator, text: string, type?: string): Promise<void> {
-  await select.click();
-  if (type) await page.keyboard.type(type);
-  const option = page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text })
-    .first();
-  await option.waitFor({ state: 'visible' });
-  await option.click();
 }
 
 async function closeDropdowns(page: Page): Promise<void> {
@@ -127,12 +117,16 @@ describe('customer data', () => {
     // Condition 1: 标签 · 有任一标签 · VIP-run (a new condition starts on the tag field).
     await page.locator('[data-testid=add-condition]').first().click();
     const conditions = page.locator('[data-testid=filter-condition]');
-    await pickOption(page, conditions.nth(0).locator('[data-testid=condition-value]'), `VIP-${run}`, `VIP-${run}`);
+    await pickOption(page, conditions.nth(0).locator('[data-testid=condition-value]'), `VIP-${run}`, {
+      search: `VIP-${run}`,
+    });
     await closeDropdowns(page);
 
     // Condition 2: 生命周期 · 等于 · (the stage the orders gave a and b).
     await page.locator('[data-testid=add-condition]').first().click();
-    await pickOption(page, conditions.nth(1).locator('[data-testid=condition-field]'), '生命周期', '生命周期');
+    await pickOption(page, conditions.nth(1).locator('[data-testid=condition-field]'), '生命周期', {
+      search: '生命周期',
+    });
     await pickOption(page, conditions.nth(1).locator('[data-testid=condition-value]'), stageLabel);
 
     // The live count settles on exactly a and b.
@@ -150,7 +144,7 @@ describe('customer data', () => {
     // A negative amount is flagged on its row and not counted; removing it brings the count back.
     await page.locator('[data-testid=add-condition]').first().click();
     const spent = conditions.nth(2);
-    await pickOption(page, spent.locator('[data-testid=condition-field]'), '累计消费', '累计消费');
+    await pickOption(page, spent.locator('[data-testid=condition-field]'), '累计消费', { search: '累计消费' });
     await fillField(spent.locator('[data-testid=condition-value]'), '-5');
     await spent.locator('[data-testid=condition-problem]', { hasText: '不能小于 0' }).waitFor();
     await waitFor(
@@ -183,7 +177,7 @@ describe('customer data', () => {
       async () => (await modal.locator('[data-testid=bulk-count]').textContent())?.includes('2'),
       'bulk count',
     );
-    await pickOption(page, modal.locator('[data-testid=bulk-tags]'), `回访-${run}`, `回访-${run}`);
+    await pickOption(page, modal.locator('[data-testid=bulk-tags]'), `回访-${run}`, { search: `回访-${run}` });
     await closeDropdowns(page);
     await expect
       .poll(() => modal.locator('[data-testid=bulk-sentence]').textContent())

@@ -109,6 +109,45 @@ export async function chooseMenuItem(page: Page, trigger: Locator, label: string
   }
 }
 
+/**
+ * Chooses an option of an Ant Design <Select> by its visible text and waits until the select shows it. `search` is
+ * typed into a searchable select first (it narrows long lists, whose options outside the view are not rendered).
+ * `select` is the select (its data-testid) or an element around it.
+ *
+ * The option is taken from this select's own dropdown, the one its combobox names in aria-controls: the dropdown of a
+ * select used just before can still be closing with the same option in it (the ticket filter's 已关闭 and the bulk
+ * edit's). A pick that did not land (a re-render closed the dropdown under the pointer; seen in CI on a loaded
+ * machine) is tried again. An option the select already shows is not clicked again, so a multiple select keeps it.
+ */
+export async function pickOption(
+  page: Page,
+  select: Locator,
+  label: string,
+  options: { search?: string } = {},
+): Promise<void> {
+  const combobox = select.locator('input[role=combobox]').first();
+  const shows = () =>
+    select.evaluate((element, text) => {
+      const root = element.matches('.ant-select') ? element : (element.querySelector('.ant-select') ?? element);
+      const shown = root.cloneNode(true) as Element;
+      for (const node of shown.querySelectorAll('.ant-select-placeholder, .ant-select-dropdown')) node.remove();
+      return (shown.textContent ?? '').includes(text);
+    }, label);
+  await waitFor(async () => {
+    if (await shows()) return true;
+    if ((await combobox.getAttribute('aria-expanded')) !== 'true') {
+      await select.click();
+      await select.locator('input[role=combobox][aria-expanded=true]').waitFor({ timeout: 3_000 });
+    }
+    if (options.search !== undefined) await combobox.fill(options.search);
+    const listId = await combobox.getAttribute('aria-controls');
+    const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+    const own = listId ? open.filter({ has: page.locator(`[id="${listId}"]`) }) : open;
+    await own.last().locator('.ant-select-item-option', { hasText: label }).first().click({ timeout: 3_000 });
+    return shows();
+  }, `the select does not show 「${label}」`);
+}
+
 /** Waits until `predicate` returns a truthy value, or throws `message` after `timeoutMs`. */
 export async function waitFor<T>(predicate: () => Promise<T> | T, message: string, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

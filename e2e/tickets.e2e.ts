@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
@@ -8,6 +8,7 @@ import {
   loginAsOwner,
   newContext,
   ownerApi,
+  pickOption,
   runId,
   sleep,
   waitFor,
@@ -16,24 +17,6 @@ import {
 
 type Policy = { id: string; name: string; targets: Record<string, number | null> };
 type TicketRow = { id: string; number: number; status: string; subject: string; conversationId: string | null };
-
-/** Picks an option of an Ant Design <Select> by its visible label. */
-/**
- * Chooses an option and waits until the select shows it. The dropdown of the select used before can still be
- * closing, with the same option in it (the filter's 已关闭 and the bulk edit's): the newest dropdown is the last one,
- * and a pick that landed elsewhere is tried again (seen in CI on a loaded machine).
- */
-async function pickOption(page: Page, testId: string, label: string): Promise<void> {
-  const select = page.locator(`[data-testid=${testId}]`);
-  await waitFor(async () => {
-    await select.click();
-    const option = page
-      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: label })
-      .last();
-    await option.click({ timeout: 3_000 });
-    return (await select.textContent())?.includes(label);
-  }, `${testId} does not show ${label}`);
-}
 
 describe('tickets', () => {
   let browser: Browser;
@@ -164,10 +147,10 @@ describe('tickets', () => {
     await search.press('Enter');
     const rows = page.locator('[data-testid=ticket-row]');
     await page.locator(`[data-testid=ticket-row][data-ticket-id="${ticket.id}"]`).waitFor();
-    await pickOption(page, 'ticket-filter-status', '等待客户');
+    await pickOption(page, page.locator('[data-testid=ticket-filter-status]'), '等待客户');
     await waitFor(async () => (await rows.count()) === 0, 'the status filter did not hide the resolved ticket');
     await page.locator('[data-testid=ticket-filters-clear]').click();
-    await pickOption(page, 'ticket-filter-status', '已解决');
+    await pickOption(page, page.locator('[data-testid=ticket-filter-status]'), '已解决');
     await page.locator(`[data-testid=ticket-row][data-ticket-id="${ticket.id}"]`).waitFor();
     expect(await rows.count()).toBe(1);
     expect(new URL(page.url()).searchParams.get('status')).toBe('resolved');
@@ -176,7 +159,7 @@ describe('tickets', () => {
     await page.locator(`[data-testid=ticket-row][data-ticket-id="${ticket.id}"] .ant-checkbox-input`).check();
     expect(await page.locator('[data-testid=ticket-bulk-bar]').textContent()).toContain('已选 1 个工单');
     await page.locator('[data-testid=ticket-bulk-open]').click();
-    await pickOption(page, 'ticket-bulk-status', '已关闭');
+    await pickOption(page, page.locator('[data-testid=ticket-bulk-status]'), '已关闭');
     await page.locator('[data-testid=ticket-bulk-submit]').click();
     const confirm = page.locator('[data-testid=ticket-bulk-confirm]');
     expect(await confirm.textContent()).toContain('修改 1 个工单');
@@ -186,6 +169,62 @@ describe('tickets', () => {
       return stored.status === 'closed';
     }, 'the bulk update did not close the ticket');
 
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('reads SLA time left from an hour on in units (16小时52分, 1天14小时; 16h 52m, 1d 14h in English)', async () => {
+    const api = ownerApi();
+    const run = runId();
+    // Calendar hours, so the clocks run whatever the time of day: 16 h 53 min for the first answer and for escalation,
+    // 1 day 15 h to resolve. 等待客户 a second later freezes resolution and escalation at 1 d 14:59:58 and 16:52:58 left,
+    // so their text holds still; first response keeps counting down from 16:52.
+    const policy = await api.request<Policy>('POST', '/api/v1/sla-policies', {
+      name: `长时效 ${run}`,
+      position: 0,
+      categories: ['logistics'],
+      hours: 'calendar',
+      targets: { first_response: 16 * 60 + 53, resolution: (24 + 15) * 60, escalation: 16 * 60 + 53 },
+    });
+    policies.push(policy.id);
+    const ticket = await api.request<TicketRow>('POST', '/api/v1/tickets', {
+      subject: `包裹一直没到 ${run}`,
+      category: 'logistics',
+    });
+    await sleep(1_100);
+    await api.request('PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'waiting_customer' });
+
+    const context = await newContext(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const watched = watchPage(page, 'agent');
+    await loginAsOwner(page);
+    await page.goto(`/tickets/${ticket.id}`);
+    const clock = (target: string) =>
+      page.locator(`[data-testid=ticket-sla] [data-testid=sla-clock][data-target=${target}]`);
+    const textOf = async (target: string) => (await clock(target).locator('.hk-sla-value').textContent()) ?? '';
+    await clock('escalation').locator('.hk-sla-value', { hasText: /\S/ }).waitFor();
+    expect(await textOf('escalation')).toBe('已暂停 · 剩余 16小时52分');
+    expect(await textOf('resolution')).toBe('已暂停 · 剩余 1天14小时');
+    expect(await clock('resolution').getAttribute('data-state')).toBe('paused');
+    // The running clock: hours and minutes, no seconds ticking (「16:52:41」 would read as a time of day).
+    expect(await clock('first_response').getAttribute('data-state')).toBe('ok');
+    expect(await textOf('first_response')).toMatch(/^剩余 16小时5[0-2]分$/);
+
+    // The list shows the running clock in the ticket's row.
+    await page.goto(`/tickets?q=${encodeURIComponent(run)}`);
+    const rowClock = page.locator(`[data-testid=ticket-row][data-ticket-id="${ticket.id}"] [data-testid=sla-clock]`);
+    await rowClock.waitFor();
+    expect(await rowClock.getAttribute('data-target')).toBe('first_response');
+    expect(await rowClock.locator('.hk-sla-value').textContent()).toMatch(/^剩余 16小时5[0-2]分$/);
+
+    // English reads the same times in its own units.
+    await page.evaluate(() => window.localStorage.setItem('huike.language', 'en'));
+    await page.goto(`/tickets/${ticket.id}`);
+    await clock('escalation').locator('.hk-sla-value', { hasText: 'left' }).waitFor();
+    expect(await textOf('escalation')).toBe('Paused · 16h 52m left');
+    expect(await textOf('resolution')).toBe('Paused · 1d 14h left');
+    expect(await textOf('first_response')).toMatch(/^16h 5[0-2]m left$/);
     expect(watched.errors).toEqual([]);
   });
 

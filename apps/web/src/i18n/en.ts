@@ -135,6 +135,16 @@ export const en: Dictionary<typeof zhCN> = {
     rateLimited: 'Too many requests. Please wait a moment.',
     internal: 'The server hit an error. Try again; if it keeps happening, contact your admin.',
     loadFailed: 'Could not load',
+    teamInUse: 'The team "{{name}}" is still in use. Change or delete these first, then delete the team: {{uses}}',
+    teamUses: {
+      routingRules: 'routing rules {{names}}',
+      slaPolicies: 'SLA policies {{names}}',
+      automationRules: 'automation rules {{names}}',
+      templates: 'team templates: {{count}}',
+      name: '"{{name}}"',
+      nameSeparator: ', ',
+      separator: '; ',
+    },
   },
   login: {
     title: 'Sign in',
@@ -1450,6 +1460,7 @@ export const en: Dictionary<typeof zhCN> = {
     nameRequired: 'Enter a rule name',
     actionsRequired: 'Add at least one action',
     timeInvalid: 'Enter the time as HH:mm, e.g. 09:00',
+    minutesInvalid: 'Enter a whole number of minutes from 1 to 43,200 (30 days)',
     conditionIncomplete: 'Condition {{index}} is not complete',
     actionIncomplete: {
       tag: 'Choose a tag',

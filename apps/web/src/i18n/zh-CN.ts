@@ -131,6 +131,16 @@ export const zhCN = {
     rateLimited: '操作太频繁，请稍后再试',
     internal: '服务器出错了，请稍后重试；如果一直出现，请联系管理员',
     loadFailed: '加载失败',
+    teamInUse: '团队「{{name}}」仍被使用，请先修改或删除后再删除团队：{{uses}}',
+    teamUses: {
+      routingRules: '路由规则{{names}}',
+      slaPolicies: 'SLA 策略{{names}}',
+      automationRules: '自动化规则{{names}}',
+      templates: '{{count}} 条团队话术',
+      name: '「{{name}}」',
+      nameSeparator: '',
+      separator: '；',
+    },
   },
   login: {
     title: '登录',
@@ -1403,6 +1413,7 @@ export const zhCN = {
     nameRequired: '请输入规则名称',
     actionsRequired: '请至少添加一个动作',
     timeInvalid: '请按 HH:mm 填写时间，如 09:00',
+    minutesInvalid: '请输入 1–43200 的整数分钟（最长 30 天）',
     conditionIncomplete: '第 {{index}} 个条件还没填完整',
     actionIncomplete: {
       tag: '请选择标签',

@@ -32,6 +32,16 @@ export const hasRuleErrors = (errors: RuleErrors): boolean =>
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
+/** A time trigger's wait, as the server takes it: whole minutes, 1 to 43 200 (30 days). */
+export const TRIGGER_MINUTES = { min: 1, max: 43_200 } as const;
+
+/** The minutes of a time trigger as typed: the editor keeps what was typed (also empty or out of range), never clamps. */
+const minutesValid = (minutes: unknown): boolean =>
+  typeof minutes === 'number' &&
+  Number.isInteger(minutes) &&
+  minutes >= TRIGGER_MINUTES.min &&
+  minutes <= TRIGGER_MINUTES.max;
+
 /** Leaf conditions still missing their value (an empty keyword, no tag or status chosen). */
 function isIncomplete(condition: AutomationCondition): boolean {
   if (!('value' in condition)) return false;
@@ -92,6 +102,11 @@ export function validateRule(draft: Draft, t: TFunction): RuleErrors {
   const errors: RuleErrors = { actionRows: {} };
   if (!draft.name.trim()) errors.name = t('automation.nameRequired');
   if (draft.trigger.type === 'schedule' && !HHMM.test(draft.trigger.time)) errors.trigger = t('automation.timeInvalid');
+  if (
+    (draft.trigger.type === 'time.no_agent_reply' || draft.trigger.type === 'time.no_customer_reply') &&
+    !minutesValid(draft.trigger.minutes)
+  )
+    errors.trigger = t('automation.minutesInvalid');
   const incomplete = firstIncompleteCondition(draft.conditions);
   if (incomplete !== null) errors.conditions = t('automation.conditionIncomplete', { index: incomplete });
   if (draft.actions.length === 0) errors.actions = t('automation.actionsRequired');

@@ -58,9 +58,12 @@ function defaultTrigger(type: AutomationTriggerType): AutomationTrigger {
 function TriggerEditor({
   trigger,
   onChange,
+  invalid,
 }: {
   trigger: AutomationTrigger;
   onChange: (next: AutomationTrigger) => void;
+  /** The trigger's own value (minutes, time) has a problem, said under the row: mark its field. */
+  invalid?: boolean;
 }) {
   const { t } = useTranslation();
   const segments = useSegments();
@@ -95,12 +98,14 @@ function TriggerEditor({
         </div>
       )}
       {(trigger.type === 'time.no_agent_reply' || trigger.type === 'time.no_customer_reply') && (
-        <InputNumber
-          min={1}
-          max={43_200}
+        // Not clamped: what was typed stays (also empty or out of range) and validateRule says what is wrong.
+        <InputNumber<number>
           value={trigger.minutes}
-          onChange={(minutes) => set({ minutes: minutes ?? 10 })}
+          onChange={(minutes) => set({ minutes })}
           addonAfter={t('automation.minutes')}
+          status={invalid ? 'error' : undefined}
+          aria-invalid={invalid || undefined}
+          data-testid="trigger-minutes"
         />
       )}
       {trigger.type === 'schedule' && (
@@ -131,6 +136,8 @@ function TriggerEditor({
             value={trigger.time}
             onChange={(event) => set({ time: event.target.value })}
             placeholder="09:00"
+            status={invalid ? 'error' : undefined}
+            aria-invalid={invalid || undefined}
             style={{ width: 80 }}
           />
           <Select
@@ -292,7 +299,11 @@ export function RuleEditor({ rule, initial, onClose }: Props) {
         <Typography.Title level={5} className="hk-automation-section">
           {t('automation.whenLabel')}
         </Typography.Title>
-        <TriggerEditor trigger={draft.trigger} onChange={(trigger) => set({ trigger })} />
+        <TriggerEditor
+          trigger={draft.trigger}
+          onChange={(trigger) => set({ trigger })}
+          invalid={Boolean(errors.trigger)}
+        />
         <SectionError message={errors.trigger} testId="rule-trigger-error" />
         <Typography.Title level={5} className="hk-automation-section">
           {t('automation.ifLabel')}
