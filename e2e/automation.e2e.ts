@@ -2,12 +2,14 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
+  chooseMenuItem,
   e2e,
   fillField,
   launchBrowser,
   loginAsOwner,
   newContext,
   ownerApi,
+  pickOption,
   runId,
   waitFor,
   watchPage,
@@ -151,6 +153,19 @@ describe('automation rules', () => {
     expect(await minutesInput.inputValue()).toBe('');
     expect(saves).toEqual([]);
 
+    // A snooze action's minutes are checked the same way: cleared, it says so under its row instead of sending 60.
+    const rows = page.locator('[data-testid=action-row]');
+    const before = await rows.count();
+    await chooseMenuItem(page, page.locator('[data-testid=add-action]'), '更改会话状态', rows.nth(before));
+    const snoozeRow = rows.nth(before);
+    await pickOption(page, snoozeRow.locator('.ant-select').nth(1), '已挂起');
+    const snoozeMinutes = snoozeRow.locator('input[data-testid=action-snooze-minutes]');
+    await fillField(snoozeMinutes, '');
+    await page.locator('[data-testid=rule-submit]').click();
+    await snoozeRow.locator('[role=alert]', { hasText: '请输入 1–525600 的整数挂起分钟（最长一年）' }).waitFor();
+    expect(saves).toEqual([]);
+    await fillField(snoozeMinutes, '30');
+
     // The largest allowed value takes the message away at once and saves as typed.
     await fillField(minutes, '43200');
     await error.waitFor({ state: 'detached' });
@@ -162,6 +177,11 @@ describe('automation rules', () => {
     }, 'the rule was not saved')) as Rule;
     created.push(rule.id);
     expect(rule.trigger).toMatchObject({ type: 'time.no_agent_reply', minutes: 43_200 });
+    expect((rule as Rule & { actions: unknown[] }).actions).toContainEqual({
+      type: 'set_status',
+      status: 'snoozed',
+      snoozeMinutes: 30,
+    });
     expect(saves).toHaveLength(1);
     expect(watched.errors).toEqual([]);
   });

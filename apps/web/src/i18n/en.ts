@@ -1468,6 +1468,7 @@ export const en: Dictionary<typeof zhCN> = {
       note: 'Enter the note',
       webhook: 'Enter the full URL, e.g. https://example.com/hook',
       segment: 'Choose a segment',
+      snoozeMinutes: 'Enter a whole number of snooze minutes from 1 to 525,600 (a year)',
     },
   },
   knowledge: {

@@ -1421,6 +1421,7 @@ export const zhCN = {
       note: '请填写备注内容',
       webhook: '请填写完整的地址，如 https://example.com/hook',
       segment: '请选择分组',
+      snoozeMinutes: '请输入 1–525600 的整数挂起分钟（最长一年）',
     },
   },
   knowledge: {

@@ -35,12 +35,12 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** A time trigger's wait, as the server takes it: whole minutes, 1 to 43 200 (30 days). */
 export const TRIGGER_MINUTES = { min: 1, max: 43_200 } as const;
 
-/** The minutes of a time trigger as typed: the editor keeps what was typed (also empty or out of range), never clamps. */
-const minutesValid = (minutes: unknown): boolean =>
-  typeof minutes === 'number' &&
-  Number.isInteger(minutes) &&
-  minutes >= TRIGGER_MINUTES.min &&
-  minutes <= TRIGGER_MINUTES.max;
+/** How long a set-status action snoozes, as the server takes it: whole minutes, 1 to 525 600 (a year). */
+export const SNOOZE_MINUTES = { min: 1, max: 525_600 } as const;
+
+/** Minutes as typed: the editor keeps what was typed (also empty or out of range), never clamps. */
+const minutesValid = (minutes: unknown, range: { min: number; max: number } = TRIGGER_MINUTES): boolean =>
+  typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= range.min && minutes <= range.max;
 
 /** Leaf conditions still missing their value (an empty keyword, no tag or status chosen). */
 function isIncomplete(condition: AutomationCondition): boolean {
@@ -92,6 +92,10 @@ function actionProblem(action: AutomationAction, t: TFunction): string | undefin
         : t('automation.actionIncomplete.webhook');
     case 'add_to_segment':
       return action.segmentId ? undefined : t('automation.actionIncomplete.segment');
+    case 'set_status':
+      return action.status !== 'snoozed' || minutesValid(action.snoozeMinutes, SNOOZE_MINUTES)
+        ? undefined
+        : t('automation.actionIncomplete.snoozeMinutes');
     default:
       return undefined;
   }

@@ -157,9 +157,9 @@ function ActionFields({ action, onChange }: { action: AutomationAction; onChange
           />
           {action.status === 'snoozed' && (
             <InputNumber
-              min={1}
+              data-testid="action-snooze-minutes"
               value={action.snoozeMinutes}
-              onChange={(value) => set({ snoozeMinutes: value ?? 60 })}
+              onChange={(value) => set({ snoozeMinutes: value ?? undefined })}
               addonAfter={t('automation.minutes')}
             />
           )}
