@@ -1,6 +1,16 @@
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fillField, launchBrowser, loginThroughUi, newContext, OWNER, watchPage } from './support.ts';
+import {
+  fillField,
+  launchBrowser,
+  loginAsOwner,
+  loginThroughUi,
+  newContext,
+  OWNER,
+  ownerApi,
+  runId,
+  watchPage,
+} from './support.ts';
 
 describe('login', () => {
   let browser: Browser;
@@ -42,5 +52,27 @@ describe('login', () => {
     await expect.poll(() => currentUser.textContent(), { timeout: 10_000 }).toContain(OWNER.name);
     expect(new URL(page.url()).pathname).not.toBe('/login');
     expect(watched.dialogs).toEqual([]);
+  });
+
+  it("says a refusal in English in the English UI (the server's sentence is Chinese)", async () => {
+    const name = `夜班${runId()}`;
+    await ownerApi().request('POST', '/api/v1/teams', { name });
+    const englishContext = await newContext(browser);
+    try {
+      const page = await englishContext.newPage();
+      const watched = watchPage(page, 'owner');
+      await loginAsOwner(page);
+      await page.evaluate(() => window.localStorage.setItem('huike.language', 'en'));
+      await page.goto('/settings/users');
+      await page.locator('[data-testid=team-create]').click();
+      await fillField(page.locator('[data-testid=team-name]'), name);
+      await page.locator('[data-testid=team-submit]').click();
+      const refusal = page.locator('.ant-drawer .ant-alert-error');
+      await refusal.waitFor({ state: 'visible' });
+      expect(await refusal.textContent()).toBe('Another team already has this name.');
+      expect(watched.errors).toEqual([]);
+    } finally {
+      await englishContext.close();
+    }
   });
 });

@@ -157,14 +157,27 @@ export async function buildApp({
   const realtime = createRealtime({
     pool,
     url: database.url,
-    log: (error) => app.log.error({ err: error }, 'realtime'),
+    log: {
+      error: (error) => app.log.error({ err: error }, 'realtime'),
+      info: (context, message) => app.log.info(context, message),
+    },
   });
 
   const jobs = createJobs({ db, onError: (error, kind) => app.log.error({ err: error, job: kind }, 'job failed') });
   const files = createFiles({ db });
   const audit = createAuditService({ db });
   const cipher = createFieldCipher(loadEncryptionKey(config));
-  const identity = createIdentityService({ db, events, audit });
+  const identity = createIdentityService({
+    db,
+    events,
+    audit,
+    // Through app.ts: conversations and tickets depend on identity, not the other way round. Both exist before any
+    // request can delete a team.
+    releaseTeam: {
+      conversations: (tx, emit, input) => conversations.releaseTeam(tx, emit, input),
+      tickets: (tx, emit, input) => tickets.releaseTeam(tx, emit, input),
+    },
+  });
   const workspaces = createWorkspacesService({ db, identity });
   const customers = createCustomersService({
     db,
@@ -227,6 +240,7 @@ export async function buildApp({
     outbox,
     customers,
     conversations,
+    signals: realtime,
     log: {
       info: (context, message) => app.log.info(context, message),
       error: (context, message) => app.log.error(context, message),

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { topics } from '../src/platform/realtime.ts';
 import {
   countRows,
   createTestApp,
+  createTestDatabase,
   createVisitor,
   createWorkspace,
   listen,
   openSocket,
   pause,
   socketRefusal,
+  startApp,
   startConversation,
   untilVisitorSocketReady,
 } from './harness.ts';
@@ -301,5 +304,46 @@ describe('the visitor socket', () => {
     expect(await socketRefusal(`${ws}/public/v1/inboxes/${inbox.token}/ws`)).toBe(400);
     expect(await socketRefusal(`${ws}/public/v1/inboxes/${inbox.token}/ws?sourceId=v_x`)).toBe(400);
     expect(await socketRefusal(`${ws}/public/v1/inboxes/${inbox.token}/ws?sourceId=bad%20id&token=x`)).toBe(400);
+  });
+});
+
+describe('the LISTEN connection', () => {
+  it('takes PostgreSQL ending it (57P01, as at shutdown) as expected: logs no error and listens again', async () => {
+    const lines: string[] = [];
+    const { url, drop } = await createTestDatabase();
+    const own = await startApp(url, { logLevel: 'info', logStream: { write: (line) => lines.push(line) } });
+    try {
+      const workspaceId = (await createWorkspace(own)).owner.workspaceId!;
+      const received: unknown[] = [];
+      own.realtime.subscribe(topics.internal('test'), (frame) => received.push(frame));
+      const terminated = await own.database.pool.query(
+        `select pg_terminate_backend(pid) from pg_stat_activity
+          where application_name = 'huike-realtime' and datname = current_database()`,
+      );
+      expect(terminated.rowCount).toBe(1);
+
+      // Listening again within about a second: a broadcast made after that arrives.
+      const deadline = Date.now() + 10_000;
+      while (received.length === 0) {
+        if (Date.now() > deadline) throw new Error('the LISTEN connection did not come back');
+        await own.realtime.broadcast(workspaceId, { topic: topics.internal('test'), frame: { n: 1 } });
+        await pause(200);
+      }
+      expect(received[0]).toEqual({ n: 1 });
+
+      const entries = lines.map((line) => JSON.parse(line) as { level: number; msg: string; code?: string });
+      expect(entries.filter((entry) => entry.level >= 50)).toEqual([]);
+      expect(entries).toContainEqual(
+        expect.objectContaining({
+          level: 30,
+          code: '57P01',
+          msg: 'realtime: the database closed the LISTEN connection',
+        }),
+      );
+    } finally {
+      await own.app.close();
+      await own.database.close();
+      await drop();
+    }
   });
 });

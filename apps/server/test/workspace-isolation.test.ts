@@ -816,6 +816,12 @@ const isolationChecks: Record<string, Check> = {
     expect(await listIds(f.b.owner, `/api/v1/customers?q=${encodeURIComponent('甲店顾客')}`)).toEqual([]);
     expect(await listIds(f.b.owner, '/api/v1/customers?q=13800001111')).toEqual([]);
   },
+  'GET /api/v1/customers/count': async (f) => {
+    const count = async (q: string) =>
+      (await f.b.owner.get(`/api/v1/customers/count?q=${encodeURIComponent(q)}`)).json().count;
+    expect(await count('甲店顾客')).toBe(0);
+    expect(await count('13800001111')).toBe(0);
+  },
   'GET /api/v1/customers/:id': async (f) => {
     expectNotFound(await f.b.owner.get(`/api/v1/customers/${f.aChat.customerId}`), 'customer.not_found');
     expect((await f.a.owner.get(`/api/v1/customers/${f.aChat.customerId}`)).statusCode).toBe(200);
@@ -1168,7 +1174,8 @@ const isolationChecks: Record<string, Check> = {
     const websiteOfA = await context.app.inject({
       url: `/public/v1/channels/wechat/${f.a.inbox.token}?${verificationQuery(aAccount, '20261123')}`,
     });
-    expect(websiteOfA.statusCode).toBe(404);
+    // Not a WeChat inbox: the same uniform answer as a bad signature.
+    expect(websiteOfA.statusCode).toBe(400);
   },
   'POST /public/v1/channels/wechat/:inboxToken': async (f) => {
     const { aAccount, bInbox } = await wechatWorkOf(f);

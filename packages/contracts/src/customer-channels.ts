@@ -8,6 +8,14 @@ import { channelType } from './workspaces.ts';
  * a channel of the agent's choice, and identities of other customers that look like the same person.
  */
 
+/**
+ * Why an agent cannot write to a customer on an inbox: `receive_only` — the inbox cannot send (an email inbox without
+ * an SMTP server); `address_taken` — the profile's address belongs to another customer in this inbox (merge the two
+ * first); `no_address` — an email or SMS inbox, but the profile has no email address / mobile number.
+ */
+export const contactBlockers = ['receive_only', 'address_taken', 'no_address'] as const;
+export type ContactBlocker = (typeof contactBlockers)[number];
+
 export const customerChannel = z.object({
   inboxId: id,
   inboxName: z.string(),
@@ -17,10 +25,18 @@ export const customerChannel = z.object({
   lastMessageAt: isoDateTime.nullable(),
   /** Their latest conversation in this inbox (an open one first); null when they never talked there. */
   conversationId: id.nullable(),
+  /** Null when an agent can write to the customer here now (「通过其他渠道联系」); otherwise why not. */
+  cannotContact: z.enum(contactBlockers).nullable(),
+  /** With `address_taken`: the customer who owns the address in this inbox. */
+  addressOwner: z.object({ customerId: id, customerName: z.string().nullable() }).nullable(),
 });
 export type CustomerChannel = z.infer<typeof customerChannel>;
 
 export const customerChannels = z.object({
+  /**
+   * Every inbox the customer talked on, and the email and SMS inboxes that can send: reachable at the profile's
+   * address, or marked with why not. Receive-only inboxes they never used are left out. Latest activity first.
+   */
   items: z.array(customerChannel),
   /** The inbox of the customer's latest message to the shop: where an answer most likely reaches them. */
   lastUsedInboxId: id.nullable(),

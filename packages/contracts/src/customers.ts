@@ -204,7 +204,14 @@ export const updateCustomerBody = z.strictObject({
 });
 export type UpdateCustomerBody = z.infer<typeof updateCustomerBody>;
 
-export const customerListQuery = z.strictObject({
+/** What the customer list can be sorted by (the value columns it shows); without `sort`, newest first. */
+export const customerSortKeys = ['totalSpent', 'orderCount', 'lastOrderAt'] as const;
+export type CustomerSortKey = (typeof customerSortKeys)[number];
+export const sortOrders = ['asc', 'desc'] as const;
+export type SortOrder = (typeof sortOrders)[number];
+
+/** Which customers the list shows: a search, a segment, a tag, a stage, a tier (all optional, combined). */
+const customerListScope = {
   q: z.string().trim().max(100).optional(),
   /** Only customers of this segment (分组). */
   segmentId: id.optional(),
@@ -214,9 +221,35 @@ export const customerListQuery = z.strictObject({
   lifecycleStage: z.enum(lifecycleStages).optional(),
   /** Only customers of this RFM tier. */
   rfmTier: z.enum(rfmTiers).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(30),
-  cursor: z.string().max(200).optional(),
-});
+};
+
+export const customerListQuery = z
+  .strictObject({
+    ...customerListScope,
+    /**
+     * Sort by a value column (customers without orders count as 0 / never, so they come last in `desc`); ties
+     * newest first. Not with `q`: search results are ranked by how well they match.
+     */
+    sort: z.enum(customerSortKeys).optional(),
+    /** With `sort`: `desc` (default, largest or latest first) or `asc`. */
+    order: z.enum(sortOrders).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(30),
+    cursor: z.string().max(200).optional(),
+  })
+  .refine((query) => !(query.sort && query.q), {
+    path: ['sort'],
+    message: '搜索结果按匹配度排列，不能再按其他列排序',
+  });
+
+/** `GET /api/v1/customers/count`: the list's scope, without paging. */
+export const customerCountQuery = z.strictObject(customerListScope);
+export const countPrecisions = ['exact', 'estimate', 'atLeast'] as const;
+/**
+ * How many customers the list's scope holds. `exact` up to 10,000; above that a listing answers PostgreSQL's
+ * `estimate` (shown as 「约」) and a search, whose matches are ranked rather than counted, `atLeast` 1,000.
+ */
+export const customerListCount = z.object({ count: z.number().int(), precision: z.enum(countPrecisions) });
+export type CustomerListCount = z.infer<typeof customerListCount>;
 
 /** A tag as a list row shows it (a chip). */
 export const customerListTag = z.object({ id, name: z.string(), color: z.string() });

@@ -162,11 +162,17 @@ export type ExportFormat = (typeof exportFormats)[number];
 export const exportTarget = z.union([...customerTarget.options, z.strictObject({ all: z.literal(true) })]);
 export type ExportTarget = z.infer<typeof exportTarget>;
 
+/** The languages an export's headers and labels (性别, 生命周期…) can be written in. */
+export const exportLocales = ['zh-CN', 'en'] as const;
+export type ExportLocale = (typeof exportLocales)[number];
+
 export const createExportBody = z.strictObject({
   target: exportTarget,
   format: z.enum(exportFormats),
   /** Field keys from `GET /api/v1/exports/fields`, in the order of the output's columns. */
   fields: z.array(z.string().min(1).max(100)).min(1).max(100),
+  /** The requesting user's UI language: the file's headers and labels follow it (default zh-CN). */
+  locale: z.enum(exportLocales).optional(),
 });
 export type CreateExportBody = z.infer<typeof createExportBody>;
 

@@ -26,6 +26,18 @@ export const inboxSettings = z.strictObject({
   bot: botSettings.optional(),
 });
 
+/**
+ * How a channel that fetches its own messages (an email inbox's IMAP pull) is receiving, as its adapter last saw it:
+ * what fails in words an admin can act on (never a password), since when, and when it last worked. A success clears
+ * the failure; so does saving the inbox's connection settings (which tests them).
+ */
+export const inboxHealth = z.object({
+  error: z.string().nullable().describe('why receiving fails; null while it works'),
+  failingSince: isoDateTime.nullable().describe('when the current run of failures began'),
+  lastSuccessAt: isoDateTime.nullable().describe('when receiving last worked (kept to the minute)'),
+});
+export type InboxHealth = z.infer<typeof inboxHealth>;
+
 export const inbox = z.object({
   id,
   name: z.string(),
@@ -34,6 +46,9 @@ export const inbox = z.object({
   secret: z.string().nullable().describe('HMAC secret; only shown to owners and admins'),
   settings: inboxSettings,
   channelConfig: channelConfig.describe('the channel settings without their secret fields'),
+  health: inboxHealth
+    .nullable()
+    .describe('receive health of channels that fetch their own messages; only for those who manage inboxes'),
   createdAt: isoDateTime,
 });
 export type Inbox = z.infer<typeof inbox>;

@@ -135,6 +135,15 @@ export const inboxes = pgTable(
      * lists as secret (passwords, app secrets) are stored encrypted with platform/crypto.ts, never in plaintext.
      */
     channelConfig: jsonb('channel_config').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * Receive health written by the adapter that fetches the channel's messages (IMAP): `{error, failingSince,
+     * lastSuccessAt}` with ISO times; null until it first reports. See ChannelRuntime.health.
+     */
+    health: jsonb('health').$type<{
+      error: string | null;
+      failingSince: string | null;
+      lastSuccessAt: string | null;
+    }>(),
     ...timestamps,
   },
   (t) => [uniqueIndex('inboxes_token_key').on(t.token), index('inboxes_workspace_idx').on(t.workspaceId)],
@@ -230,6 +239,24 @@ export const customers = pgTable(
     // conditions' bitmap from customers_tag_ids_idx before any heap page is read.
     index('customers_segment_rfm_idx').on(t.workspaceId, t.rfmTier, t.id).where(sql`merged_into_id is null`),
     index('customers_tag_ids_idx').using('gin', t.tagIds).with({ gin_pending_list_limit: 4096 }),
+    // The customer list sorted by a value column (customers/customer-list-sort.ts): a page merges one range per
+    // (stage, tier), walked forwards (asc) or backwards (desc). Customers without orders sort as "never ordered".
+    // No tier (before the first order) is '' there: an `is null` range would not give the value's order.
+    index('customers_list_spent_idx')
+      .on(t.workspaceId, t.lifecycleStage, sql`coalesce(${t.rfmTier}, '')`, t.totalSpentFen, t.id)
+      .where(sql`merged_into_id is null`),
+    index('customers_list_orders_idx')
+      .on(t.workspaceId, t.lifecycleStage, sql`coalesce(${t.rfmTier}, '')`, t.orderCount, t.id)
+      .where(sql`merged_into_id is null`),
+    index('customers_list_last_order_idx')
+      .on(
+        t.workspaceId,
+        t.lifecycleStage,
+        sql`coalesce(${t.rfmTier}, '')`,
+        sql`coalesce(${t.lastOrderAt}, '-infinity'::timestamptz)`,
+        t.id,
+      )
+      .where(sql`merged_into_id is null`),
     // Contact lookups: identity resolution (orders API, imports) and duplicate detection.
     index('customers_phone_idx').on(t.workspaceId, t.phone),
     index('customers_email_idx').on(t.workspaceId, sql`lower(${t.email})`),

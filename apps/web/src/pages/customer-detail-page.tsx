@@ -12,7 +12,7 @@ import { CustomerMessages } from '../modules/customers/components/customer-messa
 import { CustomerProfile } from '../modules/customers/components/customer-profile.tsx';
 import { CustomerTimeline } from '../modules/customers/components/customer-timeline.tsx';
 import { customerName } from '../modules/customers/components/customers-table.tsx';
-import { useCustomer } from '../modules/customers/hooks/use-customers.ts';
+import { useCustomer, useRevealedPii } from '../modules/customers/hooks/use-customers.ts';
 import { useCan } from '../modules/identity/hooks/use-session.ts';
 import { OrderList } from '../modules/orders/components/order-list.tsx';
 import { CustomerTagBoard } from '../modules/tags/components/customer-tag-board.tsx';
@@ -31,6 +31,8 @@ export function CustomerDetailPage() {
   const { customerId = '', tab } = useParams();
   const active: TabKey = tabs.includes(tab as TabKey) ? (tab as TabKey) : 'profile';
   const customer = useCustomer(customerId);
+  // What the user revealed of this customer stays shown across the tabs (profile, duplicates) while on this page.
+  useRevealedPii(customerId);
   useDocumentTitle(customer.data ? customerName(customer.data, t('customer.anonymous')) : t('customers.title'));
   const backTo = (location.state as { from?: string } | null)?.from ?? '/customers';
 
@@ -93,7 +95,13 @@ export function CustomerDetailPage() {
     orders: <OrderList customerId={data.id} />,
     timeline: <CustomerTimeline customerId={data.id} canMerge={can('customers:merge')} />,
     identities: <CustomerIdentities customerId={data.id} />,
-    duplicates: <CustomerDuplicates customerId={data.id} canMerge={can('customers:merge')} />,
+    duplicates: (
+      <CustomerDuplicates
+        customerId={data.id}
+        canMerge={can('customers:merge')}
+        canReveal={can('customers:reveal_pii')}
+      />
+    ),
   };
 
   return (

@@ -1,11 +1,20 @@
 import { ClockCircleOutlined, SearchOutlined } from '@ant-design/icons';
-import { customerListQuery, lifecycleStages, rfmTiers } from '@huike/contracts';
-import { Button, Card, Input, Select, Space } from 'antd';
+import {
+  type CustomerListCount,
+  customerCountQuery,
+  customerSortKeys,
+  lifecycleStages,
+  rfmTiers,
+  type SortOrder,
+} from '@huike/contracts';
+import { Button, Card, Input, Select, Space, Tooltip } from 'antd';
+import type { TFunction } from 'i18next';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
+import { formatCount } from '../modules/analytics/components/format.ts';
 import { CustomersTable } from '../modules/customers/components/customers-table.tsx';
-import { useCustomerList } from '../modules/customers/hooks/use-customers.ts';
+import { useCustomerCount, useCustomerList } from '../modules/customers/hooks/use-customers.ts';
 import {
   CustomerSelectionToolbar,
   CustomersImportButton,
@@ -20,7 +29,27 @@ import { useDocumentTitle } from '../ui/use-document-title.ts';
 
 const filterKeys = ['q', 'tagId', 'stage', 'tier'] as const;
 /** The longest search the customer list accepts (`q` of its query schema). */
-const searchMaxLength = customerListQuery.shape.q.unwrap().maxLength ?? undefined;
+const searchMaxLength = customerCountQuery.shape.q.unwrap().maxLength ?? undefined;
+
+const sortKeyOf = (value: string | null) => customerSortKeys.find((key) => key === value);
+
+/** 共 1,234 位客户 / 约 98.6万 位客户 (an estimate) / 超过 1,000 位客户 (a large search). */
+function TotalLine({ total, t }: { total: CustomerListCount; t: TFunction }) {
+  if (total.precision === 'exact')
+    return <span data-testid="customer-total">{t('customers.total', { count: total.count })}</span>;
+  const estimate = total.precision === 'estimate';
+  return (
+    <Tooltip
+      title={estimate ? t('customers.totalEstimateHelp') : t('customers.totalAtLeastHelp', { count: total.count })}
+    >
+      <span data-testid="customer-total" data-precision={total.precision}>
+        {estimate
+          ? t('customers.totalEstimate', { formatted: formatCount(total.count, t) })
+          : t('customers.totalAtLeast', { count: total.count })}
+      </span>
+    </Tooltip>
+  );
+}
 
 export function CustomersPage() {
   const { t } = useTranslation();
@@ -32,20 +61,24 @@ export function CustomersPage() {
   const tagId = params.get('tagId') ?? undefined;
   const stage = params.get('stage') ?? undefined;
   const tier = params.get('tier') ?? undefined;
+  // Sorting by a value column; a search ranks by match instead (the API refuses both together).
+  const sortKey = q ? undefined : sortKeyOf(params.get('sort'));
+  const order: SortOrder = params.get('order') === 'asc' ? 'asc' : 'desc';
+  const sort = sortKey ? { key: sortKey, order } : undefined;
   const [draft, setDraft] = useState(q);
   const pages = useCursorPages();
   const { catalog } = useTagCatalog();
   const [selectedIds, setSelectedIds] = useState<string[]>([]);
 
   useEffect(() => setDraft(q), [q]);
+  const scope = { q: q || undefined, tagId, lifecycleStage: stage, rfmTier: tier };
   const list = useCustomerList({
-    q: q || undefined,
-    tagId,
-    lifecycleStage: stage,
-    rfmTier: tier,
+    ...scope,
+    ...(sort ? { sort: sort.key, order: sort.order } : {}),
     limit: pages.pageSize,
     cursor: pages.cursor,
   });
+  const total = useCustomerCount(scope);
 
   const setFilter = (key: (typeof filterKeys)[number], value: string | undefined) => {
     pages.reset();
@@ -134,7 +167,14 @@ export function CustomersPage() {
                 type="link"
                 onClick={() => {
                   pages.reset();
-                  setParams(q ? { q } : {}, { replace: true });
+                  setParams(
+                    (current) => {
+                      const next = new URLSearchParams(current);
+                      for (const key of ['tagId', 'stage', 'tier']) next.delete(key);
+                      return next;
+                    },
+                    { replace: true },
+                  );
                 }}
               >
                 {t('inbox.clearFilters')}
@@ -158,6 +198,27 @@ export function CustomersPage() {
               onSelect={(keys) => setSelectedIds(keys.map(String))}
               isLoading={list.isFetching && !list.data ? true : list.isPlaceholderData}
               onOpen={open}
+              sorting={{
+                sort,
+                disabledReason: q ? t('customers.sortDisabledSearch') : undefined,
+                onChange: (next) => {
+                  pages.reset();
+                  setParams(
+                    (current) => {
+                      const params = new URLSearchParams(current);
+                      if (next) {
+                        params.set('sort', next.key);
+                        params.set('order', next.order);
+                      } else {
+                        params.delete('sort');
+                        params.delete('order');
+                      }
+                      return params;
+                    },
+                    { replace: true },
+                  );
+                },
+              }}
               emptyText={
                 q ? (
                   <EmptyState
@@ -174,7 +235,10 @@ export function CustomersPage() {
                 )
               }
             />
-            <CursorPager {...pages.pagerProps(list.data?.nextCursor, items.length)} />
+            <CursorPager
+              {...pages.pagerProps(list.data?.nextCursor, items.length)}
+              total={total.data ? <TotalLine total={total.data} t={t} /> : undefined}
+            />
           </>
         )}
       </Card>

@@ -21,6 +21,8 @@ export function SettingsInboxesPage() {
   const can = useCan();
   const inboxes = useInboxes();
   const [isCreating, setCreating] = useState(false);
+  /** What the admin saved with the inbox just created that the server never answers (WeChat's EncodingAESKey). */
+  const [created, setCreated] = useState<{ inboxId: string; encodingAesKey?: string }>();
   const canManage = can('inboxes:manage');
 
   return (
@@ -63,12 +65,21 @@ export function SettingsInboxesPage() {
       <CreateInboxDrawer
         open={isCreating}
         onClose={() => setCreating(false)}
-        onCreated={(inbox) => {
+        onCreated={(inbox, saved) => {
           setCreating(false);
+          setCreated({ inboxId: inbox.id, ...saved });
           navigate(`/settings/inboxes/${inbox.id}`);
         }}
       />
-      <InboxDetailDrawer inboxId={inboxId} canManage={canManage} onClose={() => navigate('/settings/inboxes')} />
+      <InboxDetailDrawer
+        inboxId={inboxId}
+        canManage={canManage}
+        newAesKey={created && created.inboxId === inboxId ? created.encodingAesKey : undefined}
+        onClose={() => {
+          setCreated(undefined);
+          navigate('/settings/inboxes');
+        }}
+      />
     </div>
   );
 }

@@ -73,8 +73,8 @@ export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, on
   ) : (
     <>
       <div className="hk-panel-value" data-testid="panel-value">
-        <TierBadge tier={customer.data.rfmTier} />
-        <LifecycleTag stage={customer.data.lifecycleStage} />
+        <LifecycleTag stage={customer.data.lifecycleStage} labelled />
+        <TierBadge tier={customer.data.rfmTier} labelled />
         <span className="hk-muted hk-small">
           {t('panel.orderSummary', {
             count: customer.data.orderCount ?? 0,

@@ -1,6 +1,6 @@
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { Button, Select, Space } from 'antd';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 type Props = {
@@ -11,14 +11,23 @@ type Props = {
   pageSize: number;
   onPageSize: (size: number) => void;
   count: number;
+  /** The list's total, where the API can count it (before the page summary). */
+  total?: ReactNode;
 };
 
-/** Previous/next paging for cursor lists (the API has no totals, so no page numbers to jump to). */
-export function CursorPager({ page, hasNext, onPrevious, onNext, pageSize, onPageSize, count }: Props) {
+/**
+ * Previous/next paging for cursor lists: no page numbers to jump to (keyset pages; a total, where one is shown,
+ * may be an estimate).
+ */
+export function CursorPager({ page, hasNext, onPrevious, onNext, pageSize, onPageSize, count, total }: Props) {
   const { t } = useTranslation();
   return (
     <div className="hk-pager">
-      <span className="hk-muted">{t('pager.summary', { page, count })}</span>
+      <span className="hk-muted">
+        {total}
+        {total ? ' · ' : null}
+        {t('pager.summary', { page, count })}
+      </span>
       <Space>
         <Select<number>
           size="small"

@@ -1,5 +1,6 @@
-import type { TFunction } from 'i18next';
+import i18n, { type TFunction } from 'i18next';
 import { ApiError } from '../api/client.ts';
+import { englishErrorText } from './error-texts-en.ts';
 
 /** Minutes until a locked account may try again, from Retry-After or the error's details. */
 export function lockMinutes(error: ApiError): number | undefined {
@@ -16,6 +17,30 @@ export function lockMinutes(error: ApiError): number | undefined {
   if (typeof details.retryAfterMinutes === 'number') return Math.max(1, details.retryAfterMinutes);
   if (typeof details.minutes === 'number') return details.minutes;
   return undefined;
+}
+
+const namesIn = (list: unknown, key: 'name' | 'title'): string[] =>
+  Array.isArray(list)
+    ? list.map((item) => (item as Record<string, unknown> | null)?.[key]).filter((name) => typeof name === 'string')
+    : [];
+
+/**
+ * 「团队「物流组」仍被使用…：路由规则「物流问题」；1 条团队话术」 in the user's language, from the refusal's details
+ * (the team's name and what uses it, by name); the server's message when the details lack the name.
+ */
+function teamInUseMessage(error: ApiError, t: TFunction): string {
+  const details = (error.details ?? {}) as Record<string, unknown>;
+  if (typeof details.teamName !== 'string') return error.message || t('errors.unknown');
+  const quoted = (names: string[]) =>
+    names.map((name) => t('errors.teamUses.name', { name })).join(t('errors.teamUses.nameSeparator'));
+  const uses: string[] = [];
+  for (const kind of ['routingRules', 'slaPolicies', 'automationRules'] as const) {
+    const names = namesIn(details[kind], 'name');
+    if (names.length > 0) uses.push(t(`errors.teamUses.${kind}`, { names: quoted(names) }));
+  }
+  const templates = namesIn(details.templates, 'title').length;
+  if (templates > 0) uses.push(t('errors.teamUses.templates', { count: templates }));
+  return t('errors.teamInUse', { name: details.teamName, uses: uses.join(t('errors.teamUses.separator')) });
 }
 
 /** What went wrong, in the user's language when we know the code, else the server's own message. */
@@ -42,11 +67,14 @@ export function errorMessage(error: unknown, t: TFunction): string {
       return t('errors.ownerProtected');
     case 'conversation.invalid_transition':
       return t('errors.invalidTransition');
+    case 'team.in_use':
+      return teamInUseMessage(error, t);
     case 'rate_limited':
       return t('errors.rateLimited');
     case 'internal':
       return t('errors.internal');
     default:
-      return error.message || t('errors.unknown');
+      // The server's sentence is Chinese; English says it by code.
+      return (i18n.language === 'en' && englishErrorText[error.code]) || error.message || t('errors.unknown');
   }
 }

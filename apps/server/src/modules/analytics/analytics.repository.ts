@@ -427,10 +427,17 @@ export async function existsInWorkspace(
   return result.rows.length > 0;
 }
 
-/** The workspace date before which the demo seed made up the history (seedDemoReporting), or null. */
-export async function sampleHistoryUntil(executor: Executor, workspaceId: string): Promise<string | null> {
-  const result = await executor.execute<{ until: string | null }>(
-    sql`select settings->>'sampleHistoryUntil' as until from workspaces where id = ${workspaceId}`,
+/**
+ * What the service report needs of the workspace, in one read: its timezone (Asia/Shanghai if it has none, as
+ * `workspaceTimezone`) and the date before which the demo seed made up the history (seedDemoReporting), or null.
+ */
+export async function reportWorkspace(
+  executor: Executor,
+  workspaceId: string,
+): Promise<{ timezone: string; sampleHistoryUntil: string | null }> {
+  const result = await executor.execute<{ timezone: string | null; until: string | null }>(
+    sql`select timezone, settings->>'sampleHistoryUntil' as until from workspaces where id = ${workspaceId}`,
   );
-  return result.rows[0]?.until ?? null;
+  const row = result.rows[0];
+  return { timezone: row?.timezone ?? 'Asia/Shanghai', sampleHistoryUntil: row?.until ?? null };
 }

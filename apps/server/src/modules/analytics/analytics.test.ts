@@ -1,5 +1,5 @@
 import type { Conversation } from '@huike/contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type Client, createTestApp, createWorkspace, pause, startConversation } from '../../../test/harness.ts';
 import { newId } from '../../platform/ids.ts';
 import { seedDemoReporting } from './demo-reporting.ts';
@@ -357,6 +357,40 @@ describe('the service report', () => {
     expect((await report(owner, 'from=2026-06-10&to=2026-06-10')).sampleHistoryUntil).toBeNull();
     const { owner: real } = await createWorkspace(context);
     expect((await report(real, 'from=2026-05-20&to=2026-06-10')).sampleHistoryUntil).toBeNull();
+  });
+
+  it("reads the workspace's timezone and demo-history date in one query, and days follow that timezone", async () => {
+    const { owner } = await createWorkspace(context);
+    const workspaceId = owner.workspaceId!;
+    await context.database.pool.query(
+      `update workspaces set timezone = 'America/New_York',
+         settings = settings || '{"sampleHistoryUntil": "2026-05-25"}'::jsonb where id = $1`,
+      [workspaceId],
+    );
+    // New York midnight in May (EDT) is 04:00 UTC.
+    await insertFacts(workspaceId, [
+      { at: '2026-05-02T03:59:59Z', kind: 'conversation_created' },
+      { at: '2026-05-02T04:00:00Z', kind: 'conversation_created' },
+      { at: '2026-05-02T05:00:00Z', kind: 'conversation_created' },
+    ]);
+    const queries = vi.spyOn(context.database.pool, 'query');
+    try {
+      const may2 = await report(owner, 'from=2026-05-02&to=2026-05-02');
+      expect(may2.range).toEqual({ from: '2026-05-02', to: '2026-05-02', timezone: 'America/New_York' });
+      expect(may2.kpis.conversations).toBe(2);
+      expect(may2.sampleHistoryUntil).toBe('2026-05-25');
+      const workspaceReads = queries.mock.calls.filter(([query, values]) => {
+        // Drizzle passes `{ text, … }` and the parameters apart; other callers may put them in `values`.
+        const text = typeof query === 'string' ? query : (query as { text: string }).text;
+        const params: unknown = values ?? (query as { values?: unknown }).values;
+        return /\bfrom\s+"?workspaces"?\s/i.test(text) && Array.isArray(params) && params.includes(workspaceId);
+      });
+      expect(workspaceReads).toHaveLength(1);
+    } finally {
+      queries.mockRestore();
+    }
+    // After the made-up history: not marked.
+    expect((await report(owner, 'from=2026-05-25&to=2026-05-25')).sampleHistoryUntil).toBeNull();
   });
 
   it('filters by inbox and agent', async () => {

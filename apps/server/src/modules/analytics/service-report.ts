@@ -1,6 +1,6 @@
 import { localDate, type ServiceReport, type ServiceReportQuery } from '@huike/contracts';
 import { type SQL, sql } from 'drizzle-orm';
-import { type Executor, workspaceTimezone } from '../../platform/db-helpers.ts';
+import type { Executor } from '../../platform/db-helpers.ts';
 import * as repo from './analytics.repository.ts';
 
 type Histogram = Map<number, number>;
@@ -131,7 +131,7 @@ export async function computeServiceReport(
   q: ServiceReportQuery,
   options: { rawOnly?: boolean; now?: Date } = {},
 ): Promise<ServiceReport> {
-  const timezone = await workspaceTimezone(executor, workspaceId);
+  const { timezone, sampleHistoryUntil } = await repo.reportWorkspace(executor, workspaceId);
   const src = await sources(executor, workspaceId, timezone, q, options.rawOnly ?? false, options.now ?? new Date());
   const filter = sql.join(
     [
@@ -354,10 +354,9 @@ export async function computeServiceReport(
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, limit);
 
-  const sampleUntil = await repo.sampleHistoryUntil(executor, workspaceId);
   return {
     range: { from: q.from, to: q.to, timezone },
-    sampleHistoryUntil: sampleUntil !== null && q.from < sampleUntil ? sampleUntil : null,
+    sampleHistoryUntil: sampleHistoryUntil !== null && q.from < sampleHistoryUntil ? sampleHistoryUntil : null,
     kpis: {
       conversations,
       conversationsResolved: count('conversation_resolved'),

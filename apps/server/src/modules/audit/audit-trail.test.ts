@@ -135,8 +135,11 @@ describe('member management in the audit log', () => {
     await a.owner.post('/api/v1/teams', { name: '甲店售后' });
     const bAdmin = await b.addUser('admin', '乙店管理员');
     const seen = (await bAdmin.get('/api/v1/audit-log?limit=100')).json().items as Entry[];
-    expect(seen.map((entry) => entry.action)).toEqual(['users.created']);
-    expect(seen[0]!.targetName).toBe('乙店管理员');
+    // B's own history only: its website inbox (made by the harness) and its admin.
+    expect(seen.map((entry) => [entry.action, entry.targetName])).toEqual([
+      ['users.created', '乙店管理员'],
+      ['inboxes.created', '官网'],
+    ]);
     expect(JSON.stringify(seen)).not.toContain('甲店');
     expect((await bAdmin.get('/api/v1/audit-log?action=teams.created')).json().items).toEqual([]);
     expect((await bAdmin.get('/api/v1/audit-log?targetType=team')).json().items).toEqual([]);
@@ -298,6 +301,60 @@ describe('knowledge articles in the audit log', () => {
 });
 
 describe('channel settings in the audit log', () => {
+  it('records creating a channel by name and type, never its connection secrets, and nothing for a refused one', async () => {
+    const { owner, inbox, addUser } = await createWorkspace(context);
+    // The workspace's first entry is the website inbox the harness created.
+    expect((await logOf(owner))[0]).toMatchObject({
+      action: 'inboxes.created',
+      actor: { id: owner.userId, name: '店长' },
+      targetType: 'inbox',
+      targetId: inbox.id,
+      targetName: '官网',
+      details: { name: '官网', channelType: 'website' },
+    });
+    const agent = await addUser('agent');
+    const start = (await logOf(owner)).length;
+
+    const config = {
+      providerUrl: 'http://127.0.0.1:9/sms',
+      accessKeyId: 'shop-key-id',
+      accessKeySecret: 'created-secret-value',
+      signName: '慧客商城',
+      templates: { notification: 'SMS_1001' },
+    };
+    expect(
+      (await agent.post('/api/v1/inboxes', { name: '偷建渠道', channelType: 'sms', channelConfig: config })).statusCode,
+    ).toBe(403);
+    const incomplete = await owner.post('/api/v1/inboxes', { name: '缺设置', channelType: 'sms', channelConfig: {} });
+    expect(incomplete.statusCode).toBe(400);
+    const created = await owner.post('/api/v1/inboxes', { name: '短信', channelType: 'sms', channelConfig: config });
+    expect(created.statusCode, created.body).toBe(201);
+
+    const entries = await since(owner, start);
+    expect(
+      entries.map(({ action, actor, targetType, targetId, targetName, details }) => ({
+        action,
+        actor: actor?.id,
+        targetType,
+        targetId,
+        targetName,
+        details,
+      })),
+    ).toEqual([
+      {
+        action: 'inboxes.created',
+        actor: owner.userId,
+        targetType: 'inbox',
+        targetId: created.json().id,
+        targetName: '短信',
+        details: { name: '短信', channelType: 'sms' },
+      },
+    ]);
+    const text = JSON.stringify(entries);
+    expect(text).not.toContain('created-secret-value');
+    expect(text).not.toContain('shop-key-id');
+  });
+
   it('records settings and business hours separately, with before → after', async () => {
     const { owner, inbox } = await createWorkspace(context);
     const start = (await logOf(owner)).length;
@@ -402,6 +459,216 @@ describe('channel settings in the audit log', () => {
     const start = (await logOf(owner)).length;
     expect((await agent.patch(`/api/v1/inboxes/${inbox.id}`, { name: '改名' })).statusCode).toBe(403);
     expect(await since(owner, start)).toEqual([]);
+  });
+});
+
+describe('automation rules, keyword replies and webhooks in the audit log', () => {
+  /** An entry as a reviewer reads it: what, which, and the change (no ids, no times). */
+  const readable = (entries: Entry[]) =>
+    entries.map(({ action, targetName, details }) => ({ action, targetName, details }));
+
+  it('records a rule edit before → after, conditions and actions summarised, and nothing for a save that changes nothing', async () => {
+    const { owner, addUser } = await createWorkspace(context);
+    const agent = await addUser('agent');
+    const rule = {
+      name: '退货提醒',
+      trigger: { type: 'message.created' },
+      conditions: { op: 'and', conditions: [{ field: 'message.content', operator: 'contains', value: '退货' }] },
+      actions: [{ type: 'set_priority', priority: 'high' }],
+    };
+    const created = await owner.post('/api/v1/automation/rules', rule);
+    expect(created.statusCode, created.body).toBe(201);
+    const url = `/api/v1/automation/rules/${created.json().id}`;
+    const start = (await logOf(owner)).length;
+
+    const businessHours = { field: 'business_hours', operator: 'is', value: 'open' };
+    const edited = await owner.patch(url, {
+      name: '退货加急',
+      enabled: true,
+      trigger: { type: 'message.created', direction: 'any' },
+      conditions: { op: 'and', conditions: [...rule.conditions.conditions, businessHours] },
+      actions: [...rule.actions, { type: 'private_note', content: '客户在问退货，请优先处理' }],
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    // Other values inside the same kinds of condition and action: 「已修改」, not the JSON.
+    const tuned = await owner.patch(url, {
+      conditions: { op: 'and', conditions: [{ ...rule.conditions.conditions[0], value: '退款' }, businessHours] },
+      actions: [{ type: 'set_priority', priority: 'urgent' }, edited.json().actions[1]],
+    });
+    expect(tuned.statusCode, tuned.body).toBe(200);
+    // The same rule saved again, and a refused edit: nothing recorded.
+    const { name, enabled, trigger, conditions, actions } = tuned.json();
+    expect((await owner.patch(url, { name, enabled, trigger, conditions, actions })).statusCode).toBe(200);
+    expect((await agent.patch(url, { name: '改名' })).statusCode).toBe(403);
+
+    expect(readable(await since(owner, start))).toEqual([
+      {
+        action: 'automation_rule.updated',
+        targetName: '退货加急',
+        details: {
+          name: '退货加急',
+          changes: {
+            name: { before: '退货提醒', after: '退货加急' },
+            enabled: { before: false, after: true },
+            trigger: {
+              before: { type: 'message.created', direction: 'inbound' },
+              after: { type: 'message.created', direction: 'any' },
+            },
+            conditions: { before: ['message.content'], after: ['message.content', 'business_hours'] },
+            actions: { before: ['set_priority'], after: ['set_priority', 'private_note'] },
+          },
+        },
+      },
+      {
+        action: 'automation_rule.updated',
+        targetName: '退货加急',
+        details: { name: '退货加急', changes: { conditions: { changed: true }, actions: { changed: true } } },
+      },
+    ]);
+  });
+
+  it('records a keyword reply edit before → after, with the template and channels by name', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const template = await owner.post('/api/v1/templates', {
+      scope: 'workspace',
+      title: '发货时间',
+      content: '亲，48 小时内发货',
+    });
+    expect(template.statusCode, template.body).toBe(201);
+    const created = await owner.post('/api/v1/keyword-replies', {
+      name: '发货咨询',
+      keywords: ['发货', '几天到'],
+      replyText: '亲，付款后 48 小时内发货',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const url = `/api/v1/keyword-replies/${created.json().id}`;
+    const start = (await logOf(owner)).length;
+
+    const edited = await owner.patch(url, {
+      keywords: ['发货', '几天到', '快递'],
+      matchMode: 'exact',
+      templateId: template.json().id,
+      inboxIds: [inbox.id],
+      hours: 'business',
+      frequency: 'cooldown',
+      cooldownMinutes: 30,
+      stopOtherRules: true,
+      enabled: false,
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    // A long reply is kept by its start; a change past the start reads 「已修改」.
+    const long = `亲，${'我们会尽快为您安排发货。'.repeat(12)}`;
+    expect((await owner.patch(url, { replyText: `${long}谢谢` })).statusCode).toBe(200);
+    expect((await owner.patch(url, { replyText: `${long}感谢支持` })).statusCode).toBe(200);
+    // Nothing changed: nothing recorded.
+    expect((await owner.patch(url, { name: '发货咨询', enabled: false, inboxIds: [inbox.id] })).statusCode).toBe(200);
+
+    expect(readable(await since(owner, start))).toEqual([
+      {
+        action: 'keyword_replies.updated',
+        targetName: '发货咨询',
+        details: {
+          name: '发货咨询',
+          changes: {
+            keywords: { before: ['发货', '几天到'], after: ['发货', '几天到', '快递'] },
+            matchMode: { before: 'contains', after: 'exact' },
+            replyHours: { before: 'always', after: 'business' },
+            frequency: { before: 'every_time', after: 'cooldown' },
+            cooldownMinutes: { before: null, after: 30 },
+            stopOtherRules: { before: false, after: true },
+            enabled: { before: true, after: false },
+            template: { before: null, after: '发货时间' },
+            replyText: { before: '亲，付款后 48 小时内发货', after: null },
+            inboxes: { before: [], after: ['官网'] },
+          },
+        },
+      },
+      {
+        action: 'keyword_replies.updated',
+        targetName: '发货咨询',
+        details: {
+          name: '发货咨询',
+          changes: {
+            template: { before: '发货时间', after: null },
+            replyText: { before: null, after: `${long.slice(0, 100)}…` },
+          },
+        },
+      },
+      {
+        action: 'keyword_replies.updated',
+        targetName: '发货咨询',
+        details: { name: '发货咨询', changes: { replyText: { changed: true } } },
+      },
+    ]);
+  });
+
+  it("records a webhook edit before → after, its secret and its address's token only as changed", async () => {
+    const { owner } = await createWorkspace(context);
+    const created = await owner.post('/api/v1/webhooks', {
+      url: 'http://127.0.0.1:9/hook?access_token=first-token',
+      events: ['ticket.created', 'message.created'],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const url = `/api/v1/webhooks/${created.json().id}`;
+
+    // Another token in the address: changed, never shown.
+    expect((await owner.patch(url, { url: 'http://127.0.0.1:9/hook?access_token=second-token' })).statusCode).toBe(200);
+    const edited = await owner.patch(url, {
+      url: 'http://127.0.0.1:9/orders',
+      description: '订单推送',
+      events: ['message.created', 'ticket.created', 'ticket.updated'],
+      enabled: false,
+      rotateSecret: true,
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    // The same events in another order, and the rest as it is: nothing recorded.
+    const again = await owner.patch(url, {
+      description: '订单推送',
+      events: ['ticket.updated', 'ticket.created', 'message.created'],
+      enabled: false,
+    });
+    expect(again.statusCode).toBe(200);
+    expect((await del(owner, url)).statusCode).toBe(204);
+
+    const entries = (await logOf(owner)).filter((entry) => entry.targetType === 'webhook');
+    expect(readable(entries)).toEqual([
+      {
+        action: 'webhooks.created',
+        targetName: 'http://127.0.0.1:9/hook?…',
+        details: {
+          name: 'http://127.0.0.1:9/hook?…',
+          events: ['message.created', 'ticket.created'],
+          enabled: true,
+        },
+      },
+      {
+        action: 'webhooks.updated',
+        targetName: 'http://127.0.0.1:9/hook?…',
+        details: { name: 'http://127.0.0.1:9/hook?…', changes: { url: { changed: true } } },
+      },
+      {
+        action: 'webhooks.updated',
+        targetName: '订单推送',
+        details: {
+          name: '订单推送',
+          changes: {
+            url: { before: 'http://127.0.0.1:9/hook?…', after: 'http://127.0.0.1:9/orders' },
+            description: { before: '', after: '订单推送' },
+            events: {
+              before: ['message.created', 'ticket.created'],
+              after: ['message.created', 'ticket.created', 'ticket.updated'],
+            },
+            enabled: { before: true, after: false },
+            secret: { changed: true },
+          },
+        },
+      },
+      { action: 'webhooks.deleted', targetName: '订单推送', details: { name: '订单推送' } },
+    ]);
+    const text = JSON.stringify(entries);
+    for (const secret of ['first-token', 'second-token', created.json().secret, edited.json().secret]) {
+      expect(text).not.toContain(secret);
+    }
   });
 });
 

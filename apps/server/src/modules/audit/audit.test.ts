@@ -5,6 +5,9 @@ const context = await createTestApp();
 const { db, pool } = context.database;
 const { audit } = context.services;
 
+/** Every workspace starts with one entry: the harness creates its website inbox through the API. */
+const HARNESS_INBOX = 'inboxes.created';
+
 async function shopWithHistory(actions: string[]) {
   const shop = await createWorkspace(context);
   for (const action of actions) {
@@ -27,6 +30,7 @@ describe('audit log', () => {
     expect(page.items.map((entry: { action: string }) => entry.action)).toEqual([
       'customers.exported',
       'customers.pii_revealed',
+      HARNESS_INBOX,
     ]);
     expect(page.items[0]).toMatchObject({
       actor: { id: shop.owner.userId, name: '店长' },
@@ -39,13 +43,15 @@ describe('audit log', () => {
     const shop = await shopWithHistory(['a.one', 'a.two', 'a.three', 'b.other']);
     const first = (await shop.owner.get('/api/v1/audit-log?limit=2')).json();
     const second = (await shop.owner.get(`/api/v1/audit-log?limit=2&cursor=${first.nextCursor}`)).json();
-    expect([...first.items, ...second.items].map((entry: { action: string }) => entry.action)).toEqual([
+    const third = (await shop.owner.get(`/api/v1/audit-log?limit=2&cursor=${second.nextCursor}`)).json();
+    expect([...first.items, ...second.items, ...third.items].map((entry: { action: string }) => entry.action)).toEqual([
       'b.other',
       'a.three',
       'a.two',
       'a.one',
+      HARNESS_INBOX,
     ]);
-    expect(second.nextCursor).toBeNull();
+    expect(third.nextCursor).toBeNull();
     const filtered = (await shop.owner.get('/api/v1/audit-log?action=a.two')).json().items;
     expect(filtered).toHaveLength(1);
   });
@@ -54,16 +60,18 @@ describe('audit log', () => {
     const shop = await shopWithHistory(['x.first', 'x.second', 'x.third']);
     expect((await shop.owner.get('/api/v1/audit-log/verify')).json()).toEqual({
       isIntact: true,
-      checked: 3,
+      checked: 4,
       firstBrokenId: null,
     });
-    const { rows } = await pool.query<{ id: string }>(`select id from audit_log where workspace_id = $1 order by seq`, [
-      shop.owner.workspaceId,
-    ]);
-    await pool.query('delete from audit_log where id = $1', [rows[1]!.id]);
+    const { rows } = await pool.query<{ id: string; action: string }>(
+      `select id, action from audit_log where workspace_id = $1 order by seq`,
+      [shop.owner.workspaceId],
+    );
+    expect(rows.map((row) => row.action)).toEqual([HARNESS_INBOX, 'x.first', 'x.second', 'x.third']);
+    await pool.query('delete from audit_log where id = $1', [rows[2]!.id]);
     expect((await shop.owner.get('/api/v1/audit-log/verify')).json()).toMatchObject({
       isIntact: false,
-      firstBrokenId: rows[2]!.id,
+      firstBrokenId: rows[3]!.id,
     });
   });
 
@@ -82,7 +90,10 @@ describe('audit log', () => {
         throw new Error('the change failed');
       }),
     ).rejects.toThrow();
-    expect((await shop.owner.get('/api/v1/audit-log')).json().items).toEqual([]);
+    const actions = (await shop.owner.get('/api/v1/audit-log'))
+      .json()
+      .items.map((entry: { action: string }) => entry.action);
+    expect(actions).toEqual([HARNESS_INBOX]);
   });
 
   it('is for admins only', async () => {

@@ -1,4 +1,6 @@
 import {
+  type AutomationAction,
+  type AutomationConditionGroup,
   type AutomationDryRunBody,
   type AutomationPreset,
   type AutomationRule,
@@ -7,6 +9,7 @@ import {
   automationRuleDraft,
   automationRunListQuery,
   type CreateAutomationRuleBody,
+  isAutomationGroup,
   type UpdateAutomationRuleBody,
   updateAutomationRuleBody,
 } from '@huike/contracts';
@@ -15,11 +18,54 @@ import { type Actor, assertCan, can } from '../../platform/access.ts';
 import { decodeIdCursor, encodeCursor } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId, randomToken } from '../../platform/ids.ts';
-import type { AuditService } from '../audit/index.ts';
-import { asRecord, type Engine } from './automation.engine.ts';
+import { type AuditService, changedFields, type FieldChange, hasChanges } from '../audit/index.ts';
+import { asRecord, type Engine, type RuleRecord } from './automation.engine.ts';
 import * as repo from './automation.repository.ts';
 import { presetsFor } from './presets.ts';
 import { assertRuleSavable, ruleProblems } from './rule-checks.ts';
+
+/** The fields a condition tree tests, in order, each once: 「消息内容、客户标签」 in the audit log. */
+function conditionFields(group: AutomationConditionGroup): string[] {
+  const fields = group.conditions.flatMap((node) => (isAutomationGroup(node) ? conditionFields(node) : [node.field]));
+  return [...new Set(fields)];
+}
+
+const actionTypes = (actions: AutomationAction[]) => actions.map((action) => action.type);
+
+const differs = (before: unknown, after: unknown) => hasChanges(changedFields({ value: before }, { value: after }));
+
+/** Summaries before → after; the same summary both sides means only values inside changed. */
+const summarised = (before: string[], after: string[]): FieldChange | { changed: true } =>
+  changedFields({ value: before }, { value: after }).value ?? { changed: true };
+
+/**
+ * What a rule update changed, for the audit log: plain fields and the trigger before → after; conditions and actions
+ * (JSON trees the log could not show readably) as the fields they test and the kinds of action, or as
+ * `{ changed: true }` when only values inside them changed (another keyword, another tag).
+ */
+function ruleChanges(current: RuleRecord, body: ReturnType<typeof updateAutomationRuleBody.parse>) {
+  const changes: Record<string, FieldChange | { changed: true }> = changedFields(
+    {
+      name: current.name,
+      description: current.description,
+      enabled: current.enabled,
+      position: current.position,
+      trigger: current.trigger,
+    },
+    {
+      name: body.name,
+      description: body.description,
+      enabled: body.enabled,
+      position: body.position,
+      trigger: body.trigger,
+    },
+  );
+  if (body.conditions && differs(current.conditions, body.conditions))
+    changes.conditions = summarised(conditionFields(current.conditions), conditionFields(body.conditions));
+  if (body.actions && differs(current.actions, body.actions))
+    changes.actions = summarised(actionTypes(current.actions), actionTypes(body.actions));
+  return changes;
+}
 
 export type AutomationService = ReturnType<typeof createAutomationService>;
 
@@ -134,14 +180,17 @@ export function createAutomationService({ db, engine, audit }: { db: Db; engine:
           ...(body.actions ? { actions: body.actions } : {}),
         });
         if (!updated) throw new AppError('automation_rule.not_found', '自动化规则不存在');
-        await audit.record(tx, {
-          workspaceId: actor.workspaceId,
-          actorId: actor.userId,
-          action: 'automation_rule.updated',
-          targetType: 'automation_rule',
-          targetId: id,
-          details: { name: updated.name, fields: Object.keys(body) },
-        });
+        const changes = ruleChanges(current, body);
+        if (hasChanges(changes)) {
+          await audit.record(tx, {
+            workspaceId: actor.workspaceId,
+            actorId: actor.userId,
+            action: 'automation_rule.updated',
+            targetType: 'automation_rule',
+            targetId: id,
+            details: { name: updated.name, changes },
+          });
+        }
         return updated;
       });
       engine.forgetRules(actor.workspaceId);

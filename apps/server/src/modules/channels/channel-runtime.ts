@@ -6,6 +6,7 @@ import type { Executor } from '../../platform/db-helpers.ts';
 import type { EventBus } from '../../platform/events.ts';
 import type { Files } from '../../platform/files.ts';
 import { DeliveryError, type DeliveryRow, type Outbox } from '../../platform/outbox.ts';
+import { type Realtime, topics } from '../../platform/realtime.ts';
 import type { ConversationsService, OutboundRef } from '../conversations/index.ts';
 import type { CustomersService } from '../customers/index.ts';
 import { adapterFor } from './adapters/index.ts';
@@ -19,6 +20,9 @@ import * as repo from './channels.repository.ts';
  */
 const INBOX_CACHE_MS = 2_000;
 const INBOX_CACHE_MAX = 10_000;
+
+/** The cross-process signal that an inbox's settings were saved (frame: `{inboxId}`). */
+const INBOX_SAVED = topics.internal('channels.inbox_saved');
 
 /** The outbox kind of a channel message waiting to be delivered by its inbox's adapter. */
 export const CHANNEL_MESSAGE = 'channel.message';
@@ -74,6 +78,8 @@ export function createChannelRuntime(deps: {
   outbox: Outbox;
   customers: CustomersService;
   conversations: ConversationsService;
+  /** Signals between app processes (an inbox's settings were saved). */
+  signals: Pick<Realtime, 'broadcast' | 'subscribe'>;
   log: ChannelRuntime['log'];
 }): ChannelRuntime {
   const { db, cipher, customers, conversations } = deps;
@@ -104,6 +110,7 @@ export function createChannelRuntime(deps: {
         channelMeta: inbound.channelMeta,
         attachments: inbound.attachments,
         threadId: inbound.threadId,
+        isPlaceholder: inbound.isPlaceholder,
       });
       return {
         messageId: stored.message.id,
@@ -152,6 +159,24 @@ export function createChannelRuntime(deps: {
       if (claimed) await publishMessage(inbox.workspaceId, messageId);
       return claimed;
     },
+
+    health: {
+      ok: async (inbox) => {
+        await repo.recordReceiveSuccess(db, inbox.workspaceId, inbox.id);
+      },
+      failing: async (inbox, reason) => {
+        await repo.recordReceiveFailure(db, inbox.workspaceId, inbox.id, reason.slice(0, 500));
+      },
+    },
+
+    announceInboxSaved: (inbox) =>
+      deps.signals.broadcast(inbox.workspaceId, { topic: INBOX_SAVED, frame: { inboxId: inbox.id } }),
+
+    onInboxSaved: (listener) =>
+      deps.signals.subscribe(INBOX_SAVED, (frame) => {
+        const inboxId = (frame as { inboxId?: unknown } | undefined)?.inboxId;
+        if (typeof inboxId === 'string') listener(inboxId);
+      }),
 
     state: {
       get: async <T extends Record<string, unknown>>(inbox: ChannelInbox, key: string) =>

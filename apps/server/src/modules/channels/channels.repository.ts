@@ -35,6 +35,31 @@ export const updateInbox = async (
       .returning()
   )[0];
 
+/**
+ * A channel's fetch failed (ChannelRuntime.health): the reason replaces the last one, the start of the run of failures
+ * and the last success stay.
+ */
+export const recordReceiveFailure = (db: Executor, workspaceId: string, inboxId: string, reason: string) =>
+  db.execute(sql`
+    update inboxes
+       set health = jsonb_build_object(
+             'error', ${reason}::text,
+             'failingSince', coalesce(nullif(health->'failingSince', 'null'::jsonb), to_jsonb(now())),
+             'lastSuccessAt', health->'lastSuccessAt')
+     where workspace_id = ${workspaceId} and id = ${inboxId}`);
+
+/**
+ * A channel's fetch worked: clears a failure and notes the time. While all is well the row is rewritten at most once
+ * a minute, so an IMAP loop that wakes for every new mail does not update its inbox each time.
+ */
+export const recordReceiveSuccess = (db: Executor, workspaceId: string, inboxId: string) =>
+  db.execute(sql`
+    update inboxes
+       set health = jsonb_build_object('error', null, 'failingSince', null, 'lastSuccessAt', to_jsonb(now()))
+     where workspace_id = ${workspaceId} and id = ${inboxId}
+       and (health is null or health->>'error' is not null or health->>'lastSuccessAt' is null
+            or (health->>'lastSuccessAt')::timestamptz < now() - interval '1 minute')`);
+
 export const firstWebsiteInbox = async (db: Executor) =>
   (await db.select().from(inboxes).where(eq(inboxes.channelType, 'website')).orderBy(inboxes.createdAt).limit(1))[0];
 

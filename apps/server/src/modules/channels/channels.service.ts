@@ -23,7 +23,19 @@ type InboxSettings = repo.InboxRow['settings'];
 /** How a public request proved who it is: the visitor's own token, or the integrator's signature. */
 export type PublicAuth = { visitorToken?: string; signature?: string; signedPayload: string };
 
-const toInbox = (row: repo.InboxRow, canSeeSecret: boolean, appConfig: Config): Inbox => ({
+const isoOrNull = (value: string | null | undefined) => (value ? new Date(value).toISOString() : null);
+
+/** What an adapter recorded about receiving (repo.recordReceive*), for those who can fix the channel. */
+const toHealth = (health: repo.InboxRow['health']): Inbox['health'] =>
+  health
+    ? {
+        error: health.error ?? null,
+        failingSince: isoOrNull(health.failingSince),
+        lastSuccessAt: isoOrNull(health.lastSuccessAt),
+      }
+    : null;
+
+const toInbox = (row: repo.InboxRow, canSeeSecret: boolean, appConfig: Config, canManage = canSeeSecret): Inbox => ({
   id: row.id,
   name: row.name,
   channelType: row.channelType,
@@ -37,6 +49,7 @@ const toInbox = (row: repo.InboxRow, canSeeSecret: boolean, appConfig: Config): 
     ]),
     ...adapterFor(row.channelType).describeConfig?.(row, appConfig),
   },
+  health: canManage ? toHealth(row.health) : null,
   createdAt: row.createdAt.toISOString(),
 });
 
@@ -129,6 +142,12 @@ export function createChannelsService({
     return inbox;
   }
 
+  /** After the commit: a lost signal only delays background work until its next check (IMAP: a minute). */
+  const announceSaved = (row: repo.InboxRow) =>
+    runtime
+      .announceInboxSaved(row)
+      .catch((error) => runtime.log.error({ err: error, inboxId: row.id }, 'announcing saved inbox settings failed'));
+
   const invalidCredentials = () => new AppError('auth.signature_invalid', '访客凭证或签名无效');
 
   /** The customer behind a source id, if the request proves it may speak for them. */
@@ -146,12 +165,19 @@ export function createChannelsService({
     async list(actor: Actor) {
       assertCan(actor, 'inboxes:read');
       const rows = await repo.listInboxes(db, actor.workspaceId);
-      return rows.map((row) => toInbox(row, can(actor, 'inboxes:read_secret'), runtime.config));
+      return rows.map((row) =>
+        toInbox(row, can(actor, 'inboxes:read_secret'), runtime.config, can(actor, 'inboxes:manage')),
+      );
     },
 
     get: async (actor: Actor, id: string) => {
       assertCan(actor, 'inboxes:read');
-      return toInbox(await getInboxRow(actor, id), can(actor, 'inboxes:read_secret'), runtime.config);
+      return toInbox(
+        await getInboxRow(actor, id),
+        can(actor, 'inboxes:read_secret'),
+        runtime.config,
+        can(actor, 'inboxes:manage'),
+      );
     },
 
     async create(
@@ -173,11 +199,25 @@ export function createChannelsService({
         token: randomToken(18),
         secret: randomToken(32),
         settings: input.settings,
+        health: null,
         createdAt: now,
         updatedAt: now,
       };
       const channelConfig = await acceptConfig(inbox, input.channelConfig);
-      const row = await repo.insertInbox(db, { ...inbox, channelConfig });
+      const row = await db.transaction(async (tx) => {
+        const inserted = await repo.insertInbox(tx, { ...inbox, channelConfig });
+        // Name and type only: the connection settings may hold passwords and keys, which the log never holds.
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'inboxes.created',
+          targetType: 'inbox',
+          targetId: inserted.id,
+          details: { name: inserted.name, channelType: inserted.channelType },
+        });
+        return inserted;
+      });
+      await announceSaved(row); // e.g. its IMAP loop starts now, not at the next check
       return toInbox(row, true, runtime.config);
     },
 
@@ -200,7 +240,10 @@ export function createChannelsService({
         const updated = await repo.updateInbox(tx, actor.workspaceId, id, {
           ...(patch.name ? { name: patch.name } : {}),
           settings,
-          ...(channelConfig ? { channelConfig } : {}),
+          // Saved connection settings were just tested (adapter.verify): a recorded receive failure is history.
+          ...(channelConfig
+            ? { channelConfig, health: existing.health && { ...existing.health, error: null, failingSince: null } }
+            : {}),
         });
         // Two entries, so business hours can be looked up on their own: the channel's settings, and its hours.
         const record = (action: string, changes: Record<string, unknown>) =>
@@ -231,6 +274,9 @@ export function createChannelsService({
       });
       invalidateInboxBusinessHours(actor.workspaceId, id);
       runtime.forgetInbox(existing.token);
+      // Background work restarts with the new connection settings now (an IMAP loop waiting out its backoff
+      // reconnects at once).
+      if (channelConfig) await announceSaved(row!);
       return toInbox(row!, true, runtime.config);
     },
 

@@ -92,6 +92,28 @@ export const findConversation = async (
 ): Promise<ConversationRow | undefined> =>
   (await selectConversations(db).where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id))))[0];
 
+/** Conversations by id, oldest first (the ids travel as one array parameter, however many). */
+export const findConversations = async (
+  db: Executor,
+  workspaceId: string,
+  ids: string[],
+): Promise<ConversationRow[]> =>
+  ids.length === 0
+    ? []
+    : selectConversations(db)
+        .where(
+          and(eq(conversations.workspaceId, workspaceId), sql`${conversations.id} = any(${sql.param(ids)}::uuid[])`),
+        )
+        .orderBy(conversations.id);
+
+/** Takes a team off every conversation that has it (the team is being deleted); answers their ids and statuses. */
+export const clearTeam = (db: Executor, workspaceId: string, teamId: string) =>
+  db
+    .update(conversations)
+    .set({ teamId: null, updatedAt: new Date() })
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.teamId, teamId)))
+    .returning({ id: conversations.id, status: conversations.status });
+
 /** Every change of a conversation goes through here, so a resolution always records its time. */
 export const updateConversation = (
   db: Executor,
@@ -272,6 +294,8 @@ export type InboundRow = {
   sentimentLabel: SentimentLabel | null;
   sentimentScore: number | null;
   urgencyReasons: string[] | null;
+  /** False for a stand-in or empty content (nlp's isScorable): the function adds no repeated_contact to it. */
+  isScored: boolean;
   externalId?: string;
   channelMeta?: Record<string, unknown>;
   attachments?: { fileId: string; name: string; contentType: string; size: number }[];

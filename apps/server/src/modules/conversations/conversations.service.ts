@@ -11,11 +11,11 @@ import {
   iso,
 } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
-import { type AutomationSource, type EventBus, publishingTransaction } from '../../platform/events.ts';
+import { type AutomationSource, type Emit, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import type { Files } from '../../platform/files.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
 import type { IdentityService } from '../identity/index.ts';
-import { analyseInbound } from '../nlp/index.ts';
+import { analyseInbound, isScorable } from '../nlp/index.ts';
 import * as repo from './conversations.repository.ts';
 import {
   type AttachmentRef,
@@ -117,6 +117,8 @@ export type InboundMessage = {
   attachments?: AttachmentRef[];
   /** An email reply's conversation (found by In-Reply-To/References): used when it is this customer's in this inbox. */
   threadId?: string;
+  /** The content is a stand-in the channel wrote ([图片], [关注公众号]), not the customer's words: not scored. */
+  isPlaceholder?: boolean;
 };
 
 /** A stored public outbound message that its conversation's channel may have to deliver. */
@@ -414,7 +416,8 @@ export function createConversationsService({
       input: InboundMessage,
     ): Promise<{ message: Message; conversation: Conversation; isDuplicate: boolean }> {
       // Scored here, before the write, so sentiment and urgency go into the same row (tens of µs, no I/O).
-      const analysis = analyseInbound(input.content);
+      const isScored = isScorable(input);
+      const analysis = isScored ? analyseInbound(input.content) : null;
       const item: repo.InboundRow = {
         ...input,
         messageId: newId(),
@@ -424,6 +427,7 @@ export function createConversationsService({
         sentimentLabel: analysis?.sentiment.label ?? null,
         sentimentScore: analysis?.sentiment.score ?? null,
         urgencyReasons: analysis?.urgency.reasons ?? null,
+        isScored,
       };
       const outcome = await storeInbound(item);
       if ('error' in outcome) throw outcome.error;
@@ -655,6 +659,30 @@ export function createConversationsService({
         });
       }
       return rows.length;
+    },
+
+    /**
+     * A deleted team's conversations lose the team, in the deletion's transaction (identity's deleteTeam, through
+     * app.ts). Each unresolved one is emitted as `conversation.updated`, as when an agent changes the team, and so
+     * reaches open inboxes once the deletion committed; resolved ones (a team's whole history) change quietly.
+     * Answers how many changed.
+     */
+    async releaseTeam(
+      tx: Executor,
+      emit: Emit,
+      input: { workspaceId: string; teamId: string; performedBy: string | null },
+    ): Promise<number> {
+      const cleared = await repo.clearTeam(tx, input.workspaceId, input.teamId);
+      const unresolved = cleared.filter((row) => row.status !== 'resolved').map((row) => row.id);
+      for (const row of await repo.findConversations(tx, input.workspaceId, unresolved)) {
+        await emit({
+          type: 'conversation.updated',
+          workspaceId: input.workspaceId,
+          performedBy: input.performedBy,
+          conversation: toConversation(row),
+        });
+      }
+      return cleared.length;
     },
 
     /** Conversations another module changed (moved to another customer by a merge), published as they are now. */

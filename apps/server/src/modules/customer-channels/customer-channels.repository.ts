@@ -23,17 +23,21 @@ export const findLiveCustomer = async (db: Executor, workspaceId: string, id: st
       .where(and(eq(customers.workspaceId, workspaceId), eq(customers.id, id)))
   )[0];
 
+/** Inboxes with their stored channel config (secrets still encrypted: read for what the inbox can do, never returned). */
+const inboxColumns = {
+  id: inboxes.id,
+  name: inboxes.name,
+  channelType: inboxes.channelType,
+  channelConfig: inboxes.channelConfig,
+};
+
 export const listInboxes = (db: Executor, workspaceId: string) =>
-  db
-    .select({ id: inboxes.id, name: inboxes.name, channelType: inboxes.channelType })
-    .from(inboxes)
-    .where(eq(inboxes.workspaceId, workspaceId))
-    .orderBy(inboxes.createdAt);
+  db.select(inboxColumns).from(inboxes).where(eq(inboxes.workspaceId, workspaceId)).orderBy(inboxes.createdAt);
 
 export const findInbox = async (db: Executor, workspaceId: string, id: string) =>
   (
     await db
-      .select({ id: inboxes.id, name: inboxes.name, channelType: inboxes.channelType })
+      .select(inboxColumns)
       .from(inboxes)
       .where(and(eq(inboxes.workspaceId, workspaceId), eq(inboxes.id, id)))
   )[0];
@@ -134,6 +138,31 @@ export async function claimInboxAddress(
      where workspace_id = ${input.workspaceId} and inbox_id = ${input.inboxId} and kind = 'source'
        and external_id = ${input.externalId}`);
   return result.rows[0]!.customer_id;
+}
+
+/**
+ * Who else owns one of these addresses (a phone, a lower-case email address) as their identity in these inboxes: the
+ * addresses the customer could not be reached at there. Through the identities' unique key.
+ */
+export async function addressOwners(
+  db: Executor,
+  workspaceId: string,
+  customerId: string,
+  inboxIds: string[],
+  addresses: string[],
+) {
+  if (inboxIds.length === 0 || addresses.length === 0) return [];
+  const result = await db.execute<{ inbox_id: string; external_id: string; customer_id: string; name: string | null }>(
+    sql`
+    select i.inbox_id, i.external_id, i.customer_id, c.name
+      from customer_identities i
+      join customers c on c.workspace_id = i.workspace_id and c.id = i.customer_id
+     where i.workspace_id = ${workspaceId} and i.kind = 'source'
+       and i.inbox_id = any(${sql.param(inboxIds)}::uuid[])
+       and i.external_id = any(${sql.param(addresses)}::text[])
+       and i.customer_id <> ${customerId}`,
+  );
+  return result.rows;
 }
 
 /** Other live customers with one of these phones or emails, on their profile or as a channel identity. */

@@ -1,5 +1,6 @@
 import {
   type ChannelType,
+  type ContactBlocker,
   type CustomerChannel,
   type CustomerChannels,
   type CustomerHistoryMessage,
@@ -12,7 +13,7 @@ import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan, can } from '../../platform/access.ts';
 import { decodeIdCursor, encodeCursor } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
-import { normalizeMobile } from '../channels/index.ts';
+import { adapterFor, normalizeMobile } from '../channels/index.ts';
 import { type ConversationsService, toMessage } from '../conversations/index.ts';
 import * as repo from './customer-channels.repository.ts';
 
@@ -37,6 +38,10 @@ const mobileOf = (customer: CustomerRow) =>
 const emailOf = (customer: CustomerRow) =>
   [customer.email, ...customer.emails].find((email): email is string => !!email && isEmail(email))?.toLowerCase() ??
   null;
+
+/** Whether the inbox can send at all: an email inbox without SMTP only receives. */
+const canInboxSend = (inbox: { channelType: ChannelType; channelConfig: Record<string, unknown> }) =>
+  adapterFor(inbox.channelType).canSend?.(inbox.channelConfig) ?? true;
 
 export type CustomerChannelsService = ReturnType<typeof createCustomerChannelsService>;
 
@@ -68,7 +73,10 @@ export function createCustomerChannelsService({
   }
 
   return {
-    /** Every inbox the customer talked on or can be reached through (email, SMS from the profile), latest first. */
+    /**
+     * Every inbox the customer talked on, and the email and SMS inboxes that can send, latest first; each says whether
+     * an agent can write to the customer there now and, if not, why (so 「通过其他渠道联系」 never offers a dead end).
+     */
     async channels(actor: Actor, id: string): Promise<CustomerChannels> {
       assertCan(actor, 'customers:read');
       const customer = await liveCustomer(actor, id);
@@ -78,27 +86,61 @@ export function createCustomerChannelsService({
         repo.conversationsByInbox(db, actor.workspaceId, id),
         repo.lastInboundInbox(db, actor.workspaceId, id),
       ]);
-      const mobile = mobileOf(customer);
-      const email = emailOf(customer);
-      const items: CustomerChannel[] = [];
-      for (const inbox of inboxes) {
+      const profileAddress = { sms: mobileOf(customer), email: emailOf(customer) } as Partial<
+        Record<ChannelType, string | null>
+      >;
+      const candidates = inboxes.flatMap((inbox) => {
         const identity =
           identities.find((row) => row.inboxId === inbox.id && row.kind === 'source') ??
           identities.find((row) => row.inboxId === inbox.id);
         const conversation = byInbox.find((row) => row.inbox_id === inbox.id);
-        const reachable = (inbox.channelType === 'sms' && !!mobile) || (inbox.channelType === 'email' && !!email);
-        if (!identity && !conversation && !reachable) continue;
-        const address =
-          identity?.externalId ?? (inbox.channelType === 'sms' ? mobile : inbox.channelType === 'email' ? email : null);
-        items.push({
+        const byAddress = inbox.channelType === 'sms' || inbox.channelType === 'email';
+        const canSend = canInboxSend(inbox);
+        // A receive-only inbox matters only where the customer already talked; an email/SMS one that can send is
+        // offered even without an address on the profile, saying what is missing.
+        if (!identity && !conversation && !(byAddress && canSend)) return [];
+        return [
+          {
+            inbox,
+            identity,
+            conversation,
+            canSend,
+            address: identity ? null : (profileAddress[inbox.channelType] ?? null),
+          },
+        ];
+      });
+      // The profile's address, in an inbox where the customer has no identity yet, may be another customer's there.
+      const claimable = candidates.filter((candidate) => candidate.canSend && candidate.address);
+      const owners = await repo.addressOwners(
+        db,
+        actor.workspaceId,
+        id,
+        claimable.map((candidate) => candidate.inbox.id),
+        [...new Set(claimable.map((candidate) => candidate.address!))],
+      );
+      const items: CustomerChannel[] = candidates.map(({ inbox, identity, conversation, canSend, address }) => {
+        const owner = address
+          ? owners.find((row) => row.inbox_id === inbox.id && row.external_id === address)
+          : undefined;
+        const byAddress = inbox.channelType === 'sms' || inbox.channelType === 'email';
+        const cannotContact: ContactBlocker | null = !canSend
+          ? 'receive_only'
+          : owner
+            ? 'address_taken'
+            : !identity && byAddress && !address
+              ? 'no_address'
+              : null;
+        return {
           inboxId: inbox.id,
           inboxName: inbox.name,
           channelType: inbox.channelType,
-          address: presentAddress(actor, inbox.channelType, address, identity?.kind),
+          address: presentAddress(actor, inbox.channelType, identity?.externalId ?? address, identity?.kind),
           lastMessageAt: conversation ? new Date(conversation.last_at).toISOString() : null,
           conversationId: conversation?.id ?? null,
-        });
-      }
+          cannotContact,
+          addressOwner: owner ? { customerId: owner.customer_id, customerName: owner.name } : null,
+        };
+      });
       items.sort((a, b) => (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? ''));
       return { items, lastUsedInboxId };
     },
@@ -130,6 +172,10 @@ export function createCustomerChannelsService({
       const customer = await liveCustomer(actor, id);
       const inbox = await repo.findInbox(db, actor.workspaceId, body.inboxId);
       if (!inbox) throw new AppError('inbox.not_found', '渠道不存在');
+      if (!canInboxSend(inbox)) {
+        const message = '这个渠道只能接收消息，不能发送（邮箱渠道需要先设置 SMTP 发信服务器）';
+        throw new AppError('request.invalid', message, [{ path: '/inboxId', message }]);
+      }
       const opened = await db.transaction(async (tx) => {
         const identities = await repo.listInboxIdentities(tx, actor.workspaceId, id);
         if (!identities.some((row) => row.inboxId === inbox.id)) {

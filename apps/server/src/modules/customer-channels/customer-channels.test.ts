@@ -1,9 +1,43 @@
-import { describe, expect, it } from 'vitest';
-import { countRows, createTestApp, createWorkspace, insertCustomer, startConversation } from '../../../test/harness.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type Client,
+  countRows,
+  createTestApp,
+  createWorkspace,
+  insertCustomer,
+  startConversation,
+} from '../../../test/harness.ts';
+import { rawEmail, startSmtpReceiver } from '../../../test/mail-servers.ts';
+import { storeRawMail } from '../channels/adapters/email/index.ts';
 import { createSmsInbox, sendReply, startProvider } from '../channels/adapters/sms/sms-test-support.ts';
 
 const context = await createTestApp({ env: { HUIKE_ALLOW_PRIVATE_WEBHOOKS: '1' } });
 const provider = await startProvider();
+const smtp = await startSmtpReceiver();
+afterAll(() => smtp.stop());
+
+/** An email inbox that sends through the local SMTP receiver, or (without `smtp`) one that only receives. */
+async function createEmailInbox(owner: Client, name: string, options: { canSend: boolean }) {
+  const response = await owner.post('/api/v1/inboxes', {
+    name,
+    channelType: 'email',
+    channelConfig: {
+      address: 'service@shop.test',
+      ...(options.canSend
+        ? { smtp: { host: smtp.host, port: smtp.port, secure: false, user: smtp.user, password: smtp.password } }
+        : {}),
+    },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json() as { id: string; token: string };
+}
+
+/** A buyer's mail arriving in an email inbox (as IMAP or forwarding would store it). */
+async function receiveMail(inboxId: string, from: string, subject: string) {
+  const inbox = (await context.channelRuntime.inboxesOfType('email')).find((item) => item.id === inboxId)!;
+  const raw = rawEmail({ from, to: 'service@shop.test', subject, body: subject, messageId: `<${subject}@buyer.test>` });
+  await storeRawMail(Buffer.from(raw), inbox, context.channelRuntime);
+}
 
 /** A buyer who chatted on the website, gave their phone, then replied by SMS; plus an API inbox they never used. */
 async function omnichannelShop() {
@@ -64,6 +98,72 @@ describe('one customer, every channel', () => {
       address: '13987654321',
       lastMessageAt: null,
       conversationId: null,
+      cannotContact: null,
+      addressOwner: null,
+    });
+  });
+
+  it('offers only what can deliver: says why an inbox cannot reach the customer, leaves out unused receive-only ones', async () => {
+    const shop = await createWorkspace(context);
+    const workspaceId = shop.owner.workspaceId!;
+    const shopMail = await createEmailInbox(shop.owner, '店铺邮箱', { canSend: true });
+    const afterSales = await createEmailInbox(shop.owner, '售后邮箱', { canSend: false });
+    const smsInbox = await createSmsInbox(shop.owner, provider.url);
+    const agent = await shop.addUser('agent');
+
+    // Another 张伟 already owns the address in 店铺邮箱 (an agent wrote to him there).
+    const twin = await insertCustomer(context, workspaceId, { name: '张伟（邮箱）', email: 'zhangwei@buyer.test' });
+    const first = await shop.owner.post(`/api/v1/customers/${twin}/messages`, {
+      inboxId: shopMail.id,
+      content: '您好',
+    });
+    expect(first.statusCode, first.body).toBe(201);
+    // 张伟 came in on the website and has the same address on his profile, and no phone.
+    const chat = await startConversation(context, shop.inbox.token);
+    await shop.owner.patch(`/api/v1/customers/${chat.customerId}`, { name: '张伟', email: 'ZhangWei@Buyer.test' });
+
+    const listed = await agent.get(`/api/v1/customers/${chat.customerId}/channels`);
+    expect(listed.statusCode, listed.body).toBe(200);
+    const items = listed.json().items as { inboxId: string }[];
+    const byInbox = (id: string) => items.find((item) => item.inboxId === id);
+    expect(byInbox(shop.inbox.id)).toMatchObject({ cannotContact: null, addressOwner: null });
+    expect(byInbox(shopMail.id)).toEqual({
+      inboxId: shopMail.id,
+      inboxName: '店铺邮箱',
+      channelType: 'email',
+      address: 'zhangwei@buyer.test',
+      lastMessageAt: null,
+      conversationId: null,
+      cannotContact: 'address_taken',
+      addressOwner: { customerId: twin, customerName: '张伟（邮箱）' },
+    });
+    expect(byInbox(smsInbox.id)).toMatchObject({ address: null, cannotContact: 'no_address', addressOwner: null });
+    expect(byInbox(afterSales.id)).toBeUndefined();
+    expect(items).toHaveLength(3);
+
+    // The receive-only inbox is refused before anything is written.
+    const refused = await agent.post(`/api/v1/customers/${chat.customerId}/messages`, {
+      inboxId: afterSales.id,
+      content: '您好',
+    });
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json().error.message).toContain('只能接收');
+    expect(await countRows(context, 'from conversations where inbox_id = $1', [afterSales.id])).toBe(0);
+    expect(await countRows(context, 'from customer_identities where inbox_id = $1', [afterSales.id])).toBe(0);
+
+    // A buyer who mailed the receive-only inbox sees it listed (their conversation is there), marked as such.
+    await receiveMail(afterSales.id, 'lisi@buyer.test', '退货地址是哪里');
+    const lisi = (await shop.owner.get(`/api/v1/conversations?inboxId=${afterSales.id}`)).json().items[0];
+    const hers = (await agent.get(`/api/v1/customers/${lisi.customerId}/channels`)).json().items;
+    expect(hers.find((item: { inboxId: string }) => item.inboxId === afterSales.id)).toMatchObject({
+      address: 'lisi@buyer.test',
+      conversationId: lisi.id,
+      cannotContact: 'receive_only',
+    });
+    // …and her address is free in 店铺邮箱, where she can be reached.
+    expect(hers.find((item: { inboxId: string }) => item.inboxId === shopMail.id)).toMatchObject({
+      address: 'lisi@buyer.test',
+      cannotContact: null,
     });
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestApp, createWorkspace, insertCustomer } from '../../../test/harness.ts';
 import { newId } from '../../platform/ids.ts';
-import { backfillSearchColumns, searchColumns } from './customer-search.ts';
+import { backfillSearchColumns, SEARCH_VERSION, searchColumns } from './customer-search.ts';
 
 const context = await createTestApp();
 
@@ -50,7 +50,7 @@ describe('searchColumns', () => {
       searchPhones: '13812345678 057188886666 13900001111',
       searchEmail: 'ming@example.com',
       searchEmails: 'ming@example.com',
-      searchVersion: 1,
+      searchVersion: SEARCH_VERSION,
     });
   });
 
@@ -60,7 +60,7 @@ describe('searchColumns', () => {
       searchGrams: [],
       searchPinyin: null,
       searchPhones: null,
-      searchVersion: 1,
+      searchVersion: SEARCH_VERSION,
     });
   });
 });
@@ -103,6 +103,28 @@ describe('searching customers', () => {
     expect(await names('wangf')).toEqual(['王芳']);
   });
 
+  it('finds a name by the pinyin of its given name and by the given name’s initials, like 静 in 陈静', async () => {
+    const { add, names } = await shop();
+    await add('王小明');
+    await add('陈静');
+    await add('李明华');
+    await add('欧阳娜娜');
+    // Never by the email: 陈静 has none.
+    expect(await names('xiaoming')).toEqual(['王小明']);
+    expect(await names('XiaoMing')).toEqual(['王小明']);
+    expect(await names('ming')).toEqual(['李明华', '王小明']);
+    expect(await names('jing')).toEqual(['陈静']);
+    expect(await names('xm')).toEqual(['王小明']);
+    expect(await names('wangxm')).toEqual(['王小明']);
+    expect(await names('minghua')).toEqual(['李明华']);
+    expect(await names('xiao')).toEqual(['王小明']);
+    expect(await names('nana')).toEqual(['欧阳娜娜']);
+    expect(await names('wxm')).toEqual(['王小明']);
+    // Whole syllables only: not a fragment that starts inside one.
+    expect(await names('iaoming')).toEqual([]);
+    expect(await names('ingh')).toEqual([]);
+  });
+
   it('finds simplified names from a traditional query and traditional names from a simplified one', async () => {
     const { add, names } = await shop();
     await add('陈丽华');
@@ -124,6 +146,56 @@ describe('searching customers', () => {
     expect(await names('8888')).toEqual(['丙']);
     expect(await names('13812345678')).toEqual(['甲']);
     expect(await names('+86 138-1234-5678')).toEqual(['甲']);
+  });
+
+  it('lets agents and analysts find a phone only by what its mask shows or by the whole number', async () => {
+    const { add, names, addUser } = await shop();
+    const zheng = await add('郑公式', '13612345673');
+    await add('路人', '13799990000');
+    // An other phone, also masked to them.
+    const others = searchColumns({ name: '郑公式', phone: '13612345673', phones: ['13512345678'] });
+    await context.database.pool.query('update customers set phones = $1, search_phones = $2 where id = $3', [
+      ['13512345678'],
+      others.searchPhones,
+      zheng,
+    ]);
+    const supervisor = await addUser('supervisor');
+    for (const role of ['agent', 'analyst'] as const) {
+      const client = await addUser(role);
+      const found = async (q: string) => {
+        const response = await client.get(`/api/v1/customers?q=${encodeURIComponent(q)}`);
+        expect(response.statusCode).toBe(200);
+        return (response.json().items as Found[]).map((item) => item.name);
+      };
+      // The list shows 136****5673 and 135****5678: probes of the hidden digits all answer the same, nothing.
+      for (const probe of ['13612', '13613', '136123', '136124', '1361234', '2345', '1234', '3512', '36123456'])
+        expect(await found(probe), `${role} ${probe}`).toEqual([]);
+      // What the mask shows, and the whole number a buyer tells: found.
+      expect(await found('5673'), role).toEqual(['郑公式']);
+      expect(await found('673'), role).toEqual(['郑公式']);
+      expect(await found('567'), role).toEqual(['郑公式']);
+      expect(await found('136'), role).toEqual(['郑公式']);
+      expect(await found('13612345673'), role).toEqual(['郑公式']);
+      expect(await found('+86 136-1234-5673'), role).toEqual(['郑公式']);
+      expect(await found('5678'), role).toEqual(['郑公式']);
+      expect(await found('13512345678'), role).toEqual(['郑公式']);
+      expect(await found('0000'), role).toEqual(['路人']);
+    }
+    // Owners and supervisors, who may reveal phones, keep fragment search.
+    for (const [client, who] of [
+      [supervisor, 'supervisor'],
+      [null, 'owner'],
+    ] as const) {
+      const found = async (q: string) =>
+        client
+          ? ((await client.get(`/api/v1/customers?q=${encodeURIComponent(q)}`)).json().items as Found[]).map(
+              (item) => item.name,
+            )
+          : names(q);
+      for (const fragment of ['13612', '1234', '3512', '2345678'])
+        expect(await found(fragment), `${who} ${fragment}`).toEqual(['郑公式']);
+      expect(await found('13613'), who).toEqual([]);
+    }
   });
 
   it('finds by email, exact first', async () => {

@@ -17,9 +17,13 @@
  * - 1–2 character Chinese fragments cannot use trigrams, so names carry their characters and character pairs
  *   in `search_grams` (GIN); longer fragments need every pair and are rechecked with LIKE.
  * - Phone and email fragments (any phone, any email) use trigram indexes; order and tracking numbers match exactly (or by prefix
- *   from 8 characters) through the orders table's own indexes.
+ *   from 8 characters) through the orders table's own indexes. Only callers who may reveal phones (`revealPhones`)
+ *   match digits anywhere; the others only where the mask shows them (see rankedBranches).
+ * - Given-name pinyin (xiaoming, ming, xm, wangxm for 王小明) are keys in `search_grams`, written with the name
+ *   (namePinyin): an element lookup in the same GIN index, no per-row function at query time.
  */
 import { eq, type SQL, sql } from 'drizzle-orm';
+import { pinyin } from 'pinyin-pro';
 import { customers } from '../../db/schema.ts';
 import {
   containsPattern,
@@ -31,8 +35,12 @@ import {
 import { AppError } from '../../platform/errors.ts';
 import { digitsOnly, normalizeText, toInitials, toPinyin } from '../../platform/text/index.ts';
 
-/** Bump when the rules below change: rows with another version are recomputed by the backfill. */
-export const SEARCH_VERSION = 1;
+/**
+ * Bump when the rules below change. The start-up backfill fills rows without a version (`search_version is null`,
+ * through a partial index); a bump comes with a migration that resets older rows to null (0036 for version 2).
+ * 2: given-name pinyin keys in `search_grams`.
+ */
+export const SEARCH_VERSION = 2;
 
 export type SearchSource = {
   name?: string | null;
@@ -79,6 +87,51 @@ function grams(texts: string[]): string[] {
 
 const distinct = (values: (string | null | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))];
 
+/** Marks a pinyin key in `search_grams`: keys are 3+ characters with it, grams 1–2, so they never collide. */
+const PINYIN_KEY = ':';
+const HAN_NAME = /^\p{Script=Han}{2,6}$/u;
+const keepLatin = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
+
+/**
+ * Pinyin of a name made of 2–6 Chinese characters, from one pinyin-pro call (the same options as platform/text's
+ * toPinyin/toInitials with isName, so the same full pinyin and initials), plus the keys that find it by its given
+ * name: every run of whole syllables after the surname's first (王小明: xiao, xiaoming, ming — the given name, its
+ * start and its end), such runs' initials from 2 letters (xm), and the surname's pinyin with the given name's
+ * initials (wangxm). Each key is one more entry in the grams' GIN index (5 for a three-character name), so no
+ * prefixes inside a syllable (xiaom). Names of other shapes get no keys.
+ */
+function namePinyin(name: string): { pinyin: string; initials: string; keys: string[] } {
+  // As written, not normalised: OpenCC's phrase rules may turn a name's characters into others (沈重 → 沉重).
+  const compact = name.replace(/\s+/g, '');
+  if (!HAN_NAME.test(compact)) {
+    return { pinyin: toPinyin(name, { isName: true }), initials: toInitials(name, { isName: true }), keys: [] };
+  }
+  const syllables = pinyin(compact, {
+    pattern: 'pinyin',
+    toneType: 'none',
+    type: 'array',
+    nonZh: 'consecutive',
+    surname: 'head',
+    v: true,
+  }).map(keepLatin);
+  const initials = syllables.map((syllable) => syllable.charAt(0));
+  const keys = new Set<string>();
+  for (let start = 1; start < syllables.length; start++) {
+    for (let end = start + 1; end <= syllables.length; end++) {
+      keys.add(syllables.slice(start, end).join(''));
+      if (end - start >= 2) keys.add(initials.slice(start, end).join(''));
+    }
+  }
+  // With a one-character given name this is a prefix of the full pinyin (chenj), found without a key.
+  if (syllables.length >= 3) keys.add(syllables[0] + initials.slice(1).join(''));
+  return {
+    pinyin: syllables.join(''),
+    initials: initials.join(''),
+    // One-letter syllables (e, a) would make 2-character keys: only a query of 2+ letters looks keys up anyway.
+    keys: [...keys].filter((key) => key.length >= 2).map((key) => PINYIN_KEY + key),
+  };
+}
+
 /**
  * The search columns of a customer. Pass the customer's complete resulting values for every field listed in
  * SearchSource (not only the changed ones) and spread the answer into the row being written.
@@ -92,14 +145,13 @@ export function searchColumns(input: SearchSource): SearchColumns {
   // Without a main phone/email, the first other one stands in for exact and prefix matches.
   const mainPhone = input.phone ? phoneDigits(input.phone) || null : (phones[0] ?? null);
   const mainEmail = input.email ? normalizeText(input.email) || null : (emails[0] ?? null);
-  const pinyin = input.name ? toPinyin(input.name, { isName: true }) : '';
-  const initials = input.name ? toInitials(input.name, { isName: true }) : '';
+  const spelled = input.name ? namePinyin(input.name) : { pinyin: '', initials: '', keys: [] };
   return {
     searchName: name || null,
     searchText: names.length ? names.join(' ') : null,
-    searchGrams: grams(names),
-    searchPinyin: pinyin || null,
-    searchInitials: initials || null,
+    searchGrams: [...grams(names), ...spelled.keys],
+    searchPinyin: spelled.pinyin || null,
+    searchInitials: spelled.initials || null,
     searchPhone: mainPhone,
     searchPhones: phones.length ? phones.join(' ') : null,
     searchEmail: mainEmail,
@@ -134,7 +186,7 @@ function analyse(raw: string) {
  * walking the id index and range-scan-then-sort); fragments use the GIN indexes. A rank's branch excludes
  * rows of better ranks, so every row has exactly one rank and pages never repeat a row.
  */
-function rankedBranches(workspaceId: string, raw: string): Branch[] {
+function rankedBranches(workspaceId: string, raw: string, options: { revealPhones?: boolean } = {}): Branch[] {
   const q = analyse(raw);
   const t = q.text;
   const c = customers;
@@ -156,15 +208,39 @@ function rankedBranches(workspaceId: string, raw: string): Branch[] {
   if (q.latin) {
     exact.push(sql`${c.searchPinyin} = ${q.latin}`, sql`${c.searchInitials} = ${q.latin}`);
     prefix.push(sql`${c.searchPinyin} like ${`${q.latin}%`}`, sql`${c.searchInitials} like ${`${q.latin}%`}`);
+    // The given name's pinyin (xiaoming, ming), its initials (xm) and surname + initials (wangxm): keys in the
+    // grams' GIN index (see namePinyin), one exact element lookup.
+    if (q.latin.length >= 2) contains.push(sql`${c.searchGrams} @> ${sql.param([PINYIN_KEY + q.latin])}::text[]`);
   }
   let phoneContains: SQL | undefined;
   let emailContains: SQL | undefined;
-  if (q.digits) {
+  const unordered = new Set<SQL>();
+  if (q.digits && options.revealPhones) {
     // The main phone ranks exact/prefix; any phone (other phones included) matches as a fragment.
     exact.push(sql`${c.searchPhone} = ${q.digits}`);
     prefix.push(sql`${c.searchPhone} like ${`${q.digits}%`}`);
     phoneContains = sql`${c.searchPhones} like ${`%${q.digits}%`}`;
     contains.push(phoneContains);
+  } else if (q.digits) {
+    // Phones are shown masked to this caller (138****5678), so digits may match only where the mask shows them,
+    // else search is an oracle for the hidden ones (13612 found, 13613 not: ~40 requests rebuild a number). A
+    // phone matches when the query is the whole number (main or other phone: the number a buyer tells the agent),
+    // its first 3 digits, or 3–4 digits within its last 4 (后四位), the last two only for phones of 8+ digits (a
+    // shorter one is masked as 1****67). Anything longer but partial matches nothing. The middle digits can only
+    // be guessed as a whole: 10^4 exact lookups for a mobile whose ends are shown.
+    const d = q.digits;
+    exact.push(sql`${c.searchPhone} = ${d}`);
+    const visible = [`(^| )${d}( |$)`];
+    if (d.length === 3) {
+      prefix.push(sql`${c.searchPhone} like ${`${d}_____%`}`);
+      visible.push(`(^| )${d}[0-9]{5}`, `[0-9]{5}${d}( |$)`, `[0-9]{4}${d}[0-9]( |$)`);
+    } else if (d.length === 4) {
+      visible.push(`[0-9]{4}${d}( |$)`);
+    }
+    // LIKE finds the candidates through the trigram index; the pattern decides.
+    phoneContains = sql`(${c.searchPhones} like ${`%${d}%`} and ${c.searchPhones} ~ ${visible.join('|')})`;
+    contains.push(phoneContains);
+    unordered.add(phoneContains);
   }
   if (q.email) {
     if (q.email.includes('@')) exact.push(sql`${c.searchEmail} = ${q.email}`);
@@ -177,12 +253,11 @@ function rankedBranches(workspaceId: string, raw: string): Branch[] {
   // Digit fragments: their LIKE estimates are several times too high, so PostgreSQL walked the id index through
   // 700k rows to find 31 QQ-style emails containing "5647" (200 ms), 30k rows for phones containing "7012".
   // From 4 digits matches are few (~0.1% of phones), so collect them through the trigram index and sort.
-  const unordered = new Set<SQL>();
   if (phoneContains && q.digits.length >= 4) unordered.add(phoneContains);
   if (emailContains && q.isPhoneLike) unordered.add(emailContains);
   const any = (parts: SQL[]) => sql`(${sql.join(parts, sql` or `)})`;
   // Null-safe "not a better rank", so a row with null columns is not dropped by three-valued logic.
-  const notAny = (parts: SQL[]) => sql`not coalesce(${any(parts)}, false)`;
+  const notAny = (parts: SQL[]) => (parts.length > 0 ? sql`not coalesce(${any(parts)}, false)` : sql`true`);
   // One query per field: an exact match then walks its own (workspace, column, id) index newest first, and each
   // condition's selectivity is estimated on its own rather than as a sum of ORs.
   const branches: Branch[] = exact.map((where) => ({ rank: 0 as const, where }));
@@ -213,6 +288,12 @@ function rankedBranches(workspaceId: string, raw: string): Branch[] {
 
 export type ListOptions = {
   q?: string;
+  /**
+   * The caller may see phones in full (customers:reveal_pii): digits match anywhere in any phone. Without it (the
+   * default, so a new caller cannot leak by omission) digits match only the parts of a phone the mask shows, or a
+   * whole number (see rankedBranches).
+   */
+  revealPhones?: boolean;
   limit: number;
   cursor?: string;
   /** Extra WHERE fragments over `customers` (segment filter, tag filter). */
@@ -271,7 +352,7 @@ function pageHits(workspaceId: string, options: ListOptions): { hits: SQL; isSea
     };
   }
 
-  const allBranches = rankedBranches(workspaceId, q!);
+  const allBranches = rankedBranches(workspaceId, q!, { revealPhones: options.revealPhones });
   const ctes: SQL[] = [];
   const names: string[] = [];
   for (const rank of [0, 1, 2] as const) {
@@ -338,8 +419,23 @@ export async function listCustomerIds(
   return { ids: rows.map((row) => row.id), nextCursor };
 }
 
+/**
+ * How many customers the list of `options` holds, counting at most `cap + 1` of its hits (the same statement
+ * as its pages, so a search counts exactly what it would list).
+ */
+export async function countListHits(
+  db: Executor,
+  workspaceId: string,
+  options: Omit<ListOptions, 'limit' | 'cursor'>,
+  cap: number,
+): Promise<number> {
+  const { hits } = pageHits(workspaceId, { ...options, limit: cap });
+  const result = await db.execute<{ count: number }>(sql`select count(*)::int as count from (${hits}) as hits`);
+  return result.rows[0]?.count ?? 0;
+}
+
 /** The columns a list row shows (`present` in customers.service.ts): no search columns, no tag ids. */
-const listColumns = {
+export const listColumns = {
   id: customers.id,
   name: customers.name,
   nickname: customers.nickname,
@@ -375,6 +471,18 @@ export type ListedCustomerRow = { [K in keyof typeof listColumns]: (typeof custo
 export type ListTag = { id: string; name: string; color: string };
 
 /**
+ * A listed customer's tags (group order, then tag order), as a column of a select from `customers`. The outer
+ * columns are qualified by hand: Drizzle leaves them bare in a single-table select, where `id` would be the tag's.
+ */
+export const listTagsColumn = sql<ListTag[]>`coalesce((
+        select json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color)
+                        order by g.position, t.position, t.name)
+        from customer_tags ct
+        join tags t on t.id = ct.tag_id and t.workspace_id = ct.workspace_id
+        join tag_groups g on g.id = t.group_id
+        where ct.workspace_id = customers.workspace_id and ct.customer_id = customers.id), '[]'::json)`;
+
+/**
  * One page of the customer list in one statement: the ranked (or newest-first) hits, their rows and each row's
  * tags (group order, then tag order), so a search costs one round trip after authentication.
  */
@@ -388,13 +496,7 @@ export async function listCustomerPage(
     .select({
       ...listColumns,
       rank: sql<number>`hits.rank`.mapWith(Number),
-      tags: sql<ListTag[]>`coalesce((
-        select json_agg(json_build_object('id', t.id, 'name', t.name, 'color', t.color)
-                        order by g.position, t.position, t.name)
-        from customer_tags ct
-        join tags t on t.id = ct.tag_id and t.workspace_id = ct.workspace_id
-        join tag_groups g on g.id = t.group_id
-        where ct.workspace_id = ${customers.workspaceId} and ct.customer_id = ${customers.id}), '[]'::json)`,
+      tags: listTagsColumn,
     })
     .from(customers)
     .innerJoin(sql`(${hits}) as hits`, sql`hits.id = ${customers.id}`)

@@ -1,7 +1,9 @@
 import {
   createCustomFieldBody,
   customer,
+  customerCountQuery,
   customerIdentity,
+  customerListCount,
   customerListItem,
   customerListQuery,
   customFieldDefinition,
@@ -42,6 +44,12 @@ export function customersRoutes(app: FastifyInstance, customers: CustomersServic
       serializerCompiler: () => (data) => JSON.stringify(data),
     },
     (request) => customers.list(requireActor(request), request.query),
+  );
+
+  r.get(
+    '/api/v1/customers/count',
+    { schema: { tags, querystring: customerCountQuery, response: { 200: customerListCount } } },
+    (request) => customers.count(requireActor(request), request.query),
   );
 
   r.get(

@@ -1,7 +1,9 @@
 import {
   type Customer,
   type CustomerIdentity,
+  type CustomerListCount,
   type CustomerListItem,
+  type CustomerSortKey,
   type DuplicateReason,
   type LifecycleStage,
   type MergeableField,
@@ -14,6 +16,7 @@ import {
   type RevealableField,
   type RevealResult,
   type RfmTier,
+  type SortOrder,
   type TimelineEntry,
   type UpdateCustomerBody,
 } from '@huike/contracts';
@@ -27,6 +30,7 @@ import { AppError } from '../../platform/errors.ts';
 import { type DomainEvent, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
 import { validateCustomFields } from './custom-fields.service.ts';
+import { countCustomerList, listSortedCustomerPage, valueFilters } from './customer-list-sort.ts';
 import * as search from './customer-search.ts';
 import * as repo from './customers.repository.ts';
 
@@ -63,6 +67,18 @@ export type CustomersDeps = {
   /** `customer.created` and `customer.updated` are published through it. */
   events?: EventBus;
 };
+
+/** Which customers a list shows (`GET /customers` and its count). */
+type ListScopeQuery = {
+  q?: string;
+  segmentId?: string;
+  tagId?: string;
+  lifecycleStage?: LifecycleStage;
+  rfmTier?: RfmTier;
+};
+
+/** A search's total is counted up to this many hits; above, "at least" (ranked results are read, not counted). */
+const SEARCH_COUNT_CAP = 1000;
 
 type ListTarget =
   | { segmentId: string }
@@ -545,6 +561,22 @@ export function createCustomersService({
     return { mergeId, moves, movedConversations: moved.conversations };
   }
 
+  /** The segment and tag conditions of a list query (children of the tag included). */
+  async function scopeFilters(actor: Actor, query: ListScopeQuery): Promise<SQL[]> {
+    const filters: SQL[] = [];
+    if ((query.segmentId || query.tagId) && !customerTarget)
+      throw new AppError('request.invalid', '暂不支持按分组或标签筛选');
+    if (query.segmentId) filters.push(await customerTarget!(db, actor, { segmentId: query.segmentId }));
+    if (query.tagId) {
+      const filter = {
+        op: 'and' as const,
+        conditions: [{ field: 'tags' as const, op: 'has_any' as const, value: [query.tagId] }],
+      };
+      filters.push(await customerTarget!(db, actor, { filter }));
+    }
+    return filters;
+  }
+
   return {
     present,
 
@@ -555,30 +587,47 @@ export function createCustomersService({
      */
     async list(
       actor: Actor,
-      query: {
-        q?: string;
-        segmentId?: string;
-        tagId?: string;
-        lifecycleStage?: LifecycleStage;
-        rfmTier?: RfmTier;
-        limit: number;
-        cursor?: string;
-      },
+      query: ListScopeQuery & { sort?: CustomerSortKey; order?: SortOrder; limit: number; cursor?: string },
     ): Promise<{ items: CustomerListItem[]; nextCursor: string | null }> {
       assertCan(actor, 'customers:read');
-      const filters: SQL[] = [];
-      if ((query.segmentId || query.tagId) && !customerTarget)
-        throw new AppError('request.invalid', '暂不支持按分组或标签筛选');
-      if (query.segmentId) filters.push(await customerTarget!(db, actor, { segmentId: query.segmentId }));
-      if (query.tagId) {
-        const filter = {
-          op: 'and' as const,
-          conditions: [{ field: 'tags' as const, op: 'has_any' as const, value: [query.tagId] }],
-        };
-        filters.push(await customerTarget!(db, actor, { filter }));
-      }
-      const { rows, nextCursor } = await search.listCustomerPage(db, actor.workspaceId, { ...query, filters });
+      const filters = await scopeFilters(actor, query);
+      if (query.sort && query.q) throw new AppError('request.invalid', '搜索结果按匹配度排列，不能再按其他列排序');
+      const { rows, nextCursor } = query.sort
+        ? await listSortedCustomerPage(
+            db,
+            {
+              workspaceId: actor.workspaceId,
+              filters,
+              lifecycleStage: query.lifecycleStage,
+              rfmTier: query.rfmTier,
+            },
+            { sort: { key: query.sort, order: query.order ?? 'desc' }, limit: query.limit, cursor: query.cursor },
+          )
+        : await search.listCustomerPage(db, actor.workspaceId, {
+            ...query,
+            filters,
+            // Without reveal, digits match only what the masked phone shows (search must not reveal the rest).
+            revealPhones: can(actor, 'customers:reveal_pii'),
+          });
       return { items: rows.map((row) => ({ ...present(actor, row), tags: row.tags })), nextCursor };
+    },
+
+    /**
+     * The list's total for the same scope: a listing exact up to 10,000 and estimated above; a search counts its
+     * ranked hits up to SEARCH_COUNT_CAP (a page of them is what anyone reads) and says "at least" above.
+     */
+    async count(actor: Actor, query: ListScopeQuery): Promise<CustomerListCount> {
+      assertCan(actor, 'customers:read');
+      const filters = await scopeFilters(actor, query);
+      if (query.q?.trim()) {
+        // The same hits as the list's (phone digits matched as the list matches them for this caller).
+        const options = { ...query, filters, revealPhones: can(actor, 'customers:reveal_pii') };
+        const count = await search.countListHits(db, actor.workspaceId, options, SEARCH_COUNT_CAP);
+        return count > SEARCH_COUNT_CAP
+          ? { count: SEARCH_COUNT_CAP, precision: 'atLeast' }
+          : { count, precision: 'exact' };
+      }
+      return countCustomerList(db, { workspaceId: actor.workspaceId, filters: [...filters, ...valueFilters(query)] });
     },
 
     async get(actor: Actor, id: string) {

@@ -195,17 +195,6 @@ export async function teamUses(db: Executor, workspaceId: string, teamId: string
   return { routingRules, slaPolicies, automationRules, templates };
 }
 
-/** Conversations and tickets of the team stay where they are, with no team (their assignee is kept). */
-export async function unassignTeam(db: Executor, workspaceId: string, teamId: string) {
-  const conversations = await db.execute(
-    sql`update conversations set team_id = null where workspace_id = ${workspaceId} and team_id = ${teamId}`,
-  );
-  const tickets = await db.execute(
-    sql`update tickets set team_id = null, updated_at = now() where workspace_id = ${workspaceId} and team_id = ${teamId}`,
-  );
-  return { conversations: conversations.rowCount ?? 0, tickets: tickets.rowCount ?? 0 };
-}
-
 export const deleteTeam = (db: Executor, workspaceId: string, id: string) =>
   db.delete(teams).where(and(eq(teams.workspaceId, workspaceId), eq(teams.id, id)));
 

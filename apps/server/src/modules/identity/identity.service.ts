@@ -4,7 +4,7 @@ import { type Actor, assertCan } from '../../platform/access.ts';
 import { decoyHash, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 import { AppError, postgresCode } from '../../platform/errors.ts';
-import type { EventBus } from '../../platform/events.ts';
+import { type Emit, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import { newId, randomToken, sha256 } from '../../platform/ids.ts';
 import { type AuditService, changedFields, type FieldChange, hasChanges } from '../audit/index.ts';
 import * as repo from './identity.repository.ts';
@@ -68,9 +68,31 @@ function describeTeamUses(uses: repo.TeamUses): string {
   return parts.filter(Boolean).join('；');
 }
 
+/**
+ * Takes a team that is being deleted off what another module keeps (its conversations, its tickets), inside the
+ * deletion's transaction: that module records what it records for any team change and emits its events, which are
+ * published once the deletion committed. Answers how many it changed.
+ */
+export type ReleaseTeam = (
+  tx: Executor,
+  emit: Emit,
+  input: { workspaceId: string; teamId: string; performedBy: string | null },
+) => Promise<number>;
+
 export type IdentityService = ReturnType<typeof createIdentityService>;
 
-export function createIdentityService({ db, events, audit }: { db: Db; events: EventBus; audit: AuditService }) {
+export function createIdentityService({
+  db,
+  events,
+  audit,
+  releaseTeam,
+}: {
+  db: Db;
+  events: EventBus;
+  audit: AuditService;
+  /** Passed in by app.ts: the conversations and tickets modules depend on identity, not the other way round. */
+  releaseTeam: { conversations: ReleaseTeam; tickets: ReleaseTeam };
+}) {
   /** id → name of the workspace's teams, for audit entries. */
   async function teamNames(executor: Executor, workspaceId: string) {
     return new Map((await repo.listTeams(executor, workspaceId)).map((team) => [team.id, team.name]));
@@ -363,12 +385,13 @@ export function createIdentityService({ db, events, audit }: { db: Db; events: E
     /**
      * Deletes a team. Refused (409 `team.in_use`, naming them) while routing rules, SLA policies or automation rules
      * still point at it or it still has team templates: those would silently change behaviour or lose content.
-     * Otherwise, in one transaction: its conversations and tickets lose the team (they keep their assignee),
-     * the memberships go, and the audit entry records the name, the members and how many were unassigned.
+     * Otherwise, in one transaction: its conversations and tickets lose the team (they keep their assignee; each
+     * ticket's timeline says so, and both are pushed to open inboxes after the commit as any team change is), the
+     * memberships go, and the audit entry records the name, the members and how many were unassigned.
      */
     async deleteTeam(actor: Actor, id: string): Promise<void> {
       assertCan(actor, 'teams:manage');
-      await db.transaction(async (tx) => {
+      await publishingTransaction(db, events, async (tx, emit) => {
         const team = await repo.lockTeam(tx, actor.workspaceId, id);
         if (!team) throw new AppError('team.not_found', '团队不存在');
         const uses = await repo.teamUses(tx, actor.workspaceId, id);
@@ -376,11 +399,14 @@ export function createIdentityService({ db, events, audit }: { db: Db; events: E
           throw new AppError(
             'team.in_use',
             `团队「${team.name}」仍被使用，请先修改或删除后再删除团队：${describeTeamUses(uses)}`,
-            uses,
+            // The team's name too, so a client can word the refusal in its own language.
+            { teamName: team.name, ...uses },
           );
         }
         const members = await memberNames(tx, actor.workspaceId, await repo.teamMemberIds(tx, actor.workspaceId, id));
-        const unassigned = await repo.unassignTeam(tx, actor.workspaceId, id);
+        const release = { workspaceId: actor.workspaceId, teamId: id, performedBy: actor.userId };
+        const conversations = await releaseTeam.conversations(tx, emit, release);
+        const tickets = await releaseTeam.tickets(tx, emit, release);
         await repo.deleteTeam(tx, actor.workspaceId, id);
         await audit.record(tx, {
           workspaceId: actor.workspaceId,
@@ -388,7 +414,7 @@ export function createIdentityService({ db, events, audit }: { db: Db; events: E
           action: 'teams.deleted',
           targetType: 'team',
           targetId: id,
-          details: { name: team.name, members, ...unassigned },
+          details: { name: team.name, members, conversations, tickets },
         });
       });
     },

@@ -5,8 +5,11 @@ import {
   countRows,
   createTestApp,
   createWorkspace,
+  listen,
   login,
+  openSocket,
   PASSWORD,
+  pause,
   startConversation,
 } from '../../../test/harness.ts';
 
@@ -264,6 +267,84 @@ describe('teams', () => {
     expect((await del(owner, `/api/v1/teams/${team.id}`)).statusCode).toBe(404);
   });
 
+  it("writes each ticket's timeline and pushes the unassigned conversations and tickets to open inboxes", async () => {
+    const { ws } = await listen(context);
+    const { owner, inbox, addUser } = await createWorkspace(context);
+    const agent = await addUser('agent', '小美');
+    const team = (await owner.post('/api/v1/teams', { name: '夜班', memberIds: [agent.userId] })).json();
+    const other = (await owner.post('/api/v1/teams', { name: '白班' })).json();
+    const first = await startConversation(context, inbox.token, '晚上有人吗');
+    const second = await startConversation(context, inbox.token, '夜里能发货吗');
+    const kept = await startConversation(context, inbox.token, '白天再问');
+    for (const [conversation, teamId] of [
+      [first, team.id],
+      [second, team.id],
+      [kept, other.id],
+    ] as const) {
+      const assigned = await owner.post(`/api/v1/conversations/${conversation.conversationId}/assign`, { teamId });
+      expect(assigned.statusCode, assigned.body).toBe(200);
+    }
+    const ticket = (await owner.post('/api/v1/tickets', { subject: '夜间退款', teamId: team.id })).json();
+    const otherTicket = (await owner.post('/api/v1/tickets', { subject: '白天退款', teamId: other.id })).json();
+    // The team's history: a resolved conversation and a closed ticket lose the team without an event or entry each.
+    const resolved = await startConversation(context, inbox.token, '上周的问题');
+    await owner.post(`/api/v1/conversations/${resolved.conversationId}/assign`, { teamId: team.id });
+    const resolving = await owner.post(`/api/v1/conversations/${resolved.conversationId}/status`, {
+      status: 'resolved',
+    });
+    expect(resolving.statusCode, resolving.body).toBe(200);
+    const closedTicket = (await owner.post('/api/v1/tickets', { subject: '上周退款', teamId: team.id })).json();
+    const closing = await owner.patch(`/api/v1/tickets/${closedTicket.id}`, { status: 'closed' });
+    expect(closing.statusCode, closing.body).toBe(200);
+
+    // An agent with the inbox open: what the deletion changes reaches their socket once it committed. (The pause lets
+    // the pushes of the assignments above go by first.)
+    await pause(300);
+    const socket = await openSocket(`${ws}/api/v1/realtime`, { cookie: agent.cookie! });
+    try {
+      expect((await del(owner, `/api/v1/teams/${team.id}`)).statusCode).toBe(204);
+      for (const { conversationId } of [first, second]) {
+        const frame = await socket.next(
+          'conversation.updated',
+          (item) => item.conversation.id === conversationId,
+          5000,
+        );
+        expect(frame.conversation.teamId).toBeNull();
+      }
+      const ticketFrame = await socket.next('ticket.updated', (item) => item.ticket.id === ticket.id, 5000);
+      expect(ticketFrame.ticket.teamId).toBeNull();
+      await pause(300);
+      expect(
+        socket.frames.some(
+          (frame) =>
+            (frame.type === 'conversation.updated' &&
+              [kept.conversationId, resolved.conversationId].includes(frame.conversation.id)) ||
+            (frame.type === 'ticket.updated' && [otherTicket.id, closedTicket.id].includes(frame.ticket.id)),
+        ),
+      ).toBe(false);
+    } finally {
+      socket.close();
+    }
+
+    // The ticket's timeline says who took the team off, like any team change; the other team's ticket is untouched.
+    type TimelineEntry = { kind: string; actorId: string | null; data: Record<string, unknown> | null };
+    const changesOf = async (id: string) =>
+      ((await owner.get(`/api/v1/tickets/${id}/timeline`)).json().items as TimelineEntry[])
+        .filter((entry) => entry.kind === 'field_changed')
+        .map(({ actorId, data }) => ({ actorId, data }));
+    expect(await changesOf(ticket.id)).toEqual([
+      { actorId: owner.userId, data: { field: 'teamId', from: team.id, to: null } },
+    ]);
+    expect(await changesOf(otherTicket.id)).toEqual([]);
+    expect((await changesOf(closedTicket.id)).filter(({ data }) => data?.field === 'teamId')).toEqual([]);
+    expect((await owner.get(`/api/v1/tickets/${closedTicket.id}`)).json().teamId).toBeNull();
+    expect((await owner.get(`/api/v1/conversations/${resolved.conversationId}`)).json().teamId).toBeNull();
+    expect((await owner.get(`/api/v1/tickets/${otherTicket.id}`)).json().teamId).toBe(other.id);
+    expect((await owner.get(`/api/v1/conversations/${kept.conversationId}`)).json().teamId).toBe(other.id);
+    const [entry] = await auditOf(owner, 'teams.deleted');
+    expect(entry?.details).toMatchObject({ conversations: 3, tickets: 2 });
+  });
+
   it('refuses to delete a team that rules or team templates still use, naming them, and changes nothing', async () => {
     const { owner, inbox } = await createWorkspace(context);
     const team = (await owner.post('/api/v1/teams', { name: '物流组' })).json();
@@ -303,7 +384,9 @@ describe('teams', () => {
     expect(error.message).toBe(
       '团队「物流组」仍被使用，请先修改或删除后再删除团队：路由规则「物流问题」；SLA 策略「加急工单」；自动化规则「投诉转物流组」；1 条团队话术',
     );
-    expect(error.details).toMatchObject({
+    // Everything the message names is in the details too, so the web app can say it in English.
+    expect(error.details).toEqual({
+      teamName: '物流组',
       routingRules: [{ id: rule.json().id, name: '物流问题' }],
       slaPolicies: [{ id: policy.json().id, name: '加急工单' }],
       automationRules: [{ id: automation.json().id, name: '投诉转物流组' }],

@@ -226,8 +226,6 @@ export type CustomerBatchPlan = {
   unchanged: number;
   /** Rows that changed what an earlier row of the same batch said about its customer. */
   updatedInBatch: number;
-  /** Dry run only: rows naming a customer an earlier batch of the same dry run would create. */
-  updatedEarlier: number;
   tagLinks: { customerId: string; tagId: string }[];
   buyers: { customerId: string; externalId: string }[];
 };
@@ -272,12 +270,13 @@ async function findStored(executor: Executor, workspaceId: string, rows: Custome
     for (const phone of [row.phone, ...row.phones]) if (phone && !byPhone.has(phone)) byPhone.set(phone, row.id);
     if (row.email && !byEmail.has(row.email)) byEmail.set(row.email, row.id);
   }
-  const idOf = (row: CustomerRow) =>
-    (row.buyer && byBuyer.get(row.buyer)) ||
-    (row.phone && byPhone.get(row.phone)) ||
-    (row.email && byEmail.get(row.email)) ||
+  // Buyer id, then phone, then email; `alsoByKey` (a dry run's customers that are not stored) after the stored ones.
+  const idOf = (row: CustomerRow, alsoByKey?: (key: string) => string | undefined) =>
+    (row.buyer && (byBuyer.get(row.buyer) ?? alsoByKey?.(`b:${row.buyer}`))) ||
+    (row.phone && (byPhone.get(row.phone) ?? alsoByKey?.(`p:${row.phone}`))) ||
+    (row.email && (byEmail.get(row.email) ?? alsoByKey?.(`e:${row.email}`))) ||
     undefined;
-  const ids = [...new Set(rows.map(idOf).filter((id): id is string => !!id))];
+  const ids = [...new Set(rows.map((row) => idOf(row)).filter((id): id is string => !!id))];
   const stored = new Map<string, StoredCustomer & { tagIds: Set<string> }>();
   if (ids.length > 0) {
     const found = await executor.execute<StoredCustomer>(sql`
@@ -296,14 +295,96 @@ async function findStored(executor: Executor, workspaceId: string, rows: Custome
 const SIMPLE_FIELDS = ['name', 'nickname', 'birthday', 'region', 'source', 'campaign'] as const;
 
 /**
+ * What a dry run's earlier batches would have written, had it written anything: every customer they would create
+ * or change, as the run would then have stored it (by id), and those ids by key (`b:`/`p:`/`e:` + buyer id, phone,
+ * email). Later batches compare their rows with these, as the run's later batches compare with what the earlier
+ * ones wrote, so the counts are the run's. Kept compact (a JSON array per customer): a million-row file may create
+ * a million customers.
+ */
+export type DryRunState = { byKey: Map<string, string>; byId: Map<string, string> };
+
+export const createDryRunState = (): DryRunState => ({ byKey: new Map(), byId: new Map() });
+
+type VirtualCustomer = StoredCustomer & { tagIds: Set<string>; buyers: string[] };
+
+function encodeVirtual(customer: WritableCustomer, tagIds: Iterable<string>, buyers: string[]): string {
+  const c = customer;
+  return JSON.stringify([
+    c.name,
+    c.nickname,
+    c.phone,
+    c.phones,
+    c.email,
+    c.emails,
+    c.gender,
+    c.birthday,
+    c.region,
+    c.source,
+    c.campaign,
+    c.notes,
+    c.customFields,
+    [...tagIds],
+    buyers,
+  ]);
+}
+
+function decodeVirtual(id: string, encoded: string): VirtualCustomer {
+  const [
+    name,
+    nickname,
+    phone,
+    phones,
+    email,
+    emails,
+    gender,
+    birthday,
+    region,
+    source,
+    campaign,
+    notes,
+    custom,
+    tags,
+    buyers,
+  ] = JSON.parse(encoded);
+  return {
+    id,
+    name,
+    nickname,
+    phone,
+    phones,
+    email,
+    emails,
+    gender,
+    birthday,
+    region,
+    source,
+    campaign,
+    notes,
+    custom_fields: custom,
+    tagIds: new Set(tags),
+    buyers,
+  };
+}
+
+/** Remembers what the dry run's batch would leave stored for `customer`, and finds it again by its keys. */
+function rememberVirtual(state: DryRunState, customer: WritableCustomer, tagIds: Iterable<string>, buyers: string[]) {
+  state.byId.set(customer.id, encodeVirtual(customer, tagIds, buyers));
+  for (const phone of [customer.phone, ...customer.phones]) if (phone) state.byKey.set(`p:${phone}`, customer.id);
+  for (const email of [customer.email, ...customer.emails])
+    if (email) state.byKey.set(`e:${email.toLowerCase()}`, customer.id);
+  for (const buyer of buyers) state.byKey.set(`b:${buyer}`, customer.id);
+}
+
+/**
  * Decides, without writing, what each row does: create a customer, update one (only cells that say something
- * new; empty cells never clear), or nothing. `createdEarlier` holds keys a dry run already counted as created.
+ * new; empty cells never clear), or nothing. A dry run passes its `DryRunState` (what its earlier batches would
+ * have written) and gets it updated with this batch.
  */
 export async function planCustomerBatch(
   executor: Executor,
   workspaceId: string,
   rows: CustomerRow[],
-  createdEarlier?: Set<string>,
+  dryRun?: DryRunState,
 ): Promise<CustomerBatchPlan> {
   const { merged, changing } = mergeDuplicates(rows);
   const { idOf, stored, byBuyer } = await findStored(executor, workspaceId, merged);
@@ -312,24 +393,21 @@ export async function planCustomerBatch(
     updates: [],
     unchanged: rows.length - merged.length - changing,
     updatedInBatch: changing,
-    updatedEarlier: 0,
     tagLinks: [],
     buyers: [],
   };
   const ids = batchIds(merged.length);
   let nextId = 0;
+  const virtualKey = dryRun ? (key: string) => dryRun.byKey.get(key) : undefined;
   for (const row of merged) {
-    const id = idOf(row);
-    const existing = id ? stored.get(id) : undefined;
+    const id = idOf(row, virtualKey);
+    const virtual = id && dryRun?.byId.get(id);
+    const existing: (StoredCustomer & { tagIds: Set<string>; buyers?: string[] }) | undefined = virtual
+      ? decodeVirtual(id, virtual)
+      : id
+        ? stored.get(id)
+        : undefined;
     if (!existing) {
-      if (createdEarlier) {
-        const keys = keysOf(row);
-        if (keys.some((key) => createdEarlier.has(key))) {
-          plan.updatedEarlier++;
-          continue;
-        }
-        for (const key of keys) createdEarlier.add(key);
-      }
       const customer: WritableCustomer = {
         id: ids[nextId++]!,
         name: row.name,
@@ -349,6 +427,7 @@ export async function planCustomerBatch(
       plan.creates.push({ row, customer });
       for (const tagId of row.tagIds) plan.tagLinks.push({ customerId: customer.id, tagId });
       if (row.buyer) plan.buyers.push({ customerId: customer.id, externalId: row.buyer });
+      if (dryRun) rememberVirtual(dryRun, customer, row.tagIds, row.buyer ? [row.buyer] : []);
       continue;
     }
     const next: WritableCustomer = {
@@ -391,12 +470,19 @@ export async function planCustomerBatch(
     const newTags = row.tagIds.filter((tagId) => !existing.tagIds.has(tagId));
     for (const tagId of newTags) plan.tagLinks.push({ customerId: existing.id, tagId });
     if (newTags.length > 0) changed.push('tags');
-    if (row.buyer && !byBuyer.has(row.buyer)) {
-      plan.buyers.push({ customerId: existing.id, externalId: row.buyer });
+    const isNewBuyer = !!row.buyer && !byBuyer.has(row.buyer) && !existing.buyers?.includes(row.buyer);
+    if (isNewBuyer) {
+      plan.buyers.push({ customerId: existing.id, externalId: row.buyer! });
       changed.push('buyerId');
     }
     if (changed.length === 0) plan.unchanged++;
-    else plan.updates.push({ row, customer: next, changed });
+    else {
+      plan.updates.push({ row, customer: next, changed });
+      if (dryRun) {
+        const buyers = [...(existing.buyers ?? []), ...(isNewBuyer ? [row.buyer!] : [])];
+        rememberVirtual(dryRun, next, [...existing.tagIds, ...newTags], buyers);
+      }
+    }
   }
   return plan;
 }

@@ -21,8 +21,9 @@ export const FONT_PATH = path.resolve(
 );
 
 /**
- * Spreadsheets run cells starting with = + - @ (or a tab / carriage return) as formulas (CSV injection):
- * such cells get a leading apostrophe so they stay text.
+ * Spreadsheets run CSV cells starting with = + - @ (or a tab / carriage return) as formulas (CSV injection):
+ * such cells get a leading apostrophe so they stay text. CSV only: an XLSX cell is typed, and a string cell is
+ * never a formula, so there the apostrophe would only become part of the value.
  */
 export const neutraliseFormula = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
 
@@ -53,11 +54,12 @@ export function createXlsxWriter(headers: string[]): ExportWriter {
     useSharedStrings: false,
   });
   const sheet = workbook.addWorksheet('客户');
-  sheet.addRow(headers.map(neutraliseFormula)).commit();
+  // Every value is a JS string, which exceljs writes as a string cell (never a formula): no apostrophe needed.
+  sheet.addRow(headers).commit();
   return {
     output,
     async writeRow(values) {
-      sheet.addRow(values.map(neutraliseFormula)).commit();
+      sheet.addRow(values).commit();
     },
     async end() {
       sheet.commit();

@@ -61,7 +61,8 @@ async function runToEnd(services: CliServices, actor: Actor, started: Job, unit:
 
 /**
  * `huike import customers|orders FILE`: upload → the suggested column mapping → run as a job, here and now.
- * Rejected rows (with their row numbers and reasons) are written next to the file as `<file>.rejected.csv`.
+ * Rejected rows (their cells under the file's headers, then row number and reason: fix them and import that file)
+ * are written next to the file as `<file>.rejected.csv`.
  */
 export async function importFromCli(
   services: CliServices,

@@ -13,6 +13,8 @@ const exportPayload = z.object({
     role: z.enum(['owner', 'admin', 'supervisor', 'agent', 'analyst']),
     name: z.string(),
   }),
+  /** Absent in jobs queued before exports had a language: Chinese. */
+  locale: createExportBody.shape.locale,
 });
 
 /** Imports resume after the last committed batch (kept on the import row); exports start over (idempotent). */

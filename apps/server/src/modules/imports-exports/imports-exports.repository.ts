@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { customerFieldDefinitions, importRejections, imports, tags } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 
@@ -49,12 +49,20 @@ export const clearRejections = (db: Executor, workspaceId: string, importId: str
     .delete(importRejections)
     .where(and(eq(importRejections.workspaceId, workspaceId), eq(importRejections.importId, importId)));
 
-export const rejectionsOf = (db: Executor, workspaceId: string, importId: string) =>
+/** The import's rejected rows after row `afterRow`, in row order, at most `limit`. */
+export const rejectionsAfter = (db: Executor, workspaceId: string, importId: string, afterRow: number, limit: number) =>
   db
     .select({ row: importRejections.row, reason: importRejections.reason })
     .from(importRejections)
-    .where(and(eq(importRejections.workspaceId, workspaceId), eq(importRejections.importId, importId)))
-    .orderBy(asc(importRejections.row));
+    .where(
+      and(
+        eq(importRejections.workspaceId, workspaceId),
+        eq(importRejections.importId, importId),
+        gt(importRejections.row, afterRow),
+      ),
+    )
+    .orderBy(asc(importRejections.row))
+    .limit(limit);
 
 export const tagsOf = (db: Executor, workspaceId: string) =>
   db.select({ id: tags.id, name: tags.name }).from(tags).where(eq(tags.workspaceId, workspaceId)).orderBy(asc(tags.id));

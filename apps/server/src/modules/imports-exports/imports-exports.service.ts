@@ -2,6 +2,7 @@ import {
   type CreateExportBody,
   customerImportFields,
   type ExportField,
+  type ExportLocale,
   type ExportTarget,
   type ImportDryRunResult,
   type ImportKind,
@@ -31,6 +32,7 @@ import type { Files } from '../../platform/files.ts';
 import { newId } from '../../platform/ids.ts';
 import type { JobContext, Jobs } from '../../platform/jobs.ts';
 import type { AuditService } from '../audit/index.ts';
+import { listCustomerIds } from '../customers/index.ts';
 import { upsertOrder } from '../orders/index.ts';
 import { resolveCustomerTarget, type SearchMatches } from '../segments/index.ts';
 import { CellError } from './cell-values.ts';
@@ -38,16 +40,19 @@ import {
   applyCustomerPlan,
   type CustomerImportReference,
   type CustomerRow,
+  createDryRunState,
   planCustomerBatch,
   prepareCreateLine,
   readCustomerRow,
 } from './customer-import.ts';
+import { builtInExportFields, exportText } from './export-labels.ts';
 import { createCsvWriter, createPdfWriter, createXlsxWriter, type ExportWriter } from './export-writers.ts';
 import { suggestMapping } from './header-mapping.ts';
 import * as repo from './imports-exports.repository.ts';
 import { buildOrder, type OrderGroup, readOrderRow } from './order-import.ts';
 import {
   cellText,
+  countCsvRows,
   detectEncoding,
   detectFormat,
   type FileFormat,
@@ -57,15 +62,24 @@ import {
   type TextEncoding,
   uniqueHeaders,
 } from './spreadsheet-reader.ts';
-import { assertSafeZip, createTailKeeper } from './zip-guard.ts';
+import { assertSafeZip, createTailKeeper, inspectZip } from './zip-guard.ts';
 
 export const IMPORT_JOB = 'imports.run';
 export const EXPORT_JOB = 'exports.run';
 export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
-const CUSTOMER_BATCH_ROWS = 20_000;
+/** Customer rows per batch (one transaction, one plan). Exported for tests that need more than one batch. */
+export const CUSTOMER_BATCH_ROWS = 20_000;
+/**
+ * The most data rows one import takes. A million customers is a whole shop's CRM moved in at once (the import
+ * benchmark's CSV); bigger files are split. It bounds the work and memory one upload can ask for: a dry run keeps
+ * a little per customer it would create, and an XLSX of more rows inflates past what the zip guard allows anyway.
+ */
+export const MAX_IMPORT_ROWS = 1_000_000;
 const ORDER_BATCH_ORDERS = 200;
 const SAMPLE_ROWS = 5;
 const REJECTED_SAMPLE = 100;
+/** Rejected rows read per query while writing the rejected-rows report. */
+const REPORT_PAGE = 5000;
 const EXPORT_PAGE = 1000;
 /** A PDF is for reading and printing; bigger lists belong in CSV or XLSX. */
 const PDF_MAX_ROWS = 5000;
@@ -92,9 +106,33 @@ type ExportJobPayload = {
   format: 'csv' | 'xlsx' | 'pdf';
   fields: string[];
   actor: { userId: string; workspaceId: string; role: Actor['role']; name: string };
+  /** The requester's language for headers and labels; absent in jobs queued before it existed (zh-CN). */
+  locale?: ExportLocale;
 };
 
 const brokenEncodingReason = '含有无法识别的字符（文件编码损坏，请用 UTF-8 或 GBK 保存）';
+
+const tooManyRows = () =>
+  new AppError(
+    'request.too_large',
+    `文件超过 ${MAX_IMPORT_ROWS.toLocaleString('en-US')} 行数据（带格式的空行也算），请删除多余的行或拆分成几个文件分别导入`,
+  );
+
+/** Counts the line feeds of what passes through: an upper bound of a CSV's rows (line breaks in quotes count too). */
+function createLineCounter() {
+  let lines = 0;
+  return {
+    async *pass(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+      for await (const chunk of source) {
+        for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) lines++;
+        yield chunk;
+      }
+    },
+    get lines() {
+      return lines;
+    },
+  };
+}
 
 /**
  * Hands over the source's items while already reading and validating the next one: parsing the file (Node) and
@@ -150,15 +188,20 @@ export function createImportsExportsService({
     return file.stream as AsyncIterable<Buffer>;
   }
 
-  /** The data rows (header skipped), with empty rows left out but counted in the row numbers. */
+  /**
+   * The data rows (header skipped), with empty rows left out but counted in the row numbers. More than
+   * MAX_IMPORT_ROWS is refused (the upload refuses such files already; this holds for files stored before that).
+   */
   async function* dataRows(row: repo.ImportRow): AsyncGenerator<SheetRow> {
     let isHeader = true;
+    let count = 0;
     for await (const sheetRow of readSheet(await openFile(row), row.format, row.encoding as TextEncoding)) {
       if (sheetRow.cells.every((cell) => cellText(cell) === '')) continue;
       if (isHeader) {
         isHeader = false;
         continue;
       }
+      if (++count > MAX_IMPORT_ROWS) throw tooManyRows();
       yield sheetRow;
     }
   }
@@ -319,14 +362,14 @@ export function createImportsExportsService({
       rejected: 0,
       rejectedSample: [],
     };
-    const createdEarlier = new Set<string>();
+    const virtual = createDryRunState();
     const seenOrders = new Set<string>();
     for await (const batch of batches(row, fields, 1)) {
       const rejected = [...batch.rejected];
       if (batch.kind === 'customers') {
-        const plan = await planCustomerBatch(db, row.workspaceId, batch.rows, createdEarlier);
+        const plan = await planCustomerBatch(db, row.workspaceId, batch.rows, virtual);
         result.create += plan.creates.length;
-        result.update += plan.updates.length + plan.updatedInBatch + plan.updatedEarlier;
+        result.update += plan.updates.length + plan.updatedInBatch;
         result.unchanged += plan.unchanged;
         result.total += batch.rows.length;
       } else {
@@ -395,6 +438,44 @@ export function createImportsExportsService({
     }
   }
 
+  /**
+   * The rejected rows as a CSV the user can fix and import again: the file's own columns with each rejected row's
+   * cells as the file has them (the file is read again, up to the last rejected row), then 行号 (its row in the
+   * file) and 原因. Formula-looking cells are neutralised as in exports (a re-import drops the apostrophe again).
+   */
+  function rejectedRowsReport(row: repo.ImportRow): { output: AsyncIterable<Buffer>; done: Promise<void> } {
+    const writer = createCsvWriter([...row.columns, '行号', '原因']);
+    const done = (async () => {
+      try {
+        let page = await repo.rejectionsAfter(db, row.workspaceId, row.id, 0, REPORT_PAGE);
+        let index = 0;
+        for await (const sheetRow of dataRows(row)) {
+          for (;;) {
+            while (index < page.length && page[index]!.row < sheetRow.row) index++;
+            if (index < page.length || page.length < REPORT_PAGE) break;
+            page = await repo.rejectionsAfter(db, row.workspaceId, row.id, page.at(-1)!.row, REPORT_PAGE);
+            index = 0;
+          }
+          if (index >= page.length) break; // no rejected row after this one: stop reading
+          const rejection = page[index]!;
+          if (rejection.row !== sheetRow.row) continue;
+          const cells = row.columns.map((_, column) => {
+            const cell = sheetRow.cells[column];
+            return typeof cell === 'string' ? cell : cellText(cell);
+          });
+          await writer.writeRow([...cells, String(rejection.row), rejection.reason]);
+          index++;
+        }
+        await writer.end();
+      } catch (error) {
+        writer.output.destroy(error as Error);
+        throw error;
+      }
+    })();
+    done.catch(() => {}); // awaited by the caller after the file is saved
+    return { output: writer.output as AsyncIterable<Buffer>, done };
+  }
+
   async function runImport(context: JobContext<{ importId: string }>): Promise<ImportRunResult> {
     const { workspaceId, createdBy } = context.job;
     const start = await repo.findImport(db, workspaceId, context.payload.importId);
@@ -445,18 +526,18 @@ export function createImportsExportsService({
       const finished = (await repo.lockImport(tx, workspaceId, start.id))!;
       let reportFileId: string | null = null;
       if (finished.counts.rejected > 0) {
-        const rejections = await repo.rejectionsOf(tx, workspaceId, start.id);
-        const lines = ['\ufeff行号,原因', ...rejections.map((r) => `${r.row},"${r.reason.replace(/"/g, '""')}"`)];
         const stem = start.filename.replace(/\.[^.]+$/, '');
+        const report = rejectedRowsReport(start);
         reportFileId = (
           await files.save(tx, {
             workspaceId,
             createdBy,
             name: `${stem}-未导入的行.csv`,
             contentType: 'text/csv; charset=utf-8',
-            data: Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8'),
+            data: report.output,
           })
         ).id;
+        await report.done;
       }
       await audit.record(tx, {
         workspaceId,
@@ -473,41 +554,16 @@ export function createImportsExportsService({
   // -------------------------------------------------------------------------------------------------------
   // Exports
 
-  async function exportFields(actor: Actor): Promise<ExportField[]> {
+  /** Built-in fields labelled in `locale` (export-labels.ts), then the workspace's custom fields by their label. */
+  async function exportFields(actor: Actor, locale: ExportLocale = 'zh-CN'): Promise<ExportField[]> {
     assertCan(actor, 'customers:export');
-    const base: [string, string, boolean, boolean][] = [
-      ['name', '姓名', false, true],
-      ['nickname', '昵称', false, false],
-      ['phone', '手机号', true, true],
-      ['phones', '其他手机号', true, false],
-      ['email', '邮箱', false, true],
-      ['emails', '其他邮箱', false, false],
-      ['gender', '性别', false, true],
-      ['birthday', '生日', false, false],
-      ['region', '地区', false, true],
-      ['source', '来源渠道', false, false],
-      ['campaign', '来源活动', false, false],
-      ['tags', '标签', false, true],
-      ['lifecycleStage', '生命周期', false, true],
-      ['rfmTier', 'RFM 分层', false, false],
-      ['orderCount', '订单数', false, true],
-      ['totalSpent', '累计消费（元）', false, true],
-      ['firstOrderAt', '首次下单时间', false, false],
-      ['lastOrderAt', '最近下单时间', false, false],
-      ['owner', '负责人', false, false],
-      ['notes', '备注', false, false],
-      ['idCard', '身份证号', true, false],
-      ['bankCard', '银行卡号', true, false],
-      ['createdAt', '创建时间', false, false],
-      ['id', '客户 ID', false, false],
-    ];
-    const custom = (await customFieldsOf(db, actor.workspaceId)).map((field): [string, string, boolean, boolean] => [
-      `custom:${field.key}`,
-      field.label,
-      false,
-      false,
-    ]);
-    return [...base, ...custom].map(([key, label, isPii, isDefault]) => ({ key, label, isPii, isDefault }));
+    const custom = (await customFieldsOf(db, actor.workspaceId)).map((field) => ({
+      key: `custom:${field.key}`,
+      label: field.label,
+      isPii: false,
+      isDefault: false,
+    }));
+    return [...builtInExportFields(locale), ...custom];
   }
 
   async function createExport(actor: Actor, body: CreateExportBody): Promise<Job> {
@@ -522,33 +578,27 @@ export function createImportsExportsService({
       format: body.format,
       fields: [...new Set(body.fields)],
       actor: { userId: actor.userId, workspaceId: actor.workspaceId, role: actor.role, name: actor.name },
+      locale: body.locale ?? 'zh-CN',
     };
     return jobs.enqueue(db, { workspaceId: actor.workspaceId, kind: EXPORT_JOB, payload, createdBy: actor.userId });
   }
 
+  /**
+   * `{ q }` exports the customers the search box finds for this actor: digits match phones in full only for those
+   * who may reveal them (an analyst's export must not tell which hidden digits a phone has, by its row count).
+   */
+  const searchFor =
+    (actor: Actor): SearchMatches =>
+    async (executor, workspaceId, q, limit) =>
+      (await listCustomerIds(executor, workspaceId, { q, limit, revealPhones: can(actor, 'customers:reveal_pii') }))
+        .ids;
+
   const whereOf = async (executor: Executor, actor: Actor, target: ExportTarget): Promise<SQL> =>
     'all' in target
       ? sql`(customers.workspace_id = ${actor.workspaceId} and customers.merged_into_id is null)`
-      : resolveCustomerTarget(executor, actor, target, searchMatches);
+      : resolveCustomerTarget(executor, actor, target, searchMatches && searchFor(actor));
 
-  const genderLabels: Record<string, string> = { male: '男', female: '女', unknown: '' };
-  const stageLabels: Record<string, string> = {
-    prospect: '潜在',
-    new: '新客',
-    active: '活跃',
-    dormant: '沉睡',
-    churned: '流失',
-    returning: '回流',
-  };
-  const tierLabels: Record<string, string> = {
-    loyal: '高价值忠诚',
-    potential: '潜力成长',
-    new: '新客',
-    winback: '沉睡唤醒',
-    churned: '流失',
-  };
-
-  function cellOf(customer: repo.ExportCustomerRow, field: string, reveal: boolean): string {
+  function cellOf(customer: repo.ExportCustomerRow, field: string, reveal: boolean, locale: ExportLocale): string {
     const phone = (value: string) => (reveal ? value : maskPhone(value));
     const decrypt = (stored: string | null, mask: (value: string) => string) => {
       if (!stored) return '';
@@ -568,13 +618,13 @@ export function createImportsExportsService({
       case 'emails':
         return customer.emails.join('、');
       case 'gender':
-        return genderLabels[customer.gender] ?? '';
+        return exportText[locale].genders[customer.gender] ?? '';
       case 'tags':
         return customer.tag_names.join('、');
       case 'lifecycleStage':
-        return stageLabels[customer.lifecycle_stage ?? ''] ?? '';
+        return exportText[locale].stages[customer.lifecycle_stage ?? ''] ?? '';
       case 'rfmTier':
-        return tierLabels[customer.rfm_tier ?? ''] ?? '';
+        return exportText[locale].tiers[customer.rfm_tier ?? ''] ?? '';
       case 'orderCount':
         return String(customer.order_count ?? 0);
       case 'totalSpent':
@@ -600,9 +650,11 @@ export function createImportsExportsService({
 
   async function runExport(context: JobContext<ExportJobPayload>) {
     const { actor: stored, target, format, fields } = context.payload;
+    // Jobs queued before exports had a language were Chinese.
+    const locale = context.payload.locale ?? 'zh-CN';
     const actor: Actor = { ...stored, workspaceId: context.job.workspaceId };
     const reveal = can(actor, 'customers:reveal_pii');
-    const labels = new Map((await exportFields(actor)).map((field) => [field.key, field.label]));
+    const labels = new Map((await exportFields(actor, locale)).map((field) => [field.key, field.label]));
     const headers = fields.map((field) => labels.get(field) ?? field);
     const where = await whereOf(db, actor, target);
     const total = Number(
@@ -621,7 +673,7 @@ export function createImportsExportsService({
         ? createCsvWriter(headers)
         : format === 'xlsx'
           ? createXlsxWriter(headers)
-          : createPdfWriter(headers, `客户导出 ${stamp}`, exportedAt);
+          : createPdfWriter(headers, `${exportText[locale].title} ${stamp}`, exportedAt);
     const contentType = {
       csv: 'text/csv; charset=utf-8',
       xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -632,7 +684,8 @@ export function createImportsExportsService({
       try {
         for (let after: string | null = null; ; ) {
           const page = await repo.exportPage(db, where, after, EXPORT_PAGE);
-          for (const customer of page) await writer.writeRow(fields.map((field) => cellOf(customer, field, reveal)));
+          for (const customer of page)
+            await writer.writeRow(fields.map((field) => cellOf(customer, field, reveal, locale)));
           rows += page.length;
           await context.progress(rows, total);
           if (page.length < EXPORT_PAGE) break;
@@ -648,7 +701,7 @@ export function createImportsExportsService({
       const file = await files.save(tx, {
         workspaceId: actor.workspaceId,
         createdBy: actor.userId,
-        name: `客户导出-${stamp}.${format}`,
+        name: `${exportText[locale].title}-${stamp}.${format}`,
         contentType,
         data: writer.output as AsyncIterable<Buffer>,
       });
@@ -685,12 +738,13 @@ export function createImportsExportsService({
     ): Promise<ImportView> {
       assertCan(actor, permissionFor(input.kind));
       const tail = createTailKeeper(1024 * 1024);
+      const lines = createLineCounter();
       const file = await files.save(db, {
         workspaceId: actor.workspaceId,
         createdBy: actor.userId,
         name: input.filename,
         contentType: input.contentType,
-        data: tail.pass(input.body),
+        data: lines.pass(tail.pass(input.body)),
         maxBytes: maxUploadBytes,
       });
       const discard = () =>
@@ -699,8 +753,21 @@ export function createImportsExportsService({
         if (file.size === 0) throw new AppError('import.unreadable', '文件是空的');
         const { head, stream } = await peek((await files.open(actor.workspaceId, file.id)).stream, 64 * 1024);
         const format: FileFormat = detectFormat({ contentType: input.contentType, filename: input.filename, head });
-        if (format === 'xlsx') assertSafeZip(tail.tail, tail.total);
+        const reread = async () => (await files.open(actor.workspaceId, file.id)).stream as AsyncIterable<Buffer>;
+        if (format === 'xlsx') {
+          // First what the archive claims (free), then what inflating it really gives (a pass without parsing XML).
+          assertSafeZip(tail.tail, tail.total);
+          const { worksheetRows } = await inspectZip(await reread());
+          if ((worksheetRows ?? 0) > MAX_IMPORT_ROWS + 1) throw tooManyRows();
+        }
         const encoding: TextEncoding = format === 'csv' ? detectEncoding(head) : 'utf-8';
+        const rowsAtMost = lines.lines + (tail.tail.at(-1) === 0x0a ? 0 : 1);
+        if (format === 'csv' && rowsAtMost > MAX_IMPORT_ROWS + 1) {
+          // More lines than a header and MAX_IMPORT_ROWS rows: count the rows themselves (quoted line breaks and
+          // empty lines do not make rows).
+          if ((await countCsvRows(await reread(), encoding, MAX_IMPORT_ROWS + 1)) > MAX_IMPORT_ROWS + 1)
+            throw tooManyRows();
+        }
         let columns: string[] | undefined;
         const sampleRows: string[][] = [];
         for await (const sheetRow of readSheet(stream, format, encoding)) {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { inflateSync } from 'node:zlib';
+import { deflateRawSync, inflateSync, constants as zlibConstants } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import {
   insertCustomer,
   type TestContext,
 } from '../../../test/harness.ts';
+import { CUSTOMER_BATCH_ROWS, MAX_IMPORT_ROWS } from './imports-exports.service.ts';
 
 let context: TestContext;
 let supervisor: Client;
@@ -36,6 +37,88 @@ const upload = (client: Client, body: Buffer | Readable, query: string, contentT
   });
 
 const csv = (lines: string[]) => Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const MiB = 1024 * 1024;
+
+/**
+ * Raw deflate of `head`, `unit` × `count` and `tail` that stays small on disk however much it inflates to: one
+ * full-flushed block of ~1 MiB of units, repeated (a full flush resets the dictionary, so a copy of the block
+ * decodes the same wherever it stands).
+ */
+function deflateRepeating(head: string, unit: string, count: number, tail: string): Buffer {
+  const flush = { finishFlush: zlibConstants.Z_FULL_FLUSH };
+  const perBlock = Math.max(1, Math.floor(MiB / unit.length));
+  const block = deflateRawSync(Buffer.from(unit.repeat(perBlock)), flush);
+  const parts = [deflateRawSync(Buffer.from(head), flush)];
+  for (let left = count; left > 0; left -= perBlock)
+    parts.push(left >= perBlock ? block : deflateRawSync(Buffer.from(unit.repeat(left)), flush));
+  parts.push(deflateRawSync(Buffer.from(tail)));
+  return Buffer.concat(parts);
+}
+
+const SHEET_NS = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const RELS_NS = 'http://schemas.openxmlformats.org/package/2006/relationships';
+
+/**
+ * An XLSX-shaped ZIP whose local headers and central directory say every entry inflates to its compressed size
+ * (the lie of the explorer's mkbomb2.py), around the given shared strings and sheet1 (raw deflate each).
+ */
+function xlsxClaimingSmallSizes(parts: { sharedStrings: Buffer; sheet: Buffer }): Buffer {
+  const entries: [string, Buffer][] = [
+    ['[Content_Types].xml', deflateRawSync('<?xml version="1.0"?><Types/>')],
+    ['_rels/.rels', deflateRawSync(`<Relationships xmlns="${RELS_NS}"/>`)],
+    [
+      'xl/workbook.xml',
+      deflateRawSync(
+        `<workbook xmlns="${SHEET_NS}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      ),
+    ],
+    [
+      'xl/_rels/workbook.xml.rels',
+      deflateRawSync(
+        `<Relationships xmlns="${RELS_NS}"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+      ),
+    ],
+    ['xl/sharedStrings.xml', parts.sharedStrings],
+    ['xl/worksheets/sheet1.xml', parts.sheet],
+  ];
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [path, data] of entries) {
+    const name = Buffer.from(path);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8); // deflate
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22); // "uncompressed": the lie
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, data);
+    centrals.push(central, name);
+    offset += 30 + name.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(entries.length, 8);
+  eocd.writeUInt16LE(entries.length, 10);
+  eocd.writeUInt32LE(directory.length, 12);
+  eocd.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, eocd]);
+}
+
+const smallSheet = deflateRawSync(
+  `<worksheet xmlns="${SHEET_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>手机号</t></is></c></row></sheetData></worksheet>`,
+);
 
 async function runJob(client: Client, url: string, body: unknown) {
   const started = await client.post(url, body);
@@ -129,9 +212,14 @@ describe('customer import', () => {
       expect.objectContaining({ name: '李四', phone: '13912345678', gender: 'female', birthday: '1992-02-29' }),
     ]);
     expect(rows[0].search_pinyin).toBeTruthy();
+    // The rejected rows as the file has them, with the file's headers, then their row numbers and reasons.
     const report = (await download(supervisor, result.reportFileId)).toString('utf8');
-    expect(report).toContain('行号,原因');
-    expect(report).toMatch(/\r\n4,"手机号格式不正确/);
+    expect(report.split('\r\n').slice(0, 3)).toEqual([
+      '\ufeff姓名,手机号,邮箱,性别,生日,地区,标签,备注,行号,原因',
+      '王五,12345,,男,,北京,,,4,手机号格式不正确：12345',
+      '赵六,13700000001,,男,1990-13-01,,,,5,日期格式不正确（应为 YYYY-MM-DD 或 YYYY/MM/DD）：1990-13-01',
+    ]);
+    expect(report).toContain('\r\n孙八,13700000003,,,,,不存在的标签,,7,未知标签：');
     expect(
       await countRows(context, `from audit_log where workspace_id = $1 and action = 'customers.imported'`, [
         supervisor.workspaceId,
@@ -171,7 +259,7 @@ describe('customer import', () => {
     const result = await runJob(supervisor, `/api/v1/imports/${view.importId}/run`, { mapping: view.suggestedMapping });
     expect(result).toMatchObject({ created: 0, updated: 1, rejected: 1 });
     const report = (await download(supervisor, result.reportFileId)).toString('utf8');
-    expect(report).toContain('3,"含有无法识别的字符');
+    expect(report).toContain('\r\n坏行,13600000000,\ufffd\ufffd,3,含有无法识别的字符');
     const { rows } = await context.database.pool.query(
       `select name, region from customers where workspace_id = $1 and phone = '13812345678'`,
       [supervisor.workspaceId],
@@ -349,6 +437,165 @@ describe('customer import', () => {
     ).toBe(0);
   });
 
+  it('refuses an XLSX whose entries inflate far past the sizes they declare, counting what it inflates', async () => {
+    // 900 MiB of one shared string, ~1 MB on disk, declared as ~1 MB (mkbomb2.py): the declared sizes pass.
+    const oneString = xlsxClaimingSmallSizes({
+      sharedStrings: deflateRepeating(
+        `<sst xmlns="${SHEET_NS}"><si><t>`,
+        'A'.repeat(1024),
+        900 * 1024,
+        '</t></si></sst>',
+      ),
+      sheet: smallSheet,
+    });
+    // 200 MiB of small strings: no long text, only more bytes than shared strings may have.
+    const manyStrings = xlsxClaimingSmallSizes({
+      sharedStrings: deflateRepeating(`<sst xmlns="${SHEET_NS}">`, '<si><t>A</t></si>', (200 * MiB) / 17, '</sst>'),
+      sheet: smallSheet,
+    });
+    for (const [file, reason] of [
+      [oneString, '单个文本'],
+      [manyStrings, '解压后超过 128 MB'],
+    ] as const) {
+      expect(file.length).toBeLessThan(2 * MiB);
+      const response = await upload(supervisor, file, 'kind=customers&filename=bomb2.xlsx', XLSX_TYPE);
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json().error).toMatchObject({
+        code: 'import.zip_bomb',
+        message: expect.stringContaining(reason),
+      });
+    }
+    expect(
+      await countRows(context, 'from imports where workspace_id = $1 and filename = $2', [
+        supervisor.workspaceId,
+        'bomb2.xlsx',
+      ]),
+    ).toBe(0);
+    expect(
+      await countRows(context, `from files where workspace_id = $1 and name = 'bomb2.xlsx'`, [supervisor.workspaceId]),
+    ).toBe(0);
+  });
+
+  it('refuses a bomb in the file it reads even when the upload did not check it (a file stored earlier)', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('客户').addRow(['手机号']);
+    const view = (
+      await upload(
+        supervisor,
+        Buffer.from(await workbook.xlsx.writeBuffer()),
+        'kind=customers&filename=早先.xlsx',
+        XLSX_TYPE,
+      )
+    ).json();
+    const bomb = xlsxClaimingSmallSizes({
+      sharedStrings: deflateRepeating(
+        `<sst xmlns="${SHEET_NS}"><si><t>`,
+        'A'.repeat(1024),
+        900 * 1024,
+        '</t></si></sst>',
+      ),
+      sheet: smallSheet,
+    });
+    const { rows } = await context.database.pool.query('select file_id from imports where id = $1', [view.importId]);
+    await context.database.pool.query('delete from file_chunks where file_id = $1', [rows[0].file_id]);
+    await context.database.pool.query(
+      'insert into file_chunks (workspace_id, file_id, seq, data) values ($1, $2, 0, $3)',
+      [supervisor.workspaceId, rows[0].file_id, bomb],
+    );
+    const dryRun = await supervisor.post(`/api/v1/imports/${view.importId}/dry-run`, { mapping: { 手机号: 'phone' } });
+    expect(dryRun.statusCode, dryRun.body).toBe(400);
+    expect(dryRun.json().error.code).toBe('import.zip_bomb');
+  });
+
+  it(`refuses a file of more than ${MAX_IMPORT_ROWS.toLocaleString('en')} data rows at upload, XLSX or CSV`, async () => {
+    // ~6 MiB of row tags in a file of a few kB.
+    const xlsx = xlsxClaimingSmallSizes({
+      sharedStrings: deflateRawSync(`<sst xmlns="${SHEET_NS}"/>`),
+      sheet: deflateRepeating(
+        `<worksheet xmlns="${SHEET_NS}"><sheetData>`,
+        '<row/>',
+        MAX_IMPORT_ROWS + 2,
+        '</sheetData></worksheet>',
+      ),
+    });
+    const tooManyXlsx = await upload(supervisor, xlsx, 'kind=customers&filename=rows.xlsx', XLSX_TYPE);
+    expect(tooManyXlsx.statusCode, tooManyXlsx.body).toBe(413);
+    expect(tooManyXlsx.json().error).toMatchObject({
+      code: 'request.too_large',
+      message: expect.stringContaining('1,000,000'),
+    });
+
+    const lines = Buffer.from(`手机号\n${'1\n'.repeat(MAX_IMPORT_ROWS + 1)}`);
+    const tooManyCsv = await upload(supervisor, lines, 'kind=customers&filename=rows.csv');
+    expect(tooManyCsv.statusCode, tooManyCsv.body).toBe(413);
+    expect(tooManyCsv.json().error.code).toBe('request.too_large');
+    // Exactly the limit is taken (the import benchmark's million rows), empty lines not counted as rows.
+    const atLimit = Buffer.from(`手机号\n${'1\n'.repeat(MAX_IMPORT_ROWS)}\n\n`);
+    const taken = await upload(supervisor, atLimit, 'kind=customers&filename=rows.csv');
+    expect(taken.statusCode, taken.body).toBe(201);
+  });
+
+  it('dry-runs repeated rows past one batch as the run will write them: one created, the others unchanged', async () => {
+    // A customer that exists with other values: the first of its rows updates it, the repeats change nothing.
+    await context.database.pool.query(
+      `insert into customers (id, workspace_id, name, phone, region) values (gen_random_uuid(), $1, '老客户', '13700000080', '北京')`,
+      [supervisor.workspaceId],
+    );
+    const rows = CUSTOMER_BATCH_ROWS + 10; // two batches
+    const file = csv([
+      '姓名,手机号,地区',
+      ...Array.from({ length: rows }, (_, i) => (i % 2 === 0 ? '炸弹C,13700000079,杭州' : '老客户,13700000080,上海')),
+    ]);
+    const view = (await upload(supervisor, file, 'kind=customers&filename=dup3.csv')).json();
+    const mapping = { 姓名: 'name', 手机号: 'phone', 地区: 'region' };
+    const dryRun = await supervisor.post(`/api/v1/imports/${view.importId}/dry-run`, { mapping });
+    expect(dryRun.statusCode, dryRun.body).toBe(200);
+    expect(dryRun.json()).toMatchObject({ total: rows, create: 1, update: 1, unchanged: rows - 2, rejected: 0 });
+    const result = await runJob(supervisor, `/api/v1/imports/${view.importId}/run`, { mapping });
+    expect(result).toMatchObject({ created: 1, updated: 1, unchanged: rows - 2, rejected: 0 });
+    // Running it again: the dry run says nothing changes, and so does the run.
+    const again = (await upload(supervisor, file, 'kind=customers&filename=dup3.csv')).json();
+    const secondDryRun = await supervisor.post(`/api/v1/imports/${again.importId}/dry-run`, { mapping });
+    expect(secondDryRun.json()).toMatchObject({ create: 0, update: 0, unchanged: rows });
+  });
+
+  it('reports rejected rows with their own cells, formulas neutralised, ready to fix and import again', async () => {
+    const file = csv([
+      '姓名,手机号,标签,备注',
+      '公式甲,13600000401,,正常',
+      '=HYPERLINK("x"),13600000402,不存在的标签,"多行\n备注"',
+      '+加号,12345,,@提醒',
+    ]);
+    const view = (await upload(supervisor, file, 'kind=customers&filename=待修正.csv')).json();
+    const mapping = { 姓名: 'name', 手机号: 'phone', 标签: 'tags', 备注: 'notes' };
+    const result = await runJob(supervisor, `/api/v1/imports/${view.importId}/run`, { mapping });
+    expect(result).toMatchObject({ created: 1, rejected: 2 });
+    const report = (await download(supervisor, result.reportFileId)).toString('utf8');
+    expect(report).toBe(
+      [
+        '\ufeff姓名,手机号,标签,备注,行号,原因',
+        `"'=HYPERLINK(""x"")",13600000402,不存在的标签,"多行\n备注",3,未知标签：不存在的标签（请先在标签管理中创建）`,
+        "'+加号,12345,,'@提醒,4,手机号格式不正确：12345",
+        '',
+      ].join('\r\n'),
+    );
+    // Fixed (the unknown tag removed, the phone corrected) and imported again: the values come back without the
+    // apostrophes, the report's own 行号 and 原因 columns are not mapped.
+    const fixed = Buffer.from(report.replace('不存在的标签', '').replace(',12345,', ',13600000403,'), 'utf8');
+    const again = (await upload(supervisor, fixed, 'kind=customers&filename=已修正.csv')).json();
+    expect(again.suggestedMapping).toEqual({ ...mapping, 行号: null, 原因: null });
+    const second = await runJob(supervisor, `/api/v1/imports/${again.importId}/run`, { mapping });
+    expect(second).toMatchObject({ created: 2, rejected: 0 });
+    const { rows } = await context.database.pool.query(
+      `select name, notes from customers where workspace_id = $1 and phone in ('13600000402', '13600000403') order by phone`,
+      [supervisor.workspaceId],
+    );
+    expect(rows).toEqual([
+      { name: '=HYPERLINK("x")', notes: '多行\n备注' },
+      { name: '+加号', notes: '@提醒' },
+    ]);
+  });
+
   it('refuses a 2 GB upload from its Content-Length before reading the body', async () => {
     let sent = 0;
     const body = new Readable({
@@ -452,7 +699,11 @@ describe('customer export', () => {
     ).toBe(2);
   });
 
-  it('exports XLSX readable by Excel, with formula-looking cells kept as text', async () => {
+  it('exports XLSX readable by Excel, formula-looking values as string cells without the CSV apostrophe', async () => {
+    await context.database.pool.query(
+      `insert into customers (id, workspace_id, name, phone, region) values (gen_random_uuid(), $1, '@cmd', '13600000010', '-2+3')`,
+      [supervisor.workspaceId],
+    );
     const result = await runJob(supervisor, '/api/v1/exports', {
       target: { all: true },
       format: 'xlsx',
@@ -460,9 +711,19 @@ describe('customer export', () => {
     });
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load((await download(supervisor, result.fileId)) as unknown as ArrayBuffer);
-    const values = workbook.worksheets[0]!.getSheetValues().flat().map(String);
+    const sheet = workbook.worksheets[0]!;
+    const values = sheet.getSheetValues().flat().map(String);
     expect(values).toContain('张三丰');
-    expect(values).toContain(`'=HYPERLINK("x")`);
+    // The value itself, typed as a string (no formula): the CSV's apostrophe would only corrupt it here.
+    const cells: ExcelJS.Cell[] = [];
+    sheet.eachRow((row) => row.eachCell((cell) => cells.push(cell)));
+    for (const text of ['=HYPERLINK("x")', '@cmd', '-2+3']) {
+      const cell = cells.find((candidate) => candidate.value === text);
+      expect(cell, text).toBeDefined();
+      expect(cell!.type).toBe(ExcelJS.ValueType.String);
+      expect(cell!.formula).toBeUndefined();
+    }
+    expect(values.some((value) => value.startsWith("'"))).toBe(false);
   });
 
   it('exports a PDF with the CJK font embedded and glyphs for 张三 and the traditional 劉 and 臺', async () => {
@@ -529,6 +790,16 @@ describe('customer export', () => {
       fields: ['name'],
     });
     expect(foreign.rows).toBe(0);
+  });
+
+  it('exports by a phone search only what the exporter’s own search finds: no hidden digits for analysts', async () => {
+    const exportRows = async (client: Client, q: string) =>
+      (await runJob(client, '/api/v1/exports', { target: { q }, format: 'csv', fields: ['name'] })).rows as number;
+    // The customers imported above have phones 136000001xx…136000004xx; to an analyst their middle digits are masked.
+    expect(await exportRows(supervisor, '13600000')).toBeGreaterThan(1);
+    expect(await exportRows(analyst, '13600000')).toBe(0);
+    expect(await exportRows(analyst, '13600000101')).toBe(1);
+    expect(await exportRows(analyst, '0101')).toBe(1);
   });
 
   it('refuses agents (403), another workspace’s segment (404) and unknown fields (400)', async () => {

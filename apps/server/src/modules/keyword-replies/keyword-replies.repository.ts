@@ -114,6 +114,19 @@ export const existingInboxIds = async (db: Executor, workspaceId: string, ids: s
         ).map((row) => row.id),
       );
 
+/** id → name of the workspace's inboxes among `ids` (for the audit log). */
+export const inboxNames = async (db: Executor, workspaceId: string, ids: string[]) =>
+  new Map(
+    ids.length === 0
+      ? []
+      : (
+          await db
+            .select({ id: inboxes.id, name: inboxes.name })
+            .from(inboxes)
+            .where(and(eq(inboxes.workspaceId, workspaceId), inArray(inboxes.id, ids)))
+        ).map((row) => [row.id, row.name] as const),
+  );
+
 export type RuleHistory = { ruleId: string; lastAt: Date; thisMessage: boolean };
 
 /** Per rule: its latest hit in the conversation, and whether it already fired for this very message. */

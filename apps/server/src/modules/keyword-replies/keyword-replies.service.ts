@@ -17,7 +17,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { DomainEvent, EventBus, MessageCreatedEvent } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { createTtlCache } from '../../platform/ttl-cache.ts';
-import type { AuditService } from '../audit/index.ts';
+import { type AuditService, changedFields, type FieldChange, hasChanges } from '../audit/index.ts';
 import { inboxBusinessHours } from '../business-hours/index.ts';
 import type { ConversationsService } from '../conversations/index.ts';
 import { findTemplate, renderTemplateForConversation } from '../templates/index.ts';
@@ -88,6 +88,46 @@ export function checkRegex(pattern: string): void {
       { pattern },
     );
   }
+}
+
+/** Reply texts run to 2,000 characters; the audit log keeps their start. */
+const REPLY_EXCERPT_LENGTH = 100;
+const excerpt = (text: string | null) =>
+  text && text.length > REPLY_EXCERPT_LENGTH ? `${text.slice(0, REPLY_EXCERPT_LENGTH)}…` : text;
+
+const sortedIds = (ids: string[]) => [...ids].sort();
+
+/**
+ * What an update changed, before → after, as the audit log shows it: the template by title, inboxes by name (an empty
+ * list is every inbox), the reply text by its start (`{ changed: true }` when only its end changed).
+ */
+async function ruleChanges(executor: Executor, before: repo.KeywordReplyRow, after: repo.KeywordReplyRow) {
+  const plain = (rule: repo.KeywordReplyRow) => ({
+    name: rule.name,
+    keywords: rule.keywords,
+    matchMode: rule.matchMode,
+    replyHours: rule.hours,
+    frequency: rule.frequency,
+    cooldownMinutes: rule.cooldownMinutes,
+    priority: rule.priority,
+    stopOtherRules: rule.stopOtherRules,
+    enabled: rule.enabled,
+  });
+  const changes: Record<string, FieldChange | { changed: true }> = changedFields(plain(before), plain(after));
+  if (before.templateId !== after.templateId) {
+    changes.template = { before: before.templateTitle, after: after.templateTitle };
+  }
+  if (before.replyText !== after.replyText) {
+    const [old, now] = [excerpt(before.replyText), excerpt(after.replyText)];
+    changes.replyText = old === now ? { changed: true } : { before: old, after: now };
+  }
+  if (sortedIds(before.inboxIds).join() !== sortedIds(after.inboxIds).join()) {
+    const names = await repo.inboxNames(executor, after.workspaceId, [...before.inboxIds, ...after.inboxIds]);
+    const named = (ids: string[]) =>
+      ids.map((inboxId) => names.get(inboxId) ?? inboxId).sort((a, b) => a.localeCompare(b, 'zh-CN'));
+    changes.inboxes = { before: named(before.inboxIds), after: named(after.inboxIds) };
+  }
+  return changes;
 }
 
 type RuleDraft = {
@@ -570,14 +610,18 @@ export function createKeywordRepliesService({
           ...(patch.stopOtherRules !== undefined ? { stopOtherRules: patch.stopOtherRules } : {}),
           ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
         });
-        await audit.record(tx, {
-          workspaceId: actor.workspaceId,
-          actorId: actor.userId,
-          action: 'keyword_replies.updated',
-          targetType: 'keyword_reply',
-          targetId: id,
-          details: { name: patch.name ?? current.name, fields: Object.keys(patch) },
-        });
+        const updated = await loadRule(tx, actor.workspaceId, id);
+        const changes = await ruleChanges(tx, current, updated);
+        if (hasChanges(changes)) {
+          await audit.record(tx, {
+            workspaceId: actor.workspaceId,
+            actorId: actor.userId,
+            action: 'keyword_replies.updated',
+            targetType: 'keyword_reply',
+            targetId: id,
+            details: { name: updated.name, changes },
+          });
+        }
       });
       invalidate(actor.workspaceId);
       return toKeywordReply(await loadRule(db, actor.workspaceId, id));

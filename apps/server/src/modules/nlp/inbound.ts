@@ -15,6 +15,14 @@ export const CLEAR_SENTIMENT_SCORE = 0.8;
 
 let warned = false;
 
+/**
+ * Whether an inbound message is the customer's own words and worth scoring: not a stand-in a channel wrote for
+ * media or an event (WeChat's [图片], [语音] without recognised text, [关注公众号]; an email's （无正文）) and not empty
+ * (attachments only). Such messages get no sentiment and no urgency (not even repeated_contact, migration 0034).
+ */
+export const isScorable = (message: { content: string; isPlaceholder?: boolean }): boolean =>
+  !message.isPlaceholder && message.content.trim() !== '';
+
 export function analyseInbound(text: string): { sentiment: MessageSentiment; urgency: Urgency } | null {
   try {
     const scored = scoreSentiment(text);

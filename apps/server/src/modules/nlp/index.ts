@@ -2,7 +2,7 @@
 
 export { alertsRoutes } from './alerts.routes.ts';
 export { type AlertsService, createAlertsService } from './alerts.service.ts';
-export { analyseInbound } from './inbound.ts';
+export { analyseInbound, isScorable } from './inbound.ts';
 export { type Sentiment, type SentimentLabel, scoreSentiment, sentimentModel } from './model.ts';
 export {
   detectUrgency,

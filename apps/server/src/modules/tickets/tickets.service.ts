@@ -1545,6 +1545,45 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
       });
     },
 
+    /**
+     * A deleted team's tickets lose the team, in the deletion's transaction (identity's deleteTeam, through app.ts).
+     * Active ones change the way an agent's change does, with a 「修改了团队」 timeline entry and `ticket.updated` (its
+     * webhook deliveries written in `tx`, published after the commit); resolved and closed ones, a team's whole
+     * history, are cleared in one statement without an event each. Answers how many changed.
+     */
+    async releaseTeam(
+      tx: Executor,
+      emit: Emit,
+      input: { workspaceId: string; teamId: string; performedBy: string | null },
+    ): Promise<number> {
+      const ofTeam = and(eq(tickets.workspaceId, input.workspaceId), eq(tickets.teamId, input.teamId));
+      const finished = sql`${tickets.status} in ('resolved', 'closed')`;
+      const history = await tx
+        .update(tickets)
+        .set({ teamId: null, updatedAt: new Date() })
+        .where(and(ofTeam, finished))
+        .returning({ id: tickets.id });
+      const rows = await tx
+        .select()
+        .from(tickets)
+        .where(and(ofTeam, sql`not (${finished})`))
+        .orderBy(asc(tickets.id))
+        .for('update');
+      const outcomes: Awaited<ReturnType<typeof applyChanges>>[] = [];
+      for (const row of rows) {
+        const outcome = await applyChanges(tx, row, input.performedBy, { teamId: null });
+        if (outcome.changed.length > 0) outcomes.push(outcome);
+      }
+      const presented = await present(
+        tx,
+        outcomes.map((outcome) => outcome.row),
+      );
+      for (const [i, ticket] of presented.entries()) {
+        await emitChange(emit, input.workspaceId, input.performedBy, ticket, outcomes[i]!.changed);
+      }
+      return history.length + outcomes.length;
+    },
+
     /** Subscribes to the bus: an agent's public reply on a linked conversation meets first response (and owns it). */
     subscribe() {
       return events.subscribe(async (event) => {

@@ -7,6 +7,7 @@ import {
   type WebhookEndpoint,
   type WebhookEvent,
   type WebhookPayload,
+  webhookEvents,
 } from '@huike/contracts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
@@ -18,7 +19,7 @@ import { newId, randomToken } from '../../platform/ids.ts';
 import { DeliveryError, type Outbox } from '../../platform/outbox.ts';
 import { checkUrlAllowed, UnsafeUrlError } from '../../platform/safe-fetch.ts';
 import { createTtlCache } from '../../platform/ttl-cache.ts';
-import type { AuditService } from '../audit/index.ts';
+import { type AuditService, changedFields, type FieldChange, hasChanges } from '../audit/index.ts';
 import { postSigned } from './signed-post.ts';
 import * as repo from './webhooks.repository.ts';
 
@@ -28,6 +29,27 @@ const ENDPOINT_CACHE_MS = 3_000;
 const REPLAY_WINDOW_MS = 24 * 3_600_000;
 
 const notFound = () => new AppError('webhook.not_found', 'Webhook 不存在');
+
+/**
+ * An endpoint address as the audit log keeps it: without its query, fragment or credentials, which often carry a token
+ * (钉钉 and 企业微信 robots take theirs as `access_token` / `key`). The log is append-only: a token in it stays there.
+ */
+function auditedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`;
+  } catch {
+    return url.replace(/[?#].*$/s, '');
+  }
+}
+
+/** Events in the order the webhook form lists them, so a save that only reorders them changes nothing. */
+const inListOrder = (events: readonly string[]) =>
+  [...events].sort((a, b) => webhookEvents.indexOf(a as WebhookEvent) - webhookEvents.indexOf(b as WebhookEvent));
+
+/** How the audit log names an endpoint: its description, else its address. */
+const auditedName = (endpoint: { description: string; url: string }) =>
+  endpoint.description.trim() || auditedUrl(endpoint.url);
 
 const toEndpoint = (row: repo.ListedEndpointRow, canSeeSecret: boolean): WebhookEndpoint => ({
   id: row.id,
@@ -287,7 +309,7 @@ export function createWebhooksService({
           action: 'webhooks.created',
           targetType: 'webhook',
           targetId: id,
-          details: { events: body.events, enabled: body.enabled },
+          details: { name: auditedName(body), events: inListOrder(body.events), enabled: body.enabled },
         });
       });
       forget(actor.workspaceId, id);
@@ -300,18 +322,36 @@ export function createWebhooksService({
       if (!existing) throw notFound();
       if (patch.url !== undefined && patch.url !== existing.url) await checkUrl(patch.url);
       const { rotateSecret, ...fields } = patch;
+      const changes: Record<string, FieldChange | { changed: true }> = changedFields(
+        {
+          url: auditedUrl(existing.url),
+          description: existing.description,
+          events: inListOrder(existing.events),
+          enabled: existing.enabled,
+        },
+        {
+          url: fields.url === undefined ? undefined : auditedUrl(fields.url),
+          description: fields.description,
+          events: fields.events && inListOrder(fields.events),
+          enabled: fields.enabled,
+        },
+      );
+      // Another token in the query: changed, but the log shows neither.
+      if (fields.url !== undefined && fields.url !== existing.url && !changes.url) changes.url = { changed: true };
+      if (rotateSecret) changes.secret = { changed: true };
       await db.transaction(async (tx) => {
         await repo.updateEndpoint(tx, actor.workspaceId, id, {
           ...fields,
           ...(rotateSecret ? { secret: randomToken(32) } : {}),
         });
+        if (!hasChanges(changes)) return;
         await audit.record(tx, {
           workspaceId: actor.workspaceId,
           actorId: actor.userId,
           action: 'webhooks.updated',
           targetType: 'webhook',
           targetId: id,
-          details: { fields: Object.keys(patch) },
+          details: { name: auditedName({ ...existing, ...fields }), changes },
         });
       });
       forget(actor.workspaceId, id);
@@ -321,13 +361,15 @@ export function createWebhooksService({
     async remove(actor: Actor, id: string) {
       assertCan(actor, 'webhooks:manage');
       await db.transaction(async (tx) => {
-        if (!(await repo.deleteEndpoint(tx, actor.workspaceId, id))) throw notFound();
+        const existing = await repo.findEndpoint(tx, actor.workspaceId, id);
+        if (!existing || !(await repo.deleteEndpoint(tx, actor.workspaceId, id))) throw notFound();
         await audit.record(tx, {
           workspaceId: actor.workspaceId,
           actorId: actor.userId,
           action: 'webhooks.deleted',
           targetType: 'webhook',
           targetId: id,
+          details: { name: auditedName(existing) },
         });
       });
       forget(actor.workspaceId, id);

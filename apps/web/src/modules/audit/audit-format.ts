@@ -1,5 +1,7 @@
-import type { AuditEntry } from '@huike/contracts';
+import type { AuditEntry, AutomationTrigger } from '@huike/contracts';
 import type { TFunction } from 'i18next';
+import { triggerSummary } from '../automation/labels.ts';
+import { eventLabel } from '../webhooks/events.ts';
 
 /*
  * How an audit entry reads to a person: 「修改成员角色 · 成员 小美 · 角色：客服 → 管理员」. Every action code the server
@@ -60,6 +62,7 @@ export const actionGroups = {
     'bot_settings.updated',
   ],
   channels: [
+    'inboxes.created',
     'inboxes.updated',
     'inboxes.business_hours_updated',
     'business_hours.holiday_saved',
@@ -192,6 +195,14 @@ const valueMaps: Record<string, string> = {
   kind: 'audit.values.kind',
   channelType: 'audit.values.channelType',
   action: 'audit.values.bulkAction',
+  // Automation rules: the trigger's kind (as created entries record it), the fields conditions test, the actions.
+  trigger: 'automation.triggers',
+  conditions: 'automation.fields',
+  actions: 'automation.actions',
+  // Keyword replies.
+  matchMode: 'keywordReplies.modes',
+  replyHours: 'keywordReplies.hours',
+  frequency: 'keywordReplies.frequencies',
 };
 
 /** One value as a person reads it: names for codes, 「60 分钟」 for minutes, 是/否, lists joined with 、. */
@@ -204,18 +215,23 @@ export function formatValue(field: string, value: unknown, t: TFunction): string
   }
   if (typeof value === 'number') return field.endsWith('Minutes') ? minutes(value, t) : String(value);
   if (typeof value === 'string') {
+    if (field === 'events' || field === 'event') return eventLabel(t, value);
     const map = valueMaps[field];
     const named = map ? lookup(t, `${map}.${value}`) : undefined;
     if (named) return named;
     return /Id$/.test(field) && UUID.test(value) ? shortId(value) : value;
   }
   if (Array.isArray(value)) {
-    if (value.length === 0) return t('audit.values.none');
+    // A keyword reply without channels answers in every channel.
+    if (value.length === 0) return t(field === 'inboxes' ? 'audit.values.allInboxes' : 'audit.values.none');
     return value.map((item) => formatValue(field, item, t)).join(sep(t).list);
   }
   if (typeof value === 'object') {
     const object = value as Record<string, unknown>;
     if (field === 'businessHours') return businessHoursText(object, t);
+    // An automation rule's trigger with its settings: 「客服 10 分钟未回复」 (a tag by its id: the log keeps no name).
+    if (field === 'trigger' && typeof object.type === 'string')
+      return triggerSummary(object as AutomationTrigger, t, (id) => (UUID.test(id) ? shortId(id) : id));
     if (field === 'offlineReply') {
       const state = t(object.enabled === true ? 'audit.values.on' : 'audit.values.off');
       return typeof object.content === 'string' && object.content ? `${state}${sep(t).colon}${object.content}` : state;
@@ -236,7 +252,8 @@ export function formatChange(field: string, change: unknown, t: TFunction): stri
   if (change && typeof change === 'object' && !Array.isArray(change)) {
     const record = change as Record<string, unknown>;
     if (record.changed === true && !('before' in record)) {
-      return t(field.startsWith('channelConfig.') ? 'audit.values.secretChanged' : 'audit.values.changed');
+      const isSecret = field.startsWith('channelConfig.') || field === 'secret';
+      return t(isSecret ? 'audit.values.secretChanged' : 'audit.values.changed');
     }
     if ('before' in record && 'after' in record) {
       const { before, after } = record;

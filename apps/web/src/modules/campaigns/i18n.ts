@@ -10,7 +10,9 @@ export const smsCampaignZhCN = {
   noInbox: '还没有短信渠道',
   noInboxAction: '去「设置 → 渠道接入」添加短信渠道',
   params: '模板参数',
-  paramsHelp: '按短信服务商审核通过的营销模板填写参数；参数 name 会自动填成每位客户的称呼。',
+  /** `<code>` marks what is typed literally (rendered with Trans). */
+  paramsHelp:
+    '按短信服务商审核通过的营销模板填写参数。参数值里的 <code>{name}</code> 发送时会换成每位客户的称呼（没有名字时为「亲」）。',
   paramName: '参数名，如 coupon',
   paramValue: '参数值，如 满100减20',
   paramNameInvalid: '参数名只能包含字母、数字和下划线，且不以数字开头',
@@ -60,7 +62,7 @@ export const smsCampaignEn: typeof smsCampaignZhCN = {
   noInboxAction: 'Add one under Settings → Channels',
   params: 'Template parameters',
   paramsHelp:
-    'Fill in the parameters of the approved marketing template; the parameter name is filled with each customer’s name.',
+    'Fill in the parameters of the marketing template your SMS provider approved. Write <code>{name}</code> in a value to put in each customer’s name (“亲” when the name is unknown).',
   paramName: 'Name, e.g. coupon',
   paramValue: 'Value, e.g. ¥20 off ¥100',
   paramNameInvalid: 'Letters, digits and underscores only, not starting with a digit',

@@ -91,6 +91,24 @@ export function emailMetaOf(message: Pick<Message, 'channelMeta'>): EmailMeta | 
   return isEmail ? email : null;
 }
 
+/** An email conversation's thread: the customer's address and the subject (without Re:). */
+export type EmailThread = { to: string | undefined; subject: string | undefined };
+
+/**
+ * Where an agent's email reply goes while its channel has not said yet (sending, or failed before the mail was
+ * written): the thread's customer address and subject, as the sender writes them (Re: …).
+ */
+export function expectedEmailMeta(thread: EmailThread): EmailMeta {
+  return {
+    subject: thread.subject ? `Re: ${thread.subject}` : undefined,
+    from: undefined,
+    to: thread.to,
+    cc: undefined,
+    html: undefined,
+    skippedAttachments: [],
+  };
+}
+
 export type WechatEvent = { event: string; key: string | undefined };
 
 const wechatMsgType = (meta: Meta): string | undefined => text(pick(meta, 'msgType', 'MsgType', 'type'))?.toLowerCase();

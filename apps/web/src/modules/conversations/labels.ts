@@ -1,9 +1,18 @@
-import type { Conversation } from '@huike/contracts';
+import type { ChannelType, Conversation } from '@huike/contracts';
 import type { TFunction } from 'i18next';
 
-/** The customer's name, or "访客 3f2a" for an anonymous visitor (last characters of the customer id). */
-export function customerLabel(conversation: Pick<Conversation, 'customerName' | 'customerId'>, t: TFunction): string {
+/**
+ * The customer's name, or a label that says who they are on the conversation's channel and tells them apart (last
+ * characters of the customer id): 「访客 3f2a」 on the website, 「公众号粉丝 3f2a」 on WeChat, 「短信客户 3f2a」…
+ * While the inboxes load the channel is unknown: 「客户 3f2a」.
+ */
+export function customerLabel(
+  conversation: Pick<Conversation, 'customerName' | 'customerId'>,
+  t: TFunction,
+  channelType: ChannelType | undefined,
+): string {
   const name = conversation.customerName?.trim();
   if (name) return name;
-  return t('inbox.visitor', { suffix: conversation.customerId.replace(/-/g, '').slice(-4) });
+  const suffix = conversation.customerId.replace(/-/g, '').slice(-4);
+  return t(`inbox.unnamed.${channelType ?? 'unknown'}`, { suffix });
 }

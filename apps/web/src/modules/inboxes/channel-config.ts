@@ -214,14 +214,19 @@ export function randomToken(length: number): string {
   return Array.from(bytes, (byte) => alphabet[byte % alphabet.length]).join('');
 }
 
-/** Whether an inbox's channel has what it needs to work, for the list's 状态 column. */
-export function channelStatus(inbox: Pick<Inbox, 'channelType' | 'channelConfig'>): {
+/**
+ * Whether an inbox's channel works, for the list's 状态 column: 收信失败 while its adapter reports a receive failure
+ * (IMAP; `health` reaches admins only), else whether it has what it needs.
+ */
+export function channelStatus(inbox: Pick<Inbox, 'channelType' | 'channelConfig'> & { health?: Inbox['health'] }): {
   key: 'active' | 'receiveOnly' | 'incomplete' | 'error';
   error?: string;
+  failingSince?: string | null;
 } {
   const config = inbox.channelConfig ?? {};
-  const lastError = text(config.lastError);
-  if (lastError) return { key: 'error', error: lastError };
+  if (inbox.health?.error) {
+    return { key: 'error', error: inbox.health.error, failingSince: inbox.health.failingSince };
+  }
   switch (inbox.channelType) {
     case 'website':
       return { key: 'active' };

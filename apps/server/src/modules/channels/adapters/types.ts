@@ -42,6 +42,11 @@ export type ChannelInbound = {
   attachments?: { fileId: string; name: string; contentType: string; size: number }[];
   /** Email: the conversation this replies to, found by In-Reply-To/References. */
   threadId?: string;
+  /**
+   * The content is a stand-in the adapter wrote for what has no text ([图片], [关注公众号], （无正文）), not the
+   * customer's words: it is not scored for sentiment or urgency.
+   */
+  isPlaceholder?: boolean;
 };
 
 /** What an adapter needs to deliver one outbound message. */
@@ -89,6 +94,23 @@ export type ChannelRuntime = {
    * channelMeta; agents see the change. False when a worker took it first: the outbox sends it then.
    */
   claimDelivery(inbox: ChannelInbox, messageId: string, meta: Record<string, unknown>): Promise<boolean>;
+  /**
+   * Receive health of a channel that fetches its own messages (IMAP), shown to admins on the inbox. Call `ok` after
+   * each fetch that worked and `failing` with a reason an admin can act on (never a password) after one that did not.
+   */
+  health: {
+    /** Clears a recorded failure and notes the time (rewritten at most once a minute while all is well). */
+    ok(inbox: ChannelInbox): Promise<void>;
+    /** Records why receiving fails; the first failure of a run sets since when. */
+    failing(inbox: ChannelInbox, reason: string): Promise<void>;
+  };
+  /** Tells every app process that an inbox's settings were saved (the channels module calls it after the commit). */
+  announceInboxSaved(inbox: Pick<ChannelInbox, 'id' | 'workspaceId'>): Promise<void>;
+  /**
+   * Runs `listener` with the id of each inbox whose settings were saved, on any process: background work such as the
+   * IMAP loop picks new settings up at once instead of at its next check. Answers the unsubscribe.
+   */
+  onInboxSaved(listener: (inboxId: string) => void): () => void;
   /** Small per-inbox running state (IMAP's last UID, WeChat's access token and multi-part delivery progress). */
   state: {
     get<T extends Record<string, unknown>>(inbox: ChannelInbox, key: string): Promise<T | undefined>;
@@ -126,6 +148,11 @@ export type ChannelAdapter = {
     delivery: ChannelDelivery,
     runtime: ChannelRuntime,
   ): Promise<{ externalId?: string; meta?: Record<string, unknown> }>;
+  /**
+   * Whether an inbox with this config can send at all (an email inbox without SMTP only receives), so agents are not
+   * offered it to start a conversation. Absent: it can whenever it delivers. The config may hold encrypted secrets.
+   */
+  canSend?(config: Record<string, unknown>): boolean;
   /**
    * Automatic replies (senderKind bot/system) wait this long in the outbox before a worker may send them, so the
    * channel's own callback can answer them in its response first (WeChat's passive reply); agents' replies never wait.

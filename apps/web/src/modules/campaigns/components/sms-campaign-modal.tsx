@@ -2,7 +2,7 @@ import { DeleteOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons'
 import type { Job } from '@huike/contracts';
 import { Alert, Button, Col, Form, Input, Row, Select, Statistic, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { applyServerFieldErrors } from '../../../ui/form-errors.ts';
@@ -128,7 +128,14 @@ export function SmsCampaignModal({ open, segmentId, description, onClose }: Prop
               data-testid="sms-campaign-inbox"
             />
           </Form.Item>
-          <Form.Item label={t('smsCampaign.params')} extra={t('smsCampaign.paramsHelp')}>
+          <Form.Item
+            label={t('smsCampaign.params')}
+            extra={
+              <span data-testid="sms-params-help">
+                <Trans i18nKey="smsCampaign.paramsHelp" components={{ code: <code className="hk-mono" /> }} />
+              </span>
+            }
+          >
             <Form.List name="params">
               {(fields, { add, remove }) => (
                 <div className="hk-stack-tight">

@@ -41,7 +41,7 @@ export function ChatHeader({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const changeStatus = useChangeConversationStatus();
-  const name = customerLabel(conversation, t);
+  const name = customerLabel(conversation, t, inbox?.channelType);
   const assignee = conversation.assigneeId ? users.get(conversation.assigneeId) : undefined;
   const team = conversation.teamId ? teams.find((each) => each.id === conversation.teamId) : undefined;
 

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime, formatUpcoming } from '../../../ui/time.ts';
 import { useCustomer } from '../../customers/hooks/use-customers.ts';
 import { useInboxMap } from '../../inboxes/hooks/use-inboxes.ts';
-import { threadCustomerAddress, threadSubject } from '../channel-meta.ts';
+import { type EmailThread, threadCustomerAddress, threadSubject } from '../channel-meta.ts';
 import { useMarkConversationRead } from '../hooks/use-conversations.ts';
 import { newClientMsgId, useMessages, useSendMessage } from '../hooks/use-messages.ts';
 import { customerLabel } from '../labels.ts';
@@ -44,9 +44,14 @@ export function ChatPanel({ conversation, me, users, agents, teams, canReply, ca
     [messages.items],
   );
   const subject = channelType === 'email' ? threadSubject(stored) : undefined;
+  const emailRecipient =
+    channelType === 'email' ? (threadCustomerAddress(stored) ?? customer.data?.email ?? undefined) : undefined;
+  const emailThread = useMemo<EmailThread | undefined>(
+    () => (channelType === 'email' ? { to: emailRecipient, subject } : undefined),
+    [channelType, emailRecipient, subject],
+  );
   const composerChannel = useMemo<ComposerChannel | undefined>(() => {
-    if (channelType === 'email')
-      return { type: 'email', recipient: threadCustomerAddress(stored) ?? customer.data?.email ?? undefined };
+    if (channelType === 'email') return { type: 'email', recipient: emailRecipient };
     if (channelType === 'sms') return { type: 'sms', recipient: customer.data?.phone ?? undefined };
     if (channelType === 'wechat') {
       const lastInbound = stored.findLast((message) => message.direction === 'inbound');
@@ -54,7 +59,7 @@ export function ChatPanel({ conversation, me, users, agents, teams, canReply, ca
       return { type: 'wechat', isWindowClosed };
     }
     return undefined;
-  }, [channelType, stored, customer.data?.email, customer.data?.phone]);
+  }, [channelType, stored, emailRecipient, customer.data?.phone]);
 
   // Opening a conversation reads it; while it stays open, new customer messages are read as they come.
   const markedRef = useRef<string | null>(null);
@@ -96,7 +101,8 @@ export function ChatPanel({ conversation, me, users, agents, teams, canReply, ca
         isFetchingOlder={messages.isFetchingNextPage}
         fetchOlder={() => void fetchNextPage()}
         agentName={me.name}
-        customerName={customerLabel(conversation, t)}
+        customerName={customerLabel(conversation, t, inbox?.channelType)}
+        emailThread={emailThread}
         onRetrySend={(pending) =>
           send.mutate({
             content: pending.content,

@@ -27,7 +27,7 @@ export const ConversationRow = memo(function ConversationRow({
   onSelect,
 }: Props) {
   const { t } = useTranslation();
-  const name = customerLabel(conversation, t);
+  const name = customerLabel(conversation, t, inbox?.channelType);
   return (
     <button
       type="button"

@@ -4,7 +4,13 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type EmailMeta, emailSrcDoc, estimateEmailHeight } from '../channel-meta.ts';
 
-type Props = { email: EmailMeta; content: string; messageId?: string };
+type Props = {
+  email: EmailMeta;
+  content: string;
+  messageId?: string;
+  /** Our reply before the channel described it: its To and subject are the thread's, not yet what was sent. */
+  isExpected?: boolean;
+};
 
 /**
  * An email in the chat: subject, 发件人/收件人/抄送, the text (quoted history already stripped on the server) and
@@ -12,7 +18,7 @@ type Props = { email: EmailMeta; content: string; messageId?: string };
  * allow-same-origin (the mail can neither run code nor reach the app's cookies or DOM), a CSP in the document
  * itself, and links that can only open in a new tab.
  */
-export function EmailContent({ email, content, messageId }: Props) {
+export function EmailContent({ email, content, messageId, isExpected }: Props) {
   const { t } = useTranslation();
   const [isOriginalOpen, setOriginalOpen] = useState(false);
   const html = email.html;
@@ -20,7 +26,7 @@ export function EmailContent({ email, content, messageId }: Props) {
   const height = useMemo(() => (isOriginalOpen && html ? estimateEmailHeight(html) : 0), [isOriginalOpen, html]);
 
   return (
-    <div className="hk-msg-bubble hk-email" data-testid="email-message">
+    <div className="hk-msg-bubble hk-email" data-testid="email-message" data-expected={isExpected ? 'true' : undefined}>
       <div className="hk-email-subject" data-testid="email-subject">
         <MailOutlined /> {email.subject ?? t('channelChat.email.noSubject')}
       </div>

@@ -13,7 +13,14 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AttachmentList } from '../../../ui/attachment-list.tsx';
 import { formatDateTime, inWorkspace } from '../../../ui/time.ts';
-import { emailMetaOf, wechatEventOf, wechatEventText, wechatVoiceOf } from '../channel-meta.ts';
+import {
+  type EmailThread,
+  emailMetaOf,
+  expectedEmailMeta,
+  wechatEventOf,
+  wechatEventText,
+  wechatVoiceOf,
+} from '../channel-meta.ts';
 import type { PendingMessage } from '../pending-messages.ts';
 import { DeliveryMark } from './delivery-mark.tsx';
 import { EmailContent } from './email-content.tsx';
@@ -39,6 +46,8 @@ type BubbleProps = {
   attachments?: Message['attachments'];
   /** The stored message, for what its channel adds (email parts, WeChat events and voice, delivery state). */
   message?: Message;
+  /** Email conversations: where our replies go, shown on a reply the channel has not described yet. */
+  emailThread?: EmailThread;
 };
 
 function Bubble(props: BubbleProps) {
@@ -90,7 +99,10 @@ function Bubble(props: BubbleProps) {
   }
 
   const side = props.direction === 'inbound' ? 'in' : 'out';
-  const email = props.message ? emailMetaOf(props.message) : null;
+  const stored = props.message ? emailMetaOf(props.message) : null;
+  // Our reply in an email thread is an email even before (or without) the channel's headers: sending, or failed.
+  const isExpectedEmail = !stored && side === 'out' && !props.isPrivate && !!props.message && !!props.emailThread;
+  const email = stored ?? (isExpectedEmail && props.emailThread ? expectedEmailMeta(props.emailThread) : null);
   const voice = props.message && !email ? wechatVoiceOf(props.message) : null;
   const delivery = props.message?.delivery ?? null;
   const isUndelivered = delivery?.status === 'failed' || delivery?.status === 'bounced';
@@ -123,7 +135,7 @@ function Bubble(props: BubbleProps) {
       </div>
       {/* Plain text only: React escapes it, so markup a customer types is shown, never run. */}
       {email ? (
-        <EmailContent email={email} content={props.content} messageId={props.messageId} />
+        <EmailContent email={email} content={props.content} messageId={props.messageId} isExpected={isExpectedEmail} />
       ) : voice ? (
         <div className="hk-msg-bubble hk-msg-voice" data-testid="voice-message">
           <div className="hk-msg-voice-label">
@@ -183,13 +195,16 @@ function Bubble(props: BubbleProps) {
 export const MessageBubble = memo(function MessageBubble({
   message,
   customerName,
+  emailThread,
 }: {
   message: Message;
   customerName?: string;
+  emailThread?: EmailThread;
 }) {
   return (
     <Bubble
       customerName={customerName}
+      emailThread={emailThread}
       direction={message.direction}
       senderKind={message.senderKind}
       senderName={message.senderName}

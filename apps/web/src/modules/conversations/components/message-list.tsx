@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../../ui/empty-state.tsx';
 import { ErrorState } from '../../../ui/error-state.tsx';
 import { inWorkspace } from '../../../ui/time.ts';
+import type { EmailThread } from '../channel-meta.ts';
 import type { ChatItem } from '../hooks/use-messages.ts';
 import type { PendingMessage } from '../pending-messages.ts';
 import { MessageBubble, PendingBubble } from './message-bubble.tsx';
@@ -18,6 +19,8 @@ type Props = {
   fetchOlder: () => void;
   agentName: string;
   customerName: string;
+  /** Email conversations: where replies go (shown on a reply the channel has not described yet). */
+  emailThread?: EmailThread;
   onRetrySend: (pending: PendingMessage) => void;
 };
 
@@ -104,7 +107,11 @@ export function MessageList(props: Props) {
                 </div>
               )}
               {item.kind === 'message' ? (
-                <MessageBubble message={item.message} customerName={props.customerName} />
+                <MessageBubble
+                  message={item.message}
+                  customerName={props.customerName}
+                  emailThread={props.emailThread}
+                />
               ) : (
                 <PendingBubble
                   pending={item.pending}

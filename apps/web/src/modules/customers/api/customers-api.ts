@@ -2,6 +2,8 @@ import type {
   CreateCustomFieldBody,
   Customer,
   CustomerIdentity,
+  CustomerListCount,
+  CustomerSortKey,
   CustomFieldDefinition,
   DuplicateCandidate,
   MergeBody,
@@ -9,6 +11,7 @@ import type {
   MergeResult,
   RevealableField,
   RevealResult,
+  SortOrder,
   StaleProfile,
   TimelineEntry,
   UndoMergeResult,
@@ -18,12 +21,18 @@ import type {
 import { api, type Page } from '../../../api/client.ts';
 import { rowsOf } from '../../tags/api/tags-api.ts';
 
-export type CustomerListParams = {
+/** Which customers the list shows (and counts). */
+export type CustomerScopeParams = {
   q?: string;
   tagId?: string;
   segmentId?: string;
   lifecycleStage?: string;
   rfmTier?: string;
+};
+export type CustomerListParams = CustomerScopeParams & {
+  /** Not with `q` (search results are ranked by match). */
+  sort?: CustomerSortKey;
+  order?: SortOrder;
   limit: number;
   cursor?: string;
 };
@@ -34,6 +43,8 @@ type List<T> = T[] | { items: T[] };
 export const customersApi = {
   list: (params: CustomerListParams, signal?: AbortSignal) =>
     api.get<Page<Customer>>('/api/v1/customers', params, signal),
+  count: (params: CustomerScopeParams, signal?: AbortSignal) =>
+    api.get<CustomerListCount>('/api/v1/customers/count', params, signal),
   get: (id: string, signal?: AbortSignal) => api.get<Customer>(`/api/v1/customers/${id}`, undefined, signal),
   update: (id: string, input: UpdateCustomerInput) => api.patch<Customer>(`/api/v1/customers/${id}`, input),
   identities: async (id: string, signal?: AbortSignal) =>

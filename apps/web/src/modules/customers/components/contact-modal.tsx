@@ -1,12 +1,12 @@
-import type { ChannelType, CustomerChannels } from '@huike/contracts';
+import type { ChannelType, CustomerChannel, CustomerChannels } from '@huike/contracts';
 import { Alert, App, type ButtonProps, Form, Input, Modal, Select } from 'antd';
+import type { TFunction } from 'i18next';
 import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../../api/client.ts';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { smsSegments } from '../../conversations/channel-meta.ts';
 import { channelIconOf } from '../../conversations/components/channel-icon.tsx';
-import { useInboxes } from '../../inboxes/hooks/use-inboxes.ts';
 import { useContactCustomer } from '../hooks/use-customer-channels.ts';
 
 type Props = {
@@ -21,46 +21,66 @@ type Props = {
 
 type Values = { inboxId: string; content: string };
 
-/** Channels that can reach a customer who never wrote there: by their email address or phone number. */
-const reachableByAddress = new Set<ChannelType>(['email', 'sms']);
+type Option = {
+  value: string;
+  label: string;
+  type: ChannelType;
+  address: string | null;
+  isLastUsed: boolean;
+  /** Why this inbox cannot reach the customer now (shown on the disabled option); null when it can. */
+  blockedBy: string | null;
+  blocker: CustomerChannel['cannotContact'];
+};
 
-type Option = { value: string; label: string; type: ChannelType; address: string | null; isLastUsed: boolean };
+/** Why an agent cannot write to the customer on this inbox, in words; null when they can. */
+export function contactBlockerText(item: CustomerChannel, t: TFunction): string | null {
+  switch (item.cannotContact) {
+    case null:
+      return null;
+    case 'receive_only':
+      return t('customerChannels.blockers.receive_only');
+    case 'address_taken':
+      return item.addressOwner?.customerName
+        ? t('customerChannels.blockers.address_taken_named', { name: item.addressOwner.customerName })
+        : t('customerChannels.blockers.address_taken');
+    case 'no_address':
+      return item.channelType === 'sms'
+        ? t('customerChannels.blockers.no_phone')
+        : t('customerChannels.blockers.no_email');
+  }
+}
 
 /**
  * 通过其他渠道联系: pick the channel (the one the customer used last is chosen for you), write, send. The server
- * continues their open conversation there or opens one, and the workbench opens it.
+ * continues their open conversation there or opens one, and the workbench opens it. Channels that cannot reach the
+ * customer (a receive-only inbox, an address another customer owns there, no address on the profile) are listed
+ * disabled with the reason, so the agent learns it before writing.
  */
 export function ContactModal({ customerId, customerName, channels, isOpen, onClose, onSent }: Props) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const inboxes = useInboxes();
   const send = useContactCustomer(customerId);
   const content = Form.useWatch('content', form) ?? '';
   const inboxId = Form.useWatch('inboxId', form);
 
   const options = useMemo<Option[]>(() => {
-    const known = (channels?.items ?? []).map((item) => ({
+    const all = (channels?.items ?? []).map((item) => ({
       value: item.inboxId,
       label: item.inboxName,
       type: item.channelType,
       address: item.address,
       isLastUsed: item.inboxId === channels?.lastUsedInboxId,
+      blockedBy: contactBlockerText(item, t),
+      blocker: item.cannotContact,
     }));
-    const knownIds = new Set(known.map((item) => item.value));
-    const more = (inboxes.data ?? [])
-      .filter((inbox) => reachableByAddress.has(inbox.channelType) && !knownIds.has(inbox.id))
-      .map((inbox) => ({
-        value: inbox.id,
-        label: inbox.name,
-        type: inbox.channelType,
-        address: null,
-        isLastUsed: false,
-      }));
-    return [...known.sort((a, b) => Number(b.isLastUsed) - Number(a.isLastUsed)), ...more];
-  }, [channels, inboxes.data]);
+    // Those that can reach the customer first, the one they used last on top; the rest keep the server's order.
+    const rank = (option: Option) => (option.blockedBy ? 2 : option.isLastUsed ? 0 : 1);
+    return all.sort((a, b) => rank(a) - rank(b));
+  }, [channels, t]);
+  const usable = options.filter((option) => !option.blockedBy);
 
-  const defaultInboxId = channels?.lastUsedInboxId ?? options[0]?.value;
+  const defaultInboxId = usable[0]?.value;
   useEffect(() => {
     if (!isOpen) return;
     send.reset();
@@ -96,13 +116,13 @@ export function ContactModal({ customerId, customerName, channels, isOpen, onClo
       onOk={() => form.submit()}
       okText={t('customerChannels.send')}
       okButtonProps={
-        { loading: send.isPending, disabled: options.length === 0, 'data-testid': 'contact-send' } as ButtonProps
+        { loading: send.isPending, disabled: usable.length === 0, 'data-testid': 'contact-send' } as ButtonProps
       }
       destroyOnHidden
       data-testid="contact-modal"
     >
       <p className="hk-muted">{t('customerChannels.contactHelp')}</p>
-      {options.length === 0 && !inboxes.isPending && (
+      {channels && usable.length === 0 && (
         <Alert type="info" showIcon title={t('customerChannels.noChannels')} style={{ marginBottom: 12 }} />
       )}
       {fieldError && <Alert type="error" showIcon title={errorMessage(fieldError, t)} style={{ marginBottom: 12 }} />}
@@ -114,19 +134,47 @@ export function ContactModal({ customerId, customerName, channels, isOpen, onClo
         >
           <Select
             data-testid="contact-channel"
+            classNames={{ popup: { root: 'hk-contact-channel-popup' } }}
             options={options.map((option) => {
               const Icon = channelIconOf(option.type);
               return {
                 value: option.value,
+                disabled: option.blockedBy !== null,
+                option,
                 label: (
-                  <span data-testid="contact-channel-option" data-inbox-id={option.value}>
+                  <span data-testid="contact-channel-selected">
                     <Icon /> {option.label} · {t(`channels.${option.type}`)}
                     {option.address ? <span className="hk-muted"> · {option.address}</span> : null}
-                    {option.isLastUsed ? <span className="hk-muted"> · {t('customerChannels.lastUsed')}</span> : null}
                   </span>
                 ),
               };
             })}
+            optionRender={({ data }) => {
+              const { option } = data as { option: Option };
+              const Icon = channelIconOf(option.type);
+              return (
+                <div
+                  data-testid="contact-channel-option"
+                  data-inbox-id={option.value}
+                  data-blocked={option.blocker ?? undefined}
+                >
+                  <div>
+                    <Icon /> {option.label} · {t(`channels.${option.type}`)}
+                    {option.isLastUsed ? <span className="hk-muted"> · {t('customerChannels.lastUsed')}</span> : null}
+                  </div>
+                  {option.address || option.blockedBy ? (
+                    <div className="hk-small hk-contact-channel-detail">
+                      {option.address ? <span className="hk-mono">{option.address}</span> : null}
+                      {option.blockedBy ? (
+                        <span className="hk-contact-channel-blocked" data-testid="contact-channel-blocked">
+                          {option.blockedBy}
+                        </span>
+                      ) : null}
+                    </div>
+                  ) : null}
+                </div>
+              );
+            }}
           />
         </Form.Item>
         <Form.Item

@@ -1,4 +1,4 @@
-import { BulbOutlined, MergeCellsOutlined, SendOutlined } from '@ant-design/icons';
+import { BulbOutlined, MergeCellsOutlined, MessageOutlined, SendOutlined } from '@ant-design/icons';
 import type { CustomerChannel, CustomerIdentity } from '@huike/contracts';
 import { Button, Skeleton, Tag, Tooltip } from 'antd';
 import { useState } from 'react';
@@ -12,6 +12,9 @@ import { useCustomerIdentities } from '../hooks/use-customers.ts';
 import { ContactModal } from './contact-modal.tsx';
 import { MergeDrawer } from './merge-drawer.tsx';
 import '../customer-channels.css';
+
+const isMissingAddress = (item: CustomerChannel) =>
+  item.cannotContact === 'no_address' || item.cannotContact === 'address_taken';
 
 type Props = {
   customerId: string;
@@ -39,6 +42,9 @@ export function CustomerChannelsSection({
   const { t } = useTranslation();
   const channels = useCustomerChannels(customerId);
   const [isContactOpen, setContactOpen] = useState(false);
+  // The cards are where the customer is known or can be reached; inboxes listed only to say why they cannot reach
+  // them (no address on the profile, an address another customer owns there) show in 「通过其他渠道联系」 instead.
+  const cards = (channels.data?.items ?? []).filter((item) => item.conversationId || !isMissingAddress(item));
 
   return (
     <div
@@ -63,13 +69,13 @@ export function CustomerChannelsSection({
         <Skeleton active paragraph={{ rows: 2 }} title={false} />
       ) : channels.isError ? (
         <ErrorState error={channels.error} onRetry={() => void channels.refetch()} compact />
-      ) : channels.data.items.length === 0 ? (
+      ) : cards.length === 0 ? (
         <div className="hk-muted hk-small" data-testid="customer-channels-empty">
           {t('customerChannels.empty')}
         </div>
       ) : (
         <ul className="hk-channel-list">
-          {channels.data.items.map((item) => (
+          {cards.map((item) => (
             <ChannelRow
               key={item.inboxId}
               item={item}
@@ -95,6 +101,11 @@ export function CustomerChannelsSection({
   );
 }
 
+/**
+ * One channel card: the inbox name and 最近使用 on the first line, the address and last message time on the second
+ * (the time wraps under a long address), and 打开会话 as an icon button, so both stay readable in the panel's 320 px
+ * in either language.
+ */
 function ChannelRow({
   item,
   isLastUsed,
@@ -106,6 +117,7 @@ function ChannelRow({
 }) {
   const { t } = useTranslation();
   const { conversationId } = item;
+  const address = item.address ?? t('customerChannels.noAddress');
   return (
     <li
       className="hk-channel-row"
@@ -117,30 +129,37 @@ function ChannelRow({
       <ChannelIcon channelType={item.channelType} inboxName={item.inboxName} className="hk-channel-row-icon" />
       <div className="hk-channel-row-main">
         <div className="hk-channel-row-line">
-          <span className="hk-channel-row-name">{item.inboxName}</span>
+          <span className="hk-channel-row-name" title={item.inboxName} data-testid="channel-name">
+            {item.inboxName}
+          </span>
           {isLastUsed && (
             <Tag color="blue" className="hk-badge" data-testid="channel-last-used">
               {t('customerChannels.lastUsed')}
             </Tag>
           )}
         </div>
-        <div className="hk-channel-row-line hk-muted hk-small">
-          <span className="hk-mono hk-channel-row-address" data-testid="channel-address">
-            {item.address ?? t('customerChannels.noAddress')}
+        <div className="hk-channel-row-meta hk-muted hk-small">
+          <span className="hk-mono hk-channel-row-address" title={address} data-testid="channel-address">
+            {address}
           </span>
-          {item.lastMessageAt ? <RelativeTime iso={item.lastMessageAt} /> : <span>{t('customerChannels.never')}</span>}
+          {item.lastMessageAt ? (
+            <RelativeTime iso={item.lastMessageAt} className="hk-channel-row-time" />
+          ) : (
+            <span className="hk-channel-row-time">{t('customerChannels.never')}</span>
+          )}
         </div>
       </div>
       {conversationId && (
         <Tooltip title={t('customerChannels.openConversation')}>
           <Button
-            type="link"
+            type="text"
             size="small"
+            icon={<MessageOutlined />}
+            aria-label={t('customerChannels.openConversation')}
             onClick={() => onOpen(conversationId)}
+            className="hk-channel-row-open"
             data-testid="channel-open-conversation"
-          >
-            {t('customerChannels.openConversation')}
-          </Button>
+          />
         </Tooltip>
       )}
     </li>

@@ -1,23 +1,64 @@
-import { MergeCellsOutlined } from '@ant-design/icons';
+import { EyeInvisibleOutlined, EyeOutlined, MergeCellsOutlined } from '@ant-design/icons';
 import type { DuplicateCandidate } from '@huike/contracts';
-import { Button, Empty, Skeleton, Tag } from 'antd';
+import { Button, Empty, Skeleton, Tag, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { CustomerAvatar } from '../../../ui/customer-avatar.tsx';
 import { ErrorState } from '../../../ui/error-state.tsx';
+import { errorMessage } from '../../../ui/errors.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
-import { useCustomerDuplicates } from '../hooks/use-customers.ts';
+import {
+  useCustomer,
+  useCustomerDuplicates,
+  useHidePii,
+  useRevealedPhoneText,
+  useRevealedPii,
+  useRevealPii,
+} from '../hooks/use-customers.ts';
 import { customerName } from './customers-table.tsx';
 import { MergeDrawer } from './merge-drawer.tsx';
 import { TierBadge } from './value-badges.tsx';
 
-type Props = { customerId: string; canMerge: boolean };
+type Props = { customerId: string; canMerge: boolean; canReveal: boolean };
+
+/** 查看完整号码 of this customer, shared with the profile (one audited reveal shows them in both). */
+function RevealPhonesButton({ customerId }: { customerId: string }) {
+  const { t } = useTranslation();
+  const customer = useCustomer(customerId).data;
+  const revealed = useRevealedPii(customerId);
+  const reveal = useRevealPii();
+  const hide = useHidePii();
+  if (!customer || customer.piiMasked || (!customer.phone && customer.phones.length === 0)) return null;
+  const isShown = revealed.phone !== undefined && revealed.phones !== undefined;
+  return (
+    <>
+      <Tooltip title={isShown ? t('customerData.hidePhones') : t('customerData.revealPhonesHelp')}>
+        <Button
+          type="link"
+          size="small"
+          icon={isShown ? <EyeInvisibleOutlined /> : <EyeOutlined />}
+          loading={reveal.isPending}
+          onClick={() =>
+            isShown
+              ? hide(customerId, ['phone', 'phones'])
+              : reveal.mutate({ id: customerId, fields: ['phone', 'phones'] })
+          }
+          data-testid="duplicates-reveal-phones"
+        >
+          {isShown ? t('customerData.hidePhones') : t('customerData.revealPhones')}
+        </Button>
+      </Tooltip>
+      {reveal.isError && <span className="hk-field-error">{errorMessage(reveal.error, t)}</span>}
+    </>
+  );
+}
 
 /** 重复客户: customers that look like this one (same phone, email or buyer id, or a similar name nearby). */
-export function CustomerDuplicates({ customerId, canMerge }: Props) {
+export function CustomerDuplicates({ customerId, canMerge, canReveal }: Props) {
   const { t } = useTranslation();
   const duplicates = useCustomerDuplicates(customerId);
+  const phoneText = useRevealedPhoneText(customerId);
   const [mergingId, setMergingId] = useState<string | null>(null);
   const drawer = <MergeDrawer survivorId={customerId} otherId={mergingId} onClose={() => setMergingId(null)} />;
   if (duplicates.isPending) return <Skeleton active paragraph={{ rows: 3 }} />;
@@ -36,11 +77,15 @@ export function CustomerDuplicates({ customerId, canMerge }: Props) {
     );
   return (
     <div className="hk-duplicates" data-testid="customer-duplicates">
-      <p className="hk-muted">{canMerge ? t('duplicates.help') : t('duplicates.helpReadOnly')}</p>
+      <p className="hk-muted">
+        {canMerge ? t('duplicates.help') : t('duplicates.helpReadOnly')}
+        {canReveal && <RevealPhonesButton customerId={customerId} />}
+      </p>
       {duplicates.data.map((candidate) => (
         <DuplicateRow
           key={candidate.customer.id}
           candidate={candidate}
+          phoneText={phoneText}
           canMerge={canMerge}
           onMerge={() => setMergingId(candidate.customer.id)}
         />
@@ -52,10 +97,12 @@ export function CustomerDuplicates({ customerId, canMerge }: Props) {
 
 function DuplicateRow({
   candidate,
+  phoneText,
   canMerge,
   onMerge,
 }: {
   candidate: DuplicateCandidate;
+  phoneText: (phone: string, piiMasked: boolean) => string;
   canMerge: boolean;
   onMerge: () => void;
 }) {
@@ -77,7 +124,11 @@ function DuplicateRow({
           ))}
         </div>
         <div className="hk-muted hk-small hk-duplicate-meta">
-          {customer.phone && <span className="hk-mono">{customer.phone}</span>}
+          {customer.phone && (
+            <span className="hk-mono" data-testid="duplicate-phone">
+              {phoneText(customer.phone, customer.piiMasked)}
+            </span>
+          )}
           {customer.email && <span>{customer.email}</span>}
           {customer.region && <span>{customer.region}</span>}
           <span>

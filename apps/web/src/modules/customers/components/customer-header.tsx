@@ -22,8 +22,8 @@ export function CustomerHeader({ customer }: { customer: Customer }) {
           <div className="hk-customer-header-name">
             <span data-testid="customer-header-name">{name}</span>
             {customer.nickname && customer.name && <span className="hk-muted">（{customer.nickname}）</span>}
-            <TierBadge tier={customer.rfmTier} />
-            <LifecycleTag stage={customer.lifecycleStage} />
+            <LifecycleTag stage={customer.lifecycleStage} labelled />
+            <TierBadge tier={customer.rfmTier} labelled />
             <MarketingOptOutTag optedOutAt={customer.marketingOptOutAt} />
           </div>
           <div className="hk-muted hk-customer-header-sub">

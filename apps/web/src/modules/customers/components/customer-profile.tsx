@@ -6,20 +6,25 @@ import {
   genders,
   isValidBankCard,
   isValidIdCard,
+  maskPhone,
   normalizePhone,
   type RevealableField,
-  type RevealResult,
   type UpdateCustomerBody,
 } from '@huike/contracts';
 import { App, Button, Skeleton, Switch, Tag, Tooltip } from 'antd';
-import { type ReactNode, useState } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../ui/errors.tsx';
-import { MaskedPhone } from '../../../ui/masked-phone.tsx';
 import { formatDateTime } from '../../../ui/time.ts';
 import { useCan } from '../../identity/hooks/use-session.ts';
 import { useUsers } from '../../identity/hooks/use-users.ts';
-import { useCustomFields, useRevealPii, useUpdateCustomer } from '../hooks/use-customers.ts';
+import {
+  useCustomFields,
+  useHidePii,
+  useRevealedPii,
+  useRevealPii,
+  useUpdateCustomer,
+} from '../hooks/use-customers.ts';
 import { type FieldDraft, type FieldEditor, InlineField } from './inline-field.tsx';
 import { MarketingOptOutTag } from './value-badges.tsx';
 
@@ -42,7 +47,8 @@ export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props
   const fields = useCustomFields();
   const users = useUsers();
   const reveal = useRevealPii();
-  const [revealed, setRevealed] = useState<RevealResult>({});
+  const hide = useHidePii();
+  const revealed = useRevealedPii(customer.id);
 
   const save = async (input: UpdateCustomerBody) => {
     try {
@@ -59,29 +65,25 @@ export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props
   const asText = (draft: FieldDraft) => (typeof draft === 'string' ? draft : null);
   const asList = (draft: FieldDraft) => (Array.isArray(draft) ? draft : []);
 
-  const revealButton = (field: RevealableField) => {
+  /** 查看 / 隐藏 for these fields together: one audited reveal (POST /reveal), hiding needs no request. */
+  const revealButton = (
+    fields: RevealableField[],
+    testId: string,
+    words = { show: t('customerData.reveal'), help: t('customerData.revealHelp'), hide: t('common.hide') },
+  ) => {
     if (!canReveal) return null;
-    const isShown = revealed[field as keyof RevealResult] !== undefined;
+    const isShown = fields.every((field) => revealed[field] !== undefined);
     return (
-      <Tooltip title={isShown ? t('common.hide') : t('customerData.revealHelp')}>
+      <Tooltip title={isShown ? words.hide : words.help}>
         <Button
           type="link"
           size="small"
           icon={isShown ? <EyeInvisibleOutlined /> : <EyeOutlined />}
-          loading={reveal.isPending && reveal.variables?.fields.includes(field)}
-          onClick={() => {
-            if (isShown) {
-              setRevealed(({ [field as keyof RevealResult]: _hidden, ...rest }) => rest);
-              return;
-            }
-            reveal.mutate(
-              { id: customer.id, fields: [field] },
-              { onSuccess: (result) => setRevealed((current) => ({ ...current, ...result })) },
-            );
-          }}
-          data-testid={`reveal-${field}`}
+          loading={reveal.isPending && fields.some((field) => reveal.variables?.fields.includes(field))}
+          onClick={() => (isShown ? hide(customer.id, fields) : reveal.mutate({ id: customer.id, fields }))}
+          data-testid={testId}
         >
-          {isShown ? t('common.hide') : t('customerData.reveal')}
+          {isShown ? words.hide : words.show}
         </Button>
       </Tooltip>
     );
@@ -92,13 +94,21 @@ export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props
     .map((user) => ({ value: user.id, label: user.name }));
   const owner = customer.ownerId ? users.data?.find((user) => user.id === customer.ownerId) : undefined;
 
-  const phoneDisplay = customer.phone ? (
-    customer.piiMasked ? (
-      <span className="hk-mono">{customer.phone}</span>
-    ) : (
-      <MaskedPhone phone={customer.phone} />
-    )
-  ) : null;
+  // Phones: roles without customers:reveal_pii get them masked from the API. Roles with it get them in full, and
+  // the profile masks every one of them (main and other phones alike) until the user reveals: one audited reveal
+  // of both fields shows them all, here and in the duplicates tab.
+  const phonesShown = !customer.piiMasked && revealed.phone !== undefined && revealed.phones !== undefined;
+  const phoneText = (phone: string) => (customer.piiMasked || phonesShown ? phone : maskPhone(phone));
+  const hasPhones = Boolean(customer.phone) || customer.phones.length > 0;
+  const phonesReveal =
+    hasPhones && !customer.piiMasked
+      ? revealButton(['phone', 'phones'], 'reveal-phones', {
+          show: t('customerData.revealPhones'),
+          help: t('customerData.revealPhonesHelp'),
+          hide: t('customerData.hidePhones'),
+        })
+      : null;
+  const revealError = reveal.isError ? <div className="hk-field-error">{errorMessage(reveal.error, t)}</div> : null;
 
   return (
     <div
@@ -168,9 +178,16 @@ export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props
       <Section title={t('customerData.sectionContact')} compact={compact}>
         <InlineField
           label={t('customer.phone')}
-          display={phoneDisplay}
-          value={customer.piiMasked ? '' : customer.phone}
-          editor={textEditor(30, customer.piiMasked ? t('customerData.replaceMasked') : undefined)}
+          display={
+            customer.phone ? (
+              <span className="hk-mono" data-testid="customer-phone-value">
+                {phoneText(customer.phone)}
+              </span>
+            ) : null
+          }
+          extra={customer.phone ? phonesReveal : null}
+          value={phonesShown ? customer.phone : ''}
+          editor={textEditor(30, customer.phone && !phonesShown ? t('customerData.replaceMasked') : undefined)}
           canEdit={canEdit}
           testId="customer-phone"
           validate={(draft) => (normalizePhone(String(draft)) ? null : t('customerData.phoneInvalid'))}
@@ -182,16 +199,18 @@ export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props
             customer.phones.length > 0 ? (
               <span className="hk-chip-list">
                 {customer.phones.map((phone) => (
-                  <span key={phone} className="hk-mono">
-                    {phone}
+                  <span key={phone} className="hk-mono" data-testid="customer-other-phone">
+                    {phoneText(phone)}
                   </span>
                 ))}
               </span>
             ) : null
           }
-          value={customer.piiMasked ? [] : customer.phones}
+          extra={customer.phone ? null : phonesReveal}
+          value={phonesShown ? customer.phones : []}
           editor={{ kind: 'list', placeholder: t('customerData.listPlaceholder') }}
-          canEdit={canEdit && !customer.piiMasked}
+          // The list is saved whole: editable once the numbers in it are shown (or when there are none).
+          canEdit={canEdit && !customer.piiMasked && (phonesShown || customer.phones.length === 0)}
           testId="customer-phones"
           validate={(draft) => {
             const bad = asList(draft).find((phone) => !normalizePhone(phone));
@@ -199,6 +218,7 @@ export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props
           }}
           onSave={(draft) => save({ phones: asList(draft) })}
         />
+        {reveal.variables?.fields.includes('phone') && revealError}
         <InlineField
           label={t('customer.email')}
           display={text(customer.email)}
@@ -262,7 +282,7 @@ export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props
           <InlineField
             label={t('customerData.idCard')}
             display={customer.idCard ? <span className="hk-mono">{revealed.idCard ?? customer.idCard}</span> : null}
-            extra={customer.idCard ? revealButton('idCard') : null}
+            extra={customer.idCard ? revealButton(['idCard'], 'reveal-idCard') : null}
             value=""
             editor={textEditor(18, t('customerData.idCardPlaceholder'))}
             canEdit={canEdit}
@@ -275,7 +295,7 @@ export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props
             display={
               customer.bankCard ? <span className="hk-mono">{revealed.bankCard ?? customer.bankCard}</span> : null
             }
-            extra={customer.bankCard ? revealButton('bankCard') : null}
+            extra={customer.bankCard ? revealButton(['bankCard'], 'reveal-bankCard') : null}
             value=""
             editor={textEditor(23, t('customerData.bankCardPlaceholder'))}
             canEdit={canEdit}
@@ -285,7 +305,7 @@ export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props
             }
             onSave={(draft) => save({ bankCard: asText(draft) })}
           />
-          {reveal.isError && <div className="hk-field-error">{errorMessage(reveal.error, t)}</div>}
+          {!reveal.variables?.fields.includes('phone') && revealError}
           {!canReveal && (customer.idCard || customer.bankCard) && (
             <div className="hk-muted hk-small">{t('customerData.piiHidden')}</div>
           )}

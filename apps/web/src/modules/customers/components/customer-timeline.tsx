@@ -12,7 +12,7 @@ import {
 import type { TimelineEntry } from '@huike/contracts';
 import { App, Button, Empty, Popconfirm, Skeleton, Timeline } from 'antd';
 import type { TFunction } from 'i18next';
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorState } from '../../../ui/error-state.tsx';
@@ -20,7 +20,7 @@ import { errorMessage } from '../../../ui/errors.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
 import { formatFen } from '../../orders/money.ts';
 import { customersApi } from '../api/customers-api.ts';
-import { useCustomerTimeline, useRefreshCustomers } from '../hooks/use-customers.ts';
+import { useCustomerTimeline, useCustomFields, useRefreshCustomers } from '../hooks/use-customers.ts';
 
 /** `order.status_changed` → `order_status_changed` (i18n keys cannot contain dots). */
 const kindKey = (kind: string) => kind.replace(/[.-]/g, '_');
@@ -56,13 +56,39 @@ function names(value: unknown): string {
     .join('、');
 }
 
+/** Custom field key → its label (archived fields included), for naming changed custom fields. */
+export type CustomFieldLabels = ReadonlyMap<string, string>;
+
+/**
+ * A changed field's name: built-in fields from the dictionary; custom fields (`customFields.<key>`) by the label
+ * their admin gave, a deleted one by its key (said to be deleted), or the bare key while the labels are unknown.
+ */
+function fieldName(t: TFunction, field: string, customLabels: CustomFieldLabels | undefined): string {
+  if (field.startsWith('customFields.')) {
+    const key = field.slice('customFields.'.length);
+    if (!customLabels) return key;
+    return customLabels.get(key) ?? t('customerData.removedCustomField', { key });
+  }
+  return t(`customerData.fieldNames.${field}` as 'customerData.fieldNames.name', { defaultValue: field });
+}
+
+const fieldList = (t: TFunction, value: unknown, customLabels: CustomFieldLabels | undefined): string[] =>
+  (Array.isArray(value)
+    ? value.map((item) => (typeof item === 'string' ? item : str((item as { field?: unknown })?.field)))
+    : value && typeof value === 'object'
+      ? Object.keys(value)
+      : []
+  )
+    .filter(Boolean)
+    .map((field) => fieldName(t, field, customLabels));
+
 function label(t: TFunction, group: 'stages' | 'tiers', value: unknown): string {
   const text = str(value);
   return text ? t(`value.${group}.${text}` as 'value.stages.new', { defaultValue: text }) : '—';
 }
 
 /** One line saying what happened, from the event's details. */
-export function describeEntry(entry: TimelineEntry, t: TFunction): ReactNode {
+export function describeEntry(entry: TimelineEntry, t: TFunction, customLabels?: CustomFieldLabels): ReactNode {
   const d = entry.details;
   switch (kindKey(entry.kind)) {
     case 'order_created':
@@ -92,20 +118,17 @@ export function describeEntry(entry: TimelineEntry, t: TFunction): ReactNode {
       return `${kindKey(entry.kind) === 'conversation_tags_changed' ? t('timeline.conversationTagsPrefix') : ''}${parts.join('；')}`;
     }
     case 'profile_updated': {
-      const changes = d.changes ?? d.fields;
-      const fields = Array.isArray(changes)
-        ? changes.map((item) => (typeof item === 'string' ? item : str((item as { field?: unknown })?.field)))
-        : changes && typeof changes === 'object'
-          ? Object.keys(changes)
-          : [];
-      const labels = fields
-        .filter(Boolean)
-        .map((field) =>
-          t(`customerData.fieldNames.${field}` as 'customerData.fieldNames.name', { defaultValue: field }),
-        );
+      const labels = fieldList(t, d.changes ?? d.fields, customLabels);
       return labels.length > 0
-        ? t('timeline.profileUpdatedFields', { fields: labels.join('、') })
+        ? t('timeline.profileUpdatedFields', { fields: labels.join(t('timeline.fieldSeparator')) })
         : t('timeline.kinds.profile_updated');
+    }
+    case 'imported': {
+      if (d.action === 'created') return t('timeline.importCreated');
+      const labels = fieldList(t, d.fields, customLabels);
+      return labels.length > 0
+        ? t('timeline.importUpdatedFields', { fields: labels.join(t('timeline.fieldSeparator')) })
+        : t('timeline.importUpdated');
     }
     case 'marketing_opted_out':
       return d.channel === 'manual'
@@ -148,6 +171,12 @@ export function CustomerTimeline({ customerId, canMerge }: { customerId: string;
       },
     );
   const timeline = useCustomerTimeline(customerId);
+  // Archived fields too: an edit made before the field was archived still names it.
+  const fields = useCustomFields(true);
+  const customLabels = useMemo(
+    () => (fields.data ? new Map(fields.data.map((field) => [field.key, field.label])) : undefined),
+    [fields.data],
+  );
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = timeline;
 
@@ -161,7 +190,7 @@ export function CustomerTimeline({ customerId, canMerge }: { customerId: string;
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  if (timeline.isPending) return <Skeleton active paragraph={{ rows: 6 }} />;
+  if (timeline.isPending || fields.isPending) return <Skeleton active paragraph={{ rows: 6 }} />;
   if (timeline.isError) return <ErrorState error={timeline.error} onRetry={() => void timeline.refetch()} compact />;
   const entries = timeline.data.pages.flatMap((page) => page.items);
   if (entries.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('timeline.empty')} />;
@@ -179,7 +208,7 @@ export function CustomerTimeline({ customerId, canMerge }: { customerId: string;
           content: (
             <div className="hk-timeline-entry" data-testid="timeline-entry" data-kind={entry.kind}>
               <div className="hk-timeline-text">
-                {describeEntry(entry, t)}
+                {describeEntry(entry, t, customLabels)}
                 {canMerge &&
                   kindKey(entry.kind) === 'merged' &&
                   str(entry.details.mergeId) &&

@@ -1,5 +1,5 @@
-import type { Customer } from '@huike/contracts';
-import { Table, type TableColumnsType, Typography } from 'antd';
+import type { Customer, CustomerSortKey, SortOrder } from '@huike/contracts';
+import { Table, type TableColumnsType, type TableColumnType, Tooltip, Typography } from 'antd';
 import type { Key, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CustomerAvatar } from '../../../ui/customer-avatar.tsx';
@@ -20,6 +20,13 @@ type Props = {
   /** Row selection for bulk actions (the list page decides what to do with it). */
   selectedIds?: Key[];
   onSelect?: (ids: Key[]) => void;
+  /** Server-side sorting of the value columns; absent: not sortable. */
+  sorting?: {
+    sort: { key: CustomerSortKey; order: SortOrder } | undefined;
+    onChange: (sort: { key: CustomerSortKey; order: SortOrder } | undefined) => void;
+    /** Why the columns cannot be sorted now (a search ranks by match), shown on their headers. */
+    disabledReason?: string;
+  };
 };
 
 export const customerName = (customer: Pick<Customer, 'name' | 'nickname'>, anonymous: string): string =>
@@ -35,8 +42,36 @@ function tagsOf(customer: Customer, catalog: TagCatalog | undefined): Tag[] {
 }
 
 /** The dense customer table: who, contact, tags, value, last order; a row opens the customer. */
-export function CustomersTable({ customers, isLoading, onOpen, emptyText, catalog, selectedIds, onSelect }: Props) {
+export function CustomersTable({
+  customers,
+  isLoading,
+  onOpen,
+  emptyText,
+  catalog,
+  selectedIds,
+  onSelect,
+  sorting,
+}: Props) {
   const { t } = useTranslation();
+  /** A value column sorted by the server (largest / latest first on the first click). */
+  const sortable = (key: CustomerSortKey, title: string): Partial<TableColumnType<Customer>> => {
+    if (!sorting) return { title };
+    if (sorting.disabledReason)
+      return {
+        title: (
+          <Tooltip title={sorting.disabledReason}>
+            <span>{title}</span>
+          </Tooltip>
+        ),
+      };
+    return {
+      title,
+      sorter: true,
+      sortDirections: ['descend', 'ascend'],
+      sortOrder: sorting.sort?.key === key ? (sorting.sort.order === 'asc' ? 'ascend' : 'descend') : null,
+      onHeaderCell: () => ({ 'data-testid': `sort-${key}` }) as React.HTMLAttributes<HTMLElement>,
+    };
+  };
   const columns: TableColumnsType<Customer> = [
     {
       key: 'name',
@@ -93,23 +128,23 @@ export function CustomersTable({ customers, isLoading, onOpen, emptyText, catalo
       render: (_, customer) => <LifecycleTag stage={customer.lifecycleStage} />,
     },
     {
-      key: 'orders',
-      title: t('value.orderCount'),
-      width: 72,
+      key: 'orderCount',
+      ...sortable('orderCount', t('value.orderCount')),
+      width: 96,
       align: 'right',
       render: (_, customer) => customer.orderCount ?? 0,
     },
     {
-      key: 'spent',
-      title: t('value.totalSpent'),
-      width: 120,
+      key: 'totalSpent',
+      ...sortable('totalSpent', t('value.totalSpent')),
+      width: 130,
       align: 'right',
       render: (_, customer) => <span className="hk-nowrap">{formatFen(customer.totalSpentFen)}</span>,
     },
     {
-      key: 'lastOrder',
-      title: t('value.lastOrder'),
-      width: 110,
+      key: 'lastOrderAt',
+      ...sortable('lastOrderAt', t('value.lastOrder')),
+      width: 120,
       render: (_, customer) =>
         customer.lastOrderAt ? <RelativeTime iso={customer.lastOrderAt} /> : <span className="hk-muted">—</span>,
     },
@@ -125,6 +160,12 @@ export function CustomersTable({ customers, isLoading, onOpen, emptyText, catalo
       locale={{ emptyText }}
       scroll={{ x: 900 }}
       rowSelection={onSelect ? { selectedRowKeys: selectedIds, onChange: (keys) => onSelect(keys) } : undefined}
+      onChange={(_pagination, _filters, sorter, extra) => {
+        if (extra.action !== 'sort' || !sorting) return;
+        const chosen = Array.isArray(sorter) ? sorter[0] : sorter;
+        const key = chosen?.columnKey as CustomerSortKey | undefined;
+        sorting.onChange(key && chosen?.order ? { key, order: chosen.order === 'ascend' ? 'asc' : 'desc' } : undefined);
+      }}
       onRow={(customer) => ({
         onClick: (event) => {
           // Clicks on links, buttons and the selection checkbox do their own thing.

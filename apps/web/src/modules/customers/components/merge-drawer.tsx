@@ -6,7 +6,12 @@ import { errorMessage } from '../../../ui/errors.tsx';
 import { FormDrawer } from '../../../ui/form-drawer.tsx';
 import { useUsers } from '../../identity/hooks/use-users.ts';
 import { customersApi } from '../api/customers-api.ts';
-import { useMergeCustomers, useMergePreview, useRefreshCustomers } from '../hooks/use-customers.ts';
+import {
+  useMergeCustomers,
+  useMergePreview,
+  useRefreshCustomers,
+  useRevealedPhoneText,
+} from '../hooks/use-customers.ts';
 import { customerName } from './customers-table.tsx';
 
 type Props = { survivorId: string; otherId: string | null; onClose: () => void };
@@ -34,8 +39,12 @@ export function MergeDrawer({ survivorId, otherId, onClose }: Props) {
   }, [survivorId, otherId, loadPreview, resetPreview]);
 
   const data = preview.data;
+  const phoneText = useRevealedPhoneText(survivorId);
   const show = (field: MergeableField, value: unknown): ReactNode => {
     if (value === null || value === undefined || value === '') return <span className="hk-muted">—</span>;
+    // Masked until this customer's numbers are revealed, as in the duplicates list.
+    if (field === 'phone' && data)
+      return <span className="hk-mono">{phoneText(String(value), data.survivor.piiMasked)}</span>;
     if (field === 'ownerId') return users.data?.find((user) => user.id === value)?.name ?? t('chat.unknownAgent');
     if (field === 'gender') return t(`customerData.genders.${String(value)}` as 'customerData.genders.male');
     return <span className="hk-prewrap">{String(value)}</span>;

@@ -20,13 +20,17 @@ const stageColors: Record<LifecycleStage, string> = {
   returning: 'purple',
 };
 
-/** The RFM tier (高价值忠诚, 潜力成长…) as a small coloured badge; nothing before the first order. */
-export function TierBadge({ tier }: { tier: RfmTier | null | undefined }) {
+/**
+ * The RFM tier (高价值忠诚, 潜力成长…) as a small coloured badge; nothing before the first order. `labelled` names
+ * it (价值分层：流失) where it stands next to the lifecycle stage, whose words it shares (新客, 流失).
+ */
+export function TierBadge({ tier, labelled }: { tier: RfmTier | null | undefined; labelled?: boolean }) {
   const { t } = useTranslation();
   if (!tier) return null;
   return (
     <Tooltip title={t('value.tierHelp')}>
       <Tag color={tierColors[tier]} className="hk-badge" data-testid="tier-badge" data-tier={tier}>
+        {labelled && `${t('value.tierLabel')}${t('common.colon')}`}
         {tier === 'loyal' && '★ '}
         {t(`value.tiers.${tier}`)}
       </Tag>
@@ -34,13 +38,24 @@ export function TierBadge({ tier }: { tier: RfmTier | null | undefined }) {
   );
 }
 
-export function LifecycleTag({ stage }: { stage: LifecycleStage | null | undefined }) {
+/** The lifecycle stage as a small coloured badge; `labelled` names it (生命周期：流失), as TierBadge. */
+export function LifecycleTag({ stage, labelled }: { stage: LifecycleStage | null | undefined; labelled?: boolean }) {
   const { t } = useTranslation();
   if (!stage) return null;
+  // Outlined, where the tier is filled: the two read as different things even at a glance.
   return (
-    <Tag color={stageColors[stage]} className="hk-badge" data-testid="lifecycle-tag" data-stage={stage}>
-      {t(`value.stages.${stage}`)}
-    </Tag>
+    <Tooltip title={t('value.lifecycleHelp')}>
+      <Tag
+        color={stageColors[stage]}
+        variant="outlined"
+        className="hk-badge"
+        data-testid="lifecycle-tag"
+        data-stage={stage}
+      >
+        {labelled && `${t('value.lifecycle')}${t('common.colon')}`}
+        {t(`value.stages.${stage}`)}
+      </Tag>
+    </Tooltip>
   );
 }
 

@@ -1,17 +1,26 @@
-import type {
-  CreateCustomFieldBody,
-  Customer,
-  MergeBody,
-  RevealableField,
-  UpdateCustomFieldBody,
+import {
+  type CreateCustomFieldBody,
+  type Customer,
+  type MergeBody,
+  maskPhone,
+  normalizePhone,
+  type RevealableField,
+  type RevealResult,
+  type UpdateCustomFieldBody,
 } from '@huike/contracts';
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Page } from '../../../api/client.ts';
 import { queryKeys } from '../../../api/query-keys.ts';
-import { type CustomerListParams, customersApi, type UpdateCustomerInput } from '../api/customers-api.ts';
+import {
+  type CustomerListParams,
+  type CustomerScopeParams,
+  customersApi,
+  type UpdateCustomerInput,
+} from '../api/customers-api.ts';
 
 export const customerKeys = {
   list: (params: CustomerListParams) => ['customers', 'list', params] as const,
+  count: (params: CustomerScopeParams) => ['customers', 'count', params] as const,
   identities: (id: string) => ['customers', 'identities', id] as const,
   timeline: (id: string) => ['customers', 'timeline', id] as const,
   duplicates: (id: string) => ['customers', 'duplicates', id] as const,
@@ -24,6 +33,15 @@ export function useCustomerList(params: CustomerListParams) {
     queryKey: customerKeys.list(params),
     queryFn: ({ signal }) => customersApi.list(params, signal),
     placeholderData: keepPreviousData,
+  });
+}
+
+/** The list's total for the same filters (exact, 约 an estimate, or 超过 for a large search). */
+export function useCustomerCount(params: CustomerScopeParams) {
+  return useQuery({
+    queryKey: customerKeys.count(params),
+    queryFn: ({ signal }) => customersApi.count(params, signal),
+    staleTime: 30_000,
   });
 }
 
@@ -101,10 +119,60 @@ export function useMergeCustomers() {
   });
 }
 
+/**
+ * What the user has revealed of a customer (POST /reveal, audit-logged), shared by every part of the screen that
+ * shows the customer — the profile, the duplicates tab — so that one reveal shows a number wherever it appears.
+ * Forgotten as soon as nothing on screen shows the customer any more.
+ */
+const revealedKey = (id: string) => ['pii-revealed', id] as const;
+
+export function useRevealedPii(id: string): RevealResult {
+  const query = useQuery({
+    queryKey: revealedKey(id),
+    queryFn: () => ({}) as RevealResult,
+    enabled: false,
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 0,
+  });
+  return query.data ?? {};
+}
+
 export function useRevealPii() {
+  const client = useQueryClient();
   return useMutation({
     mutationFn: ({ id, fields }: { id: string; fields: RevealableField[] }) => customersApi.reveal(id, fields),
+    onSuccess: (result, { id }) =>
+      client.setQueryData<RevealResult>(revealedKey(id), (current) => ({ ...current, ...result })),
   });
+}
+
+const samePhone = (phone: string) => normalizePhone(phone) ?? phone;
+
+/**
+ * How other records' phones read next to this customer (duplicates tab, merge drawer): masked, as on the profile,
+ * until the user reveals this customer's numbers — then a number that is one of them (the usual reason a duplicate
+ * is listed) reads in full too. Other numbers belong to other customers: they stay masked (revealed, audited, on
+ * that customer's page).
+ */
+export function useRevealedPhoneText(customerId: string) {
+  const customer = useCustomer(customerId).data;
+  const revealed = useRevealedPii(customerId);
+  const shown =
+    customer && !customer.piiMasked && revealed.phone !== undefined && revealed.phones !== undefined
+      ? new Set([customer.phone, ...customer.phones].filter((phone): phone is string => !!phone).map(samePhone))
+      : new Set<string>();
+  return (phone: string, piiMasked: boolean) => (piiMasked || shown.has(samePhone(phone)) ? phone : maskPhone(phone));
+}
+
+/** Masks the revealed fields again (no request: the numbers are simply no longer shown). */
+export function useHidePii() {
+  const client = useQueryClient();
+  return (id: string, fields: RevealableField[]) =>
+    client.setQueryData<RevealResult>(revealedKey(id), (current) => {
+      const next = { ...current };
+      for (const field of fields) delete next[field];
+      return next;
+    });
 }
 
 export function useStaleProfiles(params: { limit: number; cursor?: string }) {

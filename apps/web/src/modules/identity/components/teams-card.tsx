@@ -62,7 +62,10 @@ export function TeamsCard({ teams, users, isLoading, canManage }: Props) {
           (error: unknown) => {
             // Still used by rules or templates: the server names them; say so in full rather than in a toast.
             if (isApiError(error, 'team.in_use')) {
-              modal.warning({ title: t('teams.deleteRefused', { name: target.name }), content: error.message });
+              modal.warning({
+                title: t('teams.deleteRefused', { name: target.name }),
+                content: errorMessage(error, t),
+              });
             } else {
               void message.error(errorMessage(error, t));
             }

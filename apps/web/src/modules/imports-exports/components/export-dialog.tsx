@@ -1,6 +1,7 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import type { ExportFormat, ExportTarget, Job } from '@huike/contracts';
+import type { ExportField, ExportFormat, ExportTarget, Job } from '@huike/contracts';
 import { Alert, Button, Checkbox, Divider, Modal, Radio, Skeleton, Space, Typography } from 'antd';
+import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorState } from '../../../ui/error-state.tsx';
@@ -20,11 +21,15 @@ type Props = {
   onClose: () => void;
 };
 
-const n = (value: number) => value.toLocaleString('zh-CN');
+/** A built-in field's name in the UI language; custom fields (`custom:<key>`) carry the label their admin gave. */
+function fieldLabel(field: ExportField, t: TFunction): string {
+  if (field.key.startsWith('custom:')) return field.label;
+  return t(`exports.fieldLabels.${field.key}` as 'exports.fieldLabels.name', { defaultValue: field.label });
+}
 
 /** Export dialog: fields and format, the exact count first, then the job's progress and the download link. */
 export function ExportDialog({ open, target, description, onClose }: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const fields = useExportFields(open);
   const count = useTargetCount(target, open);
   const create = useCreateExport();
@@ -56,7 +61,12 @@ export function ExportDialog({ open, target, description, onClose }: Props) {
   const ordered = items.filter((field) => chosen.includes(field.key)).map((field) => field.key);
   const total = count.data?.count;
 
-  const start = () => create.mutate({ target, format, fields: ordered }, { onSuccess: (started) => setJob(started) });
+  // The file's headers and labels follow the UI language.
+  const start = () =>
+    create.mutate(
+      { target, format, fields: ordered, locale: i18n.language === 'en' ? 'en' : 'zh-CN' },
+      { onSuccess: (started) => setJob(started) },
+    );
 
   const fileId = finished ? resultString(finished, 'fileId') : null;
 
@@ -81,7 +91,7 @@ export function ExportDialog({ open, target, description, onClose }: Props) {
               onClick={start}
               data-testid="export-start"
             >
-              {total === undefined ? t('exports.start') : t('exports.startCount', { count: n(total) })}
+              {total === undefined ? t('exports.start') : t('exports.startCount', { count: total })}
             </Button>
           </Space>
         )
@@ -96,7 +106,7 @@ export function ExportDialog({ open, target, description, onClose }: Props) {
             onFinished={(done) => done.status === 'succeeded' && setFinished(done)}
             renderResult={(done) => (
               <Space orientation="vertical">
-                <Typography.Text>{t('exports.done', { count: n(resultNumber(done, 'rows')) })}</Typography.Text>
+                <Typography.Text>{t('exports.done', { count: resultNumber(done, 'rows') })}</Typography.Text>
                 {fileId && (
                   <Button
                     type="primary"
@@ -152,7 +162,7 @@ export function ExportDialog({ open, target, description, onClose }: Props) {
                 className="hk-export-fields"
                 value={chosen}
                 onChange={(values) => setChosen(values as string[])}
-                options={items.map((field) => ({ value: field.key, label: field.label }))}
+                options={items.map((field) => ({ value: field.key, label: fieldLabel(field, t) }))}
               />
             )}
             {isMasked && <Alert type="info" showIcon style={{ marginTop: 12 }} title={t('exports.piiMasked')} />}

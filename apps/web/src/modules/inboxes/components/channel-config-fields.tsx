@@ -143,7 +143,7 @@ function MailServerSection({ side, storedSecrets }: { side: 'imap' | 'smtp' } & 
                 label={t('channelSetup.email.port')}
                 rules={[{ required: true, message: t('channelSetup.email.portRequired') }]}
               >
-                <InputNumber min={1} max={65535} precision={0} style={{ width: '100%' }} />
+                <InputNumber min={1} max={65535} precision={0} style={{ width: '100%' }} data-testid={`${side}-port`} />
               </Form.Item>
             </Col>
             <Col span={5}>

@@ -21,7 +21,12 @@ import { InboxSettingsFields } from './inbox-settings-fields.tsx';
 
 type Values = ChannelFormValues & { name: string; color: string; greeting: string };
 
-type Props = { open: boolean; onClose: () => void; onCreated: (inbox: Inbox) => void };
+type Props = {
+  open: boolean;
+  onClose: () => void;
+  /** `encodingAesKey`: the WeChat key the admin saved (the server never answers it), for showing it once. */
+  onCreated: (inbox: Inbox, saved: { encodingAesKey?: string }) => void;
+};
 
 const noSecretsStored = new Set<string>();
 
@@ -97,17 +102,19 @@ export function CreateInboxDrawer({ open, onClose, onCreated }: Props) {
 
   const submit = (values: Values) => {
     if (!type) return;
+    const channelConfig = withoutNulls(toChannelConfig(type, values));
     create.mutate(
       {
         name: values.name.trim(),
         channelType: type,
         settings: { color: values.color ?? '#1677ff', greeting: values.greeting ?? '' },
-        channelConfig: withoutNulls(toChannelConfig(type, values)),
+        channelConfig,
       },
       {
         onSuccess: (inbox) => {
           void message.success(t('channelSetup.createdDone', { name: inbox.name }));
-          onCreated(inbox);
+          const { encodingAesKey } = channelConfig;
+          onCreated(inbox, typeof encodingAesKey === 'string' ? { encodingAesKey } : {});
         },
         onError: (error) => applyServerFieldErrors(form, error, channelFieldAliases),
       },

@@ -14,12 +14,13 @@ import {
   Tabs,
   Typography,
 } from 'antd';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CodeBlock } from '../../../ui/code-block.tsx';
 import { CopyButton } from '../../../ui/copy-button.tsx';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { applyServerFieldErrors } from '../../../ui/form-errors.ts';
+import { RelativeTime } from '../../../ui/relative-time.tsx';
 import { formatDateTime } from '../../../ui/time.ts';
 import { BusinessHoursSettings } from '../../business-hours/components/business-hours-settings.tsx';
 import {
@@ -37,7 +38,43 @@ import { ChannelTypeTag } from './channel-type-tag.tsx';
 import { InboxSettingsFields } from './inbox-settings-fields.tsx';
 import { SecretField } from './secret-field.tsx';
 
-type Props = { inboxId: string | undefined; canManage: boolean; onClose: () => void };
+type Props = {
+  inboxId: string | undefined;
+  canManage: boolean;
+  onClose: () => void;
+  /** The EncodingAESKey the admin just saved with a new WeChat inbox: shown once on its 接入 tab (never sent back). */
+  newAesKey?: string;
+};
+
+/** Why the channel is not receiving (its adapter's report; admins only), since when, and how to fix it. */
+function ReceiveHealthAlert({ health }: { health: Inbox['health'] }) {
+  const { t } = useTranslation();
+  if (!health?.error) return null;
+  return (
+    <Alert
+      type="error"
+      showIcon
+      style={{ marginBottom: 16 }}
+      data-testid="inbox-health-alert"
+      title={t('channelSetup.health.title', { error: health.error })}
+      description={
+        <div className="hk-small">
+          <div>
+            {[
+              health.failingSince && t('channelSetup.health.since', { time: formatDateTime(health.failingSince) }),
+              health.lastSuccessAt
+                ? t('channelSetup.health.lastSuccess', { time: formatDateTime(health.lastSuccessAt) })
+                : t('channelSetup.health.neverSucceeded'),
+            ]
+              .filter(Boolean)
+              .join(' · ')}
+          </div>
+          <div>{t('channelSetup.health.fixHint')}</div>
+        </div>
+      }
+    />
+  );
+}
 
 /** The inbox's public token and (for owners and admins) its signing secret. */
 function TokenAndSecret({ inbox }: { inbox: Inbox }) {
@@ -155,10 +192,19 @@ function EmailConnect({ inbox }: { inbox: Inbox }) {
       <Descriptions column={1} size="small" bordered className="hk-descriptions">
         <Descriptions.Item label={t('channelSetup.email.address')}>
           {str(config.address) || '—'}
-          {str(config.displayName) ? <span className="hk-muted">（{str(config.displayName)}）</span> : null}
+          {str(config.displayName) ? (
+            <span className="hk-muted" data-testid="email-display-name-aside">
+              {t('channelSetup.email.displayNameAside', { name: str(config.displayName) })}
+            </span>
+          ) : null}
         </Descriptions.Item>
         <Descriptions.Item label={t('channelSetup.email.imapTitle')}>
           {imap ?? <span className="hk-muted">{t('channelSetup.email.notUsed')}</span>}
+          {imap && inbox.health?.lastSuccessAt ? (
+            <div className="hk-muted hk-small" data-testid="imap-last-success">
+              {t('channelSetup.health.lastReceived')} <RelativeTime iso={inbox.health.lastSuccessAt} />
+            </div>
+          ) : null}
         </Descriptions.Item>
         <Descriptions.Item label={t('channelSetup.email.smtpTitle')}>
           {smtp ?? <span className="hk-muted">{t('channelSetup.email.notUsed')}</span>}
@@ -177,7 +223,7 @@ function EmailConnect({ inbox }: { inbox: Inbox }) {
   );
 }
 
-function WechatConnect({ inbox }: { inbox: Inbox }) {
+function WechatConnect({ inbox, newAesKey }: { inbox: Inbox; newAesKey?: string }) {
   const { t } = useTranslation();
   const config = inbox.channelConfig;
   const token = str(config.token);
@@ -211,7 +257,23 @@ function WechatConnect({ inbox }: { inbox: Inbox }) {
           )}
         </Descriptions.Item>
         <Descriptions.Item label="EncodingAESKey">
-          <span className="hk-muted">{t('channelSetup.wechat.aesKeyStored')}</span>
+          {newAesKey ? (
+            <div className="hk-stack" style={{ gap: 8 }}>
+              <Space.Compact style={{ width: '100%' }}>
+                <Input readOnly value={newAesKey} className="hk-mono" data-testid="wechat-aes-key-once" />
+                <CopyButton text={newAesKey} />
+              </Space.Compact>
+              <Typography.Text type="warning" className="hk-small">
+                {t('channelSetup.wechat.aesKeyOnce')}
+              </Typography.Text>
+            </div>
+          ) : config.mode === 'safe' ? (
+            <span className="hk-muted" data-testid="wechat-aes-key-stored">
+              {t('channelSetup.wechat.aesKeyStored')}
+            </span>
+          ) : (
+            <span className="hk-muted">{t('channelSetup.wechat.aesKeyNotUsed')}</span>
+          )}
         </Descriptions.Item>
         <Descriptions.Item label={t('channelSetup.wechat.mode')}>
           {config.mode === 'safe' ? t('channelSetup.wechat.modeSafe') : t('channelSetup.wechat.modePlain')}
@@ -251,14 +313,14 @@ function SmsConnect({ inbox }: { inbox: Inbox }) {
   );
 }
 
-function ConnectTab({ inbox }: { inbox: Inbox }) {
+function ConnectTab({ inbox, newAesKey }: { inbox: Inbox; newAesKey?: string }) {
   switch (inbox.channelType) {
     case 'website':
       return <WebsiteConnect inbox={inbox} />;
     case 'email':
       return <EmailConnect inbox={inbox} />;
     case 'wechat':
-      return <WechatConnect inbox={inbox} />;
+      return <WechatConnect inbox={inbox} newAesKey={newAesKey} />;
     case 'sms':
       return <SmsConnect inbox={inbox} />;
     default:
@@ -268,7 +330,16 @@ function ConnectTab({ inbox }: { inbox: Inbox }) {
 
 type SettingsValues = ChannelFormValues & { name: string; color: string; greeting: string };
 
-function SettingsTab({ inbox, canManage }: { inbox: Inbox; canManage: boolean }) {
+function SettingsTab({
+  inbox,
+  canManage,
+  onAesKeySaved,
+}: {
+  inbox: Inbox;
+  canManage: boolean;
+  /** A new EncodingAESKey was saved: the 接入 tab shows it once. */
+  onAesKeySaved: (key: string) => void;
+}) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<SettingsValues>();
@@ -291,27 +362,31 @@ function SettingsTab({ inbox, canManage }: { inbox: Inbox; canManage: boolean })
       form={form}
       layout="vertical"
       disabled={!canManage}
-      onFinish={(values) =>
+      onFinish={(values) => {
+        const channelConfig = hasChannelConfig ? toChannelConfigUpdate(inbox.channelType, values) : undefined;
         update.mutate(
           {
             id: inbox.id,
             input: {
               name: values.name.trim(),
-              settings: hasChannelConfig
-                ? { color: values.color }
-                : { color: values.color, greeting: values.greeting ?? '' },
-              ...(hasChannelConfig ? { channelConfig: toChannelConfigUpdate(inbox.channelType, values) } : {}),
+              // Colour and greeting are the website widget's; other channels have neither.
+              ...(channelConfig
+                ? { channelConfig }
+                : { settings: { color: values.color, greeting: values.greeting ?? '' } }),
             },
           },
           {
-            onSuccess: () => void message.success(t('common.saved')),
+            onSuccess: () => {
+              void message.success(t('common.saved'));
+              if (typeof channelConfig?.encodingAesKey === 'string') onAesKeySaved(channelConfig.encodingAesKey);
+            },
             onError: (error) => {
               applyServerFieldErrors(form, error, channelFieldAliases);
               void message.error(errorMessage(error, t));
             },
           },
-        )
-      }
+        );
+      }}
     >
       {update.isError ? (
         <Alert
@@ -322,7 +397,7 @@ function SettingsTab({ inbox, canManage }: { inbox: Inbox; canManage: boolean })
           data-testid="inbox-save-error"
         />
       ) : null}
-      <InboxSettingsFields withGreeting={!hasChannelConfig} />
+      <InboxSettingsFields withWidgetLook={!hasChannelConfig} />
       <Form.Item label={t('inboxes.type')}>
         <ChannelTypeTag type={inbox.channelType} />
         <span className="hk-muted">{t('inboxes.typeFixed')}</span>
@@ -343,9 +418,12 @@ function SettingsTab({ inbox, canManage }: { inbox: Inbox; canManage: boolean })
 }
 
 /** One inbox: how to connect it (snippet, token, secret) and its settings. */
-export function InboxDetailDrawer({ inboxId, canManage, onClose }: Props) {
+export function InboxDetailDrawer({ inboxId, canManage, onClose, newAesKey }: Props) {
   const { t } = useTranslation();
   const inbox = useInbox(inboxId);
+  // Shown until the drawer closes: the key from creation, or one generated and saved on the 设置 tab.
+  const [aesKey, setAesKey] = useState(newAesKey);
+  useEffect(() => setAesKey(inboxId ? newAesKey : undefined), [inboxId, newAesKey]);
   return (
     <Drawer
       open={Boolean(inboxId)}
@@ -371,13 +449,18 @@ export function InboxDetailDrawer({ inboxId, canManage, onClose }: Props) {
         <Alert type="error" showIcon title={errorMessage(inbox.error, t)} />
       ) : (
         <>
+          <ReceiveHealthAlert health={inbox.data.health} />
           <Tabs
             items={[
-              { key: 'connect', label: t('inboxes.tabConnect'), children: <ConnectTab inbox={inbox.data} /> },
+              {
+                key: 'connect',
+                label: t('inboxes.tabConnect'),
+                children: <ConnectTab inbox={inbox.data} newAesKey={aesKey} />,
+              },
               {
                 key: 'settings',
                 label: t('inboxes.tabSettings'),
-                children: <SettingsTab inbox={inbox.data} canManage={canManage} />,
+                children: <SettingsTab inbox={inbox.data} canManage={canManage} onAesKeySaved={setAesKey} />,
               },
               {
                 key: 'hours',

@@ -5,8 +5,11 @@ type PickedColor = Parameters<NonNullable<ColorPickerProps['onChange']>>[0];
 
 const presetColors = ['#1677ff', '#13c2c2', '#52c41a', '#fa8c16', '#f5222d', '#eb2f96', '#722ed1', '#262626'];
 
-/** Name, colour and greeting (the widget's; other channels have none): the create drawer and the settings tab. */
-export function InboxSettingsFields({ withGreeting = true }: { withGreeting?: boolean }) {
+/**
+ * Name, and the website widget's colour and greeting (other channels have neither): the create drawer and the
+ * settings tab.
+ */
+export function InboxSettingsFields({ withWidgetLook = true }: { withWidgetLook?: boolean }) {
   const { t } = useTranslation();
   return (
     <>
@@ -17,16 +20,18 @@ export function InboxSettingsFields({ withGreeting = true }: { withGreeting?: bo
       >
         <Input placeholder={t('inboxes.namePlaceholder')} data-testid="inbox-name" />
       </Form.Item>
-      <Form.Item
-        name="color"
-        label={t('inboxes.color')}
-        extra={t('inboxes.colorHelp')}
-        getValueFromEvent={(color: PickedColor) => color.toHexString().slice(0, 7)}
-        rules={[{ required: true }, { pattern: /^#[0-9a-fA-F]{6}$/, message: t('inboxes.colorInvalid') }]}
-      >
-        <ColorPicker disabledAlpha showText presets={[{ label: t('inboxes.presetColors'), colors: presetColors }]} />
-      </Form.Item>
-      {withGreeting && (
+      {withWidgetLook && (
+        <Form.Item
+          name="color"
+          label={t('inboxes.color')}
+          extra={t('inboxes.colorHelp')}
+          getValueFromEvent={(color: PickedColor) => color.toHexString().slice(0, 7)}
+          rules={[{ required: true }, { pattern: /^#[0-9a-fA-F]{6}$/, message: t('inboxes.colorInvalid') }]}
+        >
+          <ColorPicker disabledAlpha showText presets={[{ label: t('inboxes.presetColors'), colors: presetColors }]} />
+        </Form.Item>
+      )}
+      {withWidgetLook && (
         <Form.Item
           name="greeting"
           label={t('inboxes.greeting')}

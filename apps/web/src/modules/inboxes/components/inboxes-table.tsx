@@ -2,6 +2,7 @@ import type { Inbox } from '@huike/contracts';
 import { Badge, type BadgeProps, Button, Table, type TableColumnsType, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
+import { formatDateTime } from '../../../ui/time.ts';
 import { channelStatus } from '../channel-config.ts';
 import { ChannelTypeTag } from './channel-type-tag.tsx';
 
@@ -47,7 +48,16 @@ export function InboxesTable({ inboxes, isLoading, onOpen, emptyText }: Props) {
             data-status={status.key}
           />
         );
-        return status.error ? <Tooltip title={status.error}>{badge}</Tooltip> : badge;
+        if (!status.error) return badge;
+        const reason = (
+          <div data-testid="inbox-status-reason">
+            <div>{status.error}</div>
+            {status.failingSince ? (
+              <div>{t('channelSetup.health.since', { time: formatDateTime(status.failingSince) })}</div>
+            ) : null}
+          </div>
+        );
+        return <Tooltip title={reason}>{badge}</Tooltip>;
       },
     },
     {

@@ -4,8 +4,15 @@ import { useMemo } from 'react';
 import { queryKeys } from '../../../api/query-keys.ts';
 import { type CreateInboxInput, inboxesApi, type UpdateInboxInput } from '../api/inboxes-api.ts';
 
+/** While a channel reports a receive failure, look again now and then, so its recovery shows without a reload. */
+const HEALTH_RECHECK_MS = 15_000;
+
 export function useInboxes() {
-  return useQuery({ queryKey: queryKeys.inboxes, queryFn: ({ signal }) => inboxesApi.list(signal) });
+  return useQuery({
+    queryKey: queryKeys.inboxes,
+    queryFn: ({ signal }) => inboxesApi.list(signal),
+    refetchInterval: (query) => (query.state.data?.some((inbox) => inbox.health?.error) ? HEALTH_RECHECK_MS : false),
+  });
 }
 
 export function useInboxMap(): Map<string, Inbox> {
@@ -19,6 +26,7 @@ export function useInbox(id: string | undefined) {
     queryKey: queryKeys.inbox(id ?? ''),
     queryFn: ({ signal }) => inboxesApi.get(id ?? '', signal),
     enabled: Boolean(id),
+    refetchInterval: (query) => (query.state.data?.health?.error ? HEALTH_RECHECK_MS : false),
     initialData: () => client.getQueryData<Inbox[]>(queryKeys.inboxes)?.find((inbox) => inbox.id === id),
     initialDataUpdatedAt: () => client.getQueryState(queryKeys.inboxes)?.dataUpdatedAt,
   });

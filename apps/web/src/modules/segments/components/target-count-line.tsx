@@ -2,8 +2,6 @@ import { Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { useTargetCount } from '../hooks/use-bulk.ts';
 
-const n = (value: number) => value.toLocaleString('zh-CN');
-
 /** "what is targeted · N 位客户": the exact count a bulk action or an export will act on, counting while it loads. */
 export function TargetCountLine({
   description,
@@ -24,7 +22,7 @@ export function TargetCountLine({
         <span className="hk-muted">{t('bulk.counting')}</span>
       ) : total !== undefined ? (
         <Typography.Text strong data-testid={testId}>
-          {t('bulk.customersCount', { count: n(total) })}
+          {t('bulk.customersCount', { count: total })}
         </Typography.Text>
       ) : null}
     </Typography.Paragraph>

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Client, countRows, createTestApp, createWorkspace, pause } from '../../../../../test/harness.ts';
 import { type Mailbox, rawEmail, startDovecot, startSmtpReceiver } from '../../../../../test/mail-servers.ts';
@@ -360,6 +362,133 @@ describe('pulling mail by IMAP', () => {
       [emailInbox.id],
     );
     expect(stored).toBe(2);
+  });
+});
+
+describe('receive health', () => {
+  type Health = { error: string | null; failingSince: string | null; lastSuccessAt: string | null };
+  const healthOf = async (client: Client, inboxId: string) =>
+    (await client.get(`/api/v1/inboxes/${inboxId}`)).json().health as Health | null;
+  const countInbound = (inboxId: string) =>
+    countRows(
+      context,
+      "from messages m join conversations c on c.id = m.conversation_id where c.inbox_id = $1 and m.direction = 'inbound'",
+      [inboxId],
+    );
+  /** Changes the stored IMAP settings behind the API's back (its save would test them first). */
+  const breakImap = (inboxId: string, change: Record<string, unknown>) =>
+    context.database.pool.query(
+      `update inboxes set channel_config = jsonb_set(channel_config, '{imap}', channel_config->'imap' || $2::jsonb)
+        where id = $1`,
+      [inboxId, JSON.stringify(change)],
+    );
+  /** A local port nothing listens on. */
+  const closedPort = () =>
+    new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+
+  it('shows admins why IMAP fails and since when, and clears it when a pass works again', async () => {
+    const { owner, addUser, emailInbox, mailbox } = await setup();
+    const agent = await addUser('agent');
+    await breakImap(emailInbox.id, { user: 'nobody-here' });
+    const stop = startImapPullers(context.channelRuntime, storeRawMail, { refreshMs: 200, firstBackoffMs: 200 });
+    try {
+      const failing = await until(
+        () => healthOf(owner, emailInbox.id),
+        (health) => Boolean(health?.error),
+        'the failure to be recorded',
+      );
+      expect(failing).toEqual({
+        error: 'IMAP 收信服务器登录失败，请检查用户名和密码（授权码）',
+        failingSince: expect.any(String),
+        lastSuccessAt: null,
+      });
+      const listed = (await owner.get('/api/v1/inboxes')).json().items.find((item: { id: string }) => {
+        return item.id === emailInbox.id;
+      });
+      expect(listed.health).toEqual(failing);
+      // Agents read inboxes but cannot fix them: no health for them.
+      expect(await healthOf(agent, emailInbox.id)).toBeNull();
+
+      // Further failures keep the start of the run.
+      await pause(1_000);
+      expect((await healthOf(owner, emailInbox.id))?.failingSince).toBe(failing!.failingSince);
+
+      await breakImap(emailInbox.id, { user: mailbox.user });
+      await mailbox.append(customerMail(1));
+      await until(
+        () => countInbound(emailInbox.id),
+        (count) => count === 1,
+        'the mail after the repair',
+      );
+      const recovered = await until(
+        () => healthOf(owner, emailInbox.id),
+        (health) => health?.error === null,
+        'the failure to be cleared',
+      );
+      expect(recovered).toEqual({ error: null, failingSince: null, lastSuccessAt: expect.any(String) });
+      expect(Date.parse(recovered!.lastSuccessAt!)).toBeGreaterThan(Date.parse(failing!.failingSince!));
+    } finally {
+      await stop();
+    }
+  });
+
+  it('restarts a failing loop as soon as the settings are saved, instead of waiting out its backoff', async () => {
+    const { owner, emailInbox, mailbox } = await setup();
+    const port = await closedPort();
+    await breakImap(emailInbox.id, { port });
+    // Both the backoff and the periodic check take a minute here: only the save can bring the mail in sooner.
+    const stop = startImapPullers(context.channelRuntime, storeRawMail, {
+      refreshMs: 60_000,
+      firstBackoffMs: 60_000,
+    });
+    try {
+      const failing = await until(
+        () => healthOf(owner, emailInbox.id),
+        (health) => Boolean(health?.error),
+        'the failure to be recorded',
+      );
+      expect(failing!.error).toBe(`无法连接 IMAP 收信服务器 ${dovecot.host}:${port}`);
+
+      await mailbox.append(customerMail(1));
+      const saved = await owner.patch(`/api/v1/inboxes/${emailInbox.id}`, {
+        channelConfig: { imap: { port: dovecot.port } },
+      });
+      expect(saved.statusCode, saved.body).toBe(200);
+      // The save tested the settings: the old failure is gone at once.
+      expect(saved.json().health).toMatchObject({ error: null, failingSince: null });
+      await until(
+        () => countInbound(emailInbox.id),
+        (count) => count === 1,
+        'the mail after the save',
+        8_000,
+      );
+      await until(
+        () => healthOf(owner, emailInbox.id),
+        (health) => health?.lastSuccessAt !== null,
+        'the successful pass to be recorded',
+      );
+    } finally {
+      await stop();
+    }
+  });
+
+  it('does not score a mail without text or subject for sentiment or urgency', async () => {
+    const { emailInbox, mailbox } = await setup();
+    await mailbox.append(customerMail(1, { subject: '', body: '' }));
+    expect(await pull(emailInbox.id)).toBe(1);
+    const [stored] = (
+      await context.database.pool.query(
+        `select m.content, m.sentiment_label, m.urgency_reasons from messages m
+           join conversations c on c.id = m.conversation_id where c.inbox_id = $1`,
+        [emailInbox.id],
+      )
+    ).rows;
+    expect(stored).toEqual({ content: '（无正文）', sentiment_label: null, urgency_reasons: null });
   });
 });
 

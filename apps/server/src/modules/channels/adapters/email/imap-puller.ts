@@ -29,6 +29,16 @@ export type ImapState = {
   failures?: number;
 };
 
+/** A message the mailbox gave us could not be stored (not the server's fault): the next pass tries it again. */
+export class MailStoreError extends Error {
+  constructor(
+    readonly uid: number,
+    cause: unknown,
+  ) {
+    super(`IMAP message ${uid} failed to store`, { cause });
+  }
+}
+
 /** Stores one raw message (parse, then receive / record a bounce / ignore). Throws when it could not. */
 export type StoreRawMail = (raw: Buffer, inbox: ChannelInbox, runtime: ChannelRuntime) => Promise<void>;
 
@@ -166,7 +176,7 @@ export async function syncMailbox(
         const failures = state.failingUid === item.uid ? (state.failures ?? 0) + 1 : 1;
         if (failures < MAX_FAILURES) {
           await runtime.state.set(inbox, IMAP_STATE_KEY, { ...state, failingUid: item.uid, failures });
-          throw error;
+          throw new MailStoreError(item.uid, error);
         }
         runtime.log.error(
           { inboxId: inbox.id, uid: item.uid, err: errorSummary(error) },
@@ -195,8 +205,22 @@ export async function pullOnce(inbox: ChannelInbox, runtime: ChannelRuntime, sto
   }
 }
 
-/** The loop of one inbox: connect, pass, wait for new mail (IDLE) or the next poll, again; reconnect on trouble. */
-function runInbox(inbox: ChannelInbox, runtime: ChannelRuntime, store: StoreRawMail) {
+/** Why the loop of an inbox failed, for its admins (ChannelRuntime.health). */
+const describeLoopError = (error: unknown, server: MailServerConfig) =>
+  error instanceof MailStoreError
+    ? `收到的邮件（IMAP UID ${error.uid}）保存失败，会在下次收信时重试`
+    : describeImapError(error, server);
+
+/**
+ * The loop of one inbox: connect, pass, wait for new mail (IDLE) or the next poll, again; reconnect on trouble. Each
+ * pass that worked and each failure goes to the inbox's receive health, which admins see.
+ */
+function runInbox(
+  inbox: ChannelInbox,
+  runtime: ChannelRuntime,
+  store: StoreRawMail,
+  firstBackoffMs = FIRST_BACKOFF_MS,
+) {
   const imap = (inbox.config as EmailChannelConfig).imap!;
   let stopped = false;
   let client: ImapFlow | undefined;
@@ -217,26 +241,35 @@ function runInbox(inbox: ChannelInbox, runtime: ChannelRuntime, store: StoreRawM
       wake = done;
     });
 
+  // Health is what admins see; failing to write it must not stop the loop.
+  const report = (write: Promise<void>) =>
+    write.catch((error) =>
+      runtime.log.error({ inboxId: inbox.id, err: errorSummary(error) }, 'IMAP receive health not recorded'),
+    );
+
   const finished = (async () => {
-    let backoff = FIRST_BACKOFF_MS;
+    let backoff = firstBackoffMs;
     while (!stopped) {
       client = undefined;
       try {
         client = await openClient(imap, runtime);
         await client.connect();
         await client.mailboxOpen('INBOX');
-        backoff = FIRST_BACKOFF_MS;
+        backoff = firstBackoffMs;
         const hasIdle = client.capabilities.has('IDLE');
         while (!stopped && client.usable) {
           await syncMailbox(client, inbox, runtime, store);
+          await report(runtime.health.ok(inbox));
           if (!stopped && client.usable) await wait(hasIdle ? IDLE_RESYNC_MS : POLL_MS, client);
         }
       } catch (error) {
-        if (!stopped)
+        if (!stopped) {
           runtime.log.error(
             { inboxId: inbox.id, err: errorSummary(error), retryInMs: backoff },
             'IMAP pull failed: reconnecting',
           );
+          await report(runtime.health.failing(inbox, describeLoopError(error, imap)));
+        }
       } finally {
         if (client) await closeClient(client);
       }
@@ -262,14 +295,16 @@ const fingerprint = (inbox: ChannelInbox) => JSON.stringify((inbox.config as Ema
 
 /**
  * Starts one loop per email inbox with IMAP settings and follows inboxes being added or changed (checked every
- * `refreshMs`). With several worker processes, each inbox is pulled by one of them: the one holding its lease,
- * renewed at every check and lasting three checks, so another worker takes over when one dies (or at once when it
- * stops). Answers the stop function.
+ * `refreshMs`, and at once when an inbox's settings are saved on any process: its loop then restarts, so a fix
+ * applies without waiting out the backoff of a failing loop). With several worker processes, each inbox is pulled by
+ * one of them: the one holding its lease, renewed at every check and lasting three checks, so another worker takes
+ * over when one dies (or at once when it stops). `firstBackoffMs`: the first wait after a failure (tests). Answers the
+ * stop function.
  */
 export function startImapPullers(
   runtime: ChannelRuntime,
   store: StoreRawMail,
-  options: { refreshMs?: number; holder?: string } = {},
+  options: { refreshMs?: number; holder?: string; firstBackoffMs?: number } = {},
 ): () => Promise<void> {
   const refreshMs = options.refreshMs ?? 60_000;
   const holder = options.holder ?? randomUUID();
@@ -277,8 +312,13 @@ export function startImapPullers(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let refreshing: Promise<void> | undefined;
+  /** Inboxes whose settings were saved since the last check: their loops restart even with the same settings. */
+  let saved = new Set<string>();
+  let isRefreshDue = false;
 
   async function refresh() {
+    const restart = saved;
+    saved = new Set();
     const inboxes = (await runtime.inboxesOfType('email')).filter((inbox) => (inbox.config as EmailChannelConfig).imap);
     const current = new Set(inboxes.map((inbox) => inbox.id));
     for (const id of [...loops.keys()]) {
@@ -291,9 +331,13 @@ export function startImapPullers(
         if (existing) await stopLoop(inbox.id); // another worker took the inbox over (ours had expired)
         continue;
       }
-      if (existing?.fingerprint === fingerprint(inbox)) continue;
+      if (existing?.fingerprint === fingerprint(inbox) && !restart.has(inbox.id)) continue;
       if (existing) await existing.stop();
-      loops.set(inbox.id, { inbox, fingerprint: fingerprint(inbox), ...runInbox(inbox, runtime, store) });
+      loops.set(inbox.id, {
+        inbox,
+        fingerprint: fingerprint(inbox),
+        ...runInbox(inbox, runtime, store, options.firstBackoffMs),
+      });
     }
   }
 
@@ -306,20 +350,35 @@ export function startImapPullers(
   }
 
   function tick() {
+    clearTimeout(timer);
+    if (refreshing) {
+      isRefreshDue = true; // a save during a check: check again right after it
+      return;
+    }
     refreshing = refresh()
       .catch((error) => runtime.log.error({ err: errorSummary(error) }, 'IMAP pullers: listing inboxes failed'))
       .finally(() => {
         refreshing = undefined;
-        if (!stopped) {
-          timer = setTimeout(tick, refreshMs);
-          timer.unref();
+        if (stopped) return;
+        if (isRefreshDue) {
+          isRefreshDue = false;
+          tick();
+          return;
         }
+        timer = setTimeout(tick, refreshMs);
+        timer.unref();
       });
   }
+  const unsubscribe = runtime.onInboxSaved((inboxId) => {
+    if (stopped) return;
+    saved.add(inboxId);
+    tick();
+  });
   tick();
 
   return async () => {
     stopped = true;
+    unsubscribe();
     clearTimeout(timer);
     await refreshing;
     await Promise.all([...loops.keys()].map((id) => stopLoop(id).catch(() => undefined)));

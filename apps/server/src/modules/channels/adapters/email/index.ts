@@ -53,6 +53,7 @@ export const emailAdapter: ChannelAdapter = {
   verify: (inbox, runtime) => verifyMailServers(inbox, runtime),
   checkChange: checkMailChange,
   deliver: (delivery, runtime) => sendReply(delivery, runtime),
+  canSend: (config) => Boolean((config as EmailChannelConfig).smtp),
   describeConfig: (inbox, appConfig) => ({
     forwardingAddress: emailForwardingAddress(inbox.token, appConfig.mailDomain ?? 'mail.huike.local'),
   }),

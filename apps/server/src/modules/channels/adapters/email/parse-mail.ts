@@ -51,6 +51,8 @@ const MAX_CONTENT_CHARS = 20_000;
 const MAX_HTML_CHARS = 512 * 1024;
 const MAX_HTML_INPUT_CHARS = 4 * 1024 * 1024;
 const MAX_REASON_CHARS = 300;
+/** The content of a mail with neither text, subject nor attachments: a stand-in, not scored (nlp's isScorable). */
+const NO_BODY = '（无正文）';
 
 const ADDRESS = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
 const MESSAGE_ID = /<[^<>\s]{1,900}>/g;
@@ -462,7 +464,8 @@ export async function parseMail(raw: Buffer, context: MailContext): Promise<Pars
   const html = rawHtml ? sanitizeMailHtml(rawHtml, files.inline) : null;
   const bodyText = mail.text?.trim() ? mail.text : html ? htmlToText(html) : '';
   const subject = (mail.subject ?? '').trim();
-  const content = clipContent(stripQuotedHistory(bodyText)) || (files.kept.length > 0 ? '' : subject || '（无正文）');
+  const ownText = clipContent(stripQuotedHistory(bodyText));
+  const content = ownText || (files.kept.length > 0 ? '' : subject || NO_BODY);
   const meta: EmailMeta = {
     subject,
     from: sender.name ? `${sender.name} <${senderAddress}>` : senderAddress,
@@ -488,6 +491,7 @@ export async function parseMail(raw: Buffer, context: MailContext): Promise<Pars
       channelMeta: meta,
       attachments: files.kept,
       ...(threadId ? { threadId } : {}),
+      ...(content === NO_BODY ? { isPlaceholder: true } : {}),
     },
   };
 }

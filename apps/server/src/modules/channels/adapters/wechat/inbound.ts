@@ -73,6 +73,14 @@ function metaOf(fields: WechatXml): Record<string, unknown> {
   return Object.fromEntries(Object.entries(pick).filter(([, value]) => value !== undefined && value !== ''));
 }
 
+/**
+ * Whether a push carries the follower's own words: a text, or a voice message WeChat recognised. Everything else is
+ * shown by a stand-in ([图片], [位置] …, [关注公众号]) that is not scored for sentiment or urgency.
+ */
+const hasOwnWords = (fields: WechatXml) =>
+  (fields.MsgType === 'text' && Boolean(fields.Content?.trim())) ||
+  (fields.MsgType === 'voice' && Boolean(fields.Recognition?.trim()));
+
 /** The inbound message of a push, or undefined for pushes Huike only acknowledges. Throws for a non-message. */
 export function toInbound(fields: WechatXml): ChannelInbound | undefined {
   const openid = fields.FromUserName;
@@ -95,5 +103,6 @@ export function toInbound(fields: WechatXml): ChannelInbound | undefined {
     content: clip(content),
     externalId,
     channelMeta: metaOf(fields),
+    ...(hasOwnWords(fields) ? {} : { isPlaceholder: true }),
   };
 }

@@ -22,8 +22,8 @@ import { encryptedReplyXml, MAX_XML_BYTES, parseWechatXml, textReplyXml, WechatX
  *        over token/timestamp/nonce/Encrypt, then AES). Acknowledged only after it is stored: "success", an
  *        (encrypted) passive welcome for a new follower, or an automatic reply (keyword, bot) ready within ~4 s as
  *        the passive reply (passive-reply.ts). Agent replies go out later as 客服消息 (adapter.deliver).
- * Anything wrong with a request (malformed or oversized XML, a DTD, a bad signature, a stale timestamp) gets one
- * answer, 400 channel.request_invalid, and nothing is stored.
+ * Anything wrong with a request (an unknown inbox token, malformed or oversized XML, a DTD, a bad signature, a stale
+ * timestamp) gets one answer, 400 channel.request_invalid, and nothing is stored.
  */
 
 const TIMESTAMP_WINDOW_SECONDS = 300;
@@ -81,7 +81,8 @@ function passiveReply(config: WechatConfig, fields: Record<string, string>, cont
 export function wechatRoutes(app: FastifyInstance, runtime: ChannelRuntime) {
   async function wechatInbox(token: string): Promise<ChannelInbox> {
     const inbox = await runtime.inboxByToken(token);
-    if (inbox?.channelType !== 'wechat') throw new AppError('inbox.not_found', '渠道不存在或已停用');
+    // No such WeChat inbox answers like a bad signature: a prober learns nothing about which tokens are live.
+    if (inbox?.channelType !== 'wechat') throw invalid();
     // An inbox saved without its settings (demo data) cannot check any signature: nothing may pass.
     if (typeof inbox.config.token !== 'string' || !inbox.config.token || typeof inbox.config.appId !== 'string') {
       throw invalid();

@@ -221,12 +221,29 @@ describe('the server configuration URL check', () => {
     expect(stale.json()).toEqual(uniformError);
   });
 
-  it('answers 404 for an unknown token or an inbox of another channel', async () => {
+  it('answers an unknown token or an inbox of another channel like a bad signature, storing nothing', async () => {
     const { inbox: website } = await createWorkspace(context);
-    for (const token of ['no-such-inbox', website.token]) {
-      const response = await context.app.inject({ url: `/public/v1/channels/wechat/${token}?echostr=1` });
-      expect(response.statusCode).toBe(404);
+    const { owner } = await createWorkspace(context);
+    const { account } = await wechatInbox(owner, 'plain');
+    const messagesBefore = await countRows(context, 'from messages');
+    const openid = openidOf();
+    for (const token of ['NOSUCHTOKEN', website.token]) {
+      // Signed with a real account's token: only the inbox token is wrong.
+      const check = await context.app.inject({
+        url: `/public/v1/channels/wechat/${token}?${verificationQuery(account, '123456')}`,
+      });
+      expect(check.statusCode).toBe(400);
+      expect(check.json()).toEqual(uniformError);
+      const push = await context.app.inject({
+        method: 'POST',
+        url: `/public/v1/channels/wechat/${token}?signature=x&timestamp=1&nonce=1`,
+        headers: { 'content-type': 'text/xml' },
+        payload: textPush(openid, '你好', nextMsgId()),
+      });
+      expect(push.statusCode).toBe(400);
+      expect(push.json()).toEqual(uniformError);
     }
+    expect(await countRows(context, 'from messages')).toBe(messagesBefore);
   });
 });
 
@@ -353,6 +370,77 @@ describe('messages from followers', () => {
     });
     expect(stored[2]!.channel_meta).toMatchObject({ picUrl: 'https://mmbiz.qpic.cn/x.jpg', mediaId: 'media-image-1' });
     expect(stored[3]!.external_id).toBe(`event:${openid}:${now}:CLICK`);
+  });
+});
+
+describe('scoring what followers write', () => {
+  it('scores texts and recognised voice, never the stand-ins for media and events, even as a third unanswered message', async () => {
+    const { owner } = await createWorkspace(context);
+    const { inbox, account } = await wechatInbox(owner, 'plain');
+    const openid = openidOf();
+    const now = Math.floor(Date.now() / 1000);
+    const base = { ToUserName: 'gh_huike_test', FromUserName: openid };
+    const pushes = [
+      textPush(openid, '你好，在吗？', nextMsgId()),
+      textPush(openid, '我的订单什么时候发货', nextMsgId()),
+      pushXml({
+        ...base,
+        CreateTime: now,
+        MsgType: 'image',
+        PicUrl: 'https://mmbiz.qpic.cn/y.jpg',
+        MsgId: nextMsgId(),
+      }),
+      pushXml({
+        ...base,
+        CreateTime: now,
+        MsgType: 'voice',
+        MediaId: 'media-voice-9',
+        Format: 'amr',
+        MsgId: nextMsgId(),
+      }),
+      pushXml({ ...base, CreateTime: now, MsgType: 'event', Event: 'CLICK', EventKey: 'ORDER_QUERY' }),
+      pushXml({
+        ...base,
+        CreateTime: now + 1,
+        MsgType: 'voice',
+        MediaId: 'media-voice-10',
+        Format: 'amr',
+        Recognition: '怎么还没人回复',
+        MsgId: nextMsgId(),
+      }),
+    ];
+    for (const xml of pushes) expect((await push(inbox, account, xml)).statusCode).toBe(200);
+    const stored = (
+      await context.database.pool.query<{
+        content: string;
+        sentiment_label: string | null;
+        urgency_reasons: string[] | null;
+        last_urgent: boolean;
+      }>(
+        `select m.content, m.sentiment_label, m.urgency_reasons, c.last_urgent from messages m
+           join conversations c on c.id = m.conversation_id
+          where c.inbox_id = $1 and m.direction = 'inbound' order by m.created_at`,
+        [inbox.id],
+      )
+    ).rows;
+    expect(stored.map((row) => row.content)).toEqual([
+      '你好，在吗？',
+      '我的订单什么时候发货',
+      '[图片]',
+      '[语音]',
+      '[菜单] ORDER_QUERY',
+      '怎么还没人回复',
+    ]);
+    const [first, second, image, voice, click, recognised] = stored;
+    for (const words of [first, second, recognised]) expect(words!.sentiment_label).not.toBeNull();
+    expect(first!.urgency_reasons).toEqual([]);
+    // The third and later unanswered messages are repeated contact, but a stand-in carries no urgency of its own.
+    for (const standIn of [image, voice, click]) {
+      expect(standIn).toMatchObject({ sentiment_label: null, urgency_reasons: null });
+    }
+    expect(recognised!.urgency_reasons).toContain('repeated_contact');
+    // The conversation still reads as urgent: every unanswered message counts towards it.
+    expect(recognised!.last_urgent).toBe(true);
   });
 });
 
