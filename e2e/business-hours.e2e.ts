@@ -7,6 +7,7 @@ import {
   newContext,
   ownerApi,
   runId,
+  setLanguage,
   sleep,
   typeAndSend,
   watchPage,
@@ -101,7 +102,7 @@ describe('business hours and holidays', () => {
     await row.waitFor({ state: 'detached' });
 
     // In English the same list reads "Jan 1, Thu".
-    await page.evaluate(() => window.localStorage.setItem('huike.language', 'en'));
+    await setLanguage(page, 'en');
     await page.reload();
     await page.locator('[data-testid=holiday-row-date]').first().waitFor();
     expect(await page.locator('[data-testid=holiday-row-date]').first().textContent()).toMatch(

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SmtpReceiver, startSmtpReceiver } from '../apps/server/test/mail-servers.ts';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
@@ -14,6 +14,7 @@ import {
   newContext,
   ownerApi,
   runId,
+  setLanguage,
   waitFor,
   watchPage,
 } from './support.ts';
@@ -54,9 +55,6 @@ async function visitorSays(content: string) {
   );
   return findConversation(ownerApi(), content);
 }
-
-const setLanguage = (page: Page, language: 'en' | 'zh-CN') =>
-  page.evaluate((value) => window.localStorage.setItem('huike.language', value), language);
 
 /** Whether an element shows its whole text: not cut (ellipsis or overflow) and not squeezed to a sliver. */
 const showsWholeText = (locator: Locator) =>

@@ -8,6 +8,7 @@ import {
   newContext,
   ownerApi,
   runId,
+  setLanguage,
   waitFor,
   watchPage,
 } from './support.ts';
@@ -60,10 +61,6 @@ async function importCsv(api: ApiClient, lines: string[]) {
     'the import job',
     30_000,
   );
-}
-
-async function setLanguage(page: Page, language: 'zh-CN' | 'en') {
-  await page.evaluate((value) => window.localStorage.setItem('huike.language', value), language);
 }
 
 describe('customer profile, timeline, export and list', () => {

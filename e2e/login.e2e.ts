@@ -9,6 +9,7 @@ import {
   OWNER,
   ownerApi,
   runId,
+  setLanguage,
   watchPage,
 } from './support.ts';
 
@@ -62,7 +63,7 @@ describe('login', () => {
       const page = await englishContext.newPage();
       const watched = watchPage(page, 'owner');
       await loginAsOwner(page);
-      await page.evaluate(() => window.localStorage.setItem('huike.language', 'en'));
+      await setLanguage(page, 'en');
       await page.goto('/settings/users');
       await page.locator('[data-testid=team-create]').click();
       await fillField(page.locator('[data-testid=team-name]'), name);

@@ -56,6 +56,10 @@ export function watchPage(page: Page, label: string) {
   return { dialogs, errors, console: consoleLines };
 }
 
+/** The UI language the app reads on its next load (what the language switch stores). */
+export const setLanguage = (page: Page, language: 'zh-CN' | 'en') =>
+  page.evaluate((value) => window.localStorage.setItem('huike.language', value), language);
+
 /**
  * Fills an input even when the test id sits on a wrapper (Ant Design puts some props on the
  * affix wrapper rather than on the <input>).

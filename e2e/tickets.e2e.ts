@@ -10,6 +10,7 @@ import {
   ownerApi,
   pickOption,
   runId,
+  setLanguage,
   sleep,
   waitFor,
   watchPage,
@@ -219,7 +220,7 @@ describe('tickets', () => {
     expect(await rowClock.locator('.hk-sla-value').textContent()).toMatch(/^剩余 16小时5[0-2]分$/);
 
     // English reads the same times in its own units.
-    await page.evaluate(() => window.localStorage.setItem('huike.language', 'en'));
+    await setLanguage(page, 'en');
     await page.goto(`/tickets/${ticket.id}`);
     await clock('escalation').locator('.hk-sla-value', { hasText: 'left' }).waitFor();
     expect(await textOf('escalation')).toBe('Paused · 16h 52m left');
