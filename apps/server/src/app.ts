@@ -43,7 +43,7 @@ import {
   createCustomersService,
   createCustomFieldsService,
   customersRoutes,
-  listCustomerIds,
+  searchCustomerIds,
 } from './modules/customers/index.ts';
 import { createIdentityService, identityRoutes } from './modules/identity/index.ts';
 import {
@@ -196,9 +196,9 @@ export async function buildApp({
   defineOrdersJobs(jobs, { db });
   const tags = createTagsService({ db, audit, events });
   const templates = createTemplatesService({ db });
-  // `{ q }` targets (bulk actions, exports) act on the customers the search box finds, ranked the same way.
-  const searchMatches: SearchMatches = async (executor, workspaceId, q, limit) =>
-    (await listCustomerIds(executor, workspaceId, { q, limit })).ids;
+  // `{ q }` targets (bulk actions, exports) act on the customers the actor's search box finds, ranked the same way
+  // and matching phone digits as their list does (in full only for roles that may reveal phones).
+  const searchMatches: SearchMatches = searchCustomerIds;
   const segments = createSegmentsService({
     db,
     jobs,

@@ -76,11 +76,11 @@ function offsetAt(at: number, timeZone: string): number {
 }
 
 /**
- * The instant a wall-clock time happens in a timezone. A time skipped by a DST jump maps to the instant after
- * the jump; a repeated time maps to its first occurrence.
+ * The instant a wall-clock time happens in a timezone, the wall clock given as milliseconds read as if it were UTC
+ * (`Date.UTC(2026, 10, 25, 9, 30)` for 09:30 on 25 November). A time skipped by a DST jump maps to the instant
+ * after the jump; a repeated time maps to its first occurrence.
  */
-function instantOf(day: DayNumber, minuteOfDay: number, timeZone: string): number {
-  const local = day * DAY_MS + minuteOfDay * 60_000;
+export function instantOfWallClock(local: number, timeZone: string): number {
   const first = local - offsetAt(local, timeZone);
   const second = local - offsetAt(first, timeZone);
   if (first === second) return first;
@@ -88,6 +88,9 @@ function instantOf(day: DayNumber, minuteOfDay: number, timeZone: string): numbe
   const valid = [first, second].filter((x) => local - offsetAt(x, timeZone) === x).sort((a, b) => a - b);
   return valid[0] ?? Math.max(first, second);
 }
+
+const instantOf = (day: DayNumber, minuteOfDay: number, timeZone: string): number =>
+  instantOfWallClock(day * DAY_MS + minuteOfDay * 60_000, timeZone);
 
 const dayNumberOf = (year: number, month: number, day: number): DayNumber => Date.UTC(year, month - 1, day) / DAY_MS;
 

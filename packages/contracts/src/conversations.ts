@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, isoDateTime } from './common.ts';
+import { deliveryReason } from './delivery-reasons.ts';
 
 export const conversationStatuses = ['open', 'pending', 'snoozed', 'resolved'] as const;
 export const conversationStatus = z.enum(conversationStatuses);
@@ -60,8 +61,10 @@ export type UploadedAttachment = z.infer<typeof uploadedAttachment>;
 export const deliveryStatuses = ['pending', 'sent', 'delivered', 'failed', 'bounced'] as const;
 export const messageDelivery = z.object({
   status: z.enum(deliveryStatuses),
-  /** Why it failed or bounced, for the agent (Chinese, no secrets). */
+  /** Why it failed or bounced, for the agent (Chinese, no secrets); messages stored before reasons had codes have only this. */
   error: z.string().nullable(),
+  /** The same as a code and its values, for the reader's language (null on older messages and while it went well). */
+  reason: deliveryReason.nullable(),
 });
 export type MessageDelivery = z.infer<typeof messageDelivery>;
 

@@ -166,6 +166,98 @@ export type ExportTarget = z.infer<typeof exportTarget>;
 export const exportLocales = ['zh-CN', 'en'] as const;
 export type ExportLocale = (typeof exportLocales)[number];
 
+/** The built-in export fields, in the output's column order (custom fields follow as `custom:<key>`). */
+export const builtInExportFieldKeys = [
+  'name',
+  'nickname',
+  'phone',
+  'phones',
+  'email',
+  'emails',
+  'gender',
+  'birthday',
+  'region',
+  'source',
+  'campaign',
+  'tags',
+  'lifecycleStage',
+  'rfmTier',
+  'orderCount',
+  'totalSpent',
+  'firstOrderAt',
+  'lastOrderAt',
+  'owner',
+  'notes',
+  'idCard',
+  'bankCard',
+  'createdAt',
+  'id',
+] as const;
+export type BuiltInExportFieldKey = (typeof builtInExportFieldKeys)[number];
+
+/**
+ * The built-in export fields' names, per language: the file's column headers (server) and the export dialog's
+ * checkboxes (web) read this one list, so the dialog names a column as the file heads it.
+ */
+export const exportFieldLabels: Record<ExportLocale, Record<BuiltInExportFieldKey, string>> = {
+  'zh-CN': {
+    name: '姓名',
+    nickname: '昵称',
+    phone: '手机号',
+    phones: '其他手机号',
+    email: '邮箱',
+    emails: '其他邮箱',
+    gender: '性别',
+    birthday: '生日',
+    region: '地区',
+    source: '来源渠道',
+    campaign: '来源活动',
+    tags: '标签',
+    lifecycleStage: '生命周期',
+    rfmTier: 'RFM 分层',
+    orderCount: '订单数',
+    totalSpent: '累计消费（元）',
+    firstOrderAt: '首次下单时间',
+    lastOrderAt: '最近下单时间',
+    owner: '负责人',
+    notes: '备注',
+    idCard: '身份证号',
+    bankCard: '银行卡号',
+    createdAt: '创建时间',
+    id: '客户 ID',
+  },
+  en: {
+    name: 'Name',
+    nickname: 'Nickname',
+    phone: 'Mobile',
+    phones: 'Other phones',
+    email: 'Email',
+    emails: 'Other emails',
+    gender: 'Gender',
+    birthday: 'Birthday',
+    region: 'Region',
+    source: 'Source channel',
+    campaign: 'Source campaign',
+    tags: 'Tags',
+    lifecycleStage: 'Lifecycle stage',
+    rfmTier: 'RFM tier',
+    orderCount: 'Orders',
+    totalSpent: 'Total spent (CNY)',
+    firstOrderAt: 'First order at',
+    lastOrderAt: 'Last order at',
+    owner: 'Owner',
+    notes: 'Notes',
+    idCard: 'ID card number',
+    bankCard: 'Bank card number',
+    createdAt: 'Created at',
+    id: 'Customer ID',
+  },
+};
+
+/** The UI language's name of a built-in export field; undefined for custom fields and unknown keys. */
+export const exportFieldLabel = (key: string, locale: ExportLocale): string | undefined =>
+  Object.hasOwn(exportFieldLabels[locale], key) ? exportFieldLabels[locale][key as BuiltInExportFieldKey] : undefined;
+
 export const createExportBody = z.strictObject({
   target: exportTarget,
   format: z.enum(exportFormats),

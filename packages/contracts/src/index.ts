@@ -11,6 +11,7 @@ export * from './common.ts';
 export * from './conversations.ts';
 export * from './customer-channels.ts';
 export * from './customers.ts';
+export * from './delivery-reasons.ts';
 export * from './errors.ts';
 export * from './identity.ts';
 export * from './imports-exports.ts';

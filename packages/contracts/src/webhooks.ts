@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, isoDateTime, listQuery } from './common.ts';
+import { deliveryReason } from './delivery-reasons.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Outgoing webhooks: events POSTed to an integrator's URL (ERP, marketplace bridge, BI), signed with the
@@ -93,7 +94,10 @@ export const webhookDelivery = z.object({
   status: z.enum(webhookDeliveryStatuses),
   attempts: z.number().int(),
   lastStatusCode: z.number().int().nullable(),
+  /** The latest failure in Chinese; deliveries made before reasons had codes have only this. */
   lastError: z.string().nullable(),
+  /** The latest failure as a code and its values, for the reader's language. */
+  lastReason: deliveryReason.nullable(),
   lastDurationMs: z.number().int().nullable(),
   /** Pending: when the next attempt is due. */
   nextAttemptAt: isoDateTime.nullable(),

@@ -91,6 +91,7 @@ type MessageSeed = {
   externalId?: string;
   deliveryStatus?: 'sent' | 'delivered' | 'failed' | 'bounced';
   deliveryError?: string;
+  deliveryReason?: { code: string; params: Record<string, string | number> };
   channelMeta?: Record<string, unknown>;
 };
 
@@ -185,6 +186,7 @@ export async function seedDemoOmnichannel(db: Db, workspaceId: string, agent: { 
           externalId: seed.externalId ?? null,
           deliveryStatus: seed.deliveryStatus ?? null,
           deliveryError: seed.deliveryError ?? null,
+          deliveryReason: seed.deliveryReason ?? null,
           channelMeta: seed.channelMeta ?? null,
           createdAt: new Date(seed.at),
         })),
@@ -301,6 +303,7 @@ export async function seedDemoOmnichannel(db: Db, workspaceId: string, agent: { 
           content: '亲，还没发货可以改的，麻烦把新的收货地址发给我～',
           deliveryStatus: 'failed',
           deliveryError: '对方返回了 HTTP 502',
+          deliveryReason: { code: 'delivery.http_status', params: { status: 502 } },
         },
         {
           at: minutes(6),
@@ -337,6 +340,10 @@ export async function seedDemoOmnichannel(db: Db, workspaceId: string, agent: { 
         externalId: '<hk-demo-reply-2@huike-demo.cn>',
         deliveryStatus: 'bounced',
         deliveryError: '550 5.1.1 收件人邮箱不存在（wanglei_1988@163.com）',
+        deliveryReason: {
+          code: 'email.bounce_reply',
+          params: { detail: '550 5.1.1 收件人邮箱不存在（wanglei_1988@163.com）' },
+        },
         channelMeta: {
           subject: 'Re: 茶叶罐压坏了，申请换货',
           from: 'service@huike-demo.cn',

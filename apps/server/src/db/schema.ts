@@ -369,6 +369,8 @@ export const messages = pgTable(
     /** Outbound on a channel that delivers later (email, WeChat, SMS, API): null for widget and private messages. */
     deliveryStatus: text('delivery_status', { enum: ['pending', 'sent', 'delivered', 'failed', 'bounced'] }),
     deliveryError: text('delivery_error'),
+    /** The same failure as a code and its values (null on rows written before reasons had codes). */
+    deliveryReason: jsonb('delivery_reason').$type<{ code: string; params: Record<string, string | number> }>(),
     /** What the channel adds (email: subject, from, to, cc, sanitised html, references; WeChat: msgType, event). */
     channelMeta: jsonb('channel_meta').$type<Record<string, unknown>>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -445,6 +447,8 @@ export const deliveries = pgTable(
     /** When a worker may take it (again); a running attempt pushes it forward by the lease. */
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
     lastError: text('last_error'),
+    /** The latest failure as a code and its values, next to its Chinese text (null on older rows). */
+    lastReason: jsonb('last_reason').$type<{ code: string; params: Record<string, string | number> }>(),
     lastStatusCode: integer('last_status_code'),
     lastDurationMs: integer('last_duration_ms'),
     finishedAt: timestamp('finished_at', { withTimezone: true }),

@@ -15,7 +15,8 @@ describe('outbox', () => {
     context.outbox.define('test.ordered', {
       async send(row) {
         const label = String(row.payload.label);
-        if (label === 'first' && failuresLeft-- > 0) throw new DeliveryError('对方暂时不可用');
+        if (label === 'first' && failuresLeft-- > 0)
+          throw new DeliveryError({ code: 'delivery.http_status', params: { status: 503 } }, '对方返回了 HTTP 503');
         sent.push(label);
         return undefined;
       },
@@ -43,7 +44,14 @@ describe('outbox', () => {
       async send(row) {
         const label = String(row.payload.label);
         attempts.set(label, (attempts.get(label) ?? 0) + 1);
-        if (label === 'bad') throw new DeliveryError('地址无效', { permanent: true });
+        if (label === 'bad')
+          throw new DeliveryError(
+            { code: 'delivery.url_refused', params: { problem: 'invalid_url' } },
+            '网址格式不正确',
+            {
+              permanent: true,
+            },
+          );
         return { statusCode: 200 };
       },
     });
@@ -55,12 +63,16 @@ describe('outbox', () => {
     await context.outbox.drain();
 
     const rows = await context.database.pool.query<{ id: string; status: string; last_error: string | null }>(
-      'select id, status, last_error from deliveries where id = any($1::uuid[])',
+      'select id, status, last_error, last_reason from deliveries where id = any($1::uuid[])',
       [[good, bad]],
     );
     const byId = new Map(rows.rows.map((row) => [row.id, row]));
-    expect(byId.get(good!)).toMatchObject({ status: 'succeeded', last_error: null });
-    expect(byId.get(bad!)).toMatchObject({ status: 'dead', last_error: '地址无效' });
+    expect(byId.get(good!)).toMatchObject({ status: 'succeeded', last_error: null, last_reason: null });
+    expect(byId.get(bad!)).toMatchObject({
+      status: 'dead',
+      last_error: '网址格式不正确',
+      last_reason: { code: 'delivery.url_refused', params: { problem: 'invalid_url' } },
+    });
     expect(attempts.get('bad')).toBe(1);
   });
 });

@@ -1,3 +1,4 @@
+import type { DeliveryReason, DeliveryReasonCode, DeliveryReasonParams } from '@huike/contracts';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { deliveries } from '../db/schema.ts';
@@ -17,22 +18,55 @@ import { newId } from './ids.ts';
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
 
-/** A failed attempt. `permanent`: retrying cannot help (4xx, bad address), the row goes straight to dead. */
+/**
+ * A failed attempt. `code` and `params` say why (a code of deliveryReasonCodes in @huike/contracts, words for people
+ * in the web app's languages); `message` is the same in Chinese, stored next to it. `permanent`: retrying cannot
+ * help (4xx, bad address), the row goes straight to dead.
+ */
 export class DeliveryError extends Error {
+  readonly code: DeliveryReasonCode;
+  readonly params: DeliveryReasonParams;
   readonly permanent: boolean;
   readonly statusCode: number | undefined;
-  constructor(message: string, options: { permanent?: boolean; statusCode?: number } = {}) {
+  constructor(
+    reason: { code: DeliveryReasonCode; params?: DeliveryReasonParams },
+    message: string,
+    options: { permanent?: boolean; statusCode?: number } = {},
+  ) {
     super(message);
+    this.code = reason.code;
+    this.params = reason.params ?? {};
     this.permanent = options.permanent ?? false;
     this.statusCode = options.statusCode;
   }
+
+  get reason(): DeliveryReason {
+    return { code: this.code, params: this.params };
+  }
+}
+
+/** Why a delivery failed, as it is stored: the Chinese text and the code with its values. */
+export type DeliveryFailure = { error: string; reason: DeliveryReason };
+
+const clipped = (text: string) => text.slice(0, 500);
+
+/** A failed attempt's text and reason; anything but a DeliveryError is `delivery.unexpected` with its message. */
+export function deliveryFailureOf(error: unknown): DeliveryFailure {
+  if (error instanceof DeliveryError) {
+    const params = Object.fromEntries(
+      Object.entries(error.params).map(([key, value]) => [key, typeof value === 'string' ? clipped(value) : value]),
+    );
+    return { error: clipped(error.message), reason: { code: error.code, params } };
+  }
+  const detail = clipped(error instanceof Error ? error.message : String(error));
+  return { error: detail, reason: { code: 'delivery.unexpected', params: { detail } } };
 }
 
 export type DeliveryHandler = {
   /** Sends the row's delivery; throws DeliveryError (or anything) when it did not arrive. */
   send(row: DeliveryRow): Promise<{ statusCode?: number } | undefined>;
   /** Called once a row is dead (out of attempts or permanent), e.g. to mark the message failed. */
-  onDead?(row: DeliveryRow, error: string): Promise<void>;
+  onDead?(row: DeliveryRow, failure: DeliveryFailure): Promise<void>;
   /** Called after a success, e.g. to mark the message sent. */
   onSent?(row: DeliveryRow): Promise<void>;
   maxAttempts?: number;
@@ -52,14 +86,12 @@ const WAKE_MS = 5;
 
 export const backoffMs = (attempts: number) => BACKOFF_MS[Math.min(attempts, BACKOFF_MS.length) - 1] ?? BACKOFF_MS[0]!;
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 500);
-
 type Outcome = {
   row: DeliveryRow;
   handler: DeliveryHandler | undefined;
   status: 'succeeded' | 'pending' | 'dead';
   nextAttemptAt: Date | null;
-  error: string | null;
+  failure: DeliveryFailure | null;
   statusCode: number | null;
   durationMs: number;
   finishedAt: Date | null;
@@ -120,14 +152,17 @@ export function createOutbox({
     const handler = handlers.get(row.kind);
     const started = Date.now();
     try {
-      if (!handler) throw new DeliveryError(`no handler for ${row.kind}`, { permanent: true });
+      if (!handler) {
+        const reason = { code: 'delivery.no_handler', params: { kind: row.kind } } as const;
+        throw new DeliveryError(reason, `没有处理 ${row.kind} 的程序`, { permanent: true });
+      }
       const outcome = await handler.send(row);
       return {
         row,
         handler,
         status: 'succeeded',
         nextAttemptAt: null,
-        error: null,
+        failure: null,
         statusCode: outcome?.statusCode ?? null,
         durationMs: Date.now() - started,
         finishedAt: new Date(),
@@ -140,7 +175,7 @@ export function createOutbox({
         handler,
         status: isDead ? 'dead' : 'pending',
         nextAttemptAt: isDead ? null : new Date(Date.now() + backoffMs(row.attempts) * backoffScale),
-        error: errorText(error),
+        failure: deliveryFailureOf(error),
         statusCode: error instanceof DeliveryError ? (error.statusCode ?? null) : null,
         durationMs: Date.now() - started,
         finishedAt: isDead ? new Date() : null,
@@ -158,6 +193,7 @@ export function createOutbox({
         status = v.status,
         next_attempt_at = coalesce(v.next_attempt_at, d.next_attempt_at),
         last_error = v.last_error,
+        last_reason = v.last_reason::jsonb,
         last_status_code = v.last_status_code,
         last_duration_ms = v.last_duration_ms,
         finished_at = v.finished_at,
@@ -166,17 +202,20 @@ export function createOutbox({
         ${column((o) => o.row.id)}::uuid[],
         ${column((o) => o.status)}::text[],
         ${column((o) => isoOrNull(o.nextAttemptAt))}::timestamptz[],
-        ${column((o) => o.error)}::text[],
+        ${column((o) => o.failure?.error ?? null)}::text[],
+        ${column((o) => (o.failure ? JSON.stringify(o.failure.reason) : null))}::text[],
         ${column((o) => o.statusCode)}::int[],
         ${column((o) => o.durationMs)}::int[],
         ${column((o) => isoOrNull(o.finishedAt))}::timestamptz[]
-      ) as v(id, status, next_attempt_at, last_error, last_status_code, last_duration_ms, finished_at)
+      ) as v(id, status, next_attempt_at, last_error, last_reason, last_status_code, last_duration_ms, finished_at)
       where d.id = v.id and d.status = 'pending'`);
     await Promise.all(
       outcomes.map(async (outcome) => {
         try {
           if (outcome.status === 'succeeded') await outcome.handler?.onSent?.(outcome.row);
-          if (outcome.status === 'dead') await outcome.handler?.onDead?.(outcome.row, outcome.error ?? '');
+          if (outcome.status === 'dead' && outcome.failure) {
+            await outcome.handler?.onDead?.(outcome.row, outcome.failure);
+          }
         } catch (error) {
           onError(error, outcome.row.kind);
         }

@@ -3,6 +3,7 @@ import { lookup } from 'node:dns/promises';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
+import type { UrlProblem } from '@huike/contracts';
 
 /*
  * Outbound HTTP to addresses a workspace admin typed in (automation webhooks, later channel callbacks). The
@@ -81,7 +82,22 @@ export function isBlockedAddress(address: string, policy: AddressPolicy = {}): b
   return !(policy.allowPrivate && privateNetworks.check(ip, type));
 }
 
-export class UnsafeUrlError extends Error {}
+/** An address refused before any request; `problem` says why as a code (UrlProblem in @huike/contracts). */
+export class UnsafeUrlError extends Error {
+  constructor(
+    message: string,
+    readonly problem: UrlProblem = 'private_address',
+  ) {
+    super(message);
+  }
+}
+
+/** No answer within the time allowed (`timeoutMs`). */
+export class RequestTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`请求超时（${Math.round(timeoutMs / 1000)} 秒）`);
+  }
+}
 
 /** Parses and checks the URL's form (http/https, no credentials); answers the URL or throws UnsafeUrlError. */
 export function checkUrlForm(raw: string): URL {
@@ -89,11 +105,12 @@ export function checkUrlForm(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new UnsafeUrlError('网址格式不正确');
+    throw new UnsafeUrlError('网址格式不正确', 'invalid_url');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UnsafeUrlError('只支持 http 或 https 网址');
-  if (url.username || url.password) throw new UnsafeUrlError('网址中不能包含用户名或密码');
-  if (!url.hostname) throw new UnsafeUrlError('网址缺少主机名');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UnsafeUrlError('只支持 http 或 https 网址', 'protocol');
+  if (url.username || url.password) throw new UnsafeUrlError('网址中不能包含用户名或密码', 'credentials');
+  if (!url.hostname) throw new UnsafeUrlError('网址缺少主机名', 'no_host');
   return url;
 }
 
@@ -107,12 +124,12 @@ export async function resolvePublicAddress(
   const addresses = literal
     ? [{ address: host, family: literal }]
     : await lookup(host, { all: true, verbatim: true }).catch(() => {
-        throw new UnsafeUrlError('无法解析网址的域名');
+        throw new UnsafeUrlError('无法解析网址的域名', 'dns_failed');
       });
-  if (addresses.length === 0) throw new UnsafeUrlError('无法解析网址的域名');
+  if (addresses.length === 0) throw new UnsafeUrlError('无法解析网址的域名', 'dns_failed');
   // Every answer must be public: otherwise a name with one public and one private record could pick either.
   if (addresses.some((entry) => isBlockedAddress(entry.address, policy))) {
-    throw new UnsafeUrlError('网址指向内网、本机或保留地址，已拒绝');
+    throw new UnsafeUrlError('网址指向内网、本机或保留地址，已拒绝', 'private_address');
   }
   const first = addresses[0]!;
   return { address: first.address, family: first.family === 6 ? 6 : 4 };
@@ -158,7 +175,6 @@ export async function safePost(
   const url = checkUrlForm(raw);
   const target = await (options.resolve ?? ((checked: URL) => resolvePublicAddress(checked, options)))(url);
   const timeoutMs = options.timeoutMs ?? 5000;
-  const timeoutText = `请求超时（${Math.round(timeoutMs / 1000)} 秒）`;
   const isHttps = url.protocol === 'https:';
   const send = isHttps ? httpsRequest : httpRequest;
   return new Promise<SafeResponse>((resolve, reject) => {
@@ -191,9 +207,9 @@ export async function safePost(
         response.on('error', reject);
       },
     );
-    const timer = setTimeout(() => request.destroy(new Error(timeoutText)), timeoutMs);
+    const timer = setTimeout(() => request.destroy(new RequestTimeoutError(timeoutMs)), timeoutMs);
     request.on('close', () => clearTimeout(timer));
-    request.on('timeout', () => request.destroy(new Error(timeoutText)));
+    request.on('timeout', () => request.destroy(new RequestTimeoutError(timeoutMs)));
     request.on('error', reject);
     request.end(body);
   });

@@ -10,6 +10,7 @@ import { routingEn } from '../modules/routing/i18n.ts';
 import { surveysEn } from '../modules/surveys/i18n.ts';
 import { ticketsEn } from '../modules/tickets/i18n.ts';
 import { webhooksEn } from '../modules/webhooks/i18n.ts';
+import { deliveryReasonsEn } from '../ui/delivery-reasons-i18n.ts';
 import type { zhCN } from './zh-CN.ts';
 
 type Dictionary<T> = { [K in keyof T]: T[K] extends string ? string : Dictionary<T[K]> };
@@ -22,6 +23,7 @@ export const en: Dictionary<typeof zhCN> = {
   keywordReplies: keywordRepliesEn,
   channelSetup: channelSetupEn,
   webhooks: webhooksEn,
+  deliveryReasons: deliveryReasonsEn,
   smsCampaign: smsCampaignEn,
   surveys: surveysEn,
   reports: reportsEn,
@@ -814,32 +816,6 @@ export const en: Dictionary<typeof zhCN> = {
       'Your role cannot reveal sensitive data: phone, ID card and bank card numbers are exported masked (e.g. 138****5678).',
     done_one: '{{count, number}} row exported',
     done_other: '{{count, number}} rows exported',
-    fieldLabels: {
-      name: 'Name',
-      nickname: 'Nickname',
-      phone: 'Mobile',
-      phones: 'Other phones',
-      email: 'Email',
-      emails: 'Other emails',
-      gender: 'Gender',
-      birthday: 'Birthday',
-      region: 'Region',
-      source: 'Source channel',
-      campaign: 'Source campaign',
-      tags: 'Tags',
-      lifecycleStage: 'Lifecycle stage',
-      rfmTier: 'RFM tier',
-      orderCount: 'Orders',
-      totalSpent: 'Total spent (CNY)',
-      firstOrderAt: 'First order at',
-      lastOrderAt: 'Last order at',
-      owner: 'Owner',
-      notes: 'Notes',
-      idCard: 'ID card number',
-      bankCard: 'Bank card number',
-      createdAt: 'Created at',
-      id: 'Customer ID',
-    },
     download: 'Download file',
   },
   imports: {
@@ -907,7 +883,7 @@ export const en: Dictionary<typeof zhCN> = {
     title: 'Segments',
     subtitle:
       'Select customers by tags, orders, value and more; save as a segment to tag, assign or export them in bulk',
-    saved: 'Saved segments',
+    saved: 'Saved',
     new: 'New segment',
     countShort: '{{count}}',
     emptyTitle: 'No segments yet',

@@ -10,6 +10,7 @@ import { routingZhCN } from '../modules/routing/i18n.ts';
 import { surveysZhCN } from '../modules/surveys/i18n.ts';
 import { ticketsZhCN } from '../modules/tickets/i18n.ts';
 import { webhooksZhCN } from '../modules/webhooks/i18n.ts';
+import { deliveryReasonsZhCN } from '../ui/delivery-reasons-i18n.ts';
 
 /** 简体中文（默认语言）。Written for people: 「已解决」, not 「状态：RESOLVED」. */
 export const zhCN = {
@@ -19,6 +20,7 @@ export const zhCN = {
   keywordReplies: keywordRepliesZhCN,
   channelSetup: channelSetupZhCN,
   webhooks: webhooksZhCN,
+  deliveryReasons: deliveryReasonsZhCN,
   smsCampaign: smsCampaignZhCN,
   surveys: surveysZhCN,
   reports: reportsZhCN,
@@ -784,32 +786,6 @@ export const zhCN = {
     piiMasked: '你的角色不能查看敏感信息：手机号、身份证号、银行卡号会导出为脱敏后的值（如 138****5678）。',
     done_one: '已导出 {{count, number}} 行',
     done_other: '已导出 {{count, number}} 行',
-    fieldLabels: {
-      name: '姓名',
-      nickname: '昵称',
-      phone: '手机号',
-      phones: '其他手机号',
-      email: '邮箱',
-      emails: '其他邮箱',
-      gender: '性别',
-      birthday: '生日',
-      region: '地区',
-      source: '来源渠道',
-      campaign: '来源活动',
-      tags: '标签',
-      lifecycleStage: '生命周期',
-      rfmTier: 'RFM 分层',
-      orderCount: '订单数',
-      totalSpent: '累计消费（元）',
-      firstOrderAt: '首次下单时间',
-      lastOrderAt: '最近下单时间',
-      owner: '负责人',
-      notes: '备注',
-      idCard: '身份证号',
-      bankCard: '银行卡号',
-      createdAt: '创建时间',
-      id: '客户 ID',
-    },
     download: '下载文件',
   },
   imports: {

@@ -15,6 +15,7 @@ import {
   useUpdateWebhook,
   useWebhooks,
 } from '../modules/webhooks/hooks/use-webhooks.ts';
+import { deliveryFailureText } from '../ui/delivery-reasons.ts';
 import { EmptyState } from '../ui/empty-state.tsx';
 import { ErrorState } from '../ui/error-state.tsx';
 import { errorMessage } from '../ui/errors.tsx';
@@ -38,7 +39,8 @@ function useTestSummary() {
       };
     }
     if (delivery.attempts === 0) return { type: 'info', text: t('webhooks.testQueued') };
-    if (delivery.lastError) return { type: 'error', text: t('webhooks.testFailed', { error: delivery.lastError }) };
+    const failure = deliveryFailureText({ reason: delivery.lastReason, error: delivery.lastError }, t);
+    if (failure) return { type: 'error', text: t('webhooks.testFailed', { error: failure }) };
     if (delivery.lastStatusCode !== null) {
       return { type: 'error', text: t('webhooks.testFailedStatus', { status: delivery.lastStatusCode }) };
     }

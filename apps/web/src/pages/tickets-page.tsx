@@ -122,7 +122,7 @@ export function TicketsPage() {
                 <Select<TicketSort>
                   value={sort}
                   onChange={(value) => setFilters({ sort: value, order: value === 'dueAt' ? 'asc' : 'desc' })}
-                  style={{ width: 120 }}
+                  style={{ width: 150 }}
                   options={ticketSorts.map((value) => ({ value, label: t(`tickets.sortBy.${value}`) }))}
                   data-testid="ticket-sort"
                 />

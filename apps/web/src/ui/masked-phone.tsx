@@ -1,6 +1,3 @@
-import { EyeInvisibleOutlined, EyeOutlined } from '@ant-design/icons';
-import { Button, Tooltip } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** 13812345678 → 138****5678; keeps a country prefix and separators out of the way. */
@@ -12,29 +9,9 @@ export function maskPhone(phone: string): string {
   return `${prefix}${local.slice(0, 3)}****${local.slice(-4)}`;
 }
 
-type Props = { phone: string | null | undefined; canReveal?: boolean };
-
-export function MaskedPhone({ phone, canReveal = true }: Props) {
+/** A phone shown masked, with no way to reveal it here: every reveal goes through the audited reveal endpoint. */
+export function MaskedPhone({ phone }: { phone: string | null | undefined }) {
   const { t } = useTranslation();
-  const [isRevealed, setRevealed] = useState(false);
   if (!phone) return <span className="hk-muted">{t('common.notSet')}</span>;
-  return (
-    <span className="hk-nowrap">
-      <span className="hk-mono">{isRevealed ? phone : maskPhone(phone)}</span>
-      {canReveal && (
-        <Tooltip title={isRevealed ? t('common.hide') : t('common.reveal')}>
-          <Button
-            type="text"
-            size="small"
-            aria-label={isRevealed ? t('common.hide') : t('common.reveal')}
-            icon={isRevealed ? <EyeInvisibleOutlined /> : <EyeOutlined />}
-            onClick={(event) => {
-              event.stopPropagation();
-              setRevealed((value) => !value);
-            }}
-          />
-        </Tooltip>
-      )}
-    </span>
-  );
+  return <span className="hk-mono hk-nowrap">{maskPhone(phone)}</span>;
 }

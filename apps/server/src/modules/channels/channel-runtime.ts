@@ -139,7 +139,8 @@ export function createChannelRuntime(deps: {
     async updateDelivery(inbox, externalId, update) {
       const changed = await repo.updateDeliveryByExternalId(db, inbox.workspaceId, inbox.id, externalId, {
         deliveryStatus: update.status,
-        deliveryError: update.error ?? null,
+        deliveryError: update.failure?.error ?? null,
+        deliveryReason: update.failure?.reason ?? null,
       });
       for (const { id } of changed) await publishMessage(inbox.workspaceId, id);
       return changed.length > 0;
@@ -205,10 +206,14 @@ export function createChannelRuntime(deps: {
     async send(row) {
       const message = await conversations.findMessageRow(row.workspaceId, row.subjectId);
       const context = message && (await repo.deliveryContext(db, row.workspaceId, message.id));
-      if (!message || !context) throw new DeliveryError('消息已不存在', { permanent: true });
+      if (!message || !context) {
+        throw new DeliveryError({ code: 'delivery.message_gone' }, '消息已不存在', { permanent: true });
+      }
       const inboxRow = await repo.findInbox(db, row.workspaceId, context.inboxId);
       const adapter = inboxRow && adapterFor(inboxRow.channelType);
-      if (!inboxRow || !adapter?.deliver) throw new DeliveryError('渠道不再支持发送', { permanent: true });
+      if (!inboxRow || !adapter?.deliver) {
+        throw new DeliveryError({ code: 'delivery.channel_cannot_send' }, '渠道不再支持发送', { permanent: true });
+      }
       const sent = await adapter.deliver(
         {
           inbox: decryptInbox(inboxRow, cipher),
@@ -223,16 +228,18 @@ export function createChannelRuntime(deps: {
       await repo.setDeliveryState(db, row.workspaceId, message.id, {
         deliveryStatus: 'sent',
         deliveryError: null,
+        deliveryReason: null,
         externalId: sent.externalId ?? message.externalId,
         channelMeta: sent.meta ? { ...message.channelMeta, ...sent.meta } : message.channelMeta,
       });
       return undefined;
     },
     onSent: publishDelivery,
-    async onDead(row, error) {
+    async onDead(row, failure) {
       await repo.setDeliveryState(db, row.workspaceId, row.subjectId, {
         deliveryStatus: 'failed',
-        deliveryError: error,
+        deliveryError: failure.error,
+        deliveryReason: failure.reason,
       });
       await publishDelivery(row);
     },

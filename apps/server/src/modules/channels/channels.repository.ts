@@ -1,3 +1,4 @@
+import type { DeliveryReason } from '@huike/contracts';
 import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import { channelState, conversations, customerIdentities, customers, inboxes, messages } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
@@ -164,7 +165,10 @@ export const setDeliveryState = (
   db: Executor,
   workspaceId: string,
   messageId: string,
-  patch: Pick<Partial<typeof messages.$inferInsert>, 'deliveryStatus' | 'deliveryError' | 'externalId' | 'channelMeta'>,
+  patch: Pick<
+    Partial<typeof messages.$inferInsert>,
+    'deliveryStatus' | 'deliveryError' | 'deliveryReason' | 'externalId' | 'channelMeta'
+  >,
 ) =>
   db
     .update(messages)
@@ -231,7 +235,11 @@ export async function updateDeliveryByExternalId(
   workspaceId: string,
   inboxId: string,
   externalId: string,
-  patch: { deliveryStatus: 'delivered' | 'bounced' | 'failed'; deliveryError: string | null },
+  patch: {
+    deliveryStatus: 'delivered' | 'bounced' | 'failed';
+    deliveryError: string | null;
+    deliveryReason: DeliveryReason | null;
+  },
 ) {
   const inInbox = db
     .select({ id: conversations.id })
@@ -268,6 +276,7 @@ export const markSentWith = (db: Executor, workspaceId: string, messageId: strin
     .set({
       deliveryStatus: 'sent',
       deliveryError: null,
+      deliveryReason: null,
       channelMeta: sql`coalesce(${messages.channelMeta}, '{}'::jsonb) || ${JSON.stringify(meta)}::jsonb`,
     })
     .where(and(eq(messages.workspaceId, workspaceId), eq(messages.id, messageId)));

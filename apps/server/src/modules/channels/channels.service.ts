@@ -295,6 +295,7 @@ export function createChannelsService({
         await repo.setDeliveryState(tx, actor.workspaceId, messageId, {
           deliveryStatus: 'pending',
           deliveryError: null,
+          deliveryReason: null,
         });
         await outbox.requeue(tx, {
           workspaceId: actor.workspaceId,

@@ -68,7 +68,9 @@ export const toMessage = (row: repo.MessageRow): Message => ({
   sentiment: row.sentimentLabel ? { label: row.sentimentLabel, score: row.sentimentScore ?? 0.5 } : null,
   urgency: row.urgencyReasons ? toUrgency(row.urgencyReasons) : null,
   externalId: row.externalId,
-  delivery: row.deliveryStatus ? { status: row.deliveryStatus, error: row.deliveryError } : null,
+  delivery: row.deliveryStatus
+    ? { status: row.deliveryStatus, error: row.deliveryError, reason: row.deliveryReason ?? null }
+    : null,
   channelMeta: row.channelMeta,
   createdAt: row.createdAt.toISOString(),
 });

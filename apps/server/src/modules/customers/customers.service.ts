@@ -227,6 +227,22 @@ const uniqueList = (values: (string | null | undefined)[], key: (value: string) 
   return result;
 };
 
+/**
+ * Whether `actor`'s searches match digits anywhere in a phone. Without customers:reveal_pii, digits match only
+ * what the masked phone shows (whole number, first 3 digits, within the last 4): a search must not reveal the
+ * rest. The list, its count, and bulk actions and exports by search all ask this, so they act on the same rows.
+ */
+const matchesHiddenPhoneDigits = (actor: Actor) => can(actor, 'customers:reveal_pii');
+
+/**
+ * The ids of `actor`'s best `limit` matches of `q`, in the list's order: what the customer list shows them for
+ * that search (`{ q }` targets of bulk actions and exports).
+ */
+export async function searchCustomerIds(executor: Executor, actor: Actor, q: string, limit: number) {
+  const options = { q, limit, revealPhones: matchesHiddenPhoneDigits(actor) };
+  return (await search.listCustomerIds(executor, actor.workspaceId, options)).ids;
+}
+
 export type CustomersService = ReturnType<typeof createCustomersService>;
 
 const earliest = (a: Date | null, b: Date | null) => (a && b ? (a < b ? a : b) : (a ?? b));
@@ -606,8 +622,7 @@ export function createCustomersService({
         : await search.listCustomerPage(db, actor.workspaceId, {
             ...query,
             filters,
-            // Without reveal, digits match only what the masked phone shows (search must not reveal the rest).
-            revealPhones: can(actor, 'customers:reveal_pii'),
+            revealPhones: matchesHiddenPhoneDigits(actor),
           });
       return { items: rows.map((row) => ({ ...present(actor, row), tags: row.tags })), nextCursor };
     },
@@ -621,7 +636,7 @@ export function createCustomersService({
       const filters = await scopeFilters(actor, query);
       if (query.q?.trim()) {
         // The same hits as the list's (phone digits matched as the list matches them for this caller).
-        const options = { ...query, filters, revealPhones: can(actor, 'customers:reveal_pii') };
+        const options = { ...query, filters, revealPhones: matchesHiddenPhoneDigits(actor) };
         const count = await search.countListHits(db, actor.workspaceId, options, SEARCH_COUNT_CAP);
         return count > SEARCH_COUNT_CAP
           ? { count: SEARCH_COUNT_CAP, precision: 'atLeast' }

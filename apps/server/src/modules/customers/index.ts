@@ -10,4 +10,5 @@ export {
   recordCustomerEvent,
   recordCustomerEvents,
   resolveCustomerByContact,
+  searchCustomerIds,
 } from './customers.service.ts';

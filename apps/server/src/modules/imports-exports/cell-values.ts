@@ -1,4 +1,4 @@
-import { normalizePhone, type OrderPlatform, type OrderStatus } from '@huike/contracts';
+import { instantOfWallClock, normalizePhone, type OrderPlatform, type OrderStatus } from '@huike/contracts';
 import type { Cell } from './spreadsheet-reader.ts';
 import { cellText } from './spreadsheet-reader.ts';
 
@@ -72,15 +72,17 @@ export function parseDate(cell: Cell | undefined, { fromXlsx }: { fromXlsx: bool
 
 /**
  * A date-time for order times: the date forms above plus a time (`2024-05-01 10:30[:00]`), read in the
- * workspace's zone (Asia/Shanghai, UTC+8) unless it carries its own offset → ISO 8601 UTC.
+ * workspace's zone unless it carries its own offset → ISO 8601 UTC.
  */
-export function parseDateTime(cell: Cell | undefined, { fromXlsx }: { fromXlsx: boolean }): string | null {
-  if (cell instanceof Date) {
-    // Excel stores wall-clock time without a zone; exceljs reads it as UTC: shift it to Shanghai time.
-    return new Date(cell.getTime() - 8 * 3_600_000).toISOString();
-  }
+/** How to read a file's cells: XLSX serial numbers are dates there; times without an offset are in `timeZone`. */
+export type CellReading = { fromXlsx: boolean; timeZone: string };
+
+export function parseDateTime(cell: Cell | undefined, { fromXlsx, timeZone }: CellReading): string | null {
+  const inZone = (wallClock: number) => new Date(instantOfWallClock(wallClock, timeZone)).toISOString();
+  // Excel stores wall-clock time without a zone; exceljs reads it as UTC.
+  if (cell instanceof Date) return inZone(cell.getTime());
   if (fromXlsx && typeof cell === 'number' && cell > 0 && cell < 2_958_466) {
-    return new Date(EXCEL_EPOCH_MS + Math.round(cell * DAY_MS) - 8 * 3_600_000).toISOString();
+    return inZone(EXCEL_EPOCH_MS + Math.round(cell * DAY_MS));
   }
   const text = cellText(cell);
   if (!text) return null;
@@ -89,9 +91,7 @@ export function parseDateTime(cell: Cell | undefined, { fromXlsx }: { fromXlsx: 
     const day = isoDate(Number(match[1]), Number(match[2]), Number(match[3]));
     const [hours, minutes, seconds] = [Number(match[4] ?? 0), Number(match[5] ?? 0), Number(match[6] ?? 0)];
     if (day && hours < 24 && minutes < 60 && seconds < 60) {
-      return new Date(
-        Date.parse(`${day}T00:00:00+08:00`) + ((hours * 60 + minutes) * 60 + seconds) * 1000,
-      ).toISOString();
+      return inZone(Date.parse(`${day}T00:00:00Z`) + ((hours * 60 + minutes) * 60 + seconds) * 1000);
     }
   }
   if (/^\d{4}-\d{2}-\d{2}T.*(?:Z|[+-]\d{2}:?\d{2})$/.test(text) && !Number.isNaN(Date.parse(text)))

@@ -1,40 +1,32 @@
 /**
  * What an export writes in words, per language (`locale` of the export request, the requester's UI language):
- * the built-in fields' headers and the labels of coded values. Custom fields are headed by their own label.
- * The web's export dialog names the same fields from its own dictionaries (`exports.fieldLabels`), by key.
+ * the built-in fields' headers (`exportFieldLabels` in packages/contracts, which the web's export dialog names
+ * them by too) and the labels of coded values. Custom fields are headed by their own label.
  */
-import type { ExportField, ExportLocale } from '@huike/contracts';
+import {
+  type BuiltInExportFieldKey,
+  builtInExportFieldKeys,
+  type ExportField,
+  type ExportLocale,
+  exportFieldLabels,
+} from '@huike/contracts';
 
-/** Built-in export fields in column order: key, PII (masked without customers:reveal_pii), picked by default. */
-const builtInFields: [key: string, isPii: boolean, isDefault: boolean][] = [
-  ['name', false, true],
-  ['nickname', false, false],
-  ['phone', true, true],
-  ['phones', true, false],
-  ['email', false, true],
-  ['emails', false, false],
-  ['gender', false, true],
-  ['birthday', false, false],
-  ['region', false, true],
-  ['source', false, false],
-  ['campaign', false, false],
-  ['tags', false, true],
-  ['lifecycleStage', false, true],
-  ['rfmTier', false, false],
-  ['orderCount', false, true],
-  ['totalSpent', false, true],
-  ['firstOrderAt', false, false],
-  ['lastOrderAt', false, false],
-  ['owner', false, false],
-  ['notes', false, false],
-  ['idCard', true, false],
-  ['bankCard', true, false],
-  ['createdAt', false, false],
-  ['id', false, false],
-];
+/** PII: masked without customers:reveal_pii. */
+const PII_FIELDS = new Set<BuiltInExportFieldKey>(['phone', 'phones', 'idCard', 'bankCard']);
+/** Picked in the export dialog until the user changes the choice. */
+const DEFAULT_FIELDS = new Set<BuiltInExportFieldKey>([
+  'name',
+  'phone',
+  'email',
+  'gender',
+  'region',
+  'tags',
+  'lifecycleStage',
+  'orderCount',
+  'totalSpent',
+]);
 
 type ExportText = {
-  fields: Record<string, string>;
   genders: Record<string, string>;
   stages: Record<string, string>;
   tiers: Record<string, string>;
@@ -44,64 +36,12 @@ type ExportText = {
 
 export const exportText: Record<ExportLocale, ExportText> = {
   'zh-CN': {
-    fields: {
-      name: '姓名',
-      nickname: '昵称',
-      phone: '手机号',
-      phones: '其他手机号',
-      email: '邮箱',
-      emails: '其他邮箱',
-      gender: '性别',
-      birthday: '生日',
-      region: '地区',
-      source: '来源渠道',
-      campaign: '来源活动',
-      tags: '标签',
-      lifecycleStage: '生命周期',
-      rfmTier: 'RFM 分层',
-      orderCount: '订单数',
-      totalSpent: '累计消费（元）',
-      firstOrderAt: '首次下单时间',
-      lastOrderAt: '最近下单时间',
-      owner: '负责人',
-      notes: '备注',
-      idCard: '身份证号',
-      bankCard: '银行卡号',
-      createdAt: '创建时间',
-      id: '客户 ID',
-    },
     genders: { male: '男', female: '女', unknown: '' },
     stages: { prospect: '潜在', new: '新客', active: '活跃', dormant: '沉睡', churned: '流失', returning: '回流' },
     tiers: { loyal: '高价值忠诚', potential: '潜力成长', new: '新客', winback: '沉睡唤醒', churned: '流失' },
     title: '客户导出',
   },
   en: {
-    fields: {
-      name: 'Name',
-      nickname: 'Nickname',
-      phone: 'Mobile',
-      phones: 'Other phones',
-      email: 'Email',
-      emails: 'Other emails',
-      gender: 'Gender',
-      birthday: 'Birthday',
-      region: 'Region',
-      source: 'Source channel',
-      campaign: 'Source campaign',
-      tags: 'Tags',
-      lifecycleStage: 'Lifecycle stage',
-      rfmTier: 'RFM tier',
-      orderCount: 'Orders',
-      totalSpent: 'Total spent (CNY)',
-      firstOrderAt: 'First order at',
-      lastOrderAt: 'Last order at',
-      owner: 'Owner',
-      notes: 'Notes',
-      idCard: 'ID card number',
-      bankCard: 'Bank card number',
-      createdAt: 'Created at',
-      id: 'Customer ID',
-    },
     genders: { male: 'Male', female: 'Female', unknown: '' },
     stages: {
       prospect: 'Prospect',
@@ -116,6 +56,11 @@ export const exportText: Record<ExportLocale, ExportText> = {
   },
 };
 
-/** The built-in export fields, labelled in `locale`. */
+/** The built-in export fields in column order, labelled in `locale`. */
 export const builtInExportFields = (locale: ExportLocale): ExportField[] =>
-  builtInFields.map(([key, isPii, isDefault]) => ({ key, label: exportText[locale].fields[key]!, isPii, isDefault }));
+  builtInExportFieldKeys.map((key) => ({
+    key,
+    label: exportFieldLabels[locale][key],
+    isPii: PII_FIELDS.has(key),
+    isDefault: DEFAULT_FIELDS.has(key),
+  }));

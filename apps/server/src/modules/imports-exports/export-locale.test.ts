@@ -1,3 +1,4 @@
+import { exportFieldLabels } from '@huike/contracts';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { type Client, createTestApp, createWorkspace, insertCustomer } from '../../../test/harness.ts';
@@ -26,7 +27,7 @@ async function shop() {
        custom_fields = '{"shoe_size": 42}' where id = $1`,
     [id],
   );
-  return { owner };
+  return { owner, workspaceId, customerId: id };
 }
 
 const fields = ['name', 'phone', 'gender', 'lifecycleStage', 'rfmTier', 'totalSpent', 'custom:shoe_size'];
@@ -80,5 +81,54 @@ describe('export language', () => {
       locale: 'fr',
     });
     expect(refused.statusCode).toBe(400);
+  });
+});
+
+describe('export times', () => {
+  it("writes times in the workspace's time zone as the app shows them (2026-11-25 09:30), in CSV and XLSX", async () => {
+    const { owner, workspaceId, customerId } = await shop();
+    await context.database.pool.query(
+      `update customers set created_at = '2026-11-25T01:30:00Z', first_order_at = '2026-03-08T16:05:00Z',
+         last_order_at = '2026-11-24T16:00:00Z' where id = $1`,
+      [customerId],
+    );
+    const body = { target: { all: true }, fields: ['name', 'createdAt', 'firstOrderAt', 'lastOrderAt'] };
+    const csvRow = async () =>
+      (await runExport(owner, { ...body, format: 'csv' })).body.toString('utf8').split('\r\n')[1];
+    const xlsxRow = async () => {
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load((await runExport(owner, { ...body, format: 'xlsx' })).body as unknown as ArrayBuffer);
+      return workbook.worksheets[0]!.getRow(2).values;
+    };
+
+    // The default zone, Asia/Shanghai (UTC+8): 01:30 UTC is 09:30 there, and 16:00 UTC the next day's midnight.
+    expect(await csvRow()).toBe('王小明,2026-11-25 09:30,2026-03-09 00:05,2026-11-25 00:00');
+    expect(await xlsxRow()).toEqual([undefined, '王小明', '2026-11-25 09:30', '2026-03-09 00:05', '2026-11-25 00:00']);
+
+    // Another workspace zone, daylight saving time included (New York is UTC-4 from 8 March 2026, UTC-5 in November).
+    await context.database.pool.query(`update workspaces set timezone = 'America/New_York' where id = $1`, [
+      workspaceId,
+    ]);
+    expect(await csvRow()).toBe('王小明,2026-11-24 20:30,2026-03-08 12:05,2026-11-24 11:00');
+  });
+});
+
+describe('export field labels', () => {
+  it('heads the columns with the labels the web app names the fields by (packages/contracts)', async () => {
+    const { owner } = await shop();
+    const fields = (await owner.get('/api/v1/exports/fields')).json().items as { key: string; label: string }[];
+    for (const [key, label] of Object.entries(exportFieldLabels['zh-CN']))
+      expect(fields.find((field) => field.key === key)?.label, key).toBe(label);
+    const english = await runExport(owner, {
+      target: { all: true },
+      format: 'csv',
+      fields: Object.keys(exportFieldLabels.en),
+      locale: 'en',
+    });
+    const header = english.body
+      .toString('utf8')
+      .replace(/^\ufeff/, '')
+      .split('\r\n')[0];
+    expect(header).toBe(Object.values(exportFieldLabels.en).join(','));
   });
 });

@@ -18,6 +18,7 @@ import {
   orderImportFields,
   type Permission,
   type RejectedRow,
+  wallClock,
 } from '@huike/contracts';
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
@@ -32,9 +33,9 @@ import type { Files } from '../../platform/files.ts';
 import { newId } from '../../platform/ids.ts';
 import type { JobContext, Jobs } from '../../platform/jobs.ts';
 import type { AuditService } from '../audit/index.ts';
-import { listCustomerIds } from '../customers/index.ts';
 import { upsertOrder } from '../orders/index.ts';
 import { resolveCustomerTarget, type SearchMatches } from '../segments/index.ts';
+import type { CellReading } from './cell-values.ts';
 import { CellError } from './cell-values.ts';
 import {
   applyCustomerPlan,
@@ -157,6 +158,16 @@ async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
   }
 }
 
+/**
+ * An instant as the workspace's wall clock, as the app shows times (`2026-11-25 09:30`): what a team reads in
+ * the file is the time they saw on screen, not UTC.
+ */
+export function localDateTime(at: Date, timeZone: string): string {
+  const { year, month, day, hour, minute } = wallClock(at, timeZone);
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${year}-${pad(month)}-${pad(day)} ${pad(hour)}:${pad(minute)}`;
+}
+
 export type ImportsExportsService = ReturnType<typeof createImportsExportsService>;
 
 export function createImportsExportsService({
@@ -262,7 +273,11 @@ export function createImportsExportsService({
    */
   async function* batches(row: repo.ImportRow, fields: (string | null)[], afterRow: number): AsyncGenerator<Batch> {
     const reference = row.kind === 'customers' ? await customerReference(db, row) : undefined;
-    const fromXlsx = row.format === 'xlsx';
+    // Order times without an offset are the shop's wall clock: read them in the workspace's zone.
+    const reading = {
+      fromXlsx: row.format === 'xlsx',
+      timeZone: row.kind === 'orders' ? await workspaceTimezone(db, row.workspaceId) : 'UTC',
+    };
     let rejected: RejectedRow[] = [];
     let customerRows: CustomerRow[] = [];
     let groups: OrderGroup[] = [];
@@ -292,7 +307,7 @@ export function createImportsExportsService({
       if (sheetRow.row <= afterRow) continue;
       if (row.kind === 'orders' && lines.length > 0) {
         // A new order starts: the previous one is complete, and a batch may end here.
-        const next = sheetRow.brokenEncoding ? undefined : safeOrderKey(sheetRow, fields, fromXlsx);
+        const next = sheetRow.brokenEncoding ? undefined : safeOrderKey(sheetRow, fields, reading);
         if (next !== lines[0]!.key) {
           closeOrder();
           if (groups.length >= ORDER_BATCH_ORDERS) yield take();
@@ -308,7 +323,7 @@ export function createImportsExportsService({
           const customerRow = readCustomerRow(sheetRow.row, sheetRow.cells, fields, reference!);
           prepareCreateLine(customerRow);
           customerRows.push(customerRow);
-        } else lines.push(readOrderRow(sheetRow.row, sheetRow.cells, fields, fromXlsx));
+        } else lines.push(readOrderRow(sheetRow.row, sheetRow.cells, fields, reading));
       } catch (error) {
         if (!(error instanceof CellError)) throw error;
         rejected.push({ row: sheetRow.row, reason: error.message });
@@ -319,9 +334,9 @@ export function createImportsExportsService({
     yield take();
   }
 
-  const safeOrderKey = (sheetRow: SheetRow, fields: (string | null)[], fromXlsx: boolean) => {
+  const safeOrderKey = (sheetRow: SheetRow, fields: (string | null)[], reading: CellReading) => {
     try {
-      return readOrderRow(sheetRow.row, sheetRow.cells, fields, fromXlsx).key;
+      return readOrderRow(sheetRow.row, sheetRow.cells, fields, reading).key;
     } catch {
       return undefined;
     }
@@ -583,29 +598,25 @@ export function createImportsExportsService({
     return jobs.enqueue(db, { workspaceId: actor.workspaceId, kind: EXPORT_JOB, payload, createdBy: actor.userId });
   }
 
-  /**
-   * `{ q }` exports the customers the search box finds for this actor: digits match phones in full only for those
-   * who may reveal them (an analyst's export must not tell which hidden digits a phone has, by its row count).
-   */
-  const searchFor =
-    (actor: Actor): SearchMatches =>
-    async (executor, workspaceId, q, limit) =>
-      (await listCustomerIds(executor, workspaceId, { q, limit, revealPhones: can(actor, 'customers:reveal_pii') }))
-        .ids;
-
   const whereOf = async (executor: Executor, actor: Actor, target: ExportTarget): Promise<SQL> =>
     'all' in target
       ? sql`(customers.workspace_id = ${actor.workspaceId} and customers.merged_into_id is null)`
-      : resolveCustomerTarget(executor, actor, target, searchMatches && searchFor(actor));
+      : // `{ q }`: the customers the search box finds for this actor; digits match phones in full only for those who
+        // may reveal them (an analyst's export must not tell which hidden digits a phone has, by its row count).
+        resolveCustomerTarget(executor, actor, target, searchMatches);
 
-  function cellOf(customer: repo.ExportCustomerRow, field: string, reveal: boolean, locale: ExportLocale): string {
+  function cellOf(
+    customer: repo.ExportCustomerRow,
+    field: string,
+    { reveal, locale, timezone }: { reveal: boolean; locale: ExportLocale; timezone: string },
+  ): string {
     const phone = (value: string) => (reveal ? value : maskPhone(value));
     const decrypt = (stored: string | null, mask: (value: string) => string) => {
       if (!stored) return '';
       const plain = cipher.decrypt(stored);
       return reveal ? plain : mask(plain);
     };
-    const time = (value: string | null) => (value ? new Date(value).toISOString().slice(0, 19).replace('T', ' ') : '');
+    const time = (value: string | null) => (value ? localDateTime(new Date(value), timezone) : '');
     if (field.startsWith('custom:')) {
       const value = customer.custom_fields[field.slice('custom:'.length)];
       return value === undefined || value === null ? '' : Array.isArray(value) ? value.join('、') : String(value);
@@ -685,7 +696,7 @@ export function createImportsExportsService({
         for (let after: string | null = null; ; ) {
           const page = await repo.exportPage(db, where, after, EXPORT_PAGE);
           for (const customer of page)
-            await writer.writeRow(fields.map((field) => cellOf(customer, field, reveal, locale)));
+            await writer.writeRow(fields.map((field) => cellOf(customer, field, { reveal, locale, timezone })));
           rows += page.length;
           await context.progress(rows, total);
           if (page.length < EXPORT_PAGE) break;

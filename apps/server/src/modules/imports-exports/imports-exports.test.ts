@@ -665,6 +665,40 @@ describe('order import', () => {
     });
     expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 2, rejected: 1 });
   });
+
+  it("reads order times without an offset as the workspace's wall clock, daylight saving time included", async () => {
+    const paidAt = async (orderNo: string) =>
+      (
+        await context.database.pool.query<{ paid_at: Date }>(
+          'select paid_at from orders where workspace_id = $1 and order_no = $2',
+          [supervisor.workspaceId, orderNo],
+        )
+      ).rows[0]?.paid_at.toISOString();
+    const importOrders = async (rows: string[]) => {
+      const file = csv(['平台,订单号,订单状态,实付金额,付款时间,手机号', ...rows]);
+      const view = (await upload(supervisor, file, 'kind=orders&filename=orders.csv')).json();
+      return runJob(supervisor, `/api/v1/imports/${view.importId}/run`, { mapping: view.suggestedMapping });
+    };
+    const setZone = (zone: string) =>
+      context.database.pool.query('update workspaces set timezone = $2 where id = $1', [supervisor.workspaceId, zone]);
+
+    expect(await importOrders(['淘宝,TZ1,已付款,10,2024-05-01 10:00:00,13800000011'])).toMatchObject({ created: 1 });
+    expect(await paidAt('TZ1')).toBe('2024-05-01T02:00:00.000Z'); // Asia/Shanghai, UTC+8
+    await setZone('America/New_York');
+    try {
+      const result = await importOrders([
+        '淘宝,TZ2,已付款,10,2024-07-01 10:00,13800000011',
+        '淘宝,TZ3,已付款,10,2024-12-01 10:00,13800000011',
+        '淘宝,TZ4,已付款,10,2024-12-01T10:00:00+08:00,13800000011',
+      ]);
+      expect(result).toMatchObject({ created: 3 });
+      expect(await paidAt('TZ2')).toBe('2024-07-01T14:00:00.000Z'); // EDT, UTC−4
+      expect(await paidAt('TZ3')).toBe('2024-12-01T15:00:00.000Z'); // EST, UTC−5
+      expect(await paidAt('TZ4')).toBe('2024-12-01T02:00:00.000Z'); // its own offset wins
+    } finally {
+      await setZone('Asia/Shanghai');
+    }
+  });
 });
 
 describe('customer export', () => {

@@ -1,6 +1,7 @@
 import { type OrderStatus, type UpsertOrderInput, upsertOrderBody } from '@huike/contracts';
 import {
   CellError,
+  type CellReading,
   parseDateTime,
   parseEmail,
   parseInteger,
@@ -23,7 +24,7 @@ type OrderLine = {
 };
 
 /** Reads one data row; throws CellError with the reason to reject it. */
-export function readOrderRow(row: number, cells: Cell[], fields: (string | null)[], fromXlsx: boolean): OrderLine {
+export function readOrderRow(row: number, cells: Cell[], fields: (string | null)[], reading: CellReading): OrderLine {
   const at = (field: string): Cell | undefined => {
     const index = fields.indexOf(field);
     return index < 0 ? undefined : cells[index];
@@ -32,9 +33,9 @@ export function readOrderRow(row: number, cells: Cell[], fields: (string | null)
   if (!platform) throw new CellError('缺少平台');
   const orderNo = parseText(at('orderNo'), '订单号', 64);
   if (!orderNo) throw new CellError('缺少订单号');
-  const paidAt = parseDateTime(at('paidAt'), { fromXlsx });
-  const shippedAt = parseDateTime(at('shippedAt'), { fromXlsx });
-  const completedAt = parseDateTime(at('completedAt'), { fromXlsx });
+  const paidAt = parseDateTime(at('paidAt'), reading);
+  const shippedAt = parseDateTime(at('shippedAt'), reading);
+  const completedAt = parseDateTime(at('completedAt'), reading);
   const status: OrderStatus | null =
     parseOrderStatus(at('status')) ?? (completedAt ? 'completed' : shippedAt ? 'shipped' : paidAt ? 'paid' : null);
   if (!status) throw new CellError('缺少订单状态');
@@ -54,7 +55,7 @@ export function readOrderRow(row: number, cells: Cell[], fields: (string | null)
   );
   if (!customer.buyerId && !customer.phone && !customer.email)
     throw new CellError('缺少买家 ID、手机号或邮箱（至少需要一项来确定客户）');
-  const placedAt = parseDateTime(at('placedAt'), { fromXlsx });
+  const placedAt = parseDateTime(at('placedAt'), reading);
   const trackingCompany = parseText(at('trackingCompany'), '物流公司', 50);
   const trackingNo = parseText(at('trackingNo'), '物流单号', 64);
   const body: Record<string, unknown> = {

@@ -31,8 +31,11 @@ export const toSegment = (row: repo.SegmentRow): Segment => ({
   updatedAt: row.updatedAt.toISOString(),
 });
 
-/** The customers module's search: ids of the best `limit` matches of `q` (for `{ q }` targets). */
-export type SearchMatches = (executor: Executor, workspaceId: string, q: string, limit: number) => Promise<string[]>;
+/**
+ * The customers module's search: ids of `actor`'s best `limit` matches of `q` (for `{ q }` targets), matching phone
+ * digits as their customer list does.
+ */
+export type SearchMatches = (executor: Executor, actor: Actor, q: string, limit: number) => Promise<string[]>;
 
 /** A bulk action on search results acts on at most this many matches (as many as a selection may hold). */
 export const MAX_SEARCH_TARGET = 10_000;
@@ -59,7 +62,7 @@ export async function resolveCustomerTarget(
   if ('filter' in target) return compileSegmentFilter(executor, actor.workspaceId, target.filter);
   if ('customerIds' in target) return byIds(actor.workspaceId, target.customerIds);
   if (!searchMatches) throw new AppError('request.invalid', '暂不支持按搜索结果批量操作');
-  return byIds(actor.workspaceId, await searchMatches(executor, actor.workspaceId, target.q, MAX_SEARCH_TARGET));
+  return byIds(actor.workspaceId, await searchMatches(executor, actor, target.q, MAX_SEARCH_TARGET));
 }
 
 /** A selection is audited by its first 1000 ids (the count says how many there were). */

@@ -1,5 +1,5 @@
 import { DeliveryError } from '../../platform/outbox.ts';
-import { safePost, signatureHeader, UnsafeUrlError } from '../../platform/safe-fetch.ts';
+import { RequestTimeoutError, safePost, signatureHeader, UnsafeUrlError } from '../../platform/safe-fetch.ts';
 
 /** One attempt may take this long; a slower receiver counts as a failure and is retried with backoff. */
 export const DELIVERY_TIMEOUT_MS = 10_000;
@@ -26,13 +26,32 @@ export async function postSigned(input: {
       { timeoutMs: DELIVERY_TIMEOUT_MS, allowPrivate: input.allowPrivate },
     ));
   } catch (error) {
-    if (error instanceof UnsafeUrlError) throw new DeliveryError(error.message, { permanent: true });
-    throw new DeliveryError(`无法送达：${(error as Error).message}`);
+    if (error instanceof UnsafeUrlError) {
+      throw new DeliveryError({ code: 'delivery.url_refused', params: { problem: error.problem } }, error.message, {
+        permanent: true,
+      });
+    }
+    if (error instanceof RequestTimeoutError) {
+      const seconds = Math.round(error.timeoutMs / 1000);
+      throw new DeliveryError({ code: 'delivery.timeout', params: { seconds } }, `无法送达：${error.message}`);
+    }
+    const detail = (error as Error).message;
+    throw new DeliveryError({ code: 'delivery.unreachable', params: { detail } }, `无法送达：${detail}`);
   }
   if (status >= 200 && status < 300) return { statusCode: status, body };
   if (status >= 300 && status < 400) {
-    throw new DeliveryError(`对方返回了 HTTP ${status}（不跟随重定向）`, { permanent: true, statusCode: status });
+    throw new DeliveryError(
+      { code: 'delivery.redirect', params: { status } },
+      `对方返回了 HTTP ${status}（不跟随重定向）`,
+      {
+        permanent: true,
+        statusCode: status,
+      },
+    );
   }
   const retry = status === 408 || status === 429 || status >= 500;
-  throw new DeliveryError(`对方返回了 HTTP ${status}`, { permanent: !retry, statusCode: status });
+  throw new DeliveryError({ code: 'delivery.http_status', params: { status } }, `对方返回了 HTTP ${status}`, {
+    permanent: !retry,
+    statusCode: status,
+  });
 }

@@ -71,6 +71,7 @@ const toDelivery = (row: repo.DeliveryRow): WebhookDelivery => ({
   attempts: row.attempts,
   lastStatusCode: row.lastStatusCode,
   lastError: row.lastError,
+  lastReason: row.lastReason ?? null,
   lastDurationMs: row.lastDurationMs,
   nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt.toISOString() : null,
   createdAt: row.createdAt.toISOString(),
@@ -235,10 +236,11 @@ export function createWebhooksService({
   outbox.define(repo.WEBHOOK_KIND, {
     async send(row) {
       const endpoint = await endpointFor(row.workspaceId, row.subjectId);
-      if (!endpoint) throw new DeliveryError('Webhook 已删除', { permanent: true });
+      if (!endpoint)
+        throw new DeliveryError({ code: 'delivery.endpoint_deleted' }, 'Webhook 已删除', { permanent: true });
       const event = String(row.payload.event);
       if (!endpoint.enabled && event !== WEBHOOK_PING_EVENT) {
-        throw new DeliveryError('Webhook 已停用', { permanent: true });
+        throw new DeliveryError({ code: 'delivery.endpoint_disabled' }, 'Webhook 已停用', { permanent: true });
       }
       const payload: WebhookPayload = {
         id: row.id,

@@ -342,6 +342,7 @@ describe('webhook deliveries', () => {
       attempts: 1,
       lastStatusCode: 200,
       lastError: null,
+      lastReason: null,
       nextAttemptAt: null,
       finishedAt: expect.any(String),
       lastDurationMs: expect.any(Number),
@@ -395,6 +396,7 @@ describe('webhook deliveries', () => {
       attempts: 1,
       lastStatusCode: 503,
       lastError: '对方返回了 HTTP 503',
+      lastReason: { code: 'delivery.http_status', params: { status: 503 } },
     });
     expect(Date.parse(ping.nextAttemptAt) - Date.now()).toBeGreaterThan(5_000);
     // Leave nothing pending for the tests after this one.
@@ -420,6 +422,7 @@ describe('webhook deliveries', () => {
       attempts: 1,
       lastStatusCode: 400,
       lastError: '对方返回了 HTTP 400',
+      lastReason: { code: 'delivery.http_status', params: { status: 400 } },
       nextAttemptAt: null,
     });
     expect((await owner.get(`/api/v1/webhooks/${endpoint.id}`)).json().failing).toBe(1);
@@ -468,12 +471,45 @@ describe('webhook deliveries', () => {
     expect((await owner.post(`/api/v1/webhooks/${endpoint.id}/test`)).json()).toMatchObject({
       status: 'dead',
       lastStatusCode: 410,
+      lastError: '对方返回了 HTTP 410',
+      lastReason: { code: 'delivery.http_status', params: { status: 410 } },
     });
     receiver.script([302]);
     const redirected = (await owner.post(`/api/v1/webhooks/${endpoint.id}/test`)).json();
-    expect(redirected).toMatchObject({ status: 'dead', lastStatusCode: 302 });
+    expect(redirected).toMatchObject({
+      status: 'dead',
+      lastStatusCode: 302,
+      lastReason: { code: 'delivery.redirect', params: { status: 302 } },
+    });
     expect(redirected.lastError).toMatch(/不跟随重定向/);
     expect(receiver.received).toHaveLength(3);
+    // The dead-letter list says the same.
+    const dead = (await owner.get('/api/v1/webhook-deliveries?status=dead')).json().items;
+    expect(dead.map((item: { lastReason: unknown }) => item.lastReason)).toEqual([
+      { code: 'delivery.redirect', params: { status: 302 } },
+      { code: 'delivery.http_status', params: { status: 410 } },
+    ]);
+  });
+
+  it('gives up on a receiver that does not answer in time, saying so as a timeout', { timeout: 30_000 }, async () => {
+    const { owner } = await createWorkspace(context);
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hooks/slow`;
+      const endpoint = await createEndpoint(owner, { url });
+      const ping = (await owner.post(`/api/v1/webhooks/${endpoint.id}/test`)).json();
+      expect(ping).toMatchObject({
+        status: 'pending',
+        lastStatusCode: null,
+        lastError: '无法送达：请求超时（10 秒）',
+        lastReason: { code: 'delivery.timeout', params: { seconds: 10 } },
+      });
+      await owner.request({ method: 'DELETE', url: `/api/v1/webhooks/${endpoint.id}` });
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it('refuses at delivery time an address the strict configuration does not allow', async () => {
@@ -487,7 +523,10 @@ describe('webhook deliveries', () => {
     await strict.outbox.drain();
     expect(receiver.received).toEqual([]);
     const [delivery] = (await owner.get(`/api/v1/webhooks/${endpoint.id}/deliveries`)).json().items;
-    expect(delivery).toMatchObject({ status: 'dead' });
+    expect(delivery).toMatchObject({
+      status: 'dead',
+      lastReason: { code: 'delivery.url_refused', params: { problem: 'private_address' } },
+    });
     expect(delivery.lastError).toMatch(/内网、本机或保留地址/);
   });
 
@@ -628,7 +667,7 @@ describe('API channel outbound', () => {
     receiver.answerWith('{"id":"tb-msg-123"}');
     const reply = await owner.post(`/api/v1/conversations/${conversation.id}/messages`, { content: '有的，今天发货' });
     expect(reply.statusCode).toBe(201);
-    expect(reply.json().delivery).toEqual({ status: 'pending', error: null });
+    expect(reply.json().delivery).toEqual({ status: 'pending', error: null, reason: null });
     await context.outbox.drain();
 
     expect(receiver.received).toHaveLength(1);
@@ -662,7 +701,11 @@ describe('API channel outbound', () => {
       (await owner.get(`/api/v1/conversations/${conversation.id}/messages`))
         .json()
         .items.find((item: { id: string }) => item.id === reply.id);
-    expect((await failed()).delivery).toEqual({ status: 'failed', error: '对方返回了 HTTP 400' });
+    expect((await failed()).delivery).toEqual({
+      status: 'failed',
+      error: '对方返回了 HTTP 400',
+      reason: { code: 'delivery.http_status', params: { status: 400 } },
+    });
 
     const analyst = await addUser('analyst');
     expect((await analyst.post(`/api/v1/messages/${reply.id}/retry`)).statusCode).toBe(403);
@@ -674,7 +717,7 @@ describe('API channel outbound', () => {
     expect(retried.statusCode).toBe(200);
     expect(retried.json()).toMatchObject({ id: reply.id, delivery: { status: 'pending', error: null } });
     await context.outbox.drain();
-    expect((await failed()).delivery).toEqual({ status: 'sent', error: null });
+    expect((await failed()).delivery).toEqual({ status: 'sent', error: null, reason: null });
     expect(receiver.received.map((entry) => entry.status)).toEqual([400, 200]);
     expect(receiver.received[1]!.headers['x-huike-delivery']).toBe(receiver.received[0]!.headers['x-huike-delivery']);
     expect(

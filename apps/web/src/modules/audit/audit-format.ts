@@ -1,6 +1,7 @@
 import type { AuditEntry, AutomationTrigger } from '@huike/contracts';
 import type { TFunction } from 'i18next';
 import { triggerSummary } from '../automation/labels.ts';
+import { ticketsZhCN } from '../tickets/i18n.ts';
 import { eventLabel } from '../webhooks/events.ts';
 
 /*
@@ -205,6 +206,9 @@ const valueMaps: Record<string, string> = {
   frequency: 'keywordReplies.frequencies',
 };
 
+/** The log keeps ticket categories by name: a built-in one still named as shipped reads in the user's language. */
+const builtInCategoryKeys = new Map(Object.entries(ticketsZhCN.categories).map(([key, name]) => [name, key]));
+
 /** One value as a person reads it: names for codes, 「60 分钟」 for minutes, 是/否, lists joined with 、. */
 export function formatValue(field: string, value: unknown, t: TFunction): string {
   if (value === null || value === undefined) return t('audit.values.none');
@@ -216,6 +220,8 @@ export function formatValue(field: string, value: unknown, t: TFunction): string
   if (typeof value === 'number') return field.endsWith('Minutes') ? minutes(value, t) : String(value);
   if (typeof value === 'string') {
     if (field === 'events' || field === 'event') return eventLabel(t, value);
+    const category = field === 'categories' ? builtInCategoryKeys.get(value) : undefined;
+    if (category) return t(`tickets.categories.${category as 'inquiry'}`);
     const map = valueMaps[field];
     const named = map ? lookup(t, `${map}.${value}`) : undefined;
     if (named) return named;

@@ -16,18 +16,32 @@ const statusColors: Record<TicketStatus, string> = {
 
 export function SeverityTag({ severity }: { severity: TicketSeverity }) {
   const { t } = useTranslation();
+  const label = t(`tickets.severities.${severity}`);
   return (
-    <Tag color={severityColors[severity]} className="hk-badge" data-testid="ticket-severity" data-severity={severity}>
-      {t(`tickets.severities.${severity}`)}
+    <Tag
+      color={severityColors[severity]}
+      className="hk-badge"
+      title={label}
+      data-testid="ticket-severity"
+      data-severity={severity}
+    >
+      {label}
     </Tag>
   );
 }
 
 export function TicketStatusTag({ status }: { status: TicketStatus }) {
   const { t } = useTranslation();
+  const label = t(`tickets.statuses.${status}`);
   return (
-    <Tag color={statusColors[status]} className="hk-badge" data-testid="ticket-status" data-status={status}>
-      {t(`tickets.statuses.${status}`)}
+    <Tag
+      color={statusColors[status]}
+      className="hk-badge"
+      title={label}
+      data-testid="ticket-status"
+      data-status={status}
+    >
+      {label}
     </Tag>
   );
 }
@@ -51,10 +65,15 @@ export function useCategoryName(): (key: string) => string {
 }
 
 export function CategoryTag({ category }: { category: string }) {
-  const name = useCategoryName();
+  const label = useCategoryName()(category);
   return (
-    <Tag color={category === 'complaint' ? 'magenta' : undefined} className="hk-badge" data-testid="ticket-category">
-      {name(category)}
+    <Tag
+      color={category === 'complaint' ? 'magenta' : undefined}
+      className="hk-badge"
+      title={label}
+      data-testid="ticket-category"
+    >
+      {label}
     </Tag>
   );
 }

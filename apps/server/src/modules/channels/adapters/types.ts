@@ -5,6 +5,7 @@ import type { Config } from '../../../config.ts';
 import type { Db } from '../../../db/database.ts';
 import type { EventBus } from '../../../platform/events.ts';
 import type { Files } from '../../../platform/files.ts';
+import type { DeliveryFailure } from '../../../platform/outbox.ts';
 import type { MessageRow } from '../../conversations/conversations.repository.ts';
 import type { IdentityKind } from '../../customers/customers.repository.ts';
 import type { InboxRow } from '../channels.repository.ts';
@@ -86,7 +87,7 @@ export type ChannelRuntime = {
   updateDelivery(
     inbox: ChannelInbox,
     externalId: string,
-    update: { status: 'delivered' | 'bounced' | 'failed'; error?: string | null },
+    update: { status: 'delivered' | 'bounced' | 'failed'; failure?: DeliveryFailure | null },
   ): Promise<boolean>;
   /**
    * An automatic outbound message the channel delivers in its own callback response (WeChat's passive reply): takes

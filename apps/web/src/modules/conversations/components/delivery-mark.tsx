@@ -8,6 +8,7 @@ import {
 import type { Message, MessageDelivery } from '@huike/contracts';
 import { App, Button, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { deliveryFailureText } from '../../../ui/delivery-reasons.ts';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { attachmentsNotSentOf } from '../channel-meta.ts';
 import { useRetryDelivery } from '../hooks/use-messages.ts';
@@ -20,7 +21,7 @@ export function DeliveryMark({ message, delivery }: { message: Message; delivery
   const { t } = useTranslation();
   const { message: toast } = App.useApp();
   const retry = useRetryDelivery(message.conversationId);
-  const reason = delivery.error?.trim() || t('channelChat.delivery.noReason');
+  const reason = deliveryFailureText(delivery, t) || t('channelChat.delivery.noReason');
   const common = { 'data-testid': 'delivery-mark', 'data-delivery': delivery.status };
 
   switch (delivery.status) {

@@ -82,7 +82,7 @@ export function useRetryDelivery(conversationId: string) {
   return useMutation({
     mutationFn: (message: Message) => conversationsApi.retryDelivery(message.id),
     onMutate: (message) => {
-      replaceMessage(client, { ...message, delivery: { status: 'pending', error: null } });
+      replaceMessage(client, { ...message, delivery: { status: 'pending', error: null, reason: null } });
       return { previous: message };
     },
     onSuccess: (message) => {

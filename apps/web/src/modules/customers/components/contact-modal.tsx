@@ -7,7 +7,7 @@ import { isApiError } from '../../../api/client.ts';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { smsSegments } from '../../conversations/channel-meta.ts';
 import { channelIconOf } from '../../conversations/components/channel-icon.tsx';
-import { useContactCustomer } from '../hooks/use-customer-channels.ts';
+import { useChannelAddressText, useContactCustomer } from '../hooks/use-customer-channels.ts';
 
 type Props = {
   customerId: string;
@@ -61,6 +61,8 @@ export function ContactModal({ customerId, customerName, channels, isOpen, onClo
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const send = useContactCustomer(customerId);
+  // Phones masked as on the 渠道 cards and the profile, until the user reveals the customer's phones there.
+  const addressText = useChannelAddressText(customerId);
   const content = Form.useWatch('content', form) ?? '';
   const inboxId = Form.useWatch('inboxId', form);
 
@@ -69,7 +71,7 @@ export function ContactModal({ customerId, customerName, channels, isOpen, onClo
       value: item.inboxId,
       label: item.inboxName,
       type: item.channelType,
-      address: item.address,
+      address: addressText(item),
       isLastUsed: item.inboxId === channels?.lastUsedInboxId,
       blockedBy: contactBlockerText(item, t),
       blocker: item.cannotContact,
@@ -77,7 +79,7 @@ export function ContactModal({ customerId, customerName, channels, isOpen, onClo
     // Those that can reach the customer first, the one they used last on top; the rest keep the server's order.
     const rank = (option: Option) => (option.blockedBy ? 2 : option.isLastUsed ? 0 : 1);
     return all.sort((a, b) => rank(a) - rank(b));
-  }, [channels, t]);
+  }, [channels, t, addressText]);
   const usable = options.filter((option) => !option.blockedBy);
 
   const defaultInboxId = usable[0]?.value;

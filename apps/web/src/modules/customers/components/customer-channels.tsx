@@ -7,7 +7,7 @@ import { Link } from 'react-router';
 import { ErrorState } from '../../../ui/error-state.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
 import { ChannelIcon } from '../../conversations/components/channel-icon.tsx';
-import { useCustomerChannels, useIdentitySuggestions } from '../hooks/use-customer-channels.ts';
+import { useChannelAddressText, useCustomerChannels, useIdentitySuggestions } from '../hooks/use-customer-channels.ts';
 import { useCustomerIdentities } from '../hooks/use-customers.ts';
 import { ContactModal } from './contact-modal.tsx';
 import { MergeDrawer } from './merge-drawer.tsx';
@@ -79,6 +79,7 @@ export function CustomerChannelsSection({
             <ChannelRow
               key={item.inboxId}
               item={item}
+              customerId={customerId}
               isLastUsed={item.inboxId === channels.data.lastUsedInboxId}
               onOpen={onOpenConversation}
             />
@@ -108,16 +109,20 @@ export function CustomerChannelsSection({
  */
 function ChannelRow({
   item,
+  customerId,
   isLastUsed,
   onOpen,
 }: {
   item: CustomerChannel;
+  customerId: string;
   isLastUsed: boolean;
   onOpen: (conversationId: string) => void;
 }) {
   const { t } = useTranslation();
   const { conversationId } = item;
-  const address = item.address ?? t('customerChannels.noAddress');
+  // A phone reads masked, as on the profile, until the user reveals the customer's phones there.
+  const addressText = useChannelAddressText(customerId);
+  const address = addressText(item) ?? t('customerChannels.noAddress');
   return (
     <li
       className="hk-channel-row"

@@ -4,12 +4,20 @@ import { useTranslation } from 'react-i18next';
 import { CopyButton } from '../../../ui/copy-button.tsx';
 import { ErrorState } from '../../../ui/error-state.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
-import { useCustomerIdentities } from '../hooks/use-customers.ts';
+import { useCustomer, useCustomerIdentities, useRevealedPhoneText } from '../hooks/use-customers.ts';
 
 /** 身份: how this customer is known on each channel (widget visitor, shop user, phone, platform buyer…). */
 export function CustomerIdentities({ customerId }: { customerId: string }) {
   const { t } = useTranslation();
   const identities = useCustomerIdentities(customerId);
+  const customer = useCustomer(customerId).data;
+  // A phone id (a phone identity, an SMS sender) reads masked, as on the profile, until the user reveals the
+  // customer's phones there (one audited reveal).
+  const phoneText = useRevealedPhoneText(customerId);
+  const shownId = (row: CustomerIdentity) =>
+    row.kind === 'phone' || row.channel === 'sms'
+      ? phoneText(row.externalId, customer?.piiMasked ?? false)
+      : row.externalId;
   if (identities.isPending) return <Skeleton active paragraph={{ rows: 3 }} />;
   if (identities.isError)
     return <ErrorState error={identities.error} onRetry={() => void identities.refetch()} compact />;
@@ -43,12 +51,18 @@ export function CustomerIdentities({ customerId }: { customerId: string }) {
         {
           key: 'externalId',
           title: t('identities.externalId'),
-          render: (_, row) => (
-            <span className="hk-nowrap">
-              <span className="hk-mono">{row.externalId}</span>
-              <CopyButton text={row.externalId} label="" size="small" type="text" aria-label={t('common.copy')} />
-            </span>
-          ),
+          render: (_, row) => {
+            const shown = shownId(row);
+            return (
+              <span className="hk-nowrap">
+                <span className="hk-mono">{shown}</span>
+                {/* Not before the reveal: copying would hand out the number the screen masks. */}
+                {shown === row.externalId && (
+                  <CopyButton text={row.externalId} label="" size="small" type="text" aria-label={t('common.copy')} />
+                )}
+              </span>
+            );
+          },
         },
         {
           key: 'inbox',

@@ -1,14 +1,16 @@
-import type { Customer, CustomerSortKey, SortOrder } from '@huike/contracts';
-import { Table, type TableColumnsType, type TableColumnType, Tooltip, Typography } from 'antd';
+import { EyeInvisibleOutlined, EyeOutlined } from '@ant-design/icons';
+import { type Customer, type CustomerSortKey, maskPhone, type SortOrder } from '@huike/contracts';
+import { App, Button, Table, type TableColumnsType, type TableColumnType, Tooltip, Typography } from 'antd';
 import type { Key, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CustomerAvatar } from '../../../ui/customer-avatar.tsx';
-import { MaskedPhone } from '../../../ui/masked-phone.tsx';
+import { errorMessage } from '../../../ui/errors.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
 import { formatFen } from '../../orders/money.ts';
 import type { Tag } from '../../tags/api/tags-api.ts';
 import { TagChip } from '../../tags/components/tag-chip.tsx';
 import type { TagCatalog } from '../../tags/hooks/use-tags.ts';
+import { useHidePii, useRevealedPii, useRevealPii } from '../hooks/use-customers.ts';
 import { LifecycleTag, TierBadge } from './value-badges.tsx';
 
 type Props = {
@@ -39,6 +41,47 @@ function tagsOf(customer: Customer, catalog: TagCatalog | undefined): Tag[] {
   if (Array.isArray(extra.tagIds) && catalog)
     return extra.tagIds.map((id) => catalog.byId.get(id)).filter((tag): tag is NonNullable<typeof tag> => Boolean(tag));
   return [];
+}
+
+/**
+ * A list row's phone for roles that may reveal it: masked until the eye is clicked, which is an audited reveal
+ * (POST /customers/:id/reveal of `phone`, one audit entry each time), as on the customer page; hiding needs no
+ * request. Roles without the permission get the number masked from the server and no eye.
+ */
+function RevealablePhone({ customerId, phone }: { customerId: string; phone: string }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const revealed = useRevealedPii(customerId);
+  const reveal = useRevealPii();
+  const hide = useHidePii();
+  const isShown = revealed.phone !== undefined;
+  const label = isShown ? t('common.hide') : t('common.reveal');
+  return (
+    <span className="hk-nowrap">
+      <span className="hk-mono" data-testid="customer-row-phone">
+        {isShown ? (revealed.phone ?? phone) : maskPhone(phone)}
+      </span>
+      <Tooltip title={isShown ? label : t('customerData.revealHelp')}>
+        <Button
+          type="text"
+          size="small"
+          aria-label={label}
+          icon={isShown ? <EyeInvisibleOutlined /> : <EyeOutlined />}
+          loading={reveal.isPending}
+          data-testid="customer-row-reveal-phone"
+          onClick={(event) => {
+            event.stopPropagation();
+            if (isShown) hide(customerId, ['phone']);
+            else
+              reveal.mutate(
+                { id: customerId, fields: ['phone'] },
+                { onError: (error) => void message.error(errorMessage(error, t)) },
+              );
+          }}
+        />
+      </Tooltip>
+    </span>
+  );
 }
 
 /** The dense customer table: who, contact, tags, value, last order; a row opens the customer. */
@@ -95,14 +138,12 @@ export function CustomersTable({
       title: t('customer.phone'),
       width: 170,
       render: (_, customer) =>
-        customer.piiMasked ? (
-          customer.phone ? (
-            <span className="hk-mono">{customer.phone}</span>
-          ) : (
-            <span className="hk-muted">—</span>
-          )
+        !customer.phone ? (
+          <span className="hk-muted">—</span>
+        ) : customer.piiMasked ? (
+          <span className="hk-mono">{customer.phone}</span>
         ) : (
-          <MaskedPhone phone={customer.phone} />
+          <RevealablePhone customerId={customer.id} phone={customer.phone} />
         ),
     },
     {

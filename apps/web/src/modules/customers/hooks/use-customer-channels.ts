@@ -1,9 +1,15 @@
-import type { CustomerHistoryMessage, CustomerMessageBody } from '@huike/contracts';
+import {
+  type CustomerChannel,
+  type CustomerHistoryMessage,
+  type CustomerMessageBody,
+  normalizePhone,
+} from '@huike/contracts';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { queryKeys } from '../../../api/query-keys.ts';
 import { storeMessage } from '../../conversations/cache.ts';
 import { customerChannelsApi } from '../api/customer-channels-api.ts';
+import { useCustomer, useRevealedPhoneText } from './use-customers.ts';
 
 const suggestionsKey = (id: string) => ['customers', 'identity-suggestions', id] as const;
 
@@ -12,6 +18,23 @@ export function useCustomerChannels(customerId: string) {
     queryKey: queryKeys.customerChannels(customerId),
     queryFn: ({ signal }) => customerChannelsApi.channels(customerId, signal),
   });
+}
+
+/**
+ * A channel's address as the customer's screens show it (渠道 cards, 通过其他渠道联系): a phone — an SMS number, a
+ * phone-number id — masked like the profile's phones until the user reveals them there (one audited reveal of
+ * phone + phones, shared with the profile); emails and ids as the server sent them. Roles without
+ * customers:reveal_pii get phones masked from the server already.
+ */
+export function useChannelAddressText(customerId: string) {
+  const customer = useCustomer(customerId).data;
+  const phoneText = useRevealedPhoneText(customerId);
+  return ({ address, channelType }: Pick<CustomerChannel, 'address' | 'channelType'>): string | null => {
+    if (!address) return null;
+    const isPhone = channelType === 'sms' || normalizePhone(address) !== null;
+    // Until the customer has loaded, masked: whether they are already masked is not known yet.
+    return isPhone ? phoneText(address, customer?.piiMasked ?? false) : address;
+  };
 }
 
 export function useIdentitySuggestions(customerId: string, isEnabled = true) {

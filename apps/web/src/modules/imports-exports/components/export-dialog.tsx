@@ -1,7 +1,6 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import type { ExportField, ExportFormat, ExportTarget, Job } from '@huike/contracts';
+import { type ExportField, type ExportFormat, type ExportTarget, exportFieldLabel, type Job } from '@huike/contracts';
 import { Alert, Button, Checkbox, Divider, Modal, Radio, Skeleton, Space, Typography } from 'antd';
-import type { TFunction } from 'i18next';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorState } from '../../../ui/error-state.tsx';
@@ -22,9 +21,8 @@ type Props = {
 };
 
 /** A built-in field's name in the UI language; custom fields (`custom:<key>`) carry the label their admin gave. */
-function fieldLabel(field: ExportField, t: TFunction): string {
-  if (field.key.startsWith('custom:')) return field.label;
-  return t(`exports.fieldLabels.${field.key}` as 'exports.fieldLabels.name', { defaultValue: field.label });
+function fieldLabel(field: ExportField, language: string): string {
+  return exportFieldLabel(field.key, language === 'en' ? 'en' : 'zh-CN') ?? field.label;
 }
 
 /** Export dialog: fields and format, the exact count first, then the job's progress and the download link. */
@@ -162,7 +160,7 @@ export function ExportDialog({ open, target, description, onClose }: Props) {
                 className="hk-export-fields"
                 value={chosen}
                 onChange={(values) => setChosen(values as string[])}
-                options={items.map((field) => ({ value: field.key, label: fieldLabel(field, t) }))}
+                options={items.map((field) => ({ value: field.key, label: fieldLabel(field, i18n.language) }))}
               />
             )}
             {isMasked && <Alert type="info" showIcon style={{ marginTop: 12 }} title={t('exports.piiMasked')} />}

@@ -113,7 +113,7 @@ export function SegmentEditor({ segment, canManage, onSaved, onDeleted }: Props)
       key: 'phone',
       title: t('customer.phone'),
       width: 170,
-      render: (_, customer) => <MaskedPhone phone={customer.phone} canReveal={false} />,
+      render: (_, customer) => <MaskedPhone phone={customer.phone} />,
     },
     {
       key: 'lifecycle',

@@ -38,7 +38,7 @@ export function TicketFilterBar({ filters, onChange, onChangeMany, onClear, extr
         value={draft}
         onChange={(event) => setDraft(event.target.value)}
         onSearch={(value) => onChange('q', value)}
-        style={{ width: 260 }}
+        style={{ width: 300 }}
         data-testid="ticket-search"
       />
       <Space wrap size={8}>

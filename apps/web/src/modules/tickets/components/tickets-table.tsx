@@ -24,8 +24,10 @@ type Props = {
 
 /** The dense ticket table: number, subject, customer, category, severity, status, assignee, SLA, updated. */
 export function TicketsTable(props: Props) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { users, onOpen, sort, order } = props;
+  // English tag labels (Waiting on third party) need wider columns than Chinese ones (等待第三方).
+  const isEnglish = i18n.language === 'en';
   const sortOrder = (key: TicketSort) => (sort === key ? (order === 'asc' ? 'ascend' : 'descend') : null);
   const columns: TableColumnsType<TicketRow> = [
     {
@@ -65,13 +67,15 @@ export function TicketsTable(props: Props) {
     {
       key: 'category',
       title: t('tickets.columns.category'),
-      width: 84,
+      width: isEnglish ? 100 : 84,
+      className: 'hk-tag-cell',
       render: (_, ticket) => <CategoryTag category={ticket.category} />,
     },
     {
       key: 'severity',
       title: t('tickets.columns.severity'),
-      width: 76,
+      width: isEnglish ? 92 : 76,
+      className: 'hk-tag-cell',
       sorter: true,
       sortOrder: sortOrder('severity'),
       render: (_, ticket) => <SeverityTag severity={ticket.severity} />,
@@ -79,7 +83,8 @@ export function TicketsTable(props: Props) {
     {
       key: 'status',
       title: t('tickets.columns.status'),
-      width: 104,
+      width: isEnglish ? 124 : 104,
+      className: 'hk-tag-cell',
       render: (_, ticket) => <TicketStatusTag status={ticket.status} />,
     },
     {
@@ -127,7 +132,7 @@ export function TicketsTable(props: Props) {
       loading={props.isLoading}
       pagination={false}
       locale={{ emptyText: props.emptyText }}
-      scroll={{ x: 960 }}
+      scroll={{ x: isEnglish ? 1040 : 960 }}
       onChange={onChange}
       showSorterTooltip={false}
       rowSelection={

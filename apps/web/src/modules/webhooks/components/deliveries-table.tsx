@@ -1,6 +1,7 @@
 import { Table, type TableColumnsType, type TableProps, Tag, Tooltip, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { deliveryFailureText } from '../../../ui/delivery-reasons.ts';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
 import { formatDateTime } from '../../../ui/time.ts';
 import type { WebhookDelivery, WebhookDeliveryStatus } from '../api/webhooks-api.ts';
@@ -121,14 +122,16 @@ export function DeliveriesTable({ deliveries, isLoading, emptyText, endpointUrl,
       key: 'error',
       title: t('webhooks.deliveryColumns.error'),
       ellipsis: true,
-      render: (_, delivery) =>
-        delivery.lastError ? (
-          <Typography.Text type="danger" ellipsis={{ tooltip: delivery.lastError }}>
-            {delivery.lastError}
+      render: (_, delivery) => {
+        const failure = deliveryFailureText({ reason: delivery.lastReason, error: delivery.lastError }, t);
+        return failure ? (
+          <Typography.Text type="danger" ellipsis={{ tooltip: failure }} data-testid="delivery-error">
+            {failure}
           </Typography.Text>
         ) : (
           <span className="hk-muted">—</span>
-        ),
+        );
+      },
     },
     ...(action
       ? [

@@ -152,7 +152,11 @@ describe('connecting a mailbox', () => {
     await owner.post(`/api/v1/conversations/${conversation!.id}/messages`, { content: '您好！' });
     await context.outbox.drain();
     const reply = (await messagesOf(owner, conversation!.id)).at(-1)!;
-    expect(reply.delivery).toEqual({ status: 'failed', error: '该邮箱渠道没有设置 SMTP 发信服务器，无法发送邮件' });
+    expect(reply.delivery).toEqual({
+      status: 'failed',
+      error: '该邮箱渠道没有设置 SMTP 发信服务器，无法发送邮件',
+      reason: { code: 'email.no_smtp', params: {} },
+    });
   });
 
   it('refuses a wrong password naming the side that failed, without echoing it, and stores nothing', async () => {
@@ -509,7 +513,7 @@ describe('replying by SMTP', () => {
       content: '您好，已为您登记退货。\n请把衣服寄回：杭州市余杭区。',
     });
     expect(sent.statusCode, sent.body).toBe(201);
-    expect(sent.json().delivery).toEqual({ status: 'pending', error: null });
+    expect(sent.json().delivery).toEqual({ status: 'pending', error: null, reason: null });
 
     await context.outbox.drain();
     expect(smtp.received.length).toBe(before + 1);
@@ -525,7 +529,7 @@ describe('replying by SMTP', () => {
 
     const messages = await messagesOf(owner, conversation.id);
     const reply = messages.at(-1)!;
-    expect(reply.delivery).toEqual({ status: 'sent', error: null });
+    expect(reply.delivery).toEqual({ status: 'sent', error: null, reason: null });
     expect(reply.externalId).toBe(mail.messageId);
     expect(reply.externalId).toMatch(/^<[0-9a-f-]{36}@huike-shop\.cn>$/);
     expect(reply.channelMeta).toMatchObject({ subject: 'Re: 退货申请', inReplyTo: firstId });

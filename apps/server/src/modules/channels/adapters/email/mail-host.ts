@@ -15,7 +15,15 @@ export type MailEndpoint = {
   servername: string | undefined;
 };
 
-export class BlockedMailHostError extends Error {}
+/** A mail host refused before connecting; `problem` says why (the address form, its name, or where it points). */
+export class BlockedMailHostError extends Error {
+  constructor(
+    message: string,
+    readonly problem: 'invalid' | 'unresolvable' | 'private',
+  ) {
+    super(message);
+  }
+}
 
 export async function resolveMailHost(host: string, allowPrivate: boolean): Promise<MailEndpoint> {
   const bare = host.replace(/^\[|\]$/g, '');
@@ -23,7 +31,7 @@ export async function resolveMailHost(host: string, allowPrivate: boolean): Prom
   try {
     url = new URL(`http://${isIP(bare) === 6 ? `[${bare}]` : bare}`);
   } catch {
-    throw new BlockedMailHostError('服务器地址格式不正确');
+    throw new BlockedMailHostError('服务器地址格式不正确', 'invalid');
   }
   try {
     const { address } = await resolvePublicAddress(url, { allowPrivate });
@@ -32,6 +40,7 @@ export async function resolveMailHost(host: string, allowPrivate: boolean): Prom
     if (error instanceof UnsafeUrlError) {
       throw new BlockedMailHostError(
         error.message.replace('网址的域名', '服务器地址').replace('网址指向', '服务器地址指向'),
+        error.problem === 'dns_failed' ? 'unresolvable' : error.problem === 'private_address' ? 'private' : 'invalid',
       );
     }
     throw error;

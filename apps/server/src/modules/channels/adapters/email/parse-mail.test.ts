@@ -320,7 +320,11 @@ describe('bounces', () => {
     expect(outcome).toEqual({ kind: 'bounce', originalMessageId: originalId, reason, recorded: true });
     expect(await deliveryOf(sent.id)).toEqual({ delivery_status: 'bounced', delivery_error: reason });
     const list = (await owner.get(`/api/v1/conversations/${sent.conversationId}/messages`)).json();
-    expect(list.items[0].delivery).toEqual({ status: 'bounced', error: reason });
+    expect(list.items[0].delivery).toEqual({
+      status: 'bounced',
+      error: reason,
+      reason: { code: 'email.bounce_reply', params: { detail: reason } },
+    });
     // Nothing was stored as a customer message: the postmaster is not a customer.
     expect(
       await countRows(context, "from messages where workspace_id = $1 and direction = 'inbound'", [inbox.workspaceId]),

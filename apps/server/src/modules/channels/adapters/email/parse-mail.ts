@@ -3,6 +3,7 @@ import { ATTACHMENT_MAX_BYTES } from '@huike/contracts';
 import type { AddressObject, Attachment, ParsedMail } from 'mailparser';
 import sanitizeHtml from 'sanitize-html';
 import { lazyModule } from '../../../../platform/lazy-module.ts';
+import type { DeliveryFailure } from '../../../../platform/outbox.ts';
 import { agentAttachmentUrl, attachmentName, sniffAttachment } from '../../../conversations/index.ts';
 import * as repo from '../../channels.repository.ts';
 import type { ChannelInbound, ChannelInbox, ChannelRuntime } from '../types.ts';
@@ -36,7 +37,7 @@ export type MailContext = { inbox: ChannelInbox; runtime: ChannelRuntime };
 
 export type ParsedMailOutcome =
   | { kind: 'message'; inbound: ChannelInbound }
-  | { kind: 'bounce'; originalMessageId: string; reason: string }
+  | { kind: 'bounce'; originalMessageId: string; reason: string; failure: DeliveryFailure }
   /** `malformed`: not a mail at all (no sender, unreadable): an SMTP receiver refuses it instead of dropping it. */
   | { kind: 'ignored'; reason: string; malformed?: boolean };
 
@@ -324,9 +325,14 @@ const clip = (text: string) => {
 };
 
 /** Why the mail bounced, as the receiving side said it (Diagnostic-Code, 退信原因…), else a generic reason. */
-function bounceReason(mail: ParsedMail, dsn: string): string {
+function bounceReason(mail: ParsedMail, dsn: string): DeliveryFailure {
+  // The receiving side's own words are kept as they are, in whatever language it wrote them.
+  const said = (text: string): DeliveryFailure => {
+    const detail = clip(text);
+    return { error: detail, reason: { code: 'email.bounce_reply', params: { detail } } };
+  };
   const diagnostic = dsn.match(/^diagnostic-code:\s*(?:[\w-]+;\s*)?(.+)$/im)?.[1];
-  if (diagnostic) return clip(diagnostic);
+  if (diagnostic) return said(diagnostic);
   const text = (mail.text ?? '').replace(/\r\n?/g, '\n');
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -338,12 +344,13 @@ function bounceReason(mail: ParsedMail, dsn: string): string {
         .slice(i + 1)
         .find((line) => line.trim())
         ?.trim();
-    if (rest) return clip(rest);
+    if (rest) return said(rest);
   }
   const status = dsn.match(/^status:\s*([245]\.\d{1,3}\.\d{1,3})/im)?.[1];
-  if (status) return `邮件被退回（状态 ${status}）`;
+  if (status)
+    return { error: `邮件被退回（状态 ${status}）`, reason: { code: 'email.bounced_status', params: { status } } };
   const smtpLine = lines.find((line) => /\b5\d\d\b|\b5\.\d\.\d\b/.test(line));
-  return smtpLine ? clip(smtpLine) : '邮件被退回';
+  return smtpLine ? said(smtpLine) : { error: '邮件被退回', reason: { code: 'email.bounced', params: {} } };
 }
 
 /** A bounce of a message we sent: DSN (multipart/report; delivery-status) or a provider's 退信 from its daemon. */
@@ -361,7 +368,8 @@ function classifyBounce(mail: ParsedMail): ParsedMailOutcome | undefined {
     return { kind: 'ignored', reason: `delivery status: ${actions.join(',')}` };
   const originalMessageId = originalMessageIdOf(mail);
   if (!originalMessageId) return { kind: 'ignored', reason: 'bounce without the original Message-ID' };
-  return { kind: 'bounce', originalMessageId, reason: bounceReason(mail, dsn) };
+  const failure = bounceReason(mail, dsn);
+  return { kind: 'bounce', originalMessageId, reason: failure.error, failure };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -497,8 +505,12 @@ export async function parseMail(raw: Buffer, context: MailContext): Promise<Pars
 }
 
 /** Marks the outbound message that bounced (found by its Message-ID in this inbox); false when none matches. */
-export const recordBounce = (runtime: ChannelRuntime, inbox: ChannelInbox, originalMessageId: string, reason: string) =>
-  runtime.updateDelivery(inbox, originalMessageId, { status: 'bounced', error: reason });
+export const recordBounce = (
+  runtime: ChannelRuntime,
+  inbox: ChannelInbox,
+  originalMessageId: string,
+  failure: DeliveryFailure,
+) => runtime.updateDelivery(inbox, originalMessageId, { status: 'bounced', failure });
 
 /**
  * Parses one raw mail and acts on it: a message is stored (idempotent on its Message-ID), a bounce marks the message
@@ -512,9 +524,10 @@ export async function ingestMail(raw: Buffer, context: MailContext): Promise<Mai
     return { kind: 'message', ...stored };
   }
   if (parsed.kind === 'bounce') {
-    const recorded = await recordBounce(runtime, inbox, parsed.originalMessageId, parsed.reason);
+    const { failure, ...bounce } = parsed;
+    const recorded = await recordBounce(runtime, inbox, parsed.originalMessageId, failure);
     runtime.log.info({ inboxId: inbox.id, recorded }, 'email bounce');
-    return { ...parsed, recorded };
+    return { ...bounce, recorded };
   }
   runtime.log.info({ inboxId: inbox.id, reason: parsed.reason }, 'email ignored');
   return parsed;

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { EmailChannelConfig, MailServerConfig } from '@huike/contracts';
+import type { DeliveryReasonCode, DeliveryReasonParams, EmailChannelConfig, MailServerConfig } from '@huike/contracts';
 import type Nodemailer from 'nodemailer';
 import { lazyModule } from '../../../../platform/lazy-module.ts';
 import { DeliveryError } from '../../../../platform/outbox.ts';
@@ -56,14 +56,39 @@ export function describeSmtpError(error: unknown, server: Pick<MailServerConfig,
   return `SMTP 发信失败：${(e.message ?? String(error)).slice(0, 300)}`;
 }
 
+const BLOCKED_HOST_CODES = {
+  invalid: 'email.smtp_host_invalid',
+  unresolvable: 'email.smtp_host_unresolvable',
+  private: 'email.smtp_host_private',
+} as const;
+
+/** The same as describeSmtpError, as a code and its values (the server's answer as `reply`, never the password). */
+function smtpReason(
+  error: unknown,
+  server: Pick<MailServerConfig, 'host' | 'port'>,
+): { code: DeliveryReasonCode; params: DeliveryReasonParams } {
+  const e = (error ?? {}) as SmtpError;
+  if (error instanceof BlockedMailHostError) return { code: BLOCKED_HOST_CODES[error.problem], params: {} };
+  const reply: DeliveryReasonParams = e.response ? { reply: e.response.replace(/\s+/g, ' ').slice(0, 300) } : {};
+  if (e.code === 'EAUTH') return { code: 'email.smtp_auth_failed', params: reply };
+  if (e.responseCode) return { code: 'email.smtp_rejected', params: { responseCode: e.responseCode, ...reply } };
+  const where = { host: server.host, port: server.port };
+  if (e.code === 'ETIMEDOUT') return { code: 'email.smtp_timeout', params: where };
+  if (e.code && CONNECTION_CODES.has(e.code)) return { code: 'email.smtp_unreachable', params: where };
+  return { code: 'email.smtp_failed', params: { detail: (e.message ?? String(error)).slice(0, 300) } };
+}
+
 /** SMTP 5xx (and an envelope no server would take) cannot succeed on retry; anything else may. */
 export function deliveryErrorFor(error: unknown, server: Pick<MailServerConfig, 'host' | 'port'>): DeliveryError {
   const e = (error ?? {}) as SmtpError;
   const permanent =
     (e.responseCode ?? 0) >= 500 ||
     (e.code === 'EENVELOPE' && !e.responseCode) ||
-    (error instanceof BlockedMailHostError && !error.message.startsWith('无法解析'));
-  return new DeliveryError(describeSmtpError(error, server), { permanent, statusCode: e.responseCode });
+    (error instanceof BlockedMailHostError && error.problem !== 'unresolvable');
+  return new DeliveryError(smtpReason(error, server), describeSmtpError(error, server), {
+    permanent,
+    statusCode: e.responseCode,
+  });
 }
 
 /** Checks the SMTP server answers and takes the login; answers the problem in words, or undefined. */
@@ -128,11 +153,15 @@ export async function sendReply(
 ): Promise<{ externalId: string; meta: Record<string, unknown> }> {
   const { inbox, message, recipients, customer, thread } = delivery;
   const config = inbox.config as EmailChannelConfig;
-  if (!config.smtp) throw new DeliveryError('该邮箱渠道没有设置 SMTP 发信服务器，无法发送邮件', { permanent: true });
+  if (!config.smtp) {
+    throw new DeliveryError({ code: 'email.no_smtp' }, '该邮箱渠道没有设置 SMTP 发信服务器，无法发送邮件', {
+      permanent: true,
+    });
+  }
   const to =
     recipients.find((recipient) => recipient.kind === 'source' && looksLikeEmail(recipient.externalId))?.externalId ??
     (customer.email && looksLikeEmail(customer.email) ? customer.email : undefined);
-  if (!to) throw new DeliveryError('客户没有邮箱地址，无法发送邮件', { permanent: true });
+  if (!to) throw new DeliveryError({ code: 'email.no_address' }, '客户没有邮箱地址，无法发送邮件', { permanent: true });
 
   const headers = threadHeaders(thread);
   const subject = replySubject(headers.subject, `来自「${config.displayName || inbox.name}」的消息`);
@@ -141,7 +170,13 @@ export async function sendReply(
   const attachments: { filename: string; contentType: string; content: Readable }[] = [];
   for (const attachment of message.attachments ?? []) {
     const file = await runtime.files.openAttachment(inbox.workspaceId, attachment.fileId).catch(() => undefined);
-    if (!file) throw new DeliveryError(`附件「${attachment.name}」已不存在`, { permanent: true });
+    if (!file) {
+      throw new DeliveryError(
+        { code: 'delivery.attachment_gone', params: { name: attachment.name } },
+        `附件「${attachment.name}」已不存在`,
+        { permanent: true },
+      );
+    }
     attachments.push({ filename: attachment.name, contentType: file.contentType, content: file.stream });
   }
 

@@ -170,14 +170,22 @@ export function smsCallbackRoutes(
       const body = parseFresh(reportsBody, request.body);
       let matched = 0;
       for (const report of body.reports) {
-        const error =
+        const failure =
           report.status === 'failed'
-            ? `短信未送达（${report.errorCode ?? '无错误码'}${report.errorMessage ? `：${report.errorMessage}` : ''}）`
+            ? {
+                error: `短信未送达（${report.errorCode ?? '无错误码'}${report.errorMessage ? `：${report.errorMessage}` : ''}）`,
+                reason: {
+                  code: 'sms.not_delivered',
+                  params: {
+                    providerCode: report.errorCode || '-',
+                    ...(report.errorMessage ? { reply: report.errorMessage } : {}),
+                  },
+                },
+              }
             : null;
-        const update = { status: report.status, error };
         if (
-          (await runtime.updateDelivery(inbox, report.outId, update)) ||
-          (await onCampaignReport(inbox, report.outId, update))
+          (await runtime.updateDelivery(inbox, report.outId, { status: report.status, failure })) ||
+          (await onCampaignReport(inbox, report.outId, { status: report.status, error: failure?.error ?? null }))
         ) {
           matched++;
         }

@@ -153,7 +153,8 @@ export function createSmsCampaigns({
   outbox.define(SMS_CAMPAIGN_SEND, {
     async send(row) {
       const recipient = await repo.recipientForSend(db, row.workspaceId, row.subjectId);
-      if (!recipient) throw new DeliveryError('群发对象已不存在', { permanent: true });
+      if (!recipient)
+        throw new DeliveryError({ code: 'sms.campaign_recipient_gone' }, '群发对象已不存在', { permanent: true });
       // Sent before (a replayed delivery): nothing to do. Failed ones may be replayed by an admin.
       if (recipient.status !== 'queued' && recipient.status !== 'failed') return undefined;
       if (recipient.opted_out || !recipient.phone) {
@@ -161,7 +162,7 @@ export function createSmsCampaigns({
         return undefined;
       }
       const inboxRow = await findInbox(db, row.workspaceId, recipient.inbox_id);
-      if (!inboxRow) throw new DeliveryError('短信渠道已删除', { permanent: true });
+      if (!inboxRow) throw new DeliveryError({ code: 'sms.inbox_deleted' }, '短信渠道已删除', { permanent: true });
       const inboxConfig = decryptSecrets(inboxRow.channelConfig, smsSecretKeys, cipher) as SmsChannelConfig;
       await sendSms(
         inboxConfig,
@@ -176,8 +177,8 @@ export function createSmsCampaigns({
       await repo.setRecipient(db, row.workspaceId, recipient.id, { status: 'sent', error: null, sentAt: new Date() });
       return undefined;
     },
-    async onDead(row, error) {
-      await repo.setRecipient(db, row.workspaceId, row.subjectId, { status: 'failed', error });
+    async onDead(row, failure) {
+      await repo.setRecipient(db, row.workspaceId, row.subjectId, { status: 'failed', error: failure.error });
     },
   });
 

@@ -37,8 +37,12 @@ export const smsAdapter: ChannelAdapter = {
     const phone =
       recipients.map((recipient) => normalizeMobile(recipient.externalId)).find(Boolean) ??
       (customer.phone ? normalizeMobile(customer.phone) : null);
-    if (!phone) throw new DeliveryError('客户没有可以接收短信的手机号', { permanent: true });
-    if (!message.content.trim()) throw new DeliveryError('短信只能发送文字，不能只发附件', { permanent: true });
+    if (!phone) {
+      throw new DeliveryError({ code: 'sms.no_phone' }, '客户没有可以接收短信的手机号', { permanent: true });
+    }
+    if (!message.content.trim()) {
+      throw new DeliveryError({ code: 'sms.text_only' }, '短信只能发送文字，不能只发附件', { permanent: true });
+    }
     const sent = await sendSms(
       config,
       {

@@ -1,7 +1,7 @@
-import type { SmsChannelConfig } from '@huike/contracts';
+import type { DeliveryReasonCode, SmsChannelConfig } from '@huike/contracts';
 import { randomToken } from '../../../../platform/ids.ts';
 import { DeliveryError } from '../../../../platform/outbox.ts';
-import { checkUrlAllowed, safePost, UnsafeUrlError } from '../../../../platform/safe-fetch.ts';
+import { checkUrlAllowed, RequestTimeoutError, safePost, UnsafeUrlError } from '../../../../platform/safe-fetch.ts';
 import { hmacHex } from '../../signatures.ts';
 
 /*
@@ -24,43 +24,57 @@ export type SmsSend = {
   outId: string;
 };
 
+type SmsFailure = { code: DeliveryReasonCode; text: string };
+
+const INVALID_NUMBER: SmsFailure = { code: 'sms.invalid_number', text: '手机号无效' };
+const CONTENT_REJECTED: SmsFailure = { code: 'sms.content_rejected', text: '内容含敏感词' };
+const BLACKLISTED: SmsFailure = { code: 'sms.blacklisted', text: '号码在黑名单中' };
+const TEMPLATE_INVALID: SmsFailure = { code: 'sms.template_invalid', text: '短信模板不存在或未通过审核' };
+const SIGN_INVALID: SmsFailure = { code: 'sms.sign_invalid', text: '短信签名不存在或未通过审核' };
+const AUTH_FAILED: SmsFailure = { code: 'sms.auth_failed', text: '短信网关的 AccessKey 无效' };
+const PARAM_INVALID: SmsFailure = { code: 'sms.param_invalid', text: '模板参数不正确' };
+const THROTTLED: SmsFailure = { code: 'sms.throttled', text: '发送太频繁，稍后重试' };
+const DAILY_LIMIT: SmsFailure = { code: 'sms.daily_limit', text: '今日发送次数已达上限' };
+const INSUFFICIENT_BALANCE: SmsFailure = { code: 'sms.insufficient_balance', text: '短信余额不足' };
+const PROVIDER_FAILED: SmsFailure = { code: 'sms.provider_failed', text: '短信网关发送失败' };
+
 /** Codes that mean "this will never go out as it is": the delivery fails at once instead of retrying for hours. */
-const PERMANENT_CODES: Record<string, string> = {
-  INVALID_NUMBER: '手机号无效',
-  'isv.MOBILE_NUMBER_ILLEGAL': '手机号无效',
-  'InvalidParameterValue.IncorrectPhoneNumber': '手机号无效',
-  'FailedOperation.ContainSensitiveWord': '内容含敏感词',
-  CONTENT_REJECTED: '内容含敏感词',
-  'isv.BLACK_KEY_CONTROL_LIMIT': '号码在黑名单中',
-  'FailedOperation.PhoneNumberInBlacklist': '号码在黑名单中',
-  BLACKLISTED: '号码在黑名单中',
-  TEMPLATE_INVALID: '短信模板不存在或未通过审核',
-  'isv.SMS_TEMPLATE_ILLEGAL': '短信模板不存在或未通过审核',
-  'FailedOperation.TemplateIncorrectOrUnapproved': '短信模板不存在或未通过审核',
-  SIGN_INVALID: '短信签名不存在或未通过审核',
-  'isv.SMS_SIGNATURE_ILLEGAL': '短信签名不存在或未通过审核',
-  'FailedOperation.SignatureIncorrectOrUnapproved': '短信签名不存在或未通过审核',
-  AUTH_FAILED: '短信网关的 AccessKey 无效',
-  'InvalidAccessKeyId.NotFound': '短信网关的 AccessKey 无效',
-  SignatureDoesNotMatch: '短信网关的 AccessKey 无效',
-  'AuthFailure.SecretIdNotFound': '短信网关的 AccessKey 无效',
-  'AuthFailure.SignatureFailure': '短信网关的 AccessKey 无效',
-  PARAM_INVALID: '模板参数不正确',
-  'isv.INVALID_PARAMETERS': '模板参数不正确',
-  'isv.TEMPLATE_MISSING_PARAMETERS': '模板参数不正确',
-  'InvalidParameterValue.TemplateParameterFormatError': '模板参数不正确',
+const PERMANENT_CODES: Record<string, SmsFailure> = {
+  INVALID_NUMBER,
+  'isv.MOBILE_NUMBER_ILLEGAL': INVALID_NUMBER,
+  'InvalidParameterValue.IncorrectPhoneNumber': INVALID_NUMBER,
+  'FailedOperation.ContainSensitiveWord': CONTENT_REJECTED,
+  CONTENT_REJECTED,
+  'isv.BLACK_KEY_CONTROL_LIMIT': BLACKLISTED,
+  'FailedOperation.PhoneNumberInBlacklist': BLACKLISTED,
+  BLACKLISTED,
+  TEMPLATE_INVALID,
+  'isv.SMS_TEMPLATE_ILLEGAL': TEMPLATE_INVALID,
+  'FailedOperation.TemplateIncorrectOrUnapproved': TEMPLATE_INVALID,
+  SIGN_INVALID,
+  'isv.SMS_SIGNATURE_ILLEGAL': SIGN_INVALID,
+  'FailedOperation.SignatureIncorrectOrUnapproved': SIGN_INVALID,
+  AUTH_FAILED,
+  'InvalidAccessKeyId.NotFound': AUTH_FAILED,
+  SignatureDoesNotMatch: AUTH_FAILED,
+  'AuthFailure.SecretIdNotFound': AUTH_FAILED,
+  'AuthFailure.SignatureFailure': AUTH_FAILED,
+  PARAM_INVALID,
+  'isv.INVALID_PARAMETERS': PARAM_INVALID,
+  'isv.TEMPLATE_MISSING_PARAMETERS': PARAM_INVALID,
+  'InvalidParameterValue.TemplateParameterFormatError': PARAM_INVALID,
 };
 
 /** Known transient codes, for a readable message (unknown codes are retried too). */
-const TRANSIENT_CODES: Record<string, string> = {
-  THROTTLED: '发送太频繁，稍后重试',
-  'isv.BUSINESS_LIMIT_CONTROL': '发送太频繁，稍后重试',
-  'LimitExceeded.PhoneNumberThirtySecondLimit': '发送太频繁，稍后重试',
-  'LimitExceeded.PhoneNumberOneHourLimit': '发送太频繁，稍后重试',
-  'LimitExceeded.PhoneNumberDailyLimit': '今日发送次数已达上限',
-  INSUFFICIENT_BALANCE: '短信余额不足',
-  'isv.AMOUNT_NOT_ENOUGH': '短信余额不足',
-  'FailedOperation.InsufficientBalanceInSmsPackage': '短信余额不足',
+const TRANSIENT_CODES: Record<string, SmsFailure> = {
+  THROTTLED,
+  'isv.BUSINESS_LIMIT_CONTROL': THROTTLED,
+  'LimitExceeded.PhoneNumberThirtySecondLimit': THROTTLED,
+  'LimitExceeded.PhoneNumberOneHourLimit': THROTTLED,
+  'LimitExceeded.PhoneNumberDailyLimit': DAILY_LIMIT,
+  INSUFFICIENT_BALANCE,
+  'isv.AMOUNT_NOT_ENOUGH': INSUFFICIENT_BALANCE,
+  'FailedOperation.InsufficientBalanceInSmsPackage': INSUFFICIENT_BALANCE,
 };
 
 export type SmsClientOptions = { allowPrivateAddresses?: boolean };
@@ -99,29 +113,69 @@ export async function sendSms(
     );
   } catch (error) {
     if (error instanceof UnsafeUrlError) {
-      throw new DeliveryError(`短信网关地址不可用：${error.message}`, { permanent: true });
+      throw new DeliveryError(
+        { code: 'sms.gateway_url_refused', params: { problem: error.problem } },
+        `短信网关地址不可用：${error.message}`,
+        { permanent: true },
+      );
     }
-    throw new DeliveryError(`连接短信网关失败：${(error as Error).message}`);
+    if (error instanceof RequestTimeoutError) {
+      const seconds = Math.round(error.timeoutMs / 1000);
+      throw new DeliveryError(
+        { code: 'sms.gateway_timeout', params: { seconds } },
+        `连接短信网关失败：${error.message}`,
+      );
+    }
+    const detail = (error as Error).message;
+    throw new DeliveryError({ code: 'sms.gateway_unreachable', params: { detail } }, `连接短信网关失败：${detail}`);
   }
   const { status } = response;
   if (status === 429 || status >= 500) {
-    throw new DeliveryError(`短信网关暂时不可用（HTTP ${status}）`, { statusCode: status });
+    throw new DeliveryError(
+      { code: 'sms.gateway_unavailable', params: { status } },
+      `短信网关暂时不可用（HTTP ${status}）`,
+      {
+        statusCode: status,
+      },
+    );
   }
   if (status < 200 || status >= 300) {
-    throw new DeliveryError(`短信网关拒绝了请求（HTTP ${status}）`, { permanent: true, statusCode: status });
+    throw new DeliveryError(
+      { code: 'sms.gateway_refused', params: { status } },
+      `短信网关拒绝了请求（HTTP ${status}）`,
+      {
+        permanent: true,
+        statusCode: status,
+      },
+    );
   }
   let answer: { code?: unknown; messageId?: unknown; message?: unknown };
   try {
     answer = JSON.parse(response.body);
   } catch {
-    throw new DeliveryError('短信网关的回答不是合法的 JSON', { statusCode: status });
+    throw new DeliveryError({ code: 'sms.gateway_bad_answer' }, '短信网关的回答不是合法的 JSON', {
+      statusCode: status,
+    });
   }
   const code = typeof answer.code === 'string' ? answer.code : String(answer.code ?? '');
   if (code.toUpperCase() === 'OK' || code === '0') {
     return { providerMessageId: typeof answer.messageId === 'string' ? answer.messageId.slice(0, 200) : null };
   }
   const label = code.slice(0, 100) || '无错误码';
+  // The provider's own code (and words, when it gave some) travel with the reason: they are what its support asks for.
+  const params = {
+    providerCode: code.slice(0, 100) || '-',
+    ...(typeof answer.message === 'string' && answer.message.trim()
+      ? { reply: answer.message.trim().slice(0, 200) }
+      : {}),
+  };
   const permanent = PERMANENT_CODES[code];
-  if (permanent) throw new DeliveryError(`${permanent}（${label}）`, { permanent: true, statusCode: status });
-  throw new DeliveryError(`${TRANSIENT_CODES[code] ?? '短信网关发送失败'}（${label}）`, { statusCode: status });
+  if (permanent) {
+    throw new DeliveryError({ code: permanent.code, params }, `${permanent.text}（${label}）`, {
+      permanent: true,
+      statusCode: status,
+    });
+  }
+  const transient = TRANSIENT_CODES[code] ?? PROVIDER_FAILED;
+  throw new DeliveryError({ code: transient.code, params }, `${transient.text}（${label}）`, { statusCode: status });
 }

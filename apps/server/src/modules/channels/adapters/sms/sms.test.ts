@@ -19,7 +19,7 @@ const provider = await startProvider();
 const messageRow = async (id: string) =>
   (
     await context.database.pool.query(
-      'select delivery_status, delivery_error, external_id, channel_meta from messages where id = $1',
+      'select delivery_status, delivery_error, delivery_reason, external_id, channel_meta from messages where id = $1',
       [id],
     )
   ).rows[0];
@@ -114,7 +114,7 @@ describe('sending', () => {
     const { owner, conversationId } = await smsShop();
     const reply = await owner.post(`/api/v1/conversations/${conversationId}/messages`, { content: '亲，已发货' });
     expect(reply.statusCode, reply.body).toBe(201);
-    expect(reply.json().delivery).toEqual({ status: 'pending', error: null });
+    expect(reply.json().delivery).toEqual({ status: 'pending', error: null, reason: null });
     await context.outbox.drain();
 
     expect(provider.requests).toHaveLength(1);
@@ -158,7 +158,12 @@ describe('sending', () => {
     expect(row.delivery_status).toBe('failed');
     expect(row.delivery_error).toContain('手机号无效');
     const listed = (await owner.get(`/api/v1/conversations/${conversationId}/messages`)).json().items;
-    expect(listed.at(-1).delivery).toEqual({ status: 'failed', error: row.delivery_error });
+    // The reason as a code and its values, with the provider's own code and words, for the agent's language.
+    expect(listed.at(-1).delivery).toEqual({
+      status: 'failed',
+      error: row.delivery_error,
+      reason: { code: 'sms.invalid_number', params: { providerCode: 'isv.MOBILE_NUMBER_ILLEGAL', reply: 'invalid' } },
+    });
   });
 
   it('marks a message delivered or failed from the provider report', async () => {
@@ -181,6 +186,7 @@ describe('sending', () => {
     expect(await messageRow(second.id)).toMatchObject({
       delivery_status: 'failed',
       delivery_error: '短信未送达（MK:0001：用户关机）',
+      delivery_reason: { code: 'sms.not_delivered', params: { providerCode: 'MK:0001', reply: '用户关机' } },
     });
   });
 });

@@ -1,5 +1,6 @@
+import type { DeliveryReasonCode, DeliveryReasonParams } from '@huike/contracts';
 import { DeliveryError } from '../../../../platform/outbox.ts';
-import { safePost, UnsafeUrlError } from '../../../../platform/safe-fetch.ts';
+import { RequestTimeoutError, safePost, UnsafeUrlError } from '../../../../platform/safe-fetch.ts';
 import type { ChannelInbox, ChannelRuntime } from '../types.ts';
 
 /*
@@ -31,20 +32,32 @@ const UPLOAD_TIMEOUT_MS = 60_000;
 const STALE_TOKEN_CODES = new Set([40001, 40014, 42001]);
 
 /** errcodes a retry cannot fix, with what the agent should read on the failed message. */
-const PERMANENT_ERRORS: Record<number, string> = {
-  45015: '回复时间超过限制：客户 48 小时内没有与公众号互动，公众号不能再主动发客服消息，请等客户再次发来消息',
-  45047: '客服消息条数超过上限：客户回复前公众号最多连发 5 条，请等客户再次发来消息',
-  43004: '客户已取消关注公众号，无法发送',
-  40003: '客户的 openid 无效（可能不属于这个公众号）',
-  45002: '消息内容太长，请拆成几条发送',
-  48001: '公众号没有客服消息接口权限（需认证的服务号或已开通客服功能）',
-  40013: 'AppID 无效，请检查渠道设置',
-  40125: 'AppSecret 无效，请检查渠道设置',
-  40164: '服务器 IP 不在公众号的 IP 白名单中，请在公众号后台「开发 → 基本配置」添加',
-  61004: '服务器 IP 不在公众号的 IP 白名单中，请在公众号后台「开发 → 基本配置」添加',
-  40002: '凭证类型无效',
-  41002: '缺少 AppID，请检查渠道设置',
-  41004: '缺少 AppSecret，请检查渠道设置',
+const PERMANENT_ERRORS: Record<number, { code: DeliveryReasonCode; text: string }> = {
+  45015: {
+    code: 'wechat.window_closed',
+    text: '回复时间超过限制：客户 48 小时内没有与公众号互动，公众号不能再主动发客服消息，请等客户再次发来消息',
+  },
+  45047: {
+    code: 'wechat.too_many_messages',
+    text: '客服消息条数超过上限：客户回复前公众号最多连发 5 条，请等客户再次发来消息',
+  },
+  43004: { code: 'wechat.unfollowed', text: '客户已取消关注公众号，无法发送' },
+  40003: { code: 'wechat.invalid_openid', text: '客户的 openid 无效（可能不属于这个公众号）' },
+  45002: { code: 'wechat.content_too_long', text: '消息内容太长，请拆成几条发送' },
+  48001: { code: 'wechat.no_permission', text: '公众号没有客服消息接口权限（需认证的服务号或已开通客服功能）' },
+  40013: { code: 'wechat.invalid_app_id', text: 'AppID 无效，请检查渠道设置' },
+  40125: { code: 'wechat.invalid_app_secret', text: 'AppSecret 无效，请检查渠道设置' },
+  40164: {
+    code: 'wechat.ip_not_allowed',
+    text: '服务器 IP 不在公众号的 IP 白名单中，请在公众号后台「开发 → 基本配置」添加',
+  },
+  61004: {
+    code: 'wechat.ip_not_allowed',
+    text: '服务器 IP 不在公众号的 IP 白名单中，请在公众号后台「开发 → 基本配置」添加',
+  },
+  40002: { code: 'wechat.invalid_grant_type', text: '凭证类型无效' },
+  41002: { code: 'wechat.missing_app_id', text: '缺少 AppID，请检查渠道设置' },
+  41004: { code: 'wechat.missing_app_secret', text: '缺少 AppSecret，请检查渠道设置' },
 };
 
 /** A WeChat API answer with a nonzero errcode. */
@@ -53,7 +66,16 @@ export class WechatApiError extends Error {
     readonly errcode: number,
     readonly errmsg: string,
   ) {
-    super(PERMANENT_ERRORS[errcode] ?? `微信接口返回错误 ${errcode}：${errmsg.slice(0, 200)}`);
+    super(PERMANENT_ERRORS[errcode]?.text ?? `微信接口返回错误 ${errcode}：${errmsg.slice(0, 200)}`);
+  }
+  /** Why, as a code and its values: a known errcode by its meaning, else the errcode and WeChat's errmsg. */
+  get reason(): { code: DeliveryReasonCode; params: DeliveryReasonParams } {
+    const known = PERMANENT_ERRORS[this.errcode];
+    if (known) return { code: known.code, params: { errcode: this.errcode } };
+    return {
+      code: 'wechat.api_error',
+      params: { errcode: this.errcode, ...(this.errmsg ? { reply: this.errmsg.slice(0, 200) } : {}) },
+    };
   }
   get isPermanent() {
     return this.errcode in PERMANENT_ERRORS;
@@ -95,18 +117,44 @@ async function callApi(
       },
     );
   } catch (error) {
-    if (error instanceof UnsafeUrlError)
-      throw new DeliveryError(`微信接口地址不可用：${error.message}`, { permanent: true });
-    throw new DeliveryError(`连接微信接口失败：${(error as Error).message}`);
+    if (error instanceof UnsafeUrlError) {
+      throw new DeliveryError(
+        { code: 'wechat.api_url_refused', params: { problem: error.problem } },
+        `微信接口地址不可用：${error.message}`,
+        { permanent: true },
+      );
+    }
+    if (error instanceof RequestTimeoutError) {
+      const seconds = Math.round(error.timeoutMs / 1000);
+      throw new DeliveryError(
+        { code: 'wechat.api_timeout', params: { seconds } },
+        `连接微信接口失败：${error.message}`,
+      );
+    }
+    const detail = (error as Error).message;
+    throw new DeliveryError({ code: 'wechat.api_unreachable', params: { detail } }, `连接微信接口失败：${detail}`);
   }
-  if (response.status >= 500 || response.status === 429) {
-    throw new DeliveryError(`微信接口暂时不可用（HTTP ${response.status}）`, { statusCode: response.status });
+  const { status } = response;
+  if (status >= 500 || status === 429) {
+    throw new DeliveryError(
+      { code: 'wechat.api_unavailable', params: { status } },
+      `微信接口暂时不可用（HTTP ${status}）`,
+      {
+        statusCode: status,
+      },
+    );
   }
   let json: Record<string, unknown>;
   try {
     json = JSON.parse(response.body) as Record<string, unknown>;
   } catch {
-    throw new DeliveryError(`微信接口的回答无法识别（HTTP ${response.status}）`, { statusCode: response.status });
+    throw new DeliveryError(
+      { code: 'wechat.api_bad_answer', params: { status } },
+      `微信接口的回答无法识别（HTTP ${status}）`,
+      {
+        statusCode: status,
+      },
+    );
   }
   const errcode = Number(json.errcode ?? 0);
   if (errcode !== 0) throw new WechatApiError(errcode, String(json.errmsg ?? ''));
@@ -133,7 +181,7 @@ async function fetchToken(inbox: ChannelInbox, runtime: ChannelRuntime, force: b
   const token = answer.access_token;
   const expiresIn = Number(answer.expires_in);
   if (typeof token !== 'string' || token === '' || !Number.isFinite(expiresIn)) {
-    throw new DeliveryError('微信接口没有返回 access_token');
+    throw new DeliveryError({ code: 'wechat.no_access_token' }, '微信接口没有返回 access_token');
   }
   if (store) await runtime.state.set(inbox, STATE_KEY, { token, expiresAt: Date.now() + expiresIn * 1000, appId });
   return token;
@@ -183,7 +231,9 @@ async function asDelivery<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    if (error instanceof WechatApiError) throw new DeliveryError(error.message, { permanent: error.isPermanent });
+    if (error instanceof WechatApiError) {
+      throw new DeliveryError(error.reason, error.message, { permanent: error.isPermanent });
+    }
     throw error;
   }
 }
@@ -226,7 +276,9 @@ export async function uploadImage(
     timeoutMs: UPLOAD_TIMEOUT_MS,
   };
   const answer = await asDelivery(callWithToken(inbox, runtime, '/cgi-bin/media/upload', payload, '&type=image'));
-  if (typeof answer.media_id !== 'string') throw new DeliveryError('微信没有返回图片的 media_id');
+  if (typeof answer.media_id !== 'string') {
+    throw new DeliveryError({ code: 'wechat.no_media_id' }, '微信没有返回图片的 media_id');
+  }
   return answer.media_id;
 }
 

@@ -29,7 +29,13 @@ const isSendableImage = (attachment: Attachment) =>
 
 async function readAttachment(delivery: ChannelDelivery, runtime: ChannelRuntime, attachment: Attachment) {
   const file = await runtime.files.openAttachment(delivery.inbox.workspaceId, attachment.fileId).catch(() => undefined);
-  if (!file) throw new DeliveryError(`附件「${attachment.name}」已不存在`, { permanent: true });
+  if (!file) {
+    throw new DeliveryError(
+      { code: 'delivery.attachment_gone', params: { name: attachment.name } },
+      `附件「${attachment.name}」已不存在`,
+      { permanent: true },
+    );
+  }
   return { contentType: file.contentType, data: await buffer(file.stream) };
 }
 
@@ -89,9 +95,19 @@ export const wechatAdapter: ChannelAdapter = {
   async deliver(delivery, runtime) {
     const { message, recipients, inbox } = delivery;
     const openid = recipients.find((recipient) => recipient.kind === 'source')?.externalId;
-    if (!openid) throw new DeliveryError('这位客户没有关注这个公众号（没有 openid），无法发送', { permanent: true });
+    if (!openid) {
+      throw new DeliveryError({ code: 'wechat.not_follower' }, '这位客户没有关注这个公众号（没有 openid），无法发送', {
+        permanent: true,
+      });
+    }
     if (!configOf(inbox).appSecret) {
-      throw new DeliveryError('公众号还没有填写 AppSecret，请在渠道设置中补全后重试', { permanent: true });
+      throw new DeliveryError(
+        { code: 'wechat.no_app_secret' },
+        '公众号还没有填写 AppSecret，请在渠道设置中补全后重试',
+        {
+          permanent: true,
+        },
+      );
     }
     const content = message.content.trim();
     const images = message.attachments.filter(isSendableImage);
@@ -103,7 +119,9 @@ export const wechatAdapter: ChannelAdapter = {
         image: { media_id: await uploadImage(inbox, runtime, await readAttachment(delivery, runtime, image)) },
       })),
     ];
-    if (parts.length === 0) throw new DeliveryError(NOTHING_SENDABLE, { permanent: true });
+    if (parts.length === 0) {
+      throw new DeliveryError({ code: 'wechat.nothing_sendable' }, NOTHING_SENDABLE, { permanent: true });
+    }
     await sendParts(delivery, runtime, openid, parts);
     return { meta: { sentAs: 'custom_message', ...(notSent.length > 0 ? { attachmentsNotSent: notSent } : {}) } };
   },

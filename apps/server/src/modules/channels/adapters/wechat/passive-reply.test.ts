@@ -151,6 +151,7 @@ describe('automatic replies as WeChat passive replies', () => {
       expect(listed.items.find((message: { id: string }) => message.id === reply!.id).delivery).toEqual({
         status: 'sent',
         error: null,
+        reason: null,
       });
 
       // The outbox has nothing left to send for it: WeChat never gets it a second time as 客服消息.

@@ -530,7 +530,7 @@ describe('replies as 客服消息', () => {
   it("delivers an agent's reply to the follower's openid through the outbox", async () => {
     const { owner, openid, conversationId } = await conversationWithFollower();
     const sent = await reply(owner, conversationId, '亲，M 码适合 120 斤左右');
-    expect(sent.delivery).toEqual({ status: 'pending', error: null });
+    expect(sent.delivery).toEqual({ status: 'pending', error: null, reason: null });
     expect(standIn.sent.filter((message) => message.touser === openid)).toEqual([]);
     await context.outbox.drain();
     expect(standIn.sent.filter((message) => message.touser === openid)).toEqual([
@@ -541,7 +541,7 @@ describe('replies as 客服消息', () => {
         accessToken: expect.any(String),
       },
     ]);
-    expect(await deliveryOf(owner, conversationId, sent.id)).toEqual({ status: 'sent', error: null });
+    expect(await deliveryOf(owner, conversationId, sent.id)).toEqual({ status: 'sent', error: null, reason: null });
     expect(standIn.malformed).toEqual([]);
   });
 
@@ -565,7 +565,11 @@ describe('replies as 客服消息', () => {
     await context.outbox.drain();
     expect(fetchesOf() - before).toBe(2);
     expect(standIn.tokenFetches.at(-1)).toEqual({ appid: APP_ID, forceRefresh: true });
-    expect(await deliveryOf(owner, conversationId, afterStale.id)).toEqual({ status: 'sent', error: null });
+    expect(await deliveryOf(owner, conversationId, afterStale.id)).toEqual({
+      status: 'sent',
+      error: null,
+      reason: null,
+    });
     const contents = standIn.sent
       .filter((message) => message.touser === openid)
       .map((message) => message.text?.content);
@@ -616,7 +620,7 @@ describe('replies as 客服消息', () => {
     ]);
     const list = (await owner.get(`/api/v1/conversations/${conversationId}/messages`)).json();
     const stored = list.items.find((message: { id: string }) => message.id === sent.id);
-    expect(stored.delivery).toEqual({ status: 'sent', error: null });
+    expect(stored.delivery).toEqual({ status: 'sent', error: null, reason: null });
     expect(stored.channelMeta).toMatchObject({ sentAs: 'custom_message', attachmentsNotSent: ['报价单.pdf'] });
     expect(standIn.malformed).toEqual([]);
   });
@@ -630,7 +634,7 @@ describe('replies as 客服消息', () => {
     standIn.failSends(-1, 'system error', 1, 'image');
     const sent = await replyWithFiles(owner, conversationId, '再发一张细节图', [['细节图.png', 'png']]);
     await context.outbox.drain();
-    expect(await deliveryOf(owner, conversationId, sent.id)).toEqual({ status: 'sent', error: null });
+    expect(await deliveryOf(owner, conversationId, sent.id)).toEqual({ status: 'sent', error: null, reason: null });
     expect(sentTo(openid).map((message) => message.text?.content ?? message.msgtype)).toEqual([
       'image',
       '再发一张细节图',
@@ -647,6 +651,7 @@ describe('replies as 客服消息', () => {
     const delivery = await deliveryOf(owner, conversationId, sent.id);
     expect(delivery.status).toBe('failed');
     expect(delivery.error).toContain('只能发送文字和图片');
+    expect(delivery).toMatchObject({ reason: { code: 'wechat.nothing_sendable', params: {} } });
     expect(sentTo(openid)).toEqual([]);
   });
 
@@ -658,6 +663,7 @@ describe('replies as 客服消息', () => {
     const delivery = await deliveryOf(owner, conversationId, late.id);
     expect(delivery.status).toBe('failed');
     expect(delivery.error).toContain('48 小时');
+    expect(delivery).toMatchObject({ reason: { code: 'wechat.window_closed', params: { errcode: 45015 } } });
     expect(standIn.sent.filter((message) => message.touser === openid)).toEqual([]);
   });
 
@@ -682,7 +688,7 @@ describe('replies as 客服消息', () => {
     standIn.failSends(-1, 'system error');
     const sent = await reply(owner, conversationId, '系统繁忙时的回复');
     await context.outbox.drain();
-    expect(await deliveryOf(owner, conversationId, sent.id)).toEqual({ status: 'sent', error: null });
+    expect(await deliveryOf(owner, conversationId, sent.id)).toEqual({ status: 'sent', error: null, reason: null });
     expect(standIn.sent.filter((message) => message.touser === openid).map((m) => m.text?.content)).toEqual([
       '系统繁忙时的回复',
     ]);
