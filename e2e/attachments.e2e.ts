@@ -2,21 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ATTACHMENT_MAX_BYTES } from '@huike/contracts';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../scripts/lib/huike-server.ts';
-import {
-  e2e,
-  findConversation,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
-  ownerApi,
-  runId,
-  typeAndSend,
-  waitFor,
-  watchPage,
-} from './support.ts';
+import { e2e, findConversation, ownerApi, runId, typeAndSend, useBrowser, waitFor } from './support.ts';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -38,18 +26,7 @@ async function upload(api: ApiClient, name: string, data: Buffer, type: string) 
 }
 
 describe('attachments in the inbox and the widget', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('sends a template with an image inserted with /, shown in the chat and in the visitor’s widget', async () => {
     const api = ownerApi();
@@ -65,10 +42,7 @@ describe('attachments in the inbox and the widget', () => {
     });
 
     // A visitor of the demo shop asks in the widget.
-    const visitorContext = await newContext(browser);
-    contexts.push(visitorContext);
-    const visitor = await visitorContext.newPage();
-    const visitorWatch = watchPage(visitor, 'visitor');
+    const { page: visitor, watched: visitorWatch } = await browser.page('visitor');
     await visitor.goto('/demo/shop');
     if (!(await visitor.locator('#huike-frame').isVisible())) await visitor.locator('#huike-bubble').click();
     await visitor.locator('#huike-frame').waitFor({ state: 'visible' });
@@ -79,11 +53,7 @@ describe('attachments in the inbox and the widget', () => {
     const conversation = await findConversation(api, question);
 
     // The agent inserts the template with `/`: text in the composer, the image as a chip.
-    const agentContext = await newContext(browser);
-    contexts.push(agentContext);
-    const page = await agentContext.newPage();
-    const watched = watchPage(page, 'agent');
-    await loginAsOwner(page);
+    const { page, watched } = await browser.signedIn('agent');
     await page.goto(`/inbox/${conversation.id}`);
     const composer = page.locator('textarea[data-testid=composer]');
     await composer.waitFor({ state: 'visible' });
@@ -144,11 +114,7 @@ describe('attachments in the inbox and the widget', () => {
     });
     const conversation = await findConversation(api, question);
 
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'agent');
-    await loginAsOwner(page);
+    const { page, watched } = await browser.signedIn('agent');
     await page.goto(`/inbox/${conversation.id}`);
     const input = page.locator('[data-testid=composer-file-input]');
     await input.setInputFiles([

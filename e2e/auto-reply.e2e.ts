@@ -1,26 +1,11 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fillField,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
-  ownerApi,
-  runId,
-  typeAndSend,
-  watchPage,
-} from './support.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fillField, ownerApi, runId, typeAndSend, useBrowser } from './support.ts';
 
 type Rule = { id: string; name: string };
 
 describe('keyword auto-replies', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const browser = useBrowser({ closeContexts: 'afterAll' });
   const ruleName = `发票自动回复 ${runId()}`;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
 
   afterAll(async () => {
     // Other browser tests share the server: leave no rule behind that could answer their messages.
@@ -29,19 +14,13 @@ describe('keyword auto-replies', () => {
     for (const rule of rules.items.filter((each) => each.name === ruleName)) {
       await api.request('DELETE', `/api/v1/keyword-replies/${rule.id}`);
     }
-    for (const context of contexts.splice(0)) await context.close().catch(() => {});
-    await browser?.close();
   });
 
   it('answers a widget visitor with the reply of a rule the owner just created', async () => {
     const reply = `您好，可以开具电子发票，请在订单页点击“申请开票”。#${runId()}`;
 
     // The owner creates the rule on the 自动回复 page.
-    const ownerContext = await newContext(browser);
-    contexts.push(ownerContext);
-    const owner = await ownerContext.newPage();
-    const ownerWatch = watchPage(owner, 'owner');
-    await loginAsOwner(owner);
+    const { page: owner, watched: ownerWatch } = await browser.signedIn();
     await owner.goto('/settings/keyword-replies');
     await owner.locator('[data-testid=keyword-reply-create]').click();
     await fillField(owner.locator('[data-testid=keyword-reply-name]'), ruleName);
@@ -62,10 +41,7 @@ describe('keyword auto-replies', () => {
     expect(await tested.textContent()).toContain('命中关键词“发票”');
 
     // A visitor of the demo shop asks; the auto-reply appears in the widget.
-    const visitorContext = await newContext(browser);
-    contexts.push(visitorContext);
-    const visitor = await visitorContext.newPage();
-    const visitorWatch = watchPage(visitor, 'visitor');
+    const { page: visitor, watched: visitorWatch } = await browser.page('visitor');
     await visitor.goto('/demo/shop');
     if (!(await visitor.locator('#huike-frame').isVisible())) await visitor.locator('#huike-bubble').click();
     await visitor.locator('#huike-frame').waitFor({ state: 'visible' });

@@ -1,39 +1,28 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
   chooseMenuItem,
   e2e,
   fillField,
-  launchBrowser,
   loginAsOwner,
-  newContext,
   ownerApi,
   pickOption,
   runId,
+  useBrowser,
   waitFor,
-  watchPage,
 } from './support.ts';
 
 type Rule = { id: string; name: string; trigger: { type: string; minutes?: number } };
 type Run = { status: string; ruleId: string; context: { conversationId?: string; customerId?: string } };
 
 describe('automation rules', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const browser = useBrowser();
   const created: string[] = [];
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
   afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
     // Other browser tests talk about 退货 too: the rule must not outlive this test.
     const api = ownerApi();
     for (const id of created.splice(0)) await api.request('DELETE', `/api/v1/automation/rules/${id}`).catch(() => {});
-  });
-  afterAll(async () => {
-    await browser?.close();
   });
 
   it('creates the 自动标签 preset rule, dry-runs it, and sees it tag a customer who mentions 退货', async () => {
@@ -41,11 +30,7 @@ describe('automation rules', () => {
     const run = runId();
     const name = `退货自动标签${run}`;
 
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'owner');
-    await loginAsOwner(page);
+    const { page, watched } = await browser.signedIn();
     await page.locator('[data-testid=nav-automation]').click();
     await page.locator('[data-testid=preset-auto_tag_after_sales] button').click();
     const nameInput = page.locator('input[data-testid=rule-name]');
@@ -114,10 +99,7 @@ describe('automation rules', () => {
   it('says under the trigger when its minutes are out of range, sends nothing, and saves 30 days unclamped', async () => {
     const api = ownerApi();
     const name = `超时提醒${runId()}`;
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'owner');
+    const { page, watched } = await browser.page('owner');
     const saves: string[] = [];
     page.on('request', (request) => {
       if (request.url().includes('/api/v1/automation/rules') && ['POST', 'PUT', 'PATCH'].includes(request.method()))

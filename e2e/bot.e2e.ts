@@ -1,29 +1,16 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchBrowser,
-  loginAsOwner,
-  newContext,
-  ownerApi,
-  runId,
-  sleep,
-  typeAndSend,
-  waitFor,
-  watchPage,
-} from './support.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ownerApi, runId, sleep, typeAndSend, useBrowser, waitFor } from './support.ts';
 
 const HANDOFF_LINE = '已为您转接人工客服';
 
 describe('FAQ bot', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const browser = useBrowser();
   const api = ownerApi();
   let inbox: { id: string; token: string };
   const run = runId();
   const answer = `签收后 7 天内可在订单页申请退货 #${run}`;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     // A dedicated inbox, so the bot never answers in the other browser tests' chats.
     inbox = await api.request('POST', '/api/v1/inboxes', { name: `机器人渠道 ${run}`, channelType: 'website' });
     await api.request('POST', '/api/v1/knowledge/articles', {
@@ -40,10 +27,6 @@ describe('FAQ bot', () => {
     });
   });
 
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close().catch(() => {});
-  });
-
   afterAll(async () => {
     await api
       .request('PUT', `/api/v1/knowledge/bot/settings/${inbox.id}`, {
@@ -53,14 +36,10 @@ describe('FAQ bot', () => {
         quickQuestions: [],
       })
       .catch(() => {});
-    await browser?.close();
   });
 
   it('answers a FAQ in the widget, hands off on 转人工, and the agent sees both', async () => {
-    const visitorContext = await newContext(browser);
-    contexts.push(visitorContext);
-    const visitor = await visitorContext.newPage();
-    const visitorWatch = watchPage(visitor, 'visitor');
+    const { page: visitor, watched: visitorWatch } = await browser.page('visitor');
     await visitor.goto(`/widget/?inbox=${encodeURIComponent(inbox.token)}`);
     await visitor.locator('[data-testid=widget-input]').waitFor({ state: 'visible' });
 
@@ -91,11 +70,7 @@ describe('FAQ bot', () => {
       return page.items.find((item) => item.inboxId === inbox.id);
     }, 'the bot conversation never appeared');
     if (!conversation) throw new Error('the bot conversation never appeared');
-    const agentContext = await newContext(browser);
-    contexts.push(agentContext);
-    const agent = await agentContext.newPage();
-    const agentWatch = watchPage(agent, 'agent');
-    await loginAsOwner(agent);
+    const { page: agent, watched: agentWatch } = await browser.signedIn('agent');
     await agent.goto(`/inbox/${conversation.id}`);
     const messages = agent.locator('[data-testid=message]');
     await messages.filter({ hasText: answer }).first().waitFor({ state: 'visible', timeout: 15_000 });
@@ -116,11 +91,7 @@ describe('FAQ bot', () => {
     expect([...agentWatch.errors, ...agentWatch.dialogs]).toEqual([]);
   });
   it('lists and edits articles on 知识库, shows bot rates on 设置 → 机器人, and inserts answers in the workbench', async () => {
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'owner');
-    await loginAsOwner(page);
+    const { page, watched } = await browser.signedIn();
 
     await page.locator('[data-testid=nav-knowledge]').click();
     await page.locator('[data-testid=kb-search] input').fill('怎么退貨');

@@ -1,17 +1,5 @@
-import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fillField,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
-  ownerApi,
-  runId,
-  setLanguage,
-  sleep,
-  typeAndSend,
-  watchPage,
-} from './support.ts';
+import { fillField, loginAsOwner, ownerApi, runId, setLanguage, sleep, typeAndSend, useBrowser } from './support.ts';
 
 type Holiday = { date: string; kind: 'holiday' | 'workday'; name: string };
 type HolidayList = { items: Holiday[] };
@@ -20,12 +8,10 @@ const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).fo
 const year = Number(today.slice(0, 4));
 
 describe('business hours and holidays', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const browser = useBrowser({ closeContexts: 'afterAll' });
   let todayBefore: Holiday | undefined;
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     const days = await ownerApi().request<HolidayList>('GET', `/api/v1/holidays?year=${year}`);
     todayBefore = days.items.find((day) => day.date === today);
   });
@@ -36,15 +22,10 @@ describe('business hours and holidays', () => {
     if (todayBefore)
       await api.request('PUT', `/api/v1/holidays/${today}`, { kind: todayBefore.kind, name: todayBefore.name });
     else await api.raw('DELETE', `/api/v1/holidays/${today}`);
-    for (const context of contexts.splice(0)) await context.close().catch(() => {});
-    await browser?.close();
   });
 
   it('edits the holiday calendar on the 节假日 page', async () => {
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watch = watchPage(page, 'owner');
+    const { page, watched: watch } = await browser.page('owner');
     // Today starts free (afterAll puts back what was there).
     if (todayBefore) await ownerApi().raw('DELETE', `/api/v1/holidays/${today}`);
     await loginAsOwner(page);
@@ -119,11 +100,7 @@ describe('business hours and holidays', () => {
     });
 
     // The owner turns business hours and the offline reply on in the inbox's 工作时间 tab.
-    const ownerContext = await newContext(browser);
-    contexts.push(ownerContext);
-    const owner = await ownerContext.newPage();
-    const ownerWatch = watchPage(owner, 'owner');
-    await loginAsOwner(owner);
+    const { page: owner, watched: ownerWatch } = await browser.signedIn();
     await owner.goto(`/settings/inboxes/${inbox.id}`);
     await owner.locator('[data-testid=inbox-detail] .ant-tabs-tab', { hasText: '工作时间' }).click();
     await owner.locator('[data-testid=business-hours-enabled]').click();
@@ -140,10 +117,7 @@ describe('business hours and holidays', () => {
     // Today becomes a holiday: the inbox is closed now.
     await api.request('PUT', `/api/v1/holidays/${today}`, { kind: 'holiday', name: '测试休息日' });
 
-    const visitorContext = await newContext(browser);
-    contexts.push(visitorContext);
-    const visitor = await visitorContext.newPage();
-    const visitorWatch = watchPage(visitor, 'visitor');
+    const { page: visitor, watched: visitorWatch } = await browser.page('visitor');
     await visitor.goto(`/widget/?inbox=${inbox.token}`);
     const hours = visitor.locator('[data-testid=widget-hours]');
     await hours.waitFor({ state: 'visible' });

@@ -1,22 +1,18 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
   chooseMenuItem,
   e2e,
   fillField,
   findConversation,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
   ownerApi,
   pickOption,
   runId,
+  useBrowser,
   waitFor,
-  watchPage,
 } from './support.ts';
 
 type Received = { path: string; headers: http.IncomingHttpHeaders; body: string };
@@ -51,37 +47,22 @@ type InboxRow = { id: string; name: string; channelType: string; channelConfig: 
 type WebhookRow = { id: string; url: string; secret: string | null; events: string[] };
 
 describe('settings: channels and webhooks', () => {
-  let browser: Browser;
+  const browser = useBrowser();
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    browser = await launchBrowser();
     receiver = await startReceiver();
   });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
   afterAll(async () => {
-    await browser?.close();
     await receiver?.close();
   });
-
-  async function signedInPage(): Promise<{ page: Page; watched: ReturnType<typeof watchPage> }> {
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'owner');
-    await loginAsOwner(page);
-    return { page, watched };
-  }
 
   it('adds an API channel with an outbound URL through 添加渠道', async () => {
     const api = ownerApi();
     const run = runId();
     const name = `抖店桥接${run}`;
     const outboundUrl = receiver.url(`/outbound/${run}`);
-    const { page, watched } = await signedInPage();
+    const { page, watched } = await browser.signedIn();
 
     await page.goto('/settings/inboxes');
     await page.locator('[data-testid=inbox-create]').click();
@@ -124,7 +105,7 @@ describe('settings: channels and webhooks', () => {
     const api = ownerApi();
     const run = runId();
     const url = receiver.url(`/hooks/${run}`);
-    const { page, watched } = await signedInPage();
+    const { page, watched } = await browser.signedIn();
 
     await page.locator('[data-testid=nav-webhooks]').click();
     await page.waitForURL('**/settings/webhooks');
@@ -232,7 +213,7 @@ describe('settings: channels and webhooks', () => {
       filter: { op: 'and', conditions: [{ field: 'name', op: 'contains', value: run }] },
     });
 
-    const { page, watched } = await signedInPage();
+    const { page, watched } = await browser.signedIn();
     await page.goto(`/segments/${segment.id}`);
     const modal = page.locator('[data-testid=sms-campaign-modal]');
     await chooseMenuItem(page, page.locator('[data-testid=bulk-menu]'), '群发短信', modal);

@@ -1,17 +1,16 @@
-import type { Browser, BrowserContext, FrameLocator, Page, WebSocketRoute } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, FrameLocator, Page, WebSocketRoute } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
   allStoredMessages,
+  type BrowserSession,
   e2e,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
   ownerApi,
   runId,
   sleep,
   textsOf,
   typeAndSend,
+  useBrowser,
   waitFor,
   watchPage,
 } from './support.ts';
@@ -29,12 +28,8 @@ async function openWidget(visitor: Page): Promise<FrameLocator> {
   return frame;
 }
 
-async function openAgentInbox(browser: Browser, contexts: BrowserContext[]) {
-  const context = await newContext(browser);
-  contexts.push(context);
-  const agent = await context.newPage();
-  const watched = watchPage(agent, 'agent');
-  await loginAsOwner(agent);
+async function openAgentInbox(browser: BrowserSession) {
+  const { page: agent, watched } = await browser.signedIn('agent');
   if (new URL(agent.url()).pathname !== '/inbox') await agent.goto('/inbox');
   return { agent, watched };
 }
@@ -77,36 +72,20 @@ async function controllableNetwork(context: BrowserContext) {
 }
 
 describe('website chat', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close().catch(() => {});
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('carries a visitor message to the agent and the reply back, live and as plain text', async () => {
     const run = runId();
     const question = `你好，订单什么时候发货？${HOSTILE} #${run}`;
     const reply = `您好，今天下午就发货 #${run}`;
 
-    const { agent, watched: agentWatch } = await openAgentInbox(browser, contexts);
+    const { agent, watched: agentWatch } = await openAgentInbox(browser);
     const rows = agent.locator('[data-testid=conversation-row]');
     const rowsBefore = await rows.count();
     let agentPageLoads = 0;
     agent.on('load', () => agentPageLoads++);
 
-    const visitorContext = await newContext(browser);
-    contexts.push(visitorContext);
-    const visitor = await visitorContext.newPage();
-    const visitorWatch = watchPage(visitor, 'visitor');
+    const { page: visitor, watched: visitorWatch } = await browser.page('visitor');
     await visitor.goto('/demo/shop');
     const widget = await openWidget(visitor);
     await typeAndSend(widget.locator('[data-testid=widget-input]'), question);
@@ -163,7 +142,7 @@ describe('website chat', () => {
       );
     }
 
-    const { agent, watched } = await openAgentInbox(browser, contexts);
+    const { agent, watched } = await openAgentInbox(browser);
     await agent.goto(`/inbox?inbox=${inbox.id}`);
     const rows = agent.locator('[data-testid=conversation-row]');
     await waitFor(async () => (await rows.count()) === 5, 'the five conversations never showed in the list');
@@ -197,8 +176,7 @@ describe('website chat', () => {
     const offline = [`离线消息一 #${run}`, `离线消息二 #${run}`] as const;
     const api = ownerApi();
 
-    const visitorContext = await newContext(browser);
-    contexts.push(visitorContext);
+    const visitorContext = await browser.context();
     const network = await controllableNetwork(visitorContext);
     const visitor = await visitorContext.newPage();
     const visitorWatch = watchPage(visitor, 'visitor');
@@ -217,7 +195,7 @@ describe('website chat', () => {
     widget = await openWidget(visitor);
     await widget.locator('[data-testid=widget-message]', { hasText: first }).first().waitFor({ state: 'visible' });
 
-    const { agent } = await openAgentInbox(browser, contexts);
+    const { agent } = await openAgentInbox(browser);
     const row = agent.locator('[data-testid=conversation-row]', { hasText: `#${run}` });
     await row.first().click();
     const agentMessages = agent.locator('[data-testid=message][data-direction=inbound]');

@@ -1,23 +1,11 @@
 import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Locator } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type SmtpReceiver, startSmtpReceiver } from '../apps/server/test/mail-servers.ts';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
-import {
-  chooseMenuItem,
-  e2e,
-  findConversation,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
-  ownerApi,
-  runId,
-  setLanguage,
-  waitFor,
-  watchPage,
-} from './support.ts';
+import { chooseMenuItem, e2e, findConversation, ownerApi, runId, setLanguage, useBrowser, waitFor } from './support.ts';
 
 /*
  * What an agent sees of a customer's channels: 「通过其他渠道联系」 says which channels cannot reach the customer
@@ -65,32 +53,21 @@ const showsWholeText = (locator: Locator) =>
 
 // Each test drives several page loads in two languages: more than the default minute on a busy machine.
 describe('a customer’s channels, as the agent sees them', { timeout: 120_000 }, () => {
-  let browser: Browser;
+  const browser = useBrowser();
   let smtp: SmtpReceiver;
-  const contexts: BrowserContext[] = [];
   const cleanups: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    [browser, smtp] = await Promise.all([launchBrowser(), startSmtpReceiver()]);
+    smtp = await startSmtpReceiver();
   });
   afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
     for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => {});
   });
   afterAll(async () => {
-    await browser?.close();
     await smtp?.stop();
   });
 
-  async function openAsOwner(width = 1440) {
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'agent');
-    await page.setViewportSize({ width, height: 960 });
-    await loginAsOwner(page);
-    return { page, watched };
-  }
+  const openAsOwner = (width = 1440) => browser.signedIn('agent', { viewport: { width, height: 960 } });
 
   const smtpConfig = () => ({
     host: smtp.host,

@@ -1,18 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../scripts/lib/huike-server.ts';
-import {
-  chooseMenuItem,
-  fillField,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
-  ownerApi,
-  pickOption,
-  runId,
-  waitFor,
-  watchPage,
-} from './support.ts';
+import { chooseMenuItem, fillField, ownerApi, pickOption, runId, useBrowser, waitFor } from './support.ts';
 
 type TagGroup = { id: string; name: string };
 type Tag = { id: string; name: string };
@@ -59,29 +48,7 @@ async function closeDropdowns(page: Page): Promise<void> {
 }
 
 describe('customer data', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close().catch(() => {});
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  async function signedIn(): Promise<{ page: Page; watched: ReturnType<typeof watchPage> }> {
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'owner');
-    await loginAsOwner(page);
-    return { page, watched };
-  }
+  const browser = useBrowser();
 
   it('builds a segment (tag AND lifecycle) with a live count, saves it, and tags its customers in bulk', async () => {
     const api = ownerApi();
@@ -104,7 +71,7 @@ describe('customer data', () => {
       returning: '回流',
     }[stage as string] as string;
 
-    const { page, watched } = await signedIn();
+    const { page, watched } = await browser.signedIn();
     // The builder sends only filters the server accepts, also right after a condition becomes complete.
     const refused: string[] = [];
     page.on('response', (response) => {
@@ -217,7 +184,7 @@ describe('customer data', () => {
       `王${run}丁,${mobile(run, 8)},,不存在的标签${run}`,
     ].join('\r\n');
 
-    const { page, watched } = await signedIn();
+    const { page, watched } = await browser.signedIn();
     await page.goto('/customers');
     await page.locator('[data-testid=customers-import]').click();
     await waitFor(() => new URL(page.url()).pathname === '/customers/import', 'import page');
@@ -276,7 +243,7 @@ describe('customer data', () => {
     const run = runId();
     const id = await customerWithOrder(api, { name: '李明', phone: mobile(run, 9), orderNo: `E2E-${run}-lm` });
 
-    const { page, watched } = await signedIn();
+    const { page, watched } = await browser.signedIn();
     for (const query of ['liming', 'lm']) {
       await page.goto('/customers');
       const search = page.locator('[data-testid=customer-search] input');

@@ -1,17 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../scripts/lib/huike-server.ts';
-import {
-  chooseMenuItem,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
-  ownerApi,
-  runId,
-  setLanguage,
-  waitFor,
-  watchPage,
-} from './support.ts';
+import { chooseMenuItem, ownerApi, runId, setLanguage, useBrowser, waitFor } from './support.ts';
 
 /**
  * What the customer pages say and show: the timeline names custom fields and what an import did, in both
@@ -64,29 +53,7 @@ async function importCsv(api: ApiClient, lines: string[]) {
 }
 
 describe('customer profile, timeline, export and list', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close().catch(() => {});
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
-
-  async function signedIn(): Promise<{ page: Page; watched: ReturnType<typeof watchPage> }> {
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'owner');
-    await loginAsOwner(page);
-    return { page, watched };
-  }
+  const browser = useBrowser();
 
   it('the timeline names custom fields by their label (a deleted one by its key) and says whether an import created or updated the customer, in both languages', async () => {
     const api = ownerApi();
@@ -112,7 +79,7 @@ describe('customer profile, timeline, export and list', () => {
     await api.request('PATCH', `/api/v1/customers/${id}`, { customFields: { [`temp_${run}`]: null } });
     await api.request('DELETE', `/api/v1/customer-fields/${temp.id}`);
 
-    const { page, watched } = await signedIn();
+    const { page, watched } = await browser.signedIn();
     const entries = page.locator('[data-testid=timeline-entry]');
     const texts = async () => (await entries.allTextContents()).join('\n');
 
@@ -141,7 +108,7 @@ describe('customer profile, timeline, export and list', () => {
     const run = runId();
     const id = await buyer(api, { name: `钱${run}`, phone: mobile(run, 2), orderNo: `E2E-${run}-x`, amountFen: 9900 });
 
-    const { page, watched } = await signedIn();
+    const { page, watched } = await browser.signedIn();
     await setLanguage(page, 'en');
     await page.goto(`/customers?q=${mobile(run, 2)}`);
     const row = page.locator(`[data-testid=customer-row][data-customer-id="${id}"]`);
@@ -192,7 +159,7 @@ describe('customer profile, timeline, export and list', () => {
     });
     await api.request('PATCH', `/api/v1/customers/${twin}`, { phone: main });
 
-    const { page, watched } = await signedIn();
+    const { page, watched } = await browser.signedIn();
     await page.goto(`/customers/${id}`);
     const profile = page.locator('[data-testid=customer-profile]');
     const phoneValue = profile.locator('[data-testid=customer-phone-value]');
@@ -275,7 +242,7 @@ describe('customer profile, timeline, export and list', () => {
     for (const customerId of [small, big, many])
       await api.request('PUT', `/api/v1/customers/${customerId}/tags`, { add: [tag.id] });
 
-    const { page, watched } = await signedIn();
+    const { page, watched } = await browser.signedIn();
     await page.goto(`/customers?tagId=${tag.id}`);
     const rows = page.locator('[data-testid=customer-row]');
     const order = async () => await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-customer-id')));

@@ -1,7 +1,6 @@
-import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dovecot, type SmtpReceiver, startDovecot, startSmtpReceiver } from '../apps/server/test/mail-servers.ts';
-import { fillField, launchBrowser, loginAsOwner, newContext, ownerApi, runId, watchPage } from './support.ts';
+import { fillField, ownerApi, runId, useBrowser } from './support.ts';
 
 /*
  * An email inbox's saved IMAP / SMTP section is removed with 「移除」 (confirmed, then saved), and an emptied optional
@@ -12,17 +11,14 @@ import { fillField, launchBrowser, loginAsOwner, newContext, ownerApi, runId, wa
 type InboxRow = { id: string; channelConfig: Record<string, unknown> };
 
 describe('settings: an email inbox’s mail sections', () => {
-  let browser: Browser;
-  let context: BrowserContext;
+  const browser = useBrowser();
   let dovecot: Dovecot;
   let smtp: SmtpReceiver;
 
   beforeAll(async () => {
-    [browser, dovecot, smtp] = await Promise.all([launchBrowser(), startDovecot(), startSmtpReceiver()]);
+    [dovecot, smtp] = await Promise.all([startDovecot(), startSmtpReceiver()]);
   });
   afterAll(async () => {
-    await context?.close();
-    await browser?.close();
     await dovecot?.stop();
     await smtp?.stop();
   });
@@ -41,10 +37,7 @@ describe('settings: an email inbox’s mail sections', () => {
       },
     });
 
-    context = await newContext(browser);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'owner');
-    await loginAsOwner(page);
+    const { page, watched } = await browser.signedIn();
     await page.goto('/settings/inboxes');
     await page.locator(`[data-testid=inbox-row][data-inbox-id="${inbox.id}"]`).click();
     const detail = page.locator('[data-testid=inbox-detail]');

@@ -1,18 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Dovecot, rawEmail, startDovecot } from '../apps/server/test/mail-servers.ts';
 import { signedPush, startWechatStandIn, textPush, type WechatStandIn } from '../apps/server/test/wechat-stand-in.ts';
-import {
-  e2e,
-  fillField,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
-  ownerApi,
-  runId,
-  waitFor,
-  watchPage,
-} from './support.ts';
+import { e2e, fillField, ownerApi, runId, useBrowser, waitFor } from './support.ts';
 
 /*
  * What an admin sees while setting channels up: an email inbox whose IMAP server stops answering turns 「收信失败」 with
@@ -34,34 +23,17 @@ const APP_ID = 'wx5e7d1c0a2b3c4d5e';
 const APP_SECRET = 'e2e-app-secret-0123456789abcdef';
 
 describe('settings: setting up channels', () => {
-  let browser: Browser;
+  const browser = useBrowser();
   let standIn: WechatStandIn;
-  const contexts: BrowserContext[] = [];
   const mailServers: Dovecot[] = [];
 
   beforeAll(async () => {
-    [browser, standIn] = await Promise.all([
-      launchBrowser(),
-      startWechatStandIn({ appId: APP_ID, appSecret: APP_SECRET }),
-    ]);
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
+    standIn = await startWechatStandIn({ appId: APP_ID, appSecret: APP_SECRET });
   });
   afterAll(async () => {
-    await browser?.close();
     await standIn?.close();
     for (const server of mailServers) await server.stop();
   });
-
-  async function signedInPage(): Promise<{ page: Page; watched: ReturnType<typeof watchPage> }> {
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'owner');
-    await loginAsOwner(page);
-    return { page, watched };
-  }
 
   async function mailServer() {
     const server = await startDovecot();
@@ -96,7 +68,7 @@ describe('settings: setting up channels', () => {
     const reason = `无法连接 IMAP 收信服务器 ${first.host}:${first.port}`;
     await waitFor(async () => (await health())?.error === reason, 'the IMAP failure was not recorded');
 
-    const { page, watched } = await signedInPage();
+    const { page, watched } = await browser.signedIn();
     await page.goto('/settings/inboxes');
     const row = page.locator(`[data-testid=inbox-row][data-inbox-id="${inbox.id}"]`);
     const status = row.locator('[data-testid=inbox-status]');
@@ -155,7 +127,7 @@ describe('settings: setting up channels', () => {
   it('shows a generated EncodingAESKey once after creating a WeChat account, and 主题色 only on website inboxes', async () => {
     const api = ownerApi();
     const name = `甲店公众号${runId()}`;
-    const { page, watched } = await signedInPage();
+    const { page, watched } = await browser.signedIn();
     await page.goto('/settings/inboxes');
     await page.locator('[data-testid=inbox-create]').click();
     await page.locator('[data-testid=channel-choice-wechat]').click();

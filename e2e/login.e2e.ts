@@ -1,35 +1,11 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fillField,
-  launchBrowser,
-  loginAsOwner,
-  loginThroughUi,
-  newContext,
-  OWNER,
-  ownerApi,
-  runId,
-  setLanguage,
-  watchPage,
-} from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { fillField, loginThroughUi, OWNER, ownerApi, runId, setLanguage, useBrowser } from './support.ts';
 
 describe('login', () => {
-  let browser: Browser;
-  let context: BrowserContext;
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-    context = await newContext(browser);
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('keeps a wrong password on /login with an error, then signs the owner in', async () => {
-    const page = await context.newPage();
-    const watched = watchPage(page, 'agent');
+    const { page, watched } = await browser.page('agent');
 
     await loginThroughUi(page, 'wrong-password-1');
     const error = page.locator(
@@ -58,22 +34,15 @@ describe('login', () => {
   it("says a refusal in English in the English UI (the server's sentence is Chinese)", async () => {
     const name = `夜班${runId()}`;
     await ownerApi().request('POST', '/api/v1/teams', { name });
-    const englishContext = await newContext(browser);
-    try {
-      const page = await englishContext.newPage();
-      const watched = watchPage(page, 'owner');
-      await loginAsOwner(page);
-      await setLanguage(page, 'en');
-      await page.goto('/settings/users');
-      await page.locator('[data-testid=team-create]').click();
-      await fillField(page.locator('[data-testid=team-name]'), name);
-      await page.locator('[data-testid=team-submit]').click();
-      const refusal = page.locator('.ant-drawer .ant-alert-error');
-      await refusal.waitFor({ state: 'visible' });
-      expect(await refusal.textContent()).toBe('Another team already has this name.');
-      expect(watched.errors).toEqual([]);
-    } finally {
-      await englishContext.close();
-    }
+    const { page, watched } = await browser.signedIn('owner');
+    await setLanguage(page, 'en');
+    await page.goto('/settings/users');
+    await page.locator('[data-testid=team-create]').click();
+    await fillField(page.locator('[data-testid=team-name]'), name);
+    await page.locator('[data-testid=team-submit]').click();
+    const refusal = page.locator('.ant-drawer .ant-alert-error');
+    await refusal.waitFor({ state: 'visible' });
+    expect(await refusal.textContent()).toBe('Another team already has this name.');
+    expect(watched.errors).toEqual([]);
   });
 });

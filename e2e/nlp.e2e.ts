@@ -1,28 +1,14 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAsOwner, newContext, runId, typeAndSend, watchPage } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { runId, typeAndSend, useBrowser } from './support.ts';
 
 describe('sentiment and urgency in the chat', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    for (const context of contexts.splice(0)) await context.close().catch(() => {});
-    await browser?.close();
-  });
+  const browser = useBrowser({ closeContexts: 'afterAll' });
 
   it('tags an angry customer message 紧急 with its reasons, and marks the conversation in the list', async () => {
     const run = runId();
     const complaint = `退款一直不给，再不处理我就去12315投诉 #${run}`;
 
-    const visitorContext = await newContext(browser);
-    contexts.push(visitorContext);
-    const visitor = await visitorContext.newPage();
-    const visitorWatch = watchPage(visitor, 'visitor');
+    const { page: visitor, watched: visitorWatch } = await browser.page('visitor');
     await visitor.goto('/demo/shop');
     if (!(await visitor.locator('#huike-frame').isVisible())) await visitor.locator('#huike-bubble').click();
     await visitor.locator('#huike-frame').waitFor({ state: 'visible' });
@@ -33,11 +19,7 @@ describe('sentiment and urgency in the chat', () => {
       .first()
       .waitFor();
 
-    const ownerContext = await newContext(browser);
-    contexts.push(ownerContext);
-    const owner = await ownerContext.newPage();
-    const ownerWatch = watchPage(owner, 'owner');
-    await loginAsOwner(owner);
+    const { page: owner, watched: ownerWatch } = await browser.signedIn();
     if (new URL(owner.url()).pathname !== '/inbox') await owner.goto('/inbox');
 
     const row = owner.locator('[data-testid=conversation-row]', { hasText: `#${run}` }).first();

@@ -1,21 +1,9 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
-import {
-  e2e,
-  findConversation,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
-  ownerApi,
-  runId,
-  typeAndSend,
-  waitFor,
-  watchPage,
-} from './support.ts';
+import { e2e, findConversation, ownerApi, runId, typeAndSend, useBrowser, waitFor } from './support.ts';
 
 type Inbox = { id: string; token: string; secret: string | null; name: string; channelType: string };
 type Received = {
@@ -67,31 +55,15 @@ async function startIntegrator(secret: () => string) {
 }
 
 describe('one customer, every channel', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const browser = useBrowser();
   const cleanups: (() => Promise<void>)[] = [];
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
   afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
     for (const cleanup of cleanups.splice(0)) await cleanup().catch(() => {});
-  });
-  afterAll(async () => {
-    await browser?.close();
   });
 
   /** The owner's workbench in a new browser context, signed in. */
-  async function openAsOwner() {
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'agent');
-    await page.setViewportSize({ width: 1440, height: 960 });
-    await loginAsOwner(page);
-    return { page, watched };
-  }
+  const openAsOwner = () => browser.signedIn('agent', { viewport: { width: 1440, height: 960 } });
 
   it('an API-channel buyer writes in, the reply fails at the integrator, 重试 sends it once, and the panel lists the channel', async () => {
     const api = ownerApi();

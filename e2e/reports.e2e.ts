@@ -1,31 +1,9 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
-import {
-  e2e,
-  findConversation,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
-  ownerApi,
-  runId,
-  waitFor,
-  watchPage,
-} from './support.ts';
+import { e2e, findConversation, ownerApi, runId, useBrowser, waitFor } from './support.ts';
 
 describe('the service dashboard', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it("shows today's conversation, first response and resolution within seconds, with charts and exports", async () => {
     const api = ownerApi();
@@ -47,11 +25,7 @@ describe('the service dashboard', () => {
     await api.request('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: '您好，马上为您查询' });
     await api.request('POST', `/api/v1/conversations/${conversation.id}/status`, { status: 'resolved' });
 
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'owner');
-    await loginAsOwner(page);
+    const { page, watched } = await browser.signedIn();
     await page.goto('/reports');
     await page.locator('[data-testid=range-today]').click();
     await waitFor(async () => {

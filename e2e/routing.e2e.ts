@@ -1,18 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
-import {
-  e2e,
-  fillField,
-  findConversation,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
-  ownerApi,
-  runId,
-  waitFor,
-  watchPage,
-} from './support.ts';
+import { e2e, fillField, findConversation, ownerApi, runId, useBrowser, waitFor } from './support.ts';
 
 type Conversation = { id: string; assigneeId: string | null };
 
@@ -25,18 +14,7 @@ async function loginAs(page: Page, email: string, password: string) {
 }
 
 describe('routing: presence and the live queue', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('an agent sets 忙碌; the supervisor sees it on 实时监控 and moves a waiting conversation to them', async () => {
     const api = ownerApi();
@@ -51,10 +29,7 @@ describe('routing: presence and the live queue', () => {
     });
 
     // The agent opens the workbench and switches to 忙碌.
-    const agentContext = await newContext(browser);
-    contexts.push(agentContext);
-    const agentPage = await agentContext.newPage();
-    const agentWatch = watchPage(agentPage, 'agent');
+    const { page: agentPage, watched: agentWatch } = await browser.page('agent');
     await loginAs(agentPage, email, password);
     await agentPage.goto('/inbox');
     const presence = agentPage.locator('[data-testid=presence-switch]');
@@ -81,12 +56,9 @@ describe('routing: presence and the live queue', () => {
     const conversation = await findConversation(api, text);
 
     // The supervisor (the owner) opens 实时监控.
-    const leadContext = await newContext(browser);
-    contexts.push(leadContext);
-    const leadPage = await leadContext.newPage();
-    await leadPage.setViewportSize({ width: 1440, height: 1000 });
-    const leadWatch = watchPage(leadPage, 'lead');
-    await loginAsOwner(leadPage);
+    const { page: leadPage, watched: leadWatch } = await browser.signedIn('lead', {
+      viewport: { width: 1440, height: 1000 },
+    });
     await leadPage.locator('[data-testid=nav-live-queue]').click();
     await leadPage.locator('[data-testid=live-queue]').waitFor({ state: 'visible' });
     await leadPage

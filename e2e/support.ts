@@ -1,5 +1,5 @@
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { ApiClient, OWNER } from '../scripts/lib/huike-server.ts';
 
 export { OWNER };
@@ -54,6 +54,68 @@ export function watchPage(page: Page, label: string) {
   });
   page.on('pageerror', (error) => errors.push(`${label}: ${error.message}`));
   return { dialogs, errors, console: consoleLines };
+}
+
+export type Watched = ReturnType<typeof watchPage>;
+export type PageOptions = { viewport?: { width: number; height: number } };
+export type OpenedPage = { page: Page; watched: Watched; context: BrowserContext };
+
+/** What `useBrowser` gives a test file: its browser, and new contexts and pages that the hooks close. */
+export type BrowserSession = {
+  /** The file's Chromium (launched before the first test, closed after the last). */
+  readonly browser: Browser;
+  /** A new context (zh-CN, Asia/Shanghai, 15 s timeouts), closed after the test. */
+  context(): Promise<BrowserContext>;
+  /** A page in a new context, watched (watchPage) as `label`, sized to `viewport` if given. Not signed in. */
+  page(label: string, options?: PageOptions): Promise<OpenedPage>;
+  /** As `page`, then signed in as the owner through the login page (loginAsOwner). */
+  signedIn(label?: string, options?: PageOptions): Promise<OpenedPage>;
+};
+
+/**
+ * The browser scaffolding of a test file, registered as hooks where it is called (at the top of a describe): Chromium
+ * is launched before the tests and closed after them; every context made through the session is closed after each
+ * test, or after the last test with `closeContexts: 'afterAll'`. Hooks the file registers after this call run after
+ * its beforeAll and before its afterEach/afterAll (vitest runs "after" hooks in reverse order), so a file's own
+ * cleanup still runs while its pages are open.
+ */
+export function useBrowser(options: { closeContexts?: 'afterEach' | 'afterAll' } = {}): BrowserSession {
+  let launched: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const closeContexts = async () => {
+    for (const context of contexts.splice(0)) await context.close().catch(() => {});
+  };
+  beforeAll(async () => {
+    launched = await launchBrowser();
+  });
+  if (options.closeContexts !== 'afterAll') afterEach(closeContexts);
+  afterAll(async () => {
+    await closeContexts();
+    await launched?.close();
+  });
+  const session: BrowserSession = {
+    get browser() {
+      if (!launched) throw new Error('useBrowser: the browser is launched in beforeAll; use it inside a hook or test');
+      return launched;
+    },
+    async context() {
+      const context = await newContext(session.browser);
+      contexts.push(context);
+      return context;
+    },
+    async page(label, pageOptions = {}) {
+      const context = await session.context();
+      const page = await context.newPage();
+      if (pageOptions.viewport) await page.setViewportSize(pageOptions.viewport);
+      return { page, watched: watchPage(page, label), context };
+    },
+    async signedIn(label = 'owner', pageOptions = {}) {
+      const opened = await session.page(label, pageOptions);
+      await loginAsOwner(opened.page);
+      return opened;
+    },
+  };
+  return session;
 }
 
 /** The UI language the app reads on its next load (what the language switch stores). */
@@ -114,14 +176,17 @@ export async function chooseMenuItem(page: Page, trigger: Locator, label: string
 }
 
 /**
- * Chooses an option of an Ant Design <Select> by its visible text and waits until the select shows it. `search` is
- * typed into a searchable select first (it narrows long lists, whose options outside the view are not rendered).
+ * Chooses an option of an Ant Design <Select> by its visible text and waits until the select shows it as its value. `search`
+ * is typed into a searchable select first (it narrows long lists, whose options outside the view are not rendered).
  * `select` is the select (its data-testid) or an element around it.
  *
  * The option is taken from this select's own dropdown, the one its combobox names in aria-controls: the dropdown of a
  * select used just before can still be closing with the same option in it (the ticket filter's 已关闭 and the bulk
  * edit's). A pick that did not land (a re-render closed the dropdown under the pointer; seen in CI on a loaded
  * machine) is tried again. An option the select already shows is not clicked again, so a multiple select keeps it.
+ * Only the select's value is read (a single select's chosen item; a multiple select's tags), never the placeholder,
+ * the typed search or the dropdown. A single select is left closed, its dropdown gone, so that the next click (often the
+ * OK of the dialog the select is in) cannot land on a dropdown still fading out, nor go before the value is set.
  */
 export async function pickOption(
   page: Page,
@@ -130,26 +195,57 @@ export async function pickOption(
   options: { search?: string } = {},
 ): Promise<void> {
   const combobox = select.locator('input[role=combobox]').first();
-  const shows = () =>
+  const state = () =>
     select.evaluate((element, text) => {
       const root = element.matches('.ant-select') ? element : (element.querySelector('.ant-select') ?? element);
-      const shown = root.cloneNode(true) as Element;
-      for (const node of shown.querySelectorAll('.ant-select-placeholder, .ant-select-dropdown')) node.remove();
-      return (shown.textContent ?? '').includes(text);
+      const multiple = root.classList.contains('ant-select-multiple');
+      let values: string[];
+      if (multiple) {
+        // The tags, read as the whole select without its placeholder, typed search and dropdown.
+        const shown = root.cloneNode(true) as Element;
+        for (const node of shown.querySelectorAll('.ant-select-placeholder, .ant-select-dropdown, input'))
+          node.remove();
+        values = [shown.textContent ?? ''];
+      } else {
+        const content = root.querySelector('.ant-select-content')?.cloneNode(true) as Element | undefined;
+        for (const node of content?.querySelectorAll('.ant-select-placeholder, input') ?? []) node.remove();
+        values = content ? [content.textContent ?? ''] : [];
+      }
+      return { multiple, shows: values.some((value) => value.trim().includes(text)) };
     }, label);
-  await waitFor(async () => {
-    if (await shows()) return true;
+  // The combobox names its list in aria-controls only while open; the list's id is the combobox's plus `_list`.
+  const listId = async () => {
+    const id = await combobox.getAttribute('id');
+    return id ? `${id}_list` : null;
+  };
+  const ownDropdown = async () => {
+    const id = (await combobox.getAttribute('aria-controls')) ?? (await listId());
+    const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+    return id ? open.filter({ has: page.locator(`[id="${id}"]`) }) : open;
+  };
+  const picked = await waitFor(async () => {
+    const before = await state();
+    if (before.shows) return before;
     if ((await combobox.getAttribute('aria-expanded')) !== 'true') {
       await select.click();
       await select.locator('input[role=combobox][aria-expanded=true]').waitFor({ timeout: 3_000 });
     }
     if (options.search !== undefined) await combobox.fill(options.search);
-    const listId = await combobox.getAttribute('aria-controls');
-    const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
-    const own = listId ? open.filter({ has: page.locator(`[id="${listId}"]`) }) : open;
+    const own = await ownDropdown();
     await own.last().locator('.ant-select-item-option', { hasText: label }).first().click({ timeout: 3_000 });
-    return shows();
+    const after = await state();
+    return after.shows ? after : undefined;
   }, `the select does not show 「${label}」`);
+  if (picked?.multiple) return;
+  // A single select closes on the pick; wait until it has and its dropdown has faded out.
+  await select.locator('input[role=combobox]:not([aria-expanded=true])').first().waitFor({ timeout: 10_000 });
+  const id = await listId();
+  if (id)
+    await page
+      .locator('.ant-select-dropdown', { has: page.locator(`[id="${id}"]`) })
+      .waitFor({ state: 'hidden', timeout: 2_000 })
+      .catch(() => {});
+  if (!(await state()).shows) throw new Error(`the select stopped showing 「${label}」 after its dropdown closed`);
 }
 
 /** Waits until `predicate` returns a truthy value, or throws `message` after `timeoutMs`. */

@@ -1,16 +1,5 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  findConversation,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
-  ownerApi,
-  runId,
-  typeAndSend,
-  waitFor,
-  watchPage,
-} from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { findConversation, ownerApi, runId, typeAndSend, useBrowser, waitFor } from './support.ts';
 
 type ResponseRow = { comment: string | null; score: number; conversationId: string | null };
 type ServiceReport = { kpis: { csat: { responses: number } } };
@@ -19,20 +8,7 @@ type ServiceReport = { kpis: { csat: { responses: number } } };
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
 describe('satisfaction surveys', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close().catch(() => {});
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('lets the visitor rate a resolved conversation in the widget, and shows it on the surveys page', async () => {
     const run = runId();
@@ -41,10 +17,7 @@ describe('satisfaction surveys', () => {
     const api = ownerApi();
 
     // The visitor writes in through the widget on the demo shop.
-    const visitorContext = await newContext(browser);
-    contexts.push(visitorContext);
-    const visitor = await visitorContext.newPage();
-    const visitorWatch = watchPage(visitor, 'visitor');
+    const { page: visitor, watched: visitorWatch } = await browser.page('visitor');
     await visitor.goto('/demo/shop');
     await visitor.locator('#huike-bubble').click();
     const widget = visitor.frameLocator('#huike-frame');
@@ -57,11 +30,7 @@ describe('satisfaction surveys', () => {
     const responsesBefore = await csatResponses();
 
     // The agent resolves it from the workbench.
-    const agentContext = await newContext(browser);
-    contexts.push(agentContext);
-    const agent = await agentContext.newPage();
-    const agentWatch = watchPage(agent, 'agent');
-    await loginAsOwner(agent);
+    const { page: agent, watched: agentWatch } = await browser.signedIn('agent');
     await agent.goto(`/inbox/${conversation.id}`);
     await agent.locator('[data-testid=action-resolve]').click();
 

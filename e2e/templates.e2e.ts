@@ -1,17 +1,6 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/huike-server.ts';
-import {
-  e2e,
-  findConversation,
-  launchBrowser,
-  loginAsOwner,
-  newContext,
-  ownerApi,
-  runId,
-  waitFor,
-  watchPage,
-} from './support.ts';
+import { e2e, findConversation, ownerApi, runId, useBrowser, waitFor } from './support.ts';
 
 /** A visitor writes through the public API; answers the conversation it opened, found by its unique text. */
 async function conversationFromVisitor(api: ApiClient, content: string) {
@@ -32,18 +21,7 @@ async function conversationFromVisitor(api: ApiClient, content: string) {
 }
 
 describe('reply templates in the inbox', () => {
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterEach(async () => {
-    for (const context of contexts.splice(0)) await context.close();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it('inserts a template with / and its pinyin initials, filled for the customer, and sends it', async () => {
     const api = ownerApi();
@@ -69,11 +47,7 @@ describe('reply templates in the inbox', () => {
     });
     const expected = `${name}您好，您的快递单号是 ${trackingNo}，请注意查收。`;
 
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'agent');
-    await loginAsOwner(page);
+    const { page, watched } = await browser.signedIn('agent');
     await page.goto(`/inbox/${conversation.id}`);
 
     const composer = page.locator('textarea[data-testid=composer]');
@@ -93,13 +67,16 @@ describe('reply templates in the inbox', () => {
       .first()
       .waitFor({ state: 'visible' });
     expect(await composer.inputValue()).toBe('');
-    const stored = await api.request<{ items: { content: string; direction: string }[] }>(
-      'GET',
-      `/api/v1/conversations/${conversation.id}/messages`,
-    );
-    expect(
-      stored.items.filter((message) => message.content === expected && message.direction === 'outbound'),
-    ).toHaveLength(1);
+    // The list shows the reply as soon as it is sent; the server may store it a moment later (seen on a loaded box).
+    const sent = async () => {
+      const stored = await api.request<{ items: { content: string; direction: string }[] }>(
+        'GET',
+        `/api/v1/conversations/${conversation.id}/messages`,
+      );
+      return stored.items.filter((message) => message.content === expected && message.direction === 'outbound');
+    };
+    await waitFor(async () => (await sent()).length > 0, 'the reply was not stored');
+    expect(await sent()).toHaveLength(1);
     const usage = await api.request<{ byTemplate: { title: string; count: number }[] }>(
       'GET',
       '/api/v1/templates/usage',
@@ -114,11 +91,7 @@ describe('reply templates in the inbox', () => {
     const name = `李退货${run}`;
     await api.request('PATCH', `/api/v1/customers/${conversation.customerId}`, { name });
 
-    const context = await newContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
-    const watched = watchPage(page, 'owner');
-    await loginAsOwner(page);
+    const { page, watched } = await browser.signedIn();
     await page.locator('[data-testid=nav-templates]').click();
     await page.locator('[data-testid=template-create]').click();
     await page.locator('input[data-testid=template-title]').fill(`退货说明${run}`);
