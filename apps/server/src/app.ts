@@ -25,9 +25,11 @@ import {
   createChannelsService,
   createQueueOutbound,
   createSmsCampaigns,
+  createTyping,
   inboxesRoutes,
   publicChannelRoutes,
   smsCampaignRoutes,
+  typingRoutes,
   visitorSocketRoutes,
 } from './modules/channels/index.ts';
 import {
@@ -255,7 +257,9 @@ export async function buildApp({
     outbox,
     events,
     audit,
+    files,
   });
+  const typing = createTyping({ db, realtime });
   const smsCampaigns = createSmsCampaigns({
     db,
     jobs,
@@ -360,6 +364,7 @@ export async function buildApp({
   workspacesRoutes(app, workspaces, identity, config);
   identityRoutes(app, identity, config);
   inboxesRoutes(app, channels);
+  typingRoutes(app, typing);
   webhooksRoutes(app, webhooks);
   businessHoursRoutes(app, businessHours);
   customersRoutes(app, customers, customFields);
@@ -388,7 +393,7 @@ export async function buildApp({
   await app.register(async (scope) => {
     await publicChannelRoutes(scope, channels);
     for (const adapter of allAdapters()) adapter.routes?.(scope, channelRuntime);
-    visitorSocketRoutes(scope, channels, realtime);
+    visitorSocketRoutes(scope, channels, realtime, typing);
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

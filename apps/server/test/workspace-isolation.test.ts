@@ -17,7 +17,7 @@ import {
   sendSigned,
   startConversation,
 } from './harness.ts';
-import { TINY_PNG, uploadAttachment } from './multipart.ts';
+import { multipartFile, TINY_PNG, uploadAttachment } from './multipart.ts';
 import { signedPush, textPush, verificationQuery, type WechatAccount } from './wechat-stand-in.ts';
 
 /*
@@ -1156,6 +1156,24 @@ const isolationChecks: Record<string, Check> = {
     expect(response.statusCode).toBe(401);
     expect(response.body).not.toContain('秘密问题');
   },
+  'POST /public/v1/inboxes/:inboxToken/conversations/:sourceId/attachments': async (f) => {
+    const before = await countRows(context, 'from messages');
+    const body = multipartFile('走错店.png', TINY_PNG);
+    const response = await context.app.inject({
+      method: 'POST',
+      url: `/public/v1/inboxes/${f.b.inbox.token}/conversations/${f.aChat.visitor.sourceId}/attachments`,
+      headers: { ...body.headers, 'x-huike-visitor-token': f.aChat.visitor.visitorToken },
+      payload: body.payload,
+    });
+    expect(response.statusCode).toBe(401);
+    expect(await countRows(context, 'from messages')).toBe(before);
+  },
+  'POST /api/v1/conversations/:id/typing': async (f) => {
+    expectNotFound(
+      await f.b.owner.post(`/api/v1/conversations/${f.aChat.conversationId}/typing`),
+      'conversation.not_found',
+    );
+  },
   'GET /public/v1/inboxes/:inboxToken/ws': async (f) => {
     const { ws } = await listen(context);
     const { sourceId, visitorToken } = f.aChat.visitor;
@@ -2140,6 +2158,8 @@ const notWorkspaceScoped: Record<string, string> = {
   'GET /demo/shop': 'demo page; embeds a public inbox token, which is published on every shop page anyway',
   'GET /public/v1/surveys/:token': 'a survey found only by its random 128-bit link token (what the customer was sent)',
   'POST /public/v1/surveys/:token/responses': 'answers the survey of a random 128-bit link token, once',
+  'GET /public/v1/inboxes/:inboxToken/status':
+    'whether any agent of the inbox is online, and its business hours, for a public inbox token (the widget header)',
   'GET /s/:token': 'the survey link page of a random 128-bit token; shows the question and shop name only',
 };
 

@@ -22,15 +22,27 @@ export const alertDetails = z.object({
 });
 export type AlertDetails = z.infer<typeof alertDetails>;
 
-export const alert = z.object({
+const alertBase = {
   id,
-  kind: alertKind,
-  details: alertDetails,
   createdAt: isoDateTime,
   acknowledgedBy: id.nullable(),
   acknowledgedByName: z.string().nullable(),
   acknowledgedAt: isoDateTime.nullable(),
+};
+
+/** A notification for one user: a conversation they own (or snoozed, when nobody owns it) woke from its snooze. */
+export const snoozeEndedDetails = z.object({
+  conversationId: id,
+  customerName: z.string().nullable(),
+  snoozedUntil: isoDateTime,
 });
+export type SnoozeEndedDetails = z.infer<typeof snoozeEndedDetails>;
+
+/** What the bell shows: supervisor alerts (spikes, for alerts:read) and the user's own notifications. */
+export const alert = z.discriminatedUnion('kind', [
+  z.object({ ...alertBase, kind: alertKind, details: alertDetails }),
+  z.object({ ...alertBase, kind: z.literal('snooze_ended'), details: snoozeEndedDetails }),
+]);
 export type Alert = z.infer<typeof alert>;
 
 export const alertListQuery = listQuery.extend({

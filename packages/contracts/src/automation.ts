@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime } from './common.ts';
+import { id, isoDateTime, trimmedString } from './common.ts';
 import { segmentCondition } from './segments.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -72,7 +72,7 @@ export type AutomationTrigger = z.infer<typeof automationTrigger>;
 export const conversationPriorities = ['low', 'normal', 'high', 'urgent'] as const;
 export type ConversationPriority = (typeof conversationPriorities)[number];
 
-const text200 = z.string().trim().min(1, '请填写内容').max(200);
+const text200 = trimmedString().min(1, '请填写内容').max(200);
 const idList = z.array(id).min(1, '请至少选择一项').max(50);
 const stringList = z.array(z.string().max(64)).min(1, '请至少选择一项').max(50);
 
@@ -159,7 +159,7 @@ export const automationAction = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('assign'), assigneeId: id.nullable().optional(), teamId: id.nullable().optional() }),
   z.strictObject({ type: z.literal('set_priority'), priority: z.enum(conversationPriorities) }),
   z.strictObject({ type: z.literal('reply_template'), templateId: id }),
-  z.strictObject({ type: z.literal('private_note'), content: z.string().trim().min(1, '备注不能为空').max(2000) }),
+  z.strictObject({ type: z.literal('private_note'), content: trimmedString().min(1, '备注不能为空').max(2000) }),
   z.strictObject({
     type: z.literal('set_status'),
     status: z.enum(['open', 'snoozed', 'resolved']),
@@ -170,10 +170,10 @@ export const automationAction = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('create_ticket'),
     subject: z.string().max(200).optional(),
-    category: z.string().trim().max(40).optional(),
+    category: trimmedString().max(40).optional(),
     severity: z.enum(['normal', 'serious', 'urgent']).optional(),
   }),
-  z.strictObject({ type: z.literal('webhook'), url: z.string().trim().max(2000) }),
+  z.strictObject({ type: z.literal('webhook'), url: trimmedString().max(2000) }),
   z.strictObject({
     type: z.literal('set_lifecycle'),
     stage: z.enum(['prospect', 'new', 'active', 'dormant', 'churned', 'returning']),
@@ -187,8 +187,8 @@ export type AutomationActionType = AutomationAction['type'];
 // Rules ----------------------------------------------------------------------------------------------------
 
 export const automationRuleDraft = z.strictObject({
-  name: z.string().trim().min(1, '请填写规则名称').max(100),
-  description: z.string().trim().max(500).default(''),
+  name: trimmedString().min(1, '请填写规则名称').max(100),
+  description: trimmedString().max(500).default(''),
   enabled: z.boolean().default(false),
   trigger: automationTrigger,
   conditions: automationConditionGroup.default({ op: 'and', conditions: [] }),
@@ -199,8 +199,8 @@ export const createAutomationRuleBody = automationRuleDraft;
 export type CreateAutomationRuleBody = z.input<typeof createAutomationRuleBody>;
 
 export const updateAutomationRuleBody = z.strictObject({
-  name: z.string().trim().min(1, '请填写规则名称').max(100).optional(),
-  description: z.string().trim().max(500).optional(),
+  name: trimmedString().min(1, '请填写规则名称').max(100).optional(),
+  description: trimmedString().max(500).optional(),
   enabled: z.boolean().optional(),
   trigger: automationTrigger.optional(),
   conditions: automationConditionGroup.optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, page } from './common.ts';
+import { isoDateTime, page, trimmedString } from './common.ts';
 import { calendarDate } from './customers.ts';
 
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -74,7 +74,7 @@ export type BusinessHoursSettings = z.infer<typeof businessHours>;
 /** Sent once per closed period per conversation; `{{next_open}}` becomes e.g. 「明天 09:00」. */
 export const offlineReply = z.strictObject({
   enabled: z.boolean().default(false),
-  content: z.string().trim().max(1000).default('您好，现在是非工作时间，我们将于{{next_open}}回复您。'),
+  content: trimmedString().max(1000).default('您好，现在是非工作时间，我们将于{{next_open}}回复您。'),
 });
 export type OfflineReplySettings = z.infer<typeof offlineReply>;
 
@@ -98,7 +98,7 @@ export const holidayListQuery = z.strictObject({ year: year.optional() });
 export const holidayDateParams = z.strictObject({ date: calendarDate });
 export const putHolidayBody = z.strictObject({
   kind: holidayKind,
-  name: z.string().trim().min(1, '请填写名称').max(50),
+  name: trimmedString().min(1, '请填写名称').max(50),
 });
 export const importHolidayPresetBody = z.strictObject({ year });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trimmedString } from './common.ts';
 
 /*
  * The email channel (channels/adapters/email): a mailbox read by IMAP (IDLE where the server has it, otherwise
@@ -9,16 +10,14 @@ import { z } from 'zod';
 
 /** Common ports: IMAP 993 (TLS) / 143, SMTP 465 (TLS) / 587 (STARTTLS) / 25. */
 export const mailServerConfig = z.strictObject({
-  host: z
-    .string()
-    .trim()
+  host: trimmedString()
     .min(1, '请填写服务器地址')
     .max(253)
     .regex(/^[A-Za-z0-9.:[\]-]+$/, '服务器地址只能是域名或 IP'),
   port: z.number().int().min(1, '端口应在 1–65535 之间').max(65535, '端口应在 1–65535 之间'),
   /** TLS from the first byte (993, 465); false = plain connection upgraded with STARTTLS when the server offers it. */
   secure: z.boolean(),
-  user: z.string().trim().min(1, '请填写登录用户名').max(320),
+  user: trimmedString().min(1, '请填写登录用户名').max(320),
   password: z.string().min(1, '请填写密码或授权码').max(1000),
 });
 export type MailServerConfig = z.infer<typeof mailServerConfig>;
@@ -27,7 +26,7 @@ export const emailChannelConfig = z.strictObject({
   /** The shop's service address: replies are sent from it. */
   address: z.email('请填写有效的邮箱地址').max(320),
   /** The sender name buyers see (e.g. 「慧客旗舰店客服」). */
-  displayName: z.string().trim().max(100).optional(),
+  displayName: trimmedString().max(100).optional(),
   imap: mailServerConfig.optional(),
   smtp: mailServerConfig.optional(),
 });

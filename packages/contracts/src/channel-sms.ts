@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime, page } from './common.ts';
+import { id, isoDateTime, page, trimmedString } from './common.ts';
 
 /*
  * The SMS channel (channels/adapters/sms): an HTTP SMS gateway as Chinese providers have them — approved
@@ -7,9 +7,7 @@ import { id, isoDateTime, page } from './common.ts';
  * delivery reports. The request format is documented in docs/API.md (短信网关).
  */
 
-const templateCode = z
-  .string()
-  .trim()
+const templateCode = trimmedString()
   .min(1)
   .max(64)
   .regex(/^[\w.-]+$/, '模板 CODE 只能包含字母、数字、下划线、点和短横线');
@@ -17,13 +15,11 @@ const templateCode = z
 export const smsChannelConfig = z.strictObject({
   /** Where Huike POSTs each send request (the provider, or a bridge to Aliyun / Tencent Cloud SMS). */
   providerUrl: z.url({ protocol: /^https?$/, error: '请填写 http 或 https 开头的网址' }).max(500),
-  accessKeyId: z.string().trim().min(1).max(128),
+  accessKeyId: trimmedString().min(1).max(128),
   /** Secret: stored encrypted, never returned; signs requests and verifies the provider's callbacks. */
   accessKeySecret: z.string().min(1).max(2000),
   /** 短信签名, without 【】: the provider adds it. */
-  signName: z
-    .string()
-    .trim()
+  signName: trimmedString()
     .min(2)
     .max(20)
     .regex(/^[^【】[\]]+$/, '签名不要带【】'),

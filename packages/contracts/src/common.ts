@@ -20,6 +20,22 @@ z.config({
   },
 });
 
+/**
+ * White space plus the invisible format characters that copy-paste and input methods leave behind: zero-width
+ * space, non-joiner and joiner (U+200B–U+200D), word joiner (U+2060) and the BOM (U+FEFF). JavaScript's trim()
+ * removes white space (U+3000 included) and the BOM but not the others, so "\u200b\u200b" passed as non-blank.
+ */
+const EDGE_BLANK = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/gu;
+
+/** `value` without leading and trailing white space and invisible characters (inner ones stay: emoji use ZWJ). */
+export const trimBlank = (value: string): string => value.replace(EDGE_BLANK, '');
+
+/**
+ * The one way contracts read a text: a string trimmed of white space and invisible characters at both ends, so
+ * `.min(1)` rejects a text made only of them. Use it instead of `z.string().trim()` (it chains the same way).
+ */
+export const trimmedString = () => z.string().overwrite(trimBlank);
+
 export const id = z.uuid();
 export const isoDateTime = z.string().describe('ISO 8601 date-time, UTC');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime } from './common.ts';
+import { id, isoDateTime, trimmedString } from './common.ts';
 import { deliveryReason } from './delivery-reasons.ts';
 
 export const conversationStatuses = ['open', 'pending', 'snoozed', 'resolved'] as const;
@@ -9,7 +9,7 @@ export type ConversationStatus = z.infer<typeof conversationStatus>;
 export const senderKind = z.enum(['customer', 'agent', 'bot', 'system']);
 /** The longest message, in characters (after trimming). */
 export const MESSAGE_MAX_LENGTH = 5000;
-export const messageContent = z.string().trim().min(1, '消息不能为空').max(MESSAGE_MAX_LENGTH);
+export const messageContent = trimmedString().min(1, '消息不能为空').max(MESSAGE_MAX_LENGTH);
 export const clientMsgId = z.string().min(1).max(64);
 
 export const sentimentLabels = ['positive', 'neutral', 'negative'] as const;
@@ -121,7 +121,7 @@ export const conversationListQuery = z.strictObject({
   status: conversationStatus.optional(),
   inboxId: id.optional(),
   customerId: id.optional(),
-  q: z.string().trim().max(100).optional(),
+  q: trimmedString().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
   cursor: z.string().max(200).optional(),
 });
@@ -140,7 +140,7 @@ export const messageListQuery = z.strictObject({
 export const sendMessageBody = z
   .strictObject({
     /** May be empty when the reply is attachments only. */
-    content: z.string().trim().max(MESSAGE_MAX_LENGTH).default(''),
+    content: trimmedString().max(MESSAGE_MAX_LENGTH).default(''),
     private: z.boolean().default(false),
     clientMsgId: clientMsgId.optional(),
     /** Files uploaded with `POST /api/v1/attachments` (or a template's attachments). */

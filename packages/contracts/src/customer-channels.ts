@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime } from './common.ts';
+import { id, isoDateTime, trimmedString } from './common.ts';
 import { conversation, message } from './conversations.ts';
 import { channelType } from './workspaces.ts';
 
@@ -50,7 +50,7 @@ export type CustomerHistoryMessage = z.infer<typeof customerHistoryMessage>;
 /** Body of `POST /api/v1/customers/{id}/messages`: answers on the chosen inbox. */
 export const customerMessageBody = z.strictObject({
   inboxId: id,
-  content: z.string().trim().min(1, '消息不能为空').max(5000),
+  content: trimmedString().min(1, '消息不能为空').max(5000),
 });
 export type CustomerMessageBody = z.infer<typeof customerMessageBody>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime } from './common.ts';
+import { id, isoDateTime, trimBlank, trimmedString } from './common.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Contact formats, shared by the API, imports and the web forms.
@@ -29,6 +29,18 @@ export function normalizePhone(input: string): string | null {
   }
   if (INTERNATIONAL.test(digitsOnly)) return digitsOnly;
   return null;
+}
+
+/**
+ * An email address in its stored form: NFKC (a Chinese input method left in full-width mode types ａｂｃ＠ｑｑ．ｃｏｍ,
+ * which becomes abc@qq.com), the ideographic full stop 。 read as a dot (never valid in an address), white space and
+ * invisible characters trimmed, the domain lower-cased (domains are case-insensitive; the local part is kept as
+ * typed). Not a validator: `emailAddress` validates the result.
+ */
+export function normalizeEmail(input: string): string {
+  const compact = trimBlank(input.normalize('NFKC').replace(/\u3002/gu, '.'));
+  const at = compact.lastIndexOf('@');
+  return at < 0 ? compact : compact.slice(0, at) + compact.slice(at).toLowerCase();
 }
 
 const ID_CARD_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -134,12 +146,16 @@ export const customer = z.object({
 });
 export type Customer = z.infer<typeof customer>;
 
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
+/** An optional profile text: blank (white space or invisible characters only) clears it, like the form's empty field. */
+const optionalText = (max: number) =>
+  trimmedString()
+    .max(max)
+    .transform((value) => value || null)
+    .nullable()
+    .optional();
 
 /** A phone number in any accepted format, answered in its stored form (see normalizePhone). */
-export const phoneNumber = z
-  .string()
-  .trim()
+export const phoneNumber = trimmedString()
   .max(30)
   .transform((value, ctx) => {
     const normalized = normalizePhone(value);
@@ -150,12 +166,11 @@ export const phoneNumber = z
     return normalized;
   });
 
-export const emailAddress = z.string().trim().max(254).pipe(z.email('邮箱格式不正确'));
+/** An email address, normalised first (see normalizeEmail): every API body and form that takes one uses this. */
+export const emailAddress = z.string().overwrite(normalizeEmail).max(254).pipe(z.email('邮箱格式不正确'));
 
 /** A calendar date `YYYY-MM-DD` that exists. */
-export const calendarDate = z
-  .string()
-  .trim()
+export const calendarDate = trimmedString()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { message: '日期格式应为 YYYY-MM-DD', abort: true })
   .refine(
     (value) => {
@@ -165,15 +180,11 @@ export const calendarDate = z
     { message: '日期不存在', abort: true },
   );
 
-export const idCardNumber = z
-  .string()
-  .trim()
+export const idCardNumber = trimmedString()
   .transform((value) => value.toUpperCase())
   .refine(isValidIdCard, '身份证号码不正确（18 位，校验位不符或出生日期无效）');
 
-export const bankCardNumber = z
-  .string()
-  .trim()
+export const bankCardNumber = trimmedString()
   .transform((value) => value.replace(/[\s-]/g, ''))
   .refine(isValidBankCard, '银行卡号不正确（12–19 位数字，校验不通过）');
 
@@ -212,7 +223,7 @@ export type SortOrder = (typeof sortOrders)[number];
 
 /** Which customers the list shows: a search, a segment, a tag, a stage, a tier (all optional, combined). */
 const customerListScope = {
-  q: z.string().trim().max(100).optional(),
+  q: trimmedString().max(100).optional(),
   /** Only customers of this segment (分组). */
   segmentId: id.optional(),
   /** Only customers with this tag or one of its child tags. */
@@ -280,16 +291,13 @@ export const customFieldDefinition = z.object({
 export type CustomFieldDefinition = z.infer<typeof customFieldDefinition>;
 
 const fieldOptions = z
-  .array(z.string().trim().min(1, '选项不能为空').max(50))
+  .array(trimmedString().min(1, '选项不能为空').max(50))
   .max(100, '选项最多 100 个')
   .refine((options) => new Set(options).size === options.length, '选项不能重复');
 
 export const createCustomFieldBody = z.strictObject({
-  key: z
-    .string()
-    .trim()
-    .regex(/^[a-z][a-z0-9_]{0,39}$/, '字段标识只能是小写字母开头的字母、数字、下划线（最多 40 位）'),
-  label: z.string().trim().min(1, '字段名称不能为空').max(50),
+  key: trimmedString().regex(/^[a-z][a-z0-9_]{0,39}$/, '字段标识只能是小写字母开头的字母、数字、下划线（最多 40 位）'),
+  label: trimmedString().min(1, '字段名称不能为空').max(50),
   type: z.enum(customFieldTypes),
   options: fieldOptions.optional(),
   required: z.boolean().optional(),
@@ -298,7 +306,7 @@ export const createCustomFieldBody = z.strictObject({
 export type CreateCustomFieldBody = z.infer<typeof createCustomFieldBody>;
 
 export const updateCustomFieldBody = z.strictObject({
-  label: z.string().trim().min(1, '字段名称不能为空').max(50).optional(),
+  label: trimmedString().min(1, '字段名称不能为空').max(50).optional(),
   options: fieldOptions.optional(),
   required: z.boolean().optional(),
   position: z.number().int().min(0).max(10000).optional(),

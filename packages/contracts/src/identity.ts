@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime } from './common.ts';
+import { id, isoDateTime, trimmedString } from './common.ts';
 
 export const roles = ['owner', 'admin', 'supervisor', 'agent', 'analyst'] as const;
 export const role = z.enum(roles);
@@ -31,22 +31,22 @@ export type Session = z.infer<typeof session>;
 
 export const setupStatus = z.object({ needsSetup: z.boolean() });
 export const setupBody = z.strictObject({
-  workspaceName: z.string().trim().min(1).max(100),
+  workspaceName: trimmedString().min(1).max(100),
   timezone: z.string().min(1).max(64).default('Asia/Shanghai'),
-  name: z.string().trim().min(1).max(100),
+  name: trimmedString().min(1).max(100),
   email,
   password,
 });
 
 export const createUserBody = z.strictObject({
   email,
-  name: z.string().trim().min(1).max(100),
+  name: trimmedString().min(1).max(100),
   role,
   password,
   teamIds: z.array(id).max(50).default([]),
 });
 export const updateUserBody = z.strictObject({
-  name: z.string().trim().min(1).max(100).optional(),
+  name: trimmedString().min(1).max(100).optional(),
   role: role.optional(),
   disabled: z.boolean().optional(),
   teamIds: z.array(id).max(50).optional(),
@@ -55,7 +55,7 @@ export const updateUserBody = z.strictObject({
 export const team = z.object({ id, name: z.string(), memberIds: z.array(id) });
 export type Team = z.infer<typeof team>;
 export const createTeamBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: trimmedString().min(1).max(100),
   memberIds: z.array(id).max(500).default([]),
 });
 /** Rename a team and/or replace its members (the whole list); fields left out stay as they are. */
@@ -68,4 +68,4 @@ export const updateTeamBody = z
 export type UpdateTeamInput = z.infer<typeof updateTeamBody>;
 
 export const apiTokenCreated = z.object({ id, name: z.string(), token: z.string() });
-export const createApiTokenBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
+export const createApiTokenBody = z.strictObject({ name: trimmedString().min(1).max(100) });

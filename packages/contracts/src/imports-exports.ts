@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime } from './common.ts';
+import { id, isoDateTime, trimmedString } from './common.ts';
 import { customerTarget } from './segments.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -85,7 +85,7 @@ export const importFieldLabels: Record<CustomerImportField | OrderImportField, s
 /** `POST /api/v1/imports?kind=customers&filename=客户.csv` with the raw file as the body. */
 export const importUploadQuery = z.strictObject({
   kind: z.enum(importKinds),
-  filename: z.string().trim().min(1).max(255).optional(),
+  filename: trimmedString().min(1).max(255).optional(),
 });
 
 /**

@@ -13,6 +13,7 @@ export * from './customer-channels.ts';
 export * from './customers.ts';
 export * from './delivery-reasons.ts';
 export * from './errors.ts';
+export * from './handoff.ts';
 export * from './identity.ts';
 export * from './imports-exports.ts';
 export * from './jobs.ts';

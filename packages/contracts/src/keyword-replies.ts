@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime } from './common.ts';
+import { id, isoDateTime, trimmedString } from './common.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Keyword auto-replies (关键词自动回复): a customer message matching a rule's keywords is answered at once.
@@ -73,18 +73,16 @@ export const keywordReply = z.object({
 export type KeywordReply = z.infer<typeof keywordReply>;
 
 const keywordList = z
-  .array(z.string().trim().min(1, '关键词不能为空').max(KEYWORD_MAX_LENGTH, `关键词最多 ${KEYWORD_MAX_LENGTH} 个字`))
+  .array(trimmedString().min(1, '关键词不能为空').max(KEYWORD_MAX_LENGTH, `关键词最多 ${KEYWORD_MAX_LENGTH} 个字`))
   .min(1, '至少填写一个关键词')
   .max(KEYWORDS_PER_RULE_MAX, `每条规则最多 ${KEYWORDS_PER_RULE_MAX} 个关键词`);
 
 const ruleFields = {
-  name: z.string().trim().min(1, '名称不能为空').max(60, '名称最多 60 个字'),
+  name: trimmedString().min(1, '名称不能为空').max(60, '名称最多 60 个字'),
   keywords: keywordList,
   matchMode: z.enum(keywordMatchModes),
   templateId: id.nullable(),
-  replyText: z
-    .string()
-    .trim()
+  replyText: trimmedString()
     .min(1, '回复内容不能为空')
     .max(KEYWORD_REPLY_TEXT_MAX, `回复内容最多 ${KEYWORD_REPLY_TEXT_MAX} 个字`)
     .nullable(),
@@ -133,7 +131,7 @@ export type UpdateKeywordReplyBody = z.input<typeof updateKeywordReplyBody>;
 
 export const keywordReplyListQuery = z.strictObject({
   /** Name or keyword contains (normalised like matching). */
-  q: z.string().trim().max(100).optional(),
+  q: trimmedString().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
   cursor: z.string().max(200).optional(),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime, listQuery } from './common.ts';
+import { id, isoDateTime, listQuery, trimmedString } from './common.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Knowledge base (知识库): categories, FAQ/help articles, agent search, the public help centre and the inbox bot.
@@ -28,7 +28,7 @@ export const kbCategory = z.object({
 export type KbCategory = z.infer<typeof kbCategory>;
 
 export const createKbCategoryBody = z.strictObject({
-  name: z.string().trim().min(1, '请填写分类名称').max(50),
+  name: trimmedString().min(1, '请填写分类名称').max(50),
   parentId: id.nullable().optional(),
   position: z.number().int().min(0).max(10_000).optional(),
 });
@@ -67,10 +67,10 @@ export const kbArticleListItem = kbArticle.omit({ body: true }).extend({
 });
 export type KbArticleListItem = z.infer<typeof kbArticleListItem>;
 
-const kbQuestion = z.string().trim().min(1).max(KB_QUESTION_MAX, `问法最多 ${KB_QUESTION_MAX} 个字`);
+const kbQuestion = trimmedString().min(1).max(KB_QUESTION_MAX, `问法最多 ${KB_QUESTION_MAX} 个字`);
 
 export const createKbArticleBody = z.strictObject({
-  title: z.string().trim().min(1, '请填写标题').max(KB_TITLE_MAX, `标题最多 ${KB_TITLE_MAX} 个字`),
+  title: trimmedString().min(1, '请填写标题').max(KB_TITLE_MAX, `标题最多 ${KB_TITLE_MAX} 个字`),
   body: z.string().max(KB_BODY_MAX, '正文太长'),
   questions: z.array(kbQuestion).max(KB_QUESTIONS_MAX, `最多 ${KB_QUESTIONS_MAX} 个问法`).default([]),
   status: z.enum(kbArticleStatuses).default('draft'),
@@ -90,7 +90,7 @@ export const updateKbArticleBody = z.strictObject({
 export type UpdateKbArticleBody = z.infer<typeof updateKbArticleBody>;
 
 export const kbArticleListQuery = listQuery.extend({
-  q: z.string().trim().max(100).optional(),
+  q: trimmedString().max(100).optional(),
   categoryId: id.optional(),
   status: z.enum(kbArticleStatuses).optional(),
   locale: z.enum(kbLocales).optional(),
@@ -99,7 +99,7 @@ export type KbArticleListQuery = z.input<typeof kbArticleListQuery>;
 
 /** Agent search from the workbench (published articles only). */
 export const kbSearchQuery = z.strictObject({
-  q: z.string().trim().min(1, '请输入搜索内容').max(100),
+  q: trimmedString().min(1, '请输入搜索内容').max(100),
   limit: z.coerce.number().int().min(1).max(20).default(8),
   locale: z.enum(kbLocales).optional(),
 });
@@ -126,9 +126,9 @@ export const botSettings = z.strictObject({
   enabled: z.boolean(),
   /** Minimum match confidence (0..1) for the bot to answer; below it the conversation goes to an agent. */
   threshold: z.number().min(0, '阈值在 0 到 1 之间').max(1, '阈值在 0 到 1 之间'),
-  greeting: z.string().trim().max(200, '欢迎语最多 200 个字'),
+  greeting: trimmedString().max(200, '欢迎语最多 200 个字'),
   quickQuestions: z
-    .array(z.string().trim().min(1).max(50, '快捷问题最多 50 个字'))
+    .array(trimmedString().min(1).max(50, '快捷问题最多 50 个字'))
     .max(BOT_QUICK_QUESTIONS_MAX, `最多 ${BOT_QUICK_QUESTIONS_MAX} 个快捷问题`),
 });
 export type BotSettings = z.infer<typeof botSettings>;
@@ -174,7 +174,7 @@ export type BotStats = z.infer<typeof botStats>;
 // ── Public help centre / widget ───────────────────────────────────────────────────────────────────────
 
 export const publicHelpQuery = z.strictObject({
-  q: z.string().trim().max(100).optional(),
+  q: trimmedString().max(100).optional(),
   categoryId: id.optional(),
   locale: z.enum(kbLocales).optional(),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { id, isoDateTime } from './common.ts';
-import { lifecycleStages, rfmTiers } from './customers.ts';
+import { id, isoDateTime, trimmedString } from './common.ts';
+import { emailAddress, lifecycleStages, rfmTiers } from './customers.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Orders: upserted by (platform, orderNo) from the API, imports and integrations. Money is integer fen.
@@ -36,9 +36,7 @@ export const MAX_AMOUNT_FEN = 100_000_000_000;
 
 const fen = z.number().int('金额必须是整数（单位：分）').min(0, '金额不能为负数').max(MAX_AMOUNT_FEN, '金额过大');
 const code = (label: string) =>
-  z
-    .string()
-    .trim()
+  trimmedString()
     .min(1, `${label}不能为空`)
     .max(64, `${label}最长 64 个字符`)
     .regex(/^[\x21-\x7e]+$/, `${label}只能包含字母、数字和符号`);
@@ -51,10 +49,10 @@ const dateTime = z.iso
     const at = Date.parse(value);
     return at >= EARLIEST_ORDER_TIME && at <= Date.now() + 86_400_000;
   }, '时间不在合理范围内：应在 2000 年之后，且不晚于现在');
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
+const optionalText = (max: number) => trimmedString().max(max).nullable().optional();
 
 export const orderItemInput = z.strictObject({
-  productName: z.string().trim().min(1, '商品名称不能为空').max(200),
+  productName: trimmedString().min(1, '商品名称不能为空').max(200),
   sku: optionalText(100),
   quantity: z.number().int('数量必须是整数').min(1, '数量至少为 1').max(1_000_000),
   priceFen: fen,
@@ -65,15 +63,15 @@ export type OrderItemInput = z.infer<typeof orderItemInput>;
 export const orderCustomerInput = z
   .strictObject({
     customerId: id.optional(),
-    buyerId: z.string().trim().min(1).max(128).optional(),
+    buyerId: trimmedString().min(1).max(128).optional(),
     phone: z
       .string()
       .normalize('NFKC')
       .trim()
       .regex(/^\+?[0-9 -]{5,20}$/, '手机号格式不正确')
       .optional(),
-    email: z.email('邮箱格式不正确').max(254).optional(),
-    name: z.string().trim().max(100).optional(),
+    email: emailAddress.optional(),
+    name: trimmedString().max(100).optional(),
   })
   .refine((c) => c.customerId || c.buyerId || c.phone || c.email, {
     message: '需要 customerId、buyerId、phone 或 email 之一来确定客户',
@@ -178,7 +176,7 @@ export type UpsertOrdersBatchResult = z.infer<typeof upsertOrdersBatchResult>;
 export const orderListQuery = z.strictObject({
   customerId: id.optional(),
   /** An order number or tracking number, exactly or by prefix. */
-  q: z.string().trim().max(64).optional(),
+  q: trimmedString().max(64).optional(),
   status: z.enum(orderStatuses).optional(),
   platform: z.enum(orderPlatforms).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { inboxHoursStatus } from './business-hours.ts';
+import { trimmedString } from './common.ts';
 import { clientMsgId, message, messageContent } from './conversations.ts';
+import { emailAddress } from './customers.ts';
 
 export const sourceId = z
   .string()
@@ -17,7 +19,7 @@ export const createVisitorBody = z.strictObject({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
-  name: z.string().trim().max(100).optional(),
+  name: trimmedString().max(100).optional(),
 });
 
 export const visitorSession = z.object({
@@ -28,6 +30,7 @@ export const visitorSession = z.object({
     color: z.string(),
     greeting: z.string(),
     hours: inboxHoursStatus.describe('business hours and whether the inbox is open now'),
+    agentsOnline: z.boolean().describe('at least one agent who may work this inbox is online (presence) now'),
   }),
 });
 export type VisitorSession = z.infer<typeof visitorSession>;
@@ -36,9 +39,9 @@ export const publicMessageBody = z.strictObject({
   sourceId,
   content: messageContent,
   clientMsgId: clientMsgId.optional(),
-  name: z.string().trim().max(100).optional(),
-  phone: z.string().trim().max(32).optional(),
-  email: z.email().max(254).optional(),
+  name: trimmedString().max(100).optional(),
+  phone: trimmedString().max(32).optional(),
+  email: emailAddress.optional(),
 });
 
 export const publicMessage = message.pick({
@@ -57,6 +60,8 @@ export type PublicMessage = z.infer<typeof publicMessage>;
 export const visitorFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('message'), content: messageContent, clientMsgId }),
   z.strictObject({ type: z.literal('ping') }),
+  /** The visitor is typing (sent at most every few seconds; never stored). */
+  z.strictObject({ type: z.literal('typing') }),
 ]);
 
 /** Frames the server sends to the widget. */
@@ -65,5 +70,16 @@ export const visitorServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), message: publicMessage }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string(), clientMsgId: z.string().optional() }),
   z.object({ type: z.literal('pong') }),
+  /** An agent is typing a reply (ephemeral). */
+  z.object({ type: z.literal('typing') }),
+  /** Whether a person is there to answer: sent on connect and after pings. */
+  z.object({ type: z.literal('status'), agentsOnline: z.boolean() }),
 ]);
 export type VisitorServerFrame = z.infer<typeof visitorServerFrame>;
+
+/** GET /public/v1/inboxes/{inboxToken}/status: what the widget's header shows (polled when the socket is down). */
+export const publicInboxStatus = z.object({
+  agentsOnline: z.boolean(),
+  hours: inboxHoursStatus,
+});
+export type PublicInboxStatus = z.infer<typeof publicInboxStatus>;

@@ -10,7 +10,9 @@ export const agentEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conversation.updated'), conversation }),
   /** A channel message's delivery state changed (sent, failed, bounced): the chat updates its mark. */
   z.object({ type: z.literal('message.updated'), message }),
-  /** To users who may read alerts (alerts:read) only. */
+  /** The customer is typing in the conversation (website widget): ephemeral, never stored. */
+  z.object({ type: z.literal('conversation.typing'), conversationId: z.uuid(), sender: z.literal('customer') }),
+  /** Spike alerts to users who may read alerts (alerts:read); a notification (snooze_ended) to its recipient only. */
   z.object({ type: z.literal('alert.created'), alert }),
   /** To users who may monitor the queue (queue:monitor), and to the agent themself. */
   z.object({ type: z.literal('presence.changed'), userId: z.uuid(), presence: agentPresence }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime } from './common.ts';
+import { id, isoDateTime, trimmedString } from './common.ts';
 import { rfmTiers } from './customers.ts';
 
 /** What an agent shows: offline is set by the server when their last socket has been gone for a minute. */
@@ -29,7 +29,7 @@ export type AgentStatus = z.infer<typeof agentStatus>;
 
 export const setPresenceBody = z.strictObject({ presence: chosenPresence });
 
-const skillName = z.string().trim().min(1, '技能不能为空').max(30, '技能最多 30 个字');
+const skillName = trimmedString().min(1, '技能不能为空').max(30, '技能最多 30 个字');
 
 export const updateAgentProfileBody = z.strictObject({
   capacity: z.number().int().min(0, '接待上限不能小于 0').max(100, '接待上限最多 100').optional(),
@@ -49,7 +49,7 @@ export const routingConditions = z.strictObject({
     .array(z.enum(['website', 'api']))
     .max(5)
     .optional(),
-  keywords: z.array(z.string().trim().min(1, '关键词不能为空').max(50, '关键词最多 50 个字')).max(50).optional(),
+  keywords: z.array(trimmedString().min(1, '关键词不能为空').max(50, '关键词最多 50 个字')).max(50).optional(),
 });
 export type RoutingConditions = z.infer<typeof routingConditions>;
 
@@ -69,7 +69,7 @@ export const routingRule = z.object({
 export type RoutingRule = z.infer<typeof routingRule>;
 
 export const createRoutingRuleBody = z.strictObject({
-  name: z.string().trim().min(1, '请填写规则名称').max(60, '规则名称最多 60 个字'),
+  name: trimmedString().min(1, '请填写规则名称').max(60, '规则名称最多 60 个字'),
   enabled: z.boolean().default(true),
   conditions: routingConditions,
   teamId: id.nullable(),
@@ -78,7 +78,7 @@ export const createRoutingRuleBody = z.strictObject({
 export type CreateRoutingRuleBody = z.input<typeof createRoutingRuleBody>;
 
 export const updateRoutingRuleBody = z.strictObject({
-  name: z.string().trim().min(1, '请填写规则名称').max(60, '规则名称最多 60 个字').optional(),
+  name: trimmedString().min(1, '请填写规则名称').max(60, '规则名称最多 60 个字').optional(),
   enabled: z.boolean().optional(),
   conditions: routingConditions.optional(),
   teamId: id.nullable().optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime } from './common.ts';
+import { id, isoDateTime, trimmedString } from './common.ts';
 import { customer } from './customers.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -250,18 +250,18 @@ export const segment = z.object({
 });
 export type Segment = z.infer<typeof segment>;
 
-const segmentName = z.string().trim().min(1, '名称不能为空').max(60, '名称最多 60 个字');
+const segmentName = trimmedString().min(1, '名称不能为空').max(60, '名称最多 60 个字');
 
 export const createSegmentBody = z.strictObject({
   name: segmentName,
-  description: z.string().trim().max(500).default(''),
+  description: trimmedString().max(500).default(''),
   filter: segmentFilter,
 });
 export type CreateSegmentBody = z.input<typeof createSegmentBody>;
 
 export const updateSegmentBody = z.strictObject({
   name: segmentName.optional(),
-  description: z.string().trim().max(500).optional(),
+  description: trimmedString().max(500).optional(),
   filter: segmentFilter.optional(),
 });
 export type UpdateSegmentBody = z.input<typeof updateSegmentBody>;
@@ -287,7 +287,7 @@ export const customerTarget = z.union([
   z.strictObject({ segmentId: id }),
   z.strictObject({ filter: segmentFilter }),
   z.strictObject({ customerIds: z.array(id).min(1).max(10_000) }),
-  z.strictObject({ q: z.string().trim().min(1).max(100) }),
+  z.strictObject({ q: trimmedString().min(1).max(100) }),
 ]);
 export type CustomerTarget = z.infer<typeof customerTarget>;
 

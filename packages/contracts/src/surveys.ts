@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime, listQuery } from './common.ts';
+import { id, isoDateTime, listQuery, trimmedString } from './common.ts';
 import { job } from './jobs.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -30,8 +30,8 @@ export const surveySettings = z.strictObject({
   csatEnabled: z.boolean(),
   /** Send a CSAT survey when an agent resolves a conversation. */
   csatAutoSend: z.boolean(),
-  csatQuestion: z.string().trim().min(1).max(SURVEY_QUESTION_MAX),
-  npsQuestion: z.string().trim().min(1).max(SURVEY_QUESTION_MAX),
+  csatQuestion: trimmedString().min(1).max(SURVEY_QUESTION_MAX),
+  npsQuestion: trimmedString().min(1).max(SURVEY_QUESTION_MAX),
   /** CSAT scores at or below it open a 差评回访 ticket (default 2). */
   csatLowThreshold: z.number().int().min(1).max(4),
   /** NPS scores at or below it (detractors, default 6) open a 差评回访 ticket. */
@@ -74,7 +74,7 @@ export const npsCount = z.object({ count: z.number().int() });
 
 export const sendNpsBody = z.strictObject({
   segmentId: id,
-  question: z.string().trim().min(1).max(SURVEY_QUESTION_MAX).optional(),
+  question: trimmedString().min(1).max(SURVEY_QUESTION_MAX).optional(),
   /** The count the lead confirmed; a different count now answers 409 bulk.count_changed. */
   expectedCount: z.number().int().min(0),
 });
@@ -160,7 +160,7 @@ export type PublicSurvey = z.infer<typeof publicSurvey>;
 
 export const publicSurveyAnswerBody = z.strictObject({
   score: z.number().int(),
-  comment: z.string().trim().max(SURVEY_COMMENT_MAX).optional(),
+  comment: trimmedString().max(SURVEY_COMMENT_MAX).optional(),
 });
 export type PublicSurveyAnswerBody = z.infer<typeof publicSurveyAnswerBody>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime } from './common.ts';
+import { id, isoDateTime, trimmedString } from './common.ts';
 
 /** 状态 / 来源 / 行为 / 自定义 */
 export const tagGroupKinds = ['status', 'source', 'behavior', 'custom'] as const;
@@ -35,7 +35,7 @@ export const tag = z.object({
 });
 export type Tag = z.infer<typeof tag>;
 
-const name = z.string().trim().min(1, '名称不能为空').max(40, '名称最多 40 个字');
+const name = trimmedString().min(1, '名称不能为空').max(40, '名称最多 40 个字');
 
 export const createTagGroupBody = z.strictObject({
   name,
@@ -71,7 +71,16 @@ export const updateTagBody = z.strictObject({
 });
 export type UpdateTagBody = z.infer<typeof updateTagBody>;
 
-export const tagListQuery = z.strictObject({ groupId: id.optional() });
+/**
+ * `GET /api/v1/tags`: in display order (position, then name). With `limit`, one page of at most that many and a
+ * `nextCursor` for the next (DESIGN §5); without it, every tag (the list is small and its callers read it whole).
+ */
+export const tagListQuery = z.strictObject({
+  groupId: id.optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+  cursor: z.string().max(200).optional(),
+});
+export type TagListQuery = z.infer<typeof tagListQuery>;
 
 /** Deleting a tag (or group) that has children or is applied answers 409 with `tagDeleteConflict` unless `force`. */
 export const forceQuery = z.strictObject({

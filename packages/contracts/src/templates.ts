@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime } from './common.ts';
+import { id, isoDateTime, trimBlank, trimmedString } from './common.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Reply templates (话术 / 快捷回复): personal, team or workspace-wide, with {{variables}} filled per conversation.
@@ -43,8 +43,8 @@ export const unknownTemplateVariables = (content: string): string[] =>
 
 export const templateAttachment = z.object({
   fileId: id,
-  name: z.string().trim().min(1).max(200),
-  contentType: z.string().trim().min(1).max(200),
+  name: trimmedString().min(1).max(200),
+  contentType: trimmedString().min(1).max(200),
 });
 export type TemplateAttachment = z.infer<typeof templateAttachment>;
 
@@ -88,8 +88,8 @@ export const templateListItem = template.extend({
 export type TemplateListItem = z.infer<typeof templateListItem>;
 
 export const templateListQuery = z.strictObject({
-  q: z.string().trim().max(100).optional(),
-  category: z.string().trim().max(40).optional(),
+  q: trimmedString().max(100).optional(),
+  category: trimmedString().max(40).optional(),
   scope: z.enum(templateScopes).optional(),
   conversationId: id.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -97,13 +97,13 @@ export const templateListQuery = z.strictObject({
 });
 export type TemplateListQuery = z.input<typeof templateListQuery>;
 
-const category = z.string().trim().min(1, '分类不能为空').max(40, '分类最多 40 个字');
-const title = z.string().trim().min(1, '标题不能为空').max(60, '标题最多 60 个字');
+const category = trimmedString().min(1, '分类不能为空').max(40, '分类最多 40 个字');
+const title = trimmedString().min(1, '标题不能为空').max(60, '标题最多 60 个字');
 const content = z
   .string()
   .min(1, '内容不能为空')
   .max(TEMPLATE_CONTENT_MAX, `内容最多 ${TEMPLATE_CONTENT_MAX} 个字`)
-  .refine((text) => text.trim().length > 0, '内容不能为空');
+  .refine((value) => trimBlank(value).length > 0, '内容不能为空');
 
 export const createTemplateBody = z.strictObject({
   scope: z.enum(templateScopes).default('personal'),

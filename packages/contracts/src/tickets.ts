@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime } from './common.ts';
+import { id, isoDateTime, trimmedString } from './common.ts';
 
 /** Built-in category keys; a workspace may add its own (tickets module: editable list). */
 export const builtInTicketCategories = ['inquiry', 'logistics', 'return', 'complaint', 'other'] as const;
@@ -56,9 +56,7 @@ export type Ticket = z.infer<typeof ticket>;
 // ---------------------------------------------------------------------------------------------------------------
 // Requests and answers of /api/v1/tickets, /api/v1/ticket-categories, /api/v1/ticket-views, /api/v1/sla-policies.
 
-const categoryKey = z
-  .string()
-  .trim()
+const categoryKey = trimmedString()
   .min(1)
   .max(40)
   .regex(/^[a-z0-9_-]+$/, '分类标识只能包含小写字母、数字、下划线和连字符');
@@ -89,9 +87,9 @@ export type TicketSort = (typeof ticketSorts)[number];
 
 /** The list's filters; also what a saved view stores. `assignee`: `mine`, `unassigned` or a user id. */
 export const ticketFilters = z.strictObject({
-  q: z.string().trim().max(100).optional(),
+  q: trimmedString().max(100).optional(),
   status: z.enum([...ticketStatuses, 'active']).optional(),
-  category: z.string().trim().max(40).optional(),
+  category: trimmedString().max(40).optional(),
   severity: ticketSeverity.optional(),
   assignee: z.union([z.enum(['mine', 'unassigned']), id]).optional(),
   teamId: id.optional(),
@@ -115,10 +113,10 @@ export const ticketListQuery = ticketFilters.extend({
 export type TicketListQuery = z.infer<typeof ticketListQuery>;
 
 export const createTicketBody = z.strictObject({
-  subject: z.string().trim().min(1, '请填写工单标题').max(200),
-  description: z.string().trim().max(10000).default(''),
+  subject: trimmedString().min(1, '请填写工单标题').max(200),
+  description: trimmedString().max(10000).default(''),
   /** Defaults to `inquiry`. */
-  category: z.string().trim().max(40).default('inquiry'),
+  category: trimmedString().max(40).default('inquiry'),
   severity: ticketSeverity.default('normal'),
   /** From a conversation: customer (and the customer's latest order when `orderIds` is absent) are prefilled. */
   conversationId: id.nullable().optional(),
@@ -133,9 +131,9 @@ export type CreateTicketInput = z.input<typeof createTicketBody>;
 /** Field changes; `status` goes through the state machine, `assigneeId` is a recorded hand-over. */
 export const updateTicketBody = z
   .strictObject({
-    subject: z.string().trim().min(1, '请填写工单标题').max(200),
-    description: z.string().trim().max(10000),
-    category: z.string().trim().max(40),
+    subject: trimmedString().min(1, '请填写工单标题').max(200),
+    description: trimmedString().max(10000),
+    category: trimmedString().max(40),
     severity: ticketSeverity,
     status: ticketStatus,
     assigneeId: id.nullable(),
@@ -160,7 +158,7 @@ export const ticketTransitions: Record<TicketStatus, readonly TicketStatus[]> = 
 
 export const ticketCommentBody = z
   .strictObject({
-    body: z.string().trim().max(10000).default(''),
+    body: trimmedString().max(10000).default(''),
     /** Internal note (default) or a public reply: the first public reply meets the first-response clock. */
     internal: z.boolean().default(true),
     /** Files uploaded with POST /api/v1/attachments. */
@@ -226,7 +224,7 @@ export const bulkTicketChanges = z
     status: ticketStatus,
     assigneeId: id.nullable(),
     severity: ticketSeverity,
-    category: z.string().trim().max(40),
+    category: trimmedString().max(40),
   })
   .partial()
   .refine((value) => Object.keys(value).length > 0, '没有要修改的字段');
@@ -258,14 +256,14 @@ export const ticketCategory = z.object({
 });
 export type TicketCategory = z.infer<typeof ticketCategory>;
 export const createTicketCategoryBody = z.strictObject({
-  name: z.string().trim().min(1, '请填写分类名称').max(40),
+  name: trimmedString().min(1, '请填写分类名称').max(40),
   /** Generated from the id when absent. */
   key: categoryKey.optional(),
   position: z.number().int().min(0).max(10000).optional(),
 });
 export const updateTicketCategoryBody = z
   .strictObject({
-    name: z.string().trim().min(1, '请填写分类名称').max(40),
+    name: trimmedString().min(1, '请填写分类名称').max(40),
     position: z.number().int().min(0).max(10000),
     archived: z.boolean(),
   })
@@ -282,7 +280,7 @@ export const ticketView = z.object({
 });
 export type TicketView = z.infer<typeof ticketView>;
 export const createTicketViewBody = z.strictObject({
-  name: z.string().trim().min(1, '请填写视图名称').max(40),
+  name: trimmedString().min(1, '请填写视图名称').max(40),
   filters: ticketFilters,
   isShared: z.boolean().default(false),
 });
@@ -340,12 +338,12 @@ export type SlaPolicy = z.infer<typeof slaPolicy>;
 
 export const createSlaPolicyBody = z
   .strictObject({
-    name: z.string().trim().min(1, '请填写策略名称').max(60),
+    name: trimmedString().min(1, '请填写策略名称').max(60),
     position: z.number().int().min(0).max(10000).optional(),
     enabled: z.boolean().default(true),
-    categories: z.array(z.string().trim().min(1).max(40)).max(50).default([]),
+    categories: z.array(trimmedString().min(1).max(40)).max(50).default([]),
     severities: z.array(ticketSeverity).max(3).default([]),
-    customerTiers: z.array(z.string().trim().min(1).max(40)).max(20).default([]),
+    customerTiers: z.array(trimmedString().min(1).max(40)).max(20).default([]),
     targets: slaTargetsMinutes,
     hours: z.enum(['business', 'calendar']).default('business'),
     escalation: slaEscalation.nullable().default(null),
@@ -357,12 +355,12 @@ export const createSlaPolicyBody = z
 export type SlaPolicyInput = z.input<typeof createSlaPolicyBody>;
 export const updateSlaPolicyBody = z
   .strictObject({
-    name: z.string().trim().min(1, '请填写策略名称').max(60),
+    name: trimmedString().min(1, '请填写策略名称').max(60),
     position: z.number().int().min(0).max(10000),
     enabled: z.boolean(),
-    categories: z.array(z.string().trim().min(1).max(40)).max(50),
+    categories: z.array(trimmedString().min(1).max(40)).max(50),
     severities: z.array(ticketSeverity).max(3),
-    customerTiers: z.array(z.string().trim().min(1).max(40)).max(20),
+    customerTiers: z.array(trimmedString().min(1).max(40)).max(20),
     targets: slaTargetsMinutes,
     hours: z.enum(['business', 'calendar']),
     escalation: slaEscalation.nullable(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { id, isoDateTime, listQuery } from './common.ts';
+import { id, isoDateTime, listQuery, trimmedString } from './common.ts';
 import { deliveryReason } from './delivery-reasons.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -52,7 +52,7 @@ export const webhookEndpoint = z.object({
 });
 export type WebhookEndpoint = z.infer<typeof webhookEndpoint>;
 
-const webhookUrl = z.string().trim().min(1, '请填写网址').max(WEBHOOK_URL_MAX);
+const webhookUrl = trimmedString().min(1, '请填写网址').max(WEBHOOK_URL_MAX);
 const webhookEventList = z
   .array(z.enum(webhookEvents))
   .min(1, '至少订阅一个事件')
@@ -61,7 +61,7 @@ const webhookEventList = z
 
 export const createWebhookBody = z.strictObject({
   url: webhookUrl,
-  description: z.string().trim().max(WEBHOOK_DESCRIPTION_MAX).default(''),
+  description: trimmedString().max(WEBHOOK_DESCRIPTION_MAX).default(''),
   events: webhookEventList,
   enabled: z.boolean().default(true),
 });
@@ -69,7 +69,7 @@ export type CreateWebhookBody = z.infer<typeof createWebhookBody>;
 
 export const updateWebhookBody = z.strictObject({
   url: webhookUrl.optional(),
-  description: z.string().trim().max(WEBHOOK_DESCRIPTION_MAX).optional(),
+  description: trimmedString().max(WEBHOOK_DESCRIPTION_MAX).optional(),
   events: webhookEventList.optional(),
   enabled: z.boolean().optional(),
   /** A new signing secret (the old one stops working at once). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { businessHours, offlineReply } from './business-hours.ts';
-import { id, isoDateTime } from './common.ts';
+import { id, isoDateTime, trimmedString } from './common.ts';
 import { botSettings } from './knowledge.ts';
 
 export const channelTypes = ['website', 'api', 'email', 'wechat', 'sms'] as const;
@@ -54,13 +54,13 @@ export const inbox = z.object({
 export type Inbox = z.infer<typeof inbox>;
 
 export const createInboxBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: trimmedString().min(1).max(100),
   channelType: channelType.default('website'),
   settings: inboxSettings.default({ color: '#1677ff', greeting: '您好，有什么可以帮您？' }),
   channelConfig: channelConfig.default({}),
 });
 export const updateInboxBody = z.strictObject({
-  name: z.string().trim().min(1).max(100).optional(),
+  name: trimmedString().min(1).max(100).optional(),
   // Not inboxSettings.partial(): its defaults would reset the fields a patch leaves out.
   settings: z
     .strictObject({

@@ -309,6 +309,8 @@ export const conversations = pgTable(
     assigneeId: uuid('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
     snoozedUntil: timestamp('snoozed_until', { withTimezone: true }),
+    /** Who snoozed it: told when it wakes if nobody is assigned (cleared on waking). */
+    snoozedBy: uuid('snoozed_by').references(() => users.id, { onDelete: 'set null' }),
     waitingSince: timestamp('waiting_since', { withTimezone: true }),
     firstReplyAt: timestamp('first_reply_at', { withTimezone: true }),
     /** When it was last resolved (kept when it reopens; the status tells whether it is resolved now). */
@@ -987,19 +989,26 @@ export const automationRuns = pgTable(
   ],
 );
 
-/** Supervisor alerts (nlp module): spikes of urgent or negative inbound messages, at most one per kind per 30 min. */
+/**
+ * The bell (nlp module): supervisor alerts on spikes of urgent or negative inbound messages (no recipient, at most one
+ * per kind per 30 min), and notifications for one user (recipient_id: a snoozed conversation woke up).
+ */
 export const alerts = pgTable(
   'alerts',
   {
     id: uuid('id').primaryKey(),
     workspaceId: workspaceId(),
-    kind: text('kind', { enum: ['urgent_spike', 'negative_spike'] }).notNull(),
+    kind: text('kind', { enum: ['urgent_spike', 'negative_spike', 'snooze_ended'] }).notNull(),
+    recipientId: uuid('recipient_id').references(() => users.id, { onDelete: 'cascade' }),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     acknowledgedBy: uuid('acknowledged_by').references(() => users.id, { onDelete: 'set null' }),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
   },
-  (t) => [index('alerts_workspace_idx').on(t.workspaceId, t.kind, t.createdAt)],
+  (t) => [
+    index('alerts_workspace_idx').on(t.workspaceId, t.kind, t.createdAt),
+    index('alerts_recipient_idx').on(t.workspaceId, t.recipientId, t.id).where(sql`recipient_id is not null`),
+  ],
 );
 
 /**

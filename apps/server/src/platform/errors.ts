@@ -9,6 +9,8 @@ export const errorStatus = {
   'auth.required': 401,
   'auth.invalid_credentials': 401,
   'auth.locked': 429,
+  /** The right password, but an admin disabled the account: say so, so they stop retrying. */
+  'auth.user_disabled': 403,
   'auth.csrf': 403,
   'auth.forbidden': 403,
   'auth.signature_invalid': 401,

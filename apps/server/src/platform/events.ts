@@ -35,6 +35,13 @@ export type DomainEvent = EventBase &
     | { type: 'user.disabled'; userId: string }
     | { type: 'user.presence_changed'; userId: string; presence: 'online' | 'busy' | 'away' | 'offline' }
     | { type: 'conversation.reopened'; conversation: Conversation }
+    | {
+        /** A snoozed conversation woke up (its time came); `notifyUserId` is told: the assignee, else who snoozed it. */
+        type: 'conversation.snooze_ended';
+        conversation: Conversation;
+        snoozedUntil: string;
+        notifyUserId: string | null;
+      }
     | { type: 'ticket.created'; ticket: Ticket }
     | { type: 'ticket.updated'; ticket: Ticket; changes: string[] }
     | { type: 'ticket.resolved'; ticket: Ticket }

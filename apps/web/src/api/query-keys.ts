@@ -13,7 +13,9 @@ export const queryKeys = {
   conversationLists: ['conversations', 'list'] as const,
   conversationList: (filters: ConversationFilters) => ['conversations', 'list', filters] as const,
   conversationCounts: ['conversations', 'counts'] as const,
-  conversationCount: (status: ConversationStatus | undefined) => ['conversations', 'counts', status ?? 'any'] as const,
+  /** The tab counts under a status and the list's search ('' without one). */
+  conversationCount: (status: ConversationStatus | undefined, q = '') =>
+    ['conversations', 'counts', status ?? 'any', q] as const,
   conversation: (id: string) => ['conversations', 'detail', id] as const,
   messages: (conversationId: string) => ['conversations', 'messages', conversationId] as const,
   customers: ['customers'] as const,

@@ -1,8 +1,10 @@
+import { Alert } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { LoginForm } from '../modules/identity/components/login-form.tsx';
 import { useSession } from '../modules/identity/hooks/use-session.ts';
+import { clearSignOutReason } from '../modules/identity/sign-out-reason.ts';
 import { useSetupStatus } from '../modules/workspaces/hooks/use-setup.ts';
 import { FullPageLoading } from '../ui/full-page-loading.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
@@ -23,19 +25,35 @@ export function LoginPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
+  const isDisabled = params.get('reason') === 'disabled';
   const setup = useSetupStatus();
   const session = useSession();
   // The workbench's code downloads while the agent types; signing in then shows it at once.
   useEffect(() => {
     const idle = window.requestIdleCallback ?? ((callback: () => void) => window.setTimeout(callback, 1500));
     idle(preloadWorkbench);
+    // The reason now rides in the URL (?reason=); a later sign-out should not repeat it.
+    clearSignOutReason();
   }, []);
   if (setup.data?.needsSetup) return <Navigate to="/setup" replace />;
   if (session.data) return <Navigate to={next} replace />;
   if (session.isPending && setup.isPending) return <FullPageLoading />;
   return (
     <AuthLayout title={t('login.title')} subtitle={t('login.subtitle')}>
-      <LoginForm onSignedIn={() => navigate(next, { replace: true })} />
+      <LoginForm
+        onSignedIn={() => navigate(next, { replace: true })}
+        notice={
+          isDisabled && (
+            <Alert
+              type="warning"
+              showIcon
+              title={t('login.disabledNotice')}
+              style={{ marginBottom: 16 }}
+              data-testid="login-disabled-notice"
+            />
+          )
+        }
+      />
     </AuthLayout>
   );
 }

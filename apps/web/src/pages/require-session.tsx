@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Navigate, Outlet, useLocation } from 'react-router';
 import { useSession } from '../modules/identity/hooks/use-session.ts';
+import { peekSignOutReason } from '../modules/identity/sign-out-reason.ts';
 import { useSetupStatus } from '../modules/workspaces/hooks/use-setup.ts';
 import { FullPageLoading } from '../ui/full-page-loading.tsx';
 
@@ -25,6 +26,12 @@ export function RequireSession() {
     );
   }
   const next = `${location.pathname}${location.search}`;
-  const search = next && next !== '/' ? `?next=${encodeURIComponent(next)}` : '';
+  const params = new URLSearchParams();
+  if (next && next !== '/') params.set('next', next);
+  // Disabled by an admin (the socket said so): the login page tells them instead of a bare form.
+  const reason = peekSignOutReason();
+  if (reason) params.set('reason', reason);
+  const query = params.toString();
+  const search = query ? `?${query}` : '';
   return <Navigate to={`/login${search}`} replace />;
 }

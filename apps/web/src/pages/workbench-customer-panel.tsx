@@ -36,13 +36,17 @@ type Props = {
 
 type PanelTab = 'profile' | 'orders' | 'history' | 'phrases' | 'knowledge';
 
-/** 客户信息: 资料 (value, tags — `T` to tag —, profile), 订单 and 历史 for the open conversation's customer. */
+/**
+ * 客户信息: 资料 (value, tags — `T` tags the customer, `Shift+T` the conversation —, profile), 订单, 历史, 快捷短语 and
+ * 知识库 for the open conversation's customer.
+ */
 export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, onOpenConversation }: Props) {
   const { t } = useTranslation();
   const can = useCan();
   const customer = useCustomer(customerId);
   const [tab, setTab] = useState<PanelTab>('profile');
   const [tagFocus, setTagFocus] = useState(0);
+  const [conversationTagFocus, setConversationTagFocus] = useState(0);
   const { catalog, isPending: isCatalogPending } = useTagCatalog();
   const customerTags = useCustomerTags(customerId);
   const changeCustomerTags = useChangeCustomerTags(customerId, catalog);
@@ -64,6 +68,12 @@ export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, on
     if (!canTag) return;
     setTab('profile');
     setTagFocus((value) => value + 1);
+  });
+  // Shift+T: the same picker for 本次会话标签.
+  useWorkbenchCommand('focus-conversation-tags', () => {
+    if (!canTag) return;
+    setTab('profile');
+    setConversationTagFocus((value) => value + 1);
   });
 
   const profile = customer.isPending ? (
@@ -104,7 +114,10 @@ export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, on
         />
       </div>
       <div className="hk-panel-block">
-        <div className="hk-field-label">{t('panel.conversationTags')}</div>
+        <div className="hk-field-label">
+          {t('panel.conversationTags')}
+          {canTag && <kbd className="hk-kbd-hint">Shift+T</kbd>}
+        </div>
         <TagsInline
           tags={conversationTags.data}
           catalog={catalog}
@@ -113,6 +126,7 @@ export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, on
           onChange={(change) => changeConversationTags.mutateAsync(change)}
           emptyText={t('panel.noConversationTags')}
           testId="conversation-tags"
+          focusSignal={conversationTagFocus}
         />
       </div>
       <CustomerChannelsSection
@@ -134,6 +148,8 @@ export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, on
     <div className="hk-customer-panel" data-testid="customer-panel">
       <Tabs
         size="small"
+        className="hk-panel-tabs"
+        tabBarGutter={10}
         activeKey={tab}
         onChange={(key) => setTab(key as PanelTab)}
         items={[
@@ -162,7 +178,11 @@ export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, on
             ? [
                 {
                   key: 'phrases',
-                  label: <span data-testid="panel-tab-phrases">{t('templates.panelTab')}</span>,
+                  label: (
+                    <span data-testid="panel-tab-phrases" title={t('templates.panelTab')}>
+                      {t('panel.tabPhrases')}
+                    </span>
+                  ),
                   children:
                     tab === 'phrases' ? (
                       <QuickPhrases conversationId={conversationId} canInsert={can('conversations:reply')} />
@@ -172,7 +192,11 @@ export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, on
             : []),
           {
             key: 'knowledge',
-            label: <span data-testid="panel-tab-knowledge">{t('knowledge.panelTab')}</span>,
+            label: (
+              <span data-testid="panel-tab-knowledge" title={t('knowledge.panelTab')}>
+                {t('panel.tabKnowledge')}
+              </span>
+            ),
             children: tab === 'knowledge' ? <KnowledgePanel conversationId={conversationId} /> : null,
           },
         ]}

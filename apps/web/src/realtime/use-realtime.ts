@@ -5,6 +5,7 @@ import { queryKeys } from '../api/query-keys.ts';
 import { replaceMessage, storeConversation, storeMessage } from '../modules/conversations/cache.ts';
 import { RealtimeConnection } from './realtime-connection.ts';
 import { setRealtimeStatus } from './realtime-status.ts';
+import { clearCustomerTyping, noteCustomerTyping } from './typing.ts';
 
 /** Keeps the one agent socket open while signed in and feeds its events into the query cache. */
 export function useRealtime(userId: string | undefined): void {
@@ -13,7 +14,10 @@ export function useRealtime(userId: string | undefined): void {
     if (!userId) return;
     const connection = new RealtimeConnection({
       onEvent: (event: AgentEvent) => {
-        if (event.type === 'message.created') storeMessage(client, event.message, event.conversation);
+        if (event.type === 'message.created') {
+          storeMessage(client, event.message, event.conversation);
+          if (event.message.direction === 'inbound') clearCustomerTyping(event.conversation.id);
+        } else if (event.type === 'conversation.typing') noteCustomerTyping(event.conversationId);
         else if (event.type === 'conversation.updated') storeConversation(client, event.conversation);
         else if (event.type === 'message.updated') replaceMessage(client, event.message);
         else if (event.type === 'alert.created') void client.invalidateQueries({ queryKey: ['alerts'] });

@@ -57,6 +57,8 @@ export function errorMessage(error: unknown, t: TFunction): string {
     }
     case 'auth.required':
       return t('errors.sessionEnded');
+    case 'auth.user_disabled':
+      return t('errors.userDisabled');
     case 'auth.forbidden':
       return t('errors.forbidden');
     case 'auth.csrf':

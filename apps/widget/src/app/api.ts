@@ -1,4 +1,4 @@
-import type { PublicMessage, VisitorSession } from '@huike/contracts';
+import type { PublicInboxStatus, PublicMessage, VisitorSession } from '@huike/contracts';
 
 export type MessagePage = { items: PublicMessage[]; nextCursor: string | null };
 
@@ -22,6 +22,8 @@ export class ApiError extends Error {
 }
 
 const TIMEOUT_MS = 15_000;
+/** A 10 MB photo on a slow phone connection. */
+const UPLOAD_TIMEOUT_MS = 120_000;
 
 /** The public channel API of one inbox, on the origin that served this page. */
 export function createApi(inboxToken: string) {
@@ -29,16 +31,17 @@ export function createApi(inboxToken: string) {
 
   async function request<T>(method: string, path: string, visitorToken?: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const isForm = body instanceof FormData;
+    if (body !== undefined && !isForm) headers['content-type'] = 'application/json';
     if (visitorToken) headers['x-huike-visitor-token'] = visitorToken;
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
+    const timer = setTimeout(() => abort.abort(), isForm ? UPLOAD_TIMEOUT_MS : TIMEOUT_MS);
     let response: Response;
     try {
       response = await fetch(base + path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
         cache: 'no-store',
         credentials: 'omit',
         signal: abort.signal,
@@ -72,6 +75,16 @@ export function createApi(inboxToken: string) {
         content,
         clientMsgId,
       }),
+
+    /** Sends one image or file as a message; the clientMsgId makes a resend store it once. */
+    sendFile(session: VisitorSession, file: Blob, name: string, clientMsgId: string) {
+      const form = new FormData();
+      form.append('file', file, name);
+      const path = `/conversations/${encodeURIComponent(session.sourceId)}/attachments?clientMsgId=${encodeURIComponent(clientMsgId)}`;
+      return request<PublicMessage>('POST', path, session.visitorToken, form);
+    },
+
+    status: () => request<PublicInboxStatus>('GET', '/status'),
 
     socketUrl(session: VisitorSession) {
       const query = new URLSearchParams({ sourceId: session.sourceId, token: session.visitorToken });

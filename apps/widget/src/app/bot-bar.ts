@@ -1,7 +1,5 @@
 import type { PublicBotInfo, PublicMessage } from '@huike/contracts';
-
-/** What the visitor sends to ask for a person; the bot recognises it (and so would an agent reading the chat). */
-export const HANDOFF_TEXT = '转人工';
+import { HANDOFF_REQUEST_TEXT } from '@huike/contracts/handoff';
 
 const strings = {
   zh: { handoff: '转人工', quick: '猜你想问' },
@@ -30,7 +28,8 @@ export function createBotBar(lang: string, send: (content: string) => void) {
   handoff.setAttribute('data-testid', 'widget-handoff');
   handoff.addEventListener('click', () => {
     handoff.hidden = true;
-    send(lang.startsWith('zh') ? HANDOFF_TEXT : `${HANDOFF_TEXT} (human agent)`);
+    // In the widget's language; the bot recognises each of these texts as a hand-off request.
+    send(lang.startsWith('zh') ? HANDOFF_REQUEST_TEXT['zh-CN'] : HANDOFF_REQUEST_TEXT.en);
     refresh();
   });
   el.append(quick, handoff);

@@ -1,5 +1,6 @@
 import type { PublicMessage, VisitorServerFrame, VisitorSession } from '@huike/contracts';
 import { type Api, ApiError, type CreateVisitorBody } from './api.ts';
+import type { Strings } from './i18n.ts';
 import type { Outbox } from './outbox.ts';
 import type { View } from './view.ts';
 
@@ -14,6 +15,8 @@ type ChatDeps = {
   view: View;
   outbox: Outbox;
   sessions: SessionStore;
+  /** Texts for why a file was not sent. */
+  t: Pick<Strings, 'fileTooLarge' | 'fileRefused'>;
   /** Signed shop user and display name from the embed, sent when the visitor session starts. */
   identity: Omit<CreateVisitorBody, 'sourceId' | 'visitorToken'>;
   /** A live (not history) message from the shop arrived. */
@@ -34,6 +37,10 @@ const RESTART_WINDOW_MS = 10_000;
 const SOCKET_FAILURES_BEFORE_REST = 2;
 /** Close codes a server uses to refuse the visitor (policy violation, 4401/4403 in the app range). */
 const REFUSED_CLOSE_CODES = new Set([1008, 4401, 4403]);
+/** The visitor's typing signal goes out at most this often (and only on the socket). */
+const TYPING_EVERY_MS = 2_500;
+/** In REST mode the header's 在线 (is an agent online) is asked every this many polls (~30 s). */
+const STATUS_EVERY_POLLS = 10;
 
 /** The server answered and said no (other than "slow down"): retrying the same request will not help. */
 const isRejected = (error: unknown) =>
@@ -49,7 +56,7 @@ const isAuthError = (error: unknown) => error instanceof ApiError && (error.stat
  *   dropped connection never loses one and a resend never shows twice (the server dedupes by clientMsgId);
  * - REST POST + polling when the socket cannot connect at all (proxies that block WebSockets).
  */
-export function startChat({ api, view, outbox, sessions, identity, onAgentMessage, onInbox }: ChatDeps) {
+export function startChat({ api, view, outbox, sessions, t, identity, onAgentMessage, onInbox }: ChatDeps) {
   let session: VisitorSession | null = null;
   let isStartingSession = false;
   let isUnavailable = false;
@@ -66,6 +73,11 @@ export function startChat({ api, view, outbox, sessions, identity, onAgentMessag
 
   let isRestMode = false;
   let pollTimer = 0;
+  let polls = 0;
+  let lastTypingAt = 0;
+
+  /** The bytes of files waiting in the outbox: this page only (a reload keeps the item, not the file). */
+  const fileBlobs = new Map<string, { file: Blob; preview?: string }>();
 
   /** The one message on its way to the server, and how it went. */
   let inFlight: { clientMsgId: string; via: 'socket' | 'rest' } | null = null;
@@ -198,6 +210,8 @@ export function startChat({ api, view, outbox, sessions, identity, onAgentMessag
       if (frame.type === 'ack') acknowledge(frame.clientMsgId, frame.message);
       else if (frame.type === 'message') receive(frame.message, true);
       else if (frame.type === 'error') onServerError(frame.code);
+      else if (frame.type === 'typing') view.showTyping();
+      else if (frame.type === 'status') view.setAgentsOnline(frame.agentsOnline);
     };
 
     ws.onclose = (event) => {
@@ -232,7 +246,9 @@ export function startChat({ api, view, outbox, sessions, identity, onAgentMessag
     }
   }
 
-  function sendFrame(frame: { type: 'ping' } | { type: 'message'; content: string; clientMsgId: string }) {
+  function sendFrame(
+    frame: { type: 'ping' } | { type: 'typing' } | { type: 'message'; content: string; clientMsgId: string },
+  ) {
     if (socket && isSocketOpen) socket.send(JSON.stringify(frame));
   }
 
@@ -269,6 +285,12 @@ export function startChat({ api, view, outbox, sessions, identity, onAgentMessag
     if (!isOnline()) return showOffline();
     void loadLatest();
     pump();
+    if (polls++ % STATUS_EVERY_POLLS === 0) {
+      api.status().then(
+        (status) => view.setAgentsOnline(status.agentsOnline),
+        () => {},
+      );
+    }
   }
 
   // ---- outbox -------------------------------------------------------------------------------------
@@ -279,12 +301,16 @@ export function startChat({ api, view, outbox, sessions, identity, onAgentMessag
   }
 
   /** Sends the oldest queued message, if nothing is on its way and some transport is up. */
-  function pump() {
+  function pump(): void {
     if (inFlight || !session) return;
     const next = outbox.list()[0];
     if (!next) return;
     const { clientMsgId, content } = next;
 
+    if (next.file) {
+      sendFile(session, clientMsgId);
+      return;
+    }
     if (socket && isSocketOpen) {
       inFlight = { clientMsgId, via: 'socket' };
       const ws = socket;
@@ -312,8 +338,52 @@ export function startChat({ api, view, outbox, sessions, identity, onAgentMessag
     }
   }
 
+  /**
+   * Files go over REST (multipart) whichever transport is up, still one at a time in the outbox's order, so text
+   * typed after a picture arrives after it. Nothing is sent while offline.
+   */
+  function sendFile(current: VisitorSession, clientMsgId: string): void {
+    const blob = fileBlobs.get(clientMsgId);
+    if (!blob) {
+      // Picked before a reload: the bytes are gone, the visitor has to pick it again.
+      outbox.remove(clientMsgId);
+      view.markFailed(clientMsgId);
+      pump();
+      return;
+    }
+    if (!isOnline() || !(isSocketOpen || isRestMode)) return;
+    inFlight = { clientMsgId, via: 'rest' };
+    const name = outbox.list().find((item) => item.clientMsgId === clientMsgId)?.file?.name ?? 'file';
+    api.sendFile(current, blob.file, name, clientMsgId).then(
+      (message) => acknowledge(clientMsgId, message),
+      (error: unknown) => {
+        if (inFlight?.clientMsgId !== clientMsgId) return;
+        releaseInFlight();
+        if (isAuthError(error)) return restartSession();
+        if (!isRejected(error)) {
+          // Offline or the server is struggling: try again shortly (reconnecting also pumps).
+          clearTimeout(pumpTimer);
+          pumpTimer = window.setTimeout(pump, SERVER_ERROR_RETRY_MS);
+          return;
+        }
+        const code = (error as ApiError).code;
+        forgetFile(clientMsgId);
+        outbox.remove(clientMsgId);
+        view.markFailed(clientMsgId, code === 'request.too_large' ? t.fileTooLarge : t.fileRefused);
+        pump();
+      },
+    );
+  }
+
+  function forgetFile(clientMsgId: string) {
+    const blob = fileBlobs.get(clientMsgId);
+    if (blob?.preview) URL.revokeObjectURL(blob.preview);
+    fileBlobs.delete(clientMsgId);
+  }
+
   /** The server has stored one of our messages (ack, REST answer, or seen in history). */
   function acknowledge(clientMsgId: string, message: PublicMessage) {
+    forgetFile(clientMsgId);
     outbox.remove(clientMsgId);
     view.confirm(clientMsgId, message);
     if (inFlight?.clientMsgId === clientMsgId) {
@@ -409,6 +479,20 @@ export function startChat({ api, view, outbox, sessions, identity, onAgentMessag
     send(content: string) {
       view.addPending(outbox.enqueue(content));
       pump();
+    },
+    sendFile(file: File) {
+      const item = outbox.enqueue('', undefined, { name: file.name || 'image.png', size: file.size, type: file.type });
+      const preview = file.type.startsWith('image/') ? URL.createObjectURL(file) : undefined;
+      fileBlobs.set(item.clientMsgId, { file, preview });
+      view.addPending(item, preview);
+      pump();
+    },
+    /** Throttled; only on a live socket (a lost signal just hides the hint). */
+    typing() {
+      const now = Date.now();
+      if (!isSocketOpen || now - lastTypingAt < TYPING_EVERY_MS) return;
+      lastTypingAt = now;
+      sendFrame({ type: 'typing' });
     },
     loadOlder: () => void loadOlder(),
   };

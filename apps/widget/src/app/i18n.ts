@@ -14,6 +14,12 @@ const zh = {
   hours: '客服在线时间 {hours}',
   closedUntil: '当前非工作时间，我们将于{next} 回复',
   closed: '当前非工作时间，我们会尽快回复',
+  away: '客服暂时不在，留言后我们会尽快回复',
+  typing: '客服正在输入…',
+  attach: '发送图片或文件',
+  file: '文件',
+  fileTooLarge: '文件超过 10 MB，无法发送',
+  fileRefused: '只能发送图片（PNG、JPEG、GIF、WebP）和 PDF、Excel、Word、TXT 文件',
 };
 
 export type Strings = typeof zh;
@@ -34,6 +40,12 @@ const en: Strings = {
   hours: 'We are online {hours}',
   closedUntil: 'We are offline now and will reply on {next}',
   closed: 'We are offline now and will reply as soon as we can',
+  away: 'No agent is available right now. Leave a message and we will reply soon',
+  typing: 'Agent is typing…',
+  attach: 'Send an image or file',
+  file: 'File',
+  fileTooLarge: 'Files over 10 MB cannot be sent',
+  fileRefused: 'Only images (PNG, JPEG, GIF, WebP) and PDF, Excel, Word or TXT files can be sent',
 };
 
 /** Chinese first; English for browsers set to any other language. `?lang=` overrides. */

@@ -60,6 +60,8 @@ function readIdentity() {
 
 const view = createView(document.getElementById('app') ?? document.body, t, lang, isEmbedded, {
   onSend: (content) => chat?.send(content),
+  onFile: (file) => chat?.sendFile(file),
+  onTyping: () => chat?.typing(),
   onNearTop: () => chat?.loadOlder(),
   onClose: () => tellHost({ source: 'huike-widget', type: 'close' }),
 });
@@ -105,6 +107,7 @@ function startWidget(inbox: string) {
     view,
     outbox: createOutbox(storage, `${key}:outbox`),
     sessions,
+    t,
     identity,
     onAgentMessage: () => tellHost({ source: 'huike-widget', type: 'message' }),
     onInbox(inbox) {

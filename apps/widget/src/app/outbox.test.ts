@@ -107,3 +107,34 @@ describe('outbox', () => {
     expect(outbox.list().map((item) => item.content)).toEqual(['第二条']);
   });
 });
+
+describe('outbox with files', () => {
+  it('keeps a file item in order between text messages, with what it needs after a reload', () => {
+    const storage = fakeStorage();
+    const outbox = createOutbox(storage, 'k');
+    outbox.enqueue('看这张图', 'a');
+    outbox.enqueue('', 'b', { name: '破损.png', size: 2048, type: 'image/png' });
+    outbox.enqueue('包装破了', 'c');
+
+    const reloaded = createOutbox(storage, 'k').list();
+    expect(reloaded.map((item) => item.clientMsgId)).toEqual(['a', 'b', 'c']);
+    expect(reloaded[1]?.file).toEqual({ name: '破损.png', size: 2048, type: 'image/png' });
+    expect(reloaded[0]?.file).toBeUndefined();
+  });
+
+  it('drops stored items whose file description is malformed', () => {
+    const storage = fakeStorage();
+    storage.setItem(
+      'k',
+      JSON.stringify([
+        { clientMsgId: 'a', content: '', createdAt: '2024-01-01T00:00:00Z', file: { name: 1 } },
+        { clientMsgId: 'b', content: 'ok', createdAt: '2024-01-01T00:00:00Z' },
+      ]),
+    );
+    expect(
+      createOutbox(storage, 'k')
+        .list()
+        .map((item) => item.clientMsgId),
+    ).toEqual(['b']);
+  });
+});

@@ -4,7 +4,10 @@
  * connection is back. Each carries a clientMsgId so a resend after a lost ack is stored only once.
  */
 
-export type OutboxItem = { clientMsgId: string; content: string; createdAt: string };
+/** A file the visitor sends: what is kept of it across a reload (its bytes live only in the page that picked it). */
+export type OutboxFile = { name: string; size: number; type: string };
+
+export type OutboxItem = { clientMsgId: string; content: string; createdAt: string; file?: OutboxFile };
 
 export type StorageLike = Pick<Storage, 'getItem' | 'setItem'>;
 
@@ -12,7 +15,7 @@ export type Outbox = {
   /** Items in the order they were written. */
   list(): OutboxItem[];
   has(clientMsgId: string): boolean;
-  enqueue(content: string, clientMsgId?: string): OutboxItem;
+  enqueue(content: string, clientMsgId?: string, file?: OutboxFile): OutboxItem;
   /** Drops an item once the server has stored it; false when it was not (or no longer) queued. */
   remove(clientMsgId: string): boolean;
 };
@@ -47,11 +50,11 @@ export function createOutbox(storage: StorageLike, key: string): Outbox {
   return {
     list: () => [...read()],
     has: (clientMsgId) => read().some((item) => item.clientMsgId === clientMsgId),
-    enqueue(content, clientMsgId = newClientMsgId()) {
+    enqueue(content, clientMsgId = newClientMsgId(), file) {
       const items = read();
       const existing = items.find((item) => item.clientMsgId === clientMsgId);
       if (existing) return existing;
-      const item = { clientMsgId, content, createdAt: new Date().toISOString() };
+      const item: OutboxItem = { clientMsgId, content, createdAt: new Date().toISOString(), ...(file ? { file } : {}) };
       write([...items, item]);
       return item;
     },
@@ -68,7 +71,10 @@ export function createOutbox(storage: StorageLike, key: string): Outbox {
 function isOutboxItem(value: unknown): value is OutboxItem {
   const item = value as OutboxItem | null;
   return (
-    typeof item?.clientMsgId === 'string' && typeof item.content === 'string' && typeof item.createdAt === 'string'
+    typeof item?.clientMsgId === 'string' &&
+    typeof item.content === 'string' &&
+    typeof item.createdAt === 'string' &&
+    (item.file === undefined || (typeof item.file?.name === 'string' && typeof item.file.size === 'number'))
   );
 }
 

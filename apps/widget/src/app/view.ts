@@ -8,6 +8,10 @@ export type ConnectionState = 'connecting' | 'online' | 'offline' | 'unavailable
 
 export type ViewHandlers = {
   onSend(content: string): void;
+  /** An image or file picked or pasted (already checked for size and type). */
+  onFile(file: File): void;
+  /** The visitor typed into the box. */
+  onTyping(): void;
   onNearTop(): void;
   onClose(): void;
 };
@@ -83,6 +87,14 @@ function renderAttachments(attachments: PublicMessage['attachments'] | undefined
   return box;
 }
 
+/** The agents' limit; the server checks again (bytes, not names, decide the type). */
+const MAX_FILE_BYTES = 10 * 1024 * 1024;
+const ACCEPT = 'image/png,image/jpeg,image/gif,image/webp,application/pdf,.pdf,.xlsx,.docx,.txt';
+const ACCEPTED =
+  /^(image\/(png|jpeg|gif|webp)|application\/pdf|text\/plain)$|\.(png|jpe?g|gif|webp|pdf|xlsx|docx|txt)$/i;
+/** An agent's typing signal comes every 2–3 s while they type; without one for this long, they stopped. */
+const TYPING_SHOWN_MS = 6_000;
+
 const NEAR_BOTTOM_PX = 80;
 const NEAR_TOP_PX = 60;
 
@@ -95,6 +107,7 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
   let closedTimer: number | undefined;
   let isClosed = false;
   let connection: ConnectionState = 'connecting';
+  let agentsOnline = true;
   // The inbox's greeting comes with the visitor session, the bot's from its own request: whichever answers
   // last, the greeting waits for both (bot info null = no bot) so it never depends on which was faster.
   let inboxGreeting: string | null = null;
@@ -111,9 +124,18 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
   );
 
   const olderHint = h('div', { class: 'older', hidden: '' }, t.loadingOlder);
+  const typingHint = h('div', { class: 'typing', hidden: '', 'data-testid': 'widget-typing' }, t.typing);
+  let typingTimer: number | undefined;
   const confirmed = h('div', { class: 'messages' });
   const pending = h('div', { class: 'messages' });
-  const list = h('main', { class: 'list', role: 'log', 'aria-live': 'polite' }, olderHint, confirmed, pending);
+  const list = h(
+    'main',
+    { class: 'list', role: 'log', 'aria-live': 'polite' },
+    olderHint,
+    confirmed,
+    pending,
+    typingHint,
+  );
 
   const input = h('textarea', {
     class: 'input',
@@ -125,10 +147,18 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
     'data-testid': 'widget-input',
   });
   const sendButton = h('button', { class: 'send', type: 'button', 'data-testid': 'widget-send' }, t.send);
-  const composer = h('footer', { class: 'composer' }, input, sendButton);
+  const fileInput = h('input', { type: 'file', accept: ACCEPT, hidden: '', 'data-testid': 'widget-file-input' });
+  const attachButton = h(
+    'button',
+    { class: 'attach', type: 'button', 'aria-label': t.attach, title: t.attach, 'data-testid': 'widget-attach' },
+    '+',
+  );
+  const notice = h('div', { class: 'notice', hidden: '', role: 'alert', 'data-testid': 'widget-notice' });
+  let noticeTimer: number | undefined;
+  const composer = h('footer', { class: 'composer' }, attachButton, fileInput, input, sendButton);
 
   const botBar = createBotBar(lang, (content) => handlers.onSend(content));
-  root.replaceChildren(header, list, botBar.el, composer);
+  root.replaceChildren(header, list, botBar.el, notice, composer);
   if (!isEmbedded) closeButton.hidden = true;
 
   const byId = new Map<string, HTMLElement>();
@@ -140,11 +170,36 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
     greeting.hidden = !greeting.textContent;
   };
 
-  /** Connected outside business hours is not 在线: nobody will answer until the inbox opens. */
+  /**
+   * Connected outside business hours is not 在线: nobody will answer until the inbox opens. Nor is it in hours while
+   * no agent is online: the visitor may leave a message.
+   */
   const showStatus = () => {
     const isAway = connection === 'online' && isClosed;
-    status.dataset.state = isAway ? 'closed' : connection;
-    status.textContent = isAway ? t.closedStatus : t[connection];
+    const isUnstaffed = connection === 'online' && !isClosed && !agentsOnline;
+    status.dataset.state = isAway ? 'closed' : isUnstaffed ? 'away' : connection;
+    status.textContent = isAway ? t.closedStatus : isUnstaffed ? t.away : t[connection];
+  };
+
+  const showNotice = (text: string) => {
+    notice.textContent = text;
+    notice.hidden = false;
+    window.clearTimeout(noticeTimer);
+    noticeTimer = window.setTimeout(() => {
+      notice.hidden = true;
+    }, 5_000);
+  };
+
+  const hideTyping = () => {
+    window.clearTimeout(typingTimer);
+    typingHint.hidden = true;
+  };
+
+  /** Checked here for a clear message at once; the server decides by the bytes. */
+  const pickFile = (file: File) => {
+    if (file.size > MAX_FILE_BYTES) return showNotice(t.fileTooLarge);
+    if (!ACCEPTED.test(file.type) && !ACCEPTED.test(file.name)) return showNotice(t.fileRefused);
+    handlers.onFile(file);
   };
 
   const formatTime = (iso: string) => {
@@ -230,7 +285,23 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
     input.style.height = `${Math.min(input.scrollHeight, 120)}px`;
   };
 
-  input.addEventListener('input', resizeInput);
+  input.addEventListener('input', () => {
+    resizeInput();
+    if (input.value.trim()) handlers.onTyping();
+  });
+  // A screenshot pasted into the box is sent as an image. Text copied from Office also carries a picture of itself:
+  // then the text is what was meant.
+  input.addEventListener('paste', (event) => {
+    const pasted = Array.from(event.clipboardData?.files ?? []);
+    if (pasted.length === 0 || event.clipboardData?.getData('text/plain')) return;
+    event.preventDefault();
+    for (const file of pasted) pickFile(file);
+  });
+  attachButton.addEventListener('click', () => fileInput.click());
+  fileInput.addEventListener('change', () => {
+    for (const file of Array.from(fileInput.files ?? [])) pickFile(file);
+    fileInput.value = '';
+  });
   input.addEventListener('keydown', (event) => {
     // keyCode 229: the Enter that ends an IME composition (Safari reports isComposing=false for it).
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
@@ -267,8 +338,10 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
         nextOpenAt: string | null;
         nextOpenText: string | null;
       };
+      agentsOnline?: boolean;
     }) {
       const hours = inbox.hours;
+      if (inbox.agentsOnline !== undefined) agentsOnline = inbox.agentsOnline;
       // The server words the next opening in Chinese (「明天 09:00」); other languages format the instant here.
       const next =
         hours?.nextOpenAt && !lang.startsWith('zh')
@@ -317,6 +390,23 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
       showStatus();
     },
 
+    /** Whether an agent of the inbox is online (presence): 在线, or 「客服暂时不在…」. */
+    setAgentsOnline(isOnline: boolean) {
+      agentsOnline = isOnline;
+      showStatus();
+    },
+
+    /** An agent is typing a reply: 「客服正在输入…」 until their message comes or they stop. */
+    showTyping() {
+      preservingScroll(() => {
+        typingHint.hidden = false;
+      });
+      window.clearTimeout(typingTimer);
+      typingTimer = window.setTimeout(hideTyping, TYPING_SHOWN_MS);
+    },
+
+    showNotice,
+
     setLoadingOlder(isLoading: boolean) {
       olderHint.hidden = !isLoading;
     },
@@ -327,9 +417,15 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
     isPending: (clientMsgId: string) => pendingByClientId.has(clientMsgId),
 
     /** A message the visitor wrote that the server has not stored yet. */
-    addPending(item: OutboxItem) {
+    addPending(item: OutboxItem, preview?: string) {
       if (pendingByClientId.has(item.clientMsgId)) return;
       const el = messageElement('inbound', item.content);
+      if (item.file) {
+        // The picked file until the server stores it: the image itself (a local URL), or the file's name.
+        el.querySelector('.bubble')?.replaceChildren(
+          preview ? h('img', { class: 'preview', src: preview, alt: item.file.name }) : `${t.file}：${item.file.name}`,
+        );
+      }
       el.dataset.state = 'pending';
       el.dataset.clientMsgId = item.clientMsgId;
       setMeta(el, t.sending);
@@ -340,22 +436,25 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
 
     /** The server stored a pending message: the same bubble turns into the stored one. */
     confirm(clientMsgId: string, message: PublicMessage) {
-      const el = pendingByClientId.get(clientMsgId);
+      let el = pendingByClientId.get(clientMsgId);
       pendingByClientId.delete(clientMsgId);
-      if (byId.has(message.id)) {
-        el?.remove();
-        return;
+      if (el && (byId.has(message.id) || message.attachments.length > 0)) {
+        // A file's stand-in gives way to the stored message, which links the file on the server.
+        el.remove();
+        el = undefined;
       }
-      if (el) preservingScroll(() => markSent(el, message));
+      if (byId.has(message.id)) return;
+      const shown = el;
+      if (shown) preservingScroll(() => markSent(shown, message));
       else this.upsert(message);
     },
 
-    markFailed(clientMsgId: string) {
+    markFailed(clientMsgId: string, reason?: string) {
       const el = pendingByClientId.get(clientMsgId);
       if (!el) return;
       pendingByClientId.delete(clientMsgId);
       el.dataset.state = 'failed';
-      setMeta(el, t.failed);
+      setMeta(el, reason ? `${t.failed}：${reason}` : t.failed);
     },
 
     /** Shows a stored message once, in time order; false when it was already shown. */
@@ -368,6 +467,7 @@ export function createView(root: HTMLElement, t: Strings, lang: string, isEmbedd
       const el = messageElement(message.direction, message.content, message.senderName, message.attachments);
       if (message.senderKind === 'system') el.classList.add('system');
       if (message.senderKind === 'system') decorateSurvey(el, message.content, lang);
+      if (message.direction === 'outbound') hideTyping();
       botBar.noteMessage(message);
       preservingScroll(() => markSent(el, message));
       return true;

@@ -1,4 +1,7 @@
+import fastifyMultipart from '@fastify/multipart';
 import {
+  ATTACHMENT_MAX_BYTES,
+  clientMsgId,
   createInboxBody,
   createVisitorBody,
   idParams,
@@ -6,6 +9,7 @@ import {
   message,
   messageListQuery,
   page,
+  publicInboxStatus,
   publicMessage,
   publicMessageBody,
   sourceId,
@@ -19,6 +23,7 @@ import { requireActor } from '../../platform/auth/request-auth.ts';
 import { AppError } from '../../platform/errors.ts';
 import { toPublicMessage } from '../conversations/index.ts';
 import type { ChannelsService, PublicAuth } from './channels.service.ts';
+import type { Typing } from './visitor-live.ts';
 
 const inboxTokenParams = z.strictObject({ inboxToken: z.string().min(1).max(64) });
 
@@ -73,6 +78,27 @@ export function inboxesRoutes(app: FastifyInstance, channels: ChannelsService) {
   );
 }
 
+const fileTooLarge = () => new AppError('request.too_large', `文件超过 ${ATTACHMENT_MAX_BYTES / 1024 / 1024} MB 上限`);
+
+/** Typing indicators from the workbench (agents' socket only listens, so this is a small POST). */
+export function typingRoutes(app: FastifyInstance, typing: Typing) {
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/api/v1/conversations/:id/typing',
+    {
+      schema: {
+        tags: ['conversations'],
+        params: idParams,
+        description:
+          'The agent is typing: the website visitor sees 「客服正在输入…」. Throttled (one signal per 2 s), never stored.',
+      },
+    },
+    async (request, reply) => {
+      await typing.fromAgent(requireActor(request), request.params.id);
+      return reply.status(204).send();
+    },
+  );
+}
+
 /** The public channel API: what the widget's REST fallback and custom integrations call. */
 export async function publicChannelRoutes(app: FastifyInstance, channels: ChannelsService) {
   // Signatures cover the exact bytes sent, so keep the raw body beside the parsed one.
@@ -112,6 +138,69 @@ export async function publicChannelRoutes(app: FastifyInstance, channels: Channe
       return reply.status(isDuplicate ? 200 : 201).send(toPublicMessage(message));
     },
   );
+
+  r.get(
+    '/public/v1/inboxes/:inboxToken/status',
+    {
+      schema: {
+        tags,
+        params: inboxTokenParams,
+        description: 'Whether an agent of the inbox is online now, and its business hours (the widget header).',
+        response: { 200: publicInboxStatus },
+      },
+    },
+    (request) => channels.publicStatus(request.params.inboxToken),
+  );
+
+  // Visitors' files: the multipart parser lives in this scope only.
+  await app.register(async (scope) => {
+    await scope.register(fastifyMultipart, {
+      limits: { fileSize: ATTACHMENT_MAX_BYTES, files: 1, fields: 2, parts: 3 },
+    });
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/public/v1/inboxes/:inboxToken/conversations/:sourceId/attachments',
+      {
+        schema: {
+          tags,
+          description:
+            'A visitor sends one image or file (multipart field `file`, at most 10 MB) as a message, proven by ' +
+            "x-huike-visitor-token. Typed by its bytes, like agents' uploads: png, jpeg, gif, webp, pdf, xlsx, docx, " +
+            'txt. SVG and HTML are refused. `clientMsgId` makes a resend store it once.',
+          params: inboxTokenParams.extend({ sourceId }),
+          querystring: z.strictObject({ clientMsgId: clientMsgId.optional() }),
+          response: { 200: publicMessage, 201: publicMessage },
+        },
+      },
+      async (request, reply) => {
+        const visitorToken = request.headers['x-huike-visitor-token'];
+        if (typeof visitorToken !== 'string') {
+          throw new AppError('auth.signature_invalid', '需要访客令牌（x-huike-visitor-token）');
+        }
+        // Refused from the header alone, before the body is read (multipart framing adds a little).
+        if (Number(request.headers['content-length'] ?? 0) > ATTACHMENT_MAX_BYTES + 64 * 1024) throw fileTooLarge();
+        if (!request.isMultipart()) {
+          throw new AppError('request.unsupported_media_type', '请以 multipart/form-data 上传文件（字段 file）');
+        }
+        const part = await request.file();
+        if (!part) throw new AppError('request.invalid', '请求中没有文件');
+        let data: Buffer;
+        try {
+          data = await part.toBuffer();
+        } catch (error) {
+          if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge();
+          throw error;
+        }
+        const { message, isDuplicate, signer } = await channels.receiveVisitorFile(request.params.inboxToken, {
+          sourceId: request.params.sourceId,
+          visitorToken,
+          clientMsgId: request.query.clientMsgId,
+          filename: part.filename,
+          data,
+        });
+        return reply.status(isDuplicate ? 200 : 201).send(toPublicMessage(message, signer));
+      },
+    );
+  });
 
   r.get(
     '/public/v1/inboxes/:inboxToken/conversations/:sourceId/messages',

@@ -1,15 +1,22 @@
-import type { ChannelType, Inbox, VisitorSession } from '@huike/contracts';
+import {
+  ATTACHMENT_MAX_BYTES,
+  type ChannelType,
+  type Inbox,
+  type PublicInboxStatus,
+  type VisitorSession,
+} from '@huike/contracts';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan, can } from '../../platform/access.ts';
 import type { FieldCipher } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type EventBus, publishingTransaction } from '../../platform/events.ts';
+import type { Files } from '../../platform/files.ts';
 import { newId, randomToken, sha256 } from '../../platform/ids.ts';
 import type { Outbox } from '../../platform/outbox.ts';
 import { type AuditService, changedFields, type FieldChange, hasChanges } from '../audit/index.ts';
 import { hoursStatus, inboxBusinessHours, invalidateInboxBusinessHours } from '../business-hours/index.ts';
-import type { ConversationsService } from '../conversations/index.ts';
+import { attachmentName, type ConversationsService, sniffAttachment } from '../conversations/index.ts';
 import { type CustomersService, customerCreated } from '../customers/index.ts';
 import { adapterFor } from './adapters/index.ts';
 import type { ChannelInbox, ChannelRuntime } from './adapters/types.ts';
@@ -17,6 +24,7 @@ import { encryptSecrets, mergeConfig, withoutSecrets } from './channel-config.ts
 import { CHANNEL_MESSAGE, decryptInbox } from './channel-runtime.ts';
 import * as repo from './channels.repository.ts';
 import { isValidIdentifierHash, isValidTimestampedSignature } from './signatures.ts';
+import { agentsOnline } from './visitor-live.ts';
 
 type InboxSettings = repo.InboxRow['settings'];
 
@@ -106,8 +114,11 @@ export function createChannelsService({
   outbox,
   events,
   audit,
+  files,
 }: {
   db: Db;
+  /** Where visitors' uploads are kept (purpose 'attachment', like agents' and other channels' files). */
+  files: Files;
   customers: CustomersService;
   conversations: ConversationsService;
   cipher: FieldCipher;
@@ -380,8 +391,73 @@ export function createChannelsService({
           color: inbox.settings.color,
           greeting: inbox.settings.greeting,
           hours: hoursStatus(await inboxBusinessHours(db, inbox.workspaceId, inbox.id)),
+          agentsOnline: await agentsOnline(db, inbox.workspaceId, inbox.id),
         },
       };
+    },
+
+    /** What the widget's header shows: whether a person is there, and the business hours. */
+    async publicStatus(inboxToken: string): Promise<PublicInboxStatus> {
+      const inbox = await inboxByToken(inboxToken);
+      return {
+        agentsOnline: await agentsOnline(db, inbox.workspaceId, inbox.id),
+        hours: hoursStatus(await inboxBusinessHours(db, inbox.workspaceId, inbox.id)),
+      };
+    },
+
+    /** For the visitor socket's status frames. */
+    agentsOnline: (inbox: { workspaceId: string; id: string }) => agentsOnline(db, inbox.workspaceId, inbox.id),
+
+    /**
+     * A visitor sends an image or file (proven by their own token only). The bytes decide the type, with the agents'
+     * limits (png, jpeg, gif, webp, pdf, xlsx, docx, txt; 10 MB); SVG, HTML and the rest are refused. Stored as an
+     * inbound message carrying the file, deduplicated by clientMsgId like a text message.
+     */
+    async receiveVisitorFile(
+      inboxToken: string,
+      input: {
+        sourceId: string;
+        visitorToken: string | undefined;
+        clientMsgId?: string;
+        filename?: string;
+        data: Buffer;
+      },
+    ) {
+      const inbox = await inboxByToken(inboxToken);
+      const identity = await authenticateSource(inbox, input.sourceId, {
+        visitorToken: input.visitorToken,
+        signedPayload: '',
+      });
+      if (input.data.length > ATTACHMENT_MAX_BYTES) {
+        throw new AppError('request.too_large', `文件超过 ${ATTACHMENT_MAX_BYTES / 1024 / 1024} MB 上限`);
+      }
+      const sniffed = sniffAttachment(input.data);
+      if (!sniffed) {
+        throw new AppError(
+          'attachment.type_refused',
+          '不支持的文件类型：只能发送图片（PNG、JPEG、GIF、WebP）和文档（PDF、Excel、Word、TXT）',
+        );
+      }
+      const name = attachmentName(input.filename, sniffed.ext);
+      const stored = await files.save(db, {
+        workspaceId: inbox.workspaceId,
+        createdBy: null,
+        name,
+        contentType: sniffed.contentType,
+        data: input.data,
+        maxBytes: ATTACHMENT_MAX_BYTES,
+        purpose: 'attachment',
+      });
+      const received = await conversations.receiveInbound({
+        workspaceId: inbox.workspaceId,
+        inboxId: inbox.id,
+        customerId: identity!.customerId,
+        content: '',
+        clientMsgId: input.clientMsgId,
+        attachments: [{ fileId: stored.id, name, contentType: sniffed.contentType, size: stored.size }],
+      });
+      // The visitor's own copy links the file through this inbox's signed public URL.
+      return { ...received, signer: { inboxToken: inbox.token, secret: inbox.secret } };
     },
 
     /** Public channel API: stores an inbound message for a visitor (token) or an integrator's contact (signature). */

@@ -16,7 +16,8 @@ export type {
   ChannelRuntime,
 } from './adapters/types.ts';
 export { CHANNEL_MESSAGE, createChannelRuntime, createQueueOutbound } from './channel-runtime.ts';
-export { inboxesRoutes, publicChannelRoutes } from './channels.routes.ts';
+export { inboxesRoutes, publicChannelRoutes, typingRoutes } from './channels.routes.ts';
 export { type ChannelsService, createChannelsService } from './channels.service.ts';
 export { hmacHex } from './signatures.ts';
+export { agentsOnline, createTyping, type Typing } from './visitor-live.ts';
 export { visitorSocketRoutes } from './visitor-socket.ts';

@@ -7,8 +7,11 @@ import { AppError } from '../../platform/errors.ts';
 import { type Realtime, topics } from '../../platform/realtime.ts';
 import { toPublicMessage } from '../conversations/index.ts';
 import type { ChannelsService } from './channels.service.ts';
+import type { Typing } from './visitor-live.ts';
 
 type Visitor = Awaited<ReturnType<ChannelsService['authenticateVisitor']>>;
+
+const TYPING_FRAME = JSON.stringify({ type: 'typing' });
 
 const send = (socket: WebSocket, frame: unknown) => {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
@@ -18,7 +21,12 @@ const send = (socket: WebSocket, frame: unknown) => {
  * The widget's socket. Frames are handled one after another, so messages are stored in the order typed;
  * each is acknowledged only after it is committed, and a resent clientMsgId acknowledges the stored message.
  */
-export function visitorSocketRoutes(app: FastifyInstance, channels: ChannelsService, realtime: Realtime) {
+export function visitorSocketRoutes(
+  app: FastifyInstance,
+  channels: ChannelsService,
+  realtime: Realtime,
+  typing: Typing,
+) {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/public/v1/inboxes/:inboxToken/ws',
     {
@@ -37,6 +45,7 @@ export function visitorSocketRoutes(app: FastifyInstance, channels: ChannelsServ
         .then(
           (visitor) => {
             realtime.join(topics.visitor(visitor.inbox.id, visitor.customerId), socket);
+            sendStatus(visitor);
             return visitor;
           },
           (error) => {
@@ -47,8 +56,23 @@ export function visitorSocketRoutes(app: FastifyInstance, channels: ChannelsServ
           },
         );
 
+      /** Whether a person is there to answer (the header's 在线): on connect and after each ping. */
+      function sendStatus(visitor: Visitor) {
+        channels.agentsOnline(visitor.inbox).then(
+          (agentsOnline) => send(socket, { type: 'status', agentsOnline }),
+          (error) => request.log.warn({ err: error }, 'agents online not known'),
+        );
+      }
+
       let queue = authenticated.then(() => {});
       socket.on('message', (data, isBinary) => {
+        // Typing signals skip the queue: they are not stored, and waiting behind a message would make them stale.
+        if (!isBinary && data.toString() === TYPING_FRAME) {
+          authenticated
+            .then((visitor) => visitor && typing.fromVisitor(visitor))
+            .catch((error) => request.log.warn({ err: error }, 'typing signal not sent'));
+          return;
+        }
         queue = queue.then(async () => {
           const visitor = await authenticated;
           if (visitor) await handleFrame(visitor, isBinary ? undefined : data.toString());
@@ -68,6 +92,11 @@ export function visitorSocketRoutes(app: FastifyInstance, channels: ChannelsServ
         }
         if (parsed.type === 'ping') {
           send(socket, { type: 'pong' });
+          sendStatus(visitor);
+          return;
+        }
+        if (parsed.type === 'typing') {
+          await typing.fromVisitor(visitor).catch((error) => request.log.warn({ err: error }, 'typing not sent'));
           return;
         }
         try {

@@ -16,8 +16,15 @@ export type ConversationFilter = {
   status?: Status;
   inboxId?: string;
   customerId?: string;
-  q?: string;
+  search?: ConversationSearch;
 };
+
+/**
+ * A workbench search: `q` as typed (matched in the conversation's subject, preview and messages) and the customers
+ * the customer search found for it (`searchCustomerIds`: name, nickname, pinyin, initials, traditional characters,
+ * phones and emails, phones only as far as the searching user may see them).
+ */
+export type ConversationSearch = { q: string; customerIds: string[] };
 
 const conversationColumns = {
   ...getTableColumns(conversations),
@@ -32,8 +39,26 @@ const selectConversations = (db: Executor) =>
     .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
     .innerJoin(customers, eq(customers.id, conversations.customerId));
 
+/**
+ * Conversations of the matched customers (one `= any` over conversations_customer_idx's leading columns) or whose
+ * own text contains `q`: subject, preview, or any message of the history (notes included: agents search their own
+ * notes too). Customer fields are not LIKE-matched here: the customer search decides, with its Chinese-aware
+ * rules and its phone-masking rule.
+ */
+function searchCondition(search: ConversationSearch): SQL | undefined {
+  const pattern = containsPattern(search.q);
+  return or(
+    search.customerIds.length > 0
+      ? sql`${conversations.customerId} = any(${sql.param(search.customerIds)}::uuid[])`
+      : undefined,
+    ilike(conversations.lastMessagePreview, pattern),
+    ilike(conversations.subject, pattern),
+    sql`exists (select 1 from ${messages} where ${messages.workspaceId} = ${conversations.workspaceId}
+      and ${messages.conversationId} = ${conversations.id} and ${messages.content} ilike ${pattern})`,
+  );
+}
+
 function filterConditions(filter: ConversationFilter): SQL | undefined {
-  const pattern = filter.q ? containsPattern(filter.q) : undefined;
   return and(
     eq(conversations.workspaceId, filter.workspaceId),
     filter.assignee === 'mine' ? eq(conversations.assigneeId, filter.userId) : undefined,
@@ -41,18 +66,7 @@ function filterConditions(filter: ConversationFilter): SQL | undefined {
     filter.status ? eq(conversations.status, filter.status) : undefined,
     filter.inboxId ? eq(conversations.inboxId, filter.inboxId) : undefined,
     filter.customerId ? eq(conversations.customerId, filter.customerId) : undefined,
-    pattern
-      ? or(
-          ilike(customers.name, pattern),
-          ilike(customers.phone, pattern),
-          ilike(customers.email, pattern),
-          ilike(conversations.lastMessagePreview, pattern),
-          ilike(conversations.subject, pattern),
-          // The whole history, not only the latest message (notes included: agents search their own notes too).
-          sql`exists (select 1 from ${messages} where ${messages.workspaceId} = ${conversations.workspaceId}
-            and ${messages.conversationId} = ${conversations.id} and ${messages.content} ilike ${pattern})`,
-        )
-      : undefined,
+    filter.search ? searchCondition(filter.search) : undefined,
   );
 }
 
@@ -68,11 +82,16 @@ export const listConversations = (db: Executor, filter: ConversationFilter, offs
     .offset(offset)
     .limit(limit);
 
+/**
+ * The tabs' counts (我的 / 待分配 / 全部) under the list's status and search. With a search this reads every
+ * conversation of the status, like the list does for a rare term (message content has no index).
+ */
 export async function countConversations(
   db: Executor,
   workspaceId: string,
   userId: string,
   status: Status | undefined,
+  search?: ConversationSearch,
 ) {
   const rows = await db
     .select({
@@ -81,7 +100,13 @@ export async function countConversations(
       all: sql<number>`count(*)::int`,
     })
     .from(conversations)
-    .where(and(eq(conversations.workspaceId, workspaceId), status ? eq(conversations.status, status) : undefined));
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        status ? eq(conversations.status, status) : undefined,
+        search ? searchCondition(search) : undefined,
+      ),
+    );
   return rows[0]!;
 }
 
@@ -247,13 +272,51 @@ export async function insertMessage(db: Executor, row: typeof messages.$inferIns
 export const findMessage = async (db: Executor, workspaceId: string, id: string): Promise<MessageRow | undefined> =>
   (await selectMessages(db).where(and(eq(messages.workspaceId, workspaceId), eq(messages.id, id))))[0];
 
-/** Snoozed conversations whose time has come go back to open; returns which ones. */
-export const wakeSnoozed = (db: Executor) =>
-  db
+/**
+ * Snoozed conversations whose time has come go back to open, keeping their assignee, and wait from the moment the
+ * snooze ended (or since earlier, when the customer was already waiting unanswered), so they rank near the top of the
+ * list. Answers them with who snoozed them and until when. Rows another sweep holds are skipped (safe on two nodes).
+ */
+export async function wakeSnoozed(db: Executor) {
+  const result = await db.execute<{
+    id: string;
+    workspace_id: string;
+    assignee_id: string | null;
+    snoozed_by: string | null;
+    snoozed_until: Date | string;
+  }>(sql`
+    with due as (
+      select id, snoozed_until, snoozed_by from ${conversations}
+      where status = 'snoozed' and snoozed_until < now()
+      for update skip locked
+    )
+    update ${conversations} c
+    set status = 'open', snoozed_until = null, snoozed_by = null,
+      waiting_since = coalesce(c.waiting_since, due.snoozed_until), updated_at = now()
+    from due
+    where c.id = due.id
+    returning c.id, c.workspace_id, c.assignee_id, due.snoozed_by, due.snoozed_until`);
+  return result.rows.map((row) => ({
+    id: row.id,
+    workspaceId: row.workspace_id,
+    assigneeId: row.assignee_id,
+    snoozedBy: row.snoozed_by,
+    snoozedUntil: new Date(row.snoozed_until),
+  }));
+}
+
+/**
+ * Gives an unassigned conversation to `userId` (an agent's first reply claims it); answers whether it did. One already
+ * assigned — also by a reply committed meanwhile, whose row lock this waits for — is left to its owner.
+ */
+export async function claimConversation(db: Executor, workspaceId: string, id: string, userId: string) {
+  const claimed = await db
     .update(conversations)
-    .set({ status: 'open', snoozedUntil: null, updatedAt: new Date() })
-    .where(and(eq(conversations.status, 'snoozed'), lt(conversations.snoozedUntil, sql`now()`)))
-    .returning({ id: conversations.id, workspaceId: conversations.workspaceId });
+    .set({ assigneeId: userId, updatedAt: new Date() })
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id), isNull(conversations.assigneeId)))
+    .returning({ id: conversations.id });
+  return claimed.length > 0;
+}
 
 export type ReceivedInbound = {
   is_duplicate: boolean;

@@ -10,6 +10,7 @@ import {
   messageListQuery,
   page,
   sendMessageBody,
+  trimmedString,
 } from '@huike/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -32,11 +33,12 @@ export function conversationsRoutes(app: FastifyInstance, conversations: Convers
     {
       schema: {
         tags,
-        querystring: z.strictObject({ status: conversationStatus.optional() }),
+        // q: the list's search, so the tabs count what it shows.
+        querystring: z.strictObject({ status: conversationStatus.optional(), q: trimmedString().max(100).optional() }),
         response: { 200: conversationCounts },
       },
     },
-    (request) => conversations.counts(requireActor(request), request.query.status),
+    (request) => conversations.counts(requireActor(request), request.query.status, request.query.q),
   );
 
   r.get(

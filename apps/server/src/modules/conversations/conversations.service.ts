@@ -14,6 +14,7 @@ import { AppError } from '../../platform/errors.ts';
 import { type AutomationSource, type Emit, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import type { Files } from '../../platform/files.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
+import { searchCustomerIds } from '../customers/index.ts';
 import type { IdentityService } from '../identity/index.ts';
 import { analyseInbound, isScorable } from '../nlp/index.ts';
 import * as repo from './conversations.repository.ts';
@@ -149,6 +150,9 @@ export type AutomatedMessage = {
 
 export type ConversationsService = ReturnType<typeof createConversationsService>;
 
+/** A workbench search looks at the conversations of at most this many matching customers (the best ranked). */
+const SEARCH_CUSTOMER_LIMIT = 500;
+
 export function createConversationsService({
   db,
   events,
@@ -175,6 +179,16 @@ export function createConversationsService({
     const row = await repo.findConversation(executor, workspaceId, id);
     if (!row) throw new AppError('conversation.not_found', '会话不存在');
     return row;
+  }
+
+  /**
+   * A workbench search: the customer search first (its indexes; pinyin, initials, traditional characters,
+   * full-width and spaced digits; phones only as far as `actor` may see them), then their conversations by
+   * customer id. At most SEARCH_CUSTOMER_LIMIT customers, the customer list's best first.
+   */
+  async function searchOf(actor: Actor, q: string | undefined): Promise<repo.ConversationSearch | undefined> {
+    if (!q) return undefined;
+    return { q, customerIds: await searchCustomerIds(db, actor, q, SEARCH_CUSTOMER_LIMIT) };
   }
 
   const storeOne = (item: repo.InboundRow) =>
@@ -252,10 +266,10 @@ export function createConversationsService({
       assertCan(actor, 'conversations:read');
       const offset = Number(decodeCursor(query.cursor)?.[0] ?? 0);
       if (!Number.isInteger(offset) || offset < 0) throw new AppError('request.invalid', '分页游标无效');
-      const { limit, cursor: _cursor, ...filter } = query;
+      const { limit, cursor: _cursor, q, ...filter } = query;
       const rows = await repo.listConversations(
         db,
-        { ...filter, q: filter.q || undefined, workspaceId: actor.workspaceId, userId: actor.userId },
+        { ...filter, search: await searchOf(actor, q), workspaceId: actor.workspaceId, userId: actor.userId },
         offset,
         limit + 1,
       );
@@ -265,9 +279,10 @@ export function createConversationsService({
       };
     },
 
-    counts(actor: Actor, status: ConversationStatus | undefined) {
+    /** The tabs' counts under the list's status and search (`q` as the list got it). */
+    async counts(actor: Actor, status: ConversationStatus | undefined, q?: string) {
       assertCan(actor, 'conversations:read');
-      return repo.countConversations(db, actor.workspaceId, actor.userId, status);
+      return repo.countConversations(db, actor.workspaceId, actor.userId, status, await searchOf(actor, q));
     },
 
     async get(actor: Actor, id: string) {
@@ -287,7 +302,12 @@ export function createConversationsService({
       };
     },
 
-    /** An agent's reply or private note: stored, then pushed; the same clientMsgId twice is stored once. */
+    /**
+     * An agent's reply or private note: stored, then pushed; the same clientMsgId twice is stored once. The first
+     * public reply on an unassigned conversation assigns it to the agent in the same transaction, published as a
+     * manual assignment is (`conversation.updated`), whatever their load: someone is answering this customer now.
+     * A conversation assigned to someone else stays theirs.
+     */
     async sendAgentMessage(
       actor: Actor,
       id: string,
@@ -318,6 +338,7 @@ export function createConversationsService({
           const duplicate = await repo.findMessageByClientId(tx, actor.workspaceId, id, input.clientMsgId!);
           return { id: duplicate!.id, isNew: false };
         }
+        let claimed = false;
         if (!input.private) {
           await queueOutbound?.(tx, {
             workspaceId: actor.workspaceId,
@@ -326,19 +347,34 @@ export function createConversationsService({
             inboxId: conversation.inboxId,
             senderKind: 'agent',
           });
+          claimed =
+            conversation.assigneeId === null &&
+            conversation.status !== 'resolved' &&
+            (!canAgentTake || (await canAgentTake(tx, actor.workspaceId, actor.userId, conversation.inboxId))) &&
+            (await repo.claimConversation(tx, actor.workspaceId, id, actor.userId));
           await repo.updateConversation(tx, actor.workspaceId, id, {
             waitingSince: null,
             firstReplyAt: conversation.firstReplyAt ?? new Date(),
             lastMessageAt: new Date(),
             lastMessagePreview: preview(input.content, attachments),
-            unreadCount: 0,
+            // The unread count is the assignee's: a colleague's reply leaves their badge as it is.
+            ...(claimed || conversation.assigneeId === actor.userId ? { unreadCount: 0 } : {}),
             status: conversation.status === 'resolved' ? 'resolved' : 'open',
           });
         }
-        return { id: messageId, isNew: true };
+        return { id: messageId, isNew: true, claimed };
       });
       if (!stored.isNew) return toMessage((await repo.findMessage(db, actor.workspaceId, stored.id))!);
-      return (await publishCreated(actor.workspaceId, stored.id, actor.userId)).message;
+      const { message, conversation } = await publishCreated(actor.workspaceId, stored.id, actor.userId);
+      if (stored.claimed) {
+        events.publish({
+          type: 'conversation.updated',
+          workspaceId: actor.workspaceId,
+          performedBy: actor.userId,
+          conversation,
+        });
+      }
+      return message;
     },
 
     /**
@@ -388,10 +424,13 @@ export function createConversationsService({
         // the inbound message's, not two. One queued for a channel is flushed: it must never leave twice.
         if (!queued) await commitWithoutFlush(tx);
         if (input.private) return { isNew: true as const, message: inserted, conversation };
+        // The list shows what was said: a system line (the bot's hand-off notice, a survey invitation) or an
+        // automatic notice (the offline reply) does not take the place of the customer's, an agent's or the bot's words.
+        const isNotice = input.senderKind === 'system' || input.source.kind === 'business_hours';
         const [updated] = await repo
           .updateConversation(tx, input.workspaceId, input.conversationId, {
             lastMessageAt: new Date(),
-            lastMessagePreview: preview(input.content, attachments),
+            ...(isNotice ? {} : { lastMessagePreview: preview(input.content, attachments) }),
           })
           .returning();
         return { isNew: true as const, message: inserted, conversation: { ...conversation, ...updated! } };
@@ -580,6 +619,7 @@ export function createConversationsService({
         await repo.updateConversation(tx, actor.workspaceId, id, {
           status: input.status,
           snoozedUntil,
+          snoozedBy: input.status === 'snoozed' ? actor.userId : null,
           ...(input.status === 'resolved' ? { waitingSince: null } : {}),
         });
         const changed = toConversation(await loadConversation(tx, actor.workspaceId, id));
@@ -628,6 +668,7 @@ export function createConversationsService({
         }
         patch.status = change.status;
         patch.snoozedUntil = change.status === 'snoozed' ? (change.snoozedUntil ?? null) : null;
+        patch.snoozedBy = null;
         if (change.status === 'resolved') patch.waitingSince = null;
       }
       if (Object.keys(patch).length === 0) return { changed: false, conversation: toConversation(current) };
@@ -692,15 +733,39 @@ export function createConversationsService({
       for (const id of ids) await publishUpdated(workspaceId, id, null);
     },
 
-    /** Timer: snoozed conversations reopen when their time comes (safe to run twice or on two nodes). */
+    /**
+     * Timer: snoozed conversations reopen when their time comes (safe to run twice or on two nodes), with their
+     * assignee and waiting from the snooze's end; each is published as updated and as `conversation.snooze_ended`,
+     * whose notification (the assignee's, else the snoozer's) is written in the same transaction.
+     */
     async wakeSnoozed() {
-      for (const row of await repo.wakeSnoozed(db)) await publishUpdated(row.workspaceId, row.id, null);
+      return publishingTransaction(db, events, async (tx, emit) => {
+        const woken = await repo.wakeSnoozed(tx);
+        for (const row of woken) {
+          const conversation = toConversation(await loadConversation(tx, row.workspaceId, row.id));
+          const base = { workspaceId: row.workspaceId, performedBy: null, conversation };
+          await emit({ type: 'conversation.updated', ...base });
+          await emit({
+            type: 'conversation.snooze_ended',
+            ...base,
+            snoozedUntil: row.snoozedUntil.toISOString(),
+            notifyUserId: row.assigneeId ?? row.snoozedBy,
+          });
+        }
+        return woken.length;
+      });
     },
 
+    /**
+     * The assignee has read the customer's messages. Anyone else opening the conversation (a colleague or a
+     * supervisor browsing, anyone while it is unassigned) leaves the unread count to the assignee.
+     */
     async markRead(actor: Actor, id: string) {
       assertCan(actor, 'conversations:read');
       const conversation = await loadConversation(db, actor.workspaceId, id);
-      if (conversation.unreadCount === 0) return toConversation(conversation);
+      if (conversation.unreadCount === 0 || conversation.assigneeId !== actor.userId) {
+        return toConversation(conversation);
+      }
       await repo.updateConversation(db, actor.workspaceId, id, { unreadCount: 0 });
       return publishUpdated(actor.workspaceId, id, actor.userId);
     },

@@ -746,13 +746,16 @@ describe('status changes', () => {
 });
 
 describe('reading', () => {
-  it('marks a conversation read', async () => {
+  it('marks a conversation read by its assignee', async () => {
     const { owner, inbox, addUser } = await createWorkspace(context);
     const analyst = await addUser('analyst');
     const { visitor, conversationId } = await startConversation(context, inbox.token);
     await visitor.send('第二条');
     expect((await owner.get(`/api/v1/conversations/${conversationId}`)).json().unreadCount).toBe(2);
-    const read = await analyst.post(`/api/v1/conversations/${conversationId}/read`);
+    // Someone else looking (here an analyst) reads nothing for the customer.
+    expect((await analyst.post(`/api/v1/conversations/${conversationId}/read`)).json().unreadCount).toBe(2);
+    await owner.post(`/api/v1/conversations/${conversationId}/assign`, { assigneeId: owner.userId });
+    const read = await owner.post(`/api/v1/conversations/${conversationId}/read`);
     expect(read.statusCode).toBe(200);
     expect(read.json().unreadCount).toBe(0);
     const { rows } = await context.database.pool.query('select unread_count from conversations where id = $1', [

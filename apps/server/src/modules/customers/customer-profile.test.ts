@@ -43,7 +43,8 @@ describe('editing a profile', () => {
       // The main phone is not repeated among the others; landlines keep their area code.
       phones: ['0571-88888888', '020-12345678'],
       email: 'ming@example.com',
-      emails: ['Ming@Work.cn'],
+      // One address once (case-insensitively); the domain is stored lower-case, the local part as typed.
+      emails: ['Ming@work.cn'],
       gender: 'male',
       birthday: '1990-03-07',
       region: '浙江杭州',

@@ -198,10 +198,12 @@ export function createIdentityService({
         const minutes = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000);
         throw new AppError('auth.locked', `登录失败次数过多，请 ${minutes} 分钟后再试`, { retryAfterMinutes: minutes });
       }
-      if (!(await verifyPassword(user.passwordHash, password)) || user.disabled) {
+      if (!(await verifyPassword(user.passwordHash, password))) {
         await repo.recordFailedLogin(db, user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
         throw new AppError('auth.invalid_credentials', '邮箱或密码不正确');
       }
+      // Only someone who knows the password learns the account is disabled.
+      if (user.disabled) throw new AppError('auth.user_disabled', '你的账号已被管理员停用，请联系管理员');
       await repo.clearFailedLogins(db, user.id);
       const { token, csrfToken } = await startSession(db, user);
       return { token, session: await sessionFor(user, csrfToken) };

@@ -132,6 +132,30 @@ describe('members', () => {
     expect((await agent.get('/api/v1/auth/session')).statusCode).toBe(401);
     expect((await agent.get('/api/v1/conversations')).statusCode).toBe(401);
   });
+
+  it('closes a disabled member’s live socket with 4403 and tells them why when they sign in again', async () => {
+    const { ws } = await listen(context);
+    const { owner } = await createWorkspace(context);
+    const email = `agent-${Date.now()}@test.huike`;
+    const created = await owner.post('/api/v1/users', { email, name: '被停用', role: 'agent', password: PASSWORD });
+    expect(created.statusCode).toBe(201);
+    const agent = await login(context, email, PASSWORD);
+    const socket = await openSocket(`${ws}/api/v1/realtime`, { cookie: agent.cookie! });
+    await owner.patch(`/api/v1/users/${created.json().id}`, { disabled: true });
+    // The workbench reads this close code as "disabled by an admin" and carries it to the login page.
+    expect(await socket.closed).toEqual({ code: 4403, reason: 'user disabled' });
+    const anonymous = clientFor(context);
+    const again = await anonymous.post('/api/v1/auth/login', { email, password: PASSWORD });
+    expect(again.statusCode).toBe(403);
+    expect(again.json().error).toMatchObject({
+      code: 'auth.user_disabled',
+      message: '你的账号已被管理员停用，请联系管理员',
+    });
+    // A wrong password still says only that the credentials are wrong.
+    const wrong = await anonymous.post('/api/v1/auth/login', { email, password: 'wrong-password-1' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.code).toBe('auth.invalid_credentials');
+  });
 });
 
 describe('API tokens', () => {

@@ -1,11 +1,15 @@
-import { instantOfWallClock, normalizePhone, type OrderPlatform, type OrderStatus } from '@huike/contracts';
+import {
+  emailAddress,
+  instantOfWallClock,
+  normalizePhone,
+  type OrderPlatform,
+  type OrderStatus,
+} from '@huike/contracts';
 import type { Cell } from './spreadsheet-reader.ts';
 import { cellText } from './spreadsheet-reader.ts';
 
 /** A cell that could not be read as its field: the row is rejected with this reason. */
 export class CellError extends Error {}
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function parsePhone(cell: Cell | undefined): string | null {
   const text = cellText(cell);
@@ -15,11 +19,14 @@ export function parsePhone(cell: Cell | undefined): string | null {
   return phone;
 }
 
+/** Read like the API reads one (contracts' emailAddress: full-width and 。 normalised first), then lower-cased whole. */
 export function parseEmail(cell: Cell | undefined): string | null {
   const text = cellText(cell);
   if (!text) return null;
-  if (text.length > 254 || !EMAIL.test(text)) throw new CellError(`邮箱格式不正确：${text}`);
-  return text.toLowerCase();
+  const parsed = emailAddress.safeParse(text);
+  if (!parsed.success) throw new CellError(`邮箱格式不正确：${text}`);
+  // The import matches existing customers by this lower-cased form (customer-import.ts).
+  return parsed.data.toLowerCase();
 }
 
 const GENDERS: Record<string, 'male' | 'female' | 'unknown'> = {

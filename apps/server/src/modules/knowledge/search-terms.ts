@@ -14,6 +14,7 @@
  * The article's confidence is that of its best document. Before comparing, the words buyers use interchangeably for
  * one thing count as one term (`FAQ_SYNONYMS`: 包裹/物流 → 快递), so 「我的快递到哪了」 meets the variant 「包裹到哪了」.
  */
+import { HANDOFF_REQUEST_TEXTS } from '@huike/contracts';
 import { normalizeText, segmenter } from '../../platform/text/index.ts';
 
 const STOP_WORDS = new Set([
@@ -111,5 +112,11 @@ export function bestFaqMatch(question: string, articles: FaqCandidate[]): FaqMat
 const HUMAN_REQUEST =
   /(转|轉|找|要|叫|接)?(人工|真人|客服|人类)|人工服务|人工客服|真人客服|在线客服|human|agent|real person|operator/u;
 
-/** Whether the message asks for a human agent (转人工, 人工客服, 我要找客服, 真人 …). */
-export const asksForHuman = (text: string): boolean => HUMAN_REQUEST.test(normalizeText(text));
+/** The widget's hand-off button texts (every language), normalised like messages are. */
+const HANDOFF_BUTTON_TEXTS = new Set(HANDOFF_REQUEST_TEXTS.map(normalizeText));
+
+/** Whether the message asks for a human agent (转人工, 人工客服, 我要找客服, 真人, the widget's button …). */
+export const asksForHuman = (text: string): boolean => {
+  const normalized = normalizeText(text);
+  return HANDOFF_BUTTON_TEXTS.has(normalized) || HUMAN_REQUEST.test(normalized);
+};

@@ -11,17 +11,24 @@
  * An alert row is stored at most once per kind per workspace every 30 minutes (checked in the database under an
  * advisory lock, so several processes agree) and pushed to the sockets of everyone who may read alerts.
  * Counts are per process: with several web processes each sees its own share of the traffic.
+ *
+ * The same bell carries notifications for one user (`recipient_id`): a snoozed conversation that woke up tells its
+ * assignee, or who snoozed it when nobody is assigned. That row is written in the transaction that wakes the
+ * conversation (an in-transaction subscriber of `conversation.snooze_ended`) and pushed to the recipient after the
+ * commit. Everyone reads and acknowledges their own notifications; spike alerts need alerts:read.
  */
 import { type Alert, type AlertDetails, type AlertKind, type Permission, roleCan } from '@huike/contracts';
-import { and, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { alerts, users } from '../../db/schema.ts';
-import { type Actor, assertCan } from '../../platform/access.ts';
-import { decodeIdCursor, encodeCursor, iso } from '../../platform/db-helpers.ts';
+import { type Actor, can } from '../../platform/access.ts';
+import { decodeIdCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
-import type { EventBus, MessageCreatedEvent } from '../../platform/events.ts';
+import type { DomainEvent, EventBus, MessageCreatedEvent } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
 import { type Realtime, topics } from '../../platform/realtime.ts';
+
+type SnoozeEndedEvent = Extract<DomainEvent, { type: 'conversation.snooze_ended' }>;
 
 const MINUTE = 60_000;
 export const WINDOW_MINUTES = 10;
@@ -50,7 +57,7 @@ const alertColumns = {
 
 type AlertRow = {
   id: string;
-  kind: AlertKind;
+  kind: Alert['kind'];
   details: Record<string, unknown>;
   createdAt: Date;
   acknowledgedBy: string | null;
@@ -58,15 +65,25 @@ type AlertRow = {
   acknowledgedAt: Date | null;
 };
 
-const toAlert = (row: AlertRow): Alert => ({
-  id: row.id,
-  kind: row.kind,
-  details: row.details as AlertDetails,
-  createdAt: row.createdAt.toISOString(),
-  acknowledgedBy: row.acknowledgedBy,
-  acknowledgedByName: row.acknowledgedByName,
-  acknowledgedAt: iso(row.acknowledgedAt),
-});
+const toAlert = (row: AlertRow): Alert =>
+  ({
+    id: row.id,
+    kind: row.kind,
+    details: row.details,
+    createdAt: row.createdAt.toISOString(),
+    acknowledgedBy: row.acknowledgedBy,
+    acknowledgedByName: row.acknowledgedByName,
+    acknowledgedAt: iso(row.acknowledgedAt),
+  }) as Alert;
+
+/** What a user sees in the bell: their own notifications, and the workspace's spike alerts if they may read those. */
+const visibleTo = (actor: Actor): SQL =>
+  and(
+    eq(alerts.workspaceId, actor.workspaceId),
+    can(actor, READ_PERMISSION)
+      ? or(isNull(alerts.recipientId), eq(alerts.recipientId, actor.userId))
+      : eq(alerts.recipientId, actor.userId),
+  )!;
 
 export type AlertsService = ReturnType<typeof createAlertsService>;
 
@@ -211,27 +228,70 @@ export function createAlertsService({
     }
   }
 
+  /** A woken conversation's notification, written with the wake-up (same transaction). */
+  async function recordSnoozeEnded(tx: Executor, event: SnoozeEndedEvent) {
+    if (!event.notifyUserId) return;
+    await tx.insert(alerts).values({
+      id: newId(),
+      workspaceId: event.workspaceId,
+      kind: 'snooze_ended',
+      recipientId: event.notifyUserId,
+      details: {
+        conversationId: event.conversation.id,
+        customerName: event.conversation.customerName,
+        snoozedUntil: event.snoozedUntil,
+      },
+    });
+  }
+
+  /** Pushes the notification recordSnoozeEnded wrote to its recipient's sockets, once the wake-up committed. */
+  async function pushSnoozeEnded(event: SnoozeEndedEvent) {
+    if (!event.notifyUserId || event.replayed) return;
+    const [row] = await selectAlerts()
+      .where(
+        and(
+          eq(alerts.workspaceId, event.workspaceId),
+          eq(alerts.recipientId, event.notifyUserId),
+          eq(alerts.kind, 'snooze_ended'),
+          sql`${alerts.details}->>'conversationId' = ${event.conversation.id}`,
+        ),
+      )
+      .orderBy(desc(alerts.id))
+      .limit(1);
+    if (!row) return;
+    await realtime.broadcast(event.workspaceId, {
+      topic: topics.user(event.notifyUserId),
+      frame: { type: 'alert.created', alert: toAlert(row as AlertRow) },
+    });
+  }
+
   return {
-    /** Starts counting; answers the unsubscribe function. */
+    /** Starts counting (and delivering notifications); answers the unsubscribe function. */
     subscribe() {
-      return events.subscribe(async (event) => {
-        if (event.type !== 'message.created') return;
+      const stopRecording = events.subscribeInTransaction(['conversation.snooze_ended'], (tx, event) =>
+        event.type === 'conversation.snooze_ended' ? recordSnoozeEnded(tx, event) : Promise.resolve(),
+      );
+      const stopListening = events.subscribe(async (event) => {
         try {
-          await onMessage(event);
+          if (event.type === 'message.created') await onMessage(event);
+          else if (event.type === 'conversation.snooze_ended') await pushSnoozeEnded(event);
         } catch (error) {
-          log(error, { workspaceId: event.workspaceId, messageId: event.message.id });
+          log(error, { workspaceId: event.workspaceId, event: event.type });
         }
       });
+      return () => {
+        stopRecording();
+        stopListening();
+      };
     },
 
-    /** Newest first. */
+    /** Newest first: the user's own notifications, and spike alerts for those who may read them. */
     async list(actor: Actor, query: { limit: number; cursor?: string; unacknowledged?: boolean }) {
-      assertCan(actor, 'alerts:read');
       const before = decodeIdCursor(query.cursor);
       const rows = (await selectAlerts()
         .where(
           and(
-            eq(alerts.workspaceId, actor.workspaceId),
+            visibleTo(actor),
             before ? lt(alerts.id, before) : undefined,
             query.unacknowledged ? isNull(alerts.acknowledgedAt) : undefined,
           ),
@@ -242,14 +302,13 @@ export function createAlertsService({
       return { items, nextCursor: rows.length > query.limit ? encodeCursor([items.at(-1)!.id]) : null };
     },
 
-    /** Marks an alert seen; acknowledging it again keeps the first acknowledgement. */
+    /** Marks an alert seen; acknowledging it again keeps the first acknowledgement. Only what the user sees. */
     async acknowledge(actor: Actor, id: string) {
-      assertCan(actor, 'alerts:read');
       await db
         .update(alerts)
         .set({ acknowledgedBy: actor.userId, acknowledgedAt: new Date() })
-        .where(and(eq(alerts.workspaceId, actor.workspaceId), eq(alerts.id, id), isNull(alerts.acknowledgedAt)));
-      const [row] = await selectAlerts().where(and(eq(alerts.workspaceId, actor.workspaceId), eq(alerts.id, id)));
+        .where(and(visibleTo(actor), eq(alerts.id, id), isNull(alerts.acknowledgedAt)));
+      const [row] = await selectAlerts().where(and(visibleTo(actor), eq(alerts.id, id)));
       if (!row) throw new AppError('alert.not_found', '提醒不存在');
       return toAlert(row as AlertRow);
     },

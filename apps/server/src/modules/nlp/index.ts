@@ -7,7 +7,7 @@ export { type Sentiment, type SentimentLabel, scoreSentiment, sentimentModel } f
 export {
   detectUrgency,
   REPEATED_CONTACT_COUNT,
-  REPEATED_CONTACT_WINDOW_MS,
+  REPEATED_CONTACT_MIN_WAIT_MS,
   STRONG_NEGATIVE_SCORE,
   URGENCY_REASONS,
   type Urgency,

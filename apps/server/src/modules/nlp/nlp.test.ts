@@ -110,9 +110,14 @@ describe('detectUrgency', () => {
     expect(detectUrgency('很好', { label: 'positive', score: 0.99 }).urgent).toBe(false);
   });
 
-  it('flags repeated contact when the caller counts three or more unanswered messages', () => {
-    expect(detectUrgency('在吗', calm, { recentInboundCount: 3 }).reasons).toEqual(['repeated_contact']);
-    expect(detectUrgency('在吗', calm, { recentInboundCount: 2 }).urgent).toBe(false);
+  it('flags repeated contact at three or more unanswered messages after a wait of five minutes or more', () => {
+    const minutes = (n: number) => n * 60 * 1000;
+    expect(detectUrgency('在吗', calm, { unansweredCount: 3, waitingMs: minutes(5) }).reasons).toEqual([
+      'repeated_contact',
+    ]);
+    // Three quick lines at the start of a chat are how buyers write, not urgency.
+    expect(detectUrgency('在吗', calm, { unansweredCount: 3, waitingMs: minutes(1) }).urgent).toBe(false);
+    expect(detectUrgency('在吗', calm, { unansweredCount: 2, waitingMs: minutes(30) }).urgent).toBe(false);
     expect(detectUrgency('在吗', null).urgent).toBe(false);
   });
 
@@ -130,7 +135,8 @@ describe('detectUrgency', () => {
 
   it('reports several reasons together', () => {
     const urgency = detectUrgency('一直不给退款，我要投诉', scoreSentiment('一直不给退款，我要投诉'), {
-      recentInboundCount: 4,
+      unansweredCount: 4,
+      waitingMs: 6 * 60 * 1000,
     });
     expect(urgency.urgent).toBe(true);
     expect(urgency.reasons).toEqual(expect.arrayContaining(['complaint_threat', 'refund_dispute', 'repeated_contact']));

@@ -10,15 +10,25 @@ export const URGENCY_REASONS = ['complaint_threat', 'refund_dispute', 'strong_ne
 export type UrgencyReason = (typeof URGENCY_REASONS)[number];
 export type Urgency = { urgent: boolean; reasons: UrgencyReason[] };
 export type UrgencyContext = {
-  /** Inbound messages from this customer in the last 10 minutes without an agent reply (this one included). */
-  recentInboundCount?: number;
+  /** The customer's messages since the conversation's last reply (this one included): its unread count. */
+  unansweredCount?: number;
+  /** How long the customer has been waiting: since the first of those messages (waiting_since), in ms. */
+  waitingMs?: number;
 };
 
 /** Negative messages at or above this probability count as strong_negative. */
 export const STRONG_NEGATIVE_SCORE = 0.95;
-/** This many inbound messages within 10 minutes without a reply count as repeated_contact. */
+/**
+ * repeated_contact: a buyer who keeps writing while nobody answers. A message gets it when it is at least the
+ * REPEATED_CONTACT_COUNT-th unanswered one AND the buyer has been waiting REPEATED_CONTACT_MIN_WAIT_MS or more
+ * (since the first unanswered message). Three quick lines in the first minute (转人工 / 在吗 / 订单号…) are how
+ * Chinese buyers write, not urgency; the same buyer still writing after 5 minutes without an answer is chasing.
+ * 5 minutes: well past a normal first response in chat (a minute or two), so only a real wait turns it red, and
+ * early enough for a supervisor to step in before the buyer gives up. The inbound batch function applies this rule
+ * in SQL (migration 0039: `unread_count >= 3 and waiting_since <= now() - interval '5 minutes'`); keep them equal.
+ */
 export const REPEATED_CONTACT_COUNT = 3;
-export const REPEATED_CONTACT_WINDOW_MS = 10 * 60 * 1000;
+export const REPEATED_CONTACT_MIN_WAIT_MS = 5 * 60 * 1000;
 
 // Threats to escalate outside the shop: complaints, bad reviews, regulators, press, lawyers, police.
 const COMPLAINT_THREAT =
@@ -31,7 +41,7 @@ const REFUND_STALLED =
 
 /**
  * Whether a message needs a person soon, and why: complaint_threat, refund_dispute, strong_negative
- * (negative with score ≥ 0.95), repeated_contact (context.recentInboundCount ≥ 3).
+ * (negative with score ≥ 0.95), repeated_contact (≥ 3 unanswered messages and a wait of ≥ 5 minutes, see above).
  */
 export function detectUrgency(text: string, sentiment: MessageSentiment | null, context: UrgencyContext = {}): Urgency {
   const compact = normalizeText(text).replace(/\s+/gu, '');
@@ -41,6 +51,11 @@ export function detectUrgency(text: string, sentiment: MessageSentiment | null, 
     reasons.push('refund_dispute');
   }
   if (sentiment?.label === 'negative' && sentiment.score >= STRONG_NEGATIVE_SCORE) reasons.push('strong_negative');
-  if ((context.recentInboundCount ?? 0) >= REPEATED_CONTACT_COUNT) reasons.push('repeated_contact');
+  if (
+    (context.unansweredCount ?? 0) >= REPEATED_CONTACT_COUNT &&
+    (context.waitingMs ?? 0) >= REPEATED_CONTACT_MIN_WAIT_MS
+  ) {
+    reasons.push('repeated_contact');
+  }
   return { urgent: reasons.length > 0, reasons };
 }

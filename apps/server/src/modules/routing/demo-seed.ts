@@ -5,7 +5,9 @@ import { newId } from '../../platform/ids.ts';
 
 /**
  * Demo routing: 物流组 and 投诉处理组 teams, the supervisor as the senior agent for VIP work, presence and
- * capacity for every agent, the three house rules, and a routing log for the open conversations.
+ * capacity for every agent, the three house rules, and a routing log for the open conversations. Nobody is
+ * signed in yet, so every seeded agent starts offline; their status (在线 / 忙碌 / 离开) is what they come back
+ * to when they first connect — no conversation is handed to an agent nobody is playing.
  */
 export async function seedDemoRouting(executor: Executor, workspaceId: string) {
   const staff = (
@@ -27,10 +29,10 @@ export async function seedDemoRouting(executor: Executor, workspaceId: string) {
       (${workspaceId}, ${complaintsTeam}, ${supervisor.id})`);
   const presences = ['online', 'online', 'busy', 'away'] as const;
   for (const [i, user] of staff.entries()) {
-    const presence = presences[i % presences.length]!;
+    const resume = presences[i % presences.length]!;
     await executor.execute(sql`
       insert into agent_profiles (workspace_id, user_id, presence, resume_presence, capacity, level, skills)
-      values (${workspaceId}, ${user.id}, ${presence}, ${presence}, ${i === 0 ? 10 : 8},
+      values (${workspaceId}, ${user.id}, 'offline', ${resume}, ${i === 0 ? 10 : 8},
         ${i === 0 ? 'senior' : 'standard'}, ${user.id === logisticsAgent.id ? sql`'{物流,退换货}'::text[]` : sql`'{}'::text[]`})
       on conflict (workspace_id, user_id) do nothing`);
   }

@@ -59,24 +59,51 @@ export async function setPresence(
 
 /**
  * A socket came back: an agent shown offline returns to what they had chosen. Agents who never chose stay as
- * they are (offline): nobody is handed work just for opening the app.
+ * they are (offline): nobody is handed work just for opening the app. Either way the row is marked as seen now.
  */
 export async function markConnected(executor: Executor, workspaceId: string, userId: string): Promise<string | null> {
-  const result = await executor.execute<{ presence: string }>(sql`
-    update agent_profiles set presence = resume_presence, updated_at = now()
-    where workspace_id = ${workspaceId} and user_id = ${userId} and presence = 'offline' and resume_presence is not null
-    returning presence`);
-  return result.rows[0]?.presence ?? null;
+  const result = await executor.execute<{ presence: string; was: string }>(sql`
+    update agent_profiles p
+    set presence = case when p.presence = 'offline' and p.resume_presence is not null then p.resume_presence
+                        else p.presence end,
+        updated_at = now()
+    from (select presence as was from agent_profiles
+          where workspace_id = ${workspaceId} and user_id = ${userId} for update) before
+    where p.workspace_id = ${workspaceId} and p.user_id = ${userId}
+    returning p.presence, before.was`);
+  const row = result.rows[0];
+  return row && row.was === 'offline' && row.presence !== 'offline' ? row.presence : null;
 }
 
-/** Their last socket has been gone for the grace period: offline, remembering what to come back to. */
-export async function markDisconnected(executor: Executor, workspaceId: string, userId: string): Promise<boolean> {
-  const result = await executor.execute(sql`
+/**
+ * The liveness heartbeat: every process touches, every few seconds, the profiles of the agents it holds a socket
+ * for. `updated_at` is then "last seen with a socket (or last changed)" on whichever process the socket lives.
+ */
+export async function touchConnected(executor: Executor, users: readonly { workspaceId: string; userId: string }[]) {
+  if (users.length === 0) return;
+  await executor.execute(sql`
+    update agent_profiles p set updated_at = now()
+    from unnest(${toUuidArray(users.map((user) => user.workspaceId))}, ${toUuidArray(users.map((user) => user.userId))})
+      as seen(workspace_id, user_id)
+    where p.workspace_id = seen.workspace_id and p.user_id = seen.user_id and p.presence <> 'offline'`);
+}
+
+/**
+ * Agents not seen for `graceMs` (no process touched them: every socket closed, or their process died) go
+ * offline, remembering what to come back to. Answers who changed. `only` limits it to one agent.
+ */
+export async function markDisconnected(
+  executor: Executor,
+  graceMs: number,
+  only?: { workspaceId: string; userId: string },
+): Promise<{ workspace_id: string; user_id: string }[]> {
+  const one = only ? sql`and workspace_id = ${only.workspaceId} and user_id = ${only.userId}` : sql``;
+  const result = await executor.execute<{ workspace_id: string; user_id: string }>(sql`
     update agent_profiles
-    set resume_presence = case when presence = 'offline' then resume_presence else presence end,
-        presence = 'offline', updated_at = now()
-    where workspace_id = ${workspaceId} and user_id = ${userId} and presence <> 'offline'`);
-  return (result.rowCount ?? 0) > 0;
+    set resume_presence = presence, presence = 'offline', updated_at = now()
+    where presence <> 'offline' and updated_at < now() - make_interval(secs => ${graceMs / 1000}) ${one}
+    returning workspace_id, user_id`);
+  return result.rows;
 }
 
 export async function updateProfile(

@@ -124,9 +124,29 @@ export function createRoutingService({
   offlineGraceMs?: number;
   log: (error: unknown, context: Record<string, unknown>) => void;
 }) {
-  /** Open agent sockets per user in this process, and the pending "gone offline" timers. */
-  const sockets = new Map<string, number>();
+  /**
+   * Open agent sockets per user in this process, and the pending "gone offline" checks. Sockets may live on any
+   * app process, so this process never decides alone that someone left: while it holds a socket it touches the
+   * agent's profile (the heartbeat), and an agent goes offline only when no process has touched them for the
+   * grace period (`repo.markDisconnected`).
+   */
+  const sockets = new Map<string, { workspaceId: string; count: number }>();
   const offlineTimers = new Map<string, NodeJS.Timeout>();
+  const heartbeatMs = Math.max(10, Math.min(Math.floor(offlineGraceMs / 3), 20_000));
+  let heartbeat: NodeJS.Timeout | undefined;
+  let sweep: NodeJS.Timeout | undefined;
+
+  function beat() {
+    const users = [...sockets.entries()].map(([userId, { workspaceId }]) => ({ workspaceId, userId }));
+    repo.touchConnected(db, users).catch((error) => log(error, { task: 'presence heartbeat' }));
+  }
+
+  /** Marks offline whoever no process has seen for the grace period (one agent, or everyone). */
+  async function sweepDisconnected(only?: { workspaceId: string; userId: string }) {
+    const gone = await repo.markDisconnected(db, offlineGraceMs, only);
+    for (const row of gone) publishPresence(row.workspace_id, row.user_id, 'offline');
+    return gone.length;
+  }
 
   async function loadAgent(workspaceId: string, userId: string) {
     const [row] = await repo.listAgents(db, workspaceId, userId);
@@ -321,8 +341,17 @@ export function createRoutingService({
   }
 
   return {
-    /** Wires routing to the event bus: new conversations, hand-offs, resolutions and presence changes. */
+    /**
+     * Wires routing to the event bus (new conversations, hand-offs, resolutions and presence changes), and starts
+     * the presence sweep: agents whose sockets are all gone (closed, or their process died) show offline.
+     */
     subscribe() {
+      if (!sweep) {
+        sweep = setInterval(() => {
+          sweepDisconnected().catch((error) => log(error, { task: 'presence sweep' }));
+        }, heartbeatMs);
+        sweep.unref();
+      }
       return events.subscribe((event) =>
         onEvent(event).catch((error) => log(error, { event: event.type, workspaceId: event.workspaceId })),
       );
@@ -347,7 +376,12 @@ export function createRoutingService({
     /** An agent socket opened (agent-socket.ts): cancels a pending offline, restores presence after a drop. */
     async socketOpened(actor: Actor) {
       if (!can(actor, 'conversations:reply')) return;
-      sockets.set(actor.userId, (sockets.get(actor.userId) ?? 0) + 1);
+      const held = sockets.get(actor.userId);
+      sockets.set(actor.userId, { workspaceId: actor.workspaceId, count: (held?.count ?? 0) + 1 });
+      if (!heartbeat) {
+        heartbeat = setInterval(beat, heartbeatMs);
+        heartbeat.unref();
+      }
       const timer = offlineTimers.get(actor.userId);
       if (timer) {
         clearTimeout(timer);
@@ -357,32 +391,49 @@ export function createRoutingService({
       if (restored) publishPresence(actor.workspaceId, actor.userId, restored as AgentStatus['presence']);
     },
 
-    /** An agent socket closed: after the grace period with no socket left, the agent shows offline. */
+    /**
+     * An agent socket closed. When it was this process's last one for them, they show offline after the grace
+     * period, unless a socket on any process (this one again, or another) kept them seen meanwhile.
+     */
     socketClosed(actor: Actor) {
       if (!can(actor, 'conversations:reply')) return;
-      const left = (sockets.get(actor.userId) ?? 1) - 1;
-      if (left > 0) {
-        sockets.set(actor.userId, left);
+      const held = sockets.get(actor.userId);
+      const left = (held?.count ?? 1) - 1;
+      if (held && left > 0) {
+        sockets.set(actor.userId, { ...held, count: left });
         return;
       }
       sockets.delete(actor.userId);
-      const timer = setTimeout(() => {
-        offlineTimers.delete(actor.userId);
-        if (sockets.has(actor.userId)) return;
-        repo
-          .markDisconnected(db, actor.workspaceId, actor.userId)
-          .then((changed) => {
-            if (changed) publishPresence(actor.workspaceId, actor.userId, 'offline');
-          })
-          .catch((error) => log(error, { userId: actor.userId }));
-      }, offlineGraceMs);
+      if (sockets.size === 0 && heartbeat) {
+        clearInterval(heartbeat);
+        heartbeat = undefined;
+      }
+      clearTimeout(offlineTimers.get(actor.userId));
+      const timer = setTimeout(
+        () => {
+          offlineTimers.delete(actor.userId);
+          if (sockets.has(actor.userId)) return;
+          sweepDisconnected({ workspaceId: actor.workspaceId, userId: actor.userId }).catch((error) =>
+            log(error, { userId: actor.userId }),
+          );
+        },
+        // A little after the grace period, so the last heartbeat is surely older than it.
+        offlineGraceMs + Math.min(heartbeatMs, 1000),
+      );
       timer.unref();
       offlineTimers.set(actor.userId, timer);
     },
 
+    /** Everyone no process has seen for the grace period goes offline (also run every few seconds once subscribed). */
+    sweepDisconnected: () => sweepDisconnected(),
+
     stop() {
       for (const timer of offlineTimers.values()) clearTimeout(timer);
       offlineTimers.clear();
+      clearInterval(heartbeat);
+      heartbeat = undefined;
+      clearInterval(sweep);
+      sweep = undefined;
     },
 
     async listAgents(actor: Actor) {

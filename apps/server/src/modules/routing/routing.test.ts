@@ -8,7 +8,7 @@ import {
   pause,
   startConversation,
 } from '../../../test/harness.ts';
-import { canAgentTake, createRoutingService, pickAssignee, seedDemoRouting } from './index.ts';
+import { canAgentTake, createRoutingService, pickAssignee, type RoutingService, seedDemoRouting } from './index.ts';
 
 const context = await createTestApp();
 const { pool } = context.database;
@@ -458,6 +458,106 @@ describe('routing', () => {
     await pause(120);
     expect(await presenceOf()).toBe('busy');
     routing.stop();
+  });
+
+  it('keeps an agent online while a socket on another process is still open', async () => {
+    const { owner, addUser, workspaceId } = await setup();
+    const agent = await addUser('agent', '双进程客服');
+    await agent.post('/api/v1/routing/me/presence', { presence: 'busy' });
+    // Two routing services on one database stand for two app processes.
+    const processes = [0, 1].map(() =>
+      createRoutingService({
+        db: context.database.db,
+        events: context.events,
+        realtime: { broadcast: async () => {} },
+        audit: context.services.audit,
+        conversations: context.services.conversations,
+        offlineGraceMs: 80,
+        log: () => {},
+      }),
+    );
+    const [first, second] = processes as [RoutingService, RoutingService];
+    const actor = { userId: agent.userId!, workspaceId, role: 'agent' as const, name: '双进程客服' };
+    const presenceOf = async () =>
+      (await owner.get('/api/v1/routing/agents'))
+        .json()
+        .items.find((x: { userId: string }) => x.userId === agent.userId).presence;
+    try {
+      await first.socketOpened(actor);
+      await second.socketOpened(actor);
+      second.socketClosed(actor);
+      // Well past the grace period: the second process has no socket, but the first one still sees the agent.
+      await pause(400);
+      await second.sweepDisconnected();
+      expect(await presenceOf()).toBe('busy');
+      first.socketClosed(actor);
+      await until(async () => (await presenceOf()) === 'offline');
+    } finally {
+      for (const process of processes) process.stop();
+    }
+  });
+
+  it('gives no work to an agent without a socket, and hands it over once they connect', async () => {
+    const { ws } = await listen(context);
+    const { owner, addUser, inbox } = await setup();
+    const agent = await addUser('agent', '只开了接口的客服');
+    await online(agent);
+    // A process whose sweep runs with a short grace period: nobody holds a socket of this agent anywhere.
+    const sweeper = createRoutingService({
+      db: context.database.db,
+      events: context.events,
+      realtime: { broadcast: async () => {} },
+      audit: context.services.audit,
+      conversations: context.services.conversations,
+      offlineGraceMs: 50,
+      log: () => {},
+    });
+    try {
+      await pause(120);
+      expect(await sweeper.sweepDisconnected()).toBeGreaterThanOrEqual(1);
+    } finally {
+      sweeper.stop();
+    }
+    const me = (await agent.get('/api/v1/routing/me')).json();
+    expect(me.presence).toBe('offline');
+    const { conversationId } = await startConversation(context, inbox.token, '有人吗');
+    expect(await routed(conversationId)).toMatchObject({ outcome: 'queued', assigneeId: null });
+    // The agent opens the workbench: back to 在线, and the waiting customer is theirs.
+    const socket = await openSocket(`${ws}/api/v1/realtime`, { cookie: agent.cookie! });
+    try {
+      await until(async () => (await agent.get('/api/v1/routing/me')).json().presence === 'online');
+      await until(
+        async () => (await owner.get(`/api/v1/conversations/${conversationId}`)).json().assigneeId === agent.userId,
+      );
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('seeds every demo agent offline: no work goes to an agent nobody signed in as', async () => {
+    const { ws } = await listen(context);
+    const { owner, addUser, inbox, workspaceId } = await setup();
+    const supervisor = await addUser('supervisor', '小美');
+    await addUser('agent', '阿杰');
+    await seedDemoRouting(context.database.db, workspaceId);
+    const agents = (await owner.get('/api/v1/routing/agents')).json().items as { name: string; presence: string }[];
+    expect(agents.filter((agent) => agent.name === '小美' || agent.name === '阿杰').map((a) => a.presence)).toEqual([
+      'offline',
+      'offline',
+    ]);
+    const { conversationId } = await startConversation(context, inbox.token, '刚来的客户');
+    expect(await routed(conversationId)).toMatchObject({ outcome: 'queued', assigneeId: null });
+    // 小美 signs in: her seeded status (在线) comes back, and she picks up the waiting customer.
+    const socket = await openSocket(`${ws}/api/v1/realtime`, { cookie: supervisor.cookie! });
+    try {
+      await until(async () => (await supervisor.get('/api/v1/routing/me')).json().presence === 'online');
+      await until(
+        async () =>
+          (await owner.get(`/api/v1/conversations/${conversationId}`)).json().assigneeId === supervisor.userId,
+      );
+    } finally {
+      socket.close();
+    }
   });
 
   it('pushes an agent’s presence change to supervisors’ sockets, not to other agents', async () => {

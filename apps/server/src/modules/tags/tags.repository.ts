@@ -48,6 +48,27 @@ export const listTags = (db: Executor, workspaceId: string, groupId?: string) =>
     .where(and(eq(tags.workspaceId, workspaceId), groupId ? eq(tags.groupId, groupId) : undefined))
     .orderBy(asc(tags.position), asc(tags.name));
 
+/** One page of tags in display order (position, name, then id so equal rows keep one order), after `after`. */
+export const listTagPage = (
+  db: Executor,
+  workspaceId: string,
+  options: { groupId?: string; after?: { position: number; name: string; id: string }; limit: number },
+) =>
+  db
+    .select()
+    .from(tags)
+    .where(
+      and(
+        eq(tags.workspaceId, workspaceId),
+        options.groupId ? eq(tags.groupId, options.groupId) : undefined,
+        options.after
+          ? sql`(${tags.position}, ${tags.name}, ${tags.id}) > (${options.after.position}, ${options.after.name}, ${options.after.id}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(tags.position), asc(tags.name), asc(tags.id))
+    .limit(options.limit);
+
 export const findTag = async (db: Executor, workspaceId: string, id: string) =>
   (
     await db

@@ -6,12 +6,13 @@ import type {
   TagDeleteConflict,
   TagGroup,
   TagGroupWithTags,
+  TagListQuery,
   UpdateTagBody,
   UpdateTagGroupBody,
 } from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
-import type { Executor } from '../../platform/db-helpers.ts';
+import { decodeCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
 import { AppError, postgresCode } from '../../platform/errors.ts';
 import type { AutomationSource, EventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
@@ -152,6 +153,19 @@ export type TagTarget = repo.TagTarget;
 
 export type TagsService = ReturnType<typeof createTagsService>;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The last row's (position, name, id) of the previous page of `GET /api/v1/tags`. */
+function readTagCursor(cursor: string | undefined) {
+  const values = decodeCursor(cursor);
+  if (!values) return undefined;
+  const [position, name, id] = values;
+  if (!Number.isInteger(position) || typeof name !== 'string' || typeof id !== 'string' || !UUID.test(id)) {
+    throw new AppError('request.invalid', '分页游标无效，请从第一页重新加载');
+  }
+  return { position: position as number, name, id };
+}
+
 export function createTagsService({ db, audit, events }: { db: Db; audit: AuditService; events?: EventBus }) {
   async function getGroup(executor: Executor, actor: Actor, id: string) {
     const row = await repo.findGroup(executor, actor.workspaceId, id);
@@ -265,9 +279,23 @@ export function createTagsService({ db, audit, events }: { db: Db; audit: AuditS
       });
     },
 
-    async listTags(actor: Actor, query: { groupId?: string }) {
+    async listTags(actor: Actor, query: TagListQuery) {
       assertCan(actor, 'customers:read');
-      return { items: (await repo.listTags(db, actor.workspaceId, query.groupId)).map(toTag), nextCursor: null };
+      if (query.limit === undefined) {
+        if (query.cursor) throw new AppError('request.invalid', '分页游标需要与 limit 一起使用');
+        return { items: (await repo.listTags(db, actor.workspaceId, query.groupId)).map(toTag), nextCursor: null };
+      }
+      const rows = await repo.listTagPage(db, actor.workspaceId, {
+        groupId: query.groupId,
+        after: readTagCursor(query.cursor),
+        limit: query.limit + 1,
+      });
+      const page = rows.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toTag),
+        nextCursor: rows.length > query.limit && last ? encodeCursor([last.position, last.name, last.id]) : null,
+      };
     },
 
     async getTag(actor: Actor, id: string) {

@@ -181,6 +181,46 @@ describe('tag groups and tags', () => {
     expect(badGroup.statusCode).toBe(404);
     expect(badGroup.json().error.code).toBe('tag_group.not_found');
   });
+
+  it('lists tags whole, or in pages with ?limit=&cursor= (DESIGN §5)', async () => {
+    const { owner, group } = await setup();
+    const all: Tag[] = (await owner.get('/api/v1/tags')).json().items;
+    expect(all.length).toBeGreaterThan(5);
+    expect((await owner.get('/api/v1/tags?limit=100')).json()).toEqual({ items: all, nextCursor: null });
+
+    const seen: Tag[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+      const response = await owner.get(`/api/v1/tags?limit=2${query}`);
+      expect(response.statusCode, response.body).toBe(200);
+      const page = response.json();
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 100);
+    // Every tag once, in the same order as the whole list.
+    expect(seen).toEqual(all);
+    expect(pages).toBe(Math.ceil(all.length / 2));
+
+    // Within a group too.
+    const groupId = group('状态').id;
+    const inGroup = (await owner.get(`/api/v1/tags?groupId=${groupId}`)).json().items;
+    const firstPage = (await owner.get(`/api/v1/tags?groupId=${groupId}&limit=1`)).json();
+    expect(firstPage.items).toEqual(inGroup.slice(0, 1));
+
+    for (const bad of [
+      'limit=0',
+      'limit=101',
+      'limit=abc',
+      'limit=2&cursor=nonsense',
+      `cursor=${firstPage.nextCursor}`,
+    ]) {
+      expect((await owner.get(`/api/v1/tags?${bad}`)).statusCode, bad).toBe(400);
+    }
+  });
 });
 
 describe('tagging customers and conversations', () => {

@@ -101,6 +101,11 @@ function adjustCounts(client: QueryClient, previous: Conversation, next: Convers
   const meId = meIdOf(client);
   for (const [key, data] of client.getQueriesData<Counts>({ queryKey: queryKeys.conversationCounts })) {
     if (!data) continue;
+    // Under a search only the server knows whether the conversation matches: recount there.
+    if (key[3]) {
+      void client.invalidateQueries({ queryKey: key, exact: true });
+      continue;
+    }
     const status = String(key[2] ?? 'any');
     const before = countedIn(previous, status, meId);
     const after = countedIn(next, status, meId);

@@ -1,7 +1,13 @@
 import { useEffect, useRef } from 'react';
 
 /** Keyboard shortcuts live on the page; the composer and header listen for what they should do. */
-export type WorkbenchCommand = 'focus-reply' | 'focus-note' | 'open-assign' | 'resolve' | 'focus-tags';
+export type WorkbenchCommand =
+  | 'focus-reply'
+  | 'focus-note'
+  | 'open-assign'
+  | 'resolve'
+  | 'focus-tags'
+  | 'focus-conversation-tags';
 
 const eventName = 'huike:workbench';
 

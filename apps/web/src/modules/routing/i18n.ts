@@ -2,6 +2,7 @@
 export const routingZhCN = {
   presence: { online: '在线', busy: '忙碌', away: '离开', offline: '离线' },
   presenceLabel: '接待状态',
+  offlineHint: '切换为「在线」后开始接收新会话',
   loadTitle: '当前接待 {{load}} / 上限 {{capacity}}',
   loadTitleNoAuto: '当前接待 {{load}}；接待上限为 0，不自动分配新会话',
   noAutoAssign: '不自动分配',
@@ -81,6 +82,7 @@ export const routingZhCN = {
 export const routingEn: typeof routingZhCN = {
   presence: { online: 'Online', busy: 'Busy', away: 'Away', offline: 'Offline' },
   presenceLabel: 'Status',
+  offlineHint: 'Switch to Online to start receiving new conversations',
   loadTitle: 'Handling {{load}} of {{capacity}}',
   loadTitleNoAuto: 'Handling {{load}}; capacity is 0, so no new conversations are assigned automatically',
   noAutoAssign: 'no auto-assign',

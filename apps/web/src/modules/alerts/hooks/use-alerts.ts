@@ -1,16 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useCan } from '../../identity/hooks/use-session.ts';
 import { alertsApi } from '../api/alerts-api.ts';
 
 /** The realtime hook invalidates this key when an `alert.created` frame arrives. */
 export const alertKeys = { all: ['alerts'] as const, recent: ['alerts', 'recent'] as const };
 
+/** Everyone's bell: their own notifications, plus spike alerts for those who may read them (the server decides). */
 export function useRecentAlerts() {
-  const can = useCan();
   return useQuery({
     queryKey: alertKeys.recent,
     queryFn: ({ signal }) => alertsApi.recent(signal),
-    enabled: can('alerts:read'),
     // The socket pushes new alerts; this only covers a missed push.
     refetchInterval: 5 * 60_000,
   });

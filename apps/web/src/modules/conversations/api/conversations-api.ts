@@ -19,8 +19,8 @@ export type ChangeStatusInput = { status: ConversationStatus; snoozedUntil?: str
 export const conversationsApi = {
   list: (filters: ConversationFilters, cursor: string | undefined, signal?: AbortSignal) =>
     api.get<Page<Conversation>>('/api/v1/conversations', { ...filters, limit: 30, cursor }, signal),
-  counts: (status: ConversationStatus | undefined, signal?: AbortSignal) =>
-    api.get<ConversationCounts>('/api/v1/conversations/counts', { status }, signal),
+  counts: (status: ConversationStatus | undefined, q: string | undefined, signal?: AbortSignal) =>
+    api.get<ConversationCounts>('/api/v1/conversations/counts', { status, q: q || undefined }, signal),
   get: (id: string, signal?: AbortSignal) => api.get<Conversation>(`/api/v1/conversations/${id}`, undefined, signal),
   messages: (id: string, cursor: string | undefined, signal?: AbortSignal) =>
     api.get<Page<Message>>(`/api/v1/conversations/${id}/messages`, { limit: 30, cursor }, signal),

@@ -3,6 +3,7 @@ import type { Conversation, Team, User } from '@huike/contracts';
 import { Alert, Tooltip } from 'antd';
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { signalAgentTyping } from '../../../realtime/typing.ts';
 import { formatDateTime, formatUpcoming } from '../../../ui/time.ts';
 import { useCustomer } from '../../customers/hooks/use-customers.ts';
 import { useInboxMap } from '../../inboxes/hooks/use-inboxes.ts';
@@ -13,6 +14,7 @@ import { customerLabel } from '../labels.ts';
 import { ChatHeader } from './chat-header.tsx';
 import { Composer, type ComposerChannel } from './composer.tsx';
 import { MessageList } from './message-list.tsx';
+import { TypingLine } from './typing-line.tsx';
 
 type Props = {
   conversation: Conversation;
@@ -61,10 +63,14 @@ export function ChatPanel({ conversation, me, users, agents, teams, canReply, ca
     return undefined;
   }, [channelType, stored, emailRecipient, customer.data?.phone]);
 
-  // Opening a conversation reads it; while it stays open, new customer messages are read as they come.
+  // The assignee opening a conversation reads it; while it stays open, new customer messages are read as they come.
+  // Anyone else (a colleague or supervisor browsing, anyone while it is unassigned) leaves the badge to the assignee;
+  // claiming it (assign to me, or a first reply) then reads it like a first open.
   const markedRef = useRef<string | null>(null);
   const { id, unreadCount } = conversation;
+  const isMine = conversation.assigneeId === me.id;
   useEffect(() => {
+    if (!isMine) return;
     const isFirstOpen = markedRef.current !== id;
     if (!isFirstOpen && unreadCount === 0) return;
     if (!isFirstOpen && document.visibilityState !== 'visible') return;
@@ -76,7 +82,7 @@ export function ChatPanel({ conversation, me, users, agents, teams, canReply, ca
       isFirstOpen ? 0 : 800,
     );
     return () => window.clearTimeout(timer);
-  }, [id, unreadCount, markRead]);
+  }, [id, unreadCount, isMine, markRead]);
 
   const { fetchNextPage } = messages;
   return (
@@ -131,9 +137,11 @@ export function ChatPanel({ conversation, me, users, agents, teams, canReply, ca
       {conversation.status === 'resolved' && canReply && (
         <Alert type="info" showIcon banner title={t('chat.resolvedBanner')} className="hk-chat-banner" />
       )}
+      <TypingLine conversationId={conversation.id} />
       <Composer
         conversationId={conversation.id}
         channel={composerChannel}
+        onTyping={channelType === 'website' ? () => signalAgentTyping(conversation.id) : undefined}
         isDisabled={!canReply}
         disabledReason={t('chat.readOnly')}
         onSend={(content, mode, attachments) =>

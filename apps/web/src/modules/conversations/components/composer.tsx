@@ -25,6 +25,8 @@ type Props = {
   isDisabled: boolean;
   disabledReason?: string;
   onSend: (content: string, mode: ComposerMode, attachments: MessageAttachment[]) => void;
+  /** The agent types a reply (not a note): the chat tells the customer, where the channel can show it. */
+  onTyping?: () => void;
 };
 
 type TextAreaRef = GetRef<typeof Input.TextArea>;
@@ -34,7 +36,7 @@ const countFrom = 4500;
 // Drafts survive switching between conversations (not reloads).
 const drafts = new Map<string, string>();
 
-export function Composer({ conversationId, channel, isDisabled, disabledReason, onSend }: Props) {
+export function Composer({ conversationId, channel, isDisabled, disabledReason, onSend, onTyping }: Props) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [mode, setMode] = useState<ComposerMode>('reply');
@@ -180,6 +182,7 @@ export function Composer({ conversationId, channel, isDisabled, disabledReason, 
         onChange={(event) => {
           updateText(event.target.value);
           slash.sync();
+          if (!isNote && event.target.value) onTyping?.();
         }}
         onSelect={slash.sync}
         onKeyDown={handleKeyDown}

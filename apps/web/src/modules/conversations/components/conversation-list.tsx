@@ -54,7 +54,10 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) =
 export function ConversationList(props: Props) {
   const { t } = useTranslation();
   const { state, onChange, conversations, selectedId, onSelect, inboxes, users } = props;
-  const counts = useConversationCounts(state.status === 'any' ? undefined : (state.status as ConversationStatus));
+  const counts = useConversationCounts(
+    state.status === 'any' ? undefined : (state.status as ConversationStatus),
+    state.q,
+  );
   const sentinelRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = props;

@@ -9,6 +9,8 @@ const shortcuts = [
   { keys: ['A'], action: 'shortcuts.assign' },
   { keys: ['E'], action: 'shortcuts.resolve' },
   { keys: ['T'], action: 'shortcuts.tag' },
+  { keys: ['Shift', 'T'], action: 'shortcuts.tagConversation' },
+  { keys: ['/'], action: 'shortcuts.templates' },
   { keys: ['Enter'], action: 'shortcuts.send' },
   { keys: ['Shift', 'Enter'], action: 'shortcuts.newline' },
   { keys: ['Esc'], action: 'shortcuts.leaveComposer' },

@@ -22,10 +22,11 @@ export function useConversationList(filters: ConversationFilters, enabled = true
   return { ...query, conversations };
 }
 
-export function useConversationCounts(status: ConversationStatus | undefined) {
+/** The tab counts under the list's status and search (the server applies the list's own search). */
+export function useConversationCounts(status: ConversationStatus | undefined, q = '') {
   return useQuery({
-    queryKey: queryKeys.conversationCount(status),
-    queryFn: ({ signal }) => conversationsApi.counts(status, signal),
+    queryKey: queryKeys.conversationCount(status, q),
+    queryFn: ({ signal }) => conversationsApi.counts(status, q, signal),
   });
 }
 

@@ -16,7 +16,10 @@ type Options = {
   hasConversation: boolean;
 };
 
-/** ↑/↓ and J/K move between conversations, R/N/A/E/T act on the open one, ? lists them — never while typing. */
+/**
+ * ↑/↓ and J/K move between conversations, R/N/A/E/T act on the open one (T tags the customer, Shift+T the
+ * conversation), ? lists them — never while typing.
+ */
 export function useWorkbenchKeys(options: Options): void {
   const optionsRef = useRef(options);
   optionsRef.current = options;
@@ -61,6 +64,7 @@ export function useWorkbenchKeys(options: Options): void {
       else if (hasConversation && (key === 'n' || key === 'N')) emitWorkbenchCommand('focus-note');
       else if (hasConversation && (key === 'a' || key === 'A')) emitWorkbenchCommand('open-assign');
       else if (hasConversation && (key === 'e' || key === 'E')) emitWorkbenchCommand('resolve');
+      else if (hasConversation && key === 'T' && event.shiftKey) emitWorkbenchCommand('focus-conversation-tags');
       else if (hasConversation && (key === 't' || key === 'T')) emitWorkbenchCommand('focus-tags');
       else isHandled = false;
       if (isHandled) event.preventDefault();

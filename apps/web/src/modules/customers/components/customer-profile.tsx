@@ -3,6 +3,7 @@ import {
   type Customer,
   type CustomFieldDefinition,
   type CustomFieldValue,
+  emailAddress,
   genders,
   isValidBankCard,
   isValidIdCard,
@@ -28,7 +29,8 @@ import {
 import { type FieldDraft, type FieldEditor, InlineField } from './inline-field.tsx';
 import { MarketingOptOutTag } from './value-badges.tsx';
 
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** The API's own check (contracts' emailAddress), so ａｂｃ＠ｑｑ．ｃｏｍ passes here and is stored as abc@qq.com. */
+const isEmail = (value: string) => emailAddress.safeParse(value).success;
 
 type Props = {
   customer: Customer;
@@ -226,7 +228,7 @@ export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props
           editor={textEditor(254)}
           canEdit={canEdit}
           testId="customer-email"
-          validate={(draft) => (emailPattern.test(String(draft)) ? null : t('customer.emailInvalid'))}
+          validate={(draft) => (isEmail(String(draft)) ? null : t('customer.emailInvalid'))}
           onSave={(draft) => save({ email: asText(draft) })}
         />
         <InlineField
@@ -237,7 +239,7 @@ export function CustomerProfile({ customer, canEdit, canReveal, compact }: Props
           canEdit={canEdit}
           testId="customer-emails"
           validate={(draft) => {
-            const bad = asList(draft).find((email) => !emailPattern.test(email));
+            const bad = asList(draft).find((email) => !isEmail(email));
             return bad ? t('customerData.emailInvalidNamed', { value: bad }) : null;
           }}
           onSave={(draft) => save({ emails: asList(draft) })}

@@ -1,12 +1,14 @@
 import { LockOutlined, MailOutlined } from '@ant-design/icons';
 import { Alert, Button, Form, Input } from 'antd';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { useLogin } from '../hooks/use-session.ts';
 
 type Values = { email: string; password: string };
 
-export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
+/** `notice`: why they are here (an admin disabled them); replaced by the error once they try to sign in. */
+export function LoginForm({ onSignedIn, notice }: { onSignedIn: () => void; notice?: ReactNode }) {
   const { t } = useTranslation();
   const login = useLogin();
   const [form] = Form.useForm<Values>();
@@ -23,6 +25,7 @@ export function LoginForm({ onSignedIn }: { onSignedIn: () => void }) {
         login.mutate({ email: values.email.trim(), password: values.password }, { onSuccess: onSignedIn })
       }
     >
+      {!login.isError && notice}
       {login.isError && (
         <Alert
           type="error"

@@ -409,7 +409,13 @@ describe('scoring what followers write', () => {
         MsgId: nextMsgId(),
       }),
     ];
-    for (const xml of pushes) expect((await push(inbox, account, xml)).statusCode).toBe(200);
+    for (const xml of pushes.slice(0, -1)) expect((await push(inbox, account, xml)).statusCode).toBe(200);
+    // Repeated contact needs a wait of 5 minutes or more (nlp's REPEATED_CONTACT_MIN_WAIT_MS): the buyer has waited.
+    await context.database.pool.query(
+      `update conversations set waiting_since = now() - interval '6 minutes' where inbox_id = $1`,
+      [inbox.id],
+    );
+    expect((await push(inbox, account, pushes.at(-1)!)).statusCode).toBe(200);
     const stored = (
       await context.database.pool.query<{
         content: string;
