@@ -21,7 +21,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/auth/request-auth.ts';
 import { AppError } from '../../platform/errors.ts';
-import { toPublicMessage } from '../conversations/index.ts';
+import { readUploadedFile, toPublicMessage } from '../conversations/index.ts';
 import type { ChannelsService, PublicAuth } from './channels.service.ts';
 import type { Typing } from './visitor-live.ts';
 
@@ -77,8 +77,6 @@ export function inboxesRoutes(app: FastifyInstance, channels: ChannelsService) {
     (request) => channels.retryMessage(requireActor(request), request.params.id),
   );
 }
-
-const fileTooLarge = () => new AppError('request.too_large', `文件超过 ${ATTACHMENT_MAX_BYTES / 1024 / 1024} MB 上限`);
 
 /** Typing indicators from the workbench (agents' socket only listens, so this is a small POST). */
 export function typingRoutes(app: FastifyInstance, typing: Typing) {
@@ -176,26 +174,12 @@ export async function publicChannelRoutes(app: FastifyInstance, channels: Channe
         if (typeof visitorToken !== 'string') {
           throw new AppError('auth.signature_invalid', '需要访客令牌（x-huike-visitor-token）');
         }
-        // Refused from the header alone, before the body is read (multipart framing adds a little).
-        if (Number(request.headers['content-length'] ?? 0) > ATTACHMENT_MAX_BYTES + 64 * 1024) throw fileTooLarge();
-        if (!request.isMultipart()) {
-          throw new AppError('request.unsupported_media_type', '请以 multipart/form-data 上传文件（字段 file）');
-        }
-        const part = await request.file();
-        if (!part) throw new AppError('request.invalid', '请求中没有文件');
-        let data: Buffer;
-        try {
-          data = await part.toBuffer();
-        } catch (error) {
-          if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw fileTooLarge();
-          throw error;
-        }
+        const file = await readUploadedFile(request);
         const { message, isDuplicate, signer } = await channels.receiveVisitorFile(request.params.inboxToken, {
           sourceId: request.params.sourceId,
           visitorToken,
           clientMsgId: request.query.clientMsgId,
-          filename: part.filename,
-          data,
+          ...file,
         });
         return reply.status(isDuplicate ? 200 : 201).send(toPublicMessage(message, signer));
       },

@@ -4,8 +4,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/auth/request-auth.ts';
-import { AppError } from '../../platform/errors.ts';
-import { type AttachmentsService, downloadHeaders, tooLarge } from './message-attachments.ts';
+import { type AttachmentsService, downloadHeaders, readUploadedFile } from './message-attachments.ts';
 
 const sendFile = (
   reply: FastifyReply,
@@ -30,21 +29,7 @@ export async function attachmentsRoutes(app: FastifyInstance, attachments: Attac
       },
       async (request, reply) => {
         const actor = requireActor(request);
-        // Refused from the header alone, before the body is read (multipart framing adds a little).
-        if (Number(request.headers['content-length'] ?? 0) > ATTACHMENT_MAX_BYTES + 64 * 1024) throw tooLarge();
-        if (!request.isMultipart()) {
-          throw new AppError('request.unsupported_media_type', '请以 multipart/form-data 上传文件（字段 file）');
-        }
-        const part = await request.file();
-        if (!part) throw new AppError('request.invalid', '请求中没有文件');
-        let data: Buffer;
-        try {
-          data = await part.toBuffer();
-        } catch (error) {
-          if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-          throw error;
-        }
-        return reply.status(201).send(await attachments.upload(actor, { filename: part.filename, data }));
+        return reply.status(201).send(await attachments.upload(actor, await readUploadedFile(request)));
       },
     );
   });

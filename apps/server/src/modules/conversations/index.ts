@@ -16,6 +16,7 @@ export {
   agentAttachmentUrl,
   attachmentName,
   createAttachmentsService,
+  readUploadedFile,
   resolveAttachments,
   sniffAttachment,
 } from './message-attachments.ts';

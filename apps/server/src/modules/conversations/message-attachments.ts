@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ATTACHMENT_MAX_BYTES, type MessageAttachment, type UploadedAttachment } from '@huike/contracts';
 import { and, eq } from 'drizzle-orm';
+import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/database.ts';
 import { inboxes } from '../../db/schema.ts';
 import { type Actor, assertCan, can } from '../../platform/access.ts';
@@ -233,3 +234,22 @@ export function createAttachmentsService({ db, files }: { db: Db; files: Files }
 
 export const tooLarge = () =>
   new AppError('request.too_large', `文件超过 ${ATTACHMENT_MAX_BYTES / 1024 / 1024} MB 上限`);
+
+/**
+ * The one file of a multipart upload (field `file`), read whole. Refused from the header alone when the body is
+ * plainly too big, before it is read (multipart framing adds a little).
+ */
+export async function readUploadedFile(request: FastifyRequest): Promise<{ filename: string; data: Buffer }> {
+  if (Number(request.headers['content-length'] ?? 0) > ATTACHMENT_MAX_BYTES + 64 * 1024) throw tooLarge();
+  if (!request.isMultipart()) {
+    throw new AppError('request.unsupported_media_type', '请以 multipart/form-data 上传文件（字段 file）');
+  }
+  const part = await request.file();
+  if (!part) throw new AppError('request.invalid', '请求中没有文件');
+  try {
+    return { filename: part.filename, data: await part.toBuffer() };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+    throw error;
+  }
+}
