@@ -773,6 +773,7 @@ export const en: Dictionary<typeof zhCN> = {
   },
   pager: {
     summary: 'Page {{page}} · {{count}} on this page',
+    pageOnly: 'Page {{page}}',
     perPage: '{{size}} / page',
     previous: 'Previous',
     next: 'Next',

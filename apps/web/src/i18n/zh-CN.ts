@@ -739,6 +739,7 @@ export const zhCN = {
   },
   pager: {
     summary: '第 {{page}} 页 · 本页 {{count}} 条',
+    pageOnly: '第 {{page}} 页',
     perPage: '{{size}} 条/页',
     previous: '上一页',
     next: '下一页',

@@ -236,7 +236,7 @@ export function CustomersPage() {
               }
             />
             <CursorPager
-              {...pages.pagerProps(list.data?.nextCursor, items.length)}
+              {...pages.pagerProps(list.data)}
               total={total.data ? <TotalLine total={total.data} t={t} /> : undefined}
             />
           </>

@@ -77,7 +77,7 @@ export function SettingsAuditLogPage() {
               isLoading={log.isFetching && (!log.data || log.isPlaceholderData)}
               emptyText={<EmptyState title={t('audit.emptyTitle')} description={t('audit.emptyDescription')} />}
             />
-            <CursorPager {...pages.pagerProps(log.data?.nextCursor, items.length)} />
+            <CursorPager {...pages.pagerProps(log.data)} />
           </>
         )}
       </Card>

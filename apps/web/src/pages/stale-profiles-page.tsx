@@ -103,7 +103,7 @@ export function StaleProfilesPage() {
                 },
               ]}
             />
-            <CursorPager {...pages.pagerProps(list.data?.nextCursor, items.length)} />
+            <CursorPager {...pages.pagerProps(list.data)} />
           </>
         )}
       </Card>

@@ -161,7 +161,7 @@ export function TicketsPage() {
                   )
                 }
               />
-              <CursorPager {...pages.pagerProps(list.data?.nextCursor, items.length)} />
+              <CursorPager {...pages.pagerProps(list.data)} />
             </>
           )}
         </Card>

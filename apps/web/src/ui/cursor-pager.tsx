@@ -10,7 +10,8 @@ type Props = {
   onNext: () => void;
   pageSize: number;
   onPageSize: (size: number) => void;
-  count: number;
+  /** Rows on this page; unknown while the page loads (the summary then names only the page). */
+  count?: number;
   /** The list's total, where the API can count it (before the page summary). */
   total?: ReactNode;
 };
@@ -26,7 +27,7 @@ export function CursorPager({ page, hasNext, onPrevious, onNext, pageSize, onPag
       <span className="hk-muted">
         {total}
         {total ? ' · ' : null}
-        {t('pager.summary', { page, count })}
+        {count === undefined ? t('pager.pageOnly', { page }) : t('pager.summary', { page, count })}
       </span>
       <Space>
         <Select<number>
@@ -58,12 +59,14 @@ export function useCursorPages(initialPageSize = 20) {
     cursor: cursors[cursors.length - 1],
     pageSize,
     reset,
-    pagerProps: (nextCursor: string | null | undefined, count: number): Props => ({
+    /** Props for a CursorPager showing `loaded`, the current page's answer (undefined while it loads). */
+    pagerProps: (loaded: { items: unknown[]; nextCursor: string | null } | undefined): Props => ({
       page: cursors.length,
-      count,
-      hasNext: Boolean(nextCursor),
+      count: loaded?.items.length,
+      hasNext: Boolean(loaded?.nextCursor),
       onPrevious: () => setCursors((stack) => (stack.length > 1 ? stack.slice(0, -1) : stack)),
       onNext: () => {
+        const nextCursor = loaded?.nextCursor;
         if (nextCursor) setCursors((stack) => [...stack, nextCursor]);
       },
       pageSize,

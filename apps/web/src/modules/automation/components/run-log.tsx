@@ -130,7 +130,7 @@ export function RunLog({ rules, initialRuleId }: { rules: AutomationRule[]; init
           },
         ]}
       />
-      <CursorPager {...pages.pagerProps(runs.data?.nextCursor, items.length)} />
+      <CursorPager {...pages.pagerProps(runs.data)} />
     </div>
   );
 }

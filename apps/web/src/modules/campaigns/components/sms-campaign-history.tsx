@@ -147,7 +147,7 @@ export function SmsCampaignHistory() {
           },
         ]}
       />
-      <CursorPager {...pages.pagerProps(campaigns.data?.nextCursor, items.length)} />
+      <CursorPager {...pages.pagerProps(campaigns.data)} />
     </div>
   );
 }

@@ -211,7 +211,7 @@ export function SurveyResponses() {
               },
             ]}
           />
-          <CursorPager {...pages.pagerProps(responses.data?.nextCursor, responses.data?.items.length ?? 0)} />
+          <CursorPager {...pages.pagerProps(responses.data)} />
         </div>
       )}
     </Space>

@@ -95,9 +95,7 @@ export function DeadLetterList({ endpoints }: { endpoints: WebhookEndpoint[] }) 
               </Popconfirm>
             )}
           />
-          {(pages.cursor || dead.data?.nextCursor) && (
-            <CursorPager {...pages.pagerProps(dead.data?.nextCursor, items.length)} />
-          )}
+          {(pages.cursor || dead.data?.nextCursor) && <CursorPager {...pages.pagerProps(dead.data)} />}
         </>
       )}
     </div>

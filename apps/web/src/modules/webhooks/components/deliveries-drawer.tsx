@@ -74,9 +74,7 @@ export function DeliveriesDrawer({
                 <EmptyState title={t('webhooks.deliveriesEmpty')} description={t('webhooks.deliveriesEmptyHelp')} />
               }
             />
-            {(pages.cursor || deliveries.data?.nextCursor) && (
-              <CursorPager {...pages.pagerProps(deliveries.data?.nextCursor, items.length)} />
-            )}
+            {(pages.cursor || deliveries.data?.nextCursor) && <CursorPager {...pages.pagerProps(deliveries.data)} />}
           </>
         )}
       </div>
