@@ -53,8 +53,7 @@ describe('attachments in the inbox and the widget', () => {
     const conversation = await findConversation(api, question);
 
     // The agent inserts the template with `/`: text in the composer, the image as a chip.
-    const { page, watched } = await browser.signedIn('agent');
-    await page.goto(`/inbox/${conversation.id}`);
+    const { page, watched } = await browser.signedIn('agent', { path: `/inbox/${conversation.id}` });
     const composer = page.locator('textarea[data-testid=composer]');
     await composer.waitFor({ state: 'visible' });
     await composer.click();
@@ -114,8 +113,7 @@ describe('attachments in the inbox and the widget', () => {
     });
     const conversation = await findConversation(api, question);
 
-    const { page, watched } = await browser.signedIn('agent');
-    await page.goto(`/inbox/${conversation.id}`);
+    const { page, watched } = await browser.signedIn('agent', { path: `/inbox/${conversation.id}` });
     const input = page.locator('[data-testid=composer-file-input]');
     await input.setInputFiles([
       { name: '说明书.txt', mimeType: 'text/plain', buffer: Buffer.from('尺码说明：S/M/L') },

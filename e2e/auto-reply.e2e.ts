@@ -20,8 +20,7 @@ describe('keyword auto-replies', () => {
     const reply = `您好，可以开具电子发票，请在订单页点击“申请开票”。#${runId()}`;
 
     // The owner creates the rule on the 自动回复 page.
-    const { page: owner, watched: ownerWatch } = await browser.signedIn();
-    await owner.goto('/settings/keyword-replies');
+    const { page: owner, watched: ownerWatch } = await browser.signedIn('owner', { path: '/settings/keyword-replies' });
     await owner.locator('[data-testid=keyword-reply-create]').click();
     await fillField(owner.locator('[data-testid=keyword-reply-name]'), ruleName);
     const keywords = owner.locator('[data-testid=keyword-reply-keywords] input').first();

@@ -70,8 +70,7 @@ describe('FAQ bot', () => {
       return page.items.find((item) => item.inboxId === inbox.id);
     }, 'the bot conversation never appeared');
     if (!conversation) throw new Error('the bot conversation never appeared');
-    const { page: agent, watched: agentWatch } = await browser.signedIn('agent');
-    await agent.goto(`/inbox/${conversation.id}`);
+    const { page: agent, watched: agentWatch } = await browser.signedIn('agent', { path: `/inbox/${conversation.id}` });
     const messages = agent.locator('[data-testid=message]');
     await messages.filter({ hasText: answer }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await messages.filter({ hasText: HANDOFF_LINE }).first().waitFor({ state: 'visible' });

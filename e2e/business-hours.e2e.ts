@@ -100,8 +100,9 @@ describe('business hours and holidays', () => {
     });
 
     // The owner turns business hours and the offline reply on in the inbox's 工作时间 tab.
-    const { page: owner, watched: ownerWatch } = await browser.signedIn();
-    await owner.goto(`/settings/inboxes/${inbox.id}`);
+    const { page: owner, watched: ownerWatch } = await browser.signedIn('owner', {
+      path: `/settings/inboxes/${inbox.id}`,
+    });
     await owner.locator('[data-testid=inbox-detail] .ant-tabs-tab', { hasText: '工作时间' }).click();
     await owner.locator('[data-testid=business-hours-enabled]').click();
     await owner.locator('[data-testid=offline-reply-enabled]').click();

@@ -62,9 +62,7 @@ describe('settings: channels and webhooks', () => {
     const run = runId();
     const name = `抖店桥接${run}`;
     const outboundUrl = receiver.url(`/outbound/${run}`);
-    const { page, watched } = await browser.signedIn();
-
-    await page.goto('/settings/inboxes');
+    const { page, watched } = await browser.signedIn('owner', { path: '/settings/inboxes' });
     await page.locator('[data-testid=inbox-create]').click();
     await page.locator('[data-testid=channel-choice]').waitFor({ state: 'visible' });
     // Every channel is offered, each with a description.
@@ -213,8 +211,7 @@ describe('settings: channels and webhooks', () => {
       filter: { op: 'and', conditions: [{ field: 'name', op: 'contains', value: run }] },
     });
 
-    const { page, watched } = await browser.signedIn();
-    await page.goto(`/segments/${segment.id}`);
+    const { page, watched } = await browser.signedIn('owner', { path: `/segments/${segment.id}` });
     const modal = page.locator('[data-testid=sms-campaign-modal]');
     await chooseMenuItem(page, page.locator('[data-testid=bulk-menu]'), '群发短信', modal);
     await pickOption(page, modal.locator('[data-testid=sms-campaign-inbox]'), `短信群发${run}`);

@@ -67,7 +67,7 @@ describe('a customer’s channels, as the agent sees them', { timeout: 120_000 }
     await smtp?.stop();
   });
 
-  const openAsOwner = (width = 1440) => browser.signedIn('agent', { viewport: { width, height: 960 } });
+  const openAsOwner = (path?: string) => browser.signedIn('agent', { viewport: { width: 1440, height: 960 }, path });
 
   const smtpConfig = () => ({
     host: smtp.host,
@@ -122,8 +122,7 @@ describe('a customer’s channels, as the agent sees them', { timeout: 120_000 }
     });
     await api.request('PATCH', `/api/v1/customers/${chat.customerId}`, { email: address });
 
-    const { page, watched } = await openAsOwner();
-    await page.goto(`/inbox/${chat.id}`);
+    const { page, watched } = await openAsOwner(`/inbox/${chat.id}`);
     const panel = page.locator('[data-testid=customer-panel]');
     // The cards are where he can be reached: the API channel only.
     await panel.locator(`[data-testid=customer-channel][data-inbox-id="${apiInbox.id}"]`).waitFor();

@@ -184,8 +184,7 @@ describe('customer data', () => {
       `王${run}丁,${mobile(run, 8)},,不存在的标签${run}`,
     ].join('\r\n');
 
-    const { page, watched } = await browser.signedIn();
-    await page.goto('/customers');
+    const { page, watched } = await browser.signedIn('owner', { path: '/customers' });
     await page.locator('[data-testid=customers-import]').click();
     await waitFor(() => new URL(page.url()).pathname === '/customers/import', 'import page');
     await page.locator('input[type=file]').setInputFiles({

@@ -159,8 +159,7 @@ describe('customer profile, timeline, export and list', () => {
     });
     await api.request('PATCH', `/api/v1/customers/${twin}`, { phone: main });
 
-    const { page, watched } = await browser.signedIn();
-    await page.goto(`/customers/${id}`);
+    const { page, watched } = await browser.signedIn('owner', { path: `/customers/${id}` });
     const profile = page.locator('[data-testid=customer-profile]');
     const phoneValue = profile.locator('[data-testid=customer-phone-value]');
     const otherPhone = profile.locator('[data-testid=customer-other-phone]');
@@ -242,8 +241,7 @@ describe('customer profile, timeline, export and list', () => {
     for (const customerId of [small, big, many])
       await api.request('PUT', `/api/v1/customers/${customerId}/tags`, { add: [tag.id] });
 
-    const { page, watched } = await browser.signedIn();
-    await page.goto(`/customers?tagId=${tag.id}`);
+    const { page, watched } = await browser.signedIn('owner', { path: `/customers?tagId=${tag.id}` });
     const rows = page.locator('[data-testid=customer-row]');
     const order = async () => await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-customer-id')));
     await waitFor(async () => (await rows.count()) === 3, 'the three tagged customers');

@@ -37,8 +37,7 @@ describe('settings: an email inbox’s mail sections', () => {
       },
     });
 
-    const { page, watched } = await browser.signedIn();
-    await page.goto('/settings/inboxes');
+    const { page, watched } = await browser.signedIn('owner', { path: '/settings/inboxes' });
     await page.locator(`[data-testid=inbox-row][data-inbox-id="${inbox.id}"]`).click();
     const detail = page.locator('[data-testid=inbox-detail]');
     await detail.getByRole('tab', { name: '设置' }).click();

@@ -68,8 +68,7 @@ describe('settings: setting up channels', () => {
     const reason = `无法连接 IMAP 收信服务器 ${first.host}:${first.port}`;
     await waitFor(async () => (await health())?.error === reason, 'the IMAP failure was not recorded');
 
-    const { page, watched } = await browser.signedIn();
-    await page.goto('/settings/inboxes');
+    const { page, watched } = await browser.signedIn('owner', { path: '/settings/inboxes' });
     const row = page.locator(`[data-testid=inbox-row][data-inbox-id="${inbox.id}"]`);
     const status = row.locator('[data-testid=inbox-status]');
     await status.waitFor({ state: 'visible' });
@@ -127,8 +126,7 @@ describe('settings: setting up channels', () => {
   it('shows a generated EncodingAESKey once after creating a WeChat account, and 主题色 only on website inboxes', async () => {
     const api = ownerApi();
     const name = `甲店公众号${runId()}`;
-    const { page, watched } = await browser.signedIn();
-    await page.goto('/settings/inboxes');
+    const { page, watched } = await browser.signedIn('owner', { path: '/settings/inboxes' });
     await page.locator('[data-testid=inbox-create]').click();
     await page.locator('[data-testid=channel-choice-wechat]').click();
     // Only the website widget has a colour: the WeChat form has none.

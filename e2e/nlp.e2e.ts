@@ -19,8 +19,7 @@ describe('sentiment and urgency in the chat', () => {
       .first()
       .waitFor();
 
-    const { page: owner, watched: ownerWatch } = await browser.signedIn();
-    if (new URL(owner.url()).pathname !== '/inbox') await owner.goto('/inbox');
+    const { page: owner, watched: ownerWatch } = await browser.signedIn('owner', { path: '/inbox' });
 
     const row = owner.locator('[data-testid=conversation-row]', { hasText: `#${run}` }).first();
     await row.waitFor({ state: 'visible' });

@@ -63,7 +63,7 @@ describe('one customer, every channel', () => {
   });
 
   /** The owner's workbench in a new browser context, signed in. */
-  const openAsOwner = () => browser.signedIn('agent', { viewport: { width: 1440, height: 960 } });
+  const openAsOwner = (path: string) => browser.signedIn('agent', { viewport: { width: 1440, height: 960 }, path });
 
   it('an API-channel buyer writes in, the reply fails at the integrator, 重试 sends it once, and the panel lists the channel', async () => {
     const api = ownerApi();
@@ -101,8 +101,7 @@ describe('one customer, every channel', () => {
     const conversation = found;
 
     // The agent opens it in the workbench: the API channel's icon, the buyer's message.
-    const { page, watched } = await openAsOwner();
-    await page.goto(`/inbox/${conversation.id}`);
+    const { page, watched } = await openAsOwner(`/inbox/${conversation.id}`);
     const chat = page.locator(`[data-testid=chat][data-conversation-id="${conversation.id}"]`);
     await chat.waitFor({ state: 'visible' });
     await chat.locator('[data-testid=chat-channel] [data-channel-type=api]').waitFor({ state: 'visible' });
@@ -193,8 +192,7 @@ describe('one customer, every channel', () => {
     );
     const anonymous = await startChat({}, `随便看看，有优惠吗？${run}`);
 
-    const { page, watched } = await openAsOwner();
-    await page.goto(`/inbox/${member.id}`);
+    const { page, watched } = await openAsOwner(`/inbox/${member.id}`);
     const panel = page.locator('[data-testid=customer-panel]');
     const account = panel.locator('[data-testid=linked-account]');
     await account.waitFor({ state: 'visible' });

@@ -25,8 +25,7 @@ describe('the service dashboard', () => {
     await api.request('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: '您好，马上为您查询' });
     await api.request('POST', `/api/v1/conversations/${conversation.id}/status`, { status: 'resolved' });
 
-    const { page, watched } = await browser.signedIn();
-    await page.goto('/reports');
+    const { page, watched } = await browser.signedIn('owner', { path: '/reports' });
     await page.locator('[data-testid=range-today]').click();
     await waitFor(async () => {
       const text = await page.locator('[data-testid=kpi-conversations] .ant-statistic-content').textContent();

@@ -60,24 +60,30 @@ export type Watched = ReturnType<typeof watchPage>;
 export type PageOptions = { viewport?: { width: number; height: number } };
 export type OpenedPage = { page: Page; watched: Watched; context: BrowserContext };
 
-/** What `useBrowser` gives a test file: its browser, and new contexts and pages that the hooks close. */
+/** What `useBrowser` gives a test file: the browser, and new contexts and pages that the hooks close. */
 export type BrowserSession = {
-  /** The file's Chromium (launched before the first test, closed after the last). */
+  /** The Chromium every test file shares (launched by the first file, closed when the test worker exits). */
   readonly browser: Browser;
   /** A new context (zh-CN, Asia/Shanghai, 15 s timeouts), closed after the test. */
   context(): Promise<BrowserContext>;
   /** A page in a new context, watched (watchPage) as `label`, sized to `viewport` if given. Not signed in. */
   page(label: string, options?: PageOptions): Promise<OpenedPage>;
-  /** As `page`, then signed in as the owner through the login page (loginAsOwner). */
-  signedIn(label?: string, options?: PageOptions): Promise<OpenedPage>;
+  /**
+   * As `page`, signed in as the owner by a session cookie (a login through the API), then opened at `path` (the
+   * workbench by default) once the app shows who is signed in. The login page itself is tested in login.e2e.ts.
+   */
+  signedIn(label?: string, options?: PageOptions & { path?: string }): Promise<OpenedPage>;
 };
 
+// The test files run one after another in one worker (vitest.config.ts: isolate false), so they share one Chromium:
+// launching it costs seconds on a loaded 2-core machine. Playwright closes it when the worker process exits.
+let sharedBrowser: Promise<Browser> | undefined;
+
 /**
- * The browser scaffolding of a test file, registered as hooks where it is called (at the top of a describe): Chromium
- * is launched before the tests and closed after them; every context made through the session is closed after each
- * test, or after the last test with `closeContexts: 'afterAll'`. Hooks the file registers after this call run after
- * its beforeAll and before its afterEach/afterAll (vitest runs "after" hooks in reverse order), so a file's own
- * cleanup still runs while its pages are open.
+ * The browser scaffolding of a test file, registered as hooks where it is called (at the top of a describe): every
+ * context made through the session is closed after each test, or after the last test with `closeContexts: 'afterAll'`.
+ * Hooks the file registers after this call run before its afterEach/afterAll (vitest runs "after" hooks in reverse
+ * order), so a file's own cleanup still runs while its pages are open.
  */
 export function useBrowser(options: { closeContexts?: 'afterEach' | 'afterAll' } = {}): BrowserSession {
   let launched: Browser | undefined;
@@ -86,13 +92,11 @@ export function useBrowser(options: { closeContexts?: 'afterEach' | 'afterAll' }
     for (const context of contexts.splice(0)) await context.close().catch(() => {});
   };
   beforeAll(async () => {
-    launched = await launchBrowser();
+    sharedBrowser ??= launchBrowser();
+    launched = await sharedBrowser;
   });
   if (options.closeContexts !== 'afterAll') afterEach(closeContexts);
-  afterAll(async () => {
-    await closeContexts();
-    await launched?.close();
-  });
+  afterAll(closeContexts);
   const session: BrowserSession = {
     get browser() {
       if (!launched) throw new Error('useBrowser: the browser is launched in beforeAll; use it inside a hook or test');
@@ -109,13 +113,27 @@ export function useBrowser(options: { closeContexts?: 'afterEach' | 'afterAll' }
       if (pageOptions.viewport) await page.setViewportSize(pageOptions.viewport);
       return { page, watched: watchPage(page, label), context };
     },
-    async signedIn(label = 'owner', pageOptions = {}) {
+    async signedIn(label = 'owner', { path = '/', ...pageOptions } = {}) {
       const opened = await session.page(label, pageOptions);
-      await loginAsOwner(opened.page);
+      await signInByCookie(opened.context);
+      await opened.page.goto(path);
+      await opened.page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
       return opened;
     },
   };
   return session;
+}
+
+/** Gives the context a fresh session of the owner's, as the login page would have. */
+async function signInByCookie(context: BrowserContext): Promise<void> {
+  const { origin } = e2e();
+  const api = new ApiClient(origin);
+  await api.request('POST', '/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
+  const cookies = api.cookie.split('; ').map((pair) => {
+    const [name = '', ...value] = pair.split('=');
+    return { name, value: value.join('='), url: origin };
+  });
+  await context.addCookies(cookies);
 }
 
 /** The UI language the app reads on its next load (what the language switch stores). */

@@ -30,8 +30,7 @@ describe('satisfaction surveys', () => {
     const responsesBefore = await csatResponses();
 
     // The agent resolves it from the workbench.
-    const { page: agent, watched: agentWatch } = await browser.signedIn('agent');
-    await agent.goto(`/inbox/${conversation.id}`);
+    const { page: agent, watched: agentWatch } = await browser.signedIn('agent', { path: `/inbox/${conversation.id}` });
     await agent.locator('[data-testid=action-resolve]').click();
 
     // The rating card arrives in the widget: the question is asked once, on the card, under a short thank-you (no

@@ -47,8 +47,7 @@ describe('reply templates in the inbox', () => {
     });
     const expected = `${name}您好，您的快递单号是 ${trackingNo}，请注意查收。`;
 
-    const { page, watched } = await browser.signedIn('agent');
-    await page.goto(`/inbox/${conversation.id}`);
+    const { page, watched } = await browser.signedIn('agent', { path: `/inbox/${conversation.id}` });
 
     const composer = page.locator('textarea[data-testid=composer]');
     await composer.waitFor({ state: 'visible' });

@@ -57,8 +57,10 @@ describe('tickets', () => {
     );
     const conversation = await findConversation(api, text);
 
-    const { page, watched } = await browser.signedIn('agent', { viewport: { width: 1440, height: 900 } });
-    await page.goto(`/inbox/${conversation.id}`);
+    const { page, watched } = await browser.signedIn('agent', {
+      viewport: { width: 1440, height: 900 },
+      path: `/inbox/${conversation.id}`,
+    });
 
     // 创建工单 in the chat header: the drawer comes prefilled from the conversation.
     await page.locator('[data-testid=workbench-create-ticket]').click();
@@ -190,8 +192,10 @@ describe('tickets', () => {
     await sleep(1_100);
     await api.request('PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'waiting_customer' });
 
-    const { page, watched } = await browser.signedIn('agent', { viewport: { width: 1440, height: 900 } });
-    await page.goto(`/tickets/${ticket.id}`);
+    const { page, watched } = await browser.signedIn('agent', {
+      viewport: { width: 1440, height: 900 },
+      path: `/tickets/${ticket.id}`,
+    });
     const clock = (target: string) =>
       page.locator(`[data-testid=ticket-sla] [data-testid=sla-clock][data-target=${target}]`);
     const textOf = async (target: string) => (await clock(target).locator('.hk-sla-value').textContent()) ?? '';
@@ -223,8 +227,7 @@ describe('tickets', () => {
   it('checks SLA targets under the fields instead of clamping them, and keeps a half-typed policy on Esc', async () => {
     const api = ownerApi();
     const name = `售后时效 ${runId()}`;
-    const { page, watched } = await browser.signedIn('owner');
-    await page.goto('/settings/sla');
+    const { page, watched } = await browser.signedIn('owner', { path: '/settings/sla' });
     await page.locator('[data-testid=sla-policy-create]').click();
     await page.locator('input[data-testid=sla-policy-name]').fill(name);
 

@@ -12,6 +12,8 @@ export default defineConfig({
     teardownTimeout: 30_000,
     fileParallelism: false,
     maxWorkers: 1,
+    // One worker runs every file in turn and keeps its modules, so the files share one Chromium (support.ts).
+    isolate: false,
     retry: 0,
   },
 });
