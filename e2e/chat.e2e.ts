@@ -4,6 +4,7 @@ import { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
   allStoredMessages,
   type BrowserSession,
+  chooseMenuItem,
   e2e,
   ownerApi,
   runId,
@@ -29,8 +30,7 @@ async function openWidget(visitor: Page): Promise<FrameLocator> {
 }
 
 async function openAgentInbox(browser: BrowserSession) {
-  const { page: agent, watched } = await browser.signedIn('agent');
-  if (new URL(agent.url()).pathname !== '/inbox') await agent.goto('/inbox');
+  const { page: agent, watched } = await browser.signedIn('agent', { path: '/inbox' });
   return { agent, watched };
 }
 
@@ -114,6 +114,25 @@ describe('website chat', () => {
     const answered = widget.locator('[data-testid=widget-message][data-direction=outbound]', { hasText: reply });
     await answered.first().waitFor({ state: 'visible' });
     expect(await answered.count()).toBe(1);
+
+    // 挂起 → 自定义时间 offers tomorrow 09:00 in the shop's zone (Asia/Shanghai), and snoozes until then.
+    const conversationId = new URL(agent.url()).pathname.split('/').pop();
+    const customOk = agent.locator('[data-testid=snooze-custom-ok]');
+    await chooseMenuItem(agent, agent.locator('[data-testid=action-snooze]'), '自定义时间', customOk);
+    await customOk.click();
+    const tomorrowInShanghai = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
+      Date.now() + 24 * 3600_000,
+    );
+    const snoozed = await waitFor(async () => {
+      const conversation = await ownerApi().request<{ status: string; snoozedUntil: string | null }>(
+        'GET',
+        `/api/v1/conversations/${conversationId}`,
+      );
+      return conversation.status === 'snoozed' ? conversation : undefined;
+    }, 'the conversation was not snoozed');
+    expect(new Date(snoozed?.snoozedUntil ?? '').toISOString()).toBe(
+      new Date(`${tomorrowInShanghai}T09:00:00+08:00`).toISOString(),
+    );
 
     await sleep(300);
     expect([...agentWatch.dialogs, ...visitorWatch.dialogs], 'no script from a message may run').toEqual([]);

@@ -311,6 +311,11 @@ export const en: Dictionary<typeof zhCN> = {
     hours3: '3 hours',
     tomorrow: 'Tomorrow 9:00',
     nextMonday: 'Next Monday 9:00',
+    custom: 'Pick a time…',
+    customTitle: 'Snooze until',
+    customHelp:
+      'In the shop’s time zone ({{zone}}). When the time comes, the conversation is back in the queue and you get a reminder.',
+    customPast: 'Pick a time later than now',
   },
   shortcuts: {
     title: 'Keyboard shortcuts',

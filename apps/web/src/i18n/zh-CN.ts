@@ -303,6 +303,10 @@ export const zhCN = {
     hours3: '3 小时',
     tomorrow: '明天上午 9:00',
     nextMonday: '下周一上午 9:00',
+    custom: '自定义时间…',
+    customTitle: '挂起到',
+    customHelp: '按店铺时区（{{zone}}）计时，到点会话自动回到待处理，并提醒你跟进。',
+    customPast: '请选择一个晚于现在的时间',
   },
   shortcuts: {
     title: '键盘快捷键',
