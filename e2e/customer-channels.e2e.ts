@@ -221,8 +221,13 @@ describe('a customer’s channels, as the agent sees them', { timeout: 120_000 }
           await card.waitFor({ state: 'visible' });
           const name = card.locator('[data-testid=channel-name]');
           const where = card.locator('[data-testid=channel-address]');
-          expect(await showsWholeText(name), `${language} ${width}: ${await name.textContent()}`).toBe(true);
-          expect(await showsWholeText(where), `${language} ${width}: ${await where.textContent()}`).toBe(true);
+          // The panel lays out after the card appears (seen in a full run with a warm browser): wait for it to settle.
+          for (const text of [name, where])
+            await waitFor(
+              () => showsWholeText(text),
+              `${language} ${width}: 「${await text.textContent()}」 is cut`,
+              5_000,
+            );
           // 打开会话 is an icon button with its name for screen readers and a tooltip, taking no text width.
           const open = card.locator('[data-testid=channel-open-conversation]');
           expect((await open.textContent())?.trim()).toBe('');
