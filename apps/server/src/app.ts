@@ -180,7 +180,7 @@ export async function buildApp({
       tickets: (tx, emit, input) => tickets.releaseTeam(tx, emit, input),
     },
   });
-  const workspaces = createWorkspacesService({ db, identity });
+  const workspaces = createWorkspacesService({ db, identity, audit });
   const customers = createCustomersService({
     db,
     cipher,
@@ -208,7 +208,7 @@ export async function buildApp({
     present: customers.present,
     searchMatches,
   });
-  defineSegmentsJobs(jobs, { db });
+  defineSegmentsJobs(jobs, { db, audit, searchMatches });
   const importsExports = createImportsExportsService({
     db,
     jobs,
@@ -258,8 +258,9 @@ export async function buildApp({
     events,
     audit,
     files,
+    signals: realtime,
   });
-  const typing = createTyping({ db, realtime });
+  const typing = createTyping({ db, conversations, realtime });
   const smsCampaigns = createSmsCampaigns({
     db,
     jobs,
@@ -335,6 +336,7 @@ export async function buildApp({
     events,
     conversations,
     ruleAnswers: keywordReplies.answers,
+    isAgentOnline: channels.agentsOnline,
     log: (error, context) => app.log.error({ err: error, ...context }, 'bot'),
   }).subscribe();
   fanOutEventsToSockets(events, realtime, db);
@@ -413,7 +415,7 @@ export async function buildApp({
   app.addHook('onClose', async () => {
     await outbox.stop();
     await Promise.all(stopChannelWorkers.map((stop) => stop()));
-    jobs.stop();
+    await jobs.stop();
     routing.stop();
     await realtime.stop();
   });

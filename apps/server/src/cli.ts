@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { role as roleSchema } from '@huike/contracts';
+import { password as passwordSchema, role as roleSchema } from '@huike/contracts';
 import { z } from 'zod';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -15,6 +15,8 @@ const USAGE = `用法 Usage: huike <command>
   user add --email E --password P [--role R] [--name N] [--workspace NAME]
                                              add a user (role: agent unless given); the first one creates
                                              the workspace and is its owner
+  user reset-password --email E --password P set a new password (8 characters or more) and sign the user
+                                             out everywhere, e.g. for an owner who forgot theirs
   token create --email E --name N            print a new API token for that user
   import customers|orders FILE [--workspace ID]
                                              import a CSV/XLSX as the workspace's owner (suggested column
@@ -42,15 +44,22 @@ async function withServices<T>(task: (huike: Awaited<ReturnType<typeof buildApp>
   }
 }
 
-async function addUser(values: Record<string, string | boolean | undefined>) {
+/** --email and --password as `command` needs them: the email trimmed and lower-cased, the password as a member's. */
+function emailAndPassword(values: Record<string, string | boolean | undefined>, command: string) {
   const email = String(values.email ?? '')
     .trim()
     .toLowerCase();
   const password = String(values.password ?? '');
-  const role = roleSchema.safeParse(values.role ?? 'agent');
-  if (!email || !password) fail('user add 需要 --email 和 --password');
+  if (!email || !password) fail(`${command} 需要 --email 和 --password`);
   if (!z.email().safeParse(email).success) fail(`邮箱格式不正确：${email}`);
-  if (password.length < 8) fail('密码至少 8 位');
+  const checked = passwordSchema.safeParse(password);
+  if (!checked.success) fail(checked.error.issues[0]?.message ?? '密码不符合要求');
+  return { email, password };
+}
+
+async function addUser(values: Record<string, string | boolean | undefined>) {
+  const { email, password } = emailAndPassword(values, 'user add');
+  const role = roleSchema.safeParse(values.role ?? 'agent');
   if (!role.success) fail(`未知角色：${values.role}（owner | admin | supervisor | agent | analyst）`);
   await withServices(async ({ services }) => {
     const name = String(values.name ?? email.split('@')[0]);
@@ -71,6 +80,12 @@ async function addUser(values: Record<string, string | boolean | undefined>) {
     const user = await services.identity.createUser(actor, { email, name, role: role.data, password, teamIds: [] });
     process.stdout.write(`已添加成员 ${user.email}（${user.role}）\n`);
   });
+}
+
+async function resetPassword(values: Record<string, string | boolean | undefined>) {
+  const { email, password } = emailAndPassword(values, 'user reset-password');
+  await withServices((huike) => huike.services.identity.resetPasswordByEmail(email, password));
+  process.stdout.write(`已为 ${email} 设置新密码，并已退出其所有登录\n`);
 }
 
 /** The owner of the given workspace (by id), else of the first one: imports and exports act as them. */
@@ -178,6 +193,8 @@ export async function runCli(argv: string[]) {
     }
     case 'user add':
       return addUser(values);
+    case 'user reset-password':
+      return resetPassword(values);
     case 'token create':
       return createToken(values);
     case 'nlp sentiment':

@@ -30,44 +30,45 @@ export async function startServer(config: Config, role: 'web' | 'worker' | 'all'
   }
 
   const timers: NodeJS.Timeout[] = [];
+  const running = new Set<Promise<void>>();
+  /** Background work, its failure logged under `name`; a stop waits for what is running before closing the pool. */
+  const run = (name: string, work: () => Promise<unknown>) => {
+    const done: Promise<void> = work()
+      .then(
+        () => undefined,
+        (error) => app.log.error({ err: error }, name),
+      )
+      .finally(() => running.delete(done));
+    running.add(done);
+  };
+  const every = (ms: number, tick: () => void) => {
+    timers.push(setInterval(tick, ms));
+  };
   if (role !== 'web') {
-    timers.push(
-      setInterval(() => {
-        huike.services.conversations.wakeSnoozed().catch((error) => app.log.error({ err: error }, 'snooze sweep'));
-        huike.realtime.pruneOldPayloads().catch((error) => app.log.error({ err: error }, 'payload prune'));
-        huike.files.pruneExpired().catch((error) => app.log.error({ err: error }, 'file prune'));
-      }, SNOOZE_SWEEP_MS),
-    );
-    timers.push(
-      setInterval(() => {
-        huike.services.automationEngine.sweep().catch((error) => app.log.error({ err: error }, 'automation sweep'));
-      }, AUTOMATION_SWEEP_MS),
-    );
-    timers.push(
-      setInterval(() => {
-        huike.services.tickets.sweepSla().catch((error) => app.log.error({ err: error }, 'sla sweep'));
-      }, SLA_SWEEP_MS),
-    );
+    every(SNOOZE_SWEEP_MS, () => {
+      run('snooze sweep', () => huike.services.conversations.wakeSnoozed());
+      run('payload prune', () => huike.realtime.pruneOldPayloads());
+      run('file prune', () => huike.files.pruneExpired());
+    });
+    every(AUTOMATION_SWEEP_MS, () => run('automation sweep', () => huike.services.automationEngine.sweep()));
+    every(SLA_SWEEP_MS, () => run('sla sweep', () => huike.services.tickets.sweepSla()));
     huike.jobs.start();
     huike.startChannelWorkers();
-    void huike.services.conversations
-      .replayRecentInbound(new Date(Date.now() - REPLAY_WINDOW_MS))
-      .catch((error) => app.log.error({ err: error }, 'inbound replay'));
+    run('inbound replay', () =>
+      huike.services.conversations.replayRecentInbound(new Date(Date.now() - REPLAY_WINDOW_MS)),
+    );
     // Search columns are computed in JS (pinyin): rows written before search existed get them here, in batches.
-    void backfillSearchColumns(database.db)
-      .then((filled) => filled > 0 && app.log.info({ filled }, 'customer search columns filled'))
-      .catch((error) => app.log.error({ err: error }, 'customer search backfill'));
+    run('customer search backfill', async () => {
+      const filled = await backfillSearchColumns(database.db);
+      if (filled > 0) app.log.info({ filled }, 'customer search columns filled');
+    });
     // Nightly RFM + lifecycle recompute: each check queues at most one job per workspace per night.
-    const queueNightly = () =>
-      enqueueNightlyRecomputes(database.db, huike.jobs).catch((error) =>
-        app.log.error({ err: error }, 'nightly value recompute'),
-      );
-    void queueNightly();
-    timers.push(setInterval(queueNightly, NIGHTLY_CHECK_MS));
-    const sweepRollups = () =>
-      huike.services.analytics.sweepRollups().catch((error) => app.log.error({ err: error }, 'reporting rollups'));
-    void sweepRollups();
-    timers.push(setInterval(sweepRollups, ROLLUP_SWEEP_MS));
+    const queueNightly = () => run('nightly value recompute', () => enqueueNightlyRecomputes(database.db, huike.jobs));
+    queueNightly();
+    every(NIGHTLY_CHECK_MS, queueNightly);
+    const sweepRollups = () => run('reporting rollups', () => huike.services.analytics.sweepRollups());
+    sweepRollups();
+    every(ROLLUP_SWEEP_MS, sweepRollups);
   }
 
   await app.listen({ port: config.port, host: config.host });
@@ -80,7 +81,10 @@ export async function startServer(config: Config, role: 'web' | 'worker' | 'all'
     if (isStopping) return;
     isStopping = true;
     for (const timer of timers) clearInterval(timer);
+    // The app (HTTP, jobs, channel workers, realtime) and this process's background work first, then the pool, then
+    // the embedded PostgreSQL (db/embedded.ts): nothing is left to query a database that is going away.
     await app.close();
+    await Promise.all(running);
     await database.close();
     process.exit(0);
   };

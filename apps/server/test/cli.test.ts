@@ -125,6 +125,21 @@ describe('the huike command', { timeout: 180_000 }, () => {
     expect(await countWorkspaces(app)).toBe(1);
   });
 
+  it('sets a new password for a user who forgot theirs, signs them out everywhere and records it as the CLI', async () => {
+    const app = await appOnSameDatabase();
+    const signedIn = await login(app, 'agent@test.huike', 'correct-horse-2');
+    const reset = await huike('user', 'reset-password', '--email', ' Agent@Test.huike ', '--password', 'new-horse-7');
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).toContain('agent@test.huike');
+    expect((await signedIn.get('/api/v1/auth/session')).statusCode).toBe(401);
+    const again = await login(app, 'agent@test.huike', 'new-horse-7');
+    expect((await again.get('/api/v1/auth/session')).json().user.name).toBe('小美');
+    const { rows } = await app.database.pool.query(
+      `select actor_id, details from audit_log where action = 'users.password_reset'`,
+    );
+    expect(rows).toEqual([{ actor_id: null, details: { name: '小美', email: 'agent@test.huike', via: 'cli' } }]);
+  });
+
   // The refusals are independent of each other; running them side by side keeps the file fast.
   it.concurrent('refuses an unknown role with a message and a non-zero exit, adding nobody', async () => {
     const result = await huike(
@@ -162,6 +177,18 @@ describe('the huike command', { timeout: 180_000 }, () => {
     expect(await countUsers('y@test.huike')).toBe(0);
   });
 
+  it.concurrent('refuses a password reset for an unknown email or with a short password, changing nothing', async () => {
+    const [unknown, short] = await Promise.all([
+      huike('user', 'reset-password', '--email', 'nobody@test.huike', '--password', 'correct-horse-1'),
+      huike('user', 'reset-password', '--email', 'boss@test.huike', '--password', 'short'),
+    ]);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('nobody@test.huike');
+    expect(short.code).not.toBe(0);
+    expect(short.stderr).toContain('8');
+    expect(await login(await appOnSameDatabase(), 'boss@test.huike', 'correct-horse-1')).toBeDefined();
+  });
+
   it.concurrent('refuses a token for an unknown member with a non-zero exit and prints no token', async () => {
     const result = await huike('token', 'create', '--email', 'nobody@test.huike', '--name', 'x');
     expect(result.code).not.toBe(0);
@@ -173,6 +200,7 @@ describe('the huike command', { timeout: 180_000 }, () => {
     const result = await huike('frobnicate');
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('user add');
+    expect(result.stderr).toContain('user reset-password');
   });
 });
 

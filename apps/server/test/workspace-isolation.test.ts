@@ -619,6 +619,43 @@ const isolationChecks: Record<string, Check> = {
     );
     expect((await f.aAgent.get('/api/v1/auth/session')).statusCode).toBe(200);
   },
+  'POST /api/v1/users/:id/password': async (f) => {
+    await expectUntouched(
+      'users',
+      f.aAgent.userId!,
+      () => f.b.owner.post(`/api/v1/users/${f.aAgent.userId}/password`, { newPassword: 'taken-over-1' }),
+      'user.not_found',
+    );
+    expect((await f.aAgent.get('/api/v1/auth/session')).statusCode).toBe(200);
+  },
+  'POST /api/v1/auth/password': async (f) => {
+    // Changes only the caller's own password and sessions: A's members keep theirs.
+    const bAdmin = await f.b.addUser('admin');
+    const hashesOfA = () =>
+      context.database.pool.query('select id, password_hash from users where workspace_id = $1 order by id', [
+        f.a.owner.workspaceId,
+      ]);
+    const before = (await hashesOfA()).rows;
+    const changed = await bAdmin.post('/api/v1/auth/password', {
+      currentPassword: 'correct-horse-1',
+      newPassword: 'another-horse-2',
+    });
+    expect(changed.statusCode, changed.body).toBe(204);
+    expect((await hashesOfA()).rows).toEqual(before);
+    expect((await f.a.owner.get('/api/v1/auth/session')).statusCode).toBe(200);
+    expect((await f.aAgent.get('/api/v1/auth/session')).statusCode).toBe(200);
+  },
+  'GET /api/v1/workspace': async (f) => {
+    const seen = (await f.b.owner.get('/api/v1/workspace')).json();
+    expect(seen).toMatchObject({ id: f.b.owner.workspaceId, name: '乙店' });
+  },
+  'PATCH /api/v1/workspace': async (f) => {
+    const before = await rowOf('workspaces', f.a.owner.workspaceId!);
+    const renamed = await f.b.owner.patch('/api/v1/workspace', { name: '乙店新名', timezone: 'Asia/Urumqi' });
+    expect(renamed.json()).toMatchObject({ id: f.b.owner.workspaceId, name: '乙店新名' });
+    expect(await rowOf('workspaces', f.a.owner.workspaceId!)).toEqual(before);
+    await f.b.owner.patch('/api/v1/workspace', { name: '乙店', timezone: 'Asia/Shanghai' });
+  },
   'GET /api/v1/teams': async (f) => {
     expect(await listIds(f.b.owner, '/api/v1/teams')).not.toContain(f.aTeam.id);
   },
@@ -723,6 +760,10 @@ const isolationChecks: Record<string, Check> = {
   'GET /api/v1/jobs/:id': async (f) => {
     const { job } = await backgroundWorkOf(f);
     expectNotFound(await f.b.owner.get(`/api/v1/jobs/${job.id}`), 'job.not_found');
+  },
+  'POST /api/v1/jobs/:id/cancel': async (f) => {
+    const { job } = await backgroundWorkOf(f);
+    await expectUntouched('jobs', job.id, () => f.b.owner.post(`/api/v1/jobs/${job.id}/cancel`, {}), 'job.not_found');
   },
   'GET /api/v1/files/:id': async (f) => {
     const { file } = await backgroundWorkOf(f);
@@ -1388,8 +1429,13 @@ const isolationChecks: Record<string, Check> = {
       tagIds: [bTag],
       expectedCount: 1,
     });
-    expect(bySelection.statusCode).toBe(409);
-    expect(bySelection.json().error).toMatchObject({ code: 'bulk.count_changed', details: { count: 0 } });
+    // A's customer is not one of B's: the job finds nobody to tag.
+    expect(bySelection.statusCode, bySelection.body).toBe(202);
+    await context.jobs.drain();
+    expect((await f.b.owner.get(`/api/v1/jobs/${bySelection.json().id}`)).json()).toMatchObject({
+      status: 'succeeded',
+      result: { matched: 0, changed: 0 },
+    });
     const withATag = await f.b.owner.post('/api/v1/customers/bulk', {
       target: { customerIds: [f.bChat.customerId] },
       action: 'remove_tags',
@@ -1397,7 +1443,6 @@ const isolationChecks: Record<string, Check> = {
       expectedCount: 1,
     });
     expect(withATag.json().error.code).toBe('tag.unknown');
-    expect(await countRows(context, 'from jobs where workspace_id = $1', [f.b.owner.workspaceId])).toBe(0);
     expect(await countRows(context, 'from customer_tags where customer_id = $1', [f.aChat.customerId])).toBe(1);
   },
   'GET /api/v1/templates': async (f) => {

@@ -362,6 +362,11 @@ export const duplicateCandidate = z.object({
 });
 export type DuplicateCandidate = z.infer<typeof duplicateCandidate>;
 
+/**
+ * A pair of `GET /customers/duplicates` (a older than b; newest b first): the same phone, email or platform buyer id,
+ * or the same name in the same region (`similar_name`, similarity 1). Each page examines a bounded number of
+ * customers, so a page may hold fewer items than `limit`, even none, while `nextCursor` still leads on.
+ */
 export const duplicatePair = z.object({
   a: customer,
   b: customer,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /*
- * Why a delivery failed (a channel message, a webhook call), as a stable code and its values instead of a sentence,
+ * Why a delivery failed (a channel message, a webhook call, an SMS campaign's send) or a mailbox could not be read
+ * (an email inbox's IMAP receive health), as a stable code and its values instead of a sentence,
  * so each reader sees it in their own language. The server keeps a Chinese sentence next to it (the text rows stored
  * before codes existed have only that); the web app words a code through its i18n resources.
  * Params: numbers and strings. Two names are understood alike everywhere: `problem` is one of urlProblems (why an
@@ -71,6 +72,15 @@ export const deliveryReasonCodes = [
   'email.bounced',
   'email.bounced_status',
   'email.bounce_reply',
+  // Email (IMAP in): an inbox's receive health.
+  'email.imap_host_invalid',
+  'email.imap_host_unresolvable',
+  'email.imap_host_private',
+  'email.imap_auth_failed',
+  'email.imap_timeout',
+  'email.imap_unreachable',
+  'email.imap_failed',
+  'email.imap_store_failed',
   // WeChat Official Account.
   'wechat.not_follower',
   'wechat.no_app_secret',

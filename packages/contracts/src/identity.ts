@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timezoneName } from './business-hours.ts';
 import { id, isoDateTime, trimmedString } from './common.ts';
 
 export const roles = ['owner', 'admin', 'supervisor', 'agent', 'analyst'] as const;
@@ -9,7 +10,7 @@ export const email = z
   .email()
   .max(254)
   .transform((value) => value.toLowerCase());
-export const password = z.string().min(8, '密码至少 8 位').max(200);
+export const password = z.string().min(8, '密码至少 8 位').max(200, '密码最多 200 位');
 
 export const user = z.object({
   id,
@@ -24,6 +25,14 @@ export type User = z.infer<typeof user>;
 
 export const workspace = z.object({ id, name: z.string(), timezone: z.string() });
 export type Workspace = z.infer<typeof workspace>;
+/** Rename the workspace and/or change its time zone; fields left out stay as they are. */
+export const updateWorkspaceBody = z
+  .strictObject({
+    name: trimmedString().min(1).max(100).optional(),
+    timezone: timezoneName.optional(),
+  })
+  .refine((body) => body.name !== undefined || body.timezone !== undefined, '请填写要修改的名称或时区');
+export type UpdateWorkspaceInput = z.infer<typeof updateWorkspaceBody>;
 
 export const loginBody = z.strictObject({ email, password: z.string().min(1).max(200) });
 export const session = z.object({ user, workspace, csrfToken: z.string() });
@@ -45,6 +54,14 @@ export const createUserBody = z.strictObject({
   password,
   teamIds: z.array(id).max(50).default([]),
 });
+/** The signed-in user changes their own password; the current one proves it is them. */
+export const changePasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: password,
+});
+/** An owner or admin sets a member's new password (the member is signed out everywhere). */
+export const resetPasswordBody = z.strictObject({ newPassword: password });
+
 export const updateUserBody = z.strictObject({
   name: trimmedString().min(1).max(100).optional(),
   role: role.optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, isoDateTime, trimmedString } from './common.ts';
+import { type LifecycleStage, orderPlatforms, type RfmTier } from './orders.ts';
 import { customerTarget } from './segments.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -51,36 +52,119 @@ export const orderImportFields = [
 export type CustomerImportField = (typeof customerImportFields)[number];
 export type OrderImportField = (typeof orderImportFields)[number];
 
-/** Field key → Chinese label shown in the mapping step. */
-export const importFieldLabels: Record<CustomerImportField | OrderImportField, string> = {
-  name: '姓名',
-  nickname: '昵称',
-  phone: '手机号',
-  email: '邮箱',
-  gender: '性别',
-  birthday: '生日',
-  region: '地区',
-  source: '来源渠道',
-  campaign: '来源活动',
-  tags: '标签',
-  notes: '备注',
-  platform: '平台',
-  buyerId: '买家 ID',
-  orderNo: '订单号',
-  status: '订单状态',
-  amount: '订单金额（元）',
-  placedAt: '下单时间',
-  paidAt: '付款时间',
-  shippedAt: '发货时间',
-  completedAt: '完成时间',
-  trackingCompany: '物流公司',
-  trackingNo: '物流单号',
-  customerName: '收货人 / 客户姓名',
-  productName: '商品名称',
-  sku: 'SKU',
-  quantity: '数量',
-  price: '单价（元）',
+/**
+ * Field key → its name, per language: the mapping step's choices (web) and the server's messages read this list.
+ * The Chinese names are headers the import recognises, so the download template heads its columns with them.
+ */
+export const importFieldLabels: Record<ExportLocale, Record<CustomerImportField | OrderImportField, string>> = {
+  'zh-CN': {
+    name: '姓名',
+    nickname: '昵称',
+    phone: '手机号',
+    email: '邮箱',
+    gender: '性别',
+    birthday: '生日',
+    region: '地区',
+    source: '来源渠道',
+    campaign: '来源活动',
+    tags: '标签',
+    notes: '备注',
+    platform: '平台',
+    buyerId: '买家 ID',
+    orderNo: '订单号',
+    status: '订单状态',
+    amount: '订单金额（元）',
+    placedAt: '下单时间',
+    paidAt: '付款时间',
+    shippedAt: '发货时间',
+    completedAt: '完成时间',
+    trackingCompany: '物流公司',
+    trackingNo: '物流单号',
+    customerName: '收货人 / 客户姓名',
+    productName: '商品名称',
+    sku: 'SKU',
+    quantity: '数量',
+    price: '单价（元）',
+  },
+  en: {
+    name: 'Name',
+    nickname: 'Nickname',
+    phone: 'Mobile',
+    email: 'Email',
+    gender: 'Gender',
+    birthday: 'Birthday',
+    region: 'Region',
+    source: 'Source channel',
+    campaign: 'Source campaign',
+    tags: 'Tags',
+    notes: 'Notes',
+    platform: 'Platform',
+    buyerId: 'Buyer ID',
+    orderNo: 'Order number',
+    status: 'Order status',
+    amount: 'Order amount (CNY)',
+    placedAt: 'Placed at',
+    paidAt: 'Paid at',
+    shippedAt: 'Shipped at',
+    completedAt: 'Completed at',
+    trackingCompany: 'Carrier',
+    trackingNo: 'Tracking number',
+    customerName: 'Recipient / customer name',
+    productName: 'Product name',
+    sku: 'SKU',
+    quantity: 'Quantity',
+    price: 'Unit price (CNY)',
+  },
 };
+
+/** The language's name of a built-in import field; undefined for custom fields (`custom:<key>`) and unknown keys. */
+export const importFieldLabel = (key: string, locale: ExportLocale): string | undefined =>
+  Object.hasOwn(importFieldLabels[locale], key)
+    ? importFieldLabels[locale][key as CustomerImportField | OrderImportField]
+    : undefined;
+
+/** The example row of the download template (fields left out stay empty: tags must exist first). */
+const templateExamples: Record<ImportKind, Partial<Record<CustomerImportField | OrderImportField, string>>> = {
+  customers: {
+    name: '张小美',
+    nickname: 'tb_xiaomei88',
+    phone: '13800000000',
+    email: 'xiaomei@example.com',
+    gender: '女',
+    birthday: '1995-05-20',
+    region: '浙江省杭州市',
+    source: '淘宝',
+    campaign: '双11',
+    notes: '偏好小码',
+    platform: '淘宝',
+    buyerId: 'tb_xiaomei88',
+  },
+  orders: {
+    platform: '淘宝',
+    orderNo: 'TB20261120001',
+    status: '已付款',
+    amount: '199.00',
+    placedAt: '2026-11-20 10:00:00',
+    paidAt: '2026-11-20 10:05:00',
+    buyerId: 'tb_xiaomei88',
+    customerName: '张小美',
+    phone: '13800000000',
+    productName: '纯棉T恤',
+    sku: 'TS-001-M',
+    quantity: '1',
+    price: '199.00',
+  },
+};
+
+/**
+ * A CSV template for `kind`: the fields' Chinese names as headers and one example row, UTF-8 with a BOM (Excel
+ * opens UTF-8 Chinese correctly only with it). Built from the field list, so it names every field the import takes.
+ */
+export function importTemplateCsv(kind: ImportKind): string {
+  const fields = kind === 'customers' ? customerImportFields : orderImportFields;
+  const line = (values: string[]) => `${values.join(',')}\r\n`;
+  return `\ufeff${line(fields.map((field) => importFieldLabels['zh-CN'][field]))}${line(fields.map((field) => templateExamples[kind][field] ?? ''))}`;
+}
 
 /** `POST /api/v1/imports?kind=customers&filename=客户.csv` with the raw file as the body. */
 export const importUploadQuery = z.strictObject({
@@ -95,7 +179,12 @@ export const importUploadQuery = z.strictObject({
 export const importMapping = z.record(z.string().max(200), z.string().max(100).nullable());
 export type ImportMapping = z.infer<typeof importMapping>;
 
-export const importMappingBody = z.strictObject({ mapping: importMapping });
+export const importMappingBody = z.strictObject({
+  mapping: importMapping,
+  /** The platform of rows whose 平台 cell is empty or not mapped (a file exported from one shop). */
+  defaultPlatform: z.enum(orderPlatforms).optional(),
+});
+export type ImportMappingBody = z.infer<typeof importMappingBody>;
 
 export const importFileFormats = ['csv', 'xlsx'] as const;
 
@@ -157,6 +246,9 @@ export const importFieldsResponse = z.object({ items: z.array(importFieldOption)
 
 export const exportFormats = ['csv', 'xlsx', 'pdf'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
+
+/** A PDF export holds at most this many customers (more would be thousands of pages): 400 export.too_many_for_pdf. */
+export const PDF_EXPORT_MAX_CUSTOMERS = 5000;
 
 /** Who to export: a saved segment, an ad-hoc segment filter, picked customers, a search, or everyone. */
 export const exportTarget = z.union([...customerTarget.options, z.strictObject({ all: z.literal(true) })]);
@@ -252,6 +344,25 @@ export const exportFieldLabels: Record<ExportLocale, Record<BuiltInExportFieldKe
     createdAt: 'Created at',
     id: 'Customer ID',
   },
+};
+
+/** Lifecycle stages in words, per language: export files (server) and the web app's labels read this one table. */
+export const lifecycleStageLabels: Record<ExportLocale, Record<LifecycleStage, string>> = {
+  'zh-CN': { prospect: '潜在', new: '新客', active: '活跃', dormant: '沉睡', churned: '流失', returning: '回流' },
+  en: {
+    prospect: 'Prospect',
+    new: 'New',
+    active: 'Active',
+    dormant: 'Dormant',
+    churned: 'Churned',
+    returning: 'Returning',
+  },
+};
+
+/** RFM tiers in words, per language: export files, template variables (zh-CN) and the web app read this table. */
+export const rfmTierLabels: Record<ExportLocale, Record<RfmTier, string>> = {
+  'zh-CN': { loyal: '高价值忠诚', potential: '潜力成长', new: '新客', winback: '沉睡唤醒', churned: '流失' },
+  en: { loyal: 'Loyal', potential: 'Potential', new: 'New', winback: 'Win back', churned: 'Churned' },
 };
 
 /** The UI language's name of a built-in export field; undefined for custom fields and unknown keys. */

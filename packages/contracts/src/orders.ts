@@ -194,23 +194,8 @@ export const customerOrdersQuery = z.strictObject({
 // ---------------------------------------------------------------------------------------------------------
 
 export type RfmTier = (typeof rfmTiers)[number];
-export const rfmTierLabels: Record<RfmTier, string> = {
-  loyal: '高价值忠诚',
-  potential: '潜力成长',
-  new: '新客',
-  winback: '沉睡唤醒',
-  churned: '流失',
-};
 
 export type LifecycleStage = (typeof lifecycleStages)[number];
-export const lifecycleStageLabels: Record<LifecycleStage, string> = {
-  prospect: '潜在',
-  new: '新客',
-  active: '活跃',
-  dormant: '沉睡',
-  churned: '流失',
-  returning: '回流',
-};
 
 /** What the customer view shows of a customer's value (the same keys as in `customer`). */
 export const customerValue = z.object({

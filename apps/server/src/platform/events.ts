@@ -33,6 +33,8 @@ export type DomainEvent = EventBase &
     | { type: 'order.created'; order: Order }
     | { type: 'order.updated'; order: Order }
     | { type: 'user.disabled'; userId: string }
+    /** An admin or the CLI set a new password: every session of the user ended (their live sockets close too). */
+    | { type: 'user.signed_out'; userId: string }
     | { type: 'user.presence_changed'; userId: string; presence: 'online' | 'busy' | 'away' | 'offline' }
     | { type: 'conversation.reopened'; conversation: Conversation }
     | {

@@ -25,6 +25,21 @@ export function jobsRoutes(app: FastifyInstance, jobs: Jobs, files: Files) {
     jobs.get(requireActor(request), request.params.id),
   );
 
+  r.post(
+    '/api/v1/jobs/:id/cancel',
+    {
+      schema: {
+        tags: ['jobs'],
+        params: idParams,
+        response: { 200: job },
+        description:
+          'Cancels a job: a queued one at once, a running one at its next checkpoint (the work done so far stays). ' +
+          'Allowed to whoever may start that kind of job.',
+      },
+    },
+    (request) => jobs.cancel(requireActor(request), request.params.id),
+  );
+
   r.get(
     '/api/v1/files/:id',
     { schema: { tags: ['files'], params: idParams, description: 'Downloads an export or an import report.' } },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { countRows, createTestApp, createWorkspace } from '../../test/harness.ts';
 import { AppError } from './errors.ts';
+import { JobCancelled } from './jobs.ts';
 
 const context = await createTestApp();
 const { db, pool } = context.database;
@@ -115,6 +116,37 @@ describe('background jobs', () => {
     expect((await supervisor.get(`/api/v1/jobs/${job.id}`)).json().status).toBe('running');
   });
 
+  it('stops polling only once the job in progress has finished, so a shutdown never cuts it off mid-query', async () => {
+    let release: () => void = () => {};
+    let started: () => void = () => {};
+    const isStarted = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    context.jobs.define({
+      kind: 'test.slow',
+      payload: z.object({}),
+      async run() {
+        started();
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return { done: true };
+      },
+    });
+    const job = await enqueue('test.slow');
+    context.jobs.start();
+    await isStarted;
+    let isStopped = false;
+    const stopping = context.jobs.stop().then(() => {
+      isStopped = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(isStopped).toBe(false);
+    release();
+    await stopping;
+    expect((await supervisor.get(`/api/v1/jobs/${job.id}`)).json().status).toBe('succeeded');
+  });
+
   it('exists only if the transaction that queued it commits', async () => {
     const before = await countRows(context, `from jobs where kind = 'test.count'`);
     await expect(
@@ -129,6 +161,72 @@ describe('background jobs', () => {
       }),
     ).rejects.toThrow();
     expect(await countRows(context, `from jobs where kind = 'test.count'`)).toBe(before);
+  });
+});
+
+describe('cancelling a job', () => {
+  let runs = 0;
+  /** Counts to `upTo`, checkpointing each step; `cancelAt` asks for a cancel (as its creator) just before that step. */
+  context.jobs.define({
+    kind: 'test.cancellable',
+    payload: z.object({ upTo: z.number(), cancelAt: z.number().optional() }),
+    cancelPermission: 'customers:bulk_update',
+    async run({ job, payload, progress, cancelRequest }) {
+      runs += 1;
+      for (let i = 1; i <= payload.upTo; i++) {
+        if (i === payload.cancelAt) {
+          const asked = await supervisor.post(`/api/v1/jobs/${job.id}/cancel`, {});
+          expect(asked.json()).toMatchObject({ status: 'running', isCancelRequested: true });
+        }
+        await progress(i, payload.upTo);
+        if (cancelRequest()) throw new JobCancelled({ counted: i });
+      }
+      return { counted: payload.upTo };
+    },
+  });
+
+  it('cancels a queued job at once, so it never runs', async () => {
+    const before = runs;
+    const job = await enqueue('test.cancellable', { upTo: 3 });
+    const cancelled = await supervisor.post(`/api/v1/jobs/${job.id}/cancel`, {});
+    expect(cancelled.statusCode, cancelled.body).toBe(200);
+    expect(cancelled.json()).toMatchObject({ status: 'cancelled', isCancelRequested: true, result: {} });
+    expect(cancelled.json().finishedAt).not.toBeNull();
+    await context.jobs.drain();
+    expect(runs).toBe(before);
+    expect((await supervisor.post(`/api/v1/jobs/${job.id}/cancel`, {})).json().status).toBe('cancelled');
+  });
+
+  it('stops a running job at its next checkpoint, with the counts it reached', async () => {
+    const job = await enqueue('test.cancellable', { upTo: 5, cancelAt: 3 });
+    await context.jobs.drain();
+    expect((await supervisor.get(`/api/v1/jobs/${job.id}`)).json()).toMatchObject({
+      status: 'cancelled',
+      progress: { done: 3, total: 5 },
+      result: { counted: 3 },
+      error: null,
+    });
+  });
+
+  it('refuses a finished job, a kind that cannot stop, and people who may not start that kind of job', async () => {
+    const finished = await enqueue('test.cancellable', { upTo: 1 });
+    await context.jobs.drain();
+    const late = await supervisor.post(`/api/v1/jobs/${finished.id}/cancel`, {});
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error.code).toBe('job.finished');
+
+    const counting = await enqueue('test.count', { upTo: 1 });
+    const notCancellable = await supervisor.post(`/api/v1/jobs/${counting.id}/cancel`, {});
+    expect(notCancellable.statusCode).toBe(409);
+    expect(notCancellable.json().error.code).toBe('job.not_cancellable');
+
+    const queued = await enqueue('test.cancellable', { upTo: 1 });
+    expect((await agent.post(`/api/v1/jobs/${queued.id}/cancel`, {})).json().error.code).toBe('job.not_found');
+    const agentsOwn = await enqueue('test.cancellable', { upTo: 1 }, agent.userId!);
+    expect((await agent.post(`/api/v1/jobs/${agentsOwn.id}/cancel`, {})).statusCode).toBe(403);
+    expect((await shop.owner.post(`/api/v1/jobs/${queued.id}/cancel`, {})).json().status).toBe('cancelled');
+    await context.jobs.drain();
+    expect((await agent.get(`/api/v1/jobs/${agentsOwn.id}`)).json().status).toBe('succeeded');
   });
 });
 

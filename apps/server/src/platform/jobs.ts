@@ -1,9 +1,9 @@
-import type { Job } from '@huike/contracts';
+import { type Job, roles } from '@huike/contracts';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { jobs as jobsTable } from '../db/schema.ts';
-import { type Actor, can } from './access.ts';
+import { type Actor, assertCan, can, type Permission } from './access.ts';
 import { decodeIdCursor, type Executor, encodeCursor } from './db-helpers.ts';
 import { AppError } from './errors.ts';
 import { newId } from './ids.ts';
@@ -15,8 +15,13 @@ export type JobContext<P> = {
   payload: P;
   /** What the last attempt saved with its progress; null on the first attempt. */
   checkpoint: unknown;
-  /** Records progress (and where a retry should resume) and keeps the job's lease alive. */
-  progress(done: number, total: number | null, checkpoint?: unknown): Promise<void>;
+  /**
+   * Records progress (and where a retry should resume) and keeps the job's lease alive. Pass the transaction that
+   * did the work so the checkpoint commits with it.
+   */
+  progress(done: number, total: number | null, checkpoint?: unknown, executor?: Executor): Promise<void>;
+  /** Who asked to cancel the job (as of the last `progress`), or null while nobody has. */
+  cancelRequest(): { by: string | null } | null;
 };
 
 /** A kind of background work. `run` must be safe to run again after a crash: it resumes from `checkpoint`. */
@@ -24,7 +29,28 @@ export type JobDefinition<P> = {
   kind: string;
   payload: z.ZodType<P>;
   run(context: JobContext<P>): Promise<Record<string, unknown>>;
+  /**
+   * Who may cancel a job of this kind: whoever may start one. Kinds without it cannot be cancelled; kinds with it
+   * check `cancelRequest()` after each `progress` and throw JobCancelled.
+   */
+  cancelPermission?: Permission;
 };
+
+/** Thrown by a job that stopped at a checkpoint because it was cancelled: it ends `cancelled` with `result`. */
+export class JobCancelled extends Error {
+  constructor(readonly result: Record<string, unknown>) {
+    super('job cancelled');
+  }
+}
+
+/** Who a job works for, kept in its payload: the job sees what they could see when they started it. */
+export const jobActor = z.object({ userId: z.uuid(), workspaceId: z.uuid(), role: z.enum(roles), name: z.string() });
+
+/** The actor of a payload's `jobActor`, in the job's own workspace. */
+export const actorOf = (stored: z.infer<typeof jobActor>, workspaceId: string): Actor => ({ ...stored, workspaceId });
+
+/** What a job stores as its `jobActor`. */
+export const storedActor = ({ userId, workspaceId, role, name }: Actor) => ({ userId, workspaceId, role, name });
 
 const MAX_ATTEMPTS = 3;
 /** A running job whose process stopped renewing its lease for this long is taken over by another worker. */
@@ -39,8 +65,9 @@ export const toJob = (row: JobRow): Job => ({
   kind: row.kind,
   status: row.status,
   progress: { done: row.progressDone, total: row.progressTotal },
-  result: row.status === 'succeeded' ? (row.result ?? {}) : null,
+  result: row.status === 'succeeded' || row.status === 'cancelled' ? (row.result ?? {}) : null,
   error: row.errorCode ? { code: row.errorCode, message: row.errorMessage ?? '' } : null,
+  isCancelRequested: row.cancelRequestedAt !== null,
   createdAt: row.createdAt.toISOString(),
   startedAt: iso(row.startedAt),
   finishedAt: iso(row.finishedAt),
@@ -56,7 +83,8 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
   // biome-ignore lint/suspicious/noExplicitAny: definitions of every payload type live in one map
   const definitions = new Map<string, JobDefinition<any>>();
   let timer: NodeJS.Timeout | undefined;
-  let isRunning = false;
+  /** The poll in progress: a stop waits for its job, which would otherwise lose the pool mid-query. */
+  let running: Promise<void> | undefined;
 
   async function claimNext(): Promise<JobRow | undefined> {
     const result = await db.execute<{ id: string }>(sql`
@@ -97,13 +125,14 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
         .where(eq(jobsTable.id, row.id))
         .catch((error) => onError(error, row.kind));
     }, HEARTBEAT_MS);
+    let cancelRequest = row.cancelRequestedAt ? { by: row.cancelRequestedBy } : null;
     try {
       const result = await definition.run({
         job: { id: row.id, workspaceId: row.workspaceId, createdBy: row.createdBy },
         payload: parsed.data,
         checkpoint: row.checkpoint,
-        async progress(done, total, checkpoint) {
-          await db
+        async progress(done, total, checkpoint, executor = db) {
+          const [current] = await executor
             .update(jobsTable)
             .set({
               progressDone: done,
@@ -112,8 +141,11 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
               updatedAt: new Date(),
               ...(checkpoint === undefined ? {} : { checkpoint }),
             })
-            .where(eq(jobsTable.id, row.id));
+            .where(eq(jobsTable.id, row.id))
+            .returning({ at: jobsTable.cancelRequestedAt, by: jobsTable.cancelRequestedBy });
+          if (current?.at) cancelRequest = { by: current.by };
         },
+        cancelRequest: () => cancelRequest,
       });
       await db
         .update(jobsTable)
@@ -126,6 +158,10 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
         })
         .where(eq(jobsTable.id, row.id));
     } catch (error) {
+      if (error instanceof JobCancelled) {
+        await finish(row.id, { status: 'cancelled', result: error.result });
+        return;
+      }
       onError(error, row.kind);
       if (error instanceof AppError) {
         await finish(row.id, { status: 'failed', errorCode: error.code, errorMessage: error.message });
@@ -148,9 +184,7 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
     return true;
   }
 
-  async function poll() {
-    if (isRunning) return;
-    isRunning = true;
+  async function pollUntilIdle() {
     try {
       while (timer && (await runNext())) {
         // keep going while there is work
@@ -158,8 +192,12 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
     } catch (error) {
       onError(error, 'poll');
     } finally {
-      isRunning = false;
+      running = undefined;
     }
+  }
+
+  function poll() {
+    running ??= pollUntilIdle();
   }
 
   async function findRow(actor: Actor, id: string) {
@@ -173,6 +211,31 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
     if (!row || (row.createdBy !== actor.userId && !can(actor, 'workspace:manage')))
       throw new AppError('job.not_found', '任务不存在');
     return row;
+  }
+
+  /**
+   * Cancels a queued job at once; marks a running one, which stops at its next checkpoint. Answers the job
+   * (an already cancelled one as it is).
+   */
+  async function cancel(actor: Actor, id: string): Promise<Job> {
+    const row = await findRow(actor, id);
+    const permission = definitions.get(row.kind)?.cancelPermission;
+    if (!permission) throw new AppError('job.not_cancellable', '这类任务不能取消');
+    assertCan(actor, permission);
+    if (row.status === 'cancelled') return toJob(row);
+    const [cancelled] = await db
+      .update(jobsTable)
+      .set({
+        status: sql`case when ${jobsTable.status} = 'queued' then 'cancelled' else ${jobsTable.status} end`,
+        finishedAt: sql`case when ${jobsTable.status} = 'queued' then now() else ${jobsTable.finishedAt} end`,
+        cancelRequestedAt: sql`coalesce(${jobsTable.cancelRequestedAt}, now())`,
+        cancelRequestedBy: sql`coalesce(${jobsTable.cancelRequestedBy}, ${actor.userId}::uuid)`,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(jobsTable.id, row.id), sql`${jobsTable.status} in ('queued', 'running')`))
+      .returning();
+    if (!cancelled) throw new AppError('job.finished', '任务已经结束，无法取消');
+    return toJob(cancelled);
   }
 
   return {
@@ -194,6 +257,8 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
     },
 
     get: async (actor: Actor, id: string) => toJob(await findRow(actor, id)),
+
+    cancel,
 
     /** The actor's own jobs, newest first (admins: everyone's). */
     async list(actor: Actor, query: { kind?: string; limit: number; cursor?: string }) {
@@ -226,12 +291,14 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
 
     /** Worker processes poll for work; web-only processes never call this. */
     start() {
-      timer ??= setInterval(() => void poll(), POLL_MS);
+      timer ??= setInterval(poll, POLL_MS);
     },
 
-    stop() {
+    /** Stops polling; resolves once the job in progress, if any, has finished. */
+    async stop() {
       clearInterval(timer);
       timer = undefined;
+      await running;
     },
   };
 }

@@ -1,15 +1,18 @@
+import { lifecycleStageLabels, rfmTierLabels } from '@huike/contracts';
 import { reportsEn } from '../modules/analytics/i18n.ts';
 import { auditEn } from '../modules/audit/i18n.ts';
 import { smsCampaignEn } from '../modules/campaigns/i18n.ts';
 import { channelChatEn } from '../modules/conversations/channel-i18n.ts';
 import { attachmentsEn } from '../modules/conversations/components/attachment-i18n.ts';
 import { customerChannelsEn } from '../modules/customers/channels-i18n.ts';
+import { passwordEn } from '../modules/identity/i18n.ts';
 import { channelSetupEn } from '../modules/inboxes/channel-i18n.ts';
 import { keywordRepliesEn } from '../modules/keyword-replies/i18n.ts';
 import { routingEn } from '../modules/routing/i18n.ts';
 import { surveysEn } from '../modules/surveys/i18n.ts';
 import { ticketsEn } from '../modules/tickets/i18n.ts';
 import { webhooksEn } from '../modules/webhooks/i18n.ts';
+import { workspaceSettingsEn } from '../modules/workspaces/i18n.ts';
 import { deliveryReasonsEn } from '../ui/delivery-reasons-i18n.ts';
 import type { zhCN } from './zh-CN.ts';
 
@@ -78,6 +81,7 @@ export const en: Dictionary<typeof zhCN> = {
     customerValue: 'Customer value',
     segments: 'Segments',
     auditLog: 'Audit log',
+    workspace: 'Workspace',
     holidays: 'Holidays',
     templates: 'Templates',
     automation: 'Automation',
@@ -440,15 +444,8 @@ export const en: Dictionary<typeof zhCN> = {
     hidePhones: 'Hide numbers',
   },
   value: {
-    tiers: { loyal: 'Loyal', potential: 'Potential', new: 'New', winback: 'Win back', churned: 'Churned' },
-    stages: {
-      prospect: 'Prospect',
-      new: 'New',
-      active: 'Active',
-      dormant: 'Dormant',
-      churned: 'Churned',
-      returning: 'Returning',
-    },
+    tiers: rfmTierLabels.en,
+    stages: lifecycleStageLabels.en,
     tierHelp: 'RFM tier: from how recently, how often and how much the customer bought',
     tierLabel: 'Value tier',
     lifecycleHelp:
@@ -720,6 +717,10 @@ export const en: Dictionary<typeof zhCN> = {
     delete: 'Delete',
     deleteTagConfirm: 'Delete the tag "{{name}}"?',
     deleteGroupConfirm: 'Delete the group "{{name}}"?',
+    deleteGroupDescription_one:
+      'Its {{count}} tag is deleted too and removed from every customer and conversation. This cannot be undone.',
+    deleteGroupDescription_other:
+      'Its {{count}} tags are deleted too and removed from every customer and conversation. This cannot be undone.',
     inUseTitle: '"{{name}}" is in use',
     inUseIntro: 'Deleting it also removes:',
     usageTags: '{{count}} tags',
@@ -790,6 +791,11 @@ export const en: Dictionary<typeof zhCN> = {
     succeeded: 'Done',
     failed: 'The job failed',
     failedHelp: 'The job could not finish. Try again later; if it keeps failing, contact an admin',
+    cancelled: 'Cancelled',
+    cancelling: 'Cancelling: {{done}} processed, stopping after the current batch…',
+    cancelJob: 'Cancel',
+    cancelConfirm: 'Cancel this job?',
+    keepRunning: 'Keep running',
     close: 'Close',
   },
   bulk: {
@@ -807,12 +813,16 @@ export const en: Dictionary<typeof zhCN> = {
     confirmRemoveTags: 'Tags “{{tags}}” will be removed from {{count}} customers',
     confirmAssignOwner: '{{owner}} will become the owner of {{count}} customers',
     confirm: 'Run',
-    confirmAgain: 'Run with the new count',
-    countChanged: 'The number of customers just changed: it was {{before}}, it is now {{now}}. Please confirm again.',
     tagsToAdd: 'Tags to add',
     tagsToRemove: 'Tags to remove',
     ownerPlaceholder: 'Choose an owner',
-    done: '{{count}} customers processed',
+    done: '{{count}} customers processed, {{changed}} of them changed',
+    cancelWarning: 'The {{count}} customers already processed keep the change; the rest are left as they are.',
+    cancelledBeforeStart: 'Cancelled before any customer was processed.',
+    cancelledResult:
+      'Cancelled: {{count}} customers processed ({{changed}} of them changed); {{rest}} were not processed.',
+    matchedDiffers:
+      'You confirmed {{expected}} customers; {{matched}} matched when the job started, and those {{matched}} were processed.',
     selected_one: '{{count, number}} customer selected',
     selected_other: '{{count, number}} customers selected',
     clearSelection: 'Clear selection',
@@ -834,6 +844,7 @@ export const en: Dictionary<typeof zhCN> = {
     startCount_other: 'Export {{count, number}} customers',
     piiMasked:
       'Your role cannot reveal sensitive data: phone, ID card and bank card numbers are exported masked (e.g. 138****5678).',
+    pdfTooMany: 'A PDF can hold at most {{max}} customers. Narrow down who to export, or choose Excel or CSV.',
     done_one: '{{count, number}} row exported',
     done_other: '{{count, number}} rows exported',
     download: 'Download file',
@@ -869,6 +880,22 @@ export const en: Dictionary<typeof zhCN> = {
     skipColumn: 'Do not import',
     mappedTwice: 'These fields are mapped from more than one column: {{fields}}. Map each field once',
     requiredMissing: 'Required fields not mapped yet: {{fields}}',
+    platform: 'Platform',
+    platformPlaceholder: 'Choose a platform',
+    platformHelp: 'The file has no Platform column: every order in it is imported for the platform you choose',
+    platformHelpCustomers: 'The file has no Platform column: buyer IDs are read as accounts of the platform you choose',
+    templates: {
+      customers: 'Download the customers template',
+      orders: 'Download the orders template',
+    },
+    templateHelp:
+      'Huike recognises every header in the template. The second row is an example: delete it before you fill in yours.',
+    templateFile: '{{kind}} import template.csv',
+    mappingErrors: {
+      missingRequired: 'Choose a column for {{fields}}.',
+      fieldSeparator: ' or ',
+      duplicateField: '“{{field}}” is chosen for more than one column. Each field takes one column.',
+    },
     chooseAnother: 'Choose another file',
     toDryRun: 'Next: dry run',
     dryRunHelp: '{{total}} rows. The dry run only checks; nothing is written until you import.',
@@ -1044,6 +1071,8 @@ export const en: Dictionary<typeof zhCN> = {
     },
   },
   audit: auditEn,
+  password: passwordEn,
+  workspaceSettings: workspaceSettingsEn,
   users: {
     title: 'Members',
     subtitle: 'The colleagues who can sign in, their roles and their teams',
@@ -1062,7 +1091,8 @@ export const en: Dictionary<typeof zhCN> = {
     statusAll: 'All statuses',
     searchPlaceholder: 'Search name or email',
     initialPassword: 'Initial password',
-    initialPasswordHelp: 'At least 8 characters. Share it safely and ask them to change it after signing in.',
+    initialPasswordHelp:
+      'At least 8 characters. Share it privately and ask them to change it from the menu at the top right after signing in.',
     passwordMin: 'At least 8 characters',
     nameRequired: 'Enter a name',
     teamsPlaceholder: 'Choose teams (several allowed)',
@@ -1078,6 +1108,9 @@ export const en: Dictionary<typeof zhCN> = {
     createdDone: '{{name}} added',
     savedDone: "{{name}}'s details saved",
     roleChanged: "{{name}}'s role is now {{role}}",
+    roleChangeConfirm: "Change {{name}}'s role from {{from}} to {{to}}?",
+    roleChangeDescription: '{{role}}: {{can}}.',
+    roleChangeOk: 'Change role',
   },
   teams: {
     title: 'Teams',
@@ -1579,5 +1612,10 @@ export const en: Dictionary<typeof zhCN> = {
     resolutionRate: 'Resolved by bot',
     handoffRate: 'Handed off',
     helpCenter: 'Help centre',
+    emptyTitle: 'No articles yet',
+    emptyDescription:
+      'Write the answers to common questions as articles and publish them: the bot answers customers from published articles, and agents can insert them into replies.',
+    botNoArticles: 'The knowledge base has no published articles yet, so the bot will hand every question to an agent.',
+    botNoArticlesAction: 'Write articles',
   },
 };

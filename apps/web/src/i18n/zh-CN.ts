@@ -1,15 +1,18 @@
+import { lifecycleStageLabels, rfmTierLabels } from '@huike/contracts';
 import { reportsZhCN } from '../modules/analytics/i18n.ts';
 import { auditZhCN } from '../modules/audit/i18n.ts';
 import { smsCampaignZhCN } from '../modules/campaigns/i18n.ts';
 import { channelChatZhCN } from '../modules/conversations/channel-i18n.ts';
 import { attachmentsZhCN } from '../modules/conversations/components/attachment-i18n.ts';
 import { customerChannelsZhCN } from '../modules/customers/channels-i18n.ts';
+import { passwordZhCN } from '../modules/identity/i18n.ts';
 import { channelSetupZhCN } from '../modules/inboxes/channel-i18n.ts';
 import { keywordRepliesZhCN } from '../modules/keyword-replies/i18n.ts';
 import { routingZhCN } from '../modules/routing/i18n.ts';
 import { surveysZhCN } from '../modules/surveys/i18n.ts';
 import { ticketsZhCN } from '../modules/tickets/i18n.ts';
 import { webhooksZhCN } from '../modules/webhooks/i18n.ts';
+import { workspaceSettingsZhCN } from '../modules/workspaces/i18n.ts';
 import { deliveryReasonsZhCN } from '../ui/delivery-reasons-i18n.ts';
 
 /** 简体中文（默认语言）。Written for people: 「已解决」, not 「状态：RESOLVED」. */
@@ -75,6 +78,7 @@ export const zhCN = {
     customerValue: '客户价值',
     segments: '分组',
     auditLog: '操作日志',
+    workspace: '工作区',
     holidays: '节假日',
     templates: '话术库',
     automation: '自动化',
@@ -200,7 +204,7 @@ export const zhCN = {
     waitingSince: '客户自 {{time}} 起等待回复',
     endOfList: '没有更多会话了',
     emptyTitle: '暂无会话',
-    emptyDescription: '把网站插件代码嵌入你的店铺，访客的消息会出现在这里。插件代码在「设置 → 渠道」里。',
+    emptyDescription: '把网站插件代码嵌入你的店铺，访客的消息会出现在这里。插件代码在「设置 → 渠道接入」里。',
     emptyMineTitle: '没有分配给你的会话',
     emptyMineDescription: '还有 {{count}} 个会话等待分配，去「待分配」接待吧。',
     goUnassigned: '查看待分配',
@@ -428,8 +432,8 @@ export const zhCN = {
     hidePhones: '隐藏号码',
   },
   value: {
-    tiers: { loyal: '高价值忠诚', potential: '潜力成长', new: '新客', winback: '沉睡唤醒', churned: '流失' },
-    stages: { prospect: '潜在', new: '新客', active: '活跃', dormant: '沉睡', churned: '流失', returning: '回流' },
+    tiers: rfmTierLabels['zh-CN'],
+    stages: lifecycleStageLabels['zh-CN'],
     tierHelp: 'RFM 客户分层：按最近购买时间、购买次数和消费金额计算',
     tierLabel: '价值分层',
     lifecycleHelp: '生命周期阶段：按首次和最近一次下单时间判断（潜在、新客、活跃、沉睡、流失、回流）',
@@ -687,6 +691,8 @@ export const zhCN = {
     delete: '删除',
     deleteTagConfirm: '删除标签「{{name}}」？',
     deleteGroupConfirm: '删除分组「{{name}}」？',
+    deleteGroupDescription_one: '分组里的 {{count}} 个标签会一起删除，并从所有客户和会话上移除。此操作不能撤销。',
+    deleteGroupDescription_other: '分组里的 {{count}} 个标签会一起删除，并从所有客户和会话上移除。此操作不能撤销。',
     inUseTitle: '「{{name}}」正在使用中',
     inUseIntro: '删除后将一并移除：',
     usageTags: '{{count}} 个标签',
@@ -755,6 +761,11 @@ export const zhCN = {
     succeeded: '已完成',
     failed: '任务失败',
     failedHelp: '任务没能完成，请稍后重试；如果一直失败，请联系管理员',
+    cancelled: '已取消',
+    cancelling: '正在取消：已处理 {{done}} 条，处理完当前这批就停下…',
+    cancelJob: '取消',
+    cancelConfirm: '确定取消这个任务吗？',
+    keepRunning: '继续执行',
     close: '关闭',
   },
   bulk: {
@@ -772,12 +783,14 @@ export const zhCN = {
     confirmRemoveTags: '将从 {{count}} 位客户移除标签「{{tags}}」',
     confirmAssignOwner: '将把 {{count}} 位客户的负责人设为「{{owner}}」',
     confirm: '确认执行',
-    confirmAgain: '按新人数执行',
-    countChanged: '客户数量刚刚变了：之前是 {{before}} 位，现在是 {{now}} 位。请确认后再执行。',
     tagsToAdd: '选择要添加的标签',
     tagsToRemove: '选择要移除的标签',
     ownerPlaceholder: '选择负责人',
-    done: '已处理 {{count}} 位客户',
+    done: '已处理 {{count}} 位客户，其中 {{changed}} 位有变化',
+    cancelWarning: '已处理的 {{count}} 位客户不会撤回，其余客户不再处理。',
+    cancelledBeforeStart: '已取消，还没有处理任何客户。',
+    cancelledResult: '已取消：已处理 {{count}} 位客户（其中 {{changed}} 位有变化），另外 {{rest}} 位没有处理。',
+    matchedDiffers: '确认时是 {{expected}} 位客户，开始执行时符合条件的是 {{matched}} 位，已按 {{matched}} 位处理。',
     selected_one: '已选 {{count, number}} 位客户',
     selected_other: '已选 {{count, number}} 位客户',
     clearSelection: '取消选择',
@@ -798,6 +811,7 @@ export const zhCN = {
     startCount_one: '导出 {{count, number}} 位客户',
     startCount_other: '导出 {{count, number}} 位客户',
     piiMasked: '你的角色不能查看敏感信息：手机号、身份证号、银行卡号会导出为脱敏后的值（如 138****5678）。',
+    pdfTooMany: 'PDF 最多导出 {{max}} 位客户，请缩小范围或改用 Excel / CSV。',
     done_one: '已导出 {{count, number}} 行',
     done_other: '已导出 {{count, number}} 行',
     download: '下载文件',
@@ -832,6 +846,21 @@ export const zhCN = {
     skipColumn: '不导入',
     mappedTwice: '这些字段被多列同时映射：{{fields}}，每个字段只能对应一列',
     requiredMissing: '还没有映射必填字段：{{fields}}',
+    platform: '平台',
+    platformPlaceholder: '选择平台',
+    platformHelp: '文件里没有「平台」列：整个文件按所选平台导入',
+    platformHelpCustomers: '文件里没有「平台」列：买家 ID 按所选平台识别',
+    templates: {
+      customers: '下载客户导入模板',
+      orders: '下载订单导入模板',
+    },
+    templateHelp: '模板的表头都能自动识别，第二行是示例，填写前请删掉。',
+    templateFile: '{{kind}}导入模板.csv',
+    mappingErrors: {
+      missingRequired: '请至少为「{{fields}}」选择一列',
+      fieldSeparator: ' / ',
+      duplicateField: '「{{field}}」对应了多列，每个字段只能对应一列',
+    },
     chooseAnother: '重新选择文件',
     toDryRun: '下一步：预检',
     dryRunHelp: '共 {{total}} 行数据。预检只检查不写入，确认无误后再正式导入。',
@@ -1005,6 +1034,8 @@ export const zhCN = {
     },
   },
   audit: auditZhCN,
+  password: passwordZhCN,
+  workspaceSettings: workspaceSettingsZhCN,
   users: {
     title: '成员',
     subtitle: '管理能登录工作台的同事、他们的角色和所属团队',
@@ -1023,7 +1054,7 @@ export const zhCN = {
     statusAll: '全部状态',
     searchPlaceholder: '搜索姓名或邮箱',
     initialPassword: '初始密码',
-    initialPasswordHelp: '至少 8 位。请通过安全的方式告诉对方，并提醒其登录后修改。',
+    initialPasswordHelp: '至少 8 位。请通过私聊等安全的方式告诉对方，并提醒其登录后在右上角的个人菜单中修改密码。',
     passwordMin: '密码至少 8 位',
     nameRequired: '请输入姓名',
     teamsPlaceholder: '选择所属团队（可多选）',
@@ -1038,6 +1069,9 @@ export const zhCN = {
     createdDone: '已添加成员 {{name}}',
     savedDone: '已保存 {{name}} 的资料',
     roleChanged: '{{name}} 的角色已改为{{role}}',
+    roleChangeConfirm: '把「{{name}}」的角色从{{from}}改为{{to}}？',
+    roleChangeDescription: '{{role}}可以{{can}}。',
+    roleChangeOk: '确认修改',
   },
   teams: {
     title: '团队',
@@ -1522,5 +1556,9 @@ export const zhCN = {
     resolutionRate: '机器人解决率',
     handoffRate: '转人工率',
     helpCenter: '帮助中心',
+    emptyTitle: '还没有文章',
+    emptyDescription: '把常见问题的答案写成文章并发布：机器人用已发布的文章自动回答顾客，客服也能一键插入回复。',
+    botNoArticles: '知识库还没有已发布的文章，机器人会把所有问题转给人工。',
+    botNoArticlesAction: '去写文章',
   },
 };

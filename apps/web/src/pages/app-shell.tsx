@@ -13,6 +13,7 @@ import {
   FundOutlined,
   KeyOutlined,
   LikeOutlined,
+  LockOutlined,
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
@@ -21,6 +22,7 @@ import {
   RobotOutlined,
   SendOutlined,
   SettingOutlined,
+  ShopOutlined,
   SnippetsOutlined,
   TagsOutlined,
   TeamOutlined,
@@ -32,6 +34,7 @@ import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { AlertBell } from '../modules/alerts/components/alert-bell.tsx';
+import { ChangePasswordModal } from '../modules/identity/components/change-password-modal.tsx';
 import { useCan, useCurrentSession, useLogout } from '../modules/identity/hooks/use-session.ts';
 import { useRealtimeStatus } from '../realtime/realtime-status.ts';
 import { useRealtime } from '../realtime/use-realtime.ts';
@@ -55,6 +58,7 @@ function selectedMenuKey(pathname: string): string {
   if (pathname.startsWith('/templates')) return '/templates';
   if (pathname.startsWith('/automation')) return '/automation';
   if (pathname.startsWith('/settings/audit-log')) return '/settings/audit-log';
+  if (pathname.startsWith('/settings/workspace')) return '/settings/workspace';
   if (pathname.startsWith('/settings/users')) return '/settings/users';
   if (pathname.startsWith('/settings/inboxes')) return '/settings/inboxes';
   if (pathname.startsWith('/settings/webhooks')) return '/settings/webhooks';
@@ -103,6 +107,7 @@ function ShellLayout() {
   const logout = useLogout();
   useRealtime(session.user.id);
   const [isCollapsed, setCollapsed] = useState(() => window.localStorage.getItem(collapsedKey) === '1');
+  const [isChangingPassword, setChangingPassword] = useState(false);
 
   const toggleCollapsed = () => {
     setCollapsed((value) => {
@@ -200,6 +205,15 @@ function ShellLayout() {
       icon: <SettingOutlined />,
       label: t('nav.settings'),
       children: [
+        {
+          key: '/settings/workspace',
+          icon: <ShopOutlined />,
+          label: (
+            <Link to="/settings/workspace" data-testid="nav-workspace">
+              {t('nav.workspace')}
+            </Link>
+          ),
+        },
         { key: '/settings/users', icon: <TeamOutlined />, label: <Link to="/settings/users">{t('nav.users')}</Link> },
         {
           key: '/settings/inboxes',
@@ -352,9 +366,11 @@ function ShellLayout() {
                     label: `${session.user.email} · ${t(`roles.${session.user.role}`)}`,
                   },
                   { type: 'divider' },
+                  { key: 'password', icon: <LockOutlined />, label: t('password.change') },
                   { key: 'logout', icon: <LogoutOutlined />, label: t('shell.logout'), danger: true },
                 ],
                 onClick: ({ key }) => {
+                  if (key === 'password') setChangingPassword(true);
                   if (key === 'logout') {
                     logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) });
                   }
@@ -369,6 +385,7 @@ function ShellLayout() {
                 <DownOutlined style={{ fontSize: 10 }} />
               </Button>
             </Dropdown>
+            <ChangePasswordModal open={isChangingPassword} onClose={() => setChangingPassword(false)} />
           </Space>
         </Layout.Header>
         <Layout.Content className={isWorkbench ? 'hk-content hk-content-workbench' : 'hk-content'}>

@@ -12,6 +12,7 @@ import {
   useRemoveCategory,
   useSaveCategory,
 } from '../modules/knowledge/hooks/use-knowledge.ts';
+import { EmptyState } from '../ui/empty-state.tsx';
 import { ErrorState } from '../ui/error-state.tsx';
 import { errorMessage } from '../ui/errors.tsx';
 import { PageHeader } from '../ui/page-header.tsx';
@@ -43,6 +44,7 @@ export function KnowledgePage() {
   const saveCategory = useSaveCategory();
   const removeCategory = useRemoveCategory();
   const resetPages = () => setCursors([]);
+  const isFiltered = q.trim() !== '' || categoryId !== 'all' || status !== 'all';
 
   const addCategory = () => {
     let name = '';
@@ -239,6 +241,23 @@ export function KnowledgePage() {
               dataSource={articles.data?.items ?? []}
               pagination={false}
               data-testid="kb-table"
+              locale={{
+                emptyText: isFiltered ? (
+                  <EmptyState title={t('knowledge.noResults')} />
+                ) : (
+                  <EmptyState
+                    title={t('knowledge.emptyTitle')}
+                    description={t('knowledge.emptyDescription')}
+                    action={
+                      canManage && (
+                        <Button type="primary" icon={<PlusOutlined />} onClick={() => setDrawer({ id: null })}>
+                          {t('knowledge.newArticle')}
+                        </Button>
+                      )
+                    }
+                  />
+                ),
+              }}
             />
           )}
           <Space style={{ marginTop: 12 }}>

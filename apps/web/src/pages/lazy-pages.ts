@@ -44,6 +44,7 @@ export const SettingsCustomerValuePage = lazyNamed(
   () => import('./settings-customer-value-page.tsx'),
   'SettingsCustomerValuePage',
 );
+export const SettingsWorkspacePage = lazyNamed(() => import('./settings-workspace-page.tsx'), 'SettingsWorkspacePage');
 export const SegmentsPage = lazyNamed(() => import('./segments-page.tsx'), 'SegmentsPage');
 export const CustomersImportPage = lazyNamed(() => import('./customers-import-page.tsx'), 'CustomersImportPage');
 export const SettingsAuditLogPage = lazyNamed(() => import('./settings-audit-log-page.tsx'), 'SettingsAuditLogPage');

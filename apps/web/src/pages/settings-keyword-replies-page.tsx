@@ -134,7 +134,7 @@ function KeywordRepliesSettings() {
               loading={rules.isPending}
               dataSource={visible}
               pagination={false}
-              scroll={{ x: 1100 }}
+              scroll={{ x: 1040 }}
               locale={{
                 emptyText: (
                   <EmptyState
@@ -152,7 +152,7 @@ function KeywordRepliesSettings() {
                 {
                   key: 'order',
                   title: t('keywordReplies.columns.order'),
-                  width: 90,
+                  width: 76,
                   render: (_, rule) => {
                     const index = all.findIndex((each) => each.id === rule.id);
                     return canManage ? (
@@ -182,21 +182,24 @@ function KeywordRepliesSettings() {
                 {
                   key: 'name',
                   title: t('keywordReplies.columns.name'),
-                  width: 160,
+                  width: 140,
                   render: (_, rule) => (
-                    <Space direction="vertical" size={0}>
-                      <Typography.Text strong>{rule.name}</Typography.Text>
+                    <>
+                      <Typography.Text strong ellipsis={{ tooltip: rule.name }} style={{ display: 'block' }}>
+                        {rule.name}
+                      </Typography.Text>
                       {rule.broken && (
                         <Typography.Text type="danger" data-testid="keyword-reply-broken">
                           <WarningOutlined /> {t('keywordReplies.broken')}：{rule.broken}
                         </Typography.Text>
                       )}
-                    </Space>
+                    </>
                   ),
                 },
                 {
                   key: 'keywords',
                   title: t('keywordReplies.columns.keywords'),
+                  minWidth: 120,
                   render: (_, rule) => (
                     <Space size={[0, 4]} wrap>
                       {rule.keywords.map((keyword) => (
@@ -210,21 +213,25 @@ function KeywordRepliesSettings() {
                 {
                   key: 'mode',
                   title: t('keywordReplies.columns.mode'),
-                  width: 100,
+                  width: 84,
                   render: (_, rule) => t(`keywordReplies.modes.${rule.matchMode}`),
                 },
                 {
                   key: 'reply',
                   title: t('keywordReplies.columns.reply'),
-                  width: 240,
+                  width: 190,
                   render: (_, rule) =>
                     rule.templateId ? (
-                      <Typography.Text type={rule.broken ? 'danger' : undefined}>
+                      <Typography.Text
+                        type={rule.broken ? 'danger' : undefined}
+                        ellipsis={{ tooltip: true }}
+                        style={{ display: 'block' }}
+                      >
                         {t('keywordReplies.templatePrefix')}
                         {rule.templateTitle ?? rule.broken}
                       </Typography.Text>
                     ) : (
-                      <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0 }}>
+                      <Typography.Paragraph ellipsis={{ rows: 2, tooltip: rule.replyText }} style={{ margin: 0 }}>
                         {rule.replyText}
                       </Typography.Paragraph>
                     ),
@@ -232,7 +239,7 @@ function KeywordRepliesSettings() {
                 {
                   key: 'conditions',
                   title: t('keywordReplies.columns.conditions'),
-                  width: 180,
+                  width: 150,
                   render: (_, rule) => (
                     <Space size={[0, 4]} wrap>
                       <Tag>
@@ -257,14 +264,14 @@ function KeywordRepliesSettings() {
                 {
                   key: 'hits',
                   title: t('keywordReplies.columns.hits'),
-                  width: 90,
+                  width: 70,
                   align: 'right',
                   render: (_, rule) => rule.hitCount.toLocaleString(),
                 },
                 {
                   key: 'lastHit',
                   title: t('keywordReplies.columns.lastHit'),
-                  width: 110,
+                  width: 100,
                   render: (_, rule) =>
                     rule.lastHitAt ? (
                       <RelativeTime iso={rule.lastHitAt} />
@@ -275,7 +282,7 @@ function KeywordRepliesSettings() {
                 {
                   key: 'enabled',
                   title: t('keywordReplies.columns.enabled'),
-                  width: 70,
+                  width: 64,
                   render: (_, rule) => (
                     <Switch
                       size="small"
@@ -297,7 +304,8 @@ function KeywordRepliesSettings() {
                       {
                         key: 'actions',
                         title: t('keywordReplies.columns.actions'),
-                        width: 120,
+                        width: 110,
+                        fixed: 'right' as const,
                         render: (_: unknown, rule: KeywordReply) => (
                           <Space size={0}>
                             <Button type="link" size="small" onClick={() => setDrawer({ rule })}>

@@ -71,11 +71,17 @@ export function SettingsTagsPage() {
   const [tagDrawer, setTagDrawer] = useState<{ tag?: Tag; groupId: string; parentId: string | null } | null>(null);
 
   /** Asks first; if the server says the tag is in use, shows what a forced delete removes and asks again. */
-  const confirmDelete = (what: 'tag' | 'group', name: string, remove: (force: boolean) => Promise<unknown>) => {
+  const confirmDelete = (
+    what: 'tag' | 'group',
+    name: string,
+    remove: (force: boolean) => Promise<unknown>,
+    description?: string,
+  ) => {
     const done = () => void message.success(t('tagSettings.deletedDone', { name }));
     const failed = (failure: unknown) => void message.error(errorMessage(failure, t));
     modal.confirm({
       title: t(what === 'tag' ? 'tagSettings.deleteTagConfirm' : 'tagSettings.deleteGroupConfirm', { name }),
+      content: description,
       okText: t('tagSettings.delete'),
       okButtonProps: { danger: true, 'data-testid': 'tag-delete-ok' } as ButtonProps,
       cancelText: t('common.cancel'),
@@ -116,6 +122,10 @@ export function SettingsTagsPage() {
   };
 
   const groups = catalog?.groups ?? [];
+  const groupDeleteDescription = (groupId: string) => {
+    const count = catalog?.options.filter((option) => option.groupId === groupId).length ?? 0;
+    return count > 0 ? t('tagSettings.deleteGroupDescription', { count }) : undefined;
+  };
   const nextGroupPosition = groups.length === 0 ? 0 : Math.max(...groups.map((group) => group.position)) + 1;
 
   return (
@@ -204,7 +214,12 @@ export function SettingsTagsPage() {
                       size="small"
                       danger
                       onClick={() =>
-                        confirmDelete('group', group.name, (force) => deleteGroup.mutateAsync({ id: group.id, force }))
+                        confirmDelete(
+                          'group',
+                          group.name,
+                          (force) => deleteGroup.mutateAsync({ id: group.id, force }),
+                          groupDeleteDescription(group.id),
+                        )
                       }
                     >
                       {t('tagSettings.delete')}

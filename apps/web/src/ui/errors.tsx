@@ -1,3 +1,4 @@
+import { importFieldLabel } from '@huike/contracts';
 import i18n, { type TFunction } from 'i18next';
 import { ApiError } from '../api/client.ts';
 import { englishErrorText } from './error-texts-en.ts';
@@ -43,6 +44,18 @@ function teamInUseMessage(error: ApiError, t: TFunction): string {
   return t('errors.teamInUse', { name: details.teamName, uses: uses.join(t('errors.teamUses.separator')) });
 }
 
+/** A mapping refused for the fields it names (details.fields / details.field), named in the UI language. */
+function importMappingMessage(error: ApiError, t: TFunction): string {
+  const details = (error.details ?? {}) as Record<string, unknown>;
+  const label = (key: unknown) => importFieldLabel(String(key), i18n.language === 'en' ? 'en' : 'zh-CN') ?? String(key);
+  if (Array.isArray(details.fields)) {
+    const fields = details.fields.map(label).join(t('imports.mappingErrors.fieldSeparator'));
+    return t('imports.mappingErrors.missingRequired', { fields });
+  }
+  if (details.field !== undefined) return t('imports.mappingErrors.duplicateField', { field: label(details.field) });
+  return error.message || t('errors.unknown');
+}
+
 /** What went wrong, in the user's language when we know the code, else the server's own message. */
 export function errorMessage(error: unknown, t: TFunction): string {
   if (!(error instanceof ApiError)) return error instanceof Error ? error.message : t('errors.unknown');
@@ -71,6 +84,9 @@ export function errorMessage(error: unknown, t: TFunction): string {
       return t('errors.invalidTransition');
     case 'team.in_use':
       return teamInUseMessage(error, t);
+    case 'import.mapping_missing_required':
+    case 'import.mapping_duplicate_field':
+      return importMappingMessage(error, t);
     case 'rate_limited':
       return t('errors.rateLimited');
     case 'internal':

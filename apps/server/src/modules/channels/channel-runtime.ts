@@ -165,8 +165,11 @@ export function createChannelRuntime(deps: {
       ok: async (inbox) => {
         await repo.recordReceiveSuccess(db, inbox.workspaceId, inbox.id);
       },
-      failing: async (inbox, reason) => {
-        await repo.recordReceiveFailure(db, inbox.workspaceId, inbox.id, reason.slice(0, 500));
+      failing: async (inbox, failure) => {
+        await repo.recordReceiveFailure(db, inbox.workspaceId, inbox.id, {
+          error: failure.error.slice(0, 500),
+          reason: failure.reason,
+        });
       },
     },
 

@@ -2,6 +2,7 @@ import type { DeliveryReason } from '@huike/contracts';
 import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import { channelState, conversations, customerIdentities, customers, inboxes, messages } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
+import type { DeliveryFailure } from '../../platform/outbox.ts';
 
 export type InboxRow = typeof inboxes.$inferSelect;
 
@@ -40,11 +41,12 @@ export const updateInbox = async (
  * A channel's fetch failed (ChannelRuntime.health): the reason replaces the last one, the start of the run of failures
  * and the last success stay.
  */
-export const recordReceiveFailure = (db: Executor, workspaceId: string, inboxId: string, reason: string) =>
+export const recordReceiveFailure = (db: Executor, workspaceId: string, inboxId: string, failure: DeliveryFailure) =>
   db.execute(sql`
     update inboxes
        set health = jsonb_build_object(
-             'error', ${reason}::text,
+             'error', ${failure.error}::text,
+             'reason', ${JSON.stringify(failure.reason)}::jsonb,
              'failingSince', coalesce(nullif(health->'failingSince', 'null'::jsonb), to_jsonb(now())),
              'lastSuccessAt', health->'lastSuccessAt')
      where workspace_id = ${workspaceId} and id = ${inboxId}`);
@@ -56,7 +58,8 @@ export const recordReceiveFailure = (db: Executor, workspaceId: string, inboxId:
 export const recordReceiveSuccess = (db: Executor, workspaceId: string, inboxId: string) =>
   db.execute(sql`
     update inboxes
-       set health = jsonb_build_object('error', null, 'failingSince', null, 'lastSuccessAt', to_jsonb(now()))
+       set health = jsonb_build_object(
+             'error', null, 'reason', null, 'failingSince', null, 'lastSuccessAt', to_jsonb(now()))
      where workspace_id = ${workspaceId} and id = ${inboxId}
        and (health is null or health->>'error' is not null or health->>'lastSuccessAt' is null
             or (health->>'lastSuccessAt')::timestamptz < now() - interval '1 minute')`);

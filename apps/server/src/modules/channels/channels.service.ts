@@ -14,6 +14,7 @@ import { type EventBus, publishingTransaction } from '../../platform/events.ts';
 import type { Files } from '../../platform/files.ts';
 import { newId, randomToken, sha256 } from '../../platform/ids.ts';
 import type { Outbox } from '../../platform/outbox.ts';
+import { type Realtime, topics } from '../../platform/realtime.ts';
 import { type AuditService, changedFields, type FieldChange, hasChanges } from '../audit/index.ts';
 import { hoursStatus, inboxBusinessHours, invalidateInboxBusinessHours } from '../business-hours/index.ts';
 import { attachmentName, type ConversationsService, sniffAttachment } from '../conversations/index.ts';
@@ -23,13 +24,20 @@ import type { ChannelInbox, ChannelRuntime } from './adapters/types.ts';
 import { encryptSecrets, mergeConfig, withoutSecrets } from './channel-config.ts';
 import { CHANNEL_MESSAGE, decryptInbox } from './channel-runtime.ts';
 import * as repo from './channels.repository.ts';
-import { isValidIdentifierHash, isValidTimestampedSignature } from './signatures.ts';
+import { isEqualSecret, isValidIdentifierHash, isValidTimestampedSignature, visitorTokenFor } from './signatures.ts';
 import { agentsOnline } from './visitor-live.ts';
 
 type InboxSettings = repo.InboxRow['settings'];
 
 /** How a public request proved who it is: the visitor's own token, or the integrator's signature. */
 export type PublicAuth = { visitorToken?: string; signature?: string; signedPayload: string };
+
+/**
+ * The cross-process signal that a widget visitor was stored (their first message made their customer; frame:
+ * `{customerId}`): their open socket starts listening for agents' replies.
+ */
+export const visitorStoredTopic = (inboxId: string, sourceId: string) =>
+  topics.internal(`channels.visitor_stored:${inboxId}:${sourceId}`);
 
 const isoOrNull = (value: string | null | undefined) => (value ? new Date(value).toISOString() : null);
 
@@ -38,6 +46,7 @@ const toHealth = (health: repo.InboxRow['health']): Inbox['health'] =>
   health
     ? {
         error: health.error ?? null,
+        reason: health.reason ?? null,
         failingSince: isoOrNull(health.failingSince),
         lastSuccessAt: isoOrNull(health.lastSuccessAt),
       }
@@ -115,8 +124,11 @@ export function createChannelsService({
   events,
   audit,
   files,
+  signals,
 }: {
   db: Db;
+  /** Signals between app processes (a visitor was stored). */
+  signals: Pick<Realtime, 'broadcast'>;
   /** Where visitors' uploads are kept (purpose 'attachment', like agents' and other channels' files). */
   files: Files;
   customers: CustomersService;
@@ -161,16 +173,78 @@ export function createChannelsService({
 
   const invalidCredentials = () => new AppError('auth.signature_invalid', '访客凭证或签名无效');
 
-  /** The customer behind a source id, if the request proves it may speak for them. */
+  /**
+   * Whether `token` is the visitor's of this source id: a stored visitor's is the one whose hash was stored (visitors
+   * from before derived tokens keep their random ones); a visitor not stored yet (who has not written) holds the
+   * token derived from the source id. Answers the stored identity, if any.
+   */
+  async function provenVisitor(inbox: ChannelInbox, sourceId: string, token: string) {
+    const identity = await customers.findIdentity(inbox.workspaceId, inbox.id, 'source', sourceId);
+    const expectedHash = identity ? identity.tokenHash : sha256(visitorTokenFor(inbox.secret, sourceId));
+    return expectedHash && isEqualSecret(expectedHash, sha256(token)) ? { identity } : undefined;
+  }
+
+  /** The stored identity behind a source id (if any), once the request proves it may speak for it. */
   async function authenticateSource(inbox: ChannelInbox, sourceId: string, auth: PublicAuth) {
     if (auth.signature) {
       if (!isValidTimestampedSignature(inbox.secret, auth.signature, auth.signedPayload)) throw invalidCredentials();
       return undefined; // trusted integrator: the caller resolves (or creates) the source
     }
-    const identity = await customers.findIdentity(inbox.workspaceId, inbox.id, 'source', sourceId);
-    if (!identity || !auth.visitorToken || identity.tokenHash !== sha256(auth.visitorToken)) throw invalidCredentials();
-    return identity;
+    const proven = auth.visitorToken ? await provenVisitor(inbox, sourceId, auth.visitorToken) : undefined;
+    if (!proven) throw invalidCredentials();
+    return proven.identity;
   }
+
+  /**
+   * The customer of a source, made (customer.created) on its first message. A visitor's identity is stored with
+   * their token's hash; their open socket, on any process, is told so it hears agents' replies.
+   */
+  async function customerForSource(
+    inbox: ChannelInbox,
+    sourceId: string,
+    input: { visitorToken?: string; details?: { name?: string; phone?: string; email?: string } },
+  ) {
+    const { customerId, created } = await customers.customerForIdentity({
+      workspaceId: inbox.workspaceId,
+      inboxId: inbox.id,
+      kind: 'source',
+      externalId: sourceId,
+      token: input.visitorToken,
+      details: input.details,
+    });
+    if (created && input.visitorToken) {
+      await signals
+        .broadcast(inbox.workspaceId, { topic: visitorStoredTopic(inbox.id, sourceId), frame: { customerId } })
+        .catch((error) => runtime.log.error({ err: error, inboxId: inbox.id }, 'announcing a stored visitor failed'));
+    }
+    return customerId;
+  }
+
+  /** A signed-in shop user's browser is stored at once, on that shop user's customer (made if new). */
+  const storeShopUserVisitor = (
+    inbox: ChannelInbox,
+    sourceId: string,
+    visitorToken: string,
+    identifier: string,
+    name?: string,
+  ) =>
+    publishingTransaction(db, events, async (tx, emit) => {
+      const scope = { workspaceId: inbox.workspaceId, inboxId: inbox.id };
+      const shopUser = await customers.resolveIdentity(tx, {
+        ...scope,
+        kind: 'shop_user',
+        externalId: identifier,
+        details: { name },
+      });
+      await customers.resolveIdentity(tx, {
+        ...scope,
+        kind: 'source',
+        externalId: sourceId,
+        token: visitorToken,
+        customerId: shopUser.customerId,
+      });
+      if (shopUser.created) await emit(customerCreated(inbox.workspaceId, shopUser.customerId));
+    });
 
   return {
     async list(actor: Actor) {
@@ -253,7 +327,10 @@ export function createChannelsService({
           settings,
           // Saved connection settings were just tested (adapter.verify): a recorded receive failure is history.
           ...(channelConfig
-            ? { channelConfig, health: existing.health && { ...existing.health, error: null, failingSince: null } }
+            ? {
+                channelConfig,
+                health: existing.health && { ...existing.health, error: null, reason: null, failingSince: null },
+              }
             : {}),
         });
         // Two entries, so business hours can be looked up on their own: the channel's settings, and its hours.
@@ -330,8 +407,9 @@ export function createChannelsService({
     firstWebsiteInbox: () => repo.firstWebsiteInbox(db),
 
     /**
-     * Starts or resumes a widget visitor. A stored {sourceId, visitorToken} resumes; otherwise a new visitor
-     * is made. A valid signed shop user id links the visitor to that shop user's customer and history.
+     * Starts or resumes a widget visitor. A valid {sourceId, visitorToken} resumes; otherwise a new visitor is made.
+     * Nothing is stored for an anonymous visitor until their first message. A valid signed shop user id links the
+     * visitor to that shop user's customer and history at once.
      */
     async startVisitor(
       inboxToken: string,
@@ -341,51 +419,27 @@ export function createChannelsService({
       if (input.identifier && !isValidIdentifierHash(inbox.secret, input.identifier, input.identifierHash ?? '')) {
         throw new AppError('auth.signature_invalid', '用户身份签名无效（identifierHash）');
       }
-      let sourceId = input.sourceId;
-      let visitorToken = input.visitorToken;
-      let identity =
-        sourceId && visitorToken
-          ? await customers.findIdentity(inbox.workspaceId, inbox.id, 'source', sourceId)
+      const resumed =
+        input.sourceId && input.visitorToken
+          ? await provenVisitor(inbox, input.sourceId, input.visitorToken)
           : undefined;
-      if (!identity || !visitorToken || identity.tokenHash !== sha256(visitorToken)) {
-        sourceId = `v_${randomToken(12)}`;
-        visitorToken = randomToken(24);
-        const scope = { workspaceId: inbox.workspaceId, inboxId: inbox.id };
-        // A new visitor with a signed shop user id starts on that shop user's customer (no throwaway record).
-        const visitor = await publishingTransaction(db, events, async (tx, emit) => {
-          const shopUser = input.identifier
-            ? await customers.resolveIdentity(tx, {
-                ...scope,
-                kind: 'shop_user',
-                externalId: input.identifier,
-                details: { name: input.name },
-              })
-            : undefined;
-          const visitor = await customers.resolveIdentity(tx, {
-            ...scope,
-            kind: 'source',
-            externalId: sourceId!,
-            token: visitorToken,
-            details: shopUser ? undefined : { name: input.name },
-            customerId: shopUser?.customerId,
-          });
-          if (shopUser?.created || visitor.created) await emit(customerCreated(inbox.workspaceId, visitor.customerId));
-          return visitor;
-        });
-        identity = visitor.identity;
-      } else if (input.identifier) {
+      const sourceId = resumed ? input.sourceId! : `v_${randomToken(12)}`;
+      const visitorToken = resumed ? input.visitorToken! : visitorTokenFor(inbox.secret, sourceId);
+      if (input.identifier && resumed?.identity) {
         const linked = await customers.linkVisitorToShopUser(
           inbox.workspaceId,
           inbox.id,
-          identity.id,
+          resumed.identity.id,
           input.identifier,
           input.name,
         );
         await conversations.publishChanged(inbox.workspaceId, linked.movedConversations);
+      } else if (input.identifier) {
+        await storeShopUserVisitor(inbox, sourceId, visitorToken, input.identifier, input.name);
       }
       return {
-        sourceId: sourceId!,
-        visitorToken: visitorToken!,
+        sourceId,
+        visitorToken,
         inbox: {
           name: inbox.name,
           color: inbox.settings.color,
@@ -451,7 +505,9 @@ export function createChannelsService({
       const received = await conversations.receiveInbound({
         workspaceId: inbox.workspaceId,
         inboxId: inbox.id,
-        customerId: identity!.customerId,
+        customerId:
+          identity?.customerId ??
+          (await customerForSource(inbox, input.sourceId, { visitorToken: input.visitorToken })),
         content: '',
         clientMsgId: input.clientMsgId,
         attachments: [{ fileId: stored.id, name, contentType: sniffed.contentType, size: stored.size }],
@@ -470,19 +526,14 @@ export function createChannelsService({
       const proven = await authenticateSource(inbox, input.sourceId, auth);
       const details = { name: input.name, phone: input.phone, email: input.email };
       const hasDetails = Boolean(input.name || input.phone || input.email);
-      // A proven visitor without new details is already known; otherwise (a signed integrator's source, or details
-      // to fill into the customer's empty contact fields) the customers module finds or resolves the source.
+      // A stored visitor without new details is already known; otherwise (a signed integrator's source, a visitor's
+      // first message, or details to fill into the customer's empty contact fields) the source is found or made.
       const customerId =
         (hasDetails ? undefined : proven?.customerId) ??
-        (
-          await customers.customerForIdentity({
-            workspaceId: inbox.workspaceId,
-            inboxId: inbox.id,
-            kind: 'source',
-            externalId: input.sourceId,
-            details,
-          })
-        ).customerId;
+        (await customerForSource(inbox, input.sourceId, {
+          visitorToken: auth.signature ? undefined : auth.visitorToken,
+          details,
+        }));
       return conversations.receiveInbound({
         workspaceId: inbox.workspaceId,
         inboxId: inbox.id,
@@ -506,23 +557,28 @@ export function createChannelsService({
       return conversations.listCustomerMessages(inbox.workspaceId, inbox.id, identity.customerId, query);
     },
 
-    /** A message on an authenticated visitor socket: no need to prove the visitor again per frame. */
-    receiveFromVisitor: (
-      visitor: { inbox: ChannelInbox; customerId: string },
+    /**
+     * A message on an authenticated visitor socket: no need to prove the visitor again per frame. A visitor without a
+     * customer yet gets one with this message.
+     */
+    receiveFromVisitor: async (
+      visitor: { inbox: ChannelInbox; sourceId: string; visitorToken: string; customerId: string | undefined },
       input: { content: string; clientMsgId: string },
     ) =>
       conversations.receiveInbound({
         workspaceId: visitor.inbox.workspaceId,
         inboxId: visitor.inbox.id,
-        customerId: visitor.customerId,
+        customerId:
+          visitor.customerId ??
+          (await customerForSource(visitor.inbox, visitor.sourceId, { visitorToken: visitor.visitorToken })),
         ...input,
       }),
 
-    /** For the visitor socket: who is connecting, proven by their token. */
+    /** For the visitor socket: who is connecting, proven by their token (no customer yet: they have not written). */
     async authenticateVisitor(inboxToken: string, sourceId: string, visitorToken: string) {
       const inbox = await inboxByToken(inboxToken);
       const identity = await authenticateSource(inbox, sourceId, { visitorToken, signedPayload: '' });
-      return { inbox, customerId: identity!.customerId };
+      return { inbox, sourceId, visitorToken, customerId: identity?.customerId };
     },
   };
 }

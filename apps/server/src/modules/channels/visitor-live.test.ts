@@ -193,6 +193,23 @@ describe('typing indicators', () => {
     socket.close();
     bystanderSocket.close();
   });
+
+  it('signals nothing either way once the conversation is resolved', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const { visitor, conversationId } = await startConversation(context, inbox.token, '好的，谢谢');
+    const resolved = await owner.post(`/api/v1/conversations/${conversationId}/status`, { status: 'resolved' });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    const agentSocket = await openSocket(`${ws}/api/v1/realtime`, { cookie: owner.cookie! });
+    const socket = await visitorSocket(inbox.token, visitor);
+
+    socket.sendJson({ type: 'typing' });
+    expect((await owner.post(`/api/v1/conversations/${conversationId}/typing`)).statusCode).toBe(204);
+    await pause(800);
+    expect(agentSocket.frames.some((item) => item.type === 'conversation.typing')).toBe(false);
+    expect(socket.frames.some((item) => item.type === 'typing')).toBe(false);
+    socket.close();
+    agentSocket.close();
+  });
 });
 
 describe('whether an agent is online', () => {

@@ -1,11 +1,10 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
-import { conversations, inboxes } from '../../db/schema.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
-import { AppError } from '../../platform/errors.ts';
 import { type Realtime, topics } from '../../platform/realtime.ts';
 import { createTtlCache } from '../../platform/ttl-cache.ts';
+import type { ConversationsService } from '../conversations/index.ts';
 import { isAnyAgentOnline } from '../routing/index.ts';
+import { findInbox } from './channels.repository.ts';
 
 /** Presence changes reach a widget within this time (its socket pings every 25 s; REST polls every 30 s). */
 const ONLINE_TTL_MS = 10_000;
@@ -28,7 +27,15 @@ export type Typing = ReturnType<typeof createTyping>;
  * Ephemeral: nothing is written to the database. The visitor's go to the agents of the workspace as
  * `conversation.typing`; an agent's go to that conversation's visitor only.
  */
-export function createTyping({ db, realtime }: { db: Db; realtime: Realtime }) {
+export function createTyping({
+  db,
+  conversations,
+  realtime,
+}: {
+  db: Db;
+  conversations: Pick<ConversationsService, 'get' | 'findUnresolvedId'>;
+  realtime: Realtime;
+}) {
   const lastSent = new Map<string, number>();
 
   /** Throttle per key; false when the previous signal is too recent. */
@@ -47,45 +54,25 @@ export function createTyping({ db, realtime }: { db: Db; realtime: Realtime }) {
     async fromVisitor(visitor: { inbox: { id: string; workspaceId: string }; customerId: string }) {
       const { workspaceId, id: inboxId } = visitor.inbox;
       if (!allow(`v:${inboxId}:${visitor.customerId}`)) return;
-      const [row] = await db
-        .select({ id: conversations.id })
-        .from(conversations)
-        .where(
-          and(
-            eq(conversations.workspaceId, workspaceId),
-            eq(conversations.inboxId, inboxId),
-            eq(conversations.customerId, visitor.customerId),
-            inArray(conversations.status, ['open', 'pending', 'snoozed']),
-          ),
-        )
-        .orderBy(desc(conversations.createdAt))
-        .limit(1);
-      if (!row) return;
+      const conversationId = await conversations.findUnresolvedId(workspaceId, inboxId, visitor.customerId);
+      if (!conversationId) return;
       await realtime.broadcast(workspaceId, {
         topic: topics.workspace(workspaceId),
-        frame: { type: 'conversation.typing', conversationId: row.id, sender: 'customer' },
+        frame: { type: 'conversation.typing', conversationId, sender: 'customer' },
       });
     },
 
     /** An agent types a reply: the conversation's website visitor sees 「客服正在输入…」. */
     async fromAgent(actor: Actor, conversationId: string) {
       assertCan(actor, 'conversations:reply');
-      const [row] = await db
-        .select({
-          inboxId: conversations.inboxId,
-          customerId: conversations.customerId,
-          status: conversations.status,
-          channelType: inboxes.channelType,
-        })
-        .from(conversations)
-        .innerJoin(inboxes, eq(inboxes.id, conversations.inboxId))
-        .where(and(eq(conversations.workspaceId, actor.workspaceId), eq(conversations.id, conversationId)));
-      if (!row) throw new AppError('conversation.not_found', '会话不存在');
+      const conversation = await conversations.get(actor, conversationId);
+      if (conversation.status === 'resolved') return;
       // Only the website widget shows it; other channels have no such thing.
-      if (row.channelType !== 'website' || row.status === 'resolved') return;
+      const inbox = await findInbox(db, actor.workspaceId, conversation.inboxId);
+      if (inbox?.channelType !== 'website') return;
       if (!allow(`a:${conversationId}`)) return;
       await realtime.broadcast(actor.workspaceId, {
-        topic: topics.visitor(row.inboxId, row.customerId),
+        topic: topics.visitor(conversation.inboxId, conversation.customerId),
         frame: { type: 'typing' },
       });
     },

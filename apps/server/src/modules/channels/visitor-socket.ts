@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AppError } from '../../platform/errors.ts';
 import { type Realtime, topics } from '../../platform/realtime.ts';
 import { toPublicMessage } from '../conversations/index.ts';
-import type { ChannelsService } from './channels.service.ts';
+import { type ChannelsService, visitorStoredTopic } from './channels.service.ts';
 import type { Typing } from './visitor-live.ts';
 
 type Visitor = Awaited<ReturnType<ChannelsService['authenticateVisitor']>>;
@@ -44,7 +44,8 @@ export function visitorSocketRoutes(
         .authenticateVisitor(request.params.inboxToken, request.query.sourceId, request.query.token)
         .then(
           (visitor) => {
-            realtime.join(topics.visitor(visitor.inbox.id, visitor.customerId), socket);
+            if (visitor.customerId) listen(visitor, visitor.customerId);
+            else waitUntilStored(visitor);
             sendStatus(visitor);
             return visitor;
           },
@@ -55,6 +56,28 @@ export function visitorSocketRoutes(
             return undefined;
           },
         );
+
+      let isListening = false;
+      /** Agents' replies and typing reach the visitor through their customer's topic. */
+      function listen(visitor: Visitor, customerId: string) {
+        if (isListening) return;
+        isListening = true;
+        visitor.customerId = customerId;
+        realtime.join(topics.visitor(visitor.inbox.id, customerId), socket);
+      }
+
+      /**
+       * A visitor who has not written has no customer yet: their first message makes it, on this socket or by an
+       * upload (any process), and says so on visitorStoredTopic.
+       */
+      function waitUntilStored(visitor: Visitor) {
+        if (socket.readyState !== socket.OPEN) return; // closed while authenticating: 'close' will not fire again
+        const stop = realtime.subscribe(visitorStoredTopic(visitor.inbox.id, visitor.sourceId), (frame) => {
+          stop();
+          listen(visitor, (frame as { customerId: string }).customerId);
+        });
+        socket.once('close', stop);
+      }
 
       /** Whether a person is there to answer (the header's 在线): on connect and after each ping. */
       function sendStatus(visitor: Visitor) {
@@ -69,7 +92,7 @@ export function visitorSocketRoutes(
         // Typing signals skip the queue: they are not stored, and waiting behind a message would make them stale.
         if (!isBinary && data.toString() === TYPING_FRAME) {
           authenticated
-            .then((visitor) => visitor && typing.fromVisitor(visitor))
+            .then((visitor) => visitor && typeTo(visitor))
             .catch((error) => request.log.warn({ err: error }, 'typing signal not sent'));
           return;
         }
@@ -78,6 +101,12 @@ export function visitorSocketRoutes(
           if (visitor) await handleFrame(visitor, isBinary ? undefined : data.toString());
         });
       });
+
+      /** Typing before the first message has no conversation to show it on. */
+      async function typeTo(visitor: Visitor) {
+        const { inbox, customerId } = visitor;
+        if (customerId) await typing.fromVisitor({ inbox, customerId });
+      }
 
       async function handleFrame(visitor: Visitor, text: string | undefined) {
         let parsed: z.infer<typeof visitorFrame> | undefined;
@@ -96,14 +125,15 @@ export function visitorSocketRoutes(
           return;
         }
         if (parsed.type === 'typing') {
-          await typing.fromVisitor(visitor).catch((error) => request.log.warn({ err: error }, 'typing not sent'));
+          await typeTo(visitor).catch((error) => request.log.warn({ err: error }, 'typing not sent'));
           return;
         }
         try {
-          const { message } = await channels.receiveFromVisitor(visitor, {
+          const { message, conversation } = await channels.receiveFromVisitor(visitor, {
             content: parsed.content,
             clientMsgId: parsed.clientMsgId,
           });
+          listen(visitor, conversation.customerId);
           send(socket, { type: 'ack', clientMsgId: parsed.clientMsgId, message: toPublicMessage(message) });
         } catch (error) {
           request.log.warn({ err: error }, 'visitor message not stored');

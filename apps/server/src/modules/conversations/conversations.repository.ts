@@ -236,6 +236,29 @@ export const findMessageByClientId = async (
     )
   )[0];
 
+/** The id of the customer's latest unresolved conversation in an inbox, if any. */
+export async function findUnresolvedConversationId(
+  db: Executor,
+  workspaceId: string,
+  inboxId: string,
+  customerId: string,
+): Promise<string | undefined> {
+  const [row] = await db
+    .select({ id: conversations.id })
+    .from(conversations)
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        eq(conversations.inboxId, inboxId),
+        eq(conversations.customerId, customerId),
+        sql`${conversations.status} <> 'resolved'`,
+      ),
+    )
+    .orderBy(desc(conversations.id))
+    .limit(1);
+  return row?.id;
+}
+
 /**
  * The customer's latest unresolved conversation in an inbox, or a new open one assigned to `assigneeId` (an agent
  * writing first); the advisory lock keeps two concurrent first messages in one conversation.
@@ -245,20 +268,8 @@ export async function openOutboundConversation(
   input: { id: string; workspaceId: string; inboxId: string; customerId: string; assigneeId: string | null },
 ): Promise<{ id: string; created: boolean }> {
   await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`conversation:${input.inboxId}:${input.customerId}`}))`);
-  const [existing] = await db
-    .select({ id: conversations.id })
-    .from(conversations)
-    .where(
-      and(
-        eq(conversations.workspaceId, input.workspaceId),
-        eq(conversations.inboxId, input.inboxId),
-        eq(conversations.customerId, input.customerId),
-        sql`${conversations.status} <> 'resolved'`,
-      ),
-    )
-    .orderBy(desc(conversations.id))
-    .limit(1);
-  if (existing) return { id: existing.id, created: false };
+  const existingId = await findUnresolvedConversationId(db, input.workspaceId, input.inboxId, input.customerId);
+  if (existingId) return { id: existingId, created: false };
   await db.insert(conversations).values({ ...input, status: 'open' });
   return { id: input.id, created: true };
 }

@@ -545,6 +545,10 @@ export function createConversationsService({
       events.publish({ type: 'conversation.created', workspaceId, performedBy, conversation });
     },
 
+    /** The customer's latest unresolved conversation in an inbox (no permission check: the visitor's own). */
+    findUnresolvedId: (workspaceId: string, inboxId: string, customerId: string) =>
+      repo.findUnresolvedConversationId(db, workspaceId, inboxId, customerId),
+
     /** A stored message as the channels module delivers it (no permission check: internal use). */
     findMessageRow: (workspaceId: string, id: string) => repo.findMessage(db, workspaceId, id),
 

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { HANDOFF_MESSAGE } from '@huike/contracts';
 import { describe, expect, it } from 'vitest';
 import {
   type Client,
@@ -9,7 +10,6 @@ import {
   pause,
   startConversation,
 } from '../../../test/harness.ts';
-import { HANDOFF_MESSAGE } from '../knowledge/index.ts';
 
 const context = await createTestApp();
 const { pool } = context.database;
@@ -139,6 +139,7 @@ describe('list previews', () => {
       payload: { enabled: true, threshold: 0.6, greeting: '您好', quickQuestions: [] },
     });
     expect(on.statusCode).toBe(200);
+    await owner.post('/api/v1/routing/me/presence', { presence: 'online' });
     const { conversationId } = await startConversation(context, inbox.token, '转人工');
     const handedOff = await eventually(
       async () =>
@@ -152,7 +153,7 @@ describe('list previews', () => {
     );
     expect(handedOff).toBe(1);
     expect((await conversationOf(owner, conversationId)).lastMessagePreview).toBe('转人工');
-    const list = (await owner.get('/api/v1/conversations?assignee=unassigned')).json();
+    const list = (await owner.get('/api/v1/conversations?assignee=all')).json();
     expect(list.items.find((item: Conversation) => item.id === conversationId).lastMessagePreview).toBe('转人工');
   });
 

@@ -52,6 +52,12 @@ export function fanOutEventsToSockets(events: EventBus, realtime: Realtime, db: 
           close: { code: 4403, reason: 'user disabled' },
         });
         return;
+      case 'user.signed_out':
+        await realtime.broadcast(event.workspaceId, {
+          topic: topics.user(event.userId),
+          close: { code: 4401, reason: 'signed out' },
+        });
+        return;
     }
   });
 }

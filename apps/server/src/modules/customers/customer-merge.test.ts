@@ -148,6 +148,46 @@ describe('finding duplicates', () => {
     expect((await duplicatesOf(elsewhere))[similar]).toBeUndefined();
   });
 
+  it('finds records by other emails, a shared platform buyer id and the same name in traditional characters', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const workspaceId = owner.workspaceId!;
+    const me = await insertCustomer(context, workspaceId, { name: '陈静', email: 'chen@shop.cn' });
+    await owner.patch(`/api/v1/customers/${me}`, { region: '广东省广州市', emails: ['JING@mail.cn'] });
+    const otherEmail = await insertCustomer(context, workspaceId, { name: '顾客甲' });
+    await owner.patch(`/api/v1/customers/${otherEmail}`, { emails: ['jing@MAIL.cn'] });
+    const traditional = await insertCustomer(context, workspaceId, { name: '陳靜' });
+    const longer = await insertCustomer(context, workspaceId, { name: '陈静怡' });
+    const notAlike = await insertCustomer(context, workspaceId, { name: '陈丽' });
+    await pool.query(`update customers set region = '广东省广州市' where id = any($1)`, [
+      [traditional, longer, notAlike],
+    ]);
+    const buyer = await insertCustomer(context, workspaceId, { name: '买家乙' });
+    for (const customerId of [me, buyer]) {
+      await pool.query(
+        `insert into customer_identities (id, workspace_id, inbox_id, customer_id, kind, external_id)
+         values ($1, $2, $3, $4, 'platform_buyer', 'taobao:tb_chen')`,
+        [newId(), workspaceId, customerId === me ? null : inbox.id, customerId],
+      );
+    }
+
+    const response = await owner.get(`/api/v1/customers/${me}/duplicates`);
+    expect(response.statusCode, response.body).toBe(200);
+    const found = Object.fromEntries(
+      response
+        .json()
+        .items.map((d: { customer: { id: string }; reasons: string[]; similarity: number }) => [
+          d.customer.id,
+          [d.reasons, Math.round(d.similarity * 100) / 100],
+        ]),
+    );
+    expect(found).toEqual({
+      [otherEmail]: [['email'], 0],
+      [buyer]: [['platform_buyer'], 0],
+      [traditional]: [['similar_name'], 1],
+      [longer]: [['similar_name'], 0.6],
+    });
+  });
+
   it('lists candidate pairs across the workspace, page by page', async () => {
     const { owner, workspaceId, survivor, other } = await twoRecordsOfOneBuyer();
     const a = await insertCustomer(context, workspaceId, { name: '王五', email: 'wang@shop.cn' });
@@ -165,6 +205,57 @@ describe('finding duplicates', () => {
       [[a, b].sort().join()]: ['email'],
     });
     expect(second.nextCursor).toBeNull();
+  });
+
+  it('lists records with the same name in the same region as pairs, not those elsewhere', async () => {
+    const { owner } = await createWorkspace(context);
+    const workspaceId = owner.workspaceId!;
+    const [first, second, elsewhere] = [
+      await insertCustomer(context, workspaceId, { name: '赵敏' }),
+      await insertCustomer(context, workspaceId, { name: '趙敏' }),
+      await insertCustomer(context, workspaceId, { name: '赵敏' }),
+    ];
+    await pool.query(`update customers set region = '上海市' where id = any($1)`, [[first, second]]);
+    await pool.query(`update customers set region = '北京市' where id = $1`, [elsewhere]);
+    const response = await owner.get('/api/v1/customers/duplicates');
+    expect(response.statusCode, response.body).toBe(200);
+    expect(
+      response
+        .json()
+        .items.map((p: { a: { id: string }; b: { id: string }; reasons: string[]; similarity: number }) => [
+          p.a.id,
+          p.b.id,
+          p.reasons,
+          p.similarity,
+        ]),
+    ).toEqual([[first, second, ['similar_name'], 1]]);
+  });
+
+  it('examines a bounded number of customers per page and continues where it stopped', async () => {
+    const { owner } = await createWorkspace(context);
+    const workspaceId = owner.workspaceId!;
+    const older = await insertCustomer(context, workspaceId, { phone: '13600136000' });
+    const newer = await insertCustomer(context, workspaceId, { phone: '13600136000' });
+    await pool.query(
+      `insert into customers (id, workspace_id, name) select uuidv7(), $1, '顾客' || i from generate_series(1, 2000) i`,
+      [workspaceId],
+    );
+    const first = (await owner.get('/api/v1/customers/duplicates?limit=5')).json();
+    expect(first.items).toEqual([]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = (await owner.get(`/api/v1/customers/duplicates?limit=5&cursor=${first.nextCursor}`)).json();
+    expect(second.items.map((p: { a: { id: string }; b: { id: string } }) => [p.a.id, p.b.id])).toEqual([
+      [older, newer],
+    ]);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it('refuses a cursor it did not hand out', async () => {
+    const { owner } = await createWorkspace(context);
+    const cursor = Buffer.from(JSON.stringify([20])).toString('base64url');
+    const response = await owner.get(`/api/v1/customers/duplicates?cursor=${cursor}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('request.invalid');
   });
 });
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import {
   customerEvents,
@@ -9,7 +9,8 @@ import {
   inboxes,
   users,
 } from '../../db/schema.ts';
-import type { Executor } from '../../platform/db-helpers.ts';
+import { containsPattern, type Executor } from '../../platform/db-helpers.ts';
+import { normalizeText } from '../../platform/text/index.ts';
 import { searchColumns, touchesSearchSource } from './customer-search.ts';
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -347,42 +348,97 @@ export type DuplicateRow = {
   sim: number;
 };
 
-/** Live customers sharing a phone, an email or a platform buyer id with this one, or with a similar name in the same region. */
+/** The characters and character pairs huike_name_similarity compares (spaces ignored), distinct. */
+function nameGrams(name: string): string[] {
+  const chars = [...name.replace(/\s+/gu, '')];
+  return [...new Set([...chars, ...chars.slice(1).map((char, index) => chars[index] + char)])];
+}
+
+/** How many names of the region, the closest by their shared grams, get the exact similarity at most. */
+const SIMILAR_NAME_CANDIDATES = 50;
+
+/**
+ * Similar names compare normalised names (search_name: 張三 = 张三). Two names are alike (similarity ≥ 0.5) only if
+ * the other name holds at least half of this name's grams: that cheap count over the region's index tuples
+ * (customers_duplicate_name_idx) keeps the costly similarity function (about 1 ms a call) for few rows. A very
+ * common name still passes that test thousands of times, so only the closest names by that count (exact for names
+ * without a repeated character: shared / (mine + theirs − shared)) get the function, called once per row: the CTE
+ * is materialised so that the filter and the result do not each call it.
+ */
+function similarNamesCte(workspaceId: string, region: string, searchName: string) {
+  const grams = nameGrams(searchName);
+  const shared = sql.join(
+    grams.map((gram) => sql`(strpos(replace(c.search_name, ' ', ''), ${gram}) > 0)::int`),
+    sql` + `,
+  );
+  return sql`similar_names as materialized (
+    select id, huike_name_similarity(search_name, ${searchName})::float8 as sim from (
+      select id, search_name from (
+        select c.id, c.search_name, ${shared} as shared, char_length(replace(c.search_name, ' ', '')) as length
+          from customers c
+         where c.workspace_id = ${workspaceId} and c.region = ${region} and c.search_name is not null
+           and c.merged_into_id is null
+      ) scored
+      where shared >= ${Math.ceil(grams.length / 2)}
+      order by shared::float8 / (${grams.length} + 2 * length - 1 - shared) desc, id
+      limit ${SIMILAR_NAME_CANDIDATES}
+    ) closest
+  ),`;
+}
+
+/**
+ * Live customers sharing a phone, an email or a platform buyer id with this one, or with a similar name in the same
+ * region. Each reason is its own index-backed lookup (an OR across them could only scan the whole workspace).
+ */
 export async function findDuplicatesOf(db: Executor, row: CustomerRow, limit: number) {
+  const ws = row.workspaceId;
   const phones = [row.phone, ...row.phones].filter((value): value is string => !!value);
   const emails = [row.email, ...row.emails].filter((value): value is string => !!value).map((e) => e.toLowerCase());
+  const arms: SQL[] = [
+    sql`select i.customer_id as id, 'platform_buyer' as reason, null::float8 as sim
+          from customer_identities mine
+          join customer_identities i
+            on i.workspace_id = mine.workspace_id and i.kind = mine.kind and i.external_id = mine.external_id
+         where mine.workspace_id = ${ws} and mine.customer_id = ${row.id} and mine.kind = 'platform_buyer'`,
+  ];
+  if (phones.length > 0) {
+    arms.push(
+      sql`select id, 'phone', null from customers c where c.workspace_id = ${ws} and c.phone = any(${textArray(phones)})`,
+      sql`select id, 'phone', null from customers c
+           where c.workspace_id = ${ws} and c.phones <> '{}'::text[] and c.phones && ${textArray(phones)}`,
+    );
+  }
+  if (emails.length > 0) {
+    // Other emails have no index of their own: search_emails (every email, trigram-indexed) narrows them.
+    const anyEmail = sql.join(
+      emails.map((email) => sql`c.search_emails like ${containsPattern(normalizeText(email))}`),
+      sql` or `,
+    );
+    arms.push(
+      sql`select id, 'email', null from customers c where c.workspace_id = ${ws} and lower(c.email) = any(${textArray(emails)})`,
+      sql`select id, 'email', null from customers c
+           where c.workspace_id = ${ws} and (${anyEmail})
+             and exists (select 1 from unnest(c.emails) e where lower(e) = any(${textArray(emails)}))`,
+    );
+  }
+  const similarNames = row.region && row.searchName ? similarNamesCte(ws, row.region, row.searchName) : null;
+  if (similarNames) {
+    arms.push(sql`select id, 'similar_name', sim from similar_names where sim >= ${SIMILAR_NAME}`);
+  }
   const result = await db.execute(sql`
-    with me_buyers as (
-      select external_id from customer_identities
-       where workspace_id = ${row.workspaceId} and customer_id = ${row.id} and kind = 'platform_buyer'
-    ), candidates as (
+    with ${similarNames ?? sql``} found as (${sql.join(arms, sql` union all `)}),
+    candidates as (
       select c.id,
-             (c.phone = any(${textArray(phones)}) or c.phones && ${textArray(phones)}) as phone_match,
-             (lower(c.email) = any(${textArray(emails)})
-               or exists (select 1 from unnest(c.emails) e where lower(e) = any(${textArray(emails)}))) as email_match,
-             exists (select 1 from customer_identities i
-                      where i.workspace_id = c.workspace_id and i.customer_id = c.id and i.kind = 'platform_buyer'
-                        and i.external_id in (select external_id from me_buyers)) as buyer_match,
-             coalesce(huike_name_similarity(c.name, ${row.name ?? ''}), 0)::float8 as sim,
-             coalesce(c.region = ${row.region ?? null} and huike_name_similarity(c.name, ${row.name ?? ''}) >= ${SIMILAR_NAME}, false)
-               as name_match
-        from customers c
-       where c.workspace_id = ${row.workspaceId} and c.id <> ${row.id} and c.merged_into_id is null
-         and (
-           (cardinality(${textArray(phones)}) > 0 and (c.phone = any(${textArray(phones)}) or c.phones && ${textArray(phones)}))
-           or (cardinality(${textArray(emails)}) > 0 and (lower(c.email) = any(${textArray(emails)})
-               or exists (select 1 from unnest(c.emails) e where lower(e) = any(${textArray(emails)}))))
-           or c.id in (select i.customer_id from customer_identities i
-                        where i.workspace_id = ${row.workspaceId} and i.kind = 'platform_buyer'
-                          and i.external_id in (select external_id from me_buyers))
-           or (${row.name ?? null}::text is not null and ${row.region ?? null}::text is not null
-               and c.region = ${row.region ?? null} and huike_name_similarity(c.name, ${row.name ?? ''}) >= ${SIMILAR_NAME})
-         )
+             bool_or(f.reason = 'phone') as phone_match, bool_or(f.reason = 'email') as email_match,
+             bool_or(f.reason = 'platform_buyer') as buyer_match, bool_or(f.reason = 'similar_name') as name_match,
+             coalesce(max(f.sim), huike_name_similarity(c.search_name, ${row.searchName ?? ''}), 0)::float8 as sim
+        from found f
+        join customers c on c.workspace_id = ${ws} and c.id = f.id
+       where c.id <> ${row.id} and c.merged_into_id is null
+       group by c.id
     )
-    select id, coalesce(phone_match, false) as phone_match, coalesce(email_match, false) as email_match,
-           buyer_match, name_match, sim
-      from candidates
-     order by (coalesce(phone_match, false) or coalesce(email_match, false) or buyer_match) desc, sim desc, id
+    select * from candidates
+     order by (phone_match or email_match or buyer_match) desc, sim desc, id
      limit ${limit}`);
   return result.rows as DuplicateRow[];
 }
@@ -397,50 +453,84 @@ export type DuplicatePairRow = {
   sim: number;
 };
 
+/** How many customers one page of the workspace list examines at most (a few index lookups each). */
+export const DUPLICATE_PAIRS_SCAN = 2000;
+
 /**
- * Candidate pairs across the workspace (a < b), from exact matches on main phone, main email and platform buyer id,
- * and similar names within a region. Offset-paginated: pairs have no natural keyset.
+ * Candidate pairs across the workspace (a older than b), newest b first: for each live customer b, walked newest
+ * first from the cursor, the older live customers sharing its main phone (as main or other phone), its main email,
+ * a platform buyer id, or its normalised name within its region. Comparing every pair by similarity cannot scale,
+ * so the workspace list takes exact keys only (the profile's tab also finds similar names). One call examines at
+ * most `DUPLICATE_PAIRS_SCAN` customers: `scannedTo` is where the walk stopped when the page is not full.
  */
-export async function listDuplicatePairs(db: Executor, workspaceId: string, offset: number, limit: number) {
+export async function listDuplicatePairs(
+  db: Executor,
+  workspaceId: string,
+  after: { bId: string; aId: string } | null,
+  limit: number,
+) {
+  const ws = workspaceId;
   const result = await db.execute(sql`
-    with live as (
-      select id, phone, phones, lower(email) as email, name, region from customers
-       where workspace_id = ${workspaceId} and merged_into_id is null
+    with walked as (
+      select id, phone, phones, lower(email) as email, search_name, region from customers
+       where workspace_id = ${ws} and merged_into_id is null ${after ? sql`and id <= ${after.bId}` : sql``}
+       order by id desc
+       limit ${DUPLICATE_PAIRS_SCAN}
     ), pairs as (
-      select a.id as a_id, b.id as b_id, 'phone' as reason
-        from live a join live b on b.phone = a.phone and a.id < b.id
-       where a.phone is not null
-      union all
-      select least(a.id, b.id), greatest(a.id, b.id), 'phone'
-        from live a join live b on b.phones @> array[a.phone] and a.id <> b.id
-       where a.phone is not null
-      union all
-      select a.id, b.id, 'email' from live a join live b on b.email = a.email and a.id < b.id where a.email is not null
-      union all
-      select least(x.customer_id, y.customer_id), greatest(x.customer_id, y.customer_id), 'platform_buyer'
-        from customer_identities x
-        join customer_identities y
-          on y.workspace_id = x.workspace_id and y.kind = x.kind and y.external_id = x.external_id
-         and x.customer_id < y.customer_id
-       where x.workspace_id = ${workspaceId} and x.kind = 'platform_buyer'
-      union all
-      select a.id, b.id, 'similar_name'
-        from live a
-        join live b on b.region = a.region and left(b.name, 1) = left(a.name, 1) and a.id < b.id
-                   and huike_name_similarity(a.name, b.name) >= ${SIMILAR_NAME}
-       where a.name is not null and a.region is not null
+      select m.a_id, b.id as b_id, m.reason
+        from walked b
+        cross join lateral (
+          select a.id as a_id, 'phone' as reason from customers a
+           where a.workspace_id = ${ws} and b.phone is not null and a.phone = b.phone and a.id < b.id
+             and a.merged_into_id is null
+          union all
+          select a.id, 'phone' from customers a
+           where a.workspace_id = ${ws} and b.phone is not null and a.phones <> '{}'::text[]
+             and a.phones @> array[b.phone] and a.id < b.id and a.merged_into_id is null
+          union all
+          select a.id, 'phone' from customers a
+           where a.workspace_id = ${ws} and b.phones <> '{}'::text[] and a.phone = any(b.phones) and a.id < b.id
+             and a.merged_into_id is null
+          union all
+          select a.id, 'email' from customers a
+           where a.workspace_id = ${ws} and b.email is not null and lower(a.email) = b.email and a.id < b.id
+             and a.merged_into_id is null
+          union all
+          select a.id, 'similar_name' from customers a
+           where a.workspace_id = ${ws} and b.region is not null and b.search_name is not null
+             and a.region = b.region and a.search_name = b.search_name and a.id < b.id and a.merged_into_id is null
+          union all
+          select x.customer_id, 'platform_buyer'
+            from customer_identities y
+            join customer_identities x
+              on x.workspace_id = y.workspace_id and x.kind = y.kind and x.external_id = y.external_id
+             and x.customer_id < y.customer_id
+            join customers a on a.workspace_id = ${ws} and a.id = x.customer_id and a.merged_into_id is null
+           where y.workspace_id = ${ws} and y.customer_id = b.id and y.kind = 'platform_buyer'
+        ) m
+       ${after ? sql`where (b.id, m.a_id) < (${after.bId}::uuid, ${after.aId}::uuid)` : sql``}
+    ), page as (
+      select p.a_id, p.b_id,
+             bool_or(p.reason = 'phone') as phone_match, bool_or(p.reason = 'email') as email_match,
+             bool_or(p.reason = 'platform_buyer') as buyer_match, bool_or(p.reason = 'similar_name') as name_match
+        from pairs p
+       group by p.a_id, p.b_id
+       order by p.b_id desc, p.a_id desc
+       limit ${limit}
     )
-    select p.a_id, p.b_id,
-           bool_or(p.reason = 'phone') as phone_match, bool_or(p.reason = 'email') as email_match,
-           bool_or(p.reason = 'platform_buyer') as buyer_match, bool_or(p.reason = 'similar_name') as name_match,
-           coalesce(max(huike_name_similarity(a.name, b.name)), 0)::float8 as sim
-      from pairs p
-      join live a on a.id = p.a_id
-      join live b on b.id = p.b_id
-     group by p.a_id, p.b_id
-     order by p.b_id desc, p.a_id desc
-     offset ${offset} limit ${limit}`);
-  return result.rows as DuplicatePairRow[];
+    select w.walked, w.walked_to, page.*,
+           coalesce(huike_name_similarity(a.search_name, b.search_name), 0)::float8 as sim
+      from (select count(*)::int as walked, (array_agg(id order by id))[1] as walked_to from walked) w
+      left join page on true
+      left join customers a on a.id = page.a_id
+      left join customers b on b.id = page.b_id
+     order by page.b_id desc, page.a_id desc`);
+  const rows = result.rows as (DuplicatePairRow & { walked: number; walked_to: string | null })[];
+  return {
+    pairs: rows.filter((row) => row.a_id !== null) as DuplicatePairRow[],
+    /** The oldest customer examined, when the walk stopped at its bound before the workspace's oldest customer. */
+    walkedTo: rows[0]!.walked === DUPLICATE_PAIRS_SCAN ? rows[0]!.walked_to : null,
+  };
 }
 
 export const findCustomersByIds = (db: Executor, workspaceId: string, ids: string[]) =>

@@ -20,13 +20,13 @@ import {
   type TimelineEntry,
   type UpdateCustomerBody,
 } from '@huike/contracts';
-import type { SQL } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan, can } from '../../platform/access.ts';
 import { createBatcher } from '../../platform/batcher.ts';
 import type { FieldCipher } from '../../platform/crypto.ts';
 import { decodeCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, postgresCode } from '../../platform/errors.ts';
 import { type DomainEvent, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
 import { validateCustomFields } from './custom-fields.service.ts';
@@ -787,7 +787,7 @@ export function createCustomersService({
     async duplicatesOf(actor: Actor, id: string) {
       assertCan(actor, 'customers:read');
       const row = await getLiveRow(db, actor, id);
-      const found = await repo.findDuplicatesOf(db, row, 50);
+      const found = await withDuplicatesTimeout(db, (tx) => repo.findDuplicatesOf(tx, row, 50));
       const rows = await repo.findCustomersByIds(
         db,
         actor.workspaceId,
@@ -807,16 +807,23 @@ export function createCustomersService({
 
     async duplicatePairs(actor: Actor, query: { limit: number; cursor?: string }) {
       assertCan(actor, 'customers:read');
-      const offset = decodeCursor(query.cursor)?.[0] ?? 0;
-      if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset > 1_000_000) {
-        throw new AppError('request.invalid', '分页游标无效，请从第一页重新加载');
-      }
-      const pairs = await repo.listDuplicatePairs(db, actor.workspaceId, offset, query.limit + 1);
+      const after = duplicatePairsCursor(query.cursor);
+      const { pairs, walkedTo } = await withDuplicatesTimeout(db, (tx) =>
+        repo.listDuplicatePairs(tx, actor.workspaceId, after, query.limit + 1),
+      );
       const page = pairs.slice(0, query.limit);
       const rows = await repo.findCustomersByIds(db, actor.workspaceId, [
         ...new Set(page.flatMap((pair) => [pair.a_id, pair.b_id])),
       ]);
       const byId = new Map(rows.map((row) => [row.id, row]));
+      const last = page.at(-1);
+      // A full page continues after its last pair; a short one after the customers the walk examined.
+      const nextCursor =
+        pairs.length > query.limit && last
+          ? encodeCursor([last.b_id, last.a_id])
+          : walkedTo
+            ? encodeCursor([walkedTo, NIL_UUID])
+            : null;
       return {
         items: page.map((pair) => ({
           a: present(actor, byId.get(pair.a_id)!),
@@ -824,7 +831,7 @@ export function createCustomersService({
           reasons: reasonsOf(pair),
           similarity: Number(pair.sim),
         })),
-        nextCursor: pairs.length > query.limit ? encodeCursor([offset + query.limit]) : null,
+        nextCursor,
       };
     },
 
@@ -969,12 +976,14 @@ export function createCustomersService({
     /**
      * The customer a channel sender speaks for: a known sender who brings no contact details to fill in costs one
      * read; anyone else goes through resolveIdentity's locking transaction (created, and announced, on first sight).
+     * `token` (a widget visitor's) is stored hashed on an identity created now.
      */
     async customerForIdentity(input: {
       workspaceId: string;
       inboxId: string;
       kind: repo.IdentityKind;
       externalId: string;
+      token?: string;
       details?: ContactDetails;
     }): Promise<{ customerId: string; created: boolean }> {
       const { details } = input;
@@ -1027,6 +1036,39 @@ export function createCustomersService({
       });
     },
   };
+}
+
+/**
+ * Duplicate lookups are index-bound by design; should a plan go wrong anyway, the lookup fails with a clear error
+ * within seconds instead of holding a pool connection and a CPU core for minutes.
+ */
+async function withDuplicatesTimeout<T>(db: Db, lookup: (tx: Executor) => Promise<T>): Promise<T> {
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql`set local statement_timeout = '10s'`);
+      // The lookups read a few index ranges; starting parallel workers would cost more than they save.
+      await tx.execute(sql`set local max_parallel_workers_per_gather = 0`);
+      return lookup(tx);
+    });
+  } catch (error) {
+    // 57014: query_canceled (the statement timeout).
+    if (postgresCode(error) !== '57014') throw error;
+    throw new AppError('customer.duplicates_timeout', '查找疑似重复客户超时，请稍后重试');
+  }
+}
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The workspace duplicates list continues below the pair (b, a) of its cursor. */
+function duplicatePairsCursor(cursor: string | undefined) {
+  const values = decodeCursor(cursor);
+  if (!values) return null;
+  const [bId, aId] = values;
+  if (values.length !== 2 || typeof bId !== 'string' || typeof aId !== 'string' || !UUID.test(bId) || !UUID.test(aId)) {
+    throw new AppError('request.invalid', '分页游标无效，请从第一页重新加载');
+  }
+  return { bId, aId };
 }
 
 function reasonsOf(row: { phone_match: boolean; email_match: boolean; buyer_match: boolean; name_match: boolean }) {

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import { apiTokens, sessions, teamMembers, teams, users, workspaces } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 
@@ -215,6 +215,17 @@ export const deleteSession = (db: Executor, tokenHash: string) =>
 
 export const deleteUserSessions = (db: Executor, userId: string) =>
   db.delete(sessions).where(eq(sessions.userId, userId));
+
+/** Signs the user out everywhere but the session with `keepTokenHash` (the one changing the password). */
+export const deleteOtherSessions = (db: Executor, userId: string, keepTokenHash: string) =>
+  db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.tokenHash, keepTokenHash)));
+
+/** A new password also lifts a lockout from failed sign-ins: the old password's failures no longer count. */
+export const setPasswordHash = (db: Executor, id: string, passwordHash: string) =>
+  db
+    .update(users)
+    .set({ passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: new Date() })
+    .where(eq(users.id, id));
 
 export const insertApiToken = (db: Executor, row: typeof apiTokens.$inferInsert) => db.insert(apiTokens).values(row);
 

@@ -1,11 +1,13 @@
 import {
   apiTokenCreated,
+  changePasswordBody,
   createApiTokenBody,
   createTeamBody,
   createUserBody,
   idParams,
   loginBody,
   page,
+  resetPasswordBody,
   session,
   team,
   updateTeamBody,
@@ -43,6 +45,26 @@ export function identityRoutes(app: FastifyInstance, identity: IdentityService, 
     return identity.getSession(request.auth.actor, request.auth.csrfToken);
   });
 
+  r.post(
+    '/api/v1/auth/password',
+    {
+      schema: {
+        tags,
+        body: changePasswordBody,
+        description:
+          'Changes the signed-in user’s own password (same rules as a new member’s: 8 to 200 characters). A wrong ' +
+          '`currentPassword` answers 400 `auth.current_password_invalid` and counts towards the sign-in lockout ' +
+          '(429 `auth.locked`). Every other session of the user is signed out; this one stays. Audited as ' +
+          '`users.password_changed`.',
+      },
+    },
+    async (request, reply) => {
+      const sessionToken = request.auth?.via === 'session' ? request.auth.token : undefined;
+      await identity.changeOwnPassword(requireActor(request), request.body, sessionToken);
+      return reply.status(204).send();
+    },
+  );
+
   r.get('/api/v1/users', { schema: { tags, response: { 200: page(user) } } }, async (request) => ({
     items: await identity.listUsers(requireActor(request)),
     nextCursor: null,
@@ -56,6 +78,26 @@ export function identityRoutes(app: FastifyInstance, identity: IdentityService, 
     '/api/v1/users/:id',
     { schema: { tags, params: idParams, body: updateUserBody, response: { 200: user } } },
     async (request) => identity.updateUser(requireActor(request), request.params.id, request.body),
+  );
+
+  r.post(
+    '/api/v1/users/:id/password',
+    {
+      schema: {
+        tags,
+        params: idParams,
+        body: resetPasswordBody,
+        description:
+          'Sets a member’s new password (needs `users:manage`; only the owner resets the owner’s, 403 ' +
+          '`user.owner_protected`; one’s own is changed through POST /api/v1/auth/password, 400 ' +
+          '`user.reset_own_password`). Signs the member out of every session. Audited as `users.password_reset`, ' +
+          'without the password.',
+      },
+    },
+    async (request, reply) => {
+      await identity.resetPassword(requireActor(request), request.params.id, request.body.newPassword);
+      return reply.status(204).send();
+    },
   );
 
   r.get('/api/v1/teams', { schema: { tags, response: { 200: page(team) } } }, async (request) => ({

@@ -44,6 +44,12 @@ const sortedNames = (names: string[]) => [...names].sort((a, b) => a.localeCompa
 /** Whether two id lists hold the same ids, in any order. */
 const sameIds = (a: string[], b: string[]) => [...a].sort().join() === [...b].sort().join();
 
+function lockedError(user: repo.UserRow): AppError | undefined {
+  if (!user.lockedUntil || user.lockedUntil <= new Date()) return undefined;
+  const minutes = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000);
+  return new AppError('auth.locked', `登录失败次数过多，请 ${minutes} 分钟后再试`, { retryAfterMinutes: minutes });
+}
+
 const teamNameTaken = (name: string) => new AppError('team.name_taken', `已有名为「${name}」的团队`);
 
 /** A team name taken by a concurrent writer surfaces as the unique index's violation. */
@@ -183,9 +189,93 @@ export function createIdentityService({
     return repo.insertUser(executor, { id: newId(), ...rest, passwordHash: await hashPassword(password) });
   }
 
+  /**
+   * Stores a new password and signs the user out of every session but `keepSessionToken`'s, in one transaction with
+   * its audit entry (which never holds the password). `actorId` null: done from the command line.
+   */
+  async function replacePassword(
+    user: repo.UserRow,
+    newPassword: string,
+    entry: {
+      actorId: string | null;
+      action: 'users.password_changed' | 'users.password_reset';
+      keepSessionToken?: string;
+    },
+  ) {
+    const passwordHash = await hashPassword(newPassword);
+    await db.transaction(async (tx) => {
+      await repo.setPasswordHash(tx, user.id, passwordHash);
+      if (entry.keepSessionToken) await repo.deleteOtherSessions(tx, user.id, sha256(entry.keepSessionToken));
+      else await repo.deleteUserSessions(tx, user.id);
+      await audit.record(tx, {
+        workspaceId: user.workspaceId,
+        actorId: entry.actorId,
+        action: entry.action,
+        targetType: 'user',
+        targetId: user.id,
+        details: { name: user.name, email: user.email, ...(entry.actorId ? {} : { via: 'cli' }) },
+      });
+    });
+    if (!entry.keepSessionToken) {
+      events.publish({
+        type: 'user.signed_out',
+        workspaceId: user.workspaceId,
+        performedBy: entry.actorId,
+        userId: user.id,
+      });
+    }
+  }
+
   return {
     startSession,
     createUserRow,
+
+    /**
+     * The signed-in user changes their own password. A wrong current password is refused (400
+     * `auth.current_password_invalid`) and counts towards the sign-in lockout, so a borrowed session cannot be used to
+     * guess it. Their other sessions end; the one making the change (`sessionToken`, absent for an API token) stays.
+     */
+    async changeOwnPassword(
+      actor: Actor,
+      input: { currentPassword: string; newPassword: string },
+      sessionToken: string | undefined,
+    ): Promise<void> {
+      const user = await repo.findUser(db, actor.workspaceId, actor.userId);
+      if (!user) throw new AppError('auth.required', '请先登录');
+      const locked = lockedError(user);
+      if (locked) throw locked;
+      if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+        await repo.recordFailedLogin(db, user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
+        throw new AppError('auth.current_password_invalid', '当前密码不正确');
+      }
+      await replacePassword(user, input.newPassword, {
+        actorId: actor.userId,
+        action: 'users.password_changed',
+        keepSessionToken: sessionToken,
+      });
+    },
+
+    /**
+     * An owner or admin sets a member's new password and signs them out everywhere. Only the owner resets the
+     * owner's; nobody resets their own here (they change it with their current password).
+     */
+    async resetPassword(actor: Actor, id: string, newPassword: string): Promise<void> {
+      assertCan(actor, 'users:manage');
+      if (id === actor.userId) {
+        throw new AppError('user.reset_own_password', '不能在这里重置自己的密码，请在右上角的个人菜单中修改密码');
+      }
+      const user = await repo.findUser(db, actor.workspaceId, id);
+      if (!user) throw new AppError('user.not_found', '成员不存在');
+      assertMayManageRole(actor, user.role);
+      await replacePassword(user, newPassword, { actorId: actor.userId, action: 'users.password_reset' });
+    },
+
+    /** For an operator at the server (CLI): any user, by email, e.g. an owner who forgot their password. */
+    async resetPasswordByEmail(email: string, newPassword: string): Promise<void> {
+      const user = await repo.findUserByEmail(db, email.toLowerCase());
+      if (!user) throw new AppError('user.not_found', `没有这个成员：${email}`);
+      await replacePassword(user, newPassword, { actorId: null, action: 'users.password_reset' });
+    },
 
     /** Checks the password, with lockout after repeated failures. */
     async login(email: string, password: string): Promise<{ token: string; session: Session }> {
@@ -194,10 +284,8 @@ export function createIdentityService({
         await verifyPassword(await decoyHash, password);
         throw new AppError('auth.invalid_credentials', '邮箱或密码不正确');
       }
-      if (user.lockedUntil && user.lockedUntil > new Date()) {
-        const minutes = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 60_000);
-        throw new AppError('auth.locked', `登录失败次数过多，请 ${minutes} 分钟后再试`, { retryAfterMinutes: minutes });
-      }
+      const locked = lockedError(user);
+      if (locked) throw locked;
       if (!(await verifyPassword(user.passwordHash, password))) {
         await repo.recordFailedLogin(db, user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
         throw new AppError('auth.invalid_credentials', '邮箱或密码不正确');

@@ -459,3 +459,135 @@ describe('teams', () => {
     expect((await admin.request({ method: 'DELETE', url: `/api/v1/teams/${team.id}` })).statusCode).toBe(204);
   });
 });
+
+describe('passwords', () => {
+  const NEW_PASSWORD = 'battery-staple-2';
+  const emailOf = async (client: Client) => (await client.get('/api/v1/auth/session')).json().user.email as string;
+  const canSignIn = async (email: string, password: string) =>
+    (await context.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } }))
+      .statusCode === 200;
+  const auditOf = async (client: Client, action: string) =>
+    (await client.get(`/api/v1/audit-log?action=${action}`)).json().items as {
+      actor: { id: string } | null;
+      targetId: string;
+      details: Record<string, unknown>;
+    }[];
+
+  it('changes my own password, keeps this session and signs out my other ones', async () => {
+    const { owner, addUser } = await createWorkspace(context);
+    const agent = await addUser('agent', '小美');
+    const email = await emailOf(agent);
+    const onPhone = await login(context, email, PASSWORD);
+    const changed = await agent.post('/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+    expect(changed.statusCode, changed.body).toBe(204);
+    expect((await agent.get('/api/v1/auth/session')).statusCode).toBe(200);
+    expect((await onPhone.get('/api/v1/auth/session')).statusCode).toBe(401);
+    expect(await canSignIn(email, PASSWORD)).toBe(false);
+    expect(await canSignIn(email, NEW_PASSWORD)).toBe(true);
+    const [entry] = await auditOf(owner, 'users.password_changed');
+    expect(entry).toMatchObject({
+      actor: { id: agent.userId },
+      targetId: agent.userId,
+      details: { name: '小美', email },
+    });
+    expect(JSON.stringify(entry)).not.toContain(NEW_PASSWORD);
+  });
+
+  it('refuses a wrong current password with its own code and changes nothing', async () => {
+    const { addUser } = await createWorkspace(context);
+    const agent = await addUser('agent');
+    const email = await emailOf(agent);
+    const refused = await agent.post('/api/v1/auth/password', {
+      currentPassword: 'not-my-password',
+      newPassword: NEW_PASSWORD,
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.code).toBe('auth.current_password_invalid');
+    expect((await agent.get('/api/v1/auth/session')).statusCode).toBe(200);
+    expect(await canSignIn(email, NEW_PASSWORD)).toBe(false);
+    expect(await canSignIn(email, PASSWORD)).toBe(true);
+  });
+
+  it('refuses a new password shorter than 8 characters, as for a new member', async () => {
+    const { owner, ownerEmail } = await createWorkspace(context);
+    const refused = await owner.post('/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: 'short' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.code).toBe('request.invalid');
+    expect(await canSignIn(ownerEmail, PASSWORD)).toBe(true);
+  });
+
+  it('lets an admin reset a member’s password, signing the member out everywhere, and records it without the password', async () => {
+    const { owner, addUser } = await createWorkspace(context);
+    const admin = await addUser('admin', '管理员');
+    const agent = await addUser('agent', '小张');
+    const email = await emailOf(agent);
+    const reset = await admin.post(`/api/v1/users/${agent.userId}/password`, { newPassword: NEW_PASSWORD });
+    expect(reset.statusCode, reset.body).toBe(204);
+    expect((await agent.get('/api/v1/auth/session')).statusCode).toBe(401);
+    expect((await admin.get('/api/v1/auth/session')).statusCode).toBe(200);
+    expect(await canSignIn(email, PASSWORD)).toBe(false);
+    expect(await canSignIn(email, NEW_PASSWORD)).toBe(true);
+    const [entry] = await auditOf(owner, 'users.password_reset');
+    expect(entry).toMatchObject({
+      actor: { id: admin.userId },
+      targetId: agent.userId,
+      details: { name: '小张', email },
+    });
+    expect(JSON.stringify(entry)).not.toContain(NEW_PASSWORD);
+  });
+
+  it('closes the member’s live socket when an admin resets their password', async () => {
+    const { ws } = await listen(context);
+    const { owner, addUser } = await createWorkspace(context);
+    const agent = await addUser('agent');
+    const socket = await openSocket(`${ws}/api/v1/realtime`, { cookie: agent.cookie! });
+    await owner.post(`/api/v1/users/${agent.userId}/password`, { newPassword: NEW_PASSWORD });
+    // The workbench reads 4401 as "signed out" and checks its session, which sends it to the login page.
+    expect(await socket.closed).toEqual({ code: 4401, reason: 'signed out' });
+  });
+
+  it('lets a reset password sign in a member locked out by failed attempts', async () => {
+    const { owner, addUser } = await createWorkspace(context);
+    const agent = await addUser('agent');
+    const email = await emailOf(agent);
+    for (let i = 0; i < 5; i++) await canSignIn(email, 'wrong-guess');
+    expect(await canSignIn(email, PASSWORD)).toBe(false);
+    await owner.post(`/api/v1/users/${agent.userId}/password`, { newPassword: NEW_PASSWORD });
+    expect(await canSignIn(email, NEW_PASSWORD)).toBe(true);
+  });
+
+  it('refuses a reset by lower roles, of the owner by an admin, of oneself, and of another workspace’s member', async () => {
+    const { owner, ownerEmail, addUser } = await createWorkspace(context);
+    const admin = await addUser('admin');
+    const target = await addUser('agent');
+    for (const role of ['supervisor', 'agent', 'analyst'] as const) {
+      const member = await addUser(role);
+      const refused = await member.post(`/api/v1/users/${target.userId}/password`, { newPassword: NEW_PASSWORD });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().error.code).toBe('auth.forbidden');
+    }
+    const ofOwner = await admin.post(`/api/v1/users/${owner.userId}/password`, { newPassword: NEW_PASSWORD });
+    expect(ofOwner.statusCode).toBe(403);
+    expect(ofOwner.json().error.code).toBe('user.owner_protected');
+    const ofSelf = await owner.post(`/api/v1/users/${owner.userId}/password`, { newPassword: NEW_PASSWORD });
+    expect(ofSelf.statusCode).toBe(400);
+    expect(ofSelf.json().error.code).toBe('user.reset_own_password');
+    const other = await createWorkspace(context);
+    const across = await other.owner.post(`/api/v1/users/${target.userId}/password`, { newPassword: NEW_PASSWORD });
+    expect(across.statusCode).toBe(404);
+    expect(across.json().error.code).toBe('user.not_found');
+    expect(await canSignIn(ownerEmail, PASSWORD)).toBe(true);
+    expect(await canSignIn(await emailOf(target), PASSWORD)).toBe(true);
+    expect(await auditOf(owner, 'users.password_reset')).toEqual([]);
+  });
+
+  it('lets the owner reset an admin’s password', async () => {
+    const { owner, addUser } = await createWorkspace(context);
+    const admin = await addUser('admin');
+    const email = await emailOf(admin);
+    expect((await owner.post(`/api/v1/users/${admin.userId}/password`, { newPassword: NEW_PASSWORD })).statusCode).toBe(
+      204,
+    );
+    expect(await canSignIn(email, NEW_PASSWORD)).toBe(true);
+  });
+});

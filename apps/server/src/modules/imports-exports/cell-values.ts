@@ -11,10 +11,15 @@ import { cellText } from './spreadsheet-reader.ts';
 /** A cell that could not be read as its field: the row is rejected with this reason. */
 export class CellError extends Error {}
 
+/**
+ * Seller tools and Excel keep long numbers as text with a leading apostrophe (`'13900001111`; a leading tab is
+ * trimmed with the cell's white space). The reader drops the apostrophe only before = + - @ (the formula guard of
+ * exports, spreadsheet-reader.ts), so a phone drops it here: it is never part of a number.
+ */
 export function parsePhone(cell: Cell | undefined): string | null {
   const text = cellText(cell);
   if (!text) return null;
-  const phone = normalizePhone(typeof cell === 'number' ? String(cell) : text);
+  const phone = normalizePhone(typeof cell === 'number' ? String(cell) : text.replace(/^'\s*/, ''));
   if (!phone) throw new CellError(`手机号格式不正确：${text}`);
   return phone;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { OrderPlatform } from '@huike/contracts';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -33,6 +34,8 @@ export type CustomerImportReference = {
   tagsByName: Map<string, string>;
   customFields: Map<string, CustomFieldDefinition>;
   fromXlsx: boolean;
+  /** The platform of buyer ids in rows without a 平台 cell. */
+  defaultPlatform: OrderPlatform | null;
 };
 
 /** One valid row, normalised; null = the cell was empty (keep what is stored). */
@@ -104,7 +107,7 @@ export function readCustomerRow(
     const value = parseCustom(cells[index], definition, reference.fromXlsx);
     if (value !== undefined) custom[definition.key] = value;
   }
-  const platform = parsePlatform(at('platform'));
+  const platform = parsePlatform(at('platform')) ?? reference.defaultPlatform;
   const buyerId = parseText(at('buyerId'), '买家 ID', 128);
   if (buyerId && !platform) throw new CellError('填写了买家 ID 时需要同时填写平台');
   const parsed: CustomerRow = {

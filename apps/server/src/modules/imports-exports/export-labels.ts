@@ -1,7 +1,8 @@
 /**
  * What an export writes in words, per language (`locale` of the export request, the requester's UI language):
  * the built-in fields' headers (`exportFieldLabels` in packages/contracts, which the web's export dialog names
- * them by too) and the labels of coded values. Custom fields are headed by their own label.
+ * them by too) and the labels of coded values (lifecycle stages and RFM tiers: `lifecycleStageLabels` and
+ * `rfmTierLabels` in packages/contracts, shared with the web app). Custom fields are headed by their own label.
  */
 import {
   type BuiltInExportFieldKey,
@@ -28,8 +29,6 @@ const DEFAULT_FIELDS = new Set<BuiltInExportFieldKey>([
 
 type ExportText = {
   genders: Record<string, string>;
-  stages: Record<string, string>;
-  tiers: Record<string, string>;
   /** The PDF's title and the file's name start with this. */
   title: string;
 };
@@ -37,21 +36,10 @@ type ExportText = {
 export const exportText: Record<ExportLocale, ExportText> = {
   'zh-CN': {
     genders: { male: '男', female: '女', unknown: '' },
-    stages: { prospect: '潜在', new: '新客', active: '活跃', dormant: '沉睡', churned: '流失', returning: '回流' },
-    tiers: { loyal: '高价值忠诚', potential: '潜力成长', new: '新客', winback: '沉睡唤醒', churned: '流失' },
     title: '客户导出',
   },
   en: {
     genders: { male: 'Male', female: 'Female', unknown: '' },
-    stages: {
-      prospect: 'Prospect',
-      new: 'New',
-      active: 'Active',
-      dormant: 'Dormant',
-      churned: 'Churned',
-      returning: 'Returning',
-    },
-    tiers: { loyal: 'Loyal', potential: 'Potential', new: 'New', winback: 'Win back', churned: 'Churned' },
     title: 'Customers export',
   },
 };

@@ -23,7 +23,7 @@ async function shop() {
   expect(field.statusCode, field.body).toBe(201);
   const id = await insertCustomer(context, workspaceId, { name: '王小明', phone: '13812345678' });
   await context.database.pool.query(
-    `update customers set gender = 'male', lifecycle_stage = 'churned', rfm_tier = 'churned',
+    `update customers set gender = 'male', lifecycle_stage = 'churned', rfm_tier = 'winback',
        custom_fields = '{"shoe_size": 42}' where id = $1`,
     [id],
   );
@@ -43,7 +43,7 @@ describe('export language', () => {
       .split('\r\n');
     // Custom fields keep the label the workspace gave them.
     expect(lines[0]).toBe('Name,Mobile,Gender,Lifecycle stage,RFM tier,Total spent (CNY),鞋码');
-    expect(lines[1]).toBe('王小明,13812345678,Male,Churned,Churned,0.00,42');
+    expect(lines[1]).toBe('王小明,13812345678,Male,Churned,Win back,0.00,42');
     expect(decodeURIComponent(english.disposition)).toContain('Customers export-');
 
     const chinese = await runExport(owner, { target: { all: true }, format: 'csv', fields, locale: 'zh-CN' });
@@ -52,7 +52,7 @@ describe('export language', () => {
       .replace(/^\ufeff/, '')
       .split('\r\n');
     expect(zhLines[0]).toBe('姓名,手机号,性别,生命周期,RFM 分层,累计消费（元）,鞋码');
-    expect(zhLines[1]).toBe('王小明,13812345678,男,流失,流失,0.00,42');
+    expect(zhLines[1]).toBe('王小明,13812345678,男,流失,沉睡唤醒,0.00,42');
     expect(decodeURIComponent(chinese.disposition)).toContain('客户导出-');
 
     // Without a language (the CLI, older clients) the file stays Chinese.

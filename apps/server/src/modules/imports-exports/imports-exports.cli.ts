@@ -88,7 +88,7 @@ export async function importFromCli(
   );
   const ignored = view.columns.filter((column) => !view.suggestedMapping[column]);
   if (ignored.length > 0) services.out.write(`未识别、不导入的列：${ignored.join('，')}\n`);
-  const started = await services.importsExports.run(actor, view.id, view.suggestedMapping);
+  const started = await services.importsExports.run(actor, view.id, { mapping: view.suggestedMapping });
   const job = await runToEnd(services, actor, started, '行');
   if (job.status !== 'succeeded') throw new Error(`导入失败：${job.error?.message ?? '未知错误'}`);
   const result = job.result as ImportRunResult;

@@ -1,18 +1,13 @@
 import { createExportBody } from '@huike/contracts';
 import { z } from 'zod';
-import type { Jobs } from '../../platform/jobs.ts';
+import { type Jobs, jobActor } from '../../platform/jobs.ts';
 import { EXPORT_JOB, IMPORT_JOB, type ImportsExportsService } from './imports-exports.service.ts';
 
 const exportPayload = z.object({
   target: createExportBody.shape.target,
   format: createExportBody.shape.format,
   fields: z.array(z.string()),
-  actor: z.object({
-    userId: z.uuid(),
-    workspaceId: z.uuid(),
-    role: z.enum(['owner', 'admin', 'supervisor', 'agent', 'analyst']),
-    name: z.string(),
-  }),
+  actor: jobActor,
   /** Absent in jobs queued before exports had a language: Chinese. */
   locale: createExportBody.shape.locale,
 });

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import type { LifecycleStage, RfmTier } from '@huike/contracts';
+import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import { customerFieldDefinitions, importRejections, imports, tags } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 
@@ -99,8 +100,8 @@ export type ExportCustomerRow = {
   id_card_enc: string | null;
   bank_card_enc: string | null;
   owner_name: string | null;
-  lifecycle_stage: string | null;
-  rfm_tier: string | null;
+  lifecycle_stage: LifecycleStage | null;
+  rfm_tier: RfmTier | null;
   order_count: number | null;
   total_spent_fen: number | null;
   first_order_at: string | null;
@@ -108,6 +109,14 @@ export type ExportCustomerRow = {
   created_at: string;
   tag_names: string[];
 };
+
+/** How many customers match `where`, counting no further than `limit` (cheap for a big segment). */
+export async function countUpTo(db: Executor, where: SQL, limit: number): Promise<number> {
+  const result = await db.execute<{ count: number }>(
+    sql`select count(*)::int as count from (select 1 from customers where ${where} limit ${limit}) as matched`,
+  );
+  return result.rows[0]!.count;
+}
 
 /** One page of the customers matching `where` (a fragment over `customers`), in id order after `afterId`. */
 export async function exportPage(db: Executor, where: ReturnType<typeof sql>, afterId: string | null, limit: number) {

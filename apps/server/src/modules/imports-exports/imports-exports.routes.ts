@@ -83,14 +83,14 @@ export async function importsExportsRoutes(app: FastifyInstance, service: Import
   r.post(
     '/api/v1/imports/:id/dry-run',
     { schema: { tags, params: idParams, body: importMappingBody, response: { 200: importDryRunResult } } },
-    (request) => service.dryRun(requireActor(request), request.params.id, request.body.mapping),
+    (request) => service.dryRun(requireActor(request), request.params.id, request.body),
   );
 
   r.post(
     '/api/v1/imports/:id/run',
     { schema: { tags, params: idParams, body: importMappingBody, response: { 202: job } } },
     async (request, reply) =>
-      reply.status(202).send(await service.run(requireActor(request), request.params.id, request.body.mapping)),
+      reply.status(202).send(await service.run(requireActor(request), request.params.id, request.body)),
   );
 
   r.get('/api/v1/exports/fields', { schema: { tags, response: { 200: exportFieldsResponse } } }, (request) =>

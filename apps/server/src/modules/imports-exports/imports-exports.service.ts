@@ -6,18 +6,23 @@ import {
   type ExportTarget,
   type ImportDryRunResult,
   type ImportKind,
-  type ImportMapping,
+  type ImportMappingBody,
   type ImportRunResult,
   type ImportView,
+  importFieldLabel,
   importFieldLabels,
   type Job,
+  lifecycleStageLabels,
   localDate,
   maskBankCard,
   maskIdCard,
   maskPhone,
+  type OrderPlatform,
   orderImportFields,
+  PDF_EXPORT_MAX_CUSTOMERS,
   type Permission,
   type RejectedRow,
+  rfmTierLabels,
   wallClock,
 } from '@huike/contracts';
 import { type SQL, sql } from 'drizzle-orm';
@@ -31,11 +36,10 @@ import { type Executor, workspaceTimezone } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Files } from '../../platform/files.ts';
 import { newId } from '../../platform/ids.ts';
-import type { JobContext, Jobs } from '../../platform/jobs.ts';
+import { actorOf, type JobContext, type Jobs, storedActor } from '../../platform/jobs.ts';
 import type { AuditService } from '../audit/index.ts';
 import { upsertOrder } from '../orders/index.ts';
 import { resolveCustomerTarget, type SearchMatches } from '../segments/index.ts';
-import type { CellReading } from './cell-values.ts';
 import { CellError } from './cell-values.ts';
 import {
   applyCustomerPlan,
@@ -50,7 +54,7 @@ import { builtInExportFields, exportText } from './export-labels.ts';
 import { createCsvWriter, createPdfWriter, createXlsxWriter, type ExportWriter } from './export-writers.ts';
 import { suggestMapping } from './header-mapping.ts';
 import * as repo from './imports-exports.repository.ts';
-import { buildOrder, type OrderGroup, readOrderRow } from './order-import.ts';
+import { buildOrder, type OrderGroup, type OrderReading, readOrderRow } from './order-import.ts';
 import {
   cellText,
   countCsvRows,
@@ -82,9 +86,6 @@ const REJECTED_SAMPLE = 100;
 /** Rejected rows read per query while writing the rejected-rows report. */
 const REPORT_PAGE = 5000;
 const EXPORT_PAGE = 1000;
-/** A PDF is for reading and printing; bigger lists belong in CSV or XLSX. */
-const PDF_MAX_ROWS = 5000;
-
 const permissionFor = (kind: ImportKind): Permission => (kind === 'customers' ? 'customers:import' : 'orders:write');
 
 const toView = (row: repo.ImportRow): ImportView => ({
@@ -112,6 +113,14 @@ type ExportJobPayload = {
 };
 
 const brokenEncodingReason = '含有无法识别的字符（文件编码损坏，请用 UTF-8 或 GBK 保存）';
+
+/** A PDF is for reading and printing; bigger lists belong in CSV or XLSX. */
+const tooManyForPdf = () =>
+  new AppError(
+    'export.too_many_for_pdf',
+    `PDF 最多导出 ${PDF_EXPORT_MAX_CUSTOMERS} 位客户，请缩小范围或改用 CSV / XLSX`,
+    { max: PDF_EXPORT_MAX_CUSTOMERS },
+  );
 
 const tooManyRows = () =>
   new AppError(
@@ -226,40 +235,52 @@ export function createImportsExportsService({
     }));
   }
 
-  /** Field of each column in order, after checking the mapping against the file and the kind. */
-  async function fieldsOf(row: repo.ImportRow, mapping: ImportMapping): Promise<(string | null)[]> {
+  /**
+   * Field of each column in order, after checking the mapping against the file and the kind. A default platform
+   * stands in for a 平台 column.
+   */
+  async function fieldsOf(row: repo.ImportRow, { mapping, defaultPlatform }: ImportMappingBody) {
     const allowed = new Set<string>(row.kind === 'customers' ? customerImportFields : orderImportFields);
     if (row.kind === 'customers') {
       for (const field of await customFieldsOf(db, row.workspaceId)) allowed.add(`custom:${field.key}`);
     }
+    const label = (field: string) => importFieldLabel(field, 'zh-CN') ?? field;
     const used = new Set<string>();
     for (const [column, field] of Object.entries(mapping)) {
-      if (!row.columns.includes(column)) throw new AppError('import.invalid_mapping', `文件中没有这一列：${column}`);
+      if (!row.columns.includes(column))
+        throw new AppError('import.mapping_unknown_column', `文件中没有这一列：${column}`, { column });
       if (field === null) continue;
-      if (!allowed.has(field)) throw new AppError('import.invalid_mapping', `无法导入到字段：${field}`);
+      if (!allowed.has(field))
+        throw new AppError('import.mapping_unknown_field', `无法导入到字段：${field}`, { field });
       if (used.has(field))
-        throw new AppError('import.invalid_mapping', `字段「${importFieldLabels[field as never] ?? field}」对应了多列`);
+        throw new AppError('import.mapping_duplicate_field', `字段「${label(field)}」对应了多列`, { field });
       used.add(field);
     }
+    if (defaultPlatform) used.add('platform');
     const needs =
       row.kind === 'customers'
         ? [['phone', 'email', 'buyerId']]
         : [['platform'], ['orderNo'], ['buyerId', 'phone', 'email']];
-    for (const options of needs) {
-      if (!options.some((field) => used.has(field))) {
-        const labels = options.map((field) => importFieldLabels[field as never]).join(' / ');
-        throw new AppError('import.invalid_mapping', `请至少为「${labels}」选择一列`);
+    for (const fields of needs) {
+      if (!fields.some((field) => used.has(field))) {
+        throw new AppError('import.mapping_missing_required', `请至少为「${fields.map(label).join(' / ')}」选择一列`, {
+          fields,
+        });
       }
     }
     return row.columns.map((column) => mapping[column] ?? null);
   }
 
-  async function customerReference(executor: Executor, row: repo.ImportRow): Promise<CustomerImportReference> {
+  async function customerReference(
+    executor: Executor,
+    row: repo.ImportRow,
+    defaultPlatform: OrderPlatform | null,
+  ): Promise<CustomerImportReference> {
     const tagsByName = new Map<string, string>();
     for (const tag of await repo.tagsOf(executor, row.workspaceId))
       if (!tagsByName.has(tag.name)) tagsByName.set(tag.name, tag.id);
     const customFields = new Map((await customFieldsOf(executor, row.workspaceId)).map((f) => [f.key, f]));
-    return { tagsByName, customFields, fromXlsx: row.format === 'xlsx' };
+    return { tagsByName, customFields, fromXlsx: row.format === 'xlsx', defaultPlatform };
   }
 
   type Batch = { lastRow: number; rejected: RejectedRow[] } & (
@@ -271,12 +292,18 @@ export function createImportsExportsService({
    * Reads the file after `afterRow` and hands over batches of validated rows (customers: CUSTOMER_BATCH_ROWS rows;
    * orders: ORDER_BATCH_ORDERS whole orders, never cut between the rows of one order).
    */
-  async function* batches(row: repo.ImportRow, fields: (string | null)[], afterRow: number): AsyncGenerator<Batch> {
-    const reference = row.kind === 'customers' ? await customerReference(db, row) : undefined;
+  async function* batches(
+    row: repo.ImportRow,
+    fields: (string | null)[],
+    afterRow: number,
+    defaultPlatform: OrderPlatform | null,
+  ): AsyncGenerator<Batch> {
+    const reference = row.kind === 'customers' ? await customerReference(db, row, defaultPlatform) : undefined;
     // Order times without an offset are the shop's wall clock: read them in the workspace's zone.
-    const reading = {
+    const reading: OrderReading = {
       fromXlsx: row.format === 'xlsx',
       timeZone: row.kind === 'orders' ? await workspaceTimezone(db, row.workspaceId) : 'UTC',
+      defaultPlatform,
     };
     let rejected: RejectedRow[] = [];
     let customerRows: CustomerRow[] = [];
@@ -334,7 +361,7 @@ export function createImportsExportsService({
     yield take();
   }
 
-  const safeOrderKey = (sheetRow: SheetRow, fields: (string | null)[], reading: CellReading) => {
+  const safeOrderKey = (sheetRow: SheetRow, fields: (string | null)[], reading: OrderReading) => {
     try {
       return readOrderRow(sheetRow.row, sheetRow.cells, fields, reading).key;
     } catch {
@@ -366,9 +393,9 @@ export function createImportsExportsService({
 
   class DryRunRollback extends Error {}
 
-  async function dryRun(actor: Actor, id: string, mapping: ImportMapping): Promise<ImportDryRunResult> {
+  async function dryRun(actor: Actor, id: string, body: ImportMappingBody): Promise<ImportDryRunResult> {
     const row = await getRow(actor, id);
-    const fields = await fieldsOf(row, mapping);
+    const fields = await fieldsOf(row, body);
     const result: ImportDryRunResult = {
       total: 0,
       create: 0,
@@ -379,7 +406,7 @@ export function createImportsExportsService({
     };
     const virtual = createDryRunState();
     const seenOrders = new Set<string>();
-    for await (const batch of batches(row, fields, 1)) {
+    for await (const batch of batches(row, fields, 1, body.defaultPlatform ?? null)) {
       const rejected = [...batch.rejected];
       if (batch.kind === 'customers') {
         const plan = await planCustomerBatch(db, row.workspaceId, batch.rows, virtual);
@@ -495,14 +522,17 @@ export function createImportsExportsService({
     const { workspaceId, createdBy } = context.job;
     const start = await repo.findImport(db, workspaceId, context.payload.importId);
     if (!start?.mapping) throw new AppError('import.not_found', '导入任务不存在');
-    const fields = await fieldsOf(start, start.mapping);
+    const fields = await fieldsOf(start, {
+      mapping: start.mapping,
+      defaultPlatform: start.defaultPlatform ?? undefined,
+    });
     const total = await estimateRows(start);
     let done = start.committedRow - 1;
     // The planner's row counts of a table an import is filling go stale fast (0 rows → a million): looking a batch's
     // phones up against "a tiny table" becomes a filter over every row. Statistics are refreshed as the table
     // doubles, a handful of times per import.
     let growthUntilAnalyze = CUSTOMER_BATCH_ROWS;
-    for await (const batch of readAhead(batches(start, fields, start.committedRow))) {
+    for await (const batch of readAhead(batches(start, fields, start.committedRow, start.defaultPlatform))) {
       if (batch.kind === 'customers' && growthUntilAnalyze <= 0) {
         await db.execute(sql`analyze customers, customer_identities`);
         const { rows } = await db.execute<{ estimate: number }>(
@@ -587,12 +617,17 @@ export function createImportsExportsService({
     const unknown = body.fields.filter((field) => !available.has(field));
     if (unknown.length > 0) throw new AppError('export.invalid_fields', `没有这些字段：${unknown.join('、')}`);
     // Resolving now answers a wrong segment id (404) or filter (400) here rather than in the job.
-    await whereOf(db, actor, body.target);
+    const where = await whereOf(db, actor, body.target);
+    if (
+      body.format === 'pdf' &&
+      (await repo.countUpTo(db, where, PDF_EXPORT_MAX_CUSTOMERS + 1)) > PDF_EXPORT_MAX_CUSTOMERS
+    )
+      throw tooManyForPdf();
     const payload: ExportJobPayload = {
       target: body.target,
       format: body.format,
       fields: [...new Set(body.fields)],
-      actor: { userId: actor.userId, workspaceId: actor.workspaceId, role: actor.role, name: actor.name },
+      actor: storedActor(actor),
       locale: body.locale ?? 'zh-CN',
     };
     return jobs.enqueue(db, { workspaceId: actor.workspaceId, kind: EXPORT_JOB, payload, createdBy: actor.userId });
@@ -633,9 +668,9 @@ export function createImportsExportsService({
       case 'tags':
         return customer.tag_names.join('、');
       case 'lifecycleStage':
-        return exportText[locale].stages[customer.lifecycle_stage ?? ''] ?? '';
+        return customer.lifecycle_stage ? lifecycleStageLabels[locale][customer.lifecycle_stage] : '';
       case 'rfmTier':
-        return exportText[locale].tiers[customer.rfm_tier ?? ''] ?? '';
+        return customer.rfm_tier ? rfmTierLabels[locale][customer.rfm_tier] : '';
       case 'orderCount':
         return String(customer.order_count ?? 0);
       case 'totalSpent':
@@ -663,7 +698,7 @@ export function createImportsExportsService({
     const { actor: stored, target, format, fields } = context.payload;
     // Jobs queued before exports had a language were Chinese.
     const locale = context.payload.locale ?? 'zh-CN';
-    const actor: Actor = { ...stored, workspaceId: context.job.workspaceId };
+    const actor = actorOf(stored, context.job.workspaceId);
     const reveal = can(actor, 'customers:reveal_pii');
     const labels = new Map((await exportFields(actor, locale)).map((field) => [field.key, field.label]));
     const headers = fields.map((field) => labels.get(field) ?? field);
@@ -672,8 +707,8 @@ export function createImportsExportsService({
       (await db.execute<{ count: number }>(sql`select count(*)::int as count from customers where ${where}`)).rows[0]
         ?.count ?? 0,
     );
-    if (format === 'pdf' && total > PDF_MAX_ROWS)
-      throw new AppError('request.invalid', `PDF 最多导出 ${PDF_MAX_ROWS} 位客户，请缩小范围或改用 CSV / XLSX`);
+    // Checked again: the target may have grown since the export was asked for.
+    if (format === 'pdf' && total > PDF_EXPORT_MAX_CUSTOMERS) throw tooManyForPdf();
     const timezone = await workspaceTimezone(db, actor.workspaceId);
     const now = new Date();
     const stamp = localDate(now, timezone);
@@ -818,7 +853,7 @@ export function createImportsExportsService({
       assertCan(actor, permissionFor(kind));
       const base = (kind === 'customers' ? customerImportFields : orderImportFields).map((key) => ({
         key: key as string,
-        label: importFieldLabels[key],
+        label: importFieldLabels['zh-CN'][key],
         required: kind === 'orders' && (key === 'platform' || key === 'orderNo'),
       }));
       const custom =
@@ -835,9 +870,9 @@ export function createImportsExportsService({
     dryRun,
 
     /** Queues the import as a job (one at a time per file); a re-run starts over and changes only what differs. */
-    async run(actor: Actor, id: string, mapping: ImportMapping): Promise<Job> {
+    async run(actor: Actor, id: string, body: ImportMappingBody): Promise<Job> {
       const row = await getRow(actor, id);
-      await fieldsOf(row, mapping);
+      await fieldsOf(row, body);
       return db.transaction(async (tx) => {
         const locked = (await repo.lockImport(tx, actor.workspaceId, id))!;
         if (locked.jobId && (await repo.isJobActive(tx, locked.jobId)))
@@ -850,7 +885,8 @@ export function createImportsExportsService({
         });
         await repo.clearRejections(tx, actor.workspaceId, id);
         await repo.updateImport(tx, actor.workspaceId, id, {
-          mapping,
+          mapping: body.mapping,
+          defaultPlatform: body.defaultPlatform ?? null,
           jobId: job.id,
           committedRow: 1,
           counts: { created: 0, updated: 0, unchanged: 0, rejected: 0 },

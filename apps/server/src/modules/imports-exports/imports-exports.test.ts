@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { deflateRawSync, inflateSync, constants as zlibConstants } from 'node:zlib';
+import { importTemplateCsv, PDF_EXPORT_MAX_CUSTOMERS } from '@huike/contracts';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ let supervisor: Client;
 let agent: Client;
 let analyst: Client;
 let other: Client;
+/** A shop of its own for the seller-export tests, so their customers and orders leave the others' counts alone. */
+let seller: Client;
 
 beforeAll(async () => {
   context = await createTestApp();
@@ -26,6 +29,7 @@ beforeAll(async () => {
   agent = await shop.addUser('agent');
   analyst = await shop.addUser('analyst');
   other = (await createWorkspace(context, '别家店')).owner;
+  seller = (await createWorkspace(context, '小林家旗舰店')).owner;
 });
 
 const upload = (client: Client, body: Buffer | Readable, query: string, contentType = 'text/csv', headers = {}) =>
@@ -156,6 +160,40 @@ const mapping = {
   标签: 'tags',
   备注: 'notes',
 };
+
+/** The shape of 千牛「订单报表」 as the tester's file had it: GBK, no 平台 column, a phone kept as text. */
+const taobaoExport = iconv.encode(
+  [
+    '买家会员名,收货人姓名,联系手机,收货地址,订单编号,买家实际支付金额,订单付款时间,买家留言',
+    'tb_xiaomei88,陈小美,13812340001,浙江省 杭州市 西湖区,3398123456789,199.00,2026-11-20 10:11:12,请尽快发货',
+    "小李飞刀2020,李飞,'13900001111,广东省 深圳市 南山区,3398123456790,88.50,2026/11/21 09:00,",
+    'tb_xiaomei88,陈小美,13812340001,浙江省 杭州市 西湖区,3398123456791,59.90,2026-11-22 20:00:00,',
+    ',,,,,,,',
+    '无手机买家,王五,12345,北京市 朝阳区,3398123456792,12,2026-11-22,',
+    'alice_wang,王爱丽,+86 138-0000-2222,上海市 浦东新区,3398123456793,"1,299.00",2026-11-23 08:08:08,',
+    "=cmd|' /C calc'!A0,注入,13700000009,,,,,",
+    '',
+  ].join('\r\n'),
+  'gbk',
+);
+
+describe('import templates', () => {
+  it.each(['customers', 'orders'] as const)(
+    '%s: every header is recognised and the example row imports',
+    async (kind) => {
+      const template = importTemplateCsv(kind);
+      expect(template.startsWith('\ufeff')).toBe(true);
+      const view = (await upload(seller, Buffer.from(template, 'utf8'), `kind=${kind}&filename=模板.csv`)).json();
+      const fields = (await seller.get(`/api/v1/imports/fields?kind=${kind}`)).json().items;
+      const suggested = view.columns.map((column: string) => view.suggestedMapping[column]);
+      expect(suggested).toEqual(fields.map((field: { key: string }) => field.key));
+      const dry = (
+        await seller.post(`/api/v1/imports/${view.importId}/dry-run`, { mapping: view.suggestedMapping })
+      ).json();
+      expect(dry).toMatchObject({ total: 1, create: 1, rejected: 0 });
+    },
+  );
+});
 
 describe('customer import', () => {
   let importId: string;
@@ -617,15 +655,117 @@ describe('customer import', () => {
     expect((await other.get(`/api/v1/imports/${importId}`)).statusCode).toBe(404);
     expect((await other.post(`/api/v1/imports/${importId}/dry-run`, { mapping })).statusCode).toBe(404);
     expect((await other.post(`/api/v1/imports/${importId}/run`, { mapping })).statusCode).toBe(404);
-    const noKey = await supervisor.post(`/api/v1/imports/${importId}/dry-run`, { mapping: { 姓名: 'name' } });
-    expect(noKey.statusCode).toBe(400);
-    expect(noKey.json().error.message).toContain('手机号');
-    const badField = await supervisor.post(`/api/v1/imports/${importId}/dry-run`, { mapping: { 姓名: 'password' } });
-    expect(badField.json().error.code).toBe('import.invalid_mapping');
+  });
+
+  it('names each mapping problem by its own code, with the column or fields concerned', async () => {
+    const refusal = async (body: unknown) => {
+      const response = await supervisor.post(`/api/v1/imports/${importId}/dry-run`, body);
+      expect(response.statusCode, response.body).toBe(400);
+      return response.json().error;
+    };
+    expect(await refusal({ mapping: { 姓名: 'name' } })).toMatchObject({
+      code: 'import.mapping_missing_required',
+      message: '请至少为「手机号 / 邮箱 / 买家 ID」选择一列',
+      details: { fields: ['phone', 'email', 'buyerId'] },
+    });
+    expect(await refusal({ mapping: { 手机号: 'phone', 邮箱: 'phone' } })).toMatchObject({
+      code: 'import.mapping_duplicate_field',
+      details: { field: 'phone' },
+    });
+    expect(await refusal({ mapping: { 手机号: 'phone', 姓名: 'password' } })).toMatchObject({
+      code: 'import.mapping_unknown_field',
+      details: { field: 'password' },
+    });
+    expect(await refusal({ mapping: { 手机号: 'phone', 微信: 'nickname' } })).toMatchObject({
+      code: 'import.mapping_unknown_column',
+      details: { column: '微信' },
+    });
+    expect((await refusal({ mapping, defaultPlatform: 'ebay' })).code).toBe('request.invalid');
+  });
+
+  it("reads a Taobao export's 买家会员名 as the nickname and a phone kept as text ('139…)", async () => {
+    const view = (await upload(seller, taobaoExport, 'kind=customers&filename=淘宝.csv')).json();
+    expect(view.encoding).toBe('gb18030');
+    expect(view.suggestedMapping).toMatchObject({ 买家会员名: 'nickname', 收货人姓名: 'name', 联系手机: 'phone' });
+    const result = await runJob(seller, `/api/v1/imports/${view.importId}/run`, {
+      mapping: view.suggestedMapping,
+    });
+    expect(result).toMatchObject({ rejected: 1 }); // the phone 12345
+    const { rows } = await context.database.pool.query(
+      `select name, nickname from customers where workspace_id = $1 and phone = '13900001111'`,
+      [seller.workspaceId],
+    );
+    expect(rows).toEqual([{ name: '李飞', nickname: '小李飞刀2020' }]);
+  });
+
+  it('takes buyer ids without a 平台 column when the file is given a platform', async () => {
+    const view = (await upload(seller, taobaoExport, 'kind=customers&filename=淘宝.csv')).json();
+    const body = { mapping: { ...view.suggestedMapping, 买家会员名: 'buyerId' } };
+    const without = (await seller.post(`/api/v1/imports/${view.importId}/dry-run`, body)).json();
+    expect(without.rejectedSample[0]).toEqual({ row: 2, reason: '填写了买家 ID 时需要同时填写平台' });
+    const withPlatform = { ...body, defaultPlatform: 'taobao' };
+    const dry = (await seller.post(`/api/v1/imports/${view.importId}/dry-run`, withPlatform)).json();
+    expect(dry.rejectedSample).toEqual([{ row: 6, reason: '手机号格式不正确：12345' }]);
   });
 });
 
 describe('order import', () => {
+  it('imports a Taobao export (GBK, no 平台 column) with the platform chosen for the whole file', async () => {
+    const view = (await upload(seller, taobaoExport, 'kind=orders&filename=订单报表.csv')).json();
+    expect(view.suggestedMapping).toEqual({
+      买家会员名: 'buyerId',
+      收货人姓名: 'customerName',
+      联系手机: 'phone',
+      收货地址: null,
+      订单编号: 'orderNo',
+      买家实际支付金额: 'amount',
+      订单付款时间: 'paidAt',
+      买家留言: null,
+    });
+    const dryRun = (body: unknown) => seller.post(`/api/v1/imports/${view.importId}/dry-run`, body);
+    const noPlatform = await dryRun({ mapping: view.suggestedMapping });
+    expect(noPlatform.statusCode).toBe(400);
+    expect(noPlatform.json().error).toMatchObject({
+      code: 'import.mapping_missing_required',
+      details: { fields: ['platform'] },
+    });
+    const body = { mapping: view.suggestedMapping, defaultPlatform: 'taobao' };
+    const dry = (await dryRun(body)).json();
+    expect(dry).toMatchObject({ create: 4, rejected: 2 });
+    expect(dry.rejectedSample.map((rejected: { row: number }) => rejected.row)).toEqual([6, 8]);
+    const result = await runJob(seller, `/api/v1/imports/${view.importId}/run`, body);
+    expect(result).toMatchObject({ created: 4, rejected: 2 });
+    const { rows } = await context.database.pool.query(
+      `select o.platform, o.amount_fen, c.phone, i.external_id as buyer from orders o join customers c on c.id = o.customer_id
+         left join customer_identities i on i.customer_id = c.id and i.kind = 'platform_buyer'
+       where o.workspace_id = $1 and o.order_no = '3398123456790'`,
+      [seller.workspaceId],
+    );
+    expect(rows).toEqual([
+      { platform: 'taobao', amount_fen: 8850, phone: '13900001111', buyer: 'taobao:小李飞刀2020' },
+    ]);
+    const report = (await download(seller, result.reportFileId)).toString('utf8');
+    expect(report.split('\r\n')[0]).toBe(
+      '\ufeff买家会员名,收货人姓名,联系手机,收货地址,订单编号,买家实际支付金额,订单付款时间,买家留言,行号,原因',
+    );
+    expect(report).toContain(',6,手机号格式不正确：12345');
+  });
+
+  it("keeps a row's own 平台 over the file's platform", async () => {
+    const file = csv(['平台,订单号,付款时间,手机号', '京东,PF1,2026-11-20,13800000021', ',PF2,2026-11-20,13800000021']);
+    const view = (await upload(seller, file, 'kind=orders&filename=mixed.csv')).json();
+    const body = { mapping: view.suggestedMapping, defaultPlatform: 'douyin' };
+    expect(await runJob(seller, `/api/v1/imports/${view.importId}/run`, body)).toMatchObject({ created: 2 });
+    const { rows } = await context.database.pool.query(
+      `select order_no, platform from orders where workspace_id = $1 and order_no like 'PF%' order by order_no`,
+      [seller.workspaceId],
+    );
+    expect(rows).toEqual([
+      { order_no: 'PF1', platform: 'jd' },
+      { order_no: 'PF2', platform: 'douyin' },
+    ]);
+  });
+
   it('upserts orders by platform and order number, one row per item, and recomputes the buyer', async () => {
     const file = csv([
       '平台,订单号,订单状态,实付金额,付款时间,手机号,收货人,商品名称,数量,单价,物流单号',
@@ -793,6 +933,35 @@ describe('customer export', () => {
     expect(toUnicode.toLowerCase()).toContain('4e09');
     expect(toUnicode.toLowerCase()).toContain('5289');
     expect(toUnicode.toLowerCase()).toContain('81fa');
+  });
+
+  it('refuses a PDF of more than 5000 customers when it is asked for, queueing nothing', async () => {
+    const big = await createWorkspace(context);
+    const workspaceId = big.owner.workspaceId!;
+    await context.database.pool.query(
+      `insert into customers (id, workspace_id, name)
+       select gen_random_uuid(), $1, '客户' || n from generate_series(1, $2::int) as n`,
+      [workspaceId, PDF_EXPORT_MAX_CUSTOMERS + 1],
+    );
+    const pdfOfEveryone = { target: { all: true }, format: 'pdf', fields: ['name'] };
+    const refused = await big.owner.post('/api/v1/exports', pdfOfEveryone);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toMatchObject({
+      code: 'export.too_many_for_pdf',
+      details: { max: PDF_EXPORT_MAX_CUSTOMERS },
+    });
+    expect(await countRows(context, 'from jobs where workspace_id = $1', [workspaceId])).toBe(0);
+    const csv = await big.owner.post('/api/v1/exports', { ...pdfOfEveryone, format: 'csv' });
+    expect(csv.statusCode, csv.body).toBe(202);
+
+    await context.database.pool.query(
+      'delete from customers where id = (select id from customers where workspace_id = $1 order by id limit 1)',
+      [workspaceId],
+    );
+    const atTheCap = await big.owner.post('/api/v1/exports', pdfOfEveryone);
+    expect(atTheCap.statusCode, atTheCap.body).toBe(202);
+    // Not run here: other tests drain the queue, and two exports of 5000 rows would only slow them down.
+    await context.database.pool.query('delete from jobs where workspace_id = $1', [workspaceId]);
   });
 
   it('exports the customers a search finds (by name or pinyin), masked the same way', async () => {

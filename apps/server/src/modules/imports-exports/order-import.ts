@@ -1,4 +1,4 @@
-import { type OrderStatus, type UpsertOrderInput, upsertOrderBody } from '@huike/contracts';
+import { type OrderPlatform, type OrderStatus, type UpsertOrderInput, upsertOrderBody } from '@huike/contracts';
 import {
   CellError,
   type CellReading,
@@ -23,13 +23,16 @@ type OrderLine = {
   item: { productName: string; sku: string | null; quantity: number; priceFen: number } | null;
 };
 
+/** How to read a file's order rows: its cells, and the platform of rows without a 平台 cell. */
+export type OrderReading = CellReading & { defaultPlatform: OrderPlatform | null };
+
 /** Reads one data row; throws CellError with the reason to reject it. */
-export function readOrderRow(row: number, cells: Cell[], fields: (string | null)[], reading: CellReading): OrderLine {
+export function readOrderRow(row: number, cells: Cell[], fields: (string | null)[], reading: OrderReading): OrderLine {
   const at = (field: string): Cell | undefined => {
     const index = fields.indexOf(field);
     return index < 0 ? undefined : cells[index];
   };
-  const platform = parsePlatform(at('platform'));
+  const platform = parsePlatform(at('platform')) ?? reading.defaultPlatform;
   if (!platform) throw new CellError('缺少平台');
   const orderNo = parseText(at('orderNo'), '订单号', 64);
   if (!orderNo) throw new CellError('缺少订单号');

@@ -1,4 +1,11 @@
-import { BOT_DEFAULT_THRESHOLD, type Conversation, type Message } from '@huike/contracts';
+import {
+  BOT_DEFAULT_THRESHOLD,
+  type Conversation,
+  HANDOFF_MESSAGE,
+  type Message,
+  NOBODY_ONLINE_HANDOFF_MESSAGE,
+  OFF_HOURS_HANDOFF_MESSAGE,
+} from '@huike/contracts';
 import { and, eq, sql, TransactionRollbackError } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { botSessions, botTurns, conversations, type InboxSettingsColumn, inboxes, messages } from '../../db/schema.ts';
@@ -67,9 +74,6 @@ export const forgetBotSettings = (workspaceId: string, inboxId: string) =>
 
 // ── the bot ─────────────────────────────────────────────────────────────────────────────────────────
 
-export const HANDOFF_MESSAGE = '已为您转接人工客服，请稍候～';
-/** Outside the inbox's business hours nobody answers soon: the hand-off says so instead of 请稍候. */
-export const OFF_HOURS_HANDOFF_MESSAGE = '已为您转接人工客服，客服上班后会第一时间回复您～';
 /** Sentiment at or above this probability of "negative" hands the conversation to a person, matched or not. */
 const NEGATIVE_MIN_SCORE = 0.995;
 /** …and at or above this one, an unmatched question is handed off as negative rather than low_confidence. */
@@ -91,18 +95,22 @@ export type Bot = ReturnType<typeof createBot>;
  * An agent's reply or a manual assignment stops the bot; resolving the conversation while it is active counts it
  * resolved by the bot. Each inbound message is handled once (bot_turns keyed by message id), so replays are safe.
  * A message a keyword reply answers (`ruleAnswers`) is left to the rule, unless it must be handed off.
+ * The hand-off text promises a quick answer only when one can come: in business hours with an agent online
+ * (`isAgentOnline`, the check behind the widget's 在线 header, so both say the same).
  */
 export function createBot({
   db,
   events,
   conversations,
   ruleAnswers,
+  isAgentOnline,
   log,
 }: {
   db: Db;
   events: EventBus;
   conversations: Pick<ConversationsService, 'sendAutomatedMessage'>;
   ruleAnswers: (event: MessageCreatedEvent) => Promise<boolean>;
+  isAgentOnline: (inbox: { workspaceId: string; id: string }) => Promise<boolean>;
   log: (error: unknown, context: Record<string, unknown>) => void;
 }) {
   async function stop(workspaceId: string, conversationId: string) {
@@ -257,12 +265,10 @@ export function createBot({
       });
       return;
     }
-    const hours = await inboxBusinessHours(db, workspaceId, conversation.inboxId);
-    const isClosed = hours.hours.enabled && !hours.isOpen(new Date(message.createdAt));
     await conversations.sendAutomatedMessage({
       workspaceId,
       conversationId: conversation.id,
-      content: isClosed ? OFF_HOURS_HANDOFF_MESSAGE : HANDOFF_MESSAGE,
+      content: await handoffMessage(workspaceId, conversation.inboxId, new Date(message.createdAt)),
       senderKind: 'system',
       idempotencyKey: `bot:${message.id}`,
       source,
@@ -275,6 +281,13 @@ export function createBot({
       conversation,
       reason: decision.reason,
     });
+  }
+
+  async function handoffMessage(workspaceId: string, inboxId: string, at: Date) {
+    const hours = await inboxBusinessHours(db, workspaceId, inboxId);
+    if (hours.hours.enabled && !hours.isOpen(at)) return OFF_HOURS_HANDOFF_MESSAGE;
+    if (!(await isAgentOnline({ workspaceId, id: inboxId }))) return NOBODY_ONLINE_HANDOFF_MESSAGE;
+    return HANDOFF_MESSAGE;
   }
 
   async function handleEvent(event: DomainEvent) {

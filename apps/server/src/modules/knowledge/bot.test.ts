@@ -1,8 +1,8 @@
-import { localDate } from '@huike/contracts';
+import { HANDOFF_MESSAGE, localDate, NOBODY_ONLINE_HANDOFF_MESSAGE, OFF_HOURS_HANDOFF_MESSAGE } from '@huike/contracts';
 import { describe, expect, it } from 'vitest';
 import { type Client, createTestApp, createWorkspace, pause, startConversation } from '../../../test/harness.ts';
 import type { DomainEvent } from '../../platform/events.ts';
-import { HANDOFF_MESSAGE, isBotHandling, OFF_HOURS_HANDOFF_MESSAGE } from './bot.service.ts';
+import { isBotHandling } from './bot.service.ts';
 
 const context = await createTestApp();
 
@@ -60,6 +60,9 @@ async function setup(threshold = 0.6) {
     quickQuestions: [],
   });
   if (on.statusCode !== 200) throw new Error(on.body);
+  // A shop at work: someone is 在线 to take what the bot hands off.
+  const online = await owner.post('/api/v1/routing/me/presence', { presence: 'online' });
+  if (online.statusCode !== 200) throw new Error(online.body);
   return workspace;
 }
 
@@ -133,6 +136,14 @@ describe('the FAQ bot', () => {
     expect(hours.statusCode, hours.body).toBe(200);
     const chat = await startConversation(context, inbox.token, '转人工');
     expect((await untilMessages(chat.conversationId, 2))[1]).toEqual(['system', OFF_HOURS_HANDOFF_MESSAGE]);
+  });
+
+  it('hands off without promising a person soon when no agent is online', async () => {
+    const { owner, inbox } = await setup();
+    expect((await owner.post('/api/v1/routing/me/presence', { presence: 'away' })).statusCode).toBe(200);
+    const chat = await startConversation(context, inbox.token, '转人工');
+    expect((await untilMessages(chat.conversationId, 2))[1]).toEqual(['system', NOBODY_ONLINE_HANDOFF_MESSAGE]);
+    expect(await session(chat.conversationId)).toMatchObject({ state: 'handed_off', reason: 'requested' });
   });
 
   it('hands off with low_confidence when no article is close enough', async () => {

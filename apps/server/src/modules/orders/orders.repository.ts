@@ -1,5 +1,13 @@
-import type { CustomerValueSettings, LifecycleStage, OrderPlatform, OrderStatus } from '@huike/contracts';
+import {
+  type CustomerValueSettings,
+  type LifecycleStage,
+  type OrderPlatform,
+  type OrderStatus,
+  orderPlatforms,
+  orderStatuses,
+} from '@huike/contracts';
 import { and, asc, desc, eq, inArray, isNull, like, or, type SQL, sql } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import { customerEvents, customers, orderItems, orders, workspaces } from '../../db/schema.ts';
 import { type Executor, prefixPattern } from '../../platform/db-helpers.ts';
 import { newId } from '../../platform/ids.ts';
@@ -65,7 +73,10 @@ export async function replaceItems(
     .values(items.map((item, position) => ({ id: newId(), workspaceId, orderId, position, ...item })));
 }
 
-/** Newest first by order time, keyset on (placed_at, id). */
+/**
+ * Newest first by order time, keyset on (placed_at, id). Each filter has its own access path, so a page costs
+ * about the same whether the filter matches most orders or almost none.
+ */
 export function listOrders(
   db: Executor,
   workspaceId: string,
@@ -80,22 +91,62 @@ export function listOrders(
 ) {
   const pattern = filter.q ? prefixPattern(filter.q) : undefined;
   const before = filter.before;
-  return db
-    .select()
-    .from(orders)
-    .where(
-      and(
-        eq(orders.workspaceId, workspaceId),
-        filter.customerId ? eq(orders.customerId, filter.customerId) : undefined,
-        filter.status ? eq(orders.status, filter.status) : undefined,
-        filter.platform ? eq(orders.platform, filter.platform) : undefined,
-        pattern ? or(like(orders.orderNo, pattern), like(orders.trackingNo, pattern)) : undefined,
-        before
-          ? sql`(${orders.placedAt}, ${orders.id}) < (${before.placedAt}::timestamptz, ${before.id}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(desc(orders.placedAt), desc(orders.id))
+  const where = (...more: (SQL | undefined)[]) =>
+    and(
+      eq(orders.workspaceId, workspaceId),
+      filter.customerId ? eq(orders.customerId, filter.customerId) : undefined,
+      before
+        ? sql`(${orders.placedAt}, ${orders.id}) < (${before.placedAt}::timestamptz, ${before.id}::uuid)`
+        : undefined,
+      ...more,
+    );
+  const newestFirst = [desc(orders.placedAt), desc(orders.id)] as const;
+  const statusIs = (status: OrderStatus | undefined) => (status ? eq(orders.status, status) : undefined);
+  const platformIs = (platform: OrderPlatform | undefined) => (platform ? eq(orders.platform, platform) : undefined);
+
+  if (pattern) {
+    // The matches first, through the order- and tracking-number prefix indexes, then sorted. Walking the
+    // order-time index instead looks through millions of orders when the matches are old ones. OFFSET 0 keeps
+    // the planner from merging the subquery into the sorted, limited outer query (which brings that walk back);
+    // Drizzle leaves out a plain `.offset(0)`, hence the SQL literal.
+    const matches = db
+      .select()
+      .from(orders)
+      .where(
+        where(
+          or(like(orders.orderNo, pattern), like(orders.trackingNo, pattern)),
+          statusIs(filter.status),
+          platformIs(filter.platform),
+        ),
+      )
+      .offset(sql`0` as unknown as number)
+      .as('matches');
+    return db.select().from(matches).orderBy(desc(matches.placedAt), desc(matches.id)).limit(limit);
+  }
+  if (!filter.status && !filter.platform) {
+    return db
+      .select()
+      .from(orders)
+      .where(where())
+      .orderBy(...newestFirst)
+      .limit(limit);
+  }
+  // One walk of orders_status_platform_idx per (status, platform) pair the filter allows, merged: each walk
+  // reads at most `limit` orders, however rare its pair, and one index serves a status, a platform or both.
+  const pages = (filter.status ? [filter.status] : orderStatuses).flatMap((status) =>
+    (filter.platform ? [filter.platform] : orderPlatforms).map((platform) =>
+      db
+        .select()
+        .from(orders)
+        .where(where(statusIs(status), platformIs(platform)))
+        .orderBy(...newestFirst)
+        .limit(limit),
+    ),
+  );
+  const [first, second, ...rest] = pages;
+  if (!second) return first!;
+  return unionAll(first!, second, ...rest)
+    .orderBy(...newestFirst)
     .limit(limit);
 }
 

@@ -298,6 +298,46 @@ describe('reading orders', () => {
     expect(numbers(await owner.get('/api/v1/orders'))).toHaveLength(4);
   });
 
+  it('pages through each filter newest first, never skipping or repeating an order', async () => {
+    const { owner } = await shop();
+    const at = (day: number) => `2025-03-${String(day).padStart(2, '0')}T08:00:00Z`;
+    for (const [platform, orderNo, status, day, trackingNo] of [
+      ['taobao', 'T01', 'completed', 1, 'SF001'],
+      ['jd', 'J02', 'completed', 2, 'YT002'],
+      ['jd', 'J03', 'refunded', 3, 'SF003'],
+      ['taobao', 'T04', 'completed', 4, 'SF004'],
+      ['jd', 'J05', 'completed', 4, 'SF005'], // the same time as T04: the id decides
+      ['douyin', 'D06', 'shipped', 6, 'YT006'],
+      ['jd', 'J07', 'completed', 7, 'SF007'],
+    ] as const) {
+      await buy(owner, 'pager', { platform, orderNo, status, placedAt: at(day), trackingNo });
+    }
+    async function everyPage(query: string) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await owner.get(`/api/v1/orders?limit=2&${query}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.statusCode, page.body).toBe(200);
+        seen.push(...numbers(page));
+        cursor = page.json().nextCursor;
+      } while (cursor);
+      return seen;
+    }
+    const newestFirst = await everyPage('');
+    expect(newestFirst).toEqual(['J07', 'D06', expect.any(String), expect.any(String), 'J03', 'J02', 'T01']);
+    const inOrder = (...orderNos: string[]) => newestFirst.filter((orderNo) => orderNos.includes(orderNo));
+
+    expect(await everyPage('status=completed')).toEqual(inOrder('J07', 'J05', 'T04', 'J02', 'T01'));
+    expect(await everyPage('platform=jd')).toEqual(inOrder('J07', 'J05', 'J03', 'J02'));
+    expect(await everyPage('platform=jd&status=completed')).toEqual(inOrder('J07', 'J05', 'J02'));
+    expect(await everyPage('q=SF')).toEqual(inOrder('J07', 'J05', 'T04', 'J03', 'T01'));
+    expect(await everyPage('q=J0&status=completed')).toEqual(inOrder('J07', 'J05', 'J02'));
+    expect(await everyPage('q=T0&platform=taobao&status=completed')).toEqual(inOrder('T04', 'T01'));
+    expect(await everyPage('status=cancelled')).toEqual([]);
+    expect(await everyPage('platform=other')).toEqual([]);
+    expect(await everyPage('platform=douyin&status=completed')).toEqual([]);
+  });
+
   it('gets one order with its items, and lets an analyst read orders', async () => {
     const { owner, addUser } = await shopWithOrders();
     const id = (await owner.get('/api/v1/orders?q=5009999999')).json().items[0].id;

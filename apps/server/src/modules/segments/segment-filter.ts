@@ -188,18 +188,31 @@ function compare(
   }
 }
 
+type DateKind = 'timestamptz' | 'date' | 'text';
+
 /**
  * Dates are whole days in the workspace's timezone. A timestamptz column compares against the day's bounds;
  * a date column against the date; a custom date field (text `YYYY-MM-DD`) against the same text, which sorts
  * like the date and never needs a cast that a malformed stored value could break.
  */
-function compareDate(
-  ctx: Context,
-  expression: SQL,
-  op: SegmentOperator,
-  value: unknown,
-  kind: 'timestamptz' | 'date' | 'text',
-): SQL {
+function compareDate(ctx: Context, expression: SQL, op: SegmentOperator, value: unknown, kind: DateKind): SQL {
+  switch (op) {
+    case 'is_empty':
+      return kind === 'text' ? sql`coalesce(${expression}, '') = ''` : sql`${expression} is null`;
+    case 'is_not_empty':
+      return kind === 'text' ? sql`coalesce(${expression}, '') <> ''` : sql`${expression} is not null`;
+    default: {
+      const { from, before } = dateRange(ctx, op, value, kind);
+      return and(
+        from ? sql`${expression} >= ${from}` : undefined,
+        before ? sql`${expression} < ${before}` : undefined,
+      )!;
+    }
+  }
+}
+
+/** The dates a date operator (other than is_empty / is_not_empty) selects: from `from` up to before `before`. */
+function dateRange(ctx: Context, op: SegmentOperator, value: unknown, kind: DateKind): { from?: SQL; before?: SQL } {
   const bound = (day: string, plusDays = 0): SQL =>
     kind === 'timestamptz'
       ? dayStart(ctx, day, plusDays)
@@ -215,27 +228,23 @@ function compareDate(
   const day = value as string;
   switch (op) {
     case 'eq':
-      return sql`(${expression} >= ${bound(day)} and ${expression} < ${bound(day, 1)})`;
+      return { from: bound(day), before: bound(day, 1) };
     case 'gt':
-      return sql`${expression} >= ${bound(day, 1)}`;
+      return { from: bound(day, 1) };
     case 'gte':
-      return sql`${expression} >= ${bound(day)}`;
+      return { from: bound(day) };
     case 'lt':
-      return sql`${expression} < ${bound(day)}`;
+      return { before: bound(day) };
     case 'lte':
-      return sql`${expression} < ${bound(day, 1)}`;
+      return { before: bound(day, 1) };
     case 'between': {
       const [from, to] = value as [string, string];
-      return sql`(${expression} >= ${bound(from)} and ${expression} < ${bound(to, 1)})`;
+      return { from: bound(from), before: bound(to, 1) };
     }
     case 'within_days':
-      return sql`${expression} >= ${daysAgo(value as number)}`;
+      return { from: daysAgo(value as number) };
     case 'older_than_days':
-      return sql`${expression} < ${daysAgo(value as number)}`;
-    case 'is_empty':
-      return kind === 'text' ? sql`coalesce(${expression}, '') = ''` : sql`${expression} is null`;
-    case 'is_not_empty':
-      return kind === 'text' ? sql`coalesce(${expression}, '') <> ''` : sql`${expression} is not null`;
+      return { before: daysAgo(value as number) };
     default:
       throw new AppError('segment.invalid_filter', `日期字段不支持运算符 ${op}`);
   }
@@ -319,10 +328,22 @@ function productCondition(ctx: Context, condition: SegmentCondition): SQL {
       and oi.product_name ilike ${containsPattern(String(condition.value))})`;
 }
 
+/**
+ * The last contact is the customer's latest conversation activity. Tested as "has a conversation in the range
+ * and none after it" (EXISTS, which the planner can drive from conversations as a semi/anti join), not as
+ * max(last_message_at) per customer, which ran one subquery for every customer of the workspace. No index on
+ * last_message_at (each new message updates it, and those updates must stay HOT; see the schema): the joins read
+ * the workspace's conversations once, and a single-customer check probes conversations_customer_idx.
+ */
 function lastContactCondition(ctx: Context, condition: SegmentCondition): SQL {
-  const lastContact = sql`(select max(cv.last_message_at) from conversations cv
-    where cv.workspace_id = ${ctx.workspaceId} and cv.customer_id = ${customers.id})`;
-  return compareDate(ctx, lastContact, condition.op, condition.value, 'timestamptz');
+  const hasConversation = (where?: SQL) => sql`exists (select 1 from conversations cv
+    where cv.workspace_id = ${ctx.workspaceId} and cv.customer_id = ${customers.id}${where ? sql` and ${where}` : sql``})`;
+  if (condition.op === 'is_empty') return sql`not ${hasConversation()}`;
+  if (condition.op === 'is_not_empty') return hasConversation();
+  const lastMessageAt = sql`cv.last_message_at`;
+  const inRange = hasConversation(compareDate(ctx, lastMessageAt, condition.op, condition.value, 'timestamptz'));
+  const { before } = dateRange(ctx, condition.op, condition.value, 'timestamptz');
+  return before ? sql`(${inRange} and not ${hasConversation(sql`${lastMessageAt} >= ${before}`)})` : inRange;
 }
 
 function compileCondition(ctx: Context, condition: SegmentCondition): SQL {

@@ -1,10 +1,12 @@
-import { bulkActions } from '@huike/contracts';
+import { type BulkJobResult, bulkActions, customerTarget } from '@huike/contracts';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
-import type { Jobs } from '../../platform/jobs.ts';
+import { actorOf, JobCancelled, type JobContext, type Jobs, jobActor } from '../../platform/jobs.ts';
+import type { AuditService } from '../audit/index.ts';
 import { recordCustomerEvents } from '../customers/index.ts';
 import * as repo from './segments.repository.ts';
+import { resolveCustomerTarget, type SearchMatches } from './segments.service.ts';
 
 export const BULK_JOB_KIND = 'customers.bulk';
 const BATCH = 1000;
@@ -14,27 +16,64 @@ export const bulkJobPayload = z.object({
   action: z.enum(bulkActions),
   tagIds: z.array(z.uuid()),
   ownerId: z.uuid().nullable(),
-  total: z.number().int(),
+  target: customerTarget,
+  actor: jobActor,
+  /** The count the user confirmed; the job acts on the customers matching when it starts, and says how many. */
+  expectedCount: z.number().int(),
 });
 export type BulkJobPayload = z.infer<typeof bulkJobPayload>;
 
-const checkpointSchema = z.object({ after: z.uuid().nullable(), done: z.number().int(), changed: z.number().int() });
+/** `matched`: how many customers were frozen as the targets (saved in the same transaction as the targets). */
+const checkpointSchema = z.object({
+  matched: z.number().int(),
+  after: z.uuid().nullable(),
+  done: z.number().int(),
+  changed: z.number().int(),
+});
+type Checkpoint = z.infer<typeof checkpointSchema>;
 
 type Pair = { customer_id: string; tag_id: string };
 
 /**
- * The bulk action job: walks the frozen customer ids in id order, 1000 per transaction, and checkpoints after
- * each batch. Every step is idempotent (insert … on conflict do nothing, delete, update … where distinct), so a
- * batch run again after a crash changes nothing twice and writes no second timeline entry.
+ * The bulk action job: first freezes the target's customer ids (once: a retry finds them in its checkpoint), then
+ * walks them in id order, 1000 per transaction, and checkpoints after each batch. Every step is idempotent (insert …
+ * on conflict do nothing, delete, update … where distinct), so a batch run again after a crash changes nothing twice
+ * and writes no second timeline entry. A cancel stops it between batches; what was done stays.
  */
-export function defineSegmentsJobs(jobs: Jobs, { db }: { db: Db }) {
+export function defineSegmentsJobs(
+  jobs: Jobs,
+  { db, audit, searchMatches }: { db: Db; audit: AuditService; searchMatches?: SearchMatches },
+) {
+  /** Freezes the customers the target matches now, with a checkpoint saying so, in one transaction. */
+  const freezeTargets = ({ job, payload, progress }: JobContext<BulkJobPayload>): Promise<Checkpoint> =>
+    db.transaction(async (tx) => {
+      const actor = actorOf(payload.actor, job.workspaceId);
+      const where = await resolveCustomerTarget(tx, actor, payload.target, searchMatches);
+      const matched = await repo.snapshotTargets(tx, job.workspaceId, payload.bulkId, where);
+      const frozen = { matched, after: null, done: 0, changed: 0 };
+      await progress(0, matched, frozen, tx);
+      return frozen;
+    });
+
   jobs.define<BulkJobPayload>({
     kind: BULK_JOB_KIND,
     payload: bulkJobPayload,
-    async run({ job, payload, checkpoint, progress }) {
+    cancelPermission: 'customers:bulk_update',
+    async run(context) {
+      const { job, payload, checkpoint, progress, cancelRequest } = context;
       const { workspaceId, createdBy } = job;
       const saved = checkpointSchema.safeParse(checkpoint);
-      let { after, done, changed } = saved.success ? saved.data : { after: null, done: 0, changed: 0 };
+      const frozen = saved.success ? saved.data : await freezeTargets(context);
+      const { matched } = frozen;
+      let { after, done, changed } = frozen;
+      const summary = (): BulkJobResult => ({
+        action: payload.action,
+        expectedCount: payload.expectedCount,
+        matched,
+        processed: done,
+        changed,
+        unchanged: done - changed,
+      });
       const names = new Map<string, string>();
       if (payload.tagIds.length > 0) {
         const rows = await db.execute<{ id: string; name: string }>(
@@ -59,6 +98,21 @@ export function defineSegmentsJobs(jobs: Jobs, { db }: { db: Db }) {
       for (;;) {
         const batch = await repo.nextTargets(db, workspaceId, payload.bulkId, after, BATCH);
         if (batch.length === 0) break;
+        const cancel = cancelRequest();
+        if (cancel) {
+          await db.transaction(async (tx) => {
+            await repo.deleteTargets(tx, workspaceId, payload.bulkId);
+            await audit.record(tx, {
+              workspaceId,
+              actorId: cancel.by,
+              action: 'customers.bulk_cancelled',
+              targetType: 'job',
+              targetId: job.id,
+              details: summary(),
+            });
+          });
+          throw new JobCancelled(summary());
+        }
         const ids = batch.filter((row) => row.live).map((row) => row.customer_id);
         changed += await db.transaction(async (tx) => {
           const event = (customerId: string, kind: string, details: Record<string, unknown>) => ({
@@ -95,10 +149,10 @@ export function defineSegmentsJobs(jobs: Jobs, { db }: { db: Db }) {
         });
         after = batch.at(-1)!.customer_id;
         done += batch.length;
-        await progress(done, payload.total, { after, done, changed });
+        await progress(done, matched, { matched, after, done, changed });
       }
       await repo.deleteTargets(db, workspaceId, payload.bulkId);
-      return { action: payload.action, matched: payload.total, changed, unchanged: done - changed };
+      return summary();
     },
   });
 }

@@ -45,7 +45,7 @@ export async function countCustomers(db: Executor, where: SQL): Promise<number> 
 export const firstCustomers = (db: Executor, where: SQL, limit: number) =>
   db.select().from(customers).where(where).orderBy(sql`${customers.id} desc`).limit(limit);
 
-/** Freezes the customers a bulk action was confirmed for; answers how many. */
+/** Freezes the customers a bulk action job acts on (its first step); answers how many. */
 export async function snapshotTargets(db: Executor, workspaceId: string, bulkId: string, where: SQL) {
   const result = await db.execute(sql`
     insert into bulk_action_targets (workspace_id, bulk_id, customer_id)

@@ -15,7 +15,7 @@ import { type Actor, assertCan } from '../../platform/access.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 import { AppError, postgresCode } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import type { Jobs } from '../../platform/jobs.ts';
+import { type Jobs, storedActor } from '../../platform/jobs.ts';
 import type { AuditService } from '../audit/index.ts';
 import { compileSegmentFilter, visibleCustomers } from './segment-filter.ts';
 import { BULK_JOB_KIND, type BulkJobPayload } from './segments.jobs.ts';
@@ -166,9 +166,10 @@ export function createSegmentsService({
     },
 
     /**
-     * Freezes the target's customers if there are still exactly `expectedCount` of them (else 409
-     * `bulk.count_changed`, nothing written), records the action in the audit log and queues the job —
-     * all in one transaction.
+     * Checks the action and its target, records it in the audit log and queues the job, in one transaction. The job
+     * freezes the target's customers as its first step (for a big segment that takes seconds), so the count the
+     * user confirmed (`expectedCount`, from the count endpoint) is compared there: the job's result says how many
+     * customers matched when it started.
      */
     async bulk(actor: Actor, body: BulkActionBody): Promise<Job> {
       assertCan(actor, 'customers:bulk_update');
@@ -197,17 +198,17 @@ export function createSegmentsService({
           const user = await repo.findActiveUser(tx, actor.workspaceId, ownerId);
           if (!user || user.disabled) throw new AppError('user.not_found', '负责人不存在或已停用');
         }
-        const where = await target(tx, actor, body.target);
-        const bulkId = newId();
-        const count = await repo.snapshotTargets(tx, actor.workspaceId, bulkId, where);
-        if (count !== body.expectedCount) {
-          throw new AppError(
-            'bulk.count_changed',
-            `符合条件的客户数已从 ${body.expectedCount} 变为 ${count}，请确认后重试`,
-            { count, expectedCount: body.expectedCount },
-          );
-        }
-        const payload: BulkJobPayload = { bulkId, action: body.action, tagIds, ownerId, total: count };
+        // Resolving now answers a wrong segment id (404) or filter (400) here rather than in the job.
+        await target(tx, actor, body.target);
+        const payload: BulkJobPayload = {
+          bulkId: newId(),
+          action: body.action,
+          tagIds,
+          ownerId,
+          target: body.target,
+          actor: storedActor(actor),
+          expectedCount: body.expectedCount,
+        };
         const job = await jobs.enqueue(tx, {
           workspaceId: actor.workspaceId,
           kind: BULK_JOB_KIND,
@@ -220,7 +221,13 @@ export function createSegmentsService({
           action: 'customers.bulk_updated',
           targetType: 'job',
           targetId: job.id,
-          details: { action: body.action, count, target: auditedTarget(body.target), tagIds, ownerId },
+          details: {
+            action: body.action,
+            expectedCount: body.expectedCount,
+            target: auditedTarget(body.target),
+            tagIds,
+            ownerId,
+          },
         });
         return job;
       });

@@ -126,12 +126,18 @@ async function buildShop() {
       [newId(), workspaceId, orderId, product, amount],
     );
   }
-  // 赵六 last wrote 90 days ago.
-  await sql(
-    `insert into conversations (id, workspace_id, inbox_id, customer_id, status, last_message_at)
-     values ($1, $2, $3, $4, 'resolved', now() - interval '90 days')`,
-    [newId(), workspaceId, inbox.id, zhao],
-  );
+  // 赵六 last wrote 90 days ago (and 400 days ago); 王五 writes today and wrote 200 days ago.
+  for (const [customerId, daysAgo] of [
+    [zhao, 90],
+    [zhao, 400],
+    [wang, 200],
+  ] as const) {
+    await sql(
+      `insert into conversations (id, workspace_id, inbox_id, customer_id, status, last_message_at)
+       values ($1, $2, $3, $4, 'resolved', now() - make_interval(days => $5))`,
+      [newId(), workspaceId, inbox.id, customerId, daysAgo],
+    );
+  }
   const names = new Map([
     [zhang, '张三'],
     [li, '李四'],
@@ -226,10 +232,33 @@ describe('segment conditions', () => {
     expect(await one({ field: 'tags', op: 'has_none', value: [tag('电商平台')] })).toEqual(sorted('王五', '赵六'));
   });
 
-  it('filters on last contact and channel', async () => {
-    expect(await one({ field: 'last_contact_at', op: 'within_days', value: 7 })).toEqual(['王五']);
-    expect(await one({ field: 'last_contact_at', op: 'older_than_days', value: 30 })).toEqual(['赵六']);
-    expect(await one({ field: 'last_contact_at', op: 'is_empty' })).toEqual(sorted('张三', '李四'));
+  it('filters on last contact: the latest conversation, whatever older ones there are', async () => {
+    const lastContact = (op: string, value?: unknown) => one({ field: 'last_contact_at', op, value });
+    const day = (daysAgo: number) =>
+      new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - daysAgo * DAY));
+    expect(await lastContact('within_days', 7)).toEqual(['王五']);
+    expect(await lastContact('within_days', 100)).toEqual(sorted('王五', '赵六'));
+    expect(await lastContact('older_than_days', 30)).toEqual(['赵六']);
+    expect(await lastContact('older_than_days', 100)).toEqual([]);
+    expect(await lastContact('eq', day(0))).toEqual(['王五']);
+    expect(await lastContact('lt', day(0))).toEqual(['赵六']);
+    expect(await lastContact('gte', day(95))).toEqual(sorted('王五', '赵六'));
+    expect(await lastContact('between', [day(120), day(60)])).toEqual(['赵六']);
+    expect(await lastContact('between', [day(450), day(150)])).toEqual([]);
+    expect(await lastContact('is_empty')).toEqual(sorted('张三', '李四'));
+    expect(await lastContact('is_not_empty')).toEqual(sorted('王五', '赵六'));
+    expect(
+      await matching({
+        op: 'or',
+        conditions: [
+          { field: 'last_contact_at', op: 'older_than_days', value: 30 },
+          { field: 'name', op: 'eq', value: '张三' },
+        ],
+      }),
+    ).toEqual(sorted('张三', '赵六'));
+  });
+
+  it('filters on channel', async () => {
     expect(await one({ field: 'channel', op: 'eq', value: 'website' })).toEqual(sorted('王五', '赵六'));
     expect(await one({ field: 'channel', op: 'neq', value: 'website' })).toEqual(sorted('张三', '李四'));
     expect(await one({ field: 'channel', op: 'in', value: ['email', 'wechat'] })).toEqual([]);
@@ -407,7 +436,7 @@ describe('bulk actions', () => {
     expect(job).toMatchObject({
       status: 'succeeded',
       progress: { done: 2, total: 2 },
-      result: { action: 'add_tags', matched: 2, changed: 2, unchanged: 0 },
+      result: { action: 'add_tags', expectedCount: 2, matched: 2, processed: 2, changed: 2, unchanged: 0 },
     });
     const { rows } = await sql('select customer_id from customer_tags where tag_id = $1 order by customer_id', [
       s.tag('复购'),
@@ -420,7 +449,7 @@ describe('bulk actions', () => {
     expect(audit.rows).toEqual([
       {
         actor_id: s.owner.userId,
-        details: expect.objectContaining({ action: 'add_tags', count: 2, target, tagIds: [s.tag('复购')] }),
+        details: expect.objectContaining({ action: 'add_tags', expectedCount: 2, target, tagIds: [s.tag('复购')] }),
       },
     ]);
     expect(
@@ -447,33 +476,30 @@ describe('bulk actions', () => {
     expect(rows.map((r) => r.customer_id)).toEqual([s.ids.zhang]);
   });
 
-  it('refuses with 409 when the count changed since the user confirmed it, and writes nothing', async () => {
+  it('answers at once and freezes the customers in the job, saying how many matched if the count changed', async () => {
     const s = await freshShop();
-    const response = await s.owner.post('/api/v1/customers/bulk', {
-      target: {
-        segmentId: (
-          await s.owner.post('/api/v1/segments', {
-            name: '男',
-            filter: all({ field: 'gender', op: 'eq', value: 'male' }),
-          })
-        ).json().id,
-      },
+    const segment = (
+      await s.owner.post('/api/v1/segments', { name: '男', filter: all({ field: 'gender', op: 'eq', value: 'male' }) })
+    ).json();
+    const started = await s.owner.post('/api/v1/customers/bulk', {
+      target: { segmentId: segment.id },
       action: 'add_tags',
       tagIds: [s.tag('复购')],
       expectedCount: 3,
     });
-    expect(response.statusCode).toBe(409);
-    expect(response.json().error).toMatchObject({
-      code: 'bulk.count_changed',
-      details: { count: 2, expectedCount: 3 },
-    });
-    expect(await countRows(context, 'from jobs where workspace_id = $1', [s.workspaceId])).toBe(0);
+    expect(started.statusCode, started.body).toBe(202);
     expect(await countRows(context, 'from bulk_action_targets where workspace_id = $1', [s.workspaceId])).toBe(0);
-    expect(
-      await countRows(context, `from audit_log where workspace_id = $1 and action = 'customers.bulk_updated'`, [
-        s.workspaceId,
-      ]),
-    ).toBe(0);
+    // A customer who stops matching before the job starts is left out.
+    await sql(`update customers set gender = 'female' where id = $1`, [s.ids.zhao]);
+    await context.jobs.drain();
+    const job = (await s.owner.get(`/api/v1/jobs/${started.json().id}`)).json();
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      progress: { done: 1, total: 1 },
+      result: { expectedCount: 3, matched: 1, changed: 1 },
+    });
+    const { rows } = await sql('select customer_id from customer_tags where tag_id = $1', [s.tag('复购')]);
+    expect(rows.map((r) => r.customer_id)).toEqual([s.ids.zhang]);
   });
 
   it('removes tags, replaces single-select tags and assigns owners on a selection', async () => {
@@ -514,7 +540,7 @@ describe('bulk actions', () => {
     expect(again.result).toMatchObject({ changed: 0, unchanged: 2 });
   });
 
-  it('runs safely again after a crash, resuming from its checkpoint', async () => {
+  it('runs safely again after a crash, on the customers it froze the first time', async () => {
     const s = await freshShop();
     const response = await s.owner.post('/api/v1/customers/bulk', {
       target: { filter: all() },
@@ -522,18 +548,88 @@ describe('bulk actions', () => {
       tagIds: [s.tag('价格敏感')],
       expectedCount: 4,
     });
-    // A worker died after writing the first customers' tags but before recording progress.
     const jobId = response.json().id;
+    // The first attempt freezes its 4 customers, then the database fails under it while tagging them.
+    await sql(`create function zz_fail() returns trigger language plpgsql as $$ begin raise exception 'lost'; end $$`);
+    await sql('create trigger zz_fail before insert on customer_tags for each row execute function zz_fail()');
+    await context.jobs.runNext();
+    await sql('drop trigger zz_fail on customer_tags');
+    await sql('drop function zz_fail()');
+    expect((await s.owner.get(`/api/v1/jobs/${jobId}`)).json().status).toBe('queued');
+    // Meanwhile two of them got the tag by hand and a new customer arrived.
     const bulkId = (await sql('select payload from jobs where id = $1', [jobId])).rows[0].payload.bulkId;
     await sql(
       `insert into customer_tags (workspace_id, customer_id, tag_id)
        select workspace_id, customer_id, $2 from bulk_action_targets where bulk_id = $1 order by customer_id limit 2`,
       [bulkId, s.tag('价格敏感')],
     );
+    const newcomer = await insertCustomer(context, s.workspaceId, { name: '新来的' });
     await context.jobs.drain();
     const job = (await s.owner.get(`/api/v1/jobs/${jobId}`)).json();
-    expect(job.status).toBe('succeeded');
-    expect(await countRows(context, 'from customer_tags where tag_id = $1', [s.tag('价格敏感')])).toBe(4);
+    expect(job).toMatchObject({ status: 'succeeded', result: { matched: 4, changed: 2, unchanged: 2 } });
+    const { rows } = await sql('select customer_id from customer_tags where tag_id = $1', [s.tag('价格敏感')]);
+    expect(rows.map((r) => r.customer_id).sort()).toEqual([s.ids.zhang, s.ids.li, s.ids.wang, s.ids.zhao].sort());
+    expect(rows.map((r) => r.customer_id)).not.toContain(newcomer);
+  });
+
+  it('stops at the next batch when cancelled: the customers done so far keep the change, audited as cancelled', async () => {
+    const s = await freshShop();
+    await sql(
+      `insert into customers (id, workspace_id, name)
+       select gen_random_uuid(), $1, '客户' || n from generate_series(1, 2496) as n`,
+      [s.workspaceId],
+    );
+    const supervisor = await s.addUser('supervisor');
+    const started = await supervisor.post('/api/v1/customers/bulk', {
+      target: { filter: all() },
+      action: 'add_tags',
+      tagIds: [s.tag('价格敏感')],
+      expectedCount: 2500,
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    const jobId = started.json().id;
+    // An unfinished tagging of the 1001st customer makes the job wait inside its second batch while the lead cancels.
+    const held = await context.database.pool.connect();
+    let isRunning: Promise<unknown> | undefined;
+    try {
+      await held.query('begin');
+      await held.query(
+        `insert into customer_tags (workspace_id, customer_id, tag_id)
+         select $1, id, $2 from customers where workspace_id = $1 and merged_into_id is null
+         order by id offset 1000 limit 1`,
+        [s.workspaceId, s.tag('价格敏感')],
+      );
+      isRunning = context.jobs.runNext();
+      for (let i = 0; i < 200; i++) {
+        if ((await supervisor.get(`/api/v1/jobs/${jobId}`)).json().progress.done === 1000) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const asked = await s.owner.post(`/api/v1/jobs/${jobId}/cancel`, {});
+      expect(asked.json()).toMatchObject({ status: 'running', isCancelRequested: true, progress: { done: 1000 } });
+    } finally {
+      await held.query('rollback');
+      held.release();
+    }
+    await isRunning;
+    const job = (await supervisor.get(`/api/v1/jobs/${jobId}`)).json();
+    expect(job).toMatchObject({
+      status: 'cancelled',
+      progress: { done: 2000, total: 2500 },
+      result: { action: 'add_tags', expectedCount: 2500, matched: 2500, processed: 2000, changed: 2000, unchanged: 0 },
+    });
+    const tagged = () => countRows(context, 'from customer_tags where tag_id = $1', [s.tag('价格敏感')]);
+    expect(await tagged()).toBe(2000);
+    await context.jobs.drain();
+    expect(await tagged()).toBe(2000);
+    expect((await supervisor.get(`/api/v1/jobs/${jobId}`)).json().status).toBe('cancelled');
+    expect(await countRows(context, 'from bulk_action_targets where workspace_id = $1', [s.workspaceId])).toBe(0);
+    const audit = await sql(
+      `select actor_id, details from audit_log where workspace_id = $1 and action = 'customers.bulk_cancelled'`,
+      [s.workspaceId],
+    );
+    expect(audit.rows).toEqual([
+      { actor_id: s.owner.userId, details: expect.objectContaining({ processed: 2000, changed: 2000 }) },
+    ]);
   });
 
   it('refuses lower roles, unknown tags and another workspace’s segments and owners', async () => {

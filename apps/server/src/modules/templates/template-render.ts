@@ -47,7 +47,7 @@ export function variableValues(
         ? row.customer_phone
         : maskPhone(row.customer_phone)
       : null,
-    'customer.tier': row.rfm_tier ? (rfmTierLabels[row.rfm_tier as RfmTier] ?? null) : null,
+    'customer.tier': row.rfm_tier ? (rfmTierLabels['zh-CN'][row.rfm_tier as RfmTier] ?? null) : null,
     'order.latest.order_no': row.order_no,
     'order.latest.status': row.order_status ? (orderStatusLabels[row.order_status as OrderStatus] ?? null) : null,
     'order.latest.tracking_company': row.tracking_company,

@@ -1,5 +1,5 @@
-import type { AuditEntry, AutomationTrigger } from '@huike/contracts';
-import type { TFunction } from 'i18next';
+import { type AuditEntry, type AutomationTrigger, exportFieldLabel } from '@huike/contracts';
+import i18n, { type TFunction } from 'i18next';
 import { triggerSummary } from '../automation/labels.ts';
 import { ticketsZhCN } from '../tickets/i18n.ts';
 import { eventLabel } from '../webhooks/events.ts';
@@ -17,6 +17,9 @@ export const actionGroups = {
     'users.disabled',
     'users.enabled',
     'users.updated',
+    'users.password_changed',
+    'users.password_reset',
+    'workspace.updated',
     'teams.created',
     'teams.updated',
     'teams.deleted',
@@ -195,6 +198,7 @@ const valueMaps: Record<string, string> = {
   locale: 'audit.values.locale',
   kind: 'audit.values.kind',
   channelType: 'audit.values.channelType',
+  via: 'audit.values.via',
   action: 'audit.values.bulkAction',
   // Automation rules: the trigger's kind (as created entries record it), the fields conditions test, the actions.
   trigger: 'automation.triggers',
@@ -283,6 +287,11 @@ export function formatChange(field: string, change: unknown, t: TFunction): stri
 
 export type DetailLine = { key: string; label: string; text: string };
 
+/** A field an entry touched: an export's are named as the export file heads its columns. */
+const touchedFieldLabel = (action: string, field: string, t: TFunction): string =>
+  (action === 'customers.exported' && exportFieldLabel(field, i18n.language === 'en' ? 'en' : 'zh-CN')) ||
+  fieldLabel(field, t);
+
 /** Facts that the 对象 column already shows. */
 const shownAsTarget = new Set(['name', 'title', 'email']);
 
@@ -301,7 +310,7 @@ export function detailLines(entry: AuditEntry, t: TFunction): DetailLine[] {
     lines.push({
       key: 'fields',
       label: fieldLabel(/updated$/.test(entry.action) ? 'changedFields' : 'fields', t),
-      text: fields.map((field) => fieldLabel(String(field), t)).join(sep(t).list),
+      text: fields.map((field) => touchedFieldLabel(entry.action, String(field), t)).join(sep(t).list),
     });
   }
   for (const [key, value] of Object.entries(facts)) {

@@ -31,6 +31,11 @@ export const auditZhCN = {
       disabled: '停用成员',
       enabled: '启用成员',
       updated: '修改成员资料',
+      password_changed: '修改自己的密码',
+      password_reset: '重置成员密码',
+    },
+    workspace: {
+      updated: '修改工作区设置',
     },
     teams: {
       created: '新建团队',
@@ -40,6 +45,7 @@ export const auditZhCN = {
     customers: {
       pii_revealed: '查看敏感信息',
       bulk_updated: '批量修改客户',
+      bulk_cancelled: '取消批量修改客户',
       exported: '导出客户',
       imported: '导入客户',
       merged: '合并客户',
@@ -208,6 +214,10 @@ export const auditZhCN = {
     ownerId: '负责人',
     matched: '匹配',
     updated: '已更新',
+    unchanged: '无变化',
+    rejected: '未导入',
+    all: '全部客户',
+    filter: '筛选条件',
     changes: '修改内容',
     severity: '级别',
     assigneeId: '负责人',
@@ -249,6 +259,8 @@ export const auditZhCN = {
     stopOtherRules: '命中后不再匹配后续规则',
     url: '网址',
     secret: '签名密钥',
+    timezone: '时区',
+    via: '操作方式',
   },
   values: {
     yes: '是',
@@ -282,6 +294,7 @@ export const auditZhCN = {
     listSeparator: '、',
     pairSeparator: '，',
     partSeparator: '；',
+    via: { cli: '服务器命令行' },
   },
 };
 
@@ -316,6 +329,11 @@ export const auditEn: typeof auditZhCN = {
       disabled: 'Disabled a member',
       enabled: 'Re-enabled a member',
       updated: 'Edited a member',
+      password_changed: 'Changed their own password',
+      password_reset: "Reset a member's password",
+    },
+    workspace: {
+      updated: 'Changed the workspace settings',
     },
     teams: {
       created: 'Created a team',
@@ -325,6 +343,7 @@ export const auditEn: typeof auditZhCN = {
     customers: {
       pii_revealed: 'Revealed sensitive data',
       bulk_updated: 'Bulk-updated customers',
+      bulk_cancelled: 'Cancelled a bulk update of customers',
       exported: 'Exported customers',
       imported: 'Imported customers',
       merged: 'Merged customers',
@@ -492,6 +511,10 @@ export const auditEn: typeof auditZhCN = {
     ownerId: 'Owner',
     matched: 'Matched',
     updated: 'Updated',
+    unchanged: 'Unchanged',
+    rejected: 'Not imported',
+    all: 'All customers',
+    filter: 'Filter',
     changes: 'Changes',
     severity: 'Severity',
     assigneeId: 'Assignee',
@@ -533,6 +556,8 @@ export const auditEn: typeof auditZhCN = {
     stopOtherRules: 'Stop matching later rules',
     url: 'URL',
     secret: 'Signing secret',
+    timezone: 'Time zone',
+    via: 'Done from',
   },
   values: {
     yes: 'Yes',
@@ -566,5 +591,6 @@ export const auditEn: typeof auditZhCN = {
     listSeparator: ', ',
     pairSeparator: ', ',
     partSeparator: '; ',
+    via: { cli: 'the server command line' },
   },
 };

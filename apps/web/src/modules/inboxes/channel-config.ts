@@ -220,13 +220,11 @@ export function randomToken(length: number): string {
  */
 export function channelStatus(inbox: Pick<Inbox, 'channelType' | 'channelConfig'> & { health?: Inbox['health'] }): {
   key: 'active' | 'receiveOnly' | 'incomplete' | 'error';
-  error?: string;
-  failingSince?: string | null;
+  /** Why receiving fails (words it with deliveryFailureText). */
+  failure?: NonNullable<Inbox['health']>;
 } {
   const config = inbox.channelConfig ?? {};
-  if (inbox.health?.error) {
-    return { key: 'error', error: inbox.health.error, failingSince: inbox.health.failingSince };
-  }
+  if (inbox.health?.error) return { key: 'error', failure: inbox.health };
   switch (inbox.channelType) {
     case 'website':
       return { key: 'active' };

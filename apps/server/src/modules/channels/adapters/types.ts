@@ -97,13 +97,13 @@ export type ChannelRuntime = {
   claimDelivery(inbox: ChannelInbox, messageId: string, meta: Record<string, unknown>): Promise<boolean>;
   /**
    * Receive health of a channel that fetches its own messages (IMAP), shown to admins on the inbox. Call `ok` after
-   * each fetch that worked and `failing` with a reason an admin can act on (never a password) after one that did not.
+   * each fetch that worked and `failing` with a failure an admin can act on (never a password) after one that did not.
    */
   health: {
     /** Clears a recorded failure and notes the time (rewritten at most once a minute while all is well). */
     ok(inbox: ChannelInbox): Promise<void>;
     /** Records why receiving fails; the first failure of a run sets since when. */
-    failing(inbox: ChannelInbox, reason: string): Promise<void>;
+    failing(inbox: ChannelInbox, failure: DeliveryFailure): Promise<void>;
   };
   /** Tells every app process that an inbox's settings were saved (the channels module calls it after the commit). */
   announceInboxSaved(inbox: Pick<ChannelInbox, 'id' | 'workspaceId'>): Promise<void>;

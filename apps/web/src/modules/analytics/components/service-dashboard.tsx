@@ -169,7 +169,8 @@ function Charts({ report }: { report: ServiceReport }) {
       grid: { left: 40, right: 50, top: 36, bottom: 24 },
       xAxis: { type: 'category', data: report.daily.map((d) => d.date.slice(5)) },
       yAxis: [
-        { type: 'value' },
+        // Conversations and tickets are counts: no 0.2 of a conversation on the axis.
+        { type: 'value', minInterval: 1 },
         { type: 'value', name: t('reports.charts.firstResponse'), splitLine: { show: false } },
       ],
       series: [
@@ -194,7 +195,7 @@ function Charts({ report }: { report: ServiceReport }) {
       grid: { left: 50, right: 16, top: 8, bottom: 60 },
       xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, h) => `${h}`), splitArea: { show: true } },
       yAxis: { type: 'category', data: weekdays, inverse: true, splitArea: { show: true } },
-      visualMap: { min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0 },
+      visualMap: { min: 0, max, precision: 0, calculable: true, orient: 'horizontal', left: 'center', bottom: 0 },
       series: [
         {
           type: 'heatmap',

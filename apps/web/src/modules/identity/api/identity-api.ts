@@ -23,6 +23,9 @@ export const identityApi = {
   listUsers: (signal?: AbortSignal) => fetchAllPages<User>('/api/v1/users', {}, signal),
   createUser: (input: CreateUserInput) => api.post<User>('/api/v1/users', input),
   updateUser: (id: string, input: UpdateUserInput) => api.patch<User>(`/api/v1/users/${id}`, input),
+  changePassword: (input: { currentPassword: string; newPassword: string }) =>
+    api.post<void>('/api/v1/auth/password', input),
+  resetPassword: (id: string, newPassword: string) => api.post<void>(`/api/v1/users/${id}/password`, { newPassword }),
   listTeams: (signal?: AbortSignal) => fetchAllPages<Team>('/api/v1/teams', {}, signal),
   createTeam: (input: CreateTeamInput) => api.post<Team>('/api/v1/teams', input),
   updateTeam: (id: string, input: UpdateTeamInput) => api.patch<Team>(`/api/v1/teams/${id}`, input),

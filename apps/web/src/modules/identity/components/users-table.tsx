@@ -1,9 +1,11 @@
 import type { Role, Team, User } from '@huike/contracts';
 import { App, Badge, Button, Popconfirm, Space, Table, type TableColumnsType, Tag } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
 import { useUpdateUser } from '../hooks/use-users.ts';
+import { ResetPasswordModal } from './reset-password-modal.tsx';
 import { RoleSelect } from './role-select.tsx';
 
 type Props = {
@@ -25,14 +27,30 @@ const roleColors: Record<Role, string> = {
 
 export function UsersTable({ users, teams, isLoading, meId, canManage, onEdit }: Props) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const update = useUpdateUser();
+  const [resetting, setResetting] = useState<User | null>(null);
 
   const change = (user: User, input: { role?: Role; disabled?: boolean }, done: string) =>
     update.mutateAsync({ id: user.id, input }).then(
       () => void message.success(done),
       (error: unknown) => void message.error(errorMessage(error, t)),
     );
+
+  // A role is a grant of permissions, so a pick in the table only asks; the select stays on the old
+  // role (it is controlled by user.role) until the change is confirmed and saved.
+  const confirmRoleChange = (user: User, role: Role) =>
+    modal.confirm({
+      title: t('users.roleChangeConfirm', {
+        name: user.name,
+        from: t(`roles.${user.role}`),
+        to: t(`roles.${role}`),
+      }),
+      content: t('users.roleChangeDescription', { role: t(`roles.${role}`), can: t(`roleDescriptions.${role}`) }),
+      okText: t('users.roleChangeOk'),
+      cancelText: t('common.cancel'),
+      onOk: () => change(user, { role }, t('users.roleChanged', { name: user.name, role: t(`roles.${role}`) })),
+    });
 
   // The owner and the signed-in admin themself are not changed from this table.
   const isLocked = (user: User) => user.role === 'owner' || user.id === meId;
@@ -59,9 +77,7 @@ export function UsersTable({ users, teams, isLoading, meId, canManage, onEdit }:
             size="small"
             value={user.role}
             style={{ width: 110 }}
-            onChange={(role) =>
-              void change(user, { role }, t('users.roleChanged', { name: user.name, role: t(`roles.${role}`) }))
-            }
+            onChange={(role) => confirmRoleChange(user, role)}
           />
         ) : (
           <Tag color={roleColors[user.role]}>{t(`roles.${user.role}`)}</Tag>
@@ -100,7 +116,7 @@ export function UsersTable({ users, teams, isLoading, meId, canManage, onEdit }:
     columns.push({
       key: 'actions',
       title: t('common.actions'),
-      width: 150,
+      width: 230,
       render: (_, user) => (
         <Space size={0}>
           <Button
@@ -111,6 +127,11 @@ export function UsersTable({ users, teams, isLoading, meId, canManage, onEdit }:
           >
             {t('common.edit')}
           </Button>
+          {!isLocked(user) && (
+            <Button type="link" size="small" onClick={() => setResetting(user)} data-testid="user-reset-password">
+              {t('password.reset')}
+            </Button>
+          )}
           {!isLocked(user) &&
             (user.disabled ? (
               <Popconfirm
@@ -143,14 +164,17 @@ export function UsersTable({ users, teams, isLoading, meId, canManage, onEdit }:
   }
 
   return (
-    <Table<User>
-      rowKey="id"
-      size="middle"
-      columns={columns}
-      dataSource={users}
-      loading={isLoading}
-      pagination={users.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
-      onRow={(user) => ({ 'data-testid': 'user-row', 'data-user-id': user.id }) as React.HTMLAttributes<HTMLElement>}
-    />
+    <>
+      <ResetPasswordModal user={resetting} onClose={() => setResetting(null)} />
+      <Table<User>
+        rowKey="id"
+        size="middle"
+        columns={columns}
+        dataSource={users}
+        loading={isLoading}
+        pagination={users.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
+        onRow={(user) => ({ 'data-testid': 'user-row', 'data-user-id': user.id }) as React.HTMLAttributes<HTMLElement>}
+      />
+    </>
   );
 }

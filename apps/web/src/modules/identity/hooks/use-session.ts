@@ -71,6 +71,13 @@ export function useLogin() {
   });
 }
 
+/** Changes the signed-in user's own password; this session stays signed in. */
+export function useChangePassword() {
+  return useMutation({
+    mutationFn: (input: { currentPassword: string; newPassword: string }) => identityApi.changePassword(input),
+  });
+}
+
 export function useLogout() {
   const client = useQueryClient();
   return useMutation({

@@ -53,6 +53,14 @@ export function useUpdateUser() {
   });
 }
 
+/** Sets a member's new password; the server signs them out everywhere. */
+export function useResetPassword() {
+  return useMutation({
+    mutationFn: ({ id, newPassword }: { id: string; newPassword: string }) =>
+      identityApi.resetPassword(id, newPassword),
+  });
+}
+
 export function useCreateTeam() {
   const client = useQueryClient();
   return useMutation({

@@ -3,7 +3,7 @@ import type {
   ExportField,
   ImportDryRunResult,
   ImportKind,
-  ImportMapping,
+  ImportMappingBody,
   ImportUploadResponse,
   Job,
 } from '@huike/contracts';
@@ -26,9 +26,9 @@ export const importsApi = {
     api.upload<ImportUploadResponse>('/api/v1/imports', { kind, filename: file.name }, file, uploadContentType(file)),
   fields: (kind: ImportKind, signal?: AbortSignal) =>
     api.get<{ items: ImportFieldOption[] }>('/api/v1/imports/fields', { kind }, signal),
-  dryRun: (importId: string, mapping: ImportMapping) =>
-    api.post<ImportDryRunResult>(`/api/v1/imports/${importId}/dry-run`, { mapping }),
-  run: (importId: string, mapping: ImportMapping) => api.post<Job>(`/api/v1/imports/${importId}/run`, { mapping }),
+  dryRun: (importId: string, body: ImportMappingBody) =>
+    api.post<ImportDryRunResult>(`/api/v1/imports/${importId}/dry-run`, body),
+  run: (importId: string, body: ImportMappingBody) => api.post<Job>(`/api/v1/imports/${importId}/run`, body),
 };
 
 export const exportsApi = {

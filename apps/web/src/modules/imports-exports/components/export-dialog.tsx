@@ -1,5 +1,12 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { type ExportField, type ExportFormat, type ExportTarget, exportFieldLabel, type Job } from '@huike/contracts';
+import {
+  type ExportField,
+  type ExportFormat,
+  type ExportTarget,
+  exportFieldLabel,
+  type Job,
+  PDF_EXPORT_MAX_CUSTOMERS,
+} from '@huike/contracts';
 import { Alert, Button, Checkbox, Divider, Modal, Radio, Skeleton, Space, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -58,6 +65,10 @@ export function ExportDialog({ open, target, description, onClose }: Props) {
   );
   const ordered = items.filter((field) => chosen.includes(field.key)).map((field) => field.key);
   const total = count.data?.count;
+  const isTooManyForPdf = total !== undefined && total > PDF_EXPORT_MAX_CUSTOMERS;
+  useEffect(() => {
+    if (isTooManyForPdf && format === 'pdf') setFormat('xlsx');
+  }, [isTooManyForPdf, format]);
 
   // The file's headers and labels follow the UI language.
   const start = () =>
@@ -130,10 +141,15 @@ export function ExportDialog({ open, target, description, onClose }: Props) {
                 options={[
                   { value: 'xlsx', label: 'Excel (.xlsx)' },
                   { value: 'csv', label: 'CSV' },
-                  { value: 'pdf', label: 'PDF' },
+                  { value: 'pdf', label: 'PDF', disabled: isTooManyForPdf },
                 ]}
                 data-testid="export-format"
               />
+              {isTooManyForPdf && (
+                <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }} data-testid="export-pdf-too-many">
+                  {t('exports.pdfTooMany', { max: PDF_EXPORT_MAX_CUSTOMERS.toLocaleString('zh-CN') })}
+                </Typography.Paragraph>
+              )}
             </div>
             <Space style={{ width: '100%', justifyContent: 'space-between' }}>
               <Typography.Text strong>{t('exports.fields', { count: ordered.length })}</Typography.Text>

@@ -1,5 +1,12 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import type { ImportDryRunResult, ImportKind, ImportMapping, ImportUploadResponse, Job } from '@huike/contracts';
+import type {
+  ImportDryRunResult,
+  ImportKind,
+  ImportMapping,
+  ImportUploadResponse,
+  Job,
+  OrderPlatform,
+} from '@huike/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Result, Space, Steps, Typography } from 'antd';
 import { useCallback, useState } from 'react';
@@ -9,7 +16,7 @@ import { fileUrl } from '../../jobs/api/jobs-api.ts';
 import { JobProgress, resultNumber, resultString } from '../../jobs/components/job-progress.tsx';
 import { useDryRun, useRunImport, useUploadImport } from '../hooks/use-imports.ts';
 import { DryRunStep } from './dry-run-step.tsx';
-import { MappingStep, mappingProblems, useTargetFields } from './mapping-step.tsx';
+import { MappingStep, mappingProblems, needsDefaultPlatform, useTargetFields } from './mapping-step.tsx';
 import { UploadStep } from './upload-step.tsx';
 
 type Props = {
@@ -30,6 +37,7 @@ export function ImportWizard({ kinds, onViewCustomers }: Props) {
   const [step, setStep] = useState<Step>('upload');
   const [upload, setUpload] = useState<ImportUploadResponse | null>(null);
   const [mapping, setMapping] = useState<ImportMapping>({});
+  const [defaultPlatform, setDefaultPlatform] = useState<OrderPlatform>();
   const [dryRun, setDryRun] = useState<ImportDryRunResult | null>(null);
   const [job, setJob] = useState<Job | null>(null);
   const [finished, setFinished] = useState<Job | null>(null);
@@ -37,12 +45,15 @@ export function ImportWizard({ kinds, onViewCustomers }: Props) {
   const dryRunMutation = useDryRun();
   const runMutation = useRunImport();
   const fields = useTargetFields(kind);
-  const problems = mappingProblems(mapping, fields);
+  // Sent only while the mapping step offers the choice: a 平台 column mapped later takes over.
+  const platform = needsDefaultPlatform(kind, mapping) ? defaultPlatform : undefined;
+  const problems = mappingProblems(mapping, fields, platform);
 
   const restart = () => {
     setStep('upload');
     setUpload(null);
     setMapping({});
+    setDefaultPlatform(undefined);
     setDryRun(null);
     setJob(null);
     setFinished(null);
@@ -67,7 +78,7 @@ export function ImportWizard({ kinds, onViewCustomers }: Props) {
   const runDry = () => {
     if (!upload) return;
     dryRunMutation.mutate(
-      { importId: upload.importId, mapping },
+      { importId: upload.importId, body: { mapping, defaultPlatform: platform } },
       {
         onSuccess: (result) => {
           setDryRun(result);
@@ -80,7 +91,7 @@ export function ImportWizard({ kinds, onViewCustomers }: Props) {
   const runImport = () => {
     if (!upload) return;
     runMutation.mutate(
-      { importId: upload.importId, mapping },
+      { importId: upload.importId, body: { mapping, defaultPlatform: platform } },
       {
         onSuccess: (started) => {
           setJob(started);
@@ -125,7 +136,14 @@ export function ImportWizard({ kinds, onViewCustomers }: Props) {
 
       {step === 'mapping' && upload && (
         <>
-          <MappingStep kind={kind} upload={upload} mapping={mapping} onChange={setMapping} />
+          <MappingStep
+            kind={kind}
+            upload={upload}
+            mapping={mapping}
+            onChange={setMapping}
+            defaultPlatform={defaultPlatform}
+            onDefaultPlatform={setDefaultPlatform}
+          />
           {dryRunMutation.error ? (
             <Alert type="error" showIcon style={{ marginTop: 12 }} title={errorMessage(dryRunMutation.error, t)} />
           ) : null}

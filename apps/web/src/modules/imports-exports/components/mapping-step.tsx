@@ -3,10 +3,12 @@ import {
   type ImportKind,
   type ImportMapping,
   type ImportUploadResponse,
-  importFieldLabels,
+  importFieldLabel,
+  type OrderPlatform,
   orderImportFields,
+  orderPlatforms,
 } from '@huike/contracts';
-import { Alert, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { Alert, Select, Space, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportFieldOption } from '../api/imports-exports-api.ts';
@@ -17,37 +19,59 @@ type Props = {
   upload: ImportUploadResponse;
   mapping: ImportMapping;
   onChange: (mapping: ImportMapping) => void;
+  defaultPlatform: OrderPlatform | undefined;
+  onDefaultPlatform: (platform: OrderPlatform) => void;
 };
 
 type Row = { column: string; index: number; samples: string[] };
 
-/** The fields a column can go to: from the server (incl. custom fields), else the built-in list. */
+/**
+ * The fields a column can go to: from the server (incl. custom fields), else the built-in list; built-in fields
+ * named in the UI language, custom fields by the label their admin gave.
+ */
 export function useTargetFields(kind: ImportKind): ImportFieldOption[] {
+  const { i18n } = useTranslation();
   const fields = useImportFields(kind);
+  const locale = i18n.language === 'en' ? 'en' : 'zh-CN';
   return useMemo(() => {
-    if (fields.data?.items.length) return fields.data.items;
-    const keys = kind === 'customers' ? customerImportFields : orderImportFields;
-    return keys.map((key) => ({ key, label: importFieldLabels[key], required: false }));
-  }, [fields.data, kind]);
+    const items =
+      fields.data?.items ??
+      (kind === 'customers' ? customerImportFields : orderImportFields).map((key) => ({
+        key,
+        label: key,
+        required: false,
+      }));
+    return items.map((field) => ({ ...field, label: importFieldLabel(field.key, locale) ?? field.label }));
+  }, [fields.data, kind, locale]);
 }
 
-/** Problems that stop the dry run: a field mapped twice, or a required field not mapped. */
-export function mappingProblems(mapping: ImportMapping, fields: ImportFieldOption[]) {
+/**
+ * Whether the file needs a platform of its own: no column holds 平台, and its orders (or its customers' buyer ids)
+ * need one. Seller tools export one platform per file, without that column.
+ */
+export const needsDefaultPlatform = (kind: ImportKind, mapping: ImportMapping): boolean => {
+  const targets = Object.values(mapping);
+  return !targets.includes('platform') && (kind === 'orders' || targets.includes('buyerId'));
+};
+
+/** Problems that stop the dry run: a field mapped twice, or a required field not mapped (nor given for the file). */
+export function mappingProblems(mapping: ImportMapping, fields: ImportFieldOption[], defaultPlatform?: OrderPlatform) {
   const counts = new Map<string, number>();
   for (const target of Object.values(mapping)) if (target) counts.set(target, (counts.get(target) ?? 0) + 1);
+  if (defaultPlatform) counts.set('platform', counts.get('platform') ?? 1);
   const label = (key: string) => fields.find((field) => field.key === key)?.label ?? key;
   return {
     duplicated: [...counts].filter(([, count]) => count > 1).map(([key]) => label(key)),
     missing: fields.filter((field) => field.required && !counts.has(field.key)).map((field) => field.label),
-    mappedCount: counts.size,
+    mappedCount: Object.values(mapping).filter(Boolean).length,
   };
 }
 
 /** Step 2: each column of the file → a field (suggested by the server, editable), with sample values. */
-export function MappingStep({ kind, upload, mapping, onChange }: Props) {
+export function MappingStep({ kind, upload, mapping, onChange, defaultPlatform, onDefaultPlatform }: Props) {
   const { t } = useTranslation();
   const fields = useTargetFields(kind);
-  const problems = mappingProblems(mapping, fields);
+  const problems = mappingProblems(mapping, fields, defaultPlatform);
   const rows: Row[] = upload.columns.map((column, index) => ({
     column,
     index,
@@ -109,6 +133,23 @@ export function MappingStep({ kind, upload, mapping, onChange }: Props) {
       <Typography.Paragraph type="secondary">
         {t('imports.mappingHelp', { file: upload.filename, encoding: upload.encoding.toUpperCase() })}
       </Typography.Paragraph>
+      {needsDefaultPlatform(kind, mapping) && (
+        <Space wrap style={{ marginBottom: 12 }}>
+          <Typography.Text strong>{t('imports.platform')}</Typography.Text>
+          <Select<OrderPlatform>
+            style={{ width: 160 }}
+            placeholder={t('imports.platformPlaceholder')}
+            status={defaultPlatform ? undefined : 'warning'}
+            value={defaultPlatform}
+            options={orderPlatforms.map((platform) => ({ value: platform, label: t(`orders.platforms.${platform}`) }))}
+            onChange={onDefaultPlatform}
+            data-testid="import-default-platform"
+          />
+          <Typography.Text type="secondary">
+            {kind === 'orders' ? t('imports.platformHelp') : t('imports.platformHelpCustomers')}
+          </Typography.Text>
+        </Space>
+      )}
       {problems.duplicated.length > 0 && (
         <Alert
           type="error"

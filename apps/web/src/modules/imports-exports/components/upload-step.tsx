@@ -1,5 +1,5 @@
-import { InboxOutlined } from '@ant-design/icons';
-import type { ImportKind } from '@huike/contracts';
+import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
+import { type ImportKind, importTemplateCsv } from '@huike/contracts';
 import { Alert, Segmented, Space, Typography, Upload } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../ui/errors.tsx';
@@ -53,6 +53,20 @@ export function UploadStep({ kind, kinds, onKind, isUploading, error, onFile }: 
       <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
         {kind === 'customers' ? t('imports.customersHelp') : t('imports.ordersHelp')}
       </Typography.Paragraph>
+      <Space wrap>
+        {kinds.map((value) => (
+          <Typography.Link
+            key={value}
+            // The template is small and built from the contracts' field list: a data URL, no request.
+            href={`data:text/csv;charset=utf-8,${encodeURIComponent(importTemplateCsv(value))}`}
+            download={t('imports.templateFile', { kind: t(`imports.kinds.${value}`) })}
+            data-testid={`import-template-${value}`}
+          >
+            <DownloadOutlined /> {t(`imports.templates.${value}`)}
+          </Typography.Link>
+        ))}
+        <Typography.Text type="secondary">{t('imports.templateHelp')}</Typography.Text>
+      </Space>
     </Space>
   );
 }

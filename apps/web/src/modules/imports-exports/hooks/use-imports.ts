@@ -1,4 +1,4 @@
-import type { ImportKind, ImportMapping } from '@huike/contracts';
+import type { ImportKind, ImportMappingBody } from '@huike/contracts';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { exportsApi, importsApi } from '../api/imports-exports-api.ts';
 
@@ -18,15 +18,14 @@ export function useUploadImport() {
 
 export function useDryRun() {
   return useMutation({
-    mutationFn: ({ importId, mapping }: { importId: string; mapping: ImportMapping }) =>
-      importsApi.dryRun(importId, mapping),
+    mutationFn: ({ importId, body }: { importId: string; body: ImportMappingBody }) =>
+      importsApi.dryRun(importId, body),
   });
 }
 
 export function useRunImport() {
   return useMutation({
-    mutationFn: ({ importId, mapping }: { importId: string; mapping: ImportMapping }) =>
-      importsApi.run(importId, mapping),
+    mutationFn: ({ importId, body }: { importId: string; body: ImportMappingBody }) => importsApi.run(importId, body),
   });
 }
 

@@ -18,6 +18,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CodeBlock } from '../../../ui/code-block.tsx';
 import { CopyButton } from '../../../ui/copy-button.tsx';
+import { deliveryFailureText } from '../../../ui/delivery-reasons.ts';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { applyServerFieldErrors } from '../../../ui/form-errors.ts';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
@@ -56,7 +57,7 @@ function ReceiveHealthAlert({ health }: { health: Inbox['health'] }) {
       showIcon
       style={{ marginBottom: 16 }}
       data-testid="inbox-health-alert"
-      title={t('channelSetup.health.title', { error: health.error })}
+      title={t('channelSetup.health.title', { error: deliveryFailureText(health, t) })}
       description={
         <div className="hk-small">
           <div>

@@ -1,6 +1,7 @@
 import type { Inbox } from '@huike/contracts';
 import { Badge, type BadgeProps, Button, Table, type TableColumnsType, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { deliveryFailureText } from '../../../ui/delivery-reasons.ts';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
 import { formatDateTime } from '../../../ui/time.ts';
 import { channelStatus } from '../channel-config.ts';
@@ -48,13 +49,12 @@ export function InboxesTable({ inboxes, isLoading, onOpen, emptyText }: Props) {
             data-status={status.key}
           />
         );
-        if (!status.error) return badge;
+        if (!status.failure) return badge;
+        const { failingSince } = status.failure;
         const reason = (
           <div data-testid="inbox-status-reason">
-            <div>{status.error}</div>
-            {status.failingSince ? (
-              <div>{t('channelSetup.health.since', { time: formatDateTime(status.failingSince) })}</div>
-            ) : null}
+            <div>{deliveryFailureText(status.failure, t)}</div>
+            {failingSince ? <div>{t('channelSetup.health.since', { time: formatDateTime(failingSince) })}</div> : null}
           </div>
         );
         return <Tooltip title={reason}>{badge}</Tooltip>;

@@ -16,10 +16,12 @@ type Props = {
   /** The job once the confirm button started it: the body becomes its progress and the footer a single 关闭. */
   job: Job | null;
   confirm: { label: ReactNode; onClick: () => void; disabled?: boolean; loading?: boolean; danger?: boolean };
-  /** What the user sees when the job succeeded. */
+  /** What the user sees when the job succeeded or was cancelled. */
   renderResult: (job: Job) => ReactNode;
-  /** Called once when the job succeeds or fails (e.g. to refresh lists). */
+  /** Called once when the job succeeds, fails or is cancelled (e.g. to refresh lists). */
   onFinished?: (job: Job) => void;
+  /** Offers 取消 while the job runs: what its confirmation says stays done (see JobProgress). */
+  cancelWarning?: (done: number) => ReactNode;
   /** What to fill in and read before confirming. */
   children: ReactNode;
 };
@@ -39,6 +41,7 @@ export function ConfirmJobModal({
   confirm,
   renderResult,
   onFinished,
+  cancelWarning,
   children,
 }: Props) {
   const { t } = useTranslation();
@@ -74,7 +77,13 @@ export function ConfirmJobModal({
       <div data-testid={`${testIdPrefix}-modal`}>
         {header}
         {job ? (
-          <JobProgress jobId={job.id} initial={job} onFinished={onFinished} renderResult={renderResult} />
+          <JobProgress
+            jobId={job.id}
+            initial={job}
+            onFinished={onFinished}
+            renderResult={renderResult}
+            cancelWarning={cancelWarning}
+          />
         ) : (
           children
         )}

@@ -1,9 +1,10 @@
 import type { InboxBotSettings } from '@huike/contracts';
-import { App, Button, Card, Form, Input, Select, Slider, Statistic, Switch } from 'antd';
+import { Alert, App, Button, Card, Form, Input, Select, Slider, Statistic, Switch } from 'antd';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { errorMessage } from '../../../ui/errors.tsx';
-import { useBotStats, useUpdateBotSettings } from '../hooks/use-knowledge.ts';
+import { useArticles, useBotStats, useUpdateBotSettings } from '../hooks/use-knowledge.ts';
 
 type Values = InboxBotSettings['settings'];
 
@@ -16,6 +17,12 @@ export function BotSettingsCard({ item, canManage }: { item: InboxBotSettings; c
   const [form] = Form.useForm<Values>();
   const update = useUpdateBotSettings();
   const stats = useBotStats(item.inboxId);
+  const published = useArticles({ status: 'published' });
+  const isEnabled = Form.useWatch('enabled', form);
+  const hasNoArticles = published.data?.items.length === 0;
+  // A rate over no conversations is no result at all: show 「—」 as 服务数据 does, not a green 0%.
+  const hasServed = (stats.data?.sessions ?? 0) > 0;
+  const rate = (value: number | undefined) => (hasServed && value !== undefined ? percent(value) : '—');
 
   useEffect(() => form.setFieldsValue(item.settings), [form, item.settings]);
 
@@ -38,15 +45,11 @@ export function BotSettingsCard({ item, canManage }: { item: InboxBotSettings; c
         <Statistic title={t('knowledge.answered')} value={stats.data?.answered ?? 0} loading={stats.isPending} />
         <Statistic
           title={t('knowledge.resolutionRate')}
-          value={percent(stats.data?.resolutionRate ?? 0)}
+          value={rate(stats.data?.resolutionRate)}
           loading={stats.isPending}
-          valueStyle={{ color: '#3f8600' }}
+          valueStyle={hasServed ? { color: '#3f8600' } : undefined}
         />
-        <Statistic
-          title={t('knowledge.handoffRate')}
-          value={percent(stats.data?.handoffRate ?? 0)}
-          loading={stats.isPending}
-        />
+        <Statistic title={t('knowledge.handoffRate')} value={rate(stats.data?.handoffRate)} loading={stats.isPending} />
         <span className="hk-muted hk-small" style={{ alignSelf: 'flex-end' }}>
           {t('knowledge.stats')}
         </span>
@@ -55,6 +58,16 @@ export function BotSettingsCard({ item, canManage }: { item: InboxBotSettings; c
         <Form.Item name="enabled" label={t('knowledge.botEnabled')} valuePropName="checked">
           <Switch data-testid="bot-enabled" />
         </Form.Item>
+        {isEnabled && hasNoArticles && (
+          <Alert
+            type="warning"
+            showIcon
+            title={t('knowledge.botNoArticles')}
+            action={<Link to="/knowledge">{t('knowledge.botNoArticlesAction')}</Link>}
+            style={{ marginBottom: 16 }}
+            data-testid="bot-no-articles"
+          />
+        )}
         <Form.Item name="threshold" label={t('knowledge.threshold')} extra={t('knowledge.thresholdHelp')}>
           <Slider min={0.1} max={1} step={0.05} marks={{ 0.3: '0.3', 0.6: '0.6', 0.9: '0.9' }} />
         </Form.Item>

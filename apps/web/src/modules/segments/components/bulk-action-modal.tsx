@@ -3,7 +3,6 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Select, Space, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../../../api/client.ts';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { useUsers } from '../../identity/hooks/use-users.ts';
 import { ConfirmJobModal } from '../../jobs/components/confirm-job-modal.tsx';
@@ -26,8 +25,9 @@ type Props = {
 const n = (value: number) => value.toLocaleString('zh-CN');
 
 /**
- * 批量打标签 / 移除标签 / 分配负责人: the exact count first, a sentence saying what will happen, then the job.
- * If the count changed in between (409 bulk.count_changed), the new count is shown and asked again.
+ * 批量打标签 / 移除标签 / 分配负责人: the exact count first, a sentence saying what will happen, then the job, which
+ * can be cancelled while it runs. The job acts on the customers matching when it starts; its result says so when
+ * that is not the count confirmed here.
  */
 export function BulkActionModal({ open, action, target, description, onClose }: Props) {
   const { t } = useTranslation();
@@ -38,14 +38,12 @@ export function BulkActionModal({ open, action, target, description, onClose }: 
   const users = useUsers();
   const [tagIds, setTagIds] = useState<string[]>([]);
   const [ownerId, setOwnerId] = useState<string | undefined>();
-  const [changedFrom, setChangedFrom] = useState<number | null>(null);
   const [job, setJob] = useState<Job | null>(null);
 
   useEffect(() => {
     if (!open) {
       setTagIds([]);
       setOwnerId(undefined);
-      setChangedFrom(null);
       setJob(null);
       run.reset();
     }
@@ -74,28 +72,18 @@ export function BulkActionModal({ open, action, target, description, onClose }: 
         expectedCount: total,
         ...(action === 'assign_owner' ? { ownerId } : { tagIds }),
       },
-      {
-        onSuccess: (started) => setJob(started),
-        onError: (error) => {
-          if (isApiError(error, 'bulk.count_changed')) {
-            setChangedFrom(total);
-            void count.refetch();
-          }
-        },
-      },
+      { onSuccess: (started) => setJob(started) },
     );
   };
 
   const onFinished = useCallback(
     (done: Job) => {
-      if (done.status !== 'succeeded') return;
+      if (done.status === 'failed') return;
       void client.invalidateQueries({ queryKey: ['customers'] });
       void client.invalidateQueries({ queryKey: ['segments'] });
     },
     [client],
   );
-
-  const countChanged = run.error && isApiError(run.error, 'bulk.count_changed');
 
   return (
     <ConfirmJobModal
@@ -106,19 +94,42 @@ export function BulkActionModal({ open, action, target, description, onClose }: 
       job={job}
       onFinished={onFinished}
       confirm={{
-        label: countChanged ? t('bulk.confirmAgain') : t('bulk.confirm'),
+        label: t('bulk.confirm'),
         onClick: submit,
         disabled: !isReady || !total || count.isFetching,
         loading: run.isPending,
         danger: action === 'remove_tags',
       }}
-      renderResult={(done) => (
-        <Typography.Text data-testid="bulk-result">
-          {t('bulk.done', {
-            count: n(resultNumber(done, 'updated') || resultNumber(done, 'count') || done.progress.done),
-          })}
-        </Typography.Text>
-      )}
+      cancelWarning={(done) => t('bulk.cancelWarning', { count: n(done) })}
+      renderResult={(done) => {
+        if (done.status === 'cancelled' && !done.result?.action)
+          return <Typography.Text data-testid="bulk-result">{t('bulk.cancelledBeforeStart')}</Typography.Text>;
+        const matched = resultNumber(done, 'matched');
+        const expected = resultNumber(done, 'expectedCount');
+        const processed = resultNumber(done, 'processed');
+        const changed = resultNumber(done, 'changed');
+        return (
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            <Typography.Text data-testid="bulk-result">
+              {done.status === 'cancelled'
+                ? t('bulk.cancelledResult', {
+                    count: n(processed),
+                    changed: n(changed),
+                    rest: n(Math.max(0, matched - processed)),
+                  })
+                : t('bulk.done', { count: n(processed), changed: n(changed) })}
+            </Typography.Text>
+            {matched !== expected && (
+              <Alert
+                type="info"
+                showIcon
+                title={t('bulk.matchedDiffers', { expected: n(expected), matched: n(matched) })}
+                data-testid="bulk-matched-differs"
+              />
+            )}
+          </Space>
+        );
+      }}
       header={
         <>
           <TargetCountLine description={description} count={count} testId="bulk-count" />
@@ -148,15 +159,7 @@ export function BulkActionModal({ open, action, target, description, onClose }: 
             testId="bulk-tags"
           />
         )}
-        {countChanged && changedFrom !== null && total !== undefined && (
-          <Alert
-            type="warning"
-            showIcon
-            title={t('bulk.countChanged', { before: n(changedFrom), now: n(total) })}
-            data-testid="bulk-count-changed"
-          />
-        )}
-        {run.error && !countChanged ? <Alert type="error" showIcon title={errorMessage(run.error, t)} /> : null}
+        {run.error ? <Alert type="error" showIcon title={errorMessage(run.error, t)} /> : null}
         {sentence && (
           <Alert type={action === 'remove_tags' ? 'warning' : 'info'} title={sentence} data-testid="bulk-sentence" />
         )}

@@ -370,7 +370,12 @@ describe('pulling mail by IMAP', () => {
 });
 
 describe('receive health', () => {
-  type Health = { error: string | null; failingSince: string | null; lastSuccessAt: string | null };
+  type Health = {
+    error: string | null;
+    reason: { code: string; params: Record<string, unknown> } | null;
+    failingSince: string | null;
+    lastSuccessAt: string | null;
+  };
   const healthOf = async (client: Client, inboxId: string) =>
     (await client.get(`/api/v1/inboxes/${inboxId}`)).json().health as Health | null;
   const countInbound = (inboxId: string) =>
@@ -408,6 +413,7 @@ describe('receive health', () => {
       );
       expect(failing).toEqual({
         error: 'IMAP 收信服务器登录失败，请检查用户名和密码（授权码）',
+        reason: { code: 'email.imap_auth_failed', params: {} },
         failingSince: expect.any(String),
         lastSuccessAt: null,
       });
@@ -434,7 +440,7 @@ describe('receive health', () => {
         (health) => health?.error === null,
         'the failure to be cleared',
       );
-      expect(recovered).toEqual({ error: null, failingSince: null, lastSuccessAt: expect.any(String) });
+      expect(recovered).toEqual({ error: null, reason: null, failingSince: null, lastSuccessAt: expect.any(String) });
       expect(Date.parse(recovered!.lastSuccessAt!)).toBeGreaterThan(Date.parse(failing!.failingSince!));
     } finally {
       await stop();
@@ -457,6 +463,7 @@ describe('receive health', () => {
         'the failure to be recorded',
       );
       expect(failing!.error).toBe(`无法连接 IMAP 收信服务器 ${dovecot.host}:${port}`);
+      expect(failing!.reason).toEqual({ code: 'email.imap_unreachable', params: { host: dovecot.host, port } });
 
       await mailbox.append(customerMail(1));
       const saved = await owner.patch(`/api/v1/inboxes/${emailInbox.id}`, {
@@ -464,7 +471,7 @@ describe('receive health', () => {
       });
       expect(saved.statusCode, saved.body).toBe(200);
       // The save tested the settings: the old failure is gone at once.
-      expect(saved.json().health).toMatchObject({ error: null, failingSince: null });
+      expect(saved.json().health).toMatchObject({ error: null, reason: null, failingSince: null });
       await until(
         () => countInbound(emailInbox.id),
         (count) => count === 1,

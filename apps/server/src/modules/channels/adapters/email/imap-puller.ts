@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { EmailChannelConfig, MailServerConfig } from '@huike/contracts';
+import type { DeliveryReason, EmailChannelConfig, MailServerConfig } from '@huike/contracts';
 import type { ImapFlow } from 'imapflow';
 import { lazyModule } from '../../../../platform/lazy-module.ts';
+import type { DeliveryFailure } from '../../../../platform/outbox.ts';
 import type { ChannelInbox, ChannelRuntime } from '../types.ts';
 import { BlockedMailHostError, type MailEndpoint, resolveMailHost } from './mail-host.ts';
 
@@ -81,6 +82,28 @@ export function describeImapError(error: unknown, server: Pick<MailServerConfig,
     return `连接 IMAP 收信服务器 ${server.host}:${server.port} 超时`;
   if (e.code && /^E[A-Z]+$/.test(e.code)) return `无法连接 IMAP 收信服务器 ${server.host}:${server.port}`;
   return `IMAP 收信服务器出错：${(e.responseText ?? e.message ?? String(error)).slice(0, 300)}`;
+}
+
+const BLOCKED_HOST_CODES = {
+  invalid: 'email.imap_host_invalid',
+  unresolvable: 'email.imap_host_unresolvable',
+  private: 'email.imap_host_private',
+} as const;
+
+/** The same as describeImapError, as a code and its values (never the password). */
+function imapReason(error: unknown, server: Pick<MailServerConfig, 'host' | 'port'>): DeliveryReason {
+  const e = (error ?? {}) as ImapError;
+  if (error instanceof BlockedMailHostError) return { code: BLOCKED_HOST_CODES[error.problem], params: {} };
+  if (e.authenticationFailed || e.code === 'AUTHENTICATIONFAILED' || e.code === 'AuthenticationFailure')
+    return { code: 'email.imap_auth_failed', params: {} };
+  const where = { host: server.host, port: server.port };
+  if (e.code === 'CONNECT_TIMEOUT' || e.code === 'GREETING_TIMEOUT' || e.code === 'ETIMEDOUT')
+    return { code: 'email.imap_timeout', params: where };
+  if (e.code && /^E[A-Z]+$/.test(e.code)) return { code: 'email.imap_unreachable', params: where };
+  return {
+    code: 'email.imap_failed',
+    params: { detail: (e.responseText ?? e.message ?? String(error)).slice(0, 300) },
+  };
 }
 
 /** Connects to the checked address of the server (see mail-host.ts). */
@@ -206,10 +229,13 @@ export async function pullOnce(inbox: ChannelInbox, runtime: ChannelRuntime, sto
 }
 
 /** Why the loop of an inbox failed, for its admins (ChannelRuntime.health). */
-const describeLoopError = (error: unknown, server: MailServerConfig) =>
+const loopFailure = (error: unknown, server: MailServerConfig): DeliveryFailure =>
   error instanceof MailStoreError
-    ? `收到的邮件（IMAP UID ${error.uid}）保存失败，会在下次收信时重试`
-    : describeImapError(error, server);
+    ? {
+        error: `收到的邮件（IMAP UID ${error.uid}）保存失败，会在下次收信时重试`,
+        reason: { code: 'email.imap_store_failed', params: { uid: error.uid } },
+      }
+    : { error: describeImapError(error, server), reason: imapReason(error, server) };
 
 /**
  * The loop of one inbox: connect, pass, wait for new mail (IDLE) or the next poll, again; reconnect on trouble. Each
@@ -268,7 +294,7 @@ function runInbox(
             { inboxId: inbox.id, err: errorSummary(error), retryInMs: backoff },
             'IMAP pull failed: reconnecting',
           );
-          await report(runtime.health.failing(inbox, describeLoopError(error, imap)));
+          await report(runtime.health.failing(inbox, loopFailure(error, imap)));
         }
       } finally {
         if (client) await closeClient(client);

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { z } from 'zod';
 import { AppError } from '../../../../platform/errors.ts';
 import { publishingTransaction } from '../../../../platform/events.ts';
+import type { DeliveryFailure } from '../../../../platform/outbox.ts';
 import { createAuditService } from '../../../audit/index.ts';
 import { recordCustomerEvents } from '../../../customers/index.ts';
 import { hmacHex, SIGNATURE_WINDOW_SECONDS } from '../../signatures.ts';
@@ -132,7 +133,7 @@ export function smsCallbackRoutes(
   onCampaignReport: (
     inbox: ChannelInbox,
     outId: string,
-    report: { status: 'delivered' | 'failed'; error: string | null },
+    report: { status: 'delivered' | 'failed'; failure: DeliveryFailure | null },
   ) => Promise<boolean>,
 ) {
   const options = { schema: { hide: true }, errorHandler: refuseUniformly, bodyLimit: 32 * 1024 };
@@ -170,7 +171,7 @@ export function smsCallbackRoutes(
       const body = parseFresh(reportsBody, request.body);
       let matched = 0;
       for (const report of body.reports) {
-        const failure =
+        const failure: DeliveryFailure | null =
           report.status === 'failed'
             ? {
                 error: `短信未送达（${report.errorCode ?? '无错误码'}${report.errorMessage ? `：${report.errorMessage}` : ''}）`,
@@ -185,7 +186,7 @@ export function smsCallbackRoutes(
             : null;
         if (
           (await runtime.updateDelivery(inbox, report.outId, { status: report.status, failure })) ||
-          (await onCampaignReport(inbox, report.outId, { status: report.status, error: failure?.error ?? null }))
+          (await onCampaignReport(inbox, report.outId, { status: report.status, failure }))
         ) {
           matched++;
         }

@@ -229,6 +229,27 @@ describe('SMS campaigns', () => {
     expect(done.status).toBe('completed');
     expect(done.counts).toEqual({ targeted: 6, sent: 1, delivered: 1, failed: 1, optedOut: 1, noPhone: 2 });
 
+    // Why a send failed is kept as a code next to the Chinese text, so each reader sees it in their own language;
+    // a failed delivery report overwrites it with the provider's code and words.
+    const failures = () =>
+      context.database.pool
+        .query(`select error, reason from sms_campaign_recipients where workspace_id = $1 and status = 'failed'`, [
+          owner.workspaceId,
+        ])
+        .then((result) => result.rows);
+    expect(await failures()).toEqual([
+      { error: '短信网关拒绝了请求（HTTP 400）', reason: { code: 'sms.gateway_refused', params: { status: 400 } } },
+    ]);
+    await postCallback(context, `/public/v1/channels/sms/${smsInbox.token}/reports`, {
+      timestamp: now(),
+      reports: [{ outId: outIds.at(-1), status: 'failed', errorCode: 'MK:0001', errorMessage: '用户关机' }],
+    });
+    expect(await failures()).toHaveLength(2);
+    expect(await failures()).toContainEqual({
+      error: '短信未送达（MK:0001：用户关机）',
+      reason: { code: 'sms.not_delivered', params: { providerCode: 'MK:0001', reply: '用户关机' } },
+    });
+
     // A second campaign, by the supervisor, comes first; pages of one hold both, in order.
     const second = await supervisor.post('/api/v1/sms/campaigns', body);
     expect(second.statusCode, second.body).toBe(202);

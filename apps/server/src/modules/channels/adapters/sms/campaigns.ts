@@ -174,11 +174,20 @@ export function createSmsCampaigns({
         },
         sendOptions,
       );
-      await repo.setRecipient(db, row.workspaceId, recipient.id, { status: 'sent', error: null, sentAt: new Date() });
+      await repo.setRecipient(db, row.workspaceId, recipient.id, {
+        status: 'sent',
+        error: null,
+        reason: null,
+        sentAt: new Date(),
+      });
       return undefined;
     },
     async onDead(row, failure) {
-      await repo.setRecipient(db, row.workspaceId, row.subjectId, { status: 'failed', error: failure.error });
+      await repo.setRecipient(db, row.workspaceId, row.subjectId, {
+        status: 'failed',
+        error: failure.error,
+        reason: failure.reason,
+      });
     },
   });
 

@@ -1,6 +1,7 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { smsCampaignRecipients, smsCampaigns } from '../../../../db/schema.ts';
 import type { Executor } from '../../../../platform/db-helpers.ts';
+import type { DeliveryFailure } from '../../../../platform/outbox.ts';
 
 /*
  * SQL of the SMS channel: linking a replying phone to its customer, unsubscribing, campaigns and their recipients.
@@ -148,7 +149,7 @@ export const setRecipient = (
   db: Executor,
   workspaceId: string,
   id: string,
-  patch: Pick<Partial<typeof smsCampaignRecipients.$inferInsert>, 'status' | 'error' | 'sentAt'>,
+  patch: Pick<Partial<typeof smsCampaignRecipients.$inferInsert>, 'status' | 'error' | 'reason' | 'sentAt'>,
 ) =>
   db
     .update(smsCampaignRecipients)
@@ -161,11 +162,14 @@ export async function reportRecipient(
   workspaceId: string,
   inboxId: string,
   id: string,
-  report: { status: 'delivered' | 'failed'; error: string | null },
+  report: { status: 'delivered' | 'failed'; failure: DeliveryFailure | null },
 ) {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return false;
+  const { failure } = report;
   const result = await db.execute(sql`
-    update sms_campaign_recipients r set status = ${report.status}, error = ${report.error}, updated_at = now()
+    update sms_campaign_recipients r
+       set status = ${report.status}, error = ${failure?.error ?? null},
+           reason = ${failure ? JSON.stringify(failure.reason) : null}::jsonb, updated_at = now()
       from sms_campaigns c
      where r.workspace_id = ${workspaceId} and r.id = ${id} and c.id = r.campaign_id and c.inbox_id = ${inboxId}
        and r.status in ('queued', 'sent', 'delivered', 'failed')`);

@@ -1,0 +1,1 @@
+CREATE INDEX "orders_status_platform_idx" ON "orders" USING btree ("workspace_id","status","platform","placed_at","id");

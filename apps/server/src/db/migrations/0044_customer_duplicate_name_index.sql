@@ -1,0 +1,1 @@
+CREATE INDEX "customers_duplicate_name_idx" ON "customers" USING btree ("workspace_id","region","search_name","id") WHERE merged_into_id is null and region is not null and search_name is not null;
