@@ -4,8 +4,8 @@ import { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
   allStoredMessages,
   type BrowserSession,
-  chooseMenuItem,
   e2e,
+  findConversation,
   ownerApi,
   runId,
   sleep,
@@ -97,8 +97,15 @@ describe('website chat', () => {
     // The new conversation shows up in the open inbox by itself.
     await waitFor(async () => (await rows.count()) > rowsBefore, 'no new conversation row appeared in /inbox');
     expect(agentPageLoads, 'the inbox must update without a reload').toBe(0);
-    const row = rows.filter({ hasText: `#${run}` });
-    await ((await row.count()) > 0 ? row.first() : rows.first()).click();
+    // The list shows 30 at a time: after other files' conversations this one can sort past them, so it is opened by
+    // its address then (clicking some other row, as before, failed in CI with the files in another order).
+    const row = rows.filter({ hasText: `#${run}` }).first();
+    const isListed = await row.waitFor({ timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (isListed) await row.click();
+    else await agent.goto(`/inbox/${(await findConversation(ownerApi(), question)).id}`);
 
     const inbound = agent.locator('[data-testid=message][data-direction=inbound]', { hasText: `#${run}` });
     await inbound.first().waitFor({ state: 'visible' });
@@ -114,25 +121,6 @@ describe('website chat', () => {
     const answered = widget.locator('[data-testid=widget-message][data-direction=outbound]', { hasText: reply });
     await answered.first().waitFor({ state: 'visible' });
     expect(await answered.count()).toBe(1);
-
-    // 挂起 → 自定义时间 offers tomorrow 09:00 in the shop's zone (Asia/Shanghai), and snoozes until then.
-    const conversationId = new URL(agent.url()).pathname.split('/').pop();
-    const customOk = agent.locator('[data-testid=snooze-custom-ok]');
-    await chooseMenuItem(agent, agent.locator('[data-testid=action-snooze]'), '自定义时间', customOk);
-    await customOk.click();
-    const tomorrowInShanghai = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
-      Date.now() + 24 * 3600_000,
-    );
-    const snoozed = await waitFor(async () => {
-      const conversation = await ownerApi().request<{ status: string; snoozedUntil: string | null }>(
-        'GET',
-        `/api/v1/conversations/${conversationId}`,
-      );
-      return conversation.status === 'snoozed' ? conversation : undefined;
-    }, 'the conversation was not snoozed');
-    expect(new Date(snoozed?.snoozedUntil ?? '').toISOString()).toBe(
-      new Date(`${tomorrowInShanghai}T09:00:00+08:00`).toISOString(),
-    );
 
     await sleep(300);
     expect([...agentWatch.dialogs, ...visitorWatch.dialogs], 'no script from a message may run').toEqual([]);

@@ -237,8 +237,9 @@ describe('finding duplicates', () => {
     const older = await insertCustomer(context, workspaceId, { phone: '13600136000' });
     const newer = await insertCustomer(context, workspaceId, { phone: '13600136000' });
     await pool.query(
-      `insert into customers (id, workspace_id, name) select uuidv7(), $1, '顾客' || i from generate_series(1, 2000) i`,
-      [workspaceId],
+      // Ids from the app's uuidv7, newer than the pair's (PostgreSQL 15 has no uuidv7()).
+      `insert into customers (id, workspace_id, name) select id, $1, '顾客' || i from unnest($2::uuid[]) with ordinality as t(id, i)`,
+      [workspaceId, Array.from({ length: 2000 }, newId)],
     );
     const first = (await owner.get('/api/v1/customers/duplicates?limit=5')).json();
     expect(first.items).toEqual([]);
