@@ -4,6 +4,7 @@ import { ApiClient } from '../scripts/lib/huike-server.ts';
 import {
   allStoredMessages,
   type BrowserSession,
+  chooseMenuItem,
   e2e,
   findConversation,
   ownerApi,
@@ -121,6 +122,45 @@ describe('website chat', () => {
     const answered = widget.locator('[data-testid=widget-message][data-direction=outbound]', { hasText: reply });
     await answered.first().waitFor({ state: 'visible' });
     expect(await answered.count()).toBe(1);
+
+    // 挂起 → 自定义时间 offers tomorrow 09:00 in the shop's zone (Asia/Shanghai), and snoozes until then. The test
+    // waits for the snooze request's answer, so a failure says what the server said, then for the page to show it.
+    const chat = agent.locator('[data-testid=chat]');
+    const conversationId = await chat.getAttribute('data-conversation-id');
+    expect(conversationId, 'the open chat names its conversation').toBeTruthy();
+    const customOk = agent.locator('[data-testid=snooze-custom-ok]');
+    await chooseMenuItem(agent, agent.locator('[data-testid=action-snooze]'), '自定义时间', customOk);
+    const tomorrowInShanghai = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(
+      Date.now() + 24 * 3600_000,
+    );
+    const expectedUntil = new Date(`${tomorrowInShanghai}T09:00:00+08:00`).toISOString();
+    const [snoozeResponse] = await Promise.all([
+      agent.waitForResponse(
+        (response) =>
+          response.url().endsWith(`/api/v1/conversations/${conversationId}/status`) &&
+          response.request().method() === 'POST',
+      ),
+      customOk.click(),
+    ]);
+    const answer = await snoozeResponse.text();
+    expect(snoozeResponse.status(), `the snooze request was answered ${snoozeResponse.status()}: ${answer}`).toBe(200);
+    expect(JSON.parse(snoozeResponse.request().postData() ?? '{}')).toEqual({
+      status: 'snoozed',
+      snoozedUntil: expectedUntil,
+    });
+    const snoozed = JSON.parse(answer) as { status: string; snoozedUntil: string | null };
+    expect(snoozed.status).toBe('snoozed');
+    expect(new Date(snoozed.snoozedUntil ?? '').toISOString()).toBe(expectedUntil);
+    // The header says so (取消挂起 takes the place of 挂起), and stays so: no late update puts the old state back.
+    await chat.locator('[data-testid=conversation-status][data-status=snoozed]').waitFor();
+    await agent.locator('[data-testid=action-reopen]').waitFor();
+    await sleep(1_000);
+    expect(await chat.locator('[data-testid=conversation-status]').first().getAttribute('data-status')).toBe('snoozed');
+    const stored = await ownerApi().request<{ status: string; snoozedUntil: string | null }>(
+      'GET',
+      `/api/v1/conversations/${conversationId}`,
+    );
+    expect(stored.status).toBe('snoozed');
 
     await sleep(300);
     expect([...agentWatch.dialogs, ...visitorWatch.dialogs], 'no script from a message may run').toEqual([]);

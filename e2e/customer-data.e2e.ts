@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../scripts/lib/huike-server.ts';
-import { chooseMenuItem, fillField, ownerApi, pickOption, runId, useBrowser, waitFor } from './support.ts';
+import { chooseMenuItem, fillField, ownerApi, pickOption, runId, setLanguage, useBrowser, waitFor } from './support.ts';
 
 type TagGroup = { id: string; name: string };
 type Tag = { id: string; name: string };
@@ -132,6 +132,18 @@ describe('customer data', () => {
       'count',
     );
 
+    // The count is stored with its time: after a reload the row shows it at once, with its age, without counting
+    // again (it is fresh); 刷新 counts it now, with a spinner on that row only.
+    await page.reload();
+    const stored = page.locator('[data-testid=segment-item]', { hasText: `VIP 买家 ${run}` });
+    await stored.waitFor({ state: 'visible' });
+    expect(await stored.locator('[data-testid=segment-count]').getAttribute('data-count')).toBe('2');
+    expect(await stored.getAttribute('data-counting')).toBe('false');
+    expect(await stored.locator('[data-testid=segment-counted-at]').textContent()).toBeTruthy();
+    await stored.locator('[data-testid=segment-count-refresh]').click();
+    await waitFor(async () => (await stored.getAttribute('data-counting')) === 'false', 'refreshed count');
+    expect(await stored.locator('[data-testid=segment-count]').getAttribute('data-count')).toBe('2');
+
     // Bulk: add 回访-run to the segment; the exact count and the sentence come first.
     const modal = page.locator('[data-testid=bulk-modal]');
     await chooseMenuItem(
@@ -234,6 +246,45 @@ describe('customer data', () => {
     expect(names).toContain(`王${run}乙`);
     expect(names).not.toContain(`王${run}丙`);
     expect(names).not.toContain(`王${run}丁`);
+    expect(watched.errors).toEqual([]);
+  });
+
+  it('words rejected rows in English, every bad cell, with plural-aware and disabled import buttons', async () => {
+    const run = runId();
+    const upload = async (page: Page, lines: string[]) => {
+      await page.locator('input[type=file]').setInputFiles({
+        name: `customers-${run}.csv`,
+        mimeType: 'text/csv',
+        buffer: Buffer.from(lines.join('\r\n'), 'utf8'),
+      });
+      const wizard = page.locator('[data-testid=import-wizard]');
+      await waitFor(async () => (await wizard.getAttribute('data-step')) === 'mapping', 'mapping step');
+      await page.locator('[data-testid=import-dry-run-button]').click();
+      await page.locator('[data-testid=import-dry-run]').waitFor({ state: 'visible' });
+    };
+    const { page, watched } = await browser.signedIn('owner', { path: '/customers' });
+    await setLanguage(page, 'en');
+    await page.goto('/customers/import');
+
+    // One good row, one with a bad phone and a bad email: both reasons, in English.
+    await upload(page, ['姓名,手机,邮箱', `English${run}A,${mobile(run, 1)},`, `English${run}B,1390000,not-an-email`]);
+    const dryRun = page.locator('[data-testid=import-dry-run]');
+    expect(await dryRun.textContent()).toContain('2 rows.');
+    const reasons = await dryRun.locator('[data-testid=rejected-reason]').allTextContents();
+    expect(reasons).toEqual(['Not a valid mobile number: 1390000', 'Not a valid email address: not-an-email']);
+    const runButton = page.locator('[data-testid=import-run-button]');
+    expect(await runButton.textContent()).toContain('Import 1 row (skip 1)');
+    expect(await runButton.isEnabled()).toBe(true);
+    expect(await page.locator('[data-testid=import-nothing-to-import]').count()).toBe(0);
+
+    // Nothing importable: the button is disabled, and says why.
+    await page.getByRole('button', { name: 'Back to mapping' }).click();
+    await page.getByRole('button', { name: 'Choose another file' }).click();
+    await upload(page, ['姓名,手机', `English${run}C,12345`]);
+    expect(await dryRun.textContent()).toContain('1 row.');
+    expect(await runButton.textContent()).toContain('Import 0 rows (skip 1)');
+    expect(await runButton.isDisabled()).toBe(true);
+    await page.locator('[data-testid=import-nothing-to-import]').waitFor({ state: 'visible' });
     expect(watched.errors).toEqual([]);
   });
 

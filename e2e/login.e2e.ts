@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { fillField, loginThroughUi, OWNER, ownerApi, runId, setLanguage, useBrowser } from './support.ts';
+import {
+  chooseMenuItem,
+  fillField,
+  loginThroughUi,
+  OWNER,
+  ownerApi,
+  runId,
+  setLanguage,
+  useBrowser,
+} from './support.ts';
 
 describe('login', () => {
   const browser = useBrowser();
@@ -29,6 +38,56 @@ describe('login', () => {
     await expect.poll(() => currentUser.textContent(), { timeout: 10_000 }).toContain(OWNER.name);
     expect(new URL(page.url()).pathname).not.toBe('/login');
     expect(watched.dialogs).toEqual([]);
+  });
+
+  it('changes a password from the user menu: this browser stays signed in, the other goes to the login page and says why', async () => {
+    const run = runId();
+    const email = `password-${run}@e2e.huike`;
+    const password = `first-pass-${run}`;
+    await ownerApi().request('POST', '/api/v1/users', { email, name: `改密${run}`, role: 'agent', password });
+    const signIn = async (label: string) => {
+      const opened = await browser.page(label);
+      await opened.page.goto('/login');
+      await fillField(opened.page.locator('[data-testid=login-email]'), email);
+      await fillField(opened.page.locator('[data-testid=login-password]'), password);
+      await opened.page.locator('[data-testid=login-submit]').click();
+      await opened.page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+      // The socket is up, so the server can close it when the session ends.
+      await opened.page.locator('[data-testid=realtime-status][data-status=open]').waitFor({ state: 'visible' });
+      return opened;
+    };
+    const laptop = await signIn('laptop');
+    const phone = await signIn('phone');
+
+    const { page } = laptop;
+    await chooseMenuItem(
+      page,
+      page.locator('[data-testid=user-menu]'),
+      '修改密码',
+      page.locator('[data-testid=current-password]'),
+    );
+    await fillField(page.locator('[data-testid=current-password]'), password);
+    await fillField(page.locator('[data-testid=new-password]'), `second-pass-${run}`);
+    await fillField(page.locator('[data-testid=confirm-password]'), `other-pass-${run}`);
+    await page.locator('[data-testid=change-password-submit]').click();
+    const mismatch = page.locator('.ant-form-item-explain-error', { hasText: '两次输入的密码不一致' });
+    await mismatch.waitFor({ state: 'visible' });
+    await fillField(page.locator('[data-testid=confirm-password]'), `second-pass-${run}`);
+    await page.locator('[data-testid=change-password-submit]').click();
+    await page.locator('[data-testid=current-password]').waitFor({ state: 'hidden' });
+
+    // The phone's socket is closed by the server at once: it shows the login page with the reason, untouched.
+    await phone.page.locator('[data-testid=login-password-changed-notice]').waitFor({ state: 'visible' });
+    expect(new URL(phone.page.url()).pathname).toBe('/login');
+    expect(await phone.page.locator('[data-testid=login-password-changed-notice]').textContent()).toContain(
+      '你的密码已更改',
+    );
+    // The laptop that changed it stays signed in and connected.
+    expect(new URL(page.url()).pathname).not.toBe('/login');
+    await page.locator('[data-testid=realtime-status][data-status=open]').waitFor({ state: 'visible' });
+    await page.reload();
+    await page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+    expect(laptop.watched.errors).toEqual([]);
   });
 
   it("says a refusal in English in the English UI (the server's sentence is Chinese)", async () => {

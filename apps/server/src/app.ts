@@ -45,7 +45,7 @@ import {
   createCustomersService,
   createCustomFieldsService,
   customersRoutes,
-  searchCustomerIds,
+  searchCustomerMatches,
 } from './modules/customers/index.ts';
 import { createIdentityService, identityRoutes } from './modules/identity/index.ts';
 import {
@@ -198,9 +198,9 @@ export async function buildApp({
   defineOrdersJobs(jobs, { db });
   const tags = createTagsService({ db, audit, events });
   const templates = createTemplatesService({ db });
-  // `{ q }` targets (bulk actions, exports) act on the customers the actor's search box finds, ranked the same way
-  // and matching phone digits as their list does (in full only for roles that may reveal phones).
-  const searchMatches: SearchMatches = searchCustomerIds;
+  // `{ q }` targets (bulk actions, exports) act on every customer the actor's search box finds, matching phone
+  // digits as their list does (in full only for roles that may reveal phones).
+  const searchMatches: SearchMatches = searchCustomerMatches;
   const segments = createSegmentsService({
     db,
     jobs,

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { password as passwordSchema, role as roleSchema } from '@huike/contracts';
+import { orderPlatforms, password as passwordSchema, role as roleSchema } from '@huike/contracts';
 import { z } from 'zod';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -18,9 +18,11 @@ const USAGE = `用法 Usage: huike <command>
   user reset-password --email E --password P set a new password (8 characters or more) and sign the user
                                              out everywhere, e.g. for an owner who forgot theirs
   token create --email E --name N            print a new API token for that user
-  import customers|orders FILE [--workspace ID]
+  import customers|orders FILE [--platform P] [--workspace ID]
                                              import a CSV/XLSX as the workspace's owner (suggested column
-                                             mapping); rejected rows go to FILE.rejected.csv
+                                             mapping); rejected rows go to FILE.rejected.csv. --platform
+                                             (${orderPlatforms.join('|')}): the platform of rows
+                                             without one, e.g. an order file with no 平台 column
   export customers --format csv|xlsx|pdf --out FILE [--segment ID] [--q TEXT] [--fields a,b,c] [--workspace ID]
                                              export customers (default fields unless --fields)
   nlp sentiment                              read one text per line on stdin, write one JSON per line
@@ -107,7 +109,12 @@ async function importFile(kind: string | undefined, file: string | undefined, va
         actorFor: (id) => ownerOf(huike.services, id),
         out: process.stdout,
       },
-      { kind, file, workspaceId: values.workspace as string | undefined },
+      {
+        kind,
+        file,
+        platform: values.platform as string | undefined,
+        workspaceId: values.workspace as string | undefined,
+      },
     ),
   );
   return result;
@@ -162,6 +169,7 @@ export async function runCli(argv: string[]) {
       segment: { type: 'string' },
       q: { type: 'string' },
       fields: { type: 'string' },
+      platform: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -342,6 +342,34 @@ describe('huike import and export', { timeout: 180_000 }, () => {
     expect(fields.code).not.toBe(0);
     expect(fields.stderr).toContain('password');
   });
+
+  it('imports an order file without a 平台 column with --platform, and refuses an unknown platform or none', async () => {
+    const file = path.join(workDir, '京东订单.csv');
+    // 张三's phone: the order joins the customer imported above.
+    await writeFile(file, ['订单号,付款时间,手机号', 'JD-CLI-1,2026-11-20 10:00:00,13812345678', ''].join('\r\n'));
+    const [none, unknown] = await Promise.all([
+      huike('import', 'orders', file),
+      huike('import', 'orders', file, '--platform', 'amazon'),
+    ]);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toContain('--platform');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('未知的平台：amazon');
+    expect(unknown.stderr).toContain('taobao | tmall | jd');
+
+    const result = await huike('import', 'orders', file, '--platform', 'jd');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('整个文件按平台 jd 导入');
+    expect(result.stdout).toContain('新建 1，更新 0，未变化 0，未导入 0');
+    const app = await appOnSameDatabase();
+    const { rows } = await app.database.pool.query(
+      `select o.platform, c.name from orders o join customers c on c.id = o.customer_id where o.order_no = 'JD-CLI-1'`,
+    );
+    expect(rows).toEqual([{ platform: 'jd', name: '张三' }]);
+
+    const help = await huike('--help');
+    expect(help.stdout).toContain('--platform');
+  });
 });
 
 async function countUsers(email: string) {

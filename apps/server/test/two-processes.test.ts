@@ -1,3 +1,4 @@
+import { agentSocketCloseCodes } from '@huike/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestDatabase,
@@ -149,6 +150,31 @@ describe('two app processes on one database', () => {
     await owner.patch(`/api/v1/users/${agent.userId}`, { disabled: true });
     const closed = await Promise.race([socket.closed, pause(2000).then(() => ({ code: 0, reason: 'still open' }))]);
     expect(closed.code).toBe(4403);
+  });
+
+  it('closes the sockets of the sessions a password change ended on whichever node holds them', async () => {
+    const { addUser } = await createWorkspace(nodeA);
+    const agent = await addUser('agent');
+    const email = (await emailOf(agent.userId!)) as string;
+    const otherOnB = await login(nodeB, email, PASSWORD);
+    const otherSocket = await openSocket(`${urlB.ws}/api/v1/realtime`, { cookie: otherOnB.cookie! });
+    const mineOnB = await openSocket(`${urlB.ws}/api/v1/realtime`, { cookie: agent.cookie! });
+    try {
+      const changed = await agent.post('/api/v1/auth/password', {
+        currentPassword: PASSWORD,
+        newPassword: 'battery-staple-2',
+      });
+      expect(changed.statusCode, changed.body).toBe(204);
+      const closed = await Promise.race([
+        otherSocket.closed,
+        pause(2000).then(() => ({ code: 0, reason: 'still open' })),
+      ]);
+      expect(closed.code).toBe(agentSocketCloseCodes.passwordChanged);
+      expect(mineOnB.socket.readyState).toBe(mineOnB.socket.OPEN);
+    } finally {
+      otherSocket.close();
+      mineOnB.close();
+    }
   });
 });
 

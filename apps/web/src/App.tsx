@@ -114,9 +114,9 @@ function ThemedApp() {
         token: {
           colorPrimary: '#1677ff',
           borderRadius: 6,
-          // The same stack as body in styles.css.
+          // The same stack as body in styles.css: Latin fonts first, Chinese characters fall through to the CJK ones.
           fontFamily:
-            "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif",
+            "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', 'Liberation Sans', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'WenQuanYi Micro Hei', sans-serif",
         },
       }}
     >

@@ -92,6 +92,38 @@ export const message = z.object({
 });
 export type Message = z.infer<typeof message>;
 
+/** How long a conversation's stored preview of its latest message is. */
+export const PREVIEW_LENGTH = 120;
+/**
+ * The preview of a message without text stands in for its attachments. These stand-ins are markers, not words:
+ * clients show them in their own language (attachmentPreviewOf). Rows stored before keep the same text.
+ */
+export const PREVIEW_IMAGE = '[图片]';
+export const PREVIEW_FILE_PREFIX = '[文件] ';
+
+/** A message's preview for the conversation list: its text on one line, or a stand-in for its attachments. */
+export function messagePreview(
+  content: string,
+  attachments: readonly { name: string; contentType: string }[] = [],
+): string {
+  const text = content.replace(/\s+/g, ' ');
+  const [first] = attachments;
+  if (text.trim() || !first) return text.slice(0, PREVIEW_LENGTH);
+  return attachments.every((attachment) => attachment.contentType.startsWith('image/'))
+    ? PREVIEW_IMAGE
+    : `${PREVIEW_FILE_PREFIX}${first.name}`.slice(0, PREVIEW_LENGTH);
+}
+
+export type AttachmentPreview = { kind: 'image' } | { kind: 'file'; name: string };
+
+/** What a stored preview stands in for when it is an attachment stand-in (messagePreview), else null. */
+export function attachmentPreviewOf(preview: string | null | undefined): AttachmentPreview | null {
+  if (preview === PREVIEW_IMAGE) return { kind: 'image' };
+  if (preview?.startsWith(PREVIEW_FILE_PREFIX))
+    return { kind: 'file', name: preview.slice(PREVIEW_FILE_PREFIX.length) };
+  return null;
+}
+
 export const conversation = z.object({
   id,
   inboxId: id,
@@ -104,7 +136,12 @@ export const conversation = z.object({
   snoozedUntil: isoDateTime.nullable(),
   waitingSince: isoDateTime.nullable().describe('when the customer started waiting for an answer'),
   lastMessageAt: isoDateTime,
-  lastMessagePreview: z.string().nullable(),
+  lastMessagePreview: z
+    .string()
+    .nullable()
+    .describe(
+      "the latest public message's text; one with only attachments: `[图片]` or `[文件] name` (messagePreview)",
+    ),
   /** Email conversations: the first mail's subject. */
   subject: z.string().nullable(),
   unreadCount: z.number().int(),

@@ -52,77 +52,6 @@ export const orderImportFields = [
 export type CustomerImportField = (typeof customerImportFields)[number];
 export type OrderImportField = (typeof orderImportFields)[number];
 
-/**
- * Field key → its name, per language: the mapping step's choices (web) and the server's messages read this list.
- * The Chinese names are headers the import recognises, so the download template heads its columns with them.
- */
-export const importFieldLabels: Record<ExportLocale, Record<CustomerImportField | OrderImportField, string>> = {
-  'zh-CN': {
-    name: '姓名',
-    nickname: '昵称',
-    phone: '手机号',
-    email: '邮箱',
-    gender: '性别',
-    birthday: '生日',
-    region: '地区',
-    source: '来源渠道',
-    campaign: '来源活动',
-    tags: '标签',
-    notes: '备注',
-    platform: '平台',
-    buyerId: '买家 ID',
-    orderNo: '订单号',
-    status: '订单状态',
-    amount: '订单金额（元）',
-    placedAt: '下单时间',
-    paidAt: '付款时间',
-    shippedAt: '发货时间',
-    completedAt: '完成时间',
-    trackingCompany: '物流公司',
-    trackingNo: '物流单号',
-    customerName: '收货人 / 客户姓名',
-    productName: '商品名称',
-    sku: 'SKU',
-    quantity: '数量',
-    price: '单价（元）',
-  },
-  en: {
-    name: 'Name',
-    nickname: 'Nickname',
-    phone: 'Mobile',
-    email: 'Email',
-    gender: 'Gender',
-    birthday: 'Birthday',
-    region: 'Region',
-    source: 'Source channel',
-    campaign: 'Source campaign',
-    tags: 'Tags',
-    notes: 'Notes',
-    platform: 'Platform',
-    buyerId: 'Buyer ID',
-    orderNo: 'Order number',
-    status: 'Order status',
-    amount: 'Order amount (CNY)',
-    placedAt: 'Placed at',
-    paidAt: 'Paid at',
-    shippedAt: 'Shipped at',
-    completedAt: 'Completed at',
-    trackingCompany: 'Carrier',
-    trackingNo: 'Tracking number',
-    customerName: 'Recipient / customer name',
-    productName: 'Product name',
-    sku: 'SKU',
-    quantity: 'Quantity',
-    price: 'Unit price (CNY)',
-  },
-};
-
-/** The language's name of a built-in import field; undefined for custom fields (`custom:<key>`) and unknown keys. */
-export const importFieldLabel = (key: string, locale: ExportLocale): string | undefined =>
-  Object.hasOwn(importFieldLabels[locale], key)
-    ? importFieldLabels[locale][key as CustomerImportField | OrderImportField]
-    : undefined;
-
 /** The example row of the download template (fields left out stay empty: tags must exist first). */
 const templateExamples: Record<ImportKind, Partial<Record<CustomerImportField | OrderImportField, string>>> = {
   customers: {
@@ -208,10 +137,55 @@ export type ImportView = z.infer<typeof importView>;
 export const importUploadResponse = importView.extend({ importId: id });
 export type ImportUploadResponse = z.infer<typeof importUploadResponse>;
 
+/**
+ * Why a row's cell (or the row) was rejected, as a code and its values, so each reader sees it in their own
+ * language (the web app words it through its i18n resources; the server keeps the Chinese sentence next to it).
+ * Params: `value` the cell as the file has it; `field` the import field key (`custom:<key>` for a custom field,
+ * whose name is `label`); others as the code says. A rejection by the order upsert itself carries that error's code
+ * (e.g. `order.*`) instead.
+ */
+export const importCellErrorCodes = [
+  'import.broken_encoding',
+  'import.phone_invalid',
+  'import.email_invalid',
+  'import.gender_invalid',
+  'import.date_invalid',
+  'import.datetime_invalid',
+  'import.amount_invalid',
+  'import.integer_invalid',
+  'import.number_invalid',
+  'import.text_too_long',
+  'import.option_invalid',
+  'import.options_unknown',
+  'import.tags_unknown',
+  'import.platform_unknown',
+  'import.platform_missing',
+  'import.status_unknown',
+  'import.status_missing',
+  'import.order_no_missing',
+  'import.buyer_needs_platform',
+  'import.customer_key_missing',
+  'import.order_customer_missing',
+  'import.order_invalid',
+] as const;
+export type ImportCellErrorCode = (typeof importCellErrorCodes)[number];
+
+export const importCellError = z.object({
+  /** One of importCellErrorCodes, or an API error code; a plain string so an older web app reads newer codes. */
+  code: z.string(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+  /** The Chinese sentence. */
+  reason: z.string(),
+});
+export type ImportCellError = z.infer<typeof importCellError>;
+
 export const rejectedRow = z.object({
   /** 1-based row number as a spreadsheet shows it (the header is row 1). */
   row: z.number().int(),
+  /** Every reason of the row in Chinese, joined with 「；」 (the rejected-rows report's 原因). */
   reason: z.string(),
+  /** Every bad cell of the row (at least one), in column-reading order. */
+  errors: z.array(importCellError),
 });
 export type RejectedRow = z.infer<typeof rejectedRow>;
 
@@ -232,6 +206,8 @@ export const importRunResult = z.object({
   updated: z.number().int(),
   unchanged: z.number().int(),
   rejected: z.number().int(),
+  /** The file's rows read through the last committed batch (all of them unless the import was cancelled). */
+  rowsRead: z.number().int(),
   reportFileId: id.nullable(),
 });
 export type ImportRunResult = z.infer<typeof importRunResult>;
@@ -287,11 +263,13 @@ export const builtInExportFieldKeys = [
 ] as const;
 export type BuiltInExportFieldKey = (typeof builtInExportFieldKeys)[number];
 
+type LabelledField = CustomerImportField | OrderImportField | BuiltInExportFieldKey;
+
 /**
- * The built-in export fields' names, per language: the file's column headers (server) and the export dialog's
- * checkboxes (web) read this one list, so the dialog names a column as the file heads it.
+ * The one table of customer and order field names, per language: import and export fields share their keys
+ * (姓名 is `name` in both), so each name is written once here and the two views below pick from it.
  */
-export const exportFieldLabels: Record<ExportLocale, Record<BuiltInExportFieldKey, string>> = {
+const fieldLabels: Record<ExportLocale, Record<LabelledField, string>> = {
   'zh-CN': {
     name: '姓名',
     nickname: '昵称',
@@ -317,6 +295,22 @@ export const exportFieldLabels: Record<ExportLocale, Record<BuiltInExportFieldKe
     bankCard: '银行卡号',
     createdAt: '创建时间',
     id: '客户 ID',
+    platform: '平台',
+    buyerId: '买家 ID',
+    orderNo: '订单号',
+    status: '订单状态',
+    amount: '订单金额（元）',
+    placedAt: '下单时间',
+    paidAt: '付款时间',
+    shippedAt: '发货时间',
+    completedAt: '完成时间',
+    trackingCompany: '物流公司',
+    trackingNo: '物流单号',
+    customerName: '收货人 / 客户姓名',
+    productName: '商品名称',
+    sku: 'SKU',
+    quantity: '数量',
+    price: '单价（元）',
   },
   en: {
     name: 'Name',
@@ -343,8 +337,48 @@ export const exportFieldLabels: Record<ExportLocale, Record<BuiltInExportFieldKe
     bankCard: 'Bank card number',
     createdAt: 'Created at',
     id: 'Customer ID',
+    platform: 'Platform',
+    buyerId: 'Buyer ID',
+    orderNo: 'Order number',
+    status: 'Order status',
+    amount: 'Order amount (CNY)',
+    placedAt: 'Placed at',
+    paidAt: 'Paid at',
+    shippedAt: 'Shipped at',
+    completedAt: 'Completed at',
+    trackingCompany: 'Carrier',
+    trackingNo: 'Tracking number',
+    customerName: 'Recipient / customer name',
+    productName: 'Product name',
+    sku: 'SKU',
+    quantity: 'Quantity',
+    price: 'Unit price (CNY)',
   },
 };
+
+/** The names of `keys` from `fieldLabels`, per language, in the order of `keys`. */
+const pickFieldLabels = <K extends LabelledField>(keys: readonly K[]) =>
+  Object.fromEntries(
+    exportLocales.map((locale) => [locale, Object.fromEntries(keys.map((key) => [key, fieldLabels[locale][key]]))]),
+  ) as Record<ExportLocale, Record<K, string>>;
+
+/**
+ * Import field key → its name, per language: the mapping step's choices (web) and the server's messages read this.
+ * The Chinese names are headers the import recognises, so the download template heads its columns with them.
+ */
+export const importFieldLabels = pickFieldLabels([...new Set([...customerImportFields, ...orderImportFields])]);
+
+/**
+ * The built-in export fields' names, per language, in column order: the file's column headers (server) and the
+ * export dialog's checkboxes (web) read this, so the dialog names a column as the file heads it.
+ */
+export const exportFieldLabels = pickFieldLabels(builtInExportFieldKeys);
+
+/** The language's name of a built-in import field; undefined for custom fields (`custom:<key>`) and unknown keys. */
+export const importFieldLabel = (key: string, locale: ExportLocale): string | undefined =>
+  Object.hasOwn(importFieldLabels[locale], key)
+    ? importFieldLabels[locale][key as CustomerImportField | OrderImportField]
+    : undefined;
 
 /** Lifecycle stages in words, per language: export files (server) and the web app's labels read this one table. */
 export const lifecycleStageLabels: Record<ExportLocale, Record<LifecycleStage, string>> = {

@@ -22,3 +22,10 @@ export const agentEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ticket.sla_breached'), ticket, target: slaTarget }),
 ]);
 export type AgentEvent = z.infer<typeof agentEvent>;
+
+/**
+ * Why the server closed an agent socket (codes 4000–4999 are the app's own). The web app checks its session and, once
+ * signed out, shows the login page with the reason: `disabled` (an admin disabled the user) and `passwordChanged`
+ * (the password was changed on another device or reset by an admin, which ended this session).
+ */
+export const agentSocketCloseCodes = { passwordChanged: 4402, disabled: 4403 } as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { id, isoDateTime, trimmedString } from './common.ts';
 import { rfmTiers } from './customers.ts';
+import { channelType } from './workspaces.ts';
 
 /** What an agent shows: offline is set by the server when their last socket has been gone for a minute. */
 export const agentPresences = ['online', 'busy', 'away', 'offline'] as const;
@@ -95,7 +96,10 @@ export const routingOutcomes = ['assigned', 'queued', 'picked_up'] as const;
 export const routingLogEntry = z.object({
   id,
   conversationId: id,
+  /** With the inbox's channel, names a customer without a name as the workbench does (「访客 3f2a」). */
+  customerId: id,
   customerName: z.string().nullable(),
+  channelType,
   ruleId: id.nullable(),
   ruleName: z.string().nullable(),
   outcome: z.enum(routingOutcomes),
@@ -123,9 +127,12 @@ export const queueGroup = z.object({
 
 export const waitingConversation = z.object({
   conversationId: id,
+  /** With the inbox's channel, names a customer without a name as the workbench does (「访客 3f2a」). */
+  customerId: id,
   customerName: z.string().nullable(),
   inboxId: id,
   inboxName: z.string(),
+  channelType,
   teamId: id.nullable(),
   teamName: z.string().nullable(),
   assigneeId: id.nullable(),

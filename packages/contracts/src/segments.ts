@@ -245,10 +245,23 @@ export const segment = z.object({
   description: z.string(),
   filter: segmentGroup,
   createdBy: id.nullable(),
+  /**
+   * The segment's last exact count and when it was taken (null: not counted since it was created or its filter
+   * changed). The list answers these at once; `GET /segments/:id/count` counts again and remembers the answer.
+   */
+  customerCount: z.number().int().nullable(),
+  countedAt: isoDateTime.nullable(),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
 });
 export type Segment = z.infer<typeof segment>;
+
+/** A stored segment count older than this is shown with its age and counted again in the background. */
+export const SEGMENT_COUNT_FRESH_MS = 5 * 60_000;
+
+/** `GET /api/v1/segments/:id/count`: counted now, and remembered as the segment's `customerCount` / `countedAt`. */
+export const segmentCount = z.object({ count: z.number().int(), countedAt: isoDateTime });
+export type SegmentCount = z.infer<typeof segmentCount>;
 
 const segmentName = trimmedString().min(1, '名称不能为空').max(60, '名称最多 60 个字');
 

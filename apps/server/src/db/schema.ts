@@ -259,6 +259,11 @@ export const customers = pgTable(
         t.id,
       )
       .where(sql`merged_into_id is null`),
+    // 资料待更新 (customers.repository.ts listStaleProfiles): live customers oldest profile first, a keyset walk that
+    // stops at the smallest threshold instead of sorting the workspace (1.8 s a page at 1M customers).
+    index('customers_stale_profile_idx')
+      .on(t.workspaceId, sql`coalesce(${t.profileUpdatedAt}, ${t.createdAt})`, t.id)
+      .where(sql`merged_into_id is null`),
     // Contact lookups: identity resolution (orders API, imports) and duplicate detection.
     index('customers_phone_idx').on(t.workspaceId, t.phone),
     index('customers_email_idx').on(t.workspaceId, sql`lower(${t.email})`),
@@ -296,6 +301,11 @@ export const customerIdentities = pgTable(
     uniqueIndex('customer_identities_key').on(t.workspaceId, t.inboxId, t.kind, t.externalId),
     uniqueIndex('customer_identities_global_key').on(t.workspaceId, t.kind, t.externalId).where(sql`inbox_id is null`),
     index('customer_identities_customer_idx').on(t.workspaceId, t.customerId),
+    // Customer search by platform buyer id (买家会员名 / 旺旺名 / 京东 pin): the part after `<platform>:`, lowered, for
+    // exact and prefix matches on every platform in one probe (customer-search.ts buyerMatch).
+    index('customer_identities_buyer_search_idx')
+      .on(t.workspaceId, sql`lower(substr(${t.externalId}, strpos(${t.externalId}, ':') + 1)) text_pattern_ops`)
+      .where(sql`kind = 'platform_buyer'`),
   ],
 );
 
@@ -760,6 +770,12 @@ export const segments = pgTable(
     description: text('description').notNull().default(''),
     filter: jsonb('filter').notNull(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * The segment's last exact count and when it was taken: the list answers these at once (counting a big
+     * segment takes seconds); null until counted, and again after its filter changes. Not part of `updated_at`.
+     */
+    customerCount: integer('customer_count'),
+    countedAt: timestamp('counted_at', { withTimezone: true }),
     ...timestamps,
   },
   (t) => [uniqueIndex('segments_workspace_name_key').on(t.workspaceId, t.name)],

@@ -33,8 +33,11 @@ export type DomainEvent = EventBase &
     | { type: 'order.created'; order: Order }
     | { type: 'order.updated'; order: Order }
     | { type: 'user.disabled'; userId: string }
-    /** An admin or the CLI set a new password: every session of the user ended (their live sockets close too). */
-    | { type: 'user.signed_out'; userId: string }
+    /**
+     * Sessions of the user ended because the password was replaced (changed by the user, who keeps the session that
+     * changed it; or reset by an admin or the CLI): those sessions' live sockets close too.
+     */
+    | { type: 'user.signed_out'; userId: string; sessionIds: string[]; reason: 'password_changed' }
     | { type: 'user.presence_changed'; userId: string; presence: 'online' | 'busy' | 'away' | 'offline' }
     | { type: 'conversation.reopened'; conversation: Conversation }
     | {

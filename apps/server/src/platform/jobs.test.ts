@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { countRows, createTestApp, createWorkspace } from '../../test/harness.ts';
 import { AppError } from './errors.ts';
-import { JobCancelled } from './jobs.ts';
+import { createJobs, JobCancelled, type JobDefinition } from './jobs.ts';
 
 const context = await createTestApp();
 const { db, pool } = context.database;
@@ -145,6 +145,60 @@ describe('background jobs', () => {
     release();
     await stopping;
     expect((await supervisor.get(`/api/v1/jobs/${job.id}`)).json().status).toBe('succeeded');
+  });
+
+  it('asks the running job to stop at its next checkpoint when the worker stops; the next worker resumes it there', async () => {
+    /** Rows "committed" by the job, in order, with the step each was written by (a redone step shows twice). */
+    const committed: number[] = [];
+    let stopping: Promise<void> | undefined;
+    let askedToStop: () => void = () => {};
+    const isAskedToStop = new Promise<void>((resolve) => {
+      askedToStop = resolve;
+    });
+    const long: JobDefinition<{ upTo: number; stopAt: number }> = {
+      kind: 'test.long',
+      payload: z.object({ upTo: z.number(), stopAt: z.number() }),
+      async run({ payload, checkpoint, progress }) {
+        const from = (checkpoint as { next: number } | null)?.next ?? 1;
+        for (let step = from; step <= payload.upTo; step++) {
+          if (step === payload.stopAt && !stopping) {
+            // The server shuts down while this step runs.
+            stopping = context.jobs.stop();
+            askedToStop();
+          }
+          committed.push(step);
+          await progress(step, payload.upTo, { next: step + 1 });
+        }
+        return { counted: payload.upTo };
+      },
+    };
+    context.jobs.define(long);
+    const job = await enqueue('test.long', { upTo: 100, stopAt: 3 });
+    context.jobs.start();
+    await isAskedToStop;
+    await stopping;
+
+    // It stopped at the checkpoint after the step in progress, not at the end: back in the queue, not failed or
+    // cancelled, and the stop did not count as an attempt.
+    expect(committed).toEqual([1, 2, 3]);
+    const { rows } = await pool.query('select status, attempts, checkpoint from jobs where id = $1', [job.id]);
+    expect(rows[0]).toEqual({ status: 'queued', attempts: 0, checkpoint: { next: 4 } });
+    expect((await supervisor.get(`/api/v1/jobs/${job.id}`)).json()).toMatchObject({
+      status: 'queued',
+      progress: { done: 3, total: 100 },
+      finishedAt: null,
+    });
+
+    // Another worker (a process started later) takes it and goes on from step 4.
+    const next = createJobs({ db, onError: (error) => expect.fail(String(error)) });
+    next.define(long);
+    expect(await next.runNext()).toBe(true);
+    expect(committed).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect((await supervisor.get(`/api/v1/jobs/${job.id}`)).json()).toMatchObject({
+      status: 'succeeded',
+      progress: { done: 100, total: 100 },
+      result: { counted: 100 },
+    });
   });
 
   it('exists only if the transaction that queued it commits', async () => {

@@ -17,7 +17,9 @@ export type JobContext<P> = {
   checkpoint: unknown;
   /**
    * Records progress (and where a retry should resume) and keeps the job's lease alive. Pass the transaction that
-   * did the work so the checkpoint commits with it.
+   * did the work so the checkpoint commits with it. Called outside a transaction (no `executor`) while the worker is
+   * stopping, it throws JobInterrupted once the checkpoint is saved: the job goes back to the queue and the next
+   * worker resumes it from there (as after a crash, so jobs need no code of their own for it).
    */
   progress(done: number, total: number | null, checkpoint?: unknown, executor?: Executor): Promise<void>;
   /** Who asked to cancel the job (as of the last `progress`), or null while nobody has. */
@@ -30,16 +32,27 @@ export type JobDefinition<P> = {
   payload: z.ZodType<P>;
   run(context: JobContext<P>): Promise<Record<string, unknown>>;
   /**
-   * Who may cancel a job of this kind: whoever may start one. Kinds without it cannot be cancelled; kinds with it
-   * check `cancelRequest()` after each `progress` and throw JobCancelled.
+   * Who may cancel a job of this kind: whoever may start one (for kinds where that depends on the job, a function of
+   * it). Kinds without it cannot be cancelled; kinds with it check `cancelRequest()` between their checkpoints and
+   * throw JobCancelled.
    */
-  cancelPermission?: Permission;
+  cancelPermission?: Permission | ((job: { workspaceId: string; payload: unknown }) => Promise<Permission>);
 };
 
 /** Thrown by a job that stopped at a checkpoint because it was cancelled: it ends `cancelled` with `result`. */
 export class JobCancelled extends Error {
   constructor(readonly result: Record<string, unknown>) {
     super('job cancelled');
+  }
+}
+
+/**
+ * Thrown by `progress` when the worker is stopping (a shutdown): the job is queued again, to resume from the
+ * checkpoint it just saved. Jobs let it pass (like any error they do not handle).
+ */
+export class JobInterrupted extends Error {
+  constructor() {
+    super('job interrupted: the worker is stopping');
   }
 }
 
@@ -85,6 +98,8 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
   let timer: NodeJS.Timeout | undefined;
   /** The poll in progress: a stop waits for its job, which would otherwise lose the pool mid-query. */
   let running: Promise<void> | undefined;
+  /** Set by `stop`: the running job stops at its next checkpoint and goes back to the queue. */
+  let isStopping = false;
 
   async function claimNext(): Promise<JobRow | undefined> {
     const result = await db.execute<{ id: string }>(sql`
@@ -144,6 +159,8 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
             .where(eq(jobsTable.id, row.id))
             .returning({ at: jobsTable.cancelRequestedAt, by: jobsTable.cancelRequestedBy });
           if (current?.at) cancelRequest = { by: current.by };
+          // A cancel asked for stops the job anyway (for good); outside a transaction the checkpoint has committed.
+          if (isStopping && !cancelRequest && executor === db) throw new JobInterrupted();
         },
         cancelRequest: () => cancelRequest,
       });
@@ -160,6 +177,14 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
     } catch (error) {
       if (error instanceof JobCancelled) {
         await finish(row.id, { status: 'cancelled', result: error.result });
+        return;
+      }
+      if (error instanceof JobInterrupted) {
+        // Not a failed attempt: the next worker resumes it from the checkpoint as if it had never stopped.
+        await db
+          .update(jobsTable)
+          .set({ status: 'queued', attempts: sql`greatest(${jobsTable.attempts} - 1, 0)`, updatedAt: new Date() })
+          .where(eq(jobsTable.id, row.id));
         return;
       }
       onError(error, row.kind);
@@ -219,9 +244,14 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
    */
   async function cancel(actor: Actor, id: string): Promise<Job> {
     const row = await findRow(actor, id);
-    const permission = definitions.get(row.kind)?.cancelPermission;
-    if (!permission) throw new AppError('job.not_cancellable', '这类任务不能取消');
-    assertCan(actor, permission);
+    const cancelPermission = definitions.get(row.kind)?.cancelPermission;
+    if (!cancelPermission) throw new AppError('job.not_cancellable', '这类任务不能取消');
+    assertCan(
+      actor,
+      typeof cancelPermission === 'function'
+        ? await cancelPermission({ workspaceId: row.workspaceId, payload: row.payload })
+        : cancelPermission,
+    );
     if (row.status === 'cancelled') return toJob(row);
     const [cancelled] = await db
       .update(jobsTable)
@@ -294,11 +324,20 @@ export function createJobs({ db, onError }: { db: Db; onError: (error: unknown, 
       timer ??= setInterval(poll, POLL_MS);
     },
 
-    /** Stops polling; resolves once the job in progress, if any, has finished. */
+    /**
+     * Stops polling and asks the job in progress, if any, to stop at its next checkpoint (it is queued again and the
+     * next worker resumes it there); resolves once it has stopped, so a shutdown never cuts it off mid-query nor
+     * waits for a long import to finish.
+     */
     async stop() {
       clearInterval(timer);
       timer = undefined;
-      await running;
+      isStopping = true;
+      try {
+        await running;
+      } finally {
+        isStopping = false;
+      }
     },
   };
 }

@@ -205,6 +205,8 @@ export function createRealtime({ pool, url, log }: { pool: pg.Pool; url: string;
 export const topics = {
   workspace: (workspaceId: string) => `workspace:${workspaceId}`,
   user: (userId: string) => `user:${userId}`,
+  /** The sockets a browser session opened (signed in with the session cookie): closed when the session ends. */
+  session: (sessionId: string) => `session:${sessionId}`,
   visitor: (inboxId: string, customerId: string) => `visitor:${inboxId}:${customerId}`,
   /** A signal between the app's processes (realtime.subscribe), never a socket's topic. */
   internal: (name: string) => `internal:${name}`,

@@ -6,6 +6,7 @@ import { channelChatEn } from '../modules/conversations/channel-i18n.ts';
 import { attachmentsEn } from '../modules/conversations/components/attachment-i18n.ts';
 import { customerChannelsEn } from '../modules/customers/channels-i18n.ts';
 import { passwordEn } from '../modules/identity/i18n.ts';
+import { importErrorsEn } from '../modules/imports-exports/cell-errors-i18n.ts';
 import { channelSetupEn } from '../modules/inboxes/channel-i18n.ts';
 import { keywordRepliesEn } from '../modules/keyword-replies/i18n.ts';
 import { routingEn } from '../modules/routing/i18n.ts';
@@ -27,6 +28,7 @@ export const en: Dictionary<typeof zhCN> = {
   channelSetup: channelSetupEn,
   webhooks: webhooksEn,
   deliveryReasons: deliveryReasonsEn,
+  importErrors: importErrorsEn,
   smsCampaign: smsCampaignEn,
   surveys: surveysEn,
   reports: reportsEn,
@@ -177,8 +179,6 @@ export const en: Dictionary<typeof zhCN> = {
     ownerName: 'Your name',
     ownerNameRequired: 'Enter your name',
     confirmPassword: 'Confirm password',
-    confirmPasswordRequired: 'Enter the password again',
-    passwordMismatch: 'The passwords do not match',
     submit: 'Create and continue',
   },
   notFound: {
@@ -817,10 +817,15 @@ export const en: Dictionary<typeof zhCN> = {
     tagsToRemove: 'Tags to remove',
     ownerPlaceholder: 'Choose an owner',
     done: '{{count}} customers processed, {{changed}} of them changed',
-    cancelWarning: 'The {{count}} customers already processed keep the change; the rest are left as they are.',
+    cancelWarning_one:
+      'The {{count, number}} customer already processed keeps the change; the rest are left as they are.',
+    cancelWarning_other:
+      'The {{count, number}} customers already processed keep the change; the rest are left as they are.',
     cancelledBeforeStart: 'Cancelled before any customer was processed.',
-    cancelledResult:
-      'Cancelled: {{count}} customers processed ({{changed}} of them changed); {{rest}} were not processed.',
+    cancelledResult_one:
+      'Cancelled: {{count, number}} customer processed ({{changed}} of them changed); {{rest}} were not processed.',
+    cancelledResult_other:
+      'Cancelled: {{count, number}} customers processed ({{changed}} of them changed); {{rest}} were not processed.',
     matchedDiffers:
       'You confirmed {{expected}} customers; {{matched}} matched when the job started, and those {{matched}} were processed.',
     selected_one: '{{count, number}} customer selected',
@@ -848,6 +853,8 @@ export const en: Dictionary<typeof zhCN> = {
     done_one: '{{count, number}} row exported',
     done_other: '{{count, number}} rows exported',
     download: 'Download file',
+    cancelWarning: 'No file will be made; you can export again later.',
+    cancelled: 'Export cancelled. No file was made.',
   },
   imports: {
     title: 'Import',
@@ -898,7 +905,8 @@ export const en: Dictionary<typeof zhCN> = {
     },
     chooseAnother: 'Choose another file',
     toDryRun: 'Next: dry run',
-    dryRunHelp: '{{total}} rows. The dry run only checks; nothing is written until you import.',
+    dryRunHelp_one: '{{count, number}} row. The dry run only checks; nothing is written until you import.',
+    dryRunHelp_other: '{{count, number}} rows. The dry run only checks; nothing is written until you import.',
     willCreate: 'To create',
     willUpdate: 'To update',
     unchanged: 'Unchanged',
@@ -912,9 +920,20 @@ export const en: Dictionary<typeof zhCN> = {
       'Rejected rows are skipped and the others are imported. Afterwards, download the report, fix those rows and import them again.',
     noRejected: 'Every row passed the checks',
     backToMapping: 'Back to mapping',
-    run: 'Import {{count}} rows',
-    runSkipping: 'Import {{count}} rows (skip {{rejected}})',
+    run_one: 'Import {{count, number}} row',
+    run_other: 'Import {{count, number}} rows',
+    runSkipping_one: 'Import {{count, number}} row (skip {{rejected, number}})',
+    runSkipping_other: 'Import {{count, number}} rows (skip {{rejected, number}})',
+    nothingToImport:
+      'No row passed the checks, so there is nothing to import. Fix the rejected rows in the file and upload it again.',
     runningHelp: 'Importing. You may leave this page; the import continues in the background.',
+    cancelWarning_one:
+      'The first row, already imported, stays. The import stops once the batch being written is done; the remaining rows are not imported.',
+    cancelWarning_other:
+      'The first {{count, number}} rows already imported stay. The import stops once the batch being written is done; the remaining rows are not imported.',
+    cancelledBeforeStart: 'Import cancelled before any row was imported.',
+    cancelledResult:
+      'Import cancelled after the first {{rows}} rows of the file ({{summary}}); the remaining rows were not imported.',
     startOver: 'Import another file',
     done: 'Import finished',
     doneWithRejected: 'Import finished; some rows were not imported',
@@ -933,6 +952,11 @@ export const en: Dictionary<typeof zhCN> = {
     saved: 'Saved',
     new: 'New segment',
     countShort: '{{count}}',
+    countCounting: 'Counting…',
+    countNever: 'Not counted',
+    countFailed: 'Count failed',
+    countRefresh: 'Count again',
+    countedAt: 'Counted at {{time}}',
     emptyTitle: 'No segments yet',
     emptyDescription: 'Click “New segment” and combine conditions, e.g. “VIP and not contacted for 30 days”.',
     pickTitle: 'Choose a segment',
@@ -1053,14 +1077,7 @@ export const en: Dictionary<typeof zhCN> = {
         winback: 'Win back',
         churned: 'Churned',
       },
-      lifecycle_stage: {
-        prospect: 'Prospect',
-        new: 'New',
-        active: 'Active',
-        dormant: 'Dormant',
-        churned: 'Churned',
-        returning: 'Returning',
-      },
+      lifecycle_stage: lifecycleStageLabels.en,
     },
     channels: {
       website: 'Website widget',
@@ -1093,7 +1110,6 @@ export const en: Dictionary<typeof zhCN> = {
     initialPassword: 'Initial password',
     initialPasswordHelp:
       'At least 8 characters. Share it privately and ask them to change it from the menu at the top right after signing in.',
-    passwordMin: 'At least 8 characters',
     nameRequired: 'Enter a name',
     teamsPlaceholder: 'Choose teams (several allowed)',
     noTeamsYet: 'No teams yet; create one below',
@@ -1503,14 +1519,7 @@ export const en: Dictionary<typeof zhCN> = {
       region: 'Region',
       source: 'Source',
     },
-    lifecycle: {
-      prospect: 'Prospect',
-      new: 'New',
-      active: 'Active',
-      dormant: 'Dormant',
-      churned: 'Churned',
-      returning: 'Returning',
-    },
+    lifecycle: lifecycleStageLabels.en,
     rfm: { loyal: 'Loyal', potential: 'Potential', new: 'New', winback: 'Win back', churned: 'Churned' },
     gender: { male: 'Male', female: 'Female', unknown: 'Unknown' },
     actions: {
@@ -1617,5 +1626,9 @@ export const en: Dictionary<typeof zhCN> = {
       'Write the answers to common questions as articles and publish them: the bot answers customers from published articles, and agents can insert them into replies.',
     botNoArticles: 'The knowledge base has no published articles yet, so the bot will hand every question to an agent.',
     botNoArticlesAction: 'Write articles',
+    botNoInboxTitle: 'No channel connected yet',
+    botNoInboxDescription:
+      'The bot answers customers from the knowledge base in the website widget and your other channels. Add a website widget in Settings → Channels, put it on your shop, then come back to turn the bot on.',
+    botNoInboxAction: 'Add a channel',
   },
 };

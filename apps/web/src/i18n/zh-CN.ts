@@ -6,6 +6,7 @@ import { channelChatZhCN } from '../modules/conversations/channel-i18n.ts';
 import { attachmentsZhCN } from '../modules/conversations/components/attachment-i18n.ts';
 import { customerChannelsZhCN } from '../modules/customers/channels-i18n.ts';
 import { passwordZhCN } from '../modules/identity/i18n.ts';
+import { importErrorsZhCN } from '../modules/imports-exports/cell-errors-i18n.ts';
 import { channelSetupZhCN } from '../modules/inboxes/channel-i18n.ts';
 import { keywordRepliesZhCN } from '../modules/keyword-replies/i18n.ts';
 import { routingZhCN } from '../modules/routing/i18n.ts';
@@ -24,6 +25,7 @@ export const zhCN = {
   channelSetup: channelSetupZhCN,
   webhooks: webhooksZhCN,
   deliveryReasons: deliveryReasonsZhCN,
+  importErrors: importErrorsZhCN,
   smsCampaign: smsCampaignZhCN,
   surveys: surveysZhCN,
   reports: reportsZhCN,
@@ -173,8 +175,6 @@ export const zhCN = {
     ownerName: '你的姓名',
     ownerNameRequired: '请输入姓名',
     confirmPassword: '确认密码',
-    confirmPasswordRequired: '请再次输入密码',
-    passwordMismatch: '两次输入的密码不一致',
     submit: '创建并进入',
   },
   notFound: {
@@ -455,7 +455,7 @@ export const zhCN = {
     },
     noOwner: '未分配',
     fromSource: '来自{{source}}',
-    since: '建档于',
+    since: '成为客户',
     noOrdersHelp: '还没有订单',
     notFound: '客户不存在',
     notFoundDescription: '这位客户可能已被删除，或不属于当前工作区。',
@@ -787,9 +787,13 @@ export const zhCN = {
     tagsToRemove: '选择要移除的标签',
     ownerPlaceholder: '选择负责人',
     done: '已处理 {{count}} 位客户，其中 {{changed}} 位有变化',
-    cancelWarning: '已处理的 {{count}} 位客户不会撤回，其余客户不再处理。',
+    cancelWarning_one: '已处理的 {{count, number}} 位客户不会撤回，其余客户不再处理。',
+    cancelWarning_other: '已处理的 {{count, number}} 位客户不会撤回，其余客户不再处理。',
     cancelledBeforeStart: '已取消，还没有处理任何客户。',
-    cancelledResult: '已取消：已处理 {{count}} 位客户（其中 {{changed}} 位有变化），另外 {{rest}} 位没有处理。',
+    cancelledResult_one:
+      '已取消：已处理 {{count, number}} 位客户（其中 {{changed}} 位有变化），另外 {{rest}} 位没有处理。',
+    cancelledResult_other:
+      '已取消：已处理 {{count, number}} 位客户（其中 {{changed}} 位有变化），另外 {{rest}} 位没有处理。',
     matchedDiffers: '确认时是 {{expected}} 位客户，开始执行时符合条件的是 {{matched}} 位，已按 {{matched}} 位处理。',
     selected_one: '已选 {{count, number}} 位客户',
     selected_other: '已选 {{count, number}} 位客户',
@@ -815,6 +819,8 @@ export const zhCN = {
     done_one: '已导出 {{count, number}} 行',
     done_other: '已导出 {{count, number}} 行',
     download: '下载文件',
+    cancelWarning: '取消后不会生成文件，需要时可以重新导出。',
+    cancelled: '导出已取消，没有生成文件。',
   },
   imports: {
     title: '导入',
@@ -863,7 +869,8 @@ export const zhCN = {
     },
     chooseAnother: '重新选择文件',
     toDryRun: '下一步：预检',
-    dryRunHelp: '共 {{total}} 行数据。预检只检查不写入，确认无误后再正式导入。',
+    dryRunHelp_one: '共 {{count, number}} 行数据。预检只检查不写入，确认无误后再正式导入。',
+    dryRunHelp_other: '共 {{count, number}} 行数据。预检只检查不写入，确认无误后再正式导入。',
     willCreate: '将新建',
     willUpdate: '将更新',
     unchanged: '无变化',
@@ -876,9 +883,16 @@ export const zhCN = {
     rejectedGoodRowsNote: '被拒绝的行不会导入，其他行照常导入；导入完成后可以下载失败明细，修改后再导入这些行。',
     noRejected: '所有行都通过了检查',
     backToMapping: '返回修改映射',
-    run: '开始导入 {{count}} 行',
-    runSkipping: '导入 {{count}} 行（跳过 {{rejected}} 行）',
+    run_one: '开始导入 {{count, number}} 行',
+    run_other: '开始导入 {{count, number}} 行',
+    runSkipping_one: '导入 {{count, number}} 行（跳过 {{rejected, number}} 行）',
+    runSkipping_other: '导入 {{count, number}} 行（跳过 {{rejected, number}} 行）',
+    nothingToImport: '没有通过检查的行，无法导入。请在文件中修改被拒绝的行后重新上传。',
     runningHelp: '正在导入，可以离开此页面，导入会在后台继续。',
+    cancelWarning_one: '已导入的前 {{count, number}} 行不会撤回；正在写入的这一批完成后停止，其余行不再导入。',
+    cancelWarning_other: '已导入的前 {{count, number}} 行不会撤回；正在写入的这一批完成后停止，其余行不再导入。',
+    cancelledBeforeStart: '导入已取消，还没有导入任何行。',
+    cancelledResult: '导入已取消：已处理文件前 {{rows}} 行（{{summary}}），其余行没有导入。',
     startOver: '导入其他文件',
     done: '导入完成',
     doneWithRejected: '导入完成，部分行未导入',
@@ -895,7 +909,12 @@ export const zhCN = {
     subtitle: '按标签、订单、客户价值等条件圈选客户，保存为分组后可批量打标签、分配负责人或导出',
     saved: '已保存的分组',
     new: '新建分组',
-    countShort: '{{count}} 人',
+    countShort: '{{count}} 位',
+    countCounting: '统计中…',
+    countNever: '未统计',
+    countFailed: '统计失败',
+    countRefresh: '重新统计人数',
+    countedAt: '统计于 {{time}}',
     emptyTitle: '还没有分组',
     emptyDescription: '点「新建分组」，组合条件圈出一批客户，例如「VIP 且 30 天未联系」。',
     pickTitle: '选择一个分组',
@@ -1016,14 +1035,7 @@ export const zhCN = {
         winback: '沉睡唤醒',
         churned: '流失',
       },
-      lifecycle_stage: {
-        prospect: '潜在',
-        new: '新客',
-        active: '活跃',
-        dormant: '沉睡',
-        churned: '流失',
-        returning: '回流',
-      },
+      lifecycle_stage: lifecycleStageLabels['zh-CN'],
     },
     channels: {
       website: '网站插件',
@@ -1055,7 +1067,6 @@ export const zhCN = {
     searchPlaceholder: '搜索姓名或邮箱',
     initialPassword: '初始密码',
     initialPasswordHelp: '至少 8 位。请通过私聊等安全的方式告诉对方，并提醒其登录后在右上角的个人菜单中修改密码。',
-    passwordMin: '密码至少 8 位',
     nameRequired: '请输入姓名',
     teamsPlaceholder: '选择所属团队（可多选）',
     noTeamsYet: '还没有团队，可在下方创建',
@@ -1455,7 +1466,7 @@ export const zhCN = {
       region: '地区',
       source: '来源',
     },
-    lifecycle: { prospect: '潜在', new: '新客', active: '活跃', dormant: '沉睡', churned: '流失', returning: '回流' },
+    lifecycle: lifecycleStageLabels['zh-CN'],
     rfm: { loyal: '忠诚', potential: '潜力', new: '新客', winback: '待挽回', churned: '流失' },
     gender: { male: '男', female: '女', unknown: '未知' },
     actions: {
@@ -1560,5 +1571,9 @@ export const zhCN = {
     emptyDescription: '把常见问题的答案写成文章并发布：机器人用已发布的文章自动回答顾客，客服也能一键插入回复。',
     botNoArticles: '知识库还没有已发布的文章，机器人会把所有问题转给人工。',
     botNoArticlesAction: '去写文章',
+    botNoInboxTitle: '还没有接入渠道',
+    botNoInboxDescription:
+      '机器人在网站插件等渠道里先用知识库回答顾客。先在「设置 → 渠道接入」添加网站插件并嵌入店铺，再回来开启机器人。',
+    botNoInboxAction: '去添加渠道',
   },
 };

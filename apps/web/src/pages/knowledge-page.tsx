@@ -89,11 +89,11 @@ export function KnowledgePage() {
       title: t('knowledge.articleTitle'),
       dataIndex: 'title',
       render: (_: unknown, item: KbArticleListItem) => (
-        <Space direction="vertical" size={2}>
+        <div style={{ display: 'flex', flexDirection: 'column', alignItems: 'flex-start', gap: 2, minWidth: 0 }}>
           <Typography.Link data-testid="kb-row-title" onClick={() => setDrawer({ id: item.id })}>
             {item.title}
           </Typography.Link>
-          <Typography.Text type="secondary" ellipsis style={{ maxWidth: 520 }}>
+          <Typography.Text type="secondary" ellipsis={{ tooltip: false }} style={{ display: 'block', width: '100%' }}>
             {item.bodyText}
           </Typography.Text>
           {item.questions.length > 0 && (
@@ -106,20 +106,21 @@ export function KnowledgePage() {
               {item.questions.length > 4 && <Tag>+{item.questions.length - 4}</Tag>}
             </span>
           )}
-        </Space>
+        </div>
       ),
     },
     {
       title: t('knowledge.category'),
       dataIndex: 'categoryName',
       width: 120,
+      ellipsis: true,
       render: (name: string | null) =>
         name ?? <Typography.Text type="secondary">{t('knowledge.uncategorised')}</Typography.Text>,
     },
     {
       title: t('knowledge.status'),
       dataIndex: 'status',
-      width: 90,
+      width: 100,
       render: (value: 'draft' | 'published') => (
         <Tag color={value === 'published' ? 'green' : 'default'}>{t(`knowledge.statuses.${value}`)}</Tag>
       ),
@@ -128,17 +129,17 @@ export function KnowledgePage() {
     {
       title: t('knowledge.updated'),
       dataIndex: 'updatedAt',
-      width: 120,
-      render: (value: string) => <RelativeTime iso={value} />,
+      width: 130,
+      render: (value: string) => <RelativeTime iso={value} className="hk-nowrap" />,
     },
     ...(canManage
       ? [
           {
             title: '',
             key: 'actions',
-            width: 90,
+            width: 80,
             render: (_: unknown, item: KbArticleListItem) => (
-              <Space>
+              <Space size={4}>
                 <Button size="small" type="text" icon={<EditOutlined />} onClick={() => setDrawer({ id: item.id })} />
                 <Button size="small" type="text" danger icon={<DeleteOutlined />} onClick={() => confirmDelete(item)} />
               </Space>
@@ -240,6 +241,9 @@ export function KnowledgePage() {
               columns={columns}
               dataSource={articles.data?.items ?? []}
               pagination={false}
+              // Fixed: the other columns keep their widths and the title takes what is left (its text is cut),
+              // so the table fits its card at 1366 px in both languages.
+              tableLayout="fixed"
               data-testid="kb-table"
               locale={{
                 emptyText: isFiltered ? (

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { LoginForm } from '../modules/identity/components/login-form.tsx';
 import { useSession } from '../modules/identity/hooks/use-session.ts';
-import { clearSignOutReason } from '../modules/identity/sign-out-reason.ts';
+import { asSignOutReason, clearSignOutReason, type SignOutReason } from '../modules/identity/sign-out-reason.ts';
 import { useSetupStatus } from '../modules/workspaces/hooks/use-setup.ts';
 import { FullPageLoading } from '../ui/full-page-loading.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
@@ -19,13 +19,19 @@ function safeNext(next: string | null): string {
   return next;
 }
 
+/** What the login page says when the server ended the session (the reason rides in `?reason=`). */
+const reasonNotices = {
+  disabled: { type: 'warning', title: 'login.disabledNotice', testId: 'login-disabled-notice' },
+  password_changed: { type: 'info', title: 'password.signedOutNotice', testId: 'login-password-changed-notice' },
+} as const satisfies Record<SignOutReason, { type: 'warning' | 'info'; title: string; testId: string }>;
+
 export function LoginPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('login.title'));
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
-  const isDisabled = params.get('reason') === 'disabled';
+  const reason = asSignOutReason(params.get('reason'));
   const setup = useSetupStatus();
   const session = useSession();
   // The workbench's code downloads while the agent types; signing in then shows it at once.
@@ -43,13 +49,13 @@ export function LoginPage() {
       <LoginForm
         onSignedIn={() => navigate(next, { replace: true })}
         notice={
-          isDisabled && (
+          reason && (
             <Alert
-              type="warning"
+              type={reasonNotices[reason].type}
               showIcon
-              title={t('login.disabledNotice')}
+              title={t(reasonNotices[reason].title)}
               style={{ marginBottom: 16 }}
-              data-testid="login-disabled-notice"
+              data-testid={reasonNotices[reason].testId}
             />
           )
         }

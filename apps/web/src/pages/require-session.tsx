@@ -28,7 +28,7 @@ export function RequireSession() {
   const next = `${location.pathname}${location.search}`;
   const params = new URLSearchParams();
   if (next && next !== '/') params.set('next', next);
-  // Disabled by an admin (the socket said so): the login page tells them instead of a bare form.
+  // Disabled by an admin, or the password changed (the socket said so): the login page tells them why.
   const reason = peekSignOutReason();
   if (reason) params.set('reason', reason);
   const query = params.toString();

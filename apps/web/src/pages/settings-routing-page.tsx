@@ -38,7 +38,7 @@ export function SettingsRoutingPage() {
       />
       <Space direction="vertical" size="middle" style={{ width: '100%' }}>
         <Card size="small" title={t('routing.settings.rules')}>
-          <RoutingRulesTable onEdit={setEditing} />
+          <RoutingRulesTable onEdit={setEditing} onCreate={() => setEditing(null)} />
         </Card>
         <Card size="small" title={t('routing.settings.agents')} extra={t('routing.settings.agentsHelp')}>
           <AgentProfilesTable />

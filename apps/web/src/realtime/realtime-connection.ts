@@ -1,5 +1,5 @@
 import { type AgentEvent, agentEvent } from '@huike/contracts';
-import { noteSignOutReason } from '../modules/identity/sign-out-reason.ts';
+import { noteSignOutReason, signOutReasonOfCloseCode } from '../modules/identity/sign-out-reason.ts';
 
 export type RealtimeStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -106,9 +106,12 @@ export class RealtimeConnection {
     socket.onclose = (event) => {
       window.clearTimeout(this.stableTimer);
       if (this.socket === socket) this.socket = null;
-      // 4401/4403: the server ended this session or user (signed out, disabled); check before retrying.
-      if (event.code === 4403) noteSignOutReason('disabled');
-      if (event.code === 4401 || event.code === 4403) this.handlers.onRepeatedFailure();
+      // The server ended this session or user (password changed, disabled): check the session before retrying.
+      const reason = signOutReasonOfCloseCode(event.code);
+      if (reason) {
+        noteSignOutReason(reason);
+        this.handlers.onRepeatedFailure();
+      }
       // Missed events while down are recovered by refetching once the socket is back.
       this.hasConnectedBefore = true;
       this.scheduleRetry();

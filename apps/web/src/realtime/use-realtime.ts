@@ -2,7 +2,12 @@ import type { AgentEvent } from '@huike/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { queryKeys } from '../api/query-keys.ts';
-import { replaceMessage, storeConversation, storeMessage } from '../modules/conversations/cache.ts';
+import {
+  keepMessagesArrivedDuringFetch,
+  replaceMessage,
+  storeConversation,
+  storeMessage,
+} from '../modules/conversations/cache.ts';
 import { RealtimeConnection } from './realtime-connection.ts';
 import { setRealtimeStatus } from './realtime-status.ts';
 import { clearCustomerTyping, noteCustomerTyping } from './typing.ts';
@@ -31,7 +36,12 @@ export function useRealtime(userId: string | undefined): void {
       onStatus: setRealtimeStatus,
       onRepeatedFailure: () => void client.invalidateQueries({ queryKey: queryKeys.session }),
     });
+    // A message that arrives while its chat's history is loading is merged into the answer when it lands.
+    const stopKeeping = keepMessagesArrivedDuringFetch(client);
     connection.start();
-    return () => connection.stop();
+    return () => {
+      connection.stop();
+      stopKeeping();
+    };
   }, [client, userId]);
 }

@@ -84,6 +84,9 @@ export function createChannelRuntime(deps: {
 }): ChannelRuntime {
   const { db, cipher, customers, conversations } = deps;
   const inboxesByToken = new Map<string, { inbox: ChannelInbox; until: number }>();
+  const inboxesLoading = new Map<string, Promise<ChannelInbox | undefined>>();
+  /** Counts forgetInbox calls: a read that started before one does not fill the cache. */
+  let forgotten = 0;
 
   const runtime: ChannelRuntime = {
     db,
@@ -121,19 +124,35 @@ export function createChannelRuntime(deps: {
 
     inboxesOfType: async (type) => (await repo.inboxesOfType(db, type)).map((row) => decryptInbox(row, cipher)),
 
-    async inboxByToken(token) {
+    inboxByToken(token) {
       const cached = inboxesByToken.get(token);
-      if (cached && cached.until > Date.now()) return cached.inbox;
-      const row = token.length <= 64 ? await repo.findInboxByToken(db, token) : undefined;
-      if (!row) return undefined;
-      if (inboxesByToken.size >= INBOX_CACHE_MAX) inboxesByToken.clear();
-      const inbox = decryptInbox(row, cipher);
-      inboxesByToken.set(token, { inbox, until: Date.now() + INBOX_CACHE_MS });
-      return inbox;
+      if (cached && cached.until > Date.now()) return Promise.resolve(cached.inbox);
+      // Requests that miss together share one read (32 in flight used to read the row 32 times when it expired).
+      let loading = inboxesLoading.get(token);
+      if (!loading) {
+        const generation = forgotten;
+        loading = (async () => {
+          const row = token.length <= 64 ? await repo.findInboxByToken(db, token) : undefined;
+          if (!row) return undefined;
+          const inbox = decryptInbox(row, cipher);
+          // A change saved while this read was in flight may not be in it: answered, never kept.
+          if (generation === forgotten) {
+            if (inboxesByToken.size >= INBOX_CACHE_MAX) inboxesByToken.clear();
+            inboxesByToken.set(token, { inbox, until: Date.now() + INBOX_CACHE_MS });
+          }
+          return inbox;
+        })().finally(() => {
+          if (inboxesLoading.get(token) === loading) inboxesLoading.delete(token);
+        });
+        inboxesLoading.set(token, loading);
+      }
+      return loading;
     },
 
     forgetInbox(token) {
+      forgotten++;
       inboxesByToken.delete(token);
+      inboxesLoading.delete(token);
     },
 
     async updateDelivery(inbox, externalId, update) {

@@ -526,21 +526,30 @@ export function createChannelsService({
       const proven = await authenticateSource(inbox, input.sourceId, auth);
       const details = { name: input.name, phone: input.phone, email: input.email };
       const hasDetails = Boolean(input.name || input.phone || input.email);
-      // A stored visitor without new details is already known; otherwise (a signed integrator's source, a visitor's
-      // first message, or details to fill into the customer's empty contact fields) the source is found or made.
+      const message = {
+        workspaceId: inbox.workspaceId,
+        inboxId: inbox.id,
+        content: input.content,
+        clientMsgId: input.clientMsgId,
+      };
+      // A signed integrator's source without details: its customer is found by the batch that stores the message
+      // (made here first when the source is new), not by a read of its own.
+      if (auth.signature && !hasDetails) {
+        return conversations.receiveInboundFrom(
+          { ...message, identity: { kind: 'source', externalId: input.sourceId } },
+          () => customerForSource(inbox, input.sourceId, {}),
+        );
+      }
+      // A stored visitor without new details is already known; otherwise (a signed integrator's source with details,
+      // a visitor's first message, or details to fill into the customer's empty contact fields) the source is found
+      // or made.
       const customerId =
         (hasDetails ? undefined : proven?.customerId) ??
         (await customerForSource(inbox, input.sourceId, {
           visitorToken: auth.signature ? undefined : auth.visitorToken,
           details,
         }));
-      return conversations.receiveInbound({
-        workspaceId: inbox.workspaceId,
-        inboxId: inbox.id,
-        customerId,
-        content: input.content,
-        clientMsgId: input.clientMsgId,
-      });
+      return conversations.receiveInbound({ ...message, customerId });
     },
 
     async listPublicMessages(

@@ -351,6 +351,44 @@ describe('public messages', () => {
     expect(await countRows(context, 'from conversations where inbox_id = $1', [inbox.id])).toBe(1);
   });
 
+  it('stores the first messages of a new signed source, sent at once, on one customer and one conversation', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const sent = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        sendSigned(context, inbox, { sourceId: 'crm-burst', content: `第 ${i + 1} 条`, clientMsgId: `burst-${i}` }),
+      ),
+    );
+    expect(sent.map((response) => response.statusCode)).toEqual([201, 201, 201, 201, 201, 201]);
+    expect(await countRows(context, `from customer_identities where external_id = 'crm-burst'`)).toBe(1);
+    expect(await countRows(context, 'from conversations where inbox_id = $1', [inbox.id])).toBe(1);
+    const [conversation] = (await owner.get('/api/v1/conversations')).json().items;
+    const { rows } = await context.database.pool.query(
+      `select customer_id from customer_identities where external_id = 'crm-burst'`,
+    );
+    expect(conversation.customerId).toBe(rows[0].customer_id);
+    const messages = (await owner.get(`/api/v1/conversations/${conversation.id}/messages`)).json().items;
+    expect(messages).toHaveLength(6);
+
+    // A known source's resend is found by its clientMsgId: the stored message, once.
+    const resent = await sendSigned(context, inbox, {
+      sourceId: 'crm-burst',
+      content: '第 3 条',
+      clientMsgId: 'burst-2',
+    });
+    expect(resent.statusCode).toBe(200);
+    expect(resent.json().id).toBe(sent[2]!.json().id);
+    expect(await countRows(context, 'from messages where conversation_id = $1', [conversation.id])).toBe(6);
+  });
+
+  it('answers with the inbox as saved at once after a change, though public requests keep it for a moment', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    expect((await startVisitor(inbox.token)).json().inbox.name).toBe(inbox.name);
+    await Promise.all([startVisitor(inbox.token), startVisitor(inbox.token)]);
+    expect((await owner.patch(`/api/v1/inboxes/${inbox.id}`, { name: '新名字客服' })).statusCode).toBe(200);
+    const visitors = await Promise.all([startVisitor(inbox.token), startVisitor(inbox.token)]);
+    expect(visitors.map((visitor) => visitor.json().inbox.name)).toEqual(['新名字客服', '新名字客服']);
+  });
+
   it('refuses a stale, future, wrong or tampered signature and stores nothing', async () => {
     const { inbox } = await createWorkspace(context);
     const now = Math.floor(Date.now() / 1000);

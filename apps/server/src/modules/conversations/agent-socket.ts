@@ -31,6 +31,8 @@ export function agentSocketRoutes(
       // Agents only listen; anything they send is ignored.
       realtime.join(topics.workspace(actor.workspaceId), socket);
       realtime.join(topics.user(actor.userId), socket);
+      // Closed when this session ends (the password changed elsewhere or was reset).
+      if (request.auth?.via === 'session') realtime.join(topics.session(request.auth.sessionId), socket);
       if (presence) {
         presence.socketOpened(actor).catch((error) => request.log.error({ err: error }, 'presence'));
         socket.on('close', () => presence.socketClosed(actor));

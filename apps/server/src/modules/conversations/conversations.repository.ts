@@ -352,13 +352,18 @@ export type ReceivedInbound = {
   subject: string | null;
   inbox_name: string;
   customer_name: string | null;
+  /** The conversation's customer; null (and no message) for a sender named by an identity that is not stored yet. */
+  customer_id: string | null;
 };
 
 /** One inbound message as the SQL function takes it. */
 export type InboundRow = {
   workspaceId: string;
   inboxId: string;
-  customerId: string;
+  /** Null when the sender is named by `identityKind` + `identityExternalId` (an identity of this inbox) instead. */
+  customerId: string | null;
+  identityKind?: string;
+  identityExternalId?: string;
   messageId: string;
   newConversationId: string;
   content: string;
@@ -378,7 +383,8 @@ export type InboundRow = {
 
 /**
  * Stores inbound messages in one transaction and answers them with their conversations, in the order given.
- * A named (prepared) statement on the driver: parsed and planned once per connection. See migration 0001_receive_inbound.sql.
+ * A named (prepared) statement on the driver: parsed and planned once per connection. See migrations
+ * 0001_receive_inbound.sql and 0047_inbound_identity.sql (senders named by an identity).
  */
 export async function receiveInboundBatch(db: Db, inputs: InboundRow[]) {
   const result = await db.$client.query<ReceivedInbound & { ordinal: string }>({

@@ -1,4 +1,11 @@
-import type { Conversation, ConversationStatus, Message, MessageUrgency, PublicMessage } from '@huike/contracts';
+import {
+  type Conversation,
+  type ConversationStatus,
+  type Message,
+  type MessageUrgency,
+  messagePreview,
+  type PublicMessage,
+} from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
 import { createBatcher } from '../../platform/batcher.ts';
@@ -22,13 +29,10 @@ import {
   type AttachmentRef,
   type AttachmentSigner,
   inboxSigner,
-  isImage,
   resolveAttachments,
   toMessageAttachments,
   toPublicAttachments,
 } from './message-attachments.ts';
-
-const PREVIEW_LENGTH = 120;
 
 export const toConversation = (row: repo.ConversationRow): Conversation => ({
   id: row.id,
@@ -91,13 +95,8 @@ export const toPublicMessage = (message: Message, signer?: AttachmentSigner): Pu
   createdAt: message.createdAt,
 });
 
-const preview = (content: string, attachments: readonly AttachmentRef[] = []) => {
-  const text = content.replace(/\s+/g, ' ');
-  if (text.trim() || attachments.length === 0) return text.slice(0, PREVIEW_LENGTH);
-  return attachments.every((attachment) => isImage(attachment.contentType))
-    ? '[图片]'
-    : `[文件] ${attachments[0]!.name}`.slice(0, PREVIEW_LENGTH);
-};
+// An attachment-only message is previewed by a stand-in ([图片], [文件] name) that clients show in their language.
+const preview = (content: string, attachments: readonly AttachmentRef[] = []) => messagePreview(content, attachments);
 
 /** Which status changes an agent may make. Resolved conversations are reopened, not snoozed. */
 const allowedTransitions: Record<ConversationStatus, readonly ConversationStatus[]> = {
@@ -123,6 +122,9 @@ export type InboundMessage = {
   /** The content is a stand-in the channel wrote ([图片], [关注公众号]), not the customer's words: not scored. */
   isPlaceholder?: boolean;
 };
+
+/** A channel sender as the customers module stores it: an identity of kind `kind` in the message's inbox. */
+export type InboundIdentity = { kind: 'source'; externalId: string };
 
 /** A stored public outbound message that its conversation's channel may have to deliver. */
 export type OutboundRef = {
@@ -216,8 +218,99 @@ export function createConversationsService({
       for (const item of items) outcomes.push(await storeOne(item));
       return outcomes;
     },
-    { lanes: 2, maxBatch: 100, keyOf: (item) => `${item.inboxId}:${item.customerId}` },
+    {
+      lanes: 2,
+      maxBatch: 100,
+      // A sender named by an identity keeps to its identity's lane (its customer is found in the batch).
+      keyOf: (item) => `${item.inboxId}:${item.customerId ?? `${item.identityKind}:${item.identityExternalId}`}`,
+    },
   );
+
+  /**
+   * Stores one inbound message from its customer, or from the sender with this identity in the inbox (whose customer
+   * the batch looks up), and publishes it. Undefined (nothing stored) when that identity is not stored yet.
+   */
+  async function storeInboundMessage(
+    input: Omit<InboundMessage, 'customerId'>,
+    sender: { customerId: string } | { identity: InboundIdentity },
+  ): Promise<{ message: Message; conversation: Conversation; isDuplicate: boolean } | undefined> {
+    // Scored here, before the write, so sentiment and urgency go into the same row (tens of µs, no I/O).
+    const isScored = isScorable(input);
+    const analysis = isScored ? analyseInbound(input.content) : null;
+    const item: repo.InboundRow = {
+      ...input,
+      ...('customerId' in sender
+        ? { customerId: sender.customerId }
+        : { customerId: null, identityKind: sender.identity.kind, identityExternalId: sender.identity.externalId }),
+      messageId: newId(),
+      newConversationId: newId(),
+      clientMsgId: input.clientMsgId ?? input.externalId ?? null,
+      preview: preview(input.content, input.attachments ?? []),
+      sentimentLabel: analysis?.sentiment.label ?? null,
+      sentimentScore: analysis?.sentiment.score ?? null,
+      urgencyReasons: analysis?.urgency.reasons ?? null,
+      isScored,
+    };
+    const outcome = await storeInbound(item);
+    if ('error' in outcome) throw outcome.error;
+    const { row } = outcome;
+    if (row.customer_id === null) return undefined;
+    const message: Message = {
+      id: row.message_id,
+      conversationId: row.conversation_id,
+      direction: 'inbound',
+      senderKind: 'customer',
+      senderId: null,
+      senderName: null,
+      content: row.message_content,
+      private: false,
+      clientMsgId: item.clientMsgId,
+      attachments: toMessageAttachments(input.attachments ?? []),
+      sentiment: row.sentiment_label ? { label: row.sentiment_label, score: row.sentiment_score ?? 0.5 } : null,
+      urgency: row.urgency_reasons ? toUrgency(row.urgency_reasons) : null,
+      externalId: input.externalId ?? null,
+      delivery: null,
+      channelMeta: input.channelMeta ?? null,
+      createdAt: iso(row.message_created_at)!,
+    };
+    const conversation: Conversation = {
+      id: row.conversation_id,
+      inboxId: input.inboxId,
+      inboxName: row.inbox_name,
+      customerId: row.customer_id,
+      customerName: row.customer_name,
+      status: row.status,
+      assigneeId: row.assignee_id,
+      teamId: row.team_id,
+      snoozedUntil: iso(row.snoozed_until),
+      waitingSince: iso(row.waiting_since),
+      lastMessageAt: iso(row.last_message_at)!,
+      lastMessagePreview: row.last_message_preview,
+      subject: row.subject,
+      unreadCount: row.unread_count,
+      lastUrgent: row.last_urgent,
+      priority: row.priority,
+      createdAt: iso(row.conversation_created_at)!,
+    };
+    if (!row.is_duplicate) {
+      if (row.conversation_id === item.newConversationId) {
+        events.publish({
+          type: 'conversation.created',
+          workspaceId: input.workspaceId,
+          performedBy: null,
+          conversation,
+        });
+      }
+      events.publish({
+        type: 'message.created',
+        workspaceId: input.workspaceId,
+        performedBy: null,
+        message,
+        conversation,
+      });
+    }
+    return { message, conversation, isDuplicate: row.is_duplicate };
+  }
 
   async function publishUpdated(workspaceId: string, id: string, performedBy: string | null) {
     const conversation = toConversation(await loadConversation(db, workspaceId, id));
@@ -456,78 +549,24 @@ export function createConversationsService({
     async receiveInbound(
       input: InboundMessage,
     ): Promise<{ message: Message; conversation: Conversation; isDuplicate: boolean }> {
-      // Scored here, before the write, so sentiment and urgency go into the same row (tens of µs, no I/O).
-      const isScored = isScorable(input);
-      const analysis = isScored ? analyseInbound(input.content) : null;
-      const item: repo.InboundRow = {
-        ...input,
-        messageId: newId(),
-        newConversationId: newId(),
-        clientMsgId: input.clientMsgId ?? input.externalId ?? null,
-        preview: preview(input.content, input.attachments ?? []),
-        sentimentLabel: analysis?.sentiment.label ?? null,
-        sentimentScore: analysis?.sentiment.score ?? null,
-        urgencyReasons: analysis?.urgency.reasons ?? null,
-        isScored,
-      };
-      const outcome = await storeInbound(item);
-      if ('error' in outcome) throw outcome.error;
-      const { row } = outcome;
-      const message: Message = {
-        id: row.message_id,
-        conversationId: row.conversation_id,
-        direction: 'inbound',
-        senderKind: 'customer',
-        senderId: null,
-        senderName: null,
-        content: row.message_content,
-        private: false,
-        clientMsgId: item.clientMsgId,
-        attachments: toMessageAttachments(input.attachments ?? []),
-        sentiment: row.sentiment_label ? { label: row.sentiment_label, score: row.sentiment_score ?? 0.5 } : null,
-        urgency: row.urgency_reasons ? toUrgency(row.urgency_reasons) : null,
-        externalId: input.externalId ?? null,
-        delivery: null,
-        channelMeta: input.channelMeta ?? null,
-        createdAt: iso(row.message_created_at)!,
-      };
-      const conversation: Conversation = {
-        id: row.conversation_id,
-        inboxId: input.inboxId,
-        inboxName: row.inbox_name,
-        customerId: input.customerId,
-        customerName: row.customer_name,
-        status: row.status,
-        assigneeId: row.assignee_id,
-        teamId: row.team_id,
-        snoozedUntil: iso(row.snoozed_until),
-        waitingSince: iso(row.waiting_since),
-        lastMessageAt: iso(row.last_message_at)!,
-        lastMessagePreview: row.last_message_preview,
-        subject: row.subject,
-        unreadCount: row.unread_count,
-        lastUrgent: row.last_urgent,
-        priority: row.priority,
-        createdAt: iso(row.conversation_created_at)!,
-      };
-      if (!row.is_duplicate) {
-        if (row.conversation_id === item.newConversationId) {
-          events.publish({
-            type: 'conversation.created',
-            workspaceId: input.workspaceId,
-            performedBy: null,
-            conversation,
-          });
-        }
-        events.publish({
-          type: 'message.created',
-          workspaceId: input.workspaceId,
-          performedBy: null,
-          message,
-          conversation,
-        });
-      }
-      return { message, conversation, isDuplicate: row.is_duplicate };
+      return (await storeInboundMessage(input, { customerId: input.customerId }))!;
+    },
+
+    /**
+     * receiveInbound for a sender named by an identity of the inbox (the API channel's sourceId) who brings no
+     * contact details: their customer is looked up in the batch that stores the message, not by a read of its own.
+     * A sender seen for the first time has no identity yet: `customerFor` makes it (and announces the customer),
+     * then the message is stored on it.
+     */
+    async receiveInboundFrom(
+      input: Omit<InboundMessage, 'customerId'> & { identity: InboundIdentity },
+      customerFor: () => Promise<string>,
+    ): Promise<{ message: Message; conversation: Conversation; isDuplicate: boolean }> {
+      const { identity, ...message } = input;
+      return (
+        (await storeInboundMessage(message, { identity })) ??
+        (await storeInboundMessage(message, { customerId: await customerFor() }))!
+      );
     },
 
     /**

@@ -1,3 +1,4 @@
+import { agentSocketCloseCodes } from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import type { EventBus } from '../../platform/events.ts';
 import { type Realtime, topics } from '../../platform/realtime.ts';
@@ -49,14 +50,19 @@ export function fanOutEventsToSockets(events: EventBus, realtime: Realtime, db: 
       case 'user.disabled':
         await realtime.broadcast(event.workspaceId, {
           topic: topics.user(event.userId),
-          close: { code: 4403, reason: 'user disabled' },
+          close: { code: agentSocketCloseCodes.disabled, reason: 'user disabled' },
         });
         return;
       case 'user.signed_out':
-        await realtime.broadcast(event.workspaceId, {
-          topic: topics.user(event.userId),
-          close: { code: 4401, reason: 'signed out' },
-        });
+        // Only the ended sessions' sockets: the session that changed its own password stays connected.
+        await Promise.all(
+          event.sessionIds.map((sessionId) =>
+            realtime.broadcast(event.workspaceId, {
+              topic: topics.session(sessionId),
+              close: { code: agentSocketCloseCodes.passwordChanged, reason: 'password changed' },
+            }),
+          ),
+        );
         return;
     }
   });

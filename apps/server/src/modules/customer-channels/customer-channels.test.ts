@@ -321,6 +321,85 @@ describe('one customer, every channel', () => {
     ).toBe(1);
   });
 
+  it('suggests by every contact, main or other: phones, emails in any case; never merged-away or other shops', async () => {
+    const shop = await createWorkspace(context);
+    /** A customer with other phones and emails, set through the API (which also fills the search columns). */
+    const customer = async (
+      name: string,
+      contacts: { phone?: string; phones?: string[]; email?: string; emails?: string[] },
+      owner = shop.owner,
+    ) => {
+      const id = await insertCustomer(context, owner.workspaceId!, { name });
+      const patched = await owner.patch(`/api/v1/customers/${id}`, contacts);
+      expect(patched.statusCode, patched.body).toBe(200);
+      return id;
+    };
+    const me = await customer('钱多多', {
+      phone: '13700001111',
+      phones: ['13700002222'],
+      email: 'Qian@Shop.test',
+      emails: ['Duo@Shop.test'],
+    });
+    const expected = [
+      [await customer('主号是我的副号', { phone: '13700002222' }), 'same_phone'],
+      [await customer('副号是我的主号', { phone: '13900000000', phones: ['13700001111'] }), 'same_phone'],
+      [await customer('副号相同', { phones: ['13600000000', '13700002222'] }), 'same_phone'],
+      [await customer('邮箱大小写不同', { email: 'QIAN@shop.TEST' }), 'same_email'],
+      [await customer('其他邮箱是我的邮箱', { emails: ['qian@SHOP.test'] }), 'same_email'],
+      [await customer('其他邮箱相同', { email: 'x@shop.test', emails: ['duo@shop.test'] }), 'same_email'],
+      [await customer('主邮箱是我的其他邮箱', { email: 'DUO@shop.test' }), 'same_email'],
+    ];
+    // Near misses: an address containing mine, a phone one digit off.
+    await customer('相似邮箱', { email: 'a@b.test', emails: ['xqian@shop.test.cn'] });
+    await customer('相似手机', { phone: '13700001112', phones: ['13700002223'] });
+    const merged = await customer('已合并', { phones: ['13700001111'], emails: ['qian@shop.test'] });
+    await context.database.pool.query('update customers set merged_into_id = $1 where id = $2', [me, merged]);
+    const other = await createWorkspace(context);
+    await customer('别家', { phone: '13700001111', email: 'qian@shop.test', emails: ['duo@shop.test'] }, other.owner);
+
+    const answer = await shop.owner.get(`/api/v1/customers/${me}/identity-suggestions`);
+    expect(answer.statusCode, answer.body).toBe(200);
+    const items = answer.json().items as { customerId: string; reason: string }[];
+    expect(items.map((item) => `${item.customerId}:${item.reason}`).sort()).toEqual(
+      expected.map(([id, reason]) => `${id}:${reason}`).sort(),
+    );
+  });
+
+  it('suggests the newest 50 customers sharing a contact, every reason of each', async () => {
+    const shop = await createWorkspace(context);
+    const workspaceId = shop.owner.workspaceId!;
+    const me = await insertCustomer(context, workspaceId, {
+      name: '孙悦',
+      phone: '13500001111',
+      email: 'sun@shop.test',
+    });
+    const sharing: string[] = [];
+    for (let index = 0; index < 55; index++) {
+      sharing.push(
+        await insertCustomer(context, workspaceId, {
+          name: `孙悦${index}`,
+          phone: index % 2 === 0 ? '13500001111' : null,
+          email: index % 3 === 0 ? 'SUN@shop.test' : `sun${index}@shop.test`,
+        }),
+      );
+    }
+    const answer = await shop.owner.get(`/api/v1/customers/${me}/identity-suggestions`);
+    expect(answer.statusCode, answer.body).toBe(200);
+    const items = answer.json().items as { customerId: string; reason: string }[];
+    const newest = sharing
+      .map((id, index) => ({ id, index }))
+      .filter(({ index }) => index % 2 === 0 || index % 3 === 0)
+      .slice(-50);
+    expect(items.map((item) => `${item.customerId}:${item.reason}`).sort()).toEqual(
+      newest
+        .flatMap(({ id, index }) => [
+          ...(index % 2 === 0 ? [`${id}:same_phone`] : []),
+          ...(index % 3 === 0 ? [`${id}:same_email`] : []),
+        ])
+        .sort(),
+    );
+  });
+
   it("answers 404 for another workspace's customer or inbox", async () => {
     const a = await omnichannelShop();
     const b = await createWorkspace(context);

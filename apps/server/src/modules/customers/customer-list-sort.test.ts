@@ -116,6 +116,56 @@ describe('customer list sorting', () => {
     expect(await walk(`sort=totalSpent&tagId=${vip.json().id}&rfmTier=loyal`, 1)).toEqual(['会员一', '会员三']);
   });
 
+  it('pages a tag of many customers, absent from whole (stage, tier) ranges, as a plain sort would', async () => {
+    const { workspaceId, owner, get } = await shop();
+    const group = await owner.post('/api/v1/tag-groups', { name: '购买行为', position: 0 });
+    const tag = await owner.post('/api/v1/tags', { groupId: group.json().id, name: '复购', color: '#52c41a' });
+    expect(tag.statusCode, tag.body).toBe(201);
+    const tagId = tag.json().id as string;
+    // More tagged customers than a filtered page sorts (FILTER_SORT_MAX): the page walks each (stage, tier) range.
+    // A third never ordered (潜在, no tier) and carry no tag, like 复购; a fifth of the rest carry none either.
+    await context.database.pool.query(
+      `insert into customers (id, workspace_id, name, lifecycle_stage, rfm_tier, total_spent_fen, order_count, tag_ids)
+       select gen_random_uuid(), $1, 'c' || i,
+              case when i % 3 = 0 then 'prospect' when i % 3 = 1 then 'active' else 'dormant' end,
+              case when i % 3 = 0 then null when i % 3 = 1 then 'loyal' else 'winback' end,
+              case when i % 3 = 0 then 0 else (i * 7919) % 5000 end,
+              case when i % 3 = 0 then 0 else 1 + i % 7 end,
+              case when i % 3 <> 0 and i % 5 <> 0 then array[$2::uuid] else '{}'::uuid[] end
+         from generate_series(1, 45000) i`,
+      [workspaceId, tagId],
+    );
+    await context.database.pool.query('analyze customers');
+    const plan = await context.database.pool.query(
+      `explain (format json) select 1 from customers
+        where workspace_id = $1 and merged_into_id is null and tag_ids && array[$2::uuid]`,
+      [workspaceId, tagId],
+    );
+    expect(plan.rows[0]['QUERY PLAN'][0].Plan['Plan Rows']).toBeGreaterThan(20_000);
+    for (const [order, compare] of [
+      ['desc', 'desc'],
+      ['asc', 'asc'],
+    ] as const) {
+      const expected = await context.database.pool.query<{ id: string }>(
+        `select id from customers where workspace_id = $1 and tag_ids && array[$2::uuid]
+          order by total_spent_fen ${compare}, id ${compare} limit 120`,
+        [workspaceId, tagId],
+      );
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < 3; page++) {
+        const response = await get(
+          `sort=totalSpent&order=${order}&tagId=${tagId}&limit=40${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(response.statusCode, response.body).toBe(200);
+        const body = response.json() as Page;
+        ids.push(...body.items.map((item) => item.id));
+        cursor = body.nextCursor;
+      }
+      expect(ids).toEqual(expected.rows.map((row) => row.id));
+    }
+  });
+
   it('refuses an unknown sort, a sort with a search, and a cursor of another sort', async () => {
     const { add, get } = await shop();
     for (let i = 0; i < 3; i++) await add(`客户${i}`, { spent: i * 100, orders: i });

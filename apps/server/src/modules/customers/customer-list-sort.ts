@@ -22,11 +22,29 @@ import { type ListedCustomerRow, type ListTag, listColumns, listTagsColumn } fro
 export type CustomerSort = { key: CustomerSortKey; order: SortOrder };
 
 /** The sort expression (as indexed) and the type its cursor value is read back as. */
-const sortColumns: Record<CustomerSortKey, { value: SQL; type: SQL }> = {
-  totalSpent: { value: sql`${customers.totalSpentFen}`, type: sql`bigint` },
-  orderCount: { value: sql`${customers.orderCount}`, type: sql`integer` },
-  lastOrderAt: { value: sql`coalesce(${customers.lastOrderAt}, '-infinity'::timestamptz)`, type: sql`timestamptz` },
+const sortColumns: Record<CustomerSortKey, { value: SQL; type: SQL; min: SQL; max: SQL }> = {
+  totalSpent: {
+    value: sql`${customers.totalSpentFen}`,
+    type: sql`bigint`,
+    min: sql`(-9223372036854775808)::bigint`,
+    max: sql`9223372036854775807::bigint`,
+  },
+  orderCount: {
+    value: sql`${customers.orderCount}`,
+    type: sql`integer`,
+    min: sql`(-2147483648)::integer`,
+    max: sql`2147483647::integer`,
+  },
+  lastOrderAt: {
+    value: sql`coalesce(${customers.lastOrderAt}, '-infinity'::timestamptz)`,
+    type: sql`timestamptz`,
+    min: sql`'-infinity'::timestamptz`,
+    max: sql`'infinity'::timestamptz`,
+  },
 };
+
+/** How many entries of each (stage, tier) range a filtered sorted page samples first (see listSortedCustomerPage). */
+const RANGE_SAMPLE = 500;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -120,12 +138,44 @@ export async function listSortedCustomerPage(
   if (!fewMatches) {
     const stageList = (scope.lifecycleStage ? [scope.lifecycleStage] : stages).map((stage) => sql`(${stage}::text)`);
     const tierList = (scope.rfmTier ? [scope.rfmTier] : tiers).map((value) => sql`(${value ?? ''}::text)`);
-    hits = sql`select range.id, range.value
-      from (values ${sql.join(stageList, sql`, `)}) as stage(value)
-      cross join (values ${sql.join(tierList, sql`, `)}) as tier(value)
+    const ranges = sql`(values ${sql.join(stageList, sql`, `)}) as stage(value)
+      cross join (values ${sql.join(tierList, sql`, `)}) as tier(value)`;
+    const inRange = sql`${customers.lifecycleStage} = stage.value and ${tier} = tier.value`;
+    const unfiltered = where.filter((condition) => !scope.filters.includes(condition));
+    let bound = sql`true`;
+    let sample = sql``;
+    if (scope.filters.length > 0) {
+      // A filtered range may hold few or none of the filter's customers (复购 has no 潜在 customer, who never
+      // ordered): its walk read the whole range, 350k rows at 1M customers, before the page was known. The first
+      // RANGE_SAMPLE entries of each range (filtered afterwards) give a page's worth of matches, whose last is a
+      // bound no row of the page passes; each range's walk then stops there, an index condition. Rows beyond the
+      // sampled ones in the filter's own columns: `customers` is the sample's name so the filters read it.
+      const limits = sort.order === 'desc' ? column.min : column.max;
+      const limitId =
+        sort.order === 'desc'
+          ? sql`'00000000-0000-0000-0000-000000000000'::uuid`
+          : sql`'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid`;
+      sample = sql`with sampled as materialized (
+        select found.id, found.value from ${ranges}
+        cross join lateral (
+          select ${customers.id} as id, ${column.value} as value from (
+            select * from ${customers}
+             where ${sql.join(unfiltered, sql` and `)} and ${inRange}
+             order by ${column.value} ${direction}, ${customers.id} ${direction} limit ${RANGE_SAMPLE}) as customers
+           where ${sql.join(scope.filters, sql` and `)}
+          ${order}) as found
+        order by found.value ${direction}, found.id ${direction} offset ${limit} limit 1)`;
+      bound = sql`(${column.value}, ${customers.id}) ${sort.order === 'desc' ? sql`>=` : sql`<=`}
+        (coalesce((select value from sampled), ${limits}), coalesce((select id from sampled), ${limitId}))`;
+    }
+    // The filters as one opaque test (`is true`): with the bound a range looks small to the planner, which then
+    // read the tag's whole GIN posting list once per range (1 s for a tag of 100k customers) instead of walking.
+    const filtered = scope.filters.length > 0 ? sql` and (${sql.join(scope.filters, sql` and `)}) is true` : sql``;
+    hits = sql`${sample} select range.id, range.value
+      from ${ranges}
       cross join lateral (
         select ${customers.id} as id, ${column.value} as value from ${customers}
-        where ${sql.join(where, sql` and `)} and ${customers.lifecycleStage} = stage.value and ${tier} = tier.value
+        where ${sql.join(unfiltered, sql` and `)}${filtered} and ${inRange} and ${bound}
         ${order}) as range
       order by range.value ${direction}, range.id ${direction} limit ${limit + 1}`;
   } else {

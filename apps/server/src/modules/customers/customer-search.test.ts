@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTestApp, createWorkspace, insertCustomer } from '../../../test/harness.ts';
+import { createTestApp, createWorkspace, insertCustomer, startConversation } from '../../../test/harness.ts';
 import { newId } from '../../platform/ids.ts';
 import { backfillSearchColumns, SEARCH_VERSION, searchColumns } from './customer-search.ts';
 
@@ -352,5 +352,134 @@ describe('searching customers', () => {
     expect(foreignTag.statusCode).toBe(400);
     expect((await mine.owner.get('/api/v1/customers?tagId=abc')).statusCode).toBe(400);
     expect((await mine.owner.get(`/api/v1/customers?q=${'长'.repeat(101)}`)).statusCode).toBe(400);
+  });
+});
+
+describe('searching customers by platform buyer id', () => {
+  /** A platform buyer identity (`<platform>:<buyerId>`, no inbox), as an order import or order sync stores it. */
+  const addBuyer = (workspaceId: string, customerId: string, externalId: string) =>
+    context.database.pool.query(
+      `insert into customer_identities (id, workspace_id, inbox_id, customer_id, kind, external_id)
+       values ($1, $2, null, $3, 'platform_buyer', $4)`,
+      [newId(), workspaceId, customerId, externalId],
+    );
+
+  async function buyers() {
+    const s = await shop();
+    const chen = await s.add('陳小明', '13812345678');
+    await addBuyer(s.workspaceId, chen, 'taobao:tb_chen88');
+    const xiao = await s.add('周小明');
+    await addBuyer(s.workspaceId, xiao, 'taobao:小明爱购物');
+    const jd = await s.add('孙先生');
+    await addBuyer(s.workspaceId, jd, 'jd:JD_Li_2024');
+    const douyin = await s.add('刘女士');
+    await addBuyer(s.workspaceId, douyin, 'douyin:dy8812345');
+    // A name that starts like a buyer id, and a buyer id that only contains the query: ranked after, and not found.
+    await s.add('tb_chen88号');
+    const inside = await s.add('路人');
+    await addBuyer(s.workspaceId, inside, 'tmall:xx_tb_chen88');
+    return { ...s, chen, xiao, jd, douyin };
+  }
+
+  it('finds a buyer by the whole id or its prefix, on any platform, ignoring Latin case', async () => {
+    const { names } = await buyers();
+    expect(await names('tb_chen88')).toEqual(['陳小明', 'tb_chen88号']);
+    // Both prefix matches: newest first.
+    expect(await names('tb_chen')).toEqual(['tb_chen88号', '陳小明']);
+    expect(await names('TB_Chen88')).toEqual(['陳小明', 'tb_chen88号']);
+    expect(await names(' tb_chen88 ')).toEqual(['陳小明', 'tb_chen88号']);
+    // Full-width letters, as a Chinese keyboard types them.
+    expect(await names('ｔｂ＿ｃｈｅｎ８８')).toEqual(['陳小明', 'tb_chen88号']);
+    expect(await names('jd_li_2024')).toEqual(['孙先生']);
+    expect(await names('JD_LI')).toEqual(['孙先生']);
+    expect(await names('dy8812345')).toEqual(['刘女士']);
+    expect(await names('dy881')).toEqual(['刘女士']);
+    // Chinese nicks, whole or by prefix.
+    expect(await names('小明爱购物')).toEqual(['周小明']);
+    expect(await names('小明爱')).toEqual(['周小明']);
+    // Neither fragments (only the name contains chen88) nor prefixes under 3 characters, nor the platform part.
+    expect(await names('chen88')).toEqual(['tb_chen88号']);
+    expect(await names('tb')).toEqual(['tb_chen88号']);
+    expect(await names('dy')).toEqual([]);
+    expect(await names('jd')).toEqual([]);
+    expect(await names('taobao')).toEqual([]);
+    expect(await names('jd:JD_Li_2024')).toEqual([]);
+    // LIKE's wildcards are plain characters.
+    expect(await names('tb_%')).toEqual([]);
+  });
+
+  it('ranks an exact buyer id before a prefix match, and a prefix before a contains match', async () => {
+    const s = await shop();
+    const exact = await s.add('甲');
+    await addBuyer(s.workspaceId, exact, 'pdd:wangxm');
+    const longer = await s.add('乙');
+    await addBuyer(s.workspaceId, longer, 'pdd:wangxm2024');
+    await s.add('王小明');
+    // 王小明's pinyin keys hold wangxm (a contains match); the buyer ids are exact and prefix.
+    expect(await s.names('wangxm')).toEqual(['甲', '乙', '王小明']);
+    const counted = await s.owner.get(`/api/v1/customers/count?q=wangxm`);
+    expect(counted.statusCode, counted.body).toBe(200);
+    expect(counted.json()).toMatchObject({ count: 3 });
+  });
+
+  it('counts, acts on and finds conversations of the same buyers', async () => {
+    const s = await buyers();
+    const counted = await s.owner.get(`/api/v1/customers/count?q=${encodeURIComponent('TB_CHEN')}`);
+    expect(counted.json()).toMatchObject({ count: 2 });
+    const bulk = await s.owner.post('/api/v1/customers/bulk/count', { target: { q: 'tb_chen88' } });
+    expect(bulk.statusCode, bulk.body).toBe(200);
+    expect(bulk.json()).toEqual({ count: 2 });
+    expect((await s.owner.post('/api/v1/customers/bulk/count', { target: { q: '小明爱购' } })).json()).toEqual({
+      count: 1,
+    });
+    // The workbench finds a buyer's conversation by the nick.
+    const chat = await startConversation(context, s.inbox.token, '你好');
+    await addBuyer(s.workspaceId, chat.customerId, 'douyin:抖音小王');
+    const response = await s.owner.get(`/api/v1/conversations?q=${encodeURIComponent('抖音小王')}`);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json().items.map((item: { id: string }) => item.id)).toEqual([chat.conversationId]);
+  });
+
+  it('never finds a merged-away record or another workspace’s buyer', async () => {
+    const s = await buyers();
+    const survivor = await s.add('陈小明');
+    const merged = await s.owner.post(`/api/v1/customers/${survivor}/merge`, { otherId: s.chen });
+    expect(merged.statusCode, merged.body).toBe(200);
+    // The identity moved with the merge: the survivor is found, the merged-away record is not.
+    expect((await s.search('tb_chen88')).items.map((item) => item.id)).toEqual([survivor, expect.any(String)]);
+    expect((await s.search('tb_chen88')).items.map((item) => item.id)).not.toContain(s.chen);
+    // An identity still pointing at a merged-away record (moved back by hand) finds nothing either.
+    await context.database.pool.query(
+      `update customer_identities set customer_id = $1 where workspace_id = $2 and external_id = 'taobao:tb_chen88'`,
+      [s.chen, s.workspaceId],
+    );
+    expect(await s.names('tb_chen88')).toEqual(['tb_chen88号']);
+    expect((await s.owner.post('/api/v1/customers/bulk/count', { target: { q: 'tb_chen88' } })).json()).toEqual({
+      count: 1,
+    });
+
+    const other = await shop();
+    expect(await other.names('tb_chen88')).toEqual([]);
+    expect(await other.names('jd_li')).toEqual([]);
+    expect((await other.owner.get('/api/v1/customers/count?q=tb_chen')).json()).toMatchObject({ count: 0 });
+  });
+
+  it('keeps the phone mask: digits find a phone-number buyer id only whole for agents', async () => {
+    const s = await shop();
+    const pin = await s.add('京东手机号买家');
+    await addBuyer(s.workspaceId, pin, 'jd:13612345673');
+    const phone = await s.add('手机号客户', '13712345678');
+    expect(phone).toBeTruthy();
+    const agent = await s.addUser('agent');
+    const found = async (q: string) =>
+      ((await agent.get(`/api/v1/customers?q=${encodeURIComponent(q)}`)).json().items as Found[]).map(
+        (item) => item.name,
+      );
+    for (const probe of ['13612', '1361234', '13712', '1371234']) expect(await found(probe), probe).toEqual([]);
+    expect(await found('13612345673')).toEqual(['京东手机号买家']);
+    expect(await found('13712345678')).toEqual(['手机号客户']);
+    expect(await found('137')).toEqual(['手机号客户']);
+    // Who may reveal phones finds it by prefix too.
+    expect(await s.names('13612')).toEqual(['京东手机号买家']);
   });
 });

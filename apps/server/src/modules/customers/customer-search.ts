@@ -21,6 +21,8 @@
  *   match digits anywhere; the others only where the mask shows them (see rankedBranches).
  * - Given-name pinyin (xiaoming, ming, xm, wangxm for 王小明) are keys in `search_grams`, written with the name
  *   (namePinyin): an element lookup in the same GIN index, no per-row function at query time.
+ * - Platform buyer ids (买家会员名 / 旺旺名 / 京东 pin: `platform_buyer` identities `<platform>:<buyerId>`) match
+ *   exactly or by prefix, any platform, case-insensitively, through their own expression index (buyerMatch).
  */
 import { eq, type SQL, sql } from 'drizzle-orm';
 import { pinyin } from 'pinyin-pro';
@@ -160,8 +162,31 @@ export function searchColumns(input: SearchSource): SearchColumns {
   };
 }
 
-/** `unordered`: never walk the id index for this branch (see the email fragment of a phone-like query). */
-type Branch = { rank: 0 | 1 | 2; where: SQL; unordered?: boolean };
+/**
+ * `where`: the branch's rows (better ranks excluded); `match`: its condition alone (what a count of every match ORs).
+ * `unordered`: never walk the id index for this branch (see the email fragment of a phone-like query).
+ */
+type Branch = { rank: 0 | 1 | 2; where: SQL; match: SQL; unordered?: boolean };
+
+/**
+ * A buyer id as customer_identities_buyer_search_idx indexes it (migration 0048): the part after `<platform>:`,
+ * lowered by PostgreSQL (the query's side too, so both fold case by the same rules). The text must stay exactly the
+ * index's expression for PostgreSQL to use it.
+ */
+const BUYER_KEY = sql.raw(`lower(substr(i.external_id, strpos(i.external_id, ':') + 1))`);
+
+/**
+ * The customers whose platform buyer id (any platform) satisfies `condition` over BUYER_KEY: one probe of the
+ * identities' expression index, which holds only buyer ids. Identities move with a merge (moveCustomerData), and the
+ * list's scope drops merged-away rows anyway. `in` (a semi-join) for a page's branch, so PostgreSQL plans it from
+ * the index's statistics like the other fields; `= any(array(…))` for searchCondition's OR, where an `in` would be a
+ * SubPlan filter that keeps PostgreSQL from a BitmapOr of the search indexes (the array is an InitPlan, probed
+ * through the primary key).
+ */
+function buyerMatch(workspaceId: string, condition: SQL, form: 'in' | 'array'): SQL {
+  const ids = sql`select i.customer_id from customer_identities i where i.workspace_id = ${workspaceId} and i.kind = 'platform_buyer' and ${BUYER_KEY} ${condition}`;
+  return form === 'in' ? sql`${customers.id} in (${ids})` : sql`${customers.id} = any(array(${ids}))`;
+}
 
 /** What a query can match, derived once from the raw text. */
 function analyse(raw: string) {
@@ -169,8 +194,10 @@ function analyse(raw: string) {
   const compact = text.replace(/[\s']/g, '');
   const isPhoneLike = /^[\d\s+\-()]+$/.test(raw.normalize('NFKC').trim());
   const digits = isPhoneLike ? phoneDigits(raw) : '';
+  const buyer = raw.normalize('NFKC').trim();
   return {
     text,
+    buyer,
     latin: /^[a-z]+$/.test(compact) ? compact : '',
     digits: digits.length >= 3 ? digits : '',
     isPhoneLike,
@@ -255,12 +282,25 @@ function rankedBranches(workspaceId: string, raw: string, options: { revealPhone
   // From 4 digits matches are few (~0.1% of phones), so collect them through the trigram index and sort.
   if (phoneContains && q.digits.length >= 4) unordered.add(phoneContains);
   if (emailContains && q.isPhoneLike) unordered.add(emailContains);
+  // Platform buyer ids, exact or by prefix from 3 characters: the nick an agent has from 千牛 / 京东 / 抖店 (tb_chen88,
+  // jd_4a7f…, 小明爱购物). They are shown in full to every agent (identities), but a JD pin may be a phone number: a
+  // digits-only prefix would then find hidden phone digits, so it is left to callers who may reveal phones.
+  const buyerExact = buyerMatch(workspaceId, sql`= lower(${q.buyer})`, 'in');
+  exact.push(buyerExact);
+  const buyerMatches = new Map<SQL, SQL>([[buyerExact, buyerMatch(workspaceId, sql`= lower(${q.buyer})`, 'array')]]);
+  if ([...q.buyer].length >= 3 && (!q.isPhoneLike || options.revealPhones)) {
+    const pattern = sql`like lower(${prefixPattern(q.buyer)})`;
+    const buyerPrefix = buyerMatch(workspaceId, pattern, 'in');
+    prefix.push(buyerPrefix);
+    buyerMatches.set(buyerPrefix, buyerMatch(workspaceId, pattern, 'array'));
+  }
   const any = (parts: SQL[]) => sql`(${sql.join(parts, sql` or `)})`;
   // Null-safe "not a better rank", so a row with null columns is not dropped by three-valued logic.
   const notAny = (parts: SQL[]) => (parts.length > 0 ? sql`not coalesce(${any(parts)}, false)` : sql`true`);
   // One query per field: an exact match then walks its own (workspace, column, id) index newest first, and each
   // condition's selectivity is estimated on its own rather than as a sum of ORs.
-  const branches: Branch[] = exact.map((where) => ({ rank: 0 as const, where }));
+  const matchOf = (where: SQL) => buyerMatches.get(where) ?? where;
+  const branches: Branch[] = exact.map((where) => ({ rank: 0 as const, where, match: matchOf(where) }));
   if (q.orderNo) {
     const variants = distinct([q.orderNo, q.orderNo.toUpperCase()]);
     const orderMatch = [sql`o.order_no in ${variants}`, sql`o.tracking_no in ${variants}`];
@@ -270,16 +310,18 @@ function rankedBranches(workspaceId: string, raw: string, options: { revealPhone
         orderMatch.push(sql`o.order_no like ${pattern}`, sql`o.tracking_no like ${pattern}`);
       }
     }
-    branches.push({
-      rank: 0,
-      where: sql`${c.id} in (select o.customer_id from orders o where o.workspace_id = ${workspaceId} and ${any(orderMatch)} limit 200)`,
-    });
+    const orderIds = sql`select o.customer_id from orders o where o.workspace_id = ${workspaceId} and ${any(orderMatch)} limit 200`;
+    // In searchCondition's OR as an array (see buyerMatch): an `in` there made counts by order number scan every row.
+    branches.push({ rank: 0, where: sql`${c.id} in (${orderIds})`, match: sql`${c.id} = any(array(${orderIds}))` });
   }
-  for (const where of prefix) branches.push({ rank: 1, where: sql`${where} and ${notAny(exact)}` });
+  for (const where of prefix) {
+    branches.push({ rank: 1, where: sql`${where} and ${notAny(exact)}`, match: matchOf(where) });
+  }
   for (const where of contains) {
     branches.push({
       rank: 2,
       where: sql`${where} and ${notAny(exact)} and ${notAny(prefix)}`,
+      match: where,
       unordered: unordered.has(where),
     });
   }
@@ -417,6 +459,25 @@ export async function listCustomerIds(
   const result = await db.execute<{ id: string; rank: number }>(hits);
   const { rows, nextCursor } = pageOf(result.rows, options.limit, isSearch, (row) => row);
   return { ids: rows.map((row) => row.id), nextCursor };
+}
+
+/**
+ * Every customer a search matches, as one WHERE fragment over `customers` (without the workspace scope: the caller
+ * adds it): the OR of its ranked branches' conditions, so exactly the rows its pages would list, unranked. Each
+ * condition is a btree or GIN one (module comment), so PostgreSQL counts or walks the matches from a BitmapOr of
+ * the search indexes — 93k matches of 「李」 in a million rows without reading the others. Bulk actions and
+ * exports by search act on all of them (`{ q }` targets). A query that normalises to nothing lists everyone, so it
+ * matches everyone here too.
+ */
+export function searchCondition(workspaceId: string, q: string, options: { revealPhones?: boolean } = {}): SQL {
+  const raw = q.trim();
+  if (!raw || !normalizeText(raw)) return sql`true`;
+  const branches = rankedBranches(workspaceId, raw, options);
+  if (branches.length === 0) return sql`false`;
+  return sql`(${sql.join(
+    branches.map((branch) => sql`(${branch.match})`),
+    sql` or `,
+  )})`;
 }
 
 /**

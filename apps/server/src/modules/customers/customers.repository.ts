@@ -387,6 +387,49 @@ function similarNamesCte(workspaceId: string, region: string, searchName: string
 }
 
 /**
+ * The customers holding one of these phones or lower-case emails, as their main or an other one: rows `(id, reason)`
+ * with reason 'phone' or 'email' (a customer may come once per arm). One lookup per column, each through its own
+ * index — customers_phone_idx, customers_other_phones_idx, customers_email_idx, and for other emails (no index of
+ * their own) search_emails' trigrams (every email, normalised) — because an OR across the columns can only scan the
+ * whole workspace (0.6–8 s at 1M customers). With `except`, only live customers other than that one; with `limit`,
+ * each arm answers its newest `limit` (enough for the newest `limit` of their union, with every reason of each).
+ */
+export function contactMatchArms(
+  workspaceId: string,
+  contacts: { phones: readonly string[]; emails: readonly string[] },
+  options: { except?: string; limit?: number } = {},
+): SQL[] {
+  const { phones, emails } = contacts;
+  const arm = (reason: 'phone' | 'email', where: SQL) =>
+    sql`(select c.id, ${sql.raw(`'${reason}'`)} as reason from customers c
+          where c.workspace_id = ${workspaceId} and ${where}
+          ${options.except ? sql`and c.id <> ${options.except} and c.merged_into_id is null` : sql``}
+          ${options.limit ? sql`order by c.id desc limit ${options.limit}` : sql``})`;
+  const arms: SQL[] = [];
+  if (phones.length > 0) {
+    arms.push(
+      arm('phone', sql`c.phone = any(${textArray(phones)})`),
+      arm('phone', sql`c.phones <> '{}'::text[] and c.phones && ${textArray(phones)}`),
+    );
+  }
+  if (emails.length > 0) {
+    const anyEmail = sql.join(
+      emails.map((email) => sql`c.search_emails like ${containsPattern(normalizeText(email))}`),
+      sql` or `,
+    );
+    arms.push(
+      arm('email', sql`lower(c.email) = any(${textArray(emails)})`),
+      arm(
+        'email',
+        sql`(${anyEmail}) and c.emails <> '{}'::text[]
+            and exists (select 1 from unnest(c.emails) e where lower(e) = any(${textArray(emails)}))`,
+      ),
+    );
+  }
+  return arms;
+}
+
+/**
  * Live customers sharing a phone, an email or a platform buyer id with this one, or with a similar name in the same
  * region. Each reason is its own index-backed lookup (an OR across them could only scan the whole workspace).
  */
@@ -401,25 +444,9 @@ export async function findDuplicatesOf(db: Executor, row: CustomerRow, limit: nu
             on i.workspace_id = mine.workspace_id and i.kind = mine.kind and i.external_id = mine.external_id
          where mine.workspace_id = ${ws} and mine.customer_id = ${row.id} and mine.kind = 'platform_buyer'`,
   ];
-  if (phones.length > 0) {
-    arms.push(
-      sql`select id, 'phone', null from customers c where c.workspace_id = ${ws} and c.phone = any(${textArray(phones)})`,
-      sql`select id, 'phone', null from customers c
-           where c.workspace_id = ${ws} and c.phones <> '{}'::text[] and c.phones && ${textArray(phones)}`,
-    );
-  }
-  if (emails.length > 0) {
-    // Other emails have no index of their own: search_emails (every email, trigram-indexed) narrows them.
-    const anyEmail = sql.join(
-      emails.map((email) => sql`c.search_emails like ${containsPattern(normalizeText(email))}`),
-      sql` or `,
-    );
-    arms.push(
-      sql`select id, 'email', null from customers c where c.workspace_id = ${ws} and lower(c.email) = any(${textArray(emails)})`,
-      sql`select id, 'email', null from customers c
-           where c.workspace_id = ${ws} and (${anyEmail})
-             and exists (select 1 from unnest(c.emails) e where lower(e) = any(${textArray(emails)}))`,
-    );
+  const contactArms = contactMatchArms(ws, { phones, emails });
+  if (contactArms.length > 0) {
+    arms.push(sql`select id, reason, null from (${sql.join(contactArms, sql` union all `)}) contact`);
   }
   const similarNames = row.region && row.searchName ? similarNamesCte(ws, row.region, row.searchName) : null;
   if (similarNames) {
@@ -703,7 +730,12 @@ export const markMergeUndone = (db: Executor, id: string, userId: string) =>
 
 // --- reminders -------------------------------------------------------------------------------------------------
 
-/** Live customers whose profile is older than the threshold for their lifecycle stage; oldest first. */
+/**
+ * Live customers whose profile is older than the threshold for their lifecycle stage; oldest first. A keyset walk of
+ * customers_stale_profile_idx, bounded by the smaller threshold (no later profile can be stale), so a page reads
+ * about a page of index entries when most profiles are stale, and stops early when few are — never a sort of the
+ * workspace.
+ */
 export async function listStaleProfiles(
   db: Executor,
   workspaceId: string,
@@ -718,6 +750,7 @@ export async function listStaleProfiles(
      where c.workspace_id = ${workspaceId} and c.merged_into_id is null
        and coalesce(c.profile_updated_at, c.created_at)
            < now() - make_interval(days => case when c.lifecycle_stage = 'active' then ${days.active}::int else ${days.others}::int end)
+       and coalesce(c.profile_updated_at, c.created_at) < now() - make_interval(days => ${Math.min(days.active, days.others)}::int)
        and ${after ? sql`(coalesce(c.profile_updated_at, c.created_at), c.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql`true`}
      order by coalesce(c.profile_updated_at, c.created_at), c.id
      limit ${limit}`);

@@ -243,6 +243,13 @@ export async function searchCustomerIds(executor: Executor, actor: Actor, q: str
   return (await search.listCustomerIds(executor, actor.workspaceId, options)).ids;
 }
 
+/**
+ * Every customer `actor`'s search for `q` finds (the rows its list pages through, unranked), as a WHERE fragment
+ * over `customers` without the workspace scope: `{ q }` targets of bulk actions and exports act on all of them.
+ */
+export const searchCustomerMatches = (actor: Actor, q: string): SQL =>
+  search.searchCondition(actor.workspaceId, q, { revealPhones: matchesHiddenPhoneDigits(actor) });
+
 export type CustomersService = ReturnType<typeof createCustomersService>;
 
 const earliest = (a: Date | null, b: Date | null) => (a && b ? (a < b ? a : b) : (a ?? b));

@@ -1,5 +1,6 @@
 export { type CustomFieldsService, createCustomFieldsService, validateCustomFields } from './custom-fields.service.ts';
 export { backfillSearchColumns, listCustomerIds, searchColumns } from './customer-search.ts';
+export { contactMatchArms } from './customers.repository.ts';
 export { customersRoutes } from './customers.routes.ts';
 export {
   type AuditRecorder,
@@ -11,4 +12,5 @@ export {
   recordCustomerEvents,
   resolveCustomerByContact,
   searchCustomerIds,
+  searchCustomerMatches,
 } from './customers.service.ts';

@@ -213,12 +213,21 @@ export const findSessionByTokenHash = async (db: Executor, tokenHash: string) =>
 export const deleteSession = (db: Executor, tokenHash: string) =>
   db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 
-export const deleteUserSessions = (db: Executor, userId: string) =>
-  db.delete(sessions).where(eq(sessions.userId, userId));
+/** Signs the user out everywhere; answers the ids of the sessions that ended. */
+export const deleteUserSessions = async (db: Executor, userId: string) =>
+  (await db.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id })).map((row) => row.id);
 
-/** Signs the user out everywhere but the session with `keepTokenHash` (the one changing the password). */
-export const deleteOtherSessions = (db: Executor, userId: string, keepTokenHash: string) =>
-  db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.tokenHash, keepTokenHash)));
+/**
+ * Signs the user out everywhere but the session with `keepTokenHash` (the one changing the password); answers the
+ * ids of the sessions that ended.
+ */
+export const deleteOtherSessions = async (db: Executor, userId: string, keepTokenHash: string) =>
+  (
+    await db
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), ne(sessions.tokenHash, keepTokenHash)))
+      .returning({ id: sessions.id })
+  ).map((row) => row.id);
 
 /** A new password also lifts a lockout from failed sign-ins: the old password's failures no longer count. */
 export const setPasswordHash = (db: Executor, id: string, passwordHash: string) =>

@@ -54,7 +54,8 @@ export function identityRoutes(app: FastifyInstance, identity: IdentityService, 
         description:
           'Changes the signed-in user’s own password (same rules as a new member’s: 8 to 200 characters). A wrong ' +
           '`currentPassword` answers 400 `auth.current_password_invalid` and counts towards the sign-in lockout ' +
-          '(429 `auth.locked`). Every other session of the user is signed out; this one stays. Audited as ' +
+          '(429 `auth.locked`). Every other session of the user is signed out and its open sockets close at once ' +
+          '(close code 4402); this one stays. Audited as ' +
           '`users.password_changed`.',
       },
     },
@@ -90,7 +91,8 @@ export function identityRoutes(app: FastifyInstance, identity: IdentityService, 
         description:
           'Sets a member’s new password (needs `users:manage`; only the owner resets the owner’s, 403 ' +
           '`user.owner_protected`; one’s own is changed through POST /api/v1/auth/password, 400 ' +
-          '`user.reset_own_password`). Signs the member out of every session. Audited as `users.password_reset`, ' +
+          '`user.reset_own_password`). Signs the member out of every session and closes those sessions’ open ' +
+          'sockets (close code 4402). Audited as `users.password_reset`, ' +
           'without the password.',
       },
     },

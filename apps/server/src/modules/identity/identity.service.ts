@@ -203,10 +203,11 @@ export function createIdentityService({
     },
   ) {
     const passwordHash = await hashPassword(newPassword);
-    await db.transaction(async (tx) => {
+    const ended = await db.transaction(async (tx) => {
       await repo.setPasswordHash(tx, user.id, passwordHash);
-      if (entry.keepSessionToken) await repo.deleteOtherSessions(tx, user.id, sha256(entry.keepSessionToken));
-      else await repo.deleteUserSessions(tx, user.id);
+      const sessionIds = entry.keepSessionToken
+        ? await repo.deleteOtherSessions(tx, user.id, sha256(entry.keepSessionToken))
+        : await repo.deleteUserSessions(tx, user.id);
       await audit.record(tx, {
         workspaceId: user.workspaceId,
         actorId: entry.actorId,
@@ -215,13 +216,17 @@ export function createIdentityService({
         targetId: user.id,
         details: { name: user.name, email: user.email, ...(entry.actorId ? {} : { via: 'cli' }) },
       });
+      return sessionIds;
     });
-    if (!entry.keepSessionToken) {
+    // The ended sessions' live sockets close on every process (the kept session's stays open).
+    if (ended.length > 0) {
       events.publish({
         type: 'user.signed_out',
         workspaceId: user.workspaceId,
         performedBy: entry.actorId,
         userId: user.id,
+        sessionIds: ended,
+        reason: 'password_changed',
       });
     }
   }
@@ -299,9 +304,11 @@ export function createIdentityService({
 
     logout: (token: string) => repo.deleteSession(db, sha256(token)),
 
-    async authenticateSession(token: string): Promise<{ actor: Actor; csrfToken: string } | undefined> {
+    async authenticateSession(
+      token: string,
+    ): Promise<{ actor: Actor; csrfToken: string; sessionId: string } | undefined> {
       const found = await repo.findSessionByTokenHash(db, sha256(token));
-      return found && { actor: toActor(found.user), csrfToken: found.session.csrfToken };
+      return found && { actor: toActor(found.user), csrfToken: found.session.csrfToken, sessionId: found.session.id };
     },
 
     async authenticateApiToken(token: string): Promise<Actor | undefined> {

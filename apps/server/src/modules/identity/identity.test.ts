@@ -1,4 +1,6 @@
+import { agentSocketCloseCodes } from '@huike/contracts';
 import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import {
   type Client,
   clientFor,
@@ -536,14 +538,57 @@ describe('passwords', () => {
     expect(JSON.stringify(entry)).not.toContain(NEW_PASSWORD);
   });
 
-  it('closes the member’s live socket when an admin resets their password', async () => {
+  it('closes the member’s live sockets of every session when an admin resets their password', async () => {
     const { ws } = await listen(context);
     const { owner, addUser } = await createWorkspace(context);
     const agent = await addUser('agent');
-    const socket = await openSocket(`${ws}/api/v1/realtime`, { cookie: agent.cookie! });
-    await owner.post(`/api/v1/users/${agent.userId}/password`, { newPassword: NEW_PASSWORD });
-    // The workbench reads 4401 as "signed out" and checks its session, which sends it to the login page.
-    expect(await socket.closed).toEqual({ code: 4401, reason: 'signed out' });
+    const onPhone = await login(context, await emailOf(agent), PASSWORD);
+    const sockets = await Promise.all(
+      [agent, agent, onPhone].map((client) => openSocket(`${ws}/api/v1/realtime`, { cookie: client.cookie! })),
+    );
+    const ownerSocket = await openSocket(`${ws}/api/v1/realtime`, { cookie: owner.cookie! });
+    try {
+      await owner.post(`/api/v1/users/${agent.userId}/password`, { newPassword: NEW_PASSWORD });
+      // The workbench reads this code as "your password changed", checks its session and shows the login page with it.
+      for (const socket of sockets) {
+        expect(await socket.closed).toEqual({
+          code: agentSocketCloseCodes.passwordChanged,
+          reason: 'password changed',
+        });
+      }
+      expect(ownerSocket.socket.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      ownerSocket.close();
+    }
+  });
+
+  it('closes the sockets of my other sessions at once when I change my password, and keeps this one’s open', async () => {
+    const { ws } = await listen(context);
+    const { addUser } = await createWorkspace(context);
+    const agent = await addUser('agent');
+    const onPhone = await login(context, await emailOf(agent), PASSWORD);
+    const mine = await openSocket(`${ws}/api/v1/realtime`, { cookie: agent.cookie! });
+    const phoneSocket = await openSocket(`${ws}/api/v1/realtime`, { cookie: onPhone.cookie! });
+    try {
+      const changed = await agent.post('/api/v1/auth/password', {
+        currentPassword: PASSWORD,
+        newPassword: NEW_PASSWORD,
+      });
+      expect(changed.statusCode, changed.body).toBe(204);
+      // Closed by the server right after the change, before the phone says anything.
+      expect(await phoneSocket.closed).toEqual({
+        code: agentSocketCloseCodes.passwordChanged,
+        reason: 'password changed',
+      });
+      // The session that changed it stays connected and keeps receiving frames.
+      expect(mine.socket.readyState).toBe(WebSocket.OPEN);
+      mine.skipReceived();
+      expect((await agent.post('/api/v1/routing/me/presence', { presence: 'busy' })).statusCode).toBe(200);
+      await mine.next('presence.changed', (frame) => frame.userId === agent.userId && frame.presence === 'busy', 5000);
+      expect(mine.socket.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      mine.close();
+    }
   });
 
   it('lets a reset password sign in a member locked out by failed attempts', async () => {

@@ -10,7 +10,8 @@ import { newId } from '../../platform/ids.ts';
 import { searchColumns } from '../customers/customer-search.ts';
 import { recordCustomerEvents } from '../customers/index.ts';
 import {
-  CellError,
+  CellIssues,
+  cellError,
   parseDate,
   parseEmail,
   parseGender,
@@ -58,34 +59,47 @@ export type CustomerRow = {
   createLine?: string;
 };
 
-function parseCustom(cell: Cell | undefined, field: CustomFieldDefinition, fromXlsx: boolean): unknown {
+function parseCustom(cell: Cell | undefined, definition: CustomFieldDefinition, fromXlsx: boolean): unknown {
   const text = cellText(cell);
   if (!text) return undefined;
-  switch (field.type) {
+  const field = { field: `custom:${definition.key}`, label: definition.label };
+  switch (definition.type) {
     case 'text':
-      if (text.length > 1000) throw new CellError(`${field.label}过长（最多 1000 个字符）`);
-      return text;
+      return parseText(cell, field, 1000);
     case 'number': {
       const value = typeof cell === 'number' ? cell : Number(text.replace(/,/g, ''));
-      if (!Number.isFinite(value)) throw new CellError(`${field.label}应为数字：${text}`);
+      if (!Number.isFinite(value))
+        throw cellError('import.number_invalid', { ...field, value: text }, `${field.label}应为数字：${text}`);
       return value;
     }
     case 'date':
-      return parseDate(cell, { fromXlsx });
+      return parseDate(cell, { fromXlsx, field });
     case 'single_select':
-      if (!field.options.includes(text))
-        throw new CellError(`${field.label}只能是 ${field.options.join(' / ')}：${text}`);
+      if (!definition.options.includes(text))
+        throw cellError(
+          'import.option_invalid',
+          { ...field, value: text, options: definition.options.join(' / ') },
+          `${field.label}只能是 ${definition.options.join(' / ')}：${text}`,
+        );
       return text;
     case 'multi_select': {
       const values = splitTagNames(text);
-      const unknown = values.filter((value) => !field.options.includes(value));
-      if (unknown.length > 0) throw new CellError(`${field.label}没有这些选项：${unknown.join('、')}`);
+      const unknown = values.filter((value) => !definition.options.includes(value));
+      if (unknown.length > 0)
+        throw cellError(
+          'import.options_unknown',
+          { ...field, values: unknown.join('、') },
+          `${field.label}没有这些选项：${unknown.join('、')}`,
+        );
       return values;
     }
   }
 }
 
-/** Reads one data row through the column → field mapping; throws CellError with the reason to reject it. */
+/**
+ * Reads one data row through the column → field mapping; throws CellError with the reasons to reject it: every
+ * bad cell's, not only the first.
+ */
 export function readCustomerRow(
   row: number,
   cells: Cell[],
@@ -96,38 +110,57 @@ export function readCustomerRow(
     const index = fields.indexOf(field);
     return index < 0 ? undefined : cells[index];
   };
+  const issues = new CellIssues();
   const tagNames = splitTagNames(at('tags'));
   const unknownTags = tagNames.filter((name) => !reference.tagsByName.has(name));
-  if (unknownTags.length > 0) throw new CellError(`未知标签：${unknownTags.join('、')}（请先在标签管理中创建）`);
+  if (unknownTags.length > 0)
+    issues.add(
+      cellError(
+        'import.tags_unknown',
+        { names: unknownTags.join('、') },
+        `未知标签：${unknownTags.join('、')}（请先在标签管理中创建）`,
+      ),
+    );
   const custom: Record<string, unknown> = {};
   for (const [index, field] of fields.entries()) {
     if (!field?.startsWith('custom:')) continue;
     const definition = reference.customFields.get(field.slice('custom:'.length));
     if (!definition) continue;
-    const value = parseCustom(cells[index], definition, reference.fromXlsx);
-    if (value !== undefined) custom[definition.key] = value;
+    const value = issues.read(() => parseCustom(cells[index], definition, reference.fromXlsx));
+    if (value !== undefined && value !== null) custom[definition.key] = value;
   }
-  const platform = parsePlatform(at('platform')) ?? reference.defaultPlatform;
-  const buyerId = parseText(at('buyerId'), '买家 ID', 128);
-  if (buyerId && !platform) throw new CellError('填写了买家 ID 时需要同时填写平台');
+  const text = (field: string, label: string, max: number) =>
+    issues.read(() => parseText(at(field), { field, label }, max));
+  const name = text('name', '姓名', 100);
+  const nickname = text('nickname', '昵称', 100);
+  // The keys a customer is known by: a bad one is its own reason, never also 「缺少手机号、邮箱或买家 ID」.
+  const keyIssues = issues.count;
+  const phone = issues.read(() => parsePhone(at('phone')));
+  const email = issues.read(() => parseEmail(at('email')));
+  const platform = issues.read(() => parsePlatform(at('platform'))) ?? reference.defaultPlatform;
+  const buyerId = text('buyerId', '买家 ID', 128);
+  const badKey = issues.count > keyIssues;
+  if (buyerId && !platform && !badKey)
+    issues.add(cellError('import.buyer_needs_platform', {}, '填写了买家 ID 时需要同时填写平台'));
   const parsed: CustomerRow = {
     row,
-    name: parseText(at('name'), '姓名', 100),
-    nickname: parseText(at('nickname'), '昵称', 100),
-    phone: parsePhone(at('phone')),
-    email: parseEmail(at('email')),
-    gender: parseGender(at('gender')),
-    birthday: parseDate(at('birthday'), { fromXlsx: reference.fromXlsx }),
-    region: parseText(at('region'), '地区', 100),
-    source: parseText(at('source'), '来源渠道', 100),
-    campaign: parseText(at('campaign'), '来源活动', 100),
-    notes: parseText(at('notes'), '备注', 5000),
-    tagIds: tagNames.map((name) => reference.tagsByName.get(name)!),
+    name,
+    nickname,
+    phone,
+    email,
+    gender: issues.read(() => parseGender(at('gender'))),
+    birthday: issues.read(() => parseDate(at('birthday'), { fromXlsx: reference.fromXlsx })),
+    region: text('region', '地区', 100),
+    source: text('source', '来源渠道', 100),
+    campaign: text('campaign', '来源活动', 100),
+    notes: text('notes', '备注', 5000),
+    tagIds: tagNames.flatMap((tag) => reference.tagsByName.get(tag) ?? []),
     custom,
     buyer: platform && buyerId ? `${platform}:${buyerId}` : null,
   };
-  if (!parsed.phone && !parsed.email && !parsed.buyer)
-    throw new CellError('缺少手机号、邮箱或买家 ID（至少需要一项来识别客户）');
+  if (!parsed.phone && !parsed.email && !parsed.buyer && !badKey && !(buyerId && !platform))
+    issues.add(cellError('import.customer_key_missing', {}, '缺少手机号、邮箱或买家 ID（至少需要一项来识别客户）'));
+  issues.done();
   return parsed;
 }
 

@@ -2,8 +2,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { CreateExportBody, ImportKind, ImportRunResult, Job } from '@huike/contracts';
-import { exportFormats, importKinds } from '@huike/contracts';
+import type { CreateExportBody, ImportKind, ImportRunResult, Job, OrderPlatform } from '@huike/contracts';
+import { exportFormats, importKinds, orderPlatforms } from '@huike/contracts';
 import type { Actor } from '../../platform/access.ts';
 import type { Files } from '../../platform/files.ts';
 import type { Jobs } from '../../platform/jobs.ts';
@@ -51,7 +51,7 @@ async function runToEnd(services: CliServices, actor: Actor, started: Job, unit:
   try {
     for (;;) {
       const job = await services.jobs.get(actor, started.id);
-      if (job.status === 'succeeded' || job.status === 'failed') return job;
+      if (job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled') return job;
       if (!(await services.jobs.runNext())) await new Promise((resolve) => setTimeout(resolve, 200));
     }
   } finally {
@@ -60,17 +60,21 @@ async function runToEnd(services: CliServices, actor: Actor, started: Job, unit:
 }
 
 /**
- * `huike import customers|orders FILE`: upload → the suggested column mapping → run as a job, here and now.
- * Rejected rows (their cells under the file's headers, then row number and reason: fix them and import that file)
- * are written next to the file as `<file>.rejected.csv`.
+ * `huike import customers|orders FILE [--platform P]`: upload → the suggested column mapping → run as a job, here
+ * and now. `--platform` is the platform of rows without one (a file without a 平台 column, as the web's mapping step
+ * offers). Rejected rows (their cells under the file's headers, then row number and reason: fix them and import that
+ * file) are written next to the file as `<file>.rejected.csv`.
  */
 export async function importFromCli(
   services: CliServices,
-  input: { kind: string; file: string; workspaceId?: string },
+  input: { kind: string; file: string; platform?: string; workspaceId?: string },
 ): Promise<ImportRunResult> {
   if (!importKinds.includes(input.kind as ImportKind))
     throw new Error(`只能导入 ${importKinds.join(' 或 ')}：${input.kind}`);
   const kind = input.kind as ImportKind;
+  if (input.platform !== undefined && !orderPlatforms.includes(input.platform as OrderPlatform))
+    throw new Error(`未知的平台：${input.platform}（--platform 可选 ${orderPlatforms.join(' | ')}）`);
+  const defaultPlatform = input.platform as OrderPlatform | undefined;
   const info = await stat(input.file).catch(() => undefined);
   if (!info?.isFile()) throw new Error(`找不到文件：${input.file}`);
   const actor = await services.actorFor(input.workspaceId);
@@ -88,14 +92,30 @@ export async function importFromCli(
   );
   const ignored = view.columns.filter((column) => !view.suggestedMapping[column]);
   if (ignored.length > 0) services.out.write(`未识别、不导入的列：${ignored.join('，')}\n`);
-  const started = await services.importsExports.run(actor, view.id, { mapping: view.suggestedMapping });
+  const hasPlatformColumn = Object.values(view.suggestedMapping).includes('platform');
+  if (kind === 'orders' && !hasPlatformColumn && !defaultPlatform)
+    throw new Error(`文件里没有「平台」列：请用 --platform 指定整个文件的平台（${orderPlatforms.join(' | ')}）`);
+  if (defaultPlatform)
+    services.out.write(
+      hasPlatformColumn
+        ? `「平台」为空的行按 ${defaultPlatform} 导入\n`
+        : kind === 'orders'
+          ? `整个文件按平台 ${defaultPlatform} 导入\n`
+          : `买家 ID 按平台 ${defaultPlatform} 识别\n`,
+    );
+  const started = await services.importsExports.run(actor, view.id, {
+    mapping: view.suggestedMapping,
+    defaultPlatform,
+  });
   const job = await runToEnd(services, actor, started, '行');
-  if (job.status !== 'succeeded') throw new Error(`导入失败：${job.error?.message ?? '未知错误'}`);
   const result = job.result as ImportRunResult;
-  services.out.write(
-    `导入完成：新建 ${result.created}，更新 ${result.updated}，未变化 ${result.unchanged}，未导入 ${result.rejected}\n`,
-  );
-  if (result.reportFileId) {
+  const counts = `新建 ${result?.created ?? 0}，更新 ${result?.updated ?? 0}，未变化 ${result?.unchanged ?? 0}，未导入 ${result?.rejected ?? 0}`;
+  if (job.status === 'cancelled') {
+    // Cancelled in the web app: the batches committed before stay.
+    services.out.write(`导入已取消：已处理文件前 ${result?.rowsRead ?? 0} 行（${counts}），其余行没有导入\n`);
+  } else if (job.status !== 'succeeded') throw new Error(`导入失败：${job.error?.message ?? '未知错误'}`);
+  else services.out.write(`导入完成：${counts}\n`);
+  if (result?.reportFileId) {
     const report = `${input.file}.rejected.csv`;
     const file = await services.files.open(actor.workspaceId, result.reportFileId);
     await pipeline(file.stream, createWriteStream(report));
@@ -136,6 +156,7 @@ export async function exportFromCli(
     fields,
   });
   const job = await runToEnd(services, actor, started, '位客户');
+  if (job.status === 'cancelled') throw new Error('导出已取消，没有生成文件');
   if (job.status !== 'succeeded') throw new Error(`导出失败：${job.error?.message ?? '未知错误'}`);
   const result = job.result as { fileId: string; rows: number };
   const file = await services.files.open(actor.workspaceId, result.fileId);

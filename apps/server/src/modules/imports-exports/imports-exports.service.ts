@@ -4,6 +4,7 @@ import {
   type ExportField,
   type ExportLocale,
   type ExportTarget,
+  type ImportCellError,
   type ImportDryRunResult,
   type ImportKind,
   type ImportMappingBody,
@@ -28,6 +29,7 @@ import {
 import { type SQL, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
+import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import * as schema from '../../db/schema.ts';
 import { type Actor, assertCan, can } from '../../platform/access.ts';
@@ -36,7 +38,7 @@ import { type Executor, workspaceTimezone } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { Files } from '../../platform/files.ts';
 import { newId } from '../../platform/ids.ts';
-import { actorOf, type JobContext, type Jobs, storedActor } from '../../platform/jobs.ts';
+import { actorOf, JobCancelled, type JobContext, type Jobs, storedActor } from '../../platform/jobs.ts';
 import type { AuditService } from '../audit/index.ts';
 import { upsertOrder } from '../orders/index.ts';
 import { resolveCustomerTarget, type SearchMatches } from '../segments/index.ts';
@@ -112,7 +114,33 @@ type ExportJobPayload = {
   locale?: ExportLocale;
 };
 
-const brokenEncodingReason = '含有无法识别的字符（文件编码损坏，请用 UTF-8 或 GBK 保存）';
+/** Stops an export between pages: no file is kept. `by`: who cancelled it. */
+class ExportCancelled extends Error {
+  constructor(readonly by: string | null) {
+    super('export cancelled');
+  }
+}
+
+const brokenEncoding: ImportCellError = {
+  code: 'import.broken_encoding',
+  params: {},
+  reason: '含有无法识别的字符（文件编码损坏，请用 UTF-8 或 GBK 保存）',
+};
+
+/** A rejected row with every reason: each as a code and values, and in Chinese joined with 「；」. */
+const rejection = (row: number, errors: ImportCellError[]): RejectedRow => ({
+  row,
+  reason: errors.map((error) => error.reason).join('；'),
+  errors,
+});
+
+/** An API error's details as a rejection's params: its string and number values. */
+const plainParams = (details: unknown): ImportCellError['params'] =>
+  Object.fromEntries(
+    Object.entries(details && typeof details === 'object' ? details : {}).filter(
+      (entry): entry is [string, string | number] => typeof entry[1] === 'string' || typeof entry[1] === 'number',
+    ),
+  );
 
 /** A PDF is for reading and printing; bigger lists belong in CSV or XLSX. */
 const tooManyForPdf = () =>
@@ -316,7 +344,7 @@ export function createImportsExportsService({
         groups.push(buildOrder(lines));
       } catch (error) {
         if (!(error instanceof CellError)) throw error;
-        for (const line of lines) rejected.push({ row: line.row, reason: error.message });
+        for (const line of lines) rejected.push(rejection(line.row, error.issues));
       }
       lines = [];
     };
@@ -342,7 +370,7 @@ export function createImportsExportsService({
       }
       lastRow = sheetRow.row;
       if (sheetRow.brokenEncoding) {
-        rejected.push({ row: sheetRow.row, reason: brokenEncodingReason });
+        rejected.push(rejection(sheetRow.row, [brokenEncoding]));
         continue;
       }
       try {
@@ -353,7 +381,7 @@ export function createImportsExportsService({
         } else lines.push(readOrderRow(sheetRow.row, sheetRow.cells, fields, reading));
       } catch (error) {
         if (!(error instanceof CellError)) throw error;
-        rejected.push({ row: sheetRow.row, reason: error.message });
+        rejected.push(rejection(sheetRow.row, error.issues));
       }
       if (row.kind === 'customers' && customerRows.length + rejected.length >= CUSTOMER_BATCH_ROWS) yield take();
     }
@@ -386,7 +414,8 @@ export function createImportsExportsService({
         counts[result.outcome === 'created' ? 'created' : result.outcome === 'updated' ? 'updated' : 'unchanged']++;
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        for (const line of group.rows) rejected.push({ row: line, reason: error.message });
+        const issue = { code: error.code, params: plainParams(error.details), reason: error.message };
+        for (const line of group.rows) rejected.push(rejection(line, [issue]));
       }
     }
   }
@@ -533,6 +562,9 @@ export function createImportsExportsService({
     // doubles, a handful of times per import.
     let growthUntilAnalyze = CUSTOMER_BATCH_ROWS;
     for await (const batch of readAhead(batches(start, fields, start.committedRow, start.defaultPlatform))) {
+      // Cancelled: stop between batches; the committed ones stay, and the result and report cover them.
+      const cancel = context.cancelRequest();
+      if (cancel) throw new JobCancelled(await finishImport(start, createdBy, cancel));
       if (batch.kind === 'customers' && growthUntilAnalyze <= 0) {
         await db.execute(sql`analyze customers, customer_identities`);
         const { rows } = await db.execute<{ estimate: number }>(
@@ -566,9 +598,22 @@ export function createImportsExportsService({
       done = batch.lastRow - 1;
       await context.progress(done, total === null ? null : Math.max(total, done), { committedRow: batch.lastRow });
     }
+    return finishImport(start, createdBy, null);
+  }
 
+  /**
+   * The import's result, its rejected-rows report and its audit entry, once it has read the whole file or was
+   * cancelled (`cancel`: by whom; the entry is theirs). `rowsRead`: the file's rows through the last committed batch.
+   */
+  function finishImport(
+    start: repo.ImportRow,
+    createdBy: string | null,
+    cancel: { by: string | null } | null,
+  ): Promise<ImportRunResult> {
+    const { workspaceId } = start;
     return db.transaction(async (tx) => {
       const finished = (await repo.lockImport(tx, workspaceId, start.id))!;
+      const rowsRead = finished.committedRow - 1;
       let reportFileId: string | null = null;
       if (finished.counts.rejected > 0) {
         const stem = start.filename.replace(/\.[^.]+$/, '');
@@ -586,13 +631,13 @@ export function createImportsExportsService({
       }
       await audit.record(tx, {
         workspaceId,
-        actorId: createdBy,
-        action: `${start.kind}.imported`,
+        actorId: cancel ? cancel.by : createdBy,
+        action: cancel ? `${start.kind}.import_cancelled` : `${start.kind}.imported`,
         targetType: 'import',
         targetId: start.id,
-        details: { filename: start.filename, ...finished.counts },
+        details: { filename: start.filename, ...finished.counts, ...(cancel ? { rowsRead } : {}) },
       });
-      return { ...finished.counts, reportFileId };
+      return { ...finished.counts, rowsRead, reportFileId };
     });
   }
 
@@ -726,9 +771,14 @@ export function createImportsExportsService({
       pdf: 'application/pdf',
     }[format];
     let rows = 0;
+    /** Why writing stopped early, if it did (a cancel, a shutdown): saving the file fails with it. */
+    let stoppedBy: unknown;
     const produce = (async () => {
       try {
         for (let after: string | null = null; ; ) {
+          // Cancelled: stop between pages; the file saved so far is rolled back with its transaction.
+          const cancel = context.cancelRequest();
+          if (cancel) throw new ExportCancelled(cancel.by);
           const page = await repo.exportPage(db, where, after, EXPORT_PAGE);
           for (const customer of page)
             await writer.writeRow(fields.map((field) => cellOf(customer, field, { reveal, locale, timezone })));
@@ -739,35 +789,53 @@ export function createImportsExportsService({
         }
         await writer.end();
       } catch (error) {
+        stoppedBy = error;
         writer.output.destroy(error as Error);
         throw error;
       }
     })();
-    const saved = await db.transaction(async (tx) => {
-      const file = await files.save(tx, {
-        workspaceId: actor.workspaceId,
-        createdBy: actor.userId,
-        name: `${exportText[locale].title}-${stamp}.${format}`,
-        contentType,
-        data: writer.output as AsyncIterable<Buffer>,
+    // Awaited in the transaction; when writing stops early, saving the file fails with the same error first (the
+    // output may be destroyed before saving starts to read it: its error must not go unhandled meanwhile).
+    produce.catch(() => {});
+    writer.output.on('error', () => {});
+    const saved = await db
+      .transaction(async (tx) => {
+        const file = await files.save(tx, {
+          workspaceId: actor.workspaceId,
+          createdBy: actor.userId,
+          name: `${exportText[locale].title}-${stamp}.${format}`,
+          contentType,
+          data: writer.output as AsyncIterable<Buffer>,
+        });
+        await produce;
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'customers.exported',
+          targetType: 'file',
+          targetId: file.id,
+          details: {
+            count: rows,
+            format,
+            fields,
+            target: 'customerIds' in target ? { customerIds: target.customerIds.length } : target,
+            masked: !reveal,
+          },
+        });
+        return file;
+      })
+      .catch(async (error) => {
+        if (!(stoppedBy instanceof ExportCancelled)) throw stoppedBy ?? error;
+        await audit.record(db, {
+          workspaceId: actor.workspaceId,
+          actorId: stoppedBy.by,
+          action: 'customers.export_cancelled',
+          targetType: 'job',
+          targetId: context.job.id,
+          details: { written: rows, total, format, fields },
+        });
+        throw new JobCancelled({ fileId: null, rows: 0, written: rows, total });
       });
-      await produce;
-      await audit.record(tx, {
-        workspaceId: actor.workspaceId,
-        actorId: actor.userId,
-        action: 'customers.exported',
-        targetType: 'file',
-        targetId: file.id,
-        details: {
-          count: rows,
-          format,
-          fields,
-          target: 'customerIds' in target ? { customerIds: target.customerIds.length } : target,
-          masked: !reveal,
-        },
-      });
-      return file;
-    });
     return { fileId: saved.id, rows };
   }
 
@@ -897,6 +965,12 @@ export function createImportsExportsService({
 
     exportFields: async (actor: Actor) => ({ items: await exportFields(actor) }),
     createExport,
+    /** Who may cancel an import job: whoever may import that kind of file. */
+    async importCancelPermission(job: { workspaceId: string; payload: unknown }): Promise<Permission> {
+      const payload = z.object({ importId: z.uuid() }).safeParse(job.payload);
+      const row = payload.success ? await repo.findImport(db, job.workspaceId, payload.data.importId) : undefined;
+      return permissionFor(row?.kind ?? 'customers');
+    },
     runImport,
     runExport,
   };

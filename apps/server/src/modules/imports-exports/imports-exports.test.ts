@@ -698,14 +698,67 @@ describe('customer import', () => {
     expect(rows).toEqual([{ name: '李飞', nickname: '小李飞刀2020' }]);
   });
 
+  it('lists every bad cell of a row with its code and values, joined with ；in the report', async () => {
+    const file = csv([
+      '姓名,手机号,邮箱,性别,生日',
+      '两处错,1390000,not-an-email,男,',
+      '三处错,13600000501,a@b,不男不女,1990-02-30',
+      '只缺联系方式,,,女,',
+      '好的,13600000502,ok@example.com,女,1991-01-01',
+    ]);
+    const view = (await upload(supervisor, file, 'kind=customers&filename=多处错误.csv')).json();
+    const body = { mapping: { 姓名: 'name', 手机号: 'phone', 邮箱: 'email', 性别: 'gender', 生日: 'birthday' } };
+    const dry = (await supervisor.post(`/api/v1/imports/${view.importId}/dry-run`, body)).json();
+    expect(dry).toMatchObject({ total: 4, create: 1, rejected: 3 });
+    const [first, second, third] = dry.rejectedSample;
+    expect(first).toEqual({
+      row: 2,
+      reason: '手机号格式不正确：1390000；邮箱格式不正确：not-an-email',
+      errors: [
+        { code: 'import.phone_invalid', params: { value: '1390000' }, reason: '手机号格式不正确：1390000' },
+        { code: 'import.email_invalid', params: { value: 'not-an-email' }, reason: '邮箱格式不正确：not-an-email' },
+      ],
+    });
+    expect(second.errors.map((error: { code: string }) => error.code)).toEqual([
+      'import.email_invalid',
+      'import.gender_invalid',
+      'import.date_invalid',
+    ]);
+    expect(second.errors[2].params).toEqual({ field: 'birthday', label: '生日', value: '1990-02-30' });
+    // A bad phone or email is its own reason; a row with none at all says so.
+    expect(third.errors).toEqual([
+      {
+        code: 'import.customer_key_missing',
+        params: {},
+        reason: '缺少手机号、邮箱或买家 ID（至少需要一项来识别客户）',
+      },
+    ]);
+    const result = await runJob(supervisor, `/api/v1/imports/${view.importId}/run`, body);
+    expect(result).toMatchObject({ created: 1, rejected: 3 });
+    const report = (await download(supervisor, result.reportFileId)).toString('utf8');
+    expect(report.split('\r\n')[1]).toBe(
+      '两处错,1390000,not-an-email,男,,2,手机号格式不正确：1390000；邮箱格式不正确：not-an-email',
+    );
+  });
+
   it('takes buyer ids without a 平台 column when the file is given a platform', async () => {
     const view = (await upload(seller, taobaoExport, 'kind=customers&filename=淘宝.csv')).json();
     const body = { mapping: { ...view.suggestedMapping, 买家会员名: 'buyerId' } };
     const without = (await seller.post(`/api/v1/imports/${view.importId}/dry-run`, body)).json();
-    expect(without.rejectedSample[0]).toEqual({ row: 2, reason: '填写了买家 ID 时需要同时填写平台' });
+    expect(without.rejectedSample[0]).toEqual({
+      row: 2,
+      reason: '填写了买家 ID 时需要同时填写平台',
+      errors: [{ code: 'import.buyer_needs_platform', params: {}, reason: '填写了买家 ID 时需要同时填写平台' }],
+    });
     const withPlatform = { ...body, defaultPlatform: 'taobao' };
     const dry = (await seller.post(`/api/v1/imports/${view.importId}/dry-run`, withPlatform)).json();
-    expect(dry.rejectedSample).toEqual([{ row: 6, reason: '手机号格式不正确：12345' }]);
+    expect(dry.rejectedSample).toEqual([
+      {
+        row: 6,
+        reason: '手机号格式不正确：12345',
+        errors: [{ code: 'import.phone_invalid', params: { value: '12345' }, reason: '手机号格式不正确：12345' }],
+      },
+    ]);
   });
 });
 
@@ -804,6 +857,79 @@ describe('order import', () => {
       mapping: view.suggestedMapping,
     });
     expect(second).toMatchObject({ created: 0, updated: 0, unchanged: 2, rejected: 1 });
+  });
+
+  /** What 千牛, 京东商家后台 and 抖店 write in their exports' 订单状态 column, and the status each order gets. */
+  const sellerStatuses: [string, string, string][] = [
+    // 千牛 / 淘宝 / 天猫 (full phrases with full-width punctuation, and traditional characters).
+    ['taobao', '等待买家付款', 'pending'],
+    ['taobao', '买家已付款，等待卖家发货', 'paid'],
+    ['taobao', '卖家已发货，等待买家确认', 'shipped'],
+    ['taobao', '卖家部分发货', 'shipped'],
+    ['taobao', '交易成功', 'completed'],
+    ['taobao', '交易关闭', 'cancelled'],
+    ['taobao', '交易关闭（退款）', 'refunded'],
+    ['taobao', '付款以后用户退款成功，交易自动关闭', 'refunded'],
+    ['tmall', '買家已付款，等待賣家發貨', 'paid'],
+    ['tmall', ' 交易關閉 ', 'cancelled'],
+    ['tmall', 'WAIT_BUYER_CONFIRM_GOODS', 'shipped'],
+    // 京东商家后台.
+    ['jd', '等待付款', 'pending'],
+    ['jd', '等待出库', 'paid'],
+    ['jd', '等待确认收货', 'shipped'],
+    ['jd', '完成', 'completed'],
+    ['jd', '已取消', 'cancelled'],
+    ['jd', '锁定', 'paid'], // locked before shipping: paid (its times decide; it has only a 付款时间)
+    // 抖店.
+    ['douyin', '待支付', 'pending'],
+    ['douyin', '待发货', 'paid'],
+    ['douyin', '已发货', 'shipped'],
+    ['douyin', '已完成', 'completed'],
+    ['douyin', '已关闭', 'cancelled'],
+    ['douyin', '售后中', 'paid'],
+  ];
+
+  it.each(sellerStatuses)('imports a %s order whose 订单状态 is 「%s」 as %s', async (platform, text, status) => {
+    const orderNo = `ST-${sellerStatuses.findIndex((entry) => entry[1] === text)}`;
+    const file = csv([
+      '订单编号,订单状态,买家实际支付金额,订单付款时间,联系手机',
+      `${orderNo},${text},10,2026-11-20 10:00:00,13800000031`,
+    ]);
+    const view = (await upload(seller, file, 'kind=orders&filename=状态.csv')).json();
+    const body = { mapping: view.suggestedMapping, defaultPlatform: platform };
+    expect(view.suggestedMapping).toMatchObject({ 订单状态: 'status' });
+    const dry = (await seller.post(`/api/v1/imports/${view.importId}/dry-run`, body)).json();
+    expect(dry, JSON.stringify(dry.rejectedSample)).toMatchObject({ create: 1, rejected: 0 });
+    expect(await runJob(seller, `/api/v1/imports/${view.importId}/run`, body)).toMatchObject({ created: 1 });
+    const { rows } = await context.database.pool.query(
+      'select status from orders where workspace_id = $1 and order_no = $2',
+      [seller.workspaceId, orderNo],
+    );
+    expect(rows).toEqual([{ status }]);
+  });
+
+  it('takes the order times for a state beside the lifecycle, and names an unknown state with its code', async () => {
+    const file = csv([
+      '订单编号,订单状态,订单付款时间,发货时间,联系手机,数量',
+      'SH1,售后中,2026-11-20 10:00,2026-11-21 10:00,13800000032,1',
+      'SH2,神秘状态,2026-11-20 10:00,,138000,0',
+    ]);
+    const view = (await upload(seller, file, 'kind=orders&filename=售后.csv')).json();
+    const body = { mapping: { ...view.suggestedMapping, 数量: 'quantity' }, defaultPlatform: 'douyin' };
+    const dry = (await seller.post(`/api/v1/imports/${view.importId}/dry-run`, body)).json();
+    expect(dry).toMatchObject({ create: 1, rejected: 1 });
+    expect(dry.rejectedSample[0].errors.map((error: { code: string }) => error.code)).toEqual([
+      'import.status_unknown',
+      'import.integer_invalid',
+      'import.phone_invalid',
+    ]);
+    expect(dry.rejectedSample[0].errors[0].params).toEqual({ value: '神秘状态' });
+    await runJob(seller, `/api/v1/imports/${view.importId}/run`, body);
+    const { rows } = await context.database.pool.query(
+      `select status from orders where workspace_id = $1 and order_no = 'SH1'`,
+      [seller.workspaceId],
+    );
+    expect(rows).toEqual([{ status: 'shipped' }]);
   });
 
   it("reads order times without an offset as the workspace's wall clock, daylight saving time included", async () => {

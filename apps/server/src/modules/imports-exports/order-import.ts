@@ -1,7 +1,10 @@
 import { type OrderPlatform, type OrderStatus, type UpsertOrderInput, upsertOrderBody } from '@huike/contracts';
 import {
+  BY_ORDER_TIMES,
   CellError,
+  CellIssues,
   type CellReading,
+  cellError,
   parseDateTime,
   parseEmail,
   parseInteger,
@@ -26,46 +29,57 @@ type OrderLine = {
 /** How to read a file's order rows: its cells, and the platform of rows without a 平台 cell. */
 export type OrderReading = CellReading & { defaultPlatform: OrderPlatform | null };
 
-/** Reads one data row; throws CellError with the reason to reject it. */
+/** Reads one data row; throws CellError with the reasons to reject it: every bad cell's, not only the first. */
 export function readOrderRow(row: number, cells: Cell[], fields: (string | null)[], reading: OrderReading): OrderLine {
   const at = (field: string): Cell | undefined => {
     const index = fields.indexOf(field);
     return index < 0 ? undefined : cells[index];
   };
-  const platform = parsePlatform(at('platform')) ?? reading.defaultPlatform;
-  if (!platform) throw new CellError('缺少平台');
-  const orderNo = parseText(at('orderNo'), '订单号', 64);
-  if (!orderNo) throw new CellError('缺少订单号');
-  const paidAt = parseDateTime(at('paidAt'), reading);
-  const shippedAt = parseDateTime(at('shippedAt'), reading);
-  const completedAt = parseDateTime(at('completedAt'), reading);
-  const status: OrderStatus | null =
-    parseOrderStatus(at('status')) ?? (completedAt ? 'completed' : shippedAt ? 'shipped' : paidAt ? 'paid' : null);
-  if (!status) throw new CellError('缺少订单状态');
-  const productName = parseText(at('productName'), '商品名称', 200);
-  const quantity = parseInteger(at('quantity'), '数量', { min: 1, max: 1_000_000 });
-  const priceFen = parseYuan(at('price'), '单价');
-  const item = productName
-    ? { productName, sku: parseText(at('sku'), 'SKU', 100), quantity: quantity ?? 1, priceFen: priceFen ?? 0 }
-    : null;
+  const issues = new CellIssues();
+  const text = (field: string, label: string, max: number) =>
+    issues.read(() => parseText(at(field), { field, label }, max));
+  const time = (field: string, label: string) => issues.read(() => parseDateTime(at(field), reading, { field, label }));
+  const yuan = (field: string, label: string) => issues.read(() => parseYuan(at(field), { field, label }));
+  const platformIssues = issues.count;
+  const platform = issues.read(() => parsePlatform(at('platform'))) ?? reading.defaultPlatform;
+  if (!platform && issues.count === platformIssues) issues.add(cellError('import.platform_missing', {}, '缺少平台'));
+  const orderNoIssues = issues.count;
+  const orderNo = text('orderNo', '订单号', 64);
+  if (!orderNo && issues.count === orderNoIssues) issues.add(cellError('import.order_no_missing', {}, '缺少订单号'));
+  const paidAt = time('paidAt', '付款时间');
+  const shippedAt = time('shippedAt', '发货时间');
+  const completedAt = time('completedAt', '完成时间');
+  const byTimes: OrderStatus | null = completedAt ? 'completed' : shippedAt ? 'shipped' : paidAt ? 'paid' : null;
+  const statusIssues = issues.count;
+  const stated = issues.read(() => parseOrderStatus(at('status')));
+  const status: OrderStatus | null = stated === BY_ORDER_TIMES ? (byTimes ?? 'paid') : (stated ?? byTimes);
+  if (!status && issues.count === statusIssues) issues.add(cellError('import.status_missing', {}, '缺少订单状态'));
+  const productName = text('productName', '商品名称', 200);
+  const quantity = issues.read(() => parseInteger(at('quantity'), { field: 'quantity', label: '数量' }, QUANTITY));
+  const priceFen = yuan('price', '单价');
+  const sku = text('sku', 'SKU', 100);
+  const item = productName ? { productName, sku, quantity: quantity ?? 1, priceFen: priceFen ?? 0 } : null;
+  const customerIssues = issues.count;
   const customer = Object.fromEntries(
     Object.entries({
-      buyerId: parseText(at('buyerId'), '买家 ID', 128) ?? undefined,
-      phone: parsePhone(at('phone')) ?? undefined,
-      email: parseEmail(at('email')) ?? undefined,
-      name: parseText(at('customerName'), '客户姓名', 100) ?? undefined,
+      buyerId: text('buyerId', '买家 ID', 128) ?? undefined,
+      phone: issues.read(() => parsePhone(at('phone'))) ?? undefined,
+      email: issues.read(() => parseEmail(at('email'))) ?? undefined,
+      name: text('customerName', '客户姓名', 100) ?? undefined,
     }).filter(([, value]) => value !== undefined),
   );
-  if (!customer.buyerId && !customer.phone && !customer.email)
-    throw new CellError('缺少买家 ID、手机号或邮箱（至少需要一项来确定客户）');
-  const placedAt = parseDateTime(at('placedAt'), reading);
-  const trackingCompany = parseText(at('trackingCompany'), '物流公司', 50);
-  const trackingNo = parseText(at('trackingNo'), '物流单号', 64);
+  if (!customer.buyerId && !customer.phone && !customer.email && issues.count === customerIssues)
+    issues.add(cellError('import.order_customer_missing', {}, '缺少买家 ID、手机号或邮箱（至少需要一项来确定客户）'));
+  const placedAt = time('placedAt', '下单时间');
+  const trackingCompany = text('trackingCompany', '物流公司', 50);
+  const trackingNo = text('trackingNo', '物流单号', 64);
+  const amountFen = yuan('amount', '订单金额');
+  issues.done();
   const body: Record<string, unknown> = {
     platform,
     orderNo,
     status,
-    amountFen: parseYuan(at('amount'), '订单金额'),
+    amountFen,
     customer,
     ...(placedAt ? { placedAt } : {}),
     ...(paidAt ? { paidAt } : {}),
@@ -77,6 +91,8 @@ export function readOrderRow(row: number, cells: Cell[], fields: (string | null)
   return { row, key: `${platform}:${orderNo}`, body, item };
 }
 
+const QUANTITY = { min: 1, max: 1_000_000 };
+
 /** Folds consecutive lines of one order into an upsert body, validated like `POST /api/v1/orders`. */
 export function buildOrder(lines: OrderLine[]): OrderGroup {
   const first = lines[0]!;
@@ -84,6 +100,13 @@ export function buildOrder(lines: OrderLine[]): OrderGroup {
   const amountFen =
     (first.body.amountFen as number | null) ?? items.reduce((sum, item) => sum + item.priceFen * item.quantity, 0);
   const parsed = upsertOrderBody.safeParse({ ...first.body, amountFen, items });
-  if (!parsed.success) throw new CellError(parsed.error.issues[0]?.message ?? '订单数据不正确');
+  if (!parsed.success)
+    throw new CellError(
+      parsed.error.issues.map((issue) => ({
+        code: 'import.order_invalid',
+        params: { detail: issue.message },
+        reason: issue.message,
+      })),
+    );
   return { rows: lines.map((line) => line.row), key: first.key, input: parsed.data };
 }

@@ -2,7 +2,8 @@ import { HANDOFF_MESSAGE, localDate, NOBODY_ONLINE_HANDOFF_MESSAGE, OFF_HOURS_HA
 import { describe, expect, it } from 'vitest';
 import { type Client, createTestApp, createWorkspace, pause, startConversation } from '../../../test/harness.ts';
 import type { DomainEvent } from '../../platform/events.ts';
-import { isBotHandling } from './bot.service.ts';
+import { forgetBotSettings, isBotHandling } from './bot.service.ts';
+import { DEMO_KNOWLEDGE, seedDemoKnowledge } from './demo-knowledge.ts';
 
 const context = await createTestApp();
 
@@ -154,6 +155,29 @@ describe('the FAQ bot', () => {
     const draft = await startConversation(context, inbox.token, '草稿问题');
     await untilMessages(draft.conversationId, 2);
     expect(await session(draft.conversationId)).toMatchObject({ reason: 'low_confidence' });
+  });
+
+  it("answers the demo shop's buyers in their own word order and hands off what no article covers", async () => {
+    const workspace = await createWorkspace(context);
+    const { owner, inbox } = workspace;
+    await seedDemoKnowledge(context.database.db, owner.workspaceId!, owner.userId!);
+    forgetBotSettings(owner.workspaceId!, inbox.id);
+    const online = await owner.post('/api/v1/routing/me/presence', { presence: 'online' });
+    if (online.statusCode !== 200) throw new Error(online.body);
+    const invoice = DEMO_KNOWLEDGE.flatMap((group) => group.articles).find((article) => article.title === '开具发票')!;
+    // The article lists 「怎么开发票」; jieba cuts 「发票怎么开」 otherwise, which used to be handed off.
+    for (const question of ['发票怎么开', '發票怎麼開？']) {
+      const chat = await startConversation(context, inbox.token, question);
+      const [, answer] = await untilMessages(chat.conversationId, 2);
+      expect(answer![0]).toBe('bot');
+      expect(answer![1]).toContain('电子普通发票');
+      expect(invoice.body).toContain('电子普通发票');
+    }
+    for (const question of ['你们的茶叶可以寄到火星吗', '我要投诉']) {
+      const chat = await startConversation(context, inbox.token, question);
+      expect((await untilMessages(chat.conversationId, 2))[1]).toEqual(['system', HANDOFF_MESSAGE]);
+      expect(await session(chat.conversationId)).toMatchObject({ state: 'handed_off' });
+    }
   });
 
   it('hands off urgent and clearly negative messages', async () => {

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, or, type SQL, sql } from 'drizzle-orm';
 import { inboxes, kbArticles, kbCategories, users } from '../../db/schema.ts';
 import { containsPattern, type Executor } from '../../platform/db-helpers.ts';
+import { matchesSpelling, spelledQuery } from './search-terms.ts';
 
 export type CategoryRow = typeof kbCategories.$inferSelect & { articleCount: number };
 export type ArticleRow = typeof kbArticles.$inferSelect & { categoryName: string | null; authorName: string | null };
@@ -135,9 +136,29 @@ export async function listArticles(executor: Executor, filter: ArticleFilter, li
     .limit(limit);
 }
 
+/** Articles a pinyin scan reads at most (a knowledge base has hundreds; the scan is in JS, per search). */
+const SPELLING_SCAN_MAX = 5_000;
+
 /**
- * Articles sharing a term with the query (or whose title contains the raw query), ranked: each query term found
- * in the title or a question variant counts 3, in the body 1; ties newest first.
+ * Ids of the filter's articles whose title or a question variant a query typed as pinyin or initials spells
+ * (search-terms.ts matchesSpelling); empty for any other query.
+ */
+async function spelledArticleIds(executor: Executor, filter: ArticleFilter, raw: string): Promise<string[]> {
+  const spelled = spelledQuery(raw);
+  if (!spelled) return [];
+  const rows = await executor
+    .select({ id: kbArticles.id, title: kbArticles.title, questions: kbArticles.questions })
+    .from(kbArticles)
+    .where(and(...filterConditions(filter)))
+    .orderBy(desc(kbArticles.id))
+    .limit(SPELLING_SCAN_MAX);
+  return rows.filter((row) => matchesSpelling([row.title, ...row.questions], spelled)).map((row) => row.id);
+}
+
+/**
+ * Articles sharing a term with the query (or whose title contains the raw query, or whose title or a question variant
+ * the query spells in pinyin or initials), ranked: each query term found in the title or a question variant counts 3,
+ * in the body 1, the title containing the query 2, a pinyin spelling 3; ties newest first.
  */
 export async function searchArticles(
   executor: Executor,
@@ -147,21 +168,25 @@ export async function searchArticles(
   limit: number,
   offset: number,
 ) {
+  const spelledIds = await spelledArticleIds(executor, filter, raw);
   const termArray = sql`${sql.param(terms)}::text[]`;
   const titleHits = sql<number>`(select count(*) from unnest(${termArray}) q where q = any(${kbArticles.titleTerms}))`;
   const bodyHits = sql<number>`(select count(*) from unnest(${termArray}) q where q = any(${kbArticles.bodyTerms}))`;
   const titleContains = sql<number>`(case when ${kbArticles.title} ilike ${containsPattern(raw)} then 2 else 0 end)`;
-  const score = sql<number>`(3 * ${titleHits} + ${bodyHits} + ${titleContains})::float`;
-  const match =
-    terms.length > 0
-      ? sql`(${kbArticles.titleTerms} && ${termArray} or ${kbArticles.bodyTerms} && ${termArray} or ${kbArticles.title} ilike ${containsPattern(raw)})`
-      : sql`${kbArticles.title} ilike ${containsPattern(raw)}`;
+  const spelledArray = sql`${sql.param(spelledIds)}::uuid[]`;
+  const spelledHit =
+    spelledIds.length > 0 ? sql<number>`(case when ${kbArticles.id} = any(${spelledArray}) then 3 else 0 end)` : sql`0`;
+  const score = sql<number>`(3 * ${titleHits} + ${bodyHits} + ${titleContains} + ${spelledHit})::float`;
+  const matches = [sql`${kbArticles.title} ilike ${containsPattern(raw)}`];
+  if (terms.length > 0)
+    matches.push(sql`${kbArticles.titleTerms} && ${termArray}`, sql`${kbArticles.bodyTerms} && ${termArray}`);
+  if (spelledIds.length > 0) matches.push(sql`${kbArticles.id} = any(${spelledArray})`);
   return executor
     .select({ ...articleColumns, score })
     .from(kbArticles)
     .leftJoin(kbCategories, joinNames()[0])
     .leftJoin(users, joinNames()[1])
-    .where(and(...filterConditions(filter), match))
+    .where(and(...filterConditions(filter), or(...matches)))
     .orderBy(desc(score), desc(kbArticles.id))
     .limit(limit)
     .offset(offset);

@@ -137,6 +137,27 @@ describe('knowledge articles', () => {
     expect(published.items.map((item: { id: string }) => item.id)).not.toContain(drafts.id);
   });
 
+  it('finds Chinese titles and question variants by pinyin and initials, and Latin words as before', async () => {
+    const { owner, article } = await setup();
+    const invoice = await article({
+      title: '开具发票',
+      body: '<p>下单时可选择电子普通发票。</p>',
+      questions: ['怎么开发票'],
+    });
+    const returns = await article({ title: '退换货政策', body: '<p>签收后 7 天内可退。</p>', questions: ['怎么退货'] });
+    const english = await article({ title: 'Shipping times', body: '<p>We ship in 2 days.</p>', locale: 'en' });
+    const ids = async (url: string) => ((await owner.get(url)).json().items as { id: string }[]).map((item) => item.id);
+    const list = (q: string) => ids(`/api/v1/knowledge/articles?q=${encodeURIComponent(q)}`);
+    for (const q of ['fapiao', 'fp', 'FaPiao', 'kjfp', 'kai ju']) expect(await list(q)).toEqual([invoice.id]);
+    expect(await list('tuihuo')).toEqual([returns.id]);
+    // Pinyin is matched from the start of a word only, not inside a syllable.
+    expect(await list('iao')).toEqual([]);
+    expect(await list('shipping')).toEqual([english.id]);
+    expect(await list('ship')).toEqual([english.id]);
+    // The workbench's knowledge tab and the public help centre search the same way.
+    expect(await ids('/api/v1/knowledge/search?q=fp')).toEqual([invoice.id]);
+  });
+
   it('refuses bad input with 400 and writes nothing', async () => {
     const { owner } = await setup();
     const empty = await owner.post('/api/v1/knowledge/articles', { title: '', body: '' });

@@ -1,3 +1,4 @@
+import type { ChannelType } from '@huike/contracts';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db-helpers.ts';
 import { DEFAULT_CAPACITY } from './assignment.ts';
@@ -310,7 +311,9 @@ export async function insertLog(
 export type LogRow = {
   id: string;
   conversation_id: string;
+  customer_id: string;
   customer_name: string | null;
+  channel_type: ChannelType;
   rule_id: string | null;
   rule_name: string | null;
   outcome: 'assigned' | 'queued' | 'picked_up';
@@ -324,11 +327,12 @@ export type LogRow = {
 
 export async function listLog(executor: Executor, workspaceId: string, limit: number): Promise<LogRow[]> {
   const result = await executor.execute<LogRow>(sql`
-    select l.id, l.conversation_id, coalesce(cu.name, cu.nickname) as customer_name, l.rule_id, r.name as rule_name,
-      l.outcome, l.assignee_id, u.name as assignee_name, l.team_id, t.name as team_name, l.reason, l.created_at
+    select l.id, l.conversation_id, c.customer_id, coalesce(cu.name, cu.nickname) as customer_name,
+      i.channel_type, l.rule_id, r.name as rule_name, l.outcome, l.assignee_id, u.name as assignee_name, l.team_id, t.name as team_name, l.reason, l.created_at
     from routing_log l
     join conversations c on c.workspace_id = l.workspace_id and c.id = l.conversation_id
     join customers cu on cu.workspace_id = c.workspace_id and cu.id = c.customer_id
+    join inboxes i on i.workspace_id = c.workspace_id and i.id = c.inbox_id
     left join routing_rules r on r.workspace_id = l.workspace_id and r.id = l.rule_id
     left join users u on u.workspace_id = l.workspace_id and u.id = l.assignee_id
     left join teams t on t.workspace_id = l.workspace_id and t.id = l.team_id
@@ -403,9 +407,11 @@ export async function claimQueued(
 
 export type WaitingRow = {
   conversation_id: string;
+  customer_id: string;
   customer_name: string | null;
   inbox_id: string;
   inbox_name: string;
+  channel_type: ChannelType;
   team_id: string | null;
   team_name: string | null;
   assignee_id: string | null;
@@ -420,8 +426,8 @@ const WAITING = sql`c.status in ('open', 'pending') and (c.assignee_id is null o
 /** Customers waiting: unassigned conversations, and assigned ones whose customer awaits a reply; longest first. */
 export async function listWaiting(executor: Executor, workspaceId: string, limit: number): Promise<WaitingRow[]> {
   const result = await executor.execute<WaitingRow>(sql`
-    select c.id as conversation_id, coalesce(cu.name, cu.nickname) as customer_name, c.inbox_id, i.name as inbox_name,
-      c.team_id, t.name as team_name, c.assignee_id, u.name as assignee_name,
+    select c.id as conversation_id, c.customer_id, coalesce(cu.name, cu.nickname) as customer_name, c.inbox_id,
+      i.name as inbox_name, i.channel_type, c.team_id, t.name as team_name, c.assignee_id, u.name as assignee_name,
       coalesce(c.waiting_since, c.created_at) as waiting_since,
       greatest(0, extract(epoch from now() - coalesce(c.waiting_since, c.created_at)))::int as wait_seconds,
       c.last_message_preview

@@ -58,7 +58,9 @@ const toRule = (row: repo.RuleRow): RoutingRule => ({
 const toLogEntry = (row: repo.LogRow): RoutingLogEntry => ({
   id: row.id,
   conversationId: row.conversation_id,
+  customerId: row.customer_id,
   customerName: row.customer_name,
+  channelType: row.channel_type,
   ruleId: row.rule_id,
   ruleName: row.rule_name,
   outcome: row.outcome,
@@ -600,9 +602,11 @@ export function createRoutingService({
         agents: agents.filter((agent) => !agent.disabled).map(toAgent),
         waiting: waiting.map((row) => ({
           conversationId: row.conversation_id,
+          customerId: row.customer_id,
           customerName: row.customer_name,
           inboxId: row.inbox_id,
           inboxName: row.inbox_name,
+          channelType: row.channel_type,
           teamId: row.team_id,
           teamName: row.team_name,
           assigneeId: row.assignee_id,

@@ -242,6 +242,9 @@ describe('routing', () => {
     const log = (await owner.get('/api/v1/routing/log')).json().items;
     expect(log[0]).toMatchObject({
       conversationId: chat.conversationId,
+      // A visitor without a name: the page names them by channel and id, as the workbench does.
+      customerId: chat.customerId,
+      channelType: 'website',
       ruleId: rule.id,
       ruleName: '投诉',
       outcome: 'queued',
@@ -265,6 +268,9 @@ describe('routing', () => {
     expect(live.waiting.map((row: { conversationId: string }) => row.conversationId)).toEqual(
       expect.arrayContaining([second.conversationId, third.conversationId]),
     );
+    expect(
+      live.waiting.find((row: { conversationId: string }) => row.conversationId === second.conversationId),
+    ).toMatchObject({ customerId: second.customerId, channelType: 'website' });
 
     await agent.post(`/api/v1/conversations/${first.conversationId}/status`, { status: 'resolved' });
     await until(async () => (await routed(second.conversationId)).assigneeId === agent.userId);

@@ -23,6 +23,22 @@ export const bulkJobPayload = z.object({
 });
 export type BulkJobPayload = z.infer<typeof bulkJobPayload>;
 
+/**
+ * A job queued before the job froze its own targets: the request froze them (bulk_action_targets under `bulkId`)
+ * and put their count in `total`. Read as `frozenCount`, the count its first step records instead of freezing.
+ */
+const legacyBulkJobPayload = z
+  .object({
+    bulkId: z.uuid(),
+    action: z.enum(bulkActions),
+    tagIds: z.array(z.uuid()),
+    ownerId: z.uuid().nullable(),
+    total: z.number().int(),
+  })
+  .transform(({ total, ...rest }) => ({ ...rest, expectedCount: total, frozenCount: total }));
+const storedBulkJobPayload = z.union([bulkJobPayload, legacyBulkJobPayload]);
+type StoredBulkJobPayload = z.output<typeof storedBulkJobPayload>;
+
 /** `matched`: how many customers were frozen as the targets (saved in the same transaction as the targets). */
 const checkpointSchema = z.object({
   matched: z.number().int(),
@@ -45,24 +61,33 @@ export function defineSegmentsJobs(
   { db, audit, searchMatches }: { db: Db; audit: AuditService; searchMatches?: SearchMatches },
 ) {
   /** Freezes the customers the target matches now, with a checkpoint saying so, in one transaction. */
-  const freezeTargets = ({ job, payload, progress }: JobContext<BulkJobPayload>): Promise<Checkpoint> =>
+  const freezeTargets = ({ job, payload, progress }: JobContext<StoredBulkJobPayload>): Promise<Checkpoint> =>
     db.transaction(async (tx) => {
-      const actor = actorOf(payload.actor, job.workspaceId);
-      const where = await resolveCustomerTarget(tx, actor, payload.target, searchMatches);
-      const matched = await repo.snapshotTargets(tx, job.workspaceId, payload.bulkId, where);
+      const matched =
+        'frozenCount' in payload
+          ? payload.frozenCount
+          : await repo.snapshotTargets(
+              tx,
+              job.workspaceId,
+              payload.bulkId,
+              await resolveCustomerTarget(tx, actorOf(payload.actor, job.workspaceId), payload.target, searchMatches),
+            );
       const frozen = { matched, after: null, done: 0, changed: 0 };
       await progress(0, matched, frozen, tx);
       return frozen;
     });
 
-  jobs.define<BulkJobPayload>({
+  jobs.define<StoredBulkJobPayload>({
     kind: BULK_JOB_KIND,
-    payload: bulkJobPayload,
+    payload: storedBulkJobPayload,
     cancelPermission: 'customers:bulk_update',
     async run(context) {
       const { job, payload, checkpoint, progress, cancelRequest } = context;
       const { workspaceId, createdBy } = job;
-      const saved = checkpointSchema.safeParse(checkpoint);
+      // An old job's checkpoint has no `matched`: its frozen count.
+      const saved = checkpointSchema.safeParse(
+        'frozenCount' in payload && checkpoint ? { matched: payload.frozenCount, ...checkpoint } : checkpoint,
+      );
       const frozen = saved.success ? saved.data : await freezeTargets(context);
       const { matched } = frozen;
       let { after, done, changed } = frozen;

@@ -18,19 +18,51 @@ export const findSegment = async (db: Executor, workspaceId: string, id: string)
 export const insertSegment = async (db: Executor, row: typeof segments.$inferInsert) =>
   (await db.insert(segments).values(row).returning())[0]!;
 
+/** A new filter forgets the stored count (unless it is the same filter, compared as jsonb). */
 export const updateSegment = async (
   db: Executor,
   workspaceId: string,
   id: string,
   patch: Partial<typeof segments.$inferInsert>,
-) =>
-  (
+) => {
+  const sameFilter =
+    patch.filter === undefined ? sql`true` : sql`${segments.filter} = ${JSON.stringify(patch.filter)}::jsonb`;
+  return (
     await db
       .update(segments)
-      .set({ ...patch, updatedAt: new Date() })
+      .set({
+        ...patch,
+        customerCount: sql`case when ${sameFilter} then ${segments.customerCount} end`,
+        countedAt: sql`case when ${sameFilter} then ${segments.countedAt} end`,
+        updatedAt: new Date(),
+      })
       .where(and(eq(segments.workspaceId, workspaceId), eq(segments.id, id)))
       .returning()
   )[0];
+};
+
+/**
+ * Remembers a segment's count, unless its filter changed while counting (then the count is of the old filter).
+ * Leaves `updated_at` alone: a count is not an edit.
+ */
+export const storeSegmentCount = (
+  db: Executor,
+  workspaceId: string,
+  id: string,
+  countedFilter: unknown,
+  count: number,
+  countedAt: Date,
+) =>
+  db
+    .update(segments)
+    .set({ customerCount: count, countedAt })
+    .where(
+      and(
+        eq(segments.workspaceId, workspaceId),
+        eq(segments.id, id),
+        sql`${segments.filter} = ${JSON.stringify(countedFilter)}::jsonb`,
+      ),
+    );
 
 export const deleteSegment = (db: Executor, workspaceId: string, id: string) =>
   db.delete(segments).where(and(eq(segments.workspaceId, workspaceId), eq(segments.id, id)));

@@ -7,6 +7,7 @@ import {
   job,
   page,
   segment,
+  segmentCount,
   segmentCountBody,
   segmentPreview,
   segmentPreviewBody,
@@ -49,7 +50,7 @@ export function segmentsRoutes(app: FastifyInstance, segments: SegmentsService) 
 
   r.get(
     '/api/v1/segments/:id/count',
-    { schema: { tags, params: idParams, response: { 200: customerCount } } },
+    { schema: { tags, params: idParams, response: { 200: segmentCount } } },
     (request) => segments.countSegment(requireActor(request), request.params.id),
   );
 

@@ -369,7 +369,7 @@ describe('saved segments', () => {
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toMatchObject({ name: 'VIP 客户', description: '', filter, createdBy: supervisor.userId });
     const id = created.json().id;
-    expect((await agent.get(`/api/v1/segments/${id}/count`)).json()).toEqual({ count: 2 });
+    expect((await agent.get(`/api/v1/segments/${id}/count`)).json()).toMatchObject({ count: 2 });
     expect((await agent.get('/api/v1/segments')).json().items.map((s: { id: string }) => s.id)).toContain(id);
     expect((await agent.post('/api/v1/segments', { name: '客服的分组', filter })).statusCode).toBe(403);
     expect((await agent.patch(`/api/v1/segments/${id}`, { name: '改名' })).statusCode).toBe(403);
@@ -383,7 +383,7 @@ describe('saved segments', () => {
       filter: all({ field: 'tags', op: 'has_all', value: [tag('VIP'), tag('老客户')] }),
     });
     expect(edited.statusCode).toBe(200);
-    expect((await owner.get(`/api/v1/segments/${id}/count`)).json()).toEqual({ count: 1 });
+    expect((await owner.get(`/api/v1/segments/${id}/count`)).json()).toMatchObject({ count: 1 });
     expect((await supervisor.request({ method: 'DELETE', url: `/api/v1/segments/${id}` })).statusCode).toBe(204);
     expect((await owner.get(`/api/v1/segments/${id}`)).json().error.code).toBe('segment.not_found');
   });
@@ -409,7 +409,63 @@ describe('saved segments', () => {
       })
     ).json();
     await owner.request({ method: 'DELETE', url: `/api/v1/tags/${extra.id}` });
-    expect((await owner.get(`/api/v1/segments/${segment.id}/count`)).json()).toEqual({ count: 2 });
+    expect((await owner.get(`/api/v1/segments/${segment.id}/count`)).json()).toMatchObject({ count: 2 });
+  });
+
+  it('lists segments with their stored counts, without counting; a count stores the new number and time', async () => {
+    const s = await buildShop();
+    const agent = await s.addUser('agent');
+    const filter = all({ field: 'tags', op: 'has_any', value: [s.tag('VIP')] });
+    const created = (await s.owner.post('/api/v1/segments', { name: 'VIP', filter })).json();
+    expect(created).toMatchObject({ customerCount: null, countedAt: null });
+    const listed = async (client: Client = s.owner) =>
+      (await client.get('/api/v1/segments')).json().items.find((item: { id: string }) => item.id === created.id);
+    expect(await listed()).toMatchObject({ customerCount: null, countedAt: null });
+
+    const before = Date.now();
+    const first = (await agent.get(`/api/v1/segments/${created.id}/count`)).json();
+    expect(first.count).toBe(2);
+    expect(Date.parse(first.countedAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect(await listed(agent)).toMatchObject({
+      customerCount: 2,
+      countedAt: first.countedAt,
+      updatedAt: created.updatedAt,
+    });
+
+    // A third VIP: the list still answers what was counted (it counts nothing); counting again stores the news.
+    await sql(`insert into customer_tags (workspace_id, customer_id, tag_id) values ($1, $2, $3)`, [
+      s.workspaceId,
+      s.ids.zhao,
+      s.tag('VIP'),
+    ]);
+    expect(await listed()).toMatchObject({ customerCount: 2, countedAt: first.countedAt });
+    const second = (await s.owner.get(`/api/v1/segments/${created.id}/count`)).json();
+    expect(second.count).toBe(3);
+    expect(Date.parse(second.countedAt)).toBeGreaterThanOrEqual(Date.parse(first.countedAt));
+    expect(await listed()).toMatchObject({ customerCount: 3, countedAt: second.countedAt });
+
+    // Renaming (or saving the same filter) keeps the count; another filter forgets it until counted again.
+    await s.owner.patch(`/api/v1/segments/${created.id}`, { name: 'VIP 客户', filter });
+    expect(await listed()).toMatchObject({ name: 'VIP 客户', customerCount: 3, countedAt: second.countedAt });
+    const edited = await s.owner.patch(`/api/v1/segments/${created.id}`, {
+      filter: all({ field: 'gender', op: 'eq', value: 'female' }),
+    });
+    expect(edited.json()).toMatchObject({ customerCount: null, countedAt: null });
+    expect(await listed()).toMatchObject({ customerCount: null, countedAt: null });
+
+    // Confirming a bulk action on the segment counts it exactly too, and the list shows that count.
+    const bulkCount = (
+      await s.owner.post('/api/v1/customers/bulk/count', { target: { segmentId: created.id } })
+    ).json();
+    expect((await listed()).customerCount).toBe(bulkCount.count);
+
+    // Another workspace neither counts nor overwrites this one's segment.
+    const other = await createWorkspace(context);
+    const foreign = await other.owner.get(`/api/v1/segments/${created.id}/count`);
+    expect(foreign.statusCode).toBe(404);
+    expect(foreign.json().error.code).toBe('segment.not_found');
+    expect((await other.owner.get('/api/v1/segments')).json().items).toEqual([]);
+    expect(await listed()).toMatchObject({ customerCount: bulkCount.count });
   });
 });
 
@@ -475,6 +531,50 @@ describe('bulk actions', () => {
     const { rows } = await sql('select customer_id from customer_tags where tag_id = $1', [s.tag('复购')]);
     expect(rows.map((r) => r.customer_id)).toEqual([s.ids.zhang]);
   });
+
+  it('acts on every match of a search — past the 10,000 a selection may hold — exactly as many as it counted', async () => {
+    const s = await freshShop();
+    // 10,050 more customers named 李… (plus 李四 of the shop), written with their search columns in one statement.
+    await sql(
+      `insert into customers (id, workspace_id, name, search_name, search_text, search_grams, search_version)
+       select gen_random_uuid(), $1, '李' || n, '李' || n, '李' || n, array['李'], 2
+       from generate_series(1, 10050) as n`,
+      [s.workspaceId],
+    );
+    const expected = 10_051;
+    const target = { q: '李' };
+    const counted = await s.owner.post('/api/v1/customers/bulk/count', { target });
+    expect(counted.json()).toEqual({ count: expected });
+    const started = await s.owner.post('/api/v1/customers/bulk', {
+      target,
+      action: 'add_tags',
+      tagIds: [s.tag('复购')],
+      expectedCount: expected,
+    });
+    expect(started.statusCode, started.body).toBe(202);
+    await context.jobs.drain();
+    const job = (await s.owner.get(`/api/v1/jobs/${started.json().id}`)).json();
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      progress: { done: expected, total: expected },
+      result: { expectedCount: expected, matched: expected, processed: expected, changed: expected },
+    });
+    expect(await countRows(context, 'from customer_tags where tag_id = $1', [s.tag('复购')])).toBe(expected);
+    expect(
+      await countRows(context, `from customer_tags where tag_id = $1 and customer_id in ($2, $3)`, [
+        s.tag('复购'),
+        s.ids.zhang,
+        s.ids.merged,
+      ]),
+    ).toBe(0);
+
+    // An export of the same search writes every match too.
+    const exported = await s.owner.post('/api/v1/exports', { target, format: 'csv', fields: ['name'] });
+    expect(exported.statusCode, exported.body).toBe(202);
+    await context.jobs.drain();
+    const exportJob = (await s.owner.get(`/api/v1/jobs/${exported.json().id}`)).json();
+    expect(exportJob).toMatchObject({ status: 'succeeded', result: { rows: expected } });
+  }, 120_000);
 
   it('answers at once and freezes the customers in the job, saying how many matched if the count changed', async () => {
     const s = await freshShop();

@@ -10,11 +10,13 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const CSRF_EXEMPT_ROUTES = new Set(['/api/v1/auth/login', '/api/v1/setup']);
 
 export type Authenticators = {
-  authenticateSession(token: string): Promise<{ actor: Actor; csrfToken: string } | undefined>;
+  authenticateSession(token: string): Promise<{ actor: Actor; csrfToken: string; sessionId: string } | undefined>;
   authenticateApiToken(token: string): Promise<Actor | undefined>;
 };
 
-type RequestAuth = { actor: Actor; via: 'session'; csrfToken: string; token: string } | { actor: Actor; via: 'token' };
+type RequestAuth =
+  | { actor: Actor; via: 'session'; csrfToken: string; token: string; sessionId: string }
+  | { actor: Actor; via: 'token' };
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -47,7 +47,9 @@ export const auditZhCN = {
       bulk_updated: '批量修改客户',
       bulk_cancelled: '取消批量修改客户',
       exported: '导出客户',
+      export_cancelled: '取消导出客户',
       imported: '导入客户',
+      import_cancelled: '取消导入客户',
       merged: '合并客户',
       merge_undone: '撤销合并',
       marketing_opted_out: '退订营销消息',
@@ -55,6 +57,7 @@ export const auditZhCN = {
     },
     orders: {
       imported: '导入订单',
+      import_cancelled: '取消导入订单',
     },
     settings: {
       customer_value_updated: '修改客户价值设置',
@@ -345,7 +348,9 @@ export const auditEn: typeof auditZhCN = {
       bulk_updated: 'Bulk-updated customers',
       bulk_cancelled: 'Cancelled a bulk update of customers',
       exported: 'Exported customers',
+      export_cancelled: 'Cancelled a customer export',
       imported: 'Imported customers',
+      import_cancelled: 'Cancelled a customer import',
       merged: 'Merged customers',
       merge_undone: 'Undid a merge',
       marketing_opted_out: 'Unsubscribed from marketing',
@@ -353,6 +358,7 @@ export const auditEn: typeof auditZhCN = {
     },
     orders: {
       imported: 'Imported orders',
+      import_cancelled: 'Cancelled an order import',
     },
     settings: {
       customer_value_updated: 'Changed customer value settings',

@@ -1,4 +1,4 @@
-import type { Conversation, Message, Session } from '@huike/contracts';
+import { type Conversation, type Message, messagePreview, type Session } from '@huike/contracts';
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
 import type { Page } from '../../api/client.ts';
 import { queryKeys } from '../../api/query-keys.ts';
@@ -202,12 +202,61 @@ export function upsertMessage(data: MessagePages, message: Message): MessagePage
   return { ...data, pages: [{ ...newest, items: insertMessage(newest.items, message) }, ...older] };
 }
 
+// Messages stored in the cache while their chat's history was being fetched (the chat just opened, a reload after
+// a reconnect): that answer may have been read on the server before they were stored, and it replaces the cached
+// pages when it lands. They are put back then, or the open chat would miss them until a reload.
+const arrivedDuringFetch = new Map<string, Message[]>();
+const MAX_ARRIVED_PER_CHAT = 200;
+
+function noteArrivalDuringFetch(client: QueryClient, message: Message): void {
+  if (client.isFetching({ queryKey: queryKeys.messages(message.conversationId) }) === 0) return;
+  const arrived = arrivedDuringFetch.get(message.conversationId) ?? [];
+  arrived.push(message);
+  if (arrived.length > MAX_ARRIVED_PER_CHAT) arrived.shift();
+  arrivedDuringFetch.set(message.conversationId, arrived);
+}
+
+/** Adds the messages the answer lacks; a message it has keeps the answer's (newer) state. */
+function addMissing(data: MessagePages, messages: readonly Message[]): MessagePages {
+  let merged = data;
+  for (const message of messages) {
+    const isPresent = merged.pages.some((page) =>
+      page.items.some(
+        (item) => item.id === message.id || (message.clientMsgId !== null && item.clientMsgId === message.clientMsgId),
+      ),
+    );
+    if (!isPresent) merged = upsertMessage(merged, message);
+  }
+  return merged;
+}
+
+/**
+ * Watches the chats' history fetches: when one lands, the messages that arrived (by realtime or a send answer)
+ * while it was in flight are merged back in by id. Returns the unsubscribe.
+ */
+export function keepMessagesArrivedDuringFetch(client: QueryClient): () => void {
+  return client.getQueryCache().subscribe((event) => {
+    if (event.type !== 'updated') return;
+    const { action } = event;
+    if ((action.type !== 'success' || action.manual) && action.type !== 'error') return;
+    const [scope, kind, conversationId] = event.query.queryKey;
+    if (scope !== 'conversations' || kind !== 'messages' || typeof conversationId !== 'string') return;
+    const arrived = arrivedDuringFetch.get(conversationId);
+    if (!arrived) return;
+    arrivedDuringFetch.delete(conversationId);
+    // A failed fetch keeps the pages it had, the messages included; without pages the next fetch brings them.
+    if (action.type === 'error') return;
+    client.setQueryData<MessagePages>(event.query.queryKey, (data) => (data ? addMissing(data, arrived) : data));
+  });
+}
+
 /**
  * Puts a message into the open chat and its conversation into the lists. A realtime message.created frame
  * carries the conversation's new state (preview, unread count, waiting timer, status); the send answer
  * does not, so then only the row's preview moves (the frame that follows brings the rest).
  */
 export function storeMessage(client: QueryClient, message: Message, conversation?: Conversation): void {
+  noteArrivalDuringFetch(client, message);
   client.setQueryData<MessagePages>(queryKeys.messages(message.conversationId), (data) =>
     data ? upsertMessage(data, message) : data,
   );
@@ -220,7 +269,11 @@ export function storeMessage(client: QueryClient, message: Message, conversation
   if (message.private) return;
   const withPreview = (item: Conversation): Conversation =>
     time(message.createdAt) >= time(item.lastMessageAt)
-      ? { ...item, lastMessagePreview: message.content.slice(0, 200), lastMessageAt: message.createdAt }
+      ? {
+          ...item,
+          lastMessagePreview: messagePreview(message.content, message.attachments),
+          lastMessageAt: message.createdAt,
+        }
       : item;
   for (const [key, data] of client.getQueriesData<ConversationPages>({ queryKey: queryKeys.conversationLists })) {
     if (!data?.pages.some((page) => page.items.some((item) => item.id === message.conversationId))) continue;

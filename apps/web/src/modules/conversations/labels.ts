@@ -1,4 +1,4 @@
-import type { ChannelType, Conversation } from '@huike/contracts';
+import { attachmentPreviewOf, type ChannelType, type Conversation } from '@huike/contracts';
 import type { TFunction } from 'i18next';
 
 /**
@@ -15,4 +15,16 @@ export function customerLabel(
   if (name) return name;
   const suffix = conversation.customerId.replace(/-/g, '').slice(-4);
   return t(`inbox.unnamed.${channelType ?? 'unknown'}`, { suffix });
+}
+
+/**
+ * A conversation's preview as the list shows it: the stand-in the server stores for a message with only attachments
+ * ([图片], [文件] name) in the UI language, 「暂无消息」 when there is none.
+ */
+export function previewText(preview: string | null | undefined, t: TFunction): string {
+  if (!preview) return t('inbox.noPreview');
+  const attachment = attachmentPreviewOf(preview);
+  if (attachment?.kind === 'image') return t('attachments.image');
+  if (attachment?.kind === 'file') return t('attachments.fileStandIn', { name: attachment.name });
+  return preview;
 }

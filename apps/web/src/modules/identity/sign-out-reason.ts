@@ -1,8 +1,22 @@
+import { agentSocketCloseCodes } from '@huike/contracts';
+
 /**
- * Why the session ended, when the server told us (the agent socket closes with 4403 when an admin disables the
- * user). Kept in sessionStorage for the redirect to /login, which shows it (`?reason=disabled`).
+ * Why the session ended, when the server told us: the agent socket closes with `agentSocketCloseCodes.disabled` when
+ * an admin disables the user, with `passwordChanged` when the password was changed elsewhere or reset. Kept in
+ * sessionStorage for the redirect to /login, which shows it (`?reason=disabled`).
  */
-export type SignOutReason = 'disabled';
+export const signOutReasons = ['disabled', 'password_changed'] as const;
+export type SignOutReason = (typeof signOutReasons)[number];
+
+/** The reason a socket close code gives, if it gives one. */
+export function signOutReasonOfCloseCode(code: number): SignOutReason | null {
+  if (code === agentSocketCloseCodes.disabled) return 'disabled';
+  if (code === agentSocketCloseCodes.passwordChanged) return 'password_changed';
+  return null;
+}
+
+export const asSignOutReason = (value: string | null): SignOutReason | null =>
+  signOutReasons.find((reason) => reason === value) ?? null;
 
 const storageKey = 'huike.signOutReason';
 
@@ -16,7 +30,7 @@ export function noteSignOutReason(reason: SignOutReason): void {
 
 export function peekSignOutReason(): SignOutReason | null {
   try {
-    return window.sessionStorage.getItem(storageKey) === 'disabled' ? 'disabled' : null;
+    return asSignOutReason(window.sessionStorage.getItem(storageKey));
   } catch {
     return null;
   }

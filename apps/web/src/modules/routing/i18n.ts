@@ -46,6 +46,11 @@ export const routingZhCN = {
     inboxAccess: '收件箱权限',
     inboxAccessHelp: '不选成员表示所有客服都可接待此收件箱',
     allStaff: '所有客服',
+    rulesEmptyTitle: '还没有路由规则',
+    rulesEmptyDescription:
+      '路由规则按客户的首条消息关键词、标签、分层、渠道等，把新会话直接交给对应团队或技能的客服，例如含「退款」的会话交给售后组。没有规则时，新会话在有权限、在线且未满的客服间轮流分配。',
+    rulesEmptyAction: '新建第一条规则',
+    logEmpty: '新会话分配后，这里会记下用了哪条规则、分给了谁、为什么',
     log: '路由记录',
     logColumns: { time: '时间', conversation: '会话', rule: '规则', outcome: '结果', reason: '原因' },
     outcomes: { assigned: '已分配', queued: '排队中', picked_up: '空位领取' },
@@ -130,6 +135,11 @@ export const routingEn: typeof routingZhCN = {
     inboxAccess: 'Inbox access',
     inboxAccessHelp: 'No members means every agent may work this inbox',
     allStaff: 'All agents',
+    rulesEmptyTitle: 'No routing rules yet',
+    rulesEmptyDescription:
+      'Routing rules send new conversations straight to the right team or skill, by keywords in the first message, tags, customer tier or channel. For example, conversations mentioning 退款 (refund) go to the after-sales team. Without rules, new conversations are shared in turn among agents who have access, are online and have room.',
+    rulesEmptyAction: 'Create the first rule',
+    logEmpty: 'Once new conversations are assigned, this shows which rule was used, who got them and why',
     log: 'Routing log',
     logColumns: { time: 'Time', conversation: 'Conversation', rule: 'Rule', outcome: 'Outcome', reason: 'Reason' },
     outcomes: { assigned: 'Assigned', queued: 'Queued', picked_up: 'Picked up' },

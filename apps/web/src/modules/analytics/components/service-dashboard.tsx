@@ -130,13 +130,16 @@ function KpiCards({ report }: { report: ServiceReport }) {
     {
       metric: 'csat',
       value: k.csat.average === null ? '—' : k.csat.average.toFixed(2),
-      footer: `${t('reports.kpi.satisfied', { value: formatPercent(k.csat.satisfiedRate) })} · ${t('reports.kpi.responses', { count: k.csat.responses })}`,
+      footer:
+        k.csat.responses === 0
+          ? t('reports.kpi.noCsat')
+          : `${t('reports.kpi.satisfied', { value: formatPercent(k.csat.satisfiedRate) })} · ${t('reports.kpi.responses', { count: k.csat.responses })}`,
       testId: 'kpi-csat',
     },
     {
       metric: 'nps',
       value: k.nps.score === null ? '—' : String(k.nps.score),
-      footer: t('reports.kpi.responses', { count: k.nps.responses }),
+      footer: k.nps.responses === 0 ? t('reports.kpi.noNps') : t('reports.kpi.responses', { count: k.nps.responses }),
       testId: 'kpi-nps',
     },
     { metric: 'tickets', value: formatCount(k.ticketsCreated, t), testId: 'kpi-tickets' },

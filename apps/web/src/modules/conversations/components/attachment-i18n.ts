@@ -18,6 +18,7 @@ export const attachmentsZhCN = {
   templateUpload: '上传附件',
   fromTemplate: '来自话术',
   image: '[图片]',
+  fileStandIn: '[文件] {{name}}',
 };
 
 export const attachmentsEn: { [K in keyof typeof attachmentsZhCN]: string } = {
@@ -39,4 +40,5 @@ export const attachmentsEn: { [K in keyof typeof attachmentsZhCN]: string } = {
   templateUpload: 'Upload attachment',
   fromTemplate: 'From template',
   image: '[Image]',
+  fileStandIn: '[File] {{name}}',
 };

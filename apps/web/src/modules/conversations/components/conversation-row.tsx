@@ -4,7 +4,7 @@ import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CustomerAvatar } from '../../../ui/customer-avatar.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
-import { customerLabel } from '../labels.ts';
+import { customerLabel, previewText } from '../labels.ts';
 import { ChannelIcon } from './channel-icon.tsx';
 import { WaitingTimer } from './waiting-timer.tsx';
 
@@ -59,7 +59,7 @@ export const ConversationRow = memo(function ConversationRow({
                 {conversation.subject}
               </span>
             )}
-            {conversation.lastMessagePreview ?? t('inbox.noPreview')}
+            {previewText(conversation.lastMessagePreview, t)}
           </span>
           {conversation.unreadCount > 0 && (
             <Badge count={conversation.unreadCount} size="small" overflowCount={99} data-testid="unread-badge" />

@@ -2,6 +2,7 @@ import { Button, Skeleton } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
 import { useConversationList } from '../hooks/use-conversations.ts';
+import { previewText } from '../labels.ts';
 import { StatusTag } from './status-tag.tsx';
 
 type Props = { customerId: string; currentId?: string; onOpen: (id: string) => void };
@@ -31,9 +32,7 @@ export function CustomerConversations({ customerId, currentId, onOpen }: Props) 
             <RelativeTime iso={item.lastMessageAt} className="hk-muted hk-history-time" />
           </div>
           <div className="hk-history-preview">
-            {item.id === currentId
-              ? t('customer.currentConversation')
-              : (item.lastMessagePreview ?? t('inbox.noPreview'))}
+            {item.id === currentId ? t('customer.currentConversation') : previewText(item.lastMessagePreview, t)}
           </div>
         </button>
       ))}

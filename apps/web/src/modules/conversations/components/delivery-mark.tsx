@@ -15,7 +15,7 @@ import { useRetryDelivery } from '../hooks/use-messages.ts';
 
 /**
  * Where an outbound channel message is (email, WeChat, SMS, API deliver it later): 发送中, ✓ 已发送, ✓✓ 已送达,
- * ! 发送失败 with the reason and 重试, or 退信 with the reason. Live through realtime `message.updated` frames.
+ * ! 发送失败 with the reason (in the reader's language, the full sentence on hover) and 重试, or 退信 with the reason. Live through realtime `message.updated` frames.
  */
 export function DeliveryMark({ message, delivery }: { message: Message; delivery: MessageDelivery }) {
   const { t } = useTranslation();
@@ -66,6 +66,7 @@ export function DeliveryMark({ message, delivery }: { message: Message; delivery
           <Tooltip title={t('channelChat.delivery.failedHelp', { error: reason })}>
             <span data-testid="delivery-reason" data-reason={reason}>
               <ExclamationCircleFilled /> {t('channelChat.delivery.failed')}
+              <span className="hk-delivery-reason">{reason}</span>
             </span>
           </Tooltip>
           <Button

@@ -44,7 +44,8 @@ export function SnoozeControl({ onSnooze, isLoading }: { onSnooze: (until: strin
   const today = workspaceToday();
   const pickedIsFuture = picked !== null && pickedInstant(picked).isAfter(dayjs());
   const openPicker = () => {
-    setPicked(today.add(1, 'day').hour(9));
+    // Tomorrow 09:00 from the day the picker opens, not the day the header last rendered (a tab left open overnight).
+    setPicked(workspaceToday().add(1, 'day').hour(9).minute(0).second(0).millisecond(0));
     setPicking(true);
   };
   const confirmPicked = () => {

@@ -16,7 +16,7 @@ import {
   useRevealedPii,
   useRevealPii,
 } from '../hooks/use-customers.ts';
-import { customerName } from './customers-table.tsx';
+import { customerDisplayName, customerName } from './customers-table.tsx';
 import { MergeDrawer } from './merge-drawer.tsx';
 import { TierBadge } from './value-badges.tsx';
 
@@ -113,7 +113,7 @@ function DuplicateRow({
       <CustomerAvatar name={customerName(customer, '?')} seed={customer.id} size={32} />
       <div className="hk-duplicate-main">
         <div className="hk-duplicate-name">
-          <Link to={`/customers/${customer.id}`}>{customerName(customer, t('customer.anonymous'))}</Link>
+          <Link to={`/customers/${customer.id}`}>{customerDisplayName(customer, t)}</Link>
           <TierBadge tier={customer.rfmTier} />
           {candidate.reasons.map((reason) => (
             <Tag key={reason} color="orange" className="hk-badge">

@@ -1,11 +1,13 @@
 import { EyeInvisibleOutlined, EyeOutlined } from '@ant-design/icons';
 import { type Customer, type CustomerSortKey, maskPhone, type SortOrder } from '@huike/contracts';
 import { App, Button, Table, type TableColumnsType, type TableColumnType, Tooltip, Typography } from 'antd';
+import type { TFunction } from 'i18next';
 import type { Key, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CustomerAvatar } from '../../../ui/customer-avatar.tsx';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
+import { customerLabel } from '../../conversations/labels.ts';
 import { formatFen } from '../../orders/money.ts';
 import type { Tag } from '../../tags/api/tags-api.ts';
 import { TagChip } from '../../tags/components/tag-chip.tsx';
@@ -33,6 +35,10 @@ type Props = {
 
 export const customerName = (customer: Pick<Customer, 'name' | 'nickname'>, anonymous: string): string =>
   customer.name?.trim() || customer.nickname?.trim() || anonymous;
+
+/** A customer without a name or nickname is 「客户 3f2a」, the same suffix the workbench shows (「访客 3f2a」). */
+export const customerDisplayName = (customer: Pick<Customer, 'id' | 'name' | 'nickname'>, t: TFunction): string =>
+  customerName(customer, customerLabel({ customerName: null, customerId: customer.id }, t, undefined));
 
 /** The list view may carry the customer's tags (as tags or ids); show what is there. */
 function tagsOf(customer: Customer, catalog: TagCatalog | undefined): Tag[] {
@@ -125,7 +131,7 @@ export function CustomersTable({
           <CustomerAvatar name={customerName(customer, '?')} seed={customer.id} size={24} />
           <span className="hk-cell-name-text">
             <Typography.Link onClick={() => onOpen(customer.id)} data-testid="customer-row-name">
-              {customerName(customer, t('customer.anonymous'))}
+              {customerDisplayName(customer, t)}
             </Typography.Link>
             {customer.nickname && customer.name && <span className="hk-muted hk-small">{customer.nickname}</span>}
           </span>

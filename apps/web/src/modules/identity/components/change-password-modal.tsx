@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../api/client.ts';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { useChangePassword } from '../hooks/use-session.ts';
+import { NewPasswordFields } from './new-password-fields.tsx';
 
 type Values = { currentPassword: string; newPassword: string; confirmPassword: string };
 
@@ -59,34 +60,11 @@ export function ChangePasswordModal({ open, onClose }: { open: boolean; onClose:
         >
           <Input.Password autoComplete="current-password" autoFocus data-testid="current-password" />
         </Form.Item>
-        <Form.Item
-          name="newPassword"
-          label={t('password.new')}
+        <NewPasswordFields
           extra={t('password.changeHelp')}
-          rules={[
-            { required: true, message: t('password.newRequired') },
-            { min: 8, message: t('password.min') },
-            { max: 200 },
-          ]}
-        >
-          <Input.Password autoComplete="new-password" data-testid="new-password" />
-        </Form.Item>
-        <Form.Item
-          name="confirmPassword"
-          label={t('password.confirm')}
-          dependencies={['newPassword']}
-          rules={[
-            { required: true, message: t('password.confirmRequired') },
-            ({ getFieldValue }) => ({
-              validator: (_rule, value) =>
-                !value || getFieldValue('newPassword') === value
-                  ? Promise.resolve()
-                  : Promise.reject(new Error(t('password.mismatch'))),
-            }),
-          ]}
-        >
-          <Input.Password autoComplete="new-password" data-testid="confirm-password" />
-        </Form.Item>
+          testId="new-password"
+          confirm={{ testId: 'confirm-password' }}
+        />
       </Form>
     </Modal>
   );

@@ -1,10 +1,11 @@
 import type { User } from '@huike/contracts';
-import { Alert, App, Button, type ButtonProps, Form, Input, Modal, Space, Typography } from 'antd';
+import { Alert, App, Button, type ButtonProps, Form, Modal, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CopyButton } from '../../../ui/copy-button.tsx';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { useResetPassword } from '../hooks/use-users.ts';
+import { NewPasswordFields } from './new-password-fields.tsx';
 
 // No 0/O, 1/l/I: the password is read out or typed by someone else.
 const alphabet = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -61,38 +62,27 @@ export function ResetPasswordModal({ user, onClose }: { user: User | null; onClo
             <Alert type="error" showIcon title={errorMessage(reset.error, t)} style={{ marginBottom: 16 }} />
           )}
           <Form form={form} layout="vertical" requiredMark={false} onFinish={submit}>
-            <Form.Item label={t('password.new')} required>
-              <Space.Compact style={{ width: '100%' }}>
-                <Form.Item
-                  name="newPassword"
-                  noStyle
-                  rules={[
-                    { required: true, message: t('password.newRequired') },
-                    { min: 8, message: t('password.min') },
-                    { max: 200 },
-                  ]}
-                >
-                  <Input.Password
-                    autoComplete="new-password"
-                    autoFocus
-                    visibilityToggle={{ visible: isVisible, onVisibleChange: setVisible }}
-                    data-testid="reset-password-input"
-                  />
-                </Form.Item>
-                <Button
-                  title={t('password.generateHelp')}
-                  onClick={() => {
-                    form.setFieldsValue({ newPassword: generatePassword() });
-                    setVisible(true);
-                    void form.validateFields(['newPassword']);
-                  }}
-                  data-testid="reset-password-generate"
-                >
-                  {t('password.generate')}
-                </Button>
-                <CopyButton text={newPassword} disabled={newPassword.length === 0} />
-              </Space.Compact>
-            </Form.Item>
+            <NewPasswordFields
+              testId="reset-password-input"
+              autoFocus
+              visibilityToggle={{ visible: isVisible, onVisibleChange: setVisible }}
+              addon={
+                <>
+                  <Button
+                    title={t('password.generateHelp')}
+                    onClick={() => {
+                      form.setFieldsValue({ newPassword: generatePassword() });
+                      setVisible(true);
+                      void form.validateFields(['newPassword']);
+                    }}
+                    data-testid="reset-password-generate"
+                  >
+                    {t('password.generate')}
+                  </Button>
+                  <CopyButton text={newPassword} disabled={newPassword.length === 0} />
+                </>
+              }
+            />
           </Form>
           <Alert type="info" showIcon title={t('password.resetHandOver', { name: user.name })} />
         </>

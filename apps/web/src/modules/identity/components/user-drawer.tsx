@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormDrawer } from '../../../ui/form-drawer.tsx';
 import { useCreateUser, useUpdateUser } from '../hooks/use-users.ts';
+import { NewPasswordFields } from './new-password-fields.tsx';
 import { RoleSelect } from './role-select.tsx';
 
 type Values = { email: string; name: string; role: Role; password: string; teamIds: string[] };
@@ -103,18 +104,12 @@ export function UserDrawer({ open, user, teams, onClose }: Props) {
           {user?.role === 'owner' ? <Input disabled value={t('roles.owner')} /> : <RoleSelect withDescriptions />}
         </Form.Item>
         {!isEditing && (
-          <Form.Item
+          <NewPasswordFields
             name="password"
             label={t('users.initialPassword')}
             extra={t('users.initialPasswordHelp')}
-            rules={[
-              { required: true, message: t('login.passwordRequired') },
-              { min: 8, message: t('users.passwordMin') },
-              { max: 200 },
-            ]}
-          >
-            <Input.Password autoComplete="new-password" data-testid="user-password" />
-          </Form.Item>
+            testId="user-password"
+          />
         )}
         <Form.Item name="teamIds" label={t('users.teams')}>
           <Select

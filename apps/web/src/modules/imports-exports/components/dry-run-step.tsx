@@ -1,6 +1,7 @@
 import type { ImportDryRunResult, RejectedRow } from '@huike/contracts';
 import { Alert, Col, Row, Statistic, Table, type TableColumnsType, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { rejectedRowReasons } from '../cell-errors.ts';
 
 type Props = { result: ImportDryRunResult };
 
@@ -11,13 +12,21 @@ export function DryRunStep({ result }: Props) {
   const { t } = useTranslation();
   const columns: TableColumnsType<RejectedRow> = [
     { key: 'row', title: t('imports.rowNumber'), width: 100, render: (_, row) => t('imports.rowN', { row: row.row }) },
-    { key: 'reason', title: t('imports.reason'), render: (_, row) => row.reason },
+    {
+      key: 'reason',
+      title: t('imports.reason'),
+      // Every bad cell of the row, one reason a line, in the user's language.
+      render: (_, row) =>
+        rejectedRowReasons(row, t).map((reason) => (
+          <div key={reason} data-testid="rejected-reason">
+            {reason}
+          </div>
+        )),
+    },
   ];
   return (
     <div data-testid="import-dry-run">
-      <Typography.Paragraph type="secondary">
-        {t('imports.dryRunHelp', { total: n(result.total) })}
-      </Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{t('imports.dryRunHelp', { count: result.total })}</Typography.Paragraph>
       <Row gutter={16} className="hk-import-stats">
         <Col span={6}>
           <Statistic title={t('imports.willCreate')} value={result.create} data-testid="dry-run-create" />
@@ -45,7 +54,7 @@ export function DryRunStep({ result }: Props) {
               : t('imports.rejectedSampleTitle')}
           </Typography.Title>
           <Table<RejectedRow>
-            rowKey={(row) => `${row.row}:${row.reason}`}
+            rowKey={(row) => row.row}
             size="small"
             columns={columns}
             dataSource={result.rejectedSample}

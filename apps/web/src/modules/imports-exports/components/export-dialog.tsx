@@ -113,22 +113,27 @@ export function ExportDialog({ open, target, description, onClose }: Props) {
             jobId={job.id}
             initial={job}
             onFinished={(done) => done.status === 'succeeded' && setFinished(done)}
-            renderResult={(done) => (
-              <Space orientation="vertical">
-                <Typography.Text>{t('exports.done', { count: resultNumber(done, 'rows') })}</Typography.Text>
-                {fileId && (
-                  <Button
-                    type="primary"
-                    icon={<DownloadOutlined />}
-                    href={fileUrl(fileId)}
-                    download
-                    data-testid="export-download"
-                  >
-                    {t('exports.download')}
-                  </Button>
-                )}
-              </Space>
-            )}
+            cancelWarning={() => t('exports.cancelWarning')}
+            renderResult={(done) =>
+              done.status === 'cancelled' ? (
+                <Typography.Text data-testid="export-cancelled">{t('exports.cancelled')}</Typography.Text>
+              ) : (
+                <Space orientation="vertical">
+                  <Typography.Text>{t('exports.done', { count: resultNumber(done, 'rows') })}</Typography.Text>
+                  {fileId && (
+                    <Button
+                      type="primary"
+                      icon={<DownloadOutlined />}
+                      href={fileUrl(fileId)}
+                      download
+                      data-testid="export-download"
+                    >
+                      {t('exports.download')}
+                    </Button>
+                  )}
+                </Space>
+              )
+            }
           />
         ) : (
           <>

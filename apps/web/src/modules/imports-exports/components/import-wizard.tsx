@@ -168,6 +168,15 @@ export function ImportWizard({ kinds, onViewCustomers }: Props) {
           {runMutation.error ? (
             <Alert type="error" showIcon style={{ marginTop: 12 }} title={errorMessage(runMutation.error, t)} />
           ) : null}
+          {importable === 0 ? (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginTop: 12 }}
+              title={t('imports.nothingToImport')}
+              data-testid="import-nothing-to-import"
+            />
+          ) : null}
           <div className="hk-wizard-footer">
             <Button onClick={() => setStep('mapping')}>{t('imports.backToMapping')}</Button>
             <Button
@@ -178,8 +187,8 @@ export function ImportWizard({ kinds, onViewCustomers }: Props) {
               data-testid="import-run-button"
             >
               {dryRun.rejected > 0
-                ? t('imports.runSkipping', { count: n(importable), rejected: n(dryRun.rejected) })
-                : t('imports.run', { count: n(importable) })}
+                ? t('imports.runSkipping', { count: importable, rejected: dryRun.rejected })
+                : t('imports.run', { count: importable })}
             </Button>
           </div>
         </>
@@ -188,7 +197,13 @@ export function ImportWizard({ kinds, onViewCustomers }: Props) {
       {step === 'run' && job && (
         <>
           <Typography.Paragraph type="secondary">{t('imports.runningHelp')}</Typography.Paragraph>
-          <JobProgress jobId={job.id} initial={job} onFinished={onFinished} />
+          <JobProgress
+            jobId={job.id}
+            initial={job}
+            onFinished={onFinished}
+            cancelWarning={(done) => t('imports.cancelWarning', { count: done })}
+            renderResult={(ended) => (ended.status === 'cancelled' ? <ImportCancelled job={ended} /> : null)}
+          />
           <div className="hk-wizard-footer">
             <Button onClick={restart}>{t('imports.startOver')}</Button>
           </div>
@@ -197,6 +212,35 @@ export function ImportWizard({ kinds, onViewCustomers }: Props) {
 
       {step === 'done' && finished && <ImportDone job={finished} onViewCustomers={onViewCustomers} onAgain={restart} />}
     </Card>
+  );
+}
+
+/** What a cancelled import did before it stopped: the rows it committed, and the report of the rejected ones. */
+function ImportCancelled({ job }: { job: Job }) {
+  const { t } = useTranslation();
+  // Cancelled while queued: the result is empty.
+  if (job.result?.rowsRead === undefined)
+    return <Typography.Text data-testid="import-summary">{t('imports.cancelledBeforeStart')}</Typography.Text>;
+  const reportFileId = resultString(job, 'reportFileId');
+  return (
+    <Space orientation="vertical">
+      <Typography.Text data-testid="import-summary">
+        {t('imports.cancelledResult', {
+          rows: n(resultNumber(job, 'rowsRead')),
+          summary: t('imports.summary', {
+            created: n(resultNumber(job, 'created')),
+            updated: n(resultNumber(job, 'updated')),
+            unchanged: n(resultNumber(job, 'unchanged')),
+            rejected: n(resultNumber(job, 'rejected')),
+          }),
+        })}
+      </Typography.Text>
+      {reportFileId && (
+        <Button icon={<DownloadOutlined />} href={fileUrl(reportFileId)} download data-testid="import-report">
+          {t('imports.downloadReport')}
+        </Button>
+      )}
+    </Space>
   );
 }
 

@@ -8,6 +8,7 @@ import { errorMessage } from '../../../ui/errors.tsx';
 import { formatDuration } from '../../../ui/time.ts';
 import { WaitingTimer } from '../../conversations/components/waiting-timer.tsx';
 import { useAssignConversation } from '../../conversations/hooks/use-conversations.ts';
+import { customerLabel, previewText } from '../../conversations/labels.ts';
 import { useTeams } from '../../identity/hooks/use-users.ts';
 import { routingKeys, useLiveQueue } from '../hooks/use-routing.ts';
 import { formatLoad, loadTitle } from '../labels.ts';
@@ -150,9 +151,9 @@ export function LiveQueueBoard() {
                 title: t('routing.live.customer'),
                 render: (_, row) => (
                   <Space direction="vertical" size={0}>
-                    <Link to={`/inbox/${row.conversationId}`}>{row.customerName ?? row.conversationId.slice(-6)}</Link>
+                    <Link to={`/inbox/${row.conversationId}`}>{customerLabel(row, t, row.channelType)}</Link>
                     <Typography.Text type="secondary" ellipsis style={{ maxWidth: 260 }}>
-                      {row.lastMessagePreview}
+                      {row.lastMessagePreview && previewText(row.lastMessagePreview, t)}
                     </Typography.Text>
                   </Space>
                 ),

@@ -2,7 +2,9 @@ import type { RoutingLogEntry } from '@huike/contracts';
 import { Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { EmptyState } from '../../../ui/empty-state.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
+import { customerLabel } from '../../conversations/labels.ts';
 import { useRoutingLog } from '../hooks/use-routing.ts';
 
 const outcomeColor = { assigned: 'green', queued: 'orange', picked_up: 'blue' } as const;
@@ -19,13 +21,12 @@ export function RoutingLogTable() {
       dataSource={log.data ?? []}
       pagination={{ pageSize: 10 }}
       data-testid="routing-log"
+      locale={{ emptyText: <EmptyState title={t('routing.settings.logEmpty')} /> }}
       columns={[
         { title: t('routing.settings.logColumns.time'), render: (_, row) => <RelativeTime iso={row.createdAt} /> },
         {
           title: t('routing.settings.logColumns.conversation'),
-          render: (_, row) => (
-            <Link to={`/inbox/${row.conversationId}`}>{row.customerName ?? row.conversationId.slice(-6)}</Link>
-          ),
+          render: (_, row) => <Link to={`/inbox/${row.conversationId}`}>{customerLabel(row, t, row.channelType)}</Link>,
         },
         { title: t('routing.settings.logColumns.rule'), render: (_, row) => row.ruleName ?? '—' },
         {

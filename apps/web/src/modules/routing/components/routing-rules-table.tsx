@@ -1,7 +1,8 @@
-import { ArrowDownOutlined, ArrowUpOutlined, WarningOutlined } from '@ant-design/icons';
+import { ArrowDownOutlined, ArrowUpOutlined, PlusOutlined, WarningOutlined } from '@ant-design/icons';
 import type { RoutingRule } from '@huike/contracts';
 import { App, Button, Space, Switch, Table, Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { EmptyState } from '../../../ui/empty-state.tsx';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { useInboxMap } from '../../inboxes/hooks/use-inboxes.ts';
 import { useTagCatalog } from '../../tags/hooks/use-tags.ts';
@@ -13,7 +14,7 @@ import {
 } from '../hooks/use-routing.ts';
 
 /** The ordered rules: first match wins; move up/down, switch on/off, edit, delete. */
-export function RoutingRulesTable({ onEdit }: { onEdit: (rule: RoutingRule) => void }) {
+export function RoutingRulesTable({ onEdit, onCreate }: { onEdit: (rule: RoutingRule) => void; onCreate: () => void }) {
   const { t } = useTranslation();
   const { modal, message } = App.useApp();
   const rules = useRoutingRules();
@@ -65,6 +66,24 @@ export function RoutingRulesTable({ onEdit }: { onEdit: (rule: RoutingRule) => v
       pagination={false}
       dataSource={list}
       data-testid="routing-rules"
+      locale={{
+        emptyText: (
+          <EmptyState
+            title={t('routing.settings.rulesEmptyTitle')}
+            description={t('routing.settings.rulesEmptyDescription')}
+            action={
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={onCreate}
+                data-testid="routing-rules-empty-create"
+              >
+                {t('routing.settings.rulesEmptyAction')}
+              </Button>
+            }
+          />
+        ),
+      }}
       columns={[
         {
           title: '#',

@@ -4,6 +4,7 @@ import type {
   CustomerCount,
   CustomFieldDefinition,
   Segment,
+  SegmentCount,
   SegmentFilter,
   TagGroupWithTags,
   UpdateSegmentBody,
@@ -19,8 +20,8 @@ export const segmentsApi = {
   create: (body: CreateSegmentBody) => api.post<Segment>('/api/v1/segments', body),
   update: (id: string, body: UpdateSegmentBody) => api.patch<Segment>(`/api/v1/segments/${id}`, body),
   remove: (id: string) => api.delete<void>(`/api/v1/segments/${id}`),
-  count: (id: string, signal?: AbortSignal) =>
-    api.get<CustomerCount>(`/api/v1/segments/${id}/count`, undefined, signal),
+  /** Counts the segment now; the server remembers the answer as its stored count. */
+  count: (id: string, signal?: AbortSignal) => api.get<SegmentCount>(`/api/v1/segments/${id}/count`, undefined, signal),
   countFilter: (filter: SegmentFilter) => api.post<CustomerCount>('/api/v1/segments/count', { filter }),
   preview: (filter: SegmentFilter, limit: number) =>
     api.post<{ items: Customer[] }>('/api/v1/segments/preview', { filter, limit }),

@@ -100,7 +100,7 @@ export function BulkActionModal({ open, action, target, description, onClose }: 
         loading: run.isPending,
         danger: action === 'remove_tags',
       }}
-      cancelWarning={(done) => t('bulk.cancelWarning', { count: n(done) })}
+      cancelWarning={(done) => t('bulk.cancelWarning', { count: done })}
       renderResult={(done) => {
         if (done.status === 'cancelled' && !done.result?.action)
           return <Typography.Text data-testid="bulk-result">{t('bulk.cancelledBeforeStart')}</Typography.Text>;
@@ -113,7 +113,7 @@ export function BulkActionModal({ open, action, target, description, onClose }: 
             <Typography.Text data-testid="bulk-result">
               {done.status === 'cancelled'
                 ? t('bulk.cancelledResult', {
-                    count: n(processed),
+                    count: processed,
                     changed: n(changed),
                     rest: n(Math.max(0, matched - processed)),
                   })

@@ -19,6 +19,7 @@ import { Link } from 'react-router';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { MaskedPhone } from '../../../ui/masked-phone.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
+import { customerDisplayName } from '../../customers/components/customers-table.tsx';
 import { formatFen } from '../../orders/money.ts';
 import { countConditions, emptyFilter, filterProblem } from '../filter-model.ts';
 import {
@@ -105,9 +106,7 @@ export function SegmentEditor({ segment, canManage, onSaved, onDeleted }: Props)
     {
       key: 'name',
       title: t('customer.name'),
-      render: (_, customer) => (
-        <Link to={`/customers/${customer.id}`}>{customer.name?.trim() || t('customer.anonymous')}</Link>
-      ),
+      render: (_, customer) => <Link to={`/customers/${customer.id}`}>{customerDisplayName(customer, t)}</Link>,
     },
     {
       key: 'phone',

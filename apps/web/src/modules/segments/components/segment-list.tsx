@@ -1,9 +1,10 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import type { Segment } from '@huike/contracts';
-import { Button, Card, Skeleton, Typography } from 'antd';
+import { Button, Card, Skeleton, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../../ui/empty-state.tsx';
 import { ErrorState } from '../../../ui/error-state.tsx';
+import { formatDateTime, formatRelative, useNow } from '../../../ui/time.ts';
 import { useSegmentCount, useSegments } from '../hooks/use-segments.ts';
 
 type Props = {
@@ -13,7 +14,10 @@ type Props = {
   onNew: () => void;
 };
 
-/** Saved segments (分组), each with its current count. */
+/**
+ * Saved segments (分组), each with its last count and how old it is, shown at once; old counts are counted again in
+ * the background, row by row (a spinner on that row only), and 刷新 on a row counts it now.
+ */
 export function SegmentList({ selectedId, canManage, onOpen, onNew }: Props) {
   const { t } = useTranslation();
   const segments = useSegments();
@@ -53,17 +57,23 @@ export function SegmentList({ selectedId, canManage, onOpen, onNew }: Props) {
 }
 
 function SegmentItem({ segment, isSelected, onOpen }: { segment: Segment; isSelected: boolean; onOpen: () => void }) {
-  const { t } = useTranslation();
-  const count = useSegmentCount(segment.id);
+  const { t, i18n } = useTranslation();
+  const count = useSegmentCount(segment);
+  const now = useNow(30_000);
+  const locale = i18n.language.startsWith('zh') ? 'zh-CN' : 'en-US';
+  let figure: React.ReactNode;
+  if (count.count !== null) figure = t('segments.countShort', { count: count.count.toLocaleString(locale) });
+  else if (count.isCounting) figure = <span className="hk-muted">{t('segments.countCounting')}</span>;
+  else if (count.isError) figure = <span className="hk-muted">{t('segments.countFailed')}</span>;
+  else figure = <span className="hk-muted">{t('segments.countNever')}</span>;
   return (
-    <li>
-      <button
-        type="button"
-        className={isSelected ? 'hk-segment-item hk-segment-item-selected' : 'hk-segment-item'}
-        onClick={onOpen}
-        data-testid="segment-item"
-        data-segment-id={segment.id}
-      >
+    <li
+      className={isSelected ? 'hk-segment-row hk-segment-row-selected' : 'hk-segment-row'}
+      data-testid="segment-item"
+      data-segment-id={segment.id}
+      data-counting={count.isCounting ? 'true' : 'false'}
+    >
+      <button type="button" className="hk-segment-item" onClick={onOpen}>
         <span className="hk-segment-item-main">
           <Typography.Text strong ellipsis>
             {segment.name}
@@ -74,14 +84,31 @@ function SegmentItem({ segment, isSelected, onOpen }: { segment: Segment; isSele
             </Typography.Text>
           )}
         </span>
-        <span className="hk-segment-item-count" data-testid="segment-count">
-          {count.data
-            ? t('segments.countShort', { count: count.data.count.toLocaleString('zh-CN') })
-            : count.isError
-              ? '—'
-              : '…'}
+        <span className="hk-segment-item-count">
+          <span data-testid="segment-count" data-count={count.count ?? undefined}>
+            {figure}
+          </span>
+          {count.countedAt && (
+            <Tooltip title={t('segments.countedAt', { time: formatDateTime(count.countedAt) })}>
+              <time className="hk-segment-item-age" dateTime={count.countedAt} data-testid="segment-counted-at">
+                {count.isError ? t('segments.countFailed') : formatRelative(count.countedAt, now)}
+              </time>
+            </Tooltip>
+          )}
         </span>
       </button>
+      <Tooltip title={t('segments.countRefresh')}>
+        <Button
+          type="text"
+          size="small"
+          className="hk-segment-item-refresh"
+          icon={<ReloadOutlined spin={count.isCounting} />}
+          disabled={count.isCounting}
+          onClick={count.refresh}
+          aria-label={t('segments.countRefresh')}
+          data-testid="segment-count-refresh"
+        />
+      </Tooltip>
     </li>
   );
 }

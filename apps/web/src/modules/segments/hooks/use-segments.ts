@@ -1,4 +1,10 @@
-import type { CreateSegmentBody, SegmentFilter, UpdateSegmentBody } from '@huike/contracts';
+import {
+  type CreateSegmentBody,
+  SEGMENT_COUNT_FRESH_MS,
+  type Segment,
+  type SegmentFilter,
+  type UpdateSegmentBody,
+} from '@huike/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { customFieldsApi, segmentsApi } from '../api/segments-api.ts';
@@ -6,7 +12,8 @@ import { customFieldsApi, segmentsApi } from '../api/segments-api.ts';
 export const segmentKeys = {
   all: ['segments'] as const,
   list: ['segments', 'list'] as const,
-  count: (id: string) => ['segments', 'count', id] as const,
+  /** Outside `all`: saving a segment must not restart other rows' counts (each takes seconds on a big shop). */
+  count: (id: string, updatedAt: string) => ['segment-counts', id, updatedAt] as const,
   liveCount: (filter: string) => ['segments', 'live-count', filter] as const,
   preview: (filter: string) => ['segments', 'preview', filter] as const,
   customFields: ['segments', 'custom-fields'] as const,
@@ -16,13 +23,54 @@ export function useSegments() {
   return useQuery({ queryKey: segmentKeys.list, queryFn: ({ signal }) => segmentsApi.list(signal) });
 }
 
-/** A saved segment's current count (each row of the list asks for its own, so a slow one does not hold the rest). */
-export function useSegmentCount(id: string) {
-  return useQuery({
-    queryKey: segmentKeys.count(id),
-    queryFn: ({ signal }) => segmentsApi.count(id, signal),
-    staleTime: 15_000,
+/** At most this many segments are counted at once by one page (each is a full count: seconds on a big shop). */
+const PARALLEL_COUNTS = 2;
+let countsRunning = 0;
+const countsWaiting: (() => void)[] = [];
+
+async function inCountQueue<T>(task: () => Promise<T>): Promise<T> {
+  if (countsRunning >= PARALLEL_COUNTS) await new Promise<void>((resolve) => countsWaiting.push(resolve));
+  countsRunning++;
+  try {
+    return await task();
+  } finally {
+    countsRunning--;
+    countsWaiting.shift()?.();
+  }
+}
+
+/**
+ * A saved segment's count as the list shows it: the stored count at once (`customerCount`, `countedAt`), counted
+ * again in the background when it is older than SEGMENT_COUNT_FRESH_MS when the row appears (or never counted),
+ * and on `refresh`. Each row counts on its own, so a slow one holds nobody; the new count is written into the list.
+ */
+export function useSegmentCount(segment: Segment) {
+  const client = useQueryClient();
+  const [shownAt] = useState(() => Date.now());
+  const isStale = !segment.countedAt || shownAt - Date.parse(segment.countedAt) > SEGMENT_COUNT_FRESH_MS;
+  const query = useQuery({
+    queryKey: segmentKeys.count(segment.id, segment.updatedAt),
+    queryFn: async ({ signal }) => {
+      const counted = await inCountQueue(() => segmentsApi.count(segment.id, signal));
+      client.setQueryData<Segment[]>(segmentKeys.list, (list) =>
+        list?.map((item) =>
+          item.id === segment.id ? { ...item, customerCount: counted.count, countedAt: counted.countedAt } : item,
+        ),
+      );
+      return counted;
+    },
+    enabled: isStale,
+    staleTime: SEGMENT_COUNT_FRESH_MS,
+    retry: false,
+    refetchOnWindowFocus: false,
   });
+  return {
+    count: segment.customerCount,
+    countedAt: segment.countedAt,
+    isCounting: query.isFetching,
+    isError: query.isError && !query.isFetching,
+    refresh: () => void query.refetch(),
+  };
 }
 
 export function useCustomFieldDefinitions() {

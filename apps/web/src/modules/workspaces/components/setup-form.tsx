@@ -2,6 +2,7 @@ import { Alert, Button, Divider, Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { defaultTimezone } from '../../../ui/time.ts';
+import { NewPasswordFields } from '../../identity/components/new-password-fields.tsx';
 import type { SetupInput } from '../api/setup-api.ts';
 import { useSetupWorkspace } from '../hooks/use-setup.ts';
 import { TimezoneSelect } from './timezone-select.tsx';
@@ -69,35 +70,13 @@ export function SetupForm({ onDone }: { onDone: () => void }) {
       >
         <Input autoComplete="username" placeholder="name@shop.com" data-testid="setup-email" />
       </Form.Item>
-      <Form.Item
+      <NewPasswordFields
         name="password"
         label={t('login.password')}
-        rules={[
-          { required: true, message: t('login.passwordRequired') },
-          { min: 8, message: t('users.passwordMin') },
-          { max: 200 },
-        ]}
+        testId="setup-password"
+        confirm={{ label: t('setup.confirmPassword'), testId: 'setup-confirm-password' }}
         hasFeedback
-      >
-        <Input.Password autoComplete="new-password" data-testid="setup-password" />
-      </Form.Item>
-      <Form.Item
-        name="confirmPassword"
-        label={t('setup.confirmPassword')}
-        dependencies={['password']}
-        hasFeedback
-        rules={[
-          { required: true, message: t('setup.confirmPasswordRequired') },
-          ({ getFieldValue }) => ({
-            validator: (_rule, value) =>
-              !value || getFieldValue('password') === value
-                ? Promise.resolve()
-                : Promise.reject(new Error(t('setup.passwordMismatch'))),
-          }),
-        ]}
-      >
-        <Input.Password autoComplete="new-password" data-testid="setup-confirm-password" />
-      </Form.Item>
+      />
       <Button type="primary" htmlType="submit" block size="large" loading={setup.isPending} data-testid="setup-submit">
         {t('setup.submit')}
       </Button>

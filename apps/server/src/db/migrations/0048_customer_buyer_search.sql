@@ -1,0 +1,1 @@
+CREATE INDEX "customer_identities_buyer_search_idx" ON "customer_identities" USING btree ("workspace_id",lower(substr("external_id", strpos("external_id", ':') + 1)) text_pattern_ops) WHERE kind = 'platform_buyer';
