@@ -7,6 +7,7 @@ import type { EventBus } from '../../platform/events.ts';
 import type { Files } from '../../platform/files.ts';
 import { DeliveryError, type DeliveryRow, type Outbox } from '../../platform/outbox.ts';
 import { type Realtime, topics } from '../../platform/realtime.ts';
+import { createTtlCache } from '../../platform/ttl-cache.ts';
 import type { ConversationsService, OutboundRef } from '../conversations/index.ts';
 import type { CustomersService } from '../customers/index.ts';
 import { adapterFor } from './adapters/index.ts';
@@ -83,10 +84,8 @@ export function createChannelRuntime(deps: {
   log: ChannelRuntime['log'];
 }): ChannelRuntime {
   const { db, cipher, customers, conversations } = deps;
-  const inboxesByToken = new Map<string, { inbox: ChannelInbox; until: number }>();
-  const inboxesLoading = new Map<string, Promise<ChannelInbox | undefined>>();
-  /** Counts forgetInbox calls: a read that started before one does not fill the cache. */
-  let forgotten = 0;
+  // Requests that miss together share one read (32 in flight used to read the row 32 times when it expired).
+  const inboxesByToken = createTtlCache<ChannelInbox | undefined>(INBOX_CACHE_MS, INBOX_CACHE_MAX);
 
   const runtime: ChannelRuntime = {
     db,
@@ -124,35 +123,19 @@ export function createChannelRuntime(deps: {
 
     inboxesOfType: async (type) => (await repo.inboxesOfType(db, type)).map((row) => decryptInbox(row, cipher)),
 
-    inboxByToken(token) {
-      const cached = inboxesByToken.get(token);
-      if (cached && cached.until > Date.now()) return Promise.resolve(cached.inbox);
-      // Requests that miss together share one read (32 in flight used to read the row 32 times when it expired).
-      let loading = inboxesLoading.get(token);
-      if (!loading) {
-        const generation = forgotten;
-        loading = (async () => {
-          const row = token.length <= 64 ? await repo.findInboxByToken(db, token) : undefined;
-          if (!row) return undefined;
-          const inbox = decryptInbox(row, cipher);
-          // A change saved while this read was in flight may not be in it: answered, never kept.
-          if (generation === forgotten) {
-            if (inboxesByToken.size >= INBOX_CACHE_MAX) inboxesByToken.clear();
-            inboxesByToken.set(token, { inbox, until: Date.now() + INBOX_CACHE_MS });
-          }
-          return inbox;
-        })().finally(() => {
-          if (inboxesLoading.get(token) === loading) inboxesLoading.delete(token);
-        });
-        inboxesLoading.set(token, loading);
-      }
-      return loading;
+    async inboxByToken(token) {
+      if (token.length > 64) return undefined;
+      const inbox = await inboxesByToken.get(token, async () => {
+        const row = await repo.findInboxByToken(db, token);
+        return row ? decryptInbox(row, cipher) : undefined;
+      });
+      // An unknown token is not kept: an inbox made with it is found at once.
+      if (!inbox) inboxesByToken.delete(token);
+      return inbox;
     },
 
     forgetInbox(token) {
-      forgotten++;
       inboxesByToken.delete(token);
-      inboxesLoading.delete(token);
     },
 
     async updateDelivery(inbox, externalId, update) {
