@@ -88,6 +88,10 @@ describe('automation rules', () => {
     expect(await page.locator('[data-testid=automation-runs]').textContent()).toContain('成功');
     // The run links to what it acted on: the customer's page and the conversation in the workbench.
     const runRow = page.locator('[data-testid=automation-runs] tbody tr', { hasText: name }).first();
+    // Why it ran: the message that matched and the condition that held.
+    const why = await runRow.locator('[data-testid=run-why]').textContent();
+    expect(why).toContain('衣服不合适');
+    expect(why).toMatch(/条件 \d「消息内容」成立/);
     expect(await runRow.locator('[data-testid=run-customer-link]').getAttribute('href')).toBe(
       `/customers/${done.context.customerId}`,
     );

@@ -147,4 +147,21 @@ describe('FAQ bot', () => {
     );
     expect([...watched.errors, ...watched.dialogs]).toEqual([]);
   });
+
+  it("speaks English to a buyer whose widget is in English, keeping the shop's own greeting", async () => {
+    const { page: visitor, watched } = await browser.page('visitor-en');
+    await visitor.goto(`/widget/?inbox=${encodeURIComponent(inbox.token)}&lang=en`);
+    const input = visitor.locator('[data-testid=widget-input]');
+    await input.waitFor({ state: 'visible' });
+    expect(await input.getAttribute('placeholder')).toBe('Type a message…');
+    await visitor.locator('.greeting', { hasText: '您好，我是智能客服小慧' }).waitFor({ state: 'visible' });
+
+    await typeAndSend(input, `how do I get an invoice? ${run}`);
+    await visitor
+      .locator('[data-testid=widget-message]', { hasText: 'Connecting you to a human agent' })
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await visitor.locator('[data-testid=widget-message]', { hasText: HANDOFF_LINE }).count()).toBe(0);
+    expect([...watched.errors, ...watched.dialogs]).toEqual([]);
+  });
 });

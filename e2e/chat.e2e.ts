@@ -257,7 +257,7 @@ describe('website chat', () => {
       await widget
         .locator('[data-testid=widget-message][data-state=pending]', { hasText: text })
         .first()
-        .waitFor({ state: 'visible', timeout: 5_000 });
+        .waitFor({ state: 'visible' });
     }
     await sleep(1_000);
     expect(await agentMessages.filter({ hasText: offline[0] }).count(), 'nothing can arrive while offline').toBe(0);

@@ -209,6 +209,36 @@ describe('customer profile, timeline, export and list', () => {
     expect(watched.errors).toEqual([]);
   });
 
+  it('注销并删除个人信息: the confirmation needs a reason and the name, then the profile is erased and the order kept', async () => {
+    const api = ownerApi();
+    const run = runId();
+    const phone = mobile(run, 6);
+    const name = `注销${run}`;
+    const id = await buyer(api, { name, phone, orderNo: `E2E-${run}-x`, amountFen: 2300 });
+
+    const { page, watched } = await browser.signedIn('owner', { path: `/customers/${id}` });
+    await page.locator('[data-testid=customer-erase-open]').click();
+    const submit = page.locator('#customer-erase-submit');
+    await submit.waitFor({ state: 'visible' });
+    expect(await page.locator('.ant-modal').textContent()).toContain('订单');
+    expect(await submit.isDisabled()).toBe(true);
+    await page.locator('[data-testid=customer-erase-reason]').fill('买家来电要求删除个人信息');
+    await page.locator('[data-testid=customer-erase-confirm]').fill('别的名字');
+    expect(await submit.isDisabled()).toBe(true);
+    await page.locator('[data-testid=customer-erase-confirm]').fill(name);
+    expect(await submit.isDisabled()).toBe(false);
+    await submit.click();
+
+    const header = page.locator('[data-testid=customer-header]');
+    await waitFor(async () => /已注销客户/.test((await header.textContent()) ?? ''), 'the erased name in the header');
+    expect(await page.locator('[data-testid=customer-page]').textContent()).not.toContain(name);
+    const customer = await api.request<Customer & { orderCount: number }>('GET', `/api/v1/customers/${id}`);
+    expect(customer).toMatchObject({ phone: null, orderCount: 1 });
+    const found = await api.request<{ items: unknown[] }>('GET', `/api/v1/customers?q=${phone}`);
+    expect(found.items).toEqual([]);
+    expect(watched.errors).toEqual([]);
+  });
+
   it('sorts the list by total spent, order count and last order, shows the total, and labels the header badges', async () => {
     const api = ownerApi();
     const run = runId();

@@ -19,7 +19,8 @@ describe('sentiment and urgency in the chat', () => {
       .first()
       .waitFor();
 
-    const { page: owner, watched: ownerWatch } = await browser.signedIn('owner', { path: '/inbox' });
+    // Searched: the list shows 30 rows, and the other files' conversations may push this one past them.
+    const { page: owner, watched: ownerWatch } = await browser.signedIn('owner', { path: `/inbox?q=${run}` });
 
     const row = owner.locator('[data-testid=conversation-row]', { hasText: `#${run}` }).first();
     await row.waitFor({ state: 'visible' });

@@ -116,8 +116,10 @@ export function useBrowser(options: { closeContexts?: 'afterEach' | 'afterAll' }
     async signedIn(label = 'owner', { path = '/', ...pageOptions } = {}) {
       const opened = await session.page(label, pageOptions);
       await signInByCookie(opened.context);
-      await opened.page.goto(path);
-      await opened.page.locator('[data-testid=current-user]').waitFor({ state: 'visible' });
+      // Waits on what the app shows rather than on every asset's load event: on a loaded CI machine the first load
+      // of the bundle alone has taken more than the context's 15 s.
+      await opened.page.goto(path, { waitUntil: 'commit' });
+      await opened.page.locator('[data-testid=current-user]').waitFor({ state: 'visible', timeout: 60_000 });
       return opened;
     },
   };

@@ -3,7 +3,9 @@ import { orderPlatforms, password as passwordSchema, role as roleSchema } from '
 import { z } from 'zod';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { backupDatabase, restoreDatabase } from './db/backup.ts';
 import { openDatabase } from './db/database.ts';
+import { startEmbeddedCluster } from './db/embedded.ts';
 import { startServer } from './main.ts';
 import { backfillSearchColumns } from './modules/customers/index.ts';
 import { exportFromCli, importFromCli, isWorkspaceId } from './modules/imports-exports/imports-exports.cli.ts';
@@ -25,6 +27,11 @@ const USAGE = `用法 Usage: huike <command>
                                              without one, e.g. an order file with no 平台 column
   export customers --format csv|xlsx|pdf --out FILE [--segment ID] [--q TEXT] [--fields a,b,c] [--workspace ID]
                                              export customers (default fields unless --fields)
+  backup --out FILE [--include-key]          write the whole database (files included) to one gzip'd file from a
+                                             consistent snapshot. The encryption key for ID-card and bank-card
+                                             numbers is NOT included unless --include-key: keep it separately
+  restore FILE [--force]                     load a backup into an empty database (the server must be stopped);
+                                             --force replaces the data of a database that already has some
   nlp sentiment                              read one text per line on stdin, write one JSON per line
                                              {"label":"positive"|"negative","score":0.5..1}`;
 
@@ -143,12 +150,68 @@ async function exportFile(sub: string | undefined, values: Record<string, unknow
   );
 }
 
+/** The database URL without migrating it (a backup records the schema as it is; a restore builds it itself). */
+async function withDatabaseUrl<T>(
+  task: (url: string, config: ReturnType<typeof loadConfig>) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig(process.env, { logLevel: 'error' });
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedCluster(config.dataDir, () => {});
+  try {
+    return await task(config.databaseUrl ?? embedded!.url, config);
+  } finally {
+    await embedded?.stop();
+  }
+}
+
+const progress = (line: string) => process.stderr.write(`${line}\n`);
+
+async function backup(values: Record<string, string | boolean | undefined>) {
+  if (typeof values.out !== 'string') fail('backup 需要 --out FILE');
+  const started = Date.now();
+  const summary = await withDatabaseUrl((url, config) =>
+    backupDatabase({
+      url,
+      out: String(values.out),
+      keyConfig: config,
+      includeKey: values['include-key'] === true,
+      progress,
+    }),
+  );
+  const mb = (summary.bytes / 1024 / 1024).toFixed(1);
+  process.stdout.write(
+    `已备份 ${summary.tables} 张表、${summary.rows} 行到 ${summary.file}（${mb} MB，${((Date.now() - started) / 1000).toFixed(1)} 秒）\n`,
+  );
+  const key = summary.key;
+  if (key.included) {
+    process.stderr.write(
+      `警告：备份文件里含有加密密钥（来自 ${key.source}）。拿到文件的人可以解密身份证号和银行卡号，请妥善保管\n`,
+    );
+  } else if (key.fingerprint) {
+    process.stderr.write(
+      `注意：加密密钥不在备份里（密钥在 ${key.source}，指纹 ${key.fingerprint}）。没有它，恢复后身份证号和银行卡号无法解密：请另行安全保存；或加 --include-key 一并备份\n`,
+    );
+  }
+}
+
+async function restore(file: string | undefined, values: Record<string, string | boolean | undefined>) {
+  if (!file) fail('restore 需要备份文件：huike restore FILE');
+  const started = Date.now();
+  const summary = await withDatabaseUrl((url, config) =>
+    restoreDatabase({ url, file, keyConfig: config, force: values.force === true, progress }),
+  );
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const upgraded = summary.migrated > 0 ? `，并升级了 ${summary.migrated} 个数据库迁移` : '';
+  process.stdout.write(
+    `已从 ${file}（${summary.manifest.createdAt} 备份，慧客 ${summary.manifest.productVersion}）恢复 ${summary.tables} 张表、${summary.rows} 行${upgraded}（${seconds} 秒）\n${summary.keyNote}\n`,
+  );
+}
+
 async function createToken(values: Record<string, string | boolean | undefined>) {
   if (!values.email || !values.name) fail('token create 需要 --email 和 --name');
   await withServices(async ({ services }) => {
     const actor = await services.identity.actorByEmail(String(values.email));
     if (!actor) fail(`没有这个成员：${values.email}`);
-    const { token } = await services.identity.createApiToken(actor, String(values.name));
+    const { token } = await services.identity.createApiToken(actor, String(values.name), 'cli');
     process.stdout.write(`${token}\n`);
   });
 }
@@ -170,6 +233,8 @@ export async function runCli(argv: string[]) {
       q: { type: 'string' },
       fields: { type: 'string' },
       platform: { type: 'string' },
+      'include-key': { type: 'boolean' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -183,6 +248,8 @@ export async function runCli(argv: string[]) {
     return;
   }
   if (command === 'export') return exportFile(sub, values);
+  if (command === 'backup' && !sub) return backup(values);
+  if (command === 'restore') return restore(sub, values);
   switch (`${command}${sub ? ` ${sub}` : ''}`) {
     case 'serve': {
       const role = values.role ?? 'all';

@@ -260,7 +260,10 @@ export type FrameOf<T extends Frame['type']> = Extract<Frame, { type: T }>;
 export type TestSocket = {
   socket: WebSocket;
   frames: Frame[];
-  /** The first not-yet-taken frame of this type matching the predicate, waiting up to timeoutMs for it. */
+  /**
+   * The first not-yet-taken frame of this type matching the predicate, waiting up to timeoutMs for it (a ceiling:
+   * it answers as soon as the frame is there; a loaded CI machine can take seconds to deliver one).
+   */
   next<T extends Frame['type']>(
     type: T,
     predicate?: (frame: FrameOf<T>) => boolean,
@@ -274,6 +277,18 @@ export type TestSocket = {
 };
 
 /** Opens a socket; rejects with `{ status }` when the server refuses the upgrade with an HTTP answer. */
+/** How long `next` waits for a frame unless told otherwise (a load average of 30 has delayed one past a second). */
+export const FRAME_CEILING_MS = 15_000;
+
+/** The socket's close, or `{ code: 0, reason: 'still open' }` if it is still open after `ms`. */
+export function closedWithin(socket: TestSocket, ms = FRAME_CEILING_MS): Promise<{ code: number; reason: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const stillOpen = new Promise<{ code: number; reason: string }>((resolve) => {
+    timer = setTimeout(() => resolve({ code: 0, reason: 'still open' }), ms);
+  });
+  return Promise.race([socket.closed, stillOpen]).finally(() => clearTimeout(timer));
+}
+
 export function openSocket(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
   const socket = new WebSocket(url, { headers });
   const frames: Frame[] = [];
@@ -296,7 +311,7 @@ export function openSocket(url: string, headers: Record<string, string> = {}): P
       for (const frame of frames) taken.add(frame);
     },
     close: () => socket.terminate(),
-    next(type, predicate = () => true, timeoutMs = 1000) {
+    next(type, predicate = () => true, timeoutMs = FRAME_CEILING_MS) {
       type Wanted = FrameOf<typeof type>;
       return new Promise((resolve, reject) => {
         const check = () => {
@@ -385,7 +400,8 @@ export function readBack(
  * Tests that are not about the first moments of a connection use it so they do not depend on that timing.
  */
 export async function untilVisitorSocketReady(socket: TestSocket): Promise<void> {
-  for (let attempt = 0; attempt < 50; attempt++) {
+  const deadline = Date.now() + FRAME_CEILING_MS;
+  while (Date.now() < deadline) {
     socket.sendJson({ type: 'ping' });
     const pong = await socket.next('pong', undefined, 100).catch(() => undefined);
     if (pong) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { topics } from '../src/platform/realtime.ts';
 import {
+  closedWithin,
   countRows,
   createTestApp,
   createTestDatabase,
@@ -47,6 +48,13 @@ describe('the agent socket', () => {
     expect(await socketRefusal(`${ws}/api/v1/realtime`, { cookie: owner.cookie!, origin: http })).toBe(101);
   });
 
+  it('refuses, not fails on, an Origin that is `null` or not a URL', async () => {
+    const { owner } = await createWorkspace(context);
+    for (const origin of ['null', 'not a url']) {
+      expect(await socketRefusal(`${ws}/api/v1/realtime`, { cookie: owner.cookie!, origin })).toBe(403);
+    }
+  });
+
   it('accepts an API token', async () => {
     const { owner, inbox } = await createWorkspace(context);
     const { token } = (await owner.post('/api/v1/api-tokens', { name: '看板' })).json();
@@ -80,7 +88,7 @@ describe('the agent socket', () => {
     const colleagueSocket = await agentSocket(colleague.cookie!);
     try {
       await owner.patch(`/api/v1/users/${agent.userId}`, { disabled: true });
-      const closed = await Promise.race([socket.closed, pause(2000).then(() => ({ code: 0, reason: 'still open' }))]);
+      const closed = await closedWithin(socket);
       expect(closed.code).toBe(4403);
       expect(colleagueSocket.socket.readyState).toBe(colleagueSocket.socket.OPEN);
       expect(await socketRefusal(`${ws}/api/v1/realtime`, { cookie: agent.cookie! })).toBe(401);
@@ -132,8 +140,8 @@ describe('the visitor socket', () => {
       for (const client of held) client.release();
     }
     try {
-      await socket.next('ack', (frame) => frame.clientMsgId === 'early-1', 2000);
-      await socket.next('ack', (frame) => frame.clientMsgId === 'early-2', 2000);
+      await socket.next('ack', (frame) => frame.clientMsgId === 'early-1');
+      await socket.next('ack', (frame) => frame.clientMsgId === 'early-2');
       expect(await countRows(context, `from messages where client_msg_id in ('early-1', 'early-2')`)).toBe(2);
     } finally {
       socket.close();
@@ -146,7 +154,7 @@ describe('the visitor socket', () => {
     const socket = await readyVisitorSocket(inbox.token, visitor);
     try {
       for (let i = 1; i <= 8; i++) socket.sendJson({ type: 'message', content: String(i), clientMsgId: `order-${i}` });
-      await socket.next('ack', (frame) => frame.clientMsgId === 'order-8', 3000);
+      await socket.next('ack', (frame) => frame.clientMsgId === 'order-8');
       const history = (await owner.get(`/api/v1/conversations/${conversationId}/messages`)).json();
       expect(history.items.map((m: { content: string }) => m.content)).toEqual([
         '0',
@@ -267,7 +275,7 @@ describe('the visitor socket', () => {
     const visitor = await createVisitor(context, inbox.token);
     const socket = await readyVisitorSocket(inbox.token, visitor);
     socket.socket.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), { binary: false });
-    const closed = await Promise.race([socket.closed, pause(2000).then(() => ({ code: 0, reason: 'still open' }))]);
+    const closed = await closedWithin(socket);
     expect(closed.code).toBe(1007);
 
     const fresh = await readyVisitorSocket(inbox.token, visitor);

@@ -1,6 +1,7 @@
 import { agentSocketCloseCodes } from '@huike/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  closedWithin,
   createTestDatabase,
   createVisitor,
   createWorkspace,
@@ -60,14 +61,14 @@ describe('two app processes on one database', () => {
     try {
       visitorSocket.sendJson({ type: 'message', content: '我在 A 节点上', clientMsgId: 'two-nodes-1' });
       const ack = await visitorSocket.next('ack', (frame) => frame.clientMsgId === 'two-nodes-1');
-      const seenOnB = await agentSocket.next('message.created', (frame) => frame.message.id === ack.message.id, 2000);
+      const seenOnB = await agentSocket.next('message.created', (frame) => frame.message.id === ack.message.id);
       expect(seenOnB.message).toMatchObject({ content: '我在 A 节点上', direction: 'inbound' });
 
       const reply = await ownerOnB.post(`/api/v1/conversations/${seenOnB.message.conversationId}/messages`, {
         content: '客服在 B 节点回复',
       });
       expect(reply.statusCode).toBe(201);
-      const seenOnA = await visitorSocket.next('message', (frame) => frame.message.id === reply.json().id, 2000);
+      const seenOnA = await visitorSocket.next('message', (frame) => frame.message.id === reply.json().id);
       expect(seenOnA.message).toMatchObject({
         content: '客服在 B 节点回复',
         direction: 'outbound',
@@ -84,12 +85,12 @@ describe('two app processes on one database', () => {
     try {
       visitorSocket.sendJson({ type: 'message', content: '只该收到一次', clientMsgId: 'two-nodes-once' });
       const ack = await visitorSocket.next('ack', (frame) => frame.clientMsgId === 'two-nodes-once');
-      await agentSocket.next('message.created', (frame) => frame.message.id === ack.message.id, 2000);
+      await agentSocket.next('message.created', (frame) => frame.message.id === ack.message.id);
       const conversationId = await conversationOf(ack.message.id);
       const reply = (
         await ownerOnB.post(`/api/v1/conversations/${conversationId}/messages`, { content: '回复也只一次' })
       ).json();
-      await visitorSocket.next('message', (frame) => frame.message.id === reply.id, 2000);
+      await visitorSocket.next('message', (frame) => frame.message.id === reply.id);
       await pause(300);
       expect(
         agentSocket.frames.filter((f) => f.type === 'message.created' && f.message.id === ack.message.id),
@@ -107,12 +108,12 @@ describe('two app processes on one database', () => {
       const long = `长消息${'很'.repeat(4990)}`;
       visitorSocket.sendJson({ type: 'message', content: long, clientMsgId: 'two-nodes-long' });
       const ack = await visitorSocket.next('ack', (frame) => frame.clientMsgId === 'two-nodes-long');
-      const seenOnB = await agentSocket.next('message.created', (frame) => frame.message.id === ack.message.id, 2000);
+      const seenOnB = await agentSocket.next('message.created', (frame) => frame.message.id === ack.message.id);
       expect(seenOnB.message.content).toBe(long);
       const reply = (
         await ownerOnB.post(`/api/v1/conversations/${seenOnB.message.conversationId}/messages`, { content: long })
       ).json();
-      const seenOnA = await visitorSocket.next('message', (frame) => frame.message.id === reply.id, 2000);
+      const seenOnA = await visitorSocket.next('message', (frame) => frame.message.id === reply.id);
       expect(seenOnA.message.content).toBe(long);
     } finally {
       visitorSocket.close();
@@ -133,7 +134,7 @@ describe('two app processes on one database', () => {
       const reply = (
         await ownerOnB.post(`/api/v1/conversations/${conversationId}/messages`, { content: '在的' })
       ).json();
-      await visitorSocket.next('message', (frame) => frame.message.id === reply.id, 2000);
+      await visitorSocket.next('message', (frame) => frame.message.id === reply.id);
       await pause(200);
       expect(JSON.stringify(visitorSocket.frames)).not.toContain('内部备注');
     } finally {
@@ -148,7 +149,7 @@ describe('two app processes on one database', () => {
     const agentOnB = await login(nodeB, (await emailOf(agent.userId!)) as string, PASSWORD);
     const socket = await openSocket(`${urlB.ws}/api/v1/realtime`, { cookie: agentOnB.cookie! });
     await owner.patch(`/api/v1/users/${agent.userId}`, { disabled: true });
-    const closed = await Promise.race([socket.closed, pause(2000).then(() => ({ code: 0, reason: 'still open' }))]);
+    const closed = await closedWithin(socket);
     expect(closed.code).toBe(4403);
   });
 
@@ -165,10 +166,7 @@ describe('two app processes on one database', () => {
         newPassword: 'battery-staple-2',
       });
       expect(changed.statusCode, changed.body).toBe(204);
-      const closed = await Promise.race([
-        otherSocket.closed,
-        pause(2000).then(() => ({ code: 0, reason: 'still open' })),
-      ]);
+      const closed = await closedWithin(otherSocket);
       expect(closed.code).toBe(agentSocketCloseCodes.passwordChanged);
       expect(mineOnB.socket.readyState).toBe(mineOnB.socket.OPEN);
     } finally {

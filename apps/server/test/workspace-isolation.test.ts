@@ -698,6 +698,19 @@ const isolationChecks: Record<string, Check> = {
     expectNotFound(await script(`/api/v1/conversations/${f.aChat.conversationId}`), 'conversation.not_found');
     expectNotFound(await script(`/api/v1/customers/${f.aChat.customerId}`), 'customer.not_found');
   },
+  'GET /api/v1/api-tokens': async (f) => {
+    const aToken = (await f.a.owner.post('/api/v1/api-tokens', { name: '甲店脚本' })).json();
+    expect(await listIds(f.b.owner, '/api/v1/api-tokens?scope=all')).not.toContain(aToken.id);
+  },
+  'DELETE /api/v1/api-tokens/:id': async (f) => {
+    const aToken = (await f.a.owner.post('/api/v1/api-tokens', { name: '甲店脚本' })).json();
+    await expectUntouched(
+      'api_tokens',
+      aToken.id,
+      () => f.b.owner.request({ method: 'DELETE', url: `/api/v1/api-tokens/${aToken.id}` }),
+      'api_token.not_found',
+    );
+  },
   'GET /api/v1/holidays': async (f) => {
     await holidayWorkOf(f);
     const items = (await f.b.owner.get('/api/v1/holidays?year=2026')).json().items as { date: string; name: string }[];
@@ -872,6 +885,14 @@ const isolationChecks: Record<string, Check> = {
       'customers',
       f.aChat.customerId,
       () => f.b.owner.patch(`/api/v1/customers/${f.aChat.customerId}`, { name: '乙店改的', notes: 'x' }),
+      'customer.not_found',
+    );
+  },
+  'POST /api/v1/customers/:id/anonymize': async (f) => {
+    await expectUntouched(
+      'customers',
+      f.aChat.customerId,
+      () => f.b.owner.post(`/api/v1/customers/${f.aChat.customerId}/anonymize`, { reason: '乙店要求删除' }),
       'customer.not_found',
     );
   },
@@ -2083,6 +2104,20 @@ const isolationChecks: Record<string, Check> = {
     expect(await listIds(f.a.owner, '/api/v1/sms/campaigns')).toContain(campaignId);
     await context.database.pool.query('delete from sms_campaigns where id = $1', [campaignId]);
   },
+  'GET /api/v1/sms/campaigns/:id/recipients': async (f) => {
+    const campaignId = await aSmsCampaign(f);
+    const url = `/api/v1/sms/campaigns/${campaignId}/recipients?status=failed`;
+    expectNotFound(await f.b.owner.get(url), 'sms_campaign.not_found');
+    expect((await f.a.owner.get(url)).statusCode).toBe(200);
+    await context.database.pool.query('delete from sms_campaigns where id = $1', [campaignId]);
+  },
+  'GET /api/v1/sms/campaigns/:id/failure-reasons': async (f) => {
+    const campaignId = await aSmsCampaign(f);
+    const url = `/api/v1/sms/campaigns/${campaignId}/failure-reasons`;
+    expectNotFound(await f.b.owner.get(url), 'sms_campaign.not_found');
+    expect((await f.a.owner.get(url)).statusCode).toBe(200);
+    await context.database.pool.query('delete from sms_campaigns where id = $1', [campaignId]);
+  },
   'POST /api/v1/sms/campaigns': async (f) => {
     const { aSms, bSms, bSegment } = await smsWorkOf(f);
     const { aSegment } = await tagWorkOf(f);
@@ -2153,6 +2188,17 @@ function webhookWorkOf(f: Fixture) {
     return { aEndpoint, aDeadDeliveryId: rows[0]!.id };
   })();
   return webhookWork;
+}
+
+/** A campaign of A's as a row (the caller removes it again). */
+async function aSmsCampaign(f: Fixture) {
+  const { aSms } = await smsWorkOf(f);
+  const { rows } = await context.database.pool.query<{ id: string }>(
+    `insert into sms_campaigns (id, workspace_id, inbox_id, segment_name, template_code)
+     values (gen_random_uuid(), $1, $2, '甲店分组', 'SMS_2') returning id`,
+    [f.a.owner.workspaceId, aSms.id],
+  );
+  return rows[0]!.id;
 }
 
 /** An SMS inbox in each workspace (a public provider address: nothing is sent) and a segment of B. */

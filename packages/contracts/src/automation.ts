@@ -241,17 +241,37 @@ export const automationActionResult = z.object({
   ok: z.boolean(),
   detail: z.string().nullable().optional(),
   error: z.string().nullable().optional(),
+  /** The enum values behind `detail` (e.g. `{ priority: 'urgent' }`), so clients can word them in their language. */
+  values: z.record(z.string(), z.string()).optional(),
 });
 export type AutomationActionResult = z.infer<typeof automationActionResult>;
 
-/** Ids only (no personal data). */
+/**
+ * One condition as evaluated on one event: `path` numbers it in the rule's tree (`2`, `3.1`); conditions after the
+ * first failing one of an AND group (or the first holding one of an OR group) are not evaluated and not listed.
+ */
+export const automationConditionOutcome = z.object({
+  path: z.string(),
+  field: z.string(),
+  operator: z.string().optional(),
+  passed: z.boolean(),
+});
+export type AutomationConditionOutcome = z.infer<typeof automationConditionOutcome>;
+
+/** Ids, plus why the rule ran: the event (`summary`, with phone, card and e-mail digits masked) and its conditions. */
 export const automationRunContext = z.object({
   conversationId: id.optional(),
   customerId: id.optional(),
   messageId: id.optional(),
   orderId: id.optional(),
   tagId: id.optional(),
+  ticketId: id.optional(),
   targets: z.number().int().optional(),
+  /** What happened: the start of the message (masked), 「工单 #12」, 「会话 …」. */
+  summary: z.string().optional(),
+  conditions: z.array(automationConditionOutcome).optional(),
+  /** An aggregate 「条件未满足」 entry: how many events did not meet the conditions in its hour (approximate). */
+  notMatched: z.number().int().optional(),
 });
 
 export const automationRun = z.object({
@@ -289,6 +309,8 @@ export const automationDryRunSample = z.object({
   context: automationRunContext,
   /** A short description of what happened (e.g. the start of the message), for the admin. */
   summary: z.string(),
+  /** The conditions as evaluated on this event; on a miss the last one listed is the one that failed. */
+  conditions: z.array(automationConditionOutcome),
 });
 
 export const automationDryRunResult = z.object({
@@ -298,6 +320,8 @@ export const automationDryRunResult = z.object({
   /** More events than the examination cap: the counts cover the newest ones. */
   truncated: z.boolean(),
   samples: z.array(automationDryRunSample),
+  /** The most recent events (up to 10) the trigger accepted but the conditions did not: which condition failed. */
+  misses: z.array(automationDryRunSample),
   problems: z.array(z.string()),
 });
 export type AutomationDryRunResult = z.infer<typeof automationDryRunResult>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { id, isoDateTime, page, trimmedString } from './common.ts';
+import { id, isoDateTime, listQuery, page, trimmedString } from './common.ts';
+import { deliveryReason } from './delivery-reasons.ts';
 
 /*
  * The SMS channel (channels/adapters/sms): an HTTP SMS gateway as Chinese providers have them — approved
@@ -109,3 +110,70 @@ export const smsCampaignSummary = z.object({
 export type SmsCampaignSummary = z.infer<typeof smsCampaignSummary>;
 
 export const smsCampaignPage = page(smsCampaignSummary);
+
+/** A campaign recipient's state: pending → queued (on the outbox) → sent → delivered | failed; or skipped. */
+export const smsRecipientStatuses = [
+  'pending',
+  'queued',
+  'sent',
+  'delivered',
+  'failed',
+  'opted_out',
+  'no_phone',
+] as const;
+export type SmsRecipientStatus = (typeof smsRecipientStatuses)[number];
+
+/** What the recipients list filters by: a status, or waiting (pending, queued) and skipped (opted_out, no_phone). */
+export const smsRecipientFilters = [
+  'waiting',
+  'sent',
+  'delivered',
+  'failed',
+  'skipped',
+  'opted_out',
+  'no_phone',
+] as const;
+export type SmsRecipientFilter = (typeof smsRecipientFilters)[number];
+
+export const smsCampaignRecipientsQuery = listQuery.extend({
+  status: z.enum(smsRecipientFilters).optional(),
+  /** A failure group's key from the failure summary (`sms.blacklisted`, `sms.not_delivered:MK:0001`, `unknown`). */
+  reason: z.string().trim().min(1).max(120).optional(),
+  /** Customer search: name, pinyin, phone (as the customer list searches, masked digits included). */
+  q: z.string().trim().max(100).optional(),
+});
+export type SmsCampaignRecipientsQuery = z.infer<typeof smsCampaignRecipientsQuery>;
+
+/** One customer of a campaign and what became of their SMS. */
+export const smsCampaignRecipient = z.object({
+  id,
+  customer: z.object({ id, name: z.string().nullable(), nickname: z.string().nullable() }),
+  /** The number the SMS went to; masked (`138****5678`) for roles without customers:reveal_pii. */
+  phone: z.string().nullable(),
+  status: z.enum(smsRecipientStatuses),
+  /** Why it failed, as a code (null for rows without one); `error` is the server's Chinese sentence. */
+  reason: deliveryReason.nullable(),
+  error: z.string().nullable(),
+  sentAt: isoDateTime.nullable(),
+  /** When the state last changed (sent, reported, failed). */
+  updatedAt: isoDateTime,
+});
+export type SmsCampaignRecipient = z.infer<typeof smsCampaignRecipient>;
+
+export const smsCampaignRecipientPage = page(smsCampaignRecipient);
+
+/**
+ * A campaign's failures grouped by why, most first. `key` filters the recipients list (`reason=`): the reason code,
+ * with the provider's own code for the catch-all ones (`sms.not_delivered:MK:0001`), or `unknown` (no code kept).
+ */
+export const smsCampaignFailureReasons = z.object({
+  items: z.array(
+    z.object({
+      key: z.string(),
+      code: z.string().nullable(),
+      providerCode: z.string().nullable(),
+      count: z.number().int(),
+    }),
+  ),
+});
+export type SmsCampaignFailureReasons = z.infer<typeof smsCampaignFailureReasons>;

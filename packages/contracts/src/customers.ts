@@ -108,6 +108,9 @@ export const rfmTiers = ['loyal', 'potential', 'new', 'winback', 'churned'] as c
 export const customFieldValue = z.union([z.string(), z.number(), z.array(z.string())]);
 export type CustomFieldValue = z.infer<typeof customFieldValue>;
 
+export const unverifiedContactFields = ['phone', 'email'] as const;
+export type UnverifiedContact = (typeof unverifiedContactFields)[number];
+
 export const customer = z.object({
   id,
   name: z.string().nullable(),
@@ -141,6 +144,11 @@ export const customer = z.object({
   lifecycleStage: z.enum(lifecycleStages).optional(),
   /** When the customer unsubscribed from marketing SMS (replied 退订/TD, or a lead set it); null: receives them. */
   marketingOptOutAt: isoDateTime.nullable(),
+  /**
+   * `phone` / `email`: typed by a website visitor and not verified (anyone can type anyone's number). A duplicate
+   * found through them is only a hint; an agent's edit of the field clears it.
+   */
+  unverifiedContacts: z.array(z.enum(unverifiedContactFields)).optional(),
   createdAt: isoDateTime,
   updatedAt: isoDateTime,
 });
@@ -443,6 +451,20 @@ export const revealResult = z.object({
   bankCard: z.string().nullable().optional(),
 });
 export type RevealResult = z.infer<typeof revealResult>;
+
+/** PIPL erasure on a buyer's request (`POST /customers/:id/anonymize`): why, as typed by the admin. */
+export const anonymizeCustomerBody = z.strictObject({
+  reason: z.string().trim().min(2, '请填写注销原因').max(500, '原因最多 500 个字'),
+});
+export type AnonymizeCustomerBody = z.infer<typeof anonymizeCustomerBody>;
+/** `alreadyAnonymized`: the customer had been anonymised before; nothing was changed or logged again. */
+export const anonymizeCustomerResult = z.object({
+  customerId: id,
+  name: z.string(),
+  anonymizedAt: isoDateTime,
+  alreadyAnonymized: z.boolean(),
+});
+export type AnonymizeCustomerResult = z.infer<typeof anonymizeCustomerResult>;
 
 export const staleProfile = z.object({
   customer,

@@ -58,6 +58,9 @@ export const deliveryReasonCodes = [
   'sms.insufficient_balance',
   'sms.provider_failed',
   'sms.not_delivered',
+  'sms.empty_number',
+  'sms.phone_unreachable',
+  'sms.unsubscribed',
   // Email (SMTP out, bounces in).
   'email.no_smtp',
   'email.no_address',

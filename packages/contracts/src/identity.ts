@@ -86,3 +86,16 @@ export type UpdateTeamInput = z.infer<typeof updateTeamBody>;
 
 export const apiTokenCreated = z.object({ id, name: z.string(), token: z.string() });
 export const createApiTokenBody = z.strictObject({ name: trimmedString().min(1).max(100) });
+/** A token as lists show it: its first characters only, never the secret. `userName` names who made it. */
+export const apiToken = z.object({
+  id,
+  name: z.string(),
+  prefix: z.string().nullable(),
+  userId: id,
+  userName: z.string(),
+  createdAt: isoDateTime,
+  lastUsedAt: isoDateTime.nullable(),
+});
+export type ApiToken = z.infer<typeof apiToken>;
+/** `all`: every member's tokens (needs `users:manage`); otherwise the caller's own. */
+export const listApiTokensQuery = z.strictObject({ scope: z.enum(['own', 'all']).default('own') });

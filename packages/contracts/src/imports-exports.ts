@@ -182,7 +182,7 @@ export type ImportCellError = z.infer<typeof importCellError>;
 export const rejectedRow = z.object({
   /** 1-based row number as a spreadsheet shows it (the header is row 1). */
   row: z.number().int(),
-  /** Every reason of the row in Chinese, joined with 「；」 (the rejected-rows report's 原因). */
+  /** Every reason of the row in Chinese, joined with 「；」 (importIssuesText words `errors` in another language). */
   reason: z.string(),
   /** Every bad cell of the row (at least one), in column-reading order. */
   errors: z.array(importCellError),
@@ -233,6 +233,13 @@ export type ExportTarget = z.infer<typeof exportTarget>;
 /** The languages an export's headers and labels (性别, 生命周期…) can be written in. */
 export const exportLocales = ['zh-CN', 'en'] as const;
 export type ExportLocale = (typeof exportLocales)[number];
+
+/**
+ * `POST /api/v1/imports/:id/run`: the mapping, and the runner's UI language, which the rejected-rows report's header
+ * and reasons are written in (default zh-CN); kept with the import, so a resumed run writes the same.
+ */
+export const importRunBody = importMappingBody.extend({ locale: z.enum(exportLocales).optional() });
+export type ImportRunBody = z.infer<typeof importRunBody>;
 
 /** The built-in export fields, in the output's column order (custom fields follow as `custom:<key>`). */
 export const builtInExportFieldKeys = [
@@ -396,7 +403,7 @@ export const lifecycleStageLabels: Record<ExportLocale, Record<LifecycleStage, s
 /** RFM tiers in words, per language: export files, template variables (zh-CN) and the web app read this table. */
 export const rfmTierLabels: Record<ExportLocale, Record<RfmTier, string>> = {
   'zh-CN': { loyal: '高价值忠诚', potential: '潜力成长', new: '新客', winback: '沉睡唤醒', churned: '流失' },
-  en: { loyal: 'Loyal', potential: 'Potential', new: 'New', winback: 'Win back', churned: 'Churned' },
+  en: { loyal: 'High-value loyal', potential: 'Growing', new: 'New', winback: 'Win back', churned: 'Churned' },
 };
 
 /** The UI language's name of a built-in export field; undefined for custom fields and unknown keys. */

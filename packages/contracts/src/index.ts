@@ -15,6 +15,7 @@ export * from './delivery-reasons.ts';
 export * from './errors.ts';
 export * from './handoff.ts';
 export * from './identity.ts';
+export * from './import-issues.ts';
 export * from './imports-exports.ts';
 export * from './jobs.ts';
 export * from './keyword-replies.ts';

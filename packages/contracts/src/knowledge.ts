@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, isoDateTime, listQuery, trimmedString } from './common.ts';
+import { buyerLanguageTag } from './public-channel.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Knowledge base (知识库): categories, FAQ/help articles, agent search, the public help centre and the inbox bot.
@@ -201,3 +202,4 @@ export const publicBotInfo = z.object({
   quickQuestions: z.array(z.string()),
 });
 export type PublicBotInfo = z.infer<typeof publicBotInfo>;
+export const publicBotInfoQuery = z.strictObject({ locale: buyerLanguageTag.optional() });

@@ -30,6 +30,7 @@ export const permissions = {
   'customers:bulk_update': leads,
   'customers:import': leads,
   'customers:export': ['owner', 'admin', 'supervisor', 'analyst'],
+  'customers:erase': admins,
   'custom_fields:manage': admins,
   'tags:manage': leads,
   'tags:apply': staff,

@@ -10,8 +10,15 @@ export const sourceId = z
   .max(128)
   .regex(/^[\w.:@-]+$/, 'sourceId 只能包含字母、数字和 _.:@-');
 
+/** The buyer's browser language (navigator.language, e.g. en-US): the product's own lines to them follow it. */
+export const buyerLanguageTag = z
+  .string()
+  .max(35)
+  .regex(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/, 'locale 应为语言标签，如 en-US、zh-CN');
+
 /** Starts (or resumes) a widget visitor. `identifier` + `identifierHash` link a signed-in shop user. */
 export const createVisitorBody = z.strictObject({
+  locale: buyerLanguageTag.optional(),
   sourceId: sourceId.optional(),
   visitorToken: z.string().max(200).optional(),
   identifier: z.string().min(1).max(128).optional(),
@@ -42,6 +49,7 @@ export const publicMessageBody = z.strictObject({
   name: trimmedString().max(100).optional(),
   phone: trimmedString().max(32).optional(),
   email: emailAddress.optional(),
+  locale: buyerLanguageTag.optional(),
 });
 
 export const publicMessage = message.pick({
@@ -58,7 +66,12 @@ export type PublicMessage = z.infer<typeof publicMessage>;
 
 /** Frames the widget sends on its socket. */
 export const visitorFrame = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('message'), content: messageContent, clientMsgId }),
+  z.strictObject({
+    type: z.literal('message'),
+    content: messageContent,
+    clientMsgId,
+    locale: buyerLanguageTag.optional(),
+  }),
   z.strictObject({ type: z.literal('ping') }),
   /** The visitor is typing (sent at most every few seconds; never stored). */
   z.strictObject({ type: z.literal('typing') }),

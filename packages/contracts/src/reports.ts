@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { id } from './common.ts';
+import { calendarDate } from './customers.ts';
 
-const localDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+/** A day that exists (2026-02-30 is refused with 400 before it reaches the database). */
+const localDay = calendarDate;
 
 /** `GET /api/v1/reports/service`: days are calendar days in the workspace timezone, both ends included. */
 export const serviceReportQuery = z.strictObject({

@@ -188,12 +188,14 @@ export const ticketEventKinds = [
   'merged',
   'merged_from',
   'message',
+  'sla_changed',
 ] as const;
 
 /**
  * One timeline entry. `data` by kind: status_changed {from,to}; assigned {fromId,toId,fromName,toName};
  * field_changed {field,from,to}; sla_breached/escalated {target, action?}; merged {targetId,targetNumber};
- * merged_from {sourceId,sourceNumber}; message {conversationId, direction, senderKind} (a linked conversation's message).
+ * merged_from {sourceId,sourceNumber}; message {conversationId, direction, senderKind} (a linked conversation's message);
+ * sla_changed {fromPolicy,toPolicy} (names; the category, severity or customer now matches another SLA policy).
  */
 export const ticketTimelineEntry = z.object({
   id: z.string(),

@@ -16,7 +16,7 @@ export type Database = {
   close(): Promise<void>;
 };
 
-const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 // timestamptz as Date, bigint counts as numbers (counts here never exceed 2^53).
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));

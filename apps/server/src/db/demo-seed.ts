@@ -157,7 +157,7 @@ export async function seedDemoWorkspace(huike: HuikeApp, database: Database) {
   await seedDemoKnowledge(database.db, workspace.id, owner.id);
   await seedDemoAutomation(database.db, workspace.id, owner.id);
   await seedDemoRouting(database.db, workspace.id);
-  await seedDemoTickets(huike.services.tickets, database.db, workspace.id);
+  await seedDemoTickets(huike.services.tickets, database.db, workspace.id, huike.services.reportingWriter.idle);
   await seedDemoSurveys(database.db, workspace.id);
   await seedDemoReporting(database.db, workspace.id);
   await seedDemoWebhooks(database.db, workspace.id, owner.id);

@@ -100,6 +100,8 @@ export const apiTokens = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     tokenHash: text('token_hash').notNull(),
+    /** The token's first characters, shown in lists so people can tell tokens apart (null: made before it was kept). */
+    tokenPrefix: text('token_prefix'),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     ...timestamps,
   },
@@ -179,6 +181,8 @@ export const customers = pgTable(
     ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'set null' }),
     /** Set on a record merged away: such rows are hidden everywhere (undo clears it). */
     mergedIntoId: uuid('merged_into_id'),
+    /** Contact fields ('phone', 'email') a website visitor typed and nobody verified; an agent's edit clears them. */
+    unverifiedContacts: text('unverified_contacts').array().notNull().default(sql`'{}'::text[]`),
     profileUpdatedAt: timestamp('profile_updated_at', { withTimezone: true }),
     // value (orders module): purchase aggregates kept by every order upsert; RFM and lifecycle derived from them
     orderCount: integer('order_count').notNull().default(0),
@@ -814,6 +818,8 @@ export const imports = pgTable(
       enum: ['taobao', 'tmall', 'jd', 'douyin', 'pdd', 'website', 'other'],
     }),
     jobId: uuid('job_id'),
+    /** The language of the run's rejected-rows report (the runner's UI language); null before it existed: zh-CN. */
+    locale: text('locale', { enum: ['zh-CN', 'en'] }),
     /** Last data row committed by the run (spreadsheet row number); a resumed run continues after it. */
     committedRow: integer('committed_row').notNull().default(1),
     counts: jsonb('counts')
@@ -835,7 +841,10 @@ export const importRejections = pgTable(
       .notNull()
       .references(() => imports.id, { onDelete: 'cascade' }),
     row: integer('row').notNull(),
+    /** Every reason in Chinese, joined with 「；」. */
     reason: text('reason').notNull(),
+    /** The same reasons as codes and values (ImportCellError), to word them in another language; null in older rows. */
+    issues: jsonb('issues').$type<{ code: string; params: Record<string, string | number>; reason: string }[]>(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.importId, t.row] })],
 );
@@ -1005,7 +1014,7 @@ export const automationRuns = pgTable(
     status: text('status', { enum: ['running', 'succeeded', 'skipped', 'failed'] }).notNull(),
     reason: text('reason'),
     actionsResult: jsonb('actions_result').$type<Record<string, unknown>[]>().notNull().default([]),
-    /** Ids only, never personal data. */
+    /** Ids, condition outcomes and a masked excerpt of the event (automation/masked-excerpt.ts): no personal data. */
     context: jsonb('context').$type<Record<string, unknown>>().notNull().default({}),
     /** The per-conversation rate cap counts recent runs here. */
     conversationId: uuid('conversation_id'),

@@ -23,6 +23,7 @@ export const errorStatus = {
   /** An admin's reset of their own password: they change it with their current one instead. */
   'user.reset_own_password': 400,
   'team.not_found': 404,
+  'api_token.not_found': 404,
   'team.name_taken': 409,
   /** Deleting a team that routing rules, SLA policies, automation rules or team templates still use. */
   'team.in_use': 409,
@@ -124,6 +125,7 @@ export const errorStatus = {
   'webhook_delivery.not_dead': 409,
   'message.not_found': 404,
   'message.not_retryable': 409,
+  'sms_campaign.not_found': 404,
   rate_limited: 429,
   internal: 500,
 } as const;

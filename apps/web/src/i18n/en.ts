@@ -5,8 +5,9 @@ import { smsCampaignEn } from '../modules/campaigns/i18n.ts';
 import { channelChatEn } from '../modules/conversations/channel-i18n.ts';
 import { attachmentsEn } from '../modules/conversations/components/attachment-i18n.ts';
 import { customerChannelsEn } from '../modules/customers/channels-i18n.ts';
+import { customerErasureEn } from '../modules/customers/erasure-i18n.ts';
+import { unverifiedContactsEn } from '../modules/customers/unverified-i18n.ts';
 import { passwordEn } from '../modules/identity/i18n.ts';
-import { importErrorsEn } from '../modules/imports-exports/cell-errors-i18n.ts';
 import { channelSetupEn } from '../modules/inboxes/channel-i18n.ts';
 import { keywordRepliesEn } from '../modules/keyword-replies/i18n.ts';
 import { routingEn } from '../modules/routing/i18n.ts';
@@ -24,11 +25,12 @@ export const en: Dictionary<typeof zhCN> = {
   attachments: attachmentsEn,
   channelChat: channelChatEn,
   customerChannels: customerChannelsEn,
+  customerErasure: customerErasureEn,
+  unverifiedContacts: unverifiedContactsEn,
   keywordReplies: keywordRepliesEn,
   channelSetup: channelSetupEn,
   webhooks: webhooksEn,
   deliveryReasons: deliveryReasonsEn,
-  importErrors: importErrorsEn,
   smsCampaign: smsCampaignEn,
   surveys: surveysEn,
   reports: reportsEn,
@@ -170,11 +172,6 @@ export const en: Dictionary<typeof zhCN> = {
     title: 'Create your workspace',
     subtitle: "First run: name your shop and create the owner's account, then go straight to the workbench.",
     workspaceSection: 'Workspace',
-    workspaceName: 'Workspace name',
-    workspaceNamePlaceholder: 'e.g. Lin Family Flagship Store',
-    workspaceNameRequired: 'Enter a workspace name',
-    timezone: 'Timezone',
-    timezoneHelp: 'All times are shown in this timezone, and business hours use it',
     ownerSection: 'Owner account',
     ownerName: 'Your name',
     ownerNameRequired: 'Enter your name',
@@ -557,6 +554,7 @@ export const en: Dictionary<typeof zhCN> = {
       profile_updated: 'Changed the profile',
       merged: 'Merged a duplicate customer',
       merge_undone: 'Undid a merge',
+      anonymized: 'Closed the account and erased the personal data',
       imported: 'Profile updated by an import',
       conversation_started: 'Started a conversation',
       conversation_resolved: 'Conversation resolved',
@@ -1070,21 +1068,8 @@ export const en: Dictionary<typeof zhCN> = {
         female: 'Female',
         unknown: 'Unknown',
       },
-      rfm_tier: {
-        loyal: 'Loyal high value',
-        potential: 'Growing',
-        new: 'New',
-        winback: 'Win back',
-        churned: 'Churned',
-      },
+      rfm_tier: rfmTierLabels.en,
       lifecycle_stage: lifecycleStageLabels.en,
-    },
-    channels: {
-      website: 'Website widget',
-      api: 'API',
-      email: 'Email',
-      wechat: 'WeChat',
-      sms: 'SMS',
     },
   },
   audit: auditEn,
@@ -1272,6 +1257,17 @@ export const en: Dictionary<typeof zhCN> = {
     createdTitle: 'Token {{name}} created',
     showOnce: 'Copy it now: it cannot be shown again once you close this.',
     usage: 'Example call:',
+    listTitle: 'My tokens',
+    empty: 'You have not created any tokens yet',
+    name: 'Used for',
+    prefix: 'Starts with',
+    createdAt: 'Created',
+    lastUsedAt: 'Last used',
+    neverUsed: 'Never used',
+    revoke: 'Revoke',
+    revokeTitle: 'Revoke token {{name}}?',
+    revokeDescription:
+      'It stops working at once: scripts using it will fail, and this cannot be undone. Changing your password also revokes all your tokens.',
   },
   templates: {
     title: 'Reply templates',
@@ -1416,6 +1412,17 @@ export const en: Dictionary<typeof zhCN> = {
     dryRunExamined: '{{count}} events examined',
     dryRunTruncated: 'Too many events: only the most recent were examined',
     dryRunSamples: 'Samples',
+    dryRunMisses: 'Events that did not trigger it (latest 10) and the condition they failed',
+    loopHelp:
+      'Changes made by another automation rule (or an auto-reply or the bot) never trigger this rule, so rules cannot trigger each other in a loop; the run log records them as skipped and names the rule that caused them.',
+    conditionPassed: 'Condition {{path}} "{{field}}" met',
+    conditionFailed: 'Condition {{path}} "{{field}}" not met',
+    notMatchedCount: 'About {{count}} events this hour did not meet the conditions; the latest:',
+    resultValues: {
+      priority: 'Priority set to {{value}}',
+      status: 'Conversation status set to {{value}}',
+      stage: 'Lifecycle stage set to {{value}}',
+    },
     minutes: 'minutes',
     contentExample: 'refund',
     yuan: 'CNY',
@@ -1520,7 +1527,7 @@ export const en: Dictionary<typeof zhCN> = {
       source: 'Source',
     },
     lifecycle: lifecycleStageLabels.en,
-    rfm: { loyal: 'Loyal', potential: 'Potential', new: 'New', winback: 'Win back', churned: 'Churned' },
+    rfm: rfmTierLabels.en,
     gender: { male: 'Male', female: 'Female', unknown: 'Unknown' },
     actions: {
       add_tag: 'Add tag',
@@ -1555,6 +1562,7 @@ export const en: Dictionary<typeof zhCN> = {
     deletedRule: '(deleted rule)',
     openConversation: 'Conversation',
     openCustomer: 'Customer',
+    openTicket: 'Ticket',
     nameRequired: 'Enter a rule name',
     actionsRequired: 'Add at least one action',
     timeInvalid: 'Enter the time as HH:mm, e.g. 09:00',

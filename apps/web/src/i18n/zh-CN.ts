@@ -5,8 +5,9 @@ import { smsCampaignZhCN } from '../modules/campaigns/i18n.ts';
 import { channelChatZhCN } from '../modules/conversations/channel-i18n.ts';
 import { attachmentsZhCN } from '../modules/conversations/components/attachment-i18n.ts';
 import { customerChannelsZhCN } from '../modules/customers/channels-i18n.ts';
+import { customerErasureZhCN } from '../modules/customers/erasure-i18n.ts';
+import { unverifiedContactsZhCN } from '../modules/customers/unverified-i18n.ts';
 import { passwordZhCN } from '../modules/identity/i18n.ts';
-import { importErrorsZhCN } from '../modules/imports-exports/cell-errors-i18n.ts';
 import { channelSetupZhCN } from '../modules/inboxes/channel-i18n.ts';
 import { keywordRepliesZhCN } from '../modules/keyword-replies/i18n.ts';
 import { routingZhCN } from '../modules/routing/i18n.ts';
@@ -21,11 +22,12 @@ export const zhCN = {
   attachments: attachmentsZhCN,
   channelChat: channelChatZhCN,
   customerChannels: customerChannelsZhCN,
+  customerErasure: customerErasureZhCN,
+  unverifiedContacts: unverifiedContactsZhCN,
   keywordReplies: keywordRepliesZhCN,
   channelSetup: channelSetupZhCN,
   webhooks: webhooksZhCN,
   deliveryReasons: deliveryReasonsZhCN,
-  importErrors: importErrorsZhCN,
   smsCampaign: smsCampaignZhCN,
   surveys: surveysZhCN,
   reports: reportsZhCN,
@@ -166,11 +168,6 @@ export const zhCN = {
     title: '创建工作区',
     subtitle: '首次使用：填写店铺信息并创建所有者账号，完成后直接进入工作台。',
     workspaceSection: '工作区',
-    workspaceName: '工作区名称',
-    workspaceNamePlaceholder: '例如：小林家旗舰店',
-    workspaceNameRequired: '请输入工作区名称',
-    timezone: '时区',
-    timezoneHelp: '所有时间按此时区显示，营业时间也按它计算',
     ownerSection: '所有者账号',
     ownerName: '你的姓名',
     ownerNameRequired: '请输入姓名',
@@ -542,6 +539,7 @@ export const zhCN = {
       profile_updated: '修改了资料',
       merged: '合并了重复客户',
       merge_undone: '撤销了合并',
+      anonymized: '注销了客户，个人信息已删除',
       imported: '通过导入更新了资料',
       conversation_started: '发起了会话',
       conversation_resolved: '会话已解决',
@@ -1028,21 +1026,8 @@ export const zhCN = {
         female: '女',
         unknown: '未知',
       },
-      rfm_tier: {
-        loyal: '高价值忠诚',
-        potential: '潜力成长',
-        new: '新客',
-        winback: '沉睡唤醒',
-        churned: '流失',
-      },
+      rfm_tier: rfmTierLabels['zh-CN'],
       lifecycle_stage: lifecycleStageLabels['zh-CN'],
-    },
-    channels: {
-      website: '网站插件',
-      api: 'API',
-      email: '邮件',
-      wechat: '微信公众号',
-      sms: '短信',
     },
   },
   audit: auditZhCN,
@@ -1224,6 +1209,16 @@ export const zhCN = {
     createdTitle: '令牌「{{name}}」已创建',
     showOnce: '请现在复制保存：关闭后将无法再次查看。',
     usage: '调用示例：',
+    listTitle: '我的令牌',
+    empty: '你还没有创建令牌',
+    name: '用途',
+    prefix: '令牌开头',
+    createdAt: '创建时间',
+    lastUsedAt: '最近使用',
+    neverUsed: '从未使用',
+    revoke: '撤销',
+    revokeTitle: '撤销令牌「{{name}}」？',
+    revokeDescription: '撤销后立即失效，正在使用它的脚本会调用失败，且无法恢复。修改密码时令牌也会全部作废。',
   },
   templates: {
     title: '话术库',
@@ -1363,6 +1358,17 @@ export const zhCN = {
     dryRunExamined: '共检查了 {{count}} 个事件',
     dryRunTruncated: '事件太多，只检查了最近的一部分',
     dryRunSamples: '示例',
+    dryRunMisses: '没有触发的事件（最近 10 个）及未满足的条件',
+    loopHelp:
+      '由其他自动化规则（或自动回复、机器人）引起的变化不会触发这条规则，以免规则互相触发、循环执行；执行记录里会记为「已跳过」并写明是哪条规则引起的。',
+    conditionPassed: '条件 {{path}}「{{field}}」成立',
+    conditionFailed: '条件 {{path}}「{{field}}」不成立',
+    notMatchedCount: '本小时约 {{count}} 个事件未满足条件，最近一个：',
+    resultValues: {
+      priority: '优先级已设为{{value}}',
+      status: '会话状态已设为{{value}}',
+      stage: '生命周期已设为{{value}}',
+    },
     minutes: '分钟',
     contentExample: '退货',
     yuan: '元',
@@ -1467,7 +1473,7 @@ export const zhCN = {
       source: '来源',
     },
     lifecycle: lifecycleStageLabels['zh-CN'],
-    rfm: { loyal: '忠诚', potential: '潜力', new: '新客', winback: '待挽回', churned: '流失' },
+    rfm: rfmTierLabels['zh-CN'],
     gender: { male: '男', female: '女', unknown: '未知' },
     actions: {
       add_tag: '添加标签',
@@ -1502,6 +1508,7 @@ export const zhCN = {
     deletedRule: '（已删除的规则）',
     openConversation: '查看会话',
     openCustomer: '查看客户',
+    openTicket: '查看工单',
     nameRequired: '请输入规则名称',
     actionsRequired: '请至少添加一个动作',
     timeInvalid: '请按 HH:mm 填写时间，如 09:00',

@@ -6,6 +6,7 @@ import { isApiError } from '../api/client.ts';
 import { CustomerConversations } from '../modules/conversations/components/customer-conversations.tsx';
 import { CustomerChannelsSection } from '../modules/customers/components/customer-channels.tsx';
 import { CustomerDuplicates } from '../modules/customers/components/customer-duplicates.tsx';
+import { CustomerErasure } from '../modules/customers/components/customer-erasure.tsx';
 import { CustomerHeader } from '../modules/customers/components/customer-header.tsx';
 import { CustomerIdentities } from '../modules/customers/components/customer-identities.tsx';
 import { CustomerMessages } from '../modules/customers/components/customer-messages.tsx';
@@ -138,6 +139,11 @@ export function CustomerDetailPage() {
           <Card variant="borderless" className="hk-card" title={t('customer.tabHistory')} size="small">
             <CustomerConversations customerId={data.id} onOpen={(id) => navigate(`/inbox/${id}`)} />
           </Card>
+          {can('customers:erase') && (
+            <Card variant="borderless" className="hk-card" title={t('customerErasure.title')} size="small">
+              <CustomerErasure customer={data} displayName={customerName(data, t('customer.anonymous'))} />
+            </Card>
+          )}
         </div>
       </div>
     </div>

@@ -1,6 +1,7 @@
 import { Card, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiTokenCreator } from '../modules/identity/components/api-token-creator.tsx';
+import { ApiTokenList } from '../modules/identity/components/api-token-list.tsx';
 import { PageHeader } from '../ui/page-header.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 
@@ -13,6 +14,9 @@ export function SettingsTokensPage() {
       <Card variant="borderless" className="hk-card" title={t('tokens.createTitle')}>
         <Typography.Paragraph type="secondary">{t('tokens.explain')}</Typography.Paragraph>
         <ApiTokenCreator />
+      </Card>
+      <Card variant="borderless" className="hk-card" title={t('tokens.listTitle')}>
+        <ApiTokenList />
       </Card>
     </div>
   );

@@ -1,8 +1,8 @@
-import { Alert, App, Button, Card, Form, Input } from 'antd';
+import { Alert, App, Button, Card, Form } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCan, useCurrentSession } from '../modules/identity/hooks/use-session.ts';
-import { TimezoneSelect } from '../modules/workspaces/components/timezone-select.tsx';
+import { WorkspaceFields } from '../modules/workspaces/components/workspace-fields.tsx';
 import { useUpdateWorkspace } from '../modules/workspaces/hooks/use-setup.ts';
 import { errorMessage } from '../ui/errors.tsx';
 import { PageHeader } from '../ui/page-header.tsx';
@@ -64,22 +64,7 @@ export function SettingsWorkspacePage() {
           onFinish={submit}
           onValuesChange={() => setDirty(true)}
         >
-          <Form.Item
-            name="name"
-            label={t('workspaceSettings.name')}
-            extra={t('workspaceSettings.nameHelp')}
-            rules={[{ required: true, whitespace: true, message: t('workspaceSettings.nameRequired') }, { max: 100 }]}
-          >
-            <Input data-testid="workspace-name" />
-          </Form.Item>
-          <Form.Item
-            name="timezone"
-            label={t('workspaceSettings.timezone')}
-            extra={t('workspaceSettings.timezoneHelp')}
-            rules={[{ required: true }]}
-          >
-            <TimezoneSelect />
-          </Form.Item>
+          <WorkspaceFields />
         </Form>
       </Card>
     </div>

@@ -50,6 +50,9 @@ export const deliveryReasonsZhCN = {
     insufficient_balance: '短信余额不足（{{providerCode}}）',
     provider_failed: '短信网关发送失败（{{providerCode}}）',
     not_delivered: '短信未送达（{{providerCode}}）',
+    empty_number: '号码为空号（{{providerCode}}）',
+    phone_unreachable: '号码为空号、停机或关机（{{providerCode}}）',
+    unsubscribed: '用户已退订（{{providerCode}}）',
   },
   email: {
     no_smtp: '该邮箱渠道没有设置 SMTP 发信服务器，无法发送邮件',
@@ -148,6 +151,9 @@ export const deliveryReasonsEn: ReasonTexts = {
     insufficient_balance: 'The SMS balance has run out ({{providerCode}})',
     provider_failed: 'The SMS gateway could not send it ({{providerCode}})',
     not_delivered: 'The SMS did not reach the phone ({{providerCode}})',
+    empty_number: 'The number is not in service ({{providerCode}})',
+    phone_unreachable: 'The number is not in service, suspended or switched off ({{providerCode}})',
+    unsubscribed: 'The buyer unsubscribed from SMS ({{providerCode}})',
   },
   email: {
     no_smtp: 'This email channel has no SMTP server set up for sending',

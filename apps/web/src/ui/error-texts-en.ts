@@ -15,6 +15,7 @@ export const englishErrorText: Record<string, string> = {
   'team.not_found': 'This team no longer exists.',
   'team.name_taken': 'Another team already has this name.',
   'inbox.not_found': 'This channel no longer exists or is disabled.',
+  'sms_campaign.not_found': 'This SMS campaign no longer exists.',
   'channel.connection_failed': 'Could not connect with these settings. Check the server, port, account and password.',
   'channel.request_invalid': 'The channel request was not valid.',
   'channel.no_receive_path': 'An email channel needs IMAP or forwarding to receive mail.',

@@ -8,6 +8,7 @@ export type CreateVisitorBody = {
   identifier?: string;
   identifierHash?: string;
   name?: string;
+  locale?: string;
 };
 
 /** status 0 = the request never got an answer (offline, DNS, timeout). */
@@ -25,8 +26,11 @@ const TIMEOUT_MS = 15_000;
 /** A 10 MB photo on a slow phone connection. */
 const UPLOAD_TIMEOUT_MS = 120_000;
 
-/** The public channel API of one inbox, on the origin that served this page. */
-export function createApi(inboxToken: string) {
+/**
+ * The public channel API of one inbox, on the origin that served this page. `locale` (the widget's language) goes
+ * with the visitor and every message, so the server's own lines to this buyer (hand-off, surveys) speak it too.
+ */
+export function createApi(inboxToken: string, locale: string) {
   const base = `/public/v1/inboxes/${encodeURIComponent(inboxToken)}`;
 
   async function request<T>(method: string, path: string, visitorToken?: string, body?: unknown): Promise<T> {
@@ -60,7 +64,10 @@ export function createApi(inboxToken: string) {
   }
 
   return {
-    createVisitor: (body: CreateVisitorBody) => request<VisitorSession>('POST', '/visitors', undefined, body),
+    locale,
+
+    createVisitor: (body: CreateVisitorBody) =>
+      request<VisitorSession>('POST', '/visitors', undefined, { ...body, locale }),
 
     listMessages(session: VisitorSession, cursor?: string | null) {
       const query = new URLSearchParams({ limit: '30' });
@@ -74,6 +81,7 @@ export function createApi(inboxToken: string) {
         sourceId: session.sourceId,
         content,
         clientMsgId,
+        locale,
       }),
 
     /** Sends one image or file as a message; the clientMsgId makes a resend store it once. */

@@ -247,7 +247,10 @@ export function startChat({ api, view, outbox, sessions, t, identity, onAgentMes
   }
 
   function sendFrame(
-    frame: { type: 'ping' } | { type: 'typing' } | { type: 'message'; content: string; clientMsgId: string },
+    frame:
+      | { type: 'ping' }
+      | { type: 'typing' }
+      | { type: 'message'; content: string; clientMsgId: string; locale: string },
   ) {
     if (socket && isSocketOpen) socket.send(JSON.stringify(frame));
   }
@@ -318,7 +321,7 @@ export function startChat({ api, view, outbox, sessions, t, identity, onAgentMes
       inFlightTimer = window.setTimeout(() => {
         if (inFlight?.clientMsgId === clientMsgId) ws.close();
       }, ACK_TIMEOUT_MS);
-      sendFrame({ type: 'message', content, clientMsgId });
+      sendFrame({ type: 'message', content, clientMsgId, locale: api.locale });
     } else if (isRestMode && isOnline()) {
       inFlight = { clientMsgId, via: 'rest' };
       api.sendMessage(session, content, clientMsgId).then(

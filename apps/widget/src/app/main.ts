@@ -18,6 +18,7 @@ const hostOrigin = param('host');
 const isEmbedded = window.parent !== window;
 const { lang, t } = pickStrings(param('lang') ?? navigator.language ?? 'zh-CN');
 document.documentElement.lang = lang;
+document.title = t.title;
 
 function tellHost(message: WidgetToHost) {
   if (!isEmbedded) return;
@@ -70,7 +71,10 @@ const chat = inboxToken ? startWidget(inboxToken) : null;
 if (!chat) view.setStatus('unavailable');
 if (inboxToken) {
   // The FAQ bot's greeting and quick questions (knowledge module); nothing shows when it is off or unreachable.
-  fetch(`/public/v1/help/${encodeURIComponent(inboxToken)}/bot`, { cache: 'no-store', credentials: 'omit' })
+  fetch(`/public/v1/help/${encodeURIComponent(inboxToken)}/bot?locale=${lang}`, {
+    cache: 'no-store',
+    credentials: 'omit',
+  })
     .then((response) => (response.ok ? response.json() : null))
     .catch(() => null)
     .then((info) => view.setBot(info));
@@ -103,7 +107,7 @@ function startWidget(inbox: string) {
   };
 
   return startChat({
-    api: createApi(inbox),
+    api: createApi(inbox, lang),
     view,
     outbox: createOutbox(storage, `${key}:outbox`),
     sessions,

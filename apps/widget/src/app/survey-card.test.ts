@@ -20,6 +20,11 @@ describe('survey invitation above the rating card', () => {
     expect(surveyLead(`感谢您的咨询！请点这里${link}评价`, '')).toBe('感谢您的咨询！请点这里评价');
   });
 
+  it('keeps only the English thank-you lead of an English invitation', () => {
+    const content = `Thank you for contacting us! How satisfied are you with our service? Rate us: ${link}`;
+    expect(surveyLead(content, 'How satisfied are you with our service?')).toBe('Thank you for contacting us!');
+  });
+
   it('is empty when the message was only the question and the link', () => {
     expect(surveyLead(`您对本次服务满意吗？点击评价：${link}`, '您对本次服务满意吗？')).toBe('');
   });

@@ -15,6 +15,7 @@ const strings = {
     failed: '提交失败，请稍后重试',
     unlikely: '完全不可能',
     likely: '非常可能',
+    stars: (n: number) => `${n} 星`,
   },
   en: {
     submit: 'Submit',
@@ -24,6 +25,7 @@ const strings = {
     failed: 'Could not send, please try again',
     unlikely: 'Not likely',
     likely: 'Very likely',
+    stars: (n: number) => (n === 1 ? '1 star' : `${n} stars`),
   },
 };
 
@@ -57,12 +59,12 @@ function h<K extends keyof HTMLElementTagNameMap>(
 const surveyUrl = (token: string) => `/public/v1/surveys/${encodeURIComponent(token)}`;
 
 /**
- * What of the invitation still belongs above the card: the server writes 「感谢您的咨询！{question}点击评价：{link}」,
- * and the card already asks the question and replaces the link, so only the thank-you lead is left (or nothing).
+ * What of the invitation still belongs above the card: the server writes 「感谢您的咨询！{question}点击评价：{link}」
+ * (「Thank you for contacting us! {question} Rate us: {link}」 to English-speaking buyers), and the card already asks the question and replaces the link, so only the thank-you lead is left (or nothing).
  */
 export function surveyLead(content: string, question: string): string {
   let text = content
-    .replace(/点击评价[:：]?\s*\S*/g, '')
+    .replace(/(?:点击评价[:：]?|Rate us:)\s*\S*/g, '')
     .replace(/(?:https?:\/\/[^\s/]*)?\/s\/[A-Za-z0-9_-]{16,64}/g, '')
     .trim();
   const asked = question.trim();
@@ -112,13 +114,18 @@ export function decorateSurvey(el: HTMLElement, content: string, lang: string) {
       for (let value = survey.min; value <= survey.max; value++) {
         const button = h(
           'button',
-          { type: 'button', 'data-testid': `survey-score-${value}`, 'aria-label': String(value) },
+          {
+            type: 'button',
+            'data-testid': `survey-score-${value}`,
+            'data-score': String(value),
+            'aria-label': survey.kind === 'csat' ? t.stars(value) : String(value),
+          },
           survey.kind === 'csat' ? '★' : String(value),
         );
         button.addEventListener('click', () => {
           score = value;
           for (const other of buttons) {
-            const n = Number(other.getAttribute('aria-label'));
+            const n = Number(other.dataset.score);
             other.classList.toggle('on', survey.kind === 'csat' ? n <= value : n === value);
           }
           submit.disabled = false;

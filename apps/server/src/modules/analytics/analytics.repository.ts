@@ -167,6 +167,29 @@ export async function allWorkspaces(executor: Executor) {
   return result.rows;
 }
 
+/**
+ * Gives facts without an agent or team the first ones the conversation or ticket got (a set one stays): the days of
+ * the facts changed.
+ */
+export async function attributeFacts(
+  executor: Executor,
+  workspaceId: string,
+  kinds: readonly string[],
+  factKey: string,
+  agentId: string | null,
+  teamId: string | null,
+): Promise<Date[]> {
+  const result = await executor.execute<{ occurred_at: string }>(sql`
+    update reporting_events set agent_id = coalesce(agent_id, ${agentId}::uuid), team_id = coalesce(team_id, ${teamId}::uuid)
+    where workspace_id = ${workspaceId} and kind in ${sql`(${sql.join(
+      kinds.map((kind) => sql`${kind}`),
+      sql`, `,
+    )})`} and fact_key = ${factKey}
+      and ((agent_id is null and ${agentId}::uuid is not null) or (team_id is null and ${teamId}::uuid is not null))
+    returning occurred_at`);
+  return result.rows.map((row) => new Date(row.occurred_at));
+}
+
 /** A fact landed on a past day after its rollup: the day reads raw events until it is rolled up again. */
 export async function markDayStale(executor: Executor, workspaceId: string, occurredAt: Date) {
   const day = sql`(${occurredAt.toISOString()}::timestamptz at time zone

@@ -448,6 +448,15 @@ describe('the service report', () => {
     expect(reversed.json().error.message).toBe('开始日期不能晚于结束日期');
     expect((await owner.get('/api/v1/reports/service?from=2026-3-1&to=2026-03-07')).statusCode).toBe(400);
     expect((await owner.get('/api/v1/reports/service?from=2024-01-01&to=2026-03-07')).statusCode).toBe(400);
+    for (const url of [
+      '/api/v1/reports/service?from=2026-02-30&to=2026-03-01',
+      '/api/v1/reports/service?from=2026-02-28&to=2026-02-29',
+      '/api/v1/reports/service/export?format=xlsx&from=2026-02-30&to=2026-03-01',
+    ]) {
+      const missing = await owner.get(url);
+      expect(missing.statusCode, url).toBe(400);
+      expect(missing.json().error.message).toContain('日期不存在');
+    }
     expect(
       (await owner.get('/api/v1/reports/service/export?format=doc&from=2026-03-01&to=2026-03-07')).statusCode,
     ).toBe(400);

@@ -89,6 +89,23 @@ export function createReportingWriter({ db }: { db: Db }) {
     }
   }
 
+  /**
+   * Conversations and tickets count for the agent and team they were first assigned to: routing (or a person) assigns
+   * them after they were created, so the created facts take the first assignee and team when they get one.
+   */
+  async function attributeFirstAssignment(
+    workspaceId: string,
+    kinds: readonly string[],
+    factKey: string,
+    agentId: string | null,
+    teamId: string | null,
+  ) {
+    if (!agentId && !teamId) return;
+    for (const occurredAt of await repo.attributeFacts(db, workspaceId, kinds, factKey, agentId, teamId)) {
+      if (Date.now() - occurredAt.getTime() > 60_000) await repo.markDayStale(db, workspaceId, occurredAt);
+    }
+  }
+
   async function breakFirstContact(workspaceId: string, conversationId: string, reason: 'reopened' | 'returned') {
     const resolution = await repo.findFact(db, workspaceId, 'conversation_resolved', `${conversationId}:0`);
     if (!resolution) return;
@@ -254,12 +271,17 @@ export function createReportingWriter({ db }: { db: Db }) {
           dim: t.category,
         });
       }
+    } else if (event.type === 'ticket.updated') {
+      await attributeFirstAssignment(workspaceId, ['ticket_created'], t.id, t.assigneeId, t.teamId);
     } else if (event.type === 'ticket.sla_breached') {
+      // The breach happened when the clock ran out (the sweep notices it a little later); a reopened ticket's new
+      // clock has another due time, so its breach is a new fact.
+      const dueAt = t.clocks.find((clock) => clock.target === event.target)?.dueAt;
       await insert({
         workspaceId,
-        occurredAt: new Date(),
+        occurredAt: dueAt ? new Date(dueAt) : new Date(),
         kind: 'ticket_sla_breached',
-        factKey: `${t.id}:${event.target}`,
+        factKey: dueAt ? `${t.id}:${event.target}:${dueAt}` : `${t.id}:${event.target}`,
         ...(await ticketBase(workspaceId, t)),
         dim: event.target,
         extra: { severity: t.severity, category: t.category },
@@ -316,7 +338,16 @@ export function createReportingWriter({ db }: { db: Db }) {
         return onResolved(event.workspaceId, event.conversation, event.performedBy);
       case 'conversation.reopened':
         return onReopened(event.workspaceId, event.conversation);
+      case 'conversation.updated':
+        return attributeFirstAssignment(
+          event.workspaceId,
+          ['conversation_created', 'conversation_repeat'],
+          event.conversation.id,
+          event.conversation.assigneeId,
+          event.conversation.teamId,
+        );
       case 'ticket.created':
+      case 'ticket.updated':
       case 'ticket.resolved':
       case 'ticket.sla_breached':
         return onTicket(event);
@@ -331,7 +362,7 @@ export function createReportingWriter({ db }: { db: Db }) {
     }
   }
 
-  // Facts of one conversation are written in the order their events came, so "first" and counts stay right.
+  // Facts of one conversation (or ticket) are written in the order their events came, so "first" and counts stay right.
   const chain = createKeyedChain();
   function subscribe(events: EventBus) {
     return events.subscribe((event) => {
@@ -340,7 +371,9 @@ export function createReportingWriter({ db }: { db: Db }) {
           ? event.conversation.id
           : 'conversationId' in event
             ? String(event.conversationId)
-            : event.type;
+            : 'ticket' in event
+              ? `ticket:${event.ticket.id}`
+              : event.type;
       return chain.run(key, () => handle(event));
     });
   }

@@ -4,10 +4,11 @@ import type {
   AutomationActionResult,
   AutomationCondition,
   AutomationConditionGroup,
+  AutomationConditionOutcome,
   AutomationTrigger,
   SegmentFilter,
 } from '@huike/contracts';
-import { isAutomationGroup } from '@huike/contracts';
+import { isAutomationGroup, lifecycleStageLabels } from '@huike/contracts';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { type Executor, workspaceTimezone } from '../../platform/db-helpers.ts';
@@ -26,6 +27,7 @@ import { compileSegmentFilter, customerSegmentIds, visibleCustomers } from '../s
 import { applyTags, publishTagAdded, type TagTarget } from '../tags/index.ts';
 import { renderTemplateForConversation } from '../templates/index.ts';
 import * as repo from './automation.repository.ts';
+import { maskedExcerpt } from './masked-excerpt.ts';
 import { definingTags, ruleProblems } from './rule-checks.ts';
 
 /*
@@ -43,6 +45,18 @@ import { definingTags, ruleProblems } from './rule-checks.ts';
 export const RATE_CAP = 20;
 export const RATE_WINDOW_MS = 10 * 60_000;
 const DRY_RUN_DAYS = 7;
+const DRY_RUN_MISSES = 10;
+/** How often one process writes a rule's 「条件未满足」 aggregate (see noteNotMatched). */
+const NOT_MATCHED_WRITE_MS = 60_000;
+
+const automationSourceLabels: Record<AutomationSource['kind'], string> = {
+  automation: '自动化规则',
+  keyword_reply: '关键词自动回复',
+  business_hours: '非工作时间自动回复',
+  bot: '机器人',
+  routing: '自动分配',
+  survey: '满意度调查',
+};
 const DRY_RUN_MAX_EVENTS = 5000;
 const SCHEDULE_MAX_TARGETS = 1000;
 const SWEEP_BATCH = 200;
@@ -130,8 +144,6 @@ const conversationFactsOf = (conversation: {
   teamId: conversation.teamId,
   priority: conversation.priority ?? 'normal',
 });
-
-const clip = (text: string, length = 40) => (text.length > length ? `${text.slice(0, length)}…` : text);
 
 // Conditions ---------------------------------------------------------------------------------------------
 
@@ -302,20 +314,37 @@ async function conditionHolds(executor: Executor, condition: AutomationCondition
   }
 }
 
-/** AND/OR tree, short-circuited; an empty group holds. */
+/**
+ * AND/OR tree, short-circuited; an empty group holds. With `trace`, each condition evaluated is appended with its
+ * path (`2`, `3.1`) and outcome: why a rule ran, or which condition stopped it.
+ */
 export async function conditionsHold(
   executor: Executor,
   group: AutomationConditionGroup,
   subject: Subject,
+  trace?: AutomationConditionOutcome[],
+  prefix = '',
 ): Promise<boolean> {
-  for (const node of group.conditions) {
-    const holds = isAutomationGroup(node)
-      ? await conditionsHold(executor, node, subject)
-      : await conditionHolds(executor, node, subject);
+  for (const [index, node] of group.conditions.entries()) {
+    const path = `${prefix}${index + 1}`;
+    let holds: boolean;
+    if (isAutomationGroup(node)) {
+      holds = await conditionsHold(executor, node, subject, trace, `${path}.`);
+    } else {
+      holds = await conditionHolds(executor, node, subject);
+      trace?.push({ path, field: node.field, operator: 'operator' in node ? node.operator : undefined, passed: holds });
+    }
     if (group.op === 'and' && !holds) return false;
     if (group.op === 'or' && holds) return true;
   }
   return group.op === 'and' || group.conditions.length === 0;
+}
+
+/** Conditions with their trace (see conditionsHold). */
+async function explainConditions(executor: Executor, group: AutomationConditionGroup, subject: Subject) {
+  const conditions: AutomationConditionOutcome[] = [];
+  const holds = await conditionsHold(executor, group, subject, conditions);
+  return { holds, conditions };
 }
 
 // Triggers -----------------------------------------------------------------------------------------------
@@ -354,7 +383,7 @@ async function subjectOfEvent(executor: Executor, event: DomainEvent): Promise<S
           sentiment: message.sentiment,
           urgency: message.urgency,
         },
-        summary: clip(message.content),
+        summary: maskedExcerpt(message.content),
       };
     }
     case 'conversation.created':
@@ -473,7 +502,8 @@ export function createAutomationEngine({
     customerId: string | null;
     conversationId: string | null;
     source: AutomationSource;
-  }) => Promise<{ id: string; number: number }>;
+    reuseOpenTicket: boolean;
+  }) => Promise<{ ticket: { id: string; number: number }; reused: boolean }>;
   log: (error: unknown, context: Record<string, unknown>) => void;
 }) {
   let webhookResolver: WebhookResolver | undefined;
@@ -499,12 +529,37 @@ export function createAutomationEngine({
     return id;
   };
 
+  /** create_ticket opens one ticket per conversation, not one per matching message: an unfinished one is reused. */
+  async function createTicketOnce(
+    rule: RuleRecord,
+    action: AutomationAction & { type: 'create_ticket' },
+    subject: Subject,
+  ) {
+    if (!createTicket) throw new AppError('automation_rule.invalid', '工单功能不可用');
+    const { ticket, reused } = await createTicket({
+      workspaceId: subject.workspaceId,
+      subject: action.subject?.trim() || rule.name,
+      description: `自动化规则「${rule.name}」创建：${subject.summary}`,
+      category: action.category ?? 'other',
+      severity: action.severity ?? 'normal',
+      customerId: subject.customerId ?? subject.conversation?.customerId ?? null,
+      conversationId: subject.conversation?.id ?? null,
+      source: sourceOf(rule),
+      reuseOpenTicket: true,
+    });
+    // A reused ticket already shows the matching message: a ticket shows its conversation's messages.
+    return {
+      detail: reused ? `会话已有未完成的工单 #${ticket.number}，未重复创建` : `已创建工单 #${ticket.number}`,
+      values: { ticketId: ticket.id, ticketNumber: String(ticket.number) },
+    };
+  }
+
   async function performAction(
     rule: RuleRecord,
     action: AutomationAction,
     index: number,
     subject: Subject,
-  ): Promise<string> {
+  ): Promise<string | { detail: string; values?: Record<string, string> }> {
     const { workspaceId } = subject;
     const key = `auto:${rule.id}:${subject.triggerKey}:${index}`;
     switch (action.type) {
@@ -535,7 +590,7 @@ export function createAutomationEngine({
           { priority: action.priority },
           sourceOf(rule),
         );
-        return result.changed ? `优先级已设为 ${action.priority}` : '优先级无变化';
+        return result.changed ? { detail: '已更改优先级', values: { priority: action.priority } } : '优先级无变化';
       }
       case 'set_status': {
         const snoozedUntil =
@@ -546,7 +601,7 @@ export function createAutomationEngine({
           { status: action.status, snoozedUntil },
           sourceOf(rule),
         );
-        return result.changed ? `状态已设为 ${action.status}` : '状态无变化';
+        return result.changed ? { detail: '已更改会话状态', values: { status: action.status } } : '状态无变化';
       }
       case 'reply_template': {
         const conversation = needConversation(subject);
@@ -580,20 +635,8 @@ export function createAutomationEngine({
         });
         return sent.isNew ? '已添加备注' : '备注已添加过';
       }
-      case 'create_ticket': {
-        if (!createTicket) throw new AppError('automation_rule.invalid', '工单功能不可用');
-        const ticket = await createTicket({
-          workspaceId,
-          subject: action.subject?.trim() || rule.name,
-          description: `自动化规则「${rule.name}」创建：${subject.summary}`,
-          category: action.category ?? 'other',
-          severity: action.severity ?? 'normal',
-          customerId: subject.customerId ?? subject.conversation?.customerId ?? null,
-          conversationId: subject.conversation?.id ?? null,
-          source: sourceOf(rule),
-        });
-        return `已创建工单 #${ticket.number}`;
-      }
+      case 'create_ticket':
+        return createTicketOnce(rule, action, subject);
       case 'webhook': {
         const body = JSON.stringify({
           id: key,
@@ -648,7 +691,9 @@ export function createAutomationEngine({
           });
           return true;
         });
-        return changed ? `生命周期已设为 ${action.stage}` : '生命周期无变化';
+        return changed
+          ? { detail: `生命周期已设为${lifecycleStageLabels['zh-CN'][action.stage]}`, values: { stage: action.stage } }
+          : '生命周期无变化';
       }
       case 'add_to_segment': {
         const customerId = needCustomer(subject);
@@ -667,10 +712,11 @@ export function createAutomationEngine({
     const results: AutomationActionResult[] = [];
     for (const [index, action] of rule.actions.entries()) {
       try {
+        const outcome = await performAction(rule, action, index, subject);
         results.push({
           type: action.type,
           ok: true,
-          detail: await performAction(rule, action, index, subject),
+          ...(typeof outcome === 'string' ? { detail: outcome } : outcome),
           error: null,
         });
       } catch (error) {
@@ -690,9 +736,16 @@ export function createAutomationEngine({
     ...(subject.message ? { messageId: subject.message.id } : {}),
     ...(subject.order ? { orderId: subject.order.id } : {}),
     ...(subject.tagId ? { tagId: subject.tagId } : {}),
+    ...(subject.ticketId ? { ticketId: subject.ticketId } : {}),
+    ...(subject.summary ? { summary: subject.summary } : {}),
   });
 
-  async function logSkipped(rule: RuleRecord, subject: Subject, reason: string) {
+  async function logSkipped(
+    rule: RuleRecord,
+    subject: Subject,
+    reason: string,
+    conditions?: AutomationConditionOutcome[],
+  ) {
     await repo.claimRun(db, {
       id: newId(),
       workspaceId: subject.workspaceId,
@@ -700,8 +753,36 @@ export function createAutomationEngine({
       triggerKey: subject.triggerKey,
       status: 'skipped',
       reason,
-      context: contextOf(subject),
+      context: { ...contextOf(subject), ...(conditions ? { conditions } : {}) },
       conversationId: subject.conversation?.id ?? null,
+    });
+  }
+
+  /*
+   * 「条件未满足」: a rule whose conditions fail on an event leaves a trace, but not a row per rule per event (every
+   * message × every message rule would outgrow the log). Each rule gets one skipped row per hour (trigger key
+   * `nomatch:<hour>`) holding the count and the latest event with its failing condition. This process writes it at
+   * most once a minute per rule, adding the events it counted meanwhile; counts still pending when activity stops
+   * are folded into the next write, so the hourly count is approximate.
+   */
+  const notMatchedPending = new Map<string, { count: number; lastWrite: number }>();
+  async function noteNotMatched(rule: RuleRecord, subject: Subject, conditions: AutomationConditionOutcome[]) {
+    const pending = notMatchedPending.get(rule.id) ?? { count: 0, lastWrite: 0 };
+    pending.count++;
+    notMatchedPending.set(rule.id, pending);
+    if (Date.now() - pending.lastWrite < NOT_MATCHED_WRITE_MS) return;
+    const count = pending.count;
+    notMatchedPending.set(rule.id, { count: 0, lastWrite: Date.now() });
+    if (notMatchedPending.size > 10_000) notMatchedPending.clear();
+    const failed = conditions.at(-1);
+    await repo.recordNotMatched(db, {
+      id: newId(),
+      workspaceId: subject.workspaceId,
+      ruleId: rule.id,
+      hourKey: `nomatch:${new Date().toISOString().slice(0, 13)}`,
+      count,
+      reason: failed ? `条件未满足：条件 ${failed.path} 不成立` : '条件未满足',
+      context: { ...contextOf(subject), conditions },
     });
   }
 
@@ -713,8 +794,9 @@ export function createAutomationEngine({
       return;
     }
     let holds: boolean;
+    let conditions: AutomationConditionOutcome[];
     try {
-      holds = await conditionsHold(db, rule.conditions, subject);
+      ({ holds, conditions } = await explainConditions(db, rule.conditions, subject));
     } catch (error) {
       if (!(error instanceof AppError)) log(error, { ruleId: rule.id, stage: 'conditions' });
       const runId = await repo.claimRun(db, {
@@ -730,7 +812,10 @@ export function createAutomationEngine({
       if (runId) await repo.countRun(db, subject.workspaceId, rule.id, true);
       return;
     }
-    if (!holds) return;
+    if (!holds) {
+      await noteNotMatched(rule, subject, conditions);
+      return;
+    }
     if (subject.conversation) {
       const recent = await repo.recentRunsOnConversation(
         db,
@@ -754,7 +839,7 @@ export function createAutomationEngine({
       triggerKey: subject.triggerKey,
       status: 'running',
       reason: null,
-      context: contextOf(subject),
+      context: { ...contextOf(subject), conditions },
       conversationId: subject.conversation?.id ?? null,
     });
     if (!runId) return; // this trigger already ran (a replayed event)
@@ -775,7 +860,9 @@ export function createAutomationEngine({
     ruleCache.get(workspaceId, () => repo.enabledRules(db, workspaceId).then((rows) => rows.map(asRecord)));
 
   async function handleEvent(event: DomainEvent) {
-    if (event.automation) return; // loop policy: automation never triggers automation
+    // Loop policy: automation never triggers automation. Messages are left out of the log (every bot or keyword
+    // reply would add a row per outbound-message rule); other events say so on the rules they would have run.
+    if (event.automation && event.type === 'message.created') return;
     const rules = (await enabledRules(event.workspaceId)).filter((rule) => rule.triggerType === event.type);
     if (rules.length === 0) return;
     const accepted = rules.filter((rule) => triggerAccepts(rule.trigger, event));
@@ -784,11 +871,32 @@ export function createAutomationEngine({
     if (!subject) return;
     for (const rule of accepted) {
       try {
-        await runRule(rule, subject);
+        if (event.automation) await logCausedByAutomation(rule, subject, event.automation);
+        else await runRule(rule, subject);
       } catch (error) {
         log(error, { ruleId: rule.id, event: event.type });
       }
     }
+  }
+
+  /** A rule whose conditions would hold on an automation-caused event: a skipped run naming the cause. */
+  async function logCausedByAutomation(rule: RuleRecord, subject: Subject, source: AutomationSource) {
+    const { holds, conditions } = await explainConditions(db, rule.conditions, subject);
+    if (!holds) return;
+    await logSkipped(
+      rule,
+      subject,
+      `${await causeName(subject.workspaceId, source)}产生的变化不会触发其他规则（防止规则互相触发、循环执行）`,
+      conditions,
+    );
+  }
+
+  async function causeName(workspaceId: string, source: AutomationSource) {
+    if (source.kind === 'automation') {
+      const cause = await repo.findRule(db, workspaceId, source.id);
+      return cause ? `由自动化规则「${cause.name}」` : '由自动化规则';
+    }
+    return `由${automationSourceLabels[source.kind]}`;
   }
 
   // Timers -----------------------------------------------------------------------------------------------
@@ -815,13 +923,14 @@ export function createAutomationEngine({
     );
     for (const row of rows.rows) {
       const { clock: at, ...conversation } = row;
+      const silentMinutes = Math.floor((now.getTime() - new Date(at).getTime()) / 60_000);
       await runRule(rule, {
         workspaceId: rule.workspaceId,
         triggerKey: `${prefix}:${conversation.id}:${new Date(at).getTime()}`,
         at: now,
         conversation,
         customerId: conversation.customerId,
-        summary: `会话 ${conversation.id.slice(-8)}`,
+        summary: `会话 ${conversation.id.slice(-8)} · ${isAgent ? '客户已等待' : '客户已'} ${silentMinutes} 分钟${isAgent ? '' : '未回复'}`,
       });
     }
   }
@@ -990,21 +1099,26 @@ export function createAutomationEngine({
       const subjects = await reconstruct(db, workspaceId, rule.trigger, now);
       const truncated = subjects.length > DRY_RUN_MAX_EVENTS;
       const examinedSubjects = subjects.slice(0, DRY_RUN_MAX_EVENTS);
-      const firing: typeof examinedSubjects = [];
+      type Evaluated = { subject: Subject; conditions: AutomationConditionOutcome[] };
+      const firing: Evaluated[] = [];
+      const missed: Evaluated[] = [];
       for (const subject of examinedSubjects) {
-        if (await conditionsHold(db, rule.conditions, subject)) firing.push(subject);
+        const { holds, conditions } = await explainConditions(db, rule.conditions, subject);
+        (holds ? firing : missed).push({ subject, conditions });
       }
       let wouldFire = firing.length;
-      // The most recent ten, newest first.
-      const samples = firing
-        .sort((a, b) => b.at.getTime() - a.at.getTime())
-        .slice(0, 10)
-        .map((subject) => ({
-          at: subject.at.toISOString(),
-          triggerKey: subject.triggerKey,
-          context: contextOf(subject),
-          summary: subject.summary,
-        }));
+      // The most recent ten of each, newest first.
+      const newestTen = (list: Evaluated[]) =>
+        list
+          .sort((a, b) => b.subject.at.getTime() - a.subject.at.getTime())
+          .slice(0, DRY_RUN_MISSES)
+          .map(({ subject, conditions }) => ({
+            at: subject.at.toISOString(),
+            triggerKey: subject.triggerKey,
+            context: contextOf(subject),
+            summary: subject.summary,
+            conditions,
+          }));
       const trigger = rule.trigger;
       if (trigger.type === 'schedule') {
         // Targets match now; a schedule would have run once a day (or once a week) over the 7 days.
@@ -1014,7 +1128,8 @@ export function createAutomationEngine({
         wouldFire,
         examined: examinedSubjects.length,
         truncated,
-        samples,
+        samples: newestTen(firing),
+        misses: newestTen(missed),
         problems: await ruleProblems(db, workspaceId, rule),
       };
     },
@@ -1095,7 +1210,7 @@ async function reconstruct(
               sentiment: row.sentiment ?? undefined,
               urgency: row.urgency ?? undefined,
             },
-            summary: clip(row.content),
+            summary: maskedExcerpt(row.content),
           },
         ];
       });
@@ -1240,7 +1355,66 @@ async function reconstruct(
         summary: `会话 ${conversation.id.slice(-8)}`,
       }));
     }
+    case 'ticket.created':
+    case 'ticket.updated':
+    case 'ticket.sla_breached': {
+      const rows = await db.execute<TicketOccurrence>(ticketOccurrences(workspaceId, trigger.type, sinceIso, limit));
+      const conversations = await conversationsById(rows.rows.flatMap((row) => row.conversation_id ?? []));
+      const latest = await latestByCustomer(
+        rows.rows.flatMap((row) => (row.conversation_id ? [] : (row.customer_id ?? []))),
+      );
+      return rows.rows.map((row) => ({
+        workspaceId,
+        triggerKey: `ticket:${row.ticket_id}:${row.key}`,
+        at: new Date(row.at),
+        ticketId: row.ticket_id,
+        customerId: row.customer_id ?? undefined,
+        conversation: row.conversation_id
+          ? conversations.get(row.conversation_id)
+          : row.customer_id
+            ? latest.get(row.customer_id)
+            : undefined,
+        summary: `工单 #${row.number}`,
+      }));
+    }
     default:
       return [];
   }
+}
+
+type TicketOccurrence = {
+  ticket_id: string;
+  number: number;
+  customer_id: string | null;
+  conversation_id: string | null;
+  at: Date;
+  key: string;
+};
+
+/**
+ * The ticket events of the last days as the live engine saw them. Created: tickets a person created (the system's
+ * tickets, from automation or surveys, carry `automation` and trigger no rule; they have no creator). Updated: one
+ * event per change (the timeline entries one transaction wrote share its time), creation excluded. Breached: the
+ * timeline's 「已超时」 entries, one per clock.
+ */
+function ticketOccurrences(workspaceId: string, type: string, sinceIso: string, limit: number) {
+  const columns = sql`t.id as ticket_id, t.number, t.customer_id, t.conversation_id`;
+  if (type === 'ticket.created') {
+    return sql`select ${columns}, t.created_at as at, 'created' as key from tickets t
+      where t.workspace_id = ${workspaceId} and t.created_at >= ${sinceIso} and t.created_by is not null
+      order by t.created_at desc limit ${limit}`;
+  }
+  if (type === 'ticket.sla_breached') {
+    return sql`select ${columns}, e.created_at as at, 'breached:' || (e.data ->> 'target') as key
+      from ticket_events e join tickets t on t.id = e.ticket_id
+      where e.workspace_id = ${workspaceId} and e.kind = 'sla_breached' and e.created_at >= ${sinceIso}
+      order by e.created_at desc limit ${limit}`;
+  }
+  return sql`select ${columns}, e.at, 'updated:' || to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') as key
+    from (select ticket_id, created_at as at from ticket_events
+          where workspace_id = ${workspaceId} and created_at >= ${sinceIso}
+          group by ticket_id, created_at
+          having bool_and(kind <> 'created') and bool_or(kind not in ('sla_breached', 'message'))) e
+    join tickets t on t.id = e.ticket_id
+    order by e.at desc limit ${limit}`;
 }

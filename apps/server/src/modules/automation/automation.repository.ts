@@ -89,6 +89,31 @@ export const finishRun = (
     .set(patch)
     .where(and(eq(automationRuns.workspaceId, workspaceId), eq(automationRuns.id, id)));
 
+/**
+ * The hourly 「条件未满足」 entry of a rule (status skipped, trigger key `nomatch:<hour>`): created, or its count
+ * increased and its example replaced by the latest event.
+ */
+export const recordNotMatched = (
+  db: Executor,
+  row: {
+    id: string;
+    workspaceId: string;
+    ruleId: string;
+    hourKey: string;
+    count: number;
+    reason: string;
+    context: Record<string, unknown>;
+  },
+) =>
+  db.execute(
+    sql`insert into automation_runs (id, workspace_id, rule_id, trigger_key, status, reason, context)
+        values (${row.id}, ${row.workspaceId}, ${row.ruleId}, ${row.hourKey}, 'skipped', ${row.reason},
+          ${JSON.stringify({ ...row.context, notMatched: row.count })}::jsonb)
+        on conflict (rule_id, trigger_key) do update set reason = excluded.reason,
+          context = excluded.context || jsonb_build_object('notMatched',
+            coalesce((automation_runs.context ->> 'notMatched')::int, 0) + ${row.count})`,
+  );
+
 /** Counts a finished run on its rule (failures separately). */
 export const countRun = (db: Executor, workspaceId: string, ruleId: string, failed: boolean) =>
   db

@@ -9,6 +9,7 @@ import {
   nextOpeningAt,
   summarizeWeekly,
 } from '../../platform/business-hours.ts';
+import { BUYER_LINES, type BuyerLocale, buyerLine } from '../../platform/buyer-lines.ts';
 import { type Executor, workspaceTimezone } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { createTtlCache } from '../../platform/ttl-cache.ts';
@@ -19,7 +20,7 @@ import { HOLIDAY_PRESETS } from './holiday-presets.ts';
 const CACHE_MS = 5_000;
 
 const EMPTY_WEEK: BusinessHours['weekly'] = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
-export const DEFAULT_OFFLINE_REPLY = '您好，现在是非工作时间，我们将于{{next_open}}回复您。';
+export const DEFAULT_OFFLINE_REPLY = BUYER_LINES['zh-CN'].offlineReply;
 
 export type InboxBusinessHours = {
   hours: BusinessHours;
@@ -95,9 +96,20 @@ export function hoursStatus(bh: InboxBusinessHours, now = new Date()): InboxHour
   };
 }
 
-/** The offline reply with `{{next_open}}` filled in, e.g. 「明天 09:00」 in the inbox timezone. */
-export function renderOfflineReply(content: string, next: Date | null, now: Date, timeZone: string): string {
-  const when = next ? describeOpening(next, now, timeZone) : '工作时间';
+/** When the inbox opens, for an English-speaking buyer: 「on Mon 1 Dec, 09:00」 in the inbox timezone. */
+const describeOpeningInEnglish = (at: Date, timeZone: string) =>
+  `on ${new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at)}`;
+
+/** The offline reply with `{{next_open}}` filled in, e.g. 「明天 09:00」 in the inbox timezone, in the buyer's language. */
+export function renderOfflineReply(
+  content: string,
+  next: Date | null,
+  now: Date,
+  timeZone: string,
+  locale: BuyerLocale = 'zh-CN',
+): string {
+  const opening = locale === 'en' ? describeOpeningInEnglish : (at: Date) => describeOpening(at, now, timeZone);
+  const when = next ? opening(next, timeZone) : buyerLine(locale, 'offlineReplyNoOpening');
   return content.replace(/\{\{\s*next_open\s*\}\}/g, when);
 }
 

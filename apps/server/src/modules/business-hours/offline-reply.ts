@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import { localizedDefault, messageBuyerLocale } from '../../platform/buyer-lines.ts';
 import type { EventBus } from '../../platform/events.ts';
 import type { ConversationsService } from '../conversations/index.ts';
 import { inboxBusinessHours, renderOfflineReply } from './inbox-hours.ts';
@@ -27,7 +28,11 @@ export function subscribeOfflineReplies({
       const at = new Date(message.createdAt);
       if (bh.isOpen(at)) return;
       const next = bh.nextOpeningAt(at);
-      const content = renderOfflineReply(bh.offlineReply.content, next, at, bh.hours.timezone).trim();
+      // The product's default notice speaks the buyer's language; an away message the shop wrote is sent as written.
+      const locale = messageBuyerLocale(message);
+      const template = localizedDefault(bh.offlineReply.content, 'offlineReply', locale);
+      const isTranslated = template !== bh.offlineReply.content;
+      const content = renderOfflineReply(template, next, at, bh.hours.timezone, isTranslated ? locale : 'zh-CN').trim();
       if (!content) return;
       await conversations.sendAutomatedMessage({
         workspaceId: event.workspaceId,

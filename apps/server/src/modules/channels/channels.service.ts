@@ -8,6 +8,7 @@ import {
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan, can } from '../../platform/access.ts';
+import { localeFromTag, localizedDefault } from '../../platform/buyer-lines.ts';
 import type { FieldCipher } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type EventBus, publishingTransaction } from '../../platform/events.ts';
@@ -38,6 +39,12 @@ export type PublicAuth = { visitorToken?: string; signature?: string; signedPayl
  */
 export const visitorStoredTopic = (inboxId: string, sourceId: string) =>
   topics.internal(`channels.visitor_stored:${inboxId}:${sourceId}`);
+
+/** The widget's language on the buyer's message, so the product's own lines to them follow it (buyer-lines.ts). */
+function localeMeta(tag: string | undefined) {
+  const locale = localeFromTag(tag);
+  return locale ? { channelMeta: { locale } } : {};
+}
 
 const isoOrNull = (value: string | null | undefined) => (value ? new Date(value).toISOString() : null);
 
@@ -413,7 +420,14 @@ export function createChannelsService({
      */
     async startVisitor(
       inboxToken: string,
-      input: { sourceId?: string; visitorToken?: string; identifier?: string; identifierHash?: string; name?: string },
+      input: {
+        sourceId?: string;
+        visitorToken?: string;
+        identifier?: string;
+        identifierHash?: string;
+        name?: string;
+        locale?: string;
+      },
     ): Promise<VisitorSession> {
       const inbox = await inboxByToken(inboxToken);
       if (input.identifier && !isValidIdentifierHash(inbox.secret, input.identifier, input.identifierHash ?? '')) {
@@ -443,7 +457,7 @@ export function createChannelsService({
         inbox: {
           name: inbox.name,
           color: inbox.settings.color,
-          greeting: inbox.settings.greeting,
+          greeting: localizedDefault(inbox.settings.greeting, 'inboxGreeting', localeFromTag(input.locale) ?? 'zh-CN'),
           hours: hoursStatus(await inboxBusinessHours(db, inbox.workspaceId, inbox.id)),
           agentsOnline: await agentsOnline(db, inbox.workspaceId, inbox.id),
         },
@@ -519,7 +533,15 @@ export function createChannelsService({
     /** Public channel API: stores an inbound message for a visitor (token) or an integrator's contact (signature). */
     async receivePublicMessage(
       inboxToken: string,
-      input: { sourceId: string; content: string; clientMsgId?: string; name?: string; phone?: string; email?: string },
+      input: {
+        sourceId: string;
+        content: string;
+        clientMsgId?: string;
+        name?: string;
+        phone?: string;
+        email?: string;
+        locale?: string;
+      },
       auth: PublicAuth,
     ) {
       const inbox = await inboxByToken(inboxToken);
@@ -531,6 +553,7 @@ export function createChannelsService({
         inboxId: inbox.id,
         content: input.content,
         clientMsgId: input.clientMsgId,
+        ...localeMeta(input.locale),
       };
       // A signed integrator's source without details: its customer is found by the batch that stores the message
       // (made here first when the source is new), not by a read of its own.
@@ -572,7 +595,7 @@ export function createChannelsService({
      */
     receiveFromVisitor: async (
       visitor: { inbox: ChannelInbox; sourceId: string; visitorToken: string; customerId: string | undefined },
-      input: { content: string; clientMsgId: string },
+      { locale, ...input }: { content: string; clientMsgId: string; locale?: string },
     ) =>
       conversations.receiveInbound({
         workspaceId: visitor.inbox.workspaceId,
@@ -581,6 +604,7 @@ export function createChannelsService({
           visitor.customerId ??
           (await customerForSource(visitor.inbox, visitor.sourceId, { visitorToken: visitor.visitorToken })),
         ...input,
+        ...localeMeta(locale),
       }),
 
     /** For the visitor socket: who is connecting, proven by their token (no customer yet: they have not written). */

@@ -163,10 +163,10 @@ describe('a widget visitor who has not written', () => {
     const socket = await visitorSocket(inbox.token, visitor);
     socket.sendJson({ type: 'typing' });
     socket.sendJson({ type: 'message', content: '有人吗', clientMsgId: 'first-1' });
-    await socket.next('ack', (frame) => frame.clientMsgId === 'first-1', 5000);
+    await socket.next('ack', (frame) => frame.clientMsgId === 'first-1');
     const conversationId = (await owner.get('/api/v1/conversations')).json().items[0].id;
     await owner.post(`/api/v1/conversations/${conversationId}/messages`, { content: '您好，在的' });
-    const reply = await socket.next('message', (frame) => frame.message.content === '您好，在的', 5000);
+    const reply = await socket.next('message', (frame) => frame.message.content === '您好，在的');
     expect(reply.message.direction).toBe('outbound');
     socket.close();
   });
@@ -178,7 +178,7 @@ describe('a widget visitor who has not written', () => {
     expect((await uploadAsVisitor(inbox.token, visitor)).statusCode).toBe(201);
     const conversationId = (await owner.get('/api/v1/conversations')).json().items[0].id;
     await owner.post(`/api/v1/conversations/${conversationId}/messages`, { content: '图片收到了' });
-    await socket.next('message', (frame) => frame.message.content === '图片收到了', 5000);
+    await socket.next('message', (frame) => frame.message.content === '图片收到了');
     socket.close();
   });
 });

@@ -147,7 +147,7 @@ describe('typing indicators', () => {
     const messagesBefore = await countRows(context, 'from messages where conversation_id = $1', [conversationId]);
 
     socket.sendJson({ type: 'typing' });
-    const frame = await agentSocket.next('conversation.typing', undefined, 3000);
+    const frame = await agentSocket.next('conversation.typing');
     expect(frame).toEqual({ type: 'conversation.typing', conversationId, sender: 'customer' });
 
     // A second signal within the throttle window is dropped.
@@ -183,7 +183,7 @@ describe('typing indicators', () => {
 
     const typed = await owner.post(`/api/v1/conversations/${conversationId}/typing`);
     expect(typed.statusCode).toBe(204);
-    expect(await socket.next('typing', undefined, 3000)).toEqual({ type: 'typing' });
+    expect(await socket.next('typing')).toEqual({ type: 'typing' });
     await pause(300);
     expect(bystanderSocket.frames.some((item) => item.type === 'typing')).toBe(false);
     expect(await countRows(context, 'from messages')).toBe(messagesBefore);
@@ -235,7 +235,7 @@ describe('whether an agent is online', () => {
     forgetAgentsOnline(); // another process's cache would see it within seconds
     // The widget pings every 25 s; each ping is answered with the current status.
     socket.sendJson({ type: 'ping' });
-    expect(await socket.next('status', (frame) => frame.agentsOnline, 3000)).toEqual({
+    expect(await socket.next('status', (frame) => frame.agentsOnline)).toEqual({
       type: 'status',
       agentsOnline: true,
     });
@@ -246,7 +246,7 @@ describe('whether an agent is online', () => {
     await agent.post('/api/v1/routing/me/presence', { presence: 'busy' });
     forgetAgentsOnline();
     socket.sendJson({ type: 'ping' });
-    expect(await socket.next('status', (frame) => !frame.agentsOnline, 3000)).toEqual({
+    expect(await socket.next('status', (frame) => !frame.agentsOnline)).toEqual({
       type: 'status',
       agentsOnline: false,
     });

@@ -132,6 +132,7 @@ export function visitorSocketRoutes(
           const { message, conversation } = await channels.receiveFromVisitor(visitor, {
             content: parsed.content,
             clientMsgId: parsed.clientMsgId,
+            locale: parsed.locale,
           });
           listen(visitor, conversation.customerId);
           send(socket, { type: 'ack', clientMsgId: parsed.clientMsgId, message: toPublicMessage(message) });

@@ -5,6 +5,9 @@ import { requireActor } from '../../platform/auth/request-auth.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type Realtime, topics } from '../../platform/realtime.ts';
 
+/** The host of an Origin header; undefined for `null` (sandboxed frames, file://) and anything not a URL. */
+const originHost = (origin: string) => (URL.canParse(origin) ? new URL(origin).host : undefined);
+
 /** Agents' live feed. Cookie-authenticated, so the Origin must be our own (no cross-site socket hijacking). */
 /** `presence` (routing module) hears sockets open and close, to show agents online or offline. */
 export function agentSocketRoutes(
@@ -20,7 +23,7 @@ export function agentSocketRoutes(
       preValidation: async (request) => {
         requireActor(request);
         const origin = request.headers.origin;
-        if (request.auth?.via === 'session' && origin && new URL(origin).host !== request.headers.host) {
+        if (request.auth?.via === 'session' && origin && originHost(origin) !== request.headers.host) {
           throw new AppError('auth.forbidden', '不允许跨站连接');
         }
       },

@@ -1,5 +1,6 @@
 export { agentSocketRoutes } from './agent-socket.ts';
 export { attachmentsRoutes } from './attachments.routes.ts';
+export { conversationBuyerLocale } from './buyer-locale.ts';
 export { conversationsRoutes } from './conversations.routes.ts';
 export {
   type AutomatedMessage,

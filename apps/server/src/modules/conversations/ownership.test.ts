@@ -238,7 +238,7 @@ describe('a snooze that ends', () => {
     try {
       await pause(100);
       await context.services.conversations.wakeSnoozed();
-      const pushed = await socket.next('alert.created', undefined, 5000);
+      const pushed = await socket.next('alert.created');
       expect(pushed.alert).toMatchObject({ kind: 'snooze_ended', details: { conversationId } });
     } finally {
       socket.close();

@@ -522,6 +522,7 @@ export const listColumns = {
   rfmTier: customers.rfmTier,
   lifecycleStage: customers.lifecycleStage,
   marketingOptOutAt: customers.marketingOptOutAt,
+  unverifiedContacts: customers.unverifiedContacts,
   createdAt: customers.createdAt,
   updatedAt: customers.updatedAt,
 };

@@ -147,6 +147,23 @@ export const identityCustomerId = async (db: Executor, id: string) =>
       .where(eq(customerIdentities.id, id))
   )[0]?.customerId;
 
+/**
+ * Ends the website visitors' sessions of these customers (their tokens no longer prove the source id): after a staff
+ * merge, a browser that only typed someone's phone must not read the merged customer's history.
+ */
+export const revokeVisitorTokens = (db: Executor, workspaceId: string, customerIds: string[]) =>
+  db
+    .update(customerIdentities)
+    .set({ tokenHash: null, updatedAt: new Date() })
+    .where(
+      and(
+        eq(customerIdentities.workspaceId, workspaceId),
+        inArray(customerIdentities.customerId, customerIds),
+        eq(customerIdentities.kind, 'source'),
+        sql`${customerIdentities.tokenHash} is not null`,
+      ),
+    );
+
 /** Moves an identity to another customer. */
 export const moveIdentity = (db: Executor, id: string, customerId: string) =>
   db.update(customerIdentities).set({ customerId, updatedAt: new Date() }).where(eq(customerIdentities.id, id));

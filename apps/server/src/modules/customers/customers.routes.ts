@@ -1,4 +1,6 @@
 import {
+  anonymizeCustomerBody,
+  anonymizeCustomerResult,
   createCustomFieldBody,
   customer,
   customerCountQuery,
@@ -78,6 +80,12 @@ export function customersRoutes(app: FastifyInstance, customers: CustomersServic
     '/api/v1/customers/:id/reveal',
     { schema: { tags, params: idParams, body: revealBody, response: { 200: revealResult } } },
     (request) => customers.reveal(requireActor(request), request.params.id, request.body.fields),
+  );
+
+  r.post(
+    '/api/v1/customers/:id/anonymize',
+    { schema: { tags, params: idParams, body: anonymizeCustomerBody, response: { 200: anonymizeCustomerResult } } },
+    (request) => customers.anonymize(requireActor(request), request.params.id, request.body),
   );
 
   r.get(

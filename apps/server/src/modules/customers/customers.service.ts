@@ -1,4 +1,5 @@
 import {
+  type AnonymizeCustomerBody,
   type Customer,
   type CustomerIdentity,
   type CustomerListCount,
@@ -18,7 +19,9 @@ import {
   type RfmTier,
   type SortOrder,
   type TimelineEntry,
+  type UnverifiedContact,
   type UpdateCustomerBody,
+  unverifiedContactFields,
 } from '@huike/contracts';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
@@ -30,6 +33,7 @@ import { AppError, postgresCode } from '../../platform/errors.ts';
 import { type DomainEvent, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
 import { validateCustomFields } from './custom-fields.service.ts';
+import { anonymizeCustomer } from './customer-erasure.ts';
 import { countCustomerList, listSortedCustomerPage, valueFilters } from './customer-list-sort.ts';
 import * as search from './customer-search.ts';
 import * as repo from './customers.repository.ts';
@@ -85,6 +89,13 @@ type ListTarget =
   | { filter: { op: 'and'; conditions: { field: 'tags'; op: 'has_any'; value: string[] }[] } };
 
 type ContactDetails = { name?: string; phone?: string; email?: string };
+
+/** Which of these contact details are a phone or an email (a visitor's claim of them is unverified). */
+const unverifiedContactsOf = (details: ContactDetails): UnverifiedContact[] =>
+  unverifiedContactFields.filter((field) => Boolean(details[field]));
+
+/** Profile fields whose changes are audit-logged (PIPL: contact details and sensitive personal information). */
+const piiFields = ['phone', 'phones', 'email', 'emails', 'idCard', 'bankCard'];
 
 const notFound = () => new AppError('customer.not_found', '客户不存在');
 
@@ -324,6 +335,7 @@ export function createCustomersService({
       rfmTier: row.rfmTier,
       lifecycleStage: row.lifecycleStage,
       marketingOptOutAt: iso(row.marketingOptOutAt),
+      unverifiedContacts: row.unverifiedContacts as UnverifiedContact[],
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
     };
@@ -339,16 +351,26 @@ export function createCustomersService({
     return row;
   }
 
-  /** Fills contact fields the customer does not have yet; never overwrites what an agent entered. */
-  async function fillMissingDetails(executor: Executor, customer: repo.CustomerRow, details: ContactDetails) {
+  /**
+   * Fills contact fields the customer does not have yet; never overwrites what an agent entered. `unverified`: a
+   * website visitor typed them (anyone can type anyone's phone), so the phone and email are marked unverified.
+   */
+  async function fillMissingDetails(
+    executor: Executor,
+    customer: repo.CustomerRow,
+    details: ContactDetails,
+    unverified: boolean,
+  ) {
     const patch = {
       ...(details.name && !customer.name ? { name: details.name } : {}),
       ...(details.phone && !customer.phone ? { phone: details.phone } : {}),
       ...(details.email && !customer.email ? { email: details.email } : {}),
     };
     if (Object.keys(patch).length > 0) {
+      const claimed = unverified ? unverifiedContactsOf(patch) : [];
       await repo.updateCustomer(executor, customer.workspaceId, customer.id, {
         ...patch,
+        ...(claimed.length > 0 ? { unverifiedContacts: uniqueList([...customer.unverifiedContacts, ...claimed]) } : {}),
         ...search.searchColumns({ ...customer, ...patch }),
       });
     }
@@ -376,7 +398,7 @@ export function createCustomersService({
     const known = existing?.customerId ?? input.customerId;
     if (known) {
       const customer = (await repo.findCustomer(executor, input.workspaceId, known))!;
-      if (input.details) await fillMissingDetails(executor, customer, input.details);
+      if (input.details) await fillMissingDetails(executor, customer, input.details, Boolean(input.token));
     }
     if (existing) return { customerId: existing.customerId, identity: existing, created: false };
     const customer = input.customerId
@@ -387,6 +409,7 @@ export function createCustomersService({
           name: input.details?.name ?? null,
           phone: input.details?.phone ?? null,
           email: input.details?.email ?? null,
+          unverifiedContacts: input.token ? unverifiedContactsOf(input.details ?? {}) : [],
           ...search.searchColumns({ ...input.details }),
         });
     const identity = await repo.upsertIdentity(executor, {
@@ -487,6 +510,17 @@ export function createCustomersService({
     return { merged, fields };
   }
 
+  /** The merged record's unverified marks: a kept phone or email is as unverified as on the record it came from. */
+  const mergedUnverifiedContacts = (
+    survivor: repo.CustomerRow,
+    other: repo.CustomerRow,
+    fields: ReturnType<typeof mergeProfiles>['fields'],
+  ) =>
+    unverifiedContactFields.filter((contact) => {
+      const source = fields.find((field) => field.field === contact)?.kept === 'other' ? other : survivor;
+      return source.unverifiedContacts.includes(contact);
+    });
+
   /** Values of the merge-decided fields shown to the caller: PII masked as in `present`. */
   const presentField = (actor: Actor, field: MergeableField, value: unknown) => {
     if (value === null || value === undefined) return null;
@@ -535,10 +569,11 @@ export function createCustomersService({
       survivor: await repo.snapshotCustomer(tx, workspaceId, survivor.id),
       other: await repo.snapshotCustomer(tx, workspaceId, other.id),
     };
-    const { merged } = mergeProfiles(profileOf(survivor), profileOf(other), by.fieldChoices);
+    const { merged, fields } = mergeProfiles(profileOf(survivor), profileOf(other), by.fieldChoices);
     const moved = await repo.moveCustomerData(tx, workspaceId, other.id, survivor.id);
     await repo.updateCustomer(tx, workspaceId, survivor.id, {
       ...profileColumns(merged),
+      unverifiedContacts: mergedUnverifiedContacts(survivor, other, fields),
       profileUpdatedAt: new Date(),
       // The buyer said 退订 on either record: the merged one must respect it (undo restores both as they were).
       marketingOptOutAt: earliest(survivor.marketingOptOutAt, other.marketingOptOutAt),
@@ -582,6 +617,20 @@ export function createCustomersService({
       details: { mergeId, mergedId: other.id, moves, ...reason },
     });
     return { mergeId, moves, movedConversations: moved.conversations };
+  }
+
+  /** Changes to contact and card fields go to the tamper-evident audit log too: which fields, never the values. */
+  async function auditPiiChanges(tx: Executor, actor: Actor, id: string, fields: string[]) {
+    const changed = piiFields.filter((field) => fields.includes(field));
+    if (changed.length === 0) return;
+    await audit.record(tx, {
+      workspaceId: actor.workspaceId,
+      actorId: actor.userId,
+      action: 'customers.pii_updated',
+      targetType: 'customer',
+      targetId: id,
+      details: { fields: changed },
+    });
   }
 
   /** The segment and tag conditions of a list query (children of the tag included). */
@@ -677,6 +726,10 @@ export function createCustomersService({
         const fields = [...new Set(changes.map((change) => change.field))];
         const updated = await repo.updateCustomer(tx, actor.workspaceId, id, {
           ...(changes.length > 0 ? { ...profileColumns(after), profileUpdatedAt: new Date() } : {}),
+          // What an agent entered themselves is no longer only a visitor's claim.
+          ...(fields.some((field) => row.unverifiedContacts.includes(field))
+            ? { unverifiedContacts: row.unverifiedContacts.filter((field) => !fields.includes(field)) }
+            : {}),
           ...(optOutChanged ? { marketingOptOutAt: marketingOptOut ? new Date() : null } : {}),
         });
         if (changes.length > 0) {
@@ -688,6 +741,7 @@ export function createCustomersService({
             details: { changes },
           });
         }
+        await auditPiiChanges(tx, actor, id, fields);
         if (optOutChanged) {
           fields.push('marketingOptOutAt');
           const action = marketingOptOut ? 'marketing_opted_out' : 'marketing_opted_in';
@@ -847,7 +901,11 @@ export function createCustomersService({
       assertCan(actor, 'customers:merge');
       const { survivor, other } = await loadPair(db, actor, id, body.otherId, false);
       const { merged, fields } = mergeProfiles(profileOf(survivor), profileOf(other), body.fieldChoices);
-      const result = { ...survivor, ...profileColumns(merged) } as repo.CustomerRow;
+      const result = {
+        ...survivor,
+        ...profileColumns(merged),
+        unverifiedContacts: mergedUnverifiedContacts(survivor, other, fields),
+      } as repo.CustomerRow;
       return {
         survivor: present(actor, survivor),
         other: present(actor, other),
@@ -870,10 +928,16 @@ export function createCustomersService({
           performedBy: actor.userId,
           fieldChoices: body.fieldChoices,
         });
+        // A merge on contact details nobody verified must not hand one person's chat history to another's browser.
+        await repo.revokeVisitorTokens(tx, actor.workspaceId, [survivor.id, other.id]);
         const refreshed = (await repo.findCustomer(tx, actor.workspaceId, survivor.id))!;
         return { mergeId, customer: present(actor, refreshed), moves };
       });
     },
+
+    /** 注销: erases the customer's personal data for good (customer-erasure.ts). */
+    anonymize: (actor: Actor, id: string, body: AnonymizeCustomerBody) =>
+      anonymizeCustomer({ db, audit, events }, actor, id, body.reason),
 
     /** Restores both records as they were before the merge and moves the moved rows back. */
     async undoMerge(actor: Actor, mergeId: string) {
@@ -891,6 +955,9 @@ export function createCustomersService({
           throw new AppError('customer_merge.not_undoable', '保留的客户之后又被合并了，请先撤销之后的合并', {
             mergedInto: survivor.mergedIntoId,
           });
+        }
+        if (merge.snapshot.erased) {
+          throw new AppError('customer_merge.not_undoable', '客户已注销，个人信息已删除，这次合并无法撤销');
         }
         const snapshot = merge.snapshot as {
           survivor: Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
 import { apiTokens, sessions, teamMembers, teams, users, workspaces } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 
@@ -249,3 +249,36 @@ export const findUserByApiTokenHash = async (db: Executor, tokenHash: string) =>
 
 export const touchApiToken = (db: Executor, id: string) =>
   db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, id));
+
+/** The workspace's tokens (only `userId`'s when given), newest first, with who made them; never the hash. */
+export const listApiTokens = (db: Executor, workspaceId: string, userId?: string) =>
+  db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      prefix: apiTokens.tokenPrefix,
+      userId: apiTokens.userId,
+      userName: users.name,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.workspaceId, workspaceId), userId ? eq(apiTokens.userId, userId) : undefined))
+    .orderBy(desc(apiTokens.id));
+
+export const findApiToken = async (db: Executor, workspaceId: string, id: string) =>
+  (
+    await db
+      .select()
+      .from(apiTokens)
+      .where(and(eq(apiTokens.workspaceId, workspaceId), eq(apiTokens.id, id)))
+  )[0];
+
+export const deleteApiToken = (db: Executor, id: string) => db.delete(apiTokens).where(eq(apiTokens.id, id));
+
+/** Revokes every token of the user; answers the revoked tokens' names (for the audit entry). */
+export const deleteUserApiTokens = async (db: Executor, userId: string) =>
+  (await db.delete(apiTokens).where(eq(apiTokens.userId, userId)).returning({ name: apiTokens.name })).map(
+    (row) => row.name,
+  );

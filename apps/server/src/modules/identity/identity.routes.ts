@@ -1,10 +1,12 @@
 import {
+  apiToken,
   apiTokenCreated,
   changePasswordBody,
   createApiTokenBody,
   createTeamBody,
   createUserBody,
   idParams,
+  listApiTokensQuery,
   loginBody,
   page,
   resetPasswordBody,
@@ -55,7 +57,7 @@ export function identityRoutes(app: FastifyInstance, identity: IdentityService, 
           'Changes the signed-in user’s own password (same rules as a new member’s: 8 to 200 characters). A wrong ' +
           '`currentPassword` answers 400 `auth.current_password_invalid` and counts towards the sign-in lockout ' +
           '(429 `auth.locked`). Every other session of the user is signed out and its open sockets close at once ' +
-          '(close code 4402); this one stays. Audited as ' +
+          '(close code 4402); this one stays. The user’s API tokens are revoked (`api_tokens.revoked`). Audited as ' +
           '`users.password_changed`.',
       },
     },
@@ -92,7 +94,7 @@ export function identityRoutes(app: FastifyInstance, identity: IdentityService, 
           'Sets a member’s new password (needs `users:manage`; only the owner resets the owner’s, 403 ' +
           '`user.owner_protected`; one’s own is changed through POST /api/v1/auth/password, 400 ' +
           '`user.reset_own_password`). Signs the member out of every session and closes those sessions’ open ' +
-          'sockets (close code 4402). Audited as `users.password_reset`, ' +
+          'sockets (close code 4402) and revokes their API tokens (`api_tokens.revoked`). Audited as `users.password_reset`, ' +
           'without the password.',
       },
     },
@@ -154,8 +156,53 @@ export function identityRoutes(app: FastifyInstance, identity: IdentityService, 
 
   r.post(
     '/api/v1/api-tokens',
-    { schema: { tags, body: createApiTokenBody, response: { 201: apiTokenCreated } } },
+    {
+      schema: {
+        tags,
+        body: createApiTokenBody,
+        response: { 201: apiTokenCreated },
+        description:
+          'Creates an API token acting as the caller (needs `tokens:create`). The secret is answered only here; ' +
+          'lists show its first characters. Audited as `api_tokens.created` with the name and prefix.',
+      },
+    },
     async (request, reply) =>
       reply.status(201).send(await identity.createApiToken(requireActor(request), request.body.name)),
+  );
+
+  r.get(
+    '/api/v1/api-tokens',
+    {
+      schema: {
+        tags,
+        querystring: listApiTokensQuery,
+        response: { 200: page(apiToken) },
+        description:
+          'The caller’s own API tokens, newest first: name, prefix, who made it, created and last used (never ' +
+          'the secret). `scope=all` lists every member’s tokens in the workspace (needs `users:manage`).',
+      },
+    },
+    async (request) => ({
+      items: await identity.listApiTokens(requireActor(request), request.query.scope),
+      nextCursor: null,
+    }),
+  );
+
+  r.delete(
+    '/api/v1/api-tokens/:id',
+    {
+      schema: {
+        tags,
+        params: idParams,
+        description:
+          'Revokes an API token at once: one’s own, or any member’s with `users:manage` (403 otherwise). ' +
+          "Another workspace's or an already revoked token answers 404 `api_token.not_found`. Audited as " +
+          '`api_tokens.revoked`. A password change or reset and disabling a member revoke all of their tokens too.',
+      },
+    },
+    async (request, reply) => {
+      await identity.revokeApiToken(requireActor(request), request.params.id);
+      return reply.status(204).send();
+    },
   );
 }

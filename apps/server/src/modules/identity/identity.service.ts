@@ -1,4 +1,4 @@
-import type { Role, Session, Team, UpdateTeamInput, User } from '@huike/contracts';
+import type { ApiToken, Role, Session, Team, UpdateTeamInput, User } from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
 import { decoyHash, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
@@ -13,6 +13,8 @@ const SESSION_DAYS = 14;
 const LOCK_AFTER_FAILURES = 5;
 const LOCK_MINUTES = 15;
 export const API_TOKEN_PREFIX = 'hk_';
+/** Characters after `hk_` kept in the clear so lists can tell tokens apart (of 32+ random ones). */
+const TOKEN_PREFIX_SHOWN = 6;
 
 const toUser = (row: repo.UserRow, teamIds: string[]): User => ({
   id: row.id,
@@ -189,9 +191,29 @@ export function createIdentityService({
     return repo.insertUser(executor, { id: newId(), ...rest, passwordHash: await hashPassword(password) });
   }
 
+  /** Revokes all of a member's API tokens inside `tx`, with one audit entry naming them (none when they had none). */
+  async function revokeUserApiTokens(
+    tx: Executor,
+    user: repo.UserRow,
+    actorId: string | null,
+    reason: 'password_changed' | 'password_reset' | 'user_disabled',
+  ) {
+    const names = await repo.deleteUserApiTokens(tx, user.id);
+    if (names.length === 0) return;
+    await audit.record(tx, {
+      workspaceId: user.workspaceId,
+      actorId,
+      action: 'api_tokens.revoked',
+      targetType: 'user',
+      targetId: user.id,
+      details: { name: user.name, email: user.email, tokens: names, reason },
+    });
+  }
+
   /**
-   * Stores a new password and signs the user out of every session but `keepSessionToken`'s, in one transaction with
-   * its audit entry (which never holds the password). `actorId` null: done from the command line.
+   * Stores a new password, signs the user out of every session but `keepSessionToken`'s and revokes their API tokens
+   * (a leaked token must not outlive the remediation), in one transaction with its audit entry (which never holds
+   * the password). `actorId` null: done from the command line.
    */
   async function replacePassword(
     user: repo.UserRow,
@@ -208,6 +230,12 @@ export function createIdentityService({
       const sessionIds = entry.keepSessionToken
         ? await repo.deleteOtherSessions(tx, user.id, sha256(entry.keepSessionToken))
         : await repo.deleteUserSessions(tx, user.id);
+      await revokeUserApiTokens(
+        tx,
+        user,
+        entry.actorId,
+        entry.action === 'users.password_changed' ? 'password_changed' : 'password_reset',
+      );
       await audit.record(tx, {
         workspaceId: user.workspaceId,
         actorId: entry.actorId,
@@ -392,7 +420,10 @@ export function createIdentityService({
           await repo.setUserTeams(tx, actor.workspaceId, id, [...new Set(teamIds)]);
         }
         const row = (await repo.updateUser(tx, actor.workspaceId, id, fields))!;
-        if (fields.disabled) await repo.deleteUserSessions(tx, id);
+        if (fields.disabled) {
+          await repo.deleteUserSessions(tx, id);
+          await revokeUserApiTokens(tx, row, actor.userId, 'user_disabled');
+        }
         await recordMemberChanges(tx, actor, before, row, teamsBefore, teamIds && [...new Set(teamIds)]);
         return row;
       });
@@ -524,18 +555,60 @@ export function createIdentityService({
       return repo.findUser(db, workspaceId, id);
     },
 
-    async createApiToken(actor: Actor, name: string) {
+    /** A new token of the actor's own, shown once; audited with its name and prefix (`via: 'cli'` from the terminal). */
+    async createApiToken(actor: Actor, name: string, via?: 'cli') {
       assertCan(actor, 'tokens:create');
       const token = `${API_TOKEN_PREFIX}${randomToken()}`;
       const id = newId();
-      await repo.insertApiToken(db, {
-        id,
-        workspaceId: actor.workspaceId,
-        userId: actor.userId,
-        name,
-        tokenHash: sha256(token),
+      const prefix = token.slice(0, API_TOKEN_PREFIX.length + TOKEN_PREFIX_SHOWN);
+      await db.transaction(async (tx) => {
+        await repo.insertApiToken(tx, {
+          id,
+          workspaceId: actor.workspaceId,
+          userId: actor.userId,
+          name,
+          tokenHash: sha256(token),
+          tokenPrefix: prefix,
+        });
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'api_tokens.created',
+          targetType: 'api_token',
+          targetId: id,
+          details: { name, prefix, ...(via ? { via } : {}) },
+        });
       });
       return { id, name, token };
+    },
+
+    /** The actor's own tokens; with `all`, every member's (needs `users:manage`). Never the secret. */
+    async listApiTokens(actor: Actor, scope: 'own' | 'all'): Promise<ApiToken[]> {
+      if (scope === 'all') assertCan(actor, 'users:manage');
+      const rows = await repo.listApiTokens(db, actor.workspaceId, scope === 'all' ? undefined : actor.userId);
+      return rows.map((row) => ({
+        ...row,
+        createdAt: row.createdAt.toISOString(),
+        lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+      }));
+    },
+
+    /** Revokes one token: one's own, or anyone's in the workspace with `users:manage`. Audited. */
+    async revokeApiToken(actor: Actor, id: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        const token = await repo.findApiToken(tx, actor.workspaceId, id);
+        if (!token) throw new AppError('api_token.not_found', 'API 令牌不存在或已撤销');
+        if (token.userId !== actor.userId) assertCan(actor, 'users:manage');
+        await repo.deleteApiToken(tx, id);
+        await audit.record(tx, {
+          workspaceId: actor.workspaceId,
+          actorId: actor.userId,
+          action: 'api_tokens.revoked',
+          targetType: 'api_token',
+          targetId: id,
+          details: { name: token.name, prefix: token.tokenPrefix, userId: token.userId },
+        });
+      });
     },
 
     /** The workspace owner, acting for terminal commands (CLI). */

@@ -184,6 +184,94 @@ describe('API tokens', () => {
   });
 });
 
+describe('listing and revoking API tokens', () => {
+  const bearer = (token: string) => (url: string) =>
+    clientFor(context).request({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+  const remove = (client: Client, id: string) => client.request({ method: 'DELETE', url: `/api/v1/api-tokens/${id}` });
+  const auditActions = async (owner: Client) =>
+    ((await owner.get('/api/v1/audit-log?limit=100')).json().items as { action: string; details: object }[]).filter(
+      (entry) => entry.action.startsWith('api_tokens.'),
+    );
+
+  it('lists one’s own tokens by prefix (never the secret); admins list everyone’s; creating and revoking are audited', async () => {
+    const { owner, addUser } = await createWorkspace(context);
+    const agent = await addUser('agent', '小客');
+    const mine = (await agent.post('/api/v1/api-tokens', { name: '报表脚本' })).json();
+    await owner.post('/api/v1/api-tokens', { name: '店长脚本' });
+    const listed = await agent.get('/api/v1/api-tokens');
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().items).toEqual([
+      expect.objectContaining({ id: mine.id, name: '报表脚本', userName: '小客', prefix: mine.token.slice(0, 9) }),
+    ]);
+    expect(listed.body).not.toContain(mine.token);
+    expect((await agent.get('/api/v1/api-tokens?scope=all')).statusCode).toBe(403);
+    const all = (await owner.get('/api/v1/api-tokens?scope=all')).json().items.map((t: { name: string }) => t.name);
+    expect(all.sort()).toEqual(['店长脚本', '报表脚本'].sort());
+    expect((await bearer(mine.token)('/api/v1/inboxes')).statusCode).toBe(200);
+    expect((await agent.get('/api/v1/api-tokens')).json().items[0].lastUsedAt).not.toBeNull();
+
+    expect((await remove(agent, mine.id)).statusCode).toBe(204);
+    expect((await bearer(mine.token)('/api/v1/inboxes')).statusCode).toBe(401);
+    expect((await remove(agent, mine.id)).json().error.code).toBe('api_token.not_found');
+    expect(await auditActions(owner)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'api_tokens.created',
+          details: expect.objectContaining({ name: '报表脚本' }),
+        }),
+        expect.objectContaining({
+          action: 'api_tokens.revoked',
+          details: expect.objectContaining({ name: '报表脚本' }),
+        }),
+      ]),
+    );
+  });
+
+  it('lets only admins revoke someone else’s token', async () => {
+    const { owner, addUser } = await createWorkspace(context);
+    const supervisor = await addUser('supervisor');
+    const agentToken = (await (await addUser('agent')).post('/api/v1/api-tokens', { name: 'x' })).json();
+    const refused = await remove(supervisor, agentToken.id);
+    expect(refused.statusCode).toBe(403);
+    expect((await bearer(agentToken.token)('/api/v1/inboxes')).statusCode).toBe(200);
+    expect((await remove(owner, agentToken.id)).statusCode).toBe(204);
+    expect((await bearer(agentToken.token)('/api/v1/inboxes')).statusCode).toBe(401);
+    expect((await remove(owner, '01a21230-f11d-7428-b088-3b07641374c5')).statusCode).toBe(404);
+  });
+
+  it('revokes a member’s tokens when an admin resets their password or disables them, and on their own change', async () => {
+    const { owner, addUser } = await createWorkspace(context);
+    const agent = await addUser('agent');
+    const token = async (client: Client) => (await client.post('/api/v1/api-tokens', { name: 't' })).json().token;
+    const beforeReset = await token(agent);
+    await owner.post(`/api/v1/users/${agent.userId}/password`, { newPassword: 'reset-pass-123' });
+    expect((await bearer(beforeReset)('/api/v1/inboxes')).statusCode).toBe(401);
+
+    const again = await login(
+      context,
+      (await owner.get('/api/v1/users')).json().items.find((u: { id: string }) => u.id === agent.userId).email,
+      'reset-pass-123',
+    );
+    const beforeChange = await token(again);
+    const changed = await again.post('/api/v1/auth/password', {
+      currentPassword: 'reset-pass-123',
+      newPassword: 'changed-pass-123',
+    });
+    expect(changed.statusCode).toBe(204);
+    expect((await bearer(beforeChange)('/api/v1/inboxes')).statusCode).toBe(401);
+    expect((await again.get('/api/v1/api-tokens')).json().items).toEqual([]);
+
+    const beforeDisable = await token(again);
+    await owner.patch(`/api/v1/users/${agent.userId}`, { disabled: true });
+    await owner.patch(`/api/v1/users/${agent.userId}`, { disabled: false });
+    expect((await bearer(beforeDisable)('/api/v1/inboxes')).statusCode).toBe(401);
+    const reasons = (await auditActions(owner))
+      .filter((entry) => entry.action === 'api_tokens.revoked')
+      .map((entry) => (entry.details as { reason?: string }).reason);
+    expect(reasons.sort()).toEqual(['password_changed', 'password_reset', 'user_disabled']);
+  });
+});
+
 describe('first-run setup', () => {
   it('is refused once a workspace exists', async () => {
     await createWorkspace(context);
@@ -337,7 +425,7 @@ describe('teams', () => {
         );
         expect(frame.conversation.teamId).toBeNull();
       }
-      const ticketFrame = await socket.next('ticket.updated', (item) => item.ticket.id === ticket.id, 5000);
+      const ticketFrame = await socket.next('ticket.updated', (item) => item.ticket.id === ticket.id);
       expect(ticketFrame.ticket.teamId).toBeNull();
       await pause(300);
       expect(
@@ -584,7 +672,7 @@ describe('passwords', () => {
       expect(mine.socket.readyState).toBe(WebSocket.OPEN);
       mine.skipReceived();
       expect((await agent.post('/api/v1/routing/me/presence', { presence: 'busy' })).statusCode).toBe(200);
-      await mine.next('presence.changed', (frame) => frame.userId === agent.userId && frame.presence === 'busy', 5000);
+      await mine.next('presence.changed', (frame) => frame.userId === agent.userId && frame.presence === 'busy');
       expect(mine.socket.readyState).toBe(WebSocket.OPEN);
     } finally {
       mine.close();

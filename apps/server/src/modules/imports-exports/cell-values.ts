@@ -2,6 +2,7 @@ import {
   emailAddress,
   type ImportCellError,
   type ImportCellErrorCode,
+  importIssueText,
   instantOfWallClock,
   normalizePhone,
   type OrderPlatform,
@@ -13,7 +14,7 @@ import { cellText } from './spreadsheet-reader.ts';
 
 /**
  * Cells that could not be read as their fields: the row is rejected with these reasons, each a code and its values
- * (worded by the web app in the user's language) and the Chinese sentence (the rejected-rows report's 原因).
+ * (importIssueTexts in @huike/contracts words them in the reader's language) and the Chinese sentence.
  * `message` is the sentences joined with 「；」.
  */
 export class CellError extends Error {
@@ -25,9 +26,15 @@ export class CellError extends Error {
   }
 }
 
-/** One bad cell: `code` (importCellErrorCodes), its values, and the Chinese sentence. */
-export const cellError = (code: ImportCellErrorCode, params: ImportCellError['params'], reason: string) =>
-  new CellError({ code, params, reason });
+/** One bad cell: `code` (importCellErrorCodes) and its values, with its Chinese sentence from the shared wording. */
+export const cellIssue = (code: ImportCellErrorCode, params: ImportCellError['params']): ImportCellError => ({
+  code,
+  params,
+  reason: importIssueText({ code, params }, 'zh-CN')!,
+});
+
+export const cellError = (code: ImportCellErrorCode, params: ImportCellError['params']) =>
+  new CellError(cellIssue(code, params));
 
 /**
  * Reads a row's cells one by one, keeping every bad cell's reasons instead of stopping at the first: `read` answers
@@ -69,7 +76,7 @@ export function parsePhone(cell: Cell | undefined): string | null {
   const text = cellText(cell);
   if (!text) return null;
   const phone = normalizePhone(typeof cell === 'number' ? String(cell) : text.replace(/^'\s*/, ''));
-  if (!phone) throw cellError('import.phone_invalid', { value: text }, `手机号格式不正确：${text}`);
+  if (!phone) throw cellError('import.phone_invalid', { value: text });
   return phone;
 }
 
@@ -78,7 +85,7 @@ export function parseEmail(cell: Cell | undefined): string | null {
   const text = cellText(cell);
   if (!text) return null;
   const parsed = emailAddress.safeParse(text);
-  if (!parsed.success) throw cellError('import.email_invalid', { value: text }, `邮箱格式不正确：${text}`);
+  if (!parsed.success) throw cellError('import.email_invalid', { value: text });
   // The import matches existing customers by this lower-cased form (customer-import.ts).
   return parsed.data.toLowerCase();
 }
@@ -103,8 +110,7 @@ export function parseGender(cell: Cell | undefined): 'male' | 'female' | 'unknow
   const text = cellText(cell).toLowerCase();
   if (!text) return null;
   const gender = GENDERS[text];
-  if (!gender)
-    throw cellError('import.gender_invalid', { value: cellText(cell) }, `性别只能是 男 / 女 / 未知：${cellText(cell)}`);
+  if (!gender) throw cellError('import.gender_invalid', { value: cellText(cell) });
   return gender;
 }
 
@@ -120,7 +126,7 @@ function isoDate(year: number, month: number, day: number): string | null {
 
 /**
  * Which field a cell is read as, for its reasons: `field` the import field key (`custom:<key>` for a custom field),
- * `label` its Chinese name in the sentence (and the name of a custom field in every language).
+ * `label` its Chinese name (a built-in field is worded by its name in importFieldLabels; a custom field by `label`).
  */
 export type CellField = { field: string; label: string };
 
@@ -137,12 +143,7 @@ export function parseDate(
   if (!text) return null;
   const match = /^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日?)$/.exec(text);
   const date = match && isoDate(Number(match[1]), Number(match[2] ?? match[4]), Number(match[3] ?? match[5]));
-  if (!date)
-    throw cellError(
-      'import.date_invalid',
-      { ...field, value: text },
-      `日期格式不正确（应为 YYYY-MM-DD 或 YYYY/MM/DD）：${text}`,
-    );
+  if (!date) throw cellError('import.date_invalid', { ...field, value: text });
   return date;
 }
 
@@ -176,21 +177,12 @@ export function parseDateTime(
   }
   if (/^\d{4}-\d{2}-\d{2}T.*(?:Z|[+-]\d{2}:?\d{2})$/.test(text) && !Number.isNaN(Date.parse(text)))
     return new Date(text).toISOString();
-  throw cellError(
-    'import.datetime_invalid',
-    { ...field, value: text },
-    `时间格式不正确（应为 YYYY-MM-DD HH:mm:ss）：${text}`,
-  );
+  throw cellError('import.datetime_invalid', { ...field, value: text });
 }
 
 /** Yuan with up to two decimals (`¥1,299.00`, `1299`) → fen. */
 export function parseYuan(cell: Cell | undefined, field: CellField): number | null {
-  const invalid = (value: string) =>
-    cellError(
-      'import.amount_invalid',
-      { ...field, value },
-      `${field.label}不正确（应为不超过两位小数的非负数）：${value}`,
-    );
+  const invalid = (value: string) => cellError('import.amount_invalid', { ...field, value });
   if (typeof cell === 'number') {
     if (!Number.isFinite(cell) || cell < 0) throw invalid(String(cell));
     return Math.round(cell * 100);
@@ -207,11 +199,7 @@ export function parseInteger(cell: Cell | undefined, field: CellField, { min, ma
   if (!text) return null;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max)
-    throw cellError(
-      'import.integer_invalid',
-      { ...field, value: text, min, max },
-      `${field.label}应为 ${min} 到 ${max} 之间的整数：${text}`,
-    );
+    throw cellError('import.integer_invalid', { ...field, value: text, min, max });
   return value;
 }
 
@@ -246,12 +234,7 @@ export function parsePlatform(cell: Cell | undefined): OrderPlatform | null {
   const text = cellText(cell);
   if (!text) return null;
   const platform = PLATFORMS[normalizeWord(text)];
-  if (!platform)
-    throw cellError(
-      'import.platform_unknown',
-      { value: text },
-      `未知平台：${text}（淘宝 / 天猫 / 京东 / 抖音 / 拼多多 / 官网 / 其他）`,
-    );
+  if (!platform) throw cellError('import.platform_unknown', { value: text });
   return platform;
 }
 
@@ -408,7 +391,7 @@ export function parseOrderStatus(cell: Cell | undefined): OrderStatus | typeof B
       .split(/[,;:/()[\]【】、]/)
       .map(statusOf)
       .find(Boolean);
-  if (!status) throw cellError('import.status_unknown', { value: text }, `未知订单状态：${text}`);
+  if (!status) throw cellError('import.status_unknown', { value: text });
   return status;
 }
 
@@ -416,8 +399,7 @@ export function parseOrderStatus(cell: Cell | undefined): OrderStatus | typeof B
 export function parseText(cell: Cell | undefined, field: CellField, max: number): string | null {
   const text = cellText(cell);
   if (!text) return null;
-  if (text.length > max)
-    throw cellError('import.text_too_long', { ...field, max }, `${field.label}过长（最多 ${max} 个字符）`);
+  if (text.length > max) throw cellError('import.text_too_long', { ...field, max });
   return text;
 }
 

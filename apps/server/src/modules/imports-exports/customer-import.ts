@@ -68,29 +68,20 @@ function parseCustom(cell: Cell | undefined, definition: CustomFieldDefinition, 
       return parseText(cell, field, 1000);
     case 'number': {
       const value = typeof cell === 'number' ? cell : Number(text.replace(/,/g, ''));
-      if (!Number.isFinite(value))
-        throw cellError('import.number_invalid', { ...field, value: text }, `${field.label}应为数字：${text}`);
+      if (!Number.isFinite(value)) throw cellError('import.number_invalid', { ...field, value: text });
       return value;
     }
     case 'date':
       return parseDate(cell, { fromXlsx, field });
     case 'single_select':
       if (!definition.options.includes(text))
-        throw cellError(
-          'import.option_invalid',
-          { ...field, value: text, options: definition.options.join(' / ') },
-          `${field.label}只能是 ${definition.options.join(' / ')}：${text}`,
-        );
+        throw cellError('import.option_invalid', { ...field, value: text, options: definition.options.join(' / ') });
       return text;
     case 'multi_select': {
       const values = splitTagNames(text);
       const unknown = values.filter((value) => !definition.options.includes(value));
       if (unknown.length > 0)
-        throw cellError(
-          'import.options_unknown',
-          { ...field, values: unknown.join('、') },
-          `${field.label}没有这些选项：${unknown.join('、')}`,
-        );
+        throw cellError('import.options_unknown', { ...field, values: unknown.join('、'), count: unknown.length });
       return values;
     }
   }
@@ -114,13 +105,7 @@ export function readCustomerRow(
   const tagNames = splitTagNames(at('tags'));
   const unknownTags = tagNames.filter((name) => !reference.tagsByName.has(name));
   if (unknownTags.length > 0)
-    issues.add(
-      cellError(
-        'import.tags_unknown',
-        { names: unknownTags.join('、') },
-        `未知标签：${unknownTags.join('、')}（请先在标签管理中创建）`,
-      ),
-    );
+    issues.add(cellError('import.tags_unknown', { names: unknownTags.join('、'), count: unknownTags.length }));
   const custom: Record<string, unknown> = {};
   for (const [index, field] of fields.entries()) {
     if (!field?.startsWith('custom:')) continue;
@@ -140,8 +125,7 @@ export function readCustomerRow(
   const platform = issues.read(() => parsePlatform(at('platform'))) ?? reference.defaultPlatform;
   const buyerId = text('buyerId', '买家 ID', 128);
   const badKey = issues.count > keyIssues;
-  if (buyerId && !platform && !badKey)
-    issues.add(cellError('import.buyer_needs_platform', {}, '填写了买家 ID 时需要同时填写平台'));
+  if (buyerId && !platform && !badKey) issues.add(cellError('import.buyer_needs_platform', {}));
   const parsed: CustomerRow = {
     row,
     name,
@@ -159,7 +143,7 @@ export function readCustomerRow(
     buyer: platform && buyerId ? `${platform}:${buyerId}` : null,
   };
   if (!parsed.phone && !parsed.email && !parsed.buyer && !badKey && !(buyerId && !platform))
-    issues.add(cellError('import.customer_key_missing', {}, '缺少手机号、邮箱或买家 ID（至少需要一项来识别客户）'));
+    issues.add(cellError('import.customer_key_missing', {}));
   issues.done();
   return parsed;
 }

@@ -52,3 +52,9 @@ export const builtInExportFields = (locale: ExportLocale): ExportField[] =>
     isPii: PII_FIELDS.has(key),
     isDefault: DEFAULT_FIELDS.has(key),
   }));
+
+/** The rejected-rows report's own columns (after the file's) and its file name's ending, per language. */
+export const rejectedReportText: Record<ExportLocale, { row: string; reason: string; fileSuffix: string }> = {
+  'zh-CN': { row: '行号', reason: '原因', fileSuffix: '未导入的行' },
+  en: { row: 'Row', reason: 'Reason', fileSuffix: 'rejected-rows' },
+};

@@ -1,4 +1,4 @@
-import type { LifecycleStage, RfmTier } from '@huike/contracts';
+import type { LifecycleStage, RejectedRow, RfmTier } from '@huike/contracts';
 import { and, asc, eq, gt, type SQL, sql } from 'drizzle-orm';
 import { customerFieldDefinitions, importRejections, imports, tags } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
@@ -32,16 +32,11 @@ export const updateImport = (db: Executor, workspaceId: string, id: string, patc
     .set({ ...patch, updatedAt: new Date() })
     .where(and(eq(imports.workspaceId, workspaceId), eq(imports.id, id)));
 
-export async function insertRejections(
-  db: Executor,
-  workspaceId: string,
-  importId: string,
-  rows: { row: number; reason: string }[],
-) {
+export async function insertRejections(db: Executor, workspaceId: string, importId: string, rows: RejectedRow[]) {
   if (rows.length === 0) return;
   await db
     .insert(importRejections)
-    .values(rows.map((r) => ({ workspaceId, importId, row: r.row, reason: r.reason })))
+    .values(rows.map((r) => ({ workspaceId, importId, row: r.row, reason: r.reason, issues: r.errors })))
     .onConflictDoNothing();
 }
 
@@ -53,7 +48,7 @@ export const clearRejections = (db: Executor, workspaceId: string, importId: str
 /** The import's rejected rows after row `afterRow`, in row order, at most `limit`. */
 export const rejectionsAfter = (db: Executor, workspaceId: string, importId: string, afterRow: number, limit: number) =>
   db
-    .select({ row: importRejections.row, reason: importRejections.reason })
+    .select({ row: importRejections.row, reason: importRejections.reason, issues: importRejections.issues })
     .from(importRejections)
     .where(
       and(

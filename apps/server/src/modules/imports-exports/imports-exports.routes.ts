@@ -7,6 +7,7 @@ import {
   importFieldsQuery,
   importFieldsResponse,
   importMappingBody,
+  importRunBody,
   importUploadQuery,
   importUploadResponse,
   importView,
@@ -88,7 +89,7 @@ export async function importsExportsRoutes(app: FastifyInstance, service: Import
 
   r.post(
     '/api/v1/imports/:id/run',
-    { schema: { tags, params: idParams, body: importMappingBody, response: { 202: job } } },
+    { schema: { tags, params: idParams, body: importRunBody, response: { 202: job } } },
     async (request, reply) =>
       reply.status(202).send(await service.run(requireActor(request), request.params.id, request.body)),
   );

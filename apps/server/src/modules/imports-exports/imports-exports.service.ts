@@ -8,10 +8,12 @@ import {
   type ImportDryRunResult,
   type ImportKind,
   type ImportMappingBody,
+  type ImportRunBody,
   type ImportRunResult,
   type ImportView,
   importFieldLabel,
   importFieldLabels,
+  importIssuesText,
   type Job,
   lifecycleStageLabels,
   localDate,
@@ -42,7 +44,7 @@ import { actorOf, JobCancelled, type JobContext, type Jobs, storedActor } from '
 import type { AuditService } from '../audit/index.ts';
 import { upsertOrder } from '../orders/index.ts';
 import { resolveCustomerTarget, type SearchMatches } from '../segments/index.ts';
-import { CellError } from './cell-values.ts';
+import { CellError, cellIssue } from './cell-values.ts';
 import {
   applyCustomerPlan,
   type CustomerImportReference,
@@ -52,7 +54,7 @@ import {
   prepareCreateLine,
   readCustomerRow,
 } from './customer-import.ts';
-import { builtInExportFields, exportText } from './export-labels.ts';
+import { builtInExportFields, exportText, rejectedReportText } from './export-labels.ts';
 import { createCsvWriter, createPdfWriter, createXlsxWriter, type ExportWriter } from './export-writers.ts';
 import { suggestMapping } from './header-mapping.ts';
 import * as repo from './imports-exports.repository.ts';
@@ -121,11 +123,7 @@ class ExportCancelled extends Error {
   }
 }
 
-const brokenEncoding: ImportCellError = {
-  code: 'import.broken_encoding',
-  params: {},
-  reason: '含有无法识别的字符（文件编码损坏，请用 UTF-8 或 GBK 保存）',
-};
+const brokenEncoding = cellIssue('import.broken_encoding', {});
 
 /** A rejected row with every reason: each as a code and values, and in Chinese joined with 「；」. */
 const rejection = (row: number, errors: ImportCellError[]): RejectedRow => ({
@@ -512,10 +510,15 @@ export function createImportsExportsService({
   /**
    * The rejected rows as a CSV the user can fix and import again: the file's own columns with each rejected row's
    * cells as the file has them (the file is read again, up to the last rejected row), then 行号 (its row in the
-   * file) and 原因. Formula-looking cells are neutralised as in exports (a re-import drops the apostrophe again).
+   * file) and 原因, in the runner's language (Row and Reason in English; a row stored before its issues were kept
+   * has its Chinese reason). Formula-looking cells are neutralised as in exports (a re-import drops the apostrophe).
    */
-  function rejectedRowsReport(row: repo.ImportRow): { output: AsyncIterable<Buffer>; done: Promise<void> } {
-    const writer = createCsvWriter([...row.columns, '行号', '原因']);
+  function rejectedRowsReport(
+    row: repo.ImportRow,
+    locale: ExportLocale,
+  ): { output: AsyncIterable<Buffer>; done: Promise<void> } {
+    const text = rejectedReportText[locale];
+    const writer = createCsvWriter([...row.columns, text.row, text.reason]);
     const done = (async () => {
       try {
         let page = await repo.rejectionsAfter(db, row.workspaceId, row.id, 0, REPORT_PAGE);
@@ -534,7 +537,8 @@ export function createImportsExportsService({
             const cell = sheetRow.cells[column];
             return typeof cell === 'string' ? cell : cellText(cell);
           });
-          await writer.writeRow([...cells, String(rejection.row), rejection.reason]);
+          const reason = rejection.issues ? importIssuesText(rejection.issues, locale) : rejection.reason;
+          await writer.writeRow([...cells, String(rejection.row), reason]);
           index++;
         }
         await writer.end();
@@ -617,12 +621,13 @@ export function createImportsExportsService({
       let reportFileId: string | null = null;
       if (finished.counts.rejected > 0) {
         const stem = start.filename.replace(/\.[^.]+$/, '');
-        const report = rejectedRowsReport(start);
+        const locale = finished.locale ?? 'zh-CN';
+        const report = rejectedRowsReport(start, locale);
         reportFileId = (
           await files.save(tx, {
             workspaceId,
             createdBy,
-            name: `${stem}-未导入的行.csv`,
+            name: `${stem}-${rejectedReportText[locale].fileSuffix}.csv`,
             contentType: 'text/csv; charset=utf-8',
             data: report.output,
           })
@@ -938,7 +943,7 @@ export function createImportsExportsService({
     dryRun,
 
     /** Queues the import as a job (one at a time per file); a re-run starts over and changes only what differs. */
-    async run(actor: Actor, id: string, body: ImportMappingBody): Promise<Job> {
+    async run(actor: Actor, id: string, body: ImportRunBody): Promise<Job> {
       const row = await getRow(actor, id);
       await fieldsOf(row, body);
       return db.transaction(async (tx) => {
@@ -955,6 +960,7 @@ export function createImportsExportsService({
         await repo.updateImport(tx, actor.workspaceId, id, {
           mapping: body.mapping,
           defaultPlatform: body.defaultPlatform ?? null,
+          locale: body.locale ?? 'zh-CN',
           jobId: job.id,
           committedRow: 1,
           counts: { created: 0, updated: 0, unchanged: 0, rejected: 0 },

@@ -5,6 +5,7 @@ import {
   CellIssues,
   type CellReading,
   cellError,
+  cellIssue,
   parseDateTime,
   parseEmail,
   parseInteger,
@@ -42,10 +43,10 @@ export function readOrderRow(row: number, cells: Cell[], fields: (string | null)
   const yuan = (field: string, label: string) => issues.read(() => parseYuan(at(field), { field, label }));
   const platformIssues = issues.count;
   const platform = issues.read(() => parsePlatform(at('platform'))) ?? reading.defaultPlatform;
-  if (!platform && issues.count === platformIssues) issues.add(cellError('import.platform_missing', {}, '缺少平台'));
+  if (!platform && issues.count === platformIssues) issues.add(cellError('import.platform_missing', {}));
   const orderNoIssues = issues.count;
   const orderNo = text('orderNo', '订单号', 64);
-  if (!orderNo && issues.count === orderNoIssues) issues.add(cellError('import.order_no_missing', {}, '缺少订单号'));
+  if (!orderNo && issues.count === orderNoIssues) issues.add(cellError('import.order_no_missing', {}));
   const paidAt = time('paidAt', '付款时间');
   const shippedAt = time('shippedAt', '发货时间');
   const completedAt = time('completedAt', '完成时间');
@@ -53,7 +54,7 @@ export function readOrderRow(row: number, cells: Cell[], fields: (string | null)
   const statusIssues = issues.count;
   const stated = issues.read(() => parseOrderStatus(at('status')));
   const status: OrderStatus | null = stated === BY_ORDER_TIMES ? (byTimes ?? 'paid') : (stated ?? byTimes);
-  if (!status && issues.count === statusIssues) issues.add(cellError('import.status_missing', {}, '缺少订单状态'));
+  if (!status && issues.count === statusIssues) issues.add(cellError('import.status_missing', {}));
   const productName = text('productName', '商品名称', 200);
   const quantity = issues.read(() => parseInteger(at('quantity'), { field: 'quantity', label: '数量' }, QUANTITY));
   const priceFen = yuan('price', '单价');
@@ -69,7 +70,7 @@ export function readOrderRow(row: number, cells: Cell[], fields: (string | null)
     }).filter(([, value]) => value !== undefined),
   );
   if (!customer.buyerId && !customer.phone && !customer.email && issues.count === customerIssues)
-    issues.add(cellError('import.order_customer_missing', {}, '缺少买家 ID、手机号或邮箱（至少需要一项来确定客户）'));
+    issues.add(cellError('import.order_customer_missing', {}));
   const placedAt = time('placedAt', '下单时间');
   const trackingCompany = text('trackingCompany', '物流公司', 50);
   const trackingNo = text('trackingNo', '物流单号', 64);
@@ -102,11 +103,7 @@ export function buildOrder(lines: OrderLine[]): OrderGroup {
   const parsed = upsertOrderBody.safeParse({ ...first.body, amountFen, items });
   if (!parsed.success)
     throw new CellError(
-      parsed.error.issues.map((issue) => ({
-        code: 'import.order_invalid',
-        params: { detail: issue.message },
-        reason: issue.message,
-      })),
+      parsed.error.issues.map((issue) => cellIssue('import.order_invalid', { detail: issue.message })),
     );
   return { rows: lines.map((line) => line.row), key: first.key, input: parsed.data };
 }

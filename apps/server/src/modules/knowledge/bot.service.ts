@@ -1,14 +1,8 @@
-import {
-  BOT_DEFAULT_THRESHOLD,
-  type Conversation,
-  HANDOFF_MESSAGE,
-  type Message,
-  NOBODY_ONLINE_HANDOFF_MESSAGE,
-  OFF_HOURS_HANDOFF_MESSAGE,
-} from '@huike/contracts';
+import { BOT_DEFAULT_THRESHOLD, type Conversation, type Message } from '@huike/contracts';
 import { and, eq, sql, TransactionRollbackError } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { botSessions, botTurns, conversations, type InboxSettingsColumn, inboxes, messages } from '../../db/schema.ts';
+import { type BuyerLocale, buyerLine, messageBuyerLocale } from '../../platform/buyer-lines.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 import type { DomainEvent, EventBus, MessageCreatedEvent } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
@@ -170,7 +164,12 @@ export function createBot({
    * complaint threat always hands off; anger the model is near-certain of (negative ≥ NEGATIVE_MIN_SCORE) hands
    * off; other urgency or negativity only decides the reason when no article is close enough.
    */
-  async function decide(workspaceId: string, message: Message, threshold: number): Promise<Decision> {
+  async function decide(
+    workspaceId: string,
+    message: Message,
+    threshold: number,
+    locale: BuyerLocale,
+  ): Promise<Decision> {
     if (asksForHuman(message.content)) return { kind: 'handoff', reason: 'requested' };
     const reasons = message.urgency?.reasons ?? [];
     if (reasons.includes('complaint_threat')) return { kind: 'handoff', reason: 'urgent' };
@@ -189,7 +188,7 @@ export function createBot({
     const article = candidates.find((candidate) => candidate.id === match.articleId)!;
     const content =
       article.bodyText.length > ANSWER_MAX
-        ? `${article.bodyText.slice(0, ANSWER_MAX)}…（详见帮助中心）`
+        ? `${article.bodyText.slice(0, ANSWER_MAX)}${buyerLine(locale, 'answerCut')}`
         : article.bodyText;
     return { kind: 'answer', articleId: article.id, confidence: match.confidence, content: content || article.title };
   }
@@ -199,7 +198,8 @@ export function createBot({
     const active = await activeSession(workspaceId, conversation);
     if (!active) return;
     const { session } = active;
-    const decision = await decide(workspaceId, message, active.threshold);
+    const locale = messageBuyerLocale(message);
+    const decision = await decide(workspaceId, message, active.threshold, locale);
     // One answer per question: the rule's. The bot neither answers nor hands off for want of an article.
     const mayLeaveToRule = decision.kind === 'answer' || decision.reason === 'low_confidence';
     if (mayLeaveToRule && (await ruleAnswers(event))) return;
@@ -268,7 +268,7 @@ export function createBot({
     await conversations.sendAutomatedMessage({
       workspaceId,
       conversationId: conversation.id,
-      content: await handoffMessage(workspaceId, conversation.inboxId, new Date(message.createdAt)),
+      content: await handoffMessage(workspaceId, conversation.inboxId, new Date(message.createdAt), locale),
       senderKind: 'system',
       idempotencyKey: `bot:${message.id}`,
       source,
@@ -283,11 +283,12 @@ export function createBot({
     });
   }
 
-  async function handoffMessage(workspaceId: string, inboxId: string, at: Date) {
+  /** In the language of the buyer's message (the widget's language, else guessed from the text). */
+  async function handoffMessage(workspaceId: string, inboxId: string, at: Date, locale: BuyerLocale) {
     const hours = await inboxBusinessHours(db, workspaceId, inboxId);
-    if (hours.hours.enabled && !hours.isOpen(at)) return OFF_HOURS_HANDOFF_MESSAGE;
-    if (!(await isAgentOnline({ workspaceId, id: inboxId }))) return NOBODY_ONLINE_HANDOFF_MESSAGE;
-    return HANDOFF_MESSAGE;
+    if (hours.hours.enabled && !hours.isOpen(at)) return buyerLine(locale, 'handoffOffHours');
+    if (!(await isAgentOnline({ workspaceId, id: inboxId }))) return buyerLine(locale, 'handoffNobodyOnline');
+    return buyerLine(locale, 'handoff');
   }
 
   async function handleEvent(event: DomainEvent) {

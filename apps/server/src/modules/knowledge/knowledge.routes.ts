@@ -14,6 +14,7 @@ import {
   kbSearchQuery,
   page,
   publicBotInfo,
+  publicBotInfoQuery,
   publicHelpArticle,
   publicHelpList,
   publicHelpQuery,
@@ -130,8 +131,8 @@ export function publicHelpRoutes(app: FastifyInstance, knowledge: KnowledgeServi
   );
   r.get(
     '/public/v1/help/:inboxToken/bot',
-    { schema: { tags, params: inboxTokenParams, response: { 200: publicBotInfo } } },
-    (request) => knowledge.publicBotInfo(request.params.inboxToken),
+    { schema: { tags, params: inboxTokenParams, querystring: publicBotInfoQuery, response: { 200: publicBotInfo } } },
+    (request) => knowledge.publicBotInfo(request.params.inboxToken, request.query.locale),
   );
 
   const pageHeaders = {

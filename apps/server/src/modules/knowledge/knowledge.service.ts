@@ -27,6 +27,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import type { InboxSettingsColumn } from '../../db/schema.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
+import { localeFromTag, localizedDefault } from '../../platform/buyer-lines.ts';
 import { decodeCursor, decodeIdCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -522,8 +523,11 @@ export function createKnowledgeService({ db, audit }: { db: Db; audit: AuditServ
       };
     },
 
-    /** What the widget shows at the start: greeting and quick questions (settings, else the top FAQ titles). */
-    async publicBotInfo(inboxToken: string): Promise<PublicBotInfo> {
+    /**
+     * What the widget shows at the start: greeting and quick questions (settings, else the top FAQ titles). The
+     * product's default greeting follows the buyer's `locale`; a greeting the shop wrote is shown as written.
+     */
+    async publicBotInfo(inboxToken: string, locale?: string): Promise<PublicBotInfo> {
       const inbox = await this.publicInbox(inboxToken);
       const settings = botSettingsOf(inbox.settings);
       if (!settings.enabled) return { enabled: false, greeting: '', quickQuestions: [] };
@@ -535,7 +539,8 @@ export function createKnowledgeService({ db, audit }: { db: Db; audit: AuditServ
            order by view_count desc, id desc limit 4`);
         quickQuestions = top.rows.map((row) => row.title);
       }
-      return { enabled: true, greeting: settings.greeting, quickQuestions };
+      const greeting = localizedDefault(settings.greeting, 'botGreeting', localeFromTag(locale) ?? 'zh-CN');
+      return { enabled: true, greeting, quickQuestions };
     },
   };
 }

@@ -179,9 +179,9 @@ describe('alert pushes', () => {
     const agentSocket = await openSocket(`${ws}/api/v1/realtime`, { cookie: agent.cookie! });
     try {
       for (let i = 0; i < 5; i++) await (await createVisitor(context, inbox.token)).send('退款一直不给，我要投诉');
-      const frame = await supervisorSocket.next('alert.created', undefined, 5000);
+      const frame = await supervisorSocket.next('alert.created');
       expect(frame.alert).toMatchObject({ kind: 'urgent_spike', acknowledgedAt: null });
-      await agentSocket.next('message.created', undefined, 5000);
+      await agentSocket.next('message.created');
       await pause(300);
       expect(agentSocket.frames.some((item) => item.type === 'alert.created')).toBe(false);
     } finally {

@@ -576,7 +576,7 @@ describe('routing', () => {
     const colleagueSocket = await openSocket(`${ws}/api/v1/realtime`, { cookie: colleague.cookie! });
     try {
       await agent.post('/api/v1/routing/me/presence', { presence: 'busy' });
-      const frame = await supervisorSocket.next('presence.changed', (item) => item.userId === agent.userId, 5000);
+      const frame = await supervisorSocket.next('presence.changed', (item) => item.userId === agent.userId);
       expect(frame.presence).toBe('busy');
       await pause(300);
       expect(colleagueSocket.frames.some((item) => item.type === 'presence.changed')).toBe(false);

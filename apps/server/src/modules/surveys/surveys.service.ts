@@ -17,12 +17,13 @@ import {
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
+import { type BuyerLocale, buyerLine, localizedDefault } from '../../platform/buyer-lines.ts';
 import { decodeCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events.ts';
 import { newId, randomToken } from '../../platform/ids.ts';
 import type { Jobs } from '../../platform/jobs.ts';
-import type { ConversationsService } from '../conversations/index.ts';
+import { type ConversationsService, conversationBuyerLocale } from '../conversations/index.ts';
 import { resolveCustomerTarget } from '../segments/index.ts';
 import * as repo from './surveys.repository.ts';
 
@@ -47,7 +48,7 @@ export type CreateFollowUpTicket = (input: {
   conversationId?: string | null;
   assigneeId?: string | null;
   teamId?: string | null;
-}) => Promise<{ id: string }>;
+}) => Promise<{ ticket: { id: string } }>;
 
 /** The public link: absolute when HUIKE_PUBLIC_URL is set (for customers reading it outside the widget). */
 export const surveyLink = (token: string, publicUrl?: string) => `${publicUrl?.replace(/\/+$/, '') ?? ''}/s/${token}`;
@@ -79,10 +80,25 @@ export async function getSurveySettings(executor: Executor, workspaceId: string)
   return result;
 }
 
-/** The message that carries a survey: a short invitation and the public link (the widget shows a rating card). */
-export function invitationText(kind: SurveyKind, question: string, link: string) {
-  const lead = kind === 'csat' ? '感谢您的咨询！' : '感谢您一直以来的支持！';
-  return `${lead}${question}点击评价：${link}`;
+/**
+ * The message that carries a survey, in the buyer's language: a short invitation and the public link (the widget
+ * shows a rating card).
+ */
+export function invitationText(kind: SurveyKind, question: string, link: string, locale: BuyerLocale = 'zh-CN') {
+  const lead = buyerLine(locale, kind === 'csat' ? 'csatLead' : 'npsLead');
+  return `${lead}${question}${buyerLine(locale, 'surveyLink')}${link}`;
+}
+
+/** The survey's question for this conversation's buyer: the product's default in their language, the shop's own as is. */
+async function questionFor(
+  db: Db,
+  workspaceId: string,
+  conversationId: string | null,
+  kind: SurveyKind,
+  question: string,
+) {
+  const locale = await conversationBuyerLocale(db, workspaceId, conversationId);
+  return localizedDefault(question, kind === 'csat' ? 'csatQuestion' : 'npsQuestion', locale);
 }
 
 function decodeBefore(cursor: string | undefined) {
@@ -119,10 +135,11 @@ export function createSurveysService({
   /** Posts a survey's invitation into its conversation; idempotent per survey (a replay stores nothing twice). */
   async function deliver(row: repo.SurveyRow, key = `survey:${row.id}`) {
     if (!row.conversation_id) return;
+    const locale = await conversationBuyerLocale(db, row.workspace_id, row.conversation_id);
     await conversations.sendAutomatedMessage({
       workspaceId: row.workspace_id,
       conversationId: row.conversation_id,
-      content: invitationText(row.kind, row.question, surveyLink(row.token, publicUrl)),
+      content: invitationText(row.kind, row.question, surveyLink(row.token, publicUrl), locale),
       senderKind: 'system',
       idempotencyKey: key,
       source: { kind: 'survey', id: row.id },
@@ -142,7 +159,7 @@ export function createSurveysService({
       agentId: await repo.servingAgentOf(db, workspaceId, conversationId),
       segmentId: null,
       sendId: null,
-      question: settings.csatQuestion,
+      question: await questionFor(db, workspaceId, conversationId, 'csat', settings.csatQuestion),
       token: randomToken(16),
       expiresAt: new Date(Date.now() + settings.expiryDays * DAY_MS),
     });
@@ -162,7 +179,7 @@ export function createSurveysService({
     if (!createFollowUpTicket) return;
     const assignee = await repo.followUpAssignee(db, survey.workspace_id, survey.agent_id);
     const label = survey.kind === 'csat' ? `满意度 ${score} 分` : `NPS ${score} 分`;
-    const ticket = await createFollowUpTicket({
+    const { ticket } = await createFollowUpTicket({
       workspaceId: survey.workspace_id,
       subject: `差评回访：${label}`,
       description: `客户在${survey.kind === 'csat' ? '满意度' : 'NPS'}调查中给出 ${score} 分，请主管回访了解原因。`,
@@ -202,7 +219,7 @@ export function createSurveysService({
             agentId: await repo.servingAgentOf(db, workspaceId, target.conversation_id),
             segmentId: payload.segmentId,
             sendId: payload.sendId,
-            question: payload.question,
+            question: await questionFor(db, workspaceId, target.conversation_id, 'nps', payload.question),
             token: randomToken(16),
             expiresAt: new Date(Date.now() + payload.expiryDays * DAY_MS),
           });

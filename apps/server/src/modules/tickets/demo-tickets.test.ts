@@ -25,6 +25,23 @@ describe('demo tickets', () => {
       expect(tickets.some((t) => t.clocks.some((c) => c.state === 'green'))).toBe(true);
       expect(tickets.filter((t) => t.conversationId).length).toBeGreaterThan(15);
       expect((await owner.get('/api/v1/tickets?sla=breached')).json().items.length).toBeGreaterThan(0);
+      // The report facts moved into the past with the tickets they describe.
+      const { rows } = await context.database.pool.query<{ kind: string; off: number; total: number }>(`
+        select e.kind, count(*) filter (where e.occurred_at <> case e.kind when 'ticket_created' then t.created_at
+                 when 'ticket_resolved' then t.resolved_at else coalesce(t.fr_due_at, t.res_due_at, t.esc_due_at) end
+                 and e.kind in ('ticket_created', 'ticket_resolved'))::int as off,
+               count(*)::int as total
+        from reporting_events e join tickets t on t.id = e.ticket_id
+        where e.kind in ('ticket_created', 'ticket_resolved', 'ticket_sla_breached')
+        group by e.kind`);
+      expect(rows.find((r) => r.kind === 'ticket_created')).toMatchObject({ off: 0, total: 30 });
+      expect(rows.find((r) => r.kind === 'ticket_resolved')).toMatchObject({ off: 0 });
+      const breaches = await context.database.pool.query<{ n: number }>(`
+        select count(*)::int as n from reporting_events e join tickets t on t.id = e.ticket_id
+        where e.kind = 'ticket_sla_breached' and e.occurred_at > now() - interval '1 minute'
+          and e.occurred_at > case e.dim when 'first_response' then t.fr_due_at when 'resolution' then t.res_due_at
+                                          else t.esc_due_at end + interval '1 minute'`);
+      expect(breaches.rows[0]!.n).toBe(0);
     },
     DEMO_SEED_TIMEOUT_MS,
   );

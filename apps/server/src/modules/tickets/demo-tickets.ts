@@ -272,8 +272,14 @@ const TICKETS: DemoTicket[] = [
 /**
  * Demo tickets: three SLA policies (咨询首响1小时, 退换货24小时解决, 投诉4小时升级主管) and 30 tickets in every
  * state, most linked to the demo conversations; older ones are backdated so some clocks are amber, red or breached.
+ * `reportingIdle` resolves when the report facts of the tickets' events are written: they are backdated too.
  */
-export async function seedDemoTickets(tickets: TicketsService, db: Db, workspaceId: string) {
+export async function seedDemoTickets(
+  tickets: TicketsService,
+  db: Db,
+  workspaceId: string,
+  reportingIdle: () => Promise<void>,
+) {
   const staff = await db
     .select({ id: users.id, name: users.name, role: users.role })
     .from(users)
@@ -330,6 +336,7 @@ export async function seedDemoTickets(tickets: TicketsService, db: Db, workspace
     .orderBy(asc(conversations.createdAt))
     .limit(TICKETS.length);
 
+  const backdated: { id: string; hours: number }[] = [];
   for (const [i, demo] of TICKETS.entries()) {
     const worker = workers[i % workers.length]!;
     const actor = actorOf(worker);
@@ -364,6 +371,14 @@ export async function seedDemoTickets(tickets: TicketsService, db: Db, workspace
         closed_at = closed_at - ${shift}
       where id = ${created.id}`);
     await db.execute(sql`update ticket_events set created_at = created_at - ${shift} where ticket_id = ${created.id}`);
+    backdated.push({ id: created.id, hours: demo.hoursAgo });
   }
+  // The report facts (created, resolved, SLA met/missed) move with their tickets, so 今天 counts only today's.
+  await reportingIdle();
+  await db.execute(sql`
+    update reporting_events e set occurred_at = e.occurred_at - make_interval(secs => s.hours * 3600)
+    from jsonb_to_recordset(${JSON.stringify(backdated)}::jsonb) as s(id uuid, hours double precision)
+    where e.workspace_id = ${workspaceId} and e.ticket_id = s.id`);
+  // The sweep's breaches are dated at the backdated due times.
   await tickets.sweepSla();
 }

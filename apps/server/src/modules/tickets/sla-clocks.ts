@@ -7,6 +7,7 @@ import {
   slaPause,
   slaPercentElapsed,
   slaResume,
+  slaSecondsBetween,
   type TicketClock,
 } from '@huike/contracts';
 import { eq, sql } from 'drizzle-orm';
@@ -154,6 +155,68 @@ export function resumeClocks(row: TicketRecord, calendar: SlaCalendar, at: Date)
     set = {
       ...set,
       ...writeClock(target, { dueAt: slaResume(calendar, clock.pausedRemaining, at), pausedRemaining: null }),
+    };
+  }
+  return set;
+}
+
+/**
+ * Another SLA policy now applies (category, severity or customer changed): clocks still running take the new targets,
+ * counted from the ticket's start plus any time they spent paused; clocks already met or breached stay as they are.
+ */
+export function retargetClocks(
+  row: TicketRecord,
+  calendar: SlaCalendar,
+  minutes: Record<SlaTarget, number | null>,
+  now: Date,
+): Partial<TicketRecord> {
+  const start = row.slaStartedAt ?? row.createdAt;
+  let set: Partial<TicketRecord> = { slaStartedAt: start };
+  for (const target of CLOCK_TARGETS) {
+    const clock = readClock(row, target);
+    const seconds = minutes[target] === null ? null : minutes[target] * 60;
+    if (clock.metAt || clock.breachedAt || seconds === clock.targetSeconds) continue;
+    if (seconds === null) {
+      set = { ...set, ...writeClock(target, { targetSeconds: null, dueAt: null, pausedRemaining: null }) };
+      continue;
+    }
+    if (clock.pausedRemaining !== null) {
+      const remaining = Math.max(0, clock.pausedRemaining + seconds - (clock.targetSeconds ?? 0));
+      set = { ...set, ...writeClock(target, { targetSeconds: seconds, pausedRemaining: remaining }) };
+      continue;
+    }
+    const pausedFor =
+      clock.dueAt && clock.targetSeconds !== null
+        ? Math.max(0, slaSecondsBetween(calendar, start, clock.dueAt) - clock.targetSeconds)
+        : 0;
+    const dueAt = slaDueAt(calendar, start, seconds + pausedFor);
+    const waiting = row.status === 'waiting_customer' && PAUSABLE.includes(target) && clock.targetSeconds === null;
+    set = {
+      ...set,
+      ...writeClock(target, {
+        targetSeconds: seconds,
+        dueAt: waiting ? null : dueAt,
+        pausedRemaining: waiting && dueAt ? slaPause(calendar, dueAt, now) : null,
+      }),
+    };
+  }
+  return set;
+}
+
+/** A reopened ticket is unfinished again: its resolution and escalation clocks start over from the reopen time. */
+export function restartClocks(row: TicketRecord, calendar: SlaCalendar, at: Date): Partial<TicketRecord> {
+  let set: Partial<TicketRecord> = {};
+  for (const target of PAUSABLE) {
+    const clock = readClock(row, target);
+    if (clock.targetSeconds === null) continue;
+    set = {
+      ...set,
+      ...writeClock(target, {
+        dueAt: slaDueAt(calendar, at, clock.targetSeconds),
+        pausedRemaining: null,
+        metAt: null,
+        breachedAt: null,
+      }),
     };
   }
   return set;

@@ -64,11 +64,12 @@ import {
   nextDueSql,
   pauseClocks,
   presentClocks,
-  readClock,
+  restartClocks,
   resumeClocks,
+  retargetClocks,
   startClocks,
+  stopClocks,
   type TicketRecord,
-  writeClock,
 } from './sla-clocks.ts';
 
 export type CanAgentTake = (
@@ -84,6 +85,16 @@ const BUILT_IN_CATEGORY_NAMES: Record<(typeof builtInTicketCategories)[number], 
   return: '退换货',
   complaint: '投诉',
   other: '其他',
+};
+
+/** Status names as the web shows them, for messages in Chinese. */
+const STATUS_NAMES: Record<TicketStatus, string> = {
+  new: '新建',
+  open: '处理中',
+  waiting_customer: '等待客户',
+  waiting_third_party: '等待第三方',
+  resolved: '已解决',
+  closed: '已关闭',
 };
 
 const BUILT_IN_VIEWS = [
@@ -110,6 +121,8 @@ export type CreateSystemTicketInput = {
   teamId?: string | null;
   /** Set when automation created it: automation rules never react to their own tickets. */
   source?: AutomationSource;
+  /** With a conversation: answer its unfinished ticket instead of opening a second (automation's create_ticket). */
+  reuseOpenTicket?: boolean;
 };
 
 type Dependencies = {
@@ -416,14 +429,16 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     await ensureCategories(tx, workspaceId);
     await assertCategory(tx, workspaceId, input.category);
     let orderIds = input.orderIds ? await assertOrders(tx, workspaceId, input.orderIds) : [];
-    if (input.orderIds && customerId && orderIds.length > 0) {
-      const own = await tx
-        .select({ id: orders.id })
+    if (orderIds.length > 0) {
+      const buyers = await tx
+        .selectDistinct({ customerId: orders.customerId })
         .from(orders)
-        .where(
-          and(eq(orders.workspaceId, workspaceId), inArray(orders.id, orderIds), eq(orders.customerId, customerId)),
-        );
-      if (own.length !== orderIds.length) throw new AppError('order.not_found', '订单不属于该客户');
+        .where(and(eq(orders.workspaceId, workspaceId), inArray(orders.id, orderIds)));
+      if (customerId && buyers.some((buyer) => buyer.customerId !== customerId))
+        throw new AppError('order.not_found', '订单不属于该客户');
+      if (buyers.length > 1)
+        throw new AppError('request.invalid', '所选订单属于不同客户，请分开建工单', { field: 'orderIds' });
+      customerId = customerId ?? buyers[0]?.customerId ?? null;
     }
     if (!input.orderIds && prefillOrder && customerId && input.conversationId) {
       const [latest] = await tx
@@ -497,7 +512,11 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     return row!;
   }
 
-  /** Emits a ticket's changes (publishingTransaction): ticket.updated, and ticket.resolved / ticket.reopened. */
+  /**
+   * Emits a ticket's changes (publishingTransaction): ticket.updated, and ticket.resolved / ticket.reopened. Closing a
+   * ticket that was not resolved finishes it too (resolvedAt is the close time), so it is also ticket.resolved;
+   * closing a resolved one is not resolved again.
+   */
   async function emitChange(
     emit: Emit,
     workspaceId: string,
@@ -509,9 +528,57 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     if (changes.length === 0) return;
     const base = { workspaceId, performedBy, ticket: asTicket(ticket) };
     await emit({ type: 'ticket.updated', ...base, changes });
-    if (status?.to === 'resolved') await emit({ type: 'ticket.resolved', ...base });
+    if (status?.to === 'resolved' || (status?.to === 'closed' && status.from !== 'resolved'))
+      await emit({ type: 'ticket.resolved', ...base });
     if (status && (status.from === 'resolved' || status.from === 'closed') && status.to === 'open')
       await emit({ type: 'ticket.reopened', ...base });
+  }
+
+  /** The calendar a ticket's clocks count in, from its SLA policy's hours. */
+  async function policyCalendar(executor: Executor, row: TicketRecord) {
+    const [policy] = row.slaPolicyId
+      ? await executor.select({ hours: slaPolicies.hours }).from(slaPolicies).where(eq(slaPolicies.id, row.slaPolicyId))
+      : [];
+    return calendarFor(executor, row.workspaceId, row.inboxId, policy?.hours ?? 'calendar');
+  }
+
+  /**
+   * The category, severity or customer changed: the policy they now match takes over the clocks still running
+   * (recorded on the timeline). When none matches, the current policy stays.
+   */
+  async function rematchPolicy(
+    tx: Executor,
+    row: TicketRecord,
+    changed: TicketRecord,
+    actorId: string | null,
+    now: Date,
+  ): Promise<Partial<TicketRecord>> {
+    const policy = await matchPolicy(tx, row.workspaceId, changed);
+    if (!policy || policy.id === row.slaPolicyId) return {};
+    const calendar = await calendarFor(tx, row.workspaceId, row.inboxId, policy.hours);
+    const [previous] = row.slaPolicyId
+      ? await tx.select({ name: slaPolicies.name }).from(slaPolicies).where(eq(slaPolicies.id, row.slaPolicyId))
+      : [];
+    await addEvent(tx, {
+      workspaceId: row.workspaceId,
+      ticketId: row.id,
+      kind: 'sla_changed',
+      actorId,
+      data: { fromPolicy: previous?.name ?? null, toPolicy: policy.name },
+    });
+    return {
+      slaPolicyId: policy.id,
+      ...retargetClocks(
+        row,
+        calendar,
+        {
+          first_response: policy.firstResponseMinutes,
+          resolution: policy.resolutionMinutes,
+          escalation: policy.escalationMinutes,
+        },
+        now,
+      ),
+    };
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -568,34 +635,34 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
       if (changes.assigneeId && row.status === 'new' && !changes.status) changes = { ...changes, status: 'open' };
     }
 
+    if (changed.some((field) => field === 'category' || field === 'severity' || field === 'customerId')) {
+      const retargeted = await rematchPolicy(tx, row, { ...row, ...set }, actorId, now);
+      if (retargeted.slaPolicyId) changed.push('slaPolicyId');
+      set = { ...set, ...retargeted };
+    }
+
     if (changes.status !== undefined && changes.status !== row.status) {
       const from = row.status;
       const to = changes.status;
       if (!ticketTransitions[from].includes(to))
-        throw new AppError('ticket.invalid_transition', `工单状态不能从「${from}」改为「${to}」`, { from, to });
-      const policyHours = row.slaPolicyId
-        ? ((
-            await tx.select({ hours: slaPolicies.hours }).from(slaPolicies).where(eq(slaPolicies.id, row.slaPolicyId))
-          )[0]?.hours ?? 'calendar')
-        : 'calendar';
-      const calendar = await calendarFor(tx, workspaceId, row.inboxId, policyHours);
+        throw new AppError(
+          'ticket.invalid_transition',
+          `工单状态不能从「${STATUS_NAMES[from]}」改为「${STATUS_NAMES[to]}」`,
+          { from, to },
+        );
+      const current = { ...row, ...set } as TicketRecord;
+      const calendar = await policyCalendar(tx, current);
       set = { ...set, status: to };
-      if (to === 'waiting_customer') set = { ...set, ...pauseClocks(row, calendar, now) };
+      if (to === 'waiting_customer') set = { ...set, ...pauseClocks(current, calendar, now) };
       if (from === 'waiting_customer' && to !== 'resolved' && to !== 'closed')
-        set = { ...set, ...resumeClocks(row, calendar, now) };
+        set = { ...set, ...resumeClocks(current, calendar, now) };
       if (to === 'resolved' || to === 'closed') {
-        let stop: Partial<TicketRecord> = {};
-        for (const target of CLOCK_TARGETS) {
-          const clock = readClock(row, target);
-          if (clock.targetSeconds === null || clock.metAt) continue;
-          stop = { ...stop, ...writeClock(target, { metAt: now, pausedRemaining: null }) };
-        }
-        set = { ...set, ...stop };
+        set = { ...set, ...stopClocks(current, now) };
         if (to === 'resolved') set = { ...set, resolvedAt: now };
         if (to === 'closed') set = { ...set, closedAt: now, resolvedAt: row.resolvedAt ?? now };
       }
       if ((from === 'resolved' || from === 'closed') && to === 'open')
-        set = { ...set, resolvedAt: null, closedAt: null };
+        set = { ...set, resolvedAt: null, closedAt: null, ...restartClocks(current, calendar, now) };
       changed.push('status');
       statusChange = { from, to };
       await addEvent(tx, { workspaceId, ticketId: row.id, kind: 'status_changed', actorId, data: { from, to } });
@@ -1151,15 +1218,9 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
           select workspace_id, ${targetId}, user_id from ticket_watchers where ticket_id = ${sourceId}
           on conflict do nothing`);
         await tx.delete(ticketWatchers).where(eq(ticketWatchers.ticketId, sourceId));
-        let stop: Partial<TicketRecord> = {};
-        for (const t of CLOCK_TARGETS) {
-          const clock = readClock(source, t);
-          if (clock.targetSeconds !== null && !clock.metAt)
-            stop = { ...stop, ...writeClock(t, { metAt: now, pausedRemaining: null }) };
-        }
         const [mergedSource] = await tx
           .update(tickets)
-          .set({ ...stop, status: 'closed', closedAt: now, mergedIntoId: targetId, updatedAt: now })
+          .set({ ...stopClocks(source, now), status: 'closed', closedAt: now, mergedIntoId: targetId, updatedAt: now })
           .where(eq(tickets.id, sourceId))
           .returning();
         const [mergedTarget] = await tx
@@ -1515,8 +1576,30 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
 
     /** A ticket created by the system (surveys' low-score follow-up, automation's create_ticket action). */
     /** In its own transaction, so the event it publishes follows a commit (callers never pass theirs). */
-    async createSystemTicket(input: CreateSystemTicketInput): Promise<Ticket> {
+    /**
+     * A ticket the product opens (automation, survey follow-ups). `reuseOpenTicket` takes the conversation's advisory
+     * lock first, so two of its messages handled at once (two processes, a burst) wait for each other and the second
+     * finds the first one's ticket.
+     */
+    async createSystemTicket(input: CreateSystemTicketInput): Promise<{ ticket: Ticket; reused: boolean }> {
       return publishingTransaction(db, events, async (tx, emit) => {
+        if (input.reuseOpenTicket && input.conversationId) {
+          await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`open-ticket:${input.conversationId}`}))`);
+          const [open] = await tx
+            .select()
+            .from(tickets)
+            .where(
+              and(
+                eq(tickets.workspaceId, input.workspaceId),
+                eq(tickets.conversationId, input.conversationId),
+                sql`${tickets.status} not in ('resolved', 'closed')`,
+                isNull(tickets.mergedIntoId),
+              ),
+            )
+            .orderBy(desc(tickets.id))
+            .limit(1);
+          if (open) return { ticket: asTicket(await presentOne(tx, open)), reused: true };
+        }
         const row = await insertTicket(
           tx,
           input.workspaceId,
@@ -1541,7 +1624,7 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
           ticket,
           ...(input.source ? { automation: input.source } : {}),
         });
-        return ticket;
+        return { ticket, reused: false };
       });
     },
 

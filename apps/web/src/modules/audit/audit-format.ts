@@ -23,15 +23,22 @@ export const actionGroups = {
     'teams.created',
     'teams.updated',
     'teams.deleted',
+    'api_tokens.created',
+    'api_tokens.revoked',
   ],
   customers: [
     'customers.pii_revealed',
     'customers.bulk_updated',
     'customers.exported',
+    'customers.export_cancelled',
     'customers.imported',
+    'customers.import_cancelled',
     'orders.imported',
+    'orders.import_cancelled',
     'customers.merged',
     'customers.merge_undone',
+    'customers.anonymized',
+    'customers.pii_updated',
     'customers.marketing_opted_out',
     'customers.marketing_opted_in',
     'tags.deleted',
@@ -287,9 +294,11 @@ export function formatChange(field: string, change: unknown, t: TFunction): stri
 
 export type DetailLine = { key: string; label: string; text: string };
 
-/** A field an entry touched: an export's are named as the export file heads its columns. */
+const exportActions = new Set(['customers.exported', 'customers.export_cancelled']);
+
+/** A field an entry touched: an export's (finished or cancelled) are named as the export file heads its columns. */
 const touchedFieldLabel = (action: string, field: string, t: TFunction): string =>
-  (action === 'customers.exported' && exportFieldLabel(field, i18n.language === 'en' ? 'en' : 'zh-CN')) ||
+  (exportActions.has(action) && exportFieldLabel(field, i18n.language === 'en' ? 'en' : 'zh-CN')) ||
   fieldLabel(field, t);
 
 /** Facts that the 对象 column already shows. */

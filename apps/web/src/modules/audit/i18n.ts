@@ -42,6 +42,10 @@ export const auditZhCN = {
       updated: '修改团队',
       deleted: '删除团队',
     },
+    api_tokens: {
+      created: '创建 API 令牌',
+      revoked: '撤销 API 令牌',
+    },
     customers: {
       pii_revealed: '查看敏感信息',
       bulk_updated: '批量修改客户',
@@ -52,6 +56,8 @@ export const auditZhCN = {
       import_cancelled: '取消导入客户',
       merged: '合并客户',
       merge_undone: '撤销合并',
+      anonymized: '注销客户并删除个人信息',
+      pii_updated: '修改客户敏感信息',
       marketing_opted_out: '退订营销消息',
       marketing_opted_in: '恢复接收营销消息',
     },
@@ -132,6 +138,7 @@ export const auditZhCN = {
   targets: {
     user: '成员',
     team: '团队',
+    api_token: 'API 令牌',
     customer: '客户',
     segment: '分组',
     tag: '标签',
@@ -219,6 +226,8 @@ export const auditZhCN = {
     updated: '已更新',
     unchanged: '无变化',
     rejected: '未导入',
+    rowsRead: '已读取行数',
+    written: '已导出行数',
     all: '全部客户',
     filter: '筛选条件',
     changes: '修改内容',
@@ -343,6 +352,10 @@ export const auditEn: typeof auditZhCN = {
       updated: 'Edited a team',
       deleted: 'Deleted a team',
     },
+    api_tokens: {
+      created: 'Created an API token',
+      revoked: 'Revoked API tokens',
+    },
     customers: {
       pii_revealed: 'Revealed sensitive data',
       bulk_updated: 'Bulk-updated customers',
@@ -353,6 +366,8 @@ export const auditEn: typeof auditZhCN = {
       import_cancelled: 'Cancelled a customer import',
       merged: 'Merged customers',
       merge_undone: 'Undid a merge',
+      anonymized: "Erased a customer's personal data",
+      pii_updated: "Changed a customer's sensitive data",
       marketing_opted_out: 'Unsubscribed from marketing',
       marketing_opted_in: 'Resubscribed to marketing',
     },
@@ -433,6 +448,7 @@ export const auditEn: typeof auditZhCN = {
   targets: {
     user: 'Member',
     team: 'Team',
+    api_token: 'API token',
     customer: 'Customer',
     segment: 'Segment',
     tag: 'Tag',
@@ -519,6 +535,8 @@ export const auditEn: typeof auditZhCN = {
     updated: 'Updated',
     unchanged: 'Unchanged',
     rejected: 'Not imported',
+    rowsRead: 'Rows read',
+    written: 'Rows written',
     all: 'All customers',
     filter: 'Filter',
     changes: 'Changes',

@@ -1,4 +1,9 @@
-import type { AutomationPreset, AutomationTrigger } from '@huike/contracts';
+import type {
+  AutomationActionResult,
+  AutomationConditionOutcome,
+  AutomationPreset,
+  AutomationTrigger,
+} from '@huike/contracts';
 import type { TFunction } from 'i18next';
 
 /** The trigger in one line of the admin's language: 「客户发来的消息」, 「客服 10 分钟未回复」, 「每周一 09:00」. */
@@ -59,4 +64,29 @@ export function presetText(preset: AutomationPreset, t: TFunction) {
       ),
     },
   };
+}
+
+/** The conditions as evaluated on one event, in the admin's language: 「条件 1「消息内容」成立 · 条件 2 … 不成立」. */
+export function conditionOutcomesText(conditions: AutomationConditionOutcome[], t: TFunction) {
+  if (conditions.length === 0) return t('automation.noConditions');
+  return conditions
+    .map((outcome) =>
+      t(outcome.passed ? 'automation.conditionPassed' : 'automation.conditionFailed', {
+        path: outcome.path,
+        field: t(`automation.fields.${outcome.field as 'customer'}`, { defaultValue: outcome.field }),
+      }),
+    )
+    .join(' · ');
+}
+
+/** What an action did: its enum values worded here (the server keeps them as values), else the server's words. */
+export function actionResultText(result: AutomationActionResult, t: TFunction) {
+  const values = result.values ?? {};
+  if (values.priority)
+    return t('automation.resultValues.priority', { value: t(`automation.priorities.${values.priority as 'low'}`) });
+  if (values.status)
+    return t('automation.resultValues.status', { value: t(`automation.statuses.${values.status as 'open'}`) });
+  if (values.stage)
+    return t('automation.resultValues.stage', { value: t(`automation.lifecycle.${values.stage as 'new'}`) });
+  return result.detail ?? '✓';
 }

@@ -197,6 +197,7 @@ export const ticketsZhCN = {
     reply: '回复了客户',
     ordersChanged: '修改了关联订单',
     watchersChanged: '修改了关注人',
+    slaChanged: '改用 SLA 策略「{{policy}}」，未完成的时限按新策略从工单开始时重算',
     fields: {
       subject: '标题',
       description: '描述',
@@ -490,6 +491,7 @@ export const ticketsEn: typeof ticketsZhCN = {
     reply: 'replied to the customer',
     ordersChanged: 'changed the linked orders',
     watchersChanged: 'changed the watchers',
+    slaChanged: 'switched to the SLA policy “{{policy}}”; unfinished targets now count from the ticket’s start',
     fields: {
       subject: 'the subject',
       description: 'the description',

@@ -18,6 +18,7 @@ import { useCan } from '../../identity/hooks/use-session.ts';
 import { TagSelect } from '../../segments/components/tag-select.tsx';
 import { useSegments } from '../../segments/hooks/use-segments.ts';
 import { useDryRun, useSaveRule } from '../hooks/use-automation.ts';
+import { conditionOutcomesText } from '../labels.ts';
 import { hasRuleErrors, type RuleErrors, serverRuleErrors, validateRule } from '../rule-validation.ts';
 import { ActionListEditor } from './action-editor.tsx';
 import { ConditionGroupEditor } from './condition-editor.tsx';
@@ -54,6 +55,15 @@ function defaultTrigger(type: AutomationTriggerType): AutomationTrigger {
       return { type } as AutomationTrigger;
   }
 }
+
+/** Triggers other rules' actions can cause: their events are never run (loop policy), which the editor says. */
+const loopTriggers: readonly AutomationTriggerType[] = [
+  'ticket.created',
+  'conversation.updated',
+  'conversation.resolved',
+  'customer.tag_added',
+  'conversation.tag_added',
+];
 
 function TriggerEditor({
   trigger,
@@ -162,6 +172,38 @@ function TriggerEditor({
   );
 }
 
+function DryRunSamples({
+  header,
+  samples,
+  testId,
+}: {
+  header: string;
+  samples: AutomationDryRunResult['samples'];
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  if (samples.length === 0) return null;
+  return (
+    <List
+      size="small"
+      header={header}
+      dataSource={samples}
+      data-testid={testId}
+      renderItem={(sample) => (
+        <List.Item>
+          <div>
+            <Typography.Text type="secondary">{new Date(sample.at).toLocaleString()}</Typography.Text>
+            <span style={{ marginLeft: 12 }}>{sample.summary}</span>
+            <div className="hk-muted" style={{ fontSize: 12 }}>
+              {conditionOutcomesText(sample.conditions, t)}
+            </div>
+          </div>
+        </List.Item>
+      )}
+    />
+  );
+}
+
 function DryRunResult({ result }: { result: AutomationDryRunResult }) {
   const { t } = useTranslation();
   return (
@@ -177,19 +219,8 @@ function DryRunResult({ result }: { result: AutomationDryRunResult }) {
             {result.truncated ? `；${t('automation.dryRunTruncated')}` : ''}
           </Typography.Text>
           {result.problems.length > 0 && <div>{result.problems.join('；')}</div>}
-          {result.samples.length > 0 && (
-            <List
-              size="small"
-              header={t('automation.dryRunSamples')}
-              dataSource={result.samples}
-              renderItem={(sample) => (
-                <List.Item>
-                  <Typography.Text type="secondary">{new Date(sample.at).toLocaleString()}</Typography.Text>
-                  <span style={{ marginLeft: 12 }}>{sample.summary}</span>
-                </List.Item>
-              )}
-            />
-          )}
+          <DryRunSamples header={t('automation.dryRunSamples')} samples={result.samples} testId="dry-run-samples" />
+          <DryRunSamples header={t('automation.dryRunMisses')} samples={result.misses} testId="dry-run-misses" />
         </div>
       }
     />
@@ -304,6 +335,11 @@ export function RuleEditor({ rule, initial, onClose }: Props) {
           onChange={(trigger) => set({ trigger })}
           invalid={Boolean(errors.trigger)}
         />
+        {loopTriggers.includes(draft.trigger.type) && (
+          <Typography.Paragraph type="secondary" style={{ marginTop: 8 }} data-testid="rule-loop-help">
+            {t('automation.loopHelp')}
+          </Typography.Paragraph>
+        )}
         <SectionError message={errors.trigger} testId="rule-trigger-error" />
         <Typography.Title level={5} className="hk-automation-section">
           {t('automation.ifLabel')}

@@ -7,6 +7,7 @@ import { CursorPager, useCursorPages } from '../../../ui/cursor-pager.tsx';
 import { ErrorState } from '../../../ui/error-state.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
 import { useAutomationRuns } from '../hooks/use-automation.ts';
+import { actionResultText, conditionOutcomesText } from '../labels.ts';
 
 const statusColors: Record<AutomationRunStatus, string> = {
   running: 'processing',
@@ -15,7 +16,25 @@ const statusColors: Record<AutomationRunStatus, string> = {
   failed: 'error',
 };
 
-/** 执行记录: every run with its outcome; failures in red with the error of each failed action. */
+/** The ticket a run's create_ticket action created or found open. */
+const ticketOfRun = (run: AutomationRun) =>
+  run.actionsResult.find((result) => result.values?.ticketId)?.values?.ticketId;
+
+/** Why the run happened: the event (masked excerpt) and how its conditions came out. */
+function RunWhy({ run }: { run: AutomationRun }) {
+  const { t } = useTranslation();
+  const { summary, conditions, notMatched } = run.context;
+  if (!summary && !conditions) return null;
+  return (
+    <div className="hk-muted" style={{ fontSize: 12 }} data-testid="run-why">
+      {notMatched !== undefined && `${t('automation.notMatchedCount', { count: notMatched })} `}
+      {summary && <span>「{summary}」</span>}
+      {conditions && <div>{conditionOutcomesText(conditions, t)}</div>}
+    </div>
+  );
+}
+
+/** 执行记录: every run with its outcome and why it ran; failures in red with the error of each failed action. */
 export function RunLog({ rules, initialRuleId }: { rules: AutomationRule[]; initialRuleId?: string }) {
   const { t } = useTranslation();
   const [ruleId, setRuleId] = useState<string | undefined>(initialRuleId);
@@ -94,6 +113,11 @@ export function RunLog({ rules, initialRuleId }: { rules: AutomationRule[]; init
                     {t('automation.openConversation')}
                   </Link>
                 )}
+                {(run.context.ticketId ?? ticketOfRun(run)) && (
+                  <Link to={`/tickets/${run.context.ticketId ?? ticketOfRun(run)}`} data-testid="run-ticket-link">
+                    {t('automation.openTicket')}
+                  </Link>
+                )}
                 {run.context.customerId && (
                   <Link to={`/customers/${run.context.customerId}`} data-testid="run-customer-link">
                     {t('automation.openCustomer')}
@@ -111,13 +135,14 @@ export function RunLog({ rules, initialRuleId }: { rules: AutomationRule[]; init
                     {run.reason}
                   </Typography.Text>
                 )}
+                <RunWhy run={run} />
                 {run.actionsResult.map((result, index) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: results are in action order
                   <div key={index} className="hk-muted" style={{ fontSize: 12 }}>
                     {index + 1}. {t(`automation.actions.${result.type as 'add_tag'}`, { defaultValue: result.type })}
                     {t('common.colon')}
                     {result.ok ? (
-                      (result.detail ?? '✓')
+                      actionResultText(result, t)
                     ) : (
                       <Typography.Text type="danger" style={{ fontSize: 12 }}>
                         {result.error}

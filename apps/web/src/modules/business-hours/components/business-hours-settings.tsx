@@ -9,7 +9,7 @@ import {
   type WeekdayKey,
   weekdays,
 } from '@huike/contracts';
-import { Alert, App, Button, Divider, Input, Select, Space, Switch, TimePicker, Typography } from 'antd';
+import { Alert, App, Button, Divider, Input, Space, Switch, TimePicker, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -17,6 +17,7 @@ import { errorMessage } from '../../../ui/errors.tsx';
 import { getWorkspaceTimezone } from '../../../ui/time.ts';
 import { useCan } from '../../identity/hooks/use-session.ts';
 import { useUpdateInbox } from '../../inboxes/hooks/use-inboxes.ts';
+import { TimezoneSelect } from '../../workspaces/components/timezone-select.tsx';
 import { useHolidays } from '../hooks/use-holidays.ts';
 
 type Range = { start: string; end: string };
@@ -26,7 +27,6 @@ type State = { enabled: boolean; timezone: string; weekly: Weekly; offlineEnable
 const DEFAULT_RANGE: Range = { start: '09:00', end: '18:00' };
 const DEFAULT_OFFLINE = '您好，现在是非工作时间，我们将于{{next_open}}回复您。';
 const workdays: WeekdayKey[] = ['tue', 'wed', 'thu', 'fri'];
-const commonZones = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Tokyo', 'Asia/Singapore', 'UTC'];
 
 const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
@@ -82,11 +82,6 @@ export function BusinessHoursSettings({ inbox, canManage }: { inbox: Inbox; canM
   useEffect(() => setState(initial), [initial]);
   const holidays = useHolidays(undefined, { enabled: can('automation:read') });
   const now = useNow(30_000);
-
-  const zones = useMemo(() => {
-    const all = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
-    return [...new Set([state.timezone, ...commonZones, ...all])].map((zone) => ({ value: zone, label: zone }));
-  }, [state.timezone]);
 
   const problems = weekdays
     .map((day) => ({ day, problem: dayProblem(state.weekly[day]) }))
@@ -158,10 +153,8 @@ export function BusinessHoursSettings({ inbox, canManage }: { inbox: Inbox; canM
 
       <div>
         <Typography.Text strong>{t('businessHours.timezone')}</Typography.Text>
-        <Select
-          showSearch
+        <TimezoneSelect
           value={state.timezone}
-          options={zones}
           disabled={disabled}
           style={{ width: '100%', marginTop: 8 }}
           onChange={(timezone) => setState((s) => ({ ...s, timezone }))}

@@ -1,4 +1,12 @@
-import type { Job, SmsCampaignBody, SmsCampaignPreview, SmsCampaignSummary } from '@huike/contracts';
+import type {
+  Job,
+  SmsCampaignBody,
+  SmsCampaignFailureReasons,
+  SmsCampaignPreview,
+  SmsCampaignRecipient,
+  SmsCampaignSummary,
+  SmsRecipientFilter,
+} from '@huike/contracts';
 import { api, type Page } from '../../../api/client.ts';
 
 export type { SmsCampaignPreview, SmsCampaignSummary };
@@ -11,4 +19,18 @@ export const campaignsApi = {
   /** 短信群发记录: past campaigns, newest first, with their recipients counted by outcome. */
   list: (query: { limit: number; cursor?: string }, signal?: AbortSignal) =>
     api.get<Page<SmsCampaignSummary>>('/api/v1/sms/campaigns', query, signal),
+  /** A campaign's recipients and what became of each SMS, by status, failure reason and customer search. */
+  recipients: (campaignId: string, query: RecipientsQuery, signal?: AbortSignal) =>
+    api.get<Page<SmsCampaignRecipient>>(`/api/v1/sms/campaigns/${campaignId}/recipients`, query, signal),
+  /** A campaign's failures counted by reason, most first. */
+  failureReasons: (campaignId: string, signal?: AbortSignal) =>
+    api.get<SmsCampaignFailureReasons>(`/api/v1/sms/campaigns/${campaignId}/failure-reasons`, undefined, signal),
+};
+
+export type RecipientsQuery = {
+  limit: number;
+  cursor?: string;
+  status?: SmsRecipientFilter;
+  reason?: string;
+  q?: string;
 };

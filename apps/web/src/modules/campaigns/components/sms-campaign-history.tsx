@@ -1,6 +1,6 @@
 import { HistoryOutlined } from '@ant-design/icons';
 import type { SmsCampaignStatus, SmsCampaignSummary } from '@huike/contracts';
-import { Button, Drawer, Table, Tag, Tooltip, Typography } from 'antd';
+import { Button, Drawer, Table, Tag, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CursorPager, useCursorPages } from '../../../ui/cursor-pager.tsx';
@@ -9,6 +9,7 @@ import { ErrorState } from '../../../ui/error-state.tsx';
 import { formatDateTime } from '../../../ui/time.ts';
 import { useCan } from '../../identity/hooks/use-session.ts';
 import { useSmsCampaigns } from '../hooks/use-sms-campaign.ts';
+import { type RecipientsFilter, SmsCampaignRecipientsDrawer } from './sms-campaign-recipients.tsx';
 
 const statusColors: Record<SmsCampaignStatus, string> = {
   queued: 'default',
@@ -41,10 +42,32 @@ export function SmsCampaignHistoryButton() {
   );
 }
 
+/** A count that opens the campaign's recipients with that status (0 stays plain text: nobody to list). */
+function CountLink({
+  count,
+  onOpen,
+  danger,
+  testId,
+}: {
+  count: number;
+  onOpen: () => void;
+  danger?: boolean;
+  testId: string;
+}) {
+  if (count === 0) return <span data-testid={testId}>0</span>;
+  return (
+    <Button type="link" size="small" danger={danger} onClick={onOpen} data-testid={testId} style={{ padding: 0 }}>
+      {count}
+    </Button>
+  );
+}
+
 /** Past SMS campaigns, newest first: when, to which segment, by whom, their state and what became of each SMS. */
 export function SmsCampaignHistory() {
   const { t } = useTranslation();
   const pages = useCursorPages(20);
+  const [opened, setOpened] = useState<{ campaign: SmsCampaignSummary; filter: RecipientsFilter }>();
+  const open = (campaign: SmsCampaignSummary, filter: RecipientsFilter) => () => setOpened({ campaign, filter });
   const campaigns = useSmsCampaigns({ limit: pages.pageSize, cursor: pages.cursor });
   if (campaigns.error) return <ErrorState error={campaigns.error} onRetry={() => void campaigns.refetch()} />;
   const items = campaigns.data?.items ?? [];
@@ -105,30 +128,46 @@ export function SmsCampaignHistory() {
             title: t('smsCampaign.history.targeted'),
             align: 'right',
             width: 60,
-            render: (_, campaign) => campaign.counts.targeted,
+            render: (_, campaign) => (
+              <CountLink
+                count={campaign.counts.targeted}
+                onOpen={open(campaign, 'all')}
+                testId="sms-campaign-targeted"
+              />
+            ),
           },
           {
             title: <Tooltip title={t('smsCampaign.history.sentHelp')}>{t('smsCampaign.history.sent')}</Tooltip>,
             align: 'right',
             width: 70,
-            render: (_, campaign) => campaign.counts.sent,
+            render: (_, campaign) => (
+              <CountLink count={campaign.counts.sent} onOpen={open(campaign, 'sent')} testId="sms-campaign-sent" />
+            ),
           },
           {
             title: t('smsCampaign.history.delivered'),
             align: 'right',
             width: 70,
-            render: (_, campaign) => <span data-testid="sms-campaign-delivered">{campaign.counts.delivered}</span>,
+            render: (_, campaign) => (
+              <CountLink
+                count={campaign.counts.delivered}
+                onOpen={open(campaign, 'delivered')}
+                testId="sms-campaign-delivered"
+              />
+            ),
           },
           {
             title: <Tooltip title={t('smsCampaign.history.failedHelp')}>{t('smsCampaign.history.failed')}</Tooltip>,
             align: 'right',
             width: 60,
-            render: (_, campaign) =>
-              campaign.counts.failed > 0 ? (
-                <Typography.Text type="danger">{campaign.counts.failed}</Typography.Text>
-              ) : (
-                0
-              ),
+            render: (_, campaign) => (
+              <CountLink
+                count={campaign.counts.failed}
+                onOpen={open(campaign, 'failed')}
+                danger
+                testId="sms-campaign-failed"
+              />
+            ),
           },
           {
             title: t('smsCampaign.history.skipped'),
@@ -141,13 +180,24 @@ export function SmsCampaignHistory() {
                   noPhone: campaign.counts.noPhone,
                 })}
               >
-                <span>{campaign.counts.optedOut + campaign.counts.noPhone}</span>
+                <span>
+                  <CountLink
+                    count={campaign.counts.optedOut + campaign.counts.noPhone}
+                    onOpen={open(campaign, 'skipped')}
+                    testId="sms-campaign-skipped"
+                  />
+                </span>
               </Tooltip>
             ),
           },
         ]}
       />
       <CursorPager {...pages.pagerProps(campaigns.data)} />
+      <SmsCampaignRecipientsDrawer
+        campaign={opened?.campaign ?? null}
+        filter={opened?.filter ?? 'all'}
+        onClose={() => setOpened(undefined)}
+      />
     </div>
   );
 }

@@ -1,6 +1,6 @@
 import type { SmsCampaignBody } from '@huike/contracts';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { campaignsApi } from '../api/campaigns-api.ts';
+import { campaignsApi, type RecipientsQuery } from '../api/campaigns-api.ts';
 
 /** The preview counts for a segment and an SMS inbox (refetched when either changes). */
 export function useSmsCampaignPreview(segmentId: string, inboxId: string | undefined, enabled: boolean) {
@@ -32,5 +32,22 @@ export function useSmsCampaigns(query: { limit: number; cursor?: string }, enabl
     placeholderData: keepPreviousData,
     refetchInterval: (current) =>
       current.state.data?.items.some((item) => item.status === 'queued' || item.status === 'sending') ? 5_000 : false,
+  });
+}
+
+/** One page of a campaign's recipients (收件人明细). */
+export function useSmsCampaignRecipients(campaignId: string, query: RecipientsQuery) {
+  return useQuery({
+    queryKey: ['sms-campaigns', 'recipients', campaignId, query] as const,
+    queryFn: ({ signal }) => campaignsApi.recipients(campaignId, query, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** A campaign's failures grouped by reason (the drawer's summary above the failed recipients). */
+export function useSmsCampaignFailureReasons(campaignId: string) {
+  return useQuery({
+    queryKey: ['sms-campaigns', 'failure-reasons', campaignId] as const,
+    queryFn: ({ signal }) => campaignsApi.failureReasons(campaignId, signal),
   });
 }

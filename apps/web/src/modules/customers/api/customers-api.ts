@@ -1,4 +1,5 @@
 import type {
+  AnonymizeCustomerResult,
   CreateCustomFieldBody,
   Customer,
   CustomerIdentity,
@@ -57,6 +58,8 @@ export const customersApi = {
     api.post<MergePreview>(`/api/v1/customers/${id}/merge/preview`, { otherId }),
   merge: (id: string, body: MergeBody) => api.post<MergeResult>(`/api/v1/customers/${id}/merge`, body),
   undoMerge: (mergeId: string) => api.post<UndoMergeResult>(`/api/v1/customer-merges/${mergeId}/undo`),
+  anonymize: (id: string, reason: string) =>
+    api.post<AnonymizeCustomerResult>(`/api/v1/customers/${id}/anonymize`, { reason }),
   reveal: (id: string, fields: RevealableField[]) =>
     api.post<RevealResult>(`/api/v1/customers/${id}/reveal`, { fields }),
   staleProfiles: (params: { limit: number; cursor?: string }, signal?: AbortSignal) =>

@@ -18,6 +18,7 @@ import {
 } from '../hooks/use-customers.ts';
 import { customerDisplayName, customerName } from './customers-table.tsx';
 import { MergeDrawer } from './merge-drawer.tsx';
+import { UnverifiedTag } from './unverified-tag.tsx';
 import { TierBadge } from './value-badges.tsx';
 
 type Props = { customerId: string; canMerge: boolean; canReveal: boolean };
@@ -59,8 +60,15 @@ export function CustomerDuplicates({ customerId, canMerge, canReveal }: Props) {
   const { t } = useTranslation();
   const duplicates = useCustomerDuplicates(customerId);
   const phoneText = useRevealedPhoneText(customerId);
-  const [mergingId, setMergingId] = useState<string | null>(null);
-  const drawer = <MergeDrawer survivorId={customerId} otherId={mergingId} onClose={() => setMergingId(null)} />;
+  const [merging, setMerging] = useState<DuplicateCandidate | null>(null);
+  const drawer = (
+    <MergeDrawer
+      survivorId={customerId}
+      otherId={merging?.customer.id ?? null}
+      reasons={merging?.reasons}
+      onClose={() => setMerging(null)}
+    />
+  );
   if (duplicates.isPending) return <Skeleton active paragraph={{ rows: 3 }} />;
   if (duplicates.isError)
     return <ErrorState error={duplicates.error} onRetry={() => void duplicates.refetch()} compact />;
@@ -87,7 +95,7 @@ export function CustomerDuplicates({ customerId, canMerge, canReveal }: Props) {
           candidate={candidate}
           phoneText={phoneText}
           canMerge={canMerge}
-          onMerge={() => setMergingId(candidate.customer.id)}
+          onMerge={() => setMerging(candidate)}
         />
       ))}
       {drawer}
@@ -125,11 +133,19 @@ function DuplicateRow({
         </div>
         <div className="hk-muted hk-small hk-duplicate-meta">
           {customer.phone && (
-            <span className="hk-mono" data-testid="duplicate-phone">
-              {phoneText(customer.phone, customer.piiMasked)}
+            <span>
+              <span className="hk-mono" data-testid="duplicate-phone">
+                {phoneText(customer.phone, customer.piiMasked)}
+              </span>
+              <UnverifiedTag customer={customer} field="phone" />
             </span>
           )}
-          {customer.email && <span>{customer.email}</span>}
+          {customer.email && (
+            <span>
+              {customer.email}
+              <UnverifiedTag customer={customer} field="email" />
+            </span>
+          )}
           {customer.region && <span>{customer.region}</span>}
           <span>
             {t('duplicates.created')} <RelativeTime iso={customer.createdAt} />

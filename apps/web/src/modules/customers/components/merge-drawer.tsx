@@ -1,4 +1,4 @@
-import type { MergeableField, MergePreview } from '@huike/contracts';
+import type { DuplicateReason, MergeableField, MergePreview } from '@huike/contracts';
 import { Alert, App, Button, Descriptions, Radio, Skeleton, Table } from 'antd';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,8 +13,10 @@ import {
   useRevealedPhoneText,
 } from '../hooks/use-customers.ts';
 import { customerName } from './customers-table.tsx';
+import { matchRestsOnUnverified, UnverifiedTag } from './unverified-tag.tsx';
 
-type Props = { survivorId: string; otherId: string | null; onClose: () => void };
+/** `reasons`: what the two were matched on, when known (for the warning about unverified contact details). */
+type Props = { survivorId: string; otherId: string | null; reasons?: DuplicateReason[]; onClose: () => void };
 
 type Choice = 'survivor' | 'other';
 
@@ -22,7 +24,7 @@ type Choice = 'survivor' | 'other';
  * Merging two customers: the preview shows, field by field, what the kept record will say (choose per field),
  * and what moves over; after confirming, the notification offers 撤销合并.
  */
-export function MergeDrawer({ survivorId, otherId, onClose }: Props) {
+export function MergeDrawer({ survivorId, otherId, reasons = [], onClose }: Props) {
   const { t } = useTranslation();
   const { notification, message } = App.useApp();
   const preview = useMergePreview();
@@ -114,7 +116,7 @@ export function MergeDrawer({ survivorId, otherId, onClose }: Props) {
           <Skeleton active paragraph={{ rows: 8 }} />
         )
       ) : (
-        <MergeBody preview={data} choices={choices} onChoose={setChoices} show={show} />
+        <MergeBody preview={data} reasons={reasons} choices={choices} onChoose={setChoices} show={show} />
       )}
     </FormDrawer>
   );
@@ -122,11 +124,13 @@ export function MergeDrawer({ survivorId, otherId, onClose }: Props) {
 
 function MergeBody({
   preview,
+  reasons,
   choices,
   onChoose,
   show,
 }: {
   preview: MergePreview;
+  reasons: DuplicateReason[];
   choices: Partial<Record<MergeableField, Choice>>;
   onChoose: (next: Partial<Record<MergeableField, Choice>>) => void;
   show: (field: MergeableField, value: unknown) => ReactNode;
@@ -143,6 +147,16 @@ function MergeBody({
         title={t('merge.explain', { survivor: survivorName, other: otherName })}
         style={{ marginBottom: 16 }}
       />
+      {matchRestsOnUnverified(reasons, preview.survivor, preview.other) && (
+        <Alert
+          type="warning"
+          showIcon
+          title={t('unverifiedContacts.mergeWarningTitle')}
+          description={t('unverifiedContacts.mergeWarning')}
+          style={{ marginBottom: 16 }}
+          data-testid="merge-unverified-warning"
+        />
+      )}
       <Table
         rowKey="field"
         size="small"
@@ -158,12 +172,16 @@ function MergeBody({
           {
             key: 'survivor',
             title: t('merge.keepSide', { name: survivorName }),
-            render: (_, row) => <Pick row={row} side="survivor" choices={choices} onChoose={onChoose} show={show} />,
+            render: (_, row) => (
+              <Pick row={row} side="survivor" preview={preview} choices={choices} onChoose={onChoose} show={show} />
+            ),
           },
           {
             key: 'other',
             title: t('merge.otherSide', { name: otherName }),
-            render: (_, row) => <Pick row={row} side="other" choices={choices} onChoose={onChoose} show={show} />,
+            render: (_, row) => (
+              <Pick row={row} side="other" preview={preview} choices={choices} onChoose={onChoose} show={show} />
+            ),
           },
         ]}
       />
@@ -186,12 +204,14 @@ function MergeBody({
 function Pick({
   row,
   side,
+  preview,
   choices,
   onChoose,
   show,
 }: {
   row: MergePreview['fields'][number];
   side: Choice;
+  preview: MergePreview;
   choices: Partial<Record<MergeableField, Choice>>;
   onChoose: (next: Partial<Record<MergeableField, Choice>>) => void;
   show: (field: MergeableField, value: unknown) => ReactNode;
@@ -199,14 +219,22 @@ function Pick({
   const value = side === 'survivor' ? row.survivor : row.other;
   const chosen = choices[row.field] ?? row.kept;
   const isSame = JSON.stringify(row.survivor ?? null) === JSON.stringify(row.other ?? null);
-  if (isSame) return show(row.field, value);
+  const shown = (
+    <>
+      {show(row.field, value)}
+      {(row.field === 'phone' || row.field === 'email') && Boolean(value) && (
+        <UnverifiedTag customer={preview[side]} field={row.field} />
+      )}
+    </>
+  );
+  if (isSame) return shown;
   return (
     <Radio
       checked={chosen === side}
       onChange={() => onChoose({ ...choices, [row.field]: side })}
       data-testid={`merge-pick-${row.field}-${side}`}
     >
-      {show(row.field, value)}
+      {shown}
     </Radio>
   );
 }

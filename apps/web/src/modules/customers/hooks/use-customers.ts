@@ -111,6 +111,15 @@ export function useRefreshCustomers() {
   };
 }
 
+/** 注销: erases the customer's personal data (irreversible); every customer, order and conversation view refetches. */
+export function useAnonymizeCustomer() {
+  const refresh = useRefreshCustomers();
+  return useMutation({
+    mutationFn: ({ id, reason }: { id: string; reason: string }) => customersApi.anonymize(id, reason),
+    onSuccess: refresh,
+  });
+}
+
 export function useMergeCustomers() {
   const refresh = useRefreshCustomers();
   return useMutation({

@@ -1,4 +1,4 @@
-import type { Role, Session, Team, User } from '@huike/contracts';
+import type { ApiToken, Role, Session, Team, User } from '@huike/contracts';
 import { ApiError, api, fetchAllPages } from '../../../api/client.ts';
 
 export type LoginInput = { email: string; password: string };
@@ -31,4 +31,6 @@ export const identityApi = {
   updateTeam: (id: string, input: UpdateTeamInput) => api.patch<Team>(`/api/v1/teams/${id}`, input),
   deleteTeam: (id: string) => api.delete<void>(`/api/v1/teams/${id}`),
   createApiToken: (name: string) => api.post<ApiTokenCreated>('/api/v1/api-tokens', { name }),
+  listApiTokens: (signal?: AbortSignal) => fetchAllPages<ApiToken>('/api/v1/api-tokens', {}, signal),
+  revokeApiToken: (id: string) => api.delete<void>(`/api/v1/api-tokens/${id}`),
 };

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { useLogin } from '../hooks/use-session.ts';
+import { EmailField, normalizeEmail } from './email-field.tsx';
 
 type Values = { email: string; password: string };
 
@@ -22,7 +23,7 @@ export function LoginForm({ onSignedIn, notice }: { onSignedIn: () => void; noti
         if (login.isError) login.reset();
       }}
       onFinish={(values) =>
-        login.mutate({ email: values.email.trim(), password: values.password }, { onSuccess: onSignedIn })
+        login.mutate({ email: normalizeEmail(values.email), password: values.password }, { onSuccess: onSignedIn })
       }
     >
       {!login.isError && notice}
@@ -35,22 +36,7 @@ export function LoginForm({ onSignedIn, notice }: { onSignedIn: () => void; noti
           data-testid="login-error"
         />
       )}
-      <Form.Item
-        name="email"
-        label={t('login.email')}
-        rules={[
-          { required: true, message: t('login.emailRequired') },
-          { type: 'email', message: t('login.emailInvalid') },
-        ]}
-      >
-        <Input
-          prefix={<MailOutlined />}
-          autoComplete="username"
-          autoFocus
-          placeholder="name@shop.com"
-          data-testid="login-email"
-        />
-      </Form.Item>
+      <EmailField testId="login-email" prefix={<MailOutlined />} autoFocus />
       <Form.Item
         name="password"
         label={t('login.password')}

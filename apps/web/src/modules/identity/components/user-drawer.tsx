@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormDrawer } from '../../../ui/form-drawer.tsx';
 import { useCreateUser, useUpdateUser } from '../hooks/use-users.ts';
+import { EmailField, normalizeEmail } from './email-field.tsx';
 import { NewPasswordFields } from './new-password-fields.tsx';
 import { RoleSelect } from './role-select.tsx';
 
@@ -54,7 +55,7 @@ export function UserDrawer({ open, user, teams, onClose }: Props) {
     } else {
       create.mutate(
         {
-          email: values.email.trim(),
+          email: normalizeEmail(values.email),
           name: values.name.trim(),
           role: values.role,
           password: values.password,
@@ -83,16 +84,7 @@ export function UserDrawer({ open, user, teams, onClose }: Props) {
       onSubmit={() => form.submit()}
     >
       <Form<Values> form={form} layout="vertical" onFinish={submit} requiredMark="optional">
-        <Form.Item
-          name="email"
-          label={t('users.email')}
-          rules={[
-            { required: true, message: t('login.emailRequired') },
-            { type: 'email', message: t('login.emailInvalid') },
-          ]}
-        >
-          <Input disabled={isEditing} autoComplete="off" placeholder="agent@shop.com" data-testid="user-email" />
-        </Form.Item>
+        <EmailField testId="user-email" placeholder="agent@shop.com" autoComplete="off" disabled={isEditing} />
         <Form.Item
           name="name"
           label={t('users.name')}

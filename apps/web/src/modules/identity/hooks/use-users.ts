@@ -101,6 +101,25 @@ export function useDeleteTeam() {
   });
 }
 
+const apiTokensKey = ['api-tokens'] as const;
+
 export function useCreateApiToken() {
-  return useMutation({ mutationFn: (name: string) => identityApi.createApiToken(name) });
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => identityApi.createApiToken(name),
+    onSuccess: () => void client.invalidateQueries({ queryKey: apiTokensKey }),
+  });
+}
+
+/** The signed-in user's own tokens (prefix only, never the secret). */
+export function useApiTokens() {
+  return useQuery({ queryKey: apiTokensKey, queryFn: ({ signal }) => identityApi.listApiTokens(signal) });
+}
+
+export function useRevokeApiToken() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => identityApi.revokeApiToken(id),
+    onSuccess: () => void client.invalidateQueries({ queryKey: apiTokensKey }),
+  });
 }

@@ -4,6 +4,7 @@ import type {
   ImportDryRunResult,
   ImportKind,
   ImportMappingBody,
+  ImportRunBody,
   ImportUploadResponse,
   Job,
 } from '@huike/contracts';
@@ -28,7 +29,7 @@ export const importsApi = {
     api.get<{ items: ImportFieldOption[] }>('/api/v1/imports/fields', { kind }, signal),
   dryRun: (importId: string, body: ImportMappingBody) =>
     api.post<ImportDryRunResult>(`/api/v1/imports/${importId}/dry-run`, body),
-  run: (importId: string, body: ImportMappingBody) => api.post<Job>(`/api/v1/imports/${importId}/run`, body),
+  run: (importId: string, body: ImportRunBody) => api.post<Job>(`/api/v1/imports/${importId}/run`, body),
 };
 
 export const exportsApi = {

@@ -17,7 +17,7 @@ export function DryRunStep({ result }: Props) {
       title: t('imports.reason'),
       // Every bad cell of the row, one reason a line, in the user's language.
       render: (_, row) =>
-        rejectedRowReasons(row, t).map((reason) => (
+        rejectedRowReasons(row).map((reason) => (
           <div key={reason} data-testid="rejected-reason">
             {reason}
           </div>

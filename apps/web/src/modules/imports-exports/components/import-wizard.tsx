@@ -11,6 +11,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Result, Space, Steps, Typography } from 'antd';
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { currentLanguage } from '../../../i18n/index.ts';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { fileUrl } from '../../jobs/api/jobs-api.ts';
 import { JobProgress, resultNumber, resultString } from '../../jobs/components/job-progress.tsx';
@@ -91,7 +92,8 @@ export function ImportWizard({ kinds, onViewCustomers }: Props) {
   const runImport = () => {
     if (!upload) return;
     runMutation.mutate(
-      { importId: upload.importId, body: { mapping, defaultPlatform: platform } },
+      // The rejected-rows report is written in the runner's language.
+      { importId: upload.importId, body: { mapping, defaultPlatform: platform, locale: currentLanguage() } },
       {
         onSuccess: (started) => {
           setJob(started);

@@ -1,4 +1,4 @@
-import type { ImportKind, ImportMappingBody } from '@huike/contracts';
+import type { ImportKind, ImportMappingBody, ImportRunBody } from '@huike/contracts';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { exportsApi, importsApi } from '../api/imports-exports-api.ts';
 
@@ -25,7 +25,7 @@ export function useDryRun() {
 
 export function useRunImport() {
   return useMutation({
-    mutationFn: ({ importId, body }: { importId: string; body: ImportMappingBody }) => importsApi.run(importId, body),
+    mutationFn: ({ importId, body }: { importId: string; body: ImportRunBody }) => importsApi.run(importId, body),
   });
 }
 

@@ -74,7 +74,7 @@ export function ConditionValue({ condition, type, customField, isInvalid, onChan
       }));
     }
     if (condition.field === 'channel')
-      return segmentChannelTypes.map((option) => ({ value: option, label: t(`segments.channels.${option}`) }));
+      return segmentChannelTypes.map((option) => ({ value: option, label: t(`channels.${option}`) }));
     if (type === 'user') return (users.data ?? []).map((user) => ({ value: user.id, label: user.name }));
     return (customField?.options ?? []).map((option) => ({ value: option, label: option }));
   };

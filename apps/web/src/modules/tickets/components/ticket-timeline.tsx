@@ -62,6 +62,8 @@ function EntryText({ entry, users }: { entry: TicketTimelineEntry; users: Map<st
       return <>{t('tickets.timeline.ordersChanged')}</>;
     case 'watchers_changed':
       return <>{t('tickets.timeline.watchersChanged')}</>;
+    case 'sla_changed':
+      return <>{t('tickets.timeline.slaChanged', { policy: str(data.toPolicy) ?? '' })}</>;
     case 'field_changed': {
       const field = fieldKeys.find((key) => key === data.field);
       return <>{t('tickets.timeline.fieldChanged', { field: field ? t(`tickets.timeline.fields.${field}`) : '' })}</>;

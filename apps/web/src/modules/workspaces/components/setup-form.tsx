@@ -2,10 +2,11 @@ import { Alert, Button, Divider, Form, Input } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../ui/errors.tsx';
 import { defaultTimezone } from '../../../ui/time.ts';
+import { EmailField, normalizeEmail } from '../../identity/components/email-field.tsx';
 import { NewPasswordFields } from '../../identity/components/new-password-fields.tsx';
 import type { SetupInput } from '../api/setup-api.ts';
 import { useSetupWorkspace } from '../hooks/use-setup.ts';
-import { TimezoneSelect } from './timezone-select.tsx';
+import { WorkspaceFields } from './workspace-fields.tsx';
 
 type Values = SetupInput & { confirmPassword: string };
 
@@ -23,7 +24,7 @@ export function SetupForm({ onDone }: { onDone: () => void }) {
             ...values,
             workspaceName: values.workspaceName.trim(),
             name: values.name.trim(),
-            email: values.email.trim(),
+            email: normalizeEmail(values.email),
           },
           { onSuccess: onDone },
         )
@@ -35,21 +36,7 @@ export function SetupForm({ onDone }: { onDone: () => void }) {
       <Divider titlePlacement="start" plain>
         {t('setup.workspaceSection')}
       </Divider>
-      <Form.Item
-        name="workspaceName"
-        label={t('setup.workspaceName')}
-        rules={[{ required: true, whitespace: true, message: t('setup.workspaceNameRequired') }, { max: 100 }]}
-      >
-        <Input placeholder={t('setup.workspaceNamePlaceholder')} autoFocus data-testid="setup-workspace-name" />
-      </Form.Item>
-      <Form.Item
-        name="timezone"
-        label={t('setup.timezone')}
-        extra={t('setup.timezoneHelp')}
-        rules={[{ required: true }]}
-      >
-        <TimezoneSelect />
-      </Form.Item>
+      <WorkspaceFields firstRun />
       <Divider titlePlacement="start" plain>
         {t('setup.ownerSection')}
       </Divider>
@@ -60,16 +47,7 @@ export function SetupForm({ onDone }: { onDone: () => void }) {
       >
         <Input autoComplete="name" data-testid="setup-name" />
       </Form.Item>
-      <Form.Item
-        name="email"
-        label={t('login.email')}
-        rules={[
-          { required: true, message: t('login.emailRequired') },
-          { type: 'email', message: t('login.emailInvalid') },
-        ]}
-      >
-        <Input autoComplete="username" placeholder="name@shop.com" data-testid="setup-email" />
-      </Form.Item>
+      <EmailField testId="setup-email" />
       <NewPasswordFields
         name="password"
         label={t('login.password')}

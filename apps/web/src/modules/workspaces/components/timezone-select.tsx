@@ -1,5 +1,5 @@
 import { Select } from 'antd';
-import { useMemo } from 'react';
+import { type CSSProperties, useMemo } from 'react';
 
 const common = [
   'Asia/Shanghai',
@@ -28,9 +28,22 @@ function allTimezones(): string[] {
   }
 }
 
-type Props = { value?: string; onChange?: (value: string) => void; id?: string };
+type Props = {
+  value?: string;
+  onChange?: (value: string) => void;
+  id?: string;
+  disabled?: boolean;
+  style?: CSSProperties;
+};
 
-export function TimezoneSelect({ value, onChange, id }: Props) {
-  const options = useMemo(() => allTimezones().map((zone) => ({ value: zone, label: zone })), []);
-  return <Select id={id} showSearch value={value} onChange={onChange} options={options} />;
+/** Common zones first, then every zone the browser knows; a saved zone it does not know stays pickable. */
+export function TimezoneSelect({ value, onChange, id, disabled, style }: Props) {
+  const options = useMemo(() => {
+    const zones = allTimezones();
+    const known = !value || zones.includes(value) ? zones : [value, ...zones];
+    return known.map((zone) => ({ value: zone, label: zone }));
+  }, [value]);
+  return (
+    <Select id={id} showSearch value={value} onChange={onChange} options={options} disabled={disabled} style={style} />
+  );
 }

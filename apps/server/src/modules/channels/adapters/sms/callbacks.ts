@@ -9,7 +9,7 @@ import { recordCustomerEvents } from '../../../customers/index.ts';
 import { hmacHex, SIGNATURE_WINDOW_SECONDS } from '../../signatures.ts';
 import type { ChannelInbox, ChannelRuntime } from '../types.ts';
 import { isOptOutReply, normalizeMobile } from './phone.ts';
-import { SMS_SIGNATURE_HEADER } from './provider.ts';
+import { reportFailure, SMS_SIGNATURE_HEADER } from './provider.ts';
 import * as repo from './sms.repository.ts';
 
 /*
@@ -171,19 +171,7 @@ export function smsCallbackRoutes(
       const body = parseFresh(reportsBody, request.body);
       let matched = 0;
       for (const report of body.reports) {
-        const failure: DeliveryFailure | null =
-          report.status === 'failed'
-            ? {
-                error: `短信未送达（${report.errorCode ?? '无错误码'}${report.errorMessage ? `：${report.errorMessage}` : ''}）`,
-                reason: {
-                  code: 'sms.not_delivered',
-                  params: {
-                    providerCode: report.errorCode || '-',
-                    ...(report.errorMessage ? { reply: report.errorMessage } : {}),
-                  },
-                },
-              }
-            : null;
+        const failure = report.status === 'failed' ? reportFailure(report.errorCode, report.errorMessage) : null;
         if (
           (await runtime.updateDelivery(inbox, report.outId, { status: report.status, failure })) ||
           (await onCampaignReport(inbox, report.outId, { status: report.status, failure }))

@@ -1,3 +1,4 @@
+import { permissions } from '@huike/contracts';
 import { describe, expect, it } from 'vitest';
 import { type Client, countRows, createTestApp, createWorkspace, insertCustomer } from '../../../../../test/harness.ts';
 import { createSmsInbox, now, postCallback, sendReply, startProvider } from './sms-test-support.ts';
@@ -246,8 +247,8 @@ describe('SMS campaigns', () => {
     });
     expect(await failures()).toHaveLength(2);
     expect(await failures()).toContainEqual({
-      error: '短信未送达（MK:0001：用户关机）',
-      reason: { code: 'sms.not_delivered', params: { providerCode: 'MK:0001', reply: '用户关机' } },
+      error: '号码为空号、停机或关机（MK:0001：用户关机）',
+      reason: { code: 'sms.phone_unreachable', params: { providerCode: 'MK:0001', reply: '用户关机' } },
     });
 
     // A second campaign, by the supervisor, comes first; pages of one hold both, in order.
@@ -292,5 +293,131 @@ describe('SMS campaigns', () => {
     expect(
       await countRows(context, 'from sms_campaign_recipients where workspace_id = $1', [a.owner.workspaceId]),
     ).toBe(0);
+  });
+
+  describe('recipients of a campaign (who failed and why)', () => {
+    /** A sent campaign: one send refused as an invalid number, one reported 空号 by the carrier, one an unknown code. */
+    async function failedCampaign() {
+      provider.reset();
+      const shop = await campaignShop();
+      const body = { inboxId: shop.smsInbox.id, segmentId: shop.segment.id, templateParams: {} };
+      expect((await shop.owner.post('/api/v1/sms/campaigns', body)).statusCode).toBe(202);
+      await context.jobs.drain();
+      provider.answerNext({ status: 200, body: { code: 'isv.MOBILE_NUMBER_ILLEGAL', message: '号码格式错误' } });
+      await context.outbox.drain();
+      const [, unreachable, odd] = campaignSends().map((request) => request.body.outId as string);
+      const reported = await postCallback(context, `/public/v1/channels/sms/${shop.smsInbox.token}/reports`, {
+        timestamp: now(),
+        reports: [
+          { outId: unreachable, status: 'failed', errorCode: 'MK:0001', errorMessage: '空号' },
+          { outId: odd, status: 'failed', errorCode: 'ZZ_9' },
+        ],
+      });
+      expect(reported.json()).toMatchObject({ matched: 2 });
+      const campaignId = (await shop.owner.get('/api/v1/sms/campaigns')).json().items[0].id as string;
+      return { ...shop, campaignId, url: `/api/v1/sms/campaigns/${campaignId}` };
+    }
+
+    type Row = { id: string; customer: { name: string }; phone: string | null; status: string; error: string | null };
+    const names = (rows: Row[]) => rows.map((row) => row.customer.name).sort();
+
+    it('groups failures by reason and lists each group, with the reason kept as a code', async () => {
+      const { owner, url } = await failedCampaign();
+      const reasons = await owner.get(`${url}/failure-reasons`);
+      expect(reasons.statusCode, reasons.body).toBe(200);
+      expect(reasons.json().items).toEqual(
+        expect.arrayContaining([
+          { key: 'sms.invalid_number', code: 'sms.invalid_number', providerCode: null, count: 1 },
+          { key: 'sms.phone_unreachable', code: 'sms.phone_unreachable', providerCode: null, count: 1 },
+          { key: 'sms.not_delivered:ZZ_9', code: 'sms.not_delivered', providerCode: 'ZZ_9', count: 1 },
+        ]),
+      );
+      expect(reasons.json().items).toHaveLength(3);
+
+      const failed = await owner.get(`${url}/recipients?status=failed`);
+      expect(failed.statusCode, failed.body).toBe(200);
+      expect(names(failed.json().items)).toEqual(['李雷', '王强', '韩梅梅'].sort());
+      for (const row of failed.json().items) {
+        expect(row).toMatchObject({ status: 'failed', phone: expect.stringMatching(/^1380000000[123]$/) });
+        expect(row.reason.code).toMatch(/^sms\./);
+      }
+
+      const unreachable = (await owner.get(`${url}/recipients?status=failed&reason=sms.phone_unreachable`)).json();
+      expect(unreachable.items).toHaveLength(1);
+      expect(unreachable.items[0]).toMatchObject({
+        error: '号码为空号、停机或关机（MK:0001：空号）',
+        reason: { code: 'sms.phone_unreachable', params: { providerCode: 'MK:0001', reply: '空号' } },
+        updatedAt: expect.any(String),
+      });
+      const odd = (await owner.get(`${url}/recipients?reason=${encodeURIComponent('sms.not_delivered:ZZ_9')}`)).json();
+      expect(odd.items.map((row: Row) => row.error)).toEqual(['短信未送达（ZZ_9）']);
+
+      const skipped = (await owner.get(`${url}/recipients?status=skipped`)).json().items as Row[];
+      expect(names(skipped)).toEqual(['座机', '无手机', '退订客户'].sort());
+      expect((await owner.get(`${url}/recipients?status=opted_out`)).json().items).toHaveLength(1);
+      expect((await owner.get(`${url}/recipients?status=delivered`)).json()).toEqual({ items: [], nextCursor: null });
+      const searched = (await owner.get(`${url}/recipients?q=${encodeURIComponent('韩梅梅')}`)).json().items;
+      expect(names(searched)).toEqual(['韩梅梅']);
+    });
+
+    it('pages through every recipient once', async () => {
+      const { owner, url } = await failedCampaign();
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const answer = await owner.get(`${url}/recipients?limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(answer.statusCode, answer.body).toBe(200);
+        const page = answer.json();
+        expect(page.items.length).toBeLessThanOrEqual(4);
+        seen.push(...page.items.map((row: Row) => row.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toHaveLength(6);
+      expect(new Set(seen).size).toBe(6);
+    });
+
+    it('masks phones for a role without customers:reveal_pii, as customers do', async () => {
+      const { addUser, url } = await failedCampaign();
+      const supervisor = await addUser('supervisor');
+      const table = permissions as Record<string, readonly string[]>;
+      const granted = table['customers:reveal_pii']!;
+      // Every built-in role that may send campaigns may also reveal phones; a narrower table must still mask.
+      table['customers:reveal_pii'] = ['owner', 'admin'];
+      try {
+        const rows = (await supervisor.get(`${url}/recipients?status=failed`)).json().items as Row[];
+        expect(rows.map((row) => row.phone).sort()).toEqual(['138****0001', '138****0002', '138****0003']);
+        // Digits hidden by the mask find nobody; the whole number (what a buyer tells the agent) does.
+        expect((await supervisor.get(`${url}/recipients?q=00000`)).json().items).toEqual([]);
+        expect(names((await supervisor.get(`${url}/recipients?q=13800000001`)).json().items)).toEqual(['李雷']);
+      } finally {
+        table['customers:reveal_pii'] = granted;
+      }
+    });
+
+    it("refuses other roles, another workspace's campaign and bad parameters", async () => {
+      const { owner, addUser, url } = await failedCampaign();
+      for (const member of [await addUser('agent'), await addUser('analyst')]) {
+        for (const path of [`${url}/recipients`, `${url}/failure-reasons`]) {
+          const refused = await member.get(path);
+          expect(refused.statusCode, path).toBe(403);
+          expect(refused.json().error.code).toBe('auth.forbidden');
+        }
+      }
+      const other = await createWorkspace(context, '隔壁店');
+      for (const path of [`${url}/recipients`, `${url}/failure-reasons`]) {
+        const hidden = await other.owner.get(path);
+        expect(hidden.statusCode, path).toBe(404);
+        expect(hidden.json().error.code).toBe('sms_campaign.not_found');
+      }
+      const missing = await owner.get('/api/v1/sms/campaigns/019a0000-0000-7000-8000-000000000000/recipients');
+      expect(missing.statusCode).toBe(404);
+      for (const query of ['?status=bogus', '?limit=0', '?limit=101', '?cursor=bad-cursor', '?extra=1', '?reason=']) {
+        const invalid = await owner.get(`${url}/recipients${query}`);
+        expect(invalid.statusCode, query).toBe(400);
+        expect(invalid.json().error.message).toEqual(expect.any(String));
+      }
+      const badId = await owner.get('/api/v1/sms/campaigns/not-a-uuid/recipients');
+      expect(badId.statusCode).toBe(400);
+    });
   });
 });

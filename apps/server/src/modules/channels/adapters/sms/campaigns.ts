@@ -1,17 +1,25 @@
 import {
+  idParams,
   type Job,
   job as jobSchema,
   listQuery,
+  maskPhone,
   type SmsCampaignBody,
   type SmsCampaignPreview,
   type SmsCampaignPreviewBody,
+  type SmsCampaignRecipient,
+  type SmsCampaignRecipientsQuery,
   type SmsCampaignStatus,
   type SmsCampaignSummary,
   type SmsChannelConfig,
+  type SmsRecipientFilter,
   smsCampaignBody,
+  smsCampaignFailureReasons,
   smsCampaignPage,
   smsCampaignPreview,
   smsCampaignPreviewBody,
+  smsCampaignRecipientPage,
+  smsCampaignRecipientsQuery,
   smsSecretKeys,
 } from '@huike/contracts';
 import type { SQL } from 'drizzle-orm';
@@ -20,7 +28,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../../../config.ts';
 import type { Db } from '../../../../db/database.ts';
-import { type Actor, assertCan } from '../../../../platform/access.ts';
+import { type Actor, assertCan, can } from '../../../../platform/access.ts';
 import { requireActor } from '../../../../platform/auth/request-auth.ts';
 import type { FieldCipher } from '../../../../platform/crypto.ts';
 import { decodeIdCursor, type Executor, encodeCursor, iso } from '../../../../platform/db-helpers.ts';
@@ -29,6 +37,7 @@ import { newId } from '../../../../platform/ids.ts';
 import type { Jobs } from '../../../../platform/jobs.ts';
 import { DeliveryError, type Outbox } from '../../../../platform/outbox.ts';
 import type { AuditService } from '../../../audit/index.ts';
+import { searchCustomerMatches } from '../../../customers/index.ts';
 import { decryptSecrets } from '../../channel-config.ts';
 import { findInbox } from '../../channels.repository.ts';
 import { sendSms } from './provider.ts';
@@ -82,6 +91,36 @@ const presentCampaign = (row: repo.CampaignListRow): SmsCampaignSummary => ({
   },
 });
 
+const RECIPIENT_FILTERS: Record<SmsRecipientFilter, readonly repo.RecipientRow['status'][]> = {
+  waiting: ['pending', 'queued'],
+  sent: ['sent'],
+  delivered: ['delivered'],
+  failed: ['failed'],
+  skipped: ['opted_out', 'no_phone'],
+  opted_out: ['opted_out'],
+  no_phone: ['no_phone'],
+};
+
+const presentRecipient = (row: repo.RecipientRow, revealPhone: boolean): SmsCampaignRecipient => ({
+  id: row.id,
+  customer: { id: row.customer_id, name: row.customer_name, nickname: row.customer_nickname },
+  phone: row.phone && !revealPhone ? maskPhone(row.phone) : row.phone,
+  status: row.status,
+  reason: row.reason,
+  error: row.error,
+  sentAt: iso(row.sent_at),
+  updatedAt: iso(row.updated_at)!,
+});
+
+/** `sms.not_delivered:MK:0001` → the reason code and the provider's code (reason codes hold no colon). */
+function splitFailureKey(key: string) {
+  if (key === 'unknown') return { code: null, providerCode: null };
+  const colon = key.indexOf(':');
+  return colon < 0
+    ? { code: key, providerCode: null }
+    : { code: key.slice(0, colon), providerCode: key.slice(colon + 1) };
+}
+
 export function createSmsCampaigns({
   db,
   jobs,
@@ -115,6 +154,12 @@ export function createSmsCampaigns({
       ]);
     }
     return { row, templateCode };
+  }
+
+  async function campaignOf(actor: Actor, campaignId: string) {
+    const campaign = await repo.findCampaign(db, actor.workspaceId, campaignId);
+    if (!campaign) throw new AppError('sms_campaign.not_found', '短信群发不存在');
+    return campaign;
   }
 
   jobs.define({
@@ -209,6 +254,30 @@ export function createSmsCampaigns({
       return { items, nextCursor: rows.length > query.limit ? encodeCursor([items.at(-1)!.id]) : null };
     },
 
+    /** A campaign's recipients and what became of each SMS (who failed and why), phones masked as in customers. */
+    async recipients(actor: Actor, campaignId: string, query: SmsCampaignRecipientsQuery) {
+      assertCan(actor, 'campaigns:send');
+      await campaignOf(actor, campaignId);
+      const rows = await repo.listRecipients(db, actor.workspaceId, campaignId, {
+        statuses: query.status && RECIPIENT_FILTERS[query.status],
+        failureKey: query.reason,
+        customerMatch: query.q ? searchCustomerMatches(actor, query.q) : undefined,
+        after: decodeIdCursor(query.cursor),
+        limit: query.limit + 1,
+      });
+      const revealPhone = can(actor, 'customers:reveal_pii');
+      const items = rows.slice(0, query.limit).map((row) => presentRecipient(row, revealPhone));
+      return { items, nextCursor: rows.length > query.limit ? encodeCursor([items.at(-1)!.id]) : null };
+    },
+
+    /** A campaign's failures counted by reason, most first (空号 21 · 余额不足 9 …). */
+    async failureReasons(actor: Actor, campaignId: string) {
+      assertCan(actor, 'campaigns:send');
+      await campaignOf(actor, campaignId);
+      const rows = await repo.countFailureReasons(db, actor.workspaceId, campaignId);
+      return { items: rows.map((row) => ({ key: row.key, ...splitFailureKey(row.key), count: row.count })) };
+    },
+
     /** Fixes the audience and queues the sending job; answers the job (its result names the campaign). */
     async create(actor: Actor, body: SmsCampaignBody): Promise<Job> {
       assertCan(actor, 'campaigns:send');
@@ -272,6 +341,25 @@ export function smsCampaignRoutes(app: FastifyInstance, campaigns: SmsCampaigns)
     '/api/v1/sms/campaigns',
     { schema: { tags, querystring: listQuery, response: { 200: smsCampaignPage } } },
     (request) => campaigns.list(requireActor(request), request.query),
+  );
+
+  r.get(
+    '/api/v1/sms/campaigns/:id/recipients',
+    {
+      schema: {
+        tags,
+        params: idParams,
+        querystring: smsCampaignRecipientsQuery,
+        response: { 200: smsCampaignRecipientPage },
+      },
+    },
+    (request) => campaigns.recipients(requireActor(request), request.params.id, request.query),
+  );
+
+  r.get(
+    '/api/v1/sms/campaigns/:id/failure-reasons',
+    { schema: { tags, params: idParams, response: { 200: smsCampaignFailureReasons } } },
+    (request) => campaigns.failureReasons(requireActor(request), request.params.id),
   );
 
   r.post(

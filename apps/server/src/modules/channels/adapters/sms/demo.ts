@@ -12,7 +12,7 @@ import { SMS_CAMPAIGN_JOB } from './campaigns.ts';
 
 const CAMPAIGN_PARAMS = { activity: '双12老客回馈', coupon: '满199减30' };
 /** The reason of the demo's undelivered sends, as a delivery report gives it (callbacks.ts). */
-const DEMO_FAILURE = { code: 'sms.not_delivered', params: { providerCode: 'MK:0001', reply: '用户关机' } };
+const DEMO_FAILURE = { code: 'sms.phone_unreachable', params: { providerCode: 'MK:0001', reply: '用户关机' } };
 
 /** Adds the SMS demo to a seeded workspace whose SMS inbox exists (the omnichannel demo makes one). */
 export async function seedDemoSms(db: Db, workspaceId: string, ownerId: string) {
@@ -61,7 +61,7 @@ export async function seedDemoSms(db: Db, workspaceId: string, ownerId: string) 
                                            sent_at, created_at, updated_at)
       select gen_random_uuid(), ${workspaceId}, ${campaignId}, b.id, b.phone,
              case when b.n % 17 = 5 then 'failed' when b.n % 9 = 2 then 'sent' else 'delivered' end,
-             case when b.n % 17 = 5 then '短信未送达（MK:0001：用户关机）' end,
+             case when b.n % 17 = 5 then '号码为空号、停机或关机（MK:0001：用户关机）' end,
              case when b.n % 17 = 5 then ${JSON.stringify(DEMO_FAILURE)}::jsonb end,
              ${sentAt.toISOString()}::timestamptz, ${sentAt.toISOString()}::timestamptz, now()
         from (select id, phone, row_number() over (order by id) as n

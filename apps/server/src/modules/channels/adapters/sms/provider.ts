@@ -1,6 +1,6 @@
 import type { DeliveryReasonCode, SmsChannelConfig } from '@huike/contracts';
 import { randomToken } from '../../../../platform/ids.ts';
-import { DeliveryError } from '../../../../platform/outbox.ts';
+import { DeliveryError, type DeliveryFailure } from '../../../../platform/outbox.ts';
 import { checkUrlAllowed, RequestTimeoutError, safePost, UnsafeUrlError } from '../../../../platform/safe-fetch.ts';
 import { hmacHex } from '../../signatures.ts';
 
@@ -76,6 +76,48 @@ const TRANSIENT_CODES: Record<string, SmsFailure> = {
   'isv.AMOUNT_NOT_ENOUGH': INSUFFICIENT_BALANCE,
   'FailedOperation.InsufficientBalanceInSmsPackage': INSUFFICIENT_BALANCE,
 };
+
+const EMPTY_NUMBER: SmsFailure = { code: 'sms.empty_number', text: '号码为空号' };
+const PHONE_UNREACHABLE: SmsFailure = { code: 'sms.phone_unreachable', text: '号码为空号、停机或关机' };
+const UNSUBSCRIBED: SmsFailure = { code: 'sms.unsubscribed', text: '用户已退订' };
+const NOT_DELIVERED: SmsFailure = { code: 'sms.not_delivered', text: '短信未送达' };
+
+/**
+ * Codes a failed delivery report (状态报告) may carry: ours and the providers' send codes, and the carriers' receipt
+ * states that pass through providers unchanged (UNDELIV, BEYONDD, MK:0001…).
+ */
+const REPORT_CODES: Record<string, SmsFailure> = {
+  ...PERMANENT_CODES,
+  ...TRANSIENT_CODES,
+  EMPTY_NUMBER,
+  UNSUBSCRIBED,
+  UNDELIV: PHONE_UNREACHABLE,
+  EXPIRED: PHONE_UNREACHABLE,
+  BEYONDM: THROTTLED,
+  BEYONDH: THROTTLED,
+  BEYONDD: DAILY_LIMIT,
+  BLACK: BLACKLISTED,
+  BLOCKED: BLACKLISTED,
+};
+
+/** Carriers' receipt codes by family (MK:0001, MN:0017, MI:0059, LT:0001): an empty, suspended or switched-off number. */
+const CARRIER_UNREACHABLE = /^(?:MK|MN|MI|LT):?\d{3,5}$/i;
+
+/** Why a delivery report says an SMS did not arrive, worded from its code; unknown codes are kept as they came. */
+export function reportFailure(errorCode: string | undefined, errorMessage: string | undefined): DeliveryFailure {
+  const code = errorCode?.trim() ?? '';
+  const known =
+    REPORT_CODES[code] ??
+    REPORT_CODES[code.toUpperCase()] ??
+    (CARRIER_UNREACHABLE.test(code) ? PHONE_UNREACHABLE : NOT_DELIVERED);
+  return {
+    error: `${known.text}（${code || '无错误码'}${errorMessage ? `：${errorMessage}` : ''}）`,
+    reason: {
+      code: known.code,
+      params: { providerCode: code || '-', ...(errorMessage ? { reply: errorMessage } : {}) },
+    },
+  };
+}
 
 export type SmsClientOptions = { allowPrivateAddresses?: boolean };
 

@@ -219,3 +219,69 @@ export async function listCampaigns(db: Executor, workspaceId: string, before: s
      limit ${limit}`);
   return result.rows;
 }
+
+/**
+ * A failed recipient's group in the failure summary: its reason code, with the provider's own code for the
+ * catch-all ones (what else tells 空号 from 关机 there), or 'unknown' for rows stored before reasons had codes.
+ */
+const FAILURE_KEY = sql`case
+  when r.reason is null then 'unknown'
+  when r.reason->>'code' in ('sms.not_delivered', 'sms.provider_failed')
+    then concat(r.reason->>'code', ':', r.reason->'params'->>'providerCode')
+  else r.reason->>'code' end`;
+
+export type RecipientRow = {
+  id: string;
+  customer_id: string;
+  customer_name: string | null;
+  customer_nickname: string | null;
+  phone: string | null;
+  status: (typeof smsCampaignRecipients.$inferSelect)['status'];
+  reason: { code: string; params: Record<string, string | number> } | null;
+  error: string | null;
+  sent_at: Date | string | null;
+  updated_at: Date | string;
+};
+
+/** A page of a campaign's recipients in id order, narrowed by statuses, failure group and a WHERE over customers. */
+export async function listRecipients(
+  db: Executor,
+  workspaceId: string,
+  campaignId: string,
+  filter: { statuses?: readonly string[]; failureKey?: string; customerMatch?: SQL; after?: string; limit: number },
+) {
+  const conditions = [
+    sql`r.workspace_id = ${workspaceId}`,
+    sql`r.campaign_id = ${campaignId}`,
+    filter.statuses
+      ? sql`r.status in (${sql.join(
+          filter.statuses.map((status) => sql`${status}`),
+          sql`, `,
+        )})`
+      : undefined,
+    filter.failureKey ? sql`r.status = 'failed' and ${FAILURE_KEY} = ${filter.failureKey}` : undefined,
+    filter.customerMatch,
+    filter.after ? sql`r.id > ${filter.after}` : undefined,
+  ].filter((condition): condition is SQL => condition !== undefined);
+  // `customers` unaliased: the customer search's conditions name its columns by the table.
+  const result = await db.execute<RecipientRow>(sql`
+    select r.id, r.customer_id, customers.name as customer_name, customers.nickname as customer_nickname, r.phone,
+           r.status, r.reason, r.error, r.sent_at, r.updated_at
+      from sms_campaign_recipients r
+      join customers on customers.id = r.customer_id and customers.workspace_id = r.workspace_id
+     where ${sql.join(conditions, sql` and `)}
+     order by r.id
+     limit ${filter.limit}`);
+  return result.rows;
+}
+
+/** A campaign's failed recipients counted by FAILURE_KEY, most first. */
+export async function countFailureReasons(db: Executor, workspaceId: string, campaignId: string) {
+  const result = await db.execute<{ key: string; count: number }>(sql`
+    select ${FAILURE_KEY} as key, count(*)::int as count
+      from sms_campaign_recipients r
+     where r.workspace_id = ${workspaceId} and r.campaign_id = ${campaignId} and r.status = 'failed'
+     group by 1
+     order by count desc, key`);
+  return result.rows;
+}

@@ -185,8 +185,8 @@ describe('sending', () => {
     expect(await messageRow(first.id)).toMatchObject({ delivery_status: 'delivered' });
     expect(await messageRow(second.id)).toMatchObject({
       delivery_status: 'failed',
-      delivery_error: '短信未送达（MK:0001：用户关机）',
-      delivery_reason: { code: 'sms.not_delivered', params: { providerCode: 'MK:0001', reply: '用户关机' } },
+      delivery_error: '号码为空号、停机或关机（MK:0001：用户关机）',
+      delivery_reason: { code: 'sms.phone_unreachable', params: { providerCode: 'MK:0001', reply: '用户关机' } },
     });
   });
 });
