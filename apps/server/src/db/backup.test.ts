@@ -189,6 +189,20 @@ describe('huike backup and restore', { timeout: 180_000 }, () => {
     );
   });
 
+  it('refuses a file whose row PostgreSQL rejects, naming the table, and writes nothing', async () => {
+    const text = gunzipSync(await readFile(backupFile)).toString('latin1');
+    const at = text.indexOf('\t20', text.indexOf('\n', text.indexOf('\n') + 1));
+    // Same length, so the chunk framing still holds and only the value is wrong: 2026-… becomes 2O26-…
+    const damaged = `${text.slice(0, at + 2)}O${text.slice(at + 3)}`;
+    const file = path.join(workDir, 'bad-row.gz');
+    await writeFile(file, gzipSync(Buffer.from(damaged, 'latin1')));
+    const target = await blankDatabase();
+    const error = await restoreDatabase({ url: target, file, keyConfig }).catch((e) => e);
+    expect(error).toBeInstanceOf(BackupError);
+    expect(error.message).toMatch(/不完整或已损坏（表 \w+：/);
+    expect(await tableCount(target)).toBe(0);
+  });
+
   it('refuses a backup from a newer schema, and one whose key differs from this install', async () => {
     const lines = gunzipSync(await readFile(backupFile))
       .toString('latin1')

@@ -332,19 +332,23 @@ async function loadTable(client: pg.Client, reader: ByteReader, table: TableInfo
     sink.on('finish', resolve);
     sink.on('error', reject);
   });
+  // Marked handled at once: a rejected row may fail the COPY while the loop is still reading the file.
+  finished.catch(() => {});
   try {
     for (;;) {
       const length = Number((await reader.line(32)).trim());
       if (!Number.isSafeInteger(length) || length < 0) throw new BackupError('备份文件不完整或已损坏');
       if (length === 0) break;
-      if (!sink.write(await reader.bytes(length))) await new Promise((resolve) => sink.once('drain', resolve));
+      const chunk = await reader.bytes(length);
+      if (!sink.write(chunk)) await Promise.race([new Promise((resolve) => sink.once('drain', resolve)), finished]);
     }
     sink.end();
     await finished;
   } catch (error) {
     sink.destroy();
-    await finished.catch(() => {});
-    throw error;
+    if (error instanceof BackupError) throw error;
+    // Into a blank database at the backup's own schema, a row PostgreSQL refuses can only come from the file.
+    throw new BackupError(`备份文件不完整或已损坏（表 ${table.name}：${(error as Error).message}）`, { cause: error });
   }
   return sink.rowCount;
 }
