@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { timezoneName } from './business-hours.ts';
-import { id, isoDateTime, trimmedString } from './common.ts';
+import { id, isoDateTime, listQuery, trimmedString } from './common.ts';
 
 export const roles = ['owner', 'admin', 'supervisor', 'agent', 'analyst'] as const;
 export const role = z.enum(roles);
@@ -98,4 +98,5 @@ export const apiToken = z.object({
 });
 export type ApiToken = z.infer<typeof apiToken>;
 /** `all`: every member's tokens (needs `users:manage`); otherwise the caller's own. */
-export const listApiTokensQuery = z.strictObject({ scope: z.enum(['own', 'all']).default('own') });
+export const listApiTokensQuery = listQuery.extend({ scope: z.enum(['own', 'all']).default('own') });
+export type ListApiTokensQuery = z.output<typeof listApiTokensQuery>;

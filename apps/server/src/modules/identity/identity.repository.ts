@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
 import { apiTokens, sessions, teamMembers, teams, users, workspaces } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 
@@ -251,7 +251,12 @@ export const touchApiToken = (db: Executor, id: string) =>
   db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, id));
 
 /** The workspace's tokens (only `userId`'s when given), newest first, with who made them; never the hash. */
-export const listApiTokens = (db: Executor, workspaceId: string, userId?: string) =>
+/** Newest first, `limit` rows before the id `before` (keyset paging); `userId`: one member's only. */
+export const listApiTokens = (
+  db: Executor,
+  workspaceId: string,
+  { userId, before, limit }: { userId?: string; before?: string; limit: number },
+) =>
   db
     .select({
       id: apiTokens.id,
@@ -264,8 +269,15 @@ export const listApiTokens = (db: Executor, workspaceId: string, userId?: string
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.workspaceId, workspaceId), userId ? eq(apiTokens.userId, userId) : undefined))
-    .orderBy(desc(apiTokens.id));
+    .where(
+      and(
+        eq(apiTokens.workspaceId, workspaceId),
+        userId ? eq(apiTokens.userId, userId) : undefined,
+        before ? lt(apiTokens.id, before) : undefined,
+      ),
+    )
+    .orderBy(desc(apiTokens.id))
+    .limit(limit);
 
 export const findApiToken = async (db: Executor, workspaceId: string, id: string) =>
   (

@@ -182,10 +182,7 @@ export function identityRoutes(app: FastifyInstance, identity: IdentityService, 
           'the secret). `scope=all` lists every member’s tokens in the workspace (needs `users:manage`).',
       },
     },
-    async (request) => ({
-      items: await identity.listApiTokens(requireActor(request), request.query.scope),
-      nextCursor: null,
-    }),
+    async (request) => identity.listApiTokens(requireActor(request), request.query),
   );
 
   r.delete(

@@ -1,8 +1,8 @@
-import type { ApiToken, Role, Session, Team, UpdateTeamInput, User } from '@huike/contracts';
+import type { ApiToken, ListApiTokensQuery, Role, Session, Team, UpdateTeamInput, User } from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
 import { decoyHash, hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
-import type { Executor } from '../../platform/db-helpers.ts';
+import { decodeIdCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
 import { AppError, postgresCode } from '../../platform/errors.ts';
 import { type Emit, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import { newId, randomToken, sha256 } from '../../platform/ids.ts';
@@ -583,14 +583,22 @@ export function createIdentityService({
     },
 
     /** The actor's own tokens; with `all`, every member's (needs `users:manage`). Never the secret. */
-    async listApiTokens(actor: Actor, scope: 'own' | 'all'): Promise<ApiToken[]> {
-      if (scope === 'all') assertCan(actor, 'users:manage');
-      const rows = await repo.listApiTokens(db, actor.workspaceId, scope === 'all' ? undefined : actor.userId);
-      return rows.map((row) => ({
+    async listApiTokens(
+      actor: Actor,
+      query: ListApiTokensQuery,
+    ): Promise<{ items: ApiToken[]; nextCursor: string | null }> {
+      if (query.scope === 'all') assertCan(actor, 'users:manage');
+      const rows = await repo.listApiTokens(db, actor.workspaceId, {
+        userId: query.scope === 'all' ? undefined : actor.userId,
+        before: decodeIdCursor(query.cursor),
+        limit: query.limit + 1,
+      });
+      const items = rows.slice(0, query.limit).map((row) => ({
         ...row,
         createdAt: row.createdAt.toISOString(),
         lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
       }));
+      return { items, nextCursor: rows.length > query.limit ? encodeCursor([items.at(-1)!.id]) : null };
     },
 
     /** Revokes one token: one's own, or anyone's in the workspace with `users:manage`. Audited. */

@@ -193,6 +193,18 @@ describe('listing and revoking API tokens', () => {
       (entry) => entry.action.startsWith('api_tokens.'),
     );
 
+  it('pages the token list with limit and cursor, newest first, as every list does (the web asks for limit=100)', async () => {
+    const { owner } = await createWorkspace(context);
+    for (const name of ['一', '二', '三']) await owner.post('/api/v1/api-tokens', { name });
+    const first = await owner.get('/api/v1/api-tokens?limit=2');
+    expect(first.statusCode).toBe(200);
+    expect(first.json().items.map((t: { name: string }) => t.name)).toEqual(['三', '二']);
+    const second = (await owner.get(`/api/v1/api-tokens?limit=2&cursor=${first.json().nextCursor}`)).json();
+    expect(second).toEqual({ items: [expect.objectContaining({ name: '一' })], nextCursor: null });
+    expect((await owner.get('/api/v1/api-tokens?limit=100')).json().items).toHaveLength(3);
+    expect((await owner.get('/api/v1/api-tokens?cursor=nonsense')).statusCode).toBe(400);
+  });
+
   it('lists one’s own tokens by prefix (never the secret); admins list everyone’s; creating and revoking are audited', async () => {
     const { owner, addUser } = await createWorkspace(context);
     const agent = await addUser('agent', '小客');
