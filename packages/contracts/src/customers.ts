@@ -457,12 +457,26 @@ export const anonymizeCustomerBody = z.strictObject({
   reason: z.string().trim().min(2, '请填写注销原因').max(500, '原因最多 500 个字'),
 });
 export type AnonymizeCustomerBody = z.infer<typeof anonymizeCustomerBody>;
+/**
+ * What an erasure keeps by design: orders without the buyer id, tags, statistics, past audit entries, export and
+ * import files until their 7-day expiry, and what was already sent elsewhere (webhooks, SMS, emails).
+ */
+export const erasureKeptItems = [
+  'orders',
+  'tags',
+  'statistics',
+  'audit_log',
+  'working_files',
+  'sent_elsewhere',
+] as const;
+
 /** `alreadyAnonymized`: the customer had been anonymised before; nothing was changed or logged again. */
 export const anonymizeCustomerResult = z.object({
   customerId: id,
   name: z.string(),
   anonymizedAt: isoDateTime,
   alreadyAnonymized: z.boolean(),
+  kept: z.array(z.enum(erasureKeptItems)),
 });
 export type AnonymizeCustomerResult = z.infer<typeof anonymizeCustomerResult>;
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createTestApp, createWorkspace, insertCustomer, startConversation } from '../../../test/harness.ts';
+import {
+  type Client,
+  createTestApp,
+  createWorkspace,
+  insertCustomer,
+  startConversation,
+} from '../../../test/harness.ts';
+import { newId } from '../../platform/ids.ts';
 import { ERASED_MARKER } from './customer-erasure.ts';
 
 const context = await createTestApp();
@@ -176,6 +183,186 @@ describe('POST /api/v1/customers/:id/anonymize', () => {
     expect(foreign.statusCode).toBe(404);
     const profile = (await shop.owner.get(`/api/v1/customers/${shop.customerId}`)).json();
     expect(profile.name).toBe('李雷');
+  });
+});
+
+/** A customers import whose rows 2 and 4 quote 李雷's phone and email (both rejected) and row 3 someone else's. */
+async function importQuotingBuyer(client: Client) {
+  const file = ['姓名,手机号,邮箱', '李雷,139 1234 5678 转8,', '韩梅梅,1370000000x,', '李雷,,LiLei@Example.com 备用'];
+  const uploaded = await client.request({
+    method: 'POST',
+    url: '/api/v1/imports?kind=customers&filename=客户.csv',
+    headers: { 'content-type': 'text/csv' },
+    payload: Buffer.from(`${file.join('\r\n')}\r\n`, 'utf8'),
+  });
+  if (uploaded.statusCode !== 201) throw new Error(uploaded.body);
+  const view = uploaded.json();
+  const started = await client.post(`/api/v1/imports/${view.importId}/run`, { mapping: view.suggestedMapping });
+  if (started.statusCode !== 202) throw new Error(started.body);
+  await context.jobs.drain();
+  return view.importId as string;
+}
+
+const rejectionsOf = async (importId: string) =>
+  (await pool.query('select row, reason, issues from import_rejections where import_id = $1 order by row', [importId]))
+    .rows;
+
+/** Facts and copies the writers would not put there today, written directly: the erasure must not rely on that. */
+async function copiesOf(workspaceId: string, customerId: string, conversationId: string, ticketId: string) {
+  const ruleId = newId();
+  await pool.query(
+    `insert into automation_rules (id, workspace_id, name, trigger_type, trigger, conditions, actions, webhook_secret)
+     values ($1, $2, '差评提醒', 'message.created', '{}', '{}', '[]', 'secret')`,
+    [ruleId, workspaceId],
+  );
+  await pool.query(
+    `insert into automation_runs (id, workspace_id, rule_id, trigger_key, status, context, conversation_id)
+     values ($1, $2, $3, $4, 'succeeded', $5, $6)`,
+    [
+      newId(),
+      workspaceId,
+      ruleId,
+      `message:${newId()}`,
+      { customerId, conversationId, messageId: newId(), summary: '我是李雷，地址杭州市西湖区文三路1号' },
+      conversationId,
+    ],
+  );
+  await pool.query(`insert into alerts (id, workspace_id, kind, details) values ($1, $2, 'snooze_ended', $3)`, [
+    newId(),
+    workspaceId,
+    { conversationId, customerName: '李雷', snoozedUntil: new Date().toISOString() },
+  ]);
+  await pool.query(
+    `insert into deliveries (id, workspace_id, kind, subject_id, payload, status)
+     values ($1, $2, 'webhook', $3, $4, 'succeeded'), ($5, $2, 'webhook', $3, $6, 'pending')`,
+    [
+      newId(),
+      workspaceId,
+      newId(),
+      { event: 'customer.updated', key: 'k1', data: { customer: { id: customerId, name: '李雷', phone: PHONE } } },
+      newId(),
+      { event: 'ticket.created', key: 'k2', data: { ticket: { id: ticketId, customerId, subject: '李雷 退货' } } },
+    ],
+  );
+  const fact = (kind: string, dim: string, extra: object) =>
+    pool.query(
+      `insert into reporting_events (id, workspace_id, occurred_at, kind, fact_key, conversation_id, ticket_id,
+         customer_id, dim, extra) values ($1, $2, now() - interval '3 days', $3, $4, $5, $6, $7, $8, $9)`,
+      [newId(), workspaceId, kind, newId(), conversationId, ticketId, customerId, dim, extra],
+    );
+  await fact('ticket_created', 'inquiry', { severity: 'urgent', customerName: '李雷', phone: PHONE });
+  await fact('complaint_keyword', '文三路', {});
+  await pool.query(
+    `insert into reporting_rollup_days (workspace_id, day)
+     values ($1, ((now() - interval '3 days') at time zone 'Asia/Shanghai')::date)`,
+    [workspaceId],
+  );
+}
+
+const copiesText = async (workspaceId: string) =>
+  JSON.stringify(
+    (
+      await pool.query(
+        `select (select jsonb_agg(context) from automation_runs where workspace_id = $1) as runs,
+                (select jsonb_agg(details) from alerts where workspace_id = $1) as alerts,
+                (select jsonb_agg(payload) from deliveries where workspace_id = $1 and kind = 'webhook'
+                   and payload->>'key' in ('k1', 'k2')) as deliveries,
+                (select jsonb_agg(jsonb_build_object('kind', kind, 'dim', dim, 'extra', extra))
+                   from reporting_events where workspace_id = $1) as facts`,
+        [workspaceId],
+      )
+    ).rows[0],
+  );
+
+describe('erasure of the copies outside the profile', () => {
+  it('blanks rejected import rows, ticket history, reporting facts, webhook payloads, run excerpts and notifications', async () => {
+    const shop = await buyerWithHistory();
+    const elsewhere = await createWorkspace(context, '别的店');
+    const [importId, foreignImportId] = [
+      await importQuotingBuyer(shop.owner),
+      await importQuotingBuyer(elsewhere.owner),
+    ];
+    expect((await rejectionsOf(importId)).map((r) => r.row)).toEqual([2, 3, 4]);
+    const renamed = await shop.owner.patch(`/api/v1/tickets/${shop.ticketId}`, { subject: `李雷 ${PHONE} 换货` });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    await copiesOf(shop.workspaceId, shop.customerId, shop.chat.conversationId, shop.ticketId);
+    // The same ids in another workspace: only the workspace scope tells them apart.
+    await copiesOf(elsewhere.owner.workspaceId!, shop.customerId, shop.chat.conversationId, shop.ticketId);
+    const foreignCopies = await copiesText(elsewhere.owner.workspaceId!);
+    expect(foreignCopies).toContain('文三路');
+
+    const erased = await shop.owner.post(`/api/v1/customers/${shop.customerId}/anonymize`, { reason: '买家要求' });
+    expect(erased.statusCode, erased.body).toBe(200);
+    expect(erased.json().kept).toEqual([
+      'orders',
+      'tags',
+      'statistics',
+      'audit_log',
+      'working_files',
+      'sent_elsewhere',
+    ]);
+
+    const [phoneRow, otherRow, emailRow] = await rejectionsOf(importId);
+    expect(phoneRow).toMatchObject({
+      row: 2,
+      issues: [{ code: 'import.phone_invalid', params: { value: '［已删除］' } }],
+    });
+    expect(phoneRow.reason).toBe('手机号格式不正确：［已删除］');
+    expect(emailRow.row).toBe(4);
+    expect(emailRow.issues.map((issue: { code: string }) => issue.code)).toContain('import.email_invalid');
+    expect(otherRow.reason).toBe('手机号格式不正确：1370000000x');
+    const sample = await pool.query('select sample_rows from imports where id = $1', [importId]);
+    expect(sample.rows[0].sample_rows).toEqual([
+      ['', '', ''],
+      ['韩梅梅', '1370000000x', ''],
+      ['', '', ''],
+    ]);
+    const foreign = await rejectionsOf(foreignImportId);
+    expect(foreign[0].reason).toBe('手机号格式不正确：139 1234 5678 转8');
+    expect(JSON.stringify(foreign)).toContain('LiLei@Example.com');
+
+    const history = await pool.query('select kind, body, data from ticket_events where ticket_id = $1', [
+      shop.ticketId,
+    ]);
+    expect(history.rows.map((event) => event.kind)).toContain('field_changed');
+    expect(JSON.stringify(history.rows)).not.toMatch(/李雷|13912345678/);
+
+    const copies = await copiesText(shop.workspaceId);
+    for (const leaked of ['李雷', PHONE, '文三路']) expect(copies).not.toContain(leaked);
+    const facts = await pool.query('select kind, extra from reporting_events where workspace_id = $1', [
+      shop.workspaceId,
+    ]);
+    expect(facts.rows).toContainEqual({ kind: 'ticket_created', extra: { severity: 'urgent' } });
+    expect(facts.rows.map((fact) => fact.kind)).not.toContain('complaint_keyword');
+    const rolledUp = await pool.query('select count(*)::int as n from reporting_rollup_days where workspace_id = $1', [
+      shop.workspaceId,
+    ]);
+    expect(rolledUp.rows[0].n).toBe(0);
+    expect(copies).toContain(erased.json().name);
+    expect(await copiesText(elsewhere.owner.workspaceId!)).toBe(foreignCopies);
+    const foreignRollups = await pool.query(
+      'select count(*)::int as n from reporting_rollup_days where workspace_id = $1',
+      [elsewhere.owner.workspaceId],
+    );
+    expect(foreignRollups.rows[0].n).toBe(1);
+
+    const search = await pool.query(
+      'select search_name, search_text, search_pinyin, search_phones, search_emails from customers where id = $1',
+      [shop.customerId],
+    );
+    expect(JSON.stringify(search.rows[0])).not.toMatch(/李雷|lilei|13912345678|example/);
+
+    const [entry] = await auditOf(shop.workspaceId, 'customers.anonymized');
+    expect(entry.details).toMatchObject({
+      importRejections: 2,
+      reportingEvents: 1,
+      webhookDeliveries: 2,
+      automationRuns: 1,
+      kept: ['orders', 'tags', 'statistics', 'audit_log', 'working_files', 'sent_elsewhere'],
+    });
+    const again = await shop.owner.post(`/api/v1/customers/${shop.customerId}/anonymize`, { reason: '再点一次' });
+    expect(again.json()).toMatchObject({ alreadyAnonymized: true });
+    expect(await rejectionsOf(importId)).toEqual([phoneRow, otherRow, emailRow]);
   });
 });
 

@@ -1,5 +1,10 @@
-import type { AnonymizeCustomerResult } from '@huike/contracts';
-import { sql } from 'drizzle-orm';
+import {
+  type AnonymizeCustomerResult,
+  erasureKeptItems,
+  type ImportCellError,
+  importIssueText,
+} from '@huike/contracts';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
@@ -29,11 +34,21 @@ const PERSONAL_DETAIL_KEYS = [
   'buyerId',
 ];
 
+/** What replaces an erased value quoted in an import's rejection reason. */
+const ERASED_VALUE = '［已删除］';
+
+/** Import issue params that name the column or the rule, not a cell's content: kept. */
+const IMPORT_RULE_PARAMS = new Set(['field', 'label', 'options', 'min', 'max', 'count']);
+
+/** reporting_events.extra keys the writers store (reason codes, severity, category): anything else is dropped. */
+const REPORTING_EXTRA_KEYS = ['reason', 'reasons', 'severity', 'category'];
+
 const ANONYMIZED_EVENT = 'anonymized';
 
 type ErasureDeps = { db: Db; audit: AuditRecorder; events?: EventBus };
 
 const uuids = (values: string[]) => sql`${sql.param(values)}::uuid[]`;
+const texts = (values: string[]) => sql`${sql.param(values)}::text[]`;
 
 const rowsOf = async <T>(executor: Executor, query: ReturnType<typeof sql>) =>
   (await executor.execute(query)).rows as T[];
@@ -118,7 +133,7 @@ async function eraseConversations(executor: Executor, workspaceId: string, ids: 
          where workspace_id = ${workspaceId} and customer_id = any(${uuids(ids)}) returning id`,
   );
   const conversationIds = conversations.map((row) => row.id);
-  if (conversationIds.length === 0) return { conversations: 0, messages: 0 };
+  if (conversationIds.length === 0) return { conversationIds, messages: 0 };
   await deleteFilesOf(
     executor,
     workspaceId,
@@ -128,13 +143,15 @@ async function eraseConversations(executor: Executor, workspaceId: string, ids: 
   );
   const messages = await rowsOf<{ id: string }>(
     executor,
-    sql`update messages set content = ${ERASED_MARKER}, attachments = '[]'::jsonb, channel_meta = null
+    // A channel's failure text can quote the address (a bounce names the mailbox); its reason code stays.
+    sql`update messages set content = ${ERASED_MARKER}, attachments = '[]'::jsonb, channel_meta = null,
+                            delivery_error = null
          where workspace_id = ${workspaceId} and conversation_id = any(${uuids(conversationIds)}) returning id`,
   );
-  return { conversations: conversationIds.length, messages: messages.length };
+  return { conversationIds, messages: messages.length };
 }
 
-/** Ticket subjects, descriptions and comments of the customers' tickets (they quote the buyer). */
+/** Ticket subjects, descriptions, comments and the subjects quoted by their edit history (they quote the buyer). */
 async function eraseTickets(executor: Executor, workspaceId: string, ids: string[]) {
   const tickets = await rowsOf<{ id: string }>(
     executor,
@@ -142,7 +159,7 @@ async function eraseTickets(executor: Executor, workspaceId: string, ids: string
          where workspace_id = ${workspaceId} and customer_id = any(${uuids(ids)}) returning id`,
   );
   const ticketIds = tickets.map((row) => row.id);
-  if (ticketIds.length === 0) return 0;
+  if (ticketIds.length === 0) return ticketIds;
   await deleteFilesOf(
     executor,
     workspaceId,
@@ -151,9 +168,13 @@ async function eraseTickets(executor: Executor, workspaceId: string, ids: string
   );
   await executor.execute(sql`
     update ticket_events set body = case when body is null then null else ${ERASED_MARKER} end,
-           attachments = '[]'::jsonb
+           attachments = '[]'::jsonb,
+           data = case
+             when kind = 'field_changed' and data->>'field' in ('subject', 'description')
+               then data || '{"from": null, "to": null}'::jsonb
+             else data - ${sql.param(PERSONAL_DETAIL_KEYS)}::text[] end
      where workspace_id = ${workspaceId} and ticket_id = any(${uuids(ticketIds)})`);
-  return ticketIds.length;
+  return ticketIds;
 }
 
 /** Deletes the stored files (and their chunks) a query lists, except those a reply template still sends. */
@@ -164,6 +185,145 @@ async function deleteFilesOf(executor: Executor, workspaceId: string, fileIds: R
        and not exists (
          select 1 from templates t, jsonb_array_elements(t.attachments) a
           where t.workspace_id = ${workspaceId} and a->>'fileId' = f.id::text)`);
+}
+
+/** The customers' phones (digits only) and emails (lower-cased), read before they are erased. */
+type ContactKeys = { phones: string[]; emails: string[] };
+
+async function contactKeysOf(executor: Executor, workspaceId: string, ids: string[]): Promise<ContactKeys> {
+  const values = await rowsOf<{ value: string }>(
+    executor,
+    sql`select unnest(array_remove(phones || phone || emails || email, null)) as value
+          from customers where workspace_id = ${workspaceId} and id = any(${uuids(ids)})
+        union
+        select external_id from customer_identities
+         where workspace_id = ${workspaceId} and customer_id = any(${uuids(ids)}) and kind in ('phone', 'email')`,
+  );
+  const plain = values.map((row) => row.value.normalize('NFKC').trim().toLowerCase());
+  return {
+    // Shorter digit runs would match unrelated numbers (amounts, dates).
+    phones: [...new Set(plain.filter((v) => !v.includes('@')).map((v) => v.replace(/\D/g, '')))].filter(
+      (digits) => digits.length >= 7,
+    ),
+    emails: [...new Set(plain.filter((v) => v.includes('@')))],
+  };
+}
+
+/** Whether a text quotes one of the contacts: its digits contain a phone's digits, or it contains an email. */
+const quotesContact = (keys: ContactKeys, text: SQL) => sql`(
+  exists (select 1 from unnest(${texts(keys.phones)}) p
+           where strpos(regexp_replace(normalize(${text}, NFKC), '[^0-9]', '', 'g'), p) > 0)
+  or exists (select 1 from unnest(${texts(keys.emails)}) e where strpos(lower(normalize(${text}, NFKC)), e) > 0))`;
+
+const quotesContactInJs = (keys: ContactKeys, text: string) => {
+  const plain = text.normalize('NFKC').toLowerCase();
+  const digits = plain.replace(/\D/g, '');
+  return keys.phones.some((phone) => digits.includes(phone)) || keys.emails.some((email) => plain.includes(email));
+};
+
+/** An import issue with the quoted cell values replaced: code, column and rule stay, so the report still reads. */
+function erasedIssue(issue: ImportCellError): ImportCellError {
+  const params = Object.fromEntries(
+    Object.entries(issue.params).map(([key, value]) => [key, IMPORT_RULE_PARAMS.has(key) ? value : ERASED_VALUE]),
+  );
+  return { code: issue.code, params, reason: importIssueText({ code: issue.code, params }, 'zh-CN') ?? ERASED_MARKER };
+}
+
+/**
+ * Rejected import rows quoting the customers' phones or emails (row numbers and issue codes stay), and the uploaded
+ * files' sample rows (the mapping preview) holding them (blanked cell by cell, keeping the columns).
+ */
+async function eraseImportRows(executor: Executor, workspaceId: string, keys: ContactKeys) {
+  if (keys.phones.length === 0 && keys.emails.length === 0) return 0;
+  const rejections = await rowsOf<{ import_id: string; row: number; issues: ImportCellError[] | null }>(
+    executor,
+    sql`select import_id, "row", issues from import_rejections
+         where workspace_id = ${workspaceId} and ${quotesContact(keys, sql`reason`)}`,
+  );
+  for (const rejection of rejections) {
+    const issues = rejection.issues?.map(erasedIssue) ?? null;
+    const reason = issues ? issues.map((issue) => issue.reason).join('；') : ERASED_MARKER;
+    await executor.execute(sql`
+      update import_rejections set reason = ${reason}, issues = ${issues ? JSON.stringify(issues) : null}::jsonb
+       where workspace_id = ${workspaceId} and import_id = ${rejection.import_id} and "row" = ${rejection.row}`);
+  }
+  const samples = await rowsOf<{ id: string; sample_rows: string[][] }>(
+    executor,
+    sql`select id, sample_rows from imports
+         where workspace_id = ${workspaceId} and ${quotesContact(keys, sql`sample_rows::text`)}`,
+  );
+  for (const sample of samples) {
+    const rows = sample.sample_rows.map((cells) =>
+      cells.some((cell) => quotesContactInJs(keys, cell)) ? cells.map(() => '') : cells,
+    );
+    await executor.execute(sql`
+      update imports set sample_rows = ${JSON.stringify(rows)}::jsonb, updated_at = now()
+       where workspace_id = ${workspaceId} and id = ${sample.id}`);
+  }
+  return rejections.length;
+}
+
+/**
+ * Reporting facts of the customers: `extra` keeps only the writers' codes, and complaint keywords (words taken from
+ * the buyer's messages) go, their days and months rolled up again from the remaining facts.
+ */
+async function eraseReportingFacts(executor: Executor, workspaceId: string, scope: SQL) {
+  const stripped = await rowsOf<{ id: string }>(
+    executor,
+    sql`update reporting_events set extra = (
+          select coalesce(jsonb_object_agg(key, value), '{}'::jsonb) from jsonb_each(extra)
+           where key = any(${texts(REPORTING_EXTRA_KEYS)}))
+         where workspace_id = ${workspaceId} and ${scope}
+           and exists (select 1 from jsonb_object_keys(extra) k where k <> all(${texts(REPORTING_EXTRA_KEYS)}))
+        returning id`,
+  );
+  // As analytics markDayStale: without their rollup marks, those days read the raw facts until rebuilt.
+  await executor.execute(sql`
+    with gone as (
+      delete from reporting_events where workspace_id = ${workspaceId} and kind = 'complaint_keyword' and ${scope}
+      returning occurred_at),
+    days as (
+      select distinct (gone.occurred_at at time zone w.timezone)::date as day
+        from gone, workspaces w where w.id = ${workspaceId}),
+    unmarked as (
+      delete from reporting_rollup_days r using days where r.workspace_id = ${workspaceId} and r.day = days.day)
+    delete from reporting_rollup_months m using days
+     where m.workspace_id = ${workspaceId} and m.month = date_trunc('month', days.day)::date`);
+  return stripped.length;
+}
+
+/**
+ * Copies of the customers' data elsewhere in the workspace: webhook payloads about them (pending ones then send
+ * only that the data was erased), automation run excerpts of their messages, and snooze notifications naming them.
+ */
+async function eraseCopies(
+  executor: Executor,
+  workspaceId: string,
+  ids: string[],
+  conversationIds: string[],
+  erasedName: string,
+) {
+  const deliveries = await rowsOf<{ id: string }>(
+    executor,
+    sql`update deliveries set payload = payload || '{"data": {"erased": true}}'::jsonb, updated_at = now()
+         where workspace_id = ${workspaceId} and kind = 'webhook'
+           and (payload #>> '{data,customer,id}' = any(${texts(ids)})
+             or payload #>> '{data,conversation,customerId}' = any(${texts(ids)})
+             or payload #>> '{data,ticket,customerId}' = any(${texts(ids)}))
+        returning id`,
+  );
+  const runs = await rowsOf<{ id: string }>(
+    executor,
+    sql`update automation_runs set context = context || jsonb_build_object('summary', ${ERASED_MARKER}::text)
+         where workspace_id = ${workspaceId} and context ? 'messageId' and context ? 'summary'
+           and context->>'customerId' = any(${texts(ids)})
+        returning id`,
+  );
+  await executor.execute(sql`
+    update alerts set details = details || jsonb_build_object('customerName', ${erasedName}::text)
+     where workspace_id = ${workspaceId} and kind = 'snooze_ended'
+       and details->>'conversationId' = any(${texts(conversationIds)})`);
+  return { webhookDeliveries: deliveries.length, automationRuns: runs.length };
 }
 
 /** Orders stay (the shop's accounting); the buyer id and the platform's raw payload (receiver, address) go. */
@@ -196,15 +356,40 @@ export async function anonymizeCustomer(
     }
     const before = await anonymizedAt(tx, workspaceId, id);
     if (before)
-      return { customerId: id, name: row.name ?? '', anonymizedAt: before.toISOString(), alreadyAnonymized: true };
+      return {
+        customerId: id,
+        name: row.name ?? '',
+        anonymizedAt: before.toISOString(),
+        alreadyAnonymized: true,
+        kept: [...erasureKeptItems],
+      };
 
     const name = (customerId: string) => `已注销客户 ${customerId.replace(/-/g, '').slice(-4)}`;
     const ids = await customerAndMergedIds(tx, workspaceId, id);
+    const contacts = await contactKeysOf(tx, workspaceId, ids);
     const identities = await eraseProfiles(tx, workspaceId, ids, name);
-    const { conversations, messages } = await eraseConversations(tx, workspaceId, ids);
-    const tickets = await eraseTickets(tx, workspaceId, ids);
+    const { conversationIds, messages } = await eraseConversations(tx, workspaceId, ids);
+    const ticketIds = await eraseTickets(tx, workspaceId, ids);
     const orders = await eraseOrderPersonalData(tx, workspaceId, ids);
-    const counts = { identities, conversations, messages, tickets, orders, mergedRecords: ids.length - 1 };
+    const importRejections = await eraseImportRows(tx, workspaceId, contacts);
+    const reportingEvents = await eraseReportingFacts(
+      tx,
+      workspaceId,
+      sql`(customer_id = any(${uuids(ids)}) or conversation_id = any(${uuids(conversationIds)})
+           or ticket_id = any(${uuids(ticketIds)}))`,
+    );
+    const copies = await eraseCopies(tx, workspaceId, ids, conversationIds, name(id));
+    const counts = {
+      identities,
+      conversations: conversationIds.length,
+      messages,
+      tickets: ticketIds.length,
+      orders,
+      importRejections,
+      reportingEvents,
+      ...copies,
+      mergedRecords: ids.length - 1,
+    };
     await repo.insertEvents(tx, [
       { id: newId(), workspaceId, customerId: id, kind: ANONYMIZED_EVENT, actorId: actor.userId, details: {} },
     ]);
@@ -214,7 +399,7 @@ export async function anonymizeCustomer(
       action: 'customers.anonymized',
       targetType: 'customer',
       targetId: id,
-      details: { reason, ...counts },
+      details: { reason, ...counts, kept: erasureKeptItems },
     });
     await emit({
       type: 'customer.updated',
@@ -224,6 +409,12 @@ export async function anonymizeCustomer(
       fields: ['name', 'nickname', 'phone', 'phones', 'email', 'emails', 'idCard', 'bankCard', 'customFields'],
     });
     const at = (await anonymizedAt(tx, workspaceId, id))!;
-    return { customerId: id, name: name(id), anonymizedAt: at.toISOString(), alreadyAnonymized: false };
+    return {
+      customerId: id,
+      name: name(id),
+      anonymizedAt: at.toISOString(),
+      alreadyAnonymized: false,
+      kept: [...erasureKeptItems],
+    };
   });
 }
