@@ -191,6 +191,22 @@ export async function attributeFacts(
 }
 
 /** A fact landed on a past day after its rollup: the day reads raw events until it is rolled up again. */
+/** Deletes a ticket's facts of these kinds dated from `since` on (the time index bounds the scan). */
+export async function deleteTicketFacts(
+  executor: Executor,
+  workspaceId: string,
+  ticketId: string,
+  since: Date,
+  kinds: string[],
+): Promise<Date[]> {
+  const { rows } = await executor.execute<{ occurred_at: string }>(sql`
+    delete from reporting_events
+    where workspace_id = ${workspaceId} and occurred_at >= ${since.toISOString()}::timestamptz
+      and ticket_id = ${ticketId} and kind in ${kindList(kinds)}
+    returning occurred_at`);
+  return rows.map((row) => new Date(row.occurred_at));
+}
+
 export async function markDayStale(executor: Executor, workspaceId: string, occurredAt: Date) {
   const day = sql`(${occurredAt.toISOString()}::timestamptz at time zone
     (select timezone from workspaces where id = ${workspaceId}))::date`;

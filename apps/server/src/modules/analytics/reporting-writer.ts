@@ -37,6 +37,9 @@ export function complaintKeywords(text: string): string[] {
     .slice(0, 3);
 }
 
+/** A merged duplicate is neither resolved, nor open, nor an SLA miss: only its ticket_created fact stays. */
+const MERGED_OUT = ['ticket_resolved', 'ticket_sla_met', 'ticket_sla_missed', 'ticket_sla_breached'];
+
 const seconds = (ms: number) => Math.max(0, Math.round(ms / 1000));
 
 async function businessSeconds(executor: Executor, workspaceId: string, inboxId: string, from: Date, to: Date) {
@@ -234,6 +237,16 @@ export function createReportingWriter({ db }: { db: Db }) {
     };
   }
 
+  /** Its facts' days are read raw until rebuilt without them. */
+  async function retractMergedTicket(workspaceId: string, t: Ticket) {
+    // Its facts are dated at its creation, its resolution or a clock's due time.
+    const dates = [t.createdAt, ...t.clocks.map((clock) => clock.dueAt)].filter((d): d is string => d !== null);
+    const since = new Date(Math.min(...dates.map((d) => Date.parse(d))));
+    for (const occurredAt of await repo.deleteTicketFacts(db, workspaceId, t.id, since, MERGED_OUT)) {
+      await repo.markDayStale(db, workspaceId, occurredAt);
+    }
+  }
+
   async function onTicket(event: Extract<DomainEvent, { type: `ticket.${string}` }>) {
     const { workspaceId } = event;
     const t = event.ticket;
@@ -272,20 +285,29 @@ export function createReportingWriter({ db }: { db: Db }) {
         });
       }
     } else if (event.type === 'ticket.updated') {
+      if (event.changes.includes('mergedIntoId') && t.mergedIntoId) {
+        await retractMergedTicket(workspaceId, t);
+        return;
+      }
       await attributeFirstAssignment(workspaceId, ['ticket_created'], t.id, t.assigneeId, t.teamId);
     } else if (event.type === 'ticket.sla_breached') {
       // The breach happened when the clock ran out (the sweep notices it a little later); a reopened ticket's new
       // clock has another due time, so its breach is a new fact.
       const dueAt = t.clocks.find((clock) => clock.target === event.target)?.dueAt;
+      const occurredAt = dueAt ? new Date(dueAt) : new Date();
+      const common = await ticketBase(workspaceId, t);
       await insert({
         workspaceId,
-        occurredAt: dueAt ? new Date(dueAt) : new Date(),
+        occurredAt,
         kind: 'ticket_sla_breached',
         factKey: dueAt ? `${t.id}:${event.target}:${dueAt}` : `${t.id}:${event.target}`,
-        ...(await ticketBase(workspaceId, t)),
+        ...common,
         dim: event.target,
         extra: { severity: t.severity, category: t.category },
       });
+      // Missed from the moment its first clock ran out, open or not: counted on that due time's day (resolving it
+      // later adds nothing, the key is the ticket's).
+      await insert({ workspaceId, occurredAt, kind: 'ticket_sla_missed', factKey: t.id, ...common, dim: t.category });
     }
   }
 

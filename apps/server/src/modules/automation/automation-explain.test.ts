@@ -95,6 +95,46 @@ describe('create_ticket (J#2)', () => {
     expect(await ticketsOf(chat.conversationId)).toHaveLength(2);
   });
 
+  it('notes a repeated request on the reused ticket, masked, at most once per rule in 10 minutes', async () => {
+    const { owner, inbox } = await createWorkspace(context);
+    const rule = await refundRule(owner);
+    const chat = await startConversation(context, inbox.token, '退款什么时候到账？');
+    await untilRuns(owner, rule.id, 1);
+    const [ticket] = await ticketsOf(chat.conversationId);
+    const notes = async () =>
+      (
+        (await owner.get(`/api/v1/tickets/${ticket!.id}/timeline`)).json().items as {
+          kind: string;
+          body: string;
+          internal: boolean;
+          actorId: string | null;
+        }[]
+      ).filter((entry) => entry.kind === 'comment');
+    expect(await notes()).toEqual([]);
+
+    await chat.visitor.send('退款还没到，我电话 13812345678');
+    await untilRuns(owner, rule.id, 2);
+    const [note] = await notes();
+    expect(note).toMatchObject({ internal: true, actorId: null });
+    expect(note!.body).toMatch(/^自动化规则「退款加急」再次匹配：退款还没到，我电话 138\*+5678$/);
+
+    await chat.visitor.send('退款到底什么时候到');
+    await untilRuns(owner, rule.id, 3);
+    expect(await notes()).toHaveLength(1);
+
+    // Ten minutes later the same rule notes again.
+    await pool.query(
+      `update ticket_events set created_at = created_at - interval '11 minutes' where ticket_id = $1 and kind = 'comment'`,
+      [ticket!.id],
+    );
+    await chat.visitor.send('退款再不到我就投诉了');
+    await untilRuns(owner, rule.id, 4);
+    const later = await notes();
+    expect(later).toHaveLength(2);
+    expect(later.map((entry) => entry.body)).toContain('自动化规则「退款加急」再次匹配：退款再不到我就投诉了');
+    expect(await ticketsOf(chat.conversationId)).toHaveLength(1);
+  });
+
   it('creates one ticket when two matching messages of a conversation arrive at once', async () => {
     const { owner, inbox } = await createWorkspace(context);
     const rule = await refundRule(owner);
@@ -102,6 +142,11 @@ describe('create_ticket (J#2)', () => {
     await Promise.all([chat.visitor.send('退款一'), chat.visitor.send('退款二'), chat.visitor.send('退款三')]);
     await untilRuns(owner, rule.id, 3);
     expect(await ticketsOf(chat.conversationId)).toHaveLength(1);
+    expect(
+      await countRows(context, `from ticket_events where ticket_id = $1 and kind = 'comment'`, [
+        (await ticketsOf(chat.conversationId))[0]!.id,
+      ]),
+    ).toBe(1);
   });
 });
 

@@ -503,6 +503,7 @@ export function createAutomationEngine({
     conversationId: string | null;
     source: AutomationSource;
     reuseOpenTicket: boolean;
+    repeatNote: string;
   }) => Promise<{ ticket: { id: string; number: number }; reused: boolean }>;
   log: (error: unknown, context: Record<string, unknown>) => void;
 }) {
@@ -546,8 +547,10 @@ export function createAutomationEngine({
       conversationId: subject.conversation?.id ?? null,
       source: sourceOf(rule),
       reuseOpenTicket: true,
+      // The summary is the message's masked excerpt (maskedExcerpt): notes are read by every agent of the ticket.
+      repeatNote: `自动化规则「${rule.name}」再次匹配：${subject.summary}`,
     });
-    // A reused ticket already shows the matching message: a ticket shows its conversation's messages.
+    // A reused ticket gets a note of the repeated request (throttled by the tickets module), not a second ticket.
     return {
       detail: reused ? `会话已有未完成的工单 #${ticket.number}，未重复创建` : `已创建工单 #${ticket.number}`,
       values: { ticketId: ticket.id, ticketNumber: String(ticket.number) },

@@ -42,6 +42,25 @@ describe('demo tickets', () => {
           and e.occurred_at > case e.dim when 'first_response' then t.fr_due_at when 'resolution' then t.res_due_at
                                           else t.esc_due_at end + interval '1 minute'`);
       expect(breaches.rows[0]!.n).toBe(0);
+      // Resolved ones took minutes to a day, and the report's resolution times say so (sample history aside).
+      const resolution = await context.database.pool.query<{
+        n: number;
+        shortest: number;
+        longest: number;
+        median: number;
+      }>(`
+        select count(*)::int as n, min(value)::float8 as shortest, max(value)::float8 as longest,
+               percentile_cont(0.5) within group (order by value)::float8 as median
+        from reporting_events e join tickets t on t.id = e.ticket_id where e.kind = 'ticket_resolved'`);
+      expect(resolution.rows[0]).toMatchObject({ n: 11 });
+      expect(resolution.rows[0]!.shortest).toBeGreaterThanOrEqual(10 * 60);
+      expect(resolution.rows[0]!.longest).toBeLessThanOrEqual(24 * 3600);
+      expect(resolution.rows[0]!.median).toBeGreaterThan(3600);
+      const spans = await context.database.pool.query<{ off: number }>(`
+        select count(*)::int as off from reporting_events e join tickets t on t.id = e.ticket_id
+        where e.kind = 'ticket_resolved' and t.resolved_at is not null
+          and abs(extract(epoch from t.resolved_at - t.created_at) - e.value) > 1`);
+      expect(spans.rows[0]!.off).toBe(0);
     },
     DEMO_SEED_TIMEOUT_MS,
   );

@@ -14,6 +14,8 @@ type DemoTicket = {
   path: TicketStatus[];
   /** Hours ago it was opened (its SLA clocks shift with it). */
   hoursAgo: number;
+  /** Hours after opening it was resolved (paths through `resolved`; within its SLA policy's targets). */
+  resolvedAfter?: number;
   comment?: string;
 };
 
@@ -68,6 +70,7 @@ const TICKETS: DemoTicket[] = [
     severity: 'normal',
     path: ['open', 'resolved'],
     hoursAgo: 48,
+    resolvedAfter: 6,
     comment: '退货地址已发给顾客，退款已原路返回。',
   },
   {
@@ -94,6 +97,7 @@ const TICKETS: DemoTicket[] = [
     severity: 'normal',
     path: ['open', 'resolved', 'closed'],
     hoursAgo: 72,
+    resolvedAfter: 0.25,
   },
   {
     subject: '茶叶保质期咨询',
@@ -102,6 +106,7 @@ const TICKETS: DemoTicket[] = [
     severity: 'normal',
     path: ['open', 'resolved'],
     hoursAgo: 20,
+    resolvedAfter: 0.5,
   },
   {
     subject: '地址填错，申请修改收货地址',
@@ -110,6 +115,7 @@ const TICKETS: DemoTicket[] = [
     severity: 'normal',
     path: ['open', 'resolved'],
     hoursAgo: 3,
+    resolvedAfter: 0.75,
   },
   {
     subject: '发错货：买的龙井收到碧螺春',
@@ -151,6 +157,7 @@ const TICKETS: DemoTicket[] = [
     severity: 'normal',
     path: ['open', 'resolved', 'closed'],
     hoursAgo: 96,
+    resolvedAfter: 20,
   },
   {
     subject: '物流停滞在转运中心',
@@ -175,6 +182,7 @@ const TICKETS: DemoTicket[] = [
     severity: 'normal',
     path: ['open', 'resolved'],
     hoursAgo: 30,
+    resolvedAfter: 3,
     comment: '已补寄礼品袋，顾客表示满意。',
   },
   {
@@ -184,6 +192,7 @@ const TICKETS: DemoTicket[] = [
     severity: 'normal',
     path: ['open', 'resolved', 'closed'],
     hoursAgo: 120,
+    resolvedAfter: 2,
   },
   {
     subject: '商品页面价格与结算价不一致',
@@ -216,6 +225,7 @@ const TICKETS: DemoTicket[] = [
     severity: 'normal',
     path: ['open', 'resolved'],
     hoursAgo: 1.5,
+    resolvedAfter: 0.2,
   },
   {
     subject: '重复扣款',
@@ -233,6 +243,7 @@ const TICKETS: DemoTicket[] = [
     severity: 'normal',
     path: ['open', 'resolved', 'open'],
     hoursAgo: 50,
+    resolvedAfter: 3.5,
     comment: '顾客反馈补发的赠品仍未收到，重新打开。',
   },
   {
@@ -242,6 +253,7 @@ const TICKETS: DemoTicket[] = [
     severity: 'normal',
     path: ['open', 'resolved', 'closed'],
     hoursAgo: 200,
+    resolvedAfter: 22,
   },
   {
     subject: '退货寄回后仓库未签收',
@@ -258,6 +270,7 @@ const TICKETS: DemoTicket[] = [
     severity: 'normal',
     path: ['open', 'resolved'],
     hoursAgo: 9,
+    resolvedAfter: 4,
   },
   {
     subject: '要求加急处理婚礼用茶',
@@ -336,7 +349,23 @@ export async function seedDemoTickets(
     .orderBy(asc(conversations.createdAt))
     .limit(TICKETS.length);
 
-  const backdated: { id: string; hours: number }[] = [];
+  /** Moves a ticket, its timeline and its clocks `seconds` into the past together. */
+  const backdate = async (id: string, seconds: number) => {
+    if (seconds === 0) return;
+    const shift = sql`make_interval(secs => ${seconds})`;
+    await db.execute(sql`
+      update tickets set
+        created_at = created_at - ${shift}, updated_at = updated_at - ${shift}, sla_started_at = sla_started_at - ${shift},
+        fr_due_at = fr_due_at - ${shift}, res_due_at = res_due_at - ${shift}, esc_due_at = esc_due_at - ${shift},
+        fr_met_at = fr_met_at - ${shift}, res_met_at = res_met_at - ${shift}, esc_met_at = esc_met_at - ${shift},
+        first_responded_at = first_responded_at - ${shift}, resolved_at = resolved_at - ${shift},
+        closed_at = closed_at - ${shift}
+      where id = ${id}`);
+    await db.execute(sql`update ticket_events set created_at = created_at - ${shift} where ticket_id = ${id}`);
+  };
+  const hours = (value: number) => Math.round(value * 3600);
+
+  const backdated: { id: string; seconds: number; resolvedAfter: number; resolving: string }[] = [];
   for (const [i, demo] of TICKETS.entries()) {
     const worker = workers[i % workers.length]!;
     const actor = actorOf(worker);
@@ -349,35 +378,40 @@ export async function seedDemoTickets(
       conversationId: i % 4 === 3 ? null : (chats[i]?.id ?? null),
       assigneeId: demo.path.length > 0 ? worker.id : null,
     });
+    const walk = async (path: TicketStatus[]) => {
+      for (const status of path) {
+        if ((await tickets.get(actor, created.id)).status !== status)
+          await tickets.update(actor, created.id, { status });
+      }
+    };
+    const resolvedAfter = hours(demo.resolvedAfter ?? 0);
     if (demo.comment)
       await tickets.comment(actor, created.id, { body: demo.comment, internal: true, attachmentIds: [] });
-    if (demo.path.length > 0 && i % 3 !== 2)
+    // Resolved ones were answered first, so their first-response clock is met before the resolution.
+    if (demo.path.length > 0 && (i % 3 !== 2 || resolvedAfter > 0))
       await tickets.comment(actor, created.id, {
         body: '您好，已收到您的问题，正在为您处理。',
         internal: false,
         attachmentIds: [],
       });
-    for (const status of demo.path) {
-      if ((await tickets.get(actor, created.id)).status !== status) await tickets.update(actor, created.id, { status });
-    }
-    // Backdate: the ticket, its timeline and its clocks move into the past together.
-    const shift = sql`${`${demo.hoursAgo} hours`}::interval`;
-    await db.execute(sql`
-      update tickets set
-        created_at = created_at - ${shift}, updated_at = updated_at - ${shift}, sla_started_at = sla_started_at - ${shift},
-        fr_due_at = fr_due_at - ${shift}, res_due_at = res_due_at - ${shift}, esc_due_at = esc_due_at - ${shift},
-        fr_met_at = fr_met_at - ${shift}, res_met_at = res_met_at - ${shift}, esc_met_at = esc_met_at - ${shift},
-        first_responded_at = first_responded_at - ${shift}, resolved_at = resolved_at - ${shift},
-        closed_at = closed_at - ${shift}
-      where id = ${created.id}`);
-    await db.execute(sql`update ticket_events set created_at = created_at - ${shift} where ticket_id = ${created.id}`);
-    backdated.push({ id: created.id, hours: demo.hoursAgo });
+    const resolvedAt = demo.path.indexOf('resolved');
+    const beforeResolution = resolvedAt < 0 ? demo.path : demo.path.slice(0, resolvedAt);
+    await walk(beforeResolution);
+    // Opened `resolvedAfter` before it is resolved now, so its resolution time (and its report fact) is real.
+    await backdate(created.id, resolvedAfter);
+    const resolving = new Date().toISOString();
+    await walk(demo.path.slice(beforeResolution.length));
+    await backdate(created.id, hours(demo.hoursAgo) - resolvedAfter);
+    backdated.push({ id: created.id, seconds: hours(demo.hoursAgo), resolvedAfter, resolving });
   }
-  // The report facts (created, resolved, SLA met/missed) move with their tickets, so 今天 counts only today's.
+  // The report facts (created, resolved, SLA met/missed) move with their tickets, so 今天 counts only today's: the
+  // ones from the resolution on were dated after the first move.
   await reportingIdle();
   await db.execute(sql`
-    update reporting_events e set occurred_at = e.occurred_at - make_interval(secs => s.hours * 3600)
-    from jsonb_to_recordset(${JSON.stringify(backdated)}::jsonb) as s(id uuid, hours double precision)
+    update reporting_events e set occurred_at = e.occurred_at
+      - make_interval(secs => s.seconds - case when e.occurred_at >= s.resolving then s."resolvedAfter" else 0 end)
+    from jsonb_to_recordset(${JSON.stringify(backdated)}::jsonb)
+      as s(id uuid, seconds integer, "resolvedAfter" integer, resolving timestamptz)
     where e.workspace_id = ${workspaceId} and e.ticket_id = s.id`);
   // The sweep's breaches are dated at the backdated due times.
   await tickets.sweepSla();

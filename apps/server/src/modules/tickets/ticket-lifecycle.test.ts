@@ -58,12 +58,27 @@ async function todayReport(query = '') {
   return response.json().kpis;
 }
 
-async function breach(id: string, column: 'fr' | 'res') {
-  await context.database.pool.query(`update tickets set ${column}_due_at = now() - interval '1 minute' where id = $1`, [
+async function breach(id: string, column: 'fr' | 'res' | 'esc', ago = '1 minute') {
+  await context.database.pool.query(`update tickets set ${column}_due_at = now() - $2::interval where id = $1`, [
     id,
+    ago,
   ]);
   await context.services.tickets.sweepSla();
 }
+
+/** A day before today in the workspace's timezone. */
+const yesterday = () =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - 86_400_000));
+
+async function dayReport(day: string) {
+  await context.services.reportingWriter.idle();
+  const response = await owner.get(`/api/v1/reports/service?from=${day}&to=${day}`);
+  expect(response.statusCode, response.body).toBe(200);
+  return response.json().kpis;
+}
+
+const timelineOf = async (id: string) =>
+  (await owner.get(`/api/v1/tickets/${id}/timeline`)).json().items as { kind: string; data: unknown }[];
 
 describe('ticket lifecycle, SLA and reports', () => {
   it('counts a ticket closed without being resolved as resolved, with its SLA outcome, once', async () => {
@@ -112,6 +127,90 @@ describe('ticket lifecycle, SLA and reports', () => {
       fromPolicy: '咨询',
       toPolicy: '紧急',
     });
+  });
+
+  it("re-matches the SLA policy when the sweep's escalation raises the severity, as a person's change does", async () => {
+    await policy({
+      name: '投诉升级',
+      categories: ['complaint'],
+      severities: ['normal'],
+      targets: { first_response: 30, resolution: 24 * 60, escalation: 60 },
+      escalation: { notifySupervisors: false, assigneeId: null, teamId: null, raiseSeverity: true },
+    });
+    const serious = await policy({
+      name: '严重投诉',
+      categories: ['complaint'],
+      severities: ['serious'],
+      targets: { first_response: 15, resolution: 240 },
+    });
+    const ticket = await create(owner, { subject: '投诉发错货', category: 'complaint', severity: 'normal' });
+    await breach(ticket.id, 'esc');
+
+    const escalated = (await owner.get(`/api/v1/tickets/${ticket.id}`)).json();
+    expect(escalated).toMatchObject({ severity: 'serious', slaPolicyId: serious.id });
+    const resolution = clock(escalated, 'resolution');
+    expect(resolution.targetSeconds).toBe(240 * 60);
+    expect(new Date(resolution.dueAt!).getTime()).toBe(new Date(ticket.createdAt).getTime() + 240 * 60_000);
+    expect(clock(escalated, 'escalation').breachedAt).not.toBeNull();
+    const timeline = await timelineOf(ticket.id);
+    expect(timeline.find((e) => e.kind === 'escalated')?.data).toMatchObject({ toSeverity: 'serious' });
+    expect(timeline.find((e) => e.kind === 'sla_changed')?.data).toMatchObject({
+      fromPolicy: '投诉升级',
+      toPolicy: '严重投诉',
+    });
+  });
+
+  it('counts an open ticket as missed from its due time, on the due day, and not again when it ends', async () => {
+    await policy({ name: '物流1小时', categories: ['logistics'], targets: { first_response: 60, resolution: 120 } });
+    const before = await todayReport();
+    const beforeYesterday = await dayReport(yesterday());
+    const late = await create(owner, { subject: '催发货', category: 'logistics' });
+    await breach(late.id, 'fr');
+    const lateYesterday = await create(owner, { subject: '昨天就该回复', category: 'logistics' });
+    await breach(lateYesterday.id, 'fr', '1 day');
+
+    const open = await todayReport();
+    expect(open.sla.missed - before.sla.missed).toBe(1);
+    expect(open.sla.breaches - before.sla.breaches).toBe(1);
+    expect(open.sla.met).toBe(before.sla.met);
+    const dayBefore = await dayReport(yesterday());
+    expect(dayBefore.sla.missed - beforeYesterday.sla.missed).toBe(1);
+
+    await patch(late.id, { status: 'resolved' });
+    const ended = await todayReport();
+    expect(ended.ticketsResolved - before.ticketsResolved).toBe(1);
+    expect(ended.sla.missed - before.sla.missed).toBe(1);
+    expect(ended.sla.met).toBe(before.sla.met);
+  });
+
+  it('counts a merged duplicate as neither resolved, nor open, nor an SLA miss, and keeps it closed', async () => {
+    await policy({ name: '其他1小时', categories: ['other'], targets: { first_response: 60, resolution: 120 } });
+    const before = await todayReport();
+    const duplicate = await create(owner, { subject: '重复反馈：积分没到账', category: 'other' });
+    const kept = await create(owner, { subject: '积分没到账', category: 'other' });
+    await breach(duplicate.id, 'fr');
+    const breached = await todayReport();
+    expect(breached.sla.missed - before.sla.missed).toBe(1);
+
+    const merged = await owner.post(`/api/v1/tickets/${duplicate.id}/merge`, { targetId: kept.id });
+    expect(merged.statusCode, merged.body).toBe(200);
+    const after = await todayReport();
+    expect(after.ticketsCreated - before.ticketsCreated).toBe(2);
+    expect(after.ticketsResolved).toBe(before.ticketsResolved);
+    expect(after.sla).toMatchObject({ met: before.sla.met, missed: before.sla.missed, breaches: before.sla.breaches });
+
+    const active = (await owner.get('/api/v1/tickets?status=active&limit=100'))
+      .json()
+      .items.map((t: { id: string }) => t.id);
+    expect(active).toContain(kept.id);
+    expect(active).not.toContain(duplicate.id);
+    const reopen = await owner.patch(`/api/v1/tickets/${duplicate.id}`, { status: 'open' });
+    expect(reopen.statusCode).toBe(409);
+    expect(reopen.json().error.message).toBe('已合并的工单不能再改状态，请在合并后的工单上继续处理');
+    const bulk = await owner.post('/api/v1/tickets/bulk', { ids: [duplicate.id], changes: { status: 'open' } });
+    expect(bulk.statusCode, bulk.body).toBe(200);
+    expect(bulk.json()).toMatchObject({ matched: 1, updated: 0 });
+    expect((await owner.get(`/api/v1/tickets/${duplicate.id}`)).json()).toMatchObject({ status: 'closed' });
   });
 
   it('starts a new resolution clock from the reopen time', async () => {

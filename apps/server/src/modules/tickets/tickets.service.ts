@@ -102,10 +102,16 @@ const BUILT_IN_VIEWS = [
   { key: 'complaints_today', name: '今日投诉', filters: { category: 'complaint', created: 'today' } },
 ] as const;
 
+/** A merged duplicate stays closed: it is neither resolved nor open again (reports count it as neither). */
+const canMove = (row: { status: TicketStatus; mergedIntoId: string | null }, to: TicketStatus) =>
+  !row.mergedIntoId && ticketTransitions[row.status].includes(to);
+
 const SEVERITY_RANK = sql`(case ${tickets.severity} when 'urgent' then 3 when 'serious' then 2 else 1 end)`;
 const RAISED: Record<TicketSeverity, TicketSeverity> = { normal: 'serious', serious: 'urgent', urgent: 'urgent' };
 const STAFF_ROLES = ['owner', 'admin', 'supervisor', 'agent'] as const;
 const SUPERVISOR_ROLES = ['owner', 'admin', 'supervisor'] as const;
+/** A chatty buyer's messages matching a rule again add one note per ticket and rule in this many minutes. */
+const REPEAT_NOTE_MINUTES = 10;
 const MAX_BULK = 5000;
 const SWEEP_BATCH = 500;
 
@@ -123,6 +129,8 @@ export type CreateSystemTicketInput = {
   source?: AutomationSource;
   /** With a conversation: answer its unfinished ticket instead of opening a second (automation's create_ticket). */
   reuseOpenTicket?: boolean;
+  /** An internal note for a reused ticket, at most one per source every REPEAT_NOTE_MINUTES. */
+  repeatNote?: string;
 };
 
 type Dependencies = {
@@ -581,6 +589,54 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     };
   }
 
+  /**
+   * The rule matched again on a ticket it reused: an internal note, so the agent working it sees the repeated
+   * request; unless this source noted it within REPEAT_NOTE_MINUTES (the ticket's own events decide, so every
+   * process agrees; the caller holds the conversation's lock).
+   */
+  async function addRepeatNote(
+    tx: Executor,
+    emit: Emit,
+    row: TicketRecord,
+    note: string,
+    source: AutomationSource | undefined,
+  ) {
+    const now = new Date();
+    const repeatOf = source?.id ?? 'system';
+    const [recent] = await tx
+      .select({ id: ticketEvents.id })
+      .from(ticketEvents)
+      .where(
+        and(
+          eq(ticketEvents.ticketId, row.id),
+          eq(ticketEvents.kind, 'comment'),
+          sql`${ticketEvents.data}->>'repeatOf' = ${repeatOf}`,
+          sql`${ticketEvents.createdAt} > ${new Date(now.getTime() - REPEAT_NOTE_MINUTES * 60_000)}`,
+        ),
+      )
+      .limit(1);
+    if (recent) return row;
+    await addEvent(tx, {
+      workspaceId: row.workspaceId,
+      ticketId: row.id,
+      kind: 'comment',
+      actorId: null,
+      body: note,
+      data: { repeatOf },
+    });
+    const [updated] = await tx.update(tickets).set({ updatedAt: now }).where(eq(tickets.id, row.id)).returning();
+    const ticket = asTicket(await presentOne(tx, updated!));
+    await emit({
+      type: 'ticket.updated',
+      workspaceId: row.workspaceId,
+      performedBy: null,
+      ticket,
+      changes: ['comment'],
+      ...(source ? { automation: source } : {}),
+    });
+    return updated!;
+  }
+
   // ---------------------------------------------------------------------------------------------------------
   // Update (fields, status machine, hand-over)
 
@@ -644,7 +700,12 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
     if (changes.status !== undefined && changes.status !== row.status) {
       const from = row.status;
       const to = changes.status;
-      if (!ticketTransitions[from].includes(to))
+      if (row.mergedIntoId)
+        throw new AppError('ticket.invalid_transition', '已合并的工单不能再改状态，请在合并后的工单上继续处理', {
+          from,
+          to,
+        });
+      if (!canMove(row, to))
         throw new AppError(
           'ticket.invalid_transition',
           `工单状态不能从「${STATUS_NAMES[from]}」改为「${STATUS_NAMES[to]}」`,
@@ -966,6 +1027,8 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
             }
           }
           if (escalation.notifySupervisors) actions.push('notify_supervisors');
+          // A raised severity can match another SLA policy: re-matched as when a person raises it.
+          if (set.severity) Object.assign(set, await rematchPolicy(tx, row, { ...row, ...set }, null, now));
           eventRows.push({
             id: newId(),
             workspaceId: row.workspaceId,
@@ -1025,7 +1088,11 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
         const escalated = out.filter((item) => item.escalated).map((item) => item.row);
         const presented = escalated.length > 0 ? await present(tx, escalated, now) : [];
         for (const [i, ticket] of presented.entries()) {
-          await emitChange(emit, escalated[i]!.workspaceId, null, ticket, ['escalated']);
+          const rematched = ticket.slaPolicyId !== rows.find((row) => row.id === ticket.id)?.slaPolicyId;
+          await emitChange(emit, escalated[i]!.workspaceId, null, ticket, [
+            'escalated',
+            ...(rematched ? ['slaPolicyId'] : []),
+          ]);
         }
         return out;
       });
@@ -1295,12 +1362,8 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
         const outcomes: Awaited<ReturnType<typeof applyChanges>>[] = [];
         for (const row of rows) {
           let changes: Changes = { ...input.changes } as BulkTicketChanges;
-          // A status this ticket cannot move to is skipped for that ticket (e.g. closed → resolved).
-          if (
-            changes.status &&
-            changes.status !== row.status &&
-            !ticketTransitions[row.status].includes(changes.status)
-          ) {
+          // A status this ticket cannot move to is skipped for that ticket (closed → resolved, a merged duplicate).
+          if (changes.status && changes.status !== row.status && !canMove(row, changes.status)) {
             const { status: _skip, ...rest } = changes;
             changes = rest;
           }
@@ -1598,7 +1661,10 @@ export function createTicketsService({ db, events, audit, files, realtime, canAg
             )
             .orderBy(desc(tickets.id))
             .limit(1);
-          if (open) return { ticket: asTicket(await presentOne(tx, open)), reused: true };
+          if (open) {
+            const row = input.repeatNote ? await addRepeatNote(tx, emit, open, input.repeatNote, input.source) : open;
+            return { ticket: asTicket(await presentOne(tx, row)), reused: true };
+          }
         }
         const row = await insertTicket(
           tx,

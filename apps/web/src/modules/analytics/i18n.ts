@@ -53,7 +53,7 @@ export const reportsZhCN = {
     resolution: '从对话创建到被结束的时长，中位数（括号内为 P90 与工作时间口径）。',
     fcr: '首次结束的对话中，没有被重新打开、且同一客户 7 天内没有再发起新对话的比例。',
     repeat: '新建对话中，同一客户在此前 7 天内已发起过对话的比例。',
-    sla: '所选日期内解决的、适用 SLA 策略的工单中，所有 SLA 时钟都没有违约的比例。按时、超时只数已解决的工单；期间违约还包括尚未解决的工单，它们解决时计入超时。',
+    sla: '适用 SLA 策略的工单中按时的比例：按时 = 所选日期内解决且没有违约的工单；超时 = 时钟到期时间在所选日期内、已经违约的工单，尚未解决的也算。期间违约是违约的时钟次数。合并到其他工单的重复工单不计入。',
     botResolution: '机器人回答过的对话中，没有转人工、也没有客服回复就被结束的比例。',
     botHandOff: '机器人回答过的对话中，转人工（客户要求、置信度低、负面情绪或紧急）的比例。',
     csat: '会话后满意度评价（1–5 分）的平均分；满意率 = 4 分和 5 分的占比。',
@@ -138,7 +138,7 @@ export const reportsEn: typeof reportsZhCN = {
     resolution: 'From the creation of a conversation to its resolution. Median (P90 and business hours below).',
     fcr: 'First resolutions that were not reopened and whose customer started no other conversation within 7 days.',
     repeat: 'New conversations whose customer had started another conversation in the previous 7 days.',
-    sla: 'Tickets resolved on the selected days under an SLA policy whose clocks were never breached. On time and late count resolved tickets only; breaches in the period also include unresolved tickets, which count as late once resolved.',
+    sla: 'Share of tickets under an SLA policy that were on time: on time = resolved on the selected days with no breached clock; late = a clock ran out on the selected days, resolved or not. Breaches count the clocks that ran out. Duplicates merged into another ticket do not count.',
     botResolution: 'Conversations the bot answered that were resolved with no hand-off and no agent reply.',
     botHandOff:
       'Conversations the bot answered that were handed to a person (asked, low confidence, negative, urgent).',
