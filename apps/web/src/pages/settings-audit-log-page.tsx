@@ -19,7 +19,7 @@ export function SettingsAuditLogPage() {
   const [action, setAction] = useState<string | undefined>();
   const [targetType, setTargetType] = useState<string | undefined>();
   const pages = useCursorPages(50);
-  const log = useAuditLog({ action, targetType, limit: pages.pageSize, cursor: pages.cursor });
+  const log = useAuditLog({ action, targetType, limit: pages.pageSize, cursor: pages.cursor }, can('audit:read'));
   const items = log.data?.items ?? [];
 
   if (!can('audit:read')) {
