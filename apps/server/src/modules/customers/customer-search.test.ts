@@ -258,6 +258,43 @@ describe('searching customers', () => {
     expect(listing.statusCode).toBe(400);
   });
 
+  it('finds a compound surname with the given name’s initials (ouyangnn), simplified or traditional', async () => {
+    const { add, names } = await shop();
+    await add('欧阳娜娜');
+    await add('歐陽修文');
+    await add('司马懿');
+    await add('尉迟恭');
+    await add('王小明');
+    expect(await names('ouyangnn')).toEqual(['欧阳娜娜']);
+    expect(await names('ouyangxw')).toEqual(['歐陽修文']);
+    expect(await names('simay')).toEqual(['司马懿']);
+    expect(await names('yuchig')).toEqual(['尉迟恭']);
+    expect(await names('wangxm')).toEqual(['王小明']);
+    // The first character alone is not the surname of 欧阳娜娜.
+    expect(await names('ouynn')).toEqual([]);
+  });
+
+  it('finds a name written in full-width Latin letters by its letters, pinyin-style and by initials', async () => {
+    const { add, names, owner } = await shop();
+    for (const name of ['ＬｉＭｉｎｇ', 'Ｗａｎｇ　Ｆａｎｇ']) {
+      const id = await add('待改名');
+      expect((await owner.patch(`/api/v1/customers/${id}`, { name })).statusCode).toBe(200);
+    }
+    expect(await names('li ming')).toEqual(['ＬｉＭｉｎｇ']);
+    expect(await names('LIMING')).toEqual(['ＬｉＭｉｎｇ']);
+    expect(await names('wang fang')).toEqual(['Ｗａｎｇ　Ｆａｎｇ']);
+    expect(await names('wf')).toEqual(['Ｗａｎｇ　Ｆａｎｇ']);
+  });
+
+  it('finds a mobile typed with the 0086 international prefix', async () => {
+    const { add, names } = await shop();
+    await add('甲', '13900139001');
+    await add('乙', '13900139002');
+    expect(await names('0086 139 0013 9001')).toEqual(['甲']);
+    expect(await names('0086-13900139001')).toEqual(['甲']);
+    expect(await names('００８６１３９００１３９００２')).toEqual(['乙']);
+  });
+
   it('finds a customer by its new name after an edit, and no longer by the old one', async () => {
     const { add, names, owner } = await shop();
     const id = await add('张三', '13812345678');

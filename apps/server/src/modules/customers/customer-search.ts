@@ -35,14 +35,15 @@ import {
   prefixPattern,
 } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
-import { digitsOnly, normalizeText, toInitials, toPinyin } from '../../platform/text/index.ts';
+import { digitsOnly, normalizeText, toInitials, toPinyin, toSimplified } from '../../platform/text/index.ts';
 
 /**
  * Bump when the rules below change. The start-up backfill fills rows without a version (`search_version is null`,
  * through a partial index); a bump comes with a migration that resets older rows to null (0036 for version 2).
  * 2: given-name pinyin keys in `search_grams`.
+ * 3: full-width Latin names get pinyin and initials; compound surnames get surname + initials keys (ouyangnn).
  */
-export const SEARCH_VERSION = 2;
+export const SEARCH_VERSION = 3;
 
 export type SearchSource = {
   name?: string | null;
@@ -66,10 +67,11 @@ export type SearchColumns = {
   searchVersion: number;
 };
 
-/** Chinese mobiles are indexed without the country code, so "138…" matches "+86 138…". */
+/** Chinese mobiles are indexed without the country code, so "138…" matches "+86 138…" and "0086 138…". */
 function phoneDigits(phone: string): string {
   const digits = digitsOnly(phone);
-  return digits.length === 13 && digits.startsWith('861') ? digits.slice(2) : digits;
+  if (digits.length === 13 && digits.startsWith('861')) return digits.slice(2);
+  return digits.length === 15 && digits.startsWith('00861') ? digits.slice(4) : digits;
 }
 
 /** Every character and every pair of neighbouring characters (spaces excluded), distinct. */
@@ -87,23 +89,52 @@ function grams(texts: string[]): string[] {
   return [...out];
 }
 
+/**
+ * The grams a fragment of normalised text needs in `search_grams`: its characters when it is one, else its pairs
+ * (every pair a longer fragment holds, so a LIKE must still decide).
+ */
+function fragmentGrams(fragment: string): string[] {
+  const length = [...fragment].length;
+  return grams([fragment]).filter((gram) => [...gram].length === (length === 1 ? 1 : 2));
+}
+
+/**
+ * Customers whose name contains `fragment` (normalizeText'd, as search_name is): the grams' GIN index finds the
+ * candidates (it holds the nickname's grams too), LIKE on search_name decides. Segment name conditions use it.
+ */
+export function nameContains(fragment: string): SQL {
+  const like = sql`${customers.searchName} like ${containsPattern(fragment)}`;
+  const needed = fragmentGrams(fragment);
+  return needed.length > 0 ? sql`(${customers.searchGrams} @> ${sql.param(needed)}::text[] and ${like})` : like;
+}
+
 const distinct = (values: (string | null | undefined)[]) => [...new Set(values.filter((v): v is string => !!v))];
 
 /** Marks a pinyin key in `search_grams`: keys are 3+ characters with it, grams 1–2, so they never collide. */
 const PINYIN_KEY = ':';
 const HAN_NAME = /^\p{Script=Han}{2,6}$/u;
 const keepLatin = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '');
+/** Two-character surnames (复姓), simplified: their whole pinyin leads the surname + initials key (ouyangnn). */
+const COMPOUND_SURNAMES = new Set(
+  (
+    '欧阳 司马 上官 诸葛 东方 皇甫 令狐 慕容 尉迟 公孙 夏侯 轩辕 端木 长孙 宇文 司徒 司空 南宫 西门 独孤 ' +
+    '呼延 赫连 澹台 公冶 濮阳 淳于 太叔 申屠 仲孙 钟离 鲜于 闾丘 万俟 闻人 第五 百里 东郭 拓跋'
+  ).split(' '),
+);
+const surnameLength = (name: string) => (COMPOUND_SURNAMES.has(toSimplified(name.slice(0, 2))) ? 2 : 1);
 
 /**
  * Pinyin of a name made of 2–6 Chinese characters, from one pinyin-pro call (the same options as platform/text's
  * toPinyin/toInitials with isName, so the same full pinyin and initials), plus the keys that find it by its given
  * name: every run of whole syllables after the surname's first (王小明: xiao, xiaoming, ming — the given name, its
  * start and its end), such runs' initials from 2 letters (xm), and the surname's pinyin with the given name's
- * initials (wangxm). Each key is one more entry in the grams' GIN index (5 for a three-character name), so no
- * prefixes inside a syllable (xiaom). Names of other shapes get no keys.
+ * initials (wangxm; a compound surname whole: ouyangnn). Each key is one more entry in the grams' GIN index (5 for a
+ * three-character name), so no prefixes inside a syllable (xiaom). Names of other shapes get no keys.
  */
-function namePinyin(name: string): { pinyin: string; initials: string; keys: string[] } {
-  // As written, not normalised: OpenCC's phrase rules may turn a name's characters into others (沈重 → 沉重).
+function namePinyin(written: string): { pinyin: string; initials: string; keys: string[] } {
+  // Half-width (ＬｉＭｉｎｇ → LiMing), otherwise as written: OpenCC's phrase rules may turn a name's characters into
+  // others (沈重 → 沉重).
+  const name = written.normalize('NFKC');
   const compact = name.replace(/\s+/g, '');
   if (!HAN_NAME.test(compact)) {
     return { pinyin: toPinyin(name, { isName: true }), initials: toInitials(name, { isName: true }), keys: [] };
@@ -125,7 +156,10 @@ function namePinyin(name: string): { pinyin: string; initials: string; keys: str
     }
   }
   // With a one-character given name this is a prefix of the full pinyin (chenj), found without a key.
-  if (syllables.length >= 3) keys.add(syllables[0] + initials.slice(1).join(''));
+  const surname = surnameLength(compact);
+  if (syllables.length >= surname + 2) {
+    keys.add(syllables.slice(0, surname).join('') + initials.slice(surname).join(''));
+  }
   return {
     pinyin: syllables.join(''),
     initials: initials.join(''),
@@ -225,7 +259,7 @@ function rankedBranches(workspaceId: string, raw: string, options: { revealPhone
   // A fragment of name or nickname: 1–2 characters are a gram themselves (no recheck: a redundant LIKE would
   // make the planner think the match rare and sort thousands of rows); longer ones need every pair, then LIKE.
   const length = [...t].length;
-  const queryGrams = grams([t]).filter((gram) => [...gram].length === (length === 1 ? 1 : 2));
+  const queryGrams = fragmentGrams(t);
   if (queryGrams.length > 0 && !q.isPhoneLike) {
     const hasGrams = sql`${c.searchGrams} @> ${sql.param(queryGrams)}::text[]`;
     contains.push(

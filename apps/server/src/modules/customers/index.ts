@@ -1,5 +1,5 @@
 export { type CustomFieldsService, createCustomFieldsService, validateCustomFields } from './custom-fields.service.ts';
-export { backfillSearchColumns, listCustomerIds, searchColumns } from './customer-search.ts';
+export { backfillSearchColumns, listCustomerIds, nameContains, searchColumns } from './customer-search.ts';
 export { contactMatchArms } from './customers.repository.ts';
 export { customersRoutes } from './customers.routes.ts';
 export {

@@ -130,7 +130,10 @@ function isoDate(year: number, month: number, day: number): string | null {
  */
 export type CellField = { field: string; label: string };
 
-/** YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYY年M月D日, an XLSX date cell or Excel serial number → YYYY-MM-DD. */
+/**
+ * YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD, YYYY年M月D日 (full-width digits too: ２０２４年１月５日), an XLSX date cell or
+ * Excel serial number → YYYY-MM-DD.
+ */
 export function parseDate(
   cell: Cell | undefined,
   { fromXlsx, field = { field: 'birthday', label: '生日' } }: { fromXlsx: boolean; field?: CellField },
@@ -141,7 +144,8 @@ export function parseDate(
   }
   const text = cellText(cell);
   if (!text) return null;
-  const match = /^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日?)$/.exec(text);
+  // NFKC, as phones are read (normalizePhone): full-width digits and ／．－ become ASCII.
+  const match = /^(\d{4})(?:[-/.](\d{1,2})[-/.](\d{1,2})|年(\d{1,2})月(\d{1,2})日?)$/.exec(text.normalize('NFKC'));
   const date = match && isoDate(Number(match[1]), Number(match[2] ?? match[4]), Number(match[3] ?? match[5]));
   if (!date) throw cellError('import.date_invalid', { ...field, value: text });
   return date;
@@ -167,7 +171,8 @@ export function parseDateTime(
   }
   const text = cellText(cell);
   if (!text) return null;
-  const match = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+  const halfWidth = text.normalize('NFKC');
+  const match = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(halfWidth);
   if (match) {
     const day = isoDate(Number(match[1]), Number(match[2]), Number(match[3]));
     const [hours, minutes, seconds] = [Number(match[4] ?? 0), Number(match[5] ?? 0), Number(match[6] ?? 0)];
@@ -175,8 +180,8 @@ export function parseDateTime(
       return inZone(Date.parse(`${day}T00:00:00Z`) + ((hours * 60 + minutes) * 60 + seconds) * 1000);
     }
   }
-  if (/^\d{4}-\d{2}-\d{2}T.*(?:Z|[+-]\d{2}:?\d{2})$/.test(text) && !Number.isNaN(Date.parse(text)))
-    return new Date(text).toISOString();
+  if (/^\d{4}-\d{2}-\d{2}T.*(?:Z|[+-]\d{2}:?\d{2})$/.test(halfWidth) && !Number.isNaN(Date.parse(halfWidth)))
+    return new Date(halfWidth).toISOString();
   throw cellError('import.datetime_invalid', { ...field, value: text });
 }
 

@@ -255,7 +255,7 @@ describe('customer import', () => {
     expect(report.split('\r\n').slice(0, 3)).toEqual([
       '\ufeff姓名,手机号,邮箱,性别,生日,地区,标签,备注,行号,原因',
       '王五,12345,,男,,北京,,,4,手机号格式不正确：12345',
-      '赵六,13700000001,,男,1990-13-01,,,,5,生日：日期格式不正确（应为 YYYY-MM-DD 或 YYYY/MM/DD）：1990-13-01',
+      '赵六,13700000001,,男,1990-13-01,,,,5,生日：日期格式不正确（应为 YYYY-MM-DD、YYYY/M/D、YYYY.MM.DD 或 YYYY年M月D日）：1990-13-01',
     ]);
     expect(report).toContain('\r\n孙八,13700000003,,,,,不存在的标签,,7,未知标签：');
     expect(
@@ -741,6 +741,39 @@ describe('customer import', () => {
     );
   });
 
+  it('reads dates written with full-width digits, and words a bad date with every accepted form', async () => {
+    const file = csv([
+      '姓名,手机号,生日',
+      '全角年月日,13600000601,２０２４年１月５日',
+      '全角斜杠,13600000602,２０２４／１／６',
+      '全角横线,13600000603,１９９０－０５－０１',
+      '半角点,13600000604,2024.01.07',
+      '全角坏日期,13600000605,２０２４年１３月１日',
+    ]);
+    const view = (await upload(supervisor, file, 'kind=customers&filename=全角日期.csv')).json();
+    const body = { mapping: { 姓名: 'name', 手机号: 'phone', 生日: 'birthday' } };
+    const dry = (await supervisor.post(`/api/v1/imports/${view.importId}/dry-run`, body)).json();
+    expect(dry).toMatchObject({ total: 5, create: 4, rejected: 1 });
+    expect(dry.rejectedSample).toEqual([
+      {
+        row: 6,
+        reason: '生日：日期格式不正确（应为 YYYY-MM-DD、YYYY/M/D、YYYY.MM.DD 或 YYYY年M月D日）：２０２４年１３月１日',
+        errors: [expect.objectContaining({ code: 'import.date_invalid' })],
+      },
+    ]);
+    expect(await runJob(supervisor, `/api/v1/imports/${view.importId}/run`, body)).toMatchObject({ created: 4 });
+    const { rows } = await context.database.pool.query(
+      `select name, birthday::text from customers where workspace_id = $1 and phone like '1360000060_' order by phone`,
+      [supervisor.workspaceId],
+    );
+    expect(rows).toEqual([
+      { name: '全角年月日', birthday: '2024-01-05' },
+      { name: '全角斜杠', birthday: '2024-01-06' },
+      { name: '全角横线', birthday: '1990-05-01' },
+      { name: '半角点', birthday: '2024-01-07' },
+    ]);
+  });
+
   it('takes buyer ids without a 平台 column when the file is given a platform', async () => {
     const view = (await upload(seller, taobaoExport, 'kind=customers&filename=淘宝.csv')).json();
     const body = { mapping: { ...view.suggestedMapping, 买家会员名: 'buyerId' } };
@@ -956,11 +989,13 @@ describe('order import', () => {
         '淘宝,TZ2,已付款,10,2024-07-01 10:00,13800000011',
         '淘宝,TZ3,已付款,10,2024-12-01 10:00,13800000011',
         '淘宝,TZ4,已付款,10,2024-12-01T10:00:00+08:00,13800000011',
+        '淘宝,TZ5,已付款,10,２０２４／１２／０１　１０：００,13800000011',
       ]);
-      expect(result).toMatchObject({ created: 3 });
+      expect(result).toMatchObject({ created: 4 });
       expect(await paidAt('TZ2')).toBe('2024-07-01T14:00:00.000Z'); // EDT, UTC−4
       expect(await paidAt('TZ3')).toBe('2024-12-01T15:00:00.000Z'); // EST, UTC−5
       expect(await paidAt('TZ4')).toBe('2024-12-01T02:00:00.000Z'); // its own offset wins
+      expect(await paidAt('TZ5')).toBe('2024-12-01T15:00:00.000Z'); // full-width digits, slash, colon and space
     } finally {
       await setZone('Asia/Shanghai');
     }

@@ -52,7 +52,7 @@ describe('rejected-rows report language', () => {
     expect(report.rawPayload.toString('utf8').split('\r\n')).toEqual([
       '\ufeff姓名,手机号,性别,生日,标签,Row,Reason',
       '坏手机,12345,男,,,3,Not a valid mobile number: 12345',
-      '坏日期,13812340002,,1990-13-01,,4,Birthday is not a valid date (use YYYY-MM-DD or YYYY/MM/DD): 1990-13-01',
+      '坏日期,13812340002,,1990-13-01,,4,"Birthday is not a valid date (use YYYY-MM-DD, YYYY/M/D, YYYY.MM.DD or YYYY年M月D日): 1990-13-01"',
       '一个标签,13812340003,,,不存在,5,Unknown tag: 不存在 (create it under Tags first)',
       // Quoted: the English reason has commas.
       '两处错,13812340004,未说明,,甲|乙,6,"Unknown tags: 甲、乙 (create them under Tags first); Gender must be 男 (male), 女 (female) or 未知 (unknown): 未说明"',
@@ -66,12 +66,12 @@ describe('rejected-rows report language', () => {
       importId,
     ]);
     expect(stored.rows[0]).toEqual({
-      reason: '生日：日期格式不正确（应为 YYYY-MM-DD 或 YYYY/MM/DD）：1990-13-01',
+      reason: '生日：日期格式不正确（应为 YYYY-MM-DD、YYYY/M/D、YYYY.MM.DD 或 YYYY年M月D日）：1990-13-01',
       issues: [
         {
           code: 'import.date_invalid',
           params: { field: 'birthday', label: '生日', value: '1990-13-01' },
-          reason: '生日：日期格式不正确（应为 YYYY-MM-DD 或 YYYY/MM/DD）：1990-13-01',
+          reason: '生日：日期格式不正确（应为 YYYY-MM-DD、YYYY/M/D、YYYY.MM.DD 或 YYYY年M月D日）：1990-13-01',
         },
       ],
     });

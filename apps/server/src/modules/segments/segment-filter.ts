@@ -11,6 +11,8 @@ import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { customerFieldDefinitions, customers, tags, workspaces } from '../../db/schema.ts';
 import { containsPattern, type Executor } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
+import { normalizeText } from '../../platform/text/index.ts';
+import { nameContains } from '../customers/index.ts';
 
 /*
  * Compiles a segment filter tree into one parameterised WHERE fragment over `customers`. Values only ever
@@ -38,7 +40,6 @@ type Context = {
 };
 
 const customerColumns = {
-  name: customers.name,
   gender: customers.gender,
   region: customers.region,
   source: customers.source,
@@ -346,8 +347,23 @@ function lastContactCondition(ctx: Context, condition: SegmentCondition): SQL {
   return before ? sql`(${inRange} and not ${hasConversation(sql`${lastMessageAt} >= ${before}`)})` : inRange;
 }
 
+/**
+ * Names compare in search's folded form (search_name, customer-search.ts), so 陈 finds 陳大文 and ＬｉＭｉｎｇ finds
+ * LiMing as search does; equality and lists use customers_search_name_idx, contains the grams' GIN index.
+ */
+function nameCondition(ctx: Context, condition: SegmentCondition): SQL {
+  const fold = (value: unknown) => normalizeText(String(value));
+  const { op, value } = condition;
+  // Blank text folds to '' (names are stored trimmed): it names nothing rather than every customer.
+  if (op === 'contains') return fold(value) ? nameContains(fold(value)) : never;
+  const folded = Array.isArray(value) ? value.map(fold) : value == null ? value : fold(value);
+  return compare(ctx, sql`${customers.searchName}`, 'text', op, folded);
+}
+
 function compileCondition(ctx: Context, condition: SegmentCondition): SQL {
   switch (condition.field) {
+    case 'name':
+      return nameCondition(ctx, condition);
     case 'tags':
       return tagCondition(ctx, condition);
     case 'custom_field':

@@ -185,6 +185,38 @@ describe('segment conditions', () => {
     expect(await one({ field: 'campaign', op: 'eq', value: '618大促' })).toEqual(['张三']);
   });
 
+  it('compares names as search does: traditional and simplified, full- and half-width, any case', async () => {
+    const { owner } = await createWorkspace(context);
+    const workspaceId = owner.workspaceId!;
+    const names = new Map<string, string>();
+    for (const name of ['陈小明', '陳大文', '劉德華', '張小凡', 'ＬｉＭｉｎｇ', '王芳']) {
+      names.set(await insertCustomer(context, workspaceId, { name }), name);
+    }
+    // A nickname is not the name: 王芳 nicknamed 陈 is not in 「name contains 陈」.
+    const wang = [...names].find(([, name]) => name === '王芳')![0];
+    expect((await owner.patch(`/api/v1/customers/${wang}`, { nickname: '陈' })).statusCode).toBe(200);
+    const named = async (op: string, value: unknown) => {
+      const filter = all({ field: 'name', op, value });
+      const count = await owner.post('/api/v1/segments/count', { filter });
+      const preview = await owner.post('/api/v1/segments/preview', { filter, limit: 100 });
+      expect(count.statusCode, count.body).toBe(200);
+      const found = (preview.json().items as { id: string }[]).map((c) => names.get(c.id)!).sort();
+      expect(count.json().count).toBe(found.length);
+      return found;
+    };
+    expect(await named('contains', '陈')).toEqual(sorted('陈小明', '陳大文'));
+    expect(await named('contains', '陳')).toEqual(sorted('陈小明', '陳大文'));
+    expect(await named('contains', '德华')).toEqual(['劉德華']);
+    expect(await named('eq', '刘德华')).toEqual(['劉德華']);
+    expect(await named('eq', '张小凡')).toEqual(['張小凡']);
+    expect(await named('in', ['張小凡', '陈大文'])).toEqual(sorted('張小凡', '陳大文'));
+    expect(await named('contains', 'liming')).toEqual(['ＬｉＭｉｎｇ']);
+    expect(await named('eq', 'ＬＩＭＩＮＧ')).toEqual(['ＬｉＭｉｎｇ']);
+    expect(await named('neq', '劉德华')).toEqual(sorted('陈小明', '陳大文', '張小凡', 'ＬｉＭｉｎｇ', '王芳'));
+    expect(await named('not_in', ['陈小明', '陈大文'])).toEqual(sorted('劉德華', '張小凡', 'ＬｉＭｉｎｇ', '王芳'));
+    expect(await named('contains', '　')).toEqual([]);
+  });
+
   it('filters on gender, owner, RFM tier and lifecycle stage', async () => {
     expect(await one({ field: 'gender', op: 'eq', value: 'male' })).toEqual(sorted('张三', '赵六'));
     expect(await one({ field: 'gender', op: 'is_empty' })).toEqual(['王五']);
@@ -325,6 +357,7 @@ describe('segment conditions', () => {
   it('treats SQL-looking values as plain text', async () => {
     for (const value of ["' or 1=1 --", '%', '_', "'); drop table customers; --", '\\']) {
       expect(await one({ field: 'name', op: 'eq', value })).toEqual([]);
+      expect(await one({ field: 'name', op: 'contains', value })).toEqual([]);
       expect(await one({ field: 'region', op: 'contains', value })).toEqual([]);
       expect(await one({ field: 'product', op: 'contains', value })).toEqual([]);
     }
