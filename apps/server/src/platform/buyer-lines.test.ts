@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { BUYER_LINES, guessBuyerLocale, localeFromTag, localizedDefault, messageBuyerLocale } from './buyer-lines.ts';
+import {
+  BUYER_LINES,
+  buyerLocaleOf,
+  guessBuyerLocale,
+  localeFromTag,
+  localizedDefault,
+  messageBuyerLocale,
+  SURVEY_PAGE_LINES,
+} from './buyer-lines.ts';
 
 describe("the buyer's language", () => {
   it('guesses English from mostly Latin words and Chinese otherwise', () => {
@@ -21,6 +29,13 @@ describe("the buyer's language", () => {
     expect(localeFromTag(undefined)).toBeNull();
   });
 
+  it("falls back to Chinese, the shop's language, when no tag tells", () => {
+    expect(buyerLocaleOf('en-GB')).toBe('en');
+    expect(buyerLocaleOf('zh-HK')).toBe('zh-CN');
+    expect(buyerLocaleOf(undefined)).toBe('zh-CN');
+    expect(buyerLocaleOf(' ')).toBe('zh-CN');
+  });
+
   it("prefers the widget's language over the text of the message", () => {
     expect(messageBuyerLocale({ content: '转人工', channelMeta: { locale: 'en' } })).toBe('en');
     expect(messageBuyerLocale({ content: 'hello there', channelMeta: { locale: 'zh-CN' } })).toBe('zh-CN');
@@ -39,5 +54,6 @@ describe("the buyer's language", () => {
 
   it('has every line in both languages', () => {
     expect(Object.keys(BUYER_LINES.en).sort()).toEqual(Object.keys(BUYER_LINES['zh-CN']).sort());
+    expect(Object.keys(SURVEY_PAGE_LINES.en).sort()).toEqual(Object.keys(SURVEY_PAGE_LINES['zh-CN']).sort());
   });
 });

@@ -52,6 +52,42 @@ export const BUYER_LINES = {
   },
 } as const satisfies Record<BuyerLocale, Record<string, string>>;
 
+/** The public survey page (/s/{token}), per language; `{{score}}` is the score a button gives. */
+export const SURVEY_PAGE_LINES = {
+  'zh-CN': {
+    title: '服务评价',
+    invalid: '评价链接无效',
+    invalidNote: '链接可能不完整，请从对话中的链接重新打开。',
+    thanks: '感谢您的评价！',
+    alreadyAnswered: '您已经评价过了，感谢您的反馈',
+    expired: '评价邀请已过期',
+    expiredNote: '感谢您的关注。',
+    scoreLabel: '{{score}} 分',
+    npsLow: '完全不可能',
+    npsHigh: '非常可能',
+    commentPlaceholder: '还有什么想告诉我们的吗？（选填）',
+    submit: '提交',
+    submitFailed: '提交失败，请稍后重试',
+    networkError: '网络异常，请稍后重试',
+  },
+  en: {
+    title: 'Rate our service',
+    invalid: 'This survey link is not valid',
+    invalidNote: 'The link may be incomplete. Please open it again from the link in your conversation.',
+    thanks: 'Thank you for your feedback!',
+    alreadyAnswered: 'You have already answered. Thank you for your feedback.',
+    expired: 'This survey has expired',
+    expiredNote: 'Thank you for your interest.',
+    scoreLabel: 'Score {{score}}',
+    npsLow: 'Not at all likely',
+    npsHigh: 'Extremely likely',
+    commentPlaceholder: 'Anything else you would like to tell us? (optional)',
+    submit: 'Submit',
+    submitFailed: 'Could not submit, please try again later',
+    networkError: 'Network problem, please try again later',
+  },
+} as const satisfies Record<BuyerLocale, Record<string, string>>;
+
 export type BuyerLineKey = keyof (typeof BUYER_LINES)['zh-CN'];
 
 export const buyerLine = (locale: BuyerLocale, key: BuyerLineKey): string => BUYER_LINES[locale][key];
@@ -69,6 +105,9 @@ export function localeFromTag(tag: unknown): BuyerLocale | null {
   if (typeof tag !== 'string' || !tag.trim()) return null;
   return /^zh\b/i.test(tag.trim()) ? 'zh-CN' : 'en';
 }
+
+/** A browser language tag's locale; Chinese, the shop's language, when there is none. */
+export const buyerLocaleOf = (tag: unknown): BuyerLocale => localeFromTag(tag) ?? 'zh-CN';
 
 const LATIN_WORD = /[A-Za-z]+/g;
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/gu;

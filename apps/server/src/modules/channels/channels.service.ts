@@ -8,7 +8,7 @@ import {
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan, can } from '../../platform/access.ts';
-import { localeFromTag, localizedDefault } from '../../platform/buyer-lines.ts';
+import { buyerLocaleOf, localeFromTag, localizedDefault } from '../../platform/buyer-lines.ts';
 import type { FieldCipher } from '../../platform/crypto.ts';
 import { AppError } from '../../platform/errors.ts';
 import { type EventBus, publishingTransaction } from '../../platform/events.ts';
@@ -457,7 +457,7 @@ export function createChannelsService({
         inbox: {
           name: inbox.name,
           color: inbox.settings.color,
-          greeting: localizedDefault(inbox.settings.greeting, 'inboxGreeting', localeFromTag(input.locale) ?? 'zh-CN'),
+          greeting: localizedDefault(inbox.settings.greeting, 'inboxGreeting', buyerLocaleOf(input.locale)),
           hours: hoursStatus(await inboxBusinessHours(db, inbox.workspaceId, inbox.id)),
           agentsOnline: await agentsOnline(db, inbox.workspaceId, inbox.id),
         },

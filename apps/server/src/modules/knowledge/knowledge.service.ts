@@ -27,7 +27,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/database.ts';
 import type { InboxSettingsColumn } from '../../db/schema.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
-import { localeFromTag, localizedDefault } from '../../platform/buyer-lines.ts';
+import { buyerLocaleOf, localizedDefault } from '../../platform/buyer-lines.ts';
 import { decodeCursor, decodeIdCursor, type Executor, encodeCursor } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -539,7 +539,7 @@ export function createKnowledgeService({ db, audit }: { db: Db; audit: AuditServ
            order by view_count desc, id desc limit 4`);
         quickQuestions = top.rows.map((row) => row.title);
       }
-      const greeting = localizedDefault(settings.greeting, 'botGreeting', localeFromTag(locale) ?? 'zh-CN');
+      const greeting = localizedDefault(settings.greeting, 'botGreeting', buyerLocaleOf(locale));
       return { enabled: true, greeting, quickQuestions };
     },
   };

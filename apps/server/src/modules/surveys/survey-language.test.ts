@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Client, createTestApp, createWorkspace, pause, sendSigned } from '../../../test/harness.ts';
-import { BUYER_LINES } from '../../platform/buyer-lines.ts';
+import { BUYER_LINES, SURVEY_PAGE_LINES } from '../../platform/buyer-lines.ts';
 
 const context = await createTestApp();
 const { pool } = context.database;
@@ -96,5 +96,71 @@ describe("the CSAT invitation in the buyer's language", () => {
     expect(survey.content).toBe(
       `${BUYER_LINES.en.csatLead}这次购物还满意吗？${BUYER_LINES.en.surveyLink}/s/${survey.token}`,
     );
+  });
+});
+
+/** The survey link page as a browser speaking `acceptLanguage` gets it. */
+const surveyPage = (token: string, acceptLanguage = 'zh-CN,zh;q=0.9') =>
+  context.app.inject({ method: 'GET', url: `/s/${token}`, headers: { 'accept-language': acceptLanguage } });
+
+const expire = (token: string, when: string) =>
+  pool.query(`update surveys set expires_at = now() + $2::interval where token = $1`, [token, when]);
+
+describe("the survey link page in the buyer's language", () => {
+  it('shows an English buyer every line in English: open, expired and answered', async () => {
+    const shop = await createWorkspace(context);
+    const survey = await surveyAfterResolving(shop, await fromWidget(shop, 'how do I get an invoice?', 'en-GB'));
+    const en = SURVEY_PAGE_LINES.en;
+    // The buyer's language wins over the browser the link happens to be opened in.
+    const open = await surveyPage(survey.token);
+    expect(open.statusCode).toBe(200);
+    for (const line of [en.title, en.commentPlaceholder, en.submit, BUYER_LINES.en.csatQuestion, en.thanks])
+      expect(open.body).toContain(line);
+    expect(open.body).toContain('<html lang="en">');
+    expect(open.body).toContain('aria-label="Score 5"');
+    expect(open.body).not.toMatch(/提交|选填|服务评价|分"/);
+
+    await expire(survey.token, '-1 minute');
+    const expired = await surveyPage(survey.token);
+    expect(expired.body).toContain(en.expired);
+    expect(expired.body).toContain(en.expiredNote);
+
+    await expire(survey.token, '1 day');
+    expect(
+      (
+        await context.app.inject({
+          method: 'POST',
+          url: `/public/v1/surveys/${survey.token}/responses`,
+          payload: { score: 5 },
+        })
+      ).statusCode,
+    ).toBe(201);
+    const answered = await surveyPage(survey.token);
+    expect(answered.body).toContain(`<p class="q">${en.thanks}</p>`);
+  });
+
+  it('shows a Chinese buyer the page in Chinese, even in an English browser', async () => {
+    const shop = await createWorkspace(context);
+    const survey = await surveyAfterResolving(shop, await fromWidget(shop, '我的快递三天没动了', 'zh-CN'));
+    const zh = SURVEY_PAGE_LINES['zh-CN'];
+    const open = await surveyPage(survey.token, 'en-US,en;q=0.9');
+    expect(open.body).toContain('<html lang="zh-CN">');
+    for (const line of [zh.title, zh.commentPlaceholder, zh.submit, BUYER_LINES['zh-CN'].csatQuestion])
+      expect(open.body).toContain(line);
+    expect(open.body).not.toContain(SURVEY_PAGE_LINES.en.submit);
+    await expire(survey.token, '-1 minute');
+    expect((await surveyPage(survey.token, 'en')).body).toContain(zh.expired);
+  });
+
+  it("tells an unknown link is not valid in the browser's language", async () => {
+    const english = await surveyPage('not-a-real-token-at-all', 'en-US,en;q=0.9,zh-CN;q=0.8');
+    expect(english.statusCode).toBe(404);
+    expect(english.body).toContain(SURVEY_PAGE_LINES.en.invalid);
+    expect(english.body).toContain(SURVEY_PAGE_LINES.en.invalidNote);
+    const chinese = await surveyPage('short', 'zh-TW');
+    expect(chinese.statusCode).toBe(404);
+    expect(chinese.body).toContain(SURVEY_PAGE_LINES['zh-CN'].invalid);
+    const noHeader = await context.app.inject({ method: 'GET', url: '/s/not-a-real-token-at-all' });
+    expect(noHeader.body).toContain(SURVEY_PAGE_LINES['zh-CN'].invalid);
   });
 });

@@ -75,8 +75,10 @@ export async function insertSurvey(executor: Executor, input: NewSurvey): Promis
 }
 
 /** The survey behind a public token, locked for answering when `forUpdate`. Tokens are unique across workspaces. */
+export type PublicSurveyRow = SurveyRow & { workspace_name: string; response_score: number | null };
+
 export async function findByToken(executor: Executor, token: string, forUpdate = false) {
-  const rows = await executor.execute<SurveyRow & { workspace_name: string; response_score: number | null }>(sql`
+  const rows = await executor.execute<PublicSurveyRow>(sql`
     select s.*, w.name as workspace_name, r.score as response_score
     from surveys s join workspaces w on w.id = s.workspace_id
     left join survey_responses r on r.survey_id = s.id

@@ -19,6 +19,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../platform/auth/request-auth.ts';
+import { buyerLocaleOf } from '../../platform/buyer-lines.ts';
 import { AppError } from '../../platform/errors.ts';
 import { renderSurveyPage } from './survey-page.ts';
 import type { SurveysService } from './surveys.service.ts';
@@ -132,15 +133,13 @@ export function publicSurveyRoutes(app: FastifyInstance, surveys: SurveysService
     async (request, reply) => {
       const token = request.params.token;
       limit(request, token);
-      const found = /^[A-Za-z0-9_-]{16,64}$/.test(token)
-        ? await surveys.publicSurvey(token).catch((error) => {
-            if (error instanceof AppError && error.code === 'survey.not_found') return null;
-            throw error;
-          })
-        : null;
-      const { html, nonce } = renderSurveyPage(token, found);
+      const browserLocale = buyerLocaleOf(request.headers['accept-language']?.split(/[,;]/)[0]);
+      const { survey, locale } = /^[A-Za-z0-9_-]{16,64}$/.test(token)
+        ? await surveys.surveyPage(token, browserLocale)
+        : { survey: null, locale: browserLocale };
+      const { html, nonce } = renderSurveyPage(token, survey, locale);
       return reply
-        .status(found ? 200 : 404)
+        .status(survey ? 200 : 404)
         .header('content-type', 'text/html; charset=utf-8')
         .header('cache-control', 'no-store')
         .header('referrer-policy', 'no-referrer')

@@ -89,17 +89,21 @@ export function invitationText(kind: SurveyKind, question: string, link: string,
   return `${lead}${question}${buyerLine(locale, 'surveyLink')}${link}`;
 }
 
-/** The survey's question for this conversation's buyer: the product's default in their language, the shop's own as is. */
-async function questionFor(
-  db: Db,
-  workspaceId: string,
-  conversationId: string | null,
-  kind: SurveyKind,
-  question: string,
-) {
-  const locale = await conversationBuyerLocale(db, workspaceId, conversationId);
-  return localizedDefault(question, kind === 'csat' ? 'csatQuestion' : 'npsQuestion', locale);
-}
+/** The survey's question for a buyer: the product's default in their language, the shop's own as is. */
+const questionIn = (kind: SurveyKind, question: string, locale: BuyerLocale) =>
+  localizedDefault(question, kind === 'csat' ? 'csatQuestion' : 'npsQuestion', locale);
+
+const toPublicSurvey = (row: repo.PublicSurveyRow): PublicSurvey => {
+  const isExpired = row.status === 'expired' || (row.status === 'sent' && row.expires_at.getTime() < Date.now());
+  return {
+    kind: row.kind,
+    question: row.question,
+    state: row.status === 'answered' ? 'answered' : isExpired ? 'expired' : 'open',
+    workspaceName: row.workspace_name,
+    ...surveyScale[row.kind],
+    score: row.response_score,
+  };
+};
 
 function decodeBefore(cursor: string | undefined) {
   if (!cursor) return null;
@@ -133,9 +137,8 @@ export function createSurveysService({
   log: (error: unknown, context: Record<string, unknown>) => void;
 }) {
   /** Posts a survey's invitation into its conversation; idempotent per survey (a replay stores nothing twice). */
-  async function deliver(row: repo.SurveyRow, key = `survey:${row.id}`) {
+  async function deliver(row: repo.SurveyRow, locale: BuyerLocale, key = `survey:${row.id}`) {
     if (!row.conversation_id) return;
-    const locale = await conversationBuyerLocale(db, row.workspace_id, row.conversation_id);
     await conversations.sendAutomatedMessage({
       workspaceId: row.workspace_id,
       conversationId: row.conversation_id,
@@ -146,10 +149,11 @@ export function createSurveysService({
     });
   }
 
-  /** Creates (once per conversation) and posts a CSAT survey. */
+  /** Creates a CSAT survey once per conversation; answers it with its buyer's language. */
   async function createCsat(workspaceId: string, conversationId: string, settings: SurveySettings) {
     const conversation = await repo.findConversation(db, workspaceId, conversationId);
     if (!conversation) throw new AppError('conversation.not_found', '会话不存在');
+    const locale = await conversationBuyerLocale(db, workspaceId, conversationId);
     const { row, isNew } = await repo.insertSurvey(db, {
       id: newId(),
       workspaceId,
@@ -159,19 +163,19 @@ export function createSurveysService({
       agentId: await repo.servingAgentOf(db, workspaceId, conversationId),
       segmentId: null,
       sendId: null,
-      question: await questionFor(db, workspaceId, conversationId, 'csat', settings.csatQuestion),
+      question: questionIn('csat', settings.csatQuestion, locale),
       token: randomToken(16),
       expiresAt: new Date(Date.now() + settings.expiryDays * DAY_MS),
     });
-    return { row, isNew };
+    return { row, isNew, locale };
   }
 
   async function onResolved(workspaceId: string, conversationId: string) {
     const settings = await getSurveySettings(db, workspaceId);
     if (!settings.csatEnabled || !settings.csatAutoSend) return;
-    const { row } = await createCsat(workspaceId, conversationId, settings);
+    const { row, locale } = await createCsat(workspaceId, conversationId, settings);
     // Delivered again on a replay or a second resolution: the idempotency key stores the message once.
-    if (row.status === 'sent') await deliver(row);
+    if (row.status === 'sent') await deliver(row, locale);
   }
 
   /** Opens the 差评回访 ticket for a low score, for a supervisor of the agent's team (else any supervisor). */
@@ -210,6 +214,7 @@ export function createSurveysService({
         const batch = await repo.nextReachable(db, where, after, 200);
         if (batch.length === 0) break;
         for (const target of batch) {
+          const locale = await conversationBuyerLocale(db, workspaceId, target.conversation_id);
           const { row, isNew } = await repo.insertSurvey(db, {
             id: newId(),
             workspaceId,
@@ -219,12 +224,12 @@ export function createSurveysService({
             agentId: await repo.servingAgentOf(db, workspaceId, target.conversation_id),
             segmentId: payload.segmentId,
             sendId: payload.sendId,
-            question: await questionFor(db, workspaceId, target.conversation_id, 'nps', payload.question),
+            question: questionIn('nps', payload.question, locale),
             token: randomToken(16),
             expiresAt: new Date(Date.now() + payload.expiryDays * DAY_MS),
           });
           if (isNew) created++;
-          if (row.status === 'sent') await deliver(row);
+          if (row.status === 'sent') await deliver(row, locale);
         }
         done += batch.length;
         after = batch.at(-1)!.customer_id;
@@ -260,11 +265,11 @@ export function createSurveysService({
       assertCan(actor, 'conversations:reply');
       const settings = await getSurveySettings(db, actor.workspaceId);
       if (!settings.csatEnabled) throw new AppError('survey.disabled', '满意度调查未开启，请在设置中开启');
-      const { row } = await createCsat(actor.workspaceId, conversationId, settings);
+      const { row, locale } = await createCsat(actor.workspaceId, conversationId, settings);
       if (row.status === 'answered') throw new AppError('survey.already_answered', '客户已评价过本次会话');
       if (row.status === 'expired' || row.expires_at.getTime() < Date.now())
         throw new AppError('survey.expired', '本次会话的评价邀请已过期');
-      await deliver(row, `survey:${row.id}:invite:${Date.now()}`);
+      await deliver(row, locale, `survey:${row.id}:invite:${Date.now()}`);
       return toSurvey(row, publicUrl);
     },
 
@@ -372,15 +377,20 @@ export function createSurveysService({
     async publicSurvey(token: string): Promise<PublicSurvey> {
       const row = await repo.findByToken(db, token);
       if (!row) throw new AppError('survey.not_found', '评价链接无效');
-      const isExpired = row.status === 'expired' || (row.status === 'sent' && row.expires_at.getTime() < Date.now());
-      return {
-        kind: row.kind,
-        question: row.question,
-        state: row.status === 'answered' ? 'answered' : isExpired ? 'expired' : 'open',
-        workspaceName: row.workspace_name,
-        ...surveyScale[row.kind],
-        score: row.response_score,
-      };
+      return toPublicSurvey(row);
+    },
+
+    /**
+     * The link page's survey (null for an unknown token) and the language to show it in: its conversation's buyer's;
+     * the browser's (`browserLocale`) for a link without a conversation or an unknown one.
+     */
+    async surveyPage(token: string, browserLocale: BuyerLocale) {
+      const row = await repo.findByToken(db, token);
+      if (!row) return { survey: null, locale: browserLocale };
+      const locale = row.conversation_id
+        ? await conversationBuyerLocale(db, row.workspace_id, row.conversation_id)
+        : browserLocale;
+      return { survey: toPublicSurvey(row), locale };
     },
 
     /**
