@@ -96,6 +96,8 @@ export const tagDeleteConflict = z.object({
   children: z.number().int(),
   customers: z.number().int(),
   conversations: z.number().int(),
+  /** Saved segments whose filter uses one of the tags: while there are any, even `force` is refused. */
+  segments: z.array(z.object({ id: z.string(), name: z.string() })),
 });
 export type TagDeleteConflict = z.infer<typeof tagDeleteConflict>;
 

@@ -6,7 +6,7 @@ import { type Actor, assertCan } from '../../platform/access.ts';
 import { workspaceTimezone } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { lazyModule } from '../../platform/lazy-module.ts';
-import { FONT_PATH, neutraliseFormula } from '../imports-exports/index.ts';
+import { exportText, FONT_PATH, neutraliseFormula, printableInPdf } from '../imports-exports/index.ts';
 import * as repo from './analytics.repository.ts';
 import { computeServiceReport, daysBetween } from './service-report.ts';
 
@@ -115,6 +115,7 @@ function toPdf(report: ServiceReport): Promise<Buffer> {
   document.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) => document.on('end', () => resolve(Buffer.concat(chunks))));
   document.registerFont('cjk', FONT_PATH);
+  let replacedAny = false;
   document.font('cjk').fontSize(16).text('服务数据报表');
   document
     .fontSize(9)
@@ -123,9 +124,15 @@ function toPdf(report: ServiceReport): Promise<Buffer> {
   for (const table of reportTables(report)) {
     document.moveDown(0.8).fillColor('#000000').fontSize(12).text(table.name);
     document.fontSize(9).text(table.headers.join('  |  '), { paragraphGap: 2 });
-    for (const row of table.rows) document.text(row.join('  |  '), { paragraphGap: 2 });
+    for (const row of table.rows) {
+      const line = row.join('  |  ');
+      const printable = printableInPdf(line);
+      replacedAny ||= printable !== line;
+      document.text(printable, { paragraphGap: 2 });
+    }
     if (table.rows.length === 0) document.fillColor('#999999').text('暂无数据').fillColor('#000000');
   }
+  if (replacedAny) document.moveDown(0.8).fontSize(8).fillColor('#666666').text(exportText['zh-CN'].pdfMissingGlyphs);
   document.end();
   return done;
 }

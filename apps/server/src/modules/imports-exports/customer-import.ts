@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Executor } from '../../platform/db-helpers.ts';
 import { newId } from '../../platform/ids.ts';
+import { normalizeText } from '../../platform/text/index.ts';
 import { searchColumns } from '../customers/customer-search.ts';
 import { recordCustomerEvents } from '../customers/index.ts';
 import {
@@ -32,6 +33,7 @@ export type CustomFieldDefinition = {
 
 /** What the customer rows of a file are checked against: the workspace's tags and custom fields. */
 export type CustomerImportReference = {
+  /** Tag ids by each tag's name and by its normalizeText form (ｖｉｐ, 會員 find VIP, 会员); exact names win. */
   tagsByName: Map<string, string>;
   customFields: Map<string, CustomFieldDefinition>;
   fromXlsx: boolean;
@@ -103,7 +105,8 @@ export function readCustomerRow(
   };
   const issues = new CellIssues();
   const tagNames = splitTagNames(at('tags'));
-  const unknownTags = tagNames.filter((name) => !reference.tagsByName.has(name));
+  const tagIdOf = (name: string) => reference.tagsByName.get(name) ?? reference.tagsByName.get(normalizeText(name));
+  const unknownTags = tagNames.filter((name) => !tagIdOf(name));
   if (unknownTags.length > 0)
     issues.add(cellError('import.tags_unknown', { names: unknownTags.join('、'), count: unknownTags.length }));
   const custom: Record<string, unknown> = {};
@@ -138,7 +141,7 @@ export function readCustomerRow(
     source: text('source', '来源渠道', 100),
     campaign: text('campaign', '来源活动', 100),
     notes: text('notes', '备注', 5000),
-    tagIds: tagNames.flatMap((tag) => reference.tagsByName.get(tag) ?? []),
+    tagIds: [...new Set(tagNames.flatMap((tag) => tagIdOf(tag) ?? []))],
     custom,
     buyer: platform && buyerId ? `${platform}:${buyerId}` : null,
   };

@@ -31,16 +31,21 @@ type ExportText = {
   genders: Record<string, string>;
   /** The PDF's title and the file's name start with this. */
   title: string;
+  /** Under a PDF in which some characters were drawn as □ (the embedded font lacks them). */
+  pdfMissingGlyphs: string;
 };
 
 export const exportText: Record<ExportLocale, ExportText> = {
   'zh-CN': {
     genders: { male: '男', female: '女', unknown: '' },
     title: '客户导出',
+    pdfMissingGlyphs: '注：部分字符（如生僻字、表情）无法在 PDF 中显示，已用 □ 代替，完整内容请导出 CSV 或 Excel',
   },
   en: {
     genders: { male: 'Male', female: 'Female', unknown: '' },
     title: 'Customers export',
+    pdfMissingGlyphs:
+      'Note: some characters (such as rare Chinese characters and emoji) cannot be shown in a PDF and appear as □. Export CSV or Excel for the full text.',
   },
 };
 

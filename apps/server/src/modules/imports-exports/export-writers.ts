@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -20,12 +21,35 @@ export const FONT_PATH = path.resolve(
   '../../../assets/fonts/NotoSansSC-Common.otf',
 );
 
+/** Every character the embedded subset font has a glyph for (the list is generated together with the font). */
+let fontCharacters: Set<string> | undefined;
+function coveredByFont(character: string) {
+  fontCharacters ??= new Set(readFileSync(FONT_PATH.replace(/\.otf$/, '.chars.txt'), 'utf8'));
+  return fontCharacters.has(character);
+}
+const graphemes = new Intl.Segmenter('zh-CN', { granularity: 'grapheme' });
+
 /**
- * Spreadsheets run CSV cells starting with = + - @ (or a tab / carriage return) as formulas (CSV injection):
+ * `text` with each character the embedded font cannot draw (rare characters such as 𠮷, emoji) replaced by □:
+ * pdfkit would draw nothing for it, and it also breaks the line there. A whole emoji sequence becomes one □.
+ * Line breaks and tabs stay as they are.
+ */
+export function printableInPdf(text: string): string {
+  let result = '';
+  for (const { segment } of graphemes.segment(text)) {
+    result += /^[\n\r\t]+$/.test(segment) || [...segment].every(coveredByFont) ? segment : '□';
+  }
+  return result;
+}
+
+/**
+ * Spreadsheets run CSV cells starting with = + - @ (or a tab / carriage return) as formulas (CSV injection),
+ * and some East-Asian Excel/WPS builds turn a leading full-width ＝ ＋ － ＠ into those:
  * such cells get a leading apostrophe so they stay text. CSV only: an XLSX cell is typed, and a string cell is
  * never a formula, so there the apostrophe would only become part of the value.
  */
-export const neutraliseFormula = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+export const neutraliseFormula = (value: string): string =>
+  /^[=+\-@\t\r]/.test(value.normalize('NFKC')) ? `'${value}` : value;
 
 const csvField = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
@@ -68,24 +92,36 @@ export function createXlsxWriter(headers: string[]): ExportWriter {
   };
 }
 
-/** A PDF table: one line per customer, `label: value` pairs wrapped to the page width, in the embedded CJK font. */
-export function createPdfWriter(headers: string[], title: string, exportedAt: string): ExportWriter {
+/**
+ * A PDF table: one line per customer, `label: value` pairs wrapped to the page width, in the embedded CJK font.
+ * Characters the font lacks print as □, and then `missingGlyphsNote` closes the file.
+ */
+export function createPdfWriter(
+  headers: string[],
+  title: string,
+  exportedAt: string,
+  missingGlyphsNote: string,
+): ExportWriter {
   const document = new (pdfkit())({ size: 'A4', margin: 36, info: { Title: title } });
   const output = new PassThrough();
   document.pipe(output);
   document.registerFont('cjk', FONT_PATH);
-  document.font('cjk').fontSize(14).text(title);
+  document.font('cjk').fontSize(14).text(printableInPdf(title));
   document.fontSize(8).fillColor('#666666').text(`导出时间：${exportedAt}`);
   document.moveDown(0.5).fillColor('#000000').fontSize(9);
   let count = 0;
+  let replacedAny = false;
   return {
     output,
     async writeRow(values) {
       count++;
       const line = headers.map((header, i) => `${header}：${values[i] || '—'}`).join('   ');
-      document.text(`${count}. ${line}`, { paragraphGap: 4 });
+      const printable = printableInPdf(line);
+      replacedAny ||= printable !== line;
+      document.text(`${count}. ${printable}`, { paragraphGap: 4 });
     },
     async end() {
+      if (replacedAny) document.moveDown(0.5).fontSize(8).fillColor('#666666').text(missingGlyphsNote);
       document.end();
     },
   };

@@ -41,6 +41,7 @@ import { AppError } from '../../platform/errors.ts';
 import type { Files } from '../../platform/files.ts';
 import { newId } from '../../platform/ids.ts';
 import { actorOf, JobCancelled, type JobContext, type Jobs, storedActor } from '../../platform/jobs.ts';
+import { normalizeText } from '../../platform/text/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { upsertOrder } from '../orders/index.ts';
 import { resolveCustomerTarget, type SearchMatches } from '../segments/index.ts';
@@ -302,9 +303,11 @@ export function createImportsExportsService({
     row: repo.ImportRow,
     defaultPlatform: OrderPlatform | null,
   ): Promise<CustomerImportReference> {
+    const tags = await repo.tagsOf(executor, row.workspaceId);
     const tagsByName = new Map<string, string>();
-    for (const tag of await repo.tagsOf(executor, row.workspaceId))
-      if (!tagsByName.has(tag.name)) tagsByName.set(tag.name, tag.id);
+    for (const tag of tags) if (!tagsByName.has(tag.name)) tagsByName.set(tag.name, tag.id);
+    for (const tag of tags)
+      if (!tagsByName.has(normalizeText(tag.name))) tagsByName.set(normalizeText(tag.name), tag.id);
     const customFields = new Map((await customFieldsOf(executor, row.workspaceId)).map((f) => [f.key, f]));
     return { tagsByName, customFields, fromXlsx: row.format === 'xlsx', defaultPlatform };
   }
@@ -769,7 +772,12 @@ export function createImportsExportsService({
         ? createCsvWriter(headers)
         : format === 'xlsx'
           ? createXlsxWriter(headers)
-          : createPdfWriter(headers, `${exportText[locale].title} ${stamp}`, exportedAt);
+          : createPdfWriter(
+              headers,
+              `${exportText[locale].title} ${stamp}`,
+              exportedAt,
+              exportText[locale].pdfMissingGlyphs,
+            );
     const contentType = {
       csv: 'text/csv; charset=utf-8',
       xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

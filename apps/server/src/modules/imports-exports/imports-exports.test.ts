@@ -139,6 +139,41 @@ async function download(client: Client, fileId: string) {
   return response.rawPayload;
 }
 
+/** A tag written straight to the database, as look-alike duplicates were before the API compared names. */
+async function insertLegacyTag(workspaceId: string, groupId: string, name: string) {
+  const { rows } = await context.database.pool.query(
+    `insert into tags (id, workspace_id, group_id, name, color, position)
+     values (gen_random_uuid(), $1, $2, $3, '#1677ff', 0) returning id`,
+    [workspaceId, groupId, name],
+  );
+  return rows[0].id as string;
+}
+
+/** The text lines of a pdfkit PDF: each text run's glyph ids mapped back through the font's ToUnicode map. */
+function pdfLines(pdf: Buffer): string[] {
+  const streams = [...pdf.toString('latin1').matchAll(/stream\r?\n([\s\S]*?)endstream/g)].map((m) => {
+    try {
+      return inflateSync(Buffer.from(m[1]!, 'latin1')).toString('latin1');
+    } catch {
+      return '';
+    }
+  });
+  const unicodeOf = new Map<number, string>();
+  for (const range of streams.join('\n').matchAll(/<([0-9a-f]{4})> <[0-9a-f]{4}> \[([^\]]*)\]/gi)) {
+    const targets = [...range[2]!.matchAll(/<([0-9a-f]+)>/gi)].map((m) => Buffer.from(m[1]!, 'hex').swap16());
+    for (const [i, utf16] of targets.entries())
+      unicodeOf.set(Number.parseInt(range[1]!, 16) + i, utf16.toString('utf16le'));
+  }
+  return streams
+    .flatMap((stream) => [...stream.matchAll(/\[([^\]]*)\] TJ/g)])
+    .map((run) =>
+      [...run[1]!.matchAll(/<([0-9a-f]+)>/gi)]
+        .flatMap((hex) => hex[1]!.match(/.{4}/g)!)
+        .map((glyph) => unicodeOf.get(Number.parseInt(glyph, 16)) ?? '\u0000')
+        .join(''),
+    );
+}
+
 const customersCsv = csv([
   '姓名,手机号,邮箱,性别,生日,地区,标签,备注',
   '张三,13812345678,zhang@example.com,男,1990-05-01,浙江杭州,,老客户',
@@ -325,6 +360,44 @@ describe('customer import', () => {
       [supervisor.workspaceId],
     );
     expect(rows).toEqual([{ name: '测试甲重复', notes: '同手机' }]);
+  });
+
+  it('matches tag cells by normalised name: ｖｉｐ is VIP and 會員 is 会员, while an exact name still wins', async () => {
+    const { owner } = await createWorkspace(context);
+    const groups = (await owner.get('/api/v1/tag-groups')).json().items as {
+      name: string;
+      id: string;
+      tags: { id: string; name: string }[];
+    }[];
+    const vip = groups.flatMap((g) => g.tags).find((t) => t.name === 'VIP')!.id;
+    const member = (await owner.post('/api/v1/tags', { groupId: groups[2]!.id, name: '会员' })).json().id;
+    // An older look-alike kept from before the name check: the exact spelling maps to it.
+    const legacy = await insertLegacyTag(owner.workspaceId!, groups[1]!.id, '復購');
+    const file = csv([
+      '姓名,手机号,标签',
+      '甲,13600000501,ｖｉｐ、會員',
+      '乙,13600000502,復購',
+      '丙,13600000503,不存在',
+    ]);
+    const upload1 = await upload(owner, file, 'kind=customers&filename=tags.csv');
+    expect(upload1.statusCode, upload1.body).toBe(201);
+    const mapping = { 姓名: 'name', 手机号: 'phone', 标签: 'tags' };
+    const dryRun = await owner.post(`/api/v1/imports/${upload1.json().importId}/dry-run`, { mapping });
+    expect(dryRun.statusCode, dryRun.body).toBe(200);
+    expect(dryRun.json().rejectedSample).toEqual([
+      expect.objectContaining({ row: 4, reason: '未知标签：不存在（请先在标签管理中创建）' }),
+    ]);
+    const result = await runJob(owner, `/api/v1/imports/${upload1.json().importId}/run`, { mapping });
+    expect(result).toMatchObject({ created: 2, rejected: 1 });
+    const { rows } = await context.database.pool.query(
+      `select c.name, array(select t.tag_id::text from customer_tags t where t.customer_id = c.id order by 1) as tags
+       from customers c where c.workspace_id = $1 order by c.phone`,
+      [owner.workspaceId],
+    );
+    expect(rows).toEqual([
+      { name: '甲', tags: [vip, member].sort() },
+      { name: '乙', tags: [legacy] },
+    ]);
   });
 
   it('writes new customers exactly (quotes, backslashes, tabs, line breaks), with their tags, buyer ids and an event each', async () => {
@@ -1012,7 +1085,8 @@ describe('customer export', () => {
 
   it('exports CSV with formulas neutralised, phones revealed to supervisors and masked for analysts', async () => {
     await context.database.pool.query(
-      `insert into customers (id, workspace_id, name, phone) values (gen_random_uuid(), $1, '=HYPERLINK("x")', '13600000009')`,
+      `insert into customers (id, workspace_id, name, phone) values (gen_random_uuid(), $1, '=HYPERLINK("x")', '13600000009'),
+         (gen_random_uuid(), $1, '＝1+1', '13600000019'), (gen_random_uuid(), $1, '＋86 cmd', '13600000029')`,
       [supervisor.workspaceId],
     );
     const body = { target: { all: true }, format: 'csv', fields: ['name', 'phone'] };
@@ -1021,6 +1095,9 @@ describe('customer export', () => {
     expect(fullText.startsWith('\ufeff姓名,手机号\r\n')).toBe(true);
     expect(fullText).toContain('张三丰,13812345678');
     expect(fullText).toContain(`"'=HYPERLINK(""x"")",13600000009`);
+    // Full-width ＝ ＋ － ＠ too: some East-Asian Excel/WPS builds read them as formula starts.
+    expect(fullText).toContain(`'＝1+1,13600000019`);
+    expect(fullText).toContain(`'＋86 cmd,13600000029`);
 
     const masked = await runJob(analyst, '/api/v1/exports', body);
     expect(masked.rows).toBe(full.rows);
@@ -1094,6 +1171,39 @@ describe('customer export', () => {
     expect(toUnicode.toLowerCase()).toContain('4e09');
     expect(toUnicode.toLowerCase()).toContain('5289');
     expect(toUnicode.toLowerCase()).toContain('81fa');
+  });
+
+  it('prints □ for characters the PDF font lacks (𠮷, emoji) and says so under the table, keeping each line whole', async () => {
+    const { owner } = await createWorkspace(context);
+    for (const name of ['𠮷田花子', '小美🌸', '张三']) await insertCustomer(context, owner.workspaceId!, { name });
+    const result = await runJob(owner, '/api/v1/exports', { target: { all: true }, format: 'pdf', fields: ['name'] });
+    const lines = pdfLines(await download(owner, result.fileId));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\d\. 姓名：□田花子$/),
+        expect.stringMatching(/^\d\. 姓名：小美□$/),
+        expect.stringMatching(/^\d\. 姓名：张三$/),
+      ]),
+    );
+    expect(lines.join('')).not.toContain('\u0000');
+    expect(lines.at(-1)).toBe(
+      '注：部分字符（如生僻字、表情）无法在 PDF 中显示，已用 □ 代替，完整内容请导出 CSV 或 Excel',
+    );
+
+    const english = await runJob(owner, '/api/v1/exports', {
+      target: { q: '小美' },
+      format: 'pdf',
+      fields: ['name'],
+      locale: 'en',
+    });
+    const englishLines = pdfLines(await download(owner, english.fileId));
+    expect(englishLines).toContain('1. Name：小美□');
+    // The English note wraps onto a second line.
+    expect(englishLines.slice(-2).join(' ')).toMatch(/^Note: some characters .* appear as □\. Export CSV or Excel/);
+
+    const plain = await runJob(owner, '/api/v1/exports', { target: { q: '张三' }, format: 'pdf', fields: ['name'] });
+    const plainLines = pdfLines(await download(owner, plain.fileId));
+    expect(plainLines.at(-1)).toBe('1. 姓名：张三');
   });
 
   it('refuses a PDF of more than 5000 customers when it is asked for, queueing nothing', async () => {

@@ -1,4 +1,5 @@
-export { FONT_PATH, neutraliseFormula } from './export-writers.ts';
+export { exportText } from './export-labels.ts';
+export { FONT_PATH, neutraliseFormula, printableInPdf } from './export-writers.ts';
 export { defineImportsExportsJobs } from './imports-exports.jobs.ts';
 export { importsExportsRoutes } from './imports-exports.routes.ts';
 export {

@@ -88,7 +88,8 @@ export async function peek(source: Readable, bytes: number): Promise<{ head: Buf
 const FFFD = '\ufffd';
 /**
  * A CSV cell `'=…` (`'+…`, `'-…`, `'@…`) is one a spreadsheet export neutralised (ours do, see export-writers.ts,
- * and so does the rejected-rows report): the apostrophe is not part of the value, so a re-import drops it.
+ * and so does the rejected-rows report, also before full-width ＝ ＋ － ＠): the apostrophe is not part of the
+ * value, so a re-import drops it.
  */
 const FORMULA_START = /^[=+\-@\t\r]$/;
 
@@ -107,7 +108,8 @@ async function* csvRows(source: AsyncIterable<Buffer>, encoding: TextEncoding): 
       row++;
       for (let i = 0; i < record.length; i++) {
         const cell = record[i]!;
-        if (cell.charCodeAt(0) === 0x27 && FORMULA_START.test(cell.charAt(1))) record[i] = cell.slice(1);
+        if (cell.charCodeAt(0) === 0x27 && FORMULA_START.test(cell.charAt(1).normalize('NFKC')))
+          record[i] = cell.slice(1);
       }
       yield { row, cells: record, brokenEncoding: record.some((cell) => cell.includes(FFFD)) };
     }

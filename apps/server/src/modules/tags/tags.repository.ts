@@ -41,33 +41,39 @@ export const updateGroup = async (
 export const deleteGroup = (db: Executor, workspaceId: string, id: string) =>
   db.delete(tagGroups).where(and(eq(tagGroups.workspaceId, workspaceId), eq(tagGroups.id, id)));
 
-export const listTags = (db: Executor, workspaceId: string, groupId?: string) =>
-  db
-    .select()
-    .from(tags)
-    .where(and(eq(tags.workspaceId, workspaceId), groupId ? eq(tags.groupId, groupId) : undefined))
-    .orderBy(asc(tags.position), asc(tags.name));
+const pinyinOrder = new Intl.Collator('zh-CN');
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+type TagOrderKey = Pick<TagRow, 'position' | 'name' | 'id'>;
 
-/** One page of tags in display order (position, name, then id so equal rows keep one order), after `after`. */
-export const listTagPage = (
+/**
+ * Display order: position, then name in pinyin order (阿里, 安静, 百度, 会员, 中国), then code point and id so
+ * equal rows keep one order. Sorted here, not in SQL: a zh collation is not in every PostgreSQL build.
+ */
+const compareTags = (a: TagOrderKey, b: TagOrderKey) =>
+  a.position - b.position ||
+  pinyinOrder.compare(a.name, b.name) ||
+  byCodePoint(a.name, b.name) ||
+  byCodePoint(a.id, b.id);
+
+/** The workspace's (or a group's) tags in display order; a workspace has hundreds at most. */
+export const listTags = async (db: Executor, workspaceId: string, groupId?: string) =>
+  (
+    await db
+      .select()
+      .from(tags)
+      .where(and(eq(tags.workspaceId, workspaceId), groupId ? eq(tags.groupId, groupId) : undefined))
+  ).sort(compareTags);
+
+/** One page of tags in display order, after `after` (the previous page's last row). */
+export const listTagPage = async (
   db: Executor,
   workspaceId: string,
-  options: { groupId?: string; after?: { position: number; name: string; id: string }; limit: number },
-) =>
-  db
-    .select()
-    .from(tags)
-    .where(
-      and(
-        eq(tags.workspaceId, workspaceId),
-        options.groupId ? eq(tags.groupId, options.groupId) : undefined,
-        options.after
-          ? sql`(${tags.position}, ${tags.name}, ${tags.id}) > (${options.after.position}, ${options.after.name}, ${options.after.id}::uuid)`
-          : undefined,
-      ),
-    )
-    .orderBy(asc(tags.position), asc(tags.name), asc(tags.id))
-    .limit(options.limit);
+  options: { groupId?: string; after?: TagOrderKey; limit: number },
+) => {
+  const { after } = options;
+  const all = await listTags(db, workspaceId, options.groupId);
+  return (after ? all.filter((tag) => compareTags(tag, after) > 0) : all).slice(0, options.limit);
+};
 
 export const findTag = async (db: Executor, workspaceId: string, id: string) =>
   (
@@ -156,6 +162,18 @@ export async function countUses(db: Executor, workspaceId: string, tagIds: strin
       (select count(distinct conversation_id)::int from conversation_tags
         where workspace_id = ${workspaceId} and tag_id = any(${ids}::uuid[])) as conversations`);
   return result.rows[0]!;
+}
+
+/** Saved segments with a tag condition naming any of these tags (anywhere in the filter tree), by name. */
+export async function segmentsUsing(db: Executor, workspaceId: string, tagIds: string[]) {
+  if (tagIds.length === 0) return [];
+  const result = await db.execute<{ id: string; name: string }>(sql`
+    select s.id, s.name from segments s
+    where s.workspace_id = ${workspaceId} and exists (
+      select 1 from jsonb_path_query(s.filter, 'strict $.**.conditions[*] ? (@.field == "tags").value[*]') tag_id
+      where tag_id #>> '{}' = any(${sql.param(tagIds)}::text[]))
+    order by s.name`);
+  return result.rows;
 }
 
 export const findVisibleCustomer = async (db: Executor, workspaceId: string, id: string) =>
@@ -248,6 +266,10 @@ export async function insertApplied(
           .returning({ tagId: conversationTags.tagId });
   return rows.map((row) => row.tagId);
 }
+
+/** Serialises tag creation and renaming in a group, so two look-alike names cannot both pass the name check. */
+export const lockGroup = (db: Executor, workspaceId: string, groupId: string) =>
+  db.execute(sql`select 1 from tag_groups where workspace_id = ${workspaceId} and id = ${groupId} for update`);
 
 /** Serialises tag changes of one customer or conversation, so single-select groups stay single. */
 export const lockTarget = (db: Executor, target: TagTarget) => lockKey(db, `tags:${target.kind}:${target.id}`);

@@ -16,6 +16,7 @@ import { decodeCursor, type Executor, encodeCursor } from '../../platform/db-hel
 import { AppError, postgresCode } from '../../platform/errors.ts';
 import type { AutomationSource, EventBus } from '../../platform/events.ts';
 import { newId } from '../../platform/ids.ts';
+import { normalizeText } from '../../platform/text/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { recordCustomerEvent } from '../customers/index.ts';
 import * as repo from './tags.repository.ts';
@@ -153,6 +154,16 @@ export type TagTarget = repo.TagTarget;
 
 export type TagsService = ReturnType<typeof createTagsService>;
 
+/**
+ * Segments drive bulk actions and campaigns: deleting a tag they test would silently change whom they match (a
+ * `has_none` condition would match everyone), so even a forced delete waits until those segments drop the tag.
+ */
+function refuseWhileSegmentsUse(conflict: TagDeleteConflict, code: 'tag.in_use' | 'tag_group.in_use', what: string) {
+  if (conflict.segments.length === 0) return;
+  const names = conflict.segments.map((segment) => `「${segment.name}」`).join('');
+  throw new AppError(code, `${what}正被客户分组${names}使用，请先在这些分组的筛选条件里去掉它，再删除`, conflict);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The last row's (position, name, id) of the previous page of `GET /api/v1/tags`. */
@@ -202,10 +213,30 @@ export function createTagsService({ db, audit, events }: { db: Db; audit: AuditS
     }
   }
 
+  /**
+   * Refuses a name that equals another tag's of the group once both are normalised (width, traditional form, case:
+   * 會員 = 会员, ＶＩＰ = vip), naming that tag. Holds the group's lock until the caller's transaction ends. Only
+   * new and renamed tags are checked: look-alike tags created before this check stay as they are.
+   */
+  async function checkNameFree(executor: Executor, actor: Actor, groupId: string, name: string, tagId?: string) {
+    await repo.lockGroup(executor, actor.workspaceId, groupId);
+    const key = normalizeText(name);
+    const existing = (await repo.listTags(executor, actor.workspaceId, groupId)).find(
+      (tag) => tag.id !== tagId && normalizeText(tag.name) === key,
+    );
+    if (existing) {
+      throw new AppError('tag.name_taken', `这个标签组里已有同名标签「${existing.name}」`, {
+        tagId: existing.id,
+        name: existing.name,
+      });
+    }
+  }
+
   async function conflictOf(executor: Executor, actor: Actor, rootIds: string[]): Promise<TagDeleteConflict> {
     const subtree = await repo.subtreeIds(executor, actor.workspaceId, rootIds);
     const uses = await repo.countUses(executor, actor.workspaceId, subtree);
-    return { tags: subtree.length, children: subtree.length - rootIds.length, ...uses };
+    const segments = await repo.segmentsUsing(executor, actor.workspaceId, subtree);
+    return { tags: subtree.length, children: subtree.length - rootIds.length, ...uses, segments };
   }
 
   return {
@@ -260,6 +291,7 @@ export function createTagsService({ db, audit, events }: { db: Db; audit: AuditS
         const group = await getGroup(tx, actor, id);
         const roots = (await repo.listTags(tx, actor.workspaceId, id)).map((tag) => tag.id);
         const conflict = await conflictOf(tx, actor, roots);
+        refuseWhileSegmentsUse(conflict, 'tag_group.in_use', `标签组「${group.name}」里的标签`);
         if (conflict.tags > 0 && !force) {
           throw new AppError(
             'tag_group.in_use',
@@ -308,6 +340,7 @@ export function createTagsService({ db, audit, events }: { db: Db; audit: AuditS
       return db.transaction(async (tx) => {
         await getGroup(tx, actor, body.groupId);
         if (body.parentId) await checkParent(tx, actor, body.groupId, body.parentId);
+        await checkNameFree(tx, actor, body.groupId, body.name);
         const row = await uniqueName('tag.name_taken', '这个标签组里已有同名标签', () =>
           repo.insertTag(tx, {
             id: newId(),
@@ -331,6 +364,9 @@ export function createTagsService({ db, audit, events }: { db: Db; audit: AuditS
           await repo.lockHierarchy(tx, actor.workspaceId);
           await checkParent(tx, actor, tag.groupId, body.parentId, id);
         }
+        // Unchanged up to normalisation: an older look-alike pair keeps saving (colour, position) as before.
+        if (body.name !== undefined && normalizeText(body.name) !== normalizeText(tag.name))
+          await checkNameFree(tx, actor, tag.groupId, body.name, id);
         const row = await uniqueName('tag.name_taken', '这个标签组里已有同名标签', () =>
           repo.updateTag(tx, actor.workspaceId, id, body),
         );
@@ -344,6 +380,7 @@ export function createTagsService({ db, audit, events }: { db: Db; audit: AuditS
       await db.transaction(async (tx) => {
         const tag = await getTag(tx, actor, id);
         const conflict = await conflictOf(tx, actor, [id]);
+        refuseWhileSegmentsUse(conflict, 'tag.in_use', `标签「${tag.name}」`);
         if ((conflict.children > 0 || conflict.customers > 0 || conflict.conversations > 0) && !force) {
           throw new AppError(
             'tag.in_use',

@@ -80,6 +80,76 @@ describe('tag groups and tags', () => {
     expect(blank.statusCode).toBe(400);
   });
 
+  it('refuses names that differ only by width, traditional form or case, naming the tag that exists', async () => {
+    const { owner, group, tagNamed } = await setup();
+    const behaviour = group('行为').id;
+    expect((await owner.post('/api/v1/tags', { groupId: behaviour, name: '会员' })).statusCode).toBe(201);
+    const lookAlikes: [string, string][] = [
+      ['會員', '会员'],
+      ['ＶＩＰ', 'VIP'],
+      ['vip', 'VIP'],
+      ['復購', '复购'],
+    ];
+    for (const [name, existing] of lookAlikes) {
+      const refused = await owner.post('/api/v1/tags', { groupId: behaviour, name });
+      expect(refused.statusCode, name).toBe(409);
+      expect(refused.json().error).toMatchObject({
+        code: 'tag.name_taken',
+        message: `这个标签组里已有同名标签「${existing}」`,
+        details: { tagId: tagNamed(existing)?.id ?? expect.any(String), name: existing },
+      });
+    }
+    // Another group may use the name.
+    expect((await owner.post('/api/v1/tags', { groupId: group('来源').id, name: 'vip' })).statusCode).toBe(201);
+    // Renaming: onto a look-alike is refused, a new spelling of the tag's own name is not.
+    const renamed = await owner.patch(`/api/v1/tags/${tagNamed('复购').id}`, { name: 'ｖｉｐ' });
+    expect(renamed.statusCode).toBe(409);
+    expect(renamed.json().error.message).toBe('这个标签组里已有同名标签「VIP」');
+    const respelled = await owner.patch(`/api/v1/tags/${tagNamed('VIP').id}`, { name: 'ＶＩＰ' });
+    expect(respelled.statusCode, respelled.body).toBe(200);
+    expect(respelled.json().name).toBe('ＶＩＰ');
+
+    // Two look-alikes at once: the group's lock lets one through.
+    const groupId = (await owner.post('/api/v1/tag-groups', { name: '并发' })).json().id;
+    const racing = await Promise.all(
+      ['老顧客', '老顾客', 'ＬＧＫ', 'lgk'].map((name) => owner.post('/api/v1/tags', { groupId, name })),
+    );
+    expect(racing.map((response) => response.statusCode).sort()).toEqual([201, 201, 409, 409]);
+  });
+
+  it('keeps older look-alike tags editable (no migration removes them)', async () => {
+    const { owner, workspaceId, group, tagNamed } = await setup();
+    const { rows } = await context.database.pool.query(
+      `insert into tags (id, workspace_id, group_id, name, color, position)
+       values (gen_random_uuid(), $1, $2, '復購', '#1677ff', 0) returning id`,
+      [workspaceId, group('行为').id],
+    );
+    const recoloured = await owner.patch(`/api/v1/tags/${rows[0].id}`, { name: '復購', color: '#ff0000' });
+    expect(recoloured.statusCode, recoloured.body).toBe(200);
+    expect(tagNamed('复购')).toBeDefined();
+  });
+
+  it('lists tags of one position in pinyin order, whole and in pages', async () => {
+    const { owner } = await setup();
+    const groupId = (await owner.post('/api/v1/tag-groups', { name: '城市' })).json().id;
+    for (const name of ['中国', '会员', '安静', '澳门', '百度', '阿里'])
+      expect((await owner.post('/api/v1/tags', { groupId, name })).statusCode).toBe(201);
+    const expected = ['阿里', '安静', '澳门', '百度', '会员', '中国'];
+    const whole = (await owner.get(`/api/v1/tags?groupId=${groupId}`)).json().items.map((t: Tag) => t.name);
+    expect(whole).toEqual(expected);
+    const fromGroup = (await owner.get(`/api/v1/tag-groups/${groupId}`)).json().tags.map((t: Tag) => t.name);
+    expect(fromGroup).toEqual(expected);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
+      const page = (await owner.get(`/api/v1/tags?groupId=${groupId}&limit=4${query}`)).json();
+      paged.push(...page.items.map((t: Tag) => t.name));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(expected);
+  });
+
   it('refuses agents and analysts who change tags', async () => {
     const { addUser, group, tagNamed } = await setup();
     for (const role of ['agent', 'analyst'] as const) {
@@ -135,7 +205,13 @@ describe('tag groups and tags', () => {
     const refused = await del(owner, `/api/v1/tags/${tagNamed('电商平台').id}`);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.code).toBe('tag.in_use');
-    expect(refused.json().error.details).toEqual({ tags: 6, children: 5, customers: 1, conversations: 0 });
+    expect(refused.json().error.details).toEqual({
+      tags: 6,
+      children: 5,
+      customers: 1,
+      conversations: 0,
+      segments: [],
+    });
     expect(await countRows(context, 'from tags where id = $1', [tagNamed('电商平台').id])).toBe(1);
 
     const usedLeaf = await del(owner, `/api/v1/tags/${tagNamed('抖音').id}`);
@@ -159,6 +235,44 @@ describe('tag groups and tags', () => {
     expect(
       await countRows(context, `from audit_log where workspace_id = $1 and action = 'tags.deleted'`, [workspaceId]),
     ).toBe(2);
+  });
+
+  it('refuses to delete a tag, its parent or its group while a saved segment uses it, even when forced', async () => {
+    const { owner, workspaceId, group, tagNamed } = await setup();
+    const douyin = tagNamed('抖音').id;
+    const filter = {
+      op: 'and',
+      conditions: [{ op: 'or', conditions: [{ field: 'tags', op: 'has_none', value: [douyin] }] }],
+    };
+    const segment = (await owner.post('/api/v1/segments', { name: '非抖音客户', filter })).json();
+    await owner.post('/api/v1/segments', {
+      name: '无关分组',
+      filter: { op: 'and', conditions: [{ field: 'tags', op: 'has_any', value: [tagNamed('VIP').id] }] },
+    });
+    const inSegment = [{ id: segment.id, name: '非抖音客户' }];
+
+    for (const url of [`/api/v1/tags/${douyin}`, `/api/v1/tags/${douyin}?force=true`]) {
+      const refused = await del(owner, url);
+      expect(refused.statusCode, url).toBe(409);
+      expect(refused.json().error).toMatchObject({
+        code: 'tag.in_use',
+        message: '标签「抖音」正被客户分组「非抖音客户」使用，请先在这些分组的筛选条件里去掉它，再删除',
+        details: { customers: 0, segments: inSegment },
+      });
+    }
+    // Its parent takes the child along, and so does its group.
+    const parent = await del(owner, `/api/v1/tags/${tagNamed('电商平台').id}?force=true`);
+    expect(parent.json().error).toMatchObject({ code: 'tag.in_use', details: { segments: inSegment } });
+    const wholeGroup = await del(owner, `/api/v1/tag-groups/${group('来源').id}?force=true`);
+    expect(wholeGroup.statusCode).toBe(409);
+    expect(wholeGroup.json().error).toMatchObject({ code: 'tag_group.in_use', details: { segments: inSegment } });
+    expect(await countRows(context, 'from tags where id = $1', [douyin])).toBe(1);
+
+    // Once the segment no longer tests the tag, the delete goes through.
+    const edited = await owner.patch(`/api/v1/segments/${segment.id}`, { filter: { op: 'and', conditions: [] } });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect((await del(owner, `/api/v1/tags/${douyin}`)).statusCode).toBe(204);
+    expect(await countRows(context, 'from tags where workspace_id = $1 and id = $2', [workspaceId, douyin])).toBe(0);
   });
 
   it('asks for confirmation before deleting a group with tags', async () => {
