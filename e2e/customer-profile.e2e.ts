@@ -209,6 +209,34 @@ describe('customer profile, timeline, export and list', () => {
     expect(watched.errors).toEqual([]);
   });
 
+  it('saving notes someone else changed since the page loaded says so, loads their version, and saves on the next try', async () => {
+    const api = ownerApi();
+    const run = runId();
+    const id = await buyer(api, { name: `周${run}`, phone: mobile(run, 7), orderNo: `E2E-${run}-n`, amountFen: 500 });
+
+    const { page, watched } = await browser.signedIn('owner', { path: `/customers/${id}` });
+    const notes = page.locator('[data-testid=customer-notes]');
+    await notes.waitFor({ state: 'visible' });
+    // Another agent saves while this page shows the older version.
+    await api.request('PATCH', `/api/v1/customers/${id}`, { notes: '同事：周末不在家' });
+    await page.locator('[data-testid=customer-notes-edit]').click();
+    await page.locator('[data-testid=customer-notes-input]').fill('我：要发顺丰');
+    await page.locator('[data-testid=customer-notes-save]').click();
+    const error = page.locator('[data-testid=customer-notes-error]');
+    await error.waitFor({ state: 'visible' });
+    expect(await error.textContent()).toBe('客户资料已被他人修改，请刷新后再保存');
+    expect((await api.request<{ notes: string }>('GET', `/api/v1/customers/${id}`)).notes).toBe('同事：周末不在家');
+
+    // The record was reloaded, so saving again is a save over the version now shown.
+    await page.locator('[data-testid=customer-notes-save]').click();
+    await error.waitFor({ state: 'detached' });
+    await waitFor(
+      async () => (await api.request<{ notes: string }>('GET', `/api/v1/customers/${id}`)).notes === '我：要发顺丰',
+      'the second save',
+    );
+    expect(watched.errors).toEqual([]);
+  });
+
   it('注销并删除个人信息: the confirmation needs a reason and the name, then the profile is erased and the order kept', async () => {
     const api = ownerApi();
     const run = runId();

@@ -887,6 +887,20 @@ const isolationChecks: Record<string, Check> = {
       () => f.b.owner.patch(`/api/v1/customers/${f.aChat.customerId}`, { name: '乙店改的', notes: 'x' }),
       'customer.not_found',
     );
+    // A's current ETag in If-Match changes nothing: B still cannot see the customer (404, not 412).
+    const etag = (await f.a.owner.get(`/api/v1/customers/${f.aChat.customerId}`)).headers.etag as string;
+    await expectUntouched(
+      'customers',
+      f.aChat.customerId,
+      () =>
+        f.b.owner.request({
+          method: 'PATCH',
+          url: `/api/v1/customers/${f.aChat.customerId}`,
+          headers: { 'if-match': etag },
+          payload: { notes: 'x' },
+        }),
+      'customer.not_found',
+    );
   },
   'POST /api/v1/customers/:id/anonymize': async (f) => {
     await expectUntouched(
@@ -1465,6 +1479,15 @@ const isolationChecks: Record<string, Check> = {
     });
     expect(withATag.json().error.code).toBe('tag.unknown');
     expect(await countRows(context, 'from customer_tags where customer_id = $1', [f.aChat.customerId])).toBe(1);
+    // The same request as one A just queued is B's own request, never answered with A's job.
+    const request = {
+      target: { customerIds: [f.aChat.customerId] },
+      action: 'add_tags',
+      tagIds: [aTag.id],
+      expectedCount: 1,
+    };
+    expect((await f.a.owner.post('/api/v1/customers/bulk', request)).statusCode).toBe(202);
+    expect((await f.b.owner.post('/api/v1/customers/bulk', request)).json().error.code).toBe('tag.unknown');
   },
   'GET /api/v1/templates': async (f) => {
     const { aTemplate } = await templateWorkOf(f);

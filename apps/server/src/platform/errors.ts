@@ -34,6 +34,8 @@ export const errorStatus = {
   /** An update that would leave a channel no way to receive (an email inbox without IMAP nor forwarding). */
   'channel.no_receive_path': 400,
   'customer.not_found': 404,
+  /** A PATCH whose If-Match names a version of the customer that is no longer current (someone saved in between). */
+  'customer.modified': 412,
   /** A duplicates lookup ran past its statement timeout (an unforeseen plan): answered instead of holding on. */
   'customer.duplicates_timeout': 503,
   'customer_channel.address_taken': 409,

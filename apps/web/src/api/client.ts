@@ -28,6 +28,8 @@ type RequestOptions = {
   /** A file sent as the raw request body (uploads), instead of JSON. */
   raw?: { data: Blob; contentType: string };
   signal?: AbortSignal;
+  /** Extra request headers (If-Match). */
+  headers?: Record<string, string>;
 };
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -91,7 +93,7 @@ async function toApiError(response: Response): Promise<ApiError> {
 }
 
 async function send(method: string, path: string, options: RequestOptions, allowCsrfRetry: boolean): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { ...options.headers, accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.raw) headers['content-type'] = options.raw.contentType;
   if (unsafeMethods.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -121,10 +123,18 @@ async function send(method: string, path: string, options: RequestOptions, allow
 }
 
 async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  return (await versionedRequest<T>(method, path, options)).data;
+}
+
+/** A response body with the version the server tagged it with (ETag), for a later write's If-Match. */
+export type Versioned<T> = { data: T; etag: string | null };
+
+async function versionedRequest<T>(method: string, path: string, options: RequestOptions): Promise<Versioned<T>> {
   const response = await send(method, path, options, true);
-  if (response.status === 204) return undefined as T;
+  const etag = response.headers.get('etag');
+  if (response.status === 204) return { data: undefined as T, etag };
   const text = await response.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  return { data: (text ? JSON.parse(text) : undefined) as T, etag };
 }
 
 export const api = {
@@ -133,6 +143,10 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   delete: <T>(path: string) => request<T>('DELETE', path),
+  getVersioned: <T>(path: string, signal?: AbortSignal) => versionedRequest<T>('GET', path, { signal }),
+  /** A PATCH refused with 412 when `etag` (If-Match) is no longer the resource's version; no etag: unconditional. */
+  patchVersioned: <T>(path: string, body: unknown, etag: string | undefined) =>
+    versionedRequest<T>('PATCH', path, { body, headers: etag ? { 'if-match': etag } : undefined }),
   /** POSTs a file as the raw body (e.g. text/csv), with `query` in the URL. */
   upload: <T>(path: string, query: Query, data: Blob, contentType: string) =>
     request<T>('POST', path, { query, raw: { data, contentType } }),

@@ -20,6 +20,7 @@ export const englishErrorText: Record<string, string> = {
   'channel.request_invalid': 'The channel request was not valid.',
   'channel.no_receive_path': 'An email channel needs IMAP or forwarding to receive mail.',
   'customer.not_found': 'This customer no longer exists.',
+  'customer.modified': 'Someone else has changed this customer. Refresh, then save again.',
   'customer_channel.address_taken':
     'This address belongs to another customer in that channel. Merge the two customers first.',
   'customer_merge.not_found': 'This merge no longer exists.',

@@ -6,6 +6,7 @@ import {
 } from '@huike/contracts';
 import type { Db } from '../../db/database.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
+import type { Executor } from '../../platform/db-helpers.ts';
 import { AppError } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import * as repo from './customers.repository.ts';
@@ -122,8 +123,12 @@ export type CustomFieldsService = ReturnType<typeof createCustomFieldsService>;
 
 /** Custom profile fields: admins define them (custom_fields:manage), everyone reads them. */
 export function createCustomFieldsService({ db }: { db: Db }) {
-  async function getRow(actor: Actor, id: string) {
-    const row = await repo.findFieldDefinition(db, actor.workspaceId, id);
+  /**
+   * The definition, locked FOR UPDATE in `tx`: counting customers that use it and changing it happen while no
+   * customer write validated against it is in flight (those lock the definitions FOR SHARE, see applyPatch).
+   */
+  async function lockRow(tx: Executor, actor: Actor, id: string) {
+    const row = await repo.findFieldDefinition(tx, actor.workspaceId, id, 'update');
     if (!row) throw new AppError('custom_field.not_found', '自定义字段不存在');
     return row;
   }
@@ -154,34 +159,38 @@ export function createCustomFieldsService({ db }: { db: Db }) {
     /** Edits a definition; an option still held by customers cannot be removed (archive the field instead). */
     async update(actor: Actor, id: string, body: UpdateCustomFieldBody) {
       assertCan(actor, 'custom_fields:manage');
-      const row = await getRow(actor, id);
-      if (body.options) {
-        checkOptions(row.type, body.options);
-        const removed = row.options.filter((option) => !body.options!.includes(option));
-        if (removed.length > 0) {
-          const uses = await repo.countCustomFieldUses(db, actor.workspaceId, row.key, removed);
-          if (uses > 0) {
-            throw new AppError('custom_field.in_use', `有 ${uses} 位客户正在使用要删除的选项，无法删除`, {
-              options: removed,
-              customers: uses,
-            });
+      return db.transaction(async (tx) => {
+        const row = await lockRow(tx, actor, id);
+        if (body.options) {
+          checkOptions(row.type, body.options);
+          const removed = row.options.filter((option) => !body.options!.includes(option));
+          if (removed.length > 0) {
+            const uses = await repo.countCustomFieldUses(tx, actor.workspaceId, row.key, removed);
+            if (uses > 0) {
+              throw new AppError('custom_field.in_use', `有 ${uses} 位客户正在使用要删除的选项，无法删除`, {
+                options: removed,
+                customers: uses,
+              });
+            }
           }
         }
-      }
-      return toDefinition((await repo.updateFieldDefinition(db, actor.workspaceId, id, body))!);
+        return toDefinition((await repo.updateFieldDefinition(tx, actor.workspaceId, id, body))!);
+      });
     },
 
     /** Deletes a definition no customer has a value for; otherwise answers 409 (archive it instead). */
     async remove(actor: Actor, id: string) {
       assertCan(actor, 'custom_fields:manage');
-      const row = await getRow(actor, id);
-      const uses = await repo.countCustomFieldUses(db, actor.workspaceId, row.key);
-      if (uses > 0) {
-        throw new AppError('custom_field.in_use', `有 ${uses} 位客户填写了「${row.label}」，请改为归档`, {
-          customers: uses,
-        });
-      }
-      await repo.deleteFieldDefinition(db, actor.workspaceId, id);
+      await db.transaction(async (tx) => {
+        const row = await lockRow(tx, actor, id);
+        const uses = await repo.countCustomFieldUses(tx, actor.workspaceId, row.key);
+        if (uses > 0) {
+          throw new AppError('custom_field.in_use', `有 ${uses} 位客户填写了「${row.label}」，请改为归档`, {
+            customers: uses,
+          });
+        }
+        await repo.deleteFieldDefinition(tx, actor.workspaceId, id);
+      });
     },
   };
 }

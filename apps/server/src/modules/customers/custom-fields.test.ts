@@ -116,6 +116,80 @@ describe('defining custom fields', () => {
   });
 });
 
+describe('removing an option while a customer is being set to it', () => {
+  /** Whether `promise` is still pending after a moment (it waits for a lock the test holds). */
+  const stillWaiting = async (promise: Promise<unknown>) => {
+    let done = false;
+    void promise.then(() => {
+      done = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return !done;
+  };
+
+  it('waits for a customer write in flight, then refuses to remove the option it set', async () => {
+    const { owner, fields, customerId } = await shopWithFields();
+    const held = await pool.connect();
+    try {
+      // A customer PATCH between its validation and its commit: the definitions locked as applyPatch does.
+      await held.query('begin');
+      await held.query('select id from customer_field_definitions where workspace_id = $1 for share', [
+        owner.workspaceId,
+      ]);
+      await held.query(`update customers set custom_fields = '{"vip_level": "金卡"}' where id = $1`, [customerId]);
+      const removal = owner.patch(`/api/v1/customer-fields/${fields.level.id}`, { options: ['普通', '钻石'] });
+      expect(await stillWaiting(removal)).toBe(true);
+      await held.query('commit');
+      const response = await removal;
+      expect(response.statusCode, response.body).toBe(409);
+      expect(response.json().error.code).toBe('custom_field.in_use');
+    } finally {
+      await held.query('rollback');
+      held.release();
+    }
+  });
+
+  it('makes a customer write wait for a removal in flight, then refuses the removed option', async () => {
+    const { owner, fields, customerId } = await shopWithFields();
+    const held = await pool.connect();
+    try {
+      await held.query('begin');
+      await held.query('select id from customer_field_definitions where id = $1 for update', [fields.level.id]);
+      await held.query(`update customer_field_definitions set options = '{普通,钻石}' where id = $1`, [
+        fields.level.id,
+      ]);
+      const write = owner.patch(`/api/v1/customers/${customerId}`, { customFields: { vip_level: '金卡' } });
+      expect(await stillWaiting(write)).toBe(true);
+      await held.query('commit');
+      const response = await write;
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.message).toContain('没有选项「金卡」');
+      expect(await customFieldsOf(customerId)).toEqual({});
+    } finally {
+      await held.query('rollback');
+      held.release();
+    }
+  });
+
+  it('never leaves a customer holding a removed option when both requests race', async () => {
+    const { owner, fields, customerId } = await shopWithFields();
+    for (let round = 0; round < 15; round++) {
+      await owner.patch(`/api/v1/customer-fields/${fields.level.id}`, { options: ['普通', '金卡', '钻石'] });
+      await owner.patch(`/api/v1/customers/${customerId}`, { customFields: { vip_level: null } });
+      const [write, removal] = await Promise.all([
+        owner.patch(`/api/v1/customers/${customerId}`, { customFields: { vip_level: '金卡' } }),
+        owner.patch(`/api/v1/customer-fields/${fields.level.id}`, { options: ['普通', '钻石'] }),
+      ]);
+      expect([write.statusCode, removal.statusCode]).not.toEqual([200, 200]);
+      const options = (
+        await pool.query('select options from customer_field_definitions where id = $1', [fields.level.id])
+      ).rows[0].options;
+      const held = (await customFieldsOf(customerId)).vip_level;
+      if (held !== undefined) expect(options).toContain(held);
+    }
+  });
+});
+
 describe('custom field values on a profile', () => {
   it('stores valid values and records them on the timeline', async () => {
     const { owner, customerId } = await shopWithFields();

@@ -384,6 +384,48 @@ describe('merging two customers', () => {
     expect((await owner.get(`/api/v1/customers/${other}`)).json().marketingOptOutAt).toBe('2026-11-01T02:00:00.000Z');
   });
 
+  it('keeps a 退订 recorded after the merge on both records when the merge is undone', async () => {
+    const { owner, workspaceId, survivor, other } = await twoRecordsOfOneBuyer();
+    const { mergeId } = (await owner.post(`/api/v1/customers/${survivor}/merge`, { otherId: other })).json();
+    const optedOut = await owner.patch(`/api/v1/customers/${survivor}`, { marketingOptOut: true });
+    expect(optedOut.statusCode, optedOut.body).toBe(200);
+    const at = optedOut.json().marketingOptOutAt;
+    expect(at).not.toBeNull();
+
+    const undone = await owner.post(`/api/v1/customer-merges/${mergeId}/undo`);
+    expect(undone.statusCode, undone.body).toBe(200);
+    expect((await owner.get(`/api/v1/customers/${survivor}`)).json().marketingOptOutAt).toBe(at);
+    expect((await owner.get(`/api/v1/customers/${other}`)).json().marketingOptOutAt).toBe(at);
+    const audit = await pool.query(
+      `select details from audit_log where workspace_id = $1 and action = 'customers.merge_undone'`,
+      [workspaceId],
+    );
+    expect(audit.rows[0].details).toMatchObject({ mergeId, keptMarketingOptOut: true });
+  });
+
+  it('keeps the earlier 退订 a record had before the merge when another one came after it', async () => {
+    const { owner, survivor, other } = await twoRecordsOfOneBuyer();
+    await pool.query(`update customers set marketing_opt_out_at = '2026-11-01T02:00:00Z' where id = $1`, [other]);
+    const { mergeId } = (await owner.post(`/api/v1/customers/${survivor}/merge`, { otherId: other })).json();
+    // Subscribed again, then 退订 again: a new opt-out after the merge.
+    await owner.patch(`/api/v1/customers/${survivor}`, { marketingOptOut: false });
+    const again = (await owner.patch(`/api/v1/customers/${survivor}`, { marketingOptOut: true })).json();
+
+    expect((await owner.post(`/api/v1/customer-merges/${mergeId}/undo`)).statusCode).toBe(200);
+    expect((await owner.get(`/api/v1/customers/${survivor}`)).json().marketingOptOutAt).toBe(again.marketingOptOutAt);
+    expect((await owner.get(`/api/v1/customers/${other}`)).json().marketingOptOutAt).toBe('2026-11-01T02:00:00.000Z');
+  });
+
+  it('refuses to undo once a contact was confirmed on the merged record, naming it', async () => {
+    const { owner, survivor, other } = await twoRecordsOfOneBuyer();
+    await pool.query(`update customers set unverified_contacts = '{email}' where id = $1`, [other]);
+    const { mergeId } = (await owner.post(`/api/v1/customers/${survivor}/merge`, { otherId: other })).json();
+    await pool.query(`update customers set unverified_contacts = '{}' where id = $1`, [survivor]);
+    const response = await owner.post(`/api/v1/customer-merges/${mergeId}/undo`);
+    expect(response.statusCode).toBe(409);
+    expect(response.json().error.details).toEqual({ fields: ['unverifiedContacts'] });
+  });
+
   it('refuses to undo while the survivor is itself merged into a third record', async () => {
     const { owner, workspaceId, survivor, other } = await twoRecordsOfOneBuyer();
     const third = await insertCustomer(context, workspaceId, { name: '张三（新）' });

@@ -128,6 +128,57 @@ describe('editing a profile', () => {
   });
 });
 
+describe('saving from a stale read (ETag / If-Match)', () => {
+  const patchIfMatch = (client: Awaited<ReturnType<typeof shop>>['owner'], id: string, etag: string, body: object) =>
+    client.request({ method: 'PATCH', url: `/api/v1/customers/${id}`, headers: { 'if-match': etag }, payload: body });
+
+  it('answers an ETag, refuses a save from an older version with 412 and keeps the newer edit', async () => {
+    const { owner, customerId } = await shop();
+    const read = await owner.get(`/api/v1/customers/${customerId}`);
+    const etag = read.headers.etag as string;
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+
+    const first = await patchIfMatch(owner, customerId, etag, { notes: '客服甲：要发顺丰' });
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.headers.etag).not.toBe(etag);
+    const stale = await patchIfMatch(owner, customerId, etag, { notes: '客服乙：周末不在家' });
+    expect(stale.statusCode).toBe(412);
+    expect(stale.json().error).toEqual({ code: 'customer.modified', message: '客户资料已被他人修改，请刷新后再保存' });
+    expect((await owner.get(`/api/v1/customers/${customerId}`)).json().notes).toBe('客服甲：要发顺丰');
+
+    const fresh = await patchIfMatch(owner, customerId, first.headers.etag as string, { region: '上海' });
+    expect(fresh.statusCode, fresh.body).toBe(200);
+    expect((await owner.get(`/api/v1/customers/${customerId}`)).headers.etag).toBe(fresh.headers.etag);
+  });
+
+  it('takes * and a list naming the current version, refuses an unknown or weak tag, and saves without If-Match', async () => {
+    const { owner, customerId } = await shop();
+    const etag = (await owner.get(`/api/v1/customers/${customerId}`)).headers.etag as string;
+    expect((await patchIfMatch(owner, customerId, '"bogus"', { notes: 'x' })).statusCode).toBe(412);
+    expect((await patchIfMatch(owner, customerId, `W/${etag}`, { notes: 'x' })).statusCode).toBe(412);
+    expect((await patchIfMatch(owner, customerId, `"old", ${etag}`, { notes: '一' })).statusCode).toBe(200);
+    expect((await patchIfMatch(owner, customerId, '*', { notes: '二' })).statusCode).toBe(200);
+    const plain = await owner.patch(`/api/v1/customers/${customerId}`, { notes: '三' });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.json().notes).toBe('三');
+  });
+
+  it('lets exactly one of two agents saving the same version at once win', async () => {
+    const { owner, addUser, customerId } = await shop();
+    const agent = await addUser('agent');
+    for (let round = 0; round < 10; round++) {
+      const etag = (await owner.get(`/api/v1/customers/${customerId}`)).headers.etag as string;
+      const [a, b] = await Promise.all([
+        patchIfMatch(owner, customerId, etag, { notes: `店长 ${round}` }),
+        patchIfMatch(agent, customerId, etag, { notes: `客服 ${round}` }),
+      ]);
+      expect([a.statusCode, b.statusCode].sort()).toEqual([200, 412]);
+      const winner = a.statusCode === 200 ? a : b;
+      expect((await owner.get(`/api/v1/customers/${customerId}`)).json().notes).toBe(winner.json().notes);
+    }
+  });
+});
+
 describe('identities', () => {
   it('lists how the customer is known on each channel', async () => {
     const { owner, inbox } = await createWorkspace(context);

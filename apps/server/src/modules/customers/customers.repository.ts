@@ -303,13 +303,20 @@ export const listFieldDefinitions = (db: Executor, workspaceId: string, includeA
     )
     .orderBy(asc(customerFieldDefinitions.position), asc(customerFieldDefinitions.id));
 
-export const findFieldDefinition = async (db: Executor, workspaceId: string, id: string) =>
-  (
-    await db
-      .select()
-      .from(customerFieldDefinitions)
-      .where(and(eq(customerFieldDefinitions.workspaceId, workspaceId), eq(customerFieldDefinitions.id, id)))
-  )[0];
+/**
+ * The active definitions, locked FOR SHARE until the caller's transaction ends: a customer write validated against
+ * them commits before an option or field is removed (whose FOR UPDATE waits), or validates against the result.
+ */
+export const lockActiveFieldDefinitions = (db: Executor, workspaceId: string) =>
+  listFieldDefinitions(db, workspaceId, false).for('share');
+
+export const findFieldDefinition = async (db: Executor, workspaceId: string, id: string, lock?: 'update') => {
+  const query = db
+    .select()
+    .from(customerFieldDefinitions)
+    .where(and(eq(customerFieldDefinitions.workspaceId, workspaceId), eq(customerFieldDefinitions.id, id)));
+  return (await (lock ? query.for(lock) : query))[0];
+};
 
 /** Answers undefined when the key is taken in the workspace. */
 export const insertFieldDefinition = async (db: Executor, row: typeof customerFieldDefinitions.$inferInsert) =>
@@ -697,34 +704,60 @@ export async function snapshotCustomer(db: Executor, workspaceId: string, id: st
   return (result.rows[0] as { row: Record<string, unknown> }).row;
 }
 
-let restorableColumns: Promise<string[]> | undefined;
+/**
+ * What an undo writes back from a merge's snapshot: the person's data, the merge link, and the lifecycle stage that
+ * refreshCustomerValue then recomputes from (it keeps a history: previous stage, changed at). Never a derived column:
+ * tag_ids is kept by the customer_tags triggers, search_* is recomputed from the restored profile, order aggregates
+ * and RFM are recomputed from the orders — the snapshot's copies are stale once anything changed after the merge.
+ */
+const RESTORED_COLUMNS = [
+  'name',
+  'nickname',
+  'phone',
+  'phones',
+  'email',
+  'emails',
+  'gender',
+  'birthday',
+  'region',
+  'source',
+  'campaign',
+  'notes',
+  'custom_fields',
+  'id_card_enc',
+  'bank_card_enc',
+  'owner_id',
+  'merged_into_id',
+  'unverified_contacts',
+  'profile_updated_at',
+  'lifecycle_stage',
+  'lifecycle_previous_stage',
+  'lifecycle_changed_at',
+] as const;
 
-/** Every plain column of customers except the keys and created_at (generated columns cannot be written). */
-function customerColumns(db: Executor) {
-  restorableColumns ??= db
-    .execute(sql`
-      select column_name from information_schema.columns
-       where table_schema = current_schema() and table_name = 'customers'
-         and is_generated = 'NEVER' and column_name not in ('id', 'workspace_id', 'created_at')
-       order by ordinal_position`)
-    .then((result) => result.rows.map((row) => (row as { column_name: string }).column_name));
-  restorableColumns.catch(() => {
-    restorableColumns = undefined;
-  });
-  return restorableColumns;
-}
-
-/** Writes a snapshot back over the row: every column as it was, updated_at now. */
-export async function restoreCustomer(db: Executor, workspaceId: string, snapshot: Record<string, unknown>) {
-  const columns = (await customerColumns(db)).filter((column) => column !== 'updated_at');
+/**
+ * Writes a merge snapshot's person data back over the row (RESTORED_COLUMNS), updated_at now. The marketing opt-out
+ * is the snapshot's or `optOutSince`, whichever is earlier: an undo never clears a 退订.
+ */
+export async function restoreCustomer(
+  db: Executor,
+  workspaceId: string,
+  snapshot: Record<string, unknown>,
+  optOutSince: Date | null,
+) {
   const assignments = sql.join(
-    columns.map((column) => sql`${sql.identifier(column)} = s.${sql.identifier(column)}`),
+    RESTORED_COLUMNS.map((column) => sql`${sql.identifier(column)} = s.${sql.identifier(column)}`),
     sql`, `,
   );
-  await db.execute(sql`
-    update customers c set ${assignments}, updated_at = now()
+  const result = await db.execute<{ id: string }>(sql`
+    update customers c set ${assignments},
+        marketing_opt_out_at = least(s.marketing_opt_out_at, ${optOutSince?.toISOString() ?? null}::timestamptz),
+        updated_at = now()
       from jsonb_populate_record(null::customers, ${JSON.stringify(snapshot)}::jsonb) s
-     where c.workspace_id = ${workspaceId} and c.id = s.id`);
+     where c.workspace_id = ${workspaceId} and c.id = s.id
+     returning c.id`);
+  const row = (await findCustomer(db, workspaceId, result.rows[0]!.id))!;
+  await db.update(customers).set(searchColumns(row)).where(eq(customers.id, row.id));
 }
 
 export const insertMerge = async (db: Executor, row: typeof customerMerges.$inferInsert) =>

@@ -66,14 +66,29 @@ export function customersRoutes(app: FastifyInstance, customers: CustomersServic
     (request) => customers.staleProfiles(requireActor(request), request.query),
   );
 
-  r.get('/api/v1/customers/:id', { schema: { tags, params: idParams, response: { 200: customer } } }, (request) =>
-    customers.get(requireActor(request), request.params.id),
+  r.get(
+    '/api/v1/customers/:id',
+    { schema: { tags, params: idParams, response: { 200: customer } } },
+    async (request, reply) => {
+      const { customer, etag } = await customers.get(requireActor(request), request.params.id);
+      return reply.header('etag', etag).send(customer);
+    },
   );
 
+  // If-Match (the ETag of a GET): refused with 412 customer.modified when someone saved since; without it, last write wins.
   r.patch(
     '/api/v1/customers/:id',
     { schema: { tags, params: idParams, body: updateCustomerBody, response: { 200: customer } } },
-    (request) => customers.update(requireActor(request), request.params.id, request.body),
+    async (request, reply) => {
+      const ifMatch = request.headers['if-match'];
+      const { customer, etag } = await customers.update(
+        requireActor(request),
+        request.params.id,
+        request.body,
+        ifMatch,
+      );
+      return reply.header('etag', etag).send(customer);
+    },
   );
 
   r.post(

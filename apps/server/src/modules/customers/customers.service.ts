@@ -30,6 +30,7 @@ import { createBatcher } from '../../platform/batcher.ts';
 import type { FieldCipher } from '../../platform/crypto.ts';
 import { decodeCursor, type Executor, encodeCursor, iso } from '../../platform/db-helpers.ts';
 import { AppError, postgresCode } from '../../platform/errors.ts';
+import { entityTag, ifMatchAllows } from '../../platform/etag.ts';
 import { type DomainEvent, type EventBus, publishingTransaction } from '../../platform/events.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
 import { validateCustomFields } from './custom-fields.service.ts';
@@ -296,6 +297,21 @@ export function createCustomersService({
     customFields: row.customFields,
   });
 
+  /**
+   * The version a PATCH's If-Match names: updatedAt, and what a PATCH edits so that two saves within one millisecond
+   * still differ. Only what every reader sees plus the card ciphertexts (random per save): a hash of a phone or card
+   * number would let a masked viewer find the hidden digits by trying them. Order totals are left out, so a new
+   * order does not void an open edit form.
+   */
+  const etagOf = (row: repo.CustomerRow) =>
+    entityTag([
+      row.updatedAt.getTime(),
+      [row.name, row.nickname, row.email, row.emails, row.gender, row.birthday, row.region, row.source],
+      [row.campaign, row.notes, row.ownerId, row.customFields, row.idCardEnc, row.bankCardEnc],
+      row.marketingOptOutAt?.getTime() ?? null,
+      row.unverifiedContacts,
+    ]);
+
   // Every message of a channel sender reads its identity: reads made while one is in flight share the next query
   // (one lane: a second lane halved the batches and cost the API channel ~15% of its throughput).
   const findInboxIdentity = createBatcher(repo.inboxIdentitiesFinder(db), {
@@ -449,7 +465,7 @@ export function createCustomersService({
       }
     }
     if (body.customFields) {
-      const definitions = await repo.listFieldDefinitions(executor, actor.workspaceId, false);
+      const definitions = await repo.lockActiveFieldDefinitions(executor, actor.workspaceId);
       after.customFields = validateCustomFields(definitions, before.customFields, body.customFields);
     }
     const changes = (Object.keys(after) as (keyof Profile)[])
@@ -552,6 +568,28 @@ export function createCustomersService({
     bankCard: profile.bankCard ? sha256(profile.bankCard) : null,
   });
 
+  /** Fields of the survivor an undo would overwrite that changed since the merge (`result`: as the merge left them). */
+  function editedSinceMerge(survivor: repo.CustomerRow, result: Record<string, unknown>) {
+    const now: Record<string, unknown> = {
+      ...snapshotProfile(profileOf(survivor)),
+      unverifiedContacts: survivor.unverifiedContacts,
+    };
+    // Merges recorded before `result` held unverifiedContacts compare only what they stored.
+    return Object.keys(result).filter((field) => !sameValue(now[field], result[field]));
+  }
+
+  /** A 退订 recorded on the survivor after the merge (the merge itself set the earlier of the two records' ones). */
+  function optOutSinceMerge(
+    survivor: repo.CustomerRow,
+    snapshot: Record<'survivor' | 'other', Record<string, unknown>>,
+  ) {
+    const before = (row: Record<string, unknown>) =>
+      typeof row.marketing_opt_out_at === 'string' ? new Date(row.marketing_opt_out_at) : null;
+    const atMerge = earliest(before(snapshot.survivor), before(snapshot.other));
+    const current = survivor.marketingOptOutAt;
+    return current && current.getTime() !== atMerge?.getTime() ? current : null;
+  }
+
   /**
    * Merges `other` into `survivor` (both locked and live) in the caller's transaction: moves conversations,
    * identities, orders, tickets, tags and timeline, hides the other record (merged_into_id) and stores a snapshot
@@ -570,10 +608,11 @@ export function createCustomersService({
       other: await repo.snapshotCustomer(tx, workspaceId, other.id),
     };
     const { merged, fields } = mergeProfiles(profileOf(survivor), profileOf(other), by.fieldChoices);
+    const unverifiedContacts = mergedUnverifiedContacts(survivor, other, fields);
     const moved = await repo.moveCustomerData(tx, workspaceId, other.id, survivor.id);
     await repo.updateCustomer(tx, workspaceId, survivor.id, {
       ...profileColumns(merged),
-      unverifiedContacts: mergedUnverifiedContacts(survivor, other, fields),
+      unverifiedContacts,
       profileUpdatedAt: new Date(),
       // The buyer said 退订 on either record: the merged one must respect it (undo restores both as they were).
       marketingOptOutAt: earliest(survivor.marketingOptOutAt, other.marketingOptOutAt),
@@ -588,8 +627,8 @@ export function createCustomersService({
       survivorId: survivor.id,
       mergedId: other.id,
       performedBy: by.performedBy,
-      // `result`: the merged profile (card numbers as hashes), to tell whether it was edited since.
-      snapshot: { ...snapshot, result: snapshotProfile(merged) },
+      // `result`: what an undo would overwrite on the survivor (card numbers as hashes), to tell whether it was edited since.
+      snapshot: { ...snapshot, result: { ...snapshotProfile(merged), unverifiedContacts } },
       moved,
     });
     const moves = {
@@ -701,9 +740,11 @@ export function createCustomersService({
       return countCustomerList(db, { workspaceId: actor.workspaceId, filters: [...filters, ...valueFilters(query)] });
     },
 
+    /** The customer, and its ETag for a later PATCH's If-Match. */
     async get(actor: Actor, id: string) {
       assertCan(actor, 'customers:read');
-      return present(actor, await getLiveRow(db, actor, id));
+      const row = await getLiveRow(db, actor, id);
+      return { customer: present(actor, row), etag: etagOf(row) };
     },
 
     /**
@@ -711,7 +752,7 @@ export function createCustomersService({
      * `marketingOptOut` (unsubscribing from marketing SMS, or subscribing again) needs campaigns:send, is
      * audit-logged and gets its own timeline entry, like a 退订 reply.
      */
-    async update(actor: Actor, id: string, body: UpdateCustomerBody) {
+    async update(actor: Actor, id: string, body: UpdateCustomerBody, ifMatch?: string) {
       assertCan(actor, 'customers:update');
       const { marketingOptOut, ...profileBody } = body;
       // Who gets marketing SMS is the campaign senders' call: agents edit the profile, not this.
@@ -720,9 +761,12 @@ export function createCustomersService({
         const [locked] = await repo.lockCustomers(tx, actor.workspaceId, [id]);
         if (!locked) throw notFound();
         const row = await getLiveRow(tx, actor, id);
+        if (ifMatch !== undefined && !ifMatchAllows(ifMatch, etagOf(row))) {
+          throw new AppError('customer.modified', '客户资料已被他人修改，请刷新后再保存');
+        }
         const { after, changes } = await applyPatch(tx, actor, row, profileBody);
         const optOutChanged = marketingOptOut !== undefined && marketingOptOut !== (row.marketingOptOutAt !== null);
-        if (changes.length === 0 && !optOutChanged) return present(actor, row);
+        if (changes.length === 0 && !optOutChanged) return { customer: present(actor, row), etag: etagOf(row) };
         const fields = [...new Set(changes.map((change) => change.field))];
         const updated = await repo.updateCustomer(tx, actor.workspaceId, id, {
           ...(changes.length > 0 ? { ...profileColumns(after), profileUpdatedAt: new Date() } : {}),
@@ -769,7 +813,7 @@ export function createCustomersService({
           customerId: id,
           fields,
         });
-        return present(actor, updated!);
+        return { customer: present(actor, updated!), etag: etagOf(updated!) };
       });
     },
 
@@ -964,16 +1008,18 @@ export function createCustomersService({
           other: Record<string, unknown>;
           result: Record<string, unknown>;
         };
-        const now = snapshotProfile(profileOf(survivor)) as Record<string, unknown>;
-        const edited = Object.keys(snapshot.result).filter((field) => !sameValue(now[field], snapshot.result[field]));
+        const edited = editedSinceMerge(survivor, snapshot.result);
         if (edited.length > 0) {
           throw new AppError('customer_merge.not_undoable', '合并后客户资料又被修改过，撤销会丢失这些修改', {
             fields: edited,
           });
         }
+        // A 退订 never blocks an undo and is never lost by one: both records keep it (we cannot tell whose it was,
+        // and over-suppressing marketing is the safe side), while profile edits refuse the undo above.
+        const optOutSince = optOutSinceMerge(survivor, snapshot);
         await repo.moveBack(tx, actor.workspaceId, survivor.id, restored.id, merge.moved as repo.MovedIds);
-        await repo.restoreCustomer(tx, actor.workspaceId, snapshot.survivor);
-        await repo.restoreCustomer(tx, actor.workspaceId, snapshot.other);
+        await repo.restoreCustomer(tx, actor.workspaceId, snapshot.survivor, optOutSince);
+        await repo.restoreCustomer(tx, actor.workspaceId, snapshot.other, optOutSince);
         await repo.markMergeUndone(tx, merge.id, actor.userId);
         // The snapshots hold the values from before the merge; orders may have changed since.
         await refreshCustomerValue(tx, actor.workspaceId, [survivor.id, restored.id]);
@@ -995,7 +1041,7 @@ export function createCustomersService({
           action: 'customers.merge_undone',
           targetType: 'customer',
           targetId: survivor.id,
-          details: { mergeId, restoredId: restored.id },
+          details: { mergeId, restoredId: restored.id, ...(optOutSince ? { keptMarketingOptOut: true } : {}) },
         });
         const [survivorAfter, restoredAfter] = await Promise.all([
           repo.findCustomer(tx, actor.workspaceId, survivor.id),

@@ -102,6 +102,36 @@ describe('customers.tag_ids, what segment tag conditions read', () => {
     expect(await inSync()).toEqual([]);
   });
 
+  it('keeps a tag added to the survivor after the merge findable once the merge is undone', async () => {
+    const { owner, tag, count } = await setup();
+    const survivor = await insertCustomer(context, owner.workspaceId!, { name: '王五', phone: '13900001101' });
+    const other = await insertCustomer(context, owner.workspaceId!, { name: '王五（淘宝）' });
+    await put(owner, `/api/v1/customers/${other}/tags`, { add: [tag('复购')] });
+    const merged = await owner.post(`/api/v1/customers/${survivor}/merge`, { otherId: other });
+    expect(merged.statusCode, merged.body).toBe(200);
+    const target = { customerIds: [survivor] };
+    const queued = await owner.post('/api/v1/customers/bulk', {
+      target,
+      expectedCount: 1,
+      action: 'add_tags',
+      tagIds: [tag('VIP')],
+    });
+    expect(queued.statusCode, queued.body).toBe(202);
+    await context.jobs.drain();
+
+    const undone = await owner.post(`/api/v1/customer-merges/${merged.json().mergeId}/undo`);
+    expect(undone.statusCode, undone.body).toBe(200);
+    expect(await inSync()).toEqual([]);
+    const byTag = async (name: string) =>
+      (await owner.get(`/api/v1/customers?tagId=${tag(name)}&limit=100`)).json().items.map((c: { id: string }) => c.id);
+    expect(await byTag('VIP')).toEqual([survivor]);
+    expect(await byTag('复购')).toEqual([other]);
+    expect(await count('has_any', ['VIP'])).toBe(1);
+    // The restored profile is searchable as before the merge (search columns recomputed, not copied).
+    const found = (await owner.get('/api/v1/customers?q=13900001101')).json().items;
+    expect(found.map((c: { id: string }) => c.id)).toEqual([survivor]);
+  });
+
   it('forgets a deleted tag and a deleted customer’s tags', async () => {
     const { owner, tag, group, count } = await setup();
     const a = await insertCustomer(context, owner.workspaceId!, { name: '甲' });

@@ -20,6 +20,8 @@ export const bulkJobPayload = z.object({
   actor: jobActor,
   /** The count the user confirmed; the job acts on the customers matching when it starts, and says how many. */
   expectedCount: z.number().int(),
+  /** A hash of the request, to answer an identical request with this job (absent in jobs queued before). */
+  requestKey: z.string().optional(),
 });
 export type BulkJobPayload = z.infer<typeof bulkJobPayload>;
 

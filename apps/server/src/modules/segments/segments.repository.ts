@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import { bulkActionTargets, customers, segments, users } from '../../db/schema.ts';
+import { and, asc, desc, eq, inArray, or, type SQL, sql } from 'drizzle-orm';
+import { bulkActionTargets, customers, jobs, segments, users } from '../../db/schema.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 
 export type SegmentRow = typeof segments.$inferSelect;
@@ -177,3 +177,37 @@ export async function singleSelectSiblings(db: Executor, workspaceId: string, ta
     where t.workspace_id = ${workspaceId} and t.id = any(${sql.param(tagIds)}::uuid[])`);
   return result.rows.map((row) => row.id);
 }
+
+/** How long after queuing a bulk job the same request still answers that job (a double click, a client's retry). */
+const DUPLICATE_WINDOW_SECONDS = 10;
+
+/**
+ * The user's job for the same bulk request (`requestKey`) if it is still queued or running, or was queued moments
+ * ago. Callers hold lockKey(`bulk:…requestKey`) so two identical requests at once see each other's job.
+ */
+export const findDuplicateBulkJob = async (
+  db: Executor,
+  scope: { workspaceId: string; userId: string; kind: string },
+  requestKey: string,
+) =>
+  (
+    await db
+      .select()
+      .from(jobs)
+      .where(
+        and(
+          eq(jobs.workspaceId, scope.workspaceId),
+          eq(jobs.createdBy, scope.userId),
+          eq(jobs.kind, scope.kind),
+          sql`${jobs.payload} ->> 'requestKey' = ${requestKey}`,
+          or(
+            inArray(jobs.status, ['queued', 'running']),
+            sql`${jobs.createdAt} > now() - make_interval(secs => ${DUPLICATE_WINDOW_SECONDS})`,
+          ),
+        ),
+      )
+      .orderBy(desc(jobs.id))
+      .limit(1)
+  )[0];
+
+export const lockKey = (db: Executor, key: string) => db.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);

@@ -15,8 +15,8 @@ import { customers } from '../../db/schema.ts';
 import { type Actor, assertCan } from '../../platform/access.ts';
 import type { Executor } from '../../platform/db-helpers.ts';
 import { AppError, postgresCode } from '../../platform/errors.ts';
-import { newId } from '../../platform/ids.ts';
-import { type Jobs, storedActor } from '../../platform/jobs.ts';
+import { newId, sha256 } from '../../platform/ids.ts';
+import { type Jobs, storedActor, toJob } from '../../platform/jobs.ts';
 import type { AuditService } from '../audit/index.ts';
 import { compileSegmentFilter, visibleCustomers } from './segment-filter.ts';
 import { BULK_JOB_KIND, type BulkJobPayload } from './segments.jobs.ts';
@@ -203,6 +203,15 @@ export function createSegmentsService({
       assertCan(actor, 'customers:bulk_update');
       return db.transaction(async (tx) => {
         const tagIds = [...new Set(body.tagIds ?? [])];
+        const ownerId = body.action === 'assign_owner' ? (body.ownerId ?? null) : null;
+        // A double click or a retried request asks for the same job again: it gets the job already queued.
+        const requestKey = sha256(
+          JSON.stringify([body.action, [...tagIds].sort(), ownerId, body.target, body.expectedCount]),
+        );
+        await repo.lockKey(tx, `bulk:${actor.workspaceId}:${actor.userId}:${requestKey}`);
+        const scope = { workspaceId: actor.workspaceId, userId: actor.userId, kind: BULK_JOB_KIND };
+        const earlier = await repo.findDuplicateBulkJob(tx, scope, requestKey);
+        if (earlier) return toJob(earlier);
         if (tagIds.length > 0) {
           const found = await tx.execute<{ id: string }>(
             sql`select id from tags where workspace_id = ${actor.workspaceId} and id = any(${sql.param(tagIds)}::uuid[])`,
@@ -221,7 +230,6 @@ export function createSegmentsService({
               throw new AppError('request.invalid', `「${groups.rows[0].name}」是单选标签组，只能选择一个标签`);
           }
         }
-        const ownerId = body.action === 'assign_owner' ? (body.ownerId ?? null) : null;
         if (ownerId) {
           const user = await repo.findActiveUser(tx, actor.workspaceId, ownerId);
           if (!user || user.disabled) throw new AppError('user.not_found', '负责人不存在或已停用');
@@ -236,6 +244,7 @@ export function createSegmentsService({
           target: body.target,
           actor: storedActor(actor),
           expectedCount: body.expectedCount,
+          requestKey,
         };
         const job = await jobs.enqueue(tx, {
           workspaceId: actor.workspaceId,

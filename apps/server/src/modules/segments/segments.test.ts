@@ -549,6 +549,31 @@ describe('bulk actions', () => {
     expect(await countRows(context, 'from bulk_action_targets where workspace_id = $1', [s.workspaceId])).toBe(0);
   });
 
+  it('answers a repeated identical request (a double click) with the job already queued, once per request', async () => {
+    const s = await freshShop();
+    const body = { target: { customerIds: [s.ids.zhang, s.ids.li] }, action: 'add_tags', expectedCount: 2 };
+    const request = { ...body, tagIds: [s.tag('复购')] };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => s.owner.post('/api/v1/customers/bulk', request)));
+    expect(answers.map((answer) => answer.statusCode)).toEqual([202, 202, 202, 202, 202]);
+    const jobIds = new Set(answers.map((answer) => answer.json().id));
+    expect(jobIds.size).toBe(1);
+    await context.jobs.drain();
+    // Still the same job moments after it finished; another tag, or the same request later, is a new job.
+    const again = await s.owner.post('/api/v1/customers/bulk', request);
+    expect(again.json()).toMatchObject({ id: [...jobIds][0], status: 'succeeded' });
+    const other = await s.owner.post('/api/v1/customers/bulk', { ...body, tagIds: [s.tag('VIP')] });
+    expect(jobIds.has(other.json().id)).toBe(false);
+    await sql(`update jobs set created_at = now() - interval '1 minute' where id = $1`, [[...jobIds][0]]);
+    const later = await s.owner.post('/api/v1/customers/bulk', request);
+    expect(jobIds.has(later.json().id)).toBe(false);
+    const queued = await countRows(
+      context,
+      `from audit_log where workspace_id = $1 and action = 'customers.bulk_updated'`,
+      [s.workspaceId],
+    );
+    expect(queued).toBe(3);
+  });
+
   it('acts on the results of a search', async () => {
     const s = await freshShop();
     const count = await s.owner.post('/api/v1/customers/bulk/count', { target: { q: '张三' } });
@@ -669,6 +694,8 @@ describe('bulk actions', () => {
     const assigned = await run({ target: selection, action: 'assign_owner', ownerId: agent.userId, expectedCount: 2 });
     expect(assigned.result).toMatchObject({ changed: 2 });
     expect(await countRows(context, 'from customers where owner_id = $1', [agent.userId])).toBe(2);
+    // Asked again later (moments after, the same request answers the job already run).
+    await sql(`update jobs set created_at = now() - interval '1 minute' where workspace_id = $1`, [s.workspaceId]);
     const again = await run({ target: selection, action: 'assign_owner', ownerId: agent.userId, expectedCount: 2 });
     expect(again.result).toMatchObject({ changed: 0, unchanged: 2 });
   });

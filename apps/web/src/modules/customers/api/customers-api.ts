@@ -19,7 +19,7 @@ import type {
   UpdateCustomerBody,
   UpdateCustomFieldBody,
 } from '@huike/contracts';
-import { api, type Page } from '../../../api/client.ts';
+import { api, type Page, type Versioned } from '../../../api/client.ts';
 import { rowsOf } from '../../tags/api/tags-api.ts';
 
 /** Which customers the list shows (and counts). */
@@ -41,13 +41,26 @@ export type UpdateCustomerInput = UpdateCustomerBody;
 
 type List<T> = T[] | { items: T[] };
 
+/**
+ * Each customer's ETag as last read or saved here: a save sends it as If-Match, so saving over someone else's newer
+ * edit answers 412 customer.modified instead of silently replacing it.
+ */
+const versions = new Map<string, string>();
+const remember = <T>(id: string, { data, etag }: Versioned<T>) => {
+  if (etag) versions.set(id, etag);
+  else versions.delete(id);
+  return data;
+};
+
 export const customersApi = {
   list: (params: CustomerListParams, signal?: AbortSignal) =>
     api.get<Page<Customer>>('/api/v1/customers', params, signal),
   count: (params: CustomerScopeParams, signal?: AbortSignal) =>
     api.get<CustomerListCount>('/api/v1/customers/count', params, signal),
-  get: (id: string, signal?: AbortSignal) => api.get<Customer>(`/api/v1/customers/${id}`, undefined, signal),
-  update: (id: string, input: UpdateCustomerInput) => api.patch<Customer>(`/api/v1/customers/${id}`, input),
+  get: async (id: string, signal?: AbortSignal) =>
+    remember(id, await api.getVersioned<Customer>(`/api/v1/customers/${id}`, signal)),
+  update: async (id: string, input: UpdateCustomerInput) =>
+    remember(id, await api.patchVersioned<Customer>(`/api/v1/customers/${id}`, input, versions.get(id))),
   identities: async (id: string, signal?: AbortSignal) =>
     rowsOf(await api.get<List<CustomerIdentity>>(`/api/v1/customers/${id}/identities`, undefined, signal)),
   timeline: (id: string, cursor: string | undefined, signal?: AbortSignal) =>

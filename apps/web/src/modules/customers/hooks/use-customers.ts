@@ -9,7 +9,7 @@ import {
   type UpdateCustomFieldBody,
 } from '@huike/contracts';
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Page } from '../../../api/client.ts';
+import { isApiError, type Page } from '../../../api/client.ts';
 import { queryKeys } from '../../../api/query-keys.ts';
 import {
   type CustomerListParams,
@@ -67,6 +67,11 @@ export function useUpdateCustomer() {
       // Conversation rows and the chat header show the customer's name.
       void client.invalidateQueries({ queryKey: queryKeys.conversationLists });
       void client.invalidateQueries({ queryKey: ['conversations', 'detail'] });
+    },
+    // Someone saved since this record was read (412): their version is loaded before the caller shows the message,
+    // so saving again saves over what is shown.
+    onError: async (error, { id }) => {
+      if (isApiError(error, 'customer.modified')) await client.invalidateQueries({ queryKey: queryKeys.customer(id) });
     },
   });
 }

@@ -64,7 +64,9 @@ export function BulkActionModal({ open, action, target, description, onClose }: 
           : t('bulk.confirmAssignOwner', { count: n(total), owner: ownerName });
 
   const submit = () => {
-    if (total === undefined) return;
+    // A second click while the first is on its way would queue the job twice (the server also answers a repeat
+    // with the first job).
+    if (total === undefined || run.isPending || job) return;
     run.mutate(
       {
         target: toCustomerTarget(target),
@@ -96,7 +98,7 @@ export function BulkActionModal({ open, action, target, description, onClose }: 
       confirm={{
         label: t('bulk.confirm'),
         onClick: submit,
-        disabled: !isReady || !total || count.isFetching,
+        disabled: !isReady || !total || count.isFetching || run.isPending,
         loading: run.isPending,
         danger: action === 'remove_tags',
       }}
