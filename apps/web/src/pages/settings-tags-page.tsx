@@ -70,6 +70,23 @@ export function SettingsTagsPage() {
   const [groupDrawer, setGroupDrawer] = useState<{ group?: TagGroup } | null>(null);
   const [tagDrawer, setTagDrawer] = useState<{ tag?: Tag; groupId: string; parentId: string | null } | null>(null);
 
+  /** Saved segments that test the tag block its delete (the server refuses even a forced one): name them. */
+  const showUsedBySegments = (name: string, segments: TagDeleteConflict['segments']) =>
+    modal.warning({
+      title: t('tagSettings.usedBySegmentsTitle', { name }),
+      content: (
+        <div data-testid="tag-used-by-segments">
+          <p>{t('tagSettings.usedBySegmentsIntro')}</p>
+          <ul className="hk-usage-list">
+            {segments.map((segment) => (
+              <li key={segment.id}>{segment.name}</li>
+            ))}
+          </ul>
+          <p>{t('tagSettings.usedBySegmentsHint')}</p>
+        </div>
+      ),
+    });
+
   /** Asks first; if the server says the tag is in use, shows what a forced delete removes and asks again. */
   const confirmDelete = (
     what: 'tag' | 'group',
@@ -95,6 +112,10 @@ export function SettingsTagsPage() {
             return;
           }
           const counts = (failure.details ?? {}) as Partial<TagDeleteConflict>;
+          if (counts.segments?.length) {
+            showUsedBySegments(name, counts.segments);
+            return;
+          }
           modal.confirm({
             title: t('tagSettings.inUseTitle', { name }),
             content: (

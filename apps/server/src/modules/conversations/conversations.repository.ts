@@ -5,7 +5,11 @@ import { conversations, customers, inboxes, messages, users } from '../../db/sch
 import { containsPattern, type Executor } from '../../platform/db-helpers.ts';
 import { idFloorAt } from '../../platform/ids.ts';
 
-export type ConversationRow = typeof conversations.$inferSelect & { inboxName: string; customerName: string | null };
+export type ConversationRow = typeof conversations.$inferSelect & {
+  inboxName: string;
+  customerName: string | null;
+  customerTier: (typeof customers.$inferSelect)['rfmTier'];
+};
 export type MessageRow = typeof messages.$inferSelect & { senderName: string | null };
 type Status = (typeof conversations.$inferSelect)['status'];
 
@@ -30,6 +34,7 @@ const conversationColumns = {
   ...getTableColumns(conversations),
   inboxName: inboxes.name,
   customerName: customers.name,
+  customerTier: customers.rfmTier,
 };
 
 const selectConversations = (db: Executor) =>

@@ -40,6 +40,7 @@ export const toConversation = (row: repo.ConversationRow): Conversation => ({
   inboxName: row.inboxName,
   customerId: row.customerId,
   customerName: row.customerName,
+  customerTier: row.customerTier,
   status: row.status,
   assigneeId: row.assigneeId,
   teamId: row.teamId,

@@ -7,7 +7,10 @@ export type WorkbenchCommand =
   | 'open-assign'
   | 'resolve'
   | 'focus-tags'
-  | 'focus-conversation-tags';
+  | 'focus-conversation-tags'
+  | 'open-snooze'
+  | 'claim'
+  | 'focus-search';
 
 const eventName = 'huike:workbench';
 
