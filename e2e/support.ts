@@ -59,7 +59,6 @@ export function watchPage(page: Page, label: string) {
 export type Watched = ReturnType<typeof watchPage>;
 export type PageOptions = { viewport?: { width: number; height: number } };
 export type OpenedPage = { page: Page; watched: Watched; context: BrowserContext };
-export type Credentials = { email: string; password: string };
 
 /** What `useBrowser` gives a test file: the browser, and new contexts and pages that the hooks close. */
 export type BrowserSession = {
@@ -70,11 +69,10 @@ export type BrowserSession = {
   /** A page in a new context, watched (watchPage) as `label`, sized to `viewport` if given. Not signed in. */
   page(label: string, options?: PageOptions): Promise<OpenedPage>;
   /**
-   * As `page`, signed in as the owner (or as `user`) by a session cookie (a login through the API), then opened at
-   * `path` (the workbench by default) once the app shows who is signed in. The login page itself is tested in
-   * login.e2e.ts.
+   * As `page`, signed in as the owner by a session cookie (a login through the API), then opened at `path` (the
+   * workbench by default) once the app shows who is signed in. The login page itself is tested in login.e2e.ts.
    */
-  signedIn(label?: string, options?: PageOptions & { path?: string; user?: Credentials }): Promise<OpenedPage>;
+  signedIn(label?: string, options?: PageOptions & { path?: string }): Promise<OpenedPage>;
 };
 
 // The test files run one after another in one worker (vitest.config.ts: isolate false), so they share one Chromium:
@@ -115,9 +113,9 @@ export function useBrowser(options: { closeContexts?: 'afterEach' | 'afterAll' }
       if (pageOptions.viewport) await page.setViewportSize(pageOptions.viewport);
       return { page, watched: watchPage(page, label), context };
     },
-    async signedIn(label = 'owner', { path = '/', user = OWNER, ...pageOptions } = {}) {
+    async signedIn(label = 'owner', { path = '/', ...pageOptions } = {}) {
       const opened = await session.page(label, pageOptions);
-      await signInByCookie(opened.context, user);
+      await signInByCookie(opened.context);
       // Waits on what the app shows rather than on every asset's load event: on a loaded CI machine the first load
       // of the bundle alone has taken more than the context's 15 s.
       await opened.page.goto(path, { waitUntil: 'commit' });
@@ -128,11 +126,11 @@ export function useBrowser(options: { closeContexts?: 'afterEach' | 'afterAll' }
   return session;
 }
 
-/** Gives the context a fresh session of the user's, as the login page would have. */
-async function signInByCookie(context: BrowserContext, user: Credentials): Promise<void> {
+/** Gives the context a fresh session of the owner's, as the login page would have. */
+async function signInByCookie(context: BrowserContext): Promise<void> {
   const { origin } = e2e();
   const api = new ApiClient(origin);
-  await api.request('POST', '/api/v1/auth/login', { email: user.email, password: user.password });
+  await api.request('POST', '/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
   const cookies = api.cookie.split('; ').map((pair) => {
     const [name = '', ...value] = pair.split('=');
     return { name, value: value.join('='), url: origin };

@@ -1,39 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 
 // The API server (apps/server) listens on :3000 in development; Vite proxies HTTP and WebSocket traffic to it.
 // The Host header is kept (no changeOrigin): the server only accepts the agent socket when Origin matches Host.
 const apiServer = 'http://localhost:3000';
 
-/**
- * The emoji picker (frimousse) fetches Emojibase data at `/emojibase/<locale>/<file>.json`. It is served from the
- * installed emojibase-data package, not a CDN: the app is self-hosted and may have no way out to the internet.
- */
-function emojibaseData(): Plugin {
-  const require = createRequire(import.meta.url);
-  const files = ['zh/data.json', 'zh/messages.json', 'en/data.json', 'en/messages.json'];
-  const read = (file: string) => readFileSync(require.resolve(`emojibase-data/${file}`));
-  return {
-    name: 'huike-emojibase-data',
-    configureServer(server) {
-      server.middlewares.use('/emojibase/', (request, response, next) => {
-        const file = request.url?.replace(/^\//, '').split('?')[0] ?? '';
-        if (!files.includes(file)) return next();
-        response.setHeader('content-type', 'application/json');
-        response.end(read(file));
-      });
-    },
-    generateBundle() {
-      for (const file of files) this.emitFile({ type: 'asset', fileName: `emojibase/${file}`, source: read(file) });
-    },
-  };
-}
-
 export default defineConfig({
   base: '/',
-  plugins: [react(), emojibaseData()],
+  plugins: [react()],
   server: {
     port: 5173,
     proxy: {

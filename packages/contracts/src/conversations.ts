@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { id, isoDateTime, trimmedString } from './common.ts';
-import { rfmTiers } from './customers.ts';
 import { deliveryReason } from './delivery-reasons.ts';
 
 export const conversationStatuses = ['open', 'pending', 'snoozed', 'resolved'] as const;
@@ -131,11 +130,6 @@ export const conversation = z.object({
   inboxName: z.string(),
   customerId: id,
   customerName: z.string().nullable(),
-  /**
-   * The customer's RFM tier (orders module; null before the first order). Absent on the events of inbound
-   * messages, which do not read it: a client keeps the tier it has.
-   */
-  customerTier: z.enum(rfmTiers).nullable().optional(),
   status: conversationStatus,
   assigneeId: id.nullable(),
   teamId: id.nullable(),

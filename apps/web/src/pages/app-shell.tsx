@@ -326,9 +326,6 @@ function ShellLayout() {
         trigger={null}
         width={208}
         collapsedWidth={56}
-        // Below 1200 px the menu folds to icons (the workbench needs the room); wider, the agent's choice returns.
-        breakpoint="xl"
-        onBreakpoint={(isBelow) => setCollapsed(isBelow || window.localStorage.getItem(collapsedKey) === '1')}
         theme="light"
         className="hk-sider"
       >

@@ -1,5 +1,4 @@
-import { IdcardOutlined } from '@ant-design/icons';
-import { Button, Drawer, Grid, Skeleton } from 'antd';
+import { Skeleton } from 'antd';
 import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate, useParams } from 'react-router';
@@ -9,7 +8,6 @@ import { ShortcutHelp } from '../modules/conversations/components/shortcut-help.
 import { useConversation, useConversationList } from '../modules/conversations/hooks/use-conversations.ts';
 import { useInboxFilters } from '../modules/conversations/hooks/use-inbox-filters.ts';
 import { useWorkbenchKeys } from '../modules/conversations/hooks/use-workbench-keys.ts';
-import { useWorkbenchCommand } from '../modules/conversations/workbench-events.ts';
 import { useCan, useCurrentUser } from '../modules/identity/hooks/use-session.ts';
 import { useTeams, useUserMap, useUsers } from '../modules/identity/hooks/use-users.ts';
 import { assignableRoles } from '../modules/identity/permissions.ts';
@@ -20,10 +18,7 @@ import { ErrorState } from '../ui/error-state.tsx';
 import { useDocumentTitle } from '../ui/use-document-title.ts';
 import { WorkbenchCustomerPanel } from './workbench-customer-panel.tsx';
 
-/**
- * 工作台: conversations on the left, the chat in the centre, the customer on the right. Below 1200 px the customer
- * moves into a drawer, opened from the rail at the right edge or by T / Shift+T.
- */
+/** 工作台: conversations on the left, the chat in the centre, the customer on the right. */
 export function InboxPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('nav.inbox'));
@@ -40,11 +35,6 @@ export function InboxPage() {
   const userMap = useUserMap();
   const teams = useTeams();
   const [isHelpOpen, setHelpOpen] = useState(false);
-  const isNarrow = Grid.useBreakpoint().xl === false;
-  const [isPanelOpen, setPanelOpen] = useState(false);
-  // The panel's own listeners focus the tag picker; a closed drawer must open for it to be seen.
-  useWorkbenchCommand('focus-tags', () => setPanelOpen(true));
-  useWorkbenchCommand('focus-conversation-tags', () => setPanelOpen(true));
 
   const agents = useMemo(
     () => (users.data ?? []).filter((user) => !user.disabled && assignableRoles.includes(user.role)),
@@ -66,32 +56,8 @@ export function InboxPage() {
   const { fetchNextPage } = list;
   const current = conversation.data;
 
-  const customerPanel = (
-    <>
-      {!conversationId && (
-        <div className="hk-customer-panel-empty" data-testid="customer-panel-empty">
-          <div className="hk-panel-title">{t('customer.panelTitle')}</div>
-          <div className="hk-muted">{t('customer.panelEmpty')}</div>
-        </div>
-      )}
-      {conversationId && !current && !conversation.isError && (
-        <div className="hk-customer-panel">
-          <Skeleton active paragraph={{ rows: 5 }} />
-        </div>
-      )}
-      {current && (
-        <WorkbenchCustomerPanel
-          customerId={current.customerId}
-          conversationId={current.id}
-          canEdit={can('customers:update')}
-          onOpenConversation={select}
-        />
-      )}
-    </>
-  );
-
   return (
-    <div className={isNarrow ? 'hk-workbench hk-workbench-narrow' : 'hk-workbench'} data-testid="workbench">
+    <div className="hk-workbench" data-testid="workbench">
       <aside className="hk-wb-list">
         {can('conversations:reply') && <PresenceSwitch />}
         <ConversationList
@@ -144,37 +110,27 @@ export function InboxPage() {
           </div>
         )}
       </section>
-      {isNarrow ? (
-        <>
-          <aside className="hk-wb-rail">
-            <Button
-              type={isPanelOpen ? 'primary' : 'text'}
-              icon={<IdcardOutlined />}
-              onClick={() => setPanelOpen((open) => !open)}
-              aria-expanded={isPanelOpen}
-              title={t('customer.panelShow')}
-              data-testid="customer-panel-toggle"
-            >
-              <span className="hk-wb-rail-label">{t('customer.panelTitle')}</span>
-            </Button>
-          </aside>
-          <Drawer
-            open={isPanelOpen}
-            onClose={() => setPanelOpen(false)}
-            title={t('customer.panelTitle')}
-            size={360}
-            mask={false}
-            autoFocus={false}
-            forceRender
-            rootClassName="hk-customer-drawer"
-            data-testid="customer-drawer"
-          >
-            <div className="hk-wb-customer">{customerPanel}</div>
-          </Drawer>
-        </>
-      ) : (
-        <aside className="hk-wb-customer">{customerPanel}</aside>
-      )}
+      <aside className="hk-wb-customer">
+        {!conversationId && (
+          <div className="hk-customer-panel-empty" data-testid="customer-panel-empty">
+            <div className="hk-panel-title">{t('customer.panelTitle')}</div>
+            <div className="hk-muted">{t('customer.panelEmpty')}</div>
+          </div>
+        )}
+        {conversationId && !current && !conversation.isError && (
+          <div className="hk-customer-panel">
+            <Skeleton active paragraph={{ rows: 5 }} />
+          </div>
+        )}
+        {current && (
+          <WorkbenchCustomerPanel
+            customerId={current.customerId}
+            conversationId={current.id}
+            canEdit={can('customers:update')}
+            onOpenConversation={select}
+          />
+        )}
+      </aside>
       <ShortcutHelp open={isHelpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );

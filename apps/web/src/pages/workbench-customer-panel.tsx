@@ -47,13 +47,6 @@ export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, on
   const [tab, setTab] = useState<PanelTab>('profile');
   const [tagFocus, setTagFocus] = useState(0);
   const [conversationTagFocus, setConversationTagFocus] = useState(0);
-  // A T pressed in the previous conversation must not pull focus into this one's tags when they mount.
-  const [focusFor, setFocusFor] = useState(conversationId);
-  if (focusFor !== conversationId) {
-    setFocusFor(conversationId);
-    setTagFocus(0);
-    setConversationTagFocus(0);
-  }
   const { catalog, isPending: isCatalogPending } = useTagCatalog();
   const customerTags = useCustomerTags(customerId);
   const changeCustomerTags = useChangeCustomerTags(customerId, catalog);
@@ -164,14 +157,7 @@ export function WorkbenchCustomerPanel({ customerId, conversationId, canEdit, on
           {
             key: 'orders',
             label: <span data-testid="panel-tab-orders">{t('panel.tabOrders')}</span>,
-            children:
-              tab === 'orders' ? (
-                <OrderList
-                  customerId={customerId}
-                  compact
-                  sendToConversationId={can('conversations:reply') ? conversationId : undefined}
-                />
-              ) : null,
+            children: tab === 'orders' ? <OrderList customerId={customerId} compact /> : null,
           },
           {
             key: 'history',

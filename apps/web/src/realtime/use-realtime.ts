@@ -1,37 +1,16 @@
-import type { AgentEvent, Conversation } from '@huike/contracts';
-import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import type { AgentEvent } from '@huike/contracts';
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { queryKeys } from '../api/query-keys.ts';
 import {
-  findCachedConversation,
   keepMessagesArrivedDuringFetch,
   replaceMessage,
   storeConversation,
   storeMessage,
 } from '../modules/conversations/cache.ts';
-import { routingKeys } from '../modules/routing/hooks/use-routing.ts';
 import { RealtimeConnection } from './realtime-connection.ts';
 import { setRealtimeStatus } from './realtime-status.ts';
 import { clearCustomerTyping, noteCustomerTyping } from './typing.ts';
-
-/** Whether an update assigns work to me, takes it away or changes its status (the presence switch's 3/8). */
-function touchesMyLoad(client: QueryClient, conversation: Conversation, userId: string): boolean {
-  if (conversation.assigneeId === userId) return true;
-  const before =
-    client.getQueryData<Conversation>(queryKeys.conversation(conversation.id)) ??
-    findCachedConversation(client, conversation.id);
-  return before?.assigneeId === userId;
-}
-
-// A burst of updates (routing hands out several chats at once) costs one refetch of the load.
-let loadTimer: number | undefined;
-function refreshMyLoad(client: QueryClient): void {
-  if (loadTimer !== undefined) return;
-  loadTimer = window.setTimeout(() => {
-    loadTimer = undefined;
-    void client.invalidateQueries({ queryKey: routingKeys.me });
-  }, 300);
-}
 
 /** Keeps the one agent socket open while signed in and feeds its events into the query cache. */
 export function useRealtime(userId: string | undefined): void {
@@ -44,10 +23,8 @@ export function useRealtime(userId: string | undefined): void {
           storeMessage(client, event.message, event.conversation);
           if (event.message.direction === 'inbound') clearCustomerTyping(event.conversation.id);
         } else if (event.type === 'conversation.typing') noteCustomerTyping(event.conversationId);
-        else if (event.type === 'conversation.updated') {
-          if (touchesMyLoad(client, event.conversation, userId)) refreshMyLoad(client);
-          storeConversation(client, event.conversation);
-        } else if (event.type === 'message.updated') replaceMessage(client, event.message);
+        else if (event.type === 'conversation.updated') storeConversation(client, event.conversation);
+        else if (event.type === 'message.updated') replaceMessage(client, event.message);
         else if (event.type === 'alert.created') void client.invalidateQueries({ queryKey: ['alerts'] });
         else if (event.type === 'presence.changed') void client.invalidateQueries({ queryKey: ['routing'] });
       },

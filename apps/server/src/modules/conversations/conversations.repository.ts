@@ -5,11 +5,7 @@ import { conversations, customers, inboxes, messages, users } from '../../db/sch
 import { containsPattern, type Executor } from '../../platform/db-helpers.ts';
 import { idFloorAt } from '../../platform/ids.ts';
 
-export type ConversationRow = typeof conversations.$inferSelect & {
-  inboxName: string;
-  customerName: string | null;
-  customerTier: (typeof customers.$inferSelect)['rfmTier'];
-};
+export type ConversationRow = typeof conversations.$inferSelect & { inboxName: string; customerName: string | null };
 export type MessageRow = typeof messages.$inferSelect & { senderName: string | null };
 type Status = (typeof conversations.$inferSelect)['status'];
 
@@ -34,7 +30,6 @@ const conversationColumns = {
   ...getTableColumns(conversations),
   inboxName: inboxes.name,
   customerName: customers.name,
-  customerTier: customers.rfmTier,
 };
 
 const selectConversations = (db: Executor) =>

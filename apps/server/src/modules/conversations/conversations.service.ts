@@ -40,7 +40,6 @@ export const toConversation = (row: repo.ConversationRow): Conversation => ({
   inboxName: row.inboxName,
   customerId: row.customerId,
   customerName: row.customerName,
-  customerTier: row.customerTier,
   status: row.status,
   assigneeId: row.assigneeId,
   teamId: row.teamId,

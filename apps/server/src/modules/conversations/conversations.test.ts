@@ -423,30 +423,6 @@ describe('the conversation list', () => {
     ]);
   });
 
-  it("shows each customer's RFM tier, null before it is known, and the tier of a single conversation too", async () => {
-    const { owner, inbox } = await createWorkspace(context);
-    const loyal = await startConversation(context, inbox.token, '老客户来了');
-    const unknown = await startConversation(context, inbox.token, '第一次来');
-    // Three recent orders of ¥300: the default rules' 高价值忠诚 (R, F and M all high enough).
-    for (const orderNo of ['TB-RFM-1', 'TB-RFM-2', 'TB-RFM-3']) {
-      const order = await owner.post('/api/v1/orders', {
-        platform: 'taobao',
-        orderNo,
-        status: 'paid',
-        amountFen: 30_000,
-        paidAt: new Date().toISOString(),
-        customer: { customerId: loyal.customerId },
-      });
-      expect(order.statusCode).toBe(201);
-    }
-
-    const list = (await owner.get('/api/v1/conversations')).json();
-    const tierOf = (id: string) => list.items.find((item: Conversation) => item.id === id)?.customerTier;
-    expect(tierOf(loyal.conversationId)).toBe('loyal');
-    expect(tierOf(unknown.conversationId)).toBeNull();
-    expect((await owner.get(`/api/v1/conversations/${loyal.conversationId}`)).json().customerTier).toBe('loyal');
-  });
-
   it('searches by customer name and by any message of the conversation, case-insensitively', async () => {
     const { owner, inbox } = await createWorkspace(context);
     const a = await startConversation(context, inbox.token, '我要开发票');

@@ -126,12 +126,6 @@ function fitsLoadedPages(data: ConversationPages, conversation: Conversation): b
   return !last || compareConversations(conversation, last) < 0;
 }
 
-/** Inbound-message events carry no tier (customerTier absent): the row keeps the one it showed. */
-const keepTier = (next: Conversation, shown: Conversation): Conversation =>
-  next.customerTier === undefined && shown.customerTier !== undefined
-    ? { ...next, customerTier: shown.customerTier }
-    : next;
-
 /**
  * Puts a conversation (from an HTTP answer or a realtime event) into every cached list, its detail and
  * the tab counts. Only a conversation the cache did not know makes the server recount (and re-search).
@@ -140,9 +134,7 @@ export function storeConversation(client: QueryClient, conversation: Conversatio
   const meId = meIdOf(client);
   const previous = cachedState(client, conversation.id);
   if (client.getQueryData(queryKeys.conversation(conversation.id)) !== undefined) {
-    client.setQueryData<Conversation>(queryKeys.conversation(conversation.id), (shown) =>
-      shown ? keepTier(conversation, shown) : conversation,
-    );
+    client.setQueryData<Conversation>(queryKeys.conversation(conversation.id), conversation);
   }
   for (const [key, data] of client.getQueriesData<ConversationPages>({ queryKey: queryKeys.conversationLists })) {
     if (!data) continue;
@@ -158,7 +150,7 @@ export function storeConversation(client: QueryClient, conversation: Conversatio
           items:
             match === false
               ? page.items.filter((item) => item.id !== conversation.id)
-              : page.items.map((item) => (item.id === conversation.id ? keepTier(conversation, item) : item)),
+              : page.items.map((item) => (item.id === conversation.id ? conversation : item)),
         })),
       });
     } else if (match === true) {

@@ -7,10 +7,7 @@ export type WorkbenchCommand =
   | 'open-assign'
   | 'resolve'
   | 'focus-tags'
-  | 'focus-conversation-tags'
-  | 'open-snooze'
-  | 'claim'
-  | 'focus-search';
+  | 'focus-conversation-tags';
 
 const eventName = 'huike:workbench';
 

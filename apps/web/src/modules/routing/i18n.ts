@@ -5,7 +5,6 @@ export const routingZhCN = {
   offlineHint: '切换为「在线」后开始接收新会话',
   loadTitle: '当前接待 {{load}} / 上限 {{capacity}}',
   loadTitleNoAuto: '当前接待 {{load}}；接待上限为 0，不自动分配新会话',
-  loadTitleOver: '当前接待 {{load}}，已超出上限 {{capacity}}：暂不会自动分配新会话',
   noAutoAssign: '不自动分配',
   settings: {
     title: '路由规则',
@@ -91,8 +90,6 @@ export const routingEn: typeof routingZhCN = {
   offlineHint: 'Switch to Online to start receiving new conversations',
   loadTitle: 'Handling {{load}} of {{capacity}}',
   loadTitleNoAuto: 'Handling {{load}}; capacity is 0, so no new conversations are assigned automatically',
-  loadTitleOver:
-    'Handling {{load}}, over the capacity of {{capacity}}: no new conversations are assigned automatically',
   noAutoAssign: 'no auto-assign',
   settings: {
     title: 'Routing rules',

@@ -1,10 +1,7 @@
 import type { TemplateAttachment } from '@huike/contracts';
 import { useEffect, useRef } from 'react';
 
-/**
- * Text for the composer of a conversation, put in at its caret: a filled quick phrase (with the template's
- * attachments), a knowledge answer, an order's summary, an emoji.
- */
+/** The quick-phrases panel hands filled text (and the template's attachments) to the composer of the same conversation. */
 type InsertDetail = { conversationId: string; content: string; attachments?: TemplateAttachment[] };
 
 const eventName = 'huike:insert-template';

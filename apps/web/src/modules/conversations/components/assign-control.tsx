@@ -1,16 +1,9 @@
 import { CheckOutlined, SwapOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import type { Conversation, Team, User } from '@huike/contracts';
-import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Input, Popover, Tabs, Tooltip } from 'antd';
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../ui/errors.tsx';
-import { useCan } from '../../identity/hooks/use-session.ts';
-import type { AgentStatus } from '../../routing/api/routing-api.ts';
-import { routingKeys, useRoutingAgents } from '../../routing/hooks/use-routing.ts';
-import { formatLoad, isOverCapacity, loadTitle } from '../../routing/labels.ts';
-import { matchesName } from '../../tags/pinyin.ts';
-import '../../routing/routing.css';
 import type { AssignInput } from '../api/conversations-api.ts';
 import { useAssignConversation } from '../hooks/use-conversations.ts';
 import { useWorkbenchCommand } from '../workbench-events.ts';
@@ -22,44 +15,13 @@ type Props = {
   meId: string;
 };
 
-type ListKey = 'agents' | 'teams';
-
-/** Name (or pinyin initials: 「xz」 finds 小周) or e-mail. */
-const agentMatches = (agent: User, query: string) =>
-  matchesName(agent.name, query) || agent.email.toLowerCase().includes(query.trim().toLowerCase());
-
-/** A colleague's presence and load (3/8), for those who may see them (the routing agents list). */
-function AgentStatusText({ status }: { status: AgentStatus | undefined }) {
-  const { t } = useTranslation();
-  if (!status) return null;
-  const isOver = isOverCapacity(status.load, status.capacity);
-  return (
-    <Tooltip title={loadTitle(status.load, status.capacity, t)}>
-      <span className="hk-assign-status" data-testid="assign-agent-status">
-        <span className={`hk-presence-dot hk-presence-${status.presence}`} />
-        {t(`routing.presence.${status.presence}`)}
-        <span className={isOver ? 'hk-presence-load hk-presence-load-over' : 'hk-presence-load'}>
-          {formatLoad(status.load, status.capacity, t)}
-        </span>
-      </span>
-    </Tooltip>
-  );
-}
-
-/** 转接: hand the conversation to an agent or to a team's queue — ↑/↓ and Enter in the search box, M claims it. */
+/** 转接: hand the conversation to an agent or to a team's queue. */
 export function AssignControl({ conversation, agents, teams, meId }: Props) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const can = useCan();
-  const queryClient = useQueryClient();
   const assign = useAssignConversation();
   const [isOpen, setOpen] = useState(false);
   const [search, setSearch] = useState('');
-  const [list, setList] = useState<ListKey>('agents');
-  const [active, setActive] = useState(0);
-  const listRef = useRef<HTMLDivElement>(null);
-  const statuses = useRoutingAgents(isOpen && (can('queue:monitor') || can('routing:manage')));
-  const statusOf = new Map((statuses.data ?? []).map((status) => [status.userId, status]));
   useWorkbenchCommand('open-assign', () => setOpen(true));
 
   const run = (input: AssignInput, done: string) => {
@@ -68,8 +30,6 @@ export function AssignControl({ conversation, agents, teams, meId }: Props) {
       {
         onSuccess: () => {
           setOpen(false);
-          // Handing my chat on lowers my load; the realtime update no longer shows it was mine.
-          void queryClient.invalidateQueries({ queryKey: routingKeys.me });
           void message.success(done);
         },
         onError: (error) => void message.error(errorMessage(error, t)),
@@ -77,40 +37,11 @@ export function AssignControl({ conversation, agents, teams, meId }: Props) {
     );
   };
 
-  useWorkbenchCommand('claim', () => {
-    if (conversation.assigneeId !== meId && !assign.isPending) run({ assigneeId: meId }, t('assign.doneMe'));
-  });
-
-  const visibleAgents = agents.filter((agent) => agentMatches(agent, search));
-  const visibleTeams = teams.filter((team) => matchesName(team.name, search));
-  const agentChoices = visibleAgents.map(
-    (agent) => () => run({ assigneeId: agent.id }, t('assign.doneAgent', { name: agent.name })),
+  const needle = search.trim().toLowerCase();
+  const visibleAgents = agents.filter(
+    (agent) => !needle || agent.name.toLowerCase().includes(needle) || agent.email.toLowerCase().includes(needle),
   );
-  const teamChoices = visibleTeams.map(
-    (team) => () => run({ teamId: team.id, assigneeId: null }, t('assign.doneTeam', { name: team.name })),
-  );
-  const choices = list === 'agents' ? agentChoices : teamChoices;
-
-  // Keep the highlighted row in view while ↑/↓ move it (the DOM query reads what they changed).
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the highlight moves
-  useEffect(() => {
-    listRef.current?.querySelector('[aria-selected=true]')?.scrollIntoView({ block: 'nearest' });
-  }, [active, list]);
-
-  const onSearchKey = (event: KeyboardEvent<HTMLInputElement>) => {
-    if (event.nativeEvent.isComposing) return;
-    const step = event.key === 'ArrowDown' ? 1 : event.key === 'ArrowUp' ? -1 : 0;
-    if (step !== 0 && choices.length > 0) {
-      event.preventDefault();
-      setActive((index) => (index + step + choices.length) % choices.length);
-    } else if (event.key === 'Enter') {
-      event.preventDefault();
-      choices[Math.min(active, choices.length - 1)]?.();
-    } else if (event.key === 'Escape') {
-      setOpen(false);
-      setSearch('');
-    }
-  };
+  const visibleTeams = teams.filter((team) => !needle || team.name.toLowerCase().includes(needle));
 
   const content = (
     <div className="hk-assign" data-testid="assign-panel">
@@ -120,15 +51,8 @@ export function AssignControl({ conversation, agents, teams, meId }: Props) {
         autoFocus
         placeholder={t('assign.search')}
         value={search}
-        onChange={(event) => {
-          setSearch(event.target.value);
-          setActive(0);
-        }}
-        onKeyDown={onSearchKey}
-        aria-label={t('assign.search')}
-        data-testid="assign-search"
+        onChange={(event) => setSearch(event.target.value)}
       />
-      <div className="hk-muted hk-small">{t('assign.keyboardHint')}</div>
       <div className="hk-assign-quick">
         {conversation.assigneeId !== meId && (
           <Button size="small" type="primary" ghost onClick={() => run({ assigneeId: meId }, t('assign.doneMe'))}>
@@ -147,11 +71,6 @@ export function AssignControl({ conversation, agents, teams, meId }: Props) {
       </div>
       <Tabs
         size="small"
-        activeKey={list}
-        onChange={(key) => {
-          setList(key as ListKey);
-          setActive(0);
-        }}
         items={[
           {
             key: 'agents',
@@ -161,29 +80,21 @@ export function AssignControl({ conversation, agents, teams, meId }: Props) {
               </span>
             ),
             children: (
-              <div className="hk-assign-list" ref={list === 'agents' ? listRef : undefined} role="listbox">
-                {visibleAgents.length === 0 && (
-                  <div className="hk-muted hk-assign-empty">
-                    {search.trim() ? t('assign.noMatch') : t('assign.noAgents')}
-                  </div>
-                )}
-                {visibleAgents.map((agent, index) => (
+              <div className="hk-assign-list">
+                {visibleAgents.length === 0 && <div className="hk-muted hk-assign-empty">{t('assign.noAgents')}</div>}
+                {visibleAgents.map((agent) => (
                   <button
                     type="button"
                     key={agent.id}
-                    role="option"
-                    aria-selected={list === 'agents' && index === active}
                     className="hk-assign-item"
                     data-testid="assign-agent"
                     data-user-id={agent.id}
-                    onMouseEnter={() => setActive(index)}
-                    onClick={agentChoices[index]}
+                    onClick={() => run({ assigneeId: agent.id }, t('assign.doneAgent', { name: agent.name }))}
                   >
                     <span>
                       {agent.name}
                       {agent.id === meId ? ` (${t('assign.me')})` : ''}
                       <span className="hk-muted"> · {t(`roles.${agent.role}`)}</span>
-                      <AgentStatusText status={statusOf.get(agent.id)} />
                     </span>
                     {conversation.assigneeId === agent.id && <CheckOutlined className="hk-assign-check" />}
                   </button>
@@ -199,23 +110,18 @@ export function AssignControl({ conversation, agents, teams, meId }: Props) {
               </span>
             ),
             children: (
-              <div className="hk-assign-list" ref={list === 'teams' ? listRef : undefined} role="listbox">
-                {visibleTeams.length === 0 && (
-                  <div className="hk-muted hk-assign-empty">
-                    {search.trim() && teams.length > 0 ? t('assign.noTeamMatch') : t('assign.noTeams')}
-                  </div>
-                )}
-                {visibleTeams.map((team, index) => (
+              <div className="hk-assign-list">
+                {visibleTeams.length === 0 && <div className="hk-muted hk-assign-empty">{t('assign.noTeams')}</div>}
+                {visibleTeams.map((team) => (
                   <button
                     type="button"
                     key={team.id}
-                    role="option"
-                    aria-selected={list === 'teams' && index === active}
                     className="hk-assign-item"
                     data-testid="assign-team"
                     data-team-id={team.id}
-                    onMouseEnter={() => setActive(index)}
-                    onClick={teamChoices[index]}
+                    onClick={() =>
+                      run({ teamId: team.id, assigneeId: null }, t('assign.doneTeam', { name: team.name }))
+                    }
                   >
                     <span>
                       {team.name}
@@ -237,10 +143,7 @@ export function AssignControl({ conversation, agents, teams, meId }: Props) {
       open={isOpen}
       onOpenChange={(open) => {
         setOpen(open);
-        if (!open) {
-          setSearch('');
-          setActive(0);
-        }
+        if (!open) setSearch('');
       }}
       trigger="click"
       placement="bottomRight"

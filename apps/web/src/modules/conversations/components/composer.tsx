@@ -5,11 +5,9 @@ import { type ClipboardEvent, type KeyboardEvent, useEffect, useRef, useState } 
 import { useTranslation } from 'react-i18next';
 import { InviteRatingButton } from '../../surveys/components/invite-rating-button.tsx';
 import { useSlashTemplates } from '../../templates/components/slash-template-picker.tsx';
-import { emitTemplateInsert } from '../../templates/insert-events.ts';
 import { smsSegments } from '../channel-meta.ts';
 import { useWorkbenchCommand } from '../workbench-events.ts';
 import { AttachmentButtons, AttachmentChips, useDraftAttachments } from './attachment-chips.tsx';
-import { EmojiButton } from './emoji-button.tsx';
 
 export type ComposerMode = 'reply' | 'note';
 
@@ -128,10 +126,6 @@ export function Composer({ conversationId, channel, isDisabled, disabledReason, 
             { value: 'note', label: t('chat.modeNote') },
           ]}
           data-testid="composer-mode"
-        />
-        <EmojiButton
-          onPick={(emoji) => emitTemplateInsert({ conversationId, content: emoji })}
-          isDisabled={isDisabled}
         />
         <AttachmentButtons onFiles={attachments.addFiles} isDisabled={isDisabled} />
         <InviteRatingButton conversationId={conversationId} isDisabled={isDisabled} />

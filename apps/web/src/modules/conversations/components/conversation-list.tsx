@@ -1,6 +1,6 @@
 import { SearchOutlined } from '@ant-design/icons';
 import type { Conversation, ConversationStatus, Inbox, User } from '@huike/contracts';
-import { Badge, Button, Input, type InputRef, Select, Skeleton, Spin, Tabs } from 'antd';
+import { Badge, Button, Input, Select, Skeleton, Spin, Tabs } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../../ui/empty-state.tsx';
@@ -8,7 +8,6 @@ import { ErrorState } from '../../../ui/error-state.tsx';
 import type { AssigneeFilter } from '../api/conversations-api.ts';
 import { useConversationCounts } from '../hooks/use-conversations.ts';
 import type { InboxFilterState, StatusFilter } from '../hooks/use-inbox-filters.ts';
-import { useWorkbenchCommand } from '../workbench-events.ts';
 import { ConversationRow } from './conversation-row.tsx';
 
 type Props = {
@@ -32,10 +31,7 @@ const statusOptions: StatusFilter[] = ['open', 'pending', 'snoozed', 'resolved',
 function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) => void }) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState(value);
-  const inputRef = useRef<InputRef>(null);
   useEffect(() => setDraft(value), [value]);
-  // F or Ctrl/⌘+K: straight into the search, text selected so typing replaces it.
-  useWorkbenchCommand('focus-search', () => inputRef.current?.focus({ cursor: 'all' }));
   // Search as the agent types, once they pause.
   useEffect(() => {
     if (draft.trim() === value) return;
@@ -44,17 +40,12 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) =
   }, [draft, value, onSearch]);
   return (
     <Input
-      ref={inputRef}
       allowClear
       prefix={<SearchOutlined />}
       placeholder={t('inbox.searchPlaceholder')}
       value={draft}
       onChange={(event) => setDraft(event.target.value)}
       onPressEnter={() => onSearch(draft)}
-      // Esc hands the keyboard back to the list (J/K), keeping the search.
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') event.currentTarget.blur();
-      }}
       data-testid="conversation-search"
     />
   );
@@ -174,15 +165,6 @@ export function ConversationList(props: Props) {
                 </Button>
               }
             />
-          ) : state.status !== 'open' && state.status !== 'any' ? (
-            <EmptyState
-              title={t('inbox.emptyStatusTitle', { status: t(`status.${state.status}`) })}
-              action={
-                <Button size="small" onClick={() => onChange({ status: 'open' })} data-testid="show-open">
-                  {t('inbox.showOpen')}
-                </Button>
-              }
-            />
           ) : state.tab === 'mine' && (counts.data?.unassigned ?? 0) > 0 ? (
             <EmptyState
               title={t('inbox.emptyMineTitle')}
@@ -193,8 +175,10 @@ export function ConversationList(props: Props) {
                 </Button>
               }
             />
-          ) : (
+          ) : state.status === 'open' || state.status === 'any' ? (
             <EmptyState title={t('inbox.emptyTitle')} description={t('inbox.emptyDescription')} />
+          ) : (
+            <EmptyState title={t('inbox.emptyStatusTitle', { status: t(`status.${state.status}`) })} />
           )
         ) : (
           <>

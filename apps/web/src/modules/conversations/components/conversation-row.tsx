@@ -1,10 +1,9 @@
-import type { Conversation, Inbox, RfmTier } from '@huike/contracts';
+import type { Conversation, Inbox } from '@huike/contracts';
 import { Badge } from 'antd';
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CustomerAvatar } from '../../../ui/customer-avatar.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
-import { TierBadge } from '../../customers/components/value-badges.tsx';
 import { customerLabel, previewText } from '../labels.ts';
 import { ChannelIcon } from './channel-icon.tsx';
 import { WaitingTimer } from './waiting-timer.tsx';
@@ -16,9 +15,6 @@ type Props = {
   assigneeName: string | undefined;
   onSelect: (id: string) => void;
 };
-
-// Only the tier worth a glance while choosing whom to answer; the panel shows every tier.
-const rowTiers: readonly RfmTier[] = ['loyal'];
 
 const isAwaitingUs = (conversation: Conversation) =>
   conversation.waitingSince !== null && (conversation.status === 'open' || conversation.status === 'pending');
@@ -51,9 +47,6 @@ export const ConversationRow = memo(function ConversationRow({
           <span className="hk-row-name" title={name}>
             {name}
           </span>
-          {conversation.customerTier && rowTiers.includes(conversation.customerTier) && (
-            <TierBadge tier={conversation.customerTier} />
-          )}
           {conversation.lastUrgent && (
             <span className="hk-row-urgent" role="img" aria-label={t('insight.urgent')} data-testid="urgent-marker" />
           )}

@@ -26,7 +26,6 @@ import { DeliveryMark } from './delivery-mark.tsx';
 import { EmailContent } from './email-content.tsx';
 import { MessageInsight } from './message-insight.tsx';
 import '../channels.css';
-import '../message-groups.css';
 
 type BubbleProps = {
   direction: Message['direction'];
@@ -49,8 +48,6 @@ type BubbleProps = {
   message?: Message;
   /** Email conversations: where our replies go, shown on a reply the channel has not described yet. */
   emailThread?: EmailThread;
-  /** Continues its sender's group (same sender, same minute): no name or time above it, the time on hover. */
-  isContinued?: boolean;
 };
 
 function Bubble(props: BubbleProps) {
@@ -116,7 +113,6 @@ function Bubble(props: BubbleProps) {
     `hk-msg-${props.state}`,
     email ? 'hk-msg-email' : '',
     isUndelivered ? 'hk-msg-undelivered' : '',
-    props.isContinued ? 'hk-msg-continued' : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -125,27 +121,18 @@ function Bubble(props: BubbleProps) {
 
   return (
     <div className={className} {...common}>
-      {props.isContinued ? (
-        <>
-          <time className="hk-msg-hover-time" dateTime={props.createdAt} data-testid="message-hover-time">
-            {time}
-          </time>
-          {side === 'in' && <MessageInsight sentiment={props.sentiment ?? null} urgency={props.urgency ?? null} />}
-        </>
-      ) : (
-        <div className="hk-msg-meta">
-          {props.isPrivate && (
-            <span className="hk-msg-note-label">
-              <LockOutlined /> {t('chat.privateNote')}
-            </span>
-          )}
-          <span className="hk-msg-sender">{sender}</span>
-          <Tooltip title={formatDateTime(props.createdAt)}>
-            <time dateTime={props.createdAt}>{time}</time>
-          </Tooltip>
-          {side === 'in' && <MessageInsight sentiment={props.sentiment ?? null} urgency={props.urgency ?? null} />}
-        </div>
-      )}
+      <div className="hk-msg-meta">
+        {props.isPrivate && (
+          <span className="hk-msg-note-label">
+            <LockOutlined /> {t('chat.privateNote')}
+          </span>
+        )}
+        <span className="hk-msg-sender">{sender}</span>
+        <Tooltip title={formatDateTime(props.createdAt)}>
+          <time dateTime={props.createdAt}>{time}</time>
+        </Tooltip>
+        {side === 'in' && <MessageInsight sentiment={props.sentiment ?? null} urgency={props.urgency ?? null} />}
+      </div>
       {/* Plain text only: React escapes it, so markup a customer types is shown, never run. */}
       {email ? (
         <EmailContent email={email} content={props.content} messageId={props.messageId} isExpected={isExpectedEmail} />
@@ -209,16 +196,13 @@ export const MessageBubble = memo(function MessageBubble({
   message,
   customerName,
   emailThread,
-  isContinued,
 }: {
   message: Message;
   customerName?: string;
   emailThread?: EmailThread;
-  isContinued?: boolean;
 }) {
   return (
     <Bubble
-      isContinued={isContinued}
       customerName={customerName}
       emailThread={emailThread}
       direction={message.direction}
@@ -242,16 +226,13 @@ export function PendingBubble({
   pending,
   senderName,
   onRetry,
-  isContinued,
 }: {
   pending: PendingMessage;
   senderName: string;
   onRetry: () => void;
-  isContinued?: boolean;
 }) {
   return (
     <Bubble
-      isContinued={isContinued}
       direction="outbound"
       senderKind="agent"
       senderName={senderName}

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { EmptyState } from '../../../ui/empty-state.tsx';
 import { ErrorState } from '../../../ui/error-state.tsx';
 import { inWorkspace } from '../../../ui/time.ts';
-import { type EmailThread, wechatEventOf } from '../channel-meta.ts';
+import type { EmailThread } from '../channel-meta.ts';
 import type { ChatItem } from '../hooks/use-messages.ts';
 import type { PendingMessage } from '../pending-messages.ts';
 import { MessageBubble, PendingBubble } from './message-bubble.tsx';
@@ -26,23 +26,6 @@ type Props = {
 
 const createdAtOf = (item: ChatItem) => (item.kind === 'message' ? item.message.createdAt : item.pending.createdAt);
 const keyOf = (item: ChatItem) => (item.kind === 'message' ? item.message.id : `pending-${item.pending.clientMsgId}`);
-
-/** Who wrote an item, for grouping: side, kind, name and note or not; null for centred lines, which never group. */
-function senderKeyOf(item: ChatItem, agentName: string): string | null {
-  if (item.kind === 'pending') return `outbound|agent|${agentName}|${item.pending.private}`;
-  const { message } = item;
-  if (message.senderKind === 'system' || message.senderKind === 'bot' || wechatEventOf(message)) return null;
-  return `${message.direction}|${message.senderKind}|${message.senderName ?? message.senderId ?? ''}|${message.private}`;
-}
-
-const minuteOf = (item: ChatItem) => inWorkspace(createdAtOf(item)).format('YYYY-MM-DD HH:mm');
-
-/** Like 千牛: a message from the same sender in the same minute as the one before joins its group (no header). */
-function continuesGroup(item: ChatItem, previous: ChatItem | undefined, agentName: string): boolean {
-  if (!previous) return false;
-  const sender = senderKeyOf(item, agentName);
-  return sender !== null && sender === senderKeyOf(previous, agentName) && minuteOf(item) === minuteOf(previous);
-}
 
 /**
  * The scroller is `flex-direction: column-reverse`, so it is anchored at the bottom: the newest message
@@ -112,11 +95,10 @@ export function MessageList(props: Props) {
         {props.items.length === 0 && (
           <EmptyState title={t('chat.emptyTitle')} description={t('chat.emptyDescription')} />
         )}
-        {props.items.map((item, index) => {
+        {props.items.map((item) => {
           const day = inWorkspace(createdAtOf(item)).format('YYYY-MM-DD');
           const showDay = day !== previousDay;
           previousDay = day;
-          const isContinued = continuesGroup(item, props.items[index - 1], props.agentName);
           return (
             <Fragment key={keyOf(item)}>
               {showDay && (
@@ -129,14 +111,12 @@ export function MessageList(props: Props) {
                   message={item.message}
                   customerName={props.customerName}
                   emailThread={props.emailThread}
-                  isContinued={isContinued}
                 />
               ) : (
                 <PendingBubble
                   pending={item.pending}
                   senderName={props.agentName}
                   onRetry={() => props.onRetrySend(item.pending)}
-                  isContinued={isContinued}
                 />
               )}
             </Fragment>

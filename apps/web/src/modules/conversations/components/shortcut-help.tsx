@@ -1,5 +1,4 @@
 import { Modal } from 'antd';
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 
 const shortcuts = [
@@ -9,9 +8,6 @@ const shortcuts = [
   { keys: ['N'], action: 'shortcuts.note' },
   { keys: ['A'], action: 'shortcuts.assign' },
   { keys: ['E'], action: 'shortcuts.resolve' },
-  { keys: ['S'], action: 'shortcuts.snooze' },
-  { keys: ['M'], action: 'shortcuts.claim' },
-  { keys: ['F', 'Ctrl+K'], action: 'shortcuts.search' },
   { keys: ['T'], action: 'shortcuts.tag' },
   { keys: ['Shift', 'T'], action: 'shortcuts.tagConversation' },
   { keys: ['/'], action: 'shortcuts.templates' },
@@ -21,37 +17,10 @@ const shortcuts = [
   { keys: ['?'], action: 'shortcuts.help' },
 ] as const;
 
-const blurActive = () => {
-  if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
-};
-
 export function ShortcutHelp({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
-  // Hand focus back to the page at once: while it sits in the closing modal, the workbench ignores J/K.
-  const close = () => {
-    blurActive();
-    onClose();
-  };
-  // Esc closes it also before the modal has taken focus (its own Esc handling needs focus inside).
-  useEffect(() => {
-    if (!open) return;
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      blurActive();
-      onClose();
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [open, onClose]);
   return (
-    <Modal
-      open={open}
-      onCancel={close}
-      footer={null}
-      title={t('shortcuts.title')}
-      width={420}
-      focusTriggerAfterClose={false}
-    >
+    <Modal open={open} onCancel={onClose} footer={null} title={t('shortcuts.title')} width={420}>
       <table className="hk-shortcuts" data-testid="shortcut-help">
         <tbody>
           {shortcuts.map((shortcut) => (

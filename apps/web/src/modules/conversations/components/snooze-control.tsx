@@ -4,7 +4,6 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { getWorkspaceTimezone, inWorkspace, workspaceToday } from '../../../ui/time.ts';
-import { useWorkbenchCommand } from '../workbench-events.ts';
 
 type Preset = 'minutes30' | 'hour1' | 'hours3' | 'tomorrow' | 'nextMonday';
 
@@ -41,7 +40,6 @@ const pickedInstant = (picked: dayjs.Dayjs): dayjs.Dayjs =>
 export function SnoozeControl({ onSnooze, isLoading }: { onSnooze: (until: string) => void; isLoading: boolean }) {
   const { t } = useTranslation();
   const [picking, setPicking] = useState(false);
-  const [isMenuOpen, setMenuOpen] = useState(false);
   const [picked, setPicked] = useState<dayjs.Dayjs | null>(null);
   const today = workspaceToday();
   const pickedIsFuture = picked !== null && pickedInstant(picked).isAfter(dayjs());
@@ -50,14 +48,6 @@ export function SnoozeControl({ onSnooze, isLoading }: { onSnooze: (until: strin
     setPicked(workspaceToday().add(1, 'day').hour(9).minute(0).second(0).millisecond(0));
     setPicking(true);
   };
-  // S: the menu opens with its first choice focused, so ↑/↓ + Enter snooze without the mouse.
-  useWorkbenchCommand('open-snooze', () => {
-    setMenuOpen(true);
-    window.setTimeout(
-      () => document.querySelector<HTMLElement>('.hk-snooze-menu .ant-dropdown-menu-item')?.focus(),
-      50,
-    );
-  });
   const confirmPicked = () => {
     if (!picked || !pickedIsFuture) return;
     onSnooze(pickedInstant(picked).toISOString());
@@ -67,20 +57,13 @@ export function SnoozeControl({ onSnooze, isLoading }: { onSnooze: (until: strin
     <>
       <Dropdown
         trigger={['click']}
-        open={isMenuOpen}
-        onOpenChange={setMenuOpen}
-        classNames={{ root: 'hk-snooze-menu' }}
         menu={{
           items: [
             ...presets.map((preset) => ({ key: preset, label: t(`snooze.${preset}`) })),
             { type: 'divider' as const },
             { key: 'custom', label: t('snooze.custom') },
           ],
-          onClick: ({ key }) => {
-            setMenuOpen(false);
-            if (key === 'custom') openPicker();
-            else onSnooze(snoozeUntil(key as Preset));
-          },
+          onClick: ({ key }) => (key === 'custom' ? openPicker() : onSnooze(snoozeUntil(key as Preset))),
         }}
       >
         <Tooltip title={t('snooze.help')}>

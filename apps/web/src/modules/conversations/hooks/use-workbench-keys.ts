@@ -17,8 +17,8 @@ type Options = {
 };
 
 /**
- * ↑/↓ and J/K move between conversations, R/N/A/E/T/S/M act on the open one (T tags the customer, Shift+T the
- * conversation, S snoozes, M claims), F or Ctrl/⌘+K focuses the search, ? lists them — never while typing.
+ * ↑/↓ and J/K move between conversations, R/N/A/E/T act on the open one (T tags the customer, Shift+T the
+ * conversation), ? lists them — never while typing.
  */
 export function useWorkbenchKeys(options: Options): void {
   const optionsRef = useRef(options);
@@ -34,14 +34,7 @@ export function useWorkbenchKeys(options: Options): void {
   }, [selectedId]);
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.defaultPrevented) return;
-      // Ctrl/⌘+K finds a conversation from anywhere, also while typing.
-      if ((event.metaKey || event.ctrlKey) && !event.altKey && event.key.toLowerCase() === 'k') {
-        event.preventDefault();
-        emitWorkbenchCommand('focus-search');
-        return;
-      }
-      if (event.metaKey || event.ctrlKey || event.altKey) return;
+      if (event.defaultPrevented || event.metaKey || event.ctrlKey || event.altKey) return;
       if (isTyping(event.target)) return;
       // Leave keys alone while a dialog, drawer or popup menu has focus.
       if (
@@ -67,15 +60,12 @@ export function useWorkbenchKeys(options: Options): void {
       if (key === 'ArrowDown' || key === 'j' || key === 'J') move(1);
       else if (key === 'ArrowUp' || key === 'k' || key === 'K') move(-1);
       else if (key === '?') onHelp();
-      else if (key === 'f' || key === 'F') emitWorkbenchCommand('focus-search');
       else if (hasConversation && (key === 'r' || key === 'R')) emitWorkbenchCommand('focus-reply');
       else if (hasConversation && (key === 'n' || key === 'N')) emitWorkbenchCommand('focus-note');
       else if (hasConversation && (key === 'a' || key === 'A')) emitWorkbenchCommand('open-assign');
       else if (hasConversation && (key === 'e' || key === 'E')) emitWorkbenchCommand('resolve');
       else if (hasConversation && key === 'T' && event.shiftKey) emitWorkbenchCommand('focus-conversation-tags');
       else if (hasConversation && (key === 't' || key === 'T')) emitWorkbenchCommand('focus-tags');
-      else if (hasConversation && (key === 's' || key === 'S')) emitWorkbenchCommand('open-snooze');
-      else if (hasConversation && (key === 'm' || key === 'M')) emitWorkbenchCommand('claim');
       else isHandled = false;
       if (isHandled) event.preventDefault();
     };

@@ -1,14 +1,11 @@
-import { SendOutlined } from '@ant-design/icons';
 import type { Order } from '@huike/contracts';
-import { Button, Empty, Skeleton, Tag, Tooltip, Typography } from 'antd';
+import { Button, Empty, Skeleton, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { CopyButton } from '../../../ui/copy-button.tsx';
 import { ErrorState } from '../../../ui/error-state.tsx';
 import { RelativeTime } from '../../../ui/relative-time.tsx';
-import { emitTemplateInsert } from '../../templates/insert-events.ts';
 import { useCustomerOrders } from '../hooks/use-orders.ts';
 import { formatFen } from '../money.ts';
-import { orderSummary } from '../order-summary.ts';
 
 const statusColors: Record<Order['status'], string> = {
   pending: 'default',
@@ -19,18 +16,10 @@ const statusColors: Record<Order['status'], string> = {
   refunded: 'red',
 };
 
-type Props = {
-  customerId: string;
-  compact?: boolean;
-  /** In the workbench (with the right to reply): each order can be put in this conversation's composer. */
-  sendToConversationId?: string;
-};
+type Props = { customerId: string; compact?: boolean };
 
-/**
- * 订单: newest first — platform, order number, status, amount, items, logistics; numbers copy in one click.
- * In the workbench, 「发送给买家」 puts the order's summary in the composer for the agent to check and send.
- */
-export function OrderList({ customerId, compact, sendToConversationId }: Props) {
+/** 订单: newest first — platform, order number, status, amount, items, logistics; numbers copy in one click. */
+export function OrderList({ customerId, compact }: Props) {
   const { t } = useTranslation();
   const orders = useCustomerOrders(customerId);
   if (orders.isPending) return <Skeleton active paragraph={{ rows: 4 }} />;
@@ -41,7 +30,7 @@ export function OrderList({ customerId, compact, sendToConversationId }: Props) 
   return (
     <div className={compact ? 'hk-orders hk-orders-compact' : 'hk-orders'} data-testid="order-list">
       {items.map((order) => (
-        <OrderCard key={order.id} order={order} sendToConversationId={sendToConversationId} />
+        <OrderCard key={order.id} order={order} />
       ))}
       {orders.hasNextPage && (
         <Button
@@ -57,10 +46,8 @@ export function OrderList({ customerId, compact, sendToConversationId }: Props) 
   );
 }
 
-export function OrderCard({ order, sendToConversationId }: { order: Order; sendToConversationId?: string }) {
+export function OrderCard({ order }: { order: Order }) {
   const { t } = useTranslation();
-  const sendToBuyer = (conversationId: string) =>
-    emitTemplateInsert({ conversationId, content: orderSummary(order, t) });
   return (
     <div className="hk-order" data-testid="order-card" data-order-no={order.orderNo}>
       <div className="hk-order-head">
@@ -101,18 +88,6 @@ export function OrderCard({ order, sendToConversationId }: { order: Order; sendT
         </div>
       ) : (
         order.status === 'paid' && <div className="hk-muted hk-small">{t('orders.notShipped')}</div>
-      )}
-      {sendToConversationId && (
-        <Tooltip title={t('orders.sendToBuyerHelp')}>
-          <Button
-            size="small"
-            icon={<SendOutlined />}
-            onClick={() => sendToBuyer(sendToConversationId)}
-            data-testid="order-send"
-          >
-            {t('orders.sendToBuyer')}
-          </Button>
-        </Tooltip>
       )}
     </div>
   );

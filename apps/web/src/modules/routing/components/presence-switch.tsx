@@ -1,17 +1,15 @@
-import { WarningFilled } from '@ant-design/icons';
 import { App, Segmented, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../../../ui/errors.tsx';
 import type { ChosenPresence } from '../api/routing-api.ts';
 import { useMyRoutingStatus, useSetPresence } from '../hooks/use-routing.ts';
-import { formatLoad, isOverCapacity, loadTitle } from '../labels.ts';
+import { formatLoad, loadTitle } from '../labels.ts';
 import '../routing.css';
 
 const choices: ChosenPresence[] = ['online', 'busy', 'away'];
 
 /**
- * 在线 / 忙碌 / 离开 in the workbench, with the agent's load against capacity (3/8, in red past it; kept live by
- * use-realtime). Only online agents get new work.
+ * 在线 / 忙碌 / 离开 in the workbench, with the agent's load against capacity (3/8). Only online agents get new work.
  * Offline (never chosen, or every tab closed) is not a choice but a state: shown in grey with what to do about it.
  */
 export function PresenceSwitch() {
@@ -22,7 +20,6 @@ export function PresenceSwitch() {
   if (!status.data) return null;
   const { presence, load, capacity } = status.data;
   const isOffline = presence === 'offline';
-  const isOver = isOverCapacity(load, capacity);
   return (
     <div className="hk-presence-switch" data-testid="presence-switch" data-presence={presence}>
       {isOffline && (
@@ -57,12 +54,7 @@ export function PresenceSwitch() {
         }))}
       />
       <Tooltip title={loadTitle(load, capacity, t)}>
-        <span
-          className={isOver ? 'hk-presence-load hk-presence-load-over' : 'hk-presence-load'}
-          data-testid="presence-load"
-          data-over={isOver || undefined}
-        >
-          {isOver && <WarningFilled style={{ marginInlineEnd: 4 }} />}
+        <span className="hk-presence-load" data-testid="presence-load">
           {formatLoad(load, capacity, t)}
         </span>
       </Tooltip>

@@ -75,10 +75,6 @@ export function TagPicker({
         setSearch('');
         if (tag) onPick(tag);
       }}
-      onKeyDown={(event) => {
-        // Esc leaves the picker (its onBlur ends picking), back to the workbench's J/K.
-        if (event.key === 'Escape' && event.target instanceof HTMLElement) event.target.blur();
-      }}
       onBlur={() => {
         setSearch('');
         onBlur?.();

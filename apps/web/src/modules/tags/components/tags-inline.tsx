@@ -43,8 +43,6 @@ export function TagsInline({ tags, catalog, isPending, canEdit, onChange, emptyT
   };
 
   const pick = (tag: TagOption) => {
-    // One tag per pick: the keyboard goes back to the conversation (J/K/E/R); + or T picks another.
-    pickerRef.current?.blur();
     const replaced =
       tag.group.selection === 'single' ? (tags ?? []).find((each) => each.groupId === tag.groupId) : undefined;
     change(
